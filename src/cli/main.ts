@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerKeygen } from './keygen.js';
+import { registerServer } from './server.js';
+import { registerVpn } from './vpn.js';
+
+/** `redmesh <subcommand>`: each subcommand lives in its own file and only parses and prints. */
+const program = new Command('redmesh')
+  .description('Encrypted Redis replication across untrusted networks: mesh VPN + Redis-compatible server')
+  .version('0.1.0');
+
+registerServer(program);
+registerVpn(program);
+registerKeygen(program);
+
+await program.parseAsync(process.argv);

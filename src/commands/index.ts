@@ -1,0 +1,28 @@
+import type { CommandSpec } from './types.js';
+import { connectionCommands } from './connection/index.js';
+import { hashesCommands } from './hashes/index.js';
+import { keysCommands } from './keys/index.js';
+import { listsCommands } from './lists/index.js';
+import { pubsubCommands } from './pubsub/index.js';
+import { serverCommands } from './server/index.js';
+import { setsCommands } from './sets/index.js';
+import { stringsCommands } from './strings/index.js';
+import { transactionsCommands } from './transactions/index.js';
+import { zsetsCommands } from './zsets/index.js';
+
+export type * from './types.js';
+export * from './args.js';
+
+/** Every command family, in one list; the server builds its lowercase-name lookup table from it. */
+export const allCommands: readonly CommandSpec[] = [
+  ...connectionCommands,
+  ...serverCommands,
+  ...keysCommands,
+  ...stringsCommands,
+  ...listsCommands,
+  ...hashesCommands,
+  ...setsCommands,
+  ...zsetsCommands,
+  ...pubsubCommands,
+  ...transactionsCommands,
+];

@@ -1,0 +1,38 @@
+/**
+ * Value types held in the keyspace.
+ *
+ * A string value is stored as a bare latin1 JS string (one char per byte) rather than wrapped in an
+ * object: 1M small strings must fit in ≤ 2× Redis's memory, and a wrapper object per key costs more
+ * than the value. Every other type is an object with a `type` tag.
+ *
+ * The containers of the aggregate types are owned by their family module in store/ (list.ts, hash.ts,
+ * set.ts, zset.ts); commands mutate them only after Database.lookupWrite(), which is what lets a
+ * snapshot copy a value before its first change (see snapshot.ts).
+ */
+import type { Quicklist } from './list.js';
+import type { SortedSet } from './zset.js';
+
+export type StringValue = string;
+export interface ListValue {
+  readonly type: 'list';
+  readonly items: Quicklist;
+}
+export interface HashValue {
+  readonly type: 'hash';
+  readonly fields: Map<string, string>;
+}
+export interface SetValue {
+  readonly type: 'set';
+  readonly members: Set<string>;
+}
+export interface ZSetValue {
+  readonly type: 'zset';
+  readonly zset: SortedSet;
+}
+
+export type Value = StringValue | ListValue | HashValue | SetValue | ZSetValue;
+export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset';
+
+export function typeOf(value: Value): TypeName {
+  return typeof value === 'string' ? 'string' : value.type;
+}
