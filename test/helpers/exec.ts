@@ -1,0 +1,61 @@
+/**
+ * In-memory command runner for unit tests of command families: no sockets, a settable clock.
+ * It resolves the command from the real table and checks arity the way dispatch does, so a family's
+ * tests exercise the same CommandSpec the server runs. End-to-end behaviour is tested with real clients
+ * in test/interop/.
+ */
+import { allCommands } from '../../src/commands/index.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../../src/commands/index.js';
+import { wrongArity } from '../../src/resp/errors.js';
+import { error } from '../../src/resp/reply.js';
+import { Keyspace } from '../../src/store/index.js';
+
+export interface TestRunner {
+  readonly keyspace: Keyspace;
+  /** Unix ms used as `ctx.now`; tests move it to exercise expiry. */
+  now: number;
+  dbIndex: number;
+  readonly propagated: string[][];
+  run(...argv: string[]): CommandResult;
+}
+
+export function makeRunner(databases = 16): TestRunner {
+  const table = new Map<string, CommandSpec>(allCommands.map((c) => [c.name.toLowerCase(), c]));
+  const keyspace = new Keyspace(databases, {});
+  const runner: TestRunner = {
+    keyspace,
+    now: Date.now(),
+    dbIndex: 0,
+    propagated: [],
+    run(...argv: string[]): CommandResult {
+      const name = (argv[0] ?? '').toLowerCase();
+      const spec = table.get(name);
+      if (spec === undefined) return error(`ERR unknown command '${argv[0] ?? ''}'`);
+      if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
+        return error(wrongArity(name));
+      }
+      let propagateAs: (readonly string[])[] | undefined;
+      let dirty = 0;
+      const client = { id: 1, protocol: 2 as const, dbIndex: runner.dbIndex, inMulti: false };
+      const ctx: CommandContext = {
+        keyspace,
+        db: keyspace.db(runner.dbIndex),
+        client,
+        now: runner.now,
+        keyModified: () => {
+          dirty++;
+        },
+        propagateAs: (argvs) => {
+          propagateAs = argvs.map((a) => [...a]);
+        },
+        server: {},
+      };
+      const result = spec.run(ctx, argv);
+      runner.dbIndex = client.dbIndex;
+      if (propagateAs !== undefined) for (const a of propagateAs) runner.propagated.push([...a]);
+      else if (dirty > 0 && spec.flags.includes('write')) runner.propagated.push([...argv]);
+      return result;
+    },
+  };
+  return runner;
+}
