@@ -12,7 +12,7 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { isIPv4, isIPv6 } from 'node:net';
-import type { UdpEndpoint } from './engine/types.js';
+import type { ReceivedDatagram, UdpEndpoint } from './engine/index.js';
 import { SOL_SOCKET, SO_MARK, libc, libcError } from './libc.js';
 
 export const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -26,11 +26,7 @@ export interface UdpOptions {
   readonly sockmark: number;
 }
 
-export interface ReceivedDatagram {
-  readonly from: UdpEndpoint;
-  readonly data: Buffer;
-}
-
+export type { ReceivedDatagram };
 export type DatagramsHandler = (batch: readonly ReceivedDatagram[]) => void;
 export type UdpWarning = (message: string) => void;
 
@@ -67,7 +63,8 @@ export class UdpTransport {
   }
 
   private async bindAll(options: UdpOptions, warn: UdpWarning): Promise<void> {
-    const deliver: Deliver = (data, address, port) => this.enqueue({ from: { address, port }, data });
+    const deliver: Deliver = (data, address, port) =>
+      this.enqueue({ from: { address, port }, datagram: data });
     let port = options.port;
     if (options.ipv4 && (options.local === undefined || isIPv4(options.local))) {
       this.v4 = await bindSocket('udp4', options.local ?? '0.0.0.0', port, deliver);
