@@ -10,10 +10,10 @@
  *                                 [--tests set,get,...] [--json out.json] [--oracle-only]
  * Numbers only mean something on an otherwise idle machine; the load average is printed with them.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { runProcess } from '../test/helpers/process.js';
 import { RawConnection, infoField, replyText } from '../test/helpers/raw-resp.js';
 import { startRedis, startRedmesh, stopAll } from '../test/helpers/servers.js';
 import type { RunningServer } from '../test/helpers/servers.js';
@@ -38,24 +38,11 @@ const runs = Number(values.runs);
 const clients = Number(values.clients);
 const memoryKeys = Number(values.keys);
 
-/** Runs a command to completion (bounded), returning stdout; stdin is written first when given. */
-function run(cmd: string, args: readonly string[], stdin?: Buffer, timeoutMs = 600_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err || out}`));
-    });
-    if (stdin) child.stdin.end(stdin);
-    else child.stdin.end();
-  });
+/** Runs a program to completion (bounded), returning stdout; a non-zero exit is an error. */
+async function run(cmd: string, args: readonly string[], stdin?: Buffer): Promise<string> {
+  const r = await runProcess(cmd, args, stdin, 600_000);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr || r.stdout}`);
+  return r.stdout;
 }
 
 async function command(port: number, argv: readonly string[]): Promise<Buffer> {
