@@ -70,9 +70,119 @@ export interface CommandContext {
   readonly server: ServerHooks;
 }
 
-/** Implemented by server/; data-family commands should not need it. */
+/**
+ * Live server settings the server reads on every use, so CONFIG SET takes effect at once. The config
+ * room (CONFIG GET/SET, redis.conf) parses and formats them; the server only reads them.
+ * Names follow redis.conf in camelCase.
+ */
+export interface ServerConfig {
+  port: number;
+  bind: string[];
+  requirepass: string;
+  /** Seconds of idleness after which a normal client is closed; 0 = never. */
+  timeout: number;
+  /** Seconds between TCP keepalive probes; 0 = off. */
+  tcpKeepalive: number;
+  maxclients: number;
+  protectedMode: boolean;
+  protoMaxBulkLen: number;
+  /** Active expiry cycles per second. */
+  hz: number;
+  databases: number;
+  /** `client-output-buffer-limit`: hard bytes, soft bytes, soft seconds; 0 disables a limit. */
+  clientOutputBufferLimit: Record<'normal' | 'replica' | 'pubsub', OutputBufferLimit>;
+  /** Other directives the server does not act on itself, by lowercase redis.conf name. */
+  readonly extra: Map<string, string>;
+}
+
+export interface OutputBufferLimit {
+  hardBytes: number;
+  softBytes: number;
+  softSeconds: number;
+}
+
+/** Counters INFO reports (Redis's server.stat_*); the server and commands increment them. */
+export interface ServerStats {
+  totalConnectionsReceived: number;
+  totalCommandsProcessed: number;
+  rejectedConnections: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  /** Changes since the last save (Redis server.dirty). */
+  dirty: number;
+  totalNetInputBytes: number;
+  totalNetOutputBytes: number;
+  /** Clients closed for exceeding an output buffer limit. */
+  clientOutputBufferLimitDisconnections: number;
+}
+
+/** One connection as CLIENT LIST / CLIENT INFO and INFO clients see it. */
+export interface ClientInfo {
+  readonly id: number;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly fd: number;
+  readonly name: string;
+  /** Seconds since the connection was made. */
+  readonly age: number;
+  /** Seconds since the last command. */
+  readonly idle: number;
+  readonly flags: string;
+  readonly db: number;
+  readonly sub: number;
+  readonly psub: number;
+  /** Commands queued in MULTI, or -1 outside MULTI. */
+  readonly multi: number;
+  readonly qbuf: number;
+  readonly omem: number;
+  readonly cmd: string;
+  readonly user: string;
+  readonly resp: 2 | 3;
+}
+
+/**
+ * The connection a command runs for, with the state only the server holds (auth, MULTI, pub/sub).
+ * Implemented by server/; absent when a command runs outside a connection (unit-test runner).
+ */
+export interface Session {
+  readonly id: number;
+  name: string;
+  setProtocol(version: 2 | 3): void;
+  readonly authenticated: boolean;
+  /** Checks a password against requirepass; marks the session authenticated when it matches. */
+  authenticate(username: string, password: string): boolean;
+  /** Close the connection once the replies already produced are written (QUIT, CLIENT KILL of self). */
+  closeAfterReply(): void;
+}
+
+/**
+ * The server side that commands outside the data families need (INFO, CONFIG, COMMAND, CLIENT,
+ * HELLO, pub/sub, transactions). Implemented by server/state.ts.
+ */
 export interface ServerHooks {
-  readonly [name: string]: unknown;
+  readonly config: ServerConfig;
+  readonly stats: ServerStats;
+  /** The command table by lowercase name (COMMAND reads it). */
+  readonly commands: ReadonlyMap<string, CommandSpec>;
+  /** Unix ms when the server started. */
+  readonly startedAtMs: number;
+  /** 40 hex chars, new per process (INFO run_id). */
+  readonly runId: string;
+  /** TCP ports actually bound (port 0 in config resolves to the real port). */
+  readonly boundPorts: readonly number[];
+  /** Every connected client. */
+  clients(): readonly ClientInfo[];
+  /** Number of clients blocked in a blocking command. */
+  blockedClients(): number;
+  /** Pub/sub: number of channels with subscribers, and of patterns. */
+  pubsubChannelCount(): number;
+  pubsubPatternCount(): number;
+  /** The session of the client running this command, when it runs on a connection. */
+  session(client: ClientView): Session | undefined;
+  /** Extension point: other rooms (replication, persistence) register named services here. */
+  readonly services: Map<string, unknown>;
 }
 
 /**

@@ -8,6 +8,7 @@ import { allCommands } from '../../src/commands/index.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../src/commands/index.js';
 import { wrongArity } from '../../src/resp/errors.js';
 import { error } from '../../src/resp/reply.js';
+import { ServerState, commandTable, defaultConfig } from '../../src/server/state.js';
 import { Keyspace } from '../../src/store/index.js';
 
 export interface TestRunner {
@@ -20,7 +21,8 @@ export interface TestRunner {
 }
 
 export function makeRunner(databases = 16): TestRunner {
-  const table = new Map<string, CommandSpec>(allCommands.map((c) => [c.name.toLowerCase(), c]));
+  const table: ReadonlyMap<string, CommandSpec> = commandTable(allCommands);
+  const server = new ServerState(defaultConfig(), table);
   const keyspace = new Keyspace(databases, {});
   const runner: TestRunner = {
     keyspace,
@@ -48,7 +50,7 @@ export function makeRunner(databases = 16): TestRunner {
         propagateAs: (argvs) => {
           propagateAs = argvs.map((a) => [...a]);
         },
-        server: {},
+        server,
       };
       const result = spec.run(ctx, argv);
       runner.dbIndex = client.dbIndex;
