@@ -1,6 +1,5 @@
 /** The config room: redis.conf reading (tokenizer, include, command-line options), the live config, REWRITE. */
 export { splitArgs, quoteArg } from './tokenize.js';
-export { globMatch } from './glob.js';
 export { parseMemory, formatMemoryForRewrite, bytesToHuman } from './units.js';
 export { RedisConfig } from './config.js';
 export type { ApplyHook, ConfigSetFailure } from './config.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { globMatch, quoteArg, splitArgs } from '../../src/config/index.js';
+import { quoteArg, splitArgs } from '../../src/config/index.js';
+import { globMatch } from '../../src/store/index.js';
 
 test('splitArgs splits on blanks and reads both quote styles like sdssplitargs', () => {
   assert.deepEqual(splitArgs('  bind 127.0.0.1   -::1 '), ['bind', '127.0.0.1', '-::1']);
