@@ -6,3 +6,4 @@ export { Quicklist } from './list.js';
 export { SortedSet } from './zset.js';
 export { globMatch } from './glob.js';
 export { estimateKeyBytes, databaseBytes, datasetBytes } from './memory.js';
+export { ActiveExpirer } from './expire.js';
