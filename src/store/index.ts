@@ -7,3 +7,5 @@ export { SortedSet } from './zset.js';
 export { globMatch } from './glob.js';
 export { estimateKeyBytes, databaseBytes, datasetBytes } from './memory.js';
 export { ActiveExpirer } from './expire.js';
+export { Evictor } from './eviction.js';
+export type { EvictionPolicy, EvictionSettings } from './eviction.js';

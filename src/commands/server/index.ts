@@ -24,6 +24,7 @@ export {
   commandStatsOf,
   persistenceInfoOf,
   bindServerConfig,
+  copyServerConfig,
   CommandStats,
   CONFIG_SERVICE,
   SLOWLOG_SERVICE,

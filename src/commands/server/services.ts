@@ -153,12 +153,9 @@ function seedFromServerConfig(rc: RedisConfig, sc: ServerConfig): void {
   }
 }
 
-/**
- * Keeps the server's ServerConfig struct (which the listener and dispatcher read) equal to the live
- * RedisConfig: copies every field now and again after each CONFIG SET of the directive.
- */
-export function bindServerConfig(rc: RedisConfig, sc: ServerConfig): void {
-  const copies: [string, () => void][] = [
+/** The ServerConfig fields copied from the RedisConfig, by directive. */
+function fieldCopies(rc: RedisConfig, sc: ServerConfig): [string, () => void][] {
+  return [
     ['port', () => (sc.port = rc.getNumber('port'))],
     ['bind', () => (sc.bind = [...rc.bindAddresses()])],
     ['requirepass', () => (sc.requirepass = rc.getString('requirepass'))],
@@ -183,15 +180,27 @@ export function bindServerConfig(rc: RedisConfig, sc: ServerConfig): void {
       },
     ],
   ];
-  for (const [name, copy] of copies) {
-    copy();
+}
+
+/** Copies the live config into a ServerConfig struct once (what startServer is given). */
+export function copyServerConfig(rc: RedisConfig, sc: ServerConfig): void {
+  for (const [, copy] of fieldCopies(rc, sc)) copy();
+  for (const d of rc.directives) sc.extra.set(d.name, rc.format(d.name));
+}
+
+/**
+ * Keeps the server's ServerConfig struct (which the listener and dispatcher read) equal to the live
+ * RedisConfig: copies every field now and again after each CONFIG SET of the directive.
+ */
+export function bindServerConfig(rc: RedisConfig, sc: ServerConfig): void {
+  copyServerConfig(rc, sc);
+  for (const [name, copy] of fieldCopies(rc, sc)) {
     rc.onApply(name, () => {
       copy();
       return undefined;
     });
   }
   for (const d of rc.directives) {
-    sc.extra.set(d.name, rc.format(d.name));
     rc.onApply(d.name, () => {
       sc.extra.set(d.name, rc.format(d.name));
       return undefined;
