@@ -92,7 +92,7 @@ export class ServerCore {
       const argv = c.parser.next();
       if (argv === undefined) break;
       if (!Array.isArray(argv)) {
-        c.reply(error('ERR ' + argv.message));
+        if (argv.silent !== true) c.reply(error('ERR ' + argv.message));
         c.closing = true;
         break;
       }
