@@ -4,3 +4,4 @@ export { typeOf } from './types.js';
 export type { Value, StringValue, ListValue, HashValue, SetValue, ZSetValue, TypeName } from './types.js';
 export { Quicklist } from './list.js';
 export { SortedSet } from './zset.js';
+export { globMatch } from './glob.js';
