@@ -115,10 +115,18 @@ export class SortedSet {
   /** Header node: its next/span arrays grow with the highest level in use. */
   private readonly head = new Node('', -Infinity, 0);
   private tail: Node | null = null;
-  private encodingName: ZSetEncoding = 'listpack';
+  private encodingName: ZSetEncoding;
 
-  constructor(private readonly limits: ZSetLimits = DEFAULT_ZSET_LIMITS) {
+  /**
+   * `encoding` 'skiplist' starts the set as Redis's createZsetObject does (results of ZUNION & co.);
+   * by default it starts as a listpack like a key created by ZADD.
+   */
+  constructor(
+    private readonly limits: ZSetLimits = DEFAULT_ZSET_LIMITS,
+    encoding: ZSetEncoding = 'listpack',
+  ) {
     if (limits.maxListpackEntries === 0) this.encodingName = 'skiplist';
+    else this.encodingName = encoding;
   }
 
   get size(): number {
@@ -130,9 +138,15 @@ export class SortedSet {
     return this.encodingName;
   }
 
-  /** Marks the set as skiplist-encoded (Redis converts a store result or a loaded set by size too). */
-  convertToSkiplist(): void {
-    this.encodingName = 'skiplist';
+  /**
+   * Redis zsetConvertToListpackIfNeeded, run on a computed result before it is stored: a small one
+   * becomes a listpack, whose text scores turn -0 into 0.
+   */
+  convertToListpackIfSmall(): void {
+    if (this.encodingName === 'listpack' || this.size > this.limits.maxListpackEntries) return;
+    for (const member of this.nodes.keys()) if (member.length > this.limits.maxListpackValue) return;
+    this.encodingName = 'listpack';
+    for (const node of this.nodes.values()) if (Object.is(node.score, -0)) node.score = 0;
   }
 
   score(member: string): number | undefined {
@@ -442,7 +456,7 @@ export class SortedSet {
       update[i] = x;
     }
     // The path to `first` is also the path to every node after it once its predecessors are gone.
-    for (let n: Node | null = first; n !== null && out.length < limit && keep(n); ) {
+    for (let n: Node | null = first; n !== null && out.length < limit && keep(n);) {
       const next: Node | null = n.next[0] ?? null;
       out.push({ member: n.member, score: n.score });
       this.unlinkWithPath(n, update);
@@ -523,7 +537,11 @@ export class SortedSet {
       const r = this.rankOfNode(n);
       n = this.nodeAt(reverse ? r - offset : r + offset);
     }
-    for (; n !== null && inRange(n) && (count < 0 || out.length < count); n = reverse ? n.backward : (n.next[0] ?? null)) {
+    for (
+      ;
+      n !== null && inRange(n) && (count < 0 || out.length < count);
+      n = reverse ? n.backward : (n.next[0] ?? null)
+    ) {
       out.push({ member: n.member, score: n.score });
     }
     return out;
