@@ -133,6 +133,7 @@ export interface ClientInfo {
   readonly db: number;
   readonly sub: number;
   readonly psub: number;
+  readonly ssub: number;
   /** Commands queued in MULTI, or -1 outside MULTI. */
   readonly multi: number;
   readonly qbuf: number;
@@ -141,6 +142,9 @@ export interface ClientInfo {
   readonly user: string;
   readonly resp: 2 | 3;
 }
+
+/** Pub/sub namespaces: channels (SUBSCRIBE), patterns (PSUBSCRIBE), shard channels (SSUBSCRIBE). */
+export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
 
 /**
  * The connection a command runs for, with the state only the server holds (auth, MULTI, pub/sub).
@@ -151,10 +155,27 @@ export interface Session {
   name: string;
   setProtocol(version: 2 | 3): void;
   readonly authenticated: boolean;
+  /** Subscribed to any channel, pattern or shard channel. */
+  readonly inPubsubMode: boolean;
   /** Checks a password against requirepass; marks the session authenticated when it matches. */
   authenticate(username: string, password: string): boolean;
   /** Close the connection once the replies already produced are written (QUIT, CLIENT KILL of self). */
   closeAfterReply(): void;
+  /** RESET: leave MULTI, unwatch, unsubscribe all, db 0, RESP2, unauthenticated if auth is required, no name. */
+  reset(): void;
+  /** MULTI / EXEC / DISCARD / WATCH / UNWATCH, with Redis's replies and errors. */
+  multi(): Reply;
+  exec(): Reply;
+  discard(): Reply;
+  watch(keys: readonly string[]): Reply;
+  unwatch(): void;
+  /** (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE: one confirmation per name, already encoded (a raw reply). */
+  subscribe(kind: SubscriptionKind, names: readonly string[]): Reply;
+  unsubscribe(kind: SubscriptionKind, names: readonly string[]): Reply;
+  /** CLIENT REPLY ON|OFF|SKIP. */
+  setReplyMode(mode: 'on' | 'off' | 'skip'): void;
+  /** CLIENT NO-EVICT. */
+  noEvict: boolean;
 }
 
 /**
@@ -181,6 +202,20 @@ export interface ServerHooks {
   pubsubPatternCount(): number;
   /** The session of the client running this command, when it runs on a connection. */
   session(client: ClientView): Session | undefined;
+  /** Delivers a message; returns the number of clients that received it (PUBLISH's reply). */
+  publish(kind: 'channel' | 'shard', channel: string, message: string): number;
+  /** Active channels (with at least one subscriber) matching an optional glob pattern. */
+  pubsubChannels(kind: 'channel' | 'shard', pattern: string | undefined): string[];
+  pubsubNumsub(kind: 'channel' | 'shard', channel: string): number;
+  /** Closes every client the predicate selects (after their pending replies); returns how many. */
+  killClients(select: (client: ClientInfo) => boolean): number;
+  /** CLIENT PAUSE until `untilMs`: 'all' holds every command, 'write' only writes. */
+  pauseClients(untilMs: number, mode: 'all' | 'write'): void;
+  unpauseClients(): void;
+  /** CLIENT UNBLOCK: ends a blocking command as by timeout, or with an UNBLOCKED error. */
+  unblockClient(id: number, withError: boolean): boolean;
+  /** Registers a (dbIndex, argv) listener for every propagated change (replication, AOF). */
+  addPropagator(listener: (dbIndex: number, argv: readonly string[]) => void): void;
   /** Extension point: other rooms (replication, persistence) register named services here. */
   readonly services: Map<string, unknown>;
 }

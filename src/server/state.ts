@@ -12,6 +12,7 @@ import type {
   ServerStats,
   Session,
 } from '../commands/index.js';
+import { PubSubRegistry } from './pubsub.js';
 
 /** Redis 7.0's defaults for the settings the server acts on. */
 export function defaultConfig(): ServerConfig {
@@ -51,18 +52,19 @@ export function emptyStats(): ServerStats {
   };
 }
 
-/** What the server registers per connection so the state can list and find it. */
+/** What the server registers per connection so the state can list, find and act on it. */
 export interface RegisteredClient extends Session {
   readonly view: ClientView;
   info(now: number): ClientInfo;
   readonly blocked: boolean;
+  /** Closes the connection after its pending replies are written. */
+  kill(): void;
+  /** Ends a blocking command: as a timeout, or with an UNBLOCKED error. False if not blocked. */
+  unblock(withError: boolean): boolean;
 }
 
-/** Pub/sub counts come from the pub/sub registry; the state only asks it. */
-export interface PubsubCounts {
-  channelCount(): number;
-  patternCount(): number;
-}
+/** Called with (dbIndex, argv) for every change to replicate or append (replication/AOF hook). */
+export type Propagator = (dbIndex: number, argv: readonly string[]) => void;
 
 export class ServerState implements ServerHooks {
   readonly stats: ServerStats = emptyStats();
@@ -72,7 +74,14 @@ export class ServerState implements ServerHooks {
   readonly boundPorts: number[] = [];
   /** Connected clients by id, in connection order (CLIENT LIST order). */
   readonly registry = new Map<number, RegisteredClient>();
-  pubsub: PubsubCounts = { channelCount: () => 0, patternCount: () => 0 };
+  readonly pubsub = new PubSubRegistry();
+  readonly propagators: Propagator[] = [];
+  /** CLIENT PAUSE: until when (unix ms) and what it holds; 0 = not paused. */
+  pausedUntil = 0;
+  pauseMode: 'all' | 'write' = 'all';
+  /** Called when a pause ends (by UNPAUSE or by its timer) so held clients resume. */
+  onUnpause: () => void = () => undefined;
+  private pauseTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly config: ServerConfig,
@@ -91,15 +100,78 @@ export class ServerState implements ServerHooks {
   }
 
   pubsubChannelCount(): number {
-    return this.pubsub.channelCount();
+    return this.pubsub.channels.size;
   }
 
   pubsubPatternCount(): number {
-    return this.pubsub.patternCount();
+    return this.pubsub.patterns.size;
   }
 
   session(client: ClientView): Session | undefined {
     return this.registry.get(client.id);
+  }
+
+  publish(kind: 'channel' | 'shard', channel: string, message: string): number {
+    return this.pubsub.publish(kind, channel, message);
+  }
+
+  pubsubChannels(kind: 'channel' | 'shard', pattern: string | undefined): string[] {
+    return this.pubsub.activeChannels(kind, pattern);
+  }
+
+  pubsubNumsub(kind: 'channel' | 'shard', channel: string): number {
+    return this.pubsub.numsub(kind, channel);
+  }
+
+  killClients(select: (client: ClientInfo) => boolean): number {
+    const now = Date.now();
+    let killed = 0;
+    for (const c of [...this.registry.values()]) {
+      if (!select(c.info(now))) continue;
+      c.kill();
+      killed++;
+    }
+    return killed;
+  }
+
+  pauseClients(untilMs: number, mode: 'all' | 'write'): void {
+    // Like Redis, a second pause never shortens the first one nor weakens ALL to WRITE.
+    if (this.pausedUntil !== 0 && this.pauseMode === 'all') mode = 'all';
+    this.pausedUntil = Math.max(this.pausedUntil, untilMs);
+    this.pauseMode = mode;
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => this.unpauseClients(), Math.max(0, this.pausedUntil - Date.now()));
+  }
+
+  unpauseClients(): void {
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+    if (this.pausedUntil === 0) return;
+    this.pausedUntil = 0;
+    this.onUnpause();
+  }
+
+  /** True when CLIENT PAUSE holds a command with these flags now. */
+  isPaused(isWrite: boolean): boolean {
+    if (this.pausedUntil === 0) return false;
+    return this.pauseMode === 'all' || isWrite;
+  }
+
+  unblockClient(id: number, withError: boolean): boolean {
+    return this.registry.get(id)?.unblock(withError) ?? false;
+  }
+
+  addPropagator(listener: Propagator): void {
+    this.propagators.push(listener);
+  }
+
+  propagate(dbIndex: number, argv: readonly string[]): void {
+    for (const p of this.propagators) p(dbIndex, argv);
+  }
+
+  /** Stops timers the state owns (server shutdown). */
+  dispose(): void {
+    clearTimeout(this.pauseTimer);
   }
 }
 

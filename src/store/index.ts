@@ -5,3 +5,4 @@ export type { Value, StringValue, ListValue, HashValue, SetValue, ZSetValue, Typ
 export { Quicklist } from './list.js';
 export { SortedSet } from './zset.js';
 export { globMatch } from './glob.js';
+export { ActiveExpirer } from './expire.js';
