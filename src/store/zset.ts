@@ -258,12 +258,22 @@ export class SortedSet {
     return this.rankOfNode(last) - this.rankOfNode(first) + 1;
   }
 
+  /**
+   * ZLEXCOUNT as Redis computes it: a listpack counts from the first match while members stay ≤ max;
+   * a skiplist subtracts the ranks of the first and last matches (the same when scores are equal).
+   */
   countInLexRange(range: LexRange): number {
     const first = this.firstInLexRange(range);
     if (first === null) return 0;
+    if (this.encodingName === 'listpack') {
+      let count = 0;
+      for (let n: Node | null = first; n !== null && lexBelowMax(n.member, range.max); n = n.next[0] ?? null)
+        count++;
+      return count;
+    }
     const last = this.lastInLexRange(range);
-    if (last === null) return 0;
-    return this.rankOfNode(last) - this.rankOfNode(first) + 1;
+    const fromFirst = this.size - this.rankOfNode(first);
+    return last === null ? fromFirst : fromFirst - (this.size - 1 - this.rankOfNode(last));
   }
 
   /** Removes ranks start..end inclusive (0-based, clamped by the caller); returns the removed entries. */
@@ -275,8 +285,14 @@ export class SortedSet {
     return this.deleteRun(this.firstInScoreRange(range), (n) => scoreBelowMax(n.score, range), Infinity);
   }
 
+  /**
+   * ZREMRANGEBYLEX. Redis's skiplist version (zslDeleteRangeByLex) skips the first/last sanity check
+   * that its listpack version and the range queries make, which shows when scores are mixed.
+   */
   deleteRangeByLex(range: LexRange): ZEntry[] {
-    return this.deleteRun(this.firstInLexRange(range), (n) => lexBelowMax(n.member, range.max), Infinity);
+    const first =
+      this.encodingName === 'skiplist' ? this.descendToLexMin(range) : this.firstInLexRange(range);
+    return this.deleteRun(first, (n) => lexBelowMax(n.member, range.max), Infinity);
   }
 
   /** Removes and returns up to `count` entries from the low end (or the high end when fromMax). */
@@ -504,23 +520,57 @@ export class SortedSet {
     return x !== this.head && scoreAboveMin(x.score, range) ? x : null;
   }
 
+  /**
+   * zslIsInLexRange / zzlIsInLexRange: the range can hold something, the last member is ≥ min and
+   * the first is ≤ max. With mixed scores members are not in lex order, so these checks (like the
+   * searches below) give Redis's exact, encoding-dependent answers rather than a "true" lex filter.
+   */
+  private lexRangeMayMatch(range: LexRange): boolean {
+    if (lexRangeIsEmpty(range)) return false;
+    const first = this.head.next[0] ?? null;
+    if (this.tail === null || first === null) return false;
+    return lexAboveMin(this.tail.member, range.min) && lexBelowMax(first.member, range.max);
+  }
+
+  /**
+   * First node ≥ min that is also ≤ max. A listpack is scanned in order (zzlFirstInLexRange); a
+   * skiplist is descended level by level (zslFirstInLexRange), which differs when scores are mixed.
+   */
   private firstInLexRange(range: LexRange): Node | null {
-    if (lexRangeIsEmpty(range)) return null;
+    if (!this.lexRangeMayMatch(range)) return null;
+    let first: Node | null;
+    if (this.encodingName === 'listpack') {
+      first = this.head.next[0] ?? null;
+      while (first !== null && !lexAboveMin(first.member, range.min)) first = first.next[0] ?? null;
+    } else {
+      first = this.descendToLexMin(range);
+    }
+    return first !== null && lexBelowMax(first.member, range.max) ? first : null;
+  }
+
+  /** zslFirstInLexRange's descent: the node after the last one (per level) that is below min. */
+  private descendToLexMin(range: LexRange): Node | null {
     let x = this.head;
     for (let i = this.head.next.length - 1; i >= 0; i--) {
       for (let n = x.next[i]; n && !lexAboveMin(n.member, range.min); n = x.next[i]) x = n;
     }
-    const first = x.next[0] ?? null;
-    return first !== null && lexBelowMax(first.member, range.max) ? first : null;
+    return x.next[0] ?? null;
   }
 
   private lastInLexRange(range: LexRange): Node | null {
-    if (lexRangeIsEmpty(range)) return null;
-    let x = this.head;
-    for (let i = this.head.next.length - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n && lexBelowMax(n.member, range.max); n = x.next[i]) x = n;
+    if (!this.lexRangeMayMatch(range)) return null;
+    let last: Node | null;
+    if (this.encodingName === 'listpack') {
+      last = this.tail;
+      while (last !== null && !lexBelowMax(last.member, range.max)) last = last.backward;
+    } else {
+      let x = this.head;
+      for (let i = this.head.next.length - 1; i >= 0; i--) {
+        for (let n = x.next[i]; n && lexBelowMax(n.member, range.max); n = x.next[i]) x = n;
+      }
+      last = x === this.head ? null : x;
     }
-    return x !== this.head && lexAboveMin(x.member, range.min) ? x : null;
+    return last !== null && lexAboveMin(last.member, range.min) ? last : null;
   }
 
   private collect(

@@ -20,9 +20,12 @@ function randomEntry(zset: SortedSet): ZEntry {
   return zset.at(Math.floor(Math.random() * zset.size)) as ZEntry;
 }
 
-/** `count` distinct entries: all of them, or a partial Fisher-Yates shuffle of the ranks. */
+/**
+ * `count` distinct entries: all of them, or a partial Fisher-Yates shuffle of the ranks. "All" comes
+ * in Redis's set-iterator order, which starts at the highest score (zuiInitIterator seeks the tail).
+ */
 function distinct(zset: SortedSet, count: number): ZEntry[] {
-  if (count >= zset.size) return [...zset.entries()];
+  if (count >= zset.size) return [...zset.entries()].reverse();
   const all = [...zset.entries()];
   for (let i = 0; i < count; i++) {
     const j = i + Math.floor(Math.random() * (all.length - i));

@@ -19,11 +19,17 @@ import { parseLong } from './parse.js';
 
 const UINT64_MAX = 18446744073709551615n;
 
-/** parseScanCursorOrReply: an unsigned decimal (strtoul without the minus sign), no spaces. */
+/**
+ * parseScanCursorOrReply: C strtoul over the whole argument, no leading space. So "" reads as 0 and
+ * "-1" wraps around to 2^64-1, exactly as redis-server accepts them; beyond 2^64-1 is ERANGE.
+ */
 function parseCursor(s: string): bigint | undefined {
-  if (!/^\+?[0-9]+$/.test(s)) return undefined;
-  const n = BigInt(s.replace('+', ''));
-  return n > UINT64_MAX ? undefined : n;
+  if (s === '') return 0n;
+  const m = /^([+-]?)([0-9]+)$/.exec(s);
+  if (m === null) return undefined;
+  const magnitude = BigInt(m[2] ?? '0');
+  if (magnitude > UINT64_MAX) return undefined;
+  return m[1] === '-' ? (UINT64_MAX + 1n - magnitude) % (UINT64_MAX + 1n) : magnitude;
 }
 
 interface ScanOptions {
