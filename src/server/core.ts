@@ -15,6 +15,7 @@ import {
 } from '../resp/index.js';
 import { Keyspace, type KeyspaceObserver } from '../store/index.js';
 import { BlockingRegistry } from './blocking.js';
+import { admitUnderMaxmemory, recordCall } from './call-hooks.js';
 import type { Client } from './client.js';
 import type { ServerState } from './state.js';
 import { WatchRegistry } from './watch.js';
@@ -135,6 +136,11 @@ export class ServerCore {
       );
       return;
     }
+    const oom = admitUnderMaxmemory(this.state, this.keyspace, spec, c.multiQueue !== undefined);
+    if (oom !== undefined) {
+      this.reject(c, oom);
+      return;
+    }
     if (c.multiQueue !== undefined && !MULTI_IMMEDIATE.has(base)) {
       c.multiQueue.push({ spec, argv });
       c.reply(QUEUED);
@@ -189,6 +195,7 @@ export class ServerCore {
     ctx.propagated = undefined;
     const dbIndex = c.dbIndex;
     let result: CommandResult;
+    const startedNs = process.hrtime.bigint();
     try {
       result = spec.run(ctx, argv);
     } catch (err) {
@@ -196,6 +203,7 @@ export class ServerCore {
       result = error('ERR internal error');
     }
     this.state.stats.totalCommandsProcessed++;
+    recordCall(this.state, c, spec, argv, Number(process.hrtime.bigint() - startedNs) / 1000, result);
     if (isBlock(result)) {
       if (c.inMulti) result = result.onTimeout(ctx);
       else {
