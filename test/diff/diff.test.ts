@@ -14,6 +14,8 @@ import type { RunningServer } from '../helpers/servers.js';
 import { excluded } from './excluded.js';
 import { allFamilies } from './families/index.js';
 import { runFamily } from './harness.js';
+import { ALL_TYPES, TYPE_OF_FAMILY } from './gen.js';
+import type { ValueType } from './gen.js';
 
 /** Families whose commands are on main; the rest run by hand until they land. */
 const CI_FAMILIES: readonly string[] = [];
@@ -28,6 +30,20 @@ const baseSeed = Number(env.DIFF_SEED ?? CI_SEED);
 const count = Number(env.DIFF_COUNT ?? CI_COUNT);
 const length = Number(env.DIFF_LENGTH ?? 25);
 const oracleOnly = env.DIFF_ORACLE_ONLY === '1';
+const omit = new Set(
+  (env.DIFF_OMIT ?? '')
+    .toUpperCase()
+    .split(',')
+    .filter((c) => c !== ''),
+);
+/**
+ * Value types that cross-type commands (WRONGTYPE checks, TYPE, COPY...) may create: those of the
+ * families being run, unless DIFF_TYPES=string,list,... says otherwise.
+ */
+const types: ValueType[] =
+  env.DIFF_TYPES !== undefined
+    ? (env.DIFF_TYPES.split(',').filter((t) => ALL_TYPES.includes(t as ValueType)) as ValueType[])
+    : ALL_TYPES.filter((t) => families.some((f) => TYPE_OF_FAMILY[f] === t));
 
 let redis: RunningServer | undefined;
 let other: RunningServer | undefined;
@@ -38,6 +54,7 @@ before(async () => {
     `diff: seed ${baseSeed}, ${count} sequences x ${length} units per family, families: ${families.join(',')}`,
   );
   if (notRun.length > 0) console.log(`diff: families NOT run: ${notRun.join(',')}`);
+  if (omit.size > 0) console.log(`diff: OMITTING units with commands: ${[...omit].join(',')} (DIFF_OMIT)`);
   if (excluded.length > 0) {
     console.log(`diff: EXCLUDED sequences (known mismatches reported to their owners):`);
     for (const e of excluded) console.log(`  ${e.family} #${e.index}: ${e.reason}`);
@@ -67,6 +84,8 @@ for (const name of families) {
       redmeshPort: REDMESH_PORT,
       excluded: skip,
       maxMismatches: 3,
+      types,
+      omit,
     });
     console.log(
       `diff ${name}: ${report.sequences} sequences, ${report.commands} commands, ${report.mismatches.length} mismatching, ` +
