@@ -47,11 +47,12 @@ export const ERR_INCR_NAN = 'ERR increment would produce NaN or Infinity';
 export const ERR_DECR_OVERFLOW = 'ERR decrement would overflow';
 export const ERR_LCS_TYPE = 'ERR The specified keys must contain string values';
 export const ERR_LCS_IDX_LEN = 'ERR If you want both the length and indexes, please just use IDX.';
-export const ERR_LCS_MEMORY =
-  'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len';
+export const ERR_LCS_MEMORY = 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len';
 export const ERR_EXPIRE_FLAGS_NX = 'ERR NX and XX, GT or LT options at the same time are not compatible';
 export const ERR_EXPIRE_FLAGS_GT_LT = 'ERR GT and LT options at the same time are not compatible';
 export const ERR_UNSUPPORTED_OPTION = (option: string): string => `ERR Unsupported option ${option}`;
 export const ERR_INVALID_CURSOR = 'ERR invalid cursor';
 export const ERR_LFU_NOT_SELECTED =
   'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+export const ERR_SWAPDB_FIRST = 'ERR invalid first DB index';
+export const ERR_SWAPDB_SECOND = 'ERR invalid second DB index';

@@ -6,3 +6,5 @@ export { Quicklist } from './list.js';
 export { SortedSet } from './zset.js';
 export { globMatch } from './glob.js';
 export { ActiveExpirer } from './expire.js';
+export { cloneValue } from './clone.js';
+export { ScanCursors, MAX_PARKED, parseScanCursor } from './scan.js';

@@ -107,8 +107,10 @@ function parseHex(match: RegExpExecArray): { value: LongDouble; zeroInput: boole
   const n = BigInt(`0x${intPart}${fracPart}`);
   const exp = (match[5] === undefined ? 0 : clampExponent(match[5])) - 4 * fracPart.length;
   if (n === 0n) return { value: { kind: 'finite', negative, m: 0n, e: 0 }, zeroInput: true };
-  if (bitLength(n) + exp > MAX_BINARY_MAGNITUDE + 1) return { value: { kind: 'inf', negative }, zeroInput: false };
-  if (bitLength(n) + exp < MIN_EXP - 2) return { value: { kind: 'finite', negative, m: 0n, e: 0 }, zeroInput: false };
+  if (bitLength(n) + exp > MAX_BINARY_MAGNITUDE + 1)
+    return { value: { kind: 'inf', negative }, zeroInput: false };
+  if (bitLength(n) + exp < MIN_EXP - 2)
+    return { value: { kind: 'finite', negative, m: 0n, e: 0 }, zeroInput: false };
   return { value: roundExact(negative, n, exp), zeroInput: false };
 }
 
