@@ -11,7 +11,6 @@
  * Needs root, iperf3, wireguard-go + wg, tincd, nebula, redis-server. Run it with nothing else loading the cores.
  */
 import { parseArgs } from 'node:util';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Testbed, cpuSeconds, waitFor, type Host } from './lib/netns.js';

@@ -23,12 +23,16 @@ export function wrongArity(commandName: string): string {
   return `ERR wrong number of arguments for '${commandName.toLowerCase()}' command`;
 }
 
+/**
+ * Redis 7.0 processCommand: each argument is quoted and cut so the whole list stays near 128 bytes
+ * (`'%.*s' ` with 128 - length so far, stopping once 128 is reached).
+ */
 export function unknownCommand(name: string, args: readonly string[]): string {
-  const shown = args
-    .slice(0, 40)
-    .map((a) => `'${a.length > 128 ? a.slice(0, 128) : a}'`)
-    .join(' ');
-  return `ERR unknown command '${name.length > 128 ? name.slice(0, 128) : name}', with args beginning with: ${shown}${shown ? ' ' : ''}`;
+  let shown = '';
+  for (let i = 0; i < args.length && shown.length < 128; i++) {
+    shown += `'${(args[i] as string).slice(0, 128 - shown.length)}' `;
+  }
+  return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${shown}`;
 }
 
 // Strings and keyspace families (t_string.c, bitops.c, db.c, expire.c).

@@ -15,6 +15,7 @@ import {
 } from '../resp/index.js';
 import { Keyspace, type KeyspaceObserver } from '../store/index.js';
 import { BlockingRegistry } from './blocking.js';
+import { admitUnderMaxmemory, recordCall } from './call-hooks.js';
 import type { Client } from './client.js';
 import type { ServerState } from './state.js';
 import { WatchRegistry } from './watch.js';
@@ -91,7 +92,7 @@ export class ServerCore {
       const argv = c.parser.next();
       if (argv === undefined) break;
       if (!Array.isArray(argv)) {
-        c.reply(error('ERR ' + argv.message));
+        if (argv.silent !== true) c.reply(error('ERR ' + argv.message));
         c.closing = true;
         break;
       }
@@ -133,6 +134,11 @@ export class ServerCore {
         c,
         `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
+      return;
+    }
+    const oom = admitUnderMaxmemory(this.state, this.keyspace, spec, c.multiQueue !== undefined);
+    if (oom !== undefined) {
+      this.reject(c, oom);
       return;
     }
     if (c.multiQueue !== undefined && !MULTI_IMMEDIATE.has(base)) {
@@ -189,6 +195,7 @@ export class ServerCore {
     ctx.propagated = undefined;
     const dbIndex = c.dbIndex;
     let result: CommandResult;
+    const startedNs = process.hrtime.bigint();
     try {
       result = spec.run(ctx, argv);
     } catch (err) {
@@ -196,6 +203,7 @@ export class ServerCore {
       result = error('ERR internal error');
     }
     this.state.stats.totalCommandsProcessed++;
+    recordCall(this.state, c, spec, argv, Number(process.hrtime.bigint() - startedNs) / 1000, result);
     if (isBlock(result)) {
       if (c.inMulti) result = result.onTimeout(ctx);
       else {
