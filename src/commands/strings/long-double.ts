@@ -82,9 +82,8 @@ function fromDecimal(negative: boolean, digits: bigint, exp10: number): LongDoub
  */
 export function parseLongDouble(text: string): LongDouble | undefined {
   if (text.length === 0 || text.length >= MAX_LONG_DOUBLE_CHARS) return undefined;
-  // strtold stops at a NUL byte, and Redis only checks that it stopped at a NUL.
-  const nul = text.indexOf('\0');
-  const s = nul >= 0 ? text.slice(0, nul) : text;
+  // Redis also checks that strtold consumed every byte, so an embedded NUL is rejected.
+  const s = text;
   const inf = INF_RE.exec(s);
   if (inf !== null) return { kind: 'inf', negative: inf[1] === '-' };
   const hex = HEX_RE.exec(s);
