@@ -29,6 +29,12 @@ interface FieldOp {
 }
 
 const i64 = (n: bigint): bigint => BigInt.asIntN(64, n);
+
+/** An int64 reply, as a plain number when it is exact in one. */
+function int64Reply(n: bigint): Reply {
+  const asNumber = Number(n);
+  return integer(Number.isSafeInteger(asNumber) ? asNumber : n);
+}
 const u64 = (n: bigint): bigint => BigInt.asUintN(64, n);
 
 function parseType(arg: string): { signed: boolean; bits: number } | undefined {
@@ -149,7 +155,7 @@ function applyWrite(bytes: Buffer, op: FieldOp): Reply {
   }
   if (overflowed && op.overflow === 'FAIL') return NULL;
   writeBits(bytes, op.offset, op.bits, next);
-  return integer(op.opcode === 'INCRBY' ? next : old);
+  return int64Reply(op.opcode === 'INCRBY' ? next : old);
 }
 
 function bitfieldGeneric(ctx: CommandContext, argv: readonly string[], readOnly: boolean): Reply {
@@ -163,7 +169,9 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly string[], readOnly:
     const bytes = toBytes(value ?? '');
     return array(
       ops.map((op) =>
-        integer(op.signed ? readSigned(bytes, op.offset, op.bits) : readUnsigned(bytes, op.offset, op.bits)),
+        int64Reply(
+          op.signed ? readSigned(bytes, op.offset, op.bits) : readUnsigned(bytes, op.offset, op.bits),
+        ),
       ),
     );
   }
@@ -173,7 +181,7 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly string[], readOnly:
   if ('kind' in target) return target;
   const replies = ops.map((op) =>
     op.opcode === 'GET'
-      ? integer(
+      ? int64Reply(
           op.signed
             ? readSigned(target.bytes, op.offset, op.bits)
             : readUnsigned(target.bytes, op.offset, op.bits),
