@@ -15,8 +15,6 @@ const THRESHOLDS = {
   'hash-max-listpack-entries': 128,
   'hash-max-listpack-value': 64,
   'set-max-intset-entries': 512,
-  'zset-max-listpack-entries': 128,
-  'zset-max-listpack-value': 64,
 } as const;
 
 function threshold(ctx: CommandContext, name: keyof typeof THRESHOLDS): number {
@@ -60,12 +58,9 @@ export function encodingOf(ctx: CommandContext, value: Value): string {
       for (const m of value.members) if (parseInt64(m) === undefined) return 'hashtable';
       return 'intset';
     }
-    case 'zset': {
-      const small =
-        value.zset.size <= threshold(ctx, 'zset-max-listpack-entries') &&
-        allShort(value.zset.scores.keys(), threshold(ctx, 'zset-max-listpack-value'));
-      return small ? 'listpack' : 'skiplist';
-    }
+    case 'zset':
+      // The sorted-set container tracks its own encoding, conversions included.
+      return value.zset.encoding;
   }
 }
 
