@@ -78,8 +78,7 @@ function build(g: Gen, n: number): Unit[] {
       const argv = command(g);
       // HELLO's reply carries the connection id, which differs between servers by design.
       units.push([g.call(argv, argv[0]?.toUpperCase() === 'HELLO' ? 'hello' : 'exact')]);
-    }
-    else {
+    } else {
       const step: Step = r.pick<Step>([
         { op: 'call', conn: 1, argv: ['RESET'], check: 'exact' },
         { op: 'call', conn: 1, argv: ['QUIT'], check: 'exact' },
