@@ -233,6 +233,8 @@ export interface CommandSpec {
   readonly step: number;
   /** ACL categories as COMMAND INFO shows them, without '@' (e.g. 'string', 'fast'). */
   readonly categories?: readonly string[];
+  /** Command tips as COMMAND INFO shows them (e.g. 'nondeterministic_output'). */
+  readonly tips?: readonly string[];
   /** Subcommands (CLIENT LIST, CONFIG GET…), looked up by the server before `run`. */
   readonly subcommands?: readonly CommandSpec[];
   /** argv[0] is the command name as the client sent it; argv are latin1 byte strings. */

@@ -8,7 +8,7 @@ import { NULL, bulk, error, integer, map, verbatim, type Reply } from '../../res
 import { datasetBytes, estimateKeyBytes } from '../../store/index.js';
 import { isOption, parseSafeInt } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { containerCommand, helpReply, serverCommand } from './spec.js';
+import { NONDETERMINISTIC, containerCommand, helpReply, serverCommand, withTips } from './spec.js';
 
 function memoryUsageCmd(ctx: CommandContext, argv: readonly string[]): Reply {
   let samples = 5;

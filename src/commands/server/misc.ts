@@ -9,7 +9,7 @@ import { ERR_SYNTAX } from '../../resp/errors.js';
 import { array, bulk, error, integer, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { persistenceInfoOf, redisConfigOf, shutdownServiceOf } from './services.js';
-import { serverCommand } from './spec.js';
+import { NONDETERMINISTIC, serverCommand, withTips } from './spec.js';
 
 function time(): Reply {
   const ms = Date.now();
@@ -42,12 +42,18 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
 }
 
 export const miscCommands: readonly CommandSpec[] = [
-  serverCommand('dbsize', 1, ['readonly', 'fast'], ['keyspace', 'read', 'fast'], (ctx) =>
-    integer(ctx.db.size),
+  withTips(
+    serverCommand('dbsize', 1, ['readonly', 'fast'], ['keyspace', 'read', 'fast'], (ctx) =>
+      integer(ctx.db.size),
+    ),
+    ['request_policy:all_shards', 'response_policy:agg_sum'],
   ),
-  serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time),
-  serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>
-    integer(persistenceInfoOf(ctx.server).lastSaveTime()),
+  withTips(serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time), [NONDETERMINISTIC]),
+  withTips(
+    serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>
+      integer(persistenceInfoOf(ctx.server).lastSaveTime()),
+    ),
+    [NONDETERMINISTIC],
   ),
   serverCommand(
     'shutdown',
