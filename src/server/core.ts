@@ -37,6 +37,8 @@ const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'r
 
 /** Above this many unsent bytes a client's input is paused until its socket drains (memory bound). */
 const READ_PAUSE_BYTES = 64 * 1024 * 1024;
+/** Output gathered while running a pipeline is written once it reaches this size. */
+const OUT_CHUNK_BYTES = 1024 * 1024;
 
 function isBlock(result: CommandResult): result is BlockRequest {
   return result.kind === 'block';
@@ -89,6 +91,11 @@ export class ServerCore {
   /** Runs every complete command buffered for the client, unless it blocks, is paused or is closing. */
   processInput(c: Client): void {
     while (!c.closing && !c.closed && c.blockedState === undefined && c.held === undefined) {
+      if (c.out.length >= OUT_CHUNK_BYTES) {
+        this.flush(c);
+        // Backpressure: stop taking commands until the socket drains (resumed by the drain handler).
+        if (c.inputPaused) break;
+      }
       const argv = c.parser.next();
       if (argv === undefined) break;
       if (!Array.isArray(argv)) {
@@ -331,9 +338,14 @@ export class ServerCore {
         c.socket.destroy();
         return;
       }
-      if (c.socket.writableLength > READ_PAUSE_BYTES && !c.socket.isPaused()) {
+      if (c.socket.writableLength > READ_PAUSE_BYTES && !c.inputPaused) {
+        c.inputPaused = true;
         c.socket.pause();
-        c.socket.once('drain', () => c.socket.resume());
+        c.socket.once('drain', () => {
+          c.inputPaused = false;
+          c.socket.resume();
+          if (!c.closed) this.processInput(c);
+        });
       }
     }
     if (c.closing) {

@@ -206,3 +206,61 @@ test('a dead peer is noticed within 30 s and the session comes back when it retu
   net.run(10);
   assert.equal(b.frames.length, 1);
 });
+
+test('under a handshake flood the node answers with cookies instead of doing DH, and real peers still join', async () => {
+  const net = new FakeNetwork();
+  const a = await net.addNode('a');
+  const other = await net.addNode('other', {}, [a]);
+  net.runUntil(() => connectedTo(a, other) && connectedTo(other, a), 5_000);
+  // Whoever received the IK initiation is the victim; its copy is what the attacker replays.
+  const initiation = net.wire.find((d) => d.bytes[0] === 1);
+  assert.ok(initiation, 'captured an initiation');
+  const b = net.nodes.find((n) => n.endpoint.address === initiation.to.address)!;
+  const flood = (count: number): void => {
+    for (let i = 0; i < count; i++) {
+      const spoofed = { address: `198.51.100.${1 + (i % 250)}`, port: 1024 + i };
+      net.inject(spoofed, b.endpoint, initiation.bytes);
+    }
+  };
+  const processedBefore = b.engine.counters().handshakesProcessed;
+  flood(1000); // in one millisecond
+  net.run(5);
+  const afterBurst = b.engine.counters();
+  assert.ok(afterBurst.handshakesProcessed - processedBefore <= 70, 'DH work is capped under load');
+  assert.ok(afterBurst.cookieRepliesSent >= 900, `cookie replies: ${afterBurst.cookieRepliesSent}`);
+  const replies = net.wire.filter((d) => d.from.address === b.endpoint.address && d.bytes[0] === 3);
+  assert.ok(
+    replies.every((d) => d.bytes.length === 64),
+    'a cookie reply is smaller than what triggered it',
+  );
+  // A new node joins while the flood goes on (300 initiations/s): it gets a cookie, retries with MAC2.
+  const c = await net.addNode('c', {}, [b]);
+  const took = net.runUntil(() => {
+    flood(15);
+    return connectedTo(b, c) && connectedTo(c, b);
+  }, 20_000);
+  assert.ok(took < 10_000, `joined under load in ${took} ms`);
+  assert.ok(b.engine.counters().dropped.underLoad > 1000);
+  assert.ok(connectedTo(a, other), 'the existing session was never disturbed');
+});
+
+test('garbage of every shape is dropped without a reply or a crash', async () => {
+  const net = new FakeNetwork();
+  const a = await net.addNode('a');
+  const b = await net.addNode('b', {}, [a]);
+  net.runUntil(() => connectedTo(a, b) && connectedTo(b, a), 5_000);
+  const attacker = { address: '198.51.100.66', port: 9 };
+  for (let i = 0; i < 3000; i++) {
+    const len = [0, 1, 15, 16, 31, 32, 33, 64, 96, 120, 148, 200, 1500][i % 13]!;
+    const junk = randomBytes(len);
+    if (len > 0) junk[0] = i % 7; // every message type and some unknown ones
+    if (len > 4 && i % 2 === 0) junk.fill(0, 1, 4);
+    net.inject(attacker, a.endpoint, junk);
+  }
+  net.run(100);
+  assert.equal(net.wire.filter((d) => d.to.address === attacker.address).length, 0);
+  const d = a.engine.counters().dropped;
+  const total = d.malformed + d.wrongNetwork + d.unknownIndex + d.badAuth + d.handshakeFailed;
+  assert.equal(total, 3000);
+  assert.ok(connectedTo(a, b));
+});

@@ -150,6 +150,7 @@ function commandDocs(ctx: CommandContext, argv: readonly string[]): Reply {
 
 /** The key positions of a command line from the table's first/last/step. */
 export function keysOf(spec: CommandSpec, argv: readonly string[]): string[] {
+  if (spec.keys !== undefined) return [...(spec.keys(argv) ?? [])];
   if (spec.firstKey <= 0) return [];
   const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
   const keys: string[] = [];
@@ -170,7 +171,7 @@ function resolveGetKeys(
   }
   // Redis's order: unknown command, then a command without keys, then the arity.
   if (spec === undefined) return error('ERR Invalid command specified');
-  if (spec.firstKey <= 0) return error('ERR The command has no key arguments');
+  if (spec.firstKey <= 0 && spec.keys === undefined) return error('ERR The command has no key arguments');
   if ((spec.arity > 0 && line.length !== spec.arity) || line.length < -spec.arity) {
     return error('ERR Invalid number of arguments specified for command');
   }

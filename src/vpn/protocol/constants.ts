@@ -10,7 +10,7 @@ export const SCRYPT_P = 1;
 export const SCRYPT_SALT_LABEL = 'redmesh-vpn-v1 network ';
 
 // ---- Noise ----
-export const NOISE_PROTOCOL_NAME = 'Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s';
+export const NOISE_PROTOCOL_NAME = 'Noise_IKpsk1_25519_ChaChaPoly_BLAKE2s';
 export const NOISE_PROLOGUE = 'redmesh-vpn-v1';
 
 // ---- wire format ----

@@ -17,11 +17,15 @@ import {
 import { sodium } from './sodium.js';
 
 /**
- * The redmesh handshake: Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s (WireGuard's pattern), psk = the
- * network's scrypt-derived key, in one round trip:
+ * The redmesh handshake: Noise_IKpsk1_25519_ChaChaPoly_BLAKE2s, psk = the network's scrypt-derived
+ * key, in one round trip:
  *
- *   initiator → responder   e, es, s, ss, {timestamp, flags}        then psk is mixed into message 2
- *   responder → initiator   e, ee, se, psk, {flags}
+ *   initiator → responder   e, es, s, ss, psk, {timestamp, flags}
+ *   responder → initiator   e, ee, se, {flags}
+ *
+ * psk1 (not WireGuard's psk2) so that the initiation's payload — the replay-protecting timestamp —
+ * is already authenticated by the PSK: a node without the network secret cannot get the responder
+ * to create any state, even past MAC1.
  *
  * IK needs the responder's static key in advance: we learn it from peer exchange, or — for an
  * `initpeers` endpoint we know nothing about — by sending a Hello, which carries our static key

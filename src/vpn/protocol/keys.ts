@@ -6,7 +6,7 @@ import type { NetworkKey } from './network-key.js';
  * own label so no key serves two purposes.
  */
 export interface NetworkKeys {
-  /** Noise `psk` (IKpsk2). */
+  /** Noise `psk` (IKpsk1). */
   readonly psk: Uint8Array;
   /** Keys MAC1 of handshake and hello messages: a cheap "is this our network?" test. */
   readonly mac1Key: Uint8Array;

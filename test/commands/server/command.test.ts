@@ -5,11 +5,13 @@ import { withRealRedis, withRedmesh } from './peers.js';
 /** COMMAND INFO entries with subcommands sorted (Redis lists them in dict order). */
 function normalise(info: unknown): unknown {
   if (!Array.isArray(info)) return info;
-  return info.map((entry) => {
+  return info.map((entry: unknown) => {
     if (!Array.isArray(entry)) return entry;
-    const copy = [...entry] as unknown[];
-    if (Array.isArray(copy[9]))
-      copy[9] = [...(copy[9] as unknown[][])].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    const copy: unknown[] = [...(entry as unknown[])];
+    const subs = copy[9];
+    if (Array.isArray(subs)) {
+      copy[9] = [...(subs as unknown[][])].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    }
     return copy;
   });
 }
