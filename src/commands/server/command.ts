@@ -11,9 +11,14 @@ import { globMatch } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { containerCommand, helpReply, serverCommand, withTips } from './spec.js';
 
+/** Key-spec flags Redis gives where the read/write default is not it (MEMORY USAGE reads no value). */
+const KEY_SPEC_FLAGS: Readonly<Record<string, readonly string[]>> = { 'memory|usage': ['RO'] };
+
 function keySpecs(spec: CommandSpec): Reply {
   if (spec.firstKey <= 0) return array([]);
-  const flags = spec.flags.includes('write') ? ['RW', 'update'] : ['RO', 'access'];
+  const flags =
+    KEY_SPEC_FLAGS[spec.name.toLowerCase()] ??
+    (spec.flags.includes('write') ? ['RW', 'update'] : ['RO', 'access']);
   const lastkey = spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey;
   return array([
     map([

@@ -1,5 +1,4 @@
 /**
- * DBSIZE                 — keys in the selected database
  * TIME                   — [unix seconds, microseconds]
  * LASTSAVE               — unix time of the last successful save
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] — save if asked (or if save points exist and persistence is
@@ -42,12 +41,6 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
 }
 
 export const miscCommands: readonly CommandSpec[] = [
-  withTips(
-    serverCommand('dbsize', 1, ['readonly', 'fast'], ['keyspace', 'read', 'fast'], (ctx) =>
-      integer(ctx.db.size),
-    ),
-    ['request_policy:all_shards', 'response_policy:agg_sum'],
-  ),
   withTips(serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time), [NONDETERMINISTIC]),
   withTips(
     serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>
