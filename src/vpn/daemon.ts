@@ -107,6 +107,11 @@ export class VpnDaemon {
   private async setUp(): Promise<void> {
     const c = this.options.config;
     for (const w of c.warnings) this.log('warn', 'config', { warning: w });
+    if (c.ndpCache) {
+      this.log('warn', 'config', {
+        warning: "'enablendpcache' accepted but no NDP cache is kept: neighbour solicitations are flooded",
+      });
+    }
     const key = await deriveNetworkKey(c.networkName, c.psk);
     const io: EngineIO = {
       sendDatagram: (to, datagram) => {
