@@ -47,8 +47,8 @@ export async function configureInterface(
 ): Promise<void> {
   const lines = [`link set dev ${device} mtu ${mtu} up`];
   if (ipv4 !== undefined)
-    lines.push(`-4 addr add ${ipv4.address}/${ipv4.prefixLength} broadcast + dev ${device}`);
-  if (ipv6 !== undefined) lines.push(`-6 addr add ${ipv6.address}/${ipv6.prefixLength} dev ${device}`);
+    lines.push(`addr add ${ipv4.address}/${ipv4.prefixLength} broadcast + dev ${device}`);
+  if (ipv6 !== undefined) lines.push(`addr add ${ipv6.address}/${ipv6.prefixLength} dev ${device}`);
   await ipBatch(lines);
 }
 
