@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { Testbed, sh, waitFor } from './testbed.js';
+import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
 import { CLI, VpnFiles, effectiveUid, linkExists, pingOnce, tutorialConfig } from './vpn-helpers.js';
 
 const SHELL_DAEMON = 'dist/test/netns/fixtures/shell-daemon.js';

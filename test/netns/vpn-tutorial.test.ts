@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEAD_PEER_TIMEOUT } from '../../src/vpn/protocol/constants.js';
 import type { Spawned, TestNode } from './testbed.js';
-import { Testbed, sh, waitFor } from './testbed.js';
+import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
 import { CLI, VpnFiles, linkExists, startVpn, tutorialConfig } from './vpn-helpers.js';
 
 const REDIS_PASSWORD = 'tutorial-requirepass-secret';
@@ -56,7 +56,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     confA = await files.config('a', tutorialConfig({ psk, overlay: '10.8.0.1' }));
     const confB = await files.config('b', tutorialConfig({ psk, overlay: '10.8.0.2', initpeer: a.underlay }));
     vpnA = startVpn(bed, a, confA, files.socket('a'));
-    await waitFor('node A started', () => /info started /.test(vpnA.output()), 10_000);
+    await waitForOutput(vpnA, /info started /, 10_000);
 
     const started = Date.now();
     const vpnB = startVpn(bed, b, confB, files.socket('b'));
@@ -210,7 +210,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
 
     const restarted = Date.now();
     vpnA = startVpn(bed, a, confA, files.socket('a'));
-    await waitFor('node A restarted', () => /info started /.test(vpnA.output()), 10_000);
+    await waitForOutput(vpnA, /info started /, 10_000);
     // redis-server on A was bound to 10.8.0.1, which vanished with the interface; the tunnel itself is probed.
     const resumed = await waitFor(
       'ping 10.8.0.1 from B again',
