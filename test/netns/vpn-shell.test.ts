@@ -21,11 +21,8 @@ test('daemon shell: TAP and UDP wired through the seam, status socket, privilege
     const confB = await files.config('b', tutorialConfig({ psk, overlay: '10.8.0.2', initpeer: a.underlay }));
     const da = bed.spawn(a.ns, process.execPath, [SHELL_DAEMON, confA, files.socket('a')]);
     const db = bed.spawn(b.ns, process.execPath, [SHELL_DAEMON, confB, files.socket('b')]);
-    await waitFor(
-      'both daemons started',
-      () => /started/.test(da.output()) && /started/.test(db.output()),
-      10_000,
-    );
+    await waitForOutput(da, /info started /, 10_000);
+    await waitForOutput(db, /info started /, 10_000);
 
     const link = await bed.exec(a.ns, 'ip', ['-o', 'link', 'show', 'dev', 'peervpn0']);
     assert.match(link, /mtu 1426 /, 'TAP MTU leaves room for the engine overhead in a 1500-byte underlay');
