@@ -26,6 +26,7 @@ import type { EngineIO, EngineOptions, NetworkKey, UdpEndpoint } from './engine/
 import { defaultControlSocketPath, listenControl, peerReport } from './control.js';
 import type { StatusReport } from './control.js';
 import { configureInterface } from './iproute.js';
+import { stableTapMac } from './mac.js';
 import type { LogFn } from './log.js';
 import { dropPrivileges } from './privdrop.js';
 import { TapDevice } from './tap.js';
@@ -174,9 +175,11 @@ export class VpnDaemon {
     const tap = TapDevice.open(c.interfaceName);
     this.tap = tap;
     this.mtu = tapMtu(UNDERLAY_MTU, c.ipv4 ? 'ipv4' : 'ipv6');
-    await configureInterface(tap.name, this.mtu, c.ifconfig4, c.ifconfig6);
+    const mac = stableTapMac(c, tap.name);
+    await configureInterface(tap.name, mac, this.mtu, c.ifconfig4, c.ifconfig6);
     this.log('info', 'interface-up', {
       interface: tap.name,
+      mac,
       mtu: this.mtu,
       ipv4: c.ifconfig4 && `${c.ifconfig4.address}/${c.ifconfig4.prefixLength}`,
       ipv6: c.ifconfig6 && `${c.ifconfig6.address}/${c.ifconfig6.prefixLength}`,

@@ -35,17 +35,18 @@ export async function addAddress6(device: string, a: InterfaceAddress): Promise<
 }
 
 /**
- * Brings the interface up with its MTU and addresses in one `ip -batch -` run (one process instead of
+ * Brings the interface up with its MAC, MTU and addresses in one `ip -batch -` run (one process instead of
  * one per step, which matters for start-up time on a loaded host). The batch lines are fixed words
  * plus validated values; iproute2 splits them on whitespace itself, no shell is involved.
  */
 export async function configureInterface(
   device: string,
+  mac: string,
   mtu: number,
   ipv4: InterfaceAddress | undefined,
   ipv6: InterfaceAddress | undefined,
 ): Promise<void> {
-  const lines = [`link set dev ${device} mtu ${mtu} up`];
+  const lines = [`link set dev ${device} address ${mac} mtu ${mtu} up`];
   if (ipv4 !== undefined)
     lines.push(`addr add ${ipv4.address}/${ipv4.prefixLength} broadcast + dev ${device}`);
   if (ipv6 !== undefined) lines.push(`addr add ${ipv6.address}/${ipv6.prefixLength} dev ${device}`);

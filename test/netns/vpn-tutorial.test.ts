@@ -204,6 +204,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
   });
 
   test('(e) kill -9 of node A and restart: traffic resumes within the dead-peer timeout', async (t) => {
+    const macBefore = await bed.exec(a.ns, 'cat', ['/sys/class/net/peervpn0/address']);
     await bed.kill(vpnA, 'SIGKILL');
     await waitFor('A interface gone', async () => !(await linkExists(bed, a.ns, 'peervpn0')), 5000);
     assert.equal(await reachable(bed, b.ns, '10.8.0.1'), false);
@@ -211,6 +212,11 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     const restarted = Date.now();
     vpnA = startVpn(bed, a, confA, files.socket('a'));
     await waitForOutput(vpnA, /info started /, 10_000);
+    assert.equal(
+      await bed.exec(a.ns, 'cat', ['/sys/class/net/peervpn0/address']),
+      macBefore,
+      'same MAC after restart',
+    );
     // redis-server on A was bound to 10.8.0.1, which vanished with the interface; the tunnel itself is probed.
     const resumed = await waitFor(
       'ping 10.8.0.1 from B again',
