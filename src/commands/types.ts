@@ -233,6 +233,13 @@ export interface CommandSpec {
   readonly step: number;
   /** ACL categories as COMMAND INFO shows them, without '@' (e.g. 'string', 'fast'). */
   readonly categories?: readonly string[];
+  /** Command tips as COMMAND INFO shows them (e.g. 'nondeterministic_output'). */
+  readonly tips?: readonly string[];
+  /**
+   * For `movablekeys` commands (ZUNION, ZMPOP…): the key arguments of one call, for COMMAND GETKEYS,
+   * WATCH-like bookkeeping and ACL key checks. Undefined when argv is malformed.
+   */
+  keys?(argv: readonly string[]): readonly string[] | undefined;
   /** Subcommands (CLIENT LIST, CONFIG GET…), looked up by the server before `run`. */
   readonly subcommands?: readonly CommandSpec[];
   /** argv[0] is the command name as the client sent it; argv are latin1 byte strings. */

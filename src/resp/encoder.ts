@@ -3,6 +3,7 @@
  * RESP2 downgrades follow Redis 7.0: maps flatten to arrays, sets become arrays, doubles become bulk
  * strings, booleans become 1/0, nulls become `$-1` / `*-1`, pushes become arrays.
  */
+import { formatDouble } from './double.js';
 import type { Reply } from './reply.js';
 
 export type Protocol = 2 | 3;
@@ -73,16 +74,10 @@ function encodeMap(entries: readonly (readonly [Reply, Reply])[], proto: Protoco
 }
 
 /**
- * A double the way Redis 7.0's addReplyDouble prints it: C's `%.17g`, with `inf` / `-inf`
- * (e.g. 1.1 → "1.1000000000000001", 3 → "3", 1e20 → "1e+20", 1e-5 → "1.0000000000000001e-05").
+ * A double the way Redis 7.0's addReplyDouble prints it (`%.17g`, inf/-inf/nan): one implementation,
+ * in double.ts, which also rounds exact ties to even like glibc (toExponential does not).
  */
-export function formatDouble(d: number): string {
-  if (d === Infinity) return 'inf';
-  if (d === -Infinity) return '-inf';
-  if (Number.isNaN(d)) return 'nan';
-  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  return formatG(d, 17);
-}
+export { formatDouble };
 
 /** C printf `%.<precision>g` for a finite non-zero double. */
 export function formatG(d: number, precision: number): string {

@@ -11,8 +11,13 @@
 
 /** Redis PROTO_INLINE_MAX_SIZE: the longest inline request or header line. */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
-/** Redis 7.0 rejects a multibulk count above this (the value of INT_MAX in processMultibulkBuffer is 1M here, see tests). */
-export const PROTO_MAX_MULTIBULK_LEN = 1024 * 1024;
+/** Redis 7.0 rejects a multibulk count above INT_MAX (6.x used 1M; 7.0.15 accepts 1048577, see tests). */
+export const PROTO_MAX_MULTIBULK_LEN = 2147483647;
+/**
+ * Redis client-query-buffer-limit (1 GB): a single command whose arguments grow past it closes the
+ * connection without a reply, so `*2147483647` followed by endless empty bulks cannot exhaust memory.
+ */
+export const QUERY_BUFFER_LIMIT = 1024 * 1024 * 1024;
 /** Before AUTH, Redis accepts at most this many arguments and this long a bulk (CVE-2021-32675). */
 export const UNAUTH_MAX_MULTIBULK_LEN = 10;
 export const UNAUTH_MAX_BULK_LEN = 16384;
@@ -28,6 +33,8 @@ export interface ParserLimits {
 export interface ProtocolError {
   readonly kind: 'protocolError';
   readonly message: string;
+  /** Close without replying (query buffer limit), as Redis does. */
+  readonly silent?: boolean;
 }
 
 function protocolError(detail: string): ProtocolError {
@@ -48,6 +55,8 @@ export class RequestParser {
   /** The multibulk being read: arguments so far and how many are still to come. */
   private argv: string[] | undefined;
   private remaining = 0;
+  /** Bytes of the multibulk being read, counted with a per-argument overhead, for QUERY_BUFFER_LIMIT. */
+  private argvBytes = 0;
   private failed = false;
 
   constructor(private readonly limits: ParserLimits) {}
@@ -137,6 +146,7 @@ export class RequestParser {
       if (count <= 0) return [];
       this.argv = [];
       this.remaining = count;
+      this.argvBytes = 0;
     }
     return this.bulks();
   }
@@ -167,6 +177,10 @@ export class RequestParser {
       // Like Redis, the two bytes after the payload are skipped without being checked.
       if (this.buf.length < start + len + 2) return this.waitFor(start + len + 2 - this.pos);
       argv.push(this.buf.toString('latin1', start, start + len));
+      this.argvBytes += len + 16;
+      if (this.argvBytes > QUERY_BUFFER_LIMIT) {
+        return { kind: 'protocolError', message: 'query buffer limit reached', silent: true };
+      }
       this.pos = start + len + 2;
       this.remaining--;
     }

@@ -104,6 +104,8 @@ export class Client implements RegisteredClient, ClientView {
   out = '';
   closing = false;
   closed = false;
+  /** Reading paused until the socket drains (too much unsent output). */
+  inputPaused = false;
   readonly createdAt = Date.now();
   lastInteraction = Date.now();
   lastCommand = 'NULL';

@@ -15,6 +15,7 @@ import {
 } from '../resp/index.js';
 import { Keyspace, type KeyspaceObserver } from '../store/index.js';
 import { BlockingRegistry } from './blocking.js';
+import { admitUnderMaxmemory, recordCall } from './call-hooks.js';
 import type { Client } from './client.js';
 import type { ServerState } from './state.js';
 import { WatchRegistry } from './watch.js';
@@ -36,6 +37,8 @@ const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'r
 
 /** Above this many unsent bytes a client's input is paused until its socket drains (memory bound). */
 const READ_PAUSE_BYTES = 64 * 1024 * 1024;
+/** Output gathered while running a pipeline is written once it reaches this size. */
+const OUT_CHUNK_BYTES = 1024 * 1024;
 
 function isBlock(result: CommandResult): result is BlockRequest {
   return result.kind === 'block';
@@ -88,10 +91,15 @@ export class ServerCore {
   /** Runs every complete command buffered for the client, unless it blocks, is paused or is closing. */
   processInput(c: Client): void {
     while (!c.closing && !c.closed && c.blockedState === undefined && c.held === undefined) {
+      if (c.out.length >= OUT_CHUNK_BYTES) {
+        this.flush(c);
+        // Backpressure: stop taking commands until the socket drains (resumed by the drain handler).
+        if (c.inputPaused) break;
+      }
       const argv = c.parser.next();
       if (argv === undefined) break;
       if (!Array.isArray(argv)) {
-        c.reply(error('ERR ' + argv.message));
+        if (argv.silent !== true) c.reply(error('ERR ' + argv.message));
         c.closing = true;
         break;
       }
@@ -133,6 +141,11 @@ export class ServerCore {
         c,
         `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
+      return;
+    }
+    const oom = admitUnderMaxmemory(this.state, this.keyspace, spec, c.multiQueue !== undefined);
+    if (oom !== undefined) {
+      this.reject(c, oom);
       return;
     }
     if (c.multiQueue !== undefined && !MULTI_IMMEDIATE.has(base)) {
@@ -189,6 +202,7 @@ export class ServerCore {
     ctx.propagated = undefined;
     const dbIndex = c.dbIndex;
     let result: CommandResult;
+    const startedNs = process.hrtime.bigint();
     try {
       result = spec.run(ctx, argv);
     } catch (err) {
@@ -196,6 +210,7 @@ export class ServerCore {
       result = error('ERR internal error');
     }
     this.state.stats.totalCommandsProcessed++;
+    recordCall(this.state, c, spec, argv, Number(process.hrtime.bigint() - startedNs) / 1000, result);
     if (isBlock(result)) {
       if (c.inMulti) result = result.onTimeout(ctx);
       else {
@@ -323,9 +338,14 @@ export class ServerCore {
         c.socket.destroy();
         return;
       }
-      if (c.socket.writableLength > READ_PAUSE_BYTES && !c.socket.isPaused()) {
+      if (c.socket.writableLength > READ_PAUSE_BYTES && !c.inputPaused) {
+        c.inputPaused = true;
         c.socket.pause();
-        c.socket.once('drain', () => c.socket.resume());
+        c.socket.once('drain', () => {
+          c.inputPaused = false;
+          c.socket.resume();
+          if (!c.closed) this.processInput(c);
+        });
       }
     }
     if (c.closing) {

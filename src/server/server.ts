@@ -48,14 +48,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     socket.setNoDelay(true);
     if (config.tcpKeepalive > 0) socket.setKeepAlive(true, config.tcpKeepalive * 1000);
     socket.on('error', () => undefined);
-    if (state.registry.size >= config.maxclients) {
+    const refusal = admissionError(config, state.registry.size, socket.remoteAddress);
+    if (refusal !== undefined) {
       state.stats.rejectedConnections++;
-      socket.end(MAX_CLIENTS);
-      return;
-    }
-    if (config.protectedMode && config.requirepass === '' && !isLoopback(socket.remoteAddress)) {
-      state.stats.rejectedConnections++;
-      socket.end(DENIED);
+      socket.end(refusal);
       return;
     }
     const client = new Client(nextId++, socket, core);
@@ -123,7 +119,21 @@ function closeIdleClients(state: ServerState, core: ServerCore, now: number): vo
   }
 }
 
-function isLoopback(address: string | undefined): boolean {
+/**
+ * Redis's accept-time checks: maxclients, then protected mode (no password and a client that is not
+ * on the loopback interface). Returns the bytes to send before closing, or undefined to accept.
+ */
+export function admissionError(
+  config: ServerConfig,
+  connected: number,
+  remoteAddress: string | undefined,
+): string | undefined {
+  if (connected >= config.maxclients) return MAX_CLIENTS;
+  if (config.protectedMode && config.requirepass === '' && !isLoopback(remoteAddress)) return DENIED;
+  return undefined;
+}
+
+export function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }

@@ -5,4 +5,7 @@ export type { Value, StringValue, ListValue, HashValue, SetValue, ZSetValue, Typ
 export { Quicklist } from './list.js';
 export { SortedSet } from './zset.js';
 export { globMatch } from './glob.js';
+export { estimateKeyBytes, databaseBytes, datasetBytes } from './memory.js';
 export { ActiveExpirer } from './expire.js';
+export { Evictor } from './eviction.js';
+export type { EvictionPolicy, EvictionSettings } from './eviction.js';

@@ -16,6 +16,8 @@ export interface TestRunner {
   /** Unix ms used as `ctx.now`; tests move it to exercise expiry. */
   now: number;
   dbIndex: number;
+  /** RESP version the fake client speaks (HELLO); changes reply shapes like WITHSCORES pairs. */
+  protocol: 2 | 3;
   readonly propagated: string[][];
   run(...argv: string[]): CommandResult;
 }
@@ -28,6 +30,7 @@ export function makeRunner(databases = 16): TestRunner {
     keyspace,
     now: Date.now(),
     dbIndex: 0,
+    protocol: 2,
     propagated: [],
     run(...argv: string[]): CommandResult {
       const name = (argv[0] ?? '').toLowerCase();
@@ -38,7 +41,7 @@ export function makeRunner(databases = 16): TestRunner {
       }
       let propagateAs: (readonly string[])[] | undefined;
       let dirty = 0;
-      const client = { id: 1, protocol: 2 as const, dbIndex: runner.dbIndex, inMulti: false };
+      const client = { id: 1, protocol: runner.protocol, dbIndex: runner.dbIndex, inMulti: false };
       const ctx: CommandContext = {
         keyspace,
         db: keyspace.db(runner.dbIndex),

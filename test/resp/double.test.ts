@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatDouble } from '../../src/resp/double.js';
+import { encodeReply } from '../../src/resp/encoder.js';
+import { double } from '../../src/resp/reply.js';
 
 // Expected texts are glibc printf("%.17g") output (what redis-server 7.0.15 replies), including
 // exact ties that printf rounds to even.
@@ -45,4 +47,10 @@ test('formatDouble text parses back to the same double', () => {
     const value = (Math.random() - 0.5) * 10 ** Math.floor(Math.random() * 60 - 30);
     assert.equal(Number(formatDouble(value)), value);
   }
+});
+
+test('the reply encoder prints doubles with formatDouble in both protocols', () => {
+  assert.equal(encodeReply(double(-286739689364880.125), 2), '$19\r\n-286739689364880.12\r\n');
+  assert.equal(encodeReply(double(-286739689364880.125), 3), ',-286739689364880.12\r\n');
+  assert.equal(encodeReply(double(-Infinity), 3), ',-inf\r\n');
 });

@@ -5,14 +5,15 @@
 import { execFile } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { promisify } from 'node:util';
-import type { ServerConfig } from '../../src/commands/index.js';
+import type { CommandSpec, ServerConfig } from '../../src/commands/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 
 export async function withServer(
   config: Partial<ServerConfig>,
   body: (srv: RunningServer) => Promise<void>,
+  commands?: readonly CommandSpec[],
 ): Promise<void> {
-  const srv = await startServer({ config: { port: 0, bind: ['127.0.0.1'], ...config } });
+  const srv = await startServer({ config: { port: 0, bind: ['127.0.0.1'], ...config }, commands });
   try {
     await body(srv);
   } finally {

@@ -13,7 +13,7 @@ export interface NetworkKey {
 }
 
 /**
- * Stretch the PSK with scrypt (memory-hard, ~64 MiB, a few hundred ms) salted with the normalised
+ * Stretch the PSK with scrypt (memory-hard, 32 MiB, ~200 ms of CPU) salted with the normalised
  * network name. Async: it runs on the libuv threadpool, so call it once at startup, before
  * building the engine.
  */
