@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
-import { CLI, VpnFiles, pingOnce, startVpn, tutorialConfig } from './vpn-helpers.js';
+import { CLI, VpnFiles, pingOnce, startVpn, tutorialConfig, START_TIMEOUT_MS } from './vpn-helpers.js';
 
 interface Status {
   peers: { endpoint: string }[];
@@ -33,7 +33,7 @@ test('(c) wrong PSK and wrong network name never join; the right pair does', asy
         tutorialConfig({ psk: key, overlay, networkname, ...(initpeer === undefined ? {} : { initpeer }) }),
       );
     const vpnA = startVpn(bed, a, await conf('a', '10.8.0.1', psk), files.socket('a'));
-    await waitForOutput(vpnA, /info started /, 10_000);
+    await waitForOutput(vpnA, /info started /, START_TIMEOUT_MS);
     const starts = [
       startVpn(bed, good, await conf('good', '10.8.0.2', psk, 'REDISREPL', a.underlay), files.socket('good')),
       startVpn(
@@ -49,7 +49,7 @@ test('(c) wrong PSK and wrong network name never join; the right pair does', asy
         files.socket('wname'),
       ),
     ];
-    for (const s of starts) await waitForOutput(s, /info started /, 10_000);
+    for (const s of starts) await waitForOutput(s, /info started /, START_TIMEOUT_MS);
 
     // Same network under PeerVPN's name normalisation (REDISREPL = redisrepl): joins.
     await waitFor('good node joins', () => pingOnce(bed, good.ns, '10.8.0.1'), 5000, 50);

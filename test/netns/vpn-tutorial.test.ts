@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { DEAD_PEER_TIMEOUT, REKEY_TIMEOUT } from '../../src/vpn/protocol/constants.js';
 import type { Spawned, TestNode } from './testbed.js';
 import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
-import { CLI, VpnFiles, linkExists, startVpn, tutorialConfig } from './vpn-helpers.js';
+import { CLI, VpnFiles, linkExists, startVpn, tutorialConfig, START_TIMEOUT_MS } from './vpn-helpers.js';
 
 const REDIS_PASSWORD = 'tutorial-requirepass-secret';
 
@@ -58,7 +58,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     confA = await files.config('a', tutorialConfig({ psk, overlay: '10.8.0.1' }));
     confB = await files.config('b', tutorialConfig({ psk, overlay: '10.8.0.2', initpeer: a.underlay }));
     vpnA = startVpn(bed, a, confA, files.socket('a'));
-    await waitForOutput(vpnA, /info started /, 10_000);
+    await waitForOutput(vpnA, /info started /, START_TIMEOUT_MS);
 
     const started = Date.now();
     vpnB = startVpn(bed, b, confB, files.socket('b'));
@@ -225,7 +225,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     await waitFor('B interface gone', async () => !(await linkExists(bed, b.ns, 'peervpn0')), 5000);
     const restarted = Date.now();
     vpnB = startVpn(bed, b, confB, files.socket('b'));
-    await waitForOutput(vpnB, /info started /, 10_000);
+    await waitForOutput(vpnB, /info started /, START_TIMEOUT_MS);
     await waitFor('ping 10.8.0.1 from the new B', () => reachable(bed, b.ns, '10.8.0.1'), 10_000, 50);
     t.diagnostic(`traffic resumed ${Date.now() - restarted} ms after restarting B`);
   });
@@ -238,7 +238,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     assert.equal(await reachable(bed, b.ns, '10.8.0.1'), false);
 
     vpnA = startVpn(bed, a, confA, files.socket('a'));
-    await waitForOutput(vpnA, /info started /, 10_000);
+    await waitForOutput(vpnA, /info started /, START_TIMEOUT_MS);
     assert.equal(
       await bed.exec(a.ns, 'cat', ['/sys/class/net/peervpn0/address']),
       macBefore,
