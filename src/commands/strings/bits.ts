@@ -13,7 +13,7 @@ import {
 import { ONE, ZERO, error, integer, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { fromBytes, readString, readStringForWrite, toBytes, toIndex } from './common.js';
+import { checkStringLength, fromBytes, readString, readStringForWrite, toBytes, toIndex } from './common.js';
 
 /**
  * Redis getBitOffsetFromArgument: a bit offset ≥ 0 below proto-max-bulk-len bytes; with `bits`
@@ -40,6 +40,8 @@ export function stringForBitWrite(
   const current = readStringForWrite(ctx, key);
   if (typeof current === 'object') return current;
   const needed = Math.floor(maxBit / 8) + 1;
+  const tooLong = checkStringLength(ctx, needed, 0);
+  if (tooLong !== undefined) return tooLong;
   const bytes = toBytes(current ?? '', needed);
   return { bytes, existed: current !== undefined, grew: current === undefined || needed > current.length };
 }

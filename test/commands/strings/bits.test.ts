@@ -100,3 +100,13 @@ test('BITFIELD: signed/unsigned, # offsets, WRAP/SAT/FAIL overflow', () => {
   });
   assert.deepEqual(r.run('BITFIELD_RO', 'none', 'GET', 'u8', '0'), arr(int(0)));
 });
+
+test('a bitmap past the V8 string limit is refused cleanly instead of crashing', () => {
+  const r = makeRunner();
+  // Redis would allocate the full 512 MB here; V8 strings stop 24 bytes short of it.
+  assert.deepEqual(r.run('SETBIT', 'huge', '4294967295', '1'), {
+    kind: 'error',
+    message: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  });
+  assert.deepEqual(r.run('EXISTS', 'huge'), int(0));
+});
