@@ -46,12 +46,17 @@ export function stringForBitWrite(
   return { bytes, existed: current !== undefined, grew: current === undefined || needed > current.length };
 }
 
-/** Stores a modified bitmap back, keeping the TTL. */
+/** Stores a modified bitmap back, keeping the TTL, and signals the change. */
 export function storeBits(ctx: CommandContext, key: string, bytes: Buffer, existed: boolean): void {
+  storeBitsSilently(ctx, key, bytes, existed);
+  ctx.keyModified(key);
+}
+
+/** Stores a grown-but-unchanged bitmap without counting a change (BITFIELD whose writes all failed). */
+export function storeBitsSilently(ctx: CommandContext, key: string, bytes: Buffer, existed: boolean): void {
   const value = fromBytes(bytes);
   if (existed) ctx.db.setValue(key, value, true);
   else ctx.db.add(key, value);
-  ctx.keyModified(key);
 }
 
 /** SETBIT key offset value — sets or clears one bit, growing the string; replies the old bit. */

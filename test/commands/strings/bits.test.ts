@@ -110,3 +110,18 @@ test('a bitmap past the V8 string limit is refused cleanly instead of crashing',
   });
   assert.deepEqual(r.run('EXISTS', 'huge'), int(0));
 });
+
+test('BITFIELD writes refused by OVERFLOW FAIL are not propagated, as redis-server 7.0.15 does', () => {
+  const r = makeRunner();
+  const arr = (...items: unknown[]): unknown => ({ kind: 'array', items });
+  assert.deepEqual(
+    r.run('BITFIELD', 'nk', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '5'),
+    arr({ kind: 'null' }),
+  );
+  assert.deepEqual(r.run('EXISTS', 'nk'), int(1), 'the key is created all the same');
+  assert.deepEqual(r.propagated, []);
+  r.run('BITFIELD', 'nk', 'SET', 'u2', '0', '1', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '5');
+  assert.deepEqual(r.propagated, [
+    ['BITFIELD', 'nk', 'SET', 'u2', '0', '1', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '5'],
+  ]);
+});
