@@ -30,3 +30,20 @@ export function unknownCommand(name: string, args: readonly string[]): string {
     .join(' ');
   return `ERR unknown command '${name.length > 128 ? name.slice(0, 128) : name}', with args beginning with: ${shown}${shown ? ' ' : ''}`;
 }
+export const ERR_MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
+export const ERR_OUT_OF_RANGE = 'ERR value is out of range';
+export const ERR_LONG_RANGE =
+  'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
+export const ERR_NUMKEYS_POSITIVE = 'ERR numkeys should be greater than 0';
+export const ERR_NUMKEYS_TOO_MANY = "ERR Number of keys can't be greater than number of args";
+export const ERR_COUNT_POSITIVE = 'ERR count should be greater than 0';
+export const ERR_LPOS_RANK_ZERO =
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+export const ERR_LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative";
+export const ERR_LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+export const ERR_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
+export const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
+export const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
+export const ERR_NAN_OR_INFINITY = 'ERR value is NaN or Infinity';
+export const ERR_INCR_NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
+export const ERR_INVALID_CURSOR = 'ERR invalid cursor';
