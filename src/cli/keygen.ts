@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
+import { generatePsk } from '../vpn/index.js';
 
+/** `redmesh keygen`: prints a new PSK like `openssl rand -base64 382 | tr -d '\n'` (no trailing newline). */
 export function registerKeygen(program: Command): void {
   program
     .command('keygen')
-    .description('keygen (not built yet)')
+    .description("print a new VPN pre-shared key (like `openssl rand -base64 382 | tr -d '\\n'`)")
     .action(() => {
-      process.stderr.write('redmesh keygen: not built yet\n');
-      process.exitCode = 1;
+      process.stdout.write(generatePsk());
     });
 }

@@ -1,11 +1,78 @@
+import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { ConfigError, type RedisConfig } from '../config/index.js';
+import { launchServer, loadServerConfig } from '../server/index.js';
 
+const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
+
+/** Redis's log line: "pid:M 27 Nov 2026 20:58:26.663 * message". */
+function logLine(message: string): string {
+  const d = new Date();
+  const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  const time = d.toISOString().slice(11, 23);
+  return `${process.pid}:M ${String(d.getUTCDate()).padStart(2, '0')} ${month} ${d.getUTCFullYear()} ${time} * ${message}\n`;
+}
+
+/** Notices go to logfile (or stdout when empty), unless loglevel is warning. */
+function makeLogger(config: RedisConfig): (message: string) => void {
+  const file = config.getString('logfile');
+  const quiet = LEVELS.indexOf(config.getString('loglevel')) > LEVELS.indexOf('notice');
+  return (message) => {
+    const warning = message.startsWith('Warning') || message.startsWith('WARNING');
+    if (quiet && !warning) return;
+    const line = logLine(message);
+    if (file === '') process.stdout.write(line);
+    else appendFileSync(file, line);
+  };
+}
+
+/**
+ * `redmesh server [config] [--directive value ...]`: a Redis-compatible server, configured like
+ * redis-server (a redis.conf, then `--name value` pairs appended as extra lines).
+ */
 export function registerServer(program: Command): void {
   program
     .command('server')
-    .description('server (not built yet)')
-    .action(() => {
-      process.stderr.write('redmesh server: not built yet\n');
-      process.exitCode = 1;
+    .description(
+      'run the Redis-compatible server: redmesh server [redis.conf] [--port 6379 --bind "127.0.0.1 ::1" ...]',
+    )
+    .argument('[args...]', 'a config file, then --directive value pairs as for redis-server')
+    .allowUnknownOption()
+    .helpOption('-h, --help')
+    .action(async (args: string[]) => {
+      process.exitCode = await runServer(args);
     });
+}
+
+async function runServer(args: readonly string[]): Promise<number> {
+  const file = args[0] !== undefined && !args[0].startsWith('--') ? args[0] : undefined;
+  const options = file === undefined ? args : args.slice(1);
+  let loaded;
+  try {
+    loaded = loadServerConfig(file, options);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(err.format());
+      return 1;
+    }
+    throw err;
+  }
+  const log = makeLogger(loaded.config);
+  let launched;
+  try {
+    launched = await launchServer(loaded, log);
+  } catch (err) {
+    log(`Warning: ${(err as Error).message}`);
+    process.stderr.write(`redmesh server: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const onSignal = (signal: string): void => {
+    log(`Received ${signal} scheduling shutdown...`);
+    void launched.stop();
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  log(`redmesh server ready to accept connections on port ${launched.server.port}`);
+  await launched.stopped;
+  return 0;
 }

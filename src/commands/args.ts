@@ -4,8 +4,6 @@
  * and 64-bit range checks.
  */
 
-import { ERR_TIMEOUT_NEGATIVE, ERR_TIMEOUT_NOT_FLOAT } from '../resp/errors.js';
-
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const SAFE_DIGITS = /^-?(?:0|[1-9][0-9]{0,14})$/;
@@ -47,33 +45,4 @@ export function parseDouble(s: string): number | undefined {
 /** Case-insensitive option match for command keywords (EX, NX, WITHSCORES…). */
 export function isOption(arg: string | undefined, name: string): boolean {
   return arg !== undefined && arg.length === name.length && arg.toUpperCase() === name;
-}
-
-/**
- * Parses a C `long` argument (indexes, counts): like parseInt64 but always a number. Values beyond
- * 2^53 lose precision, which keeps their order and sign — all that range clamping needs.
- */
-export function parseLong(s: string): number | undefined {
-  const n = parseInt64(s);
-  return n === undefined ? undefined : Number(n);
-}
-
-const INT64_LIMIT = 2 ** 63;
-
-/**
- * A blocking command's timeout (BLPOP, BZPOPMIN, …) as Redis 7.0's getTimeoutFromObjectOrReply reads
- * it: float seconds, truncated to whole ms; 0 means forever. A value whose ms do not fit in an int64
- * (1e20, inf) reads as negative, as the C cast makes it there.
- */
-export function parseBlockTimeout(
-  arg: string,
-  now: number,
-): { readonly deadlineMs: number } | { readonly error: string } {
-  const seconds = parseDouble(arg);
-  if (seconds === undefined) return { error: ERR_TIMEOUT_NOT_FLOAT };
-  const ms = seconds * 1000;
-  if (!(ms > -INT64_LIMIT && ms < INT64_LIMIT)) return { error: ERR_TIMEOUT_NEGATIVE };
-  const whole = Math.trunc(ms);
-  if (whole < 0) return { error: ERR_TIMEOUT_NEGATIVE };
-  return { deadlineMs: whole === 0 ? 0 : now + whole };
 }

@@ -70,9 +70,154 @@ export interface CommandContext {
   readonly server: ServerHooks;
 }
 
-/** Implemented by server/; data-family commands should not need it. */
+/**
+ * Live server settings the server reads on every use, so CONFIG SET takes effect at once. The config
+ * room (CONFIG GET/SET, redis.conf) parses and formats them; the server only reads them.
+ * Names follow redis.conf in camelCase.
+ */
+export interface ServerConfig {
+  port: number;
+  bind: string[];
+  requirepass: string;
+  /** Seconds of idleness after which a normal client is closed; 0 = never. */
+  timeout: number;
+  /** Seconds between TCP keepalive probes; 0 = off. */
+  tcpKeepalive: number;
+  maxclients: number;
+  protectedMode: boolean;
+  protoMaxBulkLen: number;
+  /** Active expiry cycles per second. */
+  hz: number;
+  databases: number;
+  /** `client-output-buffer-limit`: hard bytes, soft bytes, soft seconds; 0 disables a limit. */
+  clientOutputBufferLimit: Record<'normal' | 'replica' | 'pubsub', OutputBufferLimit>;
+  /** Other directives the server does not act on itself, by lowercase redis.conf name. */
+  readonly extra: Map<string, string>;
+}
+
+export interface OutputBufferLimit {
+  hardBytes: number;
+  softBytes: number;
+  softSeconds: number;
+}
+
+/** Counters INFO reports (Redis's server.stat_*); the server and commands increment them. */
+export interface ServerStats {
+  totalConnectionsReceived: number;
+  totalCommandsProcessed: number;
+  rejectedConnections: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  /** Changes since the last save (Redis server.dirty). */
+  dirty: number;
+  totalNetInputBytes: number;
+  totalNetOutputBytes: number;
+  /** Clients closed for exceeding an output buffer limit. */
+  clientOutputBufferLimitDisconnections: number;
+}
+
+/** One connection as CLIENT LIST / CLIENT INFO and INFO clients see it. */
+export interface ClientInfo {
+  readonly id: number;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly fd: number;
+  readonly name: string;
+  /** Seconds since the connection was made. */
+  readonly age: number;
+  /** Seconds since the last command. */
+  readonly idle: number;
+  readonly flags: string;
+  readonly db: number;
+  readonly sub: number;
+  readonly psub: number;
+  readonly ssub: number;
+  /** Commands queued in MULTI, or -1 outside MULTI. */
+  readonly multi: number;
+  readonly qbuf: number;
+  readonly omem: number;
+  readonly cmd: string;
+  readonly user: string;
+  readonly resp: 2 | 3;
+}
+
+/** Pub/sub namespaces: channels (SUBSCRIBE), patterns (PSUBSCRIBE), shard channels (SSUBSCRIBE). */
+export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
+
+/**
+ * The connection a command runs for, with the state only the server holds (auth, MULTI, pub/sub).
+ * Implemented by server/; absent when a command runs outside a connection (unit-test runner).
+ */
+export interface Session {
+  readonly id: number;
+  name: string;
+  setProtocol(version: 2 | 3): void;
+  readonly authenticated: boolean;
+  /** Subscribed to any channel, pattern or shard channel. */
+  readonly inPubsubMode: boolean;
+  /** Checks a password against requirepass; marks the session authenticated when it matches. */
+  authenticate(username: string, password: string): boolean;
+  /** Close the connection once the replies already produced are written (QUIT, CLIENT KILL of self). */
+  closeAfterReply(): void;
+  /** RESET: leave MULTI, unwatch, unsubscribe all, db 0, RESP2, unauthenticated if auth is required, no name. */
+  reset(): void;
+  /** MULTI / EXEC / DISCARD / WATCH / UNWATCH, with Redis's replies and errors. */
+  multi(): Reply;
+  exec(): Reply;
+  discard(): Reply;
+  watch(keys: readonly string[]): Reply;
+  unwatch(): void;
+  /** (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE: one confirmation per name, already encoded (a raw reply). */
+  subscribe(kind: SubscriptionKind, names: readonly string[]): Reply;
+  unsubscribe(kind: SubscriptionKind, names: readonly string[]): Reply;
+  /** CLIENT REPLY ON|OFF|SKIP. */
+  setReplyMode(mode: 'on' | 'off' | 'skip'): void;
+  /** CLIENT NO-EVICT. */
+  noEvict: boolean;
+}
+
+/**
+ * The server side that commands outside the data families need (INFO, CONFIG, COMMAND, CLIENT,
+ * HELLO, pub/sub, transactions). Implemented by server/state.ts.
+ */
 export interface ServerHooks {
-  readonly [name: string]: unknown;
+  readonly config: ServerConfig;
+  readonly stats: ServerStats;
+  /** The command table by lowercase name (COMMAND reads it). */
+  readonly commands: ReadonlyMap<string, CommandSpec>;
+  /** Unix ms when the server started. */
+  readonly startedAtMs: number;
+  /** 40 hex chars, new per process (INFO run_id). */
+  readonly runId: string;
+  /** TCP ports actually bound (port 0 in config resolves to the real port). */
+  readonly boundPorts: readonly number[];
+  /** Every connected client. */
+  clients(): readonly ClientInfo[];
+  /** Number of clients blocked in a blocking command. */
+  blockedClients(): number;
+  /** Pub/sub: number of channels with subscribers, and of patterns. */
+  pubsubChannelCount(): number;
+  pubsubPatternCount(): number;
+  /** The session of the client running this command, when it runs on a connection. */
+  session(client: ClientView): Session | undefined;
+  /** Delivers a message; returns the number of clients that received it (PUBLISH's reply). */
+  publish(kind: 'channel' | 'shard', channel: string, message: string): number;
+  /** Active channels (with at least one subscriber) matching an optional glob pattern. */
+  pubsubChannels(kind: 'channel' | 'shard', pattern: string | undefined): string[];
+  pubsubNumsub(kind: 'channel' | 'shard', channel: string): number;
+  /** Closes every client the predicate selects (after their pending replies); returns how many. */
+  killClients(select: (client: ClientInfo) => boolean): number;
+  /** CLIENT PAUSE until `untilMs`: 'all' holds every command, 'write' only writes. */
+  pauseClients(untilMs: number, mode: 'all' | 'write'): void;
+  unpauseClients(): void;
+  /** CLIENT UNBLOCK: ends a blocking command as by timeout, or with an UNBLOCKED error. */
+  unblockClient(id: number, withError: boolean): boolean;
+  /** Registers a (dbIndex, argv) listener for every propagated change (replication, AOF). */
+  addPropagator(listener: (dbIndex: number, argv: readonly string[]) => void): void;
+  /** Extension point: other rooms (replication, persistence) register named services here. */
+  readonly services: Map<string, unknown>;
 }
 
 /**
@@ -88,6 +233,13 @@ export interface CommandSpec {
   readonly step: number;
   /** ACL categories as COMMAND INFO shows them, without '@' (e.g. 'string', 'fast'). */
   readonly categories?: readonly string[];
+  /** Command tips as COMMAND INFO shows them (e.g. 'nondeterministic_output'). */
+  readonly tips?: readonly string[];
+  /**
+   * For `movablekeys` commands (ZUNION, ZMPOP…): the key arguments of one call, for COMMAND GETKEYS,
+   * WATCH-like bookkeeping and ACL key checks. Undefined when argv is malformed.
+   */
+  keys?(argv: readonly string[]): readonly string[] | undefined;
   /** Subcommands (CLIENT LIST, CONFIG GET…), looked up by the server before `run`. */
   readonly subcommands?: readonly CommandSpec[];
   /** argv[0] is the command name as the client sent it; argv are latin1 byte strings. */

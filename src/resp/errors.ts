@@ -23,27 +23,48 @@ export function wrongArity(commandName: string): string {
   return `ERR wrong number of arguments for '${commandName.toLowerCase()}' command`;
 }
 
+/**
+ * Redis 7.0 processCommand: each argument is quoted and cut so the whole list stays near 128 bytes
+ * (`'%.*s' ` with 128 - length so far, stopping once 128 is reached).
+ */
 export function unknownCommand(name: string, args: readonly string[]): string {
-  const shown = args
-    .slice(0, 40)
-    .map((a) => `'${a.length > 128 ? a.slice(0, 128) : a}'`)
-    .join(' ');
-  return `ERR unknown command '${name.length > 128 ? name.slice(0, 128) : name}', with args beginning with: ${shown}${shown ? ' ' : ''}`;
+  let shown = '';
+  for (let i = 0; i < args.length && shown.length < 128; i++) {
+    shown += `'${(args[i] as string).slice(0, 128 - shown.length)}' `;
+  }
+  return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${shown}`;
 }
-export const ERR_MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
+
+// Sorted sets (t_zset.c).
+export const ERR_TIMEOUT_OUT_OF_RANGE = 'ERR timeout is out of range';
+export const ERR_ZADD_XX_NX = 'ERR XX and NX options at the same time are not compatible';
+export const ERR_ZADD_GT_LT_NX = 'ERR GT, LT, and/or NX options at the same time are not compatible';
+export const ERR_ZADD_INCR_PAIR = 'ERR INCR option supports a single increment-element pair';
+export const ERR_ZSET_NAN = 'ERR resulting score is not a number (NaN)';
+export const ERR_MIN_MAX_NOT_FLOAT = 'ERR min or max is not a float';
+export const ERR_MIN_MAX_NOT_STRING_RANGE = 'ERR min or max not valid string range item';
+export const ERR_LIMIT_NEEDS_BY =
+  'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX';
+export const ERR_WITHSCORES_BYLEX = 'ERR syntax error, WITHSCORES not supported in combination with BYLEX';
+export const ERR_WEIGHT_NOT_FLOAT = 'ERR weight value is not a float';
+export const ERR_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
+export const ERR_NUMKEYS_NOT_POSITIVE = 'ERR numkeys should be greater than 0';
+export const ERR_COUNT_NOT_POSITIVE = 'ERR count should be greater than 0';
+export const ERR_NOT_POSITIVE = 'ERR value is out of range, must be positive';
 export const ERR_OUT_OF_RANGE = 'ERR value is out of range';
-export const ERR_LONG_RANGE =
+export const ERR_RANDMEMBER_RANGE =
   'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
-export const ERR_NUMKEYS_POSITIVE = 'ERR numkeys should be greater than 0';
+export const ERR_INVALID_CURSOR = 'ERR invalid cursor';
+export const ERR_AT_LEAST_ONE_KEY = (command: string): string =>
+  `ERR at least 1 input key is needed for '${command}' command`;
+
+// Lists, hashes, sets (t_list.c, t_hash.c, t_set.c).
 export const ERR_NUMKEYS_TOO_MANY = "ERR Number of keys can't be greater than number of args";
-export const ERR_COUNT_POSITIVE = 'ERR count should be greater than 0';
 export const ERR_LPOS_RANK_ZERO =
   "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
 export const ERR_LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative";
 export const ERR_LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
-export const ERR_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
 export const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
 export const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
 export const ERR_NAN_OR_INFINITY = 'ERR value is NaN or Infinity';
 export const ERR_INCR_NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
-export const ERR_INVALID_CURSOR = 'ERR invalid cursor';

@@ -4,3 +4,8 @@ export { typeOf } from './types.js';
 export type { Value, StringValue, ListValue, HashValue, SetValue, ZSetValue, TypeName } from './types.js';
 export { Quicklist } from './list.js';
 export { SortedSet } from './zset.js';
+export { globMatch } from './glob.js';
+export { estimateKeyBytes, databaseBytes, datasetBytes } from './memory.js';
+export { ActiveExpirer } from './expire.js';
+export { Evictor } from './eviction.js';
+export type { EvictionPolicy, EvictionSettings } from './eviction.js';

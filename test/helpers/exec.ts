@@ -8,6 +8,7 @@ import { allCommands } from '../../src/commands/index.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../src/commands/index.js';
 import { wrongArity } from '../../src/resp/errors.js';
 import { error } from '../../src/resp/reply.js';
+import { ServerState, commandTable, defaultConfig } from '../../src/server/state.js';
 import { Keyspace } from '../../src/store/index.js';
 
 export interface TestRunner {
@@ -15,17 +16,21 @@ export interface TestRunner {
   /** Unix ms used as `ctx.now`; tests move it to exercise expiry. */
   now: number;
   dbIndex: number;
+  /** RESP version the fake client speaks (HELLO); changes reply shapes like WITHSCORES pairs. */
+  protocol: 2 | 3;
   readonly propagated: string[][];
   run(...argv: string[]): CommandResult;
 }
 
 export function makeRunner(databases = 16): TestRunner {
-  const table = new Map<string, CommandSpec>(allCommands.map((c) => [c.name.toLowerCase(), c]));
+  const table: ReadonlyMap<string, CommandSpec> = commandTable(allCommands);
+  const server = new ServerState(defaultConfig(), table);
   const keyspace = new Keyspace(databases, {});
   const runner: TestRunner = {
     keyspace,
     now: Date.now(),
     dbIndex: 0,
+    protocol: 2,
     propagated: [],
     run(...argv: string[]): CommandResult {
       const name = (argv[0] ?? '').toLowerCase();
@@ -36,7 +41,7 @@ export function makeRunner(databases = 16): TestRunner {
       }
       let propagateAs: (readonly string[])[] | undefined;
       let dirty = 0;
-      const client = { id: 1, protocol: 2 as const, dbIndex: runner.dbIndex, inMulti: false };
+      const client = { id: 1, protocol: runner.protocol, dbIndex: runner.dbIndex, inMulti: false };
       const ctx: CommandContext = {
         keyspace,
         db: keyspace.db(runner.dbIndex),
@@ -48,7 +53,7 @@ export function makeRunner(databases = 16): TestRunner {
         propagateAs: (argvs) => {
           propagateAs = argvs.map((a) => [...a]);
         },
-        server: {},
+        server,
       };
       const result = spec.run(ctx, argv);
       runner.dbIndex = client.dbIndex;

@@ -17,18 +17,22 @@
  */
 import { array, bulk, NULL, NULL_ARRAY } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
-import { parseBlockTimeout } from '../args.js';
+import { ERR_TIMEOUT_NEGATIVE, ERR_TIMEOUT_NOT_FLOAT, ERR_TIMEOUT_OUT_OF_RANGE } from '../../resp/errors.js';
 import { fail, guarded, replyOrError, writeTyped } from '../typed.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { parseEnd, popMany } from './common.js';
 import type { End } from './common.js';
 import { moveElement } from './move.js';
 import { parseMpop, popFirstNonEmpty } from './mpop.js';
+import { parseTimeoutSeconds } from '../zsets/parse.js';
 import type { MpopRequest } from './mpop.js';
 
 function deadlineFrom(ctx: CommandContext, arg: string): number {
-  const parsed = parseBlockTimeout(arg, ctx.now);
-  return 'error' in parsed ? fail(parsed.error) : parsed.deadlineMs;
+  const parsed = parseTimeoutSeconds(arg, ctx.now);
+  if (parsed === 'notFloat') return fail(ERR_TIMEOUT_NOT_FLOAT);
+  if (parsed === 'negative') return fail(ERR_TIMEOUT_NEGATIVE);
+  if (parsed === 'outOfRange') return fail(ERR_TIMEOUT_OUT_OF_RANGE);
+  return parsed;
 }
 
 /** True when the key holds a non-empty list; a key of another type simply is not ready (Redis 7.0). */

@@ -12,7 +12,8 @@ import {
   ERR_SYNTAX,
 } from '../../resp/errors.js';
 import { array, EMPTY_ARRAY, integer, NULL } from '../../resp/reply.js';
-import { isOption, parseLong } from '../args.js';
+import { isOption } from '../args.js';
+import { parseLong } from '../zsets/parse.js';
 import { fail, guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { longArg } from './common.js';

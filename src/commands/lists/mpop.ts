@@ -5,10 +5,11 @@
  * [key, [elements]], or a nil array when all are empty. Propagates as `LPOP|RPOP key count`, which
  * is what Redis 7.0 sends to replicas and the AOF (with the number of elements actually popped).
  */
-import { ERR_COUNT_POSITIVE, ERR_NUMKEYS_POSITIVE, ERR_SYNTAX } from '../../resp/errors.js';
+import { ERR_COUNT_NOT_POSITIVE, ERR_NUMKEYS_NOT_POSITIVE, ERR_SYNTAX } from '../../resp/errors.js';
 import { array, bulk, bulkArray, NULL_ARRAY } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
-import { isOption, parseLong } from '../args.js';
+import { isOption } from '../args.js';
+import { parseLong } from '../zsets/parse.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { parseEnd, popMany } from './common.js';
@@ -23,7 +24,7 @@ export interface MpopRequest {
 /** Parses `numkeys key... LEFT|RIGHT [COUNT n]` starting at argv[at]. */
 export function parseMpop(argv: readonly string[], at: number): MpopRequest {
   const numkeys = parseLong(argv[at] as string);
-  if (numkeys === undefined || numkeys < 1) return fail(ERR_NUMKEYS_POSITIVE);
+  if (numkeys === undefined || numkeys < 1) return fail(ERR_NUMKEYS_NOT_POSITIVE);
   const whereAt = at + numkeys + 1;
   if (whereAt >= argv.length) return fail(ERR_SYNTAX);
   const end = parseEnd(argv[whereAt] as string);
@@ -32,7 +33,7 @@ export function parseMpop(argv: readonly string[], at: number): MpopRequest {
     const value = argv[j + 1];
     if (count !== undefined || !isOption(argv[j], 'COUNT') || value === undefined) return fail(ERR_SYNTAX);
     count = parseLong(value);
-    if (count === undefined || count < 1) return fail(ERR_COUNT_POSITIVE);
+    if (count === undefined || count < 1) return fail(ERR_COUNT_NOT_POSITIVE);
     j++;
   }
   return { keys: argv.slice(at + 1, whereAt), end, count: count ?? 1 };

@@ -6,9 +6,9 @@
  * key is missing, an empty array for count 0 on an existing list. The count is parsed before the
  * key is looked up, so a bad count wins over WRONGTYPE.
  */
-import { ERR_MUST_BE_POSITIVE, wrongArity } from '../../resp/errors.js';
+import { ERR_NOT_POSITIVE, wrongArity } from '../../resp/errors.js';
 import { bulk, bulkArray, EMPTY_ARRAY, NULL, NULL_ARRAY } from '../../resp/reply.js';
-import { parseLong } from '../args.js';
+import { parseLong } from '../zsets/parse.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { popMany } from './common.js';
@@ -24,7 +24,7 @@ function pop(ctx: CommandContext, argv: readonly string[], end: End): CommandRes
     return bulk(popMany(ctx, key, list, end, 1)[0] as string);
   }
   const count = parseLong(countArg);
-  if (count === undefined || count < 0) return fail(ERR_MUST_BE_POSITIVE);
+  if (count === undefined || count < 0) return fail(ERR_NOT_POSITIVE);
   const list = writeTyped(ctx, key, 'list');
   if (list === undefined) return NULL_ARRAY;
   if (count === 0) return EMPTY_ARRAY;

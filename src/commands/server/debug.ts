@@ -1,0 +1,66 @@
+/**
+ * DEBUG SLEEP seconds         — block the whole server (like Redis) for that long
+ * DEBUG SET-ACTIVE-EXPIRE 0|1 — turn the active expiry cycle off/on (tests of lazy expiry)
+ * DEBUG OBJECT key            — a minimal "Value at:… encoding:… serializedlength:…" line
+ * Refused unless enable-debug-command is yes or local, as Redis 7 does.
+ */
+import { ERR_NO_SUCH_KEY, ERR_SYNTAX } from '../../resp/errors.js';
+import { OK, error, simple, type Reply } from '../../resp/reply.js';
+import { estimateKeyBytes } from '../../store/index.js';
+import { parseDouble, parseSafeInt } from '../args.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { redisConfigOf } from './services.js';
+import { serverCommand } from './spec.js';
+
+/** ServerHooks.services key: false while DEBUG SET-ACTIVE-EXPIRE 0 is in force (the cron reads it). */
+export const ACTIVE_EXPIRE_SERVICE = 'active-expire-enabled';
+
+const NOT_ALLOWED =
+  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+
+function blockFor(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function encodingOf(value: unknown): string {
+  if (typeof value === 'string') {
+    if (/^-?[1-9][0-9]{0,18}$|^0$/.test(value)) return 'int';
+    return value.length <= 44 ? 'embstr' : 'raw';
+  }
+  const t = (value as { type: string }).type;
+  return t === 'list' ? 'quicklist' : t === 'zset' ? 'skiplist' : 'hashtable';
+}
+
+function debug(ctx: CommandContext, argv: readonly string[]): Reply {
+  if (redisConfigOf(ctx.server).getString('enable-debug-command') === 'no') return error(NOT_ALLOWED);
+  const sub = (argv[1] ?? '').toLowerCase();
+  if (sub === 'sleep' && argv.length === 3) {
+    const seconds = parseDouble(argv[2] as string);
+    if (seconds === undefined || seconds < 0) return error('ERR value is not a valid float');
+    blockFor(seconds * 1000);
+    return OK;
+  }
+  if (sub === 'set-active-expire' && argv.length === 3) {
+    const n = parseSafeInt(argv[2] as string);
+    if (n === undefined) return error('ERR value is not an integer or out of range');
+    ctx.server.services.set(ACTIVE_EXPIRE_SERVICE, n !== 0);
+    return OK;
+  }
+  if (sub === 'object' && argv.length === 3) {
+    const key = argv[2] as string;
+    const value = ctx.db.lookupRead(key, ctx.now);
+    if (value === undefined) return error(ERR_NO_SUCH_KEY);
+    return simple(
+      `Value at:0x0 refcount:1 encoding:${encodingOf(value)} serializedlength:${estimateKeyBytes(key, value)} lru:0 lru_seconds_idle:0`,
+    );
+  }
+  return error(ERR_SYNTAX);
+}
+
+export const debugCommand: CommandSpec = serverCommand(
+  'debug',
+  -2,
+  ['admin', 'noscript', 'loading', 'stale'],
+  ['admin', 'slow', 'dangerous'],
+  debug,
+);

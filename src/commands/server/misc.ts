@@ -1,0 +1,59 @@
+/**
+ * DBSIZE                 — keys in the selected database
+ * TIME                   — [unix seconds, microseconds]
+ * LASTSAVE               — unix time of the last successful save
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] — save if asked (or if save points exist and persistence is
+ *                          there), then close every client and listener and stop the server.
+ */
+import { ERR_SYNTAX } from '../../resp/errors.js';
+import { array, bulk, error, integer, type Reply } from '../../resp/reply.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { persistenceInfoOf, redisConfigOf, shutdownServiceOf } from './services.js';
+import { serverCommand } from './spec.js';
+
+function time(): Reply {
+  const ms = Date.now();
+  const us = Math.floor(Number(process.hrtime.bigint() / 1000n) % 1000);
+  return array([bulk(String(Math.floor(ms / 1000))), bulk(String((ms % 1000) * 1000 + us))]);
+}
+
+function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
+  let save: boolean | undefined;
+  for (const a of argv.slice(1).map((x) => x.toLowerCase())) {
+    if (a === 'nosave' && save === undefined) save = false;
+    else if (a === 'save' && save === undefined) save = true;
+    else if (a !== 'now' && a !== 'force') return error(ERR_SYNTAX);
+  }
+  const persistence = persistenceInfoOf(ctx.server);
+  const wantSave = save ?? redisConfigOf(ctx.server).saveParams().length > 0;
+  if (wantSave && persistence.saveNow !== undefined) {
+    const problem = persistence.saveNow();
+    if (problem !== undefined && !argv.some((a) => a.toLowerCase() === 'force')) {
+      return error('ERR Errors trying to SHUTDOWN. Check logs.');
+    }
+  } else if (save === true && persistence.saveNow === undefined) {
+    return error('ERR Errors trying to SHUTDOWN. Check logs.');
+  }
+  const service = shutdownServiceOf(ctx.server);
+  if (service === undefined) return error('ERR Errors trying to SHUTDOWN. Check logs.');
+  service.shutdown();
+  // Like Redis, the client gets no reply: its connection closes.
+  return { kind: 'raw', bytes: '' };
+}
+
+export const miscCommands: readonly CommandSpec[] = [
+  serverCommand('dbsize', 1, ['readonly', 'fast'], ['keyspace', 'read', 'fast'], (ctx) =>
+    integer(ctx.db.size),
+  ),
+  serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time),
+  serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>
+    integer(persistenceInfoOf(ctx.server).lastSaveTime()),
+  ),
+  serverCommand(
+    'shutdown',
+    -1,
+    ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
+    ['admin', 'slow', 'dangerous'],
+    shutdown,
+  ),
+];

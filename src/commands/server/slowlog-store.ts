@@ -1,0 +1,73 @@
+/**
+ * The slow log (Redis slowlog.c): the dispatcher calls `record` after each command with its duration;
+ * entries slower than slowlog-log-slower-than microseconds are kept, newest first, at most
+ * slowlog-max-len of them.
+ */
+import type { RedisConfig } from '../../config/index.js';
+
+/** Redis trims what it stores of a command (SLOWLOG_ENTRY_MAX_ARGC / _STRING). */
+const MAX_ARGC = 32;
+const MAX_STRING = 128;
+
+export interface SlowLogEntry {
+  readonly id: number;
+  /** Unix seconds. */
+  readonly time: number;
+  readonly durationUs: number;
+  readonly argv: readonly string[];
+  readonly peer: string;
+  readonly clientName: string;
+}
+
+export class SlowLog {
+  private entries: SlowLogEntry[] = [];
+  private nextId = 0;
+
+  constructor(private readonly config: RedisConfig) {}
+
+  /**
+   * Should be called after a command ran (not for commands flagged skip_slowlog, as Redis does).
+   * `peer` is "ip:port" of the client.
+   */
+  record(argv: readonly string[], durationUs: number, peer: string, clientName: string, nowMs: number): void {
+    const threshold = this.config.getNumber('slowlog-log-slower-than');
+    if (threshold < 0 || durationUs < threshold) return;
+    const maxLen = this.config.getNumber('slowlog-max-len');
+    this.entries.unshift({
+      id: this.nextId++,
+      time: Math.floor(nowMs / 1000),
+      durationUs: Math.round(durationUs),
+      argv: trimArgv(argv),
+      peer,
+      clientName,
+    });
+    if (this.entries.length > maxLen) this.entries.length = maxLen;
+  }
+
+  /** Newest first. */
+  get(count: number): readonly SlowLogEntry[] {
+    return this.entries.slice(0, count);
+  }
+  get length(): number {
+    return this.entries.length;
+  }
+  reset(): void {
+    this.entries = [];
+  }
+}
+
+function trimArgv(argv: readonly string[]): string[] {
+  const n = Math.min(argv.length, MAX_ARGC);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i === MAX_ARGC - 1 && argv.length > MAX_ARGC) {
+      out.push(`... (${argv.length - MAX_ARGC + 1} more arguments)`);
+      break;
+    }
+    const a = argv[i] as string;
+    out.push(
+      a.length > MAX_STRING ? `${a.slice(0, MAX_STRING)}... (${a.length - MAX_STRING} more bytes)` : a,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * SLOWLOG GET [count]  — newest entries first: [id, time, duration µs, argv, peer, client name]
+ * SLOWLOG LEN | RESET | HELP
+ */
+import { array, bulk, error, integer, OK, type Reply } from '../../resp/reply.js';
+import { parseSafeInt } from '../args.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { slowlogOf } from './services.js';
+import { containerCommand, helpReply, serverCommand } from './spec.js';
+
+function slowlogGet(ctx: CommandContext, argv: readonly string[]): Reply {
+  let count = 10;
+  if (argv.length === 3) {
+    const n = parseSafeInt(argv[2] as string);
+    if (n === undefined || n < -1) return error('ERR count should be greater than or equal to -1');
+    count = n === -1 ? Infinity : n;
+  }
+  const entries = slowlogOf(ctx.server).get(count);
+  return array(
+    entries.map((e) =>
+      array([
+        integer(e.id),
+        integer(e.time),
+        integer(e.durationUs),
+        array(e.argv.map(bulk)),
+        bulk(e.peer),
+        bulk(e.clientName),
+      ]),
+    ),
+  );
+}
+
+const HELP = [
+  'GET [<count>]',
+  '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
+  '    Entries are made of:',
+  '    id, timestamp, time in microseconds, arguments array, client IP and port,',
+  '    client name',
+  'LEN',
+  '    Return the length of the slowlog.',
+  'RESET',
+  '    Reset the slowlog.',
+];
+
+const FLAGS = ['admin', 'loading', 'stale'] as const;
+const CATS = ['admin', 'slow', 'dangerous'];
+
+export const slowlogCommand: CommandSpec = containerCommand('slowlog', [
+  serverCommand('slowlog|get', -2, FLAGS, CATS, slowlogGet),
+  serverCommand('slowlog|len', 2, FLAGS, CATS, (ctx) => integer(slowlogOf(ctx.server).length)),
+  serverCommand('slowlog|reset', 2, FLAGS, CATS, (ctx) => {
+    slowlogOf(ctx.server).reset();
+    return OK;
+  }),
+  serverCommand('slowlog|help', 2, ['loading', 'stale'], ['slow'], () => helpReply('SLOWLOG', HELP)),
+]);

@@ -1,0 +1,42 @@
+/** Builders for the server family's command specs (no keys unless said). */
+import type { Reply } from '../../resp/reply.js';
+import type { CommandContext, CommandFlag, CommandSpec } from '../types.js';
+
+export type Run = (ctx: CommandContext, argv: readonly string[]) => Reply;
+
+export function serverCommand(
+  name: string,
+  arity: number,
+  flags: readonly CommandFlag[],
+  categories: readonly string[],
+  run: Run,
+  subcommands?: readonly CommandSpec[],
+): CommandSpec {
+  return { name, arity, flags, firstKey: 0, lastKey: 0, step: 0, categories, run, subcommands };
+}
+
+/** A container command (CONFIG, SLOWLOG, …): its own run only answers when no subcommand matched. */
+export function containerCommand(name: string, subcommands: readonly CommandSpec[]): CommandSpec {
+  return serverCommand(
+    name,
+    -2,
+    [],
+    ['slow'],
+    (_ctx, argv) => ({
+      kind: 'error',
+      message: `ERR unknown subcommand '${(argv[1] ?? '').slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`,
+    }),
+    subcommands,
+  );
+}
+
+/** Redis's HELP reply: "<CMD> <subcommand> [<arg> ...]. Subcommands are:" then lines. */
+export function helpReply(command: string, lines: readonly string[]): Reply {
+  const all = [
+    `${command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
+    ...lines,
+    'HELP',
+    '    Print this help.',
+  ];
+  return { kind: 'array', items: all.map((value) => ({ kind: 'simple', value })) };
+}

@@ -1,0 +1,130 @@
+/**
+ * What every sorted-set command shares: typed key lookup, the store-or-delete rule of the *STORE
+ * commands, encoding limits from the config, and the WITHSCORES reply shapes of RESP2 and RESP3.
+ */
+import { ERR_WRONGTYPE } from '../../resp/errors.js';
+import { array, bulk, double, error } from '../../resp/reply.js';
+import type { Reply } from '../../resp/reply.js';
+import { SortedSet } from '../../store/index.js';
+import type { Value } from '../../store/index.js';
+import { DEFAULT_ZSET_LIMITS } from '../../store/zset.js';
+import type { ZEntry, ZSetEncoding, ZSetLimits } from '../../store/zset.js';
+import type { CommandContext } from '../types.js';
+
+export const WRONGTYPE: Reply = error(ERR_WRONGTYPE);
+
+/** Marker for "the key holds another type"; commands answer WRONGTYPE. */
+export const WRONG_TYPE = Symbol('wrongtype');
+export type ZLookup = SortedSet | undefined | typeof WRONG_TYPE;
+
+function asZSet(value: Value | undefined): ZLookup {
+  if (value === undefined) return undefined;
+  return typeof value !== 'string' && value.type === 'zset' ? value.zset : WRONG_TYPE;
+}
+
+/** lookupKeyRead + checkType(OBJ_ZSET). */
+export function readZSet(ctx: CommandContext, key: string): ZLookup {
+  return asZSet(ctx.db.lookupRead(key, ctx.now));
+}
+
+/** lookupKeyWrite + checkType(OBJ_ZSET): the caller is about to change the set in place. */
+export function writeZSet(ctx: CommandContext, key: string): ZLookup {
+  return asZSet(ctx.db.lookupWrite(key, ctx.now));
+}
+
+/** An input of ZUNION/ZINTER/ZDIFF: a zset, or a plain set whose members all score 1. */
+export type ZInput =
+  | { readonly kind: 'zset'; readonly zset: SortedSet }
+  | { readonly kind: 'set'; readonly members: Set<string> }
+  | { readonly kind: 'missing' };
+
+export function readZInput(ctx: CommandContext, key: string): ZInput | typeof WRONG_TYPE {
+  const value = ctx.db.lookupRead(key, ctx.now);
+  if (value === undefined) return { kind: 'missing' };
+  if (typeof value === 'string') return WRONG_TYPE;
+  if (value.type === 'zset') return { kind: 'zset', zset: value.zset };
+  if (value.type === 'set') return { kind: 'set', members: value.members };
+  return WRONG_TYPE;
+}
+
+/** zset-max-listpack-entries / -value from the live config (or the ziplist aliases), else defaults. */
+export function zsetLimits(ctx: CommandContext): ZSetLimits {
+  const extra = (ctx.server as { config?: { extra?: ReadonlyMap<string, string> } }).config?.extra;
+  const read = (names: readonly string[], fallback: number): number => {
+    for (const name of names) {
+      const v = extra?.get(name);
+      if (v !== undefined && /^[0-9]+$/.test(v)) return Number(v);
+    }
+    return fallback;
+  };
+  return {
+    maxListpackEntries: read(
+      ['zset-max-listpack-entries', 'zset-max-ziplist-entries'],
+      DEFAULT_ZSET_LIMITS.maxListpackEntries,
+    ),
+    maxListpackValue: read(
+      ['zset-max-listpack-value', 'zset-max-ziplist-value'],
+      DEFAULT_ZSET_LIMITS.maxListpackValue,
+    ),
+  };
+}
+
+/** A new, empty set that follows the server's encoding limits (a listpack at first, like ZADD's). */
+export function newZSet(ctx: CommandContext, encoding: ZSetEncoding = 'listpack'): SortedSet {
+  return new SortedSet(zsetLimits(ctx), encoding);
+}
+
+/** Removes the key once its set became empty (Redis never keeps an empty zset). */
+export function deleteIfEmpty(ctx: CommandContext, key: string, zset: SortedSet): void {
+  if (zset.size === 0) ctx.db.delete(key);
+}
+
+/**
+ * The end of every *STORE command: a non-empty result replaces dst (dropping its TTL), an empty one
+ * deletes dst. Either way a change is counted only when something happened, like Redis.
+ */
+export function storeResult(ctx: CommandContext, dst: string, result: SortedSet): number {
+  if (result.size > 0) {
+    result.convertToListpackIfSmall();
+    ctx.db.setValue(dst, { type: 'zset', zset: result }, false);
+    ctx.keyModified(dst);
+    return result.size;
+  }
+  if (ctx.db.delete(dst)) ctx.keyModified(dst);
+  return 0;
+}
+
+/**
+ * Members with scores: RESP2 gets a flat array member, score, member, score…; RESP3 an array of
+ * [member, double] pairs (Redis 7.0's zrangeResultEmit* and genericZpopCommand), except where Redis
+ * keeps it flat (`nestInResp3` false: ZPOPMIN/ZPOPMAX without a count).
+ */
+export function entriesReply(
+  ctx: CommandContext,
+  entries: readonly ZEntry[],
+  withScores: boolean,
+  nestInResp3 = true,
+): Reply {
+  if (!withScores) return array(entries.map((e) => bulk(e.member)));
+  if (ctx.client.protocol === 3 && nestInResp3) {
+    return array(entries.map((e) => array([bulk(e.member), double(e.score)])));
+  }
+  const items: Reply[] = [];
+  for (const e of entries) items.push(bulk(e.member), double(e.score));
+  return array(items);
+}
+
+/**
+ * Key arguments of a `numkeys key [key ...]` command (COMMAND GETKEYS): the destination first when
+ * there is one, then the numkeys keys. Undefined when numkeys is not a usable count.
+ */
+export function numkeysKeys(
+  argv: readonly string[],
+  numkeysIndex: number,
+  destinationIndex?: number,
+): readonly string[] | undefined {
+  const n = Number(argv[numkeysIndex]);
+  if (!Number.isSafeInteger(n) || n < 1 || numkeysIndex + n >= argv.length) return undefined;
+  const keys = argv.slice(numkeysIndex + 1, numkeysIndex + 1 + n);
+  return destinationIndex === undefined ? keys : [argv[destinationIndex] ?? '', ...keys];
+}

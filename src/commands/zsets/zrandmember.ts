@@ -1,0 +1,73 @@
+/**
+ * ZRANDMEMBER key [count [WITHSCORES]]
+ *
+ * Without count: one random member (null for a missing key). With a positive count: that many
+ * distinct members (the whole set when count ≥ size). With a negative count: |count| members drawn
+ * independently, so repeats are possible.
+ */
+import { ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDMEMBER_RANGE, ERR_SYNTAX } from '../../resp/errors.js';
+import { EMPTY_ARRAY, NULL, bulk, error } from '../../resp/reply.js';
+import type { Reply } from '../../resp/reply.js';
+import type { SortedSet } from '../../store/index.js';
+import type { ZEntry } from '../../store/zset.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { WRONGTYPE, WRONG_TYPE, entriesReply, readZSet } from './common.js';
+import { parseInt64 } from '../args.js';
+
+const LONG_MAX = 9223372036854775807n;
+
+function randomEntry(zset: SortedSet): ZEntry {
+  return zset.at(Math.floor(Math.random() * zset.size)) as ZEntry;
+}
+
+/**
+ * `count` distinct entries: all of them, or a partial Fisher-Yates shuffle of the ranks. "All" comes
+ * in Redis's set-iterator order, which starts at the highest score (zuiInitIterator seeks the tail).
+ */
+function distinct(zset: SortedSet, count: number): ZEntry[] {
+  if (count >= zset.size) return [...zset.entries()].reverse();
+  const all = [...zset.entries()];
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(Math.random() * (all.length - i));
+    [all[i], all[j]] = [all[j] as ZEntry, all[i] as ZEntry];
+  }
+  return all.slice(0, count);
+}
+
+function withCount(ctx: CommandContext, argv: readonly string[]): Reply {
+  const raw = parseInt64(argv[2] ?? '');
+  if (raw === undefined) return error(ERR_NOT_INTEGER);
+  if (BigInt(raw) < -LONG_MAX) return error(ERR_RANDMEMBER_RANGE);
+  if (argv.length > 4 || (argv.length === 4 && (argv[3] ?? '').toLowerCase() !== 'withscores')) {
+    return error(ERR_SYNTAX);
+  }
+  const withScores = argv.length === 4;
+  // Redis refuses counts whose doubled reply length would overflow a long.
+  if (withScores && (BigInt(raw) < -LONG_MAX / 2n || BigInt(raw) > LONG_MAX / 2n))
+    return error(ERR_OUT_OF_RANGE);
+  const zset = readZSet(ctx, argv[1] ?? '');
+  if (zset === WRONG_TYPE) return WRONGTYPE;
+  const count = Number(raw);
+  if (zset === undefined || count === 0) return EMPTY_ARRAY;
+  if (count > 0) return entriesReply(ctx, distinct(zset, count), withScores);
+  const picks: ZEntry[] = [];
+  for (let i = 0; i < -count; i++) picks.push(randomEntry(zset));
+  return entriesReply(ctx, picks, withScores);
+}
+
+export const zrandmember: CommandSpec = {
+  name: 'zrandmember',
+  arity: -2,
+  flags: ['readonly'],
+  categories: ['read', 'sortedset', 'slow'],
+  tips: ['nondeterministic_output'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  run(ctx, argv) {
+    if (argv.length >= 3) return withCount(ctx, argv);
+    const zset = readZSet(ctx, argv[1] ?? '');
+    if (zset === WRONG_TYPE) return WRONGTYPE;
+    return zset === undefined ? NULL : bulk(randomEntry(zset).member);
+  },
+};

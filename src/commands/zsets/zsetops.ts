@@ -1,0 +1,247 @@
+/**
+ * ZUNION numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]
+ * ZINTER numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]
+ * ZDIFF numkeys key [key ...] [WITHSCORES]
+ * ZUNIONSTORE dst numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]
+ * ZINTERSTORE dst numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]
+ * ZDIFFSTORE dst numkeys key [key ...]
+ * ZINTERCARD numkeys key [key ...] [LIMIT limit]
+ *
+ * Set algebra over sorted sets, where a plain set counts as a sorted set with every score 1.
+ * Follows zunionInterDiffGenericCommand step by step, including its floating-point order: inputs are
+ * sorted by size (stable) before a union or intersection, a weighted score that is NaN (0 * inf)
+ * becomes 0, and a SUM that is NaN (inf + -inf) becomes 0.
+ */
+import {
+  ERR_AT_LEAST_ONE_KEY,
+  ERR_LIMIT_NEGATIVE,
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  ERR_WEIGHT_NOT_FLOAT,
+} from '../../resp/errors.js';
+import { error, integer } from '../../resp/reply.js';
+import type { Reply } from '../../resp/reply.js';
+import type { SortedSet } from '../../store/index.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import {
+  WRONGTYPE,
+  WRONG_TYPE,
+  entriesReply,
+  newZSet,
+  numkeysKeys,
+  readZInput,
+  storeResult,
+} from './common.js';
+import type { ZInput } from './common.js';
+import { parseLong, parseScore } from './parse.js';
+
+type SetOp = 'union' | 'inter' | 'diff';
+type Aggregate = 'sum' | 'min' | 'max';
+
+interface Source {
+  readonly input: ZInput;
+  weight: number;
+}
+
+interface SetOpArgs {
+  readonly sources: Source[];
+  readonly aggregate: Aggregate;
+  readonly withScores: boolean;
+  /** ZINTERCARD LIMIT; 0 = unlimited. */
+  readonly limit: number;
+}
+
+/** What the command variant allows. */
+interface Variant {
+  readonly name: string;
+  readonly op: SetOp;
+  readonly numkeysIndex: number;
+  readonly store: boolean;
+  readonly cardinalityOnly: boolean;
+}
+
+function inputLength(input: ZInput): number {
+  if (input.kind === 'zset') return input.zset.size;
+  if (input.kind === 'set') return input.members.size;
+  return 0;
+}
+
+function* inputEntries(input: ZInput): Generator<[string, number]> {
+  if (input.kind === 'zset') for (const e of input.zset.entries()) yield [e.member, e.score];
+  else if (input.kind === 'set') for (const m of input.members) yield [m, 1];
+}
+
+function inputScore(input: ZInput, member: string): number | undefined {
+  if (input.kind === 'zset') return input.zset.score(member);
+  if (input.kind === 'set') return input.members.has(member) ? 1 : undefined;
+  return undefined;
+}
+
+/** Parse in Redis's order: numkeys, then key lookups (WRONGTYPE first), then the options. */
+function parse(ctx: CommandContext, argv: readonly string[], v: Variant): SetOpArgs | Reply {
+  const numkeys = parseLong(argv[v.numkeysIndex] ?? '');
+  if (numkeys === undefined) return error(ERR_NOT_INTEGER);
+  if (numkeys < 1) return error(ERR_AT_LEAST_ONE_KEY(v.name));
+  if (numkeys > argv.length - v.numkeysIndex - 1) return error(ERR_SYNTAX);
+  const sources: Source[] = [];
+  let j = v.numkeysIndex + 1;
+  for (let i = 0; i < numkeys; i++, j++) {
+    const input = readZInput(ctx, argv[j] ?? '');
+    if (input === WRONG_TYPE) return WRONGTYPE;
+    sources.push({ input, weight: 1 });
+  }
+  let aggregate: Aggregate = 'sum';
+  let withScores = false;
+  let limit = 0;
+  while (j < argv.length) {
+    const opt = (argv[j] ?? '').toLowerCase();
+    const remaining = argv.length - j;
+    const scored = v.op !== 'diff' && !v.cardinalityOnly;
+    if (scored && remaining >= numkeys + 1 && opt === 'weights') {
+      j++;
+      for (const source of sources) {
+        const weight = parseScore(argv[j++] ?? '');
+        if (weight === undefined) return error(ERR_WEIGHT_NOT_FLOAT);
+        source.weight = weight;
+      }
+    } else if (scored && remaining >= 2 && opt === 'aggregate') {
+      const which = (argv[j + 1] ?? '').toLowerCase();
+      if (which !== 'sum' && which !== 'min' && which !== 'max') return error(ERR_SYNTAX);
+      aggregate = which;
+      j += 2;
+    } else if (!v.store && !v.cardinalityOnly && opt === 'withscores') {
+      withScores = true;
+      j++;
+    } else if (v.cardinalityOnly && remaining >= 2 && opt === 'limit') {
+      const n = parseLong(argv[j + 1] ?? '');
+      if (n === undefined || n < 0) return error(ERR_LIMIT_NEGATIVE);
+      limit = n;
+      j += 2;
+    } else return error(ERR_SYNTAX);
+  }
+  return { sources, aggregate, withScores, limit };
+}
+
+function aggregateInto(target: number, value: number, aggregate: Aggregate): number {
+  if (aggregate === 'sum') {
+    const sum = target + value;
+    return Number.isNaN(sum) ? 0 : sum;
+  }
+  if (aggregate === 'min') return value < target ? value : target;
+  return value > target ? value : target;
+}
+
+function weighted(score: number, weight: number): number {
+  const w = score * weight;
+  return Number.isNaN(w) ? 0 : w;
+}
+
+/** Members of the smallest input found in every other one; calls `found` for each, stops on false. */
+function intersect(args: SetOpArgs, found: (member: string, score: number) => boolean): void {
+  const [first, ...rest] = args.sources;
+  if (first === undefined || inputLength(first.input) === 0) return;
+  for (const [member, score] of inputEntries(first.input)) {
+    let total = weighted(score, first.weight);
+    let inAll = true;
+    for (const other of rest) {
+      const s = inputScore(other.input, member);
+      if (s === undefined) {
+        inAll = false;
+        break;
+      }
+      // Redis does not NaN-guard the weighted value here, only the aggregate.
+      total = aggregateInto(total, s * other.weight, args.aggregate);
+    }
+    if (inAll && !found(member, total)) return;
+  }
+}
+
+function union(args: SetOpArgs): Map<string, number> {
+  const acc = new Map<string, number>();
+  for (const { input, weight } of args.sources) {
+    for (const [member, score] of inputEntries(input)) {
+      const value = weighted(score, weight);
+      const prev = acc.get(member);
+      acc.set(member, prev === undefined ? value : aggregateInto(prev, value, args.aggregate));
+    }
+  }
+  return acc;
+}
+
+function difference(args: SetOpArgs): Map<string, number> {
+  const out = new Map<string, number>();
+  const [first, ...rest] = args.sources;
+  if (first === undefined) return out;
+  for (const [member, score] of inputEntries(first.input)) {
+    if (!rest.some((o) => inputScore(o.input, member) !== undefined)) {
+      out.set(member, score);
+    }
+  }
+  return out;
+}
+
+/** The result as a skiplist-encoded set (Redis builds it with createZsetObject). */
+function compute(ctx: CommandContext, op: SetOp, args: SetOpArgs): SortedSet {
+  const result = newZSet(ctx, 'skiplist');
+  if (op === 'inter') {
+    intersect(args, (member, score) => {
+      result.set(member, score);
+      return true;
+    });
+  } else {
+    for (const [member, score] of op === 'union' ? union(args) : difference(args)) result.set(member, score);
+  }
+  return result;
+}
+
+function run(ctx: CommandContext, argv: readonly string[], v: Variant): Reply {
+  const args = parse(ctx, argv, v);
+  if ('kind' in args) return args;
+  if (v.op !== 'diff') args.sources.sort((a, b) => inputLength(a.input) - inputLength(b.input));
+  if (v.cardinalityOnly) {
+    let cardinality = 0;
+    intersect(args, () => ++cardinality !== args.limit);
+    return integer(cardinality);
+  }
+  const result = compute(ctx, v.op, args);
+  if (v.store) return integer(storeResult(ctx, argv[1] ?? '', result));
+  return entriesReply(ctx, [...result.entries()], args.withScores);
+}
+
+function readCommand(name: string, op: SetOp, cardinalityOnly = false): CommandSpec {
+  const variant: Variant = { name, op, numkeysIndex: 1, store: false, cardinalityOnly };
+  return {
+    name,
+    arity: -3,
+    flags: ['readonly', 'movablekeys'],
+    categories: ['read', 'sortedset', 'slow'],
+    firstKey: 0,
+    lastKey: 0,
+    step: 0,
+    keys: (argv) => numkeysKeys(argv, 1),
+    run: (ctx, argv) => run(ctx, argv, variant),
+  };
+}
+
+function storeCommand(name: string, op: SetOp): CommandSpec {
+  const variant: Variant = { name, op, numkeysIndex: 2, store: true, cardinalityOnly: false };
+  return {
+    name,
+    arity: -4,
+    flags: ['write', 'denyoom', 'movablekeys'],
+    categories: ['write', 'sortedset', 'slow'],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    keys: (argv) => numkeysKeys(argv, 2, 1),
+    run: (ctx, argv) => run(ctx, argv, variant),
+  };
+}
+
+export const zunion = readCommand('zunion', 'union');
+export const zinter = readCommand('zinter', 'inter');
+export const zdiff = readCommand('zdiff', 'diff');
+export const zintercard = readCommand('zintercard', 'inter', true);
+export const zunionstore = storeCommand('zunionstore', 'union');
+export const zinterstore = storeCommand('zinterstore', 'inter');
+export const zdiffstore = storeCommand('zdiffstore', 'diff');

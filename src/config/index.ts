@@ -1,0 +1,30 @@
+/** The config room: redis.conf reading (tokenizer, include, command-line options), the live config, REWRITE. */
+export { splitArgs, quoteArg } from './tokenize.js';
+export { parseMemory, formatMemoryForRewrite, bytesToHuman } from './units.js';
+export { RedisConfig } from './config.js';
+export type { ApplyHook, ConfigSetFailure } from './config.js';
+export type { AnyDirective, Directive } from './directive.js';
+export { MAXMEMORY_POLICIES } from './directives.js';
+export type { MaxmemoryPolicy } from './directives.js';
+export type { SaveParam, OutputBufferLimits, OutputBufferLimit, ClientClass, ReplicaOf } from './special.js';
+export {
+  ConfigError,
+  COMMAND_LINE,
+  REDIS_COMPAT_VERSION,
+  loadConfig,
+  loadConfigText,
+  optionsToConfigText,
+  unsupportedSettings,
+} from './load.js';
+export type { LoadedConfig, ExtraDirectives } from './load.js';
+export { rewriteConfigText, rewriteConfigFile, REWRITE_SIGNATURE } from './rewrite.js';
+export {
+  MIN_PSK_LENGTH,
+  PeerVpnConfigError,
+  loadPeerVpnConfig,
+  normaliseNetworkName,
+  parsePeerVpnBool,
+  parsePeerVpnConfig,
+  readConfigFromStream,
+} from './peervpn.js';
+export type { InitPeer, InterfaceAddress, PeerVpnConfig } from './peervpn.js';

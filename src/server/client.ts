@@ -1,0 +1,400 @@
+/**
+ * One client connection (Redis `client` struct): its socket, request parser, protocol version, auth,
+ * selected db, MULTI queue, WATCH set, subscriptions, blocked state and pending output.
+ *
+ * Output is gathered in `out` while a batch of pipelined commands runs and written with one
+ * socket.write per batch; replies produced outside a read (pub/sub messages, unblocked commands) are
+ * flushed by the server once per tick.
+ */
+import type { Socket } from 'node:net';
+import type {
+  BlockRequest,
+  ClientInfo,
+  ClientView,
+  CommandContext,
+  CommandSpec,
+  ServerHooks,
+  SubscriptionKind,
+} from '../commands/index.js';
+import {
+  EMPTY_ARRAY,
+  NULL_ARRAY,
+  OK,
+  RequestParser,
+  encodeBulk,
+  encodeReply,
+  error,
+  type Reply,
+} from '../resp/index.js';
+import { ERR_EXECABORT } from '../resp/index.js';
+import type { Database, Keyspace } from '../store/index.js';
+import type { ServerCore } from './core.js';
+import type { RegisteredClient } from './state.js';
+
+export interface QueuedCommand {
+  readonly spec: CommandSpec;
+  readonly argv: readonly string[];
+}
+
+interface WatchedKey {
+  readonly db: number;
+  readonly key: string;
+  /** The key existed with a TTL not yet passed when WATCHed: if it has expired by EXEC, abort. */
+  readonly hadLiveTtl: boolean;
+}
+
+interface BlockedState {
+  readonly request: BlockRequest;
+  readonly db: number;
+  readonly spec: CommandSpec;
+  readonly argv: readonly string[];
+  timer: NodeJS.Timeout | undefined;
+}
+
+const RAW_EMPTY: Reply = Object.freeze({ kind: 'raw', bytes: '' });
+
+/** The per-client CommandContext, reused for every command of the client (no allocation per call). */
+class ClientContext implements CommandContext {
+  db: Database;
+  now = 0;
+  dirty = 0;
+  propagated: (readonly string[])[] | undefined;
+  constructor(
+    readonly keyspace: Keyspace,
+    readonly client: ClientView,
+    readonly server: ServerHooks,
+    private readonly core: ServerCore,
+  ) {
+    this.db = keyspace.db(0);
+  }
+  keyModified(key: string, db?: Database): void {
+    this.dirty++;
+    this.core.watch.touch((db ?? this.db).index, key);
+  }
+  propagateAs(argvs: readonly (readonly string[])[]): void {
+    this.propagated = argvs.map((a) => [...a]);
+  }
+}
+
+export class Client implements RegisteredClient, ClientView {
+  readonly parser: RequestParser;
+  readonly ctx: ClientContext;
+  protocol: 2 | 3 = 2;
+  dbIndex = 0;
+  name = '';
+  authenticated: boolean;
+  /** Inside EXEC: blocking commands must not block. */
+  inMulti = false;
+  multiQueue: QueuedCommand[] | undefined;
+  multiError = false;
+  dirtyCas = false;
+  watched: WatchedKey[] = [];
+  readonly subscriptions: Record<SubscriptionKind, Set<string>> = {
+    channel: new Set(),
+    pattern: new Set(),
+    shard: new Set(),
+  };
+  blockedState: BlockedState | undefined;
+  /** A command held by CLIENT PAUSE, run when the pause ends. */
+  held: string[] | undefined;
+  noEvict = false;
+  replyMode: 'on' | 'off' = 'on';
+  private skipArmed = false;
+  private skipCurrent = false;
+  out = '';
+  closing = false;
+  closed = false;
+  /** Reading paused until the socket drains (too much unsent output). */
+  inputPaused = false;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  lastCommand = 'NULL';
+  /** When the output buffer first went over the soft limit (0 = it is under it). */
+  softLimitSince = 0;
+  readonly addr: string;
+  readonly laddr: string;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    private readonly core: ServerCore,
+  ) {
+    this.authenticated = !core.authRequired();
+    this.parser = new RequestParser({
+      maxBulkLen: () => core.state.config.protoMaxBulkLen,
+      authRequired: () => !this.authenticated,
+    });
+    this.ctx = new ClientContext(core.keyspace, this, core.state, core);
+    this.addr = formatAddress(socket.remoteAddress, socket.remotePort);
+    this.laddr = formatAddress(socket.localAddress, socket.localPort);
+  }
+
+  get view(): ClientView {
+    return this;
+  }
+
+  get blocked(): boolean {
+    return this.blockedState !== undefined;
+  }
+
+  get subscriptionCount(): number {
+    return this.subscriptions.channel.size + this.subscriptions.pattern.size;
+  }
+
+  /** Subscribed to anything: RESP2 clients are then restricted to the pub/sub commands. */
+  get inPubsubMode(): boolean {
+    return this.subscriptionCount + this.subscriptions.shard.size > 0;
+  }
+
+  /** Queues a reply, honouring CLIENT REPLY OFF/SKIP. */
+  reply(r: Reply): void {
+    if (this.replyMode === 'off' || this.skipCurrent) return;
+    this.out += encodeReply(r, this.protocol);
+  }
+
+  /** Queues bytes produced outside this client's own command (pub/sub messages), then schedules a flush. */
+  deliver(bytes: string): void {
+    if (this.closed || this.replyMode === 'off') return;
+    this.out += bytes;
+    this.core.scheduleFlush(this);
+  }
+
+  setProtocol(version: 2 | 3): void {
+    this.protocol = version;
+  }
+
+  authenticate(username: string, password: string): boolean {
+    const ok = this.core.checkPassword(username, password);
+    if (ok) this.authenticated = true;
+    return ok;
+  }
+
+  closeAfterReply(): void {
+    this.closing = true;
+  }
+
+  kill(): void {
+    this.closing = true;
+    this.core.scheduleFlush(this);
+  }
+
+  /** CLIENT REPLY: OFF silences every reply, SKIP the next command's; their own reply is dropped by the command. */
+  setReplyMode(mode: 'on' | 'off' | 'skip'): void {
+    if (mode === 'skip') this.skipArmed = true;
+    else this.replyMode = mode;
+  }
+
+  /** Called by the dispatcher before each command: a SKIP armed by the previous command applies now. */
+  startCommand(): void {
+    this.skipCurrent = this.skipArmed;
+    this.skipArmed = false;
+  }
+
+  reset(): void {
+    this.discardMulti();
+    this.unwatch();
+    for (const kind of ['channel', 'pattern', 'shard'] as const) this.unsubscribeAll(kind);
+    this.dbIndex = 0;
+    this.protocol = 2;
+    this.name = '';
+    this.replyMode = 'on';
+    this.skipArmed = false;
+    this.skipCurrent = false;
+    this.noEvict = false;
+    this.authenticated = !this.core.authRequired();
+  }
+
+  // --- transactions (Redis multi.c) ---
+
+  multi(): Reply {
+    if (this.multiQueue !== undefined) return error('ERR MULTI calls can not be nested');
+    this.multiQueue = [];
+    this.multiError = false;
+    return OK;
+  }
+
+  discard(): Reply {
+    if (this.multiQueue === undefined) return error('ERR DISCARD without MULTI');
+    this.discardMulti();
+    this.unwatch();
+    return OK;
+  }
+
+  private discardMulti(): void {
+    this.multiQueue = undefined;
+    this.multiError = false;
+  }
+
+  exec(): Reply {
+    const queue = this.multiQueue;
+    if (queue === undefined) return error('ERR EXEC without MULTI');
+    const doomed = this.multiError;
+    this.discardMulti();
+    if (doomed) {
+      this.unwatch();
+      return error(ERR_EXECABORT);
+    }
+    const aborted = this.dirtyCas || this.watchedKeyExpired();
+    this.unwatch();
+    if (aborted) return NULL_ARRAY;
+    if (queue.length === 0) return EMPTY_ARRAY;
+    this.out += '*' + queue.length + '\r\n';
+    this.inMulti = true;
+    try {
+      for (const { spec, argv } of queue) this.core.call(this, spec, argv);
+    } finally {
+      this.inMulti = false;
+    }
+    return RAW_EMPTY;
+  }
+
+  watch(keys: readonly string[]): Reply {
+    if (this.multiQueue !== undefined) return error('ERR WATCH inside MULTI is not allowed');
+    const db = this.core.keyspace.db(this.dbIndex);
+    const now = Date.now();
+    for (const key of keys) {
+      if (this.watched.some((w) => w.db === this.dbIndex && w.key === key)) continue;
+      const ttl = db.getExpire(key);
+      const hadLiveTtl = ttl !== undefined && ttl > now && db.entries.has(key);
+      this.watched.push({ db: this.dbIndex, key, hadLiveTtl });
+      this.core.watch.watch(this.dbIndex, key, this);
+    }
+    return OK;
+  }
+
+  unwatch(): void {
+    for (const w of this.watched) this.core.watch.unwatch(w.db, w.key, this);
+    this.watched = [];
+    this.dirtyCas = false;
+  }
+
+  private watchedKeyExpired(): boolean {
+    const now = Date.now();
+    return this.watched.some((w) => w.hadLiveTtl && this.core.keyspace.db(w.db).isExpired(w.key, now));
+  }
+
+  // --- pub/sub (Redis pubsub.c) ---
+
+  subscribe(kind: SubscriptionKind, names: readonly string[]): Reply {
+    const set = this.subscriptions[kind];
+    let bytes = '';
+    for (const name of names) {
+      if (!set.has(name)) {
+        set.add(name);
+        this.core.state.pubsub.add(kind, name, this);
+      }
+      bytes += this.confirmation(SUBSCRIBE_WORDS[kind], name, this.countFor(kind));
+    }
+    return { kind: 'raw', bytes };
+  }
+
+  unsubscribe(kind: SubscriptionKind, names: readonly string[]): Reply {
+    if (names.length === 0) return { kind: 'raw', bytes: this.unsubscribeAll(kind, true) };
+    let bytes = '';
+    for (const name of names) {
+      if (this.subscriptions[kind].delete(name)) this.core.state.pubsub.remove(kind, name, this);
+      bytes += this.confirmation(UNSUBSCRIBE_WORDS[kind], name, this.countFor(kind));
+    }
+    return { kind: 'raw', bytes };
+  }
+
+  /** Leaves every subscription of a kind; the confirmations (only built when asked). */
+  unsubscribeAll(kind: SubscriptionKind, confirm = false): string {
+    const set = this.subscriptions[kind];
+    let bytes = '';
+    if (confirm && set.size === 0) {
+      const nil = this.protocol === 3 ? '_\r\n' : '$-1\r\n';
+      return (
+        this.pushHeader(3) + encodeBulk(UNSUBSCRIBE_WORDS[kind]) + nil + ':' + this.countFor(kind) + '\r\n'
+      );
+    }
+    for (const name of [...set]) {
+      set.delete(name);
+      this.core.state.pubsub.remove(kind, name, this);
+      if (confirm) bytes += this.confirmation(UNSUBSCRIBE_WORDS[kind], name, this.countFor(kind));
+    }
+    return bytes;
+  }
+
+  private countFor(kind: SubscriptionKind): number {
+    return kind === 'shard' ? this.subscriptions.shard.size : this.subscriptionCount;
+  }
+
+  private pushHeader(n: number): string {
+    return (this.protocol === 3 ? '>' : '*') + n + '\r\n';
+  }
+
+  private confirmation(word: string, name: string, count: number): string {
+    return this.pushHeader(3) + encodeBulk(word) + encodeBulk(name) + ':' + count + '\r\n';
+  }
+
+  // --- blocking (Redis blocked.c) ---
+
+  unblock(withError: boolean): boolean {
+    const state = this.blockedState;
+    if (state === undefined) return false;
+    this.core.endBlock(this);
+    if (withError) {
+      this.reply(error('UNBLOCKED client unblocked via CLIENT UNBLOCK'));
+    } else {
+      this.ctx.now = Date.now();
+      this.ctx.db = this.core.keyspace.db(state.db);
+      this.reply(state.request.onTimeout(this.ctx));
+    }
+    this.core.resumeAfterBlock(this);
+    return true;
+  }
+
+  info(now: number): ClientInfo {
+    const flags =
+      (this.blocked ? 'b' : '') +
+      (this.inPubsubMode ? 'P' : '') +
+      (this.multiQueue !== undefined ? 'x' : '') +
+      (this.dirtyCas ? 'd' : '') +
+      (this.closing ? 'c' : '') +
+      (this.noEvict ? 'e' : '');
+    return {
+      id: this.id,
+      addr: this.addr,
+      laddr: this.laddr,
+      fd: socketFd(this.socket),
+      name: this.name,
+      age: Math.floor((now - this.createdAt) / 1000),
+      idle: Math.floor((now - this.lastInteraction) / 1000),
+      flags: flags === '' ? 'N' : flags,
+      db: this.dbIndex,
+      sub: this.subscriptions.channel.size,
+      psub: this.subscriptions.pattern.size,
+      ssub: this.subscriptions.shard.size,
+      multi: this.multiQueue?.length ?? -1,
+      qbuf: this.parser.buffered,
+      omem: this.out.length + this.socket.writableLength,
+      cmd: this.lastCommand,
+      user: 'default',
+      resp: this.protocol,
+    };
+  }
+}
+
+const SUBSCRIBE_WORDS: Record<SubscriptionKind, string> = {
+  channel: 'subscribe',
+  pattern: 'psubscribe',
+  shard: 'ssubscribe',
+};
+const UNSUBSCRIBE_WORDS: Record<SubscriptionKind, string> = {
+  channel: 'unsubscribe',
+  pattern: 'punsubscribe',
+  shard: 'sunsubscribe',
+};
+
+/** `ip:port`, with IPv6 in brackets-free Redis style (`::1:6379`) and IPv4-mapped addresses unwrapped. */
+export function formatAddress(ip: string | undefined, port: number | undefined): string {
+  const host =
+    (ip ?? '?').startsWith('::ffff:') && (ip ?? '').includes('.') ? (ip ?? '').slice(7) : (ip ?? '?');
+  return `${host}:${port ?? 0}`;
+}
+
+function socketFd(socket: Socket): number {
+  const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
+  return handle?.fd ?? -1;
+}

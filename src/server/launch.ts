@@ -1,0 +1,81 @@
+/**
+ * `redmesh server [file] [--directive value ...]` as a library call: loads the config, refuses what
+ * redmesh cannot honour, starts the listeners with it, wires the live config (CONFIG SET changes what
+ * the server reads), the pidfile and SHUTDOWN. The CLI only parses flags and prints.
+ */
+import { unlinkSync, writeFileSync } from 'node:fs';
+import {
+  ConfigError,
+  loadConfig,
+  unsupportedSettings,
+  type LoadedConfig,
+  type RedisConfig,
+} from '../config/index.js';
+import {
+  CONFIG_SERVICE,
+  SHUTDOWN_SERVICE,
+  bindServerConfig,
+  copyServerConfig,
+  type ShutdownService,
+} from '../commands/server/index.js';
+import { defaultConfig } from './state.js';
+import { startServer, type RunningServer } from './server.js';
+
+export interface LaunchedServer {
+  readonly server: RunningServer;
+  readonly config: RedisConfig;
+  /** Resolves once the server has stopped (SHUTDOWN, a signal, or stop()). */
+  readonly stopped: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Loads the file and options; throws ConfigError (bad line, or an unsupported setting). */
+export function loadServerConfig(file: string | undefined, options: readonly string[]): LoadedConfig {
+  const loaded = loadConfig(file, options);
+  const problems = unsupportedSettings(loaded.config);
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  return loaded;
+}
+
+export async function launchServer(
+  loaded: LoadedConfig,
+  log: (line: string) => void,
+): Promise<LaunchedServer> {
+  const rc = loaded.config;
+  const initial = defaultConfig();
+  copyServerConfig(rc, initial);
+  const server = await startServer({ config: initial, log });
+  server.state.services.set(CONFIG_SERVICE, rc);
+  bindServerConfig(rc, server.state.config);
+
+  const pidfile = rc.getString('pidfile');
+  if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
+
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      log('User requested shutdown...');
+      await server.close();
+      if (pidfile !== '') {
+        try {
+          unlinkSync(pidfile);
+        } catch {
+          // already gone
+        }
+      }
+      log('Redis is now ready to exit, bye bye...');
+      resolveStopped();
+    })();
+    return stopping;
+  };
+  const shutdown: ShutdownService = {
+    shutdown: () => {
+      // Let the current reply cycle finish before closing the sockets.
+      setImmediate(() => void stop());
+    },
+  };
+  server.state.services.set(SHUTDOWN_SERVICE, shutdown);
+  return { server, config: rc, stopped, stop };
+}

@@ -1,0 +1,75 @@
+/**
+ * Pub/sub registry (Redis pubsub.c): who listens on which channel, pattern and shard channel, and
+ * message delivery. Messages are encoded once per protocol version and queued on each receiver.
+ */
+import type { SubscriptionKind } from '../commands/index.js';
+import { encodeBulk } from '../resp/index.js';
+import { globMatch } from '../store/index.js';
+
+/** A client as the registry sees it. */
+export interface Subscriber {
+  readonly protocol: 2 | 3;
+  /** Queues already-encoded bytes to the client (and checks its output buffer limit). */
+  deliver(bytes: string): void;
+}
+
+export class PubSubRegistry {
+  readonly channels = new Map<string, Set<Subscriber>>();
+  readonly patterns = new Map<string, Set<Subscriber>>();
+  readonly shardChannels = new Map<string, Set<Subscriber>>();
+
+  private table(kind: SubscriptionKind): Map<string, Set<Subscriber>> {
+    if (kind === 'channel') return this.channels;
+    if (kind === 'pattern') return this.patterns;
+    return this.shardChannels;
+  }
+
+  add(kind: SubscriptionKind, name: string, who: Subscriber): void {
+    const table = this.table(kind);
+    let set = table.get(name);
+    if (set === undefined) {
+      set = new Set();
+      table.set(name, set);
+    }
+    set.add(who);
+  }
+
+  remove(kind: SubscriptionKind, name: string, who: Subscriber): void {
+    const table = this.table(kind);
+    const set = table.get(name);
+    if (set === undefined) return;
+    set.delete(who);
+    if (set.size === 0) table.delete(name);
+  }
+
+  /** PUBLISH / SPUBLISH: returns how many clients received the message. */
+  publish(kind: 'channel' | 'shard', channel: string, message: string): number {
+    const type = kind === 'channel' ? 'message' : 'smessage';
+    const tail = encodeBulk(type) + encodeBulk(channel) + encodeBulk(message);
+    let receivers = 0;
+    const direct = (kind === 'channel' ? this.channels : this.shardChannels).get(channel);
+    if (direct !== undefined) {
+      for (const who of direct) who.deliver((who.protocol === 3 ? '>3\r\n' : '*3\r\n') + tail);
+      receivers += direct.size;
+    }
+    if (kind === 'shard') return receivers;
+    for (const [pattern, set] of this.patterns) {
+      if (!globMatch(pattern, channel)) continue;
+      const body = encodeBulk('pmessage') + encodeBulk(pattern) + encodeBulk(channel) + encodeBulk(message);
+      for (const who of set) who.deliver((who.protocol === 3 ? '>4\r\n' : '*4\r\n') + body);
+      receivers += set.size;
+    }
+    return receivers;
+  }
+
+  activeChannels(kind: 'channel' | 'shard', pattern: string | undefined): string[] {
+    const table = kind === 'channel' ? this.channels : this.shardChannels;
+    const out: string[] = [];
+    for (const name of table.keys()) if (pattern === undefined || globMatch(pattern, name)) out.push(name);
+    return out;
+  }
+
+  numsub(kind: 'channel' | 'shard', channel: string): number {
+    return (kind === 'channel' ? this.channels : this.shardChannels).get(channel)?.size ?? 0;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * `startServer`: TCP listeners (Redis `bind` list, `-` for optional addresses, IPv6), accept-time
+ * checks (maxclients, protected mode), keepalive, and the periodic cron (active expiry, idle timeout).
+ */
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { allCommands } from '../commands/index.js';
+import type { CommandSpec, ServerConfig } from '../commands/index.js';
+import { ActiveExpirer } from '../store/index.js';
+import { Client } from './client.js';
+import { ServerCore } from './core.js';
+import { ServerState, commandTable, defaultConfig } from './state.js';
+
+export interface ServerOptions {
+  /** Settings that differ from Redis's defaults (port 0 = pick a free port). */
+  readonly config?: Partial<ServerConfig>;
+  /** The command table; all families by default. */
+  readonly commands?: readonly CommandSpec[];
+  /** Where to log notices (listening, bind failures); silent when absent. */
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  /** The first bound port. */
+  readonly port: number;
+  readonly state: ServerState;
+  readonly core: ServerCore;
+  close(): Promise<void>;
+}
+
+const DENIED =
+  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+const MAX_CLIENTS = '-ERR max number of clients reached\r\n';
+/** Share of each cron period that active expiry may use (Redis ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC). */
+const EXPIRE_TIME_SHARE = 0.25;
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const config: ServerConfig = { ...defaultConfig(), ...options.config };
+  const state = new ServerState(config, commandTable(options.commands ?? allCommands));
+  const core = new ServerCore(state);
+  const log = options.log ?? (() => undefined);
+  let nextId = 1;
+  const sockets = new Set<Socket>();
+
+  const onConnection = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    state.stats.totalConnectionsReceived++;
+    socket.setNoDelay(true);
+    if (config.tcpKeepalive > 0) socket.setKeepAlive(true, config.tcpKeepalive * 1000);
+    socket.on('error', () => undefined);
+    const refusal = admissionError(config, state.registry.size, socket.remoteAddress);
+    if (refusal !== undefined) {
+      state.stats.rejectedConnections++;
+      socket.end(refusal);
+      return;
+    }
+    const client = new Client(nextId++, socket, core);
+    state.registry.set(client.id, client);
+    socket.on('data', (chunk: Buffer) => {
+      state.stats.totalNetInputBytes += chunk.length;
+      client.lastInteraction = Date.now();
+      client.parser.feed(chunk);
+      core.processInput(client);
+    });
+    socket.on('close', () => core.forget(client));
+  };
+
+  const listeners = await listenAll(config, onConnection, log);
+  state.boundPorts.push(...new Set(listeners.map((l) => (l.address() as { port: number }).port)));
+  config.port = state.boundPorts[0] ?? config.port;
+
+  const expirer = new ActiveExpirer(core.keyspace);
+  let lastTimeoutCheck = 0;
+  const cronPeriod = (): number => 1000 / Math.max(1, Math.min(500, config.hz));
+  let cron: NodeJS.Timeout;
+  const serverCron = (): void => {
+    const now = Date.now();
+    expirer.cycle(now, cronPeriod() * EXPIRE_TIME_SHARE);
+    if (now - lastTimeoutCheck >= 1000) {
+      lastTimeoutCheck = now;
+      closeIdleClients(state, core, now);
+    }
+    core.serveReadyKeys();
+    cron = setTimeout(serverCron, cronPeriod());
+  };
+  cron = setTimeout(serverCron, cronPeriod());
+
+  return {
+    port: config.port,
+    state,
+    core,
+    async close(): Promise<void> {
+      clearTimeout(cron);
+      state.dispose();
+      for (const c of state.registry.values()) core.endBlock(c as Client);
+      await Promise.all(
+        listeners
+          .map((l) => new Promise<void>((resolve) => l.close(() => resolve())))
+          .concat(
+            [...sockets].map((s) => {
+              s.destroy();
+              return Promise.resolve();
+            }),
+          ),
+      );
+    },
+  };
+}
+
+/** Redis `timeout`: idle normal clients are closed (not blocked or subscribed ones). */
+function closeIdleClients(state: ServerState, core: ServerCore, now: number): void {
+  const limitMs = state.config.timeout * 1000;
+  if (limitMs <= 0) return;
+  for (const reg of state.registry.values()) {
+    const c = reg as Client;
+    if (c.blocked || c.inPubsubMode || now - c.lastInteraction <= limitMs) continue;
+    c.socket.destroy();
+    core.forget(c);
+  }
+}
+
+/**
+ * Redis's accept-time checks: maxclients, then protected mode (no password and a client that is not
+ * on the loopback interface). Returns the bytes to send before closing, or undefined to accept.
+ */
+export function admissionError(
+  config: ServerConfig,
+  connected: number,
+  remoteAddress: string | undefined,
+): string | undefined {
+  if (connected >= config.maxclients) return MAX_CLIENTS;
+  if (config.protectedMode && config.requirepass === '' && !isLoopback(remoteAddress)) return DENIED;
+  return undefined;
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/** Maps a Redis bind address to a listen host: `*` = all IPv4, `::*` = all IPv6. */
+function listenHost(addr: string): { host: string; ipv6Only: boolean } {
+  if (addr === '*') return { host: '0.0.0.0', ipv6Only: false };
+  if (addr === '::*') return { host: '::', ipv6Only: true };
+  return { host: addr, ipv6Only: addr.includes(':') };
+}
+
+async function listenAll(
+  config: ServerConfig,
+  onConnection: (socket: Socket) => void,
+  log: (line: string) => void,
+): Promise<NetServer[]> {
+  const servers: NetServer[] = [];
+  let port = config.port;
+  for (const raw of config.bind) {
+    const optional = raw.startsWith('-');
+    const addr = optional ? raw.slice(1) : raw;
+    const { host, ipv6Only } = listenHost(addr);
+    const server = createServer({ noDelay: true }, onConnection);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host, port, ipv6Only, backlog: 511 }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      if (optional) {
+        log(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${String(err)}`);
+        continue;
+      }
+      for (const s of servers) s.close();
+      throw new Error(
+        `Could not create server TCP listening socket ${addr}:${port}: ${(err as Error).message}`,
+      );
+    }
+    if (port === 0) port = (server.address() as { port: number }).port;
+    servers.push(server);
+    log(`Ready to accept connections tcp ${addr}:${port}`);
+  }
+  if (servers.length === 0) throw new Error('Failed listening on any bind address');
+  return servers;
+}

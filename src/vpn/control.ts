@@ -1,0 +1,140 @@
+/**
+ * The daemon's control socket: a unix socket (default `/run/redmesh/vpn-<interface>.sock`, mode 0600)
+ * that answers every connection with one JSON status document and closes. `redmesh vpn status` reads it.
+ */
+import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import type { Server } from 'node:net';
+import { dirname } from 'node:path';
+import type { PeerStatus } from './engine/index.js';
+
+export const CONTROL_DIR = '/run/redmesh';
+
+export function defaultControlSocketPath(interfaceName: string): string {
+  return `${CONTROL_DIR}/vpn-${interfaceName}.sock`;
+}
+
+/** One peer as `redmesh vpn status` shows it; times are ages in ms (the engine's clock is monotonic). */
+export interface PeerStatusReport {
+  readonly nodeId: string;
+  readonly endpoint: string | undefined;
+  readonly relayedVia: string | undefined;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly lastHandshakeAgoMs: number | undefined;
+  readonly lastReceiveAgoMs: number | undefined;
+}
+
+export interface StatusReport {
+  readonly nodeId: string;
+  readonly networkName: string;
+  readonly interface: string | undefined;
+  readonly mtu: number | undefined;
+  readonly port: number;
+  readonly pid: number;
+  readonly uptimeMs: number;
+  readonly peers: readonly PeerStatusReport[];
+  readonly counters: Readonly<Record<string, unknown>>;
+}
+
+/** Converts the engine's monotonic timestamps into ages at `now`. */
+export function peerReport(p: PeerStatus, now: number): PeerStatusReport {
+  const age = (t: number | undefined): number | undefined =>
+    t === undefined ? undefined : Math.max(0, now - t);
+  const ep = p.endpoint;
+  return {
+    nodeId: p.nodeId,
+    endpoint:
+      ep === undefined
+        ? undefined
+        : ep.address.includes(':')
+          ? `[${ep.address}]:${ep.port}`
+          : `${ep.address}:${ep.port}`,
+    relayedVia: p.relayedVia,
+    bytesIn: p.bytesIn,
+    bytesOut: p.bytesOut,
+    lastHandshakeAgoMs: age(p.lastHandshakeMs),
+    lastReceiveAgoMs: age(p.lastReceiveMs),
+  };
+}
+
+/** Is a daemon answering on this socket? */
+function socketIsLive(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Listens on `path`. A stale socket file from a killed daemon is replaced; a live one is an error
+ * (two daemons for the same interface).
+ */
+export async function listenControl(path: string, report: () => StatusReport): Promise<Server> {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  if (await socketIsLive(path)) throw new Error(`another redmesh vpn answers on ${path}`);
+  try {
+    unlinkSync(path);
+  } catch {
+    // not there: fine
+  }
+  const server = createServer((conn) => {
+    conn.on('error', () => undefined);
+    conn.end(JSON.stringify(report()) + '\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  chmodSync(path, 0o600);
+  return server;
+}
+
+/** Reads the status document from a running daemon (bounded by `timeoutMs`). */
+export function readStatus(path: string, timeoutMs = 5000): Promise<StatusReport> {
+  return new Promise((resolve, reject) => {
+    const s = connect(path);
+    let text = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new Error(`no answer on ${path} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    s.on('data', (d: Buffer) => (text += d.toString('utf8')));
+    s.on('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot reach the vpn daemon at ${path}: ${err.message}`));
+    });
+    s.on('end', () => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(text) as StatusReport);
+      } catch {
+        reject(new Error(`unreadable status from ${path}`));
+      }
+    });
+  });
+}
+
+/** Human-readable status, one peer per line. */
+export function formatStatus(r: StatusReport): string {
+  const secs = (ms: number | undefined): string =>
+    ms === undefined ? 'never' : `${(ms / 1000).toFixed(1)}s ago`;
+  const lines = [
+    `node ${r.nodeId}  network ${r.networkName}  interface ${r.interface ?? '(none)'}  mtu ${r.mtu ?? '-'}  udp port ${r.port}  pid ${r.pid}  up ${(r.uptimeMs / 1000).toFixed(0)}s`,
+    `${r.peers.length} peer(s)`,
+  ];
+  for (const p of r.peers) {
+    const via = p.relayedVia === undefined ? '' : ` via ${p.relayedVia.slice(0, 16)}`;
+    lines.push(
+      `  ${p.nodeId.slice(0, 16)}  ${p.endpoint ?? '-'}${via}  in ${p.bytesIn} B  out ${p.bytesOut} B  handshake ${secs(p.lastHandshakeAgoMs)}  last packet ${secs(p.lastReceiveAgoMs)}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}

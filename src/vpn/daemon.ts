@@ -1,0 +1,331 @@
+/**
+ * `redmesh vpn`: the I/O shell around the sans-I/O VpnEngine. It owns the clock, the UDP sockets, the
+ * TAP device, the control socket and the process (privileges, signals); the engine owns the protocol.
+ *
+ * Startup, in PeerVPN's order (specs/peervpn-0.044.md §4) where it matters:
+ *   1. derive the network key (scrypt, once);
+ *   2. open the UDP sockets (SO_MARK needs root);
+ *   3. open the TAP device, set MTU and addresses, run `upcmd` (root);
+ *   4. open the control socket;
+ *   5. drop privileges;
+ *   6. resolve `initpeers`, start the engine, start reading.
+ * Datagrams that arrive before step 6 are held (bounded) and fed in once the engine runs.
+ *
+ * Every input batch (UDP datagrams of one poll phase, TAP frames of one wakeup, a timer) is fed to the
+ * engine with one `now`; after each, the single timer is re-armed at `engine.nextTimerDeadline()`.
+ */
+import { execFile } from 'node:child_process';
+import { lookup } from 'node:dns/promises';
+import { unlinkSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { Server } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { InitPeer, PeerVpnConfig } from '../config/index.js';
+import { VpnEngine, deriveNetworkKey, tapMtu } from './engine/index.js';
+import type { EngineIO, EngineOptions, NetworkKey, UdpEndpoint } from './engine/index.js';
+import { defaultControlSocketPath, listenControl, peerReport } from './control.js';
+import type { StatusReport } from './control.js';
+import { addAddress4, addAddress6, linkUp } from './iproute.js';
+import type { LogFn } from './log.js';
+import { dropPrivileges } from './privdrop.js';
+import { TapDevice } from './tap.js';
+import { UdpTransport } from './udp.js';
+import type { ReceivedDatagram } from './udp.js';
+
+/** The underlay path MTU the TAP MTU is sized for (Ethernet). */
+export const UNDERLAY_MTU = 1500;
+/** How often `initpeers` names are resolved again while no peer is connected (PeerVPN: 30 s). */
+export const INITPEER_RERESOLVE_MS = 30_000;
+/** PeerVPN's resolver keeps at most 16 addresses per name. */
+const MAX_ADDRESSES_PER_NAME = 16;
+/** Datagrams held while the engine is not started yet. */
+const MAX_EARLY_DATAGRAMS = 1024;
+const UPCMD_TIMEOUT_MS = 60_000;
+
+export interface DaemonOptions {
+  readonly config: PeerVpnConfig;
+  /** Control socket path; default `/run/redmesh/vpn-<interface>.sock`. */
+  readonly controlSocketPath: string | undefined;
+  readonly log: LogFn;
+  /** Builds the engine; the real VpnEngine unless a test puts another in front of the shell. */
+  readonly createEngine?: EngineFactory;
+}
+
+/** What the shell uses of the engine. */
+export type ShellEngine = Pick<
+  VpnEngine,
+  | 'nodeId'
+  | 'start'
+  | 'addInitPeer'
+  | 'onDatagrams'
+  | 'onFrames'
+  | 'onTimer'
+  | 'nextTimerDeadline'
+  | 'status'
+  | 'counters'
+>;
+
+export type EngineFactory = (options: EngineOptions, key: NetworkKey, io: EngineIO) => ShellEngine;
+
+const createVpnEngine: EngineFactory = (options, key, io) => new VpnEngine(options, key, io);
+
+const now = (): number => performance.now();
+
+export class VpnDaemon {
+  private engine: ShellEngine | undefined;
+  private udp: UdpTransport | undefined;
+  private tap: TapDevice | undefined;
+  private control: Server | undefined;
+  private controlPath: string | undefined;
+  private mtu: number | undefined;
+  private early: ReceivedDatagram[] | undefined = [];
+  private timer: NodeJS.Timeout | undefined;
+  private timerDeadline: number | undefined;
+  private resolveTimer: NodeJS.Timeout | undefined;
+  private readonly dialled = new Set<string>();
+  private readonly startedAt = now();
+  private stopping: Promise<void> | undefined;
+
+  private constructor(private readonly options: DaemonOptions) {}
+
+  /** Sets everything up and starts the engine. On failure, undoes what was done and throws. */
+  static async start(options: DaemonOptions): Promise<VpnDaemon> {
+    const d = new VpnDaemon(options);
+    try {
+      await d.setUp();
+    } catch (err) {
+      await d.stop('startup failed');
+      throw err;
+    }
+    return d;
+  }
+
+  private get log(): LogFn {
+    return this.options.log;
+  }
+
+  private async setUp(): Promise<void> {
+    const c = this.options.config;
+    for (const w of c.warnings) this.log('warn', 'config', { warning: w });
+    const key = await deriveNetworkKey(c.networkName, c.psk);
+    const io: EngineIO = {
+      sendDatagram: (to, datagram) => {
+        this.udp?.send(to, datagram);
+      },
+      writeFrame: (frame) => {
+        this.tap?.write(frame);
+      },
+      log: (level, event, fields) => this.log(level, event, fields),
+    };
+    const engine = (this.options.createEngine ?? createVpnEngine)(
+      { networkName: c.networkName, psk: c.psk, tunneling: c.tunneling, relay: c.relay },
+      key,
+      io,
+    );
+    this.engine = engine;
+    this.udp = await UdpTransport.open(
+      { port: c.port, local: c.local, ipv4: c.ipv4, ipv6: c.ipv6, sockmark: c.sockmark },
+      (batch) => this.onDatagrams(batch),
+      (message) => this.log('warn', 'udp', { message }),
+    );
+    if (c.tunneling) await this.setUpTap(c);
+    this.controlPath =
+      this.options.controlSocketPath ??
+      defaultControlSocketPath(this.tap?.name ?? `${c.networkName.toLowerCase()}-${this.udp.port}`);
+    this.control = await listenControl(this.controlPath, () => this.statusReport());
+    const dropped = await dropPrivileges({
+      user: c.user,
+      group: c.group,
+      chroot: c.chroot,
+      auto: c.privDrop,
+    });
+    if (dropped !== undefined) this.log('info', 'privileges-dropped', { ...dropped });
+    await this.dialInitPeers(c.initPeers);
+    engine.start(now());
+    const held = this.early ?? [];
+    this.early = undefined;
+    if (held.length > 0) this.onDatagrams(held);
+    this.tap?.startReading(
+      (frames) => this.guard('frames', () => engine.onFrames(frames, now())),
+      (err) => this.log('error', 'tap-error', { error: err.message }),
+    );
+    this.armTimer();
+    if (c.initPeers.some((p) => isIP(p.host) === 0)) this.scheduleReresolve(c.initPeers);
+    this.log('info', 'started', {
+      node: engine.nodeId,
+      network: c.networkName,
+      port: this.udp.port,
+      interface: this.tap?.name,
+      mtu: this.mtu,
+      control: this.controlPath,
+    });
+  }
+
+  /** TAP device, MTU, addresses, then the operator's upcmd. */
+  private async setUpTap(c: PeerVpnConfig): Promise<void> {
+    const tap = TapDevice.open(c.interfaceName);
+    this.tap = tap;
+    this.mtu = tapMtu(UNDERLAY_MTU, c.ipv4 ? 'ipv4' : 'ipv6');
+    await linkUp(tap.name, this.mtu);
+    if (c.ifconfig4 !== undefined) await addAddress4(tap.name, c.ifconfig4);
+    if (c.ifconfig6 !== undefined) await addAddress6(tap.name, c.ifconfig6);
+    this.log('info', 'interface-up', {
+      interface: tap.name,
+      mtu: this.mtu,
+      ipv4: c.ifconfig4 && `${c.ifconfig4.address}/${c.ifconfig4.prefixLength}`,
+      ipv6: c.ifconfig6 && `${c.ifconfig6.address}/${c.ifconfig6.prefixLength}`,
+    });
+    if (c.upcmd !== undefined) await this.runUpcmd(c.upcmd);
+  }
+
+  /**
+   * `upcmd` is operator-provided shell by design (PeerVPN runs it with system()), so it goes through
+   * `/bin/sh -c`, as root, once, after the interface is configured and before privileges are dropped.
+   * A failing upcmd is logged, not fatal, as in PeerVPN.
+   */
+  private runUpcmd(cmd: string): Promise<void> {
+    return new Promise((resolve) => {
+      execFile('/bin/sh', ['-c', cmd], { timeout: UPCMD_TIMEOUT_MS }, (err, stdout, stderr) => {
+        const output = `${stdout}${stderr}`.trim();
+        if (err === null) this.log('info', 'upcmd', { command: cmd, output: output || undefined });
+        else
+          this.log('warn', 'upcmd-failed', { command: cmd, error: err.message, output: output || undefined });
+        resolve();
+      });
+    });
+  }
+
+  /** Resolves every initpeer (names too, up to 16 addresses each) and hands new endpoints to the engine. */
+  private async dialInitPeers(peers: readonly InitPeer[]): Promise<void> {
+    const c = this.options.config;
+    for (const p of peers) {
+      let addresses: string[];
+      try {
+        const found = await lookup(p.host, { all: true, verbatim: true });
+        addresses = found
+          .filter((a) => (a.family === 4 ? c.ipv4 : c.ipv6))
+          .map((a) => a.address)
+          .slice(0, MAX_ADDRESSES_PER_NAME);
+      } catch (err) {
+        this.log('warn', 'initpeer-unresolved', { host: p.host, error: (err as Error).message });
+        continue;
+      }
+      for (const address of addresses) {
+        const key = `${address}|${p.port}`;
+        if (this.dialled.has(key)) continue;
+        this.dialled.add(key);
+        const endpoint: UdpEndpoint = { address, port: p.port };
+        this.log('info', 'initpeer', { host: p.host, endpoint: `${address}:${p.port}` });
+        this.guard('initpeer', () => this.engine?.addInitPeer(endpoint));
+      }
+    }
+  }
+
+  /** Names in `initpeers` may move: resolve them again while nobody is connected. */
+  private scheduleReresolve(peers: readonly InitPeer[]): void {
+    this.resolveTimer = setTimeout(() => {
+      const connected = (this.engine?.status().length ?? 0) > 0;
+      const again = connected
+        ? Promise.resolve()
+        : this.dialInitPeers(peers.filter((p) => isIP(p.host) === 0));
+      void again.finally(() => {
+        if (this.stopping === undefined) this.scheduleReresolve(peers);
+      });
+    }, INITPEER_RERESOLVE_MS);
+  }
+
+  private onDatagrams(batch: readonly ReceivedDatagram[]): void {
+    if (this.early !== undefined) {
+      for (const d of batch) if (this.early.length < MAX_EARLY_DATAGRAMS) this.early.push(d);
+      return;
+    }
+    const engine = this.engine;
+    if (engine === undefined || this.stopping !== undefined) return;
+    this.guard('datagrams', () => engine.onDatagrams(batch, now()));
+  }
+
+  /**
+   * Runs one engine entry point. The engine promises not to throw on bad input; if it throws anyway
+   * (a bug), the daemon logs it and keeps serving the other peers rather than dropping the tunnel.
+   */
+  private guard(what: string, call: () => void): void {
+    try {
+      call();
+    } catch (err) {
+      this.log('error', 'engine-error', { during: what, error: (err as Error).message });
+    }
+    this.armTimer();
+  }
+
+  /** Keeps one timer armed at the engine's earliest deadline. */
+  private armTimer(): void {
+    const engine = this.engine;
+    if (engine === undefined || this.stopping !== undefined || this.early !== undefined) return;
+    const deadline = engine.nextTimerDeadline();
+    if (deadline === undefined) return;
+    if (this.timerDeadline !== undefined && this.timerDeadline <= deadline) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerDeadline = deadline;
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerDeadline = undefined;
+        this.guard('timer', () => engine.onTimer(now()));
+      },
+      Math.max(0, Math.ceil(deadline - now())),
+    );
+  }
+
+  statusReport(): StatusReport {
+    const t = now();
+    const engine = this.engine;
+    let counters: Record<string, unknown> = {};
+    try {
+      counters = { ...engine?.counters() };
+    } catch (err) {
+      counters = { error: (err as Error).message };
+    }
+    return {
+      nodeId: engine?.nodeId ?? '',
+      networkName: this.options.config.networkName,
+      interface: this.tap?.name,
+      mtu: this.mtu,
+      port: this.udp?.port ?? 0,
+      pid: process.pid,
+      uptimeMs: Math.round(t - this.startedAt),
+      peers: (engine?.status() ?? []).map((p) => peerReport(p, t)),
+      counters: {
+        ...counters,
+        tapWriteErrors: this.tap?.writeErrors ?? 0,
+        udpSendErrors: this.udp?.sendErrors ?? 0,
+        udpLastSendError: this.udp?.lastSendError,
+      },
+    };
+  }
+
+  /**
+   * Stops everything: closes the UDP sockets and the control socket, and closes the TAP fd, which makes
+   * the kernel remove the interface. Safe to call more than once.
+   */
+  stop(reason: string): Promise<void> {
+    this.stopping ??= this.tearDown(reason);
+    return this.stopping;
+  }
+
+  private async tearDown(reason: string): Promise<void> {
+    this.log('info', 'stopping', { reason });
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.resolveTimer !== undefined) clearTimeout(this.resolveTimer);
+    this.udp?.close();
+    if (this.control !== undefined) {
+      this.control.close();
+      try {
+        if (this.controlPath !== undefined) unlinkSync(this.controlPath);
+      } catch {
+        // after a privilege drop the socket's directory may not be ours; the next start replaces it
+      }
+    }
+    await this.tap?.close();
+    this.log('info', 'stopped', { interface: this.tap?.name });
+  }
+}

@@ -1,0 +1,21 @@
+import { TRANSPORT_OVERHEAD, UDP_IPV4_OVERHEAD, UDP_IPV6_OVERHEAD } from '../protocol/constants.js';
+
+export { TRANSPORT_OVERHEAD };
+
+/**
+ * Largest Ethernet frame (header included) that travels in one datagram of a path with this IP MTU.
+ * Frames relayed through a third node carry a second envelope and may be IP-fragmented.
+ */
+export function maxFrameSize(pathMtu: number, family: 'ipv4' | 'ipv6'): number {
+  const ip = family === 'ipv4' ? UDP_IPV4_OVERHEAD : UDP_IPV6_OVERHEAD;
+  return pathMtu - ip - TRANSPORT_OVERHEAD;
+}
+
+/**
+ * The MTU to give the TAP device so that a full frame plus our overhead fits one datagram:
+ * 1500-byte underlay → 1426 (IPv4) / 1406 (IPv6). The 14 is the Ethernet header, which the
+ * TAP MTU does not count.
+ */
+export function tapMtu(pathMtu: number, family: 'ipv4' | 'ipv6'): number {
+  return maxFrameSize(pathMtu, family) - 14;
+}

@@ -1,0 +1,107 @@
+import type { ReplayWindow } from '../protocol/replay.js';
+import type { HandshakeState } from '../noise/index.js';
+import type { UdpEndpoint } from './types.js';
+
+/** How packets reach a peer: straight to its UDP endpoint, or wrapped for a relay peer. */
+export type Path =
+  | { readonly kind: 'direct'; readonly endpoint: UdpEndpoint }
+  | { readonly kind: 'relay'; readonly via: Peer };
+
+/** One direction-pair of transport keys from one handshake ("keypair" in WireGuard). */
+export interface Session {
+  readonly localIndex: number;
+  readonly remoteIndex: number;
+  readonly sendKey: Uint8Array;
+  readonly receiveKey: Uint8Array;
+  readonly createdAt: number;
+  /** We sent the initiation (so we are the side that rekeys on time). */
+  readonly isInitiator: boolean;
+  sendCounter: number;
+  readonly replay: ReplayWindow;
+}
+
+/** Our initiation in flight. */
+export interface PendingHandshake {
+  readonly localIndex: number;
+  readonly state: HandshakeState;
+  readonly mac1: Uint8Array;
+  /** When the first attempt of this series began (REKEY_ATTEMPT_TIME counts from here). */
+  readonly firstAttemptAt: number;
+}
+
+export interface Cookie {
+  readonly value: Uint8Array;
+  readonly receivedAt: number;
+}
+
+/** Everything we know about one node of the mesh, keyed by its NodeID. */
+export class Peer {
+  /** Their capability flags (PeerFlag), from their handshake or from peer exchange. */
+  flags = 0;
+  path: Path | undefined;
+  /** Direct endpoints worth dialling (learned from hello, peer exchange, past paths). */
+  readonly candidates: UdpEndpoint[] = [];
+  /** NodeIDs of relay-capable peers that told us about this node. */
+  readonly relays = new Set<string>();
+
+  current: Session | undefined;
+  previous: Session | undefined;
+  /** Responder side: derived, not yet confirmed by a packet from the initiator. */
+  next: Session | undefined;
+  handshake: PendingHandshake | undefined;
+  cookie: Cookie | undefined;
+
+  /** Newest initiation / hello timestamps seen: older or equal ones are replays. */
+  latestInitiationTimestamp = -1;
+  latestHelloTimestamp = -1;
+
+  lastReceivedAt: number | undefined;
+  lastDirectReceivedAt: number | undefined;
+  lastSentAt: number | undefined;
+  lastHandshakeAt: number | undefined;
+  /** Last time the peer was connected or first learned: drives forgetting. */
+  lastUsefulAt: number;
+
+  // Timer deadlines (see timers.ts). undefined = not armed.
+  retransmitHandshakeAt: number | undefined;
+  rekeyAt: number | undefined;
+  redialAt: number | undefined;
+  redialInterval = 0;
+  peerInfoAt: number | undefined;
+
+  bytesIn = 0;
+  bytesOut = 0;
+  /** Frames waiting for a session (bounded). */
+  readonly queue: Uint8Array[] = [];
+
+  constructor(
+    readonly nodeId: string,
+    readonly nodeIdBytes: Uint8Array,
+    readonly staticKey: Uint8Array,
+    now: number,
+  ) {
+    this.lastUsefulAt = now;
+  }
+
+  /** A session we can send on. */
+  connected(): boolean {
+    return this.current !== undefined;
+  }
+
+  sessionFor(localIndex: number): Session | undefined {
+    if (this.current?.localIndex === localIndex) return this.current;
+    if (this.next?.localIndex === localIndex) return this.next;
+    if (this.previous?.localIndex === localIndex) return this.previous;
+    return undefined;
+  }
+
+  addCandidate(endpoint: UdpEndpoint): void {
+    if (this.candidates.some((c) => sameEndpoint(c, endpoint))) return;
+    this.candidates.unshift(endpoint);
+    if (this.candidates.length > 4) this.candidates.pop();
+  }
+}
+
+export function sameEndpoint(a: UdpEndpoint, b: UdpEndpoint): boolean {
+  return a.port === b.port && a.address === b.address;
+}

@@ -1,0 +1,153 @@
+import {
+  DEAD_PEER_TIMEOUT,
+  FORGET_PEER_AFTER,
+  KEEPALIVE_TIMEOUT,
+  PEERINFO_INTERVAL,
+  REDIAL_MAX_INTERVAL,
+  REDIAL_MIN_INTERVAL,
+  REJECT_AFTER_TIME,
+  REKEY_AFTER_TIME,
+  REKEY_ATTEMPT_TIME,
+  REKEY_TIMEOUT,
+} from '../protocol/constants.js';
+import type { Peer, Session } from './peer.js';
+
+/**
+ * Every per-peer timer, named after the protocol events that arm them (wireguard-go's timers.go).
+ * The engine calls a `timers*` function when the event happens and `runPeerTimers` from `onTimer`.
+ * Some deadlines are derived from timestamps (keepalive from lastSentAt, dead peer from
+ * lastReceivedAt), so sending or receiving never has to touch a timer structure on the hot path;
+ * a timer that fires early simply finds nothing to do.
+ */
+
+/** What the timers ask the engine to do. */
+export interface TimerActions {
+  initiateHandshake(peer: Peer, now: number): void;
+  abandonHandshake(peer: Peer): void;
+  sendKeepalive(peer: Peer, now: number): void;
+  sendPeerInfo(peer: Peer, now: number): void;
+  peerDown(peer: Peer, now: number, reason: string): void;
+  expireSession(peer: Peer, session: Session): void;
+  forgetPeer(peer: Peer): void;
+  /** Make sure `onTimer` runs no later than `deadline`. */
+  schedule(deadline: number): void;
+}
+
+/**
+ * Should be called after an initiation was sent (first attempt or retransmission). A rekey of a
+ * connected peer retries every REKEY_TIMEOUT; a peer we are not connected to is retried with
+ * exponential backoff from REDIAL_MIN_INTERVAL to REDIAL_MAX_INTERVAL.
+ */
+export function timersHandshakeInitiated(t: TimerActions, peer: Peer, now: number): void {
+  let interval = REKEY_TIMEOUT;
+  if (!peer.connected()) {
+    interval = Math.min(Math.max(REDIAL_MIN_INTERVAL, peer.redialInterval * 2), REDIAL_MAX_INTERVAL);
+    peer.redialInterval = interval;
+  }
+  peer.retransmitHandshakeAt = now + interval + Math.floor(Math.random() * 333);
+  t.schedule(peer.retransmitHandshakeAt);
+}
+
+/** Should be called when a new session becomes current (either side of a handshake). */
+export function timersSessionDerived(t: TimerActions, peer: Peer, session: Session): void {
+  peer.retransmitHandshakeAt = undefined;
+  // The initiator rekeys on time; the responder only if the initiator has not, a little later.
+  peer.rekeyAt = session.createdAt + REKEY_AFTER_TIME + (session.isInitiator ? 0 : 2 * REKEY_TIMEOUT);
+  t.schedule(peer.rekeyAt);
+}
+
+/** Should be called when a peer gets its first current session (it was not connected). */
+export function timersPeerUp(t: TimerActions, peer: Peer, now: number): void {
+  peer.redialAt = undefined;
+  peer.redialInterval = 0;
+  peer.lastUsefulAt = now;
+  peer.peerInfoAt = now + PEERINFO_INTERVAL;
+  t.schedule(Math.min(now + KEEPALIVE_TIMEOUT, peer.peerInfoAt));
+}
+
+/** Should be called after any authenticated packet from the peer (data, keepalive, handshake). */
+export function timersAuthenticatedPacketReceived(peer: Peer, now: number): void {
+  peer.lastReceivedAt = now;
+}
+
+/** Should be called after any transport packet was sent to the peer. */
+export function timersAuthenticatedPacketSent(peer: Peer, now: number): void {
+  peer.lastSentAt = now;
+}
+
+/** Should be called when we want to reach a peer we are not connected to (learned, lost, hello). */
+export function timersWantPeer(t: TimerActions, peer: Peer, now: number): void {
+  if (peer.connected() || peer.handshake !== undefined) return;
+  if (peer.redialAt !== undefined && peer.redialAt <= now) return;
+  peer.redialAt = now;
+  t.schedule(now);
+}
+
+/** Runs every expired timer of one peer. */
+export function runPeerTimers(t: TimerActions, peer: Peer, now: number): void {
+  expiredSessions(t, peer, now);
+  if (peer.current !== undefined) {
+    const lastHeard = peer.lastReceivedAt ?? peer.current.createdAt;
+    if (now - lastHeard >= DEAD_PEER_TIMEOUT) {
+      t.peerDown(peer, now, `nothing received for ${Math.round((now - lastHeard) / 1000)} s`);
+      return;
+    }
+  }
+  if (peer.handshake !== undefined && peer.retransmitHandshakeAt !== undefined) {
+    if (now >= peer.retransmitHandshakeAt) expiredRetransmitHandshake(t, peer, now);
+  }
+  if (peer.rekeyAt !== undefined && now >= peer.rekeyAt) {
+    peer.rekeyAt = undefined;
+    if (peer.connected() && peer.handshake === undefined) t.initiateHandshake(peer, now);
+  }
+  if (peer.redialAt !== undefined && now >= peer.redialAt) expiredRedial(t, peer, now);
+  if (peer.connected() && peer.peerInfoAt !== undefined && now >= peer.peerInfoAt) {
+    peer.peerInfoAt = now + PEERINFO_INTERVAL;
+    t.sendPeerInfo(peer, now);
+  }
+  if (peer.connected() && now - (peer.lastSentAt ?? 0) >= KEEPALIVE_TIMEOUT) t.sendKeepalive(peer, now);
+}
+
+function expiredSessions(t: TimerActions, peer: Peer, now: number): void {
+  for (const s of [peer.previous, peer.next, peer.current]) {
+    if (s !== undefined && now - s.createdAt >= REJECT_AFTER_TIME) t.expireSession(peer, s);
+  }
+}
+
+function expiredRetransmitHandshake(t: TimerActions, peer: Peer, now: number): void {
+  const hs = peer.handshake;
+  if (hs === undefined) return;
+  peer.retransmitHandshakeAt = undefined;
+  if (peer.connected()) {
+    if (now - hs.firstAttemptAt >= REKEY_ATTEMPT_TIME) t.abandonHandshake(peer);
+    else t.initiateHandshake(peer, now);
+    return;
+  }
+  if (now - peer.lastUsefulAt >= FORGET_PEER_AFTER) t.forgetPeer(peer);
+  else t.initiateHandshake(peer, now);
+}
+
+function expiredRedial(t: TimerActions, peer: Peer, now: number): void {
+  peer.redialAt = undefined;
+  if (!peer.connected() && peer.handshake === undefined) t.initiateHandshake(peer, now);
+}
+
+/** The earliest deadline of a peer's timers (may be early; never late). */
+export function nextPeerDeadline(peer: Peer): number | undefined {
+  let d = Infinity;
+  const consider = (x: number | undefined): void => {
+    if (x !== undefined && x < d) d = x;
+  };
+  for (const s of [peer.previous, peer.next, peer.current]) {
+    if (s !== undefined) consider(s.createdAt + REJECT_AFTER_TIME);
+  }
+  if (peer.current !== undefined) {
+    consider((peer.lastReceivedAt ?? peer.current.createdAt) + DEAD_PEER_TIMEOUT);
+    consider((peer.lastSentAt ?? 0) + KEEPALIVE_TIMEOUT);
+    consider(peer.peerInfoAt);
+  }
+  if (peer.handshake !== undefined) consider(peer.retransmitHandshakeAt);
+  consider(peer.rekeyAt);
+  consider(peer.redialAt);
+  return d === Infinity ? undefined : d;
+}

@@ -1,0 +1,11 @@
+export { generatePsk, PSK_RANDOM_BYTES } from './keygen.js';
+export { TapDevice, MAX_FRAMES_PER_WAKEUP } from './tap.js';
+export { UdpTransport, SOCKET_BUFFER_BYTES } from './udp.js';
+export type { ReceivedDatagram, UdpOptions } from './udp.js';
+export { addAddress4, addAddress6, linkUp } from './iproute.js';
+export { VpnDaemon, UNDERLAY_MTU } from './daemon.js';
+export type { DaemonOptions, EngineFactory, ShellEngine } from './daemon.js';
+export { createLogger, formatLogLine } from './log.js';
+export type { LogFn, LogLevel } from './log.js';
+export { defaultControlSocketPath, formatStatus, readStatus } from './control.js';
+export type { PeerStatusReport, StatusReport } from './control.js';

@@ -1,0 +1,91 @@
+/**
+ * Privilege drop after setup, as PeerVPN does (`pwd.ic`): with explicit `user`/`group`/`chroot` those;
+ * otherwise, with `enableprivdrop` (default yes), `nobody` / `nogroup` (or 65534 / 65533).
+ * Unlike PeerVPN, `chroot` is followed by `chdir("/")` so the old working directory is not reachable.
+ * Everything that needs root (TAP, SO_MARK, addresses, upcmd, control socket) is done before.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { libc, libcError } from './libc.js';
+
+const run = promisify(execFile);
+
+export interface PrivDropPlan {
+  readonly user: string | undefined;
+  readonly group: string | undefined;
+  readonly chroot: string | undefined;
+  readonly auto: boolean;
+}
+
+export interface PrivDropResult {
+  readonly uid: number;
+  readonly gid: number;
+  readonly chroot: string | undefined;
+}
+
+/** Numeric id of a user or group name via `id`/`getent` (resolved before any chroot). */
+async function lookupId(kind: 'user' | 'group', name: string): Promise<number | undefined> {
+  if (/^\d+$/.test(name)) return Number(name);
+  try {
+    const { stdout } = await run('getent', [kind === 'user' ? 'passwd' : 'group', name], { timeout: 5000 });
+    const id = Number(stdout.split(':')[2]);
+    return Number.isInteger(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function primaryGroupOf(user: string): Promise<number | undefined> {
+  try {
+    const { stdout } = await run('getent', ['passwd', user], { timeout: 5000 });
+    const gid = Number(stdout.split(':')[3]);
+    return Number.isInteger(gid) ? gid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Drops privileges per `plan`. Returns undefined when there was nothing to do (no drop configured, or
+ * not running as root). Throws with the reason when a configured drop cannot be done: running on as
+ * root when the operator asked otherwise would be worse than not starting.
+ */
+export async function dropPrivileges(plan: PrivDropPlan): Promise<PrivDropResult | undefined> {
+  const explicit = plan.user !== undefined || plan.group !== undefined || plan.chroot !== undefined;
+  if (!explicit && !plan.auto) return undefined;
+  if (process.getuid?.() !== 0) return undefined;
+
+  let uid: number | undefined;
+  let gid: number | undefined;
+  if (explicit) {
+    if (plan.user !== undefined) {
+      uid = await lookupId('user', plan.user);
+      if (uid === undefined) throw new Error(`privilege drop: no such user '${plan.user}'`);
+    }
+    if (plan.group !== undefined) {
+      gid = await lookupId('group', plan.group);
+      if (gid === undefined) throw new Error(`privilege drop: no such group '${plan.group}'`);
+    } else if (plan.user !== undefined) {
+      gid = await primaryGroupOf(plan.user);
+    }
+  } else {
+    uid = (await lookupId('user', 'nobody')) ?? 65534;
+    gid = (await lookupId('group', 'nogroup')) ?? (await lookupId('group', 'nobody')) ?? 65533;
+  }
+
+  if (plan.chroot !== undefined) {
+    const c = libc();
+    if (c.chroot(plan.chroot) !== 0) throw libcError(`chroot(${plan.chroot})`, c.errno());
+    process.chdir('/');
+  }
+  const { setgroups, setgid, setuid } = process;
+  if (setgroups === undefined || setgid === undefined || setuid === undefined) {
+    throw new Error('privilege drop: not supported on this platform');
+  }
+  if (gid !== undefined) {
+    setgroups([gid]);
+    setgid(gid);
+  }
+  if (uid !== undefined) setuid(uid);
+  return { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, chroot: plan.chroot };
+}

@@ -1,0 +1,56 @@
+/**
+ * Every constant of the redmesh VPN protocol, with the names docs/vpn-protocol.md uses.
+ * Times are milliseconds of the monotonic clock the shell passes in as `now`.
+ */
+
+// ---- PSK stretching (scrypt) ----
+export const SCRYPT_N = 1 << 15; // 32 MiB with r = 8: ~200 ms of CPU here
+export const SCRYPT_R = 8;
+export const SCRYPT_P = 1;
+export const SCRYPT_SALT_LABEL = 'redmesh-vpn-v1 network ';
+
+// ---- Noise ----
+export const NOISE_PROTOCOL_NAME = 'Noise_IKpsk1_25519_ChaChaPoly_BLAKE2s';
+export const NOISE_PROLOGUE = 'redmesh-vpn-v1';
+
+// ---- wire format ----
+export const MESSAGE_HANDSHAKE_INITIATION = 1;
+export const MESSAGE_HANDSHAKE_RESPONSE = 2;
+export const MESSAGE_COOKIE_REPLY = 3;
+export const MESSAGE_TRANSPORT = 4;
+export const MESSAGE_HELLO = 5;
+
+/** Transport packet: type(1) kind(1) reserved(2) receiver(4) counter(8) ciphertext tag(16). */
+export const TRANSPORT_HEADER_SIZE = 16;
+export const AEAD_TAG_SIZE = 16;
+/** Bytes a transport packet adds to its payload (an Ethernet frame). */
+export const TRANSPORT_OVERHEAD = TRANSPORT_HEADER_SIZE + AEAD_TAG_SIZE; // 32
+export const UDP_IPV4_OVERHEAD = 28;
+export const UDP_IPV6_OVERHEAD = 48;
+export const MAX_DATAGRAM_SIZE = 65507;
+export const MIN_FRAME_SIZE = 14; // an Ethernet header
+
+// ---- timers (names after wireguard-go's constants.go where the meaning is the same) ----
+export const REKEY_AFTER_MESSAGES = 2 ** 40;
+export const REJECT_AFTER_MESSAGES = 2 ** 40 + 2 ** 20;
+export const REKEY_AFTER_TIME = 120_000;
+export const REJECT_AFTER_TIME = 180_000;
+export const REKEY_ATTEMPT_TIME = 90_000;
+export const REKEY_TIMEOUT = 5_000;
+export const KEEPALIVE_TIMEOUT = 10_000;
+export const DEAD_PEER_TIMEOUT = 25_000;
+export const PEERINFO_INTERVAL = 20_000;
+export const REDIAL_MIN_INTERVAL = 1_000;
+export const REDIAL_MAX_INTERVAL = 30_000;
+export const FORGET_PEER_AFTER = 600_000;
+export const MAC_TABLE_TIMEOUT = 300_000;
+export const COOKIE_SECRET_LIFETIME = 120_000;
+export const COOKIE_LIFETIME = 120_000 - 5_000;
+
+// ---- limits ----
+export const REPLAY_WINDOW_SIZE = 2048;
+export const HANDSHAKES_PER_SECOND_UNDER_LOAD = 64;
+export const MAX_PEERS = 256;
+export const MAX_QUEUED_FRAMES = 64;
+export const PEERINFO_MAX_ENTRIES = 16;
+export const MAC_TABLE_MAX_ENTRIES = 8192;

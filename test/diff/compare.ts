@@ -1,0 +1,109 @@
+/**
+ * Comparing two servers' outcomes for one step. Byte-exact unless the step's check says Redis leaves
+ * something open (element order, random choice, clock drift); then both sides are normalised the same
+ * way before their bytes are compared, so nothing is ever compared more loosely than the check states.
+ */
+import { encodeNode, parseReply, showBytes } from '../helpers/raw-resp.js';
+import type { RespNode } from '../helpers/raw-resp.js';
+import type { Check } from './sequence.js';
+
+/** One item a step observed: a reply's bytes, or an event marker such as '<closed>' or '<timeout>'. */
+export type Observed = Buffer | string;
+
+function parse(bytes: Buffer): RespNode | undefined {
+  try {
+    return parseReply(bytes)?.node;
+  } catch {
+    return undefined;
+  }
+}
+
+function byBytes(a: Buffer, b: Buffer): number {
+  return Buffer.compare(a, b);
+}
+
+/** Sorts an aggregate's elements (a map's entries as pairs); other replies are returned as they are. */
+function sortAggregate(bytes: Buffer, pairsInArrays: boolean): Buffer {
+  const node = parse(bytes);
+  if (node === undefined || !('items' in node) || node.items === null) return bytes;
+  const paired = node.type === '%' || (pairsInArrays && node.type === '*' && node.items.length % 2 === 0);
+  if (!paired) {
+    const items = [...node.items].map(encodeNode).sort(byBytes);
+    return Buffer.concat([Buffer.from(`${node.type}${items.length}\r\n`), ...items]);
+  }
+  const pairs: Buffer[] = [];
+  for (let i = 0; i < node.items.length; i += 2) {
+    pairs.push(
+      Buffer.concat([encodeNode(node.items[i] as RespNode), encodeNode(node.items[i + 1] as RespNode)]),
+    );
+  }
+  pairs.sort(byBytes);
+  const header = node.type === '%' ? `%${pairs.length}\r\n` : `*${pairs.length * 2}\r\n`;
+  return Buffer.concat([Buffer.from(header), ...pairs]);
+}
+
+/** A description of a reply's shape: types, lengths (and distinct-element counts when asked); error texts in full. */
+function shapeOf(node: RespNode, distinct: boolean): string {
+  if ('line' in node) return node.type === '-' ? `-${node.line.toString('latin1')}` : node.type;
+  if ('bulk' in node) return node.bulk === null ? `${node.type}nil` : node.type;
+  if (node.items === null) return `${node.type}nil`;
+  const encoded = node.items.map((n) => encodeNode(n).toString('latin1'));
+  const unique = distinct ? `/${new Set(encoded).size}` : '';
+  return `${node.type}${node.items.length}${unique}[${node.items.map((n) => shapeOf(n, false)).join(',')}]`;
+}
+
+/** HELLO's map with the connection id's value masked (ids differ between servers by design). */
+function maskHelloId(bytes: Buffer): Buffer {
+  const node = parse(bytes);
+  if (node === undefined || !('items' in node) || node.items === null) return bytes;
+  const items = [...node.items];
+  for (let i = 0; i + 1 < items.length; i += 2) {
+    const k = items[i] as RespNode;
+    if ('bulk' in k && k.bulk?.toString('latin1') === 'id')
+      items[i + 1] = { type: ':', line: Buffer.from('0') };
+  }
+  return encodeNode({ type: node.type, items });
+}
+
+function normalise(check: Check, item: Observed): string {
+  if (typeof item === 'string') return item;
+  switch (check) {
+    case 'unordered':
+      return sortAggregate(item, false).toString('latin1');
+    case 'pairs':
+      return sortAggregate(item, true).toString('latin1');
+    case 'shape':
+    case 'sample': {
+      const node = parse(item);
+      return node === undefined ? item.toString('latin1') : shapeOf(node, check === 'sample');
+    }
+    case 'hello':
+      return maskHelloId(item).toString('latin1');
+    default:
+      return item.toString('latin1');
+  }
+}
+
+function intOf(item: Observed): number | undefined {
+  if (typeof item === 'string') return undefined;
+  const node = parse(item);
+  return node !== undefined && node.type === ':' ? Number(node.line.toString('latin1')) : undefined;
+}
+
+/** True when the two outcomes agree under `check`. */
+export function agree(check: Check, a: readonly Observed[], b: readonly Observed[], tolerance = 0): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i] as Observed;
+    if (check === 'ttl') {
+      const [p, q] = [intOf(x), intOf(y)];
+      if (p !== undefined && q !== undefined) return p < 0 || q < 0 ? p === q : Math.abs(p - q) <= tolerance;
+    }
+    return normalise(check, x) === normalise(check, y);
+  });
+}
+
+/** Readable form of an outcome for mismatch reports. */
+export function show(items: readonly Observed[]): string {
+  return items.map((x) => (typeof x === 'string' ? x : showBytes(x, 600))).join(' ');
+}

@@ -1,0 +1,114 @@
+/**
+ * Starts the servers tests talk to over real sockets: a real redis-server 7.0 (the oracle) and
+ * redmesh as its own process (`node dist/src/cli/main.js server --port P`), so tests see exactly
+ * what a client would. Each is stopped by pid in `stop()`; callers put that in a `finally`.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { RawConnection } from './raw-resp.js';
+
+export interface RunningServer {
+  readonly name: 'redis' | 'redmesh';
+  readonly port: number;
+  readonly pid: number;
+  /** Everything the process wrote to stdout/stderr so far (for failure messages). */
+  output(): string;
+  /** Resident set size of the process in bytes, from /proc. */
+  rssBytes(): number;
+  exited(): boolean;
+  stop(): Promise<void>;
+}
+
+/** The compiled CLI entry point, found relative to this file (dist/test/helpers → dist/src/cli). */
+export const redmeshMain = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+function track(child: ChildProcess, name: 'redis' | 'redmesh', port: number): RunningServer {
+  let out = '';
+  let done = false;
+  child.stdout?.on('data', (c: Buffer) => {
+    if (out.length < 100_000) out += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    if (out.length < 100_000) out += c.toString();
+  });
+  const exitedPromise = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      done = true;
+      resolve();
+    });
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} did not start`);
+  return {
+    name,
+    port,
+    pid,
+    output: () => out,
+    exited: () => done,
+    rssBytes: () => {
+      const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+      const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
+      if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+      return Number(m[1]) * 1024;
+    },
+    stop: async () => {
+      if (done) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exitedPromise;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Polls until the server answers PING (any reply, NOAUTH included), bounded by `timeoutMs`. */
+async function waitReady(server: RunningServer, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (server.exited()) throw new Error(`${server.name} exited during startup:\n${server.output()}`);
+    try {
+      const c = await RawConnection.open(server.port, 1000);
+      try {
+        await c.call(['PING'], 1000);
+        return;
+      } finally {
+        c.close();
+      }
+    } catch (e) {
+      lastError = e instanceof Error ? e.message : String(e);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  await server.stop();
+  throw new Error(`${server.name} on port ${server.port} not ready: ${lastError}\n${server.output()}`);
+}
+
+/** Starts `redis-server --port P --save '' --appendonly no` plus `extraArgs` (e.g. --requirepass x). */
+export async function startRedis(port: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const server = track(child, 'redis', port);
+  await waitReady(server, 10_000);
+  return server;
+}
+
+/** Starts `redmesh server --port P` plus `extraArgs` as a child process. */
+export async function startRedmesh(port: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
+  const child = spawn(process.execPath, [redmeshMain, 'server', '--port', String(port), ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const server = track(child, 'redmesh', port);
+  await waitReady(server, 15_000);
+  return server;
+}
+
+/** Stops every server given, ignoring the undefined ones (for `finally` blocks). */
+export async function stopAll(...servers: (RunningServer | undefined)[]): Promise<void> {
+  await Promise.all(servers.map((s) => (s === undefined ? Promise.resolve() : s.stop())));
+}

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Testbed, waitFor } from './testbed.js';
+
+const RESPONDER = 'dist/test/netns/fixtures/tap-responder.js';
+
+test('TAP device: kernel ping through frames read and written by TapDevice; close removes it', async () => {
+  const bed = await Testbed.create(1);
+  try {
+    const a = bed.node(0);
+    const responder = bed.spawn(a.ns, process.execPath, [RESPONDER, 'rmvtap0', '10.8.0.1/24', '10.8.0.2']);
+    await waitFor('responder ready', () => responder.output().includes('ready rmvtap0'), 5000);
+    const link = await bed.exec(a.ns, 'ip', ['-o', 'link', 'show', 'dev', 'rmvtap0']);
+    assert.match(link, /mtu 1400/);
+    assert.match(link, /link\/ether/);
+    const addr = await bed.exec(a.ns, 'ip', ['-o', '-4', 'addr', 'show', 'dev', 'rmvtap0']);
+    assert.match(addr, /inet 10\.8\.0\.1\/24 brd 10\.8\.0\.255/);
+
+    const ping = await bed.exec(a.ns, 'ping', ['-c', '3', '-i', '0.2', '-W', '2', '10.8.0.2'], 10_000);
+    assert.match(ping, /3 packets transmitted, 3 received/);
+    // A flood exercises the bounded drain (several frames per wakeup).
+    const flood = await bed.exec(a.ns, 'ping', ['-f', '-c', '500', '-W', '1', '10.8.0.2'], 20_000);
+    assert.match(flood, /500 packets transmitted, 500 received/);
+
+    await bed.kill(responder, 'SIGTERM');
+    assert.match(responder.output(), /closed frames=\d+/);
+    await assert.rejects(bed.exec(a.ns, 'ip', ['link', 'show', 'dev', 'rmvtap0']), /does not exist/);
+  } finally {
+    await bed.destroy();
+  }
+});

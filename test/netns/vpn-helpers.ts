@@ -1,0 +1,89 @@
+/**
+ * Helpers shared by the VPN namespace tests: the tutorial's PeerVPN configs, starting `redmesh vpn`
+ * inside a node, and overlay reachability checks. Config files and control sockets live in a temp
+ * directory the test removes in its `finally`.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Spawned, TestNode, Testbed } from './testbed.js';
+
+export const CLI = 'dist/src/cli/main.js';
+
+export interface TutorialConfig {
+  readonly psk: string;
+  /** Overlay address, e.g. 10.8.0.1 (a /24 is used). */
+  readonly overlay: string;
+  /** Underlay address of the node to dial (`initpeers <ip> 7000`), if any. */
+  readonly initpeer?: string;
+  readonly networkname?: string;
+  /** Extra lines appended verbatim. */
+  readonly extra?: string;
+}
+
+/** The tutorial's config, as the tutorial writes it. */
+export function tutorialConfig(c: TutorialConfig): string {
+  return (
+    `port 7000\nnetworkname ${c.networkname ?? 'redisrepl'}\npsk ${c.psk}\nenabletunneling yes\n` +
+    `interface peervpn0\nifconfig4 ${c.overlay}/24\n` +
+    (c.initpeer === undefined ? '' : `initpeers ${c.initpeer} 7000\n`) +
+    (c.extra ?? '')
+  );
+}
+
+export class VpnFiles {
+  private constructor(readonly dir: string) {}
+  static async create(): Promise<VpnFiles> {
+    return new VpnFiles(await mkdtemp(join(tmpdir(), 'rmv-test-')));
+  }
+  async config(name: string, text: string): Promise<string> {
+    const path = join(this.dir, `${name}.conf`);
+    await writeFile(path, text, { mode: 0o600 });
+    return path;
+  }
+  socket(name: string): string {
+    return join(this.dir, `${name}.sock`);
+  }
+  async remove(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts `redmesh vpn <config> --control-socket <sock>` in the node's namespace. */
+export function startVpn(bed: Testbed, node: TestNode, config: string, socket: string): Spawned {
+  return bed.spawn(node.ns, process.execPath, [
+    '--enable-source-maps',
+    CLI,
+    'vpn',
+    config,
+    '--control-socket',
+    socket,
+  ]);
+}
+
+/** One ping with a 1 s deadline; true when it was answered. */
+export async function pingOnce(bed: Testbed, ns: string, target: string): Promise<boolean> {
+  try {
+    await bed.exec(ns, 'ping', ['-c', '1', '-W', '1', '-n', target], 5000);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Does the interface exist in the namespace? */
+export async function linkExists(bed: Testbed, ns: string, dev: string): Promise<boolean> {
+  try {
+    await bed.exec(ns, 'ip', ['link', 'show', 'dev', dev]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Effective uid of a process, from /proc. */
+export async function effectiveUid(bed: Testbed, ns: string, pid: number): Promise<number> {
+  const status = await bed.exec(ns, 'cat', [`/proc/${pid}/status`]);
+  const m = /^Uid:\s+\d+\s+(\d+)/m.exec(status);
+  return Number(m?.[1] ?? -1);
+}

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Redis } from 'ioredis';
+import { withRealRedis } from './real-redis.js';
+import { Wire, command, eventually, withServer } from './wire.js';
+
+const REAL_PORT = 16403;
+
+/** The same subscriber/publisher script on one server; returns every byte each client received. */
+async function scenario(port: number, resp3: boolean): Promise<{ sub: string; pub: string }> {
+  const sub = await Wire.open(port);
+  const pub = await Wire.open(port);
+  try {
+    if (resp3) {
+      sub.send(command('HELLO', '3'));
+      await sub.until(() => false, 100);
+      sub.take(); // the HELLO map carries a server-specific id
+    }
+    const steps: [Wire, string][] = [
+      [sub, command('SUBSCRIBE', 'news', 'sport')],
+      [sub, command('PSUBSCRIBE', 'n*', 'h[ae]llo')],
+      [sub, command('PING')],
+      [sub, command('PING', 'x')],
+      [sub, command('ECHO', 'not allowed in RESP2')],
+      [pub, command('PUBLISH', 'news', 'hello \x00 world')],
+      [pub, command('PUBLISH', 'hallo', 'p')],
+      [pub, command('PUBLISH', 'nobody', 'n')],
+      [pub, command('PUBSUB', 'NUMSUB', 'news', 'none')],
+      [pub, command('PUBSUB', 'NUMPAT')],
+      [pub, command('PUBSUB', 'CHANNELS', 's*')],
+      [sub, command('UNSUBSCRIBE', 'sport')],
+      [sub, command('PUNSUBSCRIBE')],
+      [sub, command('UNSUBSCRIBE')],
+      [sub, command('UNSUBSCRIBE')],
+      [sub, command('SSUBSCRIBE', 'shard')],
+      [pub, command('SPUBLISH', 'shard', 'sm')],
+      [sub, command('SUNSUBSCRIBE')],
+      [sub, command('PING')],
+    ];
+    for (const [who, bytes] of steps) {
+      who.send(bytes);
+      await who.until(() => false, 40);
+    }
+    await sub.until(() => false, 100);
+    return { sub: sub.take(), pub: pub.take() };
+  } finally {
+    sub.close();
+    pub.close();
+  }
+}
+
+test('pub/sub replies and messages match real Redis in RESP2 and RESP3', async () => {
+  await withRealRedis(REAL_PORT, [], async (realPort) => {
+    await withServer({}, async (srv) => {
+      for (const resp3 of [false, true]) {
+        const real = await scenario(realPort, resp3);
+        const ours = await scenario(srv.port, resp3);
+        assert.equal(ours.sub, real.sub, `subscriber, resp3=${resp3}`);
+        assert.equal(ours.pub, real.pub, `publisher, resp3=${resp3}`);
+      }
+    });
+  });
+});
+
+test('ioredis subscriber receives messages and pattern messages', async () => {
+  await withServer({}, async (srv) => {
+    const sub = new Redis({ port: srv.port, host: '127.0.0.1', enableReadyCheck: false, lazyConnect: true });
+    const pub = new Redis({ port: srv.port, host: '127.0.0.1', enableReadyCheck: false, lazyConnect: true });
+    try {
+      await sub.connect();
+      await pub.connect();
+      const got: string[] = [];
+      sub.on('message', (ch: string, msg: string) => got.push(`${ch}:${msg}`));
+      sub.on('pmessage', (p: string, ch: string, msg: string) => got.push(`${p}|${ch}:${msg}`));
+      await sub.subscribe('a');
+      await sub.psubscribe('a*');
+      assert.equal(await pub.publish('a', '1'), 2);
+      assert.equal(await pub.publish('ab', '2'), 1);
+      assert.equal(await eventually(() => got.length === 3), true);
+      assert.deepEqual(got.sort(), ['a*|a:1', 'a*|ab:2', 'a:1']);
+    } finally {
+      sub.disconnect();
+      pub.disconnect();
+    }
+  });
+});
+
+test('a subscriber that never reads is disconnected at the pubsub output limit; memory stays bounded', async () => {
+  await withServer(
+    {
+      clientOutputBufferLimit: {
+        normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
+        replica: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
+        pubsub: { hardBytes: 1024 * 1024, softBytes: 0, softSeconds: 0 },
+      },
+    },
+    async (srv) => {
+      const lazy = await Wire.open(srv.port);
+      const pub = await Wire.open(srv.port);
+      try {
+        lazy.send(command('SUBSCRIBE', 'flood'));
+        assert.equal(await eventually(() => srv.state.pubsubChannelCount() === 1), true);
+        lazy.socket.pause(); // never read again
+        const payload = 'x'.repeat(64 * 1024);
+        let published = 0;
+        while (srv.state.pubsubChannelCount() === 1 && published < 2000) {
+          pub.send(command('PUBLISH', 'flood', payload));
+          published++;
+          if (published % 16 === 0) await pub.until(() => false, 5);
+        }
+        assert.equal(
+          await eventually(() => srv.state.pubsubChannelCount() === 0, 5000),
+          true,
+          'subscriber dropped',
+        );
+        assert.ok(published < 2000, `dropped after ${published} messages`);
+        assert.equal(srv.state.stats.clientOutputBufferLimitDisconnections, 1);
+      } finally {
+        lazy.close();
+        pub.close();
+      }
+    },
+  );
+});
