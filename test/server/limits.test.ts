@@ -151,7 +151,7 @@ test('binds several addresses, skips an unavailable optional one, and serves IPv
     }
   });
   await assert.rejects(
-    () => withServer({ bind: ['192.0.2.123'] }, async () => undefined),
+    () => withServer({ bind: ['192.0.2.123'] }, () => Promise.resolve()),
     /Could not create server TCP listening socket/,
   );
 });

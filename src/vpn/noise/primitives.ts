@@ -48,10 +48,28 @@ export interface HashFunction {
 function makeDh(name: '25519' | '448', dhLen: number, pkcs8Hex: string, spkiHex: string): DhFunction {
   const pkcs8Prefix = Buffer.from(pkcs8Hex, 'hex');
   const spkiPrefix = Buffer.from(spkiHex, 'hex');
-  const privateKeyObject = (raw: Uint8Array): KeyObject =>
-    createPrivateKey({ key: Buffer.concat([pkcs8Prefix, raw]), format: 'der', type: 'pkcs8' });
-  const publicKeyObject = (raw: Uint8Array): KeyObject =>
-    createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' });
+  // Importing a raw key costs more than the DH itself, so KeyObjects are cached per key *object*
+  // (WeakMaps: an entry lives exactly as long as the caller keeps the key, so ephemeral private
+  // keys do not outlive their handshake here).
+  const privateObjects = new WeakMap<Uint8Array, KeyObject>();
+  const publicObjects = new WeakMap<Uint8Array, KeyObject>();
+  const keyPairs = new WeakMap<Uint8Array, KeyPair>();
+  const privateKeyObject = (raw: Uint8Array): KeyObject => {
+    let k = privateObjects.get(raw);
+    if (k === undefined) {
+      k = createPrivateKey({ key: Buffer.concat([pkcs8Prefix, raw]), format: 'der', type: 'pkcs8' });
+      privateObjects.set(raw, k);
+    }
+    return k;
+  };
+  const publicKeyObject = (raw: Uint8Array): KeyObject => {
+    let k = publicObjects.get(raw);
+    if (k === undefined) {
+      k = createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' });
+      publicObjects.set(raw, k);
+    }
+    return k;
+  };
   const rawPublic = (key: KeyObject): Buffer =>
     createPublicKey(key).export({ format: 'der', type: 'spki' }).subarray(spkiPrefix.length);
   return {
@@ -64,7 +82,13 @@ function makeDh(name: '25519' | '448', dhLen: number, pkcs8Hex: string, spkiHex:
     },
     keyPairFromPrivate(privateKey) {
       if (privateKey.length !== dhLen) throw new Error(`X${name} private key must be ${dhLen} bytes`);
-      return { privateKey: Buffer.from(privateKey), publicKey: rawPublic(privateKeyObject(privateKey)) };
+      let kp = keyPairs.get(privateKey);
+      if (kp === undefined) {
+        const copy = Buffer.from(privateKey);
+        kp = { privateKey: copy, publicKey: rawPublic(privateKeyObject(copy)) };
+        keyPairs.set(privateKey, kp);
+      }
+      return kp;
     },
     dh(privateKey, publicKey) {
       if (publicKey.length !== dhLen) throw new Error(`X${name} public key must be ${dhLen} bytes`);

@@ -1,0 +1,195 @@
+import { ERR_LFU_NOT_SELECTED, ERR_LFU_SELECTED, wrongArity } from '../../resp/errors.js';
+import { NULL, array, error, integer, simple, type Reply } from '../../resp/reply.js';
+import { Evictor, type EvictionPolicy, type EvictionSettings, type Value } from '../../store/index.js';
+import { redisConfigOf } from '../server/index.js';
+import { parseInt64 } from '../args.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+
+/** Redis OBJ_SHARED_INTEGERS: small non-negative ints share one object with this refcount. */
+const SHARED_INTEGERS = 10000;
+const SHARED_REFCOUNT = 2147483647;
+/** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
+const EMBSTR_LIMIT = 44;
+
+type Threshold = 'hash-max-listpack-entries' | 'hash-max-listpack-value' | 'set-max-intset-entries';
+
+function threshold(ctx: CommandContext, name: Threshold): number {
+  return redisConfigOf(ctx.server).getNumber(name);
+}
+
+/** Redis tryObjectEncoding: a string that reads as a long (≤ 20 chars) is stored as an int. */
+function isIntEncodable(value: string): boolean {
+  return value.length <= 20 && parseInt64(value) !== undefined;
+}
+
+function allShort(values: Iterable<string>, limit: number): boolean {
+  for (const v of values) if (v.length > limit) return false;
+  return true;
+}
+
+/**
+ * The encoding Redis 7.0 would report for this value. It is derived from the current contents with
+ * Redis's thresholds; Redis never converts back (a hash that once outgrew listpack stays hashtable,
+ * an appended string stays raw), which this does not track.
+ */
+export function encodingOf(ctx: CommandContext, value: Value): string {
+  if (typeof value === 'string') {
+    if (isIntEncodable(value)) return 'int';
+    return value.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
+  }
+  switch (value.type) {
+    case 'list':
+      return 'quicklist';
+    case 'hash': {
+      const limit = threshold(ctx, 'hash-max-listpack-value');
+      const small =
+        value.fields.size <= threshold(ctx, 'hash-max-listpack-entries') &&
+        allShort(value.fields.keys(), limit) &&
+        allShort(value.fields.values(), limit);
+      return small ? 'listpack' : 'hashtable';
+    }
+    case 'set': {
+      if (value.members.size > threshold(ctx, 'set-max-intset-entries')) return 'hashtable';
+      for (const m of value.members) if (parseInt64(m) === undefined) return 'hashtable';
+      return 'intset';
+    }
+    case 'zset':
+      // The sorted-set container tracks its own encoding, conversions included.
+      return value.zset.encoding;
+  }
+}
+
+function refcountOf(value: Value): number {
+  if (typeof value === 'string' && isIntEncodable(value)) {
+    const n = parseInt64(value);
+    if (typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS) return SHARED_REFCOUNT;
+  }
+  return 1;
+}
+
+function keyedSubcommand(
+  name: string,
+  reply: (ctx: CommandContext, value: Value, key: string) => Reply,
+): CommandSpec {
+  return {
+    name: `object|${name}`,
+    arity: 3,
+    flags: ['readonly'],
+    firstKey: 2,
+    lastKey: 2,
+    step: 1,
+    categories: ['keyspace', 'read', 'slow'],
+    run(ctx, argv): Reply {
+      const key = argv[2] as string;
+      const value = ctx.db.lookupRead(key, ctx.now);
+      return value === undefined ? NULL : reply(ctx, value, key);
+    },
+  };
+}
+
+/** OBJECT ENCODING key — the internal representation Redis would use (see encodingOf). */
+const objectEncoding = keyedSubcommand('encoding', (ctx, value) => simple(encodingOf(ctx, value)));
+
+/** OBJECT REFCOUNT key — 2147483647 for Redis's shared small integers, else 1. */
+const objectRefcount = keyedSubcommand('refcount', (_ctx, value) => integer(refcountOf(value)));
+
+/** The eviction bookkeeping, where LRU access times and LFU counters are recorded (if it exists yet). */
+function evictorOf(ctx: CommandContext): Evictor | undefined {
+  const e = ctx.server.services.get('evictor');
+  return e instanceof Evictor ? e : undefined;
+}
+
+/**
+ * OBJECT IDLETIME key — seconds since the key was last used. Access times are recorded only while an
+ * LRU maxmemory policy is active (a per-key clock would cost memory on every key otherwise), so
+ * without one this replies 0. Under an LFU policy Redis refuses, and so does this.
+ */
+const objectIdletime = keyedSubcommand('idletime', (ctx, _value, key) => {
+  const rc = redisConfigOf(ctx.server);
+  if (rc.getString('maxmemory-policy').endsWith('-lfu')) return error(ERR_LFU_SELECTED);
+  const last = evictorOf(ctx)?.lastAccess(ctx.client.dbIndex, key);
+  return integer(last === undefined ? 0 : Math.max(0, Math.floor((ctx.now - last) / 1000)));
+});
+
+/**
+ * OBJECT FREQ key — the logarithmic access counter, only under an LFU maxmemory-policy. Counters are
+ * recorded while maxmemory is set; a key without a record has Redis's initial value.
+ */
+const objectFreq = keyedSubcommand('freq', (ctx, _value, key) => {
+  const rc = redisConfigOf(ctx.server);
+  const policy = rc.getString('maxmemory-policy');
+  if (!policy.endsWith('-lfu')) return error(ERR_LFU_NOT_SELECTED);
+  const settings: EvictionSettings = {
+    maxmemory: rc.getNumber('maxmemory'),
+    policy: policy as EvictionPolicy,
+    samples: rc.getNumber('maxmemory-samples'),
+    lfuLogFactor: rc.getNumber('lfu-log-factor'),
+    lfuDecayTime: rc.getNumber('lfu-decay-time'),
+  };
+  const evictor = evictorOf(ctx) ?? new Evictor(ctx.keyspace);
+  return integer(evictor.frequency(settings, ctx.client.dbIndex, key, ctx.now));
+});
+
+const HELP_LINES = [
+  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+  'HELP',
+  '    Prints this help.',
+];
+
+/** OBJECT HELP — the subcommand list. */
+const objectHelp: CommandSpec = {
+  name: 'object|help',
+  arity: 2,
+  flags: ['loading', 'stale'],
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  categories: ['keyspace', 'slow'],
+  run: () => array(HELP_LINES.map((line) => simple(line))),
+};
+
+const subcommands: readonly CommandSpec[] = [
+  objectEncoding,
+  objectFreq,
+  objectIdletime,
+  objectHelp,
+  objectRefcount,
+];
+
+/**
+ * OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key, OBJECT HELP — introspection of a key's value. The server
+ * dispatches the subcommands; `run` does the same for runners that only know the container.
+ */
+export const object: CommandSpec = {
+  name: 'object',
+  arity: -2,
+  flags: [],
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  categories: ['slow'],
+  subcommands,
+  run(ctx, argv): Reply {
+    const word = (argv[1] as string).toLowerCase();
+    const sub = subcommands.find((s) => s.name === `object|${word}`);
+    if (sub === undefined) {
+      return error(`ERR unknown subcommand '${(argv[1] as string).slice(0, 128)}'. Try OBJECT HELP.`);
+    }
+    if ((sub.arity > 0 && argv.length !== sub.arity) || argv.length < -sub.arity) {
+      return error(wrongArity(sub.name));
+    }
+    return sub.run(ctx, argv) as Reply;
+  },
+};
