@@ -35,6 +35,31 @@ export function unknownCommand(name: string, args: readonly string[]): string {
   return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${shown}`;
 }
 
+// Strings and keyspace families (t_string.c, bitops.c, db.c, expire.c).
+export const ERR_SAME_OBJECT = 'ERR source and destination objects are the same';
+export const ERR_STRING_TOO_LONG = 'ERR string exceeds maximum allowed size (proto-max-bulk-len)';
+export const ERR_OFFSET_RANGE = 'ERR offset is out of range';
+export const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';
+export const ERR_BIT_VALUE = 'ERR bit is not an integer or out of range';
+export const ERR_BIT_ARGUMENT = 'ERR The bit argument must be 1 or 0.';
+export const ERR_BITOP_NOT = 'ERR BITOP NOT must be called with a single source key.';
+export const ERR_BITFIELD_TYPE =
+  'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.';
+export const ERR_BITFIELD_OVERFLOW = 'ERR Invalid OVERFLOW type specified';
+export const ERR_BITFIELD_RO = 'ERR BITFIELD_RO only supports the GET subcommand';
+export const ERR_INCR_NAN = 'ERR increment would produce NaN or Infinity';
+export const ERR_DECR_OVERFLOW = 'ERR decrement would overflow';
+export const ERR_LCS_TYPE = 'ERR The specified keys must contain string values';
+export const ERR_LCS_IDX_LEN = 'ERR If you want both the length and indexes, please just use IDX.';
+export const ERR_LCS_MEMORY = 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len';
+export const ERR_EXPIRE_FLAGS_NX = 'ERR NX and XX, GT or LT options at the same time are not compatible';
+export const ERR_EXPIRE_FLAGS_GT_LT = 'ERR GT and LT options at the same time are not compatible';
+export const ERR_UNSUPPORTED_OPTION = (option: string): string => `ERR Unsupported option ${option}`;
+export const ERR_LFU_NOT_SELECTED =
+  'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+export const ERR_SWAPDB_FIRST = 'ERR invalid first DB index';
+export const ERR_SWAPDB_SECOND = 'ERR invalid second DB index';
+
 // Sorted sets (t_zset.c).
 export const ERR_TIMEOUT_OUT_OF_RANGE = 'ERR timeout is out of range';
 export const ERR_ZADD_XX_NX = 'ERR XX and NX options at the same time are not compatible';

@@ -1,3 +1,4 @@
+import { ScanCursors } from './scan.js';
 import type { Value } from './types.js';
 
 /**
@@ -24,8 +25,9 @@ export interface KeyspaceObserver {
  * replace with overwrite(), remove with delete(). Every one of them applies lazy expiry.
  */
 export class Database {
-  readonly entries = new Map<string, Value>();
-  readonly expires = new Map<string, number>();
+  /** Reassigned only by swapWith (SWAPDB); everything else mutates through the methods below. */
+  entries = new Map<string, Value>();
+  expires = new Map<string, number>();
   /** When true (a replica), expired keys read as absent but are not deleted: the master sends DEL. */
   expiryIsMasterDriven = false;
 
@@ -118,6 +120,22 @@ export class Database {
     this.observer.keyModified?.(this.index, key);
   }
 
+  /**
+   * SWAPDB: exchanges the contents of two databases, so clients selected on one see the other's keys.
+   * List and zset keys are signalled ready on both sides, for clients blocked on them.
+   */
+  swapWith(other: Database): void {
+    [this.entries, other.entries] = [other.entries, this.entries];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    for (const db of [this, other]) {
+      for (const [key, value] of db.entries) {
+        if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset')) {
+          db.observer.keyReady?.(db.index, key);
+        }
+      }
+    }
+  }
+
   clear(): void {
     for (const key of this.entries.keys()) this.observer.beforeWrite?.(this.index, key);
     this.entries.clear();
@@ -128,6 +146,8 @@ export class Database {
 /** All databases of a server (`databases` directive, 16 by default). */
 export class Keyspace {
   readonly databases: Database[];
+  /** Parked SCAN/HSCAN/SSCAN/ZSCAN iterations of this server (see scan.ts). */
+  readonly scanCursors = new ScanCursors();
   constructor(count: number, observer: KeyspaceObserver) {
     this.databases = Array.from({ length: count }, (_, i) => new Database(i, observer));
   }

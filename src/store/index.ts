@@ -7,5 +7,7 @@ export { SortedSet } from './zset.js';
 export { globMatch } from './glob.js';
 export { estimateKeyBytes, databaseBytes, datasetBytes } from './memory.js';
 export { ActiveExpirer } from './expire.js';
+export { cloneValue } from './clone.js';
+export { ScanCursors, MAX_PARKED, parseScanCursor } from './scan.js';
 export { Evictor } from './eviction.js';
 export type { EvictionPolicy, EvictionSettings } from './eviction.js';

@@ -1,4 +1,43 @@
 import type { CommandSpec } from '../types.js';
+import { copy, move } from './move.js';
+import { del, unlink } from './del.js';
+import { exists, touch, type } from './exists.js';
+import { expire, expireat, pexpire, pexpireat } from './expire.js';
+import { flushall, flushdb, swapdb } from './flush.js';
+import { dbsize, keys, randomkey } from './keys.js';
+import { object } from './object.js';
+import { rename, renamenx } from './rename.js';
+import { scan } from './scan.js';
+import { expiretime, persist, pexpiretime, pttl, ttl } from './ttl.js';
 
-/** The keys family. See the command files beside this one. */
-export const keysCommands: readonly CommandSpec[] = [];
+export { encodingOf } from './object.js';
+
+/** The keys family (Redis db.c, expire.c, object.c). See the command files beside this one. */
+export const keysCommands: readonly CommandSpec[] = [
+  del,
+  unlink,
+  exists,
+  type,
+  rename,
+  renamenx,
+  move,
+  copy,
+  keys,
+  scan,
+  randomkey,
+  dbsize,
+  flushdb,
+  flushall,
+  swapdb,
+  touch,
+  object,
+  expire,
+  pexpire,
+  expireat,
+  pexpireat,
+  ttl,
+  pttl,
+  expiretime,
+  pexpiretime,
+  persist,
+];

@@ -1,0 +1,54 @@
+import { ONE, ZERO, integer, type Reply } from '../../resp/reply.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+
+/**
+ * Redis ttlGenericCommand: -2 when the key is absent, -1 without a TTL, else the remaining time
+ * (or the absolute time) in ms or seconds (rounded to nearest), never below 0.
+ */
+function ttlGeneric(ctx: CommandContext, key: string, ms: boolean, absolute: boolean): Reply {
+  if (ctx.db.lookupRead(key, ctx.now) === undefined) return integer(-2);
+  const expire = ctx.db.getExpire(key);
+  if (expire === undefined) return integer(-1);
+  const ttl = Math.max(0, absolute ? expire : expire - ctx.now);
+  return integer(ms ? ttl : Math.floor((ttl + 500) / 1000));
+}
+
+function ttlSpec(name: string, ms: boolean, absolute: boolean): CommandSpec {
+  return {
+    name,
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    categories: ['keyspace', 'read', 'fast'],
+    run: (ctx, argv) => ttlGeneric(ctx, argv[1] as string, ms, absolute),
+  };
+}
+
+/** TTL key — seconds left. */
+export const ttl = ttlSpec('ttl', false, false);
+/** PTTL key — milliseconds left. */
+export const pttl = ttlSpec('pttl', true, false);
+/** EXPIRETIME key — the absolute expiry, unix seconds. */
+export const expiretime = ttlSpec('expiretime', false, true);
+/** PEXPIRETIME key — the absolute expiry, unix milliseconds. */
+export const pexpiretime = ttlSpec('pexpiretime', true, true);
+
+/** PERSIST key — removes the TTL: 1 if there was one, 0 otherwise. */
+export const persist: CommandSpec = {
+  name: 'persist',
+  arity: 2,
+  flags: ['write', 'fast'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  categories: ['keyspace', 'write', 'fast'],
+  run(ctx, argv): Reply {
+    const key = argv[1] as string;
+    if (ctx.db.lookupWrite(key, ctx.now) === undefined) return ZERO;
+    if (!ctx.db.removeExpire(key)) return ZERO;
+    ctx.keyModified(key);
+    return ONE;
+  },
+};

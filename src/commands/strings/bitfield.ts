@@ -1,0 +1,220 @@
+/**
+ * BITFIELD / BITFIELD_RO (Redis bitops.c bitfieldGeneric): integer fields of 1..64 bits (i1..i64,
+ * u1..u63) at any bit offset, read and written MSB first. The overflow checks are transcribed from
+ * Redis with BigInt in int64/uint64 wrap-around arithmetic, so SAT/WRAP/FAIL match bit for bit.
+ */
+import {
+  ERR_BIT_OFFSET,
+  ERR_BITFIELD_OVERFLOW,
+  ERR_BITFIELD_RO,
+  ERR_BITFIELD_TYPE,
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+} from '../../resp/errors.js';
+import { NULL, array, error, integer, type Reply } from '../../resp/reply.js';
+import { isOption, parseInt64 } from '../args.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { readString, toBytes } from './common.js';
+import { parseBitOffset, storeBits, stringForBitWrite } from './bits.js';
+
+type Overflow = 'WRAP' | 'SAT' | 'FAIL';
+
+interface FieldOp {
+  readonly opcode: 'GET' | 'SET' | 'INCRBY';
+  readonly signed: boolean;
+  readonly bits: number;
+  readonly offset: number;
+  readonly value: bigint;
+  readonly overflow: Overflow;
+}
+
+const i64 = (n: bigint): bigint => BigInt.asIntN(64, n);
+
+/** An int64 reply, as a plain number when it is exact in one. */
+function int64Reply(n: bigint): Reply {
+  const asNumber = Number(n);
+  return integer(Number.isSafeInteger(asNumber) ? asNumber : n);
+}
+const u64 = (n: bigint): bigint => BigInt.asUintN(64, n);
+
+function parseType(arg: string): { signed: boolean; bits: number } | undefined {
+  const c = arg.charAt(0);
+  if (c !== 'i' && c !== 'u') return undefined;
+  const bits = parseInt64(arg.slice(1));
+  if (typeof bits !== 'number' || bits < 1 || bits > (c === 'i' ? 64 : 63)) return undefined;
+  return { signed: c === 'i', bits };
+}
+
+function parseOps(ctx: CommandContext, argv: readonly string[]): FieldOp[] | Reply {
+  const ops: FieldOp[] = [];
+  let overflow: Overflow = 'WRAP';
+  for (let j = 2; j < argv.length; j++) {
+    const remaining = argv.length - j - 1;
+    const sub = argv[j] as string;
+    let opcode: FieldOp['opcode'];
+    if (isOption(sub, 'GET') && remaining >= 2) opcode = 'GET';
+    else if (isOption(sub, 'SET') && remaining >= 3) opcode = 'SET';
+    else if (isOption(sub, 'INCRBY') && remaining >= 3) opcode = 'INCRBY';
+    else if (isOption(sub, 'OVERFLOW') && remaining >= 1) {
+      const kind = (argv[++j] as string).toUpperCase();
+      if (kind !== 'WRAP' && kind !== 'SAT' && kind !== 'FAIL') return error(ERR_BITFIELD_OVERFLOW);
+      overflow = kind;
+      continue;
+    } else return error(ERR_SYNTAX);
+    const type = parseType(argv[j + 1] as string);
+    if (type === undefined) return error(ERR_BITFIELD_TYPE);
+    const offset = parseBitOffset(ctx, argv[j + 2] as string, type.bits);
+    if (offset === undefined) return error(ERR_BIT_OFFSET);
+    let value = 0n;
+    if (opcode !== 'GET') {
+      const parsed = parseInt64(argv[j + 3] as string);
+      if (parsed === undefined) return error(ERR_NOT_INTEGER);
+      value = BigInt(parsed);
+    }
+    ops.push({ opcode, ...type, offset, value, overflow });
+    j += opcode === 'GET' ? 2 : 3;
+  }
+  return ops;
+}
+
+function readUnsigned(bytes: Uint8Array, offset: number, bits: number): bigint {
+  let value = 0n;
+  for (let i = 0; i < bits; i++) {
+    const pos = offset + i;
+    const byte = bytes[pos >> 3] ?? 0;
+    value = (value << 1n) | BigInt((byte >> (7 - (pos & 7))) & 1);
+  }
+  return value;
+}
+
+function readSigned(bytes: Uint8Array, offset: number, bits: number): bigint {
+  return BigInt.asIntN(bits, readUnsigned(bytes, offset, bits));
+}
+
+function writeBits(bytes: Uint8Array, offset: number, bits: number, value: bigint): void {
+  const v = BigInt.asUintN(64, value);
+  for (let i = 0; i < bits; i++) {
+    const bit = Number((v >> BigInt(bits - 1 - i)) & 1n);
+    const pos = offset + i;
+    const mask = 1 << (7 - (pos & 7));
+    const byte = bytes[pos >> 3] as number;
+    bytes[pos >> 3] = bit === 1 ? byte | mask : byte & ~mask;
+  }
+}
+
+/** Redis checkUnsignedBitfieldOverflow: returns [overflowed, limit value]. */
+function unsignedOverflow(value: bigint, incr: bigint, bits: number, kind: Overflow): [boolean, bigint] {
+  const max = bits === 64 ? u64(-1n) : (1n << BigInt(bits)) - 1n;
+  const maxincr = i64(max - value);
+  const minincr = i64(-value);
+  const wrap = (): bigint => u64(value + incr) & (u64(-1n) >> BigInt(64 - bits));
+  if (value > max || (incr > 0n && incr > maxincr)) return [true, kind === 'WRAP' ? wrap() : max];
+  if (incr < 0n && incr < minincr) return [true, kind === 'WRAP' ? wrap() : 0n];
+  return [false, 0n];
+}
+
+/** Redis checkSignedBitfieldOverflow, int64 wrap-around included. */
+function signedOverflow(value: bigint, incr: bigint, bits: number, kind: Overflow): [boolean, bigint] {
+  const max = bits === 64 ? 2n ** 63n - 1n : (1n << BigInt(bits - 1)) - 1n;
+  const min = -max - 1n;
+  const maxincr = i64(u64(max) - u64(value));
+  const minincr = i64(min - value);
+  const wrap = (): bigint => {
+    let c = u64(value + incr);
+    if (bits < 64) {
+      const mask = u64(-1n << BigInt(bits));
+      c = (c & (1n << BigInt(bits - 1))) !== 0n ? c | mask : c & ~mask;
+    }
+    return i64(c);
+  };
+  if (value > max || (bits !== 64 && incr > maxincr) || (value >= 0n && incr > 0n && incr > maxincr)) {
+    return [true, kind === 'WRAP' ? wrap() : max];
+  }
+  if (value < min || (bits !== 64 && incr < minincr) || (value < 0n && incr < 0n && incr < minincr)) {
+    return [true, kind === 'WRAP' ? wrap() : min];
+  }
+  return [false, 0n];
+}
+
+/** Runs a SET or INCRBY on the buffer; the reply is the old value (SET), the new one (INCRBY) or nil on FAIL. */
+function applyWrite(bytes: Buffer, op: FieldOp): Reply {
+  const old = op.signed ? readSigned(bytes, op.offset, op.bits) : readUnsigned(bytes, op.offset, op.bits);
+  const check = op.signed ? signedOverflow : unsignedOverflow;
+  let next: bigint;
+  let overflowed: boolean;
+  if (op.opcode === 'INCRBY') {
+    const base = op.signed ? old : u64(old);
+    const [o, limit] = check(base, op.value, op.bits, op.overflow);
+    overflowed = o;
+    next = o ? limit : op.signed ? i64(old + op.value) : u64(old + op.value);
+  } else {
+    const v = op.signed ? op.value : u64(op.value);
+    const [o, limit] = check(v, 0n, op.bits, op.overflow);
+    overflowed = o;
+    next = o ? limit : v;
+  }
+  if (overflowed && op.overflow === 'FAIL') return NULL;
+  writeBits(bytes, op.offset, op.bits, next);
+  return int64Reply(op.opcode === 'INCRBY' ? next : old);
+}
+
+function bitfieldGeneric(ctx: CommandContext, argv: readonly string[], readOnly: boolean): Reply {
+  const key = argv[1] as string;
+  const ops = parseOps(ctx, argv);
+  if (!Array.isArray(ops)) return ops;
+  const writes = ops.filter((op) => op.opcode !== 'GET');
+  if (writes.length === 0) {
+    const value = readString(ctx, key);
+    if (typeof value === 'object') return value;
+    const bytes = toBytes(value ?? '');
+    return array(
+      ops.map((op) =>
+        int64Reply(
+          op.signed ? readSigned(bytes, op.offset, op.bits) : readUnsigned(bytes, op.offset, op.bits),
+        ),
+      ),
+    );
+  }
+  if (readOnly) return error(ERR_BITFIELD_RO);
+  const highest = Math.max(...writes.map((op) => op.offset + op.bits - 1));
+  const target = stringForBitWrite(ctx, key, highest);
+  if ('kind' in target) return target;
+  const replies = ops.map((op) =>
+    op.opcode === 'GET'
+      ? int64Reply(
+          op.signed
+            ? readSigned(target.bytes, op.offset, op.bits)
+            : readUnsigned(target.bytes, op.offset, op.bits),
+        )
+      : applyWrite(target.bytes, op),
+  );
+  storeBits(ctx, key, target.bytes, target.existed);
+  return array(replies);
+}
+
+/**
+ * BITFIELD key [GET type offset | SET type offset value | INCRBY type offset increment |
+ * OVERFLOW WRAP|SAT|FAIL] … — several bitfield operations in one call, replies one value each.
+ */
+export const bitfield: CommandSpec = {
+  name: 'bitfield',
+  arity: -2,
+  flags: ['write', 'denyoom'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  categories: ['write', 'bitmap', 'slow'],
+  run: (ctx, argv) => bitfieldGeneric(ctx, argv, false),
+};
+
+/** BITFIELD_RO key [GET type offset] … — the read-only variant. */
+export const bitfieldRo: CommandSpec = {
+  name: 'bitfield_ro',
+  arity: -2,
+  flags: ['readonly', 'fast'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  categories: ['read', 'bitmap', 'fast'],
+  run: (ctx, argv) => bitfieldGeneric(ctx, argv, true),
+};

@@ -1,0 +1,295 @@
+/**
+ * The bitmap commands (Redis bitops.c): bit 0 is the most significant bit of byte 0. Strings are
+ * latin1, so byte i is charCode i.
+ */
+import {
+  ERR_BIT_ARGUMENT,
+  ERR_BIT_OFFSET,
+  ERR_BIT_VALUE,
+  ERR_BITOP_NOT,
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+} from '../../resp/errors.js';
+import { ONE, ZERO, error, integer, type Reply } from '../../resp/reply.js';
+import { isOption, parseInt64 } from '../args.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { fromBytes, readString, readStringForWrite, toBytes, toIndex } from './common.js';
+
+/**
+ * Redis getBitOffsetFromArgument: a bit offset ≥ 0 below proto-max-bulk-len bytes; with `bits`
+ * (BITFIELD) the `#N` form means N × bits.
+ */
+export function parseBitOffset(ctx: CommandContext, arg: string, bits = 0): number | undefined {
+  const useHash = bits > 0 && arg.length > 1 && arg.charCodeAt(0) === 0x23;
+  const parsed = parseInt64(useHash ? arg.slice(1) : arg);
+  if (parsed === undefined) return undefined;
+  const offset = BigInt(parsed) * (useHash ? BigInt(bits) : 1n);
+  if (offset < 0n || offset >> 3n >= BigInt(ctx.server.config.protoMaxBulkLen)) return undefined;
+  return Number(offset);
+}
+
+/**
+ * Redis lookupStringForBitCommand: the string at `key` grown (zero-padded) to hold bit `maxBit`,
+ * as a mutable buffer, or WRONGTYPE. `grew` tells whether the key was created or lengthened.
+ */
+export function stringForBitWrite(
+  ctx: CommandContext,
+  key: string,
+  maxBit: number,
+): { bytes: Buffer; existed: boolean; grew: boolean } | Reply {
+  const current = readStringForWrite(ctx, key);
+  if (typeof current === 'object') return current;
+  const needed = Math.floor(maxBit / 8) + 1;
+  const bytes = toBytes(current ?? '', needed);
+  return { bytes, existed: current !== undefined, grew: current === undefined || needed > current.length };
+}
+
+/** Stores a modified bitmap back, keeping the TTL. */
+export function storeBits(ctx: CommandContext, key: string, bytes: Buffer, existed: boolean): void {
+  const value = fromBytes(bytes);
+  if (existed) ctx.db.setValue(key, value, true);
+  else ctx.db.add(key, value);
+  ctx.keyModified(key);
+}
+
+/** SETBIT key offset value — sets or clears one bit, growing the string; replies the old bit. */
+export const setbit: CommandSpec = {
+  name: 'setbit',
+  arity: 4,
+  flags: ['write', 'denyoom'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  categories: ['write', 'bitmap', 'slow'],
+  run(ctx, argv): Reply {
+    const key = argv[1] as string;
+    const offset = parseBitOffset(ctx, argv[2] as string);
+    if (offset === undefined) return error(ERR_BIT_OFFSET);
+    const on = parseInt64(argv[3] as string);
+    if (on !== 0 && on !== 1) return error(ERR_BIT_VALUE);
+    const target = stringForBitWrite(ctx, key, offset);
+    if ('kind' in target) return target;
+    const byte = offset >> 3;
+    const mask = 1 << (7 - (offset & 7));
+    const old = ((target.bytes[byte] as number) & mask) !== 0 ? 1 : 0;
+    if (target.grew || old !== on) {
+      target.bytes[byte] =
+        on === 1 ? (target.bytes[byte] as number) | mask : (target.bytes[byte] as number) & ~mask;
+      storeBits(ctx, key, target.bytes, target.existed);
+    }
+    return old === 1 ? ONE : ZERO;
+  },
+};
+
+/** GETBIT key offset — the bit at offset; 0 past the end or for an absent key. */
+export const getbit: CommandSpec = {
+  name: 'getbit',
+  arity: 3,
+  flags: ['readonly', 'fast'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  categories: ['read', 'bitmap', 'fast'],
+  run(ctx, argv): Reply {
+    const offset = parseBitOffset(ctx, argv[2] as string);
+    if (offset === undefined) return error(ERR_BIT_OFFSET);
+    const value = readString(ctx, argv[1] as string);
+    if (typeof value === 'object') return value;
+    if (value === undefined) return ZERO;
+    const byte = offset >> 3;
+    if (byte >= value.length) return ZERO;
+    return (value.charCodeAt(byte) & (1 << (7 - (offset & 7)))) !== 0 ? ONE : ZERO;
+  },
+};
+
+const POPCOUNT = new Uint8Array(256);
+for (let i = 1; i < 256; i++) POPCOUNT[i] = (i & 1) + (POPCOUNT[i >> 1] as number);
+
+/**
+ * A start/end range of BITCOUNT/BITPOS resolved like Redis: negative indexes from the end, clamped,
+ * and with BIT units the masks of bits outside the range in the first and last byte.
+ */
+interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+  /** Bits of the first byte that lie before the range (BIT unit only). */
+  readonly firstMask: number;
+  /** Bits of the last byte that lie after the range (BIT unit only). */
+  readonly lastMask: number;
+}
+
+function resolveRange(startArg: number, endArg: number, totalBytes: number, isBit: boolean): ByteRange {
+  const total = isBit ? totalBytes * 8 : totalBytes;
+  let start = startArg;
+  let end = endArg;
+  if (start < 0) start = total + start;
+  if (end < 0) end = total + end;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= total) end = total - 1;
+  if (isBit && start <= end) {
+    const firstMask = ~((1 << (8 - (start & 7))) - 1) & 0xff;
+    const lastMask = (1 << (7 - (end & 7))) - 1;
+    return { start: Math.floor(start / 8), end: Math.floor(end / 8), firstMask, lastMask };
+  }
+  return { start, end, firstMask: 0, lastMask: 0 };
+}
+
+function parseUnit(arg: string): boolean | undefined {
+  if (isOption(arg, 'BIT')) return true;
+  if (isOption(arg, 'BYTE')) return false;
+  return undefined;
+}
+
+/** BITCOUNT key [start end [BYTE | BIT]] — the number of set bits, in the whole string or a range. */
+export const bitcount: CommandSpec = {
+  name: 'bitcount',
+  arity: -2,
+  flags: ['readonly'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  categories: ['read', 'bitmap', 'slow'],
+  run(ctx, argv): Reply {
+    const value = readString(ctx, argv[1] as string);
+    if (typeof value === 'object') return value;
+    if (value === undefined) return ZERO;
+    let range: ByteRange;
+    if (argv.length === 4 || argv.length === 5) {
+      const start = parseInt64(argv[2] as string);
+      const end = parseInt64(argv[3] as string);
+      if (start === undefined || end === undefined) return error(ERR_NOT_INTEGER);
+      const isBit = argv.length === 5 ? parseUnit(argv[4] as string) : false;
+      if (isBit === undefined) return error(ERR_SYNTAX);
+      const s = toIndex(start);
+      const e = toIndex(end);
+      if (s < 0 && e < 0 && s > e) return ZERO;
+      range = resolveRange(s, e, value.length, isBit);
+    } else if (argv.length === 2) {
+      range = { start: 0, end: value.length - 1, firstMask: 0, lastMask: 0 };
+    } else {
+      return error(ERR_SYNTAX);
+    }
+    if (range.start > range.end) return ZERO;
+    let count = 0;
+    for (let i = range.start; i <= range.end; i++) count += POPCOUNT[value.charCodeAt(i)] as number;
+    if (range.firstMask !== 0) count -= POPCOUNT[value.charCodeAt(range.start) & range.firstMask] as number;
+    if (range.lastMask !== 0) count -= POPCOUNT[value.charCodeAt(range.end) & range.lastMask] as number;
+    return integer(count);
+  },
+};
+
+/**
+ * BITPOS key bit [start [end [BYTE | BIT]]] — the position of the first bit equal to `bit`. A missing
+ * key is all zeros. Looking for 0 without an explicit end, the string counts as zero-padded on the
+ * right; with an explicit end a range of all ones gives -1.
+ */
+export const bitpos: CommandSpec = {
+  name: 'bitpos',
+  arity: -3,
+  flags: ['readonly'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  categories: ['read', 'bitmap', 'slow'],
+  run(ctx, argv): Reply {
+    const bitArg = parseInt64(argv[2] as string);
+    if (bitArg === undefined) return error(ERR_NOT_INTEGER);
+    if (bitArg !== 0 && bitArg !== 1) return error(ERR_BIT_ARGUMENT);
+    const bit = bitArg;
+    const value = readString(ctx, argv[1] as string);
+    if (typeof value === 'object') return value;
+    if (value === undefined) return integer(bit === 1 ? -1 : 0);
+    let range: ByteRange;
+    let endGiven = false;
+    if (argv.length >= 4 && argv.length <= 6) {
+      const start = parseInt64(argv[3] as string);
+      if (start === undefined) return error(ERR_NOT_INTEGER);
+      const isBit = argv.length === 6 ? parseUnit(argv[5] as string) : false;
+      if (isBit === undefined) return error(ERR_SYNTAX);
+      let end: number;
+      if (argv.length >= 5) {
+        const parsed = parseInt64(argv[4] as string);
+        if (parsed === undefined) return error(ERR_NOT_INTEGER);
+        end = toIndex(parsed);
+        endGiven = true;
+      } else {
+        end = isBit ? value.length * 8 + 7 : value.length - 1;
+      }
+      range = resolveRange(toIndex(start), end, value.length, isBit);
+    } else if (argv.length === 3) {
+      range = { start: 0, end: value.length - 1, firstMask: 0, lastMask: 0 };
+    } else {
+      return error(ERR_SYNTAX);
+    }
+    if (range.start > range.end) return integer(-1);
+    return integer(findBit(value, range, bit, endGiven));
+  },
+};
+
+/** The first bit equal to `bit` inside the range, with the masked edge bits treated as not matching. */
+function findBit(value: string, range: ByteRange, bit: number, endGiven: boolean): number {
+  const skip = bit === 1 ? 0x00 : 0xff;
+  for (let i = range.start; i <= range.end; i++) {
+    let byte = value.charCodeAt(i);
+    if (i === range.start && range.firstMask !== 0)
+      byte = bit === 1 ? byte & ~range.firstMask : byte | range.firstMask;
+    if (i === range.end && range.lastMask !== 0)
+      byte = bit === 1 ? byte & ~range.lastMask : byte | range.lastMask;
+    byte &= 0xff;
+    if (byte === skip) continue;
+    for (let b = 0; b < 8; b++) {
+      if (((byte >> (7 - b)) & 1) === bit) return i * 8 + b;
+    }
+  }
+  if (bit === 1 || endGiven) return -1;
+  return (range.end + 1) * 8;
+}
+
+/**
+ * BITOP AND|OR|XOR|NOT destkey key [key …] — combines strings byte by byte (missing bytes are 0),
+ * stores the result (or deletes destkey when it would be empty), replies its length.
+ */
+export const bitop: CommandSpec = {
+  name: 'bitop',
+  arity: -4,
+  flags: ['write', 'denyoom'],
+  firstKey: 2,
+  lastKey: -1,
+  step: 1,
+  categories: ['write', 'bitmap', 'slow'],
+  run(ctx, argv): Reply {
+    const op = (argv[1] as string).toUpperCase();
+    if (op !== 'AND' && op !== 'OR' && op !== 'XOR' && op !== 'NOT') return error(ERR_SYNTAX);
+    if (op === 'NOT' && argv.length !== 4) return error(ERR_BITOP_NOT);
+    const dest = argv[2] as string;
+    const sources: string[] = [];
+    let maxLen = 0;
+    for (let j = 3; j < argv.length; j++) {
+      const value = readString(ctx, argv[j] as string);
+      if (typeof value === 'object') return value;
+      sources.push(value ?? '');
+      maxLen = Math.max(maxLen, (value ?? '').length);
+    }
+    if (maxLen === 0) {
+      if (ctx.db.delete(dest)) ctx.keyModified(dest);
+      return ZERO;
+    }
+    const out = Buffer.alloc(maxLen);
+    for (let i = 0; i < maxLen; i++) out[i] = combineByte(op, sources, i);
+    ctx.db.setValue(dest, fromBytes(out), false);
+    ctx.keyModified(dest);
+    return integer(maxLen);
+  },
+};
+
+function combineByte(op: 'AND' | 'OR' | 'XOR' | 'NOT', sources: readonly string[], i: number): number {
+  const at = (s: string): number => (i < s.length ? s.charCodeAt(i) : 0);
+  if (op === 'NOT') return ~at(sources[0] as string) & 0xff;
+  let acc = at(sources[0] as string);
+  for (let k = 1; k < sources.length; k++) {
+    const b = at(sources[k] as string);
+    acc = op === 'AND' ? acc & b : op === 'OR' ? acc | b : acc ^ b;
+  }
+  return acc;
+}

@@ -1,0 +1,47 @@
+/**
+ * What the string commands share: reading a key as a string (WRONGTYPE otherwise), the
+ * proto-max-bulk-len size check, and byte-level conversions of latin1 strings.
+ */
+import { ERR_STRING_TOO_LONG, ERR_WRONGTYPE } from '../../resp/errors.js';
+import { error, type Reply } from '../../resp/reply.js';
+import type { CommandContext } from '../types.js';
+
+export const WRONGTYPE: Reply = Object.freeze(error(ERR_WRONGTYPE));
+
+/**
+ * The string at `key`: the string, undefined when the key is absent, or the WRONGTYPE reply when it
+ * holds another type. Callers tell the cases apart with `typeof result === 'object'`.
+ */
+export function readString(ctx: CommandContext, key: string): string | undefined | Reply {
+  const value = ctx.db.lookupRead(key, ctx.now);
+  if (value === undefined || typeof value === 'string') return value;
+  return WRONGTYPE;
+}
+
+/** Like readString, for a value the caller is about to replace or modify. */
+export function readStringForWrite(ctx: CommandContext, key: string): string | undefined | Reply {
+  const value = ctx.db.lookupWrite(key, ctx.now);
+  if (value === undefined || typeof value === 'string') return value;
+  return WRONGTYPE;
+}
+
+/** Redis checkStringLength: a string may not grow past proto-max-bulk-len. */
+export function checkStringLength(ctx: CommandContext, size: number, append: number): Reply | undefined {
+  return size + append > ctx.server.config.protoMaxBulkLen ? error(ERR_STRING_TOO_LONG) : undefined;
+}
+
+/** The bytes of a latin1 string, in a fresh buffer of at least `minLength` bytes (zero-padded). */
+export function toBytes(value: string, minLength = 0): Buffer {
+  const bytes = Buffer.alloc(Math.max(minLength, value.length));
+  bytes.write(value, 0, 'latin1');
+  return bytes;
+}
+
+export function fromBytes(bytes: Buffer): string {
+  return bytes.toString('latin1');
+}
+
+/** A parsed int64 as a number when exact, for index arithmetic (clamping beyond ±2^53 is harmless there). */
+export function toIndex(n: number | bigint): number {
+  return typeof n === 'number' ? n : Number(n);
+}

@@ -1,0 +1,19 @@
+import type { Value } from './types.js';
+
+/**
+ * A deep copy of a value (COPY): the new key must not share a container with the old one.
+ * Strings are immutable JS strings, so they are shared as they are.
+ */
+export function cloneValue(value: Value): Value {
+  if (typeof value === 'string') return value;
+  switch (value.type) {
+    case 'list':
+      return { ...value, items: value.items.clone() };
+    case 'hash':
+      return { ...value, fields: new Map(value.fields) };
+    case 'set':
+      return { ...value, members: new Set(value.members) };
+    case 'zset':
+      return { ...value, zset: value.zset.clone() };
+  }
+}
