@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { exchange, withRealRedis } from './real-redis.js';
 import { commandsForTests } from './test-commands.js';
-import { Wire, command, eventually, withServer } from './wire.js';
+import { Wire, command, withServer } from './wire.js';
 
 const REAL_PORT = 16404;
 
