@@ -1,0 +1,104 @@
+/**
+ * Real clients against a real `redmesh server` process: redis-cli output (RESP2 and RESP3) must be
+ * the same text as against redis-server 7.0, and ioredis must see ordinary replies, including a
+ * BZPOPMIN served when another client adds to the key.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Redis } from 'ioredis';
+import { startRedis, startRedmesh, stopAll } from '../helpers/servers.js';
+import type { RunningServer } from '../helpers/servers.js';
+import { redisCli } from '../server/wire.js';
+
+const REDMESH_PORT = 17441;
+const REDIS_PORT = 17442;
+
+const SCRIPT: readonly (readonly string[])[] = [
+  ['ZADD', 'z', '0.1', 'a', '1e20', 'b', '-0', 'c', 'inf', 'd', '3', 'e'],
+  ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
+  ['ZRANGE', 'z', '(0', '+inf', 'BYSCORE', 'REV', 'LIMIT', '1', '2', 'WITHSCORES'],
+  ['ZSCORE', 'z', 'a'],
+  ['ZMSCORE', 'z', 'a', 'nope', 'd'],
+  ['ZINCRBY', 'z', '0.2', 'a'],
+  ['ZADD', 'z', 'GT', 'CH', 'INCR', '1', 'e'],
+  ['ZRANDMEMBER', 'z', '100', 'WITHSCORES'],
+  ['ZUNION', '2', 'z', 'z', 'WEIGHTS', '1', '0.5', 'AGGREGATE', 'MAX', 'WITHSCORES'],
+  ['ZPOPMIN', 'z'],
+  ['ZPOPMAX', 'z', '2'],
+  ['ZMPOP', '2', 'nope', 'z', 'MAX', 'COUNT', '1'],
+  ['BZPOPMIN', 'z', '0'],
+  ['ZSCAN', 'z', '0'],
+  ['ZADD', 'z', 'XX', 'NX', '1', 'a'],
+  ['ZRANGEBYLEX', 'z', 'a', '+'],
+  ['ZCARD', 'z'],
+];
+
+async function cliTranscript(port: number, protocol: 2 | 3): Promise<string> {
+  let out = '';
+  await redisCli(port, ['FLUSHALL']);
+  for (const argv of SCRIPT) out += `> ${argv.join(' ')}\n${await redisCli(port, [`-${protocol}`, ...argv])}`;
+  return out;
+}
+
+test('redis-cli prints the same sorted-set replies from redmesh as from redis-server, RESP2 and RESP3', async () => {
+  let redmesh: RunningServer | undefined;
+  let redis: RunningServer | undefined;
+  try {
+    [redmesh, redis] = await Promise.all([startRedmesh(REDMESH_PORT), startRedis(REDIS_PORT)]);
+    for (const protocol of [2, 3] as const) {
+      const ours = await cliTranscript(REDMESH_PORT, protocol);
+      const theirs = await cliTranscript(REDIS_PORT, protocol);
+      assert.equal(ours, theirs);
+    }
+  } finally {
+    await stopAll(redmesh, redis);
+  }
+});
+
+test('ioredis: scores round-trip, and BZPOPMIN is served by a ZADD from another client', async () => {
+  let redmesh: RunningServer | undefined;
+  const clients: Redis[] = [];
+  try {
+    redmesh = await startRedmesh(REDMESH_PORT);
+    const a = new Redis({
+      port: REDMESH_PORT,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+    });
+    const b = new Redis({
+      port: REDMESH_PORT,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+    });
+    clients.push(a, b);
+    await Promise.all([a.connect(), b.connect()]);
+    assert.equal(await a.zadd('board', 10, 'ann', 7.5, 'bob', 12, 'cid'), 3);
+    assert.deepEqual(await a.zrange('board', '0', '-1', 'WITHSCORES'), [
+      'bob',
+      '7.5',
+      'ann',
+      '10',
+      'cid',
+      '12',
+    ]);
+    assert.equal(await a.zincrby('board', 0.1, 'bob'), '7.5999999999999996');
+    assert.equal(await a.zrevrank('board', 'cid'), 0);
+    assert.deepEqual(await a.zrangebyscore('board', '(7.6', '+inf'), ['ann', 'cid']);
+    const waiting = b.bzpopmin('queue', 5);
+    // Wait (bounded) until the server reports the client as blocked, so the ZADD really serves it.
+    const deadline = Date.now() + 5000;
+    while (!/blocked_clients:1\r?\n/.test(await a.info('clients'))) {
+      assert.ok(Date.now() < deadline, 'BZPOPMIN did not block');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(await a.zadd('queue', 1, 'job'), 1);
+    assert.deepEqual(await waiting, ['queue', 'job', '1']);
+    assert.equal(await a.zcard('queue'), 0);
+    assert.equal(await b.bzpopmax('queue', 0.05), null);
+  } finally {
+    for (const c of clients) c.disconnect();
+    await stopAll(redmesh);
+  }
+});
