@@ -82,3 +82,5 @@ export const ERR_RANDMEMBER_RANGE =
 export const ERR_INVALID_CURSOR = 'ERR invalid cursor';
 export const ERR_AT_LEAST_ONE_KEY = (command: string): string =>
   `ERR at least 1 input key is needed for '${command}' command`;
+export const ERR_LFU_SELECTED =
+  'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';

@@ -92,6 +92,16 @@ export class Evictor {
     table.set(key, logIncrement(counter, settings.lfuLogFactor) * 2 ** 32 + Math.floor(now / 60000));
   }
 
+  /** OBJECT IDLETIME: when the key was last used (ms), while an LRU policy is recording it. */
+  lastAccess(dbIndex: number, key: string): number | undefined {
+    return this.access.get(dbIndex)?.get(key);
+  }
+
+  /** OBJECT FREQ: the key's LFU counter after decay (a key never touched has the initial value). */
+  frequency(settings: EvictionSettings, dbIndex: number, key: string, now: number): number {
+    return this.decayedCounter(this.access.get(dbIndex)?.get(key), settings, now);
+  }
+
   private decayedCounter(packed: number | undefined, settings: EvictionSettings, now: number): number {
     if (packed === undefined) return LFU_INIT_VAL;
     const counter = Math.floor(packed / 2 ** 32);

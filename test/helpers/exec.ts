@@ -34,10 +34,21 @@ export function makeRunner(databases = 16): TestRunner {
     propagated: [],
     run(...argv: string[]): CommandResult {
       const name = (argv[0] ?? '').toLowerCase();
-      const spec = table.get(name);
-      if (spec === undefined) return error(`ERR unknown command '${argv[0] ?? ''}'`);
-      if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
+      const container = table.get(name);
+      if (container === undefined) return error(`ERR unknown command '${argv[0] ?? ''}'`);
+      if ((container.arity > 0 && argv.length !== container.arity) || argv.length < -container.arity) {
         return error(wrongArity(name));
+      }
+      // Container commands (CONFIG, OBJECT…) dispatch on their second word, as the server does.
+      const word = (argv[1] ?? '').toLowerCase();
+      const full = `${name}|${word}`;
+      const sub =
+        argv.length >= 2
+          ? container.subcommands?.find((s) => [word, full].includes(s.name.toLowerCase()))
+          : undefined;
+      const spec = sub ?? container;
+      if (sub !== undefined && ((sub.arity > 0 && argv.length !== sub.arity) || argv.length < -sub.arity)) {
+        return error(wrongArity(full));
       }
       let propagateAs: (readonly string[])[] | undefined;
       let dirty = 0;

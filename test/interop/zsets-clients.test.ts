@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
+import { zsetsCommands } from '../../src/commands/zsets/index.js';
 import { startRedis, startRedmesh, stopAll } from '../helpers/servers.js';
 import type { RunningServer } from '../helpers/servers.js';
 import { redisCli } from '../server/wire.js';
@@ -31,6 +32,16 @@ const SCRIPT: readonly (readonly string[])[] = [
   ['ZADD', 'z', 'XX', 'NX', '1', 'a'],
   ['ZRANGEBYLEX', 'z', 'a', '+'],
   ['ZCARD', 'z'],
+  ['CONFIG', 'SET', 'zset-max-listpack-entries', '2'],
+  ['ZADD', 'small', '1', 'a', '2', 'b'],
+  ['OBJECT', 'ENCODING', 'small'],
+  ['ZADD', 'small', '3', 'c'],
+  ['OBJECT', 'ENCODING', 'small'],
+  ['ZREM', 'small', 'c'],
+  ['OBJECT', 'ENCODING', 'small'],
+  ['ZUNIONSTORE', 'small2', '1', 'small'],
+  ['OBJECT', 'ENCODING', 'small2'],
+  ['CONFIG', 'SET', 'zset-max-listpack-entries', '128'],
 ];
 
 async function cliTranscript(port: number, protocol: 2 | 3): Promise<string> {
@@ -100,5 +111,44 @@ test('ioredis: scores round-trip, and BZPOPMIN is served by a ZADD from another 
   } finally {
     for (const c of clients) c.disconnect();
     await stopAll(redmesh);
+  }
+});
+
+test('every sorted-set command declares the arity, flags, key positions, categories and tips of redis-server 7.0', async () => {
+  let redis: RunningServer | undefined;
+  let client: Redis | undefined;
+  try {
+    redis = await startRedis(REDIS_PORT);
+    client = new Redis({ port: REDIS_PORT, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+    await client.connect();
+    const names = zsetsCommands.map((c) => c.name);
+    const infos = (await client.call('COMMAND', 'INFO', ...names)) as unknown[][];
+    assert.equal(infos.length, names.length);
+    for (const [i, spec] of zsetsCommands.entries()) {
+      const [name, arity, flags, first, last, step, categories, tips] = infos[i] as [
+        string,
+        number,
+        string[],
+        number,
+        number,
+        number,
+        string[],
+        string[],
+      ];
+      assert.deepEqual(
+        {
+          name: spec.name,
+          arity: spec.arity,
+          flags: [...spec.flags],
+          keys: [spec.firstKey, spec.lastKey, spec.step],
+          categories: (spec.categories ?? []).map((c) => `@${c}`),
+          tips: [...(spec.tips ?? [])],
+        },
+        { name, arity, flags, keys: [first, last, step], categories, tips },
+      );
+    }
+  } finally {
+    client?.disconnect();
+    await stopAll(redis);
   }
 });

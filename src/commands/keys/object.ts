@@ -1,6 +1,7 @@
-import { ERR_LFU_NOT_SELECTED, wrongArity } from '../../resp/errors.js';
+import { ERR_LFU_NOT_SELECTED, ERR_LFU_SELECTED, wrongArity } from '../../resp/errors.js';
 import { NULL, array, error, integer, simple, type Reply } from '../../resp/reply.js';
-import type { Value } from '../../store/index.js';
+import { Evictor, type EvictionPolicy, type EvictionSettings, type Value } from '../../store/index.js';
+import { redisConfigOf } from '../server/index.js';
 import { parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 
@@ -10,16 +11,10 @@ const SHARED_REFCOUNT = 2147483647;
 /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
 const EMBSTR_LIMIT = 44;
 
-/** Redis 7.0 defaults of the encoding thresholds, overridable through the config's directives. */
-const THRESHOLDS = {
-  'hash-max-listpack-entries': 128,
-  'hash-max-listpack-value': 64,
-  'set-max-intset-entries': 512,
-} as const;
+type Threshold = 'hash-max-listpack-entries' | 'hash-max-listpack-value' | 'set-max-intset-entries';
 
-function threshold(ctx: CommandContext, name: keyof typeof THRESHOLDS): number {
-  const configured = Number(ctx.server.config.extra.get(name));
-  return Number.isFinite(configured) && configured >= 0 ? configured : THRESHOLDS[name];
+function threshold(ctx: CommandContext, name: Threshold): number {
+  return redisConfigOf(ctx.server).getNumber(name);
 }
 
 /** Redis tryObjectEncoding: a string that reads as a long (≤ 20 chars) is stored as an int. */
@@ -72,7 +67,10 @@ function refcountOf(value: Value): number {
   return 1;
 }
 
-function keyedSubcommand(name: string, reply: (ctx: CommandContext, value: Value) => Reply): CommandSpec {
+function keyedSubcommand(
+  name: string,
+  reply: (ctx: CommandContext, value: Value, key: string) => Reply,
+): CommandSpec {
   return {
     name: `object|${name}`,
     arity: 3,
@@ -82,8 +80,9 @@ function keyedSubcommand(name: string, reply: (ctx: CommandContext, value: Value
     step: 1,
     categories: ['keyspace', 'read', 'slow'],
     run(ctx, argv): Reply {
-      const value = ctx.db.lookupRead(argv[2] as string, ctx.now);
-      return value === undefined ? NULL : reply(ctx, value);
+      const key = argv[2] as string;
+      const value = ctx.db.lookupRead(key, ctx.now);
+      return value === undefined ? NULL : reply(ctx, value, key);
     },
   };
 }
@@ -94,14 +93,42 @@ const objectEncoding = keyedSubcommand('encoding', (ctx, value) => simple(encodi
 /** OBJECT REFCOUNT key — 2147483647 for Redis's shared small integers, else 1. */
 const objectRefcount = keyedSubcommand('refcount', (_ctx, value) => integer(refcountOf(value)));
 
-/**
- * OBJECT IDLETIME key — seconds since the key was last accessed. Not tracked: a per-key access
- * clock would cost memory on every key, so this replies 0 (known gap, see the notes of issue 2).
- */
-const objectIdletime = keyedSubcommand('idletime', () => integer(0));
+/** The eviction bookkeeping, where LRU access times and LFU counters are recorded (if it exists yet). */
+function evictorOf(ctx: CommandContext): Evictor | undefined {
+  const e = ctx.server.services.get('evictor');
+  return e instanceof Evictor ? e : undefined;
+}
 
-/** OBJECT FREQ key — only meaningful under an LFU maxmemory-policy, which redmesh does not implement. */
-const objectFreq = keyedSubcommand('freq', () => error(ERR_LFU_NOT_SELECTED));
+/**
+ * OBJECT IDLETIME key — seconds since the key was last used. Access times are recorded only while an
+ * LRU maxmemory policy is active (a per-key clock would cost memory on every key otherwise), so
+ * without one this replies 0. Under an LFU policy Redis refuses, and so does this.
+ */
+const objectIdletime = keyedSubcommand('idletime', (ctx, _value, key) => {
+  const rc = redisConfigOf(ctx.server);
+  if (rc.getString('maxmemory-policy').endsWith('-lfu')) return error(ERR_LFU_SELECTED);
+  const last = evictorOf(ctx)?.lastAccess(ctx.client.dbIndex, key);
+  return integer(last === undefined ? 0 : Math.max(0, Math.floor((ctx.now - last) / 1000)));
+});
+
+/**
+ * OBJECT FREQ key — the logarithmic access counter, only under an LFU maxmemory-policy. Counters are
+ * recorded while maxmemory is set; a key without a record has Redis's initial value.
+ */
+const objectFreq = keyedSubcommand('freq', (ctx, _value, key) => {
+  const rc = redisConfigOf(ctx.server);
+  const policy = rc.getString('maxmemory-policy');
+  if (!policy.endsWith('-lfu')) return error(ERR_LFU_NOT_SELECTED);
+  const settings: EvictionSettings = {
+    maxmemory: rc.getNumber('maxmemory'),
+    policy: policy as EvictionPolicy,
+    samples: rc.getNumber('maxmemory-samples'),
+    lfuLogFactor: rc.getNumber('lfu-log-factor'),
+    lfuDecayTime: rc.getNumber('lfu-decay-time'),
+  };
+  const evictor = evictorOf(ctx) ?? new Evictor(ctx.keyspace);
+  return integer(evictor.frequency(settings, ctx.client.dbIndex, key, ctx.now));
+});
 
 const HELP_LINES = [
   'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',

@@ -7,8 +7,8 @@ import { array, bulk, double, error } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import { SortedSet } from '../../store/index.js';
 import type { Value } from '../../store/index.js';
-import { DEFAULT_ZSET_LIMITS } from '../../store/zset.js';
 import type { ZEntry, ZSetEncoding, ZSetLimits } from '../../store/zset.js';
+import { redisConfigOf } from '../server/index.js';
 import type { CommandContext } from '../types.js';
 
 export const WRONGTYPE: Reply = error(ERR_WRONGTYPE);
@@ -47,25 +47,12 @@ export function readZInput(ctx: CommandContext, key: string): ZInput | typeof WR
   return WRONG_TYPE;
 }
 
-/** zset-max-listpack-entries / -value from the live config (or the ziplist aliases), else defaults. */
+/** zset-max-listpack-entries / -value (or their ziplist aliases) from the live config. */
 export function zsetLimits(ctx: CommandContext): ZSetLimits {
-  const extra = (ctx.server as { config?: { extra?: ReadonlyMap<string, string> } }).config?.extra;
-  const read = (names: readonly string[], fallback: number): number => {
-    for (const name of names) {
-      const v = extra?.get(name);
-      if (v !== undefined && /^[0-9]+$/.test(v)) return Number(v);
-    }
-    return fallback;
-  };
+  const config = redisConfigOf(ctx.server);
   return {
-    maxListpackEntries: read(
-      ['zset-max-listpack-entries', 'zset-max-ziplist-entries'],
-      DEFAULT_ZSET_LIMITS.maxListpackEntries,
-    ),
-    maxListpackValue: read(
-      ['zset-max-listpack-value', 'zset-max-ziplist-value'],
-      DEFAULT_ZSET_LIMITS.maxListpackValue,
-    ),
+    maxListpackEntries: config.getNumber('zset-max-listpack-entries'),
+    maxListpackValue: config.getNumber('zset-max-listpack-value'),
   };
 }
 

@@ -123,3 +123,22 @@ test('OBJECT ENCODING/REFCOUNT follow Redis 7.0 thresholds', () => {
   const help = r.run('OBJECT', 'HELP');
   assert.ok(help.kind === 'array' && help.items.length === 15);
 });
+
+test('OBJECT FREQ and IDLETIME follow the maxmemory-policy like Redis', () => {
+  const r = makeRunner();
+  r.run('SET', 'k', 'v');
+  assert.deepEqual(r.run('OBJECT', 'FREQ', 'k'), {
+    kind: 'error',
+    message:
+      'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  });
+  assert.deepEqual(r.run('OBJECT', 'IDLETIME', 'k'), int(0));
+  assert.deepEqual(r.run('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'), OK);
+  assert.deepEqual(r.run('OBJECT', 'FREQ', 'k'), int(5), 'the initial LFU counter');
+  assert.deepEqual(r.run('OBJECT', 'IDLETIME', 'k'), {
+    kind: 'error',
+    message:
+      'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  });
+  assert.deepEqual(r.run('OBJECT', 'FREQ', 'nokey'), { kind: 'null' });
+});
