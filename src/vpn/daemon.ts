@@ -3,7 +3,7 @@
  * TAP device, the control socket and the process (privileges, signals); the engine owns the protocol.
  *
  * Startup, in PeerVPN's order (specs/peervpn-0.044.md §4) where it matters:
- *   1. derive the network key (scrypt, once);
+ *   1. start deriving the network key (scrypt, once, on the threadpool, while 2–3 run);
  *   2. open the UDP sockets (SO_MARK needs root);
  *   3. open the TAP device, set MTU and addresses, run `upcmd` (root);
  *   4. open the control socket;
@@ -25,7 +25,8 @@ import { VpnEngine, deriveNetworkKey, tapMtu } from './engine/index.js';
 import type { EngineIO, EngineOptions, NetworkKey, UdpEndpoint } from './engine/index.js';
 import { defaultControlSocketPath, listenControl, peerReport } from './control.js';
 import type { StatusReport } from './control.js';
-import { addAddress4, addAddress6, linkUp } from './iproute.js';
+import { configureInterface } from './iproute.js';
+import { stableTapMac } from './mac.js';
 import type { LogFn } from './log.js';
 import { dropPrivileges } from './privdrop.js';
 import { TapDevice } from './tap.js';
@@ -107,7 +108,21 @@ export class VpnDaemon {
   private async setUp(): Promise<void> {
     const c = this.options.config;
     for (const w of c.warnings) this.log('warn', 'config', { warning: w });
-    const key = await deriveNetworkKey(c.networkName, c.psk);
+    if (c.ndpCache) {
+      this.log('warn', 'config', {
+        warning: "'enablendpcache' accepted but no NDP cache is kept: neighbour solicitations are flooded",
+      });
+    }
+    // scrypt runs on the threadpool while the sockets and the device are set up.
+    const keyReady = deriveNetworkKey(c.networkName, c.psk);
+    keyReady.catch(() => undefined);
+    this.udp = await UdpTransport.open(
+      { port: c.port, local: c.local, ipv4: c.ipv4, ipv6: c.ipv6, sockmark: c.sockmark },
+      (batch) => this.onDatagrams(batch),
+      (message) => this.log('warn', 'udp', { message }),
+    );
+    if (c.tunneling) await this.setUpTap(c);
+    const key = await keyReady;
     const io: EngineIO = {
       sendDatagram: (to, datagram) => {
         this.udp?.send(to, datagram);
@@ -123,12 +138,6 @@ export class VpnDaemon {
       io,
     );
     this.engine = engine;
-    this.udp = await UdpTransport.open(
-      { port: c.port, local: c.local, ipv4: c.ipv4, ipv6: c.ipv6, sockmark: c.sockmark },
-      (batch) => this.onDatagrams(batch),
-      (message) => this.log('warn', 'udp', { message }),
-    );
-    if (c.tunneling) await this.setUpTap(c);
     this.controlPath =
       this.options.controlSocketPath ??
       defaultControlSocketPath(this.tap?.name ?? `${c.networkName.toLowerCase()}-${this.udp.port}`);
@@ -166,11 +175,11 @@ export class VpnDaemon {
     const tap = TapDevice.open(c.interfaceName);
     this.tap = tap;
     this.mtu = tapMtu(UNDERLAY_MTU, c.ipv4 ? 'ipv4' : 'ipv6');
-    await linkUp(tap.name, this.mtu);
-    if (c.ifconfig4 !== undefined) await addAddress4(tap.name, c.ifconfig4);
-    if (c.ifconfig6 !== undefined) await addAddress6(tap.name, c.ifconfig6);
+    const mac = stableTapMac(c, tap.name);
+    await configureInterface(tap.name, mac, this.mtu, c.ifconfig4, c.ifconfig6);
     this.log('info', 'interface-up', {
       interface: tap.name,
+      mac,
       mtu: this.mtu,
       ipv4: c.ifconfig4 && `${c.ifconfig4.address}/${c.ifconfig4.prefixLength}`,
       ipv6: c.ifconfig6 && `${c.ifconfig6.address}/${c.ifconfig6.prefixLength}`,

@@ -2,7 +2,7 @@ export { generatePsk, PSK_RANDOM_BYTES } from './keygen.js';
 export { TapDevice, MAX_FRAMES_PER_WAKEUP } from './tap.js';
 export { UdpTransport, SOCKET_BUFFER_BYTES } from './udp.js';
 export type { ReceivedDatagram, UdpOptions } from './udp.js';
-export { addAddress4, addAddress6, linkUp } from './iproute.js';
+export { addAddress4, addAddress6, configureInterface, linkUp } from './iproute.js';
 export { VpnDaemon, UNDERLAY_MTU } from './daemon.js';
 export type { DaemonOptions, EngineFactory, ShellEngine } from './daemon.js';
 export { createLogger, formatLogLine } from './log.js';

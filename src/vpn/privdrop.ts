@@ -5,6 +5,7 @@
  * Everything that needs root (TAP, SO_MARK, addresses, upcmd, control socket) is done before.
  */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { libc, libcError } from './libc.js';
 
@@ -23,26 +24,42 @@ export interface PrivDropResult {
   readonly chroot: string | undefined;
 }
 
-/** Numeric id of a user or group name via `id`/`getent` (resolved before any chroot). */
-async function lookupId(kind: 'user' | 'group', name: string): Promise<number | undefined> {
-  if (/^\d+$/.test(name)) return Number(name);
+/** The numeric fields of a passwd/group entry for `name`, from the file or else from NSS (getent). */
+async function lookupEntry(db: 'passwd' | 'group', name: string): Promise<string[] | undefined> {
+  const fromLine = (line: string): string[] | undefined => {
+    const fields = line.split(':');
+    return fields[0] === name ? fields : undefined;
+  };
   try {
-    const { stdout } = await run('getent', [kind === 'user' ? 'passwd' : 'group', name], { timeout: 5000 });
-    const id = Number(stdout.split(':')[2]);
-    return Number.isInteger(id) ? id : undefined;
+    const text = await readFile(`/etc/${db}`, 'utf8');
+    for (const line of text.split('\n')) {
+      const found = fromLine(line);
+      if (found !== undefined) return found;
+    }
+  } catch {
+    // no file: ask NSS below
+  }
+  try {
+    const { stdout } = await run('getent', [db, name], { timeout: 5000 });
+    return fromLine(stdout.trim());
   } catch {
     return undefined;
   }
 }
 
+/** Numeric id of a user or group name (resolved before any chroot). */
+async function lookupId(kind: 'user' | 'group', name: string): Promise<number | undefined> {
+  if (/^\d+$/.test(name)) return Number(name);
+  return numericField(await lookupEntry(kind === 'user' ? 'passwd' : 'group', name), 2);
+}
+
 async function primaryGroupOf(user: string): Promise<number | undefined> {
-  try {
-    const { stdout } = await run('getent', ['passwd', user], { timeout: 5000 });
-    const gid = Number(stdout.split(':')[3]);
-    return Number.isInteger(gid) ? gid : undefined;
-  } catch {
-    return undefined;
-  }
+  return numericField(await lookupEntry('passwd', user), 3);
+}
+
+function numericField(entry: readonly string[] | undefined, index: number): number | undefined {
+  const field = entry?.[index] ?? '';
+  return /^\d+$/.test(field) ? Number(field) : undefined;
 }
 
 /**

@@ -64,6 +64,15 @@ export async function waitFor(
   }
 }
 
+/** Waits until a spawned process prints something matching `pattern`; the error shows what it printed. */
+export async function waitForOutput(s: Spawned, pattern: RegExp, timeoutMs: number): Promise<number> {
+  try {
+    return await waitFor(`output ${String(pattern)}`, () => pattern.test(s.output()), timeoutMs);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; pid ${s.child.pid ?? '?'} printed:\n${s.output()}`);
+  }
+}
+
 export class Testbed {
   private readonly children: Spawned[] = [];
   private constructor(readonly nodes: readonly TestNode[]) {}

@@ -10,6 +10,12 @@ import type { Spawned, TestNode, Testbed } from './testbed.js';
 
 export const CLI = 'dist/src/cli/main.js';
 
+/**
+ * Bound for a daemon to reach its `started` line. Start-up is CPU-bound (node boot, scrypt with 64 MiB):
+ * well under a second on an idle host, but several seconds each when nodes start at once on a loaded one.
+ */
+export const START_TIMEOUT_MS = 30_000;
+
 export interface TutorialConfig {
   readonly psk: string;
   /** Overlay address, e.g. 10.8.0.1 (a /24 is used). */

@@ -6,8 +6,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { Testbed, sh, waitFor } from './testbed.js';
-import { CLI, VpnFiles, effectiveUid, linkExists, pingOnce, tutorialConfig } from './vpn-helpers.js';
+import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
+import {
+  CLI,
+  VpnFiles,
+  effectiveUid,
+  linkExists,
+  pingOnce,
+  tutorialConfig,
+  START_TIMEOUT_MS,
+} from './vpn-helpers.js';
 
 const SHELL_DAEMON = 'dist/test/netns/fixtures/shell-daemon.js';
 
@@ -21,11 +29,8 @@ test('daemon shell: TAP and UDP wired through the seam, status socket, privilege
     const confB = await files.config('b', tutorialConfig({ psk, overlay: '10.8.0.2', initpeer: a.underlay }));
     const da = bed.spawn(a.ns, process.execPath, [SHELL_DAEMON, confA, files.socket('a')]);
     const db = bed.spawn(b.ns, process.execPath, [SHELL_DAEMON, confB, files.socket('b')]);
-    await waitFor(
-      'both daemons started',
-      () => /started/.test(da.output()) && /started/.test(db.output()),
-      10_000,
-    );
+    await waitForOutput(da, /info started /, START_TIMEOUT_MS);
+    await waitForOutput(db, /info started /, START_TIMEOUT_MS);
 
     const link = await bed.exec(a.ns, 'ip', ['-o', 'link', 'show', 'dev', 'peervpn0']);
     assert.match(link, /mtu 1426 /, 'TAP MTU leaves room for the engine overhead in a 1500-byte underlay');

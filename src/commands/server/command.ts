@@ -9,11 +9,16 @@ import { ERR_SYNTAX } from '../../resp/errors.js';
 import { NULL, array, bulk, error, integer, map, set, simple, type Reply } from '../../resp/reply.js';
 import { globMatch } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { containerCommand, helpReply, serverCommand } from './spec.js';
+import { containerCommand, helpReply, serverCommand, withTips } from './spec.js';
+
+/** Key-spec flags Redis gives where the read/write default is not it (MEMORY USAGE reads no value). */
+const KEY_SPEC_FLAGS: Readonly<Record<string, readonly string[]>> = { 'memory|usage': ['RO'] };
 
 function keySpecs(spec: CommandSpec): Reply {
   if (spec.firstKey <= 0) return array([]);
-  const flags = spec.flags.includes('write') ? ['RW', 'update'] : ['RO', 'access'];
+  const flags =
+    KEY_SPEC_FLAGS[spec.name.toLowerCase()] ??
+    (spec.flags.includes('write') ? ['RW', 'update'] : ['RO', 'access']);
   const lastkey = spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey;
   return array([
     map([
@@ -53,7 +58,7 @@ export function commandInfo(spec: CommandSpec): Reply {
     integer(spec.lastKey),
     integer(spec.step),
     set((spec.categories ?? []).map((c) => simple(`@${c}`))),
-    array([]),
+    array((spec.tips ?? []).map(simple)),
     keySpecs(spec),
     array((spec.subcommands ?? []).map(commandInfo)),
   ]);
@@ -150,6 +155,7 @@ function commandDocs(ctx: CommandContext, argv: readonly string[]): Reply {
 
 /** The key positions of a command line from the table's first/last/step. */
 export function keysOf(spec: CommandSpec, argv: readonly string[]): string[] {
+  if (spec.keys !== undefined) return [...(spec.keys(argv) ?? [])];
   if (spec.firstKey <= 0) return [];
   const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
   const keys: string[] = [];
@@ -158,19 +164,37 @@ export function keysOf(spec: CommandSpec, argv: readonly string[]): string[] {
   return keys;
 }
 
-function commandGetKeys(ctx: CommandContext, argv: readonly string[]): Reply {
+/** GETKEYS and GETKEYSANDFLAGS share the lookup and checks; undefined spec = error reply. */
+function resolveGetKeys(
+  ctx: CommandContext,
+  argv: readonly string[],
+): { spec: CommandSpec; keys: string[] } | Reply {
   const line = argv.slice(2);
   let spec = findCommand(ctx, line[0] ?? '');
   if (spec?.subcommands !== undefined && spec.subcommands.length > 0 && line.length > 1) {
     spec = findCommand(ctx, `${spec.name}|${line[1] ?? ''}`) ?? spec;
   }
+  // Redis's order: unknown command, then a command without keys, then the arity.
   if (spec === undefined) return error('ERR Invalid command specified');
+  if (spec.firstKey <= 0 && spec.keys === undefined) return error('ERR The command has no key arguments');
   if ((spec.arity > 0 && line.length !== spec.arity) || line.length < -spec.arity) {
     return error('ERR Invalid number of arguments specified for command');
   }
   const keys = keysOf(spec, line);
   if (keys.length === 0) return error('ERR The command has no key arguments');
-  return array(keys.map(bulk));
+  return { spec, keys };
+}
+
+function commandGetKeysAndFlags(ctx: CommandContext, argv: readonly string[]): Reply {
+  const r = resolveGetKeys(ctx, argv);
+  if ('kind' in r) return r;
+  const flags = r.spec.flags.includes('write') ? ['RW', 'update'] : ['RO', 'access'];
+  return array(r.keys.map((k) => array([bulk(k), set(flags.map(simple))])));
+}
+
+function commandGetKeys(ctx: CommandContext, argv: readonly string[]): Reply {
+  const r = resolveGetKeys(ctx, argv);
+  return 'kind' in r ? r : array(r.keys.map(bulk));
 }
 
 const HELP = [
@@ -190,17 +214,21 @@ const HELP = [
   '    commands are returned.',
   'GETKEYS <full-command>',
   '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
 ];
 
 const FLAGS = ['loading', 'stale'] as const;
+const ORDER = 'nondeterministic_output_order';
 const CATS = ['slow', 'connection'];
 
 const container = containerCommand('command', [
   serverCommand('command|count', 2, FLAGS, CATS, (ctx) => integer(ctx.server.commands.size)),
-  serverCommand('command|list', -2, FLAGS, CATS, commandList),
-  serverCommand('command|info', -2, FLAGS, CATS, commandInfoCmd),
-  serverCommand('command|docs', -2, FLAGS, CATS, commandDocs),
+  withTips(serverCommand('command|list', -2, FLAGS, CATS, commandList), [ORDER]),
+  withTips(serverCommand('command|info', -2, FLAGS, CATS, commandInfoCmd), [ORDER]),
+  withTips(serverCommand('command|docs', -2, FLAGS, CATS, commandDocs), [ORDER]),
   serverCommand('command|getkeys', -4, FLAGS, CATS, commandGetKeys),
+  serverCommand('command|getkeysandflags', -4, FLAGS, CATS, commandGetKeysAndFlags),
   serverCommand('command|help', 2, FLAGS, CATS, () => helpReply('COMMAND', HELP)),
 ]);
 
@@ -210,5 +238,6 @@ export const commandCommand: CommandSpec = {
   arity: -1,
   flags: ['loading', 'stale'],
   categories: ['slow', 'connection'],
+  tips: [ORDER],
   run: (ctx, argv) => (argv.length === 1 ? commandAll(ctx) : container.run(ctx, argv)),
 };

@@ -1,5 +1,4 @@
 /**
- * DBSIZE                 — keys in the selected database
  * TIME                   — [unix seconds, microseconds]
  * LASTSAVE               — unix time of the last successful save
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] — save if asked (or if save points exist and persistence is
@@ -9,7 +8,7 @@ import { ERR_SYNTAX } from '../../resp/errors.js';
 import { array, bulk, error, integer, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { persistenceInfoOf, redisConfigOf, shutdownServiceOf } from './services.js';
-import { serverCommand } from './spec.js';
+import { NONDETERMINISTIC, serverCommand, withTips } from './spec.js';
 
 function time(): Reply {
   const ms = Date.now();
@@ -42,12 +41,12 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
 }
 
 export const miscCommands: readonly CommandSpec[] = [
-  serverCommand('dbsize', 1, ['readonly', 'fast'], ['keyspace', 'read', 'fast'], (ctx) =>
-    integer(ctx.db.size),
-  ),
-  serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time),
-  serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>
-    integer(persistenceInfoOf(ctx.server).lastSaveTime()),
+  withTips(serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time), [NONDETERMINISTIC]),
+  withTips(
+    serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>
+      integer(persistenceInfoOf(ctx.server).lastSaveTime()),
+    ),
+    [NONDETERMINISTIC],
   ),
   serverCommand(
     'shutdown',

@@ -40,3 +40,11 @@ export function helpReply(command: string, lines: readonly string[]): Reply {
   ];
   return { kind: 'array', items: all.map((value) => ({ kind: 'simple', value })) };
 }
+
+/** The same spec with COMMAND INFO tips (Redis 7.0's, for cluster-aware clients). */
+export function withTips(spec: CommandSpec, tips: readonly string[]): CommandSpec {
+  return { ...spec, tips };
+}
+
+export const NONDETERMINISTIC = 'nondeterministic_output';
+export const ALL_NODES_SUCCEEDED = ['request_policy:all_nodes', 'response_policy:all_succeeded'] as const;

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { withRealRedis, withRedmesh } from './peers.js';
+
+/** COMMAND INFO entries with subcommands sorted (Redis lists them in dict order). */
+function normalise(info: unknown): unknown {
+  if (!Array.isArray(info)) return info;
+  return info.map((entry: unknown) => {
+    if (!Array.isArray(entry)) return entry;
+    const copy: unknown[] = [...(entry as unknown[])];
+    const subs = copy[9];
+    if (Array.isArray(subs)) {
+      copy[9] = [...(subs as unknown[][])].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    }
+    return copy;
+  });
+}
+
+const SAME_AS_REDIS: readonly string[][] = [
+  ['COMMAND', 'INFO', 'config', 'slowlog', 'memory', 'info', 'time', 'lastsave', 'shutdown', 'nosuch'],
+  ['COMMAND', 'INFO', 'config|get', 'CONFIG|SET'],
+  ['COMMAND', 'GETKEYS', 'config', 'get', 'x'],
+  ['COMMAND', 'GETKEYS', 'nosuch', 'a'],
+  ['COMMAND', 'GETKEYS', 'time', 'a', 'b'],
+  ['COMMAND', 'NOSUCH'],
+];
+
+test('COMMAND INFO/GETKEYS replies for server commands have the same shape and values as Redis 7.0', async () => {
+  const real: unknown[] = [];
+  await withRealRedis(16523, async (client) => {
+    for (const argv of SAME_AS_REDIS)
+      real.push(await client.call(argv[0] as string, ...argv.slice(1)).catch((e: Error) => e.message));
+  });
+  await withRedmesh('', async ({ client }) => {
+    for (const [i, argv] of SAME_AS_REDIS.entries()) {
+      const ours = await client.call(argv[0] as string, ...argv.slice(1)).catch((e: Error) => e.message);
+      assert.deepEqual(normalise(ours), normalise(real[i]), argv.join(' '));
+    }
+  });
+});
+
+test('COMMAND, COUNT, LIST FILTERBY and DOCS are built from the command table', async () => {
+  await withRedmesh('', async ({ client, launched }) => {
+    const table = launched.server.state.commands;
+    assert.equal(await client.call('COMMAND', 'COUNT'), table.size);
+    const all = (await client.call('COMMAND')) as unknown[][];
+    assert.equal(all.length, table.size);
+    const get = all.find((e) => e[0] === 'config');
+    assert.equal(get?.[1], -2);
+    const list = (await client.call('COMMAND', 'LIST')) as string[];
+    assert.ok(list.includes('config|rewrite') && list.includes('info'));
+    assert.deepEqual(
+      ((await client.call('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'slowlog*')) as string[]).sort(),
+      ['slowlog', 'slowlog|get', 'slowlog|help', 'slowlog|len', 'slowlog|reset'],
+    );
+    const admin = (await client.call('COMMAND', 'LIST', 'FILTERBY', 'ACLCAT', 'admin')) as string[];
+    assert.ok(admin.includes('config|set') && !admin.includes('time'));
+    assert.equal(
+      await client.call('COMMAND', 'LIST', 'FILTERBY', 'foo', 'bar').catch((e: Error) => e.message),
+      'ERR syntax error',
+    );
+    const docs = (await client.call('COMMAND', 'DOCS', 'info')) as unknown[];
+    assert.equal(docs[0], 'info');
+  });
+});
