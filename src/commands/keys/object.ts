@@ -1,5 +1,5 @@
 import { ERR_LFU_NOT_SELECTED, ERR_LFU_SELECTED, wrongArity } from '../../resp/errors.js';
-import { NULL, array, error, integer, simple, type Reply } from '../../resp/reply.js';
+import { NULL, array, bulk, error, integer, simple, type Reply } from '../../resp/reply.js';
 import { Evictor, type EvictionPolicy, type EvictionSettings, type Value } from '../../store/index.js';
 import { redisConfigOf } from '../server/index.js';
 import { parseInt64 } from '../args.js';
@@ -88,7 +88,7 @@ function keyedSubcommand(
 }
 
 /** OBJECT ENCODING key — the internal representation Redis would use (see encodingOf). */
-const objectEncoding = keyedSubcommand('encoding', (ctx, value) => simple(encodingOf(ctx, value)));
+const objectEncoding = keyedSubcommand('encoding', (ctx, value) => bulk(encodingOf(ctx, value)));
 
 /** OBJECT REFCOUNT key — 2147483647 for Redis's shared small integers, else 1. */
 const objectRefcount = keyedSubcommand('refcount', (_ctx, value) => integer(refcountOf(value)));

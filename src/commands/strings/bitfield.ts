@@ -15,7 +15,7 @@ import { NULL, array, error, integer, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readString, toBytes } from './common.js';
-import { parseBitOffset, storeBits, stringForBitWrite } from './bits.js';
+import { parseBitOffset, storeBits, storeBitsSilently, stringForBitWrite } from './bits.js';
 
 type Overflow = 'WRAP' | 'SAT' | 'FAIL';
 
@@ -188,7 +188,11 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly string[], readOnly:
         )
       : applyWrite(target.bytes, op),
   );
-  storeBits(ctx, key, target.bytes, target.existed);
+  // Redis counts a change per SET/INCRBY that was not refused by OVERFLOW FAIL; with none, the key
+  // is still created (grown) but not signalled, so nothing is propagated (as redis-server 7.0.15 does).
+  const changes = ops.filter((op, i) => op.opcode !== 'GET' && replies[i]?.kind !== 'null').length;
+  if (changes > 0) storeBits(ctx, key, target.bytes, target.existed);
+  else if (target.grew) storeBitsSilently(ctx, key, target.bytes, target.existed);
   return array(replies);
 }
 

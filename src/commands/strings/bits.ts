@@ -13,7 +13,7 @@ import {
 import { ONE, ZERO, error, integer, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { fromBytes, readString, readStringForWrite, toBytes, toIndex } from './common.js';
+import { checkStringLength, fromBytes, readString, readStringForWrite, toBytes, toIndex } from './common.js';
 
 /**
  * Redis getBitOffsetFromArgument: a bit offset ≥ 0 below proto-max-bulk-len bytes; with `bits`
@@ -40,16 +40,23 @@ export function stringForBitWrite(
   const current = readStringForWrite(ctx, key);
   if (typeof current === 'object') return current;
   const needed = Math.floor(maxBit / 8) + 1;
+  const tooLong = checkStringLength(ctx, needed, 0);
+  if (tooLong !== undefined) return tooLong;
   const bytes = toBytes(current ?? '', needed);
   return { bytes, existed: current !== undefined, grew: current === undefined || needed > current.length };
 }
 
-/** Stores a modified bitmap back, keeping the TTL. */
+/** Stores a modified bitmap back, keeping the TTL, and signals the change. */
 export function storeBits(ctx: CommandContext, key: string, bytes: Buffer, existed: boolean): void {
+  storeBitsSilently(ctx, key, bytes, existed);
+  ctx.keyModified(key);
+}
+
+/** Stores a grown-but-unchanged bitmap without counting a change (BITFIELD whose writes all failed). */
+export function storeBitsSilently(ctx: CommandContext, key: string, bytes: Buffer, existed: boolean): void {
   const value = fromBytes(bytes);
   if (existed) ctx.db.setValue(key, value, true);
   else ctx.db.add(key, value);
-  ctx.keyModified(key);
 }
 
 /** SETBIT key offset value — sets or clears one bit, growing the string; replies the old bit. */

@@ -2,9 +2,12 @@
  * What the string commands share: reading a key as a string (WRONGTYPE otherwise), the
  * proto-max-bulk-len size check, and byte-level conversions of latin1 strings.
  */
+import { constants } from 'node:buffer';
 import { ERR_STRING_TOO_LONG, ERR_WRONGTYPE } from '../../resp/errors.js';
 import { error, type Reply } from '../../resp/reply.js';
 import type { CommandContext } from '../types.js';
+
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
 export const WRONGTYPE: Reply = Object.freeze(error(ERR_WRONGTYPE));
 
@@ -25,9 +28,15 @@ export function readStringForWrite(ctx: CommandContext, key: string): string | u
   return WRONGTYPE;
 }
 
-/** Redis checkStringLength: a string may not grow past proto-max-bulk-len. */
+/**
+ * Redis checkStringLength: a string may not grow past proto-max-bulk-len. V8 strings also stop just
+ * short of 512 MB (buffer.constants.MAX_STRING_LENGTH, 2^29 - 24 chars), so a value that Redis could
+ * still hold at the very top of the default limit gets the same error here instead of a crash.
+ */
 export function checkStringLength(ctx: CommandContext, size: number, append: number): Reply | undefined {
-  return size + append > ctx.server.config.protoMaxBulkLen ? error(ERR_STRING_TOO_LONG) : undefined;
+  const total = size + append;
+  const tooLong = total > ctx.server.config.protoMaxBulkLen || total > MAX_STRING_LENGTH;
+  return tooLong ? error(ERR_STRING_TOO_LONG) : undefined;
 }
 
 /** The bytes of a latin1 string, in a fresh buffer of at least `minLength` bytes (zero-padded). */

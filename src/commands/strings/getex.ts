@@ -36,7 +36,7 @@ export const getex: CommandSpec = {
       }
       ctx.db.setExpire(key, when);
       ctx.keyModified(key);
-      if (unit !== 'PXAT') ctx.propagateAs([['PEXPIREAT', key, String(when)]]);
+      ctx.propagateAs([['PEXPIREAT', key, String(when)]]);
     } else if (options.persist && ctx.db.removeExpire(key)) {
       ctx.keyModified(key);
       ctx.propagateAs([['PERSIST', key]]);

@@ -54,7 +54,7 @@ function hexValue(m: RegExpExecArray): { value: number; rangeError: boolean } {
   const digits = intPart + fracPart;
   const exponent = Number(m[3] ?? '0') - 4 * fracPart.length;
   const mantissa = digits.length === 0 ? 0 : Number(BigInt(`0x${digits}`));
-  let value = mantissa * 2 ** exponent;
+  let value = mantissa === 0 ? 0 : mantissa * 2 ** exponent;
   if (m[1] === '-') value = -value;
   return { value, rangeError: !Number.isFinite(value) || (value === 0 && mantissa !== 0) };
 }

@@ -15,6 +15,12 @@ import { WRONGTYPE, WRONG_TYPE, entriesReply, readZSet } from './common.js';
 import { parseInt64 } from '../args.js';
 
 const LONG_MAX = 9223372036854775807n;
+/**
+ * Redis streams a negative-count reply of any length; redmesh builds a reply in memory first, so a
+ * count like -1e12 would exhaust the heap and take the whole server down. Beyond this many picks it
+ * answers an error instead (a deliberate difference from Redis).
+ */
+const MAX_RANDOM_PICKS = 1 << 24;
 
 function randomEntry(zset: SortedSet): ZEntry {
   return zset.at(Math.floor(Math.random() * zset.size)) as ZEntry;
@@ -50,6 +56,7 @@ function withCount(ctx: CommandContext, argv: readonly string[]): Reply {
   const count = Number(raw);
   if (zset === undefined || count === 0) return EMPTY_ARRAY;
   if (count > 0) return entriesReply(ctx, distinct(zset, count), withScores);
+  if (-count > MAX_RANDOM_PICKS) return error(ERR_OUT_OF_RANGE);
   const picks: ZEntry[] = [];
   for (let i = 0; i < -count; i++) picks.push(randomEntry(zset));
   return entriesReply(ctx, picks, withScores);

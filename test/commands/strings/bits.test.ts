@@ -100,3 +100,28 @@ test('BITFIELD: signed/unsigned, # offsets, WRAP/SAT/FAIL overflow', () => {
   });
   assert.deepEqual(r.run('BITFIELD_RO', 'none', 'GET', 'u8', '0'), arr(int(0)));
 });
+
+test('a bitmap past the V8 string limit is refused cleanly instead of crashing', () => {
+  const r = makeRunner();
+  // Redis would allocate the full 512 MB here; V8 strings stop 24 bytes short of it.
+  assert.deepEqual(r.run('SETBIT', 'huge', '4294967295', '1'), {
+    kind: 'error',
+    message: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  });
+  assert.deepEqual(r.run('EXISTS', 'huge'), int(0));
+});
+
+test('BITFIELD writes refused by OVERFLOW FAIL are not propagated, as redis-server 7.0.15 does', () => {
+  const r = makeRunner();
+  const arr = (...items: unknown[]): unknown => ({ kind: 'array', items });
+  assert.deepEqual(
+    r.run('BITFIELD', 'nk', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '5'),
+    arr({ kind: 'null' }),
+  );
+  assert.deepEqual(r.run('EXISTS', 'nk'), int(1), 'the key is created all the same');
+  assert.deepEqual(r.propagated, []);
+  r.run('BITFIELD', 'nk', 'SET', 'u2', '0', '1', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '5');
+  assert.deepEqual(r.propagated, [
+    ['BITFIELD', 'nk', 'SET', 'u2', '0', '1', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '5'],
+  ]);
+});

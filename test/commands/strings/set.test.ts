@@ -78,6 +78,8 @@ test('GETEX sets, rewrites and removes TTLs with the propagation Redis uses', ()
   assert.deepEqual(r.run('GETEX', 'k', 'PERSIST'), { kind: 'bulk', value: 'v' });
   assert.deepEqual(r.propagated.at(-1), ['PERSIST', 'k']);
   assert.equal(r.keyspace.db(0).getExpire('k'), undefined);
+  assert.deepEqual(r.run('GETEX', 'k', 'PXAT', '99999999999999'), { kind: 'bulk', value: 'v' });
+  assert.deepEqual(r.propagated.at(-1), ['PEXPIREAT', 'k', '99999999999999']);
   assert.deepEqual(r.run('GETEX', 'k', 'PXAT', '1000'), { kind: 'bulk', value: 'v' });
   assert.deepEqual(r.propagated.at(-1), ['DEL', 'k']);
   assert.deepEqual(r.run('GET', 'k'), { kind: 'null' });

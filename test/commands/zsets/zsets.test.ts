@@ -161,3 +161,10 @@ test('a large set scans in rank-cursor pages that cover every member once', () =
   assert.equal(seen.size, 300);
   assert.equal(pages, 6);
 });
+
+test('ZRANDMEMBER with a huge negative count answers an error instead of exhausting memory', () => {
+  const r = makeRunner();
+  r.run('ZADD', 'k', '1', 'a');
+  assert.equal(wire(r.run('ZRANDMEMBER', 'k', '-1000000000000')), '-ERR value is out of range\r\n');
+  assert.equal(wire(r.run('ZRANDMEMBER', 'k', '-3')), '*3\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n');
+});
