@@ -84,3 +84,14 @@ export const ERR_AT_LEAST_ONE_KEY = (command: string): string =>
   `ERR at least 1 input key is needed for '${command}' command`;
 export const ERR_LFU_SELECTED =
   'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+
+// Lists, hashes, sets (t_list.c, t_hash.c, t_set.c).
+export const ERR_NUMKEYS_TOO_MANY = "ERR Number of keys can't be greater than number of args";
+export const ERR_LPOS_RANK_ZERO =
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+export const ERR_LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative";
+export const ERR_LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+export const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
+export const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
+export const ERR_NAN_OR_INFINITY = 'ERR value is NaN or Infinity';
+export const ERR_INCR_NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';

@@ -1,0 +1,126 @@
+/**
+ * List commands that edit in place.
+ *
+ * LSET key index element                      — replaces one element; "no such key" / "index out of range".
+ * LINSERT key BEFORE|AFTER pivot element      — inserts next to the first pivot; new length, -1 if no
+ *                                               pivot, 0 if no key.
+ * LREM key count element                      — removes count occurrences (count > 0 from the head,
+ *                                               < 0 from the tail, 0 all); replies how many.
+ * LTRIM key start stop                        — keeps start..stop; an empty result deletes the key.
+ */
+import { ERR_INDEX_OUT_OF_RANGE, ERR_NO_SUCH_KEY, ERR_SYNTAX } from '../../resp/errors.js';
+import { integer, OK, ZERO } from '../../resp/reply.js';
+import { isOption } from '../args.js';
+import { fail, guarded, writeTyped } from '../typed.js';
+import type { Quicklist } from '../../store/index.js';
+import type { CommandSpec } from '../types.js';
+import { absoluteIndex, afterRemoval, clampRange, longArg } from './common.js';
+
+const keyed = { firstKey: 1, lastKey: 1, step: 1 } as const;
+
+export const lset: CommandSpec = {
+  name: 'lset',
+  arity: 4,
+  flags: ['write', 'denyoom'],
+  ...keyed,
+  categories: ['write', 'list', 'slow'],
+  run: guarded((ctx, argv) => {
+    const key = argv[1] as string;
+    const list = writeTyped(ctx, key, 'list');
+    if (list === undefined) return fail(ERR_NO_SUCH_KEY);
+    const index = absoluteIndex(longArg(argv[2] as string), list.items.length);
+    if (index < 0 || index >= list.items.length) return fail(ERR_INDEX_OUT_OF_RANGE);
+    list.items.set(index, argv[3] as string);
+    ctx.keyModified(key);
+    return OK;
+  }),
+};
+
+export const linsert: CommandSpec = {
+  name: 'linsert',
+  arity: 5,
+  flags: ['write', 'denyoom'],
+  ...keyed,
+  categories: ['write', 'list', 'slow'],
+  run: guarded((ctx, argv) => {
+    const key = argv[1] as string;
+    const where = argv[2] as string;
+    let after: boolean;
+    if (isOption(where, 'AFTER')) after = true;
+    else if (isOption(where, 'BEFORE')) after = false;
+    else return fail(ERR_SYNTAX);
+    const list = writeTyped(ctx, key, 'list');
+    if (list === undefined) return ZERO;
+    const pivot = argv[3] as string;
+    let at = -1;
+    let i = 0;
+    for (const v of list.items) {
+      if (v === pivot) {
+        at = i;
+        break;
+      }
+      i++;
+    }
+    if (at < 0) return integer(-1);
+    list.items.insertAt(after ? at + 1 : at, argv[4] as string);
+    ctx.keyModified(key);
+    return integer(list.items.length);
+  }),
+};
+
+export const lrem: CommandSpec = {
+  name: 'lrem',
+  arity: 4,
+  flags: ['write'],
+  ...keyed,
+  categories: ['write', 'list', 'slow'],
+  run: guarded((ctx, argv) => {
+    const key = argv[1] as string;
+    const count = longArg(argv[2] as string);
+    const element = argv[3] as string;
+    const list = writeTyped(ctx, key, 'list');
+    if (list === undefined) return ZERO;
+    const removed =
+      count >= 0 ? removeFromHead(list.items, element, count) : removeFromTail(list.items, element, -count);
+    if (removed > 0) afterRemoval(ctx, key, list);
+    return integer(removed);
+  }),
+};
+
+/** Removes up to `limit` matches scanning from the head (0 = all). */
+function removeFromHead(items: Quicklist, element: string, limit: number): number {
+  let seen = 0;
+  return items.retain((v) => {
+    if (v !== element || (limit > 0 && seen >= limit)) return true;
+    seen++;
+    return false;
+  });
+}
+
+/** Removes up to `limit` matches scanning from the tail. */
+function removeFromTail(items: Quicklist, element: string, limit: number): number {
+  const drop = new Set<number>();
+  for (let i = items.length - 1; i >= 0 && drop.size < limit; i--) if (items.at(i) === element) drop.add(i);
+  return drop.size === 0 ? 0 : items.retain((_, i) => !drop.has(i));
+}
+
+export const ltrim: CommandSpec = {
+  name: 'ltrim',
+  arity: 4,
+  flags: ['write'],
+  ...keyed,
+  categories: ['write', 'list', 'slow'],
+  run: guarded((ctx, argv) => {
+    const key = argv[1] as string;
+    const start = longArg(argv[2] as string);
+    const stop = longArg(argv[3] as string);
+    const list = writeTyped(ctx, key, 'list');
+    if (list === undefined) return OK;
+    const length = list.items.length;
+    const range = clampRange(start, stop, length);
+    if (range === undefined) list.items.clear();
+    else list.items.trim(range[0], range[1]);
+    if (list.items.length !== length) afterRemoval(ctx, key, list);
+    return OK;
+  }),
+};

@@ -1,0 +1,122 @@
+/**
+ * Set algebra. A missing key is an empty set; every key must otherwise be a set (WRONGTYPE).
+ *
+ * SINTER key [key ...]                          — members in all sets (a RESP3 set).
+ * SINTERCARD numkeys key [key ...] [LIMIT limit] — the size of the intersection, counting stops at limit (0 = none).
+ * SINTERSTORE destination key [key ...]         — stores the intersection; replies its size.
+ * SUNION / SUNIONSTORE                          — members in any set.
+ * SDIFF / SDIFFSTORE                            — members of the first set in none of the others.
+ *
+ * The STORE forms replace the destination whatever its type, and delete it when the result is empty.
+ */
+import {
+  ERR_LIMIT_NEGATIVE,
+  ERR_NUMKEYS_NOT_POSITIVE,
+  ERR_NUMKEYS_TOO_MANY,
+  ERR_SYNTAX,
+} from '../../resp/errors.js';
+import { bulk, integer, set as setReply } from '../../resp/reply.js';
+import type { Reply } from '../../resp/reply.js';
+import { isOption } from '../args.js';
+import { fail, guarded, readTyped } from '../typed.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { parseLong } from '../zsets/parse.js';
+import { orderedMembers, storeSet } from './common.js';
+
+type Operation = 'inter' | 'union' | 'diff';
+
+/** The sets at `keys` (undefined for missing keys), type-checking every key like Redis. */
+function lookupSets(ctx: CommandContext, keys: readonly string[]): (ReadonlySet<string> | undefined)[] {
+  return keys.map((k) => readTyped(ctx, k, 'set')?.members);
+}
+
+function intersect(sets: readonly (ReadonlySet<string> | undefined)[], limit = 0): Set<string> {
+  const out = new Set<string>();
+  if (sets.some((s) => s === undefined || s.size === 0)) return out;
+  const bySize = (sets as readonly ReadonlySet<string>[]).slice().sort((a, b) => a.size - b.size);
+  const [smallest, ...others] = bySize as [ReadonlySet<string>, ...ReadonlySet<string>[]];
+  for (const m of smallest) {
+    if (others.every((s) => s.has(m))) out.add(m);
+    if (limit > 0 && out.size >= limit) break;
+  }
+  return out;
+}
+
+function combine(op: Operation, sets: readonly (ReadonlySet<string> | undefined)[]): Set<string> {
+  if (op === 'inter') return intersect(sets);
+  if (op === 'union') {
+    const out = new Set<string>();
+    for (const s of sets) if (s !== undefined) for (const m of s) out.add(m);
+    return out;
+  }
+  const [first, ...rest] = sets;
+  const out = new Set<string>(first ?? []);
+  for (const s of rest) if (s !== undefined) for (const m of s) out.delete(m);
+  return out;
+}
+
+function membersReply(members: ReadonlySet<string>): Reply {
+  return setReply(orderedMembers(members).map((m) => bulk(m)));
+}
+
+function readSpec(name: string, op: Operation): CommandSpec {
+  return {
+    name,
+    arity: -2,
+    flags: ['readonly'],
+    firstKey: 1,
+    lastKey: -1,
+    step: 1,
+    categories: ['read', 'set', 'slow'],
+    run: guarded((ctx, argv) => membersReply(combine(op, lookupSets(ctx, argv.slice(1))))),
+  };
+}
+
+function storeSpec(name: string, op: Operation): CommandSpec {
+  return {
+    name,
+    arity: -3,
+    flags: ['write', 'denyoom'],
+    firstKey: 1,
+    lastKey: -1,
+    step: 1,
+    categories: ['write', 'set', 'slow'],
+    run: guarded((ctx, argv) => {
+      const result = combine(op, lookupSets(ctx, argv.slice(2)));
+      storeSet(ctx, argv[1] as string, result);
+      return integer(result.size);
+    }),
+  };
+}
+
+export const sinter = readSpec('sinter', 'inter');
+export const sunion = readSpec('sunion', 'union');
+export const sdiff = readSpec('sdiff', 'diff');
+export const sinterstore = storeSpec('sinterstore', 'inter');
+export const sunionstore = storeSpec('sunionstore', 'union');
+export const sdiffstore = storeSpec('sdiffstore', 'diff');
+
+export const sintercard: CommandSpec = {
+  name: 'sintercard',
+  arity: -3,
+  flags: ['readonly', 'movablekeys'],
+  firstKey: 0,
+  lastKey: 0,
+  step: 0,
+  categories: ['read', 'set', 'slow'],
+  run: guarded((ctx, argv) => {
+    const numkeys = parseLong(argv[1] as string);
+    if (numkeys === undefined || numkeys < 1) return fail(ERR_NUMKEYS_NOT_POSITIVE);
+    if (numkeys > argv.length - 2) return fail(ERR_NUMKEYS_TOO_MANY);
+    let limit = 0;
+    for (let j = 2 + numkeys; j < argv.length; j++) {
+      const value = argv[j + 1];
+      if (!isOption(argv[j], 'LIMIT') || value === undefined) return fail(ERR_SYNTAX);
+      const n = parseLong(value);
+      if (n === undefined || n < 0) return fail(ERR_LIMIT_NEGATIVE);
+      limit = n;
+      j++;
+    }
+    return integer(intersect(lookupSets(ctx, argv.slice(2, 2 + numkeys)), limit).size);
+  }),
+};

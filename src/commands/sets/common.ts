@@ -1,0 +1,56 @@
+/** What the set commands share: creation, deletion when emptied, and Redis's reply order. */
+import type { SetValue } from '../../store/index.js';
+import { parseInt64 } from '../args.js';
+import type { CommandContext } from '../types.js';
+
+/** Redis's default set-max-intset-entries. */
+const INTSET_MAX_ENTRIES = 512;
+
+export function newSet(members: Iterable<string> = []): SetValue {
+  return { type: 'set', members: new Set(members) };
+}
+
+/** The set at `key` for adding, created when absent. */
+export function setForAdd(ctx: CommandContext, key: string, existing: SetValue | undefined): SetValue {
+  if (existing !== undefined) return existing;
+  const set = newSet();
+  ctx.db.add(key, set);
+  return set;
+}
+
+/** Call after removing members: an emptied set key is deleted. */
+export function afterMemberRemoval(ctx: CommandContext, key: string, set: SetValue): void {
+  if (set.members.size === 0) ctx.db.delete(key);
+  ctx.keyModified(key);
+}
+
+/** True when Redis would hold these members as an intset (all 64-bit integers, few enough). */
+export function isIntsetSized(members: ReadonlySet<string>): boolean {
+  if (members.size > INTSET_MAX_ENTRIES) return false;
+  for (const m of members) if (parseInt64(m) === undefined) return false;
+  return true;
+}
+
+/**
+ * The members in the order Redis replies them: an intset is sorted by value; a hash table's order
+ * is arbitrary in Redis, here insertion order.
+ */
+export function orderedMembers(members: ReadonlySet<string>): string[] {
+  const list = [...members];
+  if (!isIntsetSized(members)) return list;
+  return list.sort((a, b) => {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
+/** Stores a computed set at `key` (replacing whatever is there), or deletes the key when empty. */
+export function storeSet(ctx: CommandContext, key: string, members: ReadonlySet<string>): void {
+  if (members.size > 0) {
+    ctx.db.setValue(key, newSet(members), false);
+    ctx.keyModified(key);
+  } else if (ctx.db.delete(key)) {
+    ctx.keyModified(key);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * SSCAN key cursor [MATCH pattern] [COUNT count]
+ *
+ * Replies [next-cursor, [member, ...]]. An intset-sized set comes back whole, sorted, with cursor 0
+ * (Redis's intset); a larger one is walked by the mutation-proof cursor of commands/scan.ts.
+ */
+import { matches, parseScanCursor, parseScanOptions, scanStep } from '../scan.js';
+import { guarded, readTyped } from '../typed.js';
+import type { CommandSpec } from '../types.js';
+import { scanReply } from '../hashes/hscan.js';
+import { isIntsetSized, orderedMembers } from './common.js';
+
+export const sscan: CommandSpec = {
+  name: 'sscan',
+  arity: -3,
+  flags: ['readonly'],
+  firstKey: 1,
+  lastKey: 1,
+  step: 1,
+  categories: ['read', 'set', 'slow'],
+  run: guarded((ctx, argv) => {
+    const cursor = parseScanCursor(argv[2] as string);
+    const set = readTyped(ctx, argv[1] as string, 'set');
+    if (set === undefined) return scanReply(0n, []);
+    const opts = parseScanOptions(argv, 3);
+    const step = isIntsetSized(set.members)
+      ? { cursor: 0n, elements: orderedMembers(set.members) }
+      : scanStep(set.members, set.members.size, cursor, opts.count);
+    return scanReply(
+      step.cursor,
+      step.elements.filter((m) => matches(opts.pattern, m)),
+    );
+  }),
+};
