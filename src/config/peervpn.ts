@@ -231,6 +231,13 @@ function buildConfig(
     warnings.push(`${locate(file, seen, 'engine')}: 'engine' ignored: redmesh does not load OpenSSL engines`);
   }
 
+  const upcmd = seen.get('upcmd');
+  if (upcmd !== undefined && /[#;]/.test(upcmd.raw)) {
+    warnings.push(
+      `${file}:${upcmd.line}: upcmd is cut at the first '#' or ';' (PeerVPN's comment rule): ` +
+        `it runs as '${upcmd.value}'; chain commands with && instead`,
+    );
+  }
   const networkNameRaw = str('networkname');
   const interfaceName = str('interface') ?? '';
   if (interfaceName.length > MAX_INTERFACE_NAME_LENGTH) {

@@ -80,6 +80,10 @@ describe('peervpn.conf reader', () => {
     );
     assert.equal(c.port, 7000);
     assert.equal(c.upcmd, 'echo  a   b');
+    assert.match(
+      c.warnings[0] ?? '',
+      /^peervpn\.conf:5: upcmd is cut at the first '#' or ';'.*'echo {2}a {3}b'/,
+    );
   });
 
   test('the last occurrence of an option wins; initpeers lines do not accumulate', () => {

@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
 import {
@@ -25,7 +27,16 @@ test('daemon shell: TAP and UDP wired through the seam, status socket, privilege
   try {
     const [a, b] = [bed.node(0), bed.node(1)];
     const psk = randomBytes(382).toString('base64');
-    const confA = await files.config('a', tutorialConfig({ psk, overlay: '10.8.0.1' }));
+    // upcmd runs through /bin/sh as root once the interface is configured (PeerVPN semantics).
+    const upcmdOut = join(files.dir, 'upcmd.out');
+    const confA = await files.config(
+      'a',
+      tutorialConfig({
+        psk,
+        overlay: '10.8.0.1',
+        extra: `upcmd ip -o -4 addr show dev peervpn0 > ${upcmdOut} && id -u >> ${upcmdOut}\n`,
+      }),
+    );
     const confB = await files.config('b', tutorialConfig({ psk, overlay: '10.8.0.2', initpeer: a.underlay }));
     const da = bed.spawn(a.ns, process.execPath, [SHELL_DAEMON, confA, files.socket('a')]);
     const db = bed.spawn(b.ns, process.execPath, [SHELL_DAEMON, confB, files.socket('b')]);
@@ -54,6 +65,11 @@ test('daemon shell: TAP and UDP wired through the seam, status socket, privilege
 
     // Privileges dropped to nobody after setup; the tunnel keeps working.
     assert.equal(await effectiveUid(bed, a.ns, da.child.pid ?? -1), 65534);
+    assert.match(
+      await readFile(upcmdOut, 'utf8'),
+      /inet 10\.8\.0\.1\/24 .*\n0\n$/,
+      'upcmd saw the address, as root',
+    );
 
     const status = await sh(process.execPath, [
       CLI,

@@ -58,7 +58,7 @@ export class Wire {
   }
 
   /** Waits until `length` bytes arrived (or the socket closed, or the timeout) and takes them. */
-  async read(length: number, timeoutMs = 2000): Promise<string> {
+  async read(length: number, timeoutMs = 5000): Promise<string> {
     await this.until(() => this.data.length >= length || this.closed, timeoutMs);
     const out = this.data.subarray(0, length).toString('latin1');
     this.data = this.data.subarray(Math.min(length, this.data.length));
@@ -66,7 +66,7 @@ export class Wire {
   }
 
   /** Sends and expects exactly `expected` back. */
-  async roundTrip(bytes: string, expected: string, timeoutMs = 2000): Promise<string> {
+  async roundTrip(bytes: string, expected: string, timeoutMs = 5000): Promise<string> {
     this.send(bytes);
     return this.read(expected.length, timeoutMs);
   }
@@ -78,7 +78,7 @@ export class Wire {
     return out;
   }
 
-  async waitClosed(timeoutMs = 2000): Promise<boolean> {
+  async waitClosed(timeoutMs = 5000): Promise<boolean> {
     await this.until(() => this.closed, timeoutMs);
     return this.closed;
   }
@@ -118,7 +118,7 @@ export async function redisCli(port: number, args: readonly string[], input?: st
 }
 
 /** Polls a condition (bounded). */
-export async function eventually(cond: () => boolean, timeoutMs = 2000): Promise<boolean> {
+export async function eventually(cond: () => boolean, timeoutMs = 5000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) return false;
