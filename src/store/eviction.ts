@@ -164,7 +164,10 @@ export class Evictor {
     return 255 - this.decayedCounter(packed, settings, now);
   }
 
-  /** Up to `count` keys from a cursor that resumes where it stopped and wraps around. */
+  /**
+   * Up to `count` consecutive keys (in insertion order) from a cursor that resumes where it stopped and
+   * wraps around: a sliding window rather than Redis's random picks, which JS Maps cannot do cheaply.
+   */
   private sample(db: Database, fresh: IterableIterator<string>, name: string, count: number): string[] {
     const out: string[] = [];
     let cursor = this.cursors.get(name) ?? fresh;
@@ -174,7 +177,11 @@ export class Evictor {
       if (next.done === true) {
         if (wrapped) break;
         wrapped = true;
-        cursor = name.startsWith('v') ? db.expires.keys() : db.entries.keys();
+        const pool = name.startsWith('v') ? db.expires : db.entries;
+        cursor = pool.keys();
+        // A window that straddles the end would mix the newest keys with the oldest ones and make
+        // the oldest look worst; start the window again from the head (unless the pool is tiny).
+        if (pool.size >= count) out.length = 0;
         continue;
       }
       out.push(next.value);
