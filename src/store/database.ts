@@ -28,6 +28,12 @@ export class Database {
   /** Reassigned only by swapWith (SWAPDB); everything else mutates through the methods below. */
   entries = new Map<string, Value>();
   expires = new Map<string, number>();
+  /**
+   * Keys whose string was changed in place (APPEND, SETRANGE, SETBIT, BITFIELD, BITOP), which Redis
+   * then reports as `raw` in OBJECT ENCODING whatever their content. Any replacement or removal of the
+   * key forgets the mark. Absent until first used, so plain SET/GET workloads pay nothing.
+   */
+  private rawStrings: Set<string> | undefined;
   /** When true (a replica), expired keys read as absent but are not deleted: the master sends DEL. */
   expiryIsMasterDriven = false;
 
@@ -53,6 +59,7 @@ export class Database {
     this.observer.beforeWrite?.(this.index, key);
     this.entries.delete(key);
     this.expires.delete(key);
+    this.rawStrings?.delete(key);
     this.observer.keyModified?.(this.index, key);
     this.observer.keyExpired?.(this.index, key);
     return true;
@@ -86,6 +93,7 @@ export class Database {
     if (existed) {
       this.observer.beforeWrite?.(this.index, key);
       this.entries.set(key, value);
+      this.rawStrings?.delete(key);
     } else {
       this.add(key, value);
     }
@@ -97,7 +105,18 @@ export class Database {
     this.observer.beforeWrite?.(this.index, key);
     this.entries.delete(key);
     this.expires.delete(key);
+    this.rawStrings?.delete(key);
     return true;
+  }
+
+  /** Marks the string at `key` as changed in place (OBJECT ENCODING then says raw). */
+  markRawString(key: string): void {
+    this.rawStrings ??= new Set();
+    this.rawStrings.add(key);
+  }
+
+  isRawString(key: string): boolean {
+    return this.rawStrings?.has(key) === true;
   }
 
   getExpire(key: string): number | undefined {
@@ -127,6 +146,7 @@ export class Database {
   swapWith(other: Database): void {
     [this.entries, other.entries] = [other.entries, this.entries];
     [this.expires, other.expires] = [other.expires, this.expires];
+    [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
     for (const db of [this, other]) {
       for (const [key, value] of db.entries) {
         if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset')) {
@@ -140,6 +160,7 @@ export class Database {
     for (const key of this.entries.keys()) this.observer.beforeWrite?.(this.index, key);
     this.entries.clear();
     this.expires.clear();
+    this.rawStrings = undefined;
   }
 }
 

@@ -200,6 +200,14 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     );
     assert.equal(await redisCli(b, 'DBSIZE'), '2001');
 
+    // tcpdump writes with -U, but a packet may still sit in its capture buffer: wait until the TAP
+    // capture shows the value (it crossed while both captures ran), then stop both.
+    await waitFor(
+      'the value in the TAP capture',
+      async () => (await readFile(tapPcap)).includes(marker),
+      5000,
+      100,
+    );
     await bed.kill(dumpUnderlay, 'SIGTERM');
     await bed.kill(dumpTap, 'SIGTERM');
     const underlay = await readFile(underlayPcap);

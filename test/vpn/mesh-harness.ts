@@ -68,6 +68,7 @@ export class FakeNetwork {
     name: string,
     opts: Partial<EngineOptions> & { readonly psk?: string } = {},
     initPeers: readonly Node[] = [],
+    at?: UdpEndpoint,
   ): Promise<Node> {
     const options: EngineOptions = {
       networkName: opts.networkName ?? 'MYNET',
@@ -75,7 +76,7 @@ export class FakeNetwork {
       tunneling: opts.tunneling ?? true,
       relay: opts.relay ?? false,
     };
-    const endpoint = { address: `192.0.2.${this.nextHost++}`, port: 7000 };
+    const endpoint = at ?? { address: `192.0.2.${this.nextHost++}`, port: 7000 };
     const nk = await networkKey(options.networkName, options.psk);
     // The engine talks to `node` lazily so that the node's endpoint can change (roaming).
     const self: { node?: Node } = {};

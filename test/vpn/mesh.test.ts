@@ -264,3 +264,33 @@ test('garbage of every shape is dropped without a reply or a crash', async () =>
   assert.equal(total, 3000);
   assert.ok(connectedTo(a, b));
 });
+
+test('two nodes that list each other in initpeers end up with one session', async () => {
+  const net = new FakeNetwork();
+  const a = await net.addNode('a');
+  const b = await net.addNode('b', {}, [a]);
+  a.engine.addInitPeer(b.endpoint); // after start: dialled at once
+  net.runUntil(() => connectedTo(a, b) && connectedTo(b, a), 5_000);
+  net.run(5_000);
+  assert.equal(a.engine.status().length, 1);
+  assert.ok(a.engine.counters().handshakesCompleted <= 2, 'no handshake storm');
+  a.engine.onFrame(ethernetFrame(BROADCAST, MAC_A, randomBytes(20)), net.now);
+  net.run(10);
+  assert.equal(b.frames.length, 1);
+});
+
+test('a node that restarts (new identity, same address) is found again through initpeers', async () => {
+  const net = new FakeNetwork();
+  const a = await net.addNode('a');
+  const b = await net.addNode('b');
+  a.engine.addInitPeer(b.endpoint);
+  net.runUntil(() => connectedTo(a, b) && connectedTo(b, a), 5_000);
+  net.kill(b);
+  const b2 = await net.addNode('b2', {}, [], b.endpoint); // knows nobody: A must find it
+  const took = net.runUntil(() => connectedTo(a, b2) && connectedTo(b2, a), 60_000);
+  assert.ok(took <= 30_000, `rejoined in ${took} ms`);
+  net.runUntil(() => !connectedTo(a, b), 30_000);
+  a.engine.onFrame(ethernetFrame(BROADCAST, MAC_A, randomBytes(20)), net.now);
+  net.run(10);
+  assert.equal(b2.frames.length, 1);
+});

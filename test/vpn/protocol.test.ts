@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import { maxFrameSize, tapMtu } from '../../src/vpn/engine/index.js';
 import { decodePeerInfo, encodePeerInfo } from '../../src/vpn/engine/peer-info.js';
 import { X25519 } from '../../src/vpn/noise/index.js';
-import { REPLAY_WINDOW_SIZE } from '../../src/vpn/protocol/constants.js';
+import { canSend, rekeyDue, type Session } from '../../src/vpn/engine/peer.js';
+import {
+  REJECT_AFTER_MESSAGES,
+  REJECT_AFTER_TIME,
+  REKEY_AFTER_MESSAGES,
+  REKEY_AFTER_TIME,
+  REPLAY_WINDOW_SIZE,
+} from '../../src/vpn/protocol/constants.js';
 import { CookieChecker, openCookieReply } from '../../src/vpn/protocol/cookie.js';
 import {
   consumeHello,
@@ -181,4 +188,25 @@ test('TAP MTU: a full frame plus overhead fits a 1500-byte datagram', () => {
   const frame = randomBytes(maxFrameSize(1500, 'ipv4'));
   const datagram = sealTransport(randomBytes(32), 1, 1, TransportKind.frame, frame);
   assert.equal(datagram.length + 20 + 8, 1500);
+});
+
+test('sessions are rekeyed by their initiator on time or message count, and never used past the reject limits', () => {
+  const session = (createdAt: number, sendCounter: number, isInitiator: boolean): Session => ({
+    localIndex: 1,
+    remoteIndex: 2,
+    sendKey: new Uint8Array(32),
+    receiveKey: new Uint8Array(32),
+    createdAt,
+    isInitiator,
+    sendCounter,
+    replay: new ReplayWindow(),
+  });
+  assert.ok(!rekeyDue(session(0, 0, true), REKEY_AFTER_TIME - 1));
+  assert.ok(rekeyDue(session(0, 0, true), REKEY_AFTER_TIME));
+  assert.ok(rekeyDue(session(0, REKEY_AFTER_MESSAGES, true), 1));
+  assert.ok(!rekeyDue(session(0, REKEY_AFTER_MESSAGES, false), REKEY_AFTER_TIME), 'responder waits (timer)');
+  assert.ok(canSend(session(0, REKEY_AFTER_MESSAGES, true), REKEY_AFTER_TIME));
+  assert.ok(!canSend(session(0, 0, true), REJECT_AFTER_TIME));
+  assert.ok(!canSend(session(0, REJECT_AFTER_MESSAGES, true), 1));
+  assert.ok(REJECT_AFTER_MESSAGES < 2 ** 53, 'counters stay exact JS integers');
 });

@@ -16,6 +16,7 @@ export const hkeys: CommandSpec = {
   name: 'hkeys',
   ...shape,
   categories,
+  tips: ['nondeterministic_output_order'],
   run: guarded((ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return hash === undefined ? EMPTY_ARRAY : bulkArray([...hash.fields.keys()]);
@@ -26,6 +27,7 @@ export const hvals: CommandSpec = {
   name: 'hvals',
   ...shape,
   categories,
+  tips: ['nondeterministic_output_order'],
   run: guarded((ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return hash === undefined ? EMPTY_ARRAY : bulkArray([...hash.fields.values()]);
@@ -36,6 +38,7 @@ export const hgetall: CommandSpec = {
   name: 'hgetall',
   ...shape,
   categories,
+  tips: ['nondeterministic_output_order'],
   run: guarded((ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return map(hash === undefined ? [] : [...hash.fields].map(([f, v]) => [bulk(f), bulk(v)] as const));

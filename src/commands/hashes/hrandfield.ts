@@ -41,6 +41,7 @@ export const hrandfield: CommandSpec = {
   lastKey: 1,
   step: 1,
   categories: ['read', 'hash', 'slow'],
+  tips: ['nondeterministic_output'],
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     if (argv.length === 2) {

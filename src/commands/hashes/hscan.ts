@@ -25,6 +25,7 @@ export const hscan: CommandSpec = {
   lastKey: 1,
   step: 1,
   categories: ['read', 'hash', 'slow'],
+  tips: ['nondeterministic_output'],
   run: guarded((ctx, argv) => {
     const cursor = parseScanCursor(argv[2] as string);
     const hash = readTyped(ctx, argv[1] as string, 'hash');

@@ -28,6 +28,7 @@ export const move: CommandSpec = {
     if (dst.lookupWrite(key, ctx.now) !== undefined) return ZERO;
     dst.add(key, value);
     if (expire !== undefined) dst.setExpire(key, expire);
+    if (src.isRawString(key)) dst.markRawString(key);
     src.delete(key);
     ctx.keyModified(key, src);
     ctx.keyModified(key, dst);
@@ -73,6 +74,7 @@ export const copy: CommandSpec = {
     }
     dst.add(newKey, cloneValue(value));
     if (expire !== undefined) dst.setExpire(newKey, expire);
+    if (ctx.db.isRawString(key)) dst.markRawString(newKey);
     ctx.keyModified(newKey, dst);
     return ONE;
   },

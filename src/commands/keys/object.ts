@@ -28,12 +28,14 @@ function allShort(values: Iterable<string>, limit: number): boolean {
 }
 
 /**
- * The encoding Redis 7.0 would report for this value. It is derived from the current contents with
- * Redis's thresholds; Redis never converts back (a hash that once outgrew listpack stays hashtable,
- * an appended string stays raw), which this does not track.
+ * The encoding Redis 7.0 would report for this value. Strings changed in place are raw (the database
+ * keeps that mark); otherwise it is derived from the current contents with Redis's thresholds. Redis
+ * never converts a hash back to listpack or a set back to intset after it outgrew them; that history
+ * is not tracked here for hashes and sets (sorted sets track their own encoding).
  */
-export function encodingOf(ctx: CommandContext, value: Value): string {
+export function encodingOf(ctx: CommandContext, value: Value, key: string): string {
   if (typeof value === 'string') {
+    if (ctx.db.isRawString(key)) return 'raw';
     if (isIntEncodable(value)) return 'int';
     return value.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
   }
@@ -88,7 +90,7 @@ function keyedSubcommand(
 }
 
 /** OBJECT ENCODING key — the internal representation Redis would use (see encodingOf). */
-const objectEncoding = keyedSubcommand('encoding', (ctx, value) => bulk(encodingOf(ctx, value)));
+const objectEncoding = keyedSubcommand('encoding', (ctx, value, key) => bulk(encodingOf(ctx, value, key)));
 
 /** OBJECT REFCOUNT key — 2147483647 for Redis's shared small integers, else 1. */
 const objectRefcount = keyedSubcommand('refcount', (_ctx, value) => integer(refcountOf(value)));

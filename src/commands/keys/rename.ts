@@ -10,12 +10,14 @@ function renameGeneric(ctx: CommandContext, argv: readonly string[], nx: boolean
   if (value === undefined) return error(ERR_NO_SUCH_KEY);
   if (from === to) return nx ? ZERO : OK;
   const expire = ctx.db.getExpire(from);
+  const raw = ctx.db.isRawString(from);
   if (ctx.db.lookupWrite(to, ctx.now) !== undefined) {
     if (nx) return ZERO;
     ctx.db.delete(to);
   }
   ctx.db.add(to, value);
   if (expire !== undefined) ctx.db.setExpire(to, expire);
+  if (raw) ctx.db.markRawString(to);
   ctx.db.delete(from);
   ctx.keyModified(from);
   ctx.keyModified(to);

@@ -68,6 +68,7 @@ function readSpec(name: string, op: Operation): CommandSpec {
     lastKey: -1,
     step: 1,
     categories: ['read', 'set', 'slow'],
+    tips: ['nondeterministic_output_order'],
     run: guarded((ctx, argv) => membersReply(combine(op, lookupSets(ctx, argv.slice(1))))),
   };
 }

@@ -25,6 +25,7 @@ export const spop: CommandSpec = {
   lastKey: 1,
   step: 1,
   categories: ['write', 'set', 'fast'],
+  tips: ['nondeterministic_output'],
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     if (argv.length > 3) return fail(ERR_SYNTAX);
@@ -64,6 +65,7 @@ export const srandmember: CommandSpec = {
   lastKey: 1,
   step: 1,
   categories: ['read', 'set', 'slow'],
+  tips: ['nondeterministic_output'],
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     if (argv.length > 3) return fail(ERR_SYNTAX);

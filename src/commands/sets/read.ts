@@ -19,6 +19,7 @@ export const smembers: CommandSpec = {
   flags: ['readonly'],
   ...keyed,
   categories: ['read', 'set', 'slow'],
+  tips: ['nondeterministic_output_order'],
   run: guarded((ctx, argv) => {
     const set = readTyped(ctx, argv[1] as string, 'set');
     return setReply(set === undefined ? [] : orderedMembers(set.members).map((m) => bulk(m)));

@@ -18,6 +18,7 @@ export const sscan: CommandSpec = {
   lastKey: 1,
   step: 1,
   categories: ['read', 'set', 'slow'],
+  tips: ['nondeterministic_output'],
   run: guarded((ctx, argv) => {
     const cursor = parseScanCursor(argv[2] as string);
     const set = readTyped(ctx, argv[1] as string, 'set');

@@ -25,6 +25,7 @@ export const append: CommandSpec = {
     if (tooLong !== undefined) return tooLong;
     const next = current + suffix;
     ctx.db.setValue(key, next, true);
+    ctx.db.markRawString(key);
     ctx.keyModified(key);
     return integer(next.length);
   },

@@ -42,6 +42,8 @@ export function stringForBitWrite(
   const needed = Math.floor(maxBit / 8) + 1;
   const tooLong = checkStringLength(ctx, needed, 0);
   if (tooLong !== undefined) return tooLong;
+  // Redis unshares the string here (dbUnshareStringValue), so it reads as raw even if no bit changes.
+  if (current !== undefined) ctx.db.markRawString(key);
   const bytes = toBytes(current ?? '', needed);
   return { bytes, existed: current !== undefined, grew: current === undefined || needed > current.length };
 }
@@ -57,6 +59,7 @@ export function storeBitsSilently(ctx: CommandContext, key: string, bytes: Buffe
   const value = fromBytes(bytes);
   if (existed) ctx.db.setValue(key, value, true);
   else ctx.db.add(key, value);
+  ctx.db.markRawString(key);
 }
 
 /** SETBIT key offset value — sets or clears one bit, growing the string; replies the old bit. */
@@ -285,6 +288,7 @@ export const bitop: CommandSpec = {
     const out = Buffer.alloc(maxLen);
     for (let i = 0; i < maxLen; i++) out[i] = combineByte(op, sources, i);
     ctx.db.setValue(dest, fromBytes(out), false);
+    ctx.db.markRawString(dest);
     ctx.keyModified(dest);
     return integer(maxLen);
   },

@@ -81,6 +81,7 @@ export const setrange: CommandSpec = {
     const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
     if (current === undefined) ctx.db.add(key, next);
     else ctx.db.setValue(key, next, true);
+    ctx.db.markRawString(key);
     ctx.keyModified(key);
     return integer(next.length);
   },

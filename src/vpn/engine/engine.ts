@@ -13,10 +13,7 @@ import {
   PEERINFO_MAX_ENTRIES,
   REDIAL_MAX_INTERVAL,
   REDIAL_MIN_INTERVAL,
-  REJECT_AFTER_MESSAGES,
   REJECT_AFTER_TIME,
-  REKEY_AFTER_MESSAGES,
-  REKEY_AFTER_TIME,
 } from '../protocol/constants.js';
 import { CookieChecker, cookieReplyReceiver, openCookieReply } from '../protocol/cookie.js';
 import {
@@ -36,7 +33,7 @@ import { layoutOf, mac1Of, mac1Valid, mac2Valid, type MessageLayout } from '../p
 import type { NetworkKey } from '../protocol/network-key.js';
 import { ReplayWindow } from '../protocol/replay.js';
 import { TransportKind, openTransport, parseTransportHeader, sealTransport } from '../protocol/transport.js';
-import { Peer, sameEndpoint, type Cookie, type Path, type Session } from './peer.js';
+import { Peer, canSend, rekeyDue, sameEndpoint, type Cookie, type Path, type Session } from './peer.js';
 import { decodePeerInfo, encodePeerInfo, type PeerInfoEntry } from './peer-info.js';
 import { MacTable } from './switch.js';
 import {
@@ -589,15 +586,13 @@ export class VpnEngine {
     const s = peer.current;
     const path = peer.path;
     if (s === undefined || path === undefined) return false;
-    const age = now - s.createdAt;
-    if (age >= REJECT_AFTER_TIME || s.sendCounter >= REJECT_AFTER_MESSAGES) return false;
+    if (!canSend(s, now)) return false;
     const datagram = sealTransport(s.sendKey, s.remoteIndex, s.sendCounter, kind, payload);
     s.sendCounter += 1;
     if (!this.sendVia(path, peer, datagram)) return false;
     peer.bytesOut += datagram.length;
     timersAuthenticatedPacketSent(peer, now);
-    const rekeyDue = age >= REKEY_AFTER_TIME || s.sendCounter >= REKEY_AFTER_MESSAGES;
-    if (rekeyDue && s.isInitiator && peer.handshake === undefined) this.initiateHandshake(peer, now);
+    if (peer.handshake === undefined && rekeyDue(s, now)) this.initiateHandshake(peer, now);
     return true;
   }
 
@@ -771,6 +766,7 @@ export class VpnEngine {
 
   private peerDown(peer: Peer, now: number, reason: string): void {
     this.io.log('info', 'peer.down', { peer: peer.nodeId, reason });
+    const lastEndpoint = peer.path?.kind === 'direct' ? peer.path.endpoint : undefined;
     for (const s of [peer.current, peer.previous, peer.next]) if (s !== undefined) this.dropSession(peer, s);
     this.abandonHandshake(peer);
     if (peer.path?.kind === 'direct') peer.addCandidate(peer.path.endpoint);
@@ -781,6 +777,14 @@ export class VpnEngine {
     peer.lastUsefulAt = now;
     this.macTable.forgetPeer(peer);
     timersWantPeer(this.timerActions, peer, now);
+    // The node at an init peer's endpoint may come back with a new identity: say hello again soon.
+    for (const ip of this.initPeers) {
+      if (ip.dialAt !== undefined && lastEndpoint !== undefined && sameEndpoint(ip.endpoint, lastEndpoint)) {
+        ip.interval = 0;
+        ip.dialAt = now;
+        this.schedule(now);
+      }
+    }
   }
 
   private forgetPeer(peer: Peer): void {

@@ -1,3 +1,9 @@
+import {
+  REJECT_AFTER_MESSAGES,
+  REJECT_AFTER_TIME,
+  REKEY_AFTER_MESSAGES,
+  REKEY_AFTER_TIME,
+} from '../protocol/constants.js';
 import type { ReplayWindow } from '../protocol/replay.js';
 import type { HandshakeState } from '../noise/index.js';
 import type { UdpEndpoint } from './types.js';
@@ -18,6 +24,19 @@ export interface Session {
   readonly isInitiator: boolean;
   sendCounter: number;
   readonly replay: ReplayWindow;
+}
+
+/** May we still send on this session? (REJECT_AFTER_TIME / REJECT_AFTER_MESSAGES) */
+export function canSend(session: Session, now: number): boolean {
+  return now - session.createdAt < REJECT_AFTER_TIME && session.sendCounter < REJECT_AFTER_MESSAGES;
+}
+
+/** Should the initiator of this session start a new handshake? (REKEY_AFTER_TIME / REKEY_AFTER_MESSAGES) */
+export function rekeyDue(session: Session, now: number): boolean {
+  return (
+    session.isInitiator &&
+    (now - session.createdAt >= REKEY_AFTER_TIME || session.sendCounter >= REKEY_AFTER_MESSAGES)
+  );
 }
 
 /** Our initiation in flight. */

@@ -142,3 +142,35 @@ test('OBJECT FREQ and IDLETIME follow the maxmemory-policy like Redis', () => {
   });
   assert.deepEqual(r.run('OBJECT', 'FREQ', 'nokey'), { kind: 'null' });
 });
+
+test('strings changed in place report raw, as redis-server 7.0.15 does', () => {
+  const r = makeRunner();
+  const enc = (key: string): unknown => r.run('OBJECT', 'ENCODING', key);
+  const bulk = (value: string): unknown => ({ kind: 'bulk', value });
+  // Each expectation below was read from a real redis-server 7.0.15 running the same commands.
+  r.run('SET', 'a', '12');
+  r.run('APPEND', 'a', '3');
+  assert.deepEqual(enc('a'), bulk('raw'));
+  r.run('SET', 'a', '12');
+  assert.deepEqual(enc('a'), bulk('int'));
+  r.run('APPEND', 'n', '12');
+  assert.deepEqual(enc('n'), bulk('int'));
+  r.run('SETRANGE', 's', '0', '12');
+  assert.deepEqual(enc('s'), bulk('raw'));
+  r.run('SETBIT', 'b', '1', '1');
+  r.run('RENAME', 'b', 'b2');
+  r.run('COPY', 'b2', 'b3');
+  assert.deepEqual(enc('b3'), bulk('raw'));
+  r.run('BITOP', 'OR', 'd', 'a');
+  assert.deepEqual(enc('d'), bulk('raw'));
+  r.run('SET', 'i', '5');
+  r.run('SETRANGE', 'i', '0', '');
+  assert.deepEqual(enc('i'), bulk('int'));
+  r.run('SETBIT', 'i', '0', '0');
+  assert.deepEqual(enc('i'), bulk('raw'));
+  r.run('INCR', 's');
+  assert.deepEqual(enc('s'), bulk('int'));
+  r.run('DEL', 'b3');
+  r.run('SET', 'b3', 'x');
+  assert.deepEqual(enc('b3'), bulk('embstr'));
+});
