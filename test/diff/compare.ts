@@ -105,5 +105,5 @@ export function agree(check: Check, a: readonly Observed[], b: readonly Observed
 
 /** Readable form of an outcome for mismatch reports. */
 export function show(items: readonly Observed[]): string {
-  return items.map((x) => (typeof x === 'string' ? x : showBytes(x, 600))).join(' ');
+  return items.map((x) => showBytes(typeof x === 'string' ? Buffer.from(x, 'latin1') : x, 600)).join(' ');
 }

@@ -11,14 +11,16 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startRedis, startRedmesh, stopAll } from '../helpers/servers.js';
 import type { RunningServer } from '../helpers/servers.js';
-import { excluded } from './excluded.js';
+import { excludedCommands, excludedSequences } from './excluded.js';
 import { allFamilies } from './families/index.js';
 import { runFamily } from './harness.js';
+import { ALL_TYPES, TYPE_OF_FAMILY } from './gen.js';
+import type { ValueType } from './gen.js';
 
 /** Families whose commands are on main; the rest run by hand until they land. */
-const CI_FAMILIES: readonly string[] = [];
+const CI_FAMILIES: readonly string[] = ['strings', 'expiry', 'lists', 'hashes', 'sets', 'transactions'];
 const CI_SEED = 20261127;
-const CI_COUNT = 25;
+const CI_COUNT = 40;
 const REDIS_PORT = 17600;
 const REDMESH_PORT = 17601;
 
@@ -28,6 +30,22 @@ const baseSeed = Number(env.DIFF_SEED ?? CI_SEED);
 const count = Number(env.DIFF_COUNT ?? CI_COUNT);
 const length = Number(env.DIFF_LENGTH ?? 25);
 const oracleOnly = env.DIFF_ORACLE_ONLY === '1';
+/** Exclusions apply to the CI seed only; any other seed runs everything. */
+const ciRun = baseSeed === CI_SEED;
+const omit = new Set(
+  (env.DIFF_OMIT ?? '')
+    .toUpperCase()
+    .split(',')
+    .filter((c) => c !== ''),
+);
+/**
+ * Value types that cross-type commands (WRONGTYPE checks, TYPE, COPY...) may create: those of the
+ * CI families and the families being run, unless DIFF_TYPES=string,list,... says otherwise.
+ */
+const types: ValueType[] =
+  env.DIFF_TYPES !== undefined
+    ? (env.DIFF_TYPES.split(',').filter((t) => ALL_TYPES.includes(t as ValueType)) as ValueType[])
+    : ALL_TYPES.filter((t) => [...CI_FAMILIES, ...families].some((f) => TYPE_OF_FAMILY[f] === t));
 
 let redis: RunningServer | undefined;
 let other: RunningServer | undefined;
@@ -35,12 +53,15 @@ let other: RunningServer | undefined;
 before(async () => {
   const notRun = allFamilies.map((f) => f.name).filter((f) => !families.includes(f));
   console.log(
-    `diff: seed ${baseSeed}, ${count} sequences x ${length} units per family, families: ${families.join(',')}`,
+    `diff: seed ${baseSeed}, ${count} sequences x ${length} units per family, families: ${families.join(',')}; ` +
+      `value types: ${types.join(',')}`,
   );
   if (notRun.length > 0) console.log(`diff: families NOT run: ${notRun.join(',')}`);
-  if (excluded.length > 0) {
-    console.log(`diff: EXCLUDED sequences (known mismatches reported to their owners):`);
-    for (const e of excluded) console.log(`  ${e.family} #${e.index}: ${e.reason}`);
+  if (omit.size > 0) console.log(`diff: OMITTING units with commands: ${[...omit].join(',')} (DIFF_OMIT)`);
+  if (ciRun && excludedSequences.length + excludedCommands.length > 0) {
+    console.log(`diff: EXCLUDED (known mismatches reported to their owners, see test/diff/excluded.ts):`);
+    for (const e of excludedSequences) console.log(`  ${e.family} sequence #${e.index}: ${e.reason}`);
+    for (const e of excludedCommands) console.log(`  ${e.family} command ${e.command}: ${e.reason}`);
   }
   if (families.length === 0) return;
   redis = await startRedis(REDIS_PORT);
@@ -55,9 +76,11 @@ for (const name of families) {
   const family = allFamilies.find((f) => f.name === name);
   test(`redmesh answers like redis 7.0: ${name}`, { timeout: 180_000 }, async () => {
     assert.ok(family, `unknown family ${name}; known: ${allFamilies.map((f) => f.name).join(',')}`);
-    const skip = new Set(
-      excluded.filter((e) => e.family === name && baseSeed === CI_SEED).map((e) => e.index),
-    );
+    const skip = new Set(excludedSequences.filter((e) => ciRun && e.family === name).map((e) => e.index));
+    const familyOmit = new Set([
+      ...omit,
+      ...excludedCommands.filter((e) => ciRun && e.family === name).map((e) => e.command.toUpperCase()),
+    ]);
     const t0 = Date.now();
     const report = await runFamily(family, {
       baseSeed,
@@ -67,6 +90,8 @@ for (const name of families) {
       redmeshPort: REDMESH_PORT,
       excluded: skip,
       maxMismatches: 3,
+      types,
+      omit: familyOmit,
     });
     console.log(
       `diff ${name}: ${report.sequences} sequences, ${report.commands} commands, ${report.mismatches.length} mismatching, ` +

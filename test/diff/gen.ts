@@ -168,8 +168,15 @@ export class Gen {
   constructor(
     readonly r: Rng,
     readonly keys: readonly string[],
+    /** Value types other families may create (cross-type commands use only these). */
+    readonly types: readonly ValueType[] = ALL_TYPES,
   ) {
     this.resp3 = r.chance(0.3);
+  }
+  /** False when argv needs a value type this run leaves out. */
+  allows(argv: Argv): boolean {
+    const t = TYPE_OF_COMMAND[(argv[0] ?? '').toUpperCase()];
+    return t === undefined || this.types.includes(t);
   }
   key(): string {
     return this.r.pick(this.keys);
@@ -212,18 +219,59 @@ export function weighted(g: Gen, gens: readonly (readonly [number, UnitGen])[], 
   return units;
 }
 
+export type ValueType = 'string' | 'list' | 'set' | 'hash' | 'zset';
+export const ALL_TYPES: readonly ValueType[] = ['string', 'list', 'set', 'hash', 'zset'];
+
+/** The family that owns each value type, so a run can limit cross-type commands to families it runs. */
+export const TYPE_OF_FAMILY: Readonly<Record<string, ValueType>> = {
+  strings: 'string',
+  lists: 'list',
+  sets: 'set',
+  hashes: 'hash',
+  zsets: 'zset',
+};
+
+/** Commands other families' generators borrow, by the value type they need. */
+const TYPE_OF_COMMAND: Readonly<Record<string, ValueType>> = {
+  SET: 'string',
+  GET: 'string',
+  INCR: 'string',
+  INCRBYFLOAT: 'string',
+  APPEND: 'string',
+  RPUSH: 'list',
+  LPOP: 'list',
+  LRANGE: 'list',
+  BLPOP: 'list',
+  LLEN: 'list',
+  SADD: 'set',
+  SCARD: 'set',
+  HSET: 'hash',
+  ZADD: 'zset',
+  ZRANGE: 'zset',
+};
+
+/** A command that creates `k` as a value of one of the allowed types, with the given members. */
+export function setter(g: Gen, k: string, members: readonly string[]): Argv {
+  const r = g.r;
+  const type = g.types.length === 0 ? 'string' : r.pick(g.types);
+  switch (type) {
+    case 'string':
+      return ['SET', k, value(r)];
+    case 'list':
+      return ['RPUSH', k, ...members];
+    case 'set':
+      return ['SADD', k, ...members];
+    case 'hash':
+      return ['HSET', k, ...members.flatMap((m) => [m, value(r)])];
+    case 'zset':
+      return ['ZADD', k, ...members.flatMap((m) => [String(r.range(-5, 5)), m])];
+  }
+}
+
 /** Sets a key to another type so WRONGTYPE paths get exercised. */
 export function retype(g: Gen): Unit {
   const k = g.key();
-  const r = g.r;
-  const setter = r.pick<Argv>([
-    ['SET', k, value(r)],
-    ['RPUSH', k, member(r)],
-    ['SADD', k, member(r)],
-    ['HSET', k, member(r), value(r)],
-    ['ZADD', k, String(r.range(-5, 5)), member(r)],
-  ]);
-  return [g.call(['DEL', k]), g.call(setter)];
+  return [g.call(['DEL', k]), g.call(setter(g, k, [member(g.r)]))];
 }
 
 /** A command family the harness can run on its own (DIFF_FAMILIES=name). */

@@ -25,7 +25,10 @@ class Session {
     const flushed = await control.call(['FLUSHALL'], READ_TIMEOUT_MS);
     if (flushed.toString('latin1') !== '+OK\r\n')
       throw new Error(`FLUSHALL on ${port}: ${showBytes(flushed)}`);
-    return new Session(port, control);
+    const session = new Session(port, control);
+    // The previous sequence's connections must be gone (a lingering subscriber would count in PUBLISH).
+    await pollUntil(async () => (await session.connectedClients()) === 1);
+    return session;
   }
 
   /** The numbered connection; a closed one (QUIT, protocol error) is replaced by a fresh one. */
@@ -48,6 +51,11 @@ class Session {
       out.push(r.bytes);
     }
     return out;
+  }
+
+  async connectedClients(): Promise<number> {
+    const info = replyText(await this.control.call(['INFO', 'clients'], READ_TIMEOUT_MS));
+    return Number(infoField(info, 'connected_clients') ?? -1);
   }
 
   async blockedClients(): Promise<number> {

@@ -242,6 +242,11 @@ export class RawConnection {
     return this.closed;
   }
 
+  /** Stops reading from the socket: replies pile up in the kernel, then in the server (a client that never reads). */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
   close(): void {
     this.closed = true;
     this.socket.destroy();

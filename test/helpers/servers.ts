@@ -5,7 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RawConnection } from './raw-resp.js';
 
@@ -88,11 +90,26 @@ async function waitReady(server: RunningServer, timeoutMs: number): Promise<void
 
 /** Starts `redis-server --port P --save '' --appendonly no` plus `extraArgs` (e.g. --requirepass x). */
 export async function startRedis(port: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
+  // Its own empty working directory, so nothing it might write lands in the repository.
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-oracle-'));
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const server = track(child, 'redis', port);
   await waitReady(server, 10_000);
   return server;
@@ -106,6 +123,14 @@ export async function startRedmesh(port: number, extraArgs: readonly string[] = 
   const server = track(child, 'redmesh', port);
   await waitReady(server, 15_000);
   return server;
+}
+
+/**
+ * The server a test exercises: redmesh, or — with REDMESH_TARGET=redis, to check a test's own
+ * expectations by hand — a real Redis started the same way.
+ */
+export function startUnderTest(port: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
+  return process.env.REDMESH_TARGET === 'redis' ? startRedis(port, extraArgs) : startRedmesh(port, extraArgs);
 }
 
 /** Stops every server given, ignoring the undefined ones (for `finally` blocks). */

@@ -2,21 +2,14 @@
  * Expiry: TTLs far from any boundary are compared with a tolerance; short TTLs are waited out (bounded)
  * and then the key's absence is compared, on every type.
  */
-import { member, simple, value, weighted } from '../gen.js';
+import { member, setter, simple, value, weighted } from '../gen.js';
 import type { Family, Gen, UnitGen } from '../gen.js';
 import type { Argv, Step, Unit } from '../sequence.js';
 
 const KEYS = ['e1', 'e2', 'e3\r\n'] as const;
 
 function anyTypeSetter(g: Gen, k: string): Argv {
-  const r = g.r;
-  return r.pick<Argv>([
-    ['SET', k, value(r)],
-    ['RPUSH', k, member(r), member(r)],
-    ['SADD', k, member(r)],
-    ['HSET', k, member(r), value(r)],
-    ['ZADD', k, '1', member(r)],
-  ]);
+  return setter(g, k, [member(g.r), member(g.r)]);
 }
 
 function ttlRead(g: Gen, k: string): Step {
@@ -41,15 +34,17 @@ function shortLived(g: Gen): Unit {
     g.call(expire),
     { op: 'waitGone', conn: 0, key: k },
     g.call(
-      r.pick<Argv>([
-        ['GET', k],
-        ['EXISTS', k],
-        ['TYPE', k],
-        ['TTL', k],
-        ['DBSIZE'],
-        ['LLEN', k],
-        ['APPEND', k, 'x'],
-      ]),
+      r.pick(
+        [
+          ['GET', k],
+          ['EXISTS', k],
+          ['TYPE', k],
+          ['TTL', k],
+          ['DBSIZE'],
+          ['LLEN', k],
+          ['APPEND', k, 'x'],
+        ].filter((a) => g.allows(a)),
+      ),
     ),
   ];
 }

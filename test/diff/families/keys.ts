@@ -1,5 +1,5 @@
 /** Generic key commands across types and databases: DEL, EXISTS, TYPE, RENAME, COPY, MOVE, SELECT, SWAPDB, KEYS, SCAN, SORT, DUMP. */
-import { member, retype, simple, value, weighted } from '../gen.js';
+import { member, retype, setter, simple, weighted } from '../gen.js';
 import type { Family, Gen, UnitGen } from '../gen.js';
 import type { Argv, Unit } from '../sequence.js';
 
@@ -10,16 +10,10 @@ function fill(g: Gen): Unit {
   const r = g.r;
   const k = g.key();
   const n = r.range(1, 4);
-  const ms = Array.from({ length: n }, () => member(r));
-  const setter = r.pick<Argv>([
-    ['SET', k, value(r)],
-    ['RPUSH', k, ...ms],
-    ['SADD', k, ...ms],
-    ['HSET', k, ...ms.flatMap((m) => [m, value(r)])],
-    ['ZADD', k, ...ms.flatMap((m) => [String(r.range(-5, 5)), m])],
-    ['RPUSH', k, ...Array.from({ length: n }, () => String(r.range(-20, 20)))],
-  ]);
-  return [g.call(setter)];
+  // Numeric members half the time, so SORT without ALPHA has something to sort.
+  const numeric = r.chance(0.5);
+  const ms = Array.from({ length: n }, () => (numeric ? String(r.range(-20, 20)) : member(r)));
+  return [g.call(setter(g, k, ms))];
 }
 
 const PATTERNS = [

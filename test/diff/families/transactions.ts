@@ -9,7 +9,7 @@ const KEYS = ['m1', 'm2', 'm3'] as const;
 function queued(g: Gen): Argv {
   const r = g.r;
   const k = g.key();
-  return r.pick<Argv>([
+  const candidates: Argv[] = [
     ['SET', k, value(r)],
     ['GET', k],
     ['INCR', k],
@@ -30,7 +30,8 @@ function queued(g: Gen): Argv {
     ['ECHO', value(r)],
     ['EXPIRE', k, '1000'],
     ['TYPE', k],
-  ]);
+  ];
+  return r.pick(candidates.filter((a) => g.allows(a)));
 }
 
 /** A command that fails while queueing (arity / unknown command), which aborts the EXEC. */
