@@ -224,7 +224,13 @@ export function redmesh(cliPath: string): Tunnel {
           'enableprivdrop no\n';
         const file = join(dir, `peervpn${i}.conf`);
         await writeFile(file, conf, { mode: 0o600 });
-        const child = bed.hosts[i]!.spawn(process.execPath, [cliPath, 'vpn', file]);
+        const child = bed.hosts[i]!.spawn(process.execPath, [
+          cliPath,
+          'vpn',
+          file,
+          '--control-socket',
+          join(dir, `ctl${i}.sock`),
+        ]);
         pids.push(pidOf(child));
       }
       await waitFor('redmesh ping', () => pingable(bed.hosts[1]!, '10.8.0.1'), 20_000);

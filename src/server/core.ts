@@ -349,7 +349,10 @@ export class ServerCore {
       }
     }
     if (c.closing) {
-      c.socket.end();
+      // Stop reading, send what is queued, then drop the connection: a sender still streaming gets a
+      // reset instead of having its bytes read and thrown away (Redis frees the client the same way).
+      c.socket.pause();
+      c.socket.end(() => c.socket.destroy());
       c.closed = true;
     }
   }

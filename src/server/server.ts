@@ -57,6 +57,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const client = new Client(nextId++, socket, core);
     state.registry.set(client.id, client);
     socket.on('data', (chunk: Buffer) => {
+      // A client being closed (protocol error, QUIT, kill) gets no more parsing: Redis close()s the fd.
+      if (client.closing || client.closed) return;
       state.stats.totalNetInputBytes += chunk.length;
       client.lastInteraction = Date.now();
       client.parser.feed(chunk);

@@ -1,0 +1,129 @@
+/**
+ * Mesh behaviour with real daemons in namespaces: nodes that only know the first node find each other
+ * through peer exchange and keep talking when the first node dies; and two nodes whose direct path is
+ * dropped by nftables still reach each other through a third node with `enablerelay yes`.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
+import { CLI, VpnFiles, pingOnce, startVpn, tutorialConfig, START_TIMEOUT_MS } from './vpn-helpers.js';
+
+interface Status {
+  peers: { endpoint?: string; relayedVia?: string }[];
+  counters: { relayedPackets?: number };
+}
+
+async function status(socket: string): Promise<Status> {
+  return JSON.parse(
+    await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', socket, '--json']),
+  ) as Status;
+}
+
+test('3 nodes that know only the first form a full mesh and survive its death', async () => {
+  const bed = await Testbed.create(3);
+  const files = await VpnFiles.create();
+  try {
+    const [a, b, c] = [bed.node(0), bed.node(1), bed.node(2)];
+    const psk = randomBytes(382).toString('base64');
+    const vpnA = startVpn(
+      bed,
+      a,
+      await files.config('a', tutorialConfig({ psk, overlay: '10.8.0.1' })),
+      files.socket('a'),
+    );
+    await waitForOutput(vpnA, /info started /, START_TIMEOUT_MS);
+    for (const [node, name, overlay] of [
+      [b, 'b', '10.8.0.2'],
+      [c, 'c', '10.8.0.3'],
+    ] as const) {
+      const s = startVpn(
+        bed,
+        node,
+        await files.config(name, tutorialConfig({ psk, overlay, initpeer: a.underlay })),
+        files.socket(name),
+      );
+      await waitForOutput(s, /info started /, START_TIMEOUT_MS);
+    }
+    // Every pair, both ways.
+    const pairs: [string, string][] = [
+      [b.ns, '10.8.0.1'],
+      [c.ns, '10.8.0.1'],
+      [a.ns, '10.8.0.2'],
+      [a.ns, '10.8.0.3'],
+      [b.ns, '10.8.0.3'],
+      [c.ns, '10.8.0.2'],
+    ];
+    for (const [ns, target] of pairs) {
+      await waitFor(`${ns} pings ${target}`, () => pingOnce(bed, ns, target), 45_000, 100);
+    }
+    // b and c talk to each other directly (learned from a), not through a.
+    const sb = await status(files.socket('b'));
+    assert.ok(
+      sb.peers.some((p) => p.endpoint === `${c.underlay}:7000` && p.relayedVia === undefined),
+      `b has a direct session with c: ${JSON.stringify(sb.peers)}`,
+    );
+
+    await bed.kill(vpnA);
+    // With the first node gone, the other two still reach each other, for longer than a dead-peer timeout.
+    const until = Date.now() + 30_000;
+    while (Date.now() < until) {
+      await waitFor('b pings c after a died', () => pingOnce(bed, b.ns, '10.8.0.3'), 5000, 100);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.equal(await pingOnce(bed, b.ns, '10.8.0.1'), false, 'a is really gone');
+  } finally {
+    await bed.destroy();
+    await files.remove();
+  }
+});
+
+test('two nodes without a direct path talk through a relay node', async () => {
+  const bed = await Testbed.create(3);
+  const files = await VpnFiles.create();
+  try {
+    const [relay, b, c] = [bed.node(0), bed.node(1), bed.node(2)];
+    // Drop everything between b and c on the underlay, in b's namespace, both directions.
+    const rules =
+      `table inet rmvblock {\n` +
+      `  chain in { type filter hook input priority 0; ip saddr ${c.underlay} drop; }\n` +
+      `  chain out { type filter hook output priority 0; ip daddr ${c.underlay} drop; }\n` +
+      `}\n`;
+    await files.config('rules', rules);
+    await bed.exec(b.ns, 'nft', ['-f', `${files.dir}/rules.conf`]);
+    assert.equal(await pingOnce(bed, b.ns, c.underlay), false, 'the direct underlay path is blocked');
+
+    const psk = randomBytes(382).toString('base64');
+    const vpnR = startVpn(
+      bed,
+      relay,
+      await files.config('r', tutorialConfig({ psk, overlay: '10.8.0.1', extra: 'enablerelay yes\n' })),
+      files.socket('r'),
+    );
+    await waitForOutput(vpnR, /info started /, START_TIMEOUT_MS);
+    for (const [node, name, overlay] of [
+      [b, 'b', '10.8.0.2'],
+      [c, 'c', '10.8.0.3'],
+    ] as const) {
+      const s = startVpn(
+        bed,
+        node,
+        await files.config(name, tutorialConfig({ psk, overlay, initpeer: relay.underlay })),
+        files.socket(name),
+      );
+      await waitForOutput(s, /info started /, START_TIMEOUT_MS);
+    }
+    await waitFor('b pings c through the relay', () => pingOnce(bed, b.ns, '10.8.0.3'), 60_000, 100);
+    await waitFor('c pings b through the relay', () => pingOnce(bed, c.ns, '10.8.0.2'), 10_000, 100);
+    const sb = await status(files.socket('b'));
+    assert.ok(
+      sb.peers.some((p) => p.relayedVia !== undefined),
+      `b reaches c through the relay: ${JSON.stringify(sb.peers)}`,
+    );
+    const sr = await status(files.socket('r'));
+    assert.ok((sr.counters.relayedPackets ?? 0) > 0, 'the relay forwarded packets');
+  } finally {
+    await bed.destroy();
+    await files.remove();
+  }
+});
