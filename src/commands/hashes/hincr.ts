@@ -18,7 +18,7 @@ import { parseInt64 } from '../args.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { hashForWrite } from './common.js';
-import { addLongDouble, formatLongDoubleHuman, parseLongDouble } from './long-double.js';
+import { addLongDouble, formatLongDouble, parseLongDouble } from '../strings/long-double.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -54,14 +54,14 @@ export const hincrbyfloat: CommandSpec = {
     const [, key = '', field = '', incrArg = ''] = argv;
     const incr = parseLongDouble(incrArg);
     if (incr === undefined) return fail(ERR_NOT_FLOAT);
-    if (incr.kind === 'infinite') return fail(ERR_NAN_OR_INFINITY);
+    if (incr.kind !== 'finite') return fail(ERR_NAN_OR_INFINITY);
     const hash = hashForWrite(ctx, key, writeTyped(ctx, key, 'hash'));
     const current = hash.fields.get(field);
     const base = parseLongDouble(current ?? '0');
     if (base === undefined) return fail(ERR_HASH_NOT_FLOAT);
     const sum = addLongDouble(base, incr);
-    if (sum === undefined || sum.kind === 'infinite') return fail(ERR_INCR_NAN_OR_INFINITY);
-    const text = formatLongDoubleHuman(sum);
+    if (sum.kind !== 'finite') return fail(ERR_INCR_NAN_OR_INFINITY);
+    const text = formatLongDouble(sum);
     hash.fields.set(field, text);
     ctx.keyModified(key);
     ctx.propagateAs([['HSET', key, field, text]]);
