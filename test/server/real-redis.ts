@@ -2,59 +2,20 @@
  * A real redis-server 7.0 for differential tests, on a port the calling test owns (srvcore tests use
  * 16400-16499). Started without persistence; always stopped in `finally`.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startRedis } from '../helpers/servers.js';
 import { Wire } from './wire.js';
 
+/** Runs `body` against a real redis-server on `port` (test/helpers/servers.ts starts it), then stops it. */
 export async function withRealRedis(
   port: number,
   extraArgs: readonly string[],
   body: (port: number) => Promise<void>,
 ): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'redmesh-real-'));
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      ...extraArgs,
-    ],
-    { stdio: 'ignore' },
-  );
+  const server = await startRedis(port, extraArgs);
   try {
-    await waitForPort(port, 5000);
     await body(port);
   } finally {
-    child.kill('SIGKILL');
-    await new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve(undefined);
-      else child.once('exit', resolve);
-    });
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const w = await Wire.open(port);
-      w.close();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await server.stop();
   }
 }
 
