@@ -15,7 +15,15 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export const HUB = 'rmv-hub';
+/**
+ * Namespace names are global on the machine, so two checkouts running these tests at once would collide:
+ * REDMESH_NETNS_PREFIX (letters only, default `rmv`) gives each its own. Device names live inside the
+ * namespaces and need no prefix of their own.
+ */
+const PREFIX = /^[a-z]{1,8}$/.test(process.env.REDMESH_NETNS_PREFIX ?? '')
+  ? (process.env.REDMESH_NETNS_PREFIX as string)
+  : 'rmv';
+export const HUB = `${PREFIX}-hub`;
 const BRIDGE = 'rmvbr0';
 
 export interface TestNode {
@@ -81,7 +89,12 @@ export class Testbed {
     const nodes: TestNode[] = [];
     for (let i = 0; i < count; i++) {
       const x = String.fromCharCode(97 + i);
-      nodes.push({ ns: `rmv-${x}`, underlay: `192.0.2.${i + 1}`, veth: `rmv${x}`, hubVeth: `rmv${x}h` });
+      nodes.push({
+        ns: `${PREFIX}-${x}`,
+        underlay: `192.0.2.${i + 1}`,
+        veth: `rmv${x}`,
+        hubVeth: `rmv${x}h`,
+      });
     }
     const bed = new Testbed(nodes);
     await bed.removeNamespaces(true);
