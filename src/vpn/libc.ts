@@ -92,7 +92,9 @@ export function libc(): LibcBindings {
   const recvmmsg = lib.func('int recvmmsg(int fd, void *vec, unsigned int vlen, int flags, void *timeout)');
   const sendmmsg = lib.func('int sendmmsg(int fd, void *vec, unsigned int vlen, int flags)');
   const inetPton = lib.func('int inet_pton(int family, const char *text, void *out)');
-  const inetNtop = lib.func('const char *inet_ntop(int family, const void *src, char *out, unsigned int size)');
+  const inetNtop = lib.func(
+    'const char *inet_ntop(int family, const void *src, char *out, unsigned int size)',
+  );
   const chroot = lib.func('int chroot(const char *path)');
   const ntopBuffer = Buffer.alloc(64);
   // koffi.node.poll wraps libuv's uv_poll_t (koffi ≥ 2.10; not yet in koffi's typed docs).

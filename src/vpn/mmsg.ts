@@ -196,9 +196,10 @@ export class DatagramSender {
     let failed = 0;
     let lastErrno = 0;
     let next = 0; // first queued datagram not yet handed to the kernel
+    let segment = this.gso;
     const c = libc();
     while (next < total) {
-      const groups = this.build(next);
+      const groups = this.build(next, segment);
       let g = 0;
       while (g < groups) {
         const r = c.sendmmsg(this.fd, this.headers.subarray(g * MMSGHDR_BYTES), groups - g, 0);
@@ -211,7 +212,10 @@ export class DatagramSender {
         if (errno === EINTR) continue;
         const size = this.datagramsIn(g, g + 1, total);
         if (size > 1 && (errno === EIO || errno === EINVAL)) {
-          this.gso = false; // rebuild from this group on, one datagram per message
+          // Rebuild from this group on, one datagram per message. EIO (no checksum offload on the
+          // route) will not go away: GSO stays off. EINVAL may be one datagram's fault: this flush only.
+          if (errno === EIO) this.gso = false;
+          segment = false;
           break;
         }
         lastErrno = errno;
@@ -241,7 +245,7 @@ export class DatagramSender {
   }
 
   /** Writes one mmsghdr per group for queued datagrams `from..`; returns the group count. */
-  private build(from: number): number {
+  private build(from: number, segment: boolean): number {
     const h = this.headers;
     const total = this.queuedTo.length;
     this.groupFirst.length = 0;
@@ -254,7 +258,7 @@ export class DatagramSender {
       let bytes = size;
       let count = 1;
       i++;
-      if (this.gso) {
+      if (segment) {
         while (
           i < total &&
           count < GSO_MAX_SEGMENTS &&

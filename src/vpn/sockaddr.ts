@@ -62,7 +62,11 @@ export class SourceCache {
 
   /** The endpoint of the `length`-byte sockaddr at `bytes[offset..]`. */
   endpointOf(bytes: Buffer, offset: number, length: number): UdpEndpoint | undefined {
-    if (this.lastEndpoint !== undefined && length === this.lastLength && this.matches(bytes, offset, length)) {
+    if (
+      this.lastEndpoint !== undefined &&
+      length === this.lastLength &&
+      this.matches(bytes, offset, length)
+    ) {
       return this.lastEndpoint;
     }
     const endpoint = decodeSockaddr(bytes, offset);

@@ -12,7 +12,17 @@
  * The device is not persistent: closing the fd removes the interface.
  */
 import { closeSync, constants as fsConstants, openSync } from 'node:fs';
-import { EAGAIN, EINTR, IFF_NO_PI, IFF_TAP, IFNAMSIZ, IFREQ_SIZE, TUNSETIFF, libc, libcError } from './libc.js';
+import {
+  EAGAIN,
+  EINTR,
+  IFF_NO_PI,
+  IFF_TAP,
+  IFNAMSIZ,
+  IFREQ_SIZE,
+  TUNSETIFF,
+  libc,
+  libcError,
+} from './libc.js';
 import type { ReadableWatch } from './libc.js';
 
 /** Bounded drain: with the kernel answering our own writes, an unbounded drain may never see EAGAIN. */

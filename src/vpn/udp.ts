@@ -153,7 +153,7 @@ export class UdpTransport {
    * batch before the next recvmmsg, which reuses the receive slots.
    */
   private drain(s: UdpSocket): void {
-    for (let read = 0; read < MAX_DATAGRAMS_PER_WAKEUP && !this.closed; ) {
+    for (let read = 0; read < MAX_DATAGRAMS_PER_WAKEUP && !this.closed;) {
       const batch: ReceivedDatagram[] = [];
       let got: number;
       try {
