@@ -46,7 +46,7 @@ export async function launchServer(
   copyServerConfig(rc, initial);
   const server = await startServer({ config: initial, log });
   server.state.services.set(CONFIG_SERVICE, rc);
-  bindServerConfig(rc, server.state.config);
+  bindServerConfig(rc, server.state);
 
   const pidfile = rc.getString('pidfile');
   if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
