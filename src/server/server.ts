@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { allCommands } from '../commands/index.js';
 import type { CommandSpec, ServerConfig } from '../commands/index.js';
+import type { RenameCommand } from '../config/index.js';
 import { LISTENER_SERVICE, type ListenerService } from '../commands/server/index.js';
 import { ActiveExpirer } from '../store/index.js';
 import { Client } from './client.js';
@@ -17,6 +18,8 @@ export interface ServerOptions {
   readonly config?: Partial<ServerConfig>;
   /** The command table; all families by default. */
   readonly commands?: readonly CommandSpec[];
+  /** redis.conf `rename-command` lines, applied to the command table in order. */
+  readonly renameCommands?: readonly RenameCommand[];
   /** Where to log notices (listening, bind failures); silent when absent. */
   readonly log?: (line: string) => void;
 }
@@ -49,7 +52,10 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
 
 function startListening(options: ServerOptions): RunningServer {
   const config: ServerConfig = { ...defaultConfig(), ...options.config };
-  const state = new ServerState(config, commandTable(options.commands ?? allCommands));
+  const state = new ServerState(
+    config,
+    commandTable(options.commands ?? allCommands, options.renameCommands),
+  );
   const core = new ServerCore(state);
   const log = options.log ?? (() => undefined);
   let nextId = 1;
