@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { allCommands } from '../commands/index.js';
 import type { CommandSpec, ServerConfig } from '../commands/index.js';
 import type { RenameCommand } from '../config/index.js';
-import { LISTENER_SERVICE, type ListenerService } from '../commands/server/index.js';
+import { ACTIVE_EXPIRE_SERVICE, LISTENER_SERVICE, type ListenerService } from '../commands/server/index.js';
 import { ActiveExpirer } from '../store/index.js';
 import { Client } from './client.js';
 import { ServerCore } from './core.js';
@@ -102,6 +102,8 @@ function startListening(options: ServerOptions): RunningServer {
   state.services.set(LISTENER_SERVICE, listenerService);
 
   const expirer = new ActiveExpirer(core.keyspace);
+  // DEBUG SET-ACTIVE-EXPIRE reaches the expirer through this service.
+  state.services.set(ACTIVE_EXPIRE_SERVICE, expirer);
   let lastTimeoutCheck = 0;
   const cronPeriod = (): number => 1000 / Math.max(1, Math.min(500, config.hz));
   let cron: NodeJS.Timeout;
