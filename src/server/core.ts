@@ -259,7 +259,9 @@ export class ServerCore {
     });
     if (sub === undefined) {
       const shown = (argv[1] as string).slice(0, 128);
-      this.reject(c, `ERR unknown subcommand '${shown}'. Try ${base.toUpperCase()} HELP.`);
+      // Redis names the command as the client typed it (a renamed CONFIG says "Try CFG HELP.").
+      const typed = (argv[0] as string).toUpperCase();
+      this.reject(c, `ERR unknown subcommand '${shown}'. Try ${typed} HELP.`);
       return undefined;
     }
     return this.entryOf(sub, full);
