@@ -25,6 +25,9 @@ export class RedisConfig {
   private readonly byName = new Map<string, AnyDirective>();
   private readonly values = new Map<string, unknown>();
   private readonly hooks = new Map<string, ApplyHook[]>();
+  /** Bumped on every value change, so values derived from the config can be cached (see `cached`). */
+  private generation = 0;
+  private readonly derived = new Map<string, { generation: number; value: unknown }>();
   /** Every name CONFIG GET patterns are matched against: canonical names and aliases. */
   private readonly visibleNames: readonly string[];
   /** Absolute path of the file loaded at startup; CONFIG REWRITE writes it. */
@@ -61,6 +64,19 @@ export class RedisConfig {
     if (typeof v !== 'boolean') throw new TypeError(`config '${name}' is not a bool`);
     return v;
   }
+  /**
+   * A value computed from the config, recomputed only after a change: the per-command hot path reads
+   * its settings through this instead of looking directives up by name on every call. `key` names
+   * the computation; one key must always be given the same `compute`.
+   */
+  cached<T>(key: string, compute: (config: RedisConfig) => T): T {
+    const hit = this.derived.get(key);
+    if (hit !== undefined && hit.generation === this.generation) return hit.value as T;
+    const value = compute(this);
+    this.derived.set(key, { generation: this.generation, value });
+    return value;
+  }
+
   getNumber(name: string): number {
     const v = this.raw(name);
     if (typeof v !== 'number') throw new TypeError(`config '${name}' is not a number`);
@@ -143,6 +159,7 @@ export class RedisConfig {
     const parsed = d.parse(args, this.values.get(d.name), continuing);
     if (isParseError(parsed)) return parsed.error;
     this.values.set(d.name, parsed);
+    this.generation++;
     return undefined;
   }
 
@@ -174,10 +191,12 @@ export class RedisConfig {
     }
     const old = planned.map(([d]) => this.values.get(d.name));
     for (const [d, v] of planned) this.values.set(d.name, v);
+    this.generation++;
     for (const [d, , name] of planned) {
       const problem = this.runHooks(d);
       if (problem !== undefined) {
         planned.forEach(([pd], i) => this.values.set(pd.name, old[i]));
+        this.generation++;
         for (const [pd] of planned) this.runHooks(pd);
         return { kind: 'failed', argument: name, message: problem };
       }

@@ -16,7 +16,7 @@ export {
   optionsToConfigText,
   unsupportedSettings,
 } from './load.js';
-export type { LoadedConfig, ExtraDirectives } from './load.js';
+export type { LoadedConfig, ExtraDirectives, RenameCommand, ConfigLocation } from './load.js';
 export { rewriteConfigText, rewriteConfigFile, REWRITE_SIGNATURE } from './rewrite.js';
 export {
   MIN_PSK_LENGTH,

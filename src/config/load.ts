@@ -19,7 +19,7 @@ export class ConfigError extends Error {
   constructor(
     readonly reason: string,
     /** Absent when the problem is not tied to a line (unreadable file). */
-    readonly where?: { readonly file: string; readonly line: number; readonly text: string },
+    readonly where?: ConfigLocation,
   ) {
     super(where === undefined ? reason : `${where.file}:${where.line}: ${reason}`);
     this.name = 'ConfigError';
@@ -40,9 +40,23 @@ export class ConfigError extends Error {
 /** Source name used for the command-line options in error messages. */
 export const COMMAND_LINE = '(command line)';
 
-/** Lines redmesh keeps but does not act on (rename-command is applied by the server). */
+/** Where a config line came from (error messages). */
+export interface ConfigLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+/** `rename-command from to`; `to` "" disables the command. The server applies them, in file order. */
+export interface RenameCommand {
+  readonly from: string;
+  readonly to: string;
+  readonly where: ConfigLocation;
+}
+
+/** Lines that are not settings: rename-command (applied by the server to its command table), include. */
 export interface ExtraDirectives {
-  readonly renameCommands: (readonly [string, string])[];
+  readonly renameCommands: RenameCommand[];
   readonly includes: string[];
 }
 
@@ -164,21 +178,27 @@ function loadText(state: LoadState, text: string, source: string): void {
     const raw = lines[i] as string;
     const line = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
     if (line === '' || line.startsWith('#')) continue;
+    const where: ConfigLocation = { file: source, line: i + 1, text: line };
     const fail = (reason: string): never => {
-      throw new ConfigError(reason, { file: source, line: i + 1, text: line });
+      throw new ConfigError(reason, where);
     };
     const argv = splitArgs(line);
     if (argv === undefined) fail('Unbalanced quotes in configuration line');
     if (argv === undefined || argv.length === 0) continue;
     const name = (argv[0] as string).toLowerCase();
     const args = argv.slice(1);
-    const problem = applyLine(state, name, args);
+    const problem = applyLine(state, name, args, where);
     if (problem !== undefined) fail(problem);
   }
 }
 
 /** One directive line; returns Redis's error text for a bad line. */
-function applyLine(state: LoadState, name: string, args: readonly string[]): string | undefined {
+function applyLine(
+  state: LoadState,
+  name: string,
+  args: readonly string[],
+  where: ConfigLocation,
+): string | undefined {
   const d = state.config.lookup(name);
   if (d !== undefined) {
     if (!d.multiArg && args.length !== 1) return 'wrong number of arguments';
@@ -195,7 +215,7 @@ function applyLine(state: LoadState, name: string, args: readonly string[]): str
   if (deprecated !== undefined) return undefined;
   if (name === 'include' && args.length === 1) return include(state, args[0] as string);
   if (name === 'rename-command' && args.length === 2) {
-    state.extras.renameCommands.push([args[0] as string, args[1] as string]);
+    state.extras.renameCommands.push({ from: args[0] as string, to: args[1] as string, where });
     return undefined;
   }
   if (name === 'user' || name === 'loadmodule' || name === 'sentinel') {

@@ -44,6 +44,384 @@ function protocolError(detail: string): ProtocolError {
 const EMPTY = Buffer.alloc(0);
 const CR = 13;
 const LF = 10;
+/** How far lineEnd scans in JS before handing over to indexOf. */
+const SHORT_SCAN = 24;
+
+/** Buffer's own latin1 decoder, without toString's encoding dispatch (present on every Node Buffer). */
+type Latin1Slicer = Buffer & { latin1Slice(start: number, end: number): string };
+const chr = String.fromCharCode;
+
+/**
+ * bytes [a, e) as a latin1 string. Arguments are mostly short (command names, keys, small values):
+ * up to 24 bytes, String.fromCharCode builds the string without a native call (2–5× faster here).
+ */
+export function latin1(u: Buffer, a: number, e: number): string {
+  // One fromCharCode call per argument: concatenating pieces would make a rope that Map lookups flatten.
+  switch (e - a) {
+    case 0:
+      return '';
+    case 1:
+      return chr(u[a] as number);
+    case 2:
+      return chr(u[a] as number, u[a + 1] as number);
+    case 3:
+      return chr(u[a] as number, u[a + 1] as number, u[a + 2] as number);
+    case 4:
+      return chr(u[a] as number, u[a + 1] as number, u[a + 2] as number, u[a + 3] as number);
+    case 5:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+      );
+    case 6:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+      );
+    case 7:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+      );
+    case 8:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+      );
+    case 9:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+      );
+    case 10:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+      );
+    case 11:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+      );
+    case 12:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+      );
+    case 13:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+      );
+    case 14:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+      );
+    case 15:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+      );
+    case 16:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+      );
+    case 17:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+      );
+    case 18:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+      );
+    case 19:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+      );
+    case 20:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+        u[a + 19] as number,
+      );
+    case 21:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+        u[a + 19] as number,
+        u[a + 20] as number,
+      );
+    case 22:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+        u[a + 19] as number,
+        u[a + 20] as number,
+        u[a + 21] as number,
+      );
+    case 23:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+        u[a + 19] as number,
+        u[a + 20] as number,
+        u[a + 21] as number,
+        u[a + 22] as number,
+      );
+    case 24:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+        u[a + 19] as number,
+        u[a + 20] as number,
+        u[a + 21] as number,
+        u[a + 22] as number,
+        u[a + 23] as number,
+      );
+    default:
+      return (u as Latin1Slicer).latin1Slice(a, e);
+  }
+}
 
 export class RequestParser {
   private buf: Buffer = EMPTY;
@@ -121,8 +499,19 @@ export class RequestParser {
 
   /** Reads a `<prefix><integer>\r\n` header at pos; returns the line end index or -1 if incomplete. */
   private lineEnd(): number {
-    const cr = this.buf.indexOf(CR, this.pos);
-    if (cr < 0 || cr + 1 >= this.buf.length) return -1;
+    const buf = this.buf;
+    const len = buf.length;
+    // Headers are a few bytes: a JS scan beats the native indexOf call; long garbage takes indexOf.
+    const scanEnd = Math.min(len, this.pos + SHORT_SCAN);
+    let cr = -1;
+    for (let i = this.pos; i < scanEnd; i++) {
+      if (buf[i] === CR) {
+        cr = i;
+        break;
+      }
+    }
+    if (cr < 0 && scanEnd < len) cr = buf.indexOf(CR, scanEnd);
+    if (cr < 0 || cr + 1 >= len) return -1;
     return cr;
   }
 
@@ -176,7 +565,7 @@ export class RequestParser {
       const start = cr + 2;
       // Like Redis, the two bytes after the payload are skipped without being checked.
       if (this.buf.length < start + len + 2) return this.waitFor(start + len + 2 - this.pos);
-      argv.push(this.buf.toString('latin1', start, start + len));
+      argv.push(latin1(this.buf, start, start + len));
       this.argvBytes += len + 16;
       if (this.argvBytes > QUERY_BUFFER_LIMIT) {
         return { kind: 'protocolError', message: 'query buffer limit reached', silent: true };

@@ -3,6 +3,7 @@
  * Redis 7.0's order, MULTI queueing, blocking and serving of ready keys, propagation, and the per-tick
  * output flush. Sockets are accepted in server.ts; this file never listens.
  */
+import { performance } from 'node:perf_hooks';
 import type { BlockRequest, CommandResult, CommandSpec } from '../commands/index.js';
 import {
   ERR_NOAUTH,
@@ -15,7 +16,7 @@ import {
 } from '../resp/index.js';
 import { Keyspace, type KeyspaceObserver } from '../store/index.js';
 import { BlockingRegistry } from './blocking.js';
-import { admitUnderMaxmemory, recordCall } from './call-hooks.js';
+import { CallHooks } from './call-hooks.js';
 import type { Client } from './client.js';
 import type { ServerState } from './state.js';
 import { WatchRegistry } from './watch.js';
@@ -40,6 +41,41 @@ const READ_PAUSE_BYTES = 64 * 1024 * 1024;
 /** Output gathered while running a pipeline is written once it reaches this size. */
 const OUT_CHUNK_BYTES = 1024 * 1024;
 
+/** What the dispatcher checks on every call of a command, computed once per spec. */
+interface CommandEntry {
+  readonly spec: CommandSpec;
+  /** Lowercase name as INFO commandstats and errors show it ("get", "config|get"). */
+  readonly fullName: string;
+  readonly hasSubcommands: boolean;
+  readonly noAuth: boolean;
+  readonly noMulti: boolean;
+  readonly write: boolean;
+  /** Held by CLIENT PAUSE WRITE. */
+  readonly writeLike: boolean;
+  readonly skipSlowlog: boolean;
+  /** Allowed to a RESP2 client in subscribed mode. */
+  readonly pubsubAllowed: boolean;
+  /** Runs at once inside MULTI instead of being queued. */
+  readonly runsInMulti: boolean;
+}
+
+function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
+  const has = (f: CommandSpec['flags'][number]): boolean => spec.flags.includes(f);
+  const base = spec.name.toLowerCase();
+  return {
+    spec,
+    fullName,
+    hasSubcommands: spec.subcommands !== undefined && spec.subcommands.length > 0,
+    noAuth: has('no_auth'),
+    noMulti: has('no_multi'),
+    write: has('write'),
+    writeLike: has('write') || has('may_replicate'),
+    skipSlowlog: has('skip_slowlog'),
+    pubsubAllowed: PUBSUB_ALLOWED.has(base),
+    runsInMulti: MULTI_IMMEDIATE.has(base),
+  };
+}
+
 function isBlock(result: CommandResult): result is BlockRequest {
   return result.kind === 'block';
 }
@@ -48,7 +84,20 @@ export class ServerCore {
   readonly keyspace: Keyspace;
   readonly watch = new WatchRegistry();
   readonly blocking = new BlockingRegistry<Client>();
-  private readonly exactCase = new Map<string, CommandSpec>();
+  /** Command names as clients spell them ("SET", "set") → their table entry. */
+  private readonly exactCase = new Map<string, CommandEntry>();
+  /** Entries of subcommands and of specs reached without a name lookup (EXEC's queue, blocked clients). */
+  private readonly entries = new Map<CommandSpec, CommandEntry>();
+  private readonly hooks: CallHooks;
+  /**
+   * The clock, read once per command: `tick` is performance.now() at the end of the previous command
+   * of the batch (a command's duration runs from there, so it includes its own parsing), and
+   * `clockOffset` turns it into unix ms for the command's `now`. Both are refreshed when a batch of
+   * input starts and whenever a command runs outside one.
+   */
+  private tick = performance.now();
+  private clockOffset = Date.now() - this.tick;
+  private inBatch = false;
   private readonly toFlush = new Set<Client>();
   private flushScheduled = false;
   /** Clients whose next command is held by CLIENT PAUSE. */
@@ -65,6 +114,7 @@ export class ServerCore {
       },
     };
     this.keyspace = new Keyspace(state.config.databases, observer);
+    this.hooks = new CallHooks(state, this.keyspace);
     state.onUnpause = () => this.resumeHeld();
   }
 
@@ -80,16 +130,48 @@ export class ServerCore {
   }
 
   lookup(name: string): CommandSpec | undefined {
+    return this.lookupEntry(name)?.spec;
+  }
+
+  private lookupEntry(name: string): CommandEntry | undefined {
     const hit = this.exactCase.get(name);
     if (hit !== undefined) return hit;
     const spec = this.state.commands.get(name.toLowerCase());
-    // Cache the spelling clients actually send ("SET", "set"); bounded so garbage names cannot grow it.
-    if (spec !== undefined && this.exactCase.size < 4096) this.exactCase.set(name, spec);
-    return spec;
+    if (spec === undefined) return undefined;
+    const entry = this.entryOf(spec);
+    // Cache the spelling clients actually send; bounded so garbage names cannot grow it.
+    if (this.exactCase.size < 4096) this.exactCase.set(name, entry);
+    return entry;
+  }
+
+  /** The precomputed facts the dispatcher checks for every call of a spec. */
+  private entryOf(spec: CommandSpec, fullName?: string): CommandEntry {
+    const hit = this.entries.get(spec);
+    if (hit !== undefined) return hit;
+    const entry = commandEntry(spec, fullName ?? spec.name.toLowerCase());
+    this.entries.set(spec, entry);
+    return entry;
   }
 
   /** Runs every complete command buffered for the client, unless it blocks, is paused or is closing. */
   processInput(c: Client): void {
+    const outer = this.inBatch;
+    this.inBatch = true;
+    this.refreshClock();
+    try {
+      this.runInput(c);
+    } finally {
+      this.inBatch = outer;
+    }
+    this.flush(c);
+  }
+
+  private refreshClock(): void {
+    this.tick = performance.now();
+    this.clockOffset = Date.now() - this.tick;
+  }
+
+  private runInput(c: Client): void {
     while (!c.closing && !c.closed && c.blockedState === undefined && c.held === undefined) {
       if (c.out.length >= OUT_CHUNK_BYTES) {
         this.flush(c);
@@ -106,73 +188,69 @@ export class ServerCore {
       if (argv.length === 0) continue;
       this.processCommand(c, argv);
     }
-    this.flush(c);
   }
 
   /** Redis processCommand: the checks in 7.0's order, then queue (MULTI) or call. */
   processCommand(c: Client, argv: string[]): void {
-    c.lastInteraction = Date.now();
     c.startCommand();
     const name = argv[0] as string;
-    const container = this.lookup(name);
+    const container = this.lookupEntry(name);
     if (container === undefined) {
       this.reject(c, unknownCommand(name, argv.slice(1)));
       return;
     }
-    const resolved = this.resolveSubcommand(c, container, argv);
-    if (resolved === undefined) return;
-    const { spec, fullName } = resolved;
-    c.lastCommand = fullName;
+    const entry = container.hasSubcommands ? this.resolveSubcommand(c, container, argv) : container;
+    if (entry === undefined) return;
+    const spec = entry.spec;
+    c.lastCommand = entry.fullName;
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
-      this.reject(c, wrongArity(fullName));
+      this.reject(c, wrongArity(entry.fullName));
       return;
     }
-    if (!c.authenticated && !spec.flags.includes('no_auth')) {
+    if (!c.authenticated && !entry.noAuth) {
       this.reject(c, ERR_NOAUTH);
       return;
     }
-    if (c.multiQueue !== undefined && spec.flags.includes('no_multi')) {
+    if (c.multiQueue !== undefined && entry.noMulti) {
       this.reject(c, 'ERR Command not allowed inside a transaction');
       return;
     }
-    const base = container.name.toLowerCase();
-    if (c.protocol === 2 && c.inPubsubMode && !PUBSUB_ALLOWED.has(base)) {
+    if (c.protocol === 2 && !container.pubsubAllowed && c.inPubsubMode) {
       this.reject(
         c,
-        `ERR Can't execute '${fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+        `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
       );
       return;
     }
-    const oom = admitUnderMaxmemory(this.state, this.keyspace, spec, c.multiQueue !== undefined);
+    const oom = this.hooks.admitUnderMaxmemory(spec, c.multiQueue !== undefined);
     if (oom !== undefined) {
       this.reject(c, oom);
       return;
     }
-    if (c.multiQueue !== undefined && !MULTI_IMMEDIATE.has(base)) {
+    if (c.multiQueue !== undefined && !container.runsInMulti) {
       c.multiQueue.push({ spec, argv });
       c.reply(QUEUED);
       return;
     }
-    if (this.state.isPaused(spec.flags.includes('write') || spec.flags.includes('may_replicate'))) {
+    if (this.state.pausedUntil !== 0 && this.state.isPaused(entry.writeLike)) {
       // Hold the command (and the rest of the pipeline) until the pause ends.
       c.held = argv;
       this.held.add(c);
       return;
     }
-    this.call(c, spec, argv);
+    this.callEntry(c, entry, argv);
     this.serveReadyKeys();
   }
 
   /** Container commands (CLIENT, CONFIG…) dispatch on their second word. */
   private resolveSubcommand(
     c: Client,
-    container: CommandSpec,
+    container: CommandEntry,
     argv: readonly string[],
-  ): { spec: CommandSpec; fullName: string } | undefined {
-    const base = container.name.toLowerCase();
-    const subs = container.subcommands;
-    if (subs === undefined || subs.length === 0 || argv.length < 2)
-      return { spec: container, fullName: base };
+  ): CommandEntry | undefined {
+    const base = container.fullName;
+    const subs = container.spec.subcommands;
+    if (subs === undefined || subs.length === 0 || argv.length < 2) return container;
     const word = (argv[1] as string).toLowerCase();
     const full = `${base}|${word}`;
     const sub = subs.find((s) => {
@@ -181,10 +259,12 @@ export class ServerCore {
     });
     if (sub === undefined) {
       const shown = (argv[1] as string).slice(0, 128);
-      this.reject(c, `ERR unknown subcommand '${shown}'. Try ${base.toUpperCase()} HELP.`);
+      // Redis names the command as the client typed it (a renamed CONFIG says "Try CFG HELP.").
+      const typed = (argv[0] as string).toUpperCase();
+      this.reject(c, `ERR unknown subcommand '${shown}'. Try ${typed} HELP.`);
       return undefined;
     }
-    return { spec: sub, fullName: full };
+    return this.entryOf(sub, full);
   }
 
   /** An error before execution: inside MULTI it also dooms the transaction (EXECABORT). */
@@ -195,14 +275,20 @@ export class ServerCore {
 
   /** Redis call(): runs one command, replies, counts, propagates; parks the client if it blocks. */
   call(c: Client, spec: CommandSpec, argv: readonly string[]): void {
+    this.callEntry(c, this.entryOf(spec), argv);
+  }
+
+  private callEntry(c: Client, entry: CommandEntry, argv: readonly string[]): void {
+    const spec = entry.spec;
     const ctx = c.ctx;
-    ctx.now = Date.now();
+    if (!this.inBatch) this.refreshClock();
+    const started = this.tick;
+    ctx.now = Math.floor(this.clockOffset + started);
     ctx.db = this.keyspace.db(c.dbIndex);
     ctx.dirty = 0;
     ctx.propagated = undefined;
     const dbIndex = c.dbIndex;
     let result: CommandResult;
-    const startedNs = process.hrtime.bigint();
     try {
       result = spec.run(ctx, argv);
     } catch (err) {
@@ -210,7 +296,9 @@ export class ServerCore {
       result = error('ERR internal error');
     }
     this.state.stats.totalCommandsProcessed++;
-    recordCall(this.state, c, spec, argv, Number(process.hrtime.bigint() - startedNs) / 1000, result);
+    this.tick = performance.now();
+    const usec = (this.tick - started) * 1000;
+    this.hooks.recordCall(c, spec, argv, usec, result, entry.skipSlowlog, ctx.now);
     if (isBlock(result)) {
       if (c.inMulti) result = result.onTimeout(ctx);
       else {
@@ -219,15 +307,21 @@ export class ServerCore {
       }
     }
     c.reply(result);
-    this.afterCall(c, spec, argv, dbIndex);
+    this.afterCall(c, spec, argv, dbIndex, entry.write);
   }
 
-  private afterCall(c: Client, spec: CommandSpec, argv: readonly string[], dbIndex: number): void {
+  private afterCall(
+    c: Client,
+    spec: CommandSpec,
+    argv: readonly string[],
+    dbIndex: number,
+    isWrite = spec.flags.includes('write'),
+  ): void {
     const ctx = c.ctx;
     this.state.stats.dirty += ctx.dirty;
     if (ctx.propagated !== undefined) {
       for (const a of ctx.propagated) this.state.propagate(dbIndex, a);
-    } else if (ctx.dirty > 0 && spec.flags.includes('write')) {
+    } else if (ctx.dirty > 0 && isWrite) {
       this.state.propagate(dbIndex, argv);
     }
   }

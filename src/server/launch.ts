@@ -18,7 +18,8 @@ import {
   copyServerConfig,
   type ShutdownService,
 } from '../commands/server/index.js';
-import { defaultConfig } from './state.js';
+import { allCommands } from '../commands/index.js';
+import { commandTable, defaultConfig } from './state.js';
 import { startServer, type RunningServer } from './server.js';
 
 export interface LaunchedServer {
@@ -34,6 +35,8 @@ export function loadServerConfig(file: string | undefined, options: readonly str
   const loaded = loadConfig(file, options);
   const problems = unsupportedSettings(loaded.config);
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  // rename-command lines are checked now, so a bad one fails like any other config line.
+  commandTable(allCommands, loaded.extras.renameCommands);
   return loaded;
 }
 
@@ -44,9 +47,13 @@ export async function launchServer(
   const rc = loaded.config;
   const initial = defaultConfig();
   copyServerConfig(rc, initial);
-  const server = await startServer({ config: initial, log });
+  const server = await startServer({
+    config: initial,
+    log,
+    renameCommands: loaded.extras.renameCommands,
+  });
   server.state.services.set(CONFIG_SERVICE, rc);
-  bindServerConfig(rc, server.state.config);
+  bindServerConfig(rc, server.state);
 
   const pidfile = rc.getString('pidfile');
   if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);

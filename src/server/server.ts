@@ -2,12 +2,15 @@
  * `startServer`: TCP listeners (Redis `bind` list, `-` for optional addresses, IPv6), accept-time
  * checks (maxclients, protected mode), keepalive, and the periodic cron (active expiry, idle timeout).
  */
-import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { allCommands } from '../commands/index.js';
 import type { CommandSpec, ServerConfig } from '../commands/index.js';
+import type { RenameCommand } from '../config/index.js';
+import { ACTIVE_EXPIRE_SERVICE, LISTENER_SERVICE, type ListenerService } from '../commands/server/index.js';
 import { ActiveExpirer } from '../store/index.js';
 import { Client } from './client.js';
 import { ServerCore } from './core.js';
+import { Listeners } from './listeners.js';
 import { ServerState, commandTable, defaultConfig } from './state.js';
 
 export interface ServerOptions {
@@ -15,6 +18,8 @@ export interface ServerOptions {
   readonly config?: Partial<ServerConfig>;
   /** The command table; all families by default. */
   readonly commands?: readonly CommandSpec[];
+  /** redis.conf `rename-command` lines, applied to the command table in order. */
+  readonly renameCommands?: readonly RenameCommand[];
   /** Where to log notices (listening, bind failures); silent when absent. */
   readonly log?: (line: string) => void;
 }
@@ -33,9 +38,24 @@ const MAX_CLIENTS = '-ERR max number of clients reached\r\n';
 /** Share of each cron period that active expiry may use (Redis ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC). */
 const EXPIRE_TIME_SHARE = 0.25;
 
-export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+/**
+ * Starts a server. Listening is synchronous (see listeners.ts); the promise is kept so callers need not
+ * care, and a listen failure arrives as a rejection.
+ */
+export function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  try {
+    return Promise.resolve(startListening(options));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+function startListening(options: ServerOptions): RunningServer {
   const config: ServerConfig = { ...defaultConfig(), ...options.config };
-  const state = new ServerState(config, commandTable(options.commands ?? allCommands));
+  const state = new ServerState(
+    config,
+    commandTable(options.commands ?? allCommands, options.renameCommands),
+  );
   const core = new ServerCore(state);
   const log = options.log ?? (() => undefined);
   let nextId = 1;
@@ -67,11 +87,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     socket.on('close', () => core.forget(client));
   };
 
-  const listeners = await listenAll(config, onConnection, log);
-  state.boundPorts.push(...new Set(listeners.map((l) => (l.address() as { port: number }).port)));
-  config.port = state.boundPorts[0] ?? config.port;
+  const listeners = new Listeners(onConnection, log);
+  listeners.start({ bind: config.bind, port: config.port });
+  config.port = listeners.boundPort;
+  state.boundPorts.push(config.port);
+  const listenerService: ListenerService = {
+    change: (bind, port) => {
+      const ok = listeners.change({ bind, port });
+      state.boundPorts.length = 0;
+      state.boundPorts.push(listeners.boundPort);
+      return ok;
+    },
+  };
+  state.services.set(LISTENER_SERVICE, listenerService);
 
   const expirer = new ActiveExpirer(core.keyspace);
+  // DEBUG SET-ACTIVE-EXPIRE reaches the expirer through this service.
+  state.services.set(ACTIVE_EXPIRE_SERVICE, expirer);
   let lastTimeoutCheck = 0;
   const cronPeriod = (): number => 1000 / Math.max(1, Math.min(500, config.hz));
   let cron: NodeJS.Timeout;
@@ -95,16 +127,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       clearTimeout(cron);
       state.dispose();
       for (const c of state.registry.values()) core.endBlock(c as Client);
-      await Promise.all(
-        listeners
-          .map((l) => new Promise<void>((resolve) => l.close(() => resolve())))
-          .concat(
-            [...sockets].map((s) => {
-              s.destroy();
-              return Promise.resolve();
-            }),
-          ),
-      );
+      for (const s of sockets) s.destroy();
+      await listeners.close();
     },
   };
 }
@@ -138,49 +162,4 @@ export function admissionError(
 export function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;
   return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
-
-/** Maps a Redis bind address to a listen host: `*` = all IPv4, `::*` = all IPv6. */
-function listenHost(addr: string): { host: string; ipv6Only: boolean } {
-  if (addr === '*') return { host: '0.0.0.0', ipv6Only: false };
-  if (addr === '::*') return { host: '::', ipv6Only: true };
-  return { host: addr, ipv6Only: addr.includes(':') };
-}
-
-async function listenAll(
-  config: ServerConfig,
-  onConnection: (socket: Socket) => void,
-  log: (line: string) => void,
-): Promise<NetServer[]> {
-  const servers: NetServer[] = [];
-  let port = config.port;
-  for (const raw of config.bind) {
-    const optional = raw.startsWith('-');
-    const addr = optional ? raw.slice(1) : raw;
-    const { host, ipv6Only } = listenHost(addr);
-    const server = createServer({ noDelay: true }, onConnection);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ host, port, ipv6Only, backlog: 511 }, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (err) {
-      if (optional) {
-        log(`Warning: Could not create server TCP listening socket ${addr}:${port}: ${String(err)}`);
-        continue;
-      }
-      for (const s of servers) s.close();
-      throw new Error(
-        `Could not create server TCP listening socket ${addr}:${port}: ${(err as Error).message}`,
-      );
-    }
-    if (port === 0) port = (server.address() as { port: number }).port;
-    servers.push(server);
-    log(`Ready to accept connections tcp ${addr}:${port}`);
-  }
-  if (servers.length === 0) throw new Error('Failed listening on any bind address');
-  return servers;
 }

@@ -12,6 +12,7 @@ import type {
   ServerStats,
   Session,
 } from '../commands/index.js';
+import { ConfigError, type RenameCommand } from '../config/index.js';
 import { PubSubRegistry } from './pubsub.js';
 
 /** Redis 7.0's defaults for the settings the server acts on. */
@@ -175,7 +176,24 @@ export class ServerState implements ServerHooks {
   }
 }
 
-/** The command table by lowercase name. */
-export function commandTable(specs: readonly CommandSpec[]): Map<string, CommandSpec> {
-  return new Map(specs.map((c) => [c.name.toLowerCase(), c]));
+/**
+ * The command table by lowercase name, with redis.conf's `rename-command` lines applied in order, as
+ * Redis does: the command moves to the new name (or leaves the table when the new name is ""), but
+ * keeps its own name for COMMAND INFO/LIST and error messages. Throws Redis's config error for a
+ * line that names no command or a taken name.
+ */
+export function commandTable(
+  specs: readonly CommandSpec[],
+  renames: readonly RenameCommand[] = [],
+): Map<string, CommandSpec> {
+  const table = new Map(specs.map((c) => [c.name.toLowerCase(), c]));
+  for (const { from, to, where } of renames) {
+    const spec = table.get(from.toLowerCase());
+    if (spec === undefined) throw new ConfigError('No such command in rename-command', where);
+    table.delete(from.toLowerCase());
+    if (to === '') continue;
+    if (table.has(to.toLowerCase())) throw new ConfigError('Target command name already exists', where);
+    table.set(to.toLowerCase(), spec);
+  }
+  return table;
 }

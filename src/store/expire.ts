@@ -15,11 +15,17 @@ export const ACCEPTABLE_STALE = 0.1;
 export class ActiveExpirer {
   private readonly cursors = new Map<Database, Iterator<[string, number]>>();
   private nextDb = 0;
+  /**
+   * False while DEBUG SET-ACTIVE-EXPIRE 0 is in force (Redis server.active_expire_enabled): cycles
+   * do nothing, so expired keys stay until something reads them.
+   */
+  enabled = true;
 
   constructor(private readonly keyspace: Keyspace) {}
 
   /** One cycle within `timeLimitMs` of wall time; returns how many keys it expired. */
   cycle(now: number, timeLimitMs: number): number {
+    if (!this.enabled) return 0;
     const started = Date.now();
     const dbs = this.keyspace.databases;
     let expired = 0;

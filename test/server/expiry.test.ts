@@ -53,3 +53,21 @@ test('an expiry cycle stops at its time budget and resumes where it stopped', ()
   assert.equal(db.size, 5000);
   assert.equal(expired.length, 5000);
 });
+
+test('a disabled ActiveExpirer (DEBUG SET-ACTIVE-EXPIRE 0) removes nothing until enabled again', () => {
+  const keyspace = new Keyspace(1, {});
+  const db = keyspace.db(0);
+  for (let i = 0; i < 100; i++) {
+    db.add(`k${i}`, 'v');
+    db.setExpire(`k${i}`, 1);
+  }
+  const expirer = new ActiveExpirer(keyspace);
+  expirer.enabled = false;
+  for (let i = 0; i < 10; i++) assert.equal(expirer.cycle(1000, 25), 0);
+  assert.equal(db.size, 100);
+  expirer.enabled = true;
+  let total = 0;
+  for (let i = 0; i < 100 && db.size > 0; i++) total += expirer.cycle(1000, 25);
+  assert.equal(total, 100);
+  assert.equal(db.size, 0);
+});

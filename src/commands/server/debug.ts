@@ -6,20 +6,26 @@
  */
 import { ERR_NO_SUCH_KEY, ERR_SYNTAX } from '../../resp/errors.js';
 import { OK, error, simple, type Reply } from '../../resp/reply.js';
-import { estimateKeyBytes } from '../../store/index.js';
-import { parseDouble, parseSafeInt } from '../args.js';
+import { ActiveExpirer, estimateKeyBytes } from '../../store/index.js';
+import { parseDouble } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { redisConfigOf } from './services.js';
 import { serverCommand } from './spec.js';
 
-/** ServerHooks.services key: false while DEBUG SET-ACTIVE-EXPIRE 0 is in force (the cron reads it). */
-export const ACTIVE_EXPIRE_SERVICE = 'active-expire-enabled';
+/** ServerHooks.services key of the server's ActiveExpirer, which DEBUG SET-ACTIVE-EXPIRE switches. */
+export const ACTIVE_EXPIRE_SERVICE = 'active-expirer';
 
 const NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
 
 function blockFor(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** C atoi: optional spaces and sign, then digits as far as they go; 0 when there are none. */
+function atoi(text: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
+  return m === null ? 0 : Number.parseInt(m[1] as string, 10) | 0;
 }
 
 function encodingOf(value: unknown): string {
@@ -41,9 +47,9 @@ function debug(ctx: CommandContext, argv: readonly string[]): Reply {
     return OK;
   }
   if (sub === 'set-active-expire' && argv.length === 3) {
-    const n = parseSafeInt(argv[2] as string);
-    if (n === undefined) return error('ERR value is not an integer or out of range');
-    ctx.server.services.set(ACTIVE_EXPIRE_SERVICE, n !== 0);
+    const expirer = ctx.server.services.get(ACTIVE_EXPIRE_SERVICE);
+    // Redis reads the flag with atoi(): anything that does not start with a non-zero number is 0.
+    if (expirer instanceof ActiveExpirer) expirer.enabled = atoi(argv[2] as string) !== 0;
     return OK;
   }
   if (sub === 'object' && argv.length === 3) {

@@ -31,8 +31,9 @@ export {
   COMMANDSTATS_SERVICE,
   PERSISTENCE_INFO_SERVICE,
   SHUTDOWN_SERVICE,
+  LISTENER_SERVICE,
 } from './services.js';
-export type { PersistenceInfo, ShutdownService, CommandStat } from './services.js';
+export type { PersistenceInfo, ShutdownService, CommandStat, ListenerService } from './services.js';
 export { SlowLog } from './slowlog-store.js';
 export type { SlowLogEntry } from './slowlog-store.js';
 export { ACTIVE_EXPIRE_SERVICE } from './debug.js';

@@ -12,6 +12,7 @@ export const SLOWLOG_SERVICE = 'slowlog';
 export const COMMANDSTATS_SERVICE = 'commandstats';
 export const PERSISTENCE_INFO_SERVICE = 'persistence-info';
 export const SHUTDOWN_SERVICE = 'shutdown';
+export const LISTENER_SERVICE = 'listeners';
 
 /** Per command (lowercase full name, e.g. "config|get"): Redis's cmdstat_* fields. */
 export interface CommandStat {
@@ -68,6 +69,15 @@ export interface PersistenceInfo {
   saveNow?(): string | undefined;
 }
 
+/**
+ * The server's TCP listeners, as CONFIG SET port / bind reach them (Redis changeListenPort /
+ * changeBindAddr). `change` is synchronous; false means the new listeners could not be opened and the
+ * old ones are back.
+ */
+export interface ListenerService {
+  change(bind: readonly string[], port: number): boolean;
+}
+
 /** The server's way to stop (SHUTDOWN): closes listeners and clients, then the process may exit. */
 export interface ShutdownService {
   shutdown(): void;
@@ -89,7 +99,7 @@ export function redisConfigOf(hooks: ServerHooks): RedisConfig {
     () => {
       const rc = new RedisConfig();
       seedFromServerConfig(rc, hooks.config);
-      bindServerConfig(rc, hooks.config);
+      bindServerConfig(rc, hooks);
       return rc;
     },
   );
@@ -188,16 +198,38 @@ export function copyServerConfig(rc: RedisConfig, sc: ServerConfig): void {
   for (const d of rc.directives) sc.extra.set(d.name, rc.format(d.name));
 }
 
+function listenerServiceOf(hooks: ServerHooks): ListenerService | undefined {
+  const s = hooks.services.get(LISTENER_SERVICE);
+  return typeof s === 'object' && s !== null && 'change' in s && typeof s.change === 'function'
+    ? (s as ListenerService)
+    : undefined;
+}
+
+/** Redis's apply errors for a listener change (CONFIG SET wraps them in "CONFIG SET failed …"). */
+const LISTEN_FAILURES: readonly (readonly [string, string])[] = [
+  ['port', 'Unable to listen on this port. Check server logs.'],
+  ['bind', 'Failed to bind to specified addresses.'],
+];
+
 /**
  * Keeps the server's ServerConfig struct (which the listener and dispatcher read) equal to the live
- * RedisConfig: copies every field now and again after each CONFIG SET of the directive.
+ * RedisConfig: copies every field now and again after each CONFIG SET of the directive. A new port or
+ * bind list also replaces the TCP listeners, and fails the CONFIG SET when they cannot be opened.
  */
-export function bindServerConfig(rc: RedisConfig, sc: ServerConfig): void {
+export function bindServerConfig(rc: RedisConfig, hooks: ServerHooks): void {
+  const sc = hooks.config;
   copyServerConfig(rc, sc);
   for (const [name, copy] of fieldCopies(rc, sc)) {
     rc.onApply(name, () => {
       copy();
       return undefined;
+    });
+  }
+  for (const [name, failure] of LISTEN_FAILURES) {
+    rc.onApply(name, () => {
+      const listeners = listenerServiceOf(hooks);
+      if (listeners === undefined) return undefined;
+      return listeners.change(sc.bind, sc.port) ? undefined : failure;
     });
   }
   for (const d of rc.directives) {

@@ -19,6 +19,12 @@ export interface SlowLogEntry {
   readonly clientName: string;
 }
 
+/** Checked after every command, so read through the config's cache. */
+const readSettings = (config: RedisConfig): { threshold: number; maxLen: number } => ({
+  threshold: config.getNumber('slowlog-log-slower-than'),
+  maxLen: config.getNumber('slowlog-max-len'),
+});
+
 export class SlowLog {
   private entries: SlowLogEntry[] = [];
   private nextId = 0;
@@ -30,9 +36,8 @@ export class SlowLog {
    * `peer` is "ip:port" of the client.
    */
   record(argv: readonly string[], durationUs: number, peer: string, clientName: string, nowMs: number): void {
-    const threshold = this.config.getNumber('slowlog-log-slower-than');
+    const { threshold, maxLen } = this.config.cached('slowlog-settings', readSettings);
     if (threshold < 0 || durationUs < threshold) return;
-    const maxLen = this.config.getNumber('slowlog-max-len');
     this.entries.unshift({
       id: this.nextId++,
       time: Math.floor(nowMs / 1000),

@@ -1,0 +1,125 @@
+/**
+ * The server's TCP listeners (Redis server.ipfd): one per bind address, all on one port. Opened at
+ * startup and replaced by CONFIG SET port / bind (Redis changeListenPort / changeBindAddr): the old
+ * listeners close, the new ones open, and when one cannot be opened the old set comes back and the
+ * change fails. Connected clients are never touched. Everything here is synchronous, so a CONFIG SET
+ * knows its outcome before it replies.
+ */
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { listenSocket, skippable } from './listen-socket.js';
+
+/** A bind list and a port as Redis's config holds them ('-' marks an optional address). */
+export interface ListenPlan {
+  readonly bind: readonly string[];
+  readonly port: number;
+}
+
+/** Why a set of listeners could not be opened: Redis's log line for the address that failed. */
+export class ListenError extends Error {}
+
+/** Redis's bind words to getaddrinfo input: `*` = every IPv4 address, `::*` = every IPv6 one. */
+function target(addr: string): { host: string | null; family: 4 | 6 } {
+  if (addr === '*') return { host: null, family: 4 };
+  if (addr === '::*') return { host: null, family: 6 };
+  return { host: addr, family: addr.includes(':') ? 6 : 4 };
+}
+
+export class Listeners {
+  private servers: NetServer[] = [];
+  private plan: ListenPlan = { bind: [], port: 0 };
+  /** The port actually bound (a requested port 0 at startup resolves to a free one). */
+  boundPort = 0;
+
+  constructor(
+    private readonly onConnection: (socket: Socket) => void,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  get count(): number {
+    return this.servers.length;
+  }
+
+  /**
+   * Startup: listens on every address of the plan; port 0 picks a free port (used by embeddings and
+   * tests — Redis would not listen at all). Throws ListenError when a required address fails or
+   * nothing could be bound.
+   */
+  start(plan: ListenPlan): void {
+    const failure = this.open(plan, true);
+    if (failure !== undefined) throw new ListenError(failure);
+    if (this.servers.length === 0) throw new ListenError('Failed listening on any bind address');
+  }
+
+  /**
+   * CONFIG SET port / bind: replaces the listeners. Port 0 closes them (Redis: no TCP). Returns false,
+   * with the previous listeners restored, when the new set cannot be opened.
+   */
+  change(plan: ListenPlan): boolean {
+    if (plan.port === this.plan.port && sameList(plan.bind, this.plan.bind)) return true;
+    const previous = this.plan;
+    this.closeListeners();
+    if (plan.port === 0) {
+      this.plan = plan;
+      this.boundPort = 0;
+      return true;
+    }
+    const failure = this.open(plan, false);
+    if (failure === undefined) return true;
+    this.closeListeners();
+    const restored = previous.port === 0 ? undefined : this.open(previous, false);
+    if (restored !== undefined) this.log(`Warning: could not restore the previous listeners: ${restored}`);
+    return false;
+  }
+
+  /** Stops accepting (existing connections stay); resolves when every listener has closed. */
+  async close(): Promise<void> {
+    const closing = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    this.servers = [];
+    await Promise.all(closing);
+  }
+
+  /** Opens the plan's listeners; returns the failure text (and closes what it opened) or undefined. */
+  private open(plan: ListenPlan, allowEphemeral: boolean): string | undefined {
+    let port = plan.port;
+    const opened: NetServer[] = [];
+    for (const raw of plan.bind) {
+      const optional = raw.startsWith('-');
+      const addr = optional ? raw.slice(1) : raw;
+      const { host, family } = target(addr);
+      const result = listenSocket(host, family, port);
+      if (!result.ok) {
+        const line = `Could not create server TCP listening socket ${addr}:${port}: ${result.message}`;
+        this.log(`Warning: ${line}`);
+        if (skippable(result.errno, optional)) continue;
+        for (const s of opened) s.close();
+        return line;
+      }
+      const server = this.adopt(result.fd);
+      if (allowEphemeral && port === 0) port = (server.address() as { port: number }).port;
+      opened.push(server);
+      this.log(`Ready to accept connections tcp ${addr}:${port}`);
+    }
+    this.servers = opened;
+    this.plan = { bind: plan.bind, port };
+    this.boundPort = port;
+    return undefined;
+  }
+
+  /** Hands a listening fd to Node, which takes it over synchronously. */
+  private adopt(fd: number): NetServer {
+    const server = createServer({ noDelay: true }, this.onConnection);
+    // accept() failures (EMFILE…) are reported here; Redis logs them and keeps serving.
+    server.on('error', (err) => this.log(`Accepting client connection: ${err.message}`));
+    server.listen({ fd });
+    return server;
+  }
+
+  private closeListeners(): void {
+    for (const s of this.servers) s.close();
+    this.servers = [];
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
