@@ -9,10 +9,14 @@
  *   4. open the control socket;
  *   5. drop privileges;
  *   6. resolve `initpeers`, start the engine, start reading.
- * Datagrams that arrive before step 6 are held (bounded) and fed in once the engine runs.
+ * Datagrams that arrive before step 6 wait in the socket's kernel buffer: reading starts once the
+ * engine runs.
  *
- * Every input batch (UDP datagrams of one poll phase, TAP frames of one wakeup, a timer) is fed to the
- * engine with one `now`; after each, the single timer is re-armed at `engine.nextTimerDeadline()`.
+ * Data path, all on the main thread with no thread hop per packet: the TAP fd and the UDP socket fds
+ * are watched by the main libuv loop (uv_poll); a wakeup drains a bounded batch (TAP reads; recvmmsg)
+ * and feeds it to the engine with one `now`. The engine's datagrams are queued and leave in one
+ * sendmmsg (UDP GSO for runs of equal-size datagrams) when the engine call returns; then the single
+ * timer is re-armed at `engine.nextTimerDeadline()`.
  */
 import { execFile } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
@@ -31,7 +35,6 @@ import type { LogFn } from './log.js';
 import { dropPrivileges } from './privdrop.js';
 import { TapDevice } from './tap.js';
 import { UdpTransport } from './udp.js';
-import type { ReceivedDatagram } from './udp.js';
 
 /** The underlay path MTU the TAP MTU is sized for (Ethernet). */
 export const UNDERLAY_MTU = 1500;
@@ -39,8 +42,6 @@ export const UNDERLAY_MTU = 1500;
 export const INITPEER_RERESOLVE_MS = 30_000;
 /** PeerVPN's resolver keeps at most 16 addresses per name. */
 const MAX_ADDRESSES_PER_NAME = 16;
-/** Datagrams held while the engine is not started yet. */
-const MAX_EARLY_DATAGRAMS = 1024;
 const UPCMD_TIMEOUT_MS = 60_000;
 
 export interface DaemonOptions {
@@ -79,7 +80,6 @@ export class VpnDaemon {
   private control: Server | undefined;
   private controlPath: string | undefined;
   private mtu: number | undefined;
-  private early: ReceivedDatagram[] | undefined = [];
   private timer: NodeJS.Timeout | undefined;
   private timerDeadline: number | undefined;
   private resolveTimer: NodeJS.Timeout | undefined;
@@ -116,9 +116,9 @@ export class VpnDaemon {
     // scrypt runs on the threadpool while the sockets and the device are set up.
     const keyReady = deriveNetworkKey(c.networkName, c.psk);
     keyReady.catch(() => undefined);
-    this.udp = await UdpTransport.open(
+    this.udp = UdpTransport.open(
       { port: c.port, local: c.local, ipv4: c.ipv4, ipv6: c.ipv6, sockmark: c.sockmark },
-      (batch) => this.onDatagrams(batch),
+      (batch) => this.guard('datagrams', () => this.engine?.onDatagrams(batch, now())),
       (message) => this.log('warn', 'udp', { message }),
     );
     if (c.tunneling) await this.setUpTap(c);
@@ -150,10 +150,8 @@ export class VpnDaemon {
     });
     if (dropped !== undefined) this.log('info', 'privileges-dropped', { ...dropped });
     await this.dialInitPeers(c.initPeers);
-    engine.start(now());
-    const held = this.early ?? [];
-    this.early = undefined;
-    if (held.length > 0) this.onDatagrams(held);
+    this.guard('start', () => engine.start(now()));
+    this.udp.startReading();
     this.tap?.startReading(
       (frames) => this.guard('frames', () => engine.onFrames(frames, now())),
       (err) => this.log('error', 'tap-error', { error: err.message }),
@@ -243,33 +241,26 @@ export class VpnDaemon {
     }, INITPEER_RERESOLVE_MS);
   }
 
-  private onDatagrams(batch: readonly ReceivedDatagram[]): void {
-    if (this.early !== undefined) {
-      for (const d of batch) if (this.early.length < MAX_EARLY_DATAGRAMS) this.early.push(d);
-      return;
-    }
-    const engine = this.engine;
-    if (engine === undefined || this.stopping !== undefined) return;
-    this.guard('datagrams', () => engine.onDatagrams(batch, now()));
-  }
-
   /**
    * Runs one engine entry point. The engine promises not to throw on bad input; if it throws anyway
    * (a bug), the daemon logs it and keeps serving the other peers rather than dropping the tunnel.
+   * Afterwards, what the engine queued for the UDP sockets leaves (one sendmmsg per socket).
    */
   private guard(what: string, call: () => void): void {
+    if (this.stopping !== undefined) return;
     try {
       call();
     } catch (err) {
       this.log('error', 'engine-error', { during: what, error: (err as Error).message });
     }
+    this.udp?.flush();
     this.armTimer();
   }
 
   /** Keeps one timer armed at the engine's earliest deadline. */
   private armTimer(): void {
     const engine = this.engine;
-    if (engine === undefined || this.stopping !== undefined || this.early !== undefined) return;
+    if (engine === undefined || this.stopping !== undefined) return;
     const deadline = engine.nextTimerDeadline();
     if (deadline === undefined) return;
     if (this.timerDeadline !== undefined && this.timerDeadline <= deadline) return;
@@ -308,6 +299,9 @@ export class VpnDaemon {
         tapWriteErrors: this.tap?.writeErrors ?? 0,
         udpSendErrors: this.udp?.sendErrors ?? 0,
         udpLastSendError: this.udp?.lastSendError,
+        udpDatagramsSent: this.udp?.datagramsSent ?? 0,
+        udpSendCalls: this.udp?.sendCalls ?? 0,
+        udpReceiveErrors: this.udp?.receiveErrors ?? 0,
       },
     };
   }

@@ -1,21 +1,44 @@
 /**
  * The UDP underlay: one IPv4 and/or one IPv6 (v6-only) socket on the same port, as PeerVPN opens them.
  *
- * Receive batching: Node hands over one datagram per 'message' event, but libuv reads a whole burst in
- * one poll phase. Datagrams are queued and delivered as one batch from a `setImmediate` (the check
- * phase right after that poll phase), so the engine sees many datagrams per wakeup and the shell can
- * flush the engine's answers once per batch.
+ * The sockets are plain non-blocking fds made through libc (not node:dgram), so the data path can
+ * batch syscalls: readiness comes from the main libuv loop (uv_poll, no thread hop), each wakeup
+ * drains up to {@link MAX_DATAGRAMS_PER_WAKEUP} datagrams with `recvmmsg` and hands them to the
+ * handler as one batch; sends are queued and leave in one `sendmmsg` per `flush()` (the daemon
+ * flushes after every engine call), with runs of equal-size datagrams to one peer sent as UDP GSO.
+ * node:dgram offers neither (specs/node-platform-and-dependencies.md §C).
  *
- * Socket buffers are raised to {@link SOCKET_BUFFER_BYTES}: PeerVPN's default buffers lose ~10 % of
- * datagrams under TCP load (specs/peervpn-0.044.md §0).
+ * Socket buffers are raised to {@link SOCKET_BUFFER_BYTES} (beyond rmem_max/wmem_max when root):
+ * PeerVPN's default buffers lose ~10 % of datagrams under TCP load (specs/peervpn-0.044.md §0).
  */
-import { createSocket } from 'node:dgram';
-import type { Socket } from 'node:dgram';
 import { isIPv4, isIPv6 } from 'node:net';
+import { constants } from 'node:os';
 import type { ReceivedDatagram, UdpEndpoint } from './engine/index.js';
-import { SOL_SOCKET, SO_MARK, libc, libcError } from './libc.js';
+import {
+  AF_INET,
+  AF_INET6,
+  IPPROTO_IPV6,
+  IPV6_V6ONLY,
+  SOCK_CLOEXEC,
+  SOCK_DGRAM,
+  SOCK_NONBLOCK,
+  SOL_SOCKET,
+  SO_MARK,
+  SO_RCVBUF,
+  SO_RCVBUFFORCE,
+  SO_SNDBUF,
+  SO_SNDBUFFORCE,
+  libc,
+  setIntOption,
+} from './libc.js';
+import type { ReadableWatch } from './libc.js';
+import { DatagramReceiver, DatagramSender, RECV_BATCH } from './mmsg.js';
+import type { FlushResult } from './mmsg.js';
+import { SOCKADDR_BYTES, encodeSockaddr } from './sockaddr.js';
 
 export const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Bounded drain per readiness wakeup, so TAP reads, timers and the control socket get their turn. */
+export const MAX_DATAGRAMS_PER_WAKEUP = 4 * RECV_BATCH;
 
 export interface UdpOptions {
   readonly port: number;
@@ -24,37 +47,71 @@ export interface UdpOptions {
   readonly ipv6: boolean;
   /** SO_MARK; 0 leaves it unset. */
   readonly sockmark: number;
+  /** UDP GSO for runs of equal-size datagrams (default true; off falls back to one datagram per message). */
+  readonly gso?: boolean;
 }
 
 export type { ReceivedDatagram };
 export type DatagramsHandler = (batch: readonly ReceivedDatagram[]) => void;
 export type UdpWarning = (message: string) => void;
 
+const errnoNames = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+
+function errnoText(errno: number): string {
+  return errnoNames.get(errno) ?? `errno ${errno}`;
+}
+
+/** One bound socket of one family, with its batched receiver and sender. */
+class UdpSocket {
+  readonly receiver: DatagramReceiver;
+  readonly sender: DatagramSender;
+  private watch: ReadableWatch | undefined;
+
+  constructor(
+    readonly fd: number,
+    gso: boolean,
+  ) {
+    this.receiver = new DatagramReceiver(fd);
+    this.sender = new DatagramSender(fd, { gso });
+  }
+
+  startReading(onReadable: () => void): void {
+    this.watch = libc().watchReadable(this.fd, onReadable);
+  }
+
+  close(): void {
+    this.watch?.close();
+    this.watch = undefined;
+    libc().close(this.fd);
+  }
+}
+
 export class UdpTransport {
-  private v4: Socket | undefined;
-  private v6: Socket | undefined;
-  private pending: ReceivedDatagram[] = [];
-  private flushScheduled = false;
+  private v4: UdpSocket | undefined;
+  private v6: UdpSocket | undefined;
+  private closed = false;
   /** The port actually bound (the configured one, or the kernel's pick for `port 0`). */
   port = 0;
-  /** Send failures (unreachable networks and the like), counted instead of crashing. */
+  /** Datagrams not sent (unreachable networks, full socket buffer and the like), counted, not thrown. */
   sendErrors = 0;
   lastSendError: string | undefined;
+  /** Datagrams sent, and syscalls used for them (their ratio shows the batching). */
+  datagramsSent = 0;
+  sendCalls = 0;
+  /** Receive errors (other than "nothing queued"), counted. */
+  receiveErrors = 0;
 
   private constructor(private readonly handler: DatagramsHandler) {}
 
   /**
    * Opens the sockets. A family that cannot be opened (e.g. IPv6 with an IPv4 `local`, or IPv6
    * disabled) is tolerated with a warning, as PeerVPN does, as long as one family works.
+   * Datagrams are delivered to `onDatagrams` once `startReading` is called.
    */
-  static async open(
-    options: UdpOptions,
-    onDatagrams: DatagramsHandler,
-    warn: UdpWarning,
-  ): Promise<UdpTransport> {
+  static open(options: UdpOptions, onDatagrams: DatagramsHandler, warn: UdpWarning): UdpTransport {
     const t = new UdpTransport(onDatagrams);
     try {
-      await t.bindAll(options, warn);
+      t.bindAll(options, warn);
     } catch (err) {
       t.close();
       throw err;
@@ -62,20 +119,19 @@ export class UdpTransport {
     return t;
   }
 
-  private async bindAll(options: UdpOptions, warn: UdpWarning): Promise<void> {
-    const deliver: Deliver = (data, address, port) =>
-      this.enqueue({ from: { address, port }, datagram: data });
+  private bindAll(options: UdpOptions, warn: UdpWarning): void {
+    const gso = options.gso ?? true;
     let port = options.port;
     if (options.ipv4 && (options.local === undefined || isIPv4(options.local))) {
-      this.v4 = await bindSocket('udp4', options.local ?? '0.0.0.0', port, deliver);
-      port = this.v4.address().port;
+      this.v4 = new UdpSocket(bindSocket(AF_INET, options.local ?? '0.0.0.0', port, options.sockmark), gso);
+      port = boundPort(this.v4.fd);
     } else if (options.ipv4) {
       warn(`IPv4 socket not opened: 'local ${options.local ?? ''}' is not an IPv4 address`);
     }
     if (options.ipv6 && (options.local === undefined || isIPv6(options.local))) {
       try {
-        this.v6 = await bindSocket('udp6', options.local ?? '::', port, deliver);
-        port = this.v6.address().port;
+        this.v6 = new UdpSocket(bindSocket(AF_INET6, options.local ?? '::', port, options.sockmark), gso);
+        port = boundPort(this.v6.fd);
       } catch (err) {
         if (this.v4 === undefined) throw err;
         warn(`IPv6 socket not opened: ${(err as Error).message}`);
@@ -85,39 +141,79 @@ export class UdpTransport {
     }
     if (this.v4 === undefined && this.v6 === undefined) throw new Error('no UDP socket could be opened');
     this.port = port;
-    for (const s of [this.v4, this.v6]) {
-      if (s === undefined) continue;
-      s.on('error', (err) => this.noteSendError(err));
-      if (options.sockmark !== 0) setSocketMark(s, options.sockmark);
+  }
+
+  /** Starts delivering datagrams (a batch per socket wakeup). Call once. */
+  startReading(): void {
+    for (const s of [this.v4, this.v6]) s?.startReading(() => this.drain(s));
+  }
+
+  /**
+   * Reads what is queued on `s`, up to the bound. Each recvmmsg's datagrams go to the handler as one
+   * batch before the next recvmmsg, which reuses the receive slots.
+   */
+  private drain(s: UdpSocket): void {
+    for (let read = 0; read < MAX_DATAGRAMS_PER_WAKEUP && !this.closed;) {
+      const batch: ReceivedDatagram[] = [];
+      let got: number;
+      try {
+        got = s.receiver.receive(batch);
+      } catch {
+        this.receiveErrors++;
+        return;
+      }
+      if (batch.length > 0) this.handler(batch);
+      if (got < RECV_BATCH) return;
+      read += got;
     }
   }
 
-  private enqueue(d: ReceivedDatagram): void {
-    this.pending.push(d);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const batch = this.pending;
-      this.pending = [];
-      this.handler(batch);
-    });
-  }
-
-  private noteSendError(err: Error): void {
-    this.sendErrors++;
-    this.lastSendError = err.message;
-  }
-
-  /** Sends one datagram on the socket of the destination's family; false if there is none. */
+  /**
+   * Queues one datagram on the socket of the destination's family; false if there is none or the
+   * address is not an IP literal. It leaves at the next `flush()` (or at once when the queue is full).
+   */
   send(to: UdpEndpoint, datagram: Uint8Array): boolean {
-    const socket = isIPv4(to.address) ? this.v4 : this.v6;
-    if (socket === undefined) return false;
-    socket.send(datagram, to.port, to.address);
+    if (this.closed) return false;
+    const s = isIPv4(to.address) ? this.v4 : this.v6;
+    if (s === undefined) return false;
+    let full: FlushResult | undefined;
+    try {
+      full = s.sender.queue(to, datagram);
+    } catch (err) {
+      this.noteSendError(1, (err as Error).message);
+      return false;
+    }
+    if (full !== undefined) this.account(full);
     return true;
   }
 
+  /** Sends everything queued (one sendmmsg per socket with something queued). */
+  flush(): void {
+    for (const s of [this.v4, this.v6]) {
+      if (s === undefined || s.sender.queued === 0) continue;
+      this.account(s.sender.flush());
+    }
+  }
+
+  /** Whether sends still use GSO (false after the kernel refused it). */
+  get segmenting(): boolean {
+    return (this.v4 ?? this.v6)?.sender.segmenting ?? false;
+  }
+
+  private account(r: FlushResult): void {
+    this.datagramsSent += r.sent;
+    this.sendCalls++;
+    if (r.failed > 0) this.noteSendError(r.failed, `sendmmsg: ${errnoText(r.lastErrno)}`);
+  }
+
+  private noteSendError(count: number, message: string): void {
+    this.sendErrors += count;
+    this.lastSendError = message;
+  }
+
+  /** Closes the sockets (queued datagrams are dropped). Safe to call more than once. */
   close(): void {
+    this.closed = true;
     this.v4?.close();
     this.v6?.close();
     this.v4 = undefined;
@@ -125,40 +221,43 @@ export class UdpTransport {
   }
 }
 
-type Deliver = (data: Buffer, address: string, port: number) => void;
-
-function bindSocket(type: 'udp4' | 'udp6', address: string, port: number, deliver: Deliver): Promise<Socket> {
-  const socket = createSocket({
-    type,
-    ipv6Only: type === 'udp6',
-    recvBufferSize: SOCKET_BUFFER_BYTES,
-    sendBufferSize: SOCKET_BUFFER_BYTES,
-  });
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => {
-      socket.close();
-      reject(new Error(`cannot bind ${type} ${address} port ${port}: ${err.message}`));
-    };
-    socket.once('error', onError);
-    socket.on('message', (msg, rinfo) => deliver(msg, rinfo.address, rinfo.port));
-    socket.bind({ port, address, exclusive: true }, () => {
-      socket.off('error', onError);
-      resolve(socket);
-    });
-  });
+/** Creates, configures and binds one non-blocking UDP socket; throws with a readable reason. */
+function bindSocket(family: number, address: string, port: number, mark: number): number {
+  const c = libc();
+  const name = family === AF_INET ? 'udp4' : 'udp6';
+  const fd = c.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw new Error(`cannot open ${name} socket: ${errnoText(c.errno())}`);
+  try {
+    if (family === AF_INET6) setIntOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1, 'IPV6_V6ONLY');
+    setBuffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, 'SO_RCVBUF');
+    setBuffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, 'SO_SNDBUF');
+    // SO_MARK needs CAP_NET_ADMIN, so it is set now, before privileges are dropped.
+    if (mark !== 0) setIntOption(fd, SOL_SOCKET, SO_MARK, mark, 'SO_MARK');
+    const sa = encodeSockaddr({ address, port });
+    if (c.bind(fd, sa.bytes, sa.length) !== 0) {
+      throw new Error(`cannot bind ${name} ${address} port ${port}: ${errnoText(c.errno())}`);
+    }
+    return fd;
+  } catch (err) {
+    c.close(fd);
+    throw err;
+  }
 }
 
-/**
- * SO_MARK needs the socket's fd, which dgram keeps in its (undocumented but stable) handle.
- * Needs CAP_NET_ADMIN, so it is set before privileges are dropped.
- */
-function setSocketMark(socket: Socket, mark: number): void {
-  const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
-  if (typeof fd !== 'number' || fd < 0) throw new Error('sockmark: cannot reach the UDP socket fd');
-  const value = Buffer.alloc(4);
-  value.writeUInt32LE(mark, 0);
-  const c = libc();
-  if (c.setsockopt(fd, SOL_SOCKET, SO_MARK, value, 4) !== 0) {
-    throw libcError(`setsockopt(SO_MARK, ${mark})`, c.errno());
+/** The FORCE variant passes rmem_max/wmem_max (needs CAP_NET_ADMIN); otherwise the capped one. */
+function setBuffer(fd: number, force: number, plain: number, what: string): void {
+  try {
+    setIntOption(fd, SOL_SOCKET, force, SOCKET_BUFFER_BYTES, `${what}FORCE`);
+  } catch {
+    setIntOption(fd, SOL_SOCKET, plain, SOCKET_BUFFER_BYTES, what);
   }
+}
+
+function boundPort(fd: number): number {
+  const c = libc();
+  const sa = Buffer.alloc(SOCKADDR_BYTES);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(SOCKADDR_BYTES, 0);
+  if (c.getsockname(fd, sa, len) !== 0) throw new Error(`getsockname failed: ${errnoText(c.errno())}`);
+  return sa.readUInt16BE(2);
 }
