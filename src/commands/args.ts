@@ -14,11 +14,35 @@ const INT_DIGITS = /^-?(?:0|[1-9][0-9]*)$/;
  * in a double (|n| < 1e15), otherwise a bigint; undefined when Redis would reject it.
  */
 export function parseInt64(s: string): number | bigint | undefined {
+  const quick = parseShortInt(s);
+  if (quick !== undefined) return quick;
   if (SAFE_DIGITS.test(s)) return s === '-0' ? undefined : Number(s);
   if (s.length > 20 || !INT_DIGITS.test(s)) return undefined;
   const n = BigInt(s);
   if (n < INT64_MIN || n > INT64_MAX) return undefined;
   return Number.isSafeInteger(Number(n)) ? Number(n) : n;
+}
+
+/**
+ * The common case without a regex: up to 15 digits, optional '-', no leading zero, not "-0".
+ * Undefined means "not that simple" (the caller goes on with the full rules), not "invalid".
+ */
+function parseShortInt(s: string): number | undefined {
+  const len = s.length;
+  if (len === 0 || len > 16) return undefined;
+  const negative = s.charCodeAt(0) === 0x2d;
+  let i = negative ? 1 : 0;
+  const digits = len - i;
+  if (digits === 0 || digits > 15) return undefined;
+  const first = s.charCodeAt(i) - 0x30;
+  if (first < 1 || first > 9) return undefined;
+  let n = first;
+  for (i++; i < len; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return negative ? -n : n;
 }
 
 /** Like parseInt64 but only accepts values that fit a JS safe integer (indexes, counts, ms times). */

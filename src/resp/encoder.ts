@@ -10,6 +10,9 @@ export type Protocol = 2 | 3;
 
 const CRLF = '\r\n';
 
+/** `:N\r\n` for the integers replies carry most (counters, lengths, 0/1), built once like Redis's shared integers. */
+const ENCODED_INTS: readonly string[] = Array.from({ length: 10000 }, (_, i) => ':' + String(i) + CRLF);
+
 /** Redis strips CR/LF from error and status lines so a reply can never break the framing. */
 function oneLine(s: string): string {
   return s.includes('\r') || s.includes('\n') ? s.replace(/[\r\n]/g, ' ') : s;
@@ -24,9 +27,14 @@ export function encodeReply(reply: Reply, proto: Protocol): string {
     case 'bulk':
       return '$' + reply.value.length + CRLF + reply.value + CRLF;
     case 'simple':
-      return '+' + oneLine(reply.value) + CRLF;
-    case 'int':
-      return ':' + String(reply.value) + CRLF;
+      return reply.value === 'OK' ? '+OK\r\n' : '+' + oneLine(reply.value) + CRLF;
+    case 'int': {
+      const v = reply.value;
+      if (typeof v === 'number' && v >= 0 && v < ENCODED_INTS.length && Number.isInteger(v)) {
+        return ENCODED_INTS[v] as string;
+      }
+      return ':' + String(v) + CRLF;
+    }
     case 'error':
       return '-' + oneLine(reply.message) + CRLF;
     case 'null':

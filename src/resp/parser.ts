@@ -53,35 +53,13 @@ const chr = String.fromCharCode;
 
 /**
  * bytes [a, e) as a latin1 string. Arguments are mostly short (command names, keys, small values):
- * up to 16 bytes, String.fromCharCode builds the string without a native call (3–5× faster here).
+ * up to 24 bytes, String.fromCharCode builds the string without a native call (2–5× faster here).
  */
 export function latin1(u: Buffer, a: number, e: number): string {
+  // One fromCharCode call per argument: concatenating pieces would make a rope that Map lookups flatten.
   switch (e - a) {
     case 0:
       return '';
-    case 1:
-      return chr(u[a] as number);
-    case 2:
-      return chr(u[a] as number, u[a + 1] as number);
-    case 3:
-      return chr(u[a] as number, u[a + 1] as number, u[a + 2] as number);
-    case 4:
-      return chr(u[a] as number, u[a + 1] as number, u[a + 2] as number, u[a + 3] as number);
-    default:
-      if (e - a <= 16) return latin1Short(u, a, e);
-      return (u as Latin1Slicer).latin1Slice(a, e);
-  }
-}
-
-/** 5 to 16 bytes: two halves of up to 8 bytes each. */
-function latin1Short(u: Buffer, a: number, e: number): string {
-  const mid = e - a > 8 ? a + 8 : e;
-  const head = upTo8(u, a, mid);
-  return mid === e ? head : head + upTo8(u, mid, e);
-}
-
-function upTo8(u: Buffer, a: number, e: number): string {
-  switch (e - a) {
     case 1:
       return chr(u[a] as number);
     case 2:
@@ -117,7 +95,7 @@ function upTo8(u: Buffer, a: number, e: number): string {
         u[a + 5] as number,
         u[a + 6] as number,
       );
-    default:
+    case 8:
       return chr(
         u[a] as number,
         u[a + 1] as number,
@@ -128,6 +106,320 @@ function upTo8(u: Buffer, a: number, e: number): string {
         u[a + 6] as number,
         u[a + 7] as number,
       );
+    case 9:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+      );
+    case 10:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+      );
+    case 11:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+      );
+    case 12:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+      );
+    case 13:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+      );
+    case 14:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+      );
+    case 15:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+      );
+    case 16:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+      );
+    case 17:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+      );
+    case 18:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+      );
+    case 19:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+      );
+    case 20:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+        u[a + 19] as number,
+      );
+    case 21:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+        u[a + 19] as number,
+        u[a + 20] as number,
+      );
+    case 22:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+        u[a + 19] as number,
+        u[a + 20] as number,
+        u[a + 21] as number,
+      );
+    case 23:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+        u[a + 19] as number,
+        u[a + 20] as number,
+        u[a + 21] as number,
+        u[a + 22] as number,
+      );
+    case 24:
+      return chr(
+        u[a] as number,
+        u[a + 1] as number,
+        u[a + 2] as number,
+        u[a + 3] as number,
+        u[a + 4] as number,
+        u[a + 5] as number,
+        u[a + 6] as number,
+        u[a + 7] as number,
+        u[a + 8] as number,
+        u[a + 9] as number,
+        u[a + 10] as number,
+        u[a + 11] as number,
+        u[a + 12] as number,
+        u[a + 13] as number,
+        u[a + 14] as number,
+        u[a + 15] as number,
+        u[a + 16] as number,
+        u[a + 17] as number,
+        u[a + 18] as number,
+        u[a + 19] as number,
+        u[a + 20] as number,
+        u[a + 21] as number,
+        u[a + 22] as number,
+        u[a + 23] as number,
+      );
+    default:
+      return (u as Latin1Slicer).latin1Slice(a, e);
   }
 }
 

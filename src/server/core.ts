@@ -89,8 +89,15 @@ export class ServerCore {
   /** Entries of subcommands and of specs reached without a name lookup (EXEC's queue, blocked clients). */
   private readonly entries = new Map<CommandSpec, CommandEntry>();
   private readonly hooks: CallHooks;
-  /** Date.now() − performance.now(), refreshed per input batch: one clock read per command gives both. */
-  private clockOffset = Date.now() - performance.now();
+  /**
+   * The clock, read once per command: `tick` is performance.now() at the end of the previous command
+   * of the batch (a command's duration runs from there, so it includes its own parsing), and
+   * `clockOffset` turns it into unix ms for the command's `now`. Both are refreshed when a batch of
+   * input starts and whenever a command runs outside one.
+   */
+  private tick = performance.now();
+  private clockOffset = Date.now() - this.tick;
+  private inBatch = false;
   private readonly toFlush = new Set<Client>();
   private flushScheduled = false;
   /** Clients whose next command is held by CLIENT PAUSE. */
@@ -148,7 +155,23 @@ export class ServerCore {
 
   /** Runs every complete command buffered for the client, unless it blocks, is paused or is closing. */
   processInput(c: Client): void {
-    this.clockOffset = Date.now() - performance.now();
+    const outer = this.inBatch;
+    this.inBatch = true;
+    this.refreshClock();
+    try {
+      this.runInput(c);
+    } finally {
+      this.inBatch = outer;
+    }
+    this.flush(c);
+  }
+
+  private refreshClock(): void {
+    this.tick = performance.now();
+    this.clockOffset = Date.now() - this.tick;
+  }
+
+  private runInput(c: Client): void {
     while (!c.closing && !c.closed && c.blockedState === undefined && c.held === undefined) {
       if (c.out.length >= OUT_CHUNK_BYTES) {
         this.flush(c);
@@ -165,7 +188,6 @@ export class ServerCore {
       if (argv.length === 0) continue;
       this.processCommand(c, argv);
     }
-    this.flush(c);
   }
 
   /** Redis processCommand: the checks in 7.0's order, then queue (MULTI) or call. */
@@ -259,7 +281,8 @@ export class ServerCore {
   private callEntry(c: Client, entry: CommandEntry, argv: readonly string[]): void {
     const spec = entry.spec;
     const ctx = c.ctx;
-    const started = performance.now();
+    if (!this.inBatch) this.refreshClock();
+    const started = this.tick;
     ctx.now = Math.floor(this.clockOffset + started);
     ctx.db = this.keyspace.db(c.dbIndex);
     ctx.dirty = 0;
@@ -273,7 +296,8 @@ export class ServerCore {
       result = error('ERR internal error');
     }
     this.state.stats.totalCommandsProcessed++;
-    const usec = (performance.now() - started) * 1000;
+    this.tick = performance.now();
+    const usec = (this.tick - started) * 1000;
     this.hooks.recordCall(c, spec, argv, usec, result, entry.skipSlowlog, ctx.now);
     if (isBlock(result)) {
       if (c.inMulti) result = result.onTimeout(ctx);

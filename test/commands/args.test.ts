@@ -12,6 +12,21 @@ test('parseInt64 accepts what string2ll accepts and nothing else', () => {
   }
 });
 
+test('parseInt64 agrees with a BigInt reference on every shape around the 15/16-digit fast-path edge', () => {
+  const reference = (s: string): number | bigint | undefined => {
+    if (!/^-?(?:0|[1-9][0-9]*)$/.test(s) || s === '-0' || s.length > 20) return undefined;
+    const n = BigInt(s);
+    if (n < -(2n ** 63n) || n > 2n ** 63n - 1n) return undefined;
+    return Number.isSafeInteger(Number(n)) ? Number(n) : n;
+  };
+  const shapes = ['', '-', '0', '-0', '00', '-01', '1', '-1', '1a', 'a1', '1-', '--1', '+1', '1 ', ' 1'];
+  for (let digits = 13; digits <= 20; digits++) {
+    shapes.push('9'.repeat(digits), '-' + '9'.repeat(digits), '1' + '0'.repeat(digits - 1));
+    shapes.push('-1' + '0'.repeat(digits - 1), '1'.repeat(digits - 1) + 'x', '0' + '1'.repeat(digits - 1));
+  }
+  for (const s of shapes) assert.deepEqual(parseInt64(s), reference(s), JSON.stringify(s));
+});
+
 test('parseDouble accepts decimals, exponents and inf, rejects nan and spaces', () => {
   assert.equal(parseDouble('1.5'), 1.5);
   assert.equal(parseDouble('-.5e2'), -50);

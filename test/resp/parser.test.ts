@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RequestParser, splitArgs, type ProtocolError } from '../../src/resp/index.js';
+import { latin1 } from '../../src/resp/parser.js';
 
 function parser(maxBulkLen = 512 * 1024 * 1024, authRequired = false): RequestParser {
   return new RequestParser({ maxBulkLen: () => maxBulkLen, authRequired: () => authRequired });
@@ -115,4 +116,18 @@ test('splitArgs follows sdssplitargs', () => {
   assert.deepEqual(splitArgs('a"b c"d'), undefined);
   assert.deepEqual(splitArgs('""'), ['']);
   assert.equal(splitArgs("'abc"), undefined);
+});
+
+test('latin1 decodes every length and byte value exactly like Buffer#toString', () => {
+  const bytes = Buffer.alloc(300);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 97 + 13) & 0xff;
+  for (let start = 0; start < 40; start += 3) {
+    for (let end = start; end <= start + 40; end++) {
+      assert.equal(latin1(bytes, start, end), bytes.toString('latin1', start, end), `${start}..${end}`);
+    }
+  }
+  const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  for (let start = 0; start < 256; start += 24) {
+    assert.equal(latin1(all, start, Math.min(256, start + 24)), all.toString('latin1', start, start + 24));
+  }
 });
