@@ -244,6 +244,9 @@ export class Client implements RegisteredClient, ClientView {
       for (const { spec, argv } of queue) this.core.call(this, spec, argv);
     } finally {
       this.inMulti = false;
+      // EXEC itself changed nothing: its commands counted and propagated their own changes.
+      this.ctx.dirty = 0;
+      this.ctx.propagated = undefined;
     }
     return RAW_EMPTY;
   }

@@ -238,7 +238,13 @@ export class ServerCore {
       this.held.add(c);
       return;
     }
-    this.callEntry(c, entry, argv);
+    // One execution unit: what the command (or EXEC's commands) propagates goes out together.
+    this.state.beginUnit();
+    try {
+      this.callEntry(c, entry, argv);
+    } finally {
+      this.state.endUnit();
+    }
     this.serveReadyKeys();
   }
 

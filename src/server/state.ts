@@ -67,6 +67,10 @@ export interface RegisteredClient extends Session {
 /** Called with (dbIndex, argv) for every change to replicate or append (replication/AOF hook). */
 export type Propagator = (dbIndex: number, argv: readonly string[]) => void;
 
+type PendingPropagation = readonly [number, readonly string[]];
+const MULTI: readonly string[] = Object.freeze(['MULTI']);
+const EXEC: readonly string[] = Object.freeze(['EXEC']);
+
 export class ServerState implements ServerHooks {
   readonly stats: ServerStats = emptyStats();
   readonly startedAtMs = Date.now();
@@ -77,6 +81,9 @@ export class ServerState implements ServerHooks {
   readonly registry = new Map<number, RegisteredClient>();
   readonly pubsub = new PubSubRegistry();
   readonly propagators: Propagator[] = [];
+  /** Open execution units (see beginUnit) and what they propagated so far. */
+  private unitDepth = 0;
+  private pendingPropagation: PendingPropagation[] = [];
   /** CLIENT PAUSE: until when (unix ms) and what it holds; 0 = not paused. */
   pausedUntil = 0;
   pauseMode: 'all' | 'write' = 'all';
@@ -166,7 +173,46 @@ export class ServerState implements ServerHooks {
     this.propagators.push(listener);
   }
 
+  /**
+   * A change to replicate. Inside an execution unit it is held until the unit ends (Redis
+   * alsoPropagate); outside one (active expiry, eviction before a command) it goes out at once.
+   */
   propagate(dbIndex: number, argv: readonly string[]): void {
+    if (this.propagators.length === 0) return;
+    if (this.unitDepth > 0) this.pendingPropagation.push([dbIndex, argv]);
+    else this.emit(dbIndex, argv);
+  }
+
+  /**
+   * Should be called before a client's command runs (EXEC included; the commands EXEC runs are
+   * nested in it). Everything the command propagates, lazy-expiry DELs included, is held until the
+   * matching endUnit.
+   */
+  beginUnit(): void {
+    this.unitDepth++;
+  }
+
+  /**
+   * Should be called after the command of the matching beginUnit. Like Redis 7.0's
+   * propagatePendingCommands: when the outermost unit propagated more than one command, they go out
+   * wrapped in MULTI … EXEC (MULTI with the first command's db, EXEC with the last one's), so a
+   * replica or the AOF applies them atomically.
+   */
+  endUnit(): void {
+    if (--this.unitDepth > 0 || this.pendingPropagation.length === 0) return;
+    const ops = this.pendingPropagation;
+    this.pendingPropagation = [];
+    if (ops.length === 1) {
+      const [db, argv] = ops[0] as PendingPropagation;
+      this.emit(db, argv);
+      return;
+    }
+    this.emit((ops[0] as PendingPropagation)[0], MULTI);
+    for (const [db, argv] of ops) this.emit(db, argv);
+    this.emit((ops[ops.length - 1] as PendingPropagation)[0], EXEC);
+  }
+
+  private emit(dbIndex: number, argv: readonly string[]): void {
     for (const p of this.propagators) p(dbIndex, argv);
   }
 
