@@ -1,3 +1,4 @@
+import { KeySampler } from './key-sampler.js';
 import { ScanCursors } from './scan.js';
 import type { Value } from './types.js';
 
@@ -34,6 +35,8 @@ export class Database {
    * key forgets the mark. Absent until first used, so plain SET/GET workloads pay nothing.
    */
   private rawStrings: Set<string> | undefined;
+  /** RANDOMKEY's O(1) picker, built on the first randomKey() and kept in step with every add/remove. */
+  private sampler: KeySampler | undefined;
   /** When true (a replica), expired keys read as absent but are not deleted: the master sends DEL. */
   expiryIsMasterDriven = false;
 
@@ -60,6 +63,7 @@ export class Database {
     this.entries.delete(key);
     this.expires.delete(key);
     this.rawStrings?.delete(key);
+    this.sampler?.remove(key);
     this.observer.keyModified?.(this.index, key);
     this.observer.keyExpired?.(this.index, key);
     return true;
@@ -82,6 +86,7 @@ export class Database {
   add(key: string, value: Value): void {
     this.observer.beforeWrite?.(this.index, key);
     this.entries.set(key, value);
+    this.sampler?.add(key);
     if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset')) {
       this.observer.keyReady?.(this.index, key);
     }
@@ -106,7 +111,18 @@ export class Database {
     this.entries.delete(key);
     this.expires.delete(key);
     this.rawStrings?.delete(key);
+    this.sampler?.remove(key);
     return true;
+  }
+
+  /**
+   * A key chosen uniformly at random (expired ones included: RANDOMKEY decides what to do with
+   * them), or undefined when the database is empty. O(1) after the first call.
+   */
+  randomKey(): string | undefined {
+    if (this.entries.size === 0) return undefined;
+    this.sampler ??= new KeySampler(this.entries.keys());
+    return this.sampler.pick();
   }
 
   /** Marks the string at `key` as changed in place (OBJECT ENCODING then says raw). */
@@ -147,6 +163,7 @@ export class Database {
     [this.entries, other.entries] = [other.entries, this.entries];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
+    [this.sampler, other.sampler] = [other.sampler, this.sampler];
     for (const db of [this, other]) {
       for (const [key, value] of db.entries) {
         if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset')) {
@@ -161,6 +178,7 @@ export class Database {
     this.entries.clear();
     this.expires.clear();
     this.rawStrings = undefined;
+    this.sampler = undefined;
   }
 }
 

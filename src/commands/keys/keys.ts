@@ -22,13 +22,10 @@ export const keys: CommandSpec = {
   },
 };
 
-/** Tries before RANDOMKEY settles for nothing when every sampled key had expired. */
-const RANDOMKEY_TRIES = 100;
-
 /**
- * RANDOMKEY — a random key, nil when the database is empty. Expired keys it lands on are deleted
- * and another is drawn (Redis dbRandomKey). A Map has no random access, so a draw walks to a random
- * position: O(n) per call where Redis is O(1).
+ * RANDOMKEY — a random key, nil when the database is empty. An expired key it lands on is deleted
+ * and another is drawn (Redis dbRandomKey), so the loop ends: each round either returns or removes
+ * a key. O(1) per draw (Database.randomKey).
  */
 export const randomkey: CommandSpec = {
   name: 'randomkey',
@@ -40,17 +37,7 @@ export const randomkey: CommandSpec = {
   categories: ['keyspace', 'read', 'slow'],
   run(ctx): Reply {
     const db = ctx.db;
-    for (let tries = 0; tries < RANDOMKEY_TRIES && db.size > 0; tries++) {
-      const target = Math.floor(Math.random() * db.size);
-      let i = 0;
-      let picked: string | undefined;
-      for (const key of db.entries.keys()) {
-        if (i++ === target) {
-          picked = key;
-          break;
-        }
-      }
-      if (picked === undefined) break;
+    for (let picked = db.randomKey(); picked !== undefined; picked = db.randomKey()) {
       if (!db.isExpired(picked, ctx.now)) return bulk(picked);
       // A replica keeps expired keys until the master deletes them: give one back rather than loop.
       if (db.expiryIsMasterDriven) return bulk(picked);
