@@ -1,7 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, type RedisConfig } from '../config/index.js';
-import { launchServer, loadServerConfig } from '../server/index.js';
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
 
@@ -45,6 +44,8 @@ export function registerServer(program: Command): void {
 }
 
 async function runServer(args: readonly string[]): Promise<number> {
+  // Loaded here, not at the top: `redmesh vpn` (same binary) must not pay for the server's modules at start-up.
+  const { launchServer, loadServerConfig } = await import('../server/index.js');
   const file = args[0] !== undefined && !args[0].startsWith('--') ? args[0] : undefined;
   const options = file === undefined ? args : args.slice(1);
   let loaded;

@@ -128,7 +128,7 @@ export class VpnDaemon {
         this.udp?.send(to, datagram);
       },
       writeFrame: (frame) => {
-        this.tap?.write(frame);
+        this.tap?.queueFrame(frame);
       },
       log: (level, event, fields) => this.log(level, event, fields),
     };
@@ -253,6 +253,7 @@ export class VpnDaemon {
     } catch (err) {
       this.log('error', 'engine-error', { during: what, error: (err as Error).message });
     }
+    this.tap?.flushFrames();
     this.udp?.flush();
     this.armTimer();
   }
@@ -297,6 +298,8 @@ export class VpnDaemon {
       counters: {
         ...counters,
         tapWriteErrors: this.tap?.writeErrors ?? 0,
+        tapCoalescedSegments: this.tap?.coalesced.segments ?? 0,
+        tapCoalescedFrames: this.tap?.coalesced.frames ?? 0,
         udpSendErrors: this.udp?.sendErrors ?? 0,
         udpLastSendError: this.udp?.lastSendError,
         udpDatagramsSent: this.udp?.datagramsSent ?? 0,

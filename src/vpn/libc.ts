@@ -15,6 +15,7 @@ import { constants } from 'node:os';
 export const TUNSETIFF = 0x400454ca;
 export const IFF_TAP = 0x0002;
 export const IFF_NO_PI = 0x1000;
+export const IFF_VNET_HDR = 0x4000;
 export const IFNAMSIZ = 16;
 /** sizeof(struct ifreq) */
 export const IFREQ_SIZE = 40;

@@ -1,6 +1,9 @@
 /**
  * The TAP device: `/dev/net/tun` opened non-blocking, `TUNSETIFF` with `IFF_TAP|IFF_NO_PI` (as PeerVPN's
- * `ioOpenTAP`), so every read is one whole Ethernet frame and every write puts one into the kernel.
+ * `ioOpenTAP`) plus `IFF_VNET_HDR`, so every read is one whole Ethernet frame and every write puts one
+ * into the kernel, each behind a 10-byte virtio_net_hdr. No offloads are enabled (no TUNSETOFFLOAD),
+ * so frames we read are plain, fully checksummed frames (their header is all zero); the header lets
+ * us write coalesced TCP runs as GSO frames (tcp-coalesce.ts, `queueFrame`/`flushFrames`).
  *
  * Reads: readiness comes from the main libuv loop (a uv_poll on the fd, through koffi), then up to
  * {@link MAX_FRAMES_PER_WAKEUP} frames are drained with synchronous non-blocking reads into one slab
@@ -17,6 +20,7 @@ import {
   EINTR,
   IFF_NO_PI,
   IFF_TAP,
+  IFF_VNET_HDR,
   IFNAMSIZ,
   IFREQ_SIZE,
   TUNSETIFF,
@@ -24,11 +28,12 @@ import {
   libcError,
 } from './libc.js';
 import type { ReadableWatch } from './libc.js';
+import { TcpCoalescer, VNET_HDR_BYTES } from './tcp-coalesce.js';
 
 /** Bounded drain: with the kernel answering our own writes, an unbounded drain may never see EAGAIN. */
 export const MAX_FRAMES_PER_WAKEUP = 256;
-/** Room for any frame a TAP can hand us (MTU up to 65535 plus the Ethernet header). */
-const MAX_FRAME_BYTES = 65536 + 64;
+/** Room for any frame a TAP can hand us (MTU up to 65535 plus the Ethernet and virtio headers). */
+const MAX_FRAME_BYTES = 65536 + 64 + VNET_HDR_BYTES;
 /** One wakeup's frames land side by side here; a read needs MAX_FRAME_BYTES of room left. */
 const SLAB_BYTES = MAX_FRAMES_PER_WAKEUP * 1600 + MAX_FRAME_BYTES;
 
@@ -39,6 +44,7 @@ export class TapDevice {
   private readonly slab = Buffer.allocUnsafe(SLAB_BYTES);
   private watch: ReadableWatch | undefined;
   private closed = false;
+  private readonly coalescer = new TcpCoalescer((buf) => this.writeRaw(buf));
   /** Frames dropped because a write failed (counted, not thrown: a full TAP queue drops, like a NIC). */
   writeErrors = 0;
 
@@ -54,7 +60,7 @@ export class TapDevice {
     try {
       const ifr = Buffer.alloc(IFREQ_SIZE);
       ifr.write(requestedName, 0, IFNAMSIZ - 1, 'ascii');
-      ifr.writeUInt16LE(IFF_TAP | IFF_NO_PI, IFNAMSIZ);
+      ifr.writeUInt16LE(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, IFNAMSIZ);
       const c = libc();
       if (c.ioctlPtr(fd, TUNSETIFF, ifr) < 0) {
         throw libcError(`ioctl(TUNSETIFF, '${requestedName}')`, c.errno());
@@ -88,11 +94,12 @@ export class TapDevice {
     while (frames.length < MAX_FRAMES_PER_WAKEUP && SLAB_BYTES - used >= MAX_FRAME_BYTES) {
       const room = this.slab.subarray(used);
       const n = c.read(this.fd, room, MAX_FRAME_BYTES);
-      if (n > 0) {
-        frames.push(this.slab.subarray(used, used + n));
+      if (n > VNET_HDR_BYTES) {
+        frames.push(this.slab.subarray(used + VNET_HDR_BYTES, used + n));
         used += n;
         continue;
       }
+      if (n > 0) continue; // a header without a frame: nothing to hand over
       if (n < 0) {
         const errno = c.errno();
         if (errno === EINTR) continue;
@@ -103,11 +110,34 @@ export class TapDevice {
     return frames;
   }
 
-  /** Writes one Ethernet frame to the kernel. Returns false (and counts) when the kernel refused it. */
+  /** Writes one Ethernet frame now. Returns false (and counts) when the kernel refused it. */
   write(frame: Uint8Array): boolean {
     if (this.closed) return false;
-    const n = libc().write(this.fd, frame, frame.length);
-    if (n === frame.length) return true;
+    this.coalescer.flush(); // keep order with frames queued before
+    return this.coalescer.writeNow(frame);
+  }
+
+  /**
+   * Queues a frame for the next `flushFrames`, where runs of one TCP flow are merged into GSO frames.
+   * The frame must not change until then (the engine hands over fresh buffers).
+   */
+  queueFrame(frame: Uint8Array): void {
+    if (!this.closed) this.coalescer.add(frame);
+  }
+
+  /** Writes what `queueFrame` collected. */
+  flushFrames(): void {
+    if (!this.closed) this.coalescer.flush();
+  }
+
+  /** TCP segments merged into GSO frames so far, and how many frames they became. */
+  get coalesced(): { readonly segments: number; readonly frames: number } {
+    return { segments: this.coalescer.coalescedSegments, frames: this.coalescer.coalescedFrames };
+  }
+
+  private writeRaw(buf: Uint8Array): boolean {
+    const n = libc().write(this.fd, buf, buf.length);
+    if (n === buf.length) return true;
     this.writeErrors++;
     return false;
   }

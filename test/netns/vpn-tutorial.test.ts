@@ -11,12 +11,18 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DEAD_PEER_TIMEOUT, REKEY_TIMEOUT } from '../../src/vpn/protocol/constants.js';
+import { DEAD_PEER_TIMEOUT } from '../../src/vpn/protocol/constants.js';
 import type { Spawned, TestNode } from './testbed.js';
 import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
 import { CLI, VpnFiles, linkExists, startVpn, tutorialConfig, START_TIMEOUT_MS } from './vpn-helpers.js';
 
 const REDIS_PASSWORD = 'tutorial-requirepass-secret';
+/**
+ * From the restart (spawn) of a killed node to the first echo reply through the tunnel. The engine's part
+ * is at most UNANSWERED_DATA_TIMEOUT plus a round trip; the rest is the daemon's start-up (about a
+ * second idle, a few on a loaded host). Far below DEAD_PEER_TIMEOUT, which is what this used to take.
+ */
+const RESTART_RECOVERY_MS = DEAD_PEER_TIMEOUT * 0.4; // 10 s
 
 /** Fast reachability probe: one echo with a short deadline. */
 async function reachable(bed: Testbed, ns: string, target: string, waitSeconds = '0.3'): Promise<boolean> {
@@ -53,14 +59,14 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     return (await bed.exec(node.ns, 'redis-cli', ['-p', '6379', '--no-auth-warning', ...args])).trim();
   }
 
-  test('(a) the tutorial configs load unchanged and B pings 10.8.0.1 within 3 s of starting', async (t) => {
+  test('(a) the tutorial configs load unchanged and B pings 10.8.0.1 within 3 s of its launch', async (t) => {
     const psk = await sh(process.execPath, [CLI, 'keygen']);
     confA = await files.config('a', tutorialConfig({ psk, overlay: '10.8.0.1' }));
     confB = await files.config('b', tutorialConfig({ psk, overlay: '10.8.0.2', initpeer: a.underlay }));
     vpnA = startVpn(bed, a, confA, files.socket('a'));
     await waitForOutput(vpnA, /info started /, START_TIMEOUT_MS);
 
-    const started = Date.now();
+    const started = Date.now(); // B's spawn: node's boot, scrypt and the TAP set-up all count
     vpnB = startVpn(bed, b, confB, files.socket('b'));
     // Wait longer than the bound so a failure says how long it did take, and where the time went.
     await waitFor('ping 10.8.0.1 from B', () => reachable(bed, b.ns, '10.8.0.1'), 15_000, 20);
@@ -74,12 +80,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
       `interface up ${at(/^(\S+) info interface-up/m)} ms, engine started ${engineStarted} ms, ` +
       `peer up ${at(/^(\S+) info peer\.up/m)} ms, ping answered ${elapsed} ms`;
     t.diagnostic(`after spawning B: ${breakdown}`);
-    // The bound counts from the daemon's start (sockets, TAP, key ready: the `started` line); the
-    // process boot and the scrypt key derivation before it are CPU-bound and stretch on a loaded host.
-    assert.ok(
-      elapsed - engineStarted <= 3000,
-      `B's first ping answered more than 3 s after it started: ${breakdown}`,
-    );
+    assert.ok(elapsed <= 3000, `B's first ping answered more than 3 s after its launch: ${breakdown}`);
 
     const rtt = await bed.exec(b.ns, 'ping', ['-c', '20', '-i', '0.05', '-n', '10.8.0.1'], 10_000);
     assert.match(rtt, /20 packets transmitted, 20 received/);
@@ -228,42 +229,69 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     assert.equal(underlay.includes('REPLCONF'), false);
   });
 
-  test('(e) kill -9 of the dialling node B and restart: traffic resumes at once', async (t) => {
-    await bed.kill(vpnB, 'SIGKILL');
-    await waitFor('B interface gone', async () => !(await linkExists(bed, b.ns, 'peervpn0')), 5000);
+  /**
+   * kill -9 of one node, restart with the same config (a new identity at the same endpoint), while the
+   * other node pings it through the tunnel: the first echo reply must come within RESTART_RECOVERY_MS
+   * of the restart (the spawn), far below the dead-peer timeout.
+   */
+  async function killRestartAndPing(
+    t: { diagnostic(message: string): void },
+    victim: 'a' | 'b',
+  ): Promise<number> {
+    const [node, conf, survivor, target] =
+      victim === 'a' ? [a, confA, b, '10.8.0.1'] : [b, confB, a, '10.8.0.2'];
+    const macBefore = await bed.exec(node.ns, 'cat', ['/sys/class/net/peervpn0/address']);
+    await bed.kill(victim === 'a' ? vpnA : vpnB, 'SIGKILL');
+    await waitFor('interface gone', async () => !(await linkExists(bed, node.ns, 'peervpn0')), 5000);
+    assert.equal(await reachable(bed, survivor.ns, target), false, `${victim} is really down`);
+
     const restarted = Date.now();
-    vpnB = startVpn(bed, b, confB, files.socket('b'));
-    await waitForOutput(vpnB, /info started /, START_TIMEOUT_MS);
-    await waitFor('ping 10.8.0.1 from the new B', () => reachable(bed, b.ns, '10.8.0.1'), 10_000, 50);
-    t.diagnostic(`traffic resumed ${Date.now() - restarted} ms after restarting B`);
+    const vpn = startVpn(bed, node, conf, files.socket(victim));
+    if (victim === 'a') vpnA = vpn;
+    else vpnB = vpn;
+    await waitFor(`ping ${target} from the survivor`, () => reachable(bed, survivor.ns, target), 20_000, 20);
+    const took = Date.now() - restarted;
+    const startedLine = /^(\S+) info started/m.exec(vpn.output())?.[1];
+    const startup = startedLine === undefined ? Number.NaN : Date.parse(startedLine) - restarted;
+    t.diagnostic(
+      `kill -9 of ${victim}: first echo reply ${took} ms after the restart (daemon started after ${startup} ms)`,
+    );
+    assert.equal(
+      await bed.exec(node.ns, 'cat', ['/sys/class/net/peervpn0/address']),
+      macBefore,
+      'same MAC after restart, so the ARP entry of the survivor stays valid',
+    );
+    assert.ok(took <= RESTART_RECOVERY_MS, `traffic resumed only ${took} ms after restarting ${victim}`);
+    const restartedNode = JSON.parse(
+      await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', files.socket(victim), '--json']),
+    ) as { nodeId: string };
+    const view = JSON.parse(
+      await sh(process.execPath, [
+        CLI,
+        'vpn',
+        'status',
+        '--control-socket',
+        files.socket(victim === 'a' ? 'b' : 'a'),
+        '--json',
+      ]),
+    ) as { peers: { nodeId: string }[] };
+    assert.deepEqual(
+      view.peers.map((p) => p.nodeId),
+      [restartedNode.nodeId],
+      'the survivor dropped the old identity at once',
+    );
+    return took;
+  }
+
+  test('(e) kill -9 of the dialling node B and restart: A pings B again within seconds', async (t) => {
+    await killRestartAndPing(t, 'b');
+    assert.match(vpnA.output(), /peer\.down .*reason=.*restarted/, 'A logged why it dropped the old B');
   });
 
-  test('(e) kill -9 of the listening node A and restart: traffic resumes once B declares A dead', async (t) => {
-    const macBefore = await bed.exec(a.ns, 'cat', ['/sys/class/net/peervpn0/address']);
-    await bed.kill(vpnA, 'SIGKILL');
-    const killed = Date.now();
-    await waitFor('A interface gone', async () => !(await linkExists(bed, a.ns, 'peervpn0')), 5000);
-    assert.equal(await reachable(bed, b.ns, '10.8.0.1'), false);
-
-    vpnA = startVpn(bed, a, confA, files.socket('a'));
-    await waitForOutput(vpnA, /info started /, START_TIMEOUT_MS);
-    assert.equal(
-      await bed.exec(a.ns, 'cat', ['/sys/class/net/peervpn0/address']),
-      macBefore,
-      'same MAC after restart, so the ARP entry of B stays valid',
-    );
-    // A has no initpeers (the tutorial's master): B re-handshakes when its dead-peer timer fires.
-    // redis-server on A was bound to 10.8.0.1, which vanished with the interface; the tunnel itself is probed.
-    await waitFor(
-      'ping 10.8.0.1 from B again',
-      () => reachable(bed, b.ns, '10.8.0.1'),
-      DEAD_PEER_TIMEOUT + REKEY_TIMEOUT + 5000,
-      100,
-    );
-    t.diagnostic(
-      `traffic resumed ${Date.now() - killed} ms after kill -9 of A (dead-peer timeout ${DEAD_PEER_TIMEOUT} ms)`,
-    );
-    assert.match(vpnB.output(), /peer\.down .*reason=/, 'B logged why it dropped the old A');
+  test('(e) kill -9 of the listening node A and restart: B pings A again within seconds', async (t) => {
+    // A has no initpeers (the tutorial's master): B's unanswered pings make it say hello at A's endpoint.
+    await killRestartAndPing(t, 'a');
+    assert.match(vpnB.output(), /peer\.down .*reason=.*restarted/, 'B logged why it dropped the old A');
   });
 
   test('(f) SIGTERM stops cleanly and removes the interface', async () => {

@@ -14,6 +14,7 @@ import {
   REDIAL_MAX_INTERVAL,
   REDIAL_MIN_INTERVAL,
   REJECT_AFTER_TIME,
+  UNROUTED_FRAME_HOLD_TIME,
 } from '../protocol/constants.js';
 import { CookieChecker, cookieReplyReceiver, openCookieReply } from '../protocol/cookie.js';
 import {
@@ -41,6 +42,8 @@ import {
   runPeerTimers,
   timersAuthenticatedPacketReceived,
   timersAuthenticatedPacketSent,
+  timersDataReceived,
+  timersDataSent,
   timersHandshakeInitiated,
   timersPeerUp,
   timersSessionDerived,
@@ -133,6 +136,8 @@ export class VpnEngine {
   private readonly indexes = new Map<number, Peer>();
   private readonly initPeers: InitPeer[] = [];
   private readonly macTable = new MacTable();
+  /** Frames read while no peer was connected, for the first one that comes up (bounded, aged). */
+  private readonly unrouted: { readonly frame: Uint8Array; readonly at: number }[] = [];
   private started = false;
   private earliestDeadline = Infinity;
   private lastTimestamp = 0;
@@ -185,6 +190,7 @@ export class VpnEngine {
       abandonHandshake: (p) => this.abandonHandshake(p),
       sendKeepalive: (p, now) => this.sendTransport(p, TransportKind.keepalive, new Uint8Array(0), now),
       sendPeerInfo: (p, now) => this.sendPeerInfo(p, now),
+      probeEndpoint: (p, now) => this.probeEndpoint(p, now),
       peerDown: (p, now, reason) => this.peerDown(p, now, reason),
       expireSession: (p, s) => this.dropSession(p, s),
       forgetPeer: (p) => this.forgetPeer(p),
@@ -257,7 +263,7 @@ export class VpnEngine {
         sent = true;
       }
     }
-    if (!sent) this.dropped.noRoute += 1;
+    if (!sent) this.holdUnrouted(frame, now);
   }
 
   /** A batch of frames read in one wakeup. */
@@ -513,6 +519,7 @@ export class VpnEngine {
     // Authentic and fresh: from here on the packet tells us things about the peer.
     peer.bytesIn += datagram.length;
     timersAuthenticatedPacketReceived(peer, now);
+    if (header.kind !== TransportKind.keepalive) timersDataReceived(this.timerActions, peer, now);
     this.updatePath(peer, path, now);
     if (session === peer.next) {
       peer.next = undefined;
@@ -592,6 +599,7 @@ export class VpnEngine {
     if (!this.sendVia(path, peer, datagram)) return false;
     peer.bytesOut += datagram.length;
     timersAuthenticatedPacketSent(peer, now);
+    if (kind !== TransportKind.keepalive) timersDataSent(this.timerActions, peer, now);
     if (peer.handshake === undefined && rekeyDue(s, now)) this.initiateHandshake(peer, now);
     return true;
   }
@@ -760,8 +768,59 @@ export class VpnEngine {
   private peerUp(peer: Peer, now: number): void {
     timersPeerUp(this.timerActions, peer, now);
     this.io.log('info', 'peer.up', { peer: peer.nodeId, path: describePath(peer.path) });
+    this.replaceStalePeers(peer, now);
     this.sendPeerInfo(peer, now);
     this.announce(peer, now);
+    this.flushUnrouted(peer, now);
+  }
+
+  /**
+   * One UDP endpoint is one process, and identities are per process: a new peer that authenticates
+   * from the endpoint of another peer means that node restarted. The old identity can never come back,
+   * so it is dropped at once (its MAC entries with it, so frames flood to the new node) instead of
+   * after DEAD_PEER_TIMEOUT, and forgotten rather than redialled.
+   */
+  private replaceStalePeers(peer: Peer, now: number): void {
+    const here = peer.path;
+    if (here?.kind !== 'direct') return;
+    for (const other of [...this.peers.values()]) {
+      if (other === peer) continue;
+      const sameHome =
+        other.path?.kind === 'direct'
+          ? sameEndpoint(other.path.endpoint, here.endpoint)
+          : other.path === undefined && other.candidates.some((c) => sameEndpoint(c, here.endpoint));
+      if (!sameHome) continue;
+      if (other.connected()) {
+        this.peerDown(other, now, `restarted: new node ${peer.nodeId.slice(0, 16)} at its endpoint`);
+      }
+      this.forgetPeer(other);
+    }
+  }
+
+  /**
+   * Data sent to a connected peer went unanswered for UNANSWERED_DATA_TIMEOUT although a live peer
+   * acknowledges within PASSIVE_KEEPALIVE_TIMEOUT. If the node there restarted, it has a new identity
+   * and drops our packets as unknownIndex without a word (it must not answer unauthenticated
+   * packets). A Hello at the endpoint tells such a node who we are, and it initiates to us; a live peer
+   * that was just slow ignores a Hello from a node it is connected to. So the session comes back
+   * within seconds of the restart rather than after DEAD_PEER_TIMEOUT.
+   */
+  private probeEndpoint(peer: Peer, now: number): void {
+    if (peer.path?.kind !== 'direct') return; // a relayed peer is re-announced by its relay
+    const endpoint = peer.path.endpoint;
+    this.io.log('debug', 'peer.unanswered', { peer: peer.nodeId, path: describePath(peer.path) });
+    const ip = this.initPeers.find((i) => sameEndpoint(i.endpoint, endpoint));
+    // An init peer's hello index routes a cookie reply back to it; otherwise a one-off index.
+    const index = ip?.helloIndex ?? this.newIndex();
+    const hello = createHello(
+      this.keys,
+      this.identity,
+      index,
+      this.nextTimestamp(now),
+      this.freshCookie(ip?.cookie, now),
+    );
+    if (ip !== undefined) ip.helloMac1 = hello.mac1;
+    this.io.sendDatagram(endpoint, hello.message);
   }
 
   private peerDown(peer: Peer, now: number, reason: string): void {
@@ -774,6 +833,8 @@ export class VpnEngine {
     peer.queue.length = 0;
     peer.rekeyAt = undefined;
     peer.peerInfoAt = undefined;
+    peer.unansweredProbeAt = undefined;
+    peer.passiveKeepaliveAt = undefined;
     peer.lastUsefulAt = now;
     this.macTable.forgetPeer(peer);
     timersWantPeer(this.timerActions, peer, now);
@@ -806,6 +867,30 @@ export class VpnEngine {
     if (peer.handshake === undefined) return;
     this.indexes.delete(peer.handshake.localIndex);
     peer.handshake = undefined;
+  }
+
+  /** No connected peer to flood to: keep the frame (an ARP request, say) for the first peer that comes up. */
+  private holdUnrouted(frame: Uint8Array, now: number): void {
+    while (
+      this.unrouted.length > 0 &&
+      (this.unrouted.length >= MAX_QUEUED_FRAMES || now - this.unrouted[0]!.at >= UNROUTED_FRAME_HOLD_TIME)
+    ) {
+      this.unrouted.shift();
+      this.dropped.noRoute += 1;
+    }
+    this.unrouted.push({ frame: frame.slice(), at: now }); // the shell may reuse `frame`
+  }
+
+  /** Flood the held frames that are still fresh to a peer that just came up. */
+  private flushUnrouted(peer: Peer, now: number): void {
+    if ((peer.flags & PeerFlag.userdata) === 0 || !this.options.tunneling) return;
+    for (const held of this.unrouted.splice(0)) {
+      if (now - held.at < UNROUTED_FRAME_HOLD_TIME) {
+        this.sendTransport(peer, TransportKind.frame, held.frame, now);
+      } else {
+        this.dropped.noRoute += 1;
+      }
+    }
   }
 
   private flushQueue(peer: Peer, now: number): void {

@@ -87,6 +87,10 @@ export class Peer {
   redialAt: number | undefined;
   redialInterval = 0;
   peerInfoAt: number | undefined;
+  /** Data sent, nothing received since: probe the endpoint at this time (UNANSWERED_DATA_TIMEOUT). */
+  unansweredProbeAt: number | undefined;
+  /** Data received, nothing sent since: send a keepalive at this time (PASSIVE_KEEPALIVE_TIMEOUT). */
+  passiveKeepaliveAt: number | undefined;
 
   bytesIn = 0;
   bytesOut = 0;

@@ -2,6 +2,7 @@ import {
   DEAD_PEER_TIMEOUT,
   FORGET_PEER_AFTER,
   KEEPALIVE_TIMEOUT,
+  PASSIVE_KEEPALIVE_TIMEOUT,
   PEERINFO_INTERVAL,
   REDIAL_MAX_INTERVAL,
   REDIAL_MIN_INTERVAL,
@@ -9,6 +10,7 @@ import {
   REKEY_AFTER_TIME,
   REKEY_ATTEMPT_TIME,
   REKEY_TIMEOUT,
+  UNANSWERED_DATA_TIMEOUT,
 } from '../protocol/constants.js';
 import type { Peer, Session } from './peer.js';
 
@@ -26,6 +28,8 @@ export interface TimerActions {
   abandonHandshake(peer: Peer): void;
   sendKeepalive(peer: Peer, now: number): void;
   sendPeerInfo(peer: Peer, now: number): void;
+  /** Data to the peer went unanswered: say hello at its endpoint, where a restarted node may now be. */
+  probeEndpoint(peer: Peer, now: number): void;
   peerDown(peer: Peer, now: number, reason: string): void;
   expireSession(peer: Peer, session: Session): void;
   forgetPeer(peer: Peer): void;
@@ -68,11 +72,36 @@ export function timersPeerUp(t: TimerActions, peer: Peer, now: number): void {
 /** Should be called after any authenticated packet from the peer (data, keepalive, handshake). */
 export function timersAuthenticatedPacketReceived(peer: Peer, now: number): void {
   peer.lastReceivedAt = now;
+  peer.unansweredProbeAt = undefined;
 }
 
 /** Should be called after any transport packet was sent to the peer. */
 export function timersAuthenticatedPacketSent(peer: Peer, now: number): void {
   peer.lastSentAt = now;
+  peer.passiveKeepaliveAt = undefined;
+}
+
+/**
+ * Should be called after a transport packet other than a keepalive was sent. A live peer answers
+ * within PASSIVE_KEEPALIVE_TIMEOUT (see timersDataReceived); if nothing comes back for
+ * UNANSWERED_DATA_TIMEOUT the endpoint is probed. The deadline counts from the first unanswered
+ * packet, so a steady stream cannot postpone it.
+ */
+export function timersDataSent(t: TimerActions, peer: Peer, now: number): void {
+  if (peer.unansweredProbeAt !== undefined) return;
+  peer.unansweredProbeAt = now + UNANSWERED_DATA_TIMEOUT;
+  t.schedule(peer.unansweredProbeAt);
+}
+
+/**
+ * Should be called after an authenticated transport packet other than a keepalive was received:
+ * if we send nothing back within PASSIVE_KEEPALIVE_TIMEOUT, a keepalive answers it (one-way streams
+ * are acknowledged about once a second, so the sender can tell a live peer from a restarted one).
+ */
+export function timersDataReceived(t: TimerActions, peer: Peer, now: number): void {
+  if (peer.passiveKeepaliveAt !== undefined) return;
+  peer.passiveKeepaliveAt = now + PASSIVE_KEEPALIVE_TIMEOUT;
+  t.schedule(peer.passiveKeepaliveAt);
 }
 
 /** Should be called when we want to reach a peer we are not connected to (learned, lost, hello). */
@@ -104,6 +133,15 @@ export function runPeerTimers(t: TimerActions, peer: Peer, now: number): void {
   if (peer.connected() && peer.peerInfoAt !== undefined && now >= peer.peerInfoAt) {
     peer.peerInfoAt = now + PEERINFO_INTERVAL;
     t.sendPeerInfo(peer, now);
+  }
+  if (peer.connected() && peer.unansweredProbeAt !== undefined && now >= peer.unansweredProbeAt) {
+    // Re-armed by the next data packet: at most one probe per UNANSWERED_DATA_TIMEOUT while it lasts.
+    peer.unansweredProbeAt = undefined;
+    t.probeEndpoint(peer, now);
+  }
+  if (peer.passiveKeepaliveAt !== undefined && now >= peer.passiveKeepaliveAt) {
+    peer.passiveKeepaliveAt = undefined;
+    if (peer.connected()) t.sendKeepalive(peer, now);
   }
   if (peer.connected() && now - (peer.lastSentAt ?? 0) >= KEEPALIVE_TIMEOUT) t.sendKeepalive(peer, now);
 }
@@ -145,6 +183,8 @@ export function nextPeerDeadline(peer: Peer): number | undefined {
     consider((peer.lastReceivedAt ?? peer.current.createdAt) + DEAD_PEER_TIMEOUT);
     consider((peer.lastSentAt ?? 0) + KEEPALIVE_TIMEOUT);
     consider(peer.peerInfoAt);
+    consider(peer.unansweredProbeAt);
+    consider(peer.passiveKeepaliveAt);
   }
   if (peer.handshake !== undefined) consider(peer.retransmitHandshakeAt);
   consider(peer.rekeyAt);

@@ -39,6 +39,16 @@ export const REKEY_ATTEMPT_TIME = 90_000;
 export const REKEY_TIMEOUT = 5_000;
 export const KEEPALIVE_TIMEOUT = 10_000;
 export const DEAD_PEER_TIMEOUT = 25_000;
+/** A data packet received and nothing sent back for this long: send a keepalive (so data is always answered). */
+export const PASSIVE_KEEPALIVE_TIMEOUT = 1_000;
+/**
+ * Data sent and nothing authenticated received for this long: the peer may have restarted (new identity,
+ * same endpoint), so send a Hello there. Longer than PASSIVE_KEEPALIVE_TIMEOUT plus a round trip, so a
+ * live peer has always answered by then.
+ */
+export const UNANSWERED_DATA_TIMEOUT = 2_500;
+/** Frames read while no peer is connected are held this long for the first peer that comes up. */
+export const UNROUTED_FRAME_HOLD_TIME = 2_000;
 export const PEERINFO_INTERVAL = 20_000;
 export const REDIAL_MIN_INTERVAL = 1_000;
 export const REDIAL_MAX_INTERVAL = 30_000;

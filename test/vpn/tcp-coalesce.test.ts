@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MAX_COALESCED_SEGMENTS, TcpCoalescer, VNET_HDR_BYTES } from '../../src/vpn/tcp-coalesce.js';
+
+const MAC_A = Buffer.from('020000000001', 'hex');
+const MAC_B = Buffer.from('020000000002', 'hex');
+
+function sum16(b: Uint8Array, start: number, end: number, initial = 0): number {
+  let s = initial;
+  let i = start;
+  for (; i + 1 < end; i += 2) s += (b[i]! << 8) | b[i + 1]!;
+  if (i < end) s += b[i]! << 8;
+  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
+  return s;
+}
+
+interface SegmentSpec {
+  readonly seq: number;
+  readonly payload: Buffer;
+  readonly flags?: number; // default ACK
+  readonly srcPort?: number;
+  readonly tsval?: number;
+}
+
+/** An Ethernet/IPv4/TCP frame with valid checksums and a 12-byte timestamp option. */
+function tcpFrame(s: SegmentSpec): Buffer {
+  const tcpLen = 32;
+  const f = Buffer.alloc(14 + 20 + tcpLen + s.payload.length);
+  MAC_B.copy(f, 0);
+  MAC_A.copy(f, 6);
+  f.writeUInt16BE(0x0800, 12);
+  const ip = 14;
+  f[ip] = 0x45;
+  f.writeUInt16BE(20 + tcpLen + s.payload.length, ip + 2);
+  f.writeUInt16BE(0x1234, ip + 4);
+  f.writeUInt16BE(0x4000, ip + 6); // DF
+  f[ip + 8] = 64;
+  f[ip + 9] = 6;
+  Buffer.from([10, 8, 0, 2, 10, 8, 0, 1]).copy(f, ip + 12);
+  f.writeUInt16BE(~sum16(f, ip, ip + 20) & 0xffff, ip + 10);
+  const t = ip + 20;
+  f.writeUInt16BE(s.srcPort ?? 40000, t);
+  f.writeUInt16BE(5201, t + 2);
+  f.writeUInt32BE(s.seq >>> 0, t + 4);
+  f.writeUInt32BE(777, t + 8);
+  f[t + 12] = (tcpLen / 4) << 4;
+  f[t + 13] = s.flags ?? 0x10;
+  f.writeUInt16BE(502, t + 14);
+  Buffer.from([1, 1, 8, 10]).copy(f, t + 20);
+  f.writeUInt32BE(s.tsval ?? 1000, t + 24);
+  f.writeUInt32BE(2000, t + 28);
+  s.payload.copy(f, t + tcpLen);
+  const pseudo = sum16(f, ip + 12, ip + 20, 6 + tcpLen + s.payload.length);
+  f.writeUInt16BE(~sum16(f, t, f.length, pseudo) & 0xffff, t + 16);
+  return f;
+}
+
+function payload(n: number, tag: number): Buffer {
+  return Buffer.alloc(n, tag);
+}
+
+/** Runs frames through a coalescer and returns copies of what it wrote. */
+function coalesce(frames: readonly Buffer[]): Buffer[] {
+  const writes: Buffer[] = [];
+  const c = new TcpCoalescer((buf) => {
+    writes.push(Buffer.from(buf));
+    return true;
+  });
+  for (const f of frames) c.add(f);
+  c.flush();
+  return writes;
+}
+
+/** Completes a CHECKSUM_PARTIAL frame as the kernel would and checks it is a valid TCP segment. */
+function assertValidGsoFrame(w: Buffer): Buffer {
+  const frame = w.subarray(VNET_HDR_BYTES);
+  const csumStart = w.readUInt16LE(6);
+  const csumOffset = w.readUInt16LE(8);
+  assert.equal(csumStart, 34);
+  assert.equal(csumOffset, 16);
+  const done = Buffer.from(frame);
+  done.writeUInt16BE(~sum16(done, csumStart, done.length) & 0xffff, csumStart + csumOffset);
+  const ip = 14;
+  assert.equal(sum16(done, ip, ip + 20), 0xffff, 'IPv4 header checksum');
+  assert.equal(done.readUInt16BE(ip + 2), done.length - 14, 'IPv4 total length');
+  const pseudo = sum16(done, ip + 12, ip + 20, 6 + done.length - 34);
+  assert.equal(sum16(done, 34, done.length, pseudo), 0xffff, 'TCP checksum with pseudo header');
+  return done;
+}
+
+test('in-order segments of one flow become one GSO frame with valid headers and every payload byte', () => {
+  const frames: Buffer[] = [];
+  let seq = 0xffff_f000; // the run wraps the 32-bit sequence space
+  for (let i = 0; i < 10; i++) {
+    frames.push(tcpFrame({ seq, payload: payload(1000, i) }));
+    seq = (seq + 1000) >>> 0;
+  }
+  frames.push(tcpFrame({ seq, payload: payload(500, 10), flags: 0x18 }));
+  const writes = coalesce(frames);
+  assert.equal(writes.length, 1);
+  const w = writes[0]!;
+  assert.equal(w[0], 1, 'NEEDS_CSUM');
+  assert.equal(w[1], 1, 'GSO TCPV4');
+  assert.equal(w.readUInt16LE(2), 14 + 20 + 32, 'hdr_len');
+  assert.equal(w.readUInt16LE(4), 1000, 'gso_size');
+  const done = assertValidGsoFrame(w);
+  assert.equal(done[34 + 13], 0x18, 'PSH of the last segment kept');
+  assert.equal(done.readUInt32BE(34 + 4), 0xffff_f000, 'first sequence number');
+  assert.deepEqual(done.subarray(66), Buffer.concat(frames.map((f) => f.subarray(66))));
+});
+
+test('what cannot join a run is written as it came, in order, behind an all-zero header', () => {
+  const arp = Buffer.alloc(42, 0xaa);
+  arp.writeUInt16BE(0x0806, 12);
+  const frames = [
+    tcpFrame({ seq: 0, payload: payload(1000, 1) }),
+    tcpFrame({ seq: 1000, payload: payload(1000, 2) }),
+    arp, // not TCP: ends the run
+    tcpFrame({ seq: 2000, payload: payload(1000, 3) }),
+    tcpFrame({ seq: 4000, payload: payload(1000, 4) }), // gap
+    tcpFrame({ seq: 5000, payload: payload(1000, 5), srcPort: 40001 }), // other flow
+    tcpFrame({ seq: 6000, payload: payload(0, 0), flags: 0x12 }), // SYN-ACK
+    tcpFrame({ seq: 7000, payload: payload(1000, 6) }),
+    tcpFrame({ seq: 8000, payload: payload(999, 7) }), // shorter: joins as the last
+    tcpFrame({ seq: 8999, payload: payload(999, 8) }), // after a shorter one: a new run
+    tcpFrame({ seq: 9998, payload: payload(999, 9), tsval: 1001 }), // options differ
+  ];
+  const writes = coalesce(frames);
+  const expected: (number | number[])[] = [[0, 1], 2, 3, 4, 5, 6, [7, 8], 9, 10];
+  assert.equal(writes.length, expected.length);
+  for (const [i, e] of expected.entries()) {
+    const w = writes[i]!;
+    if (Array.isArray(e)) {
+      assert.equal(w[1], 1, `write ${i} is a GSO frame`);
+      const done = assertValidGsoFrame(w);
+      assert.deepEqual(done.subarray(66), Buffer.concat(e.map((k) => frames[k]!.subarray(66))));
+      continue;
+    }
+    assert.deepEqual(w.subarray(0, VNET_HDR_BYTES), Buffer.alloc(VNET_HDR_BYTES), `write ${i} header`);
+    assert.deepEqual(w.subarray(VNET_HDR_BYTES), frames[e], `write ${i} is frame ${e} unchanged`);
+  }
+});
+
+test('a PSH segment ends its run, and runs stop at the segment limit', () => {
+  const frames: Buffer[] = [];
+  for (let i = 0; i < MAX_COALESCED_SEGMENTS + 5; i++) {
+    frames.push(tcpFrame({ seq: i * 100, payload: payload(100, i), flags: i === 2 ? 0x18 : 0x10 }));
+  }
+  const writes = coalesce(frames);
+  const segmentsPerWrite = writes.map((w) => (w.length - VNET_HDR_BYTES - 66) / 100);
+  assert.deepEqual(segmentsPerWrite, [3, MAX_COALESCED_SEGMENTS, 2]);
+  for (const w of writes) assertValidGsoFrame(w);
+});
