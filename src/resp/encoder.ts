@@ -1,84 +1,27 @@
 /**
- * Reply → RESP2 or RESP3 bytes, as a latin1 string (write it with `socket.write(s, 'latin1')`).
- * RESP2 downgrades follow Redis 7.0: maps flatten to arrays, sets become arrays, doubles become bulk
- * strings, booleans become 1/0, nulls become `$-1` / `*-1`, pushes become arrays.
+ * Replies as latin1 strings, for callers outside a connection's output (pub/sub message bodies, tests,
+ * the maxclients error). The encoding itself is ReplyWriter's (writer.ts), the one RESP encoder.
  */
 import { formatDouble } from './double.js';
 import type { Reply } from './reply.js';
+import { ReplyWriter, type Protocol } from './writer.js';
 
-export type Protocol = 2 | 3;
+export type { Protocol };
 
 const CRLF = '\r\n';
-
-/** `:N\r\n` for the integers replies carry most (counters, lengths, 0/1), built once like Redis's shared integers. */
-const ENCODED_INTS: readonly string[] = Array.from({ length: 10000 }, (_, i) => ':' + String(i) + CRLF);
-
-/** Redis strips CR/LF from error and status lines so a reply can never break the framing. */
-function oneLine(s: string): string {
-  return s.includes('\r') || s.includes('\n') ? s.replace(/[\r\n]/g, ' ') : s;
-}
 
 export function encodeBulk(value: string): string {
   return '$' + value.length + CRLF + value + CRLF;
 }
 
+/** Shared by encodeReply: encoding is synchronous and never re-enters, so one writer serves all. */
+const scratch = new ReplyWriter();
+
+/** One reply as a latin1 string, by the one encoder (writer.ts). */
 export function encodeReply(reply: Reply, proto: Protocol): string {
-  switch (reply.kind) {
-    case 'bulk':
-      return '$' + reply.value.length + CRLF + reply.value + CRLF;
-    case 'simple':
-      return reply.value === 'OK' ? '+OK\r\n' : '+' + oneLine(reply.value) + CRLF;
-    case 'int': {
-      const v = reply.value;
-      if (typeof v === 'number' && v >= 0 && v < ENCODED_INTS.length && Number.isInteger(v)) {
-        return ENCODED_INTS[v] as string;
-      }
-      return ':' + String(v) + CRLF;
-    }
-    case 'error':
-      return '-' + oneLine(reply.message) + CRLF;
-    case 'null':
-      return proto === 3 ? '_\r\n' : '$-1\r\n';
-    case 'nullArray':
-      return proto === 3 ? '_\r\n' : '*-1\r\n';
-    case 'array':
-      return encodeItems('*', reply.items, proto);
-    case 'set':
-      return encodeItems(proto === 3 ? '~' : '*', reply.items, proto);
-    case 'push':
-      return encodeItems(proto === 3 ? '>' : '*', reply.items, proto);
-    case 'map':
-      return encodeMap(reply.entries, proto);
-    case 'double': {
-      const text = formatDouble(reply.value);
-      return proto === 3 ? ',' + text + CRLF : encodeBulk(text);
-    }
-    case 'bool':
-      if (proto === 3) return reply.value ? '#t\r\n' : '#f\r\n';
-      return reply.value ? ':1\r\n' : ':0\r\n';
-    case 'verbatim':
-      if (proto === 3) {
-        const body = reply.format + ':' + reply.value;
-        return '=' + body.length + CRLF + body + CRLF;
-      }
-      return encodeBulk(reply.value);
-    case 'bignum':
-      return proto === 3 ? '(' + reply.value + CRLF : encodeBulk(reply.value);
-    case 'raw':
-      return reply.bytes;
-  }
-}
-
-function encodeItems(prefix: string, items: readonly Reply[], proto: Protocol): string {
-  let out = prefix + items.length + CRLF;
-  for (const item of items) out += encodeReply(item, proto);
-  return out;
-}
-
-function encodeMap(entries: readonly (readonly [Reply, Reply])[], proto: Protocol): string {
-  let out = proto === 3 ? '%' + entries.length + CRLF : '*' + entries.length * 2 + CRLF;
-  for (const [k, v] of entries) out += encodeReply(k, proto) + encodeReply(v, proto);
-  return out;
+  if (reply.kind === 'raw') return reply.bytes;
+  scratch.reply(reply, proto);
+  return scratch.takeString();
 }
 
 /**

@@ -4,3 +4,4 @@ export { RequestParser, parseStrictInt, splitArgs, PROTO_INLINE_MAX_SIZE } from 
 export type { ParserLimits, ProtocolError } from './parser.js';
 export { encodeReply, encodeBulk, formatDouble, formatG } from './encoder.js';
 export type { Protocol } from './encoder.js';
+export { ReplyWriter } from './writer.js';

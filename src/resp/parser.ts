@@ -637,6 +637,7 @@ function isSpace(c: string): boolean {
  * Returns undefined for unbalanced quotes.
  */
 export function splitArgs(line: string): string[] | undefined {
+  if (!line.includes('"') && !line.includes("'")) return splitUnquoted(line);
   const out: string[] = [];
   let i = 0;
   const n = line.length;
@@ -687,5 +688,24 @@ export function splitArgs(line: string): string[] | undefined {
       i++;
     }
     out.push(cur);
+  }
+}
+
+function isSpaceCode(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d); // ' ' \t \n \v \f \r, as C isspace
+}
+
+/** splitArgs without quotes (the usual inline request, e.g. `PING`): words between spaces, sliced whole. */
+function splitUnquoted(line: string): string[] {
+  const out: string[] = [];
+  const n = line.length;
+  let i = 0;
+  for (;;) {
+    while (i < n && isSpaceCode(line.charCodeAt(i))) i++;
+    if (i >= n) return out;
+    let j = i + 1;
+    while (j < n && !isSpaceCode(line.charCodeAt(j))) j++;
+    out.push(line.slice(i, j));
+    i = j;
   }
 }

@@ -21,8 +21,8 @@ import {
   NULL_ARRAY,
   OK,
   RequestParser,
+  ReplyWriter,
   encodeBulk,
-  encodeReply,
   error,
   type Reply,
 } from '../resp/index.js';
@@ -101,7 +101,8 @@ export class Client implements RegisteredClient, ClientView {
   replyMode: 'on' | 'off' = 'on';
   private skipArmed = false;
   private skipCurrent = false;
-  out = '';
+  /** Replies not yet written to the socket (flushed once per batch, see ServerCore.flush). */
+  readonly out = new ReplyWriter();
   closing = false;
   closed = false;
   /** Reading paused until the socket drains (too much unsent output). */
@@ -149,13 +150,13 @@ export class Client implements RegisteredClient, ClientView {
   /** Queues a reply, honouring CLIENT REPLY OFF/SKIP. */
   reply(r: Reply): void {
     if (this.replyMode === 'off' || this.skipCurrent) return;
-    this.out += encodeReply(r, this.protocol);
+    this.out.reply(r, this.protocol);
   }
 
   /** Queues bytes produced outside this client's own command (pub/sub messages), then schedules a flush. */
   deliver(bytes: string): void {
     if (this.closed || this.replyMode === 'off') return;
-    this.out += bytes;
+    this.out.raw(bytes);
     this.core.scheduleFlush(this);
   }
 
@@ -238,7 +239,7 @@ export class Client implements RegisteredClient, ClientView {
     this.unwatch();
     if (aborted) return NULL_ARRAY;
     if (queue.length === 0) return EMPTY_ARRAY;
-    this.out += '*' + queue.length + '\r\n';
+    this.out.header(0x2a, queue.length); // *
     this.inMulti = true;
     try {
       for (const { spec, argv } of queue) this.core.call(this, spec, argv);

@@ -429,10 +429,11 @@ export class ServerCore {
   flush(c: Client): void {
     if (c.closed) return;
     if (c.out.length > 0) {
-      const out = c.out;
-      c.out = '';
-      this.state.stats.totalNetOutputBytes += out.length;
-      c.socket.write(out, 'latin1');
+      this.state.stats.totalNetOutputBytes += c.out.length;
+      c.socket.write(c.out.takeView());
+      // A write the kernel did not take at once keeps referring to the bytes: write on in a new buffer.
+      if (c.socket.writableLength > 0) c.out.release();
+      else c.out.trim();
       if (this.overOutputLimit(c)) {
         this.state.stats.clientOutputBufferLimitDisconnections++;
         c.socket.destroy();

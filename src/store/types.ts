@@ -20,10 +20,18 @@ export interface ListValue {
 export interface HashValue {
   readonly type: 'hash';
   readonly fields: Map<string, string>;
+  /**
+   * True once the hash outgrew Redis's listpack encoding (too many fields, or a field or value too
+   * long). Redis never converts back, so OBJECT ENCODING and HSCAN keep treating it as a hash table
+   * after it shrinks. Set by the writing commands; copies (COPY, snapshots) keep it.
+   */
+  outgrown?: boolean;
 }
 export interface SetValue {
   readonly type: 'set';
   readonly members: Set<string>;
+  /** True once the set outgrew Redis's intset encoding (a non-integer member, or too many): see HashValue. */
+  outgrown?: boolean;
 }
 export interface ZSetValue {
   readonly type: 'zset';

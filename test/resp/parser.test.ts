@@ -110,6 +110,10 @@ test('before AUTH only 10 arguments and 16 KB bulks are accepted', () => {
 
 test('splitArgs follows sdssplitargs', () => {
   assert.deepEqual(splitArgs('  a   b  '), ['a', 'b']);
+  assert.deepEqual(splitArgs('a\tb\x0bc\x0cd\re\n f'), ['a', 'b', 'c', 'd', 'e', 'f']);
+  assert.deepEqual(splitArgs(' \t '), []);
+  assert.deepEqual(splitArgs(''), []);
+  assert.deepEqual(splitArgs('\xff\x00 \x80'), ['\xff\x00', '\x80']);
   assert.deepEqual(splitArgs('"\\xzz"'), ['xzz']);
   assert.deepEqual(splitArgs('"a\\tb"'), ['a\tb']);
   assert.deepEqual(splitArgs("'a\\nb'"), ['a\\nb']);

@@ -4,6 +4,7 @@
  *                                      stored/replied with "%.17Lf" minus trailing zeros; propagates
  *                                      as HSET key field <result> so replicas store the same bytes.
  */
+import { noteHashWrite } from '../encoding.js';
 import {
   ERR_HASH_NOT_FLOAT,
   ERR_HASH_NOT_INTEGER,
@@ -41,6 +42,7 @@ export const hincrby: CommandSpec = {
     const sum = BigInt(base) + BigInt(incr);
     if (sum < INT64_MIN || sum > INT64_MAX) return fail(ERR_OVERFLOW);
     hash.fields.set(field, sum.toString());
+    noteHashWrite(ctx, hash, field, sum.toString());
     ctx.keyModified(key);
     return integer(Number.isSafeInteger(Number(sum)) ? Number(sum) : sum);
   }),
@@ -63,6 +65,7 @@ export const hincrbyfloat: CommandSpec = {
     if (sum.kind !== 'finite') return fail(ERR_INCR_NAN_OR_INFINITY);
     const text = formatLongDouble(sum);
     hash.fields.set(field, text);
+    noteHashWrite(ctx, hash, field, text);
     ctx.keyModified(key);
     ctx.propagateAs([['HSET', key, field, text]]);
     return bulk(text);

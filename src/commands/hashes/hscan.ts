@@ -11,7 +11,7 @@ import type { Reply } from '../../resp/reply.js';
 import { matches, parseScanCursor, parseScanOptions, scanStep } from '../scan.js';
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
-import { isListpackSized } from './common.js';
+import { isListpackHash } from '../encoding.js';
 
 export function scanReply(cursor: bigint, items: readonly string[]): Reply {
   return array([bulk(cursor.toString()), bulkArray(items)]);
@@ -31,7 +31,7 @@ export const hscan: CommandSpec = {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     if (hash === undefined) return scanReply(0n, []);
     const opts = parseScanOptions(argv, 3);
-    const step = isListpackSized(hash)
+    const step = isListpackHash(ctx, hash)
       ? { cursor: 0n, elements: [...hash.fields.keys()] }
       : scanStep(hash.fields.keys(), hash.fields.size, cursor, opts.count);
     const flat: string[] = [];

@@ -5,6 +5,7 @@
  */
 import { wrongArity } from '../../resp/errors.js';
 import { integer, OK, ONE, ZERO } from '../../resp/reply.js';
+import { noteHashWrite } from '../encoding.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { hashForWrite } from './common.js';
@@ -16,8 +17,10 @@ function setFields(ctx: CommandContext, argv: readonly string[]): number {
   let created = 0;
   for (let i = 2; i < argv.length; i += 2) {
     const field = argv[i] as string;
+    const value = argv[i + 1] as string;
     if (!hash.fields.has(field)) created++;
-    hash.fields.set(field, argv[i + 1] as string);
+    hash.fields.set(field, value);
+    noteHashWrite(ctx, hash, field, value);
   }
   ctx.keyModified(key);
   return created;
@@ -55,7 +58,9 @@ export const hsetnx: CommandSpec = {
     const field = argv[2] as string;
     const existing = writeTyped(ctx, key, 'hash');
     if (existing?.fields.has(field) === true) return ZERO;
-    hashForWrite(ctx, key, existing).fields.set(field, argv[3] as string);
+    const hash = hashForWrite(ctx, key, existing);
+    hash.fields.set(field, argv[3] as string);
+    noteHashWrite(ctx, hash, field, argv[3] as string);
     ctx.keyModified(key);
     return ONE;
   }),

@@ -3,6 +3,7 @@ import { NULL, array, bulk, error, integer, simple, type Reply } from '../../res
 import { Evictor, type EvictionPolicy, type EvictionSettings, type Value } from '../../store/index.js';
 import { redisConfigOf } from '../server/index.js';
 import { parseInt64 } from '../args.js';
+import { isIntsetSet, isListpackHash } from '../encoding.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 
 /** Redis OBJ_SHARED_INTEGERS: small non-negative ints share one object with this refcount. */
@@ -11,27 +12,16 @@ const SHARED_REFCOUNT = 2147483647;
 /** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
 const EMBSTR_LIMIT = 44;
 
-type Threshold = 'hash-max-listpack-entries' | 'hash-max-listpack-value' | 'set-max-intset-entries';
-
-function threshold(ctx: CommandContext, name: Threshold): number {
-  return redisConfigOf(ctx.server).getNumber(name);
-}
-
 /** Redis tryObjectEncoding: a string that reads as a long (≤ 20 chars) is stored as an int. */
 function isIntEncodable(value: string): boolean {
   return value.length <= 20 && parseInt64(value) !== undefined;
 }
 
-function allShort(values: Iterable<string>, limit: number): boolean {
-  for (const v of values) if (v.length > limit) return false;
-  return true;
-}
-
 /**
  * The encoding Redis 7.0 would report for this value. Strings changed in place are raw (the database
- * keeps that mark); otherwise it is derived from the current contents with Redis's thresholds. Redis
- * never converts a hash back to listpack or a set back to intset after it outgrew them; that history
- * is not tracked here for hashes and sets (sorted sets track their own encoding).
+ * keeps that mark); otherwise it is derived from the current contents with Redis's thresholds. Like
+ * Redis, a hash or set that once outgrew listpack/intset stays a hash table (see encoding.ts), and
+ * sorted sets track their own encoding; lists are always quicklists in 7.0.
  */
 export function encodingOf(ctx: CommandContext, value: Value, key: string): string {
   if (typeof value === 'string') {
@@ -42,19 +32,10 @@ export function encodingOf(ctx: CommandContext, value: Value, key: string): stri
   switch (value.type) {
     case 'list':
       return 'quicklist';
-    case 'hash': {
-      const limit = threshold(ctx, 'hash-max-listpack-value');
-      const small =
-        value.fields.size <= threshold(ctx, 'hash-max-listpack-entries') &&
-        allShort(value.fields.keys(), limit) &&
-        allShort(value.fields.values(), limit);
-      return small ? 'listpack' : 'hashtable';
-    }
-    case 'set': {
-      if (value.members.size > threshold(ctx, 'set-max-intset-entries')) return 'hashtable';
-      for (const m of value.members) if (parseInt64(m) === undefined) return 'hashtable';
-      return 'intset';
-    }
+    case 'hash':
+      return isListpackHash(ctx, value) ? 'listpack' : 'hashtable';
+    case 'set':
+      return isIntsetSet(ctx, value) ? 'intset' : 'hashtable';
     case 'zset':
       // The sorted-set container tracks its own encoding, conversions included.
       return value.zset.encoding;

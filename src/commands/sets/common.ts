@@ -33,11 +33,12 @@ export function isIntsetSized(members: ReadonlySet<string>): boolean {
 
 /**
  * The members in the order Redis replies them: an intset is sorted by value; a hash table's order
- * is arbitrary in Redis, here insertion order.
+ * is arbitrary in Redis, here insertion order. `outgrown` (SetValue.outgrown) says a stored set is
+ * a hash table whatever it holds now.
  */
-export function orderedMembers(members: ReadonlySet<string>): string[] {
+export function orderedMembers(members: ReadonlySet<string>, outgrown = false): string[] {
   const list = [...members];
-  if (!isIntsetSized(members)) return list;
+  if (outgrown || !isIntsetSized(members)) return list;
   return list.sort((a, b) => {
     const x = BigInt(a);
     const y = BigInt(b);

@@ -43,7 +43,7 @@ export const spop: CommandSpec = {
     const set = writeTyped(ctx, key, 'set');
     if (set === undefined || count === 0) return setReply([]);
     if (count >= set.members.size) {
-      const all = orderedMembers(set.members);
+      const all = orderedMembers(set.members, set.outgrown);
       ctx.db.delete(key);
       ctx.keyModified(key);
       ctx.propagateAs([['DEL', key]]);
@@ -79,7 +79,7 @@ export const srandmember: CommandSpec = {
     const set = readTyped(ctx, key, 'set');
     if (set === undefined || count === 0) return EMPTY_ARRAY;
     if (count < 0) return bulkArray(pickWithRepeats([...set.members], -count));
-    if (count >= set.members.size) return bulkArray(orderedMembers(set.members));
+    if (count >= set.members.size) return bulkArray(orderedMembers(set.members, set.outgrown));
     return bulkArray(pickDistinct([...set.members], count));
   }),
 };

@@ -22,7 +22,7 @@ export const smembers: CommandSpec = {
   tips: ['nondeterministic_output_order'],
   run: guarded((ctx, argv) => {
     const set = readTyped(ctx, argv[1] as string, 'set');
-    return setReply(set === undefined ? [] : orderedMembers(set.members).map((m) => bulk(m)));
+    return setReply(set === undefined ? [] : orderedMembers(set.members, set.outgrown).map((m) => bulk(m)));
   }),
 };
 

@@ -4,6 +4,7 @@
  * SMOVE source destination member — moves one member; 1 if it was moved, 0 if not in source.
  */
 import { integer, ONE, ZERO } from '../../resp/reply.js';
+import { noteSetAdd } from '../encoding.js';
 import { guarded, writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { afterMemberRemoval, setForAdd } from './common.js';
@@ -20,7 +21,11 @@ export const sadd: CommandSpec = {
     const key = argv[1] as string;
     const set = setForAdd(ctx, key, writeTyped(ctx, key, 'set'));
     const before = set.members.size;
-    for (let i = 2; i < argv.length; i++) set.members.add(argv[i] as string);
+    for (let i = 2; i < argv.length; i++) {
+      const member = argv[i] as string;
+      set.members.add(member);
+      noteSetAdd(ctx, set, member);
+    }
     const added = set.members.size - before;
     if (added > 0) ctx.keyModified(key);
     return integer(added);
@@ -65,6 +70,7 @@ export const smove: CommandSpec = {
     const target = setForAdd(ctx, destination, dst);
     if (!target.members.has(member)) {
       target.members.add(member);
+      noteSetAdd(ctx, target, member);
       ctx.keyModified(destination);
     }
     return ONE;

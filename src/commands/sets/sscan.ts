@@ -8,7 +8,8 @@ import { matches, parseScanCursor, parseScanOptions, scanStep } from '../scan.js
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { scanReply } from '../hashes/hscan.js';
-import { isIntsetSized, orderedMembers } from './common.js';
+import { isIntsetSet } from '../encoding.js';
+import { orderedMembers } from './common.js';
 
 export const sscan: CommandSpec = {
   name: 'sscan',
@@ -24,7 +25,7 @@ export const sscan: CommandSpec = {
     const set = readTyped(ctx, argv[1] as string, 'set');
     if (set === undefined) return scanReply(0n, []);
     const opts = parseScanOptions(argv, 3);
-    const step = isIntsetSized(set.members)
+    const step = isIntsetSet(ctx, set)
       ? { cursor: 0n, elements: orderedMembers(set.members) }
       : scanStep(set.members, set.members.size, cursor, opts.count);
     return scanReply(

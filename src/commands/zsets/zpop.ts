@@ -26,7 +26,8 @@ import type { Reply } from '../../resp/reply.js';
 import type { SortedSet } from '../../store/index.js';
 import type { ZEntry } from '../../store/zset.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, entriesReply, numkeysKeys, writeZSet } from './common.js';
+import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, entriesReply, writeZSet } from './common.js';
+import { numkeysKeys } from '../args.js';
 import { parseLong, parseTimeoutSeconds } from './parse.js';
 
 type End = 'min' | 'max';

@@ -23,16 +23,9 @@ import { error, integer } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import type { SortedSet } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import {
-  WRONGTYPE,
-  WRONG_TYPE,
-  entriesReply,
-  newZSet,
-  numkeysKeys,
-  readZInput,
-  storeResult,
-} from './common.js';
+import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZInput, storeResult } from './common.js';
 import type { ZInput } from './common.js';
+import { numkeysKeys } from '../args.js';
 import { parseLong, parseScore } from './parse.js';
 
 type SetOp = 'union' | 'inter' | 'diff';

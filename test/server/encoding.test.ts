@@ -1,0 +1,123 @@
+/**
+ * OBJECT ENCODING after growing and shrinking: Redis converts hashes, sets and sorted sets to their
+ * big encoding when a write makes them outgrow listpack/intset, and never back. Same steps on a real
+ * redis-server, replies compared byte for byte. Ports 18250-18251.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RawConnection, encodeCommand } from '../helpers/raw-resp.js';
+import { startRedis, startRedmesh, stopAll, type RunningServer } from '../helpers/servers.js';
+
+type Step = readonly string[];
+
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const long = 'x'.repeat(65);
+
+/** Writes whose replies are not compared, then the checks whose replies are. */
+const PHASES: readonly { readonly setup: readonly Step[]; readonly checks: readonly Step[] }[] = [
+  {
+    setup: [
+      ...range(1, 513).map((i) => ['HSET', 'h', `f${i}`, 'v']),
+      ...range(2, 513).map((i) => ['HDEL', 'h', `f${i}`]),
+      ['HSET', 'hlong', 'f', long],
+      ['HSET', 'hlong', 'f', 'short'],
+      ['HSET', 'hfield', long, '1'],
+      ['HDEL', 'hfield', long],
+      ['HSET', 'hfield', 'a', '1'],
+      ['HINCRBY', 'hincr', long, '1'],
+      ['HDEL', 'hincr', long],
+      ['HSET', 'hincr', 'a', '1'],
+      ['HSETNX', 'hnx', 'f', long],
+      ['HSET', 'hnx', 'f', '1'],
+      ['HSET', 'small', 'a', '1', 'b', '2'],
+    ],
+    checks: [
+      ['OBJECT', 'ENCODING', 'h'],
+      ['OBJECT', 'ENCODING', 'hlong'],
+      ['OBJECT', 'ENCODING', 'hfield'],
+      ['OBJECT', 'ENCODING', 'hincr'],
+      ['OBJECT', 'ENCODING', 'hnx'],
+      ['OBJECT', 'ENCODING', 'small'],
+      ['HSCAN', 'small', '0'],
+      ['COPY', 'h', 'hcopy'],
+      ['OBJECT', 'ENCODING', 'hcopy'],
+      ['RENAME', 'hlong', 'hrenamed'],
+      ['OBJECT', 'ENCODING', 'hrenamed'],
+    ],
+  },
+  {
+    setup: [
+      ...range(1, 513).map((i) => ['SADD', 's', String(i)]),
+      ...range(4, 513).map((i) => ['SREM', 's', String(i)]),
+      ['SADD', 'sstr', '3', '1', '2', 'a'],
+      ['SREM', 'sstr', 'a'],
+      ['SADD', 'ints', '3', '1', '2'],
+      ['SADD', 'moved-into', '5'],
+      ['SADD', 'src', 'a'],
+      ['SMOVE', 'src', 'moved-into', 'a'],
+      ['SREM', 'moved-into', 'a'],
+    ],
+    checks: [
+      ['OBJECT', 'ENCODING', 's'],
+      ['OBJECT', 'ENCODING', 'sstr'],
+      ['OBJECT', 'ENCODING', 'ints'],
+      ['SMEMBERS', 'ints'],
+      ['SSCAN', 'ints', '0'],
+      ['OBJECT', 'ENCODING', 'moved-into'],
+      ['COPY', 's', 'scopy'],
+      ['OBJECT', 'ENCODING', 'scopy'],
+      ['SINTERSTORE', 'sinter', 's'],
+      ['OBJECT', 'ENCODING', 'sinter'],
+    ],
+  },
+  {
+    setup: [
+      ...range(1, 129).map((i) => ['ZADD', 'z', String(i), `m${i}`]),
+      ...range(2, 129).map((i) => ['ZREM', 'z', `m${i}`]),
+      ['ZADD', 'zlong', '1', long],
+      ['ZADD', 'zlong', '2', 'b'],
+      ['ZREM', 'zlong', long],
+      ['RPUSH', 'l', ...range(1, 200).map(String)],
+      ['LTRIM', 'l', '0', '1'],
+    ],
+    checks: [
+      ['OBJECT', 'ENCODING', 'z'],
+      ['OBJECT', 'ENCODING', 'zlong'],
+      ['OBJECT', 'ENCODING', 'l'],
+    ],
+  },
+];
+
+async function transcript(port: number): Promise<string[]> {
+  const c = await RawConnection.open(port);
+  const out: string[] = [];
+  try {
+    for (const { setup, checks } of PHASES) {
+      c.write(Buffer.concat(setup.map((s) => encodeCommand(s))));
+      for (let i = 0; i < setup.length; i++) {
+        const r = await c.read(5000);
+        if (r.kind !== 'reply') throw new Error(`setup ${setup[i]?.join(' ')}: ${r.kind}`);
+      }
+      for (const step of checks) out.push(`${step.join(' ')} -> ${(await c.call(step)).toString('latin1')}`);
+    }
+  } finally {
+    c.close();
+  }
+  return out;
+}
+
+test('encodings never go back to listpack/intset after outgrowing them, as in Redis', async () => {
+  let redis: RunningServer | undefined;
+  let redmesh: RunningServer | undefined;
+  try {
+    redis = await startRedis(18250);
+    redmesh = await startRedmesh(18251);
+    const expected = await transcript(18250);
+    const got = await transcript(18251);
+    assert.deepEqual(got, expected);
+    assert.equal(expected[0], 'OBJECT ENCODING h -> $9\r\nhashtable\r\n'); // the oracle's sticky answer
+  } finally {
+    await stopAll(redis, redmesh);
+  }
+});
