@@ -33,7 +33,8 @@ import {
   storeResult,
 } from './common.js';
 import type { ZInput } from './common.js';
-import { parseLong, parseScore } from './parse.js';
+import { parseLong } from '../args.js';
+import { parseScore } from './parse.js';
 
 type SetOp = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';
