@@ -72,6 +72,9 @@ test('RANDOMKEY draws every key about equally and deletes expired ones it meets,
         c.close();
       }
     }
+    // How many of the 3 expired keys the 5 draws happened to meet (and delete) is random, in Redis too:
+    // the last DBSIZE is 1 (all met) to 4 (none met); the rest of the transcript is deterministic.
+    for (const t of transcripts) assert.match(t.pop() ?? '', /^DBSIZE -> :[1-4]\r\n$/);
     assert.deepEqual(transcripts[1], transcripts[0]);
     assert.ok(transcripts[0]?.includes('RANDOMKEY -> $-1\r\n'));
   } finally {

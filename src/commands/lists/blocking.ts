@@ -20,6 +20,7 @@ import type { Reply } from '../../resp/reply.js';
 import { ERR_TIMEOUT_NEGATIVE, ERR_TIMEOUT_NOT_FLOAT, ERR_TIMEOUT_OUT_OF_RANGE } from '../../resp/errors.js';
 import { fail, guarded, replyOrError, writeTyped } from '../typed.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
+import { numkeysKeys } from '../args.js';
 import { parseEnd, popMany } from './common.js';
 import type { End } from './common.js';
 import { moveElement } from './move.js';
@@ -170,6 +171,7 @@ export const blmpop: CommandSpec = {
   lastKey: 0,
   step: 0,
   categories: ['write', 'list', 'slow', 'blocking'],
+  keys: (argv) => numkeysKeys(argv, 2),
   run: guarded((ctx, argv) => {
     const req = parseMpop(argv, 2);
     return blockingMpop(ctx, req, deadlineFrom(ctx, argv[1] as string));

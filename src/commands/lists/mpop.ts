@@ -8,8 +8,7 @@
 import { ERR_COUNT_NOT_POSITIVE, ERR_NUMKEYS_NOT_POSITIVE, ERR_SYNTAX } from '../../resp/errors.js';
 import { array, bulk, bulkArray, NULL_ARRAY } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
-import { isOption } from '../args.js';
-import { parseLong } from '../args.js';
+import { isOption, numkeysKeys, parseLong } from '../args.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { parseEnd, popMany } from './common.js';
@@ -59,5 +58,6 @@ export const lmpop: CommandSpec = {
   lastKey: 0,
   step: 0,
   categories: ['write', 'list', 'slow'],
+  keys: (argv) => numkeysKeys(argv, 1),
   run: guarded((ctx, argv) => popFirstNonEmpty(ctx, parseMpop(argv, 1)) ?? NULL_ARRAY),
 };

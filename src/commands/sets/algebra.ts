@@ -17,7 +17,7 @@ import {
 } from '../../resp/errors.js';
 import { bulk, integer, set as setReply } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
-import { isOption } from '../args.js';
+import { isOption, numkeysKeys } from '../args.js';
 import { fail, guarded, readTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { parseLong } from '../args.js';
@@ -105,6 +105,7 @@ export const sintercard: CommandSpec = {
   lastKey: 0,
   step: 0,
   categories: ['read', 'set', 'slow'],
+  keys: (argv) => numkeysKeys(argv, 1),
   run: guarded((ctx, argv) => {
     const numkeys = parseLong(argv[1] as string);
     if (numkeys === undefined || numkeys < 1) return fail(ERR_NUMKEYS_NOT_POSITIVE);

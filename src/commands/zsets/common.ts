@@ -100,18 +100,3 @@ export function entriesReply(
   for (const e of entries) items.push(bulk(e.member), double(e.score));
   return array(items);
 }
-
-/**
- * Key arguments of a `numkeys key [key ...]` command (COMMAND GETKEYS): the destination first when
- * there is one, then the numkeys keys. Undefined when numkeys is not a usable count.
- */
-export function numkeysKeys(
-  argv: readonly string[],
-  numkeysIndex: number,
-  destinationIndex?: number,
-): readonly string[] | undefined {
-  const n = Number(argv[numkeysIndex]);
-  if (!Number.isSafeInteger(n) || n < 1 || numkeysIndex + n >= argv.length) return undefined;
-  const keys = argv.slice(numkeysIndex + 1, numkeysIndex + 1 + n);
-  return destinationIndex === undefined ? keys : [argv[destinationIndex] ?? '', ...keys];
-}

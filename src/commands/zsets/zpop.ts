@@ -26,8 +26,8 @@ import type { Reply } from '../../resp/reply.js';
 import type { SortedSet } from '../../store/index.js';
 import type { ZEntry } from '../../store/zset.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, entriesReply, numkeysKeys, writeZSet } from './common.js';
-import { parseLong, parseTimeoutSeconds } from '../args.js';
+import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, entriesReply, writeZSet } from './common.js';
+import { numkeysKeys, parseLong, parseTimeoutSeconds } from '../args.js';
 
 type End = 'min' | 'max';
 

@@ -23,17 +23,9 @@ import { error, integer } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import type { SortedSet } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import {
-  WRONGTYPE,
-  WRONG_TYPE,
-  entriesReply,
-  newZSet,
-  numkeysKeys,
-  readZInput,
-  storeResult,
-} from './common.js';
+import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZInput, storeResult } from './common.js';
 import type { ZInput } from './common.js';
-import { parseLong } from '../args.js';
+import { numkeysKeys, parseLong } from '../args.js';
 import { parseScore } from './parse.js';
 
 type SetOp = 'union' | 'inter' | 'diff';

@@ -22,6 +22,15 @@ const SAME_AS_REDIS: readonly string[][] = [
   ['COMMAND', 'GETKEYS', 'config', 'get', 'x'],
   ['COMMAND', 'GETKEYS', 'nosuch', 'a'],
   ['COMMAND', 'GETKEYS', 'time', 'a', 'b'],
+  // Movable keys: the numkeys families, read through each spec's keys(argv).
+  ['COMMAND', 'GETKEYS', 'lmpop', '2', 'a', 'b', 'left'],
+  ['COMMAND', 'GETKEYS', 'blmpop', '0', '2', 'a', 'b', 'left', 'count', '3'],
+  ['COMMAND', 'GETKEYS', 'sintercard', '2', 'a', 'b', 'limit', '1'],
+  ['COMMAND', 'GETKEYS', 'zunionstore', 'dst', '2', 'a', 'b', 'weights', '1', '2'],
+  ['COMMAND', 'GETKEYS', 'zinter', '2', 'a', 'b'],
+  ['COMMAND', 'GETKEYS', 'zmpop', '2', 'a', 'b', 'min'],
+  ['COMMAND', 'GETKEYS', 'bzmpop', '0', '2', 'a', 'b', 'max'],
+  ['COMMAND', 'GETKEYS', 'mset', 'a', '1', 'b', '2'],
   ['COMMAND', 'NOSUCH'],
 ];
 
