@@ -8,10 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DEAD_PEER_TIMEOUT } from '../../src/vpn/protocol/constants.js';
+import { DEAD_PEER_TIMEOUT, UNANSWERED_DATA_TIMEOUT } from '../../src/vpn/protocol/constants.js';
 import type { Spawned, TestNode } from './testbed.js';
 import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
 import { CLI, VpnFiles, linkExists, startVpn, tutorialConfig, START_TIMEOUT_MS } from './vpn-helpers.js';
@@ -32,6 +32,19 @@ async function reachable(bed: Testbed, ns: string, target: string, waitSeconds =
   } catch {
     return false;
   }
+}
+
+/**
+ * The longest time any thread of a process spent runnable but waiting for a CPU, in ms (the second
+ * field of /proc/<pid>/task/<tid>/schedstat is that run delay in ns).
+ */
+async function longestRunDelayMs(pid: number): Promise<number> {
+  let longest = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const fields = (await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')).trim().split(/\s+/);
+    longest = Math.max(longest, Number(fields[1] ?? 0) / 1e6);
+  }
+  return Math.round(longest);
 }
 
 describe('tutorial: two nodes, redis replication through the tunnel', () => {
@@ -79,8 +92,15 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     const breakdown =
       `interface up ${at(/^(\S+) info interface-up/m)} ms, engine started ${engineStarted} ms, ` +
       `peer up ${at(/^(\S+) info peer\.up/m)} ms, ping answered ${elapsed} ms`;
-    t.diagnostic(`after spawning B: ${breakdown}`);
-    assert.ok(elapsed <= 3000, `B's first ping answered more than 3 s after its launch: ${breakdown}`);
+    // On a shared machine the daemon's threads wait for a CPU other processes hold (4 test sessions on
+    // 2 cores stretch its ~0.6 s of start-up CPU to several seconds). The kernel counts that wait per
+    // thread (schedstat run delay); the longest one is time the daemon could not have used, on any path.
+    const stolen = await longestRunDelayMs(vpnB.child.pid ?? 0);
+    t.diagnostic(`after spawning B: ${breakdown}; waited for a CPU up to ${stolen} ms`);
+    assert.ok(
+      elapsed - stolen <= 3000,
+      `B's first ping answered more than 3 s after its launch: ${breakdown}, CPU wait ${stolen} ms`,
+    );
 
     const rtt = await bed.exec(b.ns, 'ping', ['-c', '20', '-i', '0.05', '-n', '10.8.0.1'], 10_000);
     assert.match(rtt, /20 packets transmitted, 20 received/);
@@ -253,15 +273,26 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     const took = Date.now() - restarted;
     const startedLine = /^(\S+) info started/m.exec(vpn.output())?.[1];
     const startup = startedLine === undefined ? Number.NaN : Date.parse(startedLine) - restarted;
+    const stolen = await longestRunDelayMs(vpn.child.pid ?? 0);
     t.diagnostic(
-      `kill -9 of ${victim}: first echo reply ${took} ms after the restart (daemon started after ${startup} ms)`,
+      `kill -9 of ${victim}: first echo reply ${took} ms after the restart (daemon started after ${startup} ms, ` +
+        `waited for a CPU up to ${stolen} ms)`,
     );
     assert.equal(
       await bed.exec(node.ns, 'cat', ['/sys/class/net/peervpn0/address']),
       macBefore,
       'same MAC after restart, so the ARP entry of the survivor stays valid',
     );
-    assert.ok(took <= RESTART_RECOVERY_MS, `traffic resumed only ${took} ms after restarting ${victim}`);
+    const where = `restarted ${victim} at ${new Date(restarted).toISOString()}:\n${vpn.output()}`;
+    // The protocol's part, from the restarted daemon's `started` line: one probe interval and a round trip.
+    assert.ok(
+      took - startup <= UNANSWERED_DATA_TIMEOUT + 2000,
+      `first echo reply ${took - startup} ms after the daemon started; ${where}`,
+    );
+    assert.ok(
+      took - stolen <= RESTART_RECOVERY_MS,
+      `traffic resumed only ${took} ms after the restart; ${where}`,
+    );
     const restartedNode = JSON.parse(
       await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', files.socket(victim), '--json']),
     ) as { nodeId: string };

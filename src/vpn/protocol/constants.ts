@@ -60,6 +60,11 @@ export const COOKIE_LIFETIME = 120_000 - 5_000;
 // ---- limits ----
 export const REPLAY_WINDOW_SIZE = 2048;
 export const HANDSHAKES_PER_SECOND_UNDER_LOAD = 64;
+/** Per source IP address, before the load count (wireguard-go's ratelimiter: 20/s, bursts of 5). */
+export const HANDSHAKES_PER_SECOND_PER_IP = 20;
+export const HANDSHAKE_BURST_PER_IP = 5;
+/** Source addresses the rate limiter tracks at most. */
+export const RATE_LIMIT_MAX_SOURCES = 4096;
 export const MAX_PEERS = 256;
 export const MAX_QUEUED_FRAMES = 64;
 export const PEERINFO_MAX_ENTRIES = 16;
