@@ -102,7 +102,10 @@ export function libc(): LibcBindings {
   const chroot = lib.func('int chroot(const char *path)');
   const ntopBuffer = Buffer.alloc(64);
   // koffi.node.poll wraps libuv's uv_poll_t (koffi ≥ 2.10; not yet in koffi's typed docs).
-  const poll = (koffi as unknown as { node: { poll: KoffiPoll } }).node.poll;
+  const poll = (koffi as unknown as { node?: { poll?: KoffiPoll } }).node?.poll;
+  if (typeof poll !== 'function') {
+    throw new Error(`koffi ${koffi.version} has no node.poll (uv_poll): the VPN needs koffi 3.3.x`);
+  }
   bindings = {
     ioctlPtr: (fd, request, arg) => ioctl(fd, request, 'void *', arg) as number,
     read: (fd, buf, count) => Number(read(fd, buf, count)),
