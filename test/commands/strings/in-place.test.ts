@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ByteString, cloneValue, stringText, type Value } from '../../../src/store/index.js';
+import { ByteString, cloneValue, stringText } from '../../../src/store/index.js';
 import { makeRunner } from '../../helpers/exec.js';
 
 const bulk = (value: string): unknown => ({ kind: 'bulk', value });
@@ -35,18 +35,18 @@ test('ByteString grows by doubling, zero-pads, caches its text and clones indepe
 
 test('a snapshot copying in beforeWrite keeps the old bytes through SETRANGE, SETBIT and BITFIELD', () => {
   const snapshot = new Map<string, string>();
-  let live: ReturnType<typeof makeRunner> | undefined;
+  const keyspace: { live?: ReturnType<typeof makeRunner> } = {};
   const r = makeRunner(1, {
     beforeWrite: (db, key) => {
-      const value = live?.keyspace.db(db).entries.get(key);
+      const value = keyspace.live?.keyspace.db(db).entries.get(key);
       // Copy-on-write: the first write to a key after the snapshot began copies the value.
       if (value !== undefined && !snapshot.has(key)) {
-        const copy = cloneValue(value) as Value;
+        const copy = cloneValue(value);
         snapshot.set(key, stringText(copy as string | ByteString));
       }
     },
   });
-  live = r;
+  keyspace.live = r;
   r.run('SET', 'k', 'hello');
   snapshot.clear();
   assert.deepEqual(r.run('SETRANGE', 'k', '1', 'EY'), int(5));
