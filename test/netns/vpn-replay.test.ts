@@ -14,6 +14,7 @@ import {
   MESSAGE_HANDSHAKE_INITIATION,
   MESSAGE_HELLO,
   MESSAGE_TRANSPORT,
+  TRANSPORT_OVERHEAD,
 } from '../../src/vpn/protocol/constants.js';
 import { TransportKind } from '../../src/vpn/protocol/transport.js';
 import { udpDatagrams, type CapturedDatagram } from './pcap.js';
@@ -21,6 +22,7 @@ import { Testbed, sh, waitFor, waitForOutput, type Spawned, type TestNode } from
 import { CLI, VpnFiles, pingOnce, startVpn, tutorialConfig, START_TIMEOUT_MS } from './vpn-helpers.js';
 
 interface Dropped {
+  readonly rateLimited: number;
   readonly replay: number;
   readonly badAuth: number;
   readonly unknownIndex: number;
@@ -32,7 +34,11 @@ interface Dropped {
 
 interface Status {
   readonly peers: readonly { readonly endpoint?: string }[];
-  readonly counters: { readonly dropped: Dropped; readonly handshakesProcessed: number };
+  readonly counters: {
+    readonly dropped: Dropped;
+    readonly handshakesProcessed: number;
+    readonly cookieRepliesSent: number;
+  };
 }
 
 async function status(socket: string): Promise<Status> {
@@ -66,9 +72,13 @@ async function capture(bed: Testbed, node: TestNode, file: string, filter: strin
 
 /**
  * Sends datagrams from the attacker's namespace with node's dgram, one socket on UDP port 7000 (the
- * port a node would use), in order; exits when all are sent.
+ * port a node would use), in order, each `times` times (default once); exits when all are sent.
  */
-async function sendFrom(bed: Testbed, node: TestNode, datagrams: readonly { to: string; bytes: Buffer }[]) {
+async function sendFrom(
+  bed: Testbed,
+  node: TestNode,
+  datagrams: readonly { to: string; bytes: Buffer; times?: number }[],
+) {
   const script = `
     const dgram = require('node:dgram');
     const items = JSON.parse(process.argv[1]);
@@ -77,12 +87,13 @@ async function sendFrom(bed: Testbed, node: TestNode, datagrams: readonly { to: 
       let i = 0;
       const next = () => {
         if (i === items.length) return s.close();
-        const it = items[i++];
+        const it = items[i];
+        if (--it.times <= 0) i++;
         s.send(Buffer.from(it.hex, 'hex'), 7000, it.to, (err) => { if (err) throw err; next(); });
       };
       next();
     });`;
-  const items = datagrams.map((d) => ({ to: d.to, hex: d.bytes.toString('hex') }));
+  const items = datagrams.map((d) => ({ to: d.to, hex: d.bytes.toString('hex'), times: d.times ?? 1 }));
   await bed.exec(node.ns, process.execPath, ['-e', script, JSON.stringify(items)]);
 }
 
@@ -91,6 +102,9 @@ function flipBit(bytes: Buffer, bit: number): Buffer {
   copy[bit >> 3]! ^= 1 << (bit & 7);
   return copy;
 }
+
+/** ping's default echo request: 56 data + 8 ICMP + 20 IP + 14 Ethernet, plus TRANSPORT_OVERHEAD. */
+const ECHO_REQUEST_DATAGRAM = 56 + 8 + 20 + 14 + TRANSPORT_OVERHEAD;
 
 const delta = (after: Dropped, before: Dropped, k: keyof Dropped): number => after[k] - before[k];
 
@@ -127,11 +141,19 @@ test('captured packets replayed and bit-flipped on the wire are dropped and coun
     await bed.kill(dump, 'SIGTERM'); // tcpdump flushes its file and exits
     const wire = udpDatagrams(await readFile(underlayPcap));
     const fromB = (d: CapturedDatagram): boolean => d.src === b.underlay && d.dst === a.underlay;
+    // Exact sizes only: when the receiving socket asks for UDP GRO, the veth may merge back-to-back
+    // datagrams of one flow into one packet, and tcpdump sees them as one longer UDP payload.
     const dataBtoA = wire.filter(
-      (d) => fromB(d) && d.payload[0] === MESSAGE_TRANSPORT && d.payload[1] === TransportKind.frame,
+      (d) =>
+        fromB(d) &&
+        d.payload[0] === MESSAGE_TRANSPORT &&
+        d.payload[1] === TransportKind.frame &&
+        d.payload.length === ECHO_REQUEST_DATAGRAM,
     );
-    const hello = wire.find((d) => fromB(d) && d.payload[0] === MESSAGE_HELLO);
-    const initiation = wire.find((d) => d.payload[0] === MESSAGE_HANDSHAKE_INITIATION);
+    const hello = wire.find((d) => fromB(d) && d.payload[0] === MESSAGE_HELLO && d.payload.length === 120);
+    const initiation = wire.find(
+      (d) => d.payload[0] === MESSAGE_HANDSHAKE_INITIATION && d.payload.length === 148,
+    );
     const seen = wire.map((d) => `${d.src}>${d.dst}:${d.payload[0]}/${d.payload[1]}`).join(' ');
     assert.ok(dataBtoA.length >= 5, `captured ${dataBtoA.length} data packets from b: ${seen}`);
     assert.ok(hello !== undefined, 'captured b’s hello');
@@ -183,7 +205,12 @@ test('captured packets replayed and bit-flipped on the wire are dropped and coun
       },
       15_000, // each poll runs two `redmesh vpn status` processes: slow on a loaded host
       100,
-    );
+    ).catch((err: Error) => {
+      throw new Error(
+        `${err.message}; a: ${JSON.stringify(afterA)} was ${JSON.stringify(beforeA)}; ` +
+          `b: ${JSON.stringify(afterB)} was ${JSON.stringify(beforeB)}; initiation to ${initiationVictim}`,
+      );
+    });
     assert.equal(delta(afterA, beforeA, 'replay'), expectA.replay, 'replayed data packets');
     assert.equal(delta(afterA, beforeA, 'badAuth'), expectA.badAuth, 'bit-flipped data packets');
     assert.equal(delta(afterA, beforeA, 'unknownIndex'), expectA.unknownIndex, 'flipped receiver index');
@@ -211,6 +238,39 @@ test('captured packets replayed and bit-flipped on the wire are dropped and coun
     assert.deepEqual(
       (await status(sockB)).peers.map((p) => p.endpoint),
       [`${a.underlay}:7000`],
+    );
+
+    // A flood of the captured initiation from the one attacker address: only its per-IP rate gets any
+    // Diffie-Hellman work, it never puts the node under load (no cookie replies), and nothing answers.
+    const victimSocket = initiationVictim === 'a' ? sockA : sockB;
+    const beforeFlood = (await status(victimSocket)).counters;
+    const FLOOD = 2000;
+    const floodStart = Date.now();
+    await sendFrom(bed, x, [{ to: initiation.dst, bytes: initiation.payload, times: FLOOD }]);
+    const floodSeconds = (Date.now() - floodStart) / 1000;
+    let afterFlood = beforeFlood;
+    await waitFor(
+      'the flood counted',
+      async () => {
+        afterFlood = (await status(victimSocket)).counters;
+        const d = afterFlood.dropped;
+        const b0 = beforeFlood.dropped;
+        return d.rateLimited - b0.rateLimited + d.handshakeReplay - b0.handshakeReplay >= FLOOD;
+      },
+      15_000,
+      100,
+    );
+    const processed = afterFlood.handshakesProcessed - beforeFlood.handshakesProcessed;
+    // Burst 5, then 20 per second (+1 s of slack for the status polls' timing).
+    assert.ok(
+      processed <= 5 + 20 * (floodSeconds + 1),
+      `${processed} initiations got DH work in ${floodSeconds} s`,
+    );
+    assert.ok(afterFlood.dropped.rateLimited - beforeFlood.dropped.rateLimited >= FLOOD - processed);
+    assert.equal(afterFlood.cookieRepliesSent, beforeFlood.cookieRepliesSent, 'never under load');
+    assert.match(
+      await bed.exec(b.ns, 'ping', ['-c', '3', '-i', '0.1', '-n', '10.8.0.1'], 10_000),
+      /3 packets transmitted, 3 received/,
     );
 
     // Nothing came back to the attacker. Any answer would have been sent while the packet was handled,
