@@ -40,9 +40,6 @@ async function status(flags: VpnFlags): Promise<number> {
 }
 
 async function runDaemon(file: string, flags: VpnFlags): Promise<number> {
-  // The TAP read loop parks one poll() on a libuv worker for good; keep threads for scrypt and DNS.
-  // Must happen before the threadpool's first use, which is the network key derivation below.
-  process.env.UV_THREADPOOL_SIZE ??= '6';
   const log = createLogger(process.stdout, flags.verbose === true ? 'debug' : 'info');
   let daemon: VpnDaemon;
   try {

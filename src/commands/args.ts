@@ -71,6 +71,84 @@ export function isOption(arg: string | undefined, name: string): boolean {
   return arg !== undefined && arg.length === name.length && arg.toUpperCase() === name;
 }
 
+/** C isspace: space, \t \n \v \f \r. */
+export function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
+export interface StrtodResult {
+  readonly value: number;
+  /** Characters consumed; 0 when no number was recognised (then value is 0). */
+  readonly end: number;
+  /** errno == ERANGE: the literal overflowed to ±inf or underflowed to zero. */
+  readonly rangeError: boolean;
+}
+
+const DECIMAL = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?/;
+const HEX = /^([+-]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+))(?:[pP]([+-]?[0-9]+))?/;
+const INF_NAN = /^([+-]?)(infinity|inf|nan(?:\([0-9A-Za-z_]*\))?)/i;
+
+/** glibc strtod on a latin1 string: the longest numeric prefix after leading white space. */
+export function strtod(s: string): StrtodResult {
+  let start = 0;
+  while (start < s.length && isSpace(s.charCodeAt(start))) start++;
+  const rest = s.slice(start);
+  const special = INF_NAN.exec(rest);
+  if (special !== null) {
+    const word = (special[2] ?? '').toLowerCase();
+    const negative = special[1] === '-';
+    const value = word.startsWith('nan') ? NaN : negative ? -Infinity : Infinity;
+    return { value, end: start + special[0].length, rangeError: false };
+  }
+  const hex = HEX.exec(rest);
+  if (hex !== null) return { ...hexValue(hex), end: start + hex[0].length };
+  const dec = DECIMAL.exec(rest);
+  if (dec === null) return { value: 0, end: 0, rangeError: false };
+  const value = Number(dec[0]);
+  const mantissaNonZero = /[1-9]/.test(dec[0].split(/[eE]/)[0] ?? '');
+  const rangeError = !Number.isFinite(value) || (value === 0 && mantissaNonZero);
+  return { value, end: start + dec[0].length, rangeError };
+}
+
+function hexValue(m: RegExpExecArray): { value: number; rangeError: boolean } {
+  const [intPart = '', fracPart = ''] = (m[2] ?? '').split('.');
+  const digits = intPart + fracPart;
+  const exponent = Number(m[3] ?? '0') - 4 * fracPart.length;
+  const mantissa = digits.length === 0 ? 0 : Number(BigInt(`0x${digits}`));
+  let value = mantissa === 0 ? 0 : mantissa * 2 ** exponent;
+  if (m[1] === '-') value = -value;
+  return { value, rangeError: !Number.isFinite(value) || (value === 0 && mantissa !== 0) };
+}
+
+/**
+ * Redis getLongFromObject: a signed 64-bit integer. Values beyond 2^53 come back as the nearest
+ * double, which is exact enough for the clamping every caller does with them.
+ */
+export function parseLong(s: string): number | undefined {
+  const n = parseInt64(s);
+  return n === undefined ? undefined : Number(n);
+}
+
+/** LLONG_MAX as a double (what the C comparison against a long double sees). */
+const LLONG_MAX_DOUBLE = 9223372036854775807;
+
+/**
+ * getTimeoutFromObjectOrReply with UNIT_SECONDS: a long double number of seconds (string2ld rules),
+ * turned into an absolute deadline in ms, 0 meaning forever. Mirrors what redis-server 7.0.15 does on
+ * x86-64, including its quirks: a value too large for a long long of ms (inf, 1e400) converts to
+ * LLONG_MIN and so reports "timeout is negative", and -0.0001 truncates to 0 (block forever).
+ */
+export function parseTimeoutSeconds(s: string, now: number): number | 'notFloat' | 'negative' | 'outOfRange' {
+  if (s.length === 0 || isSpace(s.charCodeAt(0))) return 'notFloat';
+  const r = strtod(s);
+  // strtold's exponent range is far wider than a double's: 1e400 and 1e-400 are fine long doubles.
+  if (r.end !== s.length || Number.isNaN(r.value)) return 'notFloat';
+  const ms = Math.trunc(r.value * 1000);
+  if (!Number.isFinite(ms) || ms >= LLONG_MAX_DOUBLE || ms < 0) return 'negative';
+  if (ms === 0) return 0;
+  return ms > LLONG_MAX_DOUBLE - now ? 'outOfRange' : now + ms;
+}
+
 /**
  * Key arguments of a `numkeys key [key ...]` command (COMMAND GETKEYS): the destination first when
  * there is one, then the numkeys keys. Undefined when numkeys is not a usable count.

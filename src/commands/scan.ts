@@ -14,7 +14,7 @@ import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../resp/errors.
 import { globMatch } from '../store/index.js';
 import { isOption } from './args.js';
 import { fail } from './typed.js';
-import { parseLong } from './zsets/parse.js';
+import { parseLong } from './args.js';
 
 const UINT64_MAX = 18446744073709551615n;
 const HASH_SPACE = 2 ** 32;

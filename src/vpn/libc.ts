@@ -61,6 +61,8 @@ interface LibcBindings {
   inetPton(family: number, text: string, out: Buffer): number;
   /** The text form of a binary address (`src` 4 or 16 bytes); undefined on failure. */
   inetNtop(family: number, src: Uint8Array): string | undefined;
+  /** Interface index of a name (0 when there is none). */
+  ifNameToIndex(name: string): number;
   chroot(path: string): number;
   errno(): number;
   /** The address of a Buffer's bytes (stable for the Buffer's lifetime: backing stores do not move). */
@@ -96,10 +98,14 @@ export function libc(): LibcBindings {
   const inetNtop = lib.func(
     'const char *inet_ntop(int family, const void *src, char *out, unsigned int size)',
   );
+  const ifNameToIndex = lib.func('unsigned int if_nametoindex(const char *name)');
   const chroot = lib.func('int chroot(const char *path)');
   const ntopBuffer = Buffer.alloc(64);
   // koffi.node.poll wraps libuv's uv_poll_t (koffi ≥ 2.10; not yet in koffi's typed docs).
-  const poll = (koffi as unknown as { node: { poll: KoffiPoll } }).node.poll;
+  const poll = (koffi as unknown as { node?: { poll?: KoffiPoll } }).node?.poll;
+  if (typeof poll !== 'function') {
+    throw new Error(`koffi ${koffi.version} has no node.poll (uv_poll): the VPN needs koffi 3.3.x`);
+  }
   bindings = {
     ioctlPtr: (fd, request, arg) => ioctl(fd, request, 'void *', arg) as number,
     read: (fd, buf, count) => Number(read(fd, buf, count)),
@@ -116,6 +122,7 @@ export function libc(): LibcBindings {
       if (inetNtop(family, src, ntopBuffer, ntopBuffer.length) === null) return undefined;
       return ntopBuffer.toString('latin1', 0, ntopBuffer.indexOf(0));
     },
+    ifNameToIndex: (name) => ifNameToIndex(name) as number,
     chroot: (path) => chroot(path) as number,
     errno: () => koffi.errno(),
     address: (buf) => koffi.address(buf),

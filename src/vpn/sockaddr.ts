@@ -38,7 +38,16 @@ export function encodeSockaddr(endpoint: UdpEndpoint): Sockaddr {
   if (libc().inetPton(AF_INET6, text, bytes.subarray(8, 24)) !== 1) {
     throw new Error(`not an IP address: ${endpoint.address}`);
   }
+  if (scope !== -1) bytes.writeUInt32LE(scopeId(endpoint.address.slice(scope + 1)), 24);
   return { bytes, length: SOCKADDR_IN6_BYTES };
+}
+
+/** `fe80::1%eth0` or `fe80::1%2`: the interface index for sin6_scope_id. */
+function scopeId(zone: string): number {
+  if (/^\d+$/.test(zone)) return Number(zone);
+  const index = libc().ifNameToIndex(zone);
+  if (index === 0) throw new Error(`no interface '${zone}' for the IPv6 zone`);
+  return index;
 }
 
 /** Decodes the sockaddr at `bytes[offset..]`; undefined for a family we do not speak. */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseDouble, parseInt64 } from '../../src/commands/args.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDouble, parseInt64, parseLong, parseTimeoutSeconds } from '../../src/commands/args.js';
 
 test('parseInt64 accepts what string2ll accepts and nothing else', () => {
   assert.equal(parseInt64('0'), 0);
@@ -33,4 +35,38 @@ test('parseDouble accepts decimals, exponents and inf, rejects nan and spaces', 
   assert.equal(parseDouble('+inf'), Infinity);
   assert.equal(parseDouble('-inf'), -Infinity);
   for (const bad of ['', 'nan', ' 1', '1 ', '1.2.3', '0x10']) assert.equal(parseDouble(bad), undefined, bad);
+});
+
+test('parseLong: a 64-bit integer as a number (string2ll rules)', () => {
+  assert.equal(parseLong('-42'), -42);
+  assert.equal(parseLong('9223372036854775807'), 9223372036854775807);
+  assert.equal(parseLong('9223372036854775808'), undefined);
+  assert.equal(parseLong('+1'), undefined);
+  assert.equal(parseLong(' 1'), undefined);
+  assert.equal(parseLong(''), undefined);
+});
+
+test('parseTimeoutSeconds: seconds to an absolute deadline, with redis-server 7.0 quirks', () => {
+  const now = 1_000_000;
+  assert.equal(parseTimeoutSeconds('1.5', now), now + 1500);
+  assert.equal(parseTimeoutSeconds('0', now), 0);
+  assert.equal(parseTimeoutSeconds('-0.0001', now), 0); // truncates to 0: block forever
+  assert.equal(parseTimeoutSeconds('-1', now), 'negative');
+  assert.equal(parseTimeoutSeconds('1e400', now), 'negative'); // LLONG_MIN after conversion
+  assert.equal(parseTimeoutSeconds('abc', now), 'notFloat');
+  assert.equal(parseTimeoutSeconds(' 1', now), 'notFloat');
+  assert.equal(parseTimeoutSeconds('9000000000000000', 3e17), 'outOfRange'); // now + ms passes LLONG_MAX
+});
+
+test('parseLong, parseTimeoutSeconds and strtod are defined once, in src/commands/args.ts', () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
+  for (const name of ['parseLong', 'parseTimeoutSeconds', 'strtod']) {
+    const defining = files('src').filter((f) =>
+      new RegExp(`function ${name}\\(`).test(readFileSync(f, 'utf8')),
+    );
+    assert.deepEqual(defining, [join('src', 'commands', 'args.ts')], name);
+  }
 });

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Testbed, waitFor } from './testbed.js';
+import { MAX_FRAMES_PER_WAKEUP } from '../../src/vpn/index.js';
+import { Testbed, waitFor, waitForOutput } from './testbed.js';
 
 const RESPONDER = 'dist/test/netns/fixtures/tap-responder.js';
+const BURST = 'dist/test/netns/fixtures/tap-burst.js';
 
 test('TAP device: kernel ping through frames read and written by TapDevice; close removes it', async () => {
   const bed = await Testbed.create(1);
@@ -25,6 +27,25 @@ test('TAP device: kernel ping through frames read and written by TapDevice; clos
     await bed.kill(responder, 'SIGTERM');
     assert.match(responder.output(), /closed frames=\d+/);
     await assert.rejects(bed.exec(a.ns, 'ip', ['link', 'show', 'dev', 'rmvtap0']), /does not exist/);
+  } finally {
+    await bed.destroy();
+  }
+});
+
+test('TAP drain is bounded: a backlog larger than one wakeup is read in several batches, none lost', async () => {
+  const bed = await Testbed.create(1);
+  try {
+    const a = bed.node(0);
+    const count = 400; // below the TAP's 500-frame queue, above one wakeup's bound
+    const burst = bed.spawn(a.ns, process.execPath, [BURST, 'rmvburst0', String(count)]);
+    await waitForOutput(burst, /batches /, 20_000);
+    const m = /(\w+) udp=(\d+) batches (\[[\d,]*\])/.exec(burst.output());
+    assert.ok(m !== null, burst.output());
+    assert.equal(m[1], 'done');
+    assert.equal(Number(m[2]), count, 'every queued datagram was read');
+    const batches = JSON.parse(m[3]!) as number[];
+    assert.equal(Math.max(...batches), MAX_FRAMES_PER_WAKEUP, 'the first wakeup stops at the bound');
+    assert.ok(batches.length >= 2);
   } finally {
     await bed.destroy();
   }

@@ -8,10 +8,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DEAD_PEER_TIMEOUT } from '../../src/vpn/protocol/constants.js';
+import {
+  DEAD_PEER_TIMEOUT,
+  SILENCE_PROBE_TIMEOUT,
+  UNANSWERED_DATA_TIMEOUT,
+} from '../../src/vpn/protocol/constants.js';
 import type { Spawned, TestNode } from './testbed.js';
 import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
 import { CLI, VpnFiles, linkExists, startVpn, tutorialConfig, START_TIMEOUT_MS } from './vpn-helpers.js';
@@ -32,6 +36,19 @@ async function reachable(bed: Testbed, ns: string, target: string, waitSeconds =
   } catch {
     return false;
   }
+}
+
+/**
+ * The longest time any thread of a process spent runnable but waiting for a CPU, in ms (the second
+ * field of /proc/<pid>/task/<tid>/schedstat is that run delay in ns).
+ */
+async function longestRunDelayMs(pid: number): Promise<number> {
+  let longest = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const fields = (await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')).trim().split(/\s+/);
+    longest = Math.max(longest, Number(fields[1] ?? 0) / 1e6);
+  }
+  return Math.round(longest);
 }
 
 describe('tutorial: two nodes, redis replication through the tunnel', () => {
@@ -79,8 +96,15 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     const breakdown =
       `interface up ${at(/^(\S+) info interface-up/m)} ms, engine started ${engineStarted} ms, ` +
       `peer up ${at(/^(\S+) info peer\.up/m)} ms, ping answered ${elapsed} ms`;
-    t.diagnostic(`after spawning B: ${breakdown}`);
-    assert.ok(elapsed <= 3000, `B's first ping answered more than 3 s after its launch: ${breakdown}`);
+    // On a shared machine the daemon's threads wait for a CPU other processes hold (4 test sessions on
+    // 2 cores stretch its ~0.6 s of start-up CPU to several seconds). The kernel counts that wait per
+    // thread (schedstat run delay); the longest one is time the daemon could not have used, on any path.
+    const stolen = await longestRunDelayMs(vpnB.child.pid ?? 0);
+    t.diagnostic(`after spawning B: ${breakdown}; waited for a CPU up to ${stolen} ms`);
+    assert.ok(
+      elapsed - stolen <= 3000,
+      `B's first ping answered more than 3 s after its launch: ${breakdown}, CPU wait ${stolen} ms`,
+    );
 
     const rtt = await bed.exec(b.ns, 'ping', ['-c', '20', '-i', '0.05', '-n', '10.8.0.1'], 10_000);
     assert.match(rtt, /20 packets transmitted, 20 received/);
@@ -97,7 +121,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
 
   test('(b)+(d) redis replicates through the tunnel; the underlay carries no trace of the value', async (t) => {
     const dir = files.dir;
-    bed.spawn(a.ns, 'redis-server', [
+    const master = bed.spawn(a.ns, 'redis-server', [
       '--port',
       '6379',
       '--bind',
@@ -157,7 +181,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
       5000,
     );
 
-    bed.spawn(b.ns, 'redis-server', [
+    const replica = bed.spawn(b.ns, 'redis-server', [
       '--port',
       '6379',
       '--bind',
@@ -227,41 +251,62 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     );
     assert.equal(underlay.includes('master_replid'), false);
     assert.equal(underlay.includes('REPLCONF'), false);
+    // Done with redis: stop both while the tunnel is up, so their connection closes cleanly and the
+    // replica does not keep dialling 10.8.0.1 through the restarts below (the idle test needs B idle).
+    await bed.kill(replica, 'SIGTERM');
+    await bed.kill(master, 'SIGTERM');
   });
 
   /**
    * kill -9 of one node, restart with the same config (a new identity at the same endpoint), while the
    * other node pings it through the tunnel: the first echo reply must come within RESTART_RECOVERY_MS
-   * of the restart (the spawn), far below the dead-peer timeout.
+   * of the restart (the spawn), far below the dead-peer timeout. With `pinger: 'restarted'` the
+   * survivor stays idle (keepalives only) and the restarted node pings it instead.
    */
   async function killRestartAndPing(
     t: { diagnostic(message: string): void },
     victim: 'a' | 'b',
+    pinger: 'survivor' | 'restarted' = 'survivor',
+    protocolBound = UNANSWERED_DATA_TIMEOUT + 2000,
+    totalBound = RESTART_RECOVERY_MS,
   ): Promise<number> {
-    const [node, conf, survivor, target] =
-      victim === 'a' ? [a, confA, b, '10.8.0.1'] : [b, confB, a, '10.8.0.2'];
+    const [node, conf, survivor] = victim === 'a' ? [a, confA, b] : [b, confB, a];
+    const [from, target] =
+      pinger === 'survivor'
+        ? [survivor, victim === 'a' ? '10.8.0.1' : '10.8.0.2']
+        : [node, victim === 'a' ? '10.8.0.2' : '10.8.0.1'];
     const macBefore = await bed.exec(node.ns, 'cat', ['/sys/class/net/peervpn0/address']);
     await bed.kill(victim === 'a' ? vpnA : vpnB, 'SIGKILL');
     await waitFor('interface gone', async () => !(await linkExists(bed, node.ns, 'peervpn0')), 5000);
-    assert.equal(await reachable(bed, survivor.ns, target), false, `${victim} is really down`);
+    if (pinger === 'survivor') {
+      assert.equal(await reachable(bed, from.ns, target), false, `${victim} is really down`);
+    }
 
     const restarted = Date.now();
     const vpn = startVpn(bed, node, conf, files.socket(victim));
     if (victim === 'a') vpnA = vpn;
     else vpnB = vpn;
-    await waitFor(`ping ${target} from the survivor`, () => reachable(bed, survivor.ns, target), 20_000, 20);
+    await waitFor(`ping ${target} from ${from.ns}`, () => reachable(bed, from.ns, target), 30_000, 20);
     const took = Date.now() - restarted;
     const startedLine = /^(\S+) info started/m.exec(vpn.output())?.[1];
     const startup = startedLine === undefined ? Number.NaN : Date.parse(startedLine) - restarted;
+    const stolen = await longestRunDelayMs(vpn.child.pid ?? 0);
     t.diagnostic(
-      `kill -9 of ${victim}: first echo reply ${took} ms after the restart (daemon started after ${startup} ms)`,
+      `kill -9 of ${victim}: first echo reply ${took} ms after the restart (daemon started after ${startup} ms, ` +
+        `waited for a CPU up to ${stolen} ms)`,
     );
     assert.equal(
       await bed.exec(node.ns, 'cat', ['/sys/class/net/peervpn0/address']),
       macBefore,
       'same MAC after restart, so the ARP entry of the survivor stays valid',
     );
-    assert.ok(took <= RESTART_RECOVERY_MS, `traffic resumed only ${took} ms after restarting ${victim}`);
+    const where = `restarted ${victim} at ${new Date(restarted).toISOString()}:\n${vpn.output()}`;
+    // The protocol's part, from the restarted daemon's `started` line: one probe interval and a round trip.
+    assert.ok(
+      took - startup <= protocolBound,
+      `first echo reply ${took - startup} ms after the daemon started; ${where}`,
+    );
+    assert.ok(took - stolen <= totalBound, `traffic resumed only ${took} ms after the restart; ${where}`);
     const restartedNode = JSON.parse(
       await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', files.socket(victim), '--json']),
     ) as { nodeId: string };
@@ -292,6 +337,13 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     // A has no initpeers (the tutorial's master): B's unanswered pings make it say hello at A's endpoint.
     await killRestartAndPing(t, 'a');
     assert.match(vpnB.output(), /peer\.down .*reason=.*restarted/, 'B logged why it dropped the old A');
+  });
+
+  test('(e) kill -9 of A next to an idle B and restart: A pings B again well before the dead-peer timeout', async (t) => {
+    // B's kernel sends nothing (its redis replica was stopped after (b)); B's engine sends keepalives
+    // and, every PEERINFO_INTERVAL, peer exchange. It probes A's endpoint after SILENCE_PROBE_TIMEOUT
+    // of silence, or UNANSWERED_DATA_TIMEOUT after a peer exchange went unanswered, whichever is first.
+    await killRestartAndPing(t, 'a', 'restarted', SILENCE_PROBE_TIMEOUT + 2000, DEAD_PEER_TIMEOUT * 0.7);
   });
 
   test('(f) SIGTERM stops cleanly and removes the interface', async () => {

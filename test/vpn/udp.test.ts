@@ -194,6 +194,10 @@ test('sockaddr encoding round-trips both families; a repeated source decodes to 
     assert.deepEqual(decodeSockaddr(encodeSockaddr(e).bytes, 0), e);
   }
   assert.throws(() => encodeSockaddr({ address: 'example.org', port: 1 }), /not an IP address/);
+  // Link-local zones name an interface: its index goes into sin6_scope_id.
+  assert.equal(encodeSockaddr({ address: 'fe80::1%lo', port: 1 }).bytes.readUInt32LE(24), 1);
+  assert.equal(encodeSockaddr({ address: 'fe80::1%7', port: 1 }).bytes.readUInt32LE(24), 7);
+  assert.throws(() => encodeSockaddr({ address: 'fe80::1%nosuchif0', port: 1 }), /no interface 'nosuchif0'/);
   const cache = new SourceCache();
   const a = encodeSockaddr({ address: '192.0.2.1', port: 7000 });
   const b = encodeSockaddr({ address: '192.0.2.2', port: 7000 });

@@ -2,7 +2,7 @@
  * CLIENT subcommand … — inspect and control connections (Redis networking.c clientCommand):
  * ID, GETNAME, SETNAME, LIST, INFO, KILL, PAUSE, UNPAUSE, NO-EVICT, REPLY, UNBLOCK, GETREDIR, HELP.
  */
-import { ERR_NOT_INTEGER, ERR_SYNTAX } from '../../resp/errors.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_TIMEOUT_NEGATIVE } from '../../resp/errors.js';
 import { NULL, OK, bulk, error, integer, simple, verbatim, array, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
@@ -145,7 +145,7 @@ const kill = sub('kill', -3, ADMIN, (ctx, argv) => {
 const pause = sub('pause', -3, ADMIN, (ctx, argv) => {
   const ms = parseInt64(argv[2] as string);
   if (typeof ms !== 'number') return error('ERR timeout is not an integer or out of range');
-  if (ms < 0) return error('ERR timeout is negative');
+  if (ms < 0) return error(ERR_TIMEOUT_NEGATIVE);
   let mode: 'all' | 'write' = 'all';
   if (argv.length === 4 && isOption(argv[3], 'WRITE')) mode = 'write';
   else if (argv.length === 4 && isOption(argv[3], 'ALL')) mode = 'all';

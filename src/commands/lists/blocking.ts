@@ -25,7 +25,7 @@ import { parseEnd, popMany } from './common.js';
 import type { End } from './common.js';
 import { moveElement } from './move.js';
 import { parseMpop, popFirstNonEmpty } from './mpop.js';
-import { parseTimeoutSeconds } from '../zsets/parse.js';
+import { parseTimeoutSeconds } from '../args.js';
 import type { MpopRequest } from './mpop.js';
 
 function deadlineFrom(ctx: CommandContext, arg: string): number {

@@ -6,7 +6,7 @@ import { ERR_SYNTAX } from '../../resp/errors.js';
 import { Quicklist } from '../../store/index.js';
 import type { ListValue } from '../../store/index.js';
 import { isOption } from '../args.js';
-import { parseLong } from '../zsets/parse.js';
+import { parseLong } from '../args.js';
 import { ERR_NOT_INTEGER } from '../../resp/errors.js';
 import { fail } from '../typed.js';
 import type { CommandContext } from '../types.js';

@@ -13,7 +13,7 @@ import {
 } from '../../resp/errors.js';
 import { array, EMPTY_ARRAY, integer, NULL } from '../../resp/reply.js';
 import { isOption } from '../args.js';
-import { parseLong } from '../zsets/parse.js';
+import { parseLong } from '../args.js';
 import { fail, guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { longArg } from './common.js';

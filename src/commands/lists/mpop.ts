@@ -8,8 +8,7 @@
 import { ERR_COUNT_NOT_POSITIVE, ERR_NUMKEYS_NOT_POSITIVE, ERR_SYNTAX } from '../../resp/errors.js';
 import { array, bulk, bulkArray, NULL_ARRAY } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
-import { isOption, numkeysKeys } from '../args.js';
-import { parseLong } from '../zsets/parse.js';
+import { isOption, numkeysKeys, parseLong } from '../args.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { parseEnd, popMany } from './common.js';

@@ -8,7 +8,7 @@
  */
 import { ERR_NOT_POSITIVE, wrongArity } from '../../resp/errors.js';
 import { bulk, bulkArray, EMPTY_ARRAY, NULL, NULL_ARRAY } from '../../resp/reply.js';
-import { parseLong } from '../zsets/parse.js';
+import { parseLong } from '../args.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { popMany } from './common.js';

@@ -20,7 +20,7 @@ import type { Reply } from '../../resp/reply.js';
 import { isOption, numkeysKeys } from '../args.js';
 import { fail, guarded, readTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { parseLong } from '../zsets/parse.js';
+import { parseLong } from '../args.js';
 import { orderedMembers, storeSet } from './common.js';
 
 type Operation = 'inter' | 'union' | 'diff';

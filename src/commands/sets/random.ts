@@ -14,7 +14,7 @@ import { fail, guarded, readTyped, writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { MAX_RANDOM_REPLY, parseRandomCount } from '../hashes/hrandfield.js';
 import { pickDistinct, pickWithRepeats, randomIndex } from '../random.js';
-import { parseLong } from '../zsets/parse.js';
+import { parseLong } from '../args.js';
 import { afterMemberRemoval, orderedMembers } from './common.js';
 
 export const spop: CommandSpec = {

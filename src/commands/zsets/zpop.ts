@@ -27,8 +27,7 @@ import type { SortedSet } from '../../store/index.js';
 import type { ZEntry } from '../../store/zset.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, entriesReply, writeZSet } from './common.js';
-import { numkeysKeys } from '../args.js';
-import { parseLong, parseTimeoutSeconds } from './parse.js';
+import { numkeysKeys, parseLong, parseTimeoutSeconds } from '../args.js';
 
 type End = 'min' | 'max';
 

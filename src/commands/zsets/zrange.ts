@@ -26,7 +26,8 @@ import type { SortedSet } from '../../store/index.js';
 import type { LexRange, ScoreRange, ZEntry } from '../../store/zset.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZSet, storeResult } from './common.js';
-import { parseLexRange, parseLong, parseScoreRange } from './parse.js';
+import { parseLong } from '../args.js';
+import { parseLexRange, parseScoreRange } from './parse.js';
 import { clampRanks } from './zrem.js';
 
 type RangeType = 'auto' | 'rank' | 'score' | 'lex';

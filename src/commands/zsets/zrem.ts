@@ -13,7 +13,8 @@ import type { SortedSet } from '../../store/index.js';
 import type { ZEntry } from '../../store/zset.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, writeZSet } from './common.js';
-import { parseLexRange, parseLong, parseScoreRange } from './parse.js';
+import { parseLong } from '../args.js';
+import { parseLexRange, parseScoreRange } from './parse.js';
 
 const ONE_KEY = { firstKey: 1, lastKey: 1, step: 1 } as const;
 

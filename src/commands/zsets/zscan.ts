@@ -15,7 +15,7 @@ import { globMatch } from '../../store/glob.js';
 import type { ZEntry } from '../../store/zset.js';
 import type { CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, readZSet } from './common.js';
-import { parseLong } from './parse.js';
+import { parseLong } from '../args.js';
 
 const UINT64_MAX = 18446744073709551615n;
 

@@ -25,8 +25,8 @@ import type { SortedSet } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZInput, storeResult } from './common.js';
 import type { ZInput } from './common.js';
-import { numkeysKeys } from '../args.js';
-import { parseLong, parseScore } from './parse.js';
+import { numkeysKeys, parseLong } from '../args.js';
+import { parseScore } from './parse.js';
 
 type SetOp = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';

@@ -17,6 +17,7 @@ import {
   UNROUTED_FRAME_HOLD_TIME,
 } from '../protocol/constants.js';
 import { CookieChecker, cookieReplyReceiver, openCookieReply } from '../protocol/cookie.js';
+import { HandshakeRateLimiter } from '../protocol/rate-limit.js';
 import {
   PeerFlag,
   consumeHello,
@@ -77,6 +78,8 @@ export interface DropCounters {
   readonly handshakeReplay: number;
   /** Handshake refused because we are under load and it carried no valid cookie (MAC2). */
   readonly underLoad: number;
+  /** Handshake or hello over its source address's rate (HANDSHAKES_PER_SECOND_PER_IP); never answered. */
+  readonly rateLimited: number;
   /** Transport packet or response for a receiver index we do not have (expired session, garbage). */
   readonly unknownIndex: number;
   /** Transport packet whose AEAD tag fails (bit flips, forgery). */
@@ -131,6 +134,7 @@ export class VpnEngine {
   private readonly identity: EngineIdentity;
   private readonly ourFlags: number;
   private readonly cookies: CookieChecker;
+  private readonly rateLimiter = new HandshakeRateLimiter();
   private readonly peers = new Map<string, Peer>();
   /** Local index → peer, for sessions and pending handshakes. */
   private readonly indexes = new Map<number, Peer>();
@@ -148,6 +152,7 @@ export class VpnEngine {
     handshakeFailed: 0,
     handshakeReplay: 0,
     underLoad: 0,
+    rateLimited: 0,
     unknownIndex: 0,
     badAuth: 0,
     replay: 0,
@@ -357,6 +362,10 @@ export class VpnEngine {
     }
     if (layout.type === MESSAGE_HANDSHAKE_RESPONSE) {
       this.receiveResponse(datagram, path, now);
+      return;
+    }
+    if (path.kind === 'direct' && !this.rateLimiter.allow(path.endpoint.address, now)) {
+      this.dropped.rateLimited += 1;
       return;
     }
     if (path.kind === 'direct' && !this.admitUnderLoad(layout, datagram, path.endpoint, now)) return;

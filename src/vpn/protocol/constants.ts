@@ -47,6 +47,12 @@ export const PASSIVE_KEEPALIVE_TIMEOUT = 1_000;
  * live peer has always answered by then.
  */
 export const UNANSWERED_DATA_TIMEOUT = 2_500;
+/**
+ * Nothing at all received for this long although an idle live peer sends a keepalive every
+ * KEEPALIVE_TIMEOUT: probe the endpoint too (then at most every UNANSWERED_DATA_TIMEOUT), well before
+ * DEAD_PEER_TIMEOUT gives up on the session.
+ */
+export const SILENCE_PROBE_TIMEOUT = KEEPALIVE_TIMEOUT + UNANSWERED_DATA_TIMEOUT;
 /** Frames read while no peer is connected are held this long for the first peer that comes up. */
 export const UNROUTED_FRAME_HOLD_TIME = 2_000;
 export const PEERINFO_INTERVAL = 20_000;
@@ -60,6 +66,11 @@ export const COOKIE_LIFETIME = 120_000 - 5_000;
 // ---- limits ----
 export const REPLAY_WINDOW_SIZE = 2048;
 export const HANDSHAKES_PER_SECOND_UNDER_LOAD = 64;
+/** Per source IP address, before the load count (wireguard-go's ratelimiter: 20/s, bursts of 5). */
+export const HANDSHAKES_PER_SECOND_PER_IP = 20;
+export const HANDSHAKE_BURST_PER_IP = 5;
+/** Source addresses the rate limiter tracks at most. */
+export const RATE_LIMIT_MAX_SOURCES = 4096;
 export const MAX_PEERS = 256;
 export const MAX_QUEUED_FRAMES = 64;
 export const PEERINFO_MAX_ENTRIES = 16;
