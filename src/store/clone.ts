@@ -2,11 +2,13 @@ import type { Value } from './types.js';
 
 /**
  * A deep copy of a value (COPY): the new key must not share a container with the old one.
- * Strings are immutable JS strings, so they are shared as they are.
+ * Bare strings are immutable JS strings, so they are shared as they are; a ByteString is copied.
  */
 export function cloneValue(value: Value): Value {
   if (typeof value === 'string') return value;
   switch (value.type) {
+    case 'string':
+      return value.clone();
     case 'list':
       return { ...value, items: value.items.clone() };
     case 'hash':

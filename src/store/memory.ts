@@ -5,6 +5,7 @@
  * a maxmemory setting means about the same number of keys on both.
  */
 import type { Database, Keyspace } from './database.js';
+import type { ByteString } from './byte-string.js';
 import type { Value } from './types.js';
 
 /** jemalloc's small size classes, which every Redis allocation is rounded up to. */
@@ -38,10 +39,12 @@ export function estimateKeyBytes(key: string, value: Value, samples = 5): number
     if (isIntLike(value)) return base + ROBJ;
     return base + (value.length <= 44 ? allocSize(ROBJ + value.length + 4) : ROBJ + sdsSize(value.length));
   }
+  // A string changed in place holds its spare room too (Redis: sdsAllocSize).
+  if (value.type === 'string') return base + ROBJ + sdsSize(value.capacity);
   return base + ROBJ + aggregateBytes(value, samples);
 }
 
-function aggregateBytes(value: Exclude<Value, string>, samples: number): number {
+function aggregateBytes(value: Exclude<Value, string | ByteString>, samples: number): number {
   const limit = samples <= 0 ? Infinity : samples;
   switch (value.type) {
     case 'list': {

@@ -9,6 +9,7 @@
  * set.ts, zset.ts); commands mutate them only after Database.lookupWrite(), which is what lets a
  * snapshot copy a value before its first change (see snapshot.ts).
  */
+import type { ByteString } from './byte-string.js';
 import type { Quicklist } from './list.js';
 import type { SortedSet } from './zset.js';
 
@@ -38,7 +39,13 @@ export interface ZSetValue {
   readonly zset: SortedSet;
 }
 
-export type Value = StringValue | ListValue | HashValue | SetValue | ZSetValue;
+/** A string is a bare latin1 JS string, or a ByteString once SETRANGE/SETBIT/BITFIELD changed it in place. */
+export type Value = StringValue | ByteString | ListValue | HashValue | SetValue | ZSetValue;
+
+/** The latin1 text of a string value (either representation). */
+export function stringText(value: StringValue | ByteString): string {
+  return typeof value === 'string' ? value : value.text();
+}
 export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset';
 
 export function typeOf(value: Value): TypeName {

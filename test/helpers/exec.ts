@@ -9,7 +9,7 @@ import type { CommandContext, CommandResult, CommandSpec } from '../../src/comma
 import { wrongArity } from '../../src/resp/errors.js';
 import { error } from '../../src/resp/reply.js';
 import { ServerState, commandTable, defaultConfig } from '../../src/server/state.js';
-import { Keyspace } from '../../src/store/index.js';
+import { Keyspace, type KeyspaceObserver } from '../../src/store/index.js';
 
 export interface TestRunner {
   readonly keyspace: Keyspace;
@@ -22,10 +22,11 @@ export interface TestRunner {
   run(...argv: string[]): CommandResult;
 }
 
-export function makeRunner(databases = 16): TestRunner {
+/** `observer` sees the keyspace's writes (e.g. a test playing a snapshot's copy-on-write). */
+export function makeRunner(databases = 16, observer: KeyspaceObserver = {}): TestRunner {
   const table: ReadonlyMap<string, CommandSpec> = commandTable(allCommands);
   const server = new ServerState(defaultConfig(), table);
-  const keyspace = new Keyspace(databases, {});
+  const keyspace = new Keyspace(databases, observer);
   const runner: TestRunner = {
     keyspace,
     now: Date.now(),

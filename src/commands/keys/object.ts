@@ -30,6 +30,8 @@ export function encodingOf(ctx: CommandContext, value: Value, key: string): stri
     return value.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
   }
   switch (value.type) {
+    case 'string':
+      return 'raw'; // changed in place (ByteString)
     case 'list':
       return 'quicklist';
     case 'hash':

@@ -34,6 +34,7 @@ function encodingOf(value: unknown): string {
     return value.length <= 44 ? 'embstr' : 'raw';
   }
   const t = (value as { type: string }).type;
+  if (t === 'string') return 'raw';
   return t === 'list' ? 'quicklist' : t === 'zset' ? 'skiplist' : 'hashtable';
 }
 

@@ -191,8 +191,8 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly string[], readOnly:
   // Redis counts a change per SET/INCRBY that was not refused by OVERFLOW FAIL; with none, the key
   // is still created (grown) but not signalled, so nothing is propagated (as redis-server 7.0.15 does).
   const changes = ops.filter((op, i) => op.opcode !== 'GET' && replies[i]?.kind !== 'null').length;
-  if (changes > 0) storeBits(ctx, key, target.bytes, target.existed);
-  else if (target.grew) storeBitsSilently(ctx, key, target.bytes, target.existed);
+  if (changes > 0) storeBits(ctx, key, target);
+  else if (target.grew) storeBitsSilently(ctx, key, target);
   return array(replies);
 }
 

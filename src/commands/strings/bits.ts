@@ -13,7 +13,15 @@ import {
 import { ONE, ZERO, error, integer, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { checkStringLength, fromBytes, readString, readStringForWrite, toBytes, toIndex } from './common.js';
+import type { ByteString } from '../../store/index.js';
+import {
+  WRONGTYPE,
+  byteStringForWrite,
+  checkStringLength,
+  fromBytes,
+  readString,
+  toIndex,
+} from './common.js';
 
 /**
  * Redis getBitOffsetFromArgument: a bit offset ≥ 0 below proto-max-bulk-len bytes; with `bits`
@@ -28,38 +36,41 @@ export function parseBitOffset(ctx: CommandContext, arg: string, bits = 0): numb
   return Number(offset);
 }
 
+/** A bitmap being changed in place: `bytes` is the live view of `value`. */
+export interface BitTarget {
+  readonly value: ByteString;
+  readonly bytes: Buffer;
+  readonly existed: boolean;
+  /** The key was created or lengthened. */
+  readonly grew: boolean;
+}
+
 /**
- * Redis lookupStringForBitCommand: the string at `key` grown (zero-padded) to hold bit `maxBit`,
- * as a mutable buffer, or WRONGTYPE. `grew` tells whether the key was created or lengthened.
+ * Redis lookupStringForBitCommand: the string at `key` grown in place (zero-padded) to hold bit
+ * `maxBit`, or WRONGTYPE. Like Redis's dbUnshareStringValue, an existing string becomes a raw,
+ * mutable one (a ByteString) even if no bit then changes.
  */
-export function stringForBitWrite(
-  ctx: CommandContext,
-  key: string,
-  maxBit: number,
-): { bytes: Buffer; existed: boolean; grew: boolean } | Reply {
-  const current = readStringForWrite(ctx, key);
-  if (typeof current === 'object') return current;
+export function stringForBitWrite(ctx: CommandContext, key: string, maxBit: number): BitTarget | Reply {
+  const target = byteStringForWrite(ctx, key);
+  if ('kind' in target) return target;
   const needed = Math.floor(maxBit / 8) + 1;
   const tooLong = checkStringLength(ctx, needed, 0);
   if (tooLong !== undefined) return tooLong;
-  // Redis unshares the string here (dbUnshareStringValue), so it reads as raw even if no bit changes.
-  if (current !== undefined) ctx.db.markRawString(key);
-  const bytes = toBytes(current ?? '', needed);
-  return { bytes, existed: current !== undefined, grew: current === undefined || needed > current.length };
+  const before = target.value.length;
+  const bytes = target.value.writable(needed);
+  return { value: target.value, bytes, existed: target.existed, grew: !target.existed || needed > before };
 }
 
-/** Stores a modified bitmap back, keeping the TTL, and signals the change. */
-export function storeBits(ctx: CommandContext, key: string, bytes: Buffer, existed: boolean): void {
-  storeBitsSilently(ctx, key, bytes, existed);
+/** Should be called after changing a bitmap's bytes: keeps it (a new key is added) and signals it. */
+export function storeBits(ctx: CommandContext, key: string, target: BitTarget): void {
+  storeBitsSilently(ctx, key, target);
   ctx.keyModified(key);
 }
 
-/** Stores a grown-but-unchanged bitmap without counting a change (BITFIELD whose writes all failed). */
-export function storeBitsSilently(ctx: CommandContext, key: string, bytes: Buffer, existed: boolean): void {
-  const value = fromBytes(bytes);
-  if (existed) ctx.db.setValue(key, value, true);
-  else ctx.db.add(key, value);
-  ctx.db.markRawString(key);
+/** Keeps a grown-but-unchanged bitmap without counting a change (BITFIELD whose writes all failed). */
+export function storeBitsSilently(ctx: CommandContext, key: string, target: BitTarget): void {
+  target.value.changed();
+  if (!target.existed) ctx.db.add(key, target.value);
 }
 
 /** SETBIT key offset value — sets or clears one bit, growing the string; replies the old bit. */
@@ -85,7 +96,7 @@ export const setbit: CommandSpec = {
     if (target.grew || old !== on) {
       target.bytes[byte] =
         on === 1 ? (target.bytes[byte] as number) | mask : (target.bytes[byte] as number) & ~mask;
-      storeBits(ctx, key, target.bytes, target.existed);
+      storeBits(ctx, key, target);
     }
     return old === 1 ? ONE : ZERO;
   },
@@ -103,12 +114,14 @@ export const getbit: CommandSpec = {
   run(ctx, argv): Reply {
     const offset = parseBitOffset(ctx, argv[2] as string);
     if (offset === undefined) return error(ERR_BIT_OFFSET);
-    const value = readString(ctx, argv[1] as string);
-    if (typeof value === 'object') return value;
+    const value = ctx.db.lookupRead(argv[1] as string, ctx.now);
     if (value === undefined) return ZERO;
+    if (typeof value !== 'string' && value.type !== 'string') return WRONGTYPE;
     const byte = offset >> 3;
     if (byte >= value.length) return ZERO;
-    return (value.charCodeAt(byte) & (1 << (7 - (offset & 7)))) !== 0 ? ONE : ZERO;
+    // A ByteString is read in place: GETBIT stays O(1) between SETBITs.
+    const code = typeof value === 'string' ? value.charCodeAt(byte) : value.byteAt(byte);
+    return (code & (1 << (7 - (offset & 7)))) !== 0 ? ONE : ZERO;
   },
 };
 

@@ -5,6 +5,7 @@
 import { constants } from 'node:buffer';
 import { ERR_STRING_TOO_LONG, ERR_WRONGTYPE } from '../../resp/errors.js';
 import { error, type Reply } from '../../resp/reply.js';
+import { ByteString } from '../../store/index.js';
 import type { CommandContext } from '../types.js';
 
 const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
@@ -18,14 +19,33 @@ export const WRONGTYPE: Reply = Object.freeze(error(ERR_WRONGTYPE));
 export function readString(ctx: CommandContext, key: string): string | undefined | Reply {
   const value = ctx.db.lookupRead(key, ctx.now);
   if (value === undefined || typeof value === 'string') return value;
-  return WRONGTYPE;
+  return value.type === 'string' ? value.text() : WRONGTYPE;
 }
 
 /** Like readString, for a value the caller is about to replace or modify. */
 export function readStringForWrite(ctx: CommandContext, key: string): string | undefined | Reply {
   const value = ctx.db.lookupWrite(key, ctx.now);
   if (value === undefined || typeof value === 'string') return value;
-  return WRONGTYPE;
+  return value.type === 'string' ? value.text() : WRONGTYPE;
+}
+
+/**
+ * The string at `key` as a ByteString to change in place (SETRANGE, SETBIT, BITFIELD), created
+ * empty or converted from a bare string once and stored back, TTL kept; or WRONGTYPE. `existed`
+ * tells whether the key was there.
+ */
+export function byteStringForWrite(
+  ctx: CommandContext,
+  key: string,
+): { readonly value: ByteString; readonly existed: boolean } | Reply {
+  const current = ctx.db.lookupWrite(key, ctx.now);
+  if (current === undefined) return { value: ByteString.from(''), existed: false };
+  if (typeof current === 'string') {
+    const value = ByteString.from(current);
+    ctx.db.setValue(key, value, true);
+    return { value, existed: true };
+  }
+  return current.type === 'string' ? { value: current, existed: true } : WRONGTYPE;
 }
 
 /**

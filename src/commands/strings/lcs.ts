@@ -37,7 +37,8 @@ function parseOptions(argv: readonly string[]): LcsOptions | Reply {
 function stringOrEmpty(ctx: CommandContext, key: string): string | undefined {
   const value = ctx.db.lookupRead(key, ctx.now);
   if (value === undefined) return '';
-  return typeof value === 'string' ? value : undefined;
+  if (typeof value === 'string') return value;
+  return value.type === 'string' ? value.text() : undefined;
 }
 
 /**

@@ -14,7 +14,8 @@ export const mget: CommandSpec = {
     const items: Reply[] = [];
     for (let j = 1; j < argv.length; j++) {
       const value = ctx.db.lookupRead(argv[j] as string, ctx.now);
-      items.push(typeof value === 'string' ? bulk(value) : NULL);
+      if (typeof value === 'string') items.push(bulk(value));
+      else items.push(value?.type === 'string' ? bulk(value.text()) : NULL);
     }
     return array(items);
   },

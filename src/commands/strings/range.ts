@@ -2,7 +2,8 @@ import { ERR_NOT_INTEGER, ERR_OFFSET_RANGE } from '../../resp/errors.js';
 import { ZERO, bulk, error, integer, type Reply } from '../../resp/reply.js';
 import { parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { checkStringLength, readString, readStringForWrite, toIndex } from './common.js';
+import type { ByteString } from '../../store/index.js';
+import { WRONGTYPE, byteStringForWrite, checkStringLength, readString, toIndex } from './common.js';
 
 const EMPTY_BULK: Reply = Object.freeze(bulk(''));
 
@@ -70,19 +71,16 @@ export const setrange: CommandSpec = {
     if (offsetArg === undefined) return error(ERR_NOT_INTEGER);
     const offset = toIndex(offsetArg);
     if (offset < 0) return error(ERR_OFFSET_RANGE);
-    const current = readStringForWrite(ctx, key);
-    if (typeof current === 'object') return current;
-    if (current === undefined && patch.length === 0) return ZERO;
-    if (current !== undefined && patch.length === 0) return integer(current.length);
+    const current = ctx.db.lookupWrite(key, ctx.now);
+    if (current !== undefined && typeof current !== 'string' && current.type !== 'string') return WRONGTYPE;
+    if (patch.length === 0) return current === undefined ? ZERO : integer(current.length);
     const tooLong = checkStringLength(ctx, offset, patch.length);
     if (tooLong !== undefined) return tooLong;
-    const base = current ?? '';
-    const padded = base.length < offset ? base + '\0'.repeat(offset - base.length) : base;
-    const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
-    if (current === undefined) ctx.db.add(key, next);
-    else ctx.db.setValue(key, next, true);
-    ctx.db.markRawString(key);
+    // Written in place (amortised growth), not rebuilt: a run of SETRANGEs is not quadratic.
+    const target = byteStringForWrite(ctx, key) as { readonly value: ByteString; readonly existed: boolean };
+    target.value.writeAt(offset, patch);
+    if (!target.existed) ctx.db.add(key, target.value);
     ctx.keyModified(key);
-    return integer(next.length);
+    return integer(target.value.length);
   },
 };
