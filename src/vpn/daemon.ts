@@ -300,6 +300,7 @@ export class VpnDaemon {
         tapWriteErrors: this.tap?.writeErrors ?? 0,
         tapCoalescedSegments: this.tap?.coalesced.segments ?? 0,
         tapCoalescedFrames: this.tap?.coalesced.frames ?? 0,
+        tapCoalescing: this.tap?.coalesced.enabled,
         udpSendErrors: this.udp?.sendErrors ?? 0,
         udpLastSendError: this.udp?.lastSendError,
         udpDatagramsSent: this.udp?.datagramsSent ?? 0,

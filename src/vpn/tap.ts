@@ -131,8 +131,9 @@ export class TapDevice {
   }
 
   /** TCP segments merged into GSO frames so far, and how many frames they became. */
-  get coalesced(): { readonly segments: number; readonly frames: number } {
-    return { segments: this.coalescer.coalescedSegments, frames: this.coalescer.coalescedFrames };
+  get coalesced(): { readonly segments: number; readonly frames: number; readonly enabled: boolean } {
+    const c = this.coalescer;
+    return { segments: c.coalescedSegments, frames: c.coalescedFrames, enabled: c.enabled };
   }
 
   private writeRaw(buf: Uint8Array): boolean {

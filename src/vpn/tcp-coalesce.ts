@@ -118,12 +118,14 @@ export class TcpCoalescer {
   /** Segments merged into a larger frame, and the frames those became (for status and tests). */
   coalescedSegments = 0;
   coalescedFrames = 0;
+  /** False once the kernel refused a merged frame: frames then go out one by one. */
+  enabled = true;
 
   constructor(private readonly write: (buf: Uint8Array) => boolean) {}
 
   /** Adds a frame. `frame` must stay untouched until `flush` (the engine hands over fresh buffers). */
   add(frame: Uint8Array): void {
-    const s = segmentOf(frame);
+    const s = this.enabled ? segmentOf(frame) : undefined;
     if (s === undefined) {
       this.flush();
       this.writeSingle(frame);
@@ -201,8 +203,14 @@ export class TcpCoalescer {
     out.writeUInt16LE(first.payloadLength, 4); // gso_size
     out.writeUInt16LE(first.tcpStart, 6); // csum_start
     out.writeUInt16LE(16, 8); // csum_offset: TCP checksum field
-    this.coalescedSegments += run.length;
-    this.coalescedFrames += 1;
-    this.write(out.subarray(0, at));
+    if (this.write(out.subarray(0, at))) {
+      this.coalescedSegments += run.length;
+      this.coalescedFrames += 1;
+      return;
+    }
+    // The kernel refused the GSO frame (a kernel without virtio-net GSO on TAP): stop merging and
+    // deliver this run as it came, so nothing is lost.
+    this.enabled = false;
+    for (const s of run) this.writeNow(s.frame);
   }
 }

@@ -12,6 +12,7 @@ import {
   MESSAGE_HELLO,
   MESSAGE_TRANSPORT,
   PASSIVE_KEEPALIVE_TIMEOUT,
+  SILENCE_PROBE_TIMEOUT,
   UNANSWERED_DATA_TIMEOUT,
   UNROUTED_FRAME_HOLD_TIME,
 } from '../../src/vpn/protocol/constants.js';
@@ -128,6 +129,31 @@ test('the listening node restarts while the survivor keeps sending: recovery cou
   const a2 = await net.addNode('a2', {}, [], a.endpoint);
   const took = pingUntilDelivered(net, b, a2, MAC_A, MAC_B);
   assert.ok(took <= RECOVERY_BOUND, `recovered ${took} ms after the restart`);
+});
+
+test('the listening node restarts next to an idle survivor: the survivor probes after a keepalive interval of silence', async () => {
+  const net = new FakeNetwork();
+  const [a, b] = await tutorialPair(net);
+  net.kill(a);
+  const a2 = await net.addNode('a2', {}, [], a.endpoint); // restarted at once; only it has traffic
+  const took = pingUntilDelivered(net, a2, b, MAC_B, MAC_A);
+  // b sends nothing but keepalives; it hears nothing from a for SILENCE_PROBE_TIMEOUT and says hello.
+  assert.ok(took <= SILENCE_PROBE_TIMEOUT + 1_000, `a2 reaches b ${took} ms after its restart`);
+  assert.ok(took < DEAD_PEER_TIMEOUT - 10_000, 'well before the dead-peer timeout');
+  assert.deepEqual(
+    b.engine.status().map((s) => s.nodeId),
+    [a2.engine.nodeId],
+  );
+});
+
+test('an idle live pair (keepalives only) never probes each other', async () => {
+  const net = new FakeNetwork();
+  const [a, b] = await tutorialPair(net);
+  const wireMark = net.wire.length;
+  net.run(200_000); // across a rekey (REKEY_AFTER_TIME) too
+  const hellos = net.wire.slice(wireMark).filter((d) => d.bytes[0] === MESSAGE_HELLO);
+  assert.equal(hellos.length, 0);
+  assert.ok(connectedTo(a, b) && connectedTo(b, a));
 });
 
 test('a live peer that only receives acknowledges about once a second, so the sender never probes it', async () => {

@@ -151,3 +151,25 @@ test('a PSH segment ends its run, and runs stop at the segment limit', () => {
   assert.deepEqual(segmentsPerWrite, [3, MAX_COALESCED_SEGMENTS, 2]);
   for (const w of writes) assertValidGsoFrame(w);
 });
+
+test('when the kernel refuses a GSO frame, its segments are written one by one and merging stops', () => {
+  const writes: Buffer[] = [];
+  const c = new TcpCoalescer((buf) => {
+    if (buf[1] !== 0) return false; // refuse GSO frames
+    writes.push(Buffer.from(buf));
+    return true;
+  });
+  const frames = [0, 1, 2, 3].map((i) => tcpFrame({ seq: i * 100, payload: payload(100, i) }));
+  c.add(frames[0]!);
+  c.add(frames[1]!);
+  c.flush();
+  assert.equal(c.enabled, false);
+  c.add(frames[2]!);
+  c.add(frames[3]!);
+  c.flush();
+  assert.deepEqual(
+    writes.map((w) => w.subarray(VNET_HDR_BYTES)),
+    frames,
+  );
+  assert.equal(c.coalescedFrames, 0);
+});

@@ -18,7 +18,10 @@ function sub(name: string, arity: number, flags: readonly CommandFlag[], run: Ru
     firstKey: 0,
     lastKey: 0,
     step: 0,
-    categories: ['slow', 'connection'],
+    // Redis's ACL categories: admin subcommands are also @admin and @dangerous.
+    categories: flags.includes('admin')
+      ? ['admin', 'slow', 'dangerous', 'connection']
+      : ['slow', 'connection'],
     run,
   };
 }

@@ -28,7 +28,7 @@ export const ping: CommandSpec = {
 export const echo: CommandSpec = {
   name: 'echo',
   arity: 2,
-  flags: ['fast'],
+  flags: ['loading', 'stale', 'fast'],
   firstKey: 0,
   lastKey: 0,
   step: 0,

@@ -6,7 +6,7 @@ import type { CommandSpec } from '../types.js';
 export const quit: CommandSpec = {
   name: 'quit',
   arity: -1,
-  flags: ['allow_busy', 'noscript', 'loading', 'stale', 'fast', 'no_auth'],
+  flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
   firstKey: 0,
   lastKey: 0,
   step: 0,

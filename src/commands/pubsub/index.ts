@@ -7,7 +7,8 @@ import { NO_SESSION, sessionOf } from '../session.js';
 import type { CommandContext, CommandFlag, CommandSpec, SubscriptionKind } from '../types.js';
 
 const SUB_FLAGS: readonly CommandFlag[] = ['pubsub', 'noscript', 'loading', 'stale'];
-const PUB_FLAGS: readonly CommandFlag[] = ['pubsub', 'loading', 'stale', 'fast', 'may_replicate'];
+// Redis 7.0.15's PUBLISH has no may_replicate (so CLIENT PAUSE WRITE does not hold it) and is @fast.
+const PUB_FLAGS: readonly CommandFlag[] = ['pubsub', 'loading', 'stale', 'fast'];
 
 function spec(
   name: string,
@@ -15,6 +16,7 @@ function spec(
   flags: readonly CommandFlag[],
   run: (ctx: CommandContext, argv: readonly string[]) => Reply,
   keys: readonly [number, number, number] = [0, 0, 0],
+  categories: readonly string[] = ['pubsub', 'slow'],
 ): CommandSpec {
   return {
     name,
@@ -23,7 +25,7 @@ function spec(
     firstKey: keys[0],
     lastKey: keys[1],
     step: keys[2],
-    categories: ['pubsub', 'slow'],
+    categories,
     run,
   };
 }
@@ -51,8 +53,13 @@ const ssubscribe = spec('ssubscribe', -2, SUB_FLAGS, subscriber('shard', false),
 const sunsubscribe = spec('sunsubscribe', -1, SUB_FLAGS, subscriber('shard', true), [1, -1, 1]);
 
 /** PUBLISH channel message — the number of clients that received it. */
-const publish = spec('publish', 3, PUB_FLAGS, (ctx, argv) =>
-  integer(ctx.server.publish('channel', argv[1] as string, argv[2] as string)),
+const publish = spec(
+  'publish',
+  3,
+  PUB_FLAGS,
+  (ctx, argv) => integer(ctx.server.publish('channel', argv[1] as string, argv[2] as string)),
+  [0, 0, 0],
+  ['pubsub', 'fast'],
 );
 /** SPUBLISH shardchannel message */
 const spublish = spec(
@@ -61,6 +68,7 @@ const spublish = spec(
   PUB_FLAGS,
   (ctx, argv) => integer(ctx.server.publish('shard', argv[1] as string, argv[2] as string)),
   [1, 1, 1],
+  ['pubsub', 'fast'],
 );
 
 function pubsubSub(
@@ -98,8 +106,13 @@ const HELP = [
 
 /** PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT | SHARDCHANNELS [pattern] | SHARDNUMSUB [channel ...] */
 const pubsub: CommandSpec = {
-  ...spec('pubsub', -2, [], (_ctx, argv) =>
-    error(`ERR unknown subcommand '${argv[1] ?? ''}'. Try PUBSUB HELP.`),
+  ...spec(
+    'pubsub',
+    -2,
+    [],
+    (_ctx, argv) => error(`ERR unknown subcommand '${argv[1] ?? ''}'. Try PUBSUB HELP.`),
+    [0, 0, 0],
+    ['slow'],
   ),
   subcommands: [
     pubsubSub('channels', -2, (ctx, argv) => bulkArray(ctx.server.pubsubChannels('channel', argv[2]))),
@@ -107,7 +120,14 @@ const pubsub: CommandSpec = {
     pubsubSub('numpat', 2, (ctx) => integer(ctx.server.pubsubPatternCount())),
     pubsubSub('shardchannels', -2, (ctx, argv) => bulkArray(ctx.server.pubsubChannels('shard', argv[2]))),
     pubsubSub('shardnumsub', -2, numsub('shard')),
-    pubsubSub('help', 2, () => array(HELP.map((l) => simple(l)))),
+    spec(
+      'pubsub|help',
+      2,
+      ['loading', 'stale'],
+      () => array(HELP.map((l) => simple(l))),
+      [0, 0, 0],
+      ['slow'],
+    ),
   ],
 };
 

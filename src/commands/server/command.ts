@@ -9,43 +9,115 @@ import { ERR_SYNTAX } from '../../resp/errors.js';
 import { NULL, array, bulk, error, integer, map, set, simple, type Reply } from '../../resp/reply.js';
 import { globMatch } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
+import { COMMAND_META, type KeySpecData } from './command-meta.js';
 import { containerCommand, helpReply, serverCommand, withTips } from './spec.js';
 
-/** Key-spec flags Redis gives where the read/write default is not it (MEMORY USAGE reads no value). */
-const KEY_SPEC_FLAGS: Readonly<Record<string, readonly string[]>> = { 'memory|usage': ['RO'] };
+/** A key spec as a RESP reply: a map whose values keep Redis's types (ints stay ints). */
+function keySpecReply(k: KeySpecData): Reply {
+  const search = (s: KeySpecData['begin_search']): Reply =>
+    map([
+      [bulk('type'), bulk(s.type)],
+      [
+        bulk('spec'),
+        map(
+          Object.entries(s.spec).map(
+            ([name, v]) => [bulk(name), typeof v === 'number' ? integer(v) : bulk(v)] as const,
+          ),
+        ),
+      ],
+    ]);
+  const entries: (readonly [Reply, Reply])[] = [];
+  if (k.notes !== undefined) entries.push([bulk('notes'), bulk(k.notes)]);
+  entries.push([bulk('flags'), set(k.flags.map(simple))]);
+  entries.push([bulk('begin_search'), search(k.begin_search)]);
+  entries.push([bulk('find_keys'), search(k.find_keys)]);
+  return map(entries);
+}
+
+/** Key specs for a command without an entry in Redis's table: derived from its key positions. */
+function derivedKeySpecs(spec: CommandSpec): KeySpecData[] {
+  if (spec.firstKey <= 0) return [];
+  const lastkey = spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey;
+  return [
+    {
+      flags: spec.flags.includes('write') ? ['RW', 'update'] : ['RO', 'access'],
+      begin_search: { type: 'index', spec: { index: spec.firstKey } },
+      find_keys: { type: 'range', spec: { lastkey, keystep: spec.step, limit: 0 } },
+    },
+  ];
+}
+
+/** Redis 7.0's key specs for the command (by its real name), else ones derived from its positions. */
+function keySpecsOf(spec: CommandSpec): readonly KeySpecData[] {
+  return COMMAND_META[spec.name.toLowerCase()]?.keySpecs ?? derivedKeySpecs(spec);
+}
 
 function keySpecs(spec: CommandSpec): Reply {
-  if (spec.firstKey <= 0) return array([]);
-  const flags =
-    KEY_SPEC_FLAGS[spec.name.toLowerCase()] ??
-    (spec.flags.includes('write') ? ['RW', 'update'] : ['RO', 'access']);
-  const lastkey = spec.lastKey < 0 ? spec.lastKey : spec.lastKey - spec.firstKey;
-  return array([
-    map([
-      [bulk('flags'), set(flags.map(simple))],
-      [
-        bulk('begin_search'),
-        map([
-          [bulk('type'), bulk('index')],
-          [bulk('spec'), map([[bulk('index'), integer(spec.firstKey)]])],
-        ]),
-      ],
-      [
-        bulk('find_keys'),
-        map([
-          [bulk('type'), bulk('range')],
-          [
-            bulk('spec'),
-            map([
-              [bulk('lastkey'), integer(lastkey)],
-              [bulk('keystep'), integer(spec.step)],
-              [bulk('limit'), integer(0)],
-            ]),
-          ],
-        ]),
-      ],
-    ]),
-  ]);
+  return array(keySpecsOf(spec).map(keySpecReply));
+}
+
+/** Whether key spec `k` covers argv position `pos` (index + range or keynum specs; others never). */
+function specCovers(k: KeySpecData, line: readonly string[], pos: number): boolean {
+  const begin = k.begin_search.spec.index;
+  if (k.begin_search.type !== 'index' || typeof begin !== 'number') return false;
+  const f = k.find_keys.spec;
+  if (k.find_keys.type === 'range') {
+    const { lastkey, keystep } = f;
+    if (typeof lastkey !== 'number' || typeof keystep !== 'number') return false;
+    const end = lastkey >= 0 ? begin + lastkey : line.length + lastkey;
+    return pos >= begin && pos <= end && (pos - begin) % Math.max(1, keystep) === 0;
+  }
+  if (k.find_keys.type === 'keynum') {
+    const { keynumidx, firstkey, keystep } = f;
+    if (typeof keynumidx !== 'number' || typeof firstkey !== 'number' || typeof keystep !== 'number') {
+      return false;
+    }
+    const count = Number(line[begin + keynumidx]);
+    const first = begin + firstkey;
+    const step = Math.max(1, keystep);
+    return (
+      Number.isSafeInteger(count) && pos >= first && pos < first + count * step && (pos - first) % step === 0
+    );
+  }
+  return false;
+}
+
+/**
+ * Key specs marked variable_flags get their real flags from the command line, as Redis 7.0's getkeys
+ * procs do: SET only reads the old value with GET; BITFIELD only writes with SET or INCRBY.
+ */
+function variableFlags(
+  name: string,
+  line: readonly string[],
+  declared: readonly string[],
+): readonly string[] {
+  // Options start after the value for SET (argv[3]) and after the key for BITFIELD (argv[2]).
+  const has = (from: number, ...words: string[]): boolean =>
+    line.slice(from).some((a) => words.includes(a.toLowerCase()));
+  if (name === 'set') return has(3, 'get') ? ['RW', 'access', 'update'] : ['OW', 'update'];
+  if (name === 'bitfield') {
+    return has(2, 'set', 'incrby') ? ['RW', 'access', 'update'] : ['RO', 'access'];
+  }
+  return declared;
+}
+
+/**
+ * The flags GETKEYSANDFLAGS gives each key: those of the key spec that covers its position (as Redis
+ * reports them), else the first spec's. Keys are located in argv in order, as keysOf returns them.
+ */
+function keysWithFlags(spec: CommandSpec, line: readonly string[], keys: readonly string[]): Reply[] {
+  const specs = keySpecsOf(spec);
+  const out: Reply[] = [];
+  let from = 1;
+  for (const key of keys) {
+    let pos = line.indexOf(key, from);
+    if (pos < 0) pos = from;
+    from = pos + 1;
+    let flags = specs.find((k) => specCovers(k, line, pos))?.flags ?? specs[0]?.flags ?? [];
+    if (flags.includes('variable_flags')) flags = variableFlags(spec.name.toLowerCase(), line, flags);
+    out.push(array([bulk(key), set(flags.map(simple))]));
+  }
+  return out;
 }
 
 /** One COMMAND INFO entry: name, arity, flags, first, last, step, categories, tips, key specs, subcommands. */
@@ -58,7 +130,7 @@ export function commandInfo(spec: CommandSpec): Reply {
     integer(spec.lastKey),
     integer(spec.step),
     set((spec.categories ?? []).map((c) => simple(`@${c}`))),
-    array((spec.tips ?? []).map(simple)),
+    array((COMMAND_META[spec.name.toLowerCase()]?.tips ?? spec.tips ?? []).map(simple)),
     keySpecs(spec),
     array((spec.subcommands ?? []).map(commandInfo)),
   ]);
@@ -188,8 +260,7 @@ function resolveGetKeys(
 function commandGetKeysAndFlags(ctx: CommandContext, argv: readonly string[]): Reply {
   const r = resolveGetKeys(ctx, argv);
   if ('kind' in r) return r;
-  const flags = r.spec.flags.includes('write') ? ['RW', 'update'] : ['RO', 'access'];
-  return array(r.keys.map((k) => array([bulk(k), set(flags.map(simple))])));
+  return array(keysWithFlags(r.spec, argv.slice(2), r.keys));
 }
 
 function commandGetKeys(ctx: CommandContext, argv: readonly string[]): Reply {

@@ -89,6 +89,8 @@ export class Peer {
   peerInfoAt: number | undefined;
   /** Data sent, nothing received since: probe the endpoint at this time (UNANSWERED_DATA_TIMEOUT). */
   unansweredProbeAt: number | undefined;
+  /** When we last sent a Hello to probe this peer's endpoint. */
+  lastProbeAt: number | undefined;
   /** Data received, nothing sent since: send a keepalive at this time (PASSIVE_KEEPALIVE_TIMEOUT). */
   passiveKeepaliveAt: number | undefined;
 

@@ -10,6 +10,7 @@ import {
   REKEY_AFTER_TIME,
   REKEY_ATTEMPT_TIME,
   REKEY_TIMEOUT,
+  SILENCE_PROBE_TIMEOUT,
   UNANSWERED_DATA_TIMEOUT,
 } from '../protocol/constants.js';
 import type { Peer, Session } from './peer.js';
@@ -137,13 +138,32 @@ export function runPeerTimers(t: TimerActions, peer: Peer, now: number): void {
   if (peer.connected() && peer.unansweredProbeAt !== undefined && now >= peer.unansweredProbeAt) {
     // Re-armed by the next data packet: at most one probe per UNANSWERED_DATA_TIMEOUT while it lasts.
     peer.unansweredProbeAt = undefined;
-    t.probeEndpoint(peer, now);
+    probe(t, peer, now);
   }
+  const silenceProbeAt = nextSilenceProbe(peer);
+  if (silenceProbeAt !== undefined && now >= silenceProbeAt) probe(t, peer, now);
   if (peer.passiveKeepaliveAt !== undefined && now >= peer.passiveKeepaliveAt) {
     peer.passiveKeepaliveAt = undefined;
     if (peer.connected()) t.sendKeepalive(peer, now);
   }
   if (peer.connected() && now - (peer.lastSentAt ?? 0) >= KEEPALIVE_TIMEOUT) t.sendKeepalive(peer, now);
+}
+
+function probe(t: TimerActions, peer: Peer, now: number): void {
+  peer.lastProbeAt = now;
+  t.probeEndpoint(peer, now);
+}
+
+/**
+ * An idle live peer is heard from at least every KEEPALIVE_TIMEOUT; after SILENCE_PROBE_TIMEOUT of
+ * nothing, probe its endpoint, and again every UNANSWERED_DATA_TIMEOUT until DEAD_PEER_TIMEOUT.
+ */
+function nextSilenceProbe(peer: Peer): number | undefined {
+  if (peer.current === undefined) return undefined;
+  const silentSince = peer.lastReceivedAt ?? peer.current.createdAt;
+  const first = silentSince + SILENCE_PROBE_TIMEOUT;
+  if (peer.lastProbeAt === undefined || peer.lastProbeAt < silentSince) return first;
+  return Math.max(first, peer.lastProbeAt + UNANSWERED_DATA_TIMEOUT);
 }
 
 function expiredSessions(t: TimerActions, peer: Peer, now: number): void {
@@ -184,6 +204,7 @@ export function nextPeerDeadline(peer: Peer): number | undefined {
     consider((peer.lastSentAt ?? 0) + KEEPALIVE_TIMEOUT);
     consider(peer.peerInfoAt);
     consider(peer.unansweredProbeAt);
+    consider(nextSilenceProbe(peer));
     consider(peer.passiveKeepaliveAt);
   }
   if (peer.handshake !== undefined) consider(peer.retransmitHandshakeAt);

@@ -47,6 +47,12 @@ export const PASSIVE_KEEPALIVE_TIMEOUT = 1_000;
  * live peer has always answered by then.
  */
 export const UNANSWERED_DATA_TIMEOUT = 2_500;
+/**
+ * Nothing at all received for this long although an idle live peer sends a keepalive every
+ * KEEPALIVE_TIMEOUT: probe the endpoint too (then at most every UNANSWERED_DATA_TIMEOUT), well before
+ * DEAD_PEER_TIMEOUT gives up on the session.
+ */
+export const SILENCE_PROBE_TIMEOUT = KEEPALIVE_TIMEOUT + UNANSWERED_DATA_TIMEOUT;
 /** Frames read while no peer is connected are held this long for the first peer that comes up. */
 export const UNROUTED_FRAME_HOLD_TIME = 2_000;
 export const PEERINFO_INTERVAL = 20_000;

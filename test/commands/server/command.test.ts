@@ -2,6 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { withRealRedis, withRedmesh } from './peers.js';
 
+/**
+ * Subcommands Redis 7.0 has and redmesh does not (CLIENT TRACKING and its companions are not built;
+ * issue 2 lists the CLIENT subcommands it needs). Left out of the comparison, by name.
+ */
+const NOT_BUILT = new Set(['client|caching', 'client|tracking', 'client|trackinginfo']);
+
 /** COMMAND INFO entries with subcommands sorted (Redis lists them in dict order). */
 function normalise(info: unknown): unknown {
   if (!Array.isArray(info)) return info;
@@ -10,7 +16,9 @@ function normalise(info: unknown): unknown {
     const copy: unknown[] = [...(entry as unknown[])];
     const subs = copy[9];
     if (Array.isArray(subs)) {
-      copy[9] = [...(subs as unknown[][])].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+      copy[9] = [...(subs as unknown[][])]
+        .filter((s) => !NOT_BUILT.has(String(s[0])))
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     }
     return copy;
   });
@@ -31,6 +39,15 @@ const SAME_AS_REDIS: readonly string[][] = [
   ['COMMAND', 'GETKEYS', 'zmpop', '2', 'a', 'b', 'min'],
   ['COMMAND', 'GETKEYS', 'bzmpop', '0', '2', 'a', 'b', 'max'],
   ['COMMAND', 'GETKEYS', 'mset', 'a', '1', 'b', '2'],
+  // Flags per key come from the key spec covering the key (Redis 7.0's table).
+  ['COMMAND', 'GETKEYSANDFLAGS', 'zunionstore', 'dst', '2', 'a', 'b'],
+  ['COMMAND', 'GETKEYSANDFLAGS', 'smove', 'src', 'dst', 'm'],
+  ['COMMAND', 'GETKEYSANDFLAGS', 'lmove', 'src', 'dst', 'left', 'right'],
+  ['COMMAND', 'GETKEYSANDFLAGS', 'set', 'k', 'v'],
+  ['COMMAND', 'GETKEYSANDFLAGS', 'set', 'k', 'v', 'GET'],
+  ['COMMAND', 'GETKEYSANDFLAGS', 'bitfield', 'k', 'get', 'u8', '0'],
+  ['COMMAND', 'GETKEYSANDFLAGS', 'bitfield', 'k', 'incrby', 'u8', '0', '1'],
+  ['COMMAND', 'GETKEYSANDFLAGS', 'sintercard', '2', 'a', 'b'],
   ['COMMAND', 'NOSUCH'],
 ];
 
@@ -44,6 +61,22 @@ test('COMMAND INFO/GETKEYS replies for server commands have the same shape and v
     for (const [i, argv] of SAME_AS_REDIS.entries()) {
       const ours = await client.call(argv[0] as string, ...argv.slice(1)).catch((e: Error) => e.message);
       assert.deepEqual(normalise(ours), normalise(real[i]), argv.join(' '));
+    }
+  });
+});
+
+test('COMMAND INFO of every command redmesh has equals Redis 7.0 (flags, categories, tips, key specs)', async () => {
+  let names: string[] = [];
+  const ours: unknown[] = [];
+  await withRedmesh('', async ({ client }) => {
+    names = ((await client.call('COMMAND', 'LIST')) as string[]).sort();
+    for (const name of names) ours.push(await client.call('COMMAND', 'INFO', name));
+  });
+  assert.ok(names.length > 150, `only ${names.length} commands`);
+  await withRealRedis(16524, async (client) => {
+    for (const [i, name] of names.entries()) {
+      const real = await client.call('COMMAND', 'INFO', name);
+      assert.deepEqual(normalise(ours[i]), normalise(real), name);
     }
   });
 });
