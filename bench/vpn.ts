@@ -10,6 +10,8 @@
  * Usage: node dist/bench/vpn.js [--only name,name] [--seconds 5] [--keys 1000000]
  * Needs root, iperf3, wireguard-go + wg, tincd, nebula, redis-server. Run it with nothing else loading the cores.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -87,6 +89,17 @@ async function redisInfo(host: Host, port: number, field: string): Promise<strin
 }
 
 async function fullSync(bed: Testbed, address: string): Promise<number> {
+  // Each redis-server gets its own empty directory: a dump.rdb left in the working directory by an
+  // earlier run would be loaded by the next master or replica and spoil the key count.
+  const dirs = [await mkdtemp(join(tmpdir(), 'rmb-redis-')), await mkdtemp(join(tmpdir(), 'rmb-redis-'))];
+  try {
+    return await fullSyncIn(bed, address, dirs[0]!, dirs[1]!);
+  } finally {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  }
+}
+
+async function fullSyncIn(bed: Testbed, address: string, dirA: string, dirB: string): Promise<number> {
   const [a, b] = [bed.hosts[0]!, bed.hosts[1]!];
   const common = [
     '--save',
@@ -99,6 +112,8 @@ async function fullSync(bed: Testbed, address: string): Promise<number> {
     'yes',
   ];
   a.spawn('redis-server', [
+    '--dir',
+    dirA,
     '--port',
     '6390',
     '--bind',
@@ -124,6 +139,8 @@ async function fullSync(bed: Testbed, address: string): Promise<number> {
   );
   const start = Date.now();
   b.spawn('redis-server', [
+    '--dir',
+    dirB,
     '--port',
     '6391',
     '--bind',
