@@ -65,24 +65,38 @@ function track(child: ChildProcess, name: 'redis' | 'redmesh', port: number): Ru
   };
 }
 
+/** INFO's process_id, or undefined when the server does not tell (NOAUTH before AUTH). */
+async function processIdOf(c: RawConnection): Promise<number | undefined> {
+  const info = (await c.call(['INFO', 'server'], 1000)).toString('latin1');
+  const m = /process_id:(\d+)/.exec(info);
+  return m === null ? undefined : Number(m[1]);
+}
+
 /** Polls until the server answers PING (any reply, NOAUTH included), bounded by `timeoutMs`. */
 async function waitReady(server: RunningServer, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
     if (server.exited()) throw new Error(`${server.name} exited during startup:\n${server.output()}`);
+    let answeredBy: number | undefined;
     try {
       const c = await RawConnection.open(server.port, 1000);
       try {
         await c.call(['PING'], 1000);
-        return;
+        answeredBy = (await processIdOf(c)) ?? server.pid;
       } finally {
         c.close();
       }
     } catch (e) {
       lastError = e instanceof Error ? e.message : String(e);
       await new Promise((r) => setTimeout(r, 50));
+      continue;
     }
+    if (answeredBy === server.pid) return;
+    // A server left running on the port (another test's, or one started by hand) answers the PING
+    // too; the tests must not talk to it believing it is the one just started.
+    await server.stop();
+    throw new Error(`port ${server.port} is served by another process (pid ${answeredBy})`);
   }
   await server.stop();
   throw new Error(`${server.name} on port ${server.port} not ready: ${lastError}\n${server.output()}`);
