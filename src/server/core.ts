@@ -437,6 +437,8 @@ export class ServerCore {
       if (this.overOutputLimit(c)) {
         this.state.stats.clientOutputBufferLimitDisconnections++;
         c.socket.destroy();
+        // Like Redis's CLOSE_ASAP: the rest of its pipeline is not run (its replies would go nowhere).
+        c.closed = true;
         return;
       }
       if (c.socket.writableLength > READ_PAUSE_BYTES && !c.inputPaused) {
