@@ -680,7 +680,8 @@ export function splitArgs(line: string): string[] | undefined {
           cur += c;
         }
       } else {
-        if (c === undefined || isSpace(c)) break;
+        // sdssplitargs ends an unquoted word only at these four (not at \v or \f, unlike isspace).
+        if (c === undefined || c === ' ' || c === '\n' || c === '\r' || c === '\t') break;
         if (c === '"') inDq = true;
         else if (c === "'") inSq = true;
         else cur += c;
@@ -695,6 +696,11 @@ function isSpaceCode(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d); // ' ' \t \n \v \f \r, as C isspace
 }
 
+/** What ends an unquoted word in sdssplitargs: ' ', \n, \r, \t (\v and \f do not). */
+function endsWord(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 /** splitArgs without quotes (the usual inline request, e.g. `PING`): words between spaces, sliced whole. */
 function splitUnquoted(line: string): string[] {
   const out: string[] = [];
@@ -704,7 +710,7 @@ function splitUnquoted(line: string): string[] {
     while (i < n && isSpaceCode(line.charCodeAt(i))) i++;
     if (i >= n) return out;
     let j = i + 1;
-    while (j < n && !isSpaceCode(line.charCodeAt(j))) j++;
+    while (j < n && !endsWord(line.charCodeAt(j))) j++;
     out.push(line.slice(i, j));
     i = j;
   }

@@ -110,7 +110,10 @@ test('before AUTH only 10 arguments and 16 KB bulks are accepted', () => {
 
 test('splitArgs follows sdssplitargs', () => {
   assert.deepEqual(splitArgs('  a   b  '), ['a', 'b']);
-  assert.deepEqual(splitArgs('a\tb\x0bc\x0cd\re\n f'), ['a', 'b', 'c', 'd', 'e', 'f']);
+  // Blanks before a word are isspace; a word ends only at ' ' \t \r \n (real Redis: ECHO a\vb → "a\vb").
+  assert.deepEqual(splitArgs('a\tb\x0bc\x0cd\re\n f'), ['a', 'b\x0bc\x0cd', 'e', 'f']);
+  assert.deepEqual(splitArgs('\x0b\x0c a\x0bb'), ['a\x0bb']);
+  assert.deepEqual(splitArgs('"q" a\x0cb'), ['q', 'a\x0cb']);
   assert.deepEqual(splitArgs(' \t '), []);
   assert.deepEqual(splitArgs(''), []);
   assert.deepEqual(splitArgs('\xff\x00 \x80'), ['\xff\x00', '\x80']);
