@@ -12,9 +12,10 @@ export function cloneValue(value: Value): Value {
     case 'list':
       return { ...value, items: value.items.clone() };
     case 'hash':
-      return { ...value, fields: new Map(value.fields) };
+      // The copy gets no sampler: it would be shared with the original and miss the copy's changes.
+      return { ...value, fields: new Map(value.fields), sampler: undefined };
     case 'set':
-      return { ...value, members: new Set(value.members) };
+      return { ...value, members: new Set(value.members), sampler: undefined };
     case 'zset':
       return { ...value, zset: value.zset.clone() };
   }

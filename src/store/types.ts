@@ -10,6 +10,7 @@
  * snapshot copy a value before its first change (see snapshot.ts).
  */
 import type { ByteString } from './byte-string.js';
+import type { KeySampler } from './key-sampler.js';
 import type { Quicklist } from './list.js';
 import type { SortedSet } from './zset.js';
 
@@ -18,9 +19,12 @@ export interface ListValue {
   readonly type: 'list';
   readonly items: Quicklist;
 }
+/** Change `fields` only through store/hash.ts (setField, deleteField), which keeps `sampler` in step. */
 export interface HashValue {
   readonly type: 'hash';
-  readonly fields: Map<string, string>;
+  readonly fields: ReadonlyMap<string, string>;
+  /** HRANDFIELD's O(1) picker over the fields, built on the first pick from a big hash (key-sampler.ts). */
+  sampler?: KeySampler;
   /**
    * True once the hash outgrew Redis's listpack encoding (too many fields, or a field or value too
    * long). Redis never converts back, so OBJECT ENCODING and HSCAN keep treating it as a hash table
@@ -28,9 +32,12 @@ export interface HashValue {
    */
   outgrown?: boolean;
 }
+/** Change `members` only through store/set.ts (addMember, removeMember), which keeps `sampler` in step. */
 export interface SetValue {
   readonly type: 'set';
-  readonly members: Set<string>;
+  readonly members: ReadonlySet<string>;
+  /** SRANDMEMBER/SPOP's O(1) picker over the members, built on the first pick from a big set (key-sampler.ts). */
+  sampler?: KeySampler;
   /** True once the set outgrew Redis's intset encoding (a non-integer member, or too many): see HashValue. */
   outgrown?: boolean;
 }

@@ -87,6 +87,34 @@ const PHASES: readonly { readonly setup: readonly Step[]; readonly checks: reado
       ['OBJECT', 'ENCODING', 'l'],
     ],
   },
+  {
+    // SPOP with a count that leaves few members builds a new set of them (spopWithCountCommand's
+    // third case): an intset again when they are integers. The choices are random, the encodings not.
+    setup: [
+      ['SADD', 'spopints', ...range(1, 1000).map(String)],
+      ['EXPIRE', 'spopints', '1000'],
+      ['SPOP', 'spopints', '900'],
+      ['SADD', 'spopedge', ...range(1, 600).map(String)],
+      ['SPOP', 'spopedge', '500'], // 100 × 5 = 500 is not > 500: new set
+      ['SADD', 'spopfew', ...range(1, 1000).map(String)],
+      ['SPOP', 'spopfew', '10'], // removed one by one: stays a hash table
+      ['SADD', 'spopone', ...range(1, 600).map(String)],
+      ['SPOP', 'spopone'],
+      ['SADD', 'spopstr', ...range(1, 600).map((i) => `a${i}`)],
+      ['SPOP', 'spopstr', '590'],
+    ],
+    checks: [
+      ['OBJECT', 'ENCODING', 'spopints'],
+      ['SCARD', 'spopints'],
+      ['TTL', 'spopints'],
+      ['OBJECT', 'ENCODING', 'spopedge'],
+      ['OBJECT', 'ENCODING', 'spopfew'],
+      ['SCARD', 'spopfew'],
+      ['OBJECT', 'ENCODING', 'spopone'],
+      ['OBJECT', 'ENCODING', 'spopstr'],
+      ['SCARD', 'spopstr'],
+    ],
+  },
 ];
 
 async function transcript(port: number): Promise<string[]> {

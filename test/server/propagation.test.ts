@@ -16,6 +16,8 @@ import { withServer } from './wire.js';
 const REDIS_PORT = 18230;
 const REDMESH_PORT = 18231;
 const END_MARKER = ['SET', '__end', '1'];
+/** The marker's last bytes: waiting for '__end' alone could cut the stream before its final '1'. */
+const END_BYTES = encodeCommand(END_MARKER).subarray(-12);
 
 /** Steps: a command, or a pause that lets a TTL pass. */
 const SCRIPT: readonly (readonly string[] | number)[] = [
@@ -62,10 +64,10 @@ const SCRIPT: readonly (readonly string[] | number)[] = [
   ['GET', 'v'],
 ];
 
-async function runScript(port: number): Promise<void> {
+async function runScript(port: number, script = SCRIPT): Promise<void> {
   const c = await RawConnection.open(port);
   try {
-    for (const step of SCRIPT) {
+    for (const step of script) {
       if (typeof step === 'number') await new Promise((r) => setTimeout(r, step));
       else await c.call(step);
     }
@@ -136,7 +138,7 @@ test('EXEC with several writes propagates MULTI … EXEC, like the replication s
     const replica = await replicaStream(REDIS_PORT);
     try {
       await runScript(REDIS_PORT);
-      await until(() => replica.take().includes('__end'), 5000);
+      await until(() => replica.take().includes(END_BYTES), 5000);
       expected = show(replica.take());
     } finally {
       replica.close();
@@ -167,6 +169,69 @@ test('EXEC with several writes propagates MULTI … EXEC, like the replication s
   assert.deepEqual(got, expected);
   // What the oracle shows (so the comparison is about the behaviour the issue names).
   assert.ok(expected.includes('MULTI') && expected.includes('DEL x'), expected.join('\n'));
+});
+
+/** The same stream, recorded from the server's propagators as Redis would feed a replica. */
+async function redmeshStream(port: number, script: typeof SCRIPT): Promise<Buffer> {
+  const stream: Buffer[] = [];
+  await withServer({ port }, async (srv) => {
+    let selected = -1;
+    srv.state.addPropagator((db, argv) => {
+      if (db !== selected) stream.push(encodeCommand(['SELECT', String(db)]));
+      selected = db;
+      stream.push(encodeCommand(argv));
+    });
+    await runScript(port, script);
+  });
+  return Buffer.concat(stream);
+}
+
+async function redisStream(port: number, script: typeof SCRIPT): Promise<Buffer> {
+  const redis = await startRedis(port);
+  try {
+    const replica = await replicaStream(port);
+    try {
+      await runScript(port, script);
+      await until(() => replica.take().includes(END_BYTES), 5000);
+      return replica.take();
+    } finally {
+      replica.close();
+    }
+  } finally {
+    await redis.stop();
+  }
+}
+
+/** SPOP with a count: every path of spopWithCountCommand, on small sets and on a big one (sampled). */
+const SPOP_SCRIPT: readonly (readonly string[])[] = [
+  ['SADD', 's', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'],
+  ['SPOP', 's', '2'], // 8 stay, 8 × 5 > 2: pop one by one
+  ['SPOP', 's', '7'], // 1 stays, 1 × 5 ≤ 7: the one that stays moves to a new set
+  ['SPOP', 's'],
+  ['SADD', 't', '1', '2', '3'],
+  ['SPOP', 't', '5'], // the whole set
+  ['SPOP', 'missing', '3'],
+  ['SADD', 'w', '1', '2'],
+  ['SPOP', 'w', '0'],
+  ['SADD', 'big', ...Array.from({ length: 300 }, (_, i) => `m${i}`)],
+  ['SPOP', 'big', '10'],
+  ['SPOP', 'big', '250'],
+  ['CONFIG', 'SET', 'lazyfree-lazy-server-del', 'yes'],
+  ['SADD', 'u', '1', '2'],
+  ['SPOP', 'u', '5'], // still DEL in 7.0.15, not UNLINK
+];
+
+test('SPOP propagates SREM per member in MULTI/EXEC, or DEL for the whole set, like real Redis', async () => {
+  // The members popped are random: compare with each SREM's member replaced by a placeholder.
+  const anonymous = (lines: string[]): string[] => lines.map((l) => l.replace(/^(SREM \S+) .*$/, '$1 <m>'));
+  const expected = anonymous(show(await redisStream(27010, [...SPOP_SCRIPT, END_MARKER])));
+  const stream = show(await redmeshStream(27011, [...SPOP_SCRIPT, END_MARKER]));
+  assert.deepEqual(anonymous(stream), expected);
+  assert.ok(expected.includes('DEL u') && expected.filter((l) => l === 'SREM big <m>').length === 260);
+  // The members a unit removes are distinct (what was popped), and are what the SADDs added.
+  const big = stream.filter((l) => l.startsWith('SREM big ')).map((l) => l.slice(9));
+  assert.equal(new Set(big).size, 260);
+  assert.ok(big.every((m) => /^m\d+$/.test(m) && Number(m.slice(1)) < 300));
 });
 
 test('propagation outside a command (active expiry) is never wrapped; a unit with one command is not', () => {

@@ -1,11 +1,11 @@
 /** What the hash commands share. */
-import type { HashValue } from '../../store/index.js';
+import { newHashValue, type HashValue } from '../../store/index.js';
 import type { CommandContext } from '../types.js';
 
 /** The hash at `key` for writing, created when absent. */
 export function hashForWrite(ctx: CommandContext, key: string, existing: HashValue | undefined): HashValue {
   if (existing !== undefined) return existing;
-  const hash: HashValue = { type: 'hash', fields: new Map() };
+  const hash = newHashValue();
   ctx.db.add(key, hash);
   return hash;
 }

@@ -4,6 +4,7 @@
  * Removes fields; replies how many existed. A hash left empty is deleted.
  */
 import { integer, ZERO } from '../../resp/reply.js';
+import { deleteField } from '../../store/index.js';
 import { guarded, writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { afterFieldRemoval } from './common.js';
@@ -21,7 +22,7 @@ export const hdel: CommandSpec = {
     const hash = writeTyped(ctx, key, 'hash');
     if (hash === undefined) return ZERO;
     let removed = 0;
-    for (let i = 2; i < argv.length; i++) if (hash.fields.delete(argv[i] as string)) removed++;
+    for (let i = 2; i < argv.length; i++) if (deleteField(hash, argv[i] as string)) removed++;
     if (removed > 0) afterFieldRemoval(ctx, key, hash);
     return integer(removed);
   }),

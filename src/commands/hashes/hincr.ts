@@ -16,6 +16,7 @@ import {
 } from '../../resp/errors.js';
 import { bulk, integer } from '../../resp/reply.js';
 import { parseInt64 } from '../args.js';
+import { setField } from '../../store/index.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { hashForWrite } from './common.js';
@@ -41,7 +42,7 @@ export const hincrby: CommandSpec = {
     if (base === undefined) return fail(ERR_HASH_NOT_INTEGER);
     const sum = BigInt(base) + BigInt(incr);
     if (sum < INT64_MIN || sum > INT64_MAX) return fail(ERR_OVERFLOW);
-    hash.fields.set(field, sum.toString());
+    setField(hash, field, sum.toString());
     noteHashWrite(ctx, hash, field, sum.toString());
     ctx.keyModified(key);
     return integer(Number.isSafeInteger(Number(sum)) ? Number(sum) : sum);
@@ -64,7 +65,7 @@ export const hincrbyfloat: CommandSpec = {
     const sum = addLongDouble(base, incr);
     if (sum.kind !== 'finite') return fail(ERR_INCR_NAN_OR_INFINITY);
     const text = formatLongDouble(sum);
-    hash.fields.set(field, text);
+    setField(hash, field, text);
     noteHashWrite(ctx, hash, field, text);
     ctx.keyModified(key);
     ctx.propagateAs([['HSET', key, field, text]]);

@@ -3,7 +3,9 @@
  *
  * Without count: one random field or nil. With count > 0: up to count distinct fields (the whole
  * hash, in its order, when count ≥ its size). With count < 0: |count| fields that may repeat.
- * WITHVALUES adds values: flat in RESP2, [field, value] pairs in RESP3.
+ * WITHVALUES adds values: flat in RESP2, [field, value] pairs in RESP3. Picks come from store/hash.ts's
+ * randomField (O(1) on big hashes) with the strategies of Redis's hrandfieldWithCountCommand, so a
+ * small count costs O(count).
  *
  * Redis would try to build any |count| up to 2^63; we refuse more than MAX_RANDOM_REPLY elements
  * with "value is out of range" rather than exhaust memory.
@@ -14,7 +16,8 @@ import type { Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import { fail, guarded, readTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { pickDistinct, pickWithRepeats, randomIndex } from '../random.js';
+import { pickDistinct, pickWithRepeats, type RandomSource } from '../random.js';
+import { randomField, type HashValue } from '../../store/index.js';
 
 const LONG_MAX = 2n ** 63n - 1n;
 export const MAX_RANDOM_REPLY = 2 ** 24;
@@ -27,10 +30,26 @@ export function parseRandomCount(arg: string): bigint {
   return BigInt(n);
 }
 
-function withValues(ctx: CommandContext, fields: readonly [string, string][], values: boolean): Reply {
-  if (!values) return array(fields.map(([f]) => bulk(f)));
-  if (ctx.client.protocol === 3) return array(fields.map(([f, v]) => array([bulk(f), bulk(v)])));
-  return array(fields.flatMap(([f, v]) => [bulk(f), bulk(v)]));
+function withValues(ctx: CommandContext, hash: HashValue, fields: readonly string[], values: boolean): Reply {
+  if (!values) return array(fields.map((f) => bulk(f)));
+  const valueOf = (f: string): Reply => bulk(hash.fields.get(f) as string);
+  if (ctx.client.protocol === 3) return array(fields.map((f) => array([bulk(f), valueOf(f)])));
+  return array(fields.flatMap((f) => [bulk(f), valueOf(f)]));
+}
+
+function sourceOf(hash: HashValue): RandomSource {
+  return {
+    size: hash.fields.size,
+    pick: () => randomField(hash) as string,
+    all: () => [...hash.fields.keys()],
+  };
+}
+
+/** The fields for a count: |count| with repeats, all in hash order, or distinct ones (O(count) when small). */
+function fieldsFor(hash: HashValue, count: number): string[] {
+  if (count < 0) return pickWithRepeats(sourceOf(hash), -count);
+  if (count >= hash.fields.size) return [...hash.fields.keys()];
+  return pickDistinct(sourceOf(hash), count);
 }
 
 export const hrandfield: CommandSpec = {
@@ -47,7 +66,7 @@ export const hrandfield: CommandSpec = {
     if (argv.length === 2) {
       const hash = readTyped(ctx, key, 'hash');
       if (hash === undefined) return NULL;
-      return bulkOrNull([...hash.fields.keys()][randomIndex(hash.fields.size)]);
+      return bulkOrNull(randomField(hash));
     }
     const wide = parseRandomCount(argv[2] as string);
     const values = argv.length === 4 && isOption(argv[3], 'WITHVALUES');
@@ -57,8 +76,6 @@ export const hrandfield: CommandSpec = {
     const count = Number(wide);
     const hash = readTyped(ctx, key, 'hash');
     if (hash === undefined || count === 0) return EMPTY_ARRAY;
-    const entries = [...hash.fields];
-    const picked = count < 0 ? pickWithRepeats(entries, -count) : pickDistinct(entries, count);
-    return withValues(ctx, picked, values);
+    return withValues(ctx, hash, fieldsFor(hash, count), values);
   }),
 };

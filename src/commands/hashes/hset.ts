@@ -6,6 +6,7 @@
 import { wrongArity } from '../../resp/errors.js';
 import { integer, OK, ONE, ZERO } from '../../resp/reply.js';
 import { noteHashWrite } from '../encoding.js';
+import { setField } from '../../store/index.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { hashForWrite } from './common.js';
@@ -18,8 +19,7 @@ function setFields(ctx: CommandContext, argv: readonly string[]): number {
   for (let i = 2; i < argv.length; i += 2) {
     const field = argv[i] as string;
     const value = argv[i + 1] as string;
-    if (!hash.fields.has(field)) created++;
-    hash.fields.set(field, value);
+    if (setField(hash, field, value)) created++;
     noteHashWrite(ctx, hash, field, value);
   }
   ctx.keyModified(key);
@@ -59,7 +59,7 @@ export const hsetnx: CommandSpec = {
     const existing = writeTyped(ctx, key, 'hash');
     if (existing?.fields.has(field) === true) return ZERO;
     const hash = hashForWrite(ctx, key, existing);
-    hash.fields.set(field, argv[3] as string);
+    setField(hash, field, argv[3] as string);
     noteHashWrite(ctx, hash, field, argv[3] as string);
     ctx.keyModified(key);
     return ONE;

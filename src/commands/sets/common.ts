@@ -1,19 +1,15 @@
 /** What the set commands share: creation, deletion when emptied, and Redis's reply order. */
-import type { SetValue } from '../../store/index.js';
+import { newSetValue, type SetValue } from '../../store/index.js';
 import { parseInt64 } from '../args.js';
 import type { CommandContext } from '../types.js';
 
 /** Redis's default set-max-intset-entries. */
 const INTSET_MAX_ENTRIES = 512;
 
-export function newSet(members: Iterable<string> = []): SetValue {
-  return { type: 'set', members: new Set(members) };
-}
-
 /** The set at `key` for adding, created when absent. */
 export function setForAdd(ctx: CommandContext, key: string, existing: SetValue | undefined): SetValue {
   if (existing !== undefined) return existing;
-  const set = newSet();
+  const set = newSetValue();
   ctx.db.add(key, set);
   return set;
 }
@@ -49,7 +45,7 @@ export function orderedMembers(members: ReadonlySet<string>, outgrown = false): 
 /** Stores a computed set at `key` (replacing whatever is there), or deletes the key when empty. */
 export function storeSet(ctx: CommandContext, key: string, members: ReadonlySet<string>): void {
   if (members.size > 0) {
-    ctx.db.setValue(key, newSet(members), false);
+    ctx.db.setValue(key, newSetValue(members), false);
     ctx.keyModified(key);
   } else if (ctx.db.delete(key)) {
     ctx.keyModified(key);

@@ -1,21 +1,85 @@
 /**
  * SPOP key [count]          — removes and returns random members. Without count: a bulk or nil,
  *                             propagated as SREM key member. With count: a set reply; popping the
- *                             whole set propagates as DEL key, otherwise as one SREM per member
- *                             (the server wraps several propagated commands in MULTI/EXEC, as
- *                             Redis 7.0 does).
+ *                             whole set propagates as DEL key (also with lazyfree-lazy-server-del,
+ *                             as 7.0.15 does), otherwise as one SREM per member (the server wraps
+ *                             several propagated commands in MULTI/EXEC, as Redis 7.0 does).
  * SRANDMEMBER key [count]   — random members without removing: count > 0 distinct (the whole set
  *                             when count ≥ its size), count < 0 |count| that may repeat. Always an
  *                             array, also in RESP3.
+ *
+ * Picks come from store/set.ts's randomMember (O(1) on big sets), with the strategies of Redis's
+ * spopWithCountCommand and srandmemberWithCountCommand, so a small count costs O(count).
  */
 import { ERR_NOT_POSITIVE, ERR_OUT_OF_RANGE, ERR_SYNTAX } from '../../resp/errors.js';
 import { bulk, bulkArray, bulkOrNull, EMPTY_ARRAY, NULL, set as setReply } from '../../resp/reply.js';
+import type { Reply } from '../../resp/reply.js';
+import { addMember, newSetValue, randomMember, removeMember, type SetValue } from '../../store/index.js';
+import { noteSetAdd } from '../encoding.js';
 import { fail, guarded, readTyped, writeTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
+import type { CommandContext, CommandSpec } from '../types.js';
 import { MAX_RANDOM_REPLY, parseRandomCount } from '../hashes/hrandfield.js';
-import { pickDistinct, pickWithRepeats, randomIndex } from '../random.js';
+import { pickDistinct, pickWithRepeats, type RandomSource } from '../random.js';
 import { parseLong } from '../args.js';
 import { afterMemberRemoval, orderedMembers } from './common.js';
+
+/**
+ * Redis SPOP_MOVE_STRATEGY_MUL: when the members left would be fewer than a fifth of those popped,
+ * SPOP builds a new set of the few that stay instead of removing the many one by one.
+ */
+const SPOP_MOVE_STRATEGY_MUL = 5;
+
+function sourceOf(set: SetValue): RandomSource {
+  return {
+    size: set.members.size,
+    pick: () => randomMember(set) as string,
+    all: () => [...set.members],
+  };
+}
+
+/** SPOP key count, for 0 < count < size: the popped members (removed from the stored set). */
+function popSome(ctx: CommandContext, key: string, set: SetValue, count: number): string[] {
+  const remaining = set.members.size - count;
+  if (remaining * SPOP_MOVE_STRATEGY_MUL > count) {
+    const popped: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const member = randomMember(set) as string;
+      removeMember(set, member);
+      popped.push(member);
+    }
+    return popped;
+  }
+  // Few stay: move them to a new set, which (like Redis's setTypeCreate + setTypeAdd) is an intset
+  // again when they all are integers, and reply what is left of the old one. The TTL stays.
+  const kept = newSetValue();
+  for (let i = 0; i < remaining; i++) {
+    const member = randomMember(set) as string;
+    removeMember(set, member);
+    addMember(kept, member);
+    noteSetAdd(ctx, kept, member);
+  }
+  const popped = orderedMembers(set.members, set.outgrown);
+  ctx.db.setValue(key, kept, true);
+  return popped;
+}
+
+function spopWithCount(ctx: CommandContext, key: string, countArg: string): Reply {
+  const count = parseLong(countArg);
+  if (count === undefined || count < 0) return fail(ERR_NOT_POSITIVE);
+  const set = writeTyped(ctx, key, 'set');
+  if (set === undefined || count === 0) return setReply([]);
+  if (count >= set.members.size) {
+    const all = orderedMembers(set.members, set.outgrown);
+    ctx.db.delete(key);
+    ctx.keyModified(key);
+    ctx.propagateAs([['DEL', key]]);
+    return setReply(all.map((m) => bulk(m)));
+  }
+  const popped = popSome(ctx, key, set, count);
+  ctx.keyModified(key);
+  ctx.propagateAs(popped.map((m) => ['SREM', key, m]));
+  return setReply(popped.map((m) => bulk(m)));
+}
 
 export const spop: CommandSpec = {
   name: 'spop',
@@ -29,31 +93,14 @@ export const spop: CommandSpec = {
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     if (argv.length > 3) return fail(ERR_SYNTAX);
-    if (argv.length === 2) {
-      const set = writeTyped(ctx, key, 'set');
-      if (set === undefined) return NULL;
-      const member = [...set.members][randomIndex(set.members.size)] as string;
-      set.members.delete(member);
-      afterMemberRemoval(ctx, key, set);
-      ctx.propagateAs([['SREM', key, member]]);
-      return bulk(member);
-    }
-    const count = parseLong(argv[2] as string);
-    if (count === undefined || count < 0) return fail(ERR_NOT_POSITIVE);
+    if (argv.length === 3) return spopWithCount(ctx, key, argv[2] as string);
     const set = writeTyped(ctx, key, 'set');
-    if (set === undefined || count === 0) return setReply([]);
-    if (count >= set.members.size) {
-      const all = orderedMembers(set.members, set.outgrown);
-      ctx.db.delete(key);
-      ctx.keyModified(key);
-      ctx.propagateAs([['DEL', key]]);
-      return setReply(all.map((m) => bulk(m)));
-    }
-    const popped = pickDistinct([...set.members], count);
-    for (const m of popped) set.members.delete(m);
+    if (set === undefined) return NULL;
+    const member = randomMember(set) as string;
+    removeMember(set, member);
     afterMemberRemoval(ctx, key, set);
-    ctx.propagateAs(popped.map((m) => ['SREM', key, m]));
-    return setReply(popped.map((m) => bulk(m)));
+    ctx.propagateAs([['SREM', key, member]]);
+    return bulk(member);
   }),
 };
 
@@ -71,15 +118,15 @@ export const srandmember: CommandSpec = {
     if (argv.length > 3) return fail(ERR_SYNTAX);
     if (argv.length === 2) {
       const set = readTyped(ctx, key, 'set');
-      return set === undefined ? NULL : bulkOrNull([...set.members][randomIndex(set.members.size)]);
+      return set === undefined ? NULL : bulkOrNull(randomMember(set));
     }
     const wide = parseRandomCount(argv[2] as string);
     if (wide < -BigInt(MAX_RANDOM_REPLY)) return fail(ERR_OUT_OF_RANGE);
     const count = Number(wide);
     const set = readTyped(ctx, key, 'set');
     if (set === undefined || count === 0) return EMPTY_ARRAY;
-    if (count < 0) return bulkArray(pickWithRepeats([...set.members], -count));
+    if (count < 0) return bulkArray(pickWithRepeats(sourceOf(set), -count));
     if (count >= set.members.size) return bulkArray(orderedMembers(set.members, set.outgrown));
-    return bulkArray(pickDistinct([...set.members], count));
+    return bulkArray(pickDistinct(sourceOf(set), count));
   }),
 };

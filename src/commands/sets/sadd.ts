@@ -5,6 +5,7 @@
  */
 import { integer, ONE, ZERO } from '../../resp/reply.js';
 import { noteSetAdd } from '../encoding.js';
+import { addMember, removeMember } from '../../store/index.js';
 import { guarded, writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { afterMemberRemoval, setForAdd } from './common.js';
@@ -20,13 +21,12 @@ export const sadd: CommandSpec = {
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     const set = setForAdd(ctx, key, writeTyped(ctx, key, 'set'));
-    const before = set.members.size;
+    let added = 0;
     for (let i = 2; i < argv.length; i++) {
       const member = argv[i] as string;
-      set.members.add(member);
+      if (addMember(set, member)) added++;
       noteSetAdd(ctx, set, member);
     }
-    const added = set.members.size - before;
     if (added > 0) ctx.keyModified(key);
     return integer(added);
   }),
@@ -45,7 +45,7 @@ export const srem: CommandSpec = {
     const set = writeTyped(ctx, key, 'set');
     if (set === undefined) return ZERO;
     let removed = 0;
-    for (let i = 2; i < argv.length; i++) if (set.members.delete(argv[i] as string)) removed++;
+    for (let i = 2; i < argv.length; i++) if (removeMember(set, argv[i] as string)) removed++;
     if (removed > 0) afterMemberRemoval(ctx, key, set);
     return integer(removed);
   }),
@@ -65,11 +65,10 @@ export const smove: CommandSpec = {
     if (src === undefined) return ZERO;
     const dst = writeTyped(ctx, destination, 'set');
     if (src === dst) return src.members.has(member) ? ONE : ZERO;
-    if (!src.members.delete(member)) return ZERO;
+    if (!removeMember(src, member)) return ZERO;
     afterMemberRemoval(ctx, source, src);
     const target = setForAdd(ctx, destination, dst);
-    if (!target.members.has(member)) {
-      target.members.add(member);
+    if (addMember(target, member)) {
       noteSetAdd(ctx, target, member);
       ctx.keyModified(destination);
     }

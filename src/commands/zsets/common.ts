@@ -35,7 +35,7 @@ export function writeZSet(ctx: CommandContext, key: string): ZLookup {
 /** An input of ZUNION/ZINTER/ZDIFF: a zset, or a plain set whose members all score 1. */
 export type ZInput =
   | { readonly kind: 'zset'; readonly zset: SortedSet }
-  | { readonly kind: 'set'; readonly members: Set<string> }
+  | { readonly kind: 'set'; readonly members: ReadonlySet<string> }
   | { readonly kind: 'missing' };
 
 export function readZInput(ctx: CommandContext, key: string): ZInput | typeof WRONG_TYPE {

@@ -13,6 +13,7 @@ import type { ZEntry } from '../../store/zset.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, entriesReply, readZSet } from './common.js';
 import { parseInt64 } from '../args.js';
+import { pickDistinct, randomIndex, type RandomSource } from '../random.js';
 
 const LONG_MAX = 9223372036854775807n;
 /**
@@ -22,22 +23,31 @@ const LONG_MAX = 9223372036854775807n;
  */
 const MAX_RANDOM_PICKS = 1 << 24;
 
+/** A member at a random rank: O(log n) through the skiplist's spans. */
 function randomEntry(zset: SortedSet): ZEntry {
-  return zset.at(Math.floor(Math.random() * zset.size)) as ZEntry;
+  return zset.at(randomIndex(zset.size)) as ZEntry;
+}
+
+function sourceOf(zset: SortedSet): RandomSource {
+  return {
+    size: zset.size,
+    pick: () => randomEntry(zset).member,
+    all: () => [...zset.members()],
+  };
+}
+
+function entriesOf(zset: SortedSet, members: readonly string[]): ZEntry[] {
+  return members.map((member) => ({ member, score: zset.score(member) as number }));
 }
 
 /**
- * `count` distinct entries: all of them, or a partial Fisher-Yates shuffle of the ranks. "All" comes
- * in Redis's set-iterator order, which starts at the highest score (zuiInitIterator seeks the tail).
+ * `count` distinct entries: all of them, in Redis's set-iterator order, which starts at the highest
+ * score (zuiInitIterator seeks the tail); else Redis zrandmemberWithCountCommand's strategies
+ * (random.ts), O(count log n) for a small count.
  */
 function distinct(zset: SortedSet, count: number): ZEntry[] {
   if (count >= zset.size) return [...zset.entries()].reverse();
-  const all = [...zset.entries()];
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(Math.random() * (all.length - i));
-    [all[i], all[j]] = [all[j] as ZEntry, all[i] as ZEntry];
-  }
-  return all.slice(0, count);
+  return entriesOf(zset, pickDistinct(sourceOf(zset), count));
 }
 
 function withCount(ctx: CommandContext, argv: readonly string[]): Reply {

@@ -154,3 +154,31 @@ test('HSCAN returns a small hash whole and walks a large one exactly once under 
   for (let i = 0; i < 1000 - calls; i++) assert.equal(seen.get(`f${i}`), 1, `f${i} seen exactly once`);
   assert.ok(calls > 10, `a large hash takes several calls (${calls})`);
 });
+
+test('HRANDFIELD counts on a big hash give distinct fields with their own values, in RESP2 and RESP3', () => {
+  const r = makeRunner();
+  const pairs = Array.from({ length: 600 }, (_, i) => [`f${i}`, `v${i}`]).flat();
+  r.run('HSET', 'h', ...pairs);
+  for (const count of ['7', '199', '200', '599']) {
+    const flat = (r.run('HRANDFIELD', 'h', count, 'WITHVALUES') as { items: readonly { value: string }[] })
+      .items;
+    assert.equal(flat.length, Number(count) * 2);
+    const fields = new Set<string>();
+    for (let i = 0; i < flat.length; i += 2) {
+      const field = flat[i]?.value as string;
+      assert.equal(flat[i + 1]?.value, `v${field.slice(1)}`);
+      fields.add(field);
+    }
+    assert.equal(fields.size, Number(count));
+  }
+  r.protocol = 3;
+  const nested = r.run('HRANDFIELD', 'h', '-3', 'WITHVALUES') as {
+    items: readonly { items: readonly { value: string }[] }[];
+  };
+  assert.equal(nested.items.length, 3);
+  for (const pair of nested.items) assert.equal(pair.items[1]?.value, `v${pair.items[0]?.value.slice(1)}`);
+  r.run('HDEL', 'h', ...Array.from({ length: 598 }, (_, i) => `f${i}`));
+  const seen = new Set<string>();
+  for (let i = 0; i < 100; i++) seen.add((r.run('HRANDFIELD', 'h') as { value: string }).value);
+  assert.deepEqual([...seen].sort(), ['f598', 'f599']);
+});

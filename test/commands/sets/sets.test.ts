@@ -136,3 +136,39 @@ test('SSCAN: intset-sized sets whole and sorted; large sets visit every stable m
   for (const m of big) assert.equal(seen.get(m), 1, m);
   assert.ok(calls <= 40, `bounded number of calls (${calls})`);
 });
+
+/** The bulk strings of an array or set reply. */
+const itemsOf = (r: unknown): string[] =>
+  (r as { items: readonly { value: string }[] }).items.map((i) => i.value);
+
+test('SRANDMEMBER/SPOP counts on a big set: distinct picks for small and large counts, pops really removed', () => {
+  const r = makeRunner();
+  const all = Array.from({ length: 1000 }, (_, i) => `m${i}`);
+  r.run('SADD', 's', ...all);
+  const present = new Set(all);
+  for (const count of [1, 10, 333, 334, 999]) {
+    // 333 × 3 ≤ 1000 draws until enough differ; 334 × 3 > 1000 shuffles them all (Redis's CASE 3/4).
+    const picked = itemsOf(r.run('SRANDMEMBER', 's', String(count)));
+    assert.equal(picked.length, count);
+    assert.equal(new Set(picked).size, count);
+    assert.ok(picked.every((m) => present.has(m)));
+  }
+  const repeats = itemsOf(r.run('SRANDMEMBER', 's', '-5000'));
+  assert.equal(repeats.length, 5000);
+  assert.ok(new Set(repeats).size < 1000); // 5000 draws of 1000: repeats are certain
+  assert.ok(repeats.every((m) => present.has(m)));
+
+  // 10 popped one by one, then 985 of the remaining 990 (5 stay, 5 × 5 ≤ 985: a new set of the 5).
+  for (const count of ['10', '985']) {
+    const popped = itemsOf(r.run('SPOP', 's', count));
+    assert.equal(new Set(popped).size, Number(count));
+    for (const m of popped) {
+      assert.ok(present.delete(m), `${m} popped twice or never there`);
+      assert.deepEqual(r.run('SISMEMBER', 's', m), integer(0));
+    }
+    assert.deepEqual(r.run('SCARD', 's'), integer(present.size));
+  }
+  assert.deepEqual(sortedItems(r.run('SMEMBERS', 's')), [...present].sort());
+  assert.equal(itemsOf(r.run('SRANDMEMBER', 's', '-100')).length, 100);
+  assert.ok(present.has((r.run('SPOP', 's') as { value: string }).value));
+});

@@ -168,3 +168,21 @@ test('ZRANDMEMBER with a huge negative count answers an error instead of exhaust
   assert.equal(wire(r.run('ZRANDMEMBER', 'k', '-1000000000000')), '-ERR value is out of range\r\n');
   assert.equal(wire(r.run('ZRANDMEMBER', 'k', '-3')), '*3\r\n$1\r\na\r\n$1\r\na\r\n$1\r\na\r\n');
 });
+
+test('ZRANDMEMBER counts on a big sorted set: distinct members with their own scores', () => {
+  const r = makeRunner();
+  r.run('ZADD', 'z', ...Array.from({ length: 500 }, (_, i) => [String(i), `m${i}`]).flat());
+  for (const count of ['5', '166', '167', '499']) {
+    const flat = (r.run('ZRANDMEMBER', 'z', count, 'WITHSCORES') as { items: readonly { value: string }[] })
+      .items;
+    assert.equal(flat.length, Number(count) * 2);
+    const members = new Set<string>();
+    for (let i = 0; i < flat.length; i += 2) {
+      assert.equal(`m${flat[i + 1]?.value}`, flat[i]?.value);
+      members.add(flat[i]?.value as string);
+    }
+    assert.equal(members.size, Number(count));
+  }
+  const all = (r.run('ZRANDMEMBER', 'z', '500') as { items: readonly { value: string }[] }).items;
+  assert.equal(all[0]?.value, 'm499'); // the whole set comes from the highest score down, like Redis
+});
