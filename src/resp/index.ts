@@ -2,6 +2,6 @@ export * from './reply.js';
 export * from './errors.js';
 export { RequestParser, parseStrictInt, splitArgs, PROTO_INLINE_MAX_SIZE } from './parser.js';
 export type { ParserLimits, ProtocolError } from './parser.js';
-export { encodeReply, encodeBulk, formatDouble, formatG } from './encoder.js';
+export { encodeReply, formatDouble, formatG } from './encoder.js';
 export type { Protocol } from './encoder.js';
 export { ReplyWriter } from './writer.js';
