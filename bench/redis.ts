@@ -55,7 +55,7 @@ async function command(port: number, argv: readonly string[]): Promise<Buffer> {
 }
 
 /** One redis-benchmark run: test name → requests per second (from --csv output). */
-async function benchmark(port: number, pipeline: number): Promise<Map<string, number>> {
+async function benchmark(port: number, pipeline: number, tests: string): Promise<Map<string, number>> {
   const args = [
     '-h',
     '127.0.0.1',
@@ -69,7 +69,7 @@ async function benchmark(port: number, pipeline: number): Promise<Map<string, nu
     String(requests),
   ];
   if (pipeline > 1) args.push('-P', String(pipeline));
-  if (values.tests !== undefined) args.push('-t', values.tests);
+  args.push('-t', tests);
   const out = await run('redis-benchmark', args);
   const result = new Map<string, number>();
   for (const line of out.split('\n')) {
@@ -86,20 +86,51 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-/** Median ops/s per test over `runs` runs; the servers alternate so drift in machine load hits both. */
+/**
+ * redis-benchmark's default tests, as `-t` groups in its own order (`ping` runs PING_INLINE and
+ * PING_MBULK; `lrange` fills a list first and runs LRANGE_100..600).
+ */
+const DEFAULT_TEST_GROUPS = [
+  'ping',
+  'set',
+  'get',
+  'incr',
+  'lpush',
+  'rpush',
+  'lpop',
+  'rpop',
+  'sadd',
+  'hset',
+  'spop',
+  'zadd',
+  'zpopmin',
+  'lrange',
+  'mset',
+] as const;
+const testGroups: readonly string[] = values.tests?.split(',') ?? DEFAULT_TEST_GROUPS;
+
+/**
+ * Median ops/s per test over `runs` runs. The servers take turns test by test (a few seconds apart,
+ * the first one swapped each run), so drift in the machine's load hits both sides of a ratio alike.
+ * Both see the same sequence of tests on a database flushed at the start of each run.
+ */
 async function throughput(pipeline: number): Promise<Map<string, [number, number]>> {
   const samples = new Map<string, [number[], number[]]>();
+  const sides = [
+    [0, REDIS_PORT],
+    [1, REDMESH_PORT],
+  ] as const;
   for (let i = 0; i < runs; i++) {
-    for (const [side, port] of [
-      [0, REDIS_PORT],
-      [1, REDMESH_PORT],
-    ] as const) {
-      await command(port, ['FLUSHALL']);
-      const r = await benchmark(port, pipeline);
-      for (const [test, rps] of r) {
-        const entry = samples.get(test) ?? [[], []];
-        entry[side].push(rps);
-        samples.set(test, entry);
+    const order = i % 2 === 0 ? sides : [sides[1], sides[0]];
+    for (const [, port] of order) await command(port, ['FLUSHALL']);
+    for (const group of testGroups) {
+      for (const [side, port] of order) {
+        const r = await benchmark(port, pipeline, group);
+        for (const [test, rps] of r) {
+          const entry = samples.get(test) ?? [[], []];
+          entry[side].push(rps);
+          samples.set(test, entry);
+        }
       }
     }
   }

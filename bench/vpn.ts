@@ -3,7 +3,8 @@
  * tinc (switch mode), nebula and redmesh, in the same run:
  *   - iperf3 TCP throughput both directions,
  *   - the tunnel daemons' CPU-seconds per GB carried,
- *   - ping RTT,
+ *   - ping RTT at two cadences: 50 pings 20 ms apart (sparse: every packet wakes a sleeping daemon)
+ *     and 200 pings 2 ms apart (busy), with the daemons' CPU time per ping,
  *   - a Redis 1M-key full sync through the tunnel (real redis-server master and replica).
  * Prints a table and each tunnel's ratio to the best non-redmesh tunnel.
  *
@@ -15,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { Testbed, cpuSeconds, waitFor, type Host } from './lib/netns.js';
+import { Testbed, cpuSeconds, cpuSecondsPrecise, waitFor, type Host } from './lib/netns.js';
 import { nebula, plainVeth, redmesh, tincSwitch, wireguardGo, type Tunnel } from './lib/tunnels.js';
 
 interface Result {
@@ -23,8 +24,13 @@ interface Result {
   mbitBtoA?: number;
   mbitAtoB?: number;
   cpuPerGB?: number;
+  /** Sparse ping (-i 0.02). */
   rttMinMs?: number;
   rttAvgMs?: number;
+  /** Busy ping (-i 0.002). */
+  rttBusyAvgMs?: number;
+  /** Tunnel daemons' CPU per sparse ping, microseconds (all daemons together). */
+  cpuPerPingUs?: number;
   syncSeconds?: number;
   error?: string;
 }
@@ -68,8 +74,13 @@ async function iperf(
   }
 }
 
-async function ping(from: Host, address: string): Promise<{ min: number; avg: number }> {
-  const out = await from.exec('ping', ['-c', '50', '-i', '0.02', '-q', address], 20_000);
+async function ping(
+  from: Host,
+  address: string,
+  count: number,
+  interval: string,
+): Promise<{ min: number; avg: number }> {
+  const out = await from.exec('ping', ['-c', String(count), '-i', interval, '-q', address], 20_000);
   const m = /= ([\d.]+)\/([\d.]+)\//.exec(out);
   if (!m) throw new Error(`cannot parse ping output: ${out}`);
   return { min: Number(m[1]), avg: Number(m[2]) };
@@ -174,9 +185,16 @@ async function measure(tunnel: Tunnel, index: number): Promise<Result> {
     const up = await tunnel.up(bed);
     try {
       const [a, b] = [bed.hosts[0]!, bed.hosts[1]!];
-      const p = await ping(b, up.serverAddress);
+      const cpuBeforePing = await Promise.all(up.daemonPids.map(cpuSecondsPrecise));
+      const p = await ping(b, up.serverAddress, 50, '0.02');
+      const cpuAfterPing = await Promise.all(up.daemonPids.map(cpuSecondsPrecise));
       result.rttMinMs = p.min;
       result.rttAvgMs = p.avg;
+      if (up.daemonPids.length > 0) {
+        const cpu = cpuAfterPing.reduce((s, v, i) => s + v - cpuBeforePing[i]!, 0);
+        result.cpuPerPingUs = (cpu / 50) * 1e6;
+      }
+      result.rttBusyAvgMs = (await ping(b, up.serverAddress, 200, '0.002')).avg;
       const cpuBefore = await Promise.all(up.daemonPids.map(cpuSeconds));
       const bToA = await iperf(b, a, up.serverAddress, false);
       const aToB = await iperf(b, a, up.serverAddress, true);
@@ -211,15 +229,17 @@ for (const [i, t] of tunnels.entries()) {
 const peers = results.filter((r) => r.name !== 'redmesh' && r.name !== 'plain veth' && r.error === undefined);
 const best = Math.max(0, ...peers.map((r) => Math.min(r.mbitAtoB ?? 0, r.mbitBtoA ?? 0)));
 console.log(`\nVPN benchmark: ${seconds}s iperf3 per direction, ${keys} keys full sync\n`);
-console.log('| tunnel | B→A Mbit/s | A→B Mbit/s | CPU-s/GB | ping min/avg ms | full sync s | × best peer |');
-console.log('|---|---|---|---|---|---|---|');
+console.log(
+  '| tunnel | B→A Mbit/s | A→B Mbit/s | CPU-s/GB | ping 20 ms apart min/avg ms | daemon CPU µs/ping | ping 2 ms apart avg ms | full sync s | × best peer |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   if (r.error !== undefined) {
-    console.log(`| ${r.name} | error: ${r.error} | | | | | |`);
+    console.log(`| ${r.name} | error: ${r.error} | | | | | | | |`);
     continue;
   }
   const worst = Math.min(r.mbitAtoB ?? 0, r.mbitBtoA ?? 0);
   console.log(
-    `| ${r.name} | ${fmt(r.mbitBtoA)} | ${fmt(r.mbitAtoB)} | ${fmt(r.cpuPerGB, 1)} | ${fmt(r.rttMinMs, 3)}/${fmt(r.rttAvgMs, 3)} | ${fmt(r.syncSeconds, 2)} | ${best > 0 ? (worst / best).toFixed(2) : '-'} |`,
+    `| ${r.name} | ${fmt(r.mbitBtoA)} | ${fmt(r.mbitAtoB)} | ${fmt(r.cpuPerGB, 1)} | ${fmt(r.rttMinMs, 3)}/${fmt(r.rttAvgMs, 3)} | ${fmt(r.cpuPerPingUs)} | ${fmt(r.rttBusyAvgMs, 3)} | ${fmt(r.syncSeconds, 2)} | ${best > 0 ? (worst / best).toFixed(2) : '-'} |`,
   );
 }

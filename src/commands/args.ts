@@ -3,6 +3,7 @@
  * Redis's string2ll/string2ld are stricter than Number(): no spaces, no '+', no leading zeros,
  * and 64-bit range checks.
  */
+import { isCSpace } from '../resp/index.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -71,11 +72,6 @@ export function isOption(arg: string | undefined, name: string): boolean {
   return arg !== undefined && arg.length === name.length && arg.toUpperCase() === name;
 }
 
-/** C isspace: space, \t \n \v \f \r. */
-export function isSpace(code: number): boolean {
-  return code === 32 || (code >= 9 && code <= 13);
-}
-
 export interface StrtodResult {
   readonly value: number;
   /** Characters consumed; 0 when no number was recognised (then value is 0). */
@@ -91,7 +87,7 @@ const INF_NAN = /^([+-]?)(infinity|inf|nan(?:\([0-9A-Za-z_]*\))?)/i;
 /** glibc strtod on a latin1 string: the longest numeric prefix after leading white space. */
 export function strtod(s: string): StrtodResult {
   let start = 0;
-  while (start < s.length && isSpace(s.charCodeAt(start))) start++;
+  while (start < s.length && isCSpace(s.charCodeAt(start))) start++;
   const rest = s.slice(start);
   const special = INF_NAN.exec(rest);
   if (special !== null) {
@@ -139,7 +135,7 @@ const LLONG_MAX_DOUBLE = 9223372036854775807;
  * LLONG_MIN and so reports "timeout is negative", and -0.0001 truncates to 0 (block forever).
  */
 export function parseTimeoutSeconds(s: string, now: number): number | 'notFloat' | 'negative' | 'outOfRange' {
-  if (s.length === 0 || isSpace(s.charCodeAt(0))) return 'notFloat';
+  if (s.length === 0 || isCSpace(s.charCodeAt(0))) return 'notFloat';
   const r = strtod(s);
   // strtold's exponent range is far wider than a double's: 1e400 and 1e-400 are fine long doubles.
   if (r.end !== s.length || Number.isNaN(r.value)) return 'notFloat';

@@ -3,7 +3,7 @@
  * CONFIG REWRITE writes it. Builders for Redis's standard kinds (bool, numeric, memory, enum, string)
  * live here; the special ones (bind, save, client-output-buffer-limit, …) in special.ts.
  */
-import { quoteArg } from './tokenize.js';
+import { quoteArg } from '../resp/index.js';
 import { formatMemoryForRewrite, parseConfigInteger, parseMemory } from './units.js';
 
 /** A parse failure, with Redis's message ("argument must be 'yes' or 'no'"). */

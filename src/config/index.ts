@@ -1,5 +1,4 @@
-/** The config room: redis.conf reading (tokenizer, include, command-line options), the live config, REWRITE. */
-export { splitArgs, quoteArg } from './tokenize.js';
+/** The config room: redis.conf reading (lines split by resp's splitArgs, include, command-line options), the live config, REWRITE. */
 export { parseMemory, formatMemoryForRewrite, bytesToHuman } from './units.js';
 export { RedisConfig } from './config.js';
 export type { ApplyHook, ConfigSetFailure } from './config.js';

@@ -10,7 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { RedisConfig } from './config.js';
 import { DEPRECATED_DIRECTIVES } from './directives.js';
 import { globMatch } from '../store/glob.js';
-import { quoteArg, splitArgs } from './tokenize.js';
+import { quoteArg, splitArgs } from '../resp/index.js';
 
 export const REDIS_COMPAT_VERSION = '7.0.15';
 

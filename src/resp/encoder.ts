@@ -8,12 +8,6 @@ import { ReplyWriter, type Protocol } from './writer.js';
 
 export type { Protocol };
 
-const CRLF = '\r\n';
-
-export function encodeBulk(value: string): string {
-  return '$' + value.length + CRLF + value + CRLF;
-}
-
 /** Shared by encodeReply: encoding is synchronous and never re-enters, so one writer serves all. */
 const scratch = new ReplyWriter();
 

@@ -1,7 +1,9 @@
 export * from './reply.js';
 export * from './errors.js';
-export { RequestParser, parseStrictInt, splitArgs, PROTO_INLINE_MAX_SIZE } from './parser.js';
+export { RequestParser, parseStrictInt, PROTO_INLINE_MAX_SIZE } from './parser.js';
+export { splitArgs, quoteArg } from './sds.js';
+export { isCSpace } from './ctype.js';
 export type { ParserLimits, ProtocolError } from './parser.js';
-export { encodeReply, encodeBulk, formatDouble, formatG } from './encoder.js';
+export { encodeReply, formatDouble, formatG } from './encoder.js';
 export type { Protocol } from './encoder.js';
 export { ReplyWriter } from './writer.js';

@@ -8,6 +8,7 @@
  * for the next step have arrived, so a 512 MB bulk arriving in 64 KB chunks is copied once, not
  * quadratically. Arguments are latin1 strings (one char per byte).
  */
+import { splitArgs } from './sds.js';
 
 /** Redis PROTO_INLINE_MAX_SIZE: the longest inline request or header line. */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
@@ -619,99 +620,4 @@ export function parseStrictInt(buf: Buffer, start: number, end: number): number 
   }
   if (n > Number.MAX_SAFE_INTEGER) return undefined;
   return negative ? -n : n;
-}
-
-function isHexDigit(c: string | undefined): boolean {
-  return c !== undefined && /^[0-9a-fA-F]$/.test(c);
-}
-
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: '\b', a: '\x07' };
-
-function isSpace(c: string): boolean {
-  return c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\v' || c === '\f';
-}
-
-/**
- * Redis sdssplitargs: splits an inline request into arguments. Double quotes allow \xHH and \n \r \t
- * \b \a escapes; single quotes allow only \'. A closing quote must be followed by a space or the end.
- * Returns undefined for unbalanced quotes.
- */
-export function splitArgs(line: string): string[] | undefined {
-  if (!line.includes('"') && !line.includes("'")) return splitUnquoted(line);
-  const out: string[] = [];
-  let i = 0;
-  const n = line.length;
-  for (;;) {
-    while (i < n && isSpace(line[i] as string)) i++;
-    if (i >= n) return out;
-    let inDq = false;
-    let inSq = false;
-    let cur = '';
-    for (;;) {
-      const c = line[i];
-      if (inDq) {
-        if (c === undefined) return undefined;
-        if (c === '\\' && line[i + 1] === 'x' && isHexDigit(line[i + 2]) && isHexDigit(line[i + 3])) {
-          cur += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
-          i += 3;
-        } else if (c === '\\' && i + 1 < n) {
-          i++;
-          const e = line[i] as string;
-          cur += ESCAPES[e] ?? e;
-        } else if (c === '"') {
-          if (i + 1 < n && !isSpace(line[i + 1] as string)) return undefined;
-          inDq = false;
-          i++;
-          break;
-        } else {
-          cur += c;
-        }
-      } else if (inSq) {
-        if (c === undefined) return undefined;
-        if (c === '\\' && line[i + 1] === "'") {
-          i++;
-          cur += "'";
-        } else if (c === "'") {
-          if (i + 1 < n && !isSpace(line[i + 1] as string)) return undefined;
-          inSq = false;
-          i++;
-          break;
-        } else {
-          cur += c;
-        }
-      } else {
-        // sdssplitargs ends an unquoted word only at these four (not at \v or \f, unlike isspace).
-        if (c === undefined || c === ' ' || c === '\n' || c === '\r' || c === '\t') break;
-        if (c === '"') inDq = true;
-        else if (c === "'") inSq = true;
-        else cur += c;
-      }
-      i++;
-    }
-    out.push(cur);
-  }
-}
-
-function isSpaceCode(c: number): boolean {
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d); // ' ' \t \n \v \f \r, as C isspace
-}
-
-/** What ends an unquoted word in sdssplitargs: ' ', \n, \r, \t (\v and \f do not). */
-function endsWord(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-/** splitArgs without quotes (the usual inline request, e.g. `PING`): words between spaces, sliced whole. */
-function splitUnquoted(line: string): string[] {
-  const out: string[] = [];
-  const n = line.length;
-  let i = 0;
-  for (;;) {
-    while (i < n && isSpaceCode(line.charCodeAt(i))) i++;
-    if (i >= n) return out;
-    let j = i + 1;
-    while (j < n && !endsWord(line.charCodeAt(j))) j++;
-    out.push(line.slice(i, j));
-    i = j;
-  }
 }

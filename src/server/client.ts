@@ -22,8 +22,12 @@ import {
   OK,
   RequestParser,
   ReplyWriter,
-  encodeBulk,
+  bulk,
+  bulkOrNull,
+  encodeReply,
   error,
+  integer,
+  push,
   type Reply,
 } from '../resp/index.js';
 import { ERR_EXECABORT } from '../resp/index.js';
@@ -307,10 +311,7 @@ export class Client implements RegisteredClient, ClientView {
     const set = this.subscriptions[kind];
     let bytes = '';
     if (confirm && set.size === 0) {
-      const nil = this.protocol === 3 ? '_\r\n' : '$-1\r\n';
-      return (
-        this.pushHeader(3) + encodeBulk(UNSUBSCRIBE_WORDS[kind]) + nil + ':' + this.countFor(kind) + '\r\n'
-      );
+      return this.confirmation(UNSUBSCRIBE_WORDS[kind], undefined, this.countFor(kind));
     }
     for (const name of [...set]) {
       set.delete(name);
@@ -324,12 +325,9 @@ export class Client implements RegisteredClient, ClientView {
     return kind === 'shard' ? this.subscriptions.shard.size : this.subscriptionCount;
   }
 
-  private pushHeader(n: number): string {
-    return (this.protocol === 3 ? '>' : '*') + n + '\r\n';
-  }
-
-  private confirmation(word: string, name: string, count: number): string {
-    return this.pushHeader(3) + encodeBulk(word) + encodeBulk(name) + ':' + count + '\r\n';
+  /** A (un)subscribe confirmation push; `name` undefined is the nil of an UNSUBSCRIBE with no subscriptions. */
+  private confirmation(word: string, name: string | undefined, count: number): string {
+    return encodeReply(push([bulk(word), bulkOrNull(name), integer(count)]), this.protocol);
   }
 
   // --- blocking (Redis blocked.c) ---

@@ -163,7 +163,10 @@ export class ServerCore {
     } finally {
       this.inBatch = outer;
     }
-    this.flush(c);
+    // Replies leave after every readable client of this loop turn had its input run (Redis writes in
+    // beforeSleep too): a write wakes the client's process, which on a busy machine preempts the
+    // server before it reaches the next socket.
+    this.scheduleFlush(c);
   }
 
   private refreshClock(): void {

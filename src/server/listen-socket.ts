@@ -4,26 +4,28 @@
  *
  * Why not net.Server.listen(host, port): Node reports a bind failure only on a later tick, but
  * CONFIG SET port / bind must answer (and roll back) within the command, like Redis. So the socket is
- * made here through libc (koffi) and handed to Node as a ready listening fd (`listen({ fd })`), which
- * Node takes over synchronously. Each binding is typed here once; nothing else touches koffi for this.
+ * made here through libc (src/platform) and handed to Node as a ready listening fd (`listen({ fd })`),
+ * which Node takes over synchronously.
  */
-import koffi from 'koffi';
 import { constants } from 'node:os';
+import {
+  AF_INET,
+  AF_INET6,
+  AI_NUMERICSERV,
+  AI_PASSIVE,
+  EPFNOSUPPORT,
+  ESOCKTNOSUPPORT,
+  IPPROTO_IPV6,
+  IPV6_V6ONLY,
+  SOCK_CLOEXEC,
+  SOCK_NONBLOCK,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  SO_REUSEADDR,
+  libc,
+  type LibcBindings,
+} from '../platform/index.js';
 
-const AF_INET = 2;
-const AF_INET6 = 10;
-const SOCK_STREAM = 1;
-const SOCK_NONBLOCK = 0o4000;
-const SOCK_CLOEXEC = 0o2000000;
-const SOL_SOCKET = 1;
-const SO_REUSEADDR = 2;
-const IPPROTO_IPV6 = 41;
-const IPV6_V6ONLY = 26;
-const AI_PASSIVE = 0x1;
-const AI_NUMERICSERV = 0x400;
-/** Linux errno values @types/node does not name. */
-const ESOCKTNOSUPPORT = 94;
-const EPFNOSUPPORT = 96;
 /** Redis's default tcp-backlog. */
 export const TCP_BACKLOG = 511;
 
@@ -32,110 +34,19 @@ export type ListenResult =
   | { readonly ok: true; readonly fd: number }
   | { readonly ok: false; readonly errno: number; readonly message: string };
 
-interface AddrInfo {
-  ai_flags: number;
-  ai_family: number;
-  ai_socktype: number;
-  ai_protocol: number;
-  ai_addrlen: number;
-  ai_addr: unknown;
-  ai_canonname: unknown;
-  ai_next: unknown;
-}
-
-interface SocketBindings {
-  /** Socket addresses (sockaddr bytes) for a host, or gai_strerror's text. */
-  resolve(host: string | null, family: number, port: number): Buffer[] | string;
-  socket(family: number): number;
-  setIntOption(fd: number, level: number, name: number, value: number): number;
-  bind(fd: number, address: Buffer): number;
-  listen(fd: number, backlog: number): number;
-  close(fd: number): void;
-  errno(): number;
-  strerror(errno: number): string;
-}
-
-let bindings: SocketBindings | undefined;
-
-/** Loads libc on first use. */
-function sockets(): SocketBindings {
-  if (bindings !== undefined) return bindings;
-  const lib = koffi.load('libc.so.6');
-  const addrinfo = koffi.struct('redmesh_addrinfo', {
-    ai_flags: 'int',
-    ai_family: 'int',
-    ai_socktype: 'int',
-    ai_protocol: 'int',
-    ai_addrlen: 'uint32_t',
-    ai_addr: 'void *',
-    ai_canonname: 'void *',
-    ai_next: 'void *',
-  });
-  const getaddrinfo = lib.func(
-    'int getaddrinfo(const char *node, const char *service, const redmesh_addrinfo *hints, _Out_ void **res)',
-  );
-  const freeaddrinfo = lib.func('void freeaddrinfo(void *res)');
-  const gaiStrerror = lib.func('const char *gai_strerror(int code)');
-  const socket = lib.func('int socket(int domain, int type, int protocol)');
-  const setsockopt = lib.func(
-    'int setsockopt(int fd, int level, int name, const void *value, unsigned int length)',
-  );
-  const bind = lib.func('int bind(int fd, const void *addr, unsigned int length)');
-  const listen = lib.func('int listen(int fd, int backlog)');
-  const close = lib.func('int close(int fd)');
-  const strerror = lib.func('const char *strerror(int errnum)');
-  bindings = {
-    resolve: (host, family, port) => {
-      const hints: AddrInfo = {
-        ai_flags: AI_PASSIVE | AI_NUMERICSERV,
-        ai_family: family,
-        ai_socktype: SOCK_STREAM,
-        ai_protocol: 0,
-        ai_addrlen: 0,
-        ai_addr: null,
-        ai_canonname: null,
-        ai_next: null,
-      };
-      const out: unknown[] = [null];
-      const rc = getaddrinfo(host, String(port), hints, out) as number;
-      if (rc !== 0) return gaiStrerror(rc) as string;
-      const found: Buffer[] = [];
-      for (let p = out[0]; p !== null && p !== undefined;) {
-        const ai = koffi.decode(p, addrinfo) as AddrInfo;
-        const bytes = koffi.decode(ai.ai_addr, koffi.array('uint8_t', ai.ai_addrlen)) as ArrayLike<number>;
-        found.push(Buffer.from(Array.from(bytes)));
-        p = ai.ai_next;
-      }
-      freeaddrinfo(out[0]);
-      return found;
-    },
-    socket: (family) => socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) as number,
-    setIntOption: (fd, level, name, value) => {
-      const v = Buffer.alloc(4);
-      v.writeInt32LE(value);
-      return setsockopt(fd, level, name, v, 4) as number;
-    },
-    bind: (fd, address) => bind(fd, address, address.length) as number,
-    listen: (fd, backlog) => listen(fd, backlog) as number,
-    close: (fd) => void close(fd),
-    errno: () => koffi.errno(),
-    strerror: (errno) => strerror(errno) as string,
-  };
-  return bindings;
-}
-
 /**
  * Redis anetTcpServer / anetTcp6Server: the first address `host` resolves to (in `family`) that can be
  * bound and listened on. `host` null means every address of the family (Redis's `*` and `::*`).
  */
 export function listenSocket(host: string | null, family: 4 | 6, port: number): ListenResult {
-  const lib = sockets();
+  const lib = libc();
   const af = family === 6 ? AF_INET6 : AF_INET;
-  const addresses = lib.resolve(host, af, port);
+  const hints = { flags: AI_PASSIVE | AI_NUMERICSERV, family: af, socktype: SOCK_STREAM };
+  const addresses = lib.getaddrinfo(host, String(port), hints);
   if (typeof addresses === 'string') return { ok: false, errno: 0, message: addresses };
   let failure: ListenResult = { ok: false, errno: 0, message: 'no address' };
   for (const address of addresses) {
-    const fd = lib.socket(af);
+    const fd = lib.socket(af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
       failure = systemFailure(lib, 'socket');
       continue;
@@ -151,15 +62,16 @@ export function listenSocket(host: string | null, family: 4 | 6, port: number): 
 }
 
 /** Returns the name of the call that failed (errno still set), or undefined when listening. */
-function bindAndListen(lib: SocketBindings, fd: number, af: number, address: Buffer): string | undefined {
-  if (af === AF_INET6 && lib.setIntOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) !== 0) return 'setsockopt';
-  if (lib.setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1) !== 0) return 'setsockopt SO_REUSEADDR';
-  if (lib.bind(fd, address) !== 0) return 'bind';
+function bindAndListen(lib: LibcBindings, fd: number, af: number, address: Buffer): string | undefined {
+  if (af === AF_INET6 && lib.setsockoptInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) !== 0) return 'setsockopt';
+  if (lib.setsockoptInt(fd, SOL_SOCKET, SO_REUSEADDR, 1) !== 0) return 'setsockopt SO_REUSEADDR';
+  if (lib.bind(fd, address, address.length) !== 0) return 'bind';
   if (lib.listen(fd, TCP_BACKLOG) !== 0) return 'listen';
   return undefined;
 }
 
-function systemFailure(lib: SocketBindings, call: string): ListenResult {
+/** Redis's anet text for a failed call: `<call>: <strerror>`. */
+function systemFailure(lib: LibcBindings, call: string): ListenResult {
   const errno = lib.errno();
   return { ok: false, errno, message: `${call}: ${lib.strerror(errno)}` };
 }

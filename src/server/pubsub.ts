@@ -3,7 +3,7 @@
  * message delivery. Messages are encoded once per protocol version and queued on each receiver.
  */
 import type { SubscriptionKind } from '../commands/index.js';
-import { encodeBulk } from '../resp/index.js';
+import { bulk, encodeReply, push, type Protocol, type Reply } from '../resp/index.js';
 import { globMatch } from '../store/index.js';
 
 /** A client as the registry sees it. */
@@ -45,18 +45,16 @@ export class PubSubRegistry {
   /** PUBLISH / SPUBLISH: returns how many clients received the message. */
   publish(kind: 'channel' | 'shard', channel: string, message: string): number {
     const type = kind === 'channel' ? 'message' : 'smessage';
-    const tail = encodeBulk(type) + encodeBulk(channel) + encodeBulk(message);
     let receivers = 0;
     const direct = (kind === 'channel' ? this.channels : this.shardChannels).get(channel);
     if (direct !== undefined) {
-      for (const who of direct) who.deliver((who.protocol === 3 ? '>3\r\n' : '*3\r\n') + tail);
+      deliverToAll(direct, push([bulk(type), bulk(channel), bulk(message)]));
       receivers += direct.size;
     }
     if (kind === 'shard') return receivers;
     for (const [pattern, set] of this.patterns) {
       if (!globMatch(pattern, channel)) continue;
-      const body = encodeBulk('pmessage') + encodeBulk(pattern) + encodeBulk(channel) + encodeBulk(message);
-      for (const who of set) who.deliver((who.protocol === 3 ? '>4\r\n' : '*4\r\n') + body);
+      deliverToAll(set, push([bulk('pmessage'), bulk(pattern), bulk(channel), bulk(message)]));
       receivers += set.size;
     }
     return receivers;
@@ -71,5 +69,14 @@ export class PubSubRegistry {
 
   numsub(kind: 'channel' | 'shard', channel: string): number {
     return (kind === 'channel' ? this.channels : this.shardChannels).get(channel)?.size ?? 0;
+  }
+}
+
+/** Delivers one message to every subscriber, encoded at most once per protocol version. */
+function deliverToAll(subscribers: ReadonlySet<Subscriber>, message: Reply): void {
+  const encoded: Partial<Record<Protocol, string>> = {};
+  for (const who of subscribers) {
+    const bytes = (encoded[who.protocol] ??= encodeReply(message, who.protocol));
+    who.deliver(bytes);
   }
 }

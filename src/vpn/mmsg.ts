@@ -14,7 +14,17 @@
  *   struct cmsghdr { size_t len @0; int level @8; int type @12; data @16 }         (u16 data: 24 bytes)
  */
 import type { ReceivedDatagram, UdpEndpoint } from './engine/index.js';
-import { EAGAIN, EINTR, EINVAL, EIO, MSG_TRUNC, SOL_UDP, UDP_SEGMENT, libc } from './libc.js';
+import {
+  EAGAIN,
+  EINTR,
+  EINVAL,
+  EIO,
+  MSG_TRUNC,
+  SOL_UDP,
+  UDP_SEGMENT,
+  libc,
+  libcError,
+} from '../platform/index.js';
 import { DestinationCache, SOCKADDR_BYTES, SourceCache } from './sockaddr.js';
 
 const MMSGHDR_BYTES = 64;
@@ -88,7 +98,7 @@ export class DatagramReceiver {
     if (n < 0) {
       const errno = c.errno();
       if (errno === EAGAIN || errno === EINTR) return 0;
-      throw Object.assign(new Error(`recvmmsg failed: errno ${errno}`), { errno });
+      throw libcError('recvmmsg', errno);
     }
     for (let i = 0; i < n; i++) {
       const at = i * MMSGHDR_BYTES;

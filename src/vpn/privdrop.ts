@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { libc, libcError } from './libc.js';
+import { libc, libcError } from '../platform/index.js';
 
 const run = promisify(execFile);
 

@@ -8,7 +8,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import type { UdpEndpoint } from './engine/index.js';
-import { AF_INET, AF_INET6, libc } from './libc.js';
+import { AF_INET, AF_INET6, libc } from '../platform/index.js';
 
 /** Room for either family (sizeof sockaddr_in6 = 28). */
 export const SOCKADDR_BYTES = 32;

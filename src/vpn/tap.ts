@@ -26,8 +26,8 @@ import {
   TUNSETIFF,
   libc,
   libcError,
-} from './libc.js';
-import type { ReadableWatch } from './libc.js';
+} from '../platform/index.js';
+import type { ReadableWatch } from '../platform/index.js';
 import { TcpCoalescer, VNET_HDR_BYTES } from './tcp-coalesce.js';
 
 /** Bounded drain: with the kernel answering our own writes, an unbounded drain may never see EAGAIN. */

@@ -12,7 +12,6 @@
  * PeerVPN's default buffers lose ~10 % of datagrams under TCP load (specs/peervpn-0.044.md §0).
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { constants } from 'node:os';
 import type { ReceivedDatagram, UdpEndpoint } from './engine/index.js';
 import {
   AF_INET,
@@ -28,10 +27,12 @@ import {
   SO_RCVBUFFORCE,
   SO_SNDBUF,
   SO_SNDBUFFORCE,
+  errnoName,
   libc,
+  libcError,
   setIntOption,
-} from './libc.js';
-import type { ReadableWatch } from './libc.js';
+} from '../platform/index.js';
+import type { ReadableWatch } from '../platform/index.js';
 import { DatagramReceiver, DatagramSender, RECV_BATCH } from './mmsg.js';
 import type { FlushResult } from './mmsg.js';
 import { SOCKADDR_BYTES, encodeSockaddr } from './sockaddr.js';
@@ -54,12 +55,6 @@ export interface UdpOptions {
 export type { ReceivedDatagram };
 export type DatagramsHandler = (batch: readonly ReceivedDatagram[]) => void;
 export type UdpWarning = (message: string) => void;
-
-const errnoNames = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
-
-function errnoText(errno: number): string {
-  return errnoNames.get(errno) ?? `errno ${errno}`;
-}
 
 /** One bound socket of one family, with its batched receiver and sender. */
 class UdpSocket {
@@ -204,7 +199,7 @@ export class UdpTransport {
   private account(r: FlushResult): void {
     this.datagramsSent += r.sent;
     this.sendCalls++;
-    if (r.failed > 0) this.noteSendError(r.failed, `sendmmsg: ${errnoText(r.lastErrno)}`);
+    if (r.failed > 0) this.noteSendError(r.failed, `sendmmsg: ${errnoName(r.lastErrno)}`);
   }
 
   private noteSendError(count: number, message: string): void {
@@ -227,7 +222,7 @@ function bindSocket(family: number, address: string, port: number, mark: number)
   const c = libc();
   const name = family === AF_INET ? 'udp4' : 'udp6';
   const fd = c.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw new Error(`cannot open ${name} socket: ${errnoText(c.errno())}`);
+  if (fd < 0) throw new Error(`cannot open ${name} socket: ${errnoName(c.errno())}`);
   try {
     if (family === AF_INET6) setIntOption(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1, 'IPV6_V6ONLY');
     setBuffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, 'SO_RCVBUF');
@@ -236,7 +231,7 @@ function bindSocket(family: number, address: string, port: number, mark: number)
     if (mark !== 0) setIntOption(fd, SOL_SOCKET, SO_MARK, mark, 'SO_MARK');
     const sa = encodeSockaddr({ address, port });
     if (c.bind(fd, sa.bytes, sa.length) !== 0) {
-      throw new Error(`cannot bind ${name} ${address} port ${port}: ${errnoText(c.errno())}`);
+      throw new Error(`cannot bind ${name} ${address} port ${port}: ${errnoName(c.errno())}`);
     }
     return fd;
   } catch (err) {
@@ -259,6 +254,6 @@ function boundPort(fd: number): number {
   const sa = Buffer.alloc(SOCKADDR_BYTES);
   const len = Buffer.alloc(4);
   len.writeUInt32LE(SOCKADDR_BYTES, 0);
-  if (c.getsockname(fd, sa, len) !== 0) throw new Error(`getsockname failed: ${errnoText(c.errno())}`);
+  if (c.getsockname(fd, sa, len) !== 0) throw libcError('getsockname', c.errno());
   return sa.readUInt16BE(2);
 }

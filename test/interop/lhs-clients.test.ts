@@ -1,17 +1,15 @@
 /**
  * Lists, hashes and sets with real clients against a real `redmesh server` process: redis-cli prints
- * the same text as against redis-server 7.0 (RESP2 and RESP3), blocking pops are served by another
- * client's push or time out, and every command declares redis-server 7.0's COMMAND INFO.
+ * the same text as against redis-server 7.0 (RESP2 and RESP3), and blocking pops are served by another
+ * client's push or time out. (COMMAND INFO of every command is compared with redis-server 7.0 in
+ * test/commands/server/command.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Redis } from 'ioredis';
-import { hashesCommands } from '../../src/commands/hashes/index.js';
-import { listsCommands } from '../../src/commands/lists/index.js';
-import { setsCommands } from '../../src/commands/sets/index.js';
-import { startRedis, startRedmesh, stopAll } from '../helpers/servers.js';
+import type { Redis } from 'ioredis';
+import { assertSameCliTranscripts, ioredisClient, waitBlockedClients } from '../helpers/clients.js';
+import { startRedmesh, stopAll } from '../helpers/servers.js';
 import type { RunningServer } from '../helpers/servers.js';
-import { redisCli } from '../server/wire.js';
 
 const REDMESH_PORT = 17210;
 const REDIS_PORT = 17211;
@@ -57,36 +55,8 @@ const SCRIPT: readonly (readonly string[])[] = [
   ['SPOP', 'none', '1'],
 ];
 
-async function cliTranscript(port: number, protocol: 2 | 3): Promise<string> {
-  let out = '';
-  await redisCli(port, ['FLUSHALL']);
-  for (const argv of SCRIPT) out += `> ${argv.join(' ')}\n${await redisCli(port, [`-${protocol}`, ...argv])}`;
-  return out;
-}
-
-function client(port: number): Redis {
-  return new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-}
-
-async function waitBlocked(c: Redis, count: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!new RegExp(`blocked_clients:${count}\\r?\\n`).test(await c.info('clients'))) {
-    assert.ok(Date.now() < deadline, `expected ${count} blocked client(s)`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 test('redis-cli prints the same list/hash/set replies from redmesh as from redis-server, RESP2 and RESP3', async () => {
-  let redmesh: RunningServer | undefined;
-  let redis: RunningServer | undefined;
-  try {
-    [redmesh, redis] = await Promise.all([startRedmesh(REDMESH_PORT), startRedis(REDIS_PORT)]);
-    for (const protocol of [2, 3] as const) {
-      assert.equal(await cliTranscript(REDMESH_PORT, protocol), await cliTranscript(REDIS_PORT, protocol));
-    }
-  } finally {
-    await stopAll(redmesh, redis);
-  }
+  await assertSameCliTranscripts(SCRIPT, { redmesh: REDMESH_PORT, redis: REDIS_PORT });
 });
 
 test('ioredis: BLPOP, BLMOVE and BLMPOP are served by another client, in FIFO order, and BRPOP times out', async () => {
@@ -94,27 +64,27 @@ test('ioredis: BLPOP, BLMOVE and BLMPOP are served by another client, in FIFO or
   const clients: Redis[] = [];
   try {
     redmesh = await startRedmesh(REDMESH_PORT);
-    const [a, b, c] = [client(REDMESH_PORT), client(REDMESH_PORT), client(REDMESH_PORT)];
+    const [a, b, c] = [ioredisClient(REDMESH_PORT), ioredisClient(REDMESH_PORT), ioredisClient(REDMESH_PORT)];
     clients.push(a, b, c);
     await Promise.all(clients.map((x) => x.connect()));
 
     const first = b.blpop('jobs', 'other', 5);
-    await waitBlocked(a, 1);
+    await waitBlockedClients(a, 1);
     const second = c.blpop('jobs', 5);
-    await waitBlocked(a, 2);
+    await waitBlockedClients(a, 2);
     assert.equal(await a.rpush('jobs', 'j1', 'j2', 'j3'), 3);
     assert.deepEqual(await first, ['jobs', 'j1']);
     assert.deepEqual(await second, ['jobs', 'j2']);
     assert.deepEqual(await a.lrange('jobs', 0, -1), ['j3']);
 
     const moved = b.blmove('src', 'dst', 'RIGHT', 'LEFT', 5);
-    await waitBlocked(a, 1);
+    await waitBlockedClients(a, 1);
     await a.lpush('src', 'm');
     assert.equal(await moved, 'm');
     assert.deepEqual(await a.lrange('dst', 0, -1), ['m']);
 
     const popped = b.call('BLMPOP', '5', '2', 'x', 'y', 'LEFT', 'COUNT', '2');
-    await waitBlocked(a, 1);
+    await waitBlockedClients(a, 1);
     await a.rpush('y', '1', '2', '3');
     assert.deepEqual(await popped, ['y', ['1', '2']]);
 
@@ -131,44 +101,5 @@ test('ioredis: BLPOP, BLMOVE and BLMPOP are served by another client, in FIFO or
   } finally {
     for (const x of clients) x.disconnect();
     await stopAll(redmesh);
-  }
-});
-
-test('every list, hash and set command declares the COMMAND INFO of redis-server 7.0', async () => {
-  let redis: RunningServer | undefined;
-  let c: Redis | undefined;
-  try {
-    redis = await startRedis(REDIS_PORT);
-    c = client(REDIS_PORT);
-    await c.connect();
-    const specs = [...listsCommands, ...hashesCommands, ...setsCommands];
-    const infos = (await c.call('COMMAND', 'INFO', ...specs.map((s) => s.name))) as unknown[][];
-    assert.equal(infos.length, specs.length);
-    for (const [i, spec] of specs.entries()) {
-      const [name, arity, flags, first, last, step, categories, tips] = infos[i] as [
-        string,
-        number,
-        string[],
-        number,
-        number,
-        number,
-        string[],
-        string[],
-      ];
-      assert.deepEqual(
-        {
-          name: spec.name,
-          arity: spec.arity,
-          flags: [...spec.flags],
-          keys: [spec.firstKey, spec.lastKey, spec.step],
-          categories: (spec.categories ?? []).map((x) => `@${x}`),
-          tips: [...(spec.tips ?? [])],
-        },
-        { name, arity, flags, keys: [first, last, step], categories, tips },
-      );
-    }
-  } finally {
-    c?.disconnect();
-    await stopAll(redis);
   }
 });

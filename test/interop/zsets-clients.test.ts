@@ -5,11 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Redis } from 'ioredis';
-import { zsetsCommands } from '../../src/commands/zsets/index.js';
-import { startRedis, startRedmesh, stopAll } from '../helpers/servers.js';
+import type { Redis } from 'ioredis';
+import { assertSameCliTranscripts, ioredisClient, waitBlockedClients } from '../helpers/clients.js';
+import { startRedmesh, stopAll } from '../helpers/servers.js';
 import type { RunningServer } from '../helpers/servers.js';
-import { redisCli } from '../server/wire.js';
 
 const REDMESH_PORT = 17441;
 const REDIS_PORT = 17442;
@@ -44,26 +43,8 @@ const SCRIPT: readonly (readonly string[])[] = [
   ['CONFIG', 'SET', 'zset-max-listpack-entries', '128'],
 ];
 
-async function cliTranscript(port: number, protocol: 2 | 3): Promise<string> {
-  let out = '';
-  await redisCli(port, ['FLUSHALL']);
-  for (const argv of SCRIPT) out += `> ${argv.join(' ')}\n${await redisCli(port, [`-${protocol}`, ...argv])}`;
-  return out;
-}
-
 test('redis-cli prints the same sorted-set replies from redmesh as from redis-server, RESP2 and RESP3', async () => {
-  let redmesh: RunningServer | undefined;
-  let redis: RunningServer | undefined;
-  try {
-    [redmesh, redis] = await Promise.all([startRedmesh(REDMESH_PORT), startRedis(REDIS_PORT)]);
-    for (const protocol of [2, 3] as const) {
-      const ours = await cliTranscript(REDMESH_PORT, protocol);
-      const theirs = await cliTranscript(REDIS_PORT, protocol);
-      assert.equal(ours, theirs);
-    }
-  } finally {
-    await stopAll(redmesh, redis);
-  }
+  await assertSameCliTranscripts(SCRIPT, { redmesh: REDMESH_PORT, redis: REDIS_PORT });
 });
 
 test('ioredis: scores round-trip, and BZPOPMIN is served by a ZADD from another client', async () => {
@@ -71,18 +52,8 @@ test('ioredis: scores round-trip, and BZPOPMIN is served by a ZADD from another 
   const clients: Redis[] = [];
   try {
     redmesh = await startRedmesh(REDMESH_PORT);
-    const a = new Redis({
-      port: REDMESH_PORT,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-    });
-    const b = new Redis({
-      port: REDMESH_PORT,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-    });
+    const a = ioredisClient(REDMESH_PORT);
+    const b = ioredisClient(REDMESH_PORT);
     clients.push(a, b);
     await Promise.all([a.connect(), b.connect()]);
     assert.equal(await a.zadd('board', 10, 'ann', 7.5, 'bob', 12, 'cid'), 3);
@@ -98,12 +69,7 @@ test('ioredis: scores round-trip, and BZPOPMIN is served by a ZADD from another 
     assert.equal(await a.zrevrank('board', 'cid'), 0);
     assert.deepEqual(await a.zrangebyscore('board', '(7.6', '+inf'), ['ann', 'cid']);
     const waiting = b.bzpopmin('queue', 5);
-    // Wait (bounded) until the server reports the client as blocked, so the ZADD really serves it.
-    const deadline = Date.now() + 5000;
-    while (!/blocked_clients:1\r?\n/.test(await a.info('clients'))) {
-      assert.ok(Date.now() < deadline, 'BZPOPMIN did not block');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitBlockedClients(a, 1);
     assert.equal(await a.zadd('queue', 1, 'job'), 1);
     assert.deepEqual(await waiting, ['queue', 'job', '1']);
     assert.equal(await a.zcard('queue'), 0);
@@ -111,44 +77,5 @@ test('ioredis: scores round-trip, and BZPOPMIN is served by a ZADD from another 
   } finally {
     for (const c of clients) c.disconnect();
     await stopAll(redmesh);
-  }
-});
-
-test('every sorted-set command declares the arity, flags, key positions, categories and tips of redis-server 7.0', async () => {
-  let redis: RunningServer | undefined;
-  let client: Redis | undefined;
-  try {
-    redis = await startRedis(REDIS_PORT);
-    client = new Redis({ port: REDIS_PORT, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
-    await client.connect();
-    const names = zsetsCommands.map((c) => c.name);
-    const infos = (await client.call('COMMAND', 'INFO', ...names)) as unknown[][];
-    assert.equal(infos.length, names.length);
-    for (const [i, spec] of zsetsCommands.entries()) {
-      const [name, arity, flags, first, last, step, categories, tips] = infos[i] as [
-        string,
-        number,
-        string[],
-        number,
-        number,
-        number,
-        string[],
-        string[],
-      ];
-      assert.deepEqual(
-        {
-          name: spec.name,
-          arity: spec.arity,
-          flags: [...spec.flags],
-          keys: [spec.firstKey, spec.lastKey, spec.step],
-          categories: (spec.categories ?? []).map((c) => `@${c}`),
-          tips: [...(spec.tips ?? [])],
-        },
-        { name, arity, flags, keys: [first, last, step], categories, tips },
-      );
-    }
-  } finally {
-    client?.disconnect();
-    await stopAll(redis);
   }
 });

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
-import { CLI, VpnFiles, pingOnce, startVpn, tutorialConfig, START_TIMEOUT_MS } from './vpn-helpers.js';
+import { Testbed, waitFor, waitForOutput } from './testbed.js';
+import { VpnFiles, pingOnce, startVpn, tutorialConfig, vpnStatus, START_TIMEOUT_MS } from './vpn-helpers.js';
 
 interface Status {
   peers: { endpoint: string }[];
@@ -64,9 +64,7 @@ test('(c) wrong PSK and wrong network name never join; the right pair does', asy
         'wrong network name reached the overlay',
       );
     }
-    const statusA = JSON.parse(
-      await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', files.socket('a'), '--json']),
-    ) as Status;
+    const statusA = await vpnStatus<Status>(files.socket('a'));
     assert.deepEqual(
       statusA.peers.map((p) => p.endpoint),
       [`${good.underlay}:7000`],
@@ -74,16 +72,7 @@ test('(c) wrong PSK and wrong network name never join; the right pair does', asy
     );
     assert.ok((statusA.counters.dropped?.wrongNetwork ?? 0) >= 2, 'A saw and refused both outsiders');
     for (const outsider of ['wpsk', 'wname']) {
-      const s = JSON.parse(
-        await sh(process.execPath, [
-          CLI,
-          'vpn',
-          'status',
-          '--control-socket',
-          files.socket(outsider),
-          '--json',
-        ]),
-      ) as Status;
+      const s = await vpnStatus<Status>(files.socket(outsider));
       assert.equal(s.peers.length, 0, `${outsider} has no peer`);
     }
   } finally {

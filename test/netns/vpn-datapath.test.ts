@@ -6,15 +6,15 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
+import { Testbed, waitFor, waitForOutput } from './testbed.js';
 import type { TestNode } from './testbed.js';
 import {
-  CLI,
   VpnFiles,
   linkExists,
   pingOnce,
   startVpn,
   tutorialConfig,
+  vpnStatus,
   START_TIMEOUT_MS,
 } from './vpn-helpers.js';
 
@@ -32,8 +32,7 @@ interface Counters {
 }
 
 async function counters(socket: string): Promise<Counters> {
-  const out = await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', socket, '--json']);
-  return (JSON.parse(out) as { counters: Counters }).counters;
+  return (await vpnStatus<{ counters: Counters }>(socket)).counters;
 }
 
 test('bulk TCP crosses the tunnel intact both ways; segments are coalesced and sends batched', async () => {

@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Spawned, TestNode, Testbed } from './testbed.js';
+import { sh, waitForOutput, type Spawned, type TestNode, type Testbed } from './testbed.js';
 
 export const CLI = 'dist/src/cli/main.js';
 
@@ -63,10 +63,55 @@ export function startVpn(bed: Testbed, node: TestNode, config: string, socket: s
   return bed.spawn(node.ns, process.execPath, [CLI, 'vpn', config, '--control-socket', socket]);
 }
 
-/** One ping with a 1 s deadline; true when it was answered. */
-export async function pingOnce(bed: Testbed, ns: string, target: string): Promise<boolean> {
+/**
+ * Writes the tutorial config `name`.conf for `node`, starts `redmesh vpn` on it with the control socket
+ * `name`.sock, and waits for its `started` line.
+ */
+export async function startTutorialVpn(
+  bed: Testbed,
+  files: VpnFiles,
+  node: TestNode,
+  name: string,
+  config: TutorialConfig,
+): Promise<Spawned> {
+  const vpn = startVpn(bed, node, await files.config(name, tutorialConfig(config)), files.socket(name));
+  await waitForOutput(vpn, /info started /, START_TIMEOUT_MS);
+  return vpn;
+}
+
+/** `redmesh vpn status --json` of the daemon behind `socket`, parsed (the caller names the fields it reads). */
+export async function vpnStatus<T>(socket: string): Promise<T> {
+  return JSON.parse(
+    await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', socket, '--json']),
+  ) as T;
+}
+
+/**
+ * tcpdump writing a pcap of `iface` inside a namespace; resolves once it is listening. --immediate-mode:
+ * without it, packets wait in the kernel's ring block until it fills or times out, and SIGTERM loses them.
+ */
+export async function capture(
+  bed: Testbed,
+  ns: string,
+  iface: string,
+  file: string,
+  filter?: string,
+): Promise<Spawned> {
+  const args = ['-i', iface, '-n', '--immediate-mode', '-U', '-s', '0', '-Z', 'root', '-w', file];
+  const dump = bed.spawn(ns, 'tcpdump', filter === undefined ? args : [...args, filter]);
+  await waitForOutput(dump, /listening on/, 5000);
+  return dump;
+}
+
+/** One ping with a `waitSeconds` deadline (1 s); true when it was answered. */
+export async function pingOnce(
+  bed: Testbed,
+  ns: string,
+  target: string,
+  waitSeconds = '1',
+): Promise<boolean> {
   try {
-    await bed.exec(ns, 'ping', ['-c', '1', '-W', '1', '-n', target], 5000);
+    await bed.exec(ns, 'ping', ['-c', '1', '-W', waitSeconds, '-n', target], 5000);
     return true;
   } catch {
     return false;

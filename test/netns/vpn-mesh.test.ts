@@ -6,18 +6,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
-import { CLI, VpnFiles, pingOnce, startVpn, tutorialConfig, START_TIMEOUT_MS } from './vpn-helpers.js';
+import { Testbed, waitFor } from './testbed.js';
+import { VpnFiles, pingOnce, startTutorialVpn, vpnStatus } from './vpn-helpers.js';
 
 interface Status {
   peers: { endpoint?: string; relayedVia?: string }[];
   counters: { relayedPackets?: number };
-}
-
-async function status(socket: string): Promise<Status> {
-  return JSON.parse(
-    await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', socket, '--json']),
-  ) as Status;
 }
 
 test('3 nodes that know only the first form a full mesh and survive its death', async () => {
@@ -26,25 +20,9 @@ test('3 nodes that know only the first form a full mesh and survive its death', 
   try {
     const [a, b, c] = [bed.node(0), bed.node(1), bed.node(2)];
     const psk = randomBytes(382).toString('base64');
-    const vpnA = startVpn(
-      bed,
-      a,
-      await files.config('a', tutorialConfig({ psk, overlay: '10.8.0.1' })),
-      files.socket('a'),
-    );
-    await waitForOutput(vpnA, /info started /, START_TIMEOUT_MS);
-    for (const [node, name, overlay] of [
-      [b, 'b', '10.8.0.2'],
-      [c, 'c', '10.8.0.3'],
-    ] as const) {
-      const s = startVpn(
-        bed,
-        node,
-        await files.config(name, tutorialConfig({ psk, overlay, initpeer: a.underlay })),
-        files.socket(name),
-      );
-      await waitForOutput(s, /info started /, START_TIMEOUT_MS);
-    }
+    const vpnA = await startTutorialVpn(bed, files, a, 'a', { psk, overlay: '10.8.0.1' });
+    await startTutorialVpn(bed, files, b, 'b', { psk, overlay: '10.8.0.2', initpeer: a.underlay });
+    await startTutorialVpn(bed, files, c, 'c', { psk, overlay: '10.8.0.3', initpeer: a.underlay });
     // Every pair, both ways.
     const pairs: [string, string][] = [
       [b.ns, '10.8.0.1'],
@@ -58,7 +36,7 @@ test('3 nodes that know only the first form a full mesh and survive its death', 
       await waitFor(`${ns} pings ${target}`, () => pingOnce(bed, ns, target), 45_000, 100);
     }
     // b and c talk to each other directly (learned from a), not through a.
-    const sb = await status(files.socket('b'));
+    const sb = await vpnStatus<Status>(files.socket('b'));
     assert.ok(
       sb.peers.some((p) => p.endpoint === `${c.underlay}:7000` && p.relayedVia === undefined),
       `b has a direct session with c: ${JSON.stringify(sb.peers)}`,
@@ -94,33 +72,17 @@ test('two nodes without a direct path talk through a relay node', async () => {
     assert.equal(await pingOnce(bed, b.ns, c.underlay), false, 'the direct underlay path is blocked');
 
     const psk = randomBytes(382).toString('base64');
-    const vpnR = startVpn(
-      bed,
-      relay,
-      await files.config('r', tutorialConfig({ psk, overlay: '10.8.0.1', extra: 'enablerelay yes\n' })),
-      files.socket('r'),
-    );
-    await waitForOutput(vpnR, /info started /, START_TIMEOUT_MS);
-    for (const [node, name, overlay] of [
-      [b, 'b', '10.8.0.2'],
-      [c, 'c', '10.8.0.3'],
-    ] as const) {
-      const s = startVpn(
-        bed,
-        node,
-        await files.config(name, tutorialConfig({ psk, overlay, initpeer: relay.underlay })),
-        files.socket(name),
-      );
-      await waitForOutput(s, /info started /, START_TIMEOUT_MS);
-    }
+    await startTutorialVpn(bed, files, relay, 'r', { psk, overlay: '10.8.0.1', extra: 'enablerelay yes\n' });
+    await startTutorialVpn(bed, files, b, 'b', { psk, overlay: '10.8.0.2', initpeer: relay.underlay });
+    await startTutorialVpn(bed, files, c, 'c', { psk, overlay: '10.8.0.3', initpeer: relay.underlay });
     await waitFor('b pings c through the relay', () => pingOnce(bed, b.ns, '10.8.0.3'), 60_000, 100);
     await waitFor('c pings b through the relay', () => pingOnce(bed, c.ns, '10.8.0.2'), 10_000, 100);
-    const sb = await status(files.socket('b'));
+    const sb = await vpnStatus<Status>(files.socket('b'));
     assert.ok(
       sb.peers.some((p) => p.relayedVia !== undefined),
       `b reaches c through the relay: ${JSON.stringify(sb.peers)}`,
     );
-    const sr = await status(files.socket('r'));
+    const sr = await vpnStatus<Status>(files.socket('r'));
     assert.ok((sr.counters.relayedPackets ?? 0) > 0, 'the relay forwarded packets');
   } finally {
     await bed.destroy();

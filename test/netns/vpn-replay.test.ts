@@ -18,8 +18,8 @@ import {
 } from '../../src/vpn/protocol/constants.js';
 import { TransportKind } from '../../src/vpn/protocol/transport.js';
 import { udpDatagrams, type CapturedDatagram } from './pcap.js';
-import { Testbed, sh, waitFor, waitForOutput, type Spawned, type TestNode } from './testbed.js';
-import { CLI, VpnFiles, pingOnce, startVpn, tutorialConfig, START_TIMEOUT_MS } from './vpn-helpers.js';
+import { Testbed, waitFor, type TestNode } from './testbed.js';
+import { VpnFiles, capture, pingOnce, startTutorialVpn, vpnStatus } from './vpn-helpers.js';
 
 interface Dropped {
   readonly rateLimited: number;
@@ -39,35 +39,6 @@ interface Status {
     readonly handshakesProcessed: number;
     readonly cookieRepliesSent: number;
   };
-}
-
-async function status(socket: string): Promise<Status> {
-  return JSON.parse(
-    await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', socket, '--json']),
-  ) as Status;
-}
-
-/**
- * tcpdump writing a pcap inside a namespace; resolves once it is listening. --immediate-mode: without
- * it, packets wait in the kernel's ring block until it fills or times out, and SIGTERM loses them.
- */
-async function capture(bed: Testbed, node: TestNode, file: string, filter: string): Promise<Spawned> {
-  const dump = bed.spawn(node.ns, 'tcpdump', [
-    '-i',
-    node.veth,
-    '-n',
-    '--immediate-mode',
-    '-U',
-    '-s',
-    '0',
-    '-Z',
-    'root',
-    '-w',
-    file,
-    filter,
-  ]);
-  await waitForOutput(dump, /listening on/, 5000);
-  return dump;
 }
 
 /**
@@ -116,23 +87,11 @@ test('captured packets replayed and bit-flipped on the wire are dropped and coun
     const psk = randomBytes(382).toString('base64');
     const underlayPcap = join(files.dir, 'underlay.pcap');
     // Capture from before the tunnel exists, so the hello and the handshake are on it too.
-    const dump = await capture(bed, a, underlayPcap, 'udp port 7000');
+    const dump = await capture(bed, a.ns, a.veth, underlayPcap, 'udp port 7000');
     const sockA = files.socket('a');
     const sockB = files.socket('b');
-    const vpnA = startVpn(
-      bed,
-      a,
-      await files.config('a', tutorialConfig({ psk, overlay: '10.8.0.1' })),
-      sockA,
-    );
-    await waitForOutput(vpnA, /info started /, START_TIMEOUT_MS);
-    const vpnB = startVpn(
-      bed,
-      b,
-      await files.config('b', tutorialConfig({ psk, overlay: '10.8.0.2', initpeer: a.underlay })),
-      sockB,
-    );
-    await waitForOutput(vpnB, /info started /, START_TIMEOUT_MS);
+    await startTutorialVpn(bed, files, a, 'a', { psk, overlay: '10.8.0.1' });
+    await startTutorialVpn(bed, files, b, 'b', { psk, overlay: '10.8.0.2', initpeer: a.underlay });
     await waitFor('b pings 10.8.0.1', () => pingOnce(bed, b.ns, '10.8.0.1'), 15_000, 50);
     const pings = await bed.exec(b.ns, 'ping', ['-c', '5', '-i', '0.1', '-n', '10.8.0.1'], 10_000);
     assert.match(pings, /5 packets transmitted, 5 received/);
@@ -167,10 +126,10 @@ test('captured packets replayed and bit-flipped on the wire are dropped and coun
     );
     const indexFlip = flipBit(victim, 8 * 5 + 2);
 
-    const beforeA = (await status(sockA)).counters.dropped;
-    const beforeB = (await status(sockB)).counters.dropped;
+    const beforeA = (await vpnStatus<Status>(sockA)).counters.dropped;
+    const beforeB = (await vpnStatus<Status>(sockB)).counters.dropped;
     const attackerPcap = join(files.dir, 'attacker.pcap');
-    const attackerDump = await capture(bed, x, attackerPcap, `ip and dst host ${x.underlay}`);
+    const attackerDump = await capture(bed, x.ns, x.veth, attackerPcap, `ip and dst host ${x.underlay}`);
     const toA = (bytes: Buffer): { to: string; bytes: Buffer } => ({ to: a.underlay, bytes });
     await sendFrom(bed, x, [
       ...replayed.map((d) => toA(d.payload)),
@@ -192,8 +151,8 @@ test('captured packets replayed and bit-flipped on the wire are dropped and coun
     await waitFor(
       'every injected packet counted',
       async () => {
-        afterA = (await status(sockA)).counters.dropped;
-        afterB = (await status(sockB)).counters.dropped;
+        afterA = (await vpnStatus<Status>(sockA)).counters.dropped;
+        afterB = (await vpnStatus<Status>(sockB)).counters.dropped;
         const handshakeReplays =
           delta(afterA, beforeA, 'handshakeReplay') + delta(afterB, beforeB, 'handshakeReplay');
         return (
@@ -232,18 +191,18 @@ test('captured packets replayed and bit-flipped on the wire are dropped and coun
     const after = await bed.exec(b.ns, 'ping', ['-c', '5', '-i', '0.1', '-n', '10.8.0.1'], 10_000);
     assert.match(after, /5 packets transmitted, 5 received/);
     assert.deepEqual(
-      (await status(sockA)).peers.map((p) => p.endpoint),
+      (await vpnStatus<Status>(sockA)).peers.map((p) => p.endpoint),
       [`${b.underlay}:7000`],
     );
     assert.deepEqual(
-      (await status(sockB)).peers.map((p) => p.endpoint),
+      (await vpnStatus<Status>(sockB)).peers.map((p) => p.endpoint),
       [`${a.underlay}:7000`],
     );
 
     // A flood of the captured initiation from the one attacker address: only its per-IP rate gets any
     // Diffie-Hellman work, it never puts the node under load (no cookie replies), and nothing answers.
     const victimSocket = initiationVictim === 'a' ? sockA : sockB;
-    const beforeFlood = (await status(victimSocket)).counters;
+    const beforeFlood = (await vpnStatus<Status>(victimSocket)).counters;
     const FLOOD = 2000;
     const floodStart = Date.now();
     await sendFrom(bed, x, [{ to: initiation.dst, bytes: initiation.payload, times: FLOOD }]);
@@ -252,7 +211,7 @@ test('captured packets replayed and bit-flipped on the wire are dropped and coun
     await waitFor(
       'the flood counted',
       async () => {
-        afterFlood = (await status(victimSocket)).counters;
+        afterFlood = (await vpnStatus<Status>(victimSocket)).counters;
         const d = afterFlood.dropped;
         const b0 = beforeFlood.dropped;
         return d.rateLimited - b0.rateLimited + d.handshakeReplay - b0.handshakeReplay >= FLOOD;

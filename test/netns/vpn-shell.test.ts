@@ -16,6 +16,7 @@ import {
   linkExists,
   pingOnce,
   tutorialConfig,
+  vpnStatus,
   START_TIMEOUT_MS,
 } from './vpn-helpers.js';
 
@@ -71,20 +72,12 @@ test('daemon shell: TAP and UDP wired through the seam, status socket, privilege
       'upcmd saw the address, as root',
     );
 
-    const status = await sh(process.execPath, [
-      CLI,
-      'vpn',
-      'status',
-      '--control-socket',
-      files.socket('a'),
-      '--json',
-    ]);
-    const report = JSON.parse(status) as {
+    const report = await vpnStatus<{
       interface: string;
       port: number;
       mtu: number;
       peers: { endpoint: string; bytesIn: number }[];
-    };
+    }>(files.socket('a'));
     assert.equal(report.interface, 'peervpn0');
     assert.equal(report.port, 7000);
     assert.equal(report.mtu, 1426);

@@ -18,7 +18,17 @@ import {
 } from '../../src/vpn/protocol/constants.js';
 import type { Spawned, TestNode } from './testbed.js';
 import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
-import { CLI, VpnFiles, linkExists, startVpn, tutorialConfig, START_TIMEOUT_MS } from './vpn-helpers.js';
+import {
+  CLI,
+  VpnFiles,
+  capture,
+  linkExists,
+  pingOnce,
+  startVpn,
+  tutorialConfig,
+  vpnStatus,
+  START_TIMEOUT_MS,
+} from './vpn-helpers.js';
 
 const REDIS_PASSWORD = 'tutorial-requirepass-secret';
 /**
@@ -29,13 +39,8 @@ const REDIS_PASSWORD = 'tutorial-requirepass-secret';
 const RESTART_RECOVERY_MS = DEAD_PEER_TIMEOUT * 0.4; // 10 s
 
 /** Fast reachability probe: one echo with a short deadline. */
-async function reachable(bed: Testbed, ns: string, target: string, waitSeconds = '0.3'): Promise<boolean> {
-  try {
-    await bed.exec(ns, 'ping', ['-c', '1', '-W', waitSeconds, '-n', target], 5000);
-    return true;
-  } catch {
-    return false;
-  }
+function reachable(bed: Testbed, ns: string, target: string): Promise<boolean> {
+  return pingOnce(bed, ns, target, '0.3');
 }
 
 /**
@@ -71,6 +76,16 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     await bed.destroy();
     await files.remove();
   });
+
+  /** The tutorial's redis-server on port 6379 in `node`, no persistence, DEBUG allowed, plus `args`. */
+  function redisServer(node: TestNode, dbfilename: string, args: readonly string[]): Spawned {
+    const base = ['--port', '6379', '--save', '', '--appendonly', 'no', '--dir', files.dir];
+    return bed.spawn(node.ns, 'redis-server', [
+      ...base,
+      ...['--dbfilename', dbfilename, '--enable-debug-command', 'local'],
+      ...args,
+    ]);
+  }
 
   async function redisCli(node: TestNode, ...args: string[]): Promise<string> {
     return (await bed.exec(node.ns, 'redis-cli', ['-p', '6379', '--no-auth-warning', ...args])).trim();
@@ -110,9 +125,9 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     assert.match(rtt, /20 packets transmitted, 20 received/);
     t.diagnostic(`ping RTT through the tunnel: ${/rtt (.*)/.exec(rtt)?.[1] ?? '?'}`);
 
-    const status = JSON.parse(
-      await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', files.socket('b'), '--json']),
-    ) as { peers: { endpoint: string; lastHandshakeAgoMs: number | null }[] };
+    const status = await vpnStatus<{ peers: { endpoint: string; lastHandshakeAgoMs: number | null }[] }>(
+      files.socket('b'),
+    );
     assert.equal(status.peers.length, 1);
     assert.equal(status.peers[0]?.endpoint, `${a.underlay}:7000`);
     assert.equal(typeof status.peers[0]?.lastHandshakeAgoMs, 'number');
@@ -121,23 +136,11 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
 
   test('(b)+(d) redis replicates through the tunnel; the underlay carries no trace of the value', async (t) => {
     const dir = files.dir;
-    const master = bed.spawn(a.ns, 'redis-server', [
-      '--port',
-      '6379',
+    const master = redisServer(a, 'a.rdb', [
       '--bind',
       '127.0.0.1 10.8.0.1',
       '--requirepass',
       REDIS_PASSWORD,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      '--dbfilename',
-      'a.rdb',
-      '--enable-debug-command',
-      'local',
       '--tcp-keepalive',
       '60',
     ]);
@@ -151,55 +154,18 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     // Captures on B: the underlay veth (must never show the value) and the TAP (must: proves it crossed).
     const underlayPcap = join(dir, 'underlay.pcap');
     const tapPcap = join(dir, 'tap.pcap');
-    const dumpUnderlay = bed.spawn(b.ns, 'tcpdump', [
-      '-i',
-      b.veth,
-      '-n',
-      '-U',
-      '-s',
-      '0',
-      '-Z',
-      'root',
-      '-w',
-      underlayPcap,
+    const [dumpUnderlay, dumpTap] = await Promise.all([
+      capture(bed, b.ns, b.veth, underlayPcap),
+      capture(bed, b.ns, 'peervpn0', tapPcap),
     ]);
-    const dumpTap = bed.spawn(b.ns, 'tcpdump', [
-      '-i',
-      'peervpn0',
-      '-n',
-      '-U',
-      '-s',
-      '0',
-      '-Z',
-      'root',
-      '-w',
-      tapPcap,
-    ]);
-    await waitFor(
-      'tcpdump listening',
-      () => /listening on/.test(dumpUnderlay.output()) && /listening on/.test(dumpTap.output()),
-      5000,
-    );
 
-    const replica = bed.spawn(b.ns, 'redis-server', [
-      '--port',
-      '6379',
+    const replica = redisServer(b, 'b.rdb', [
       '--bind',
       '127.0.0.1',
       '--replicaof',
       '10.8.0.1 6379',
       '--masterauth',
       REDIS_PASSWORD,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      '--dbfilename',
-      'b.rdb',
-      '--enable-debug-command',
-      'local',
     ]);
     const linkUp = await waitFor(
       'master_link_status:up',
@@ -307,19 +273,8 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
       `first echo reply ${took - startup} ms after the daemon started; ${where}`,
     );
     assert.ok(took - stolen <= totalBound, `traffic resumed only ${took} ms after the restart; ${where}`);
-    const restartedNode = JSON.parse(
-      await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', files.socket(victim), '--json']),
-    ) as { nodeId: string };
-    const view = JSON.parse(
-      await sh(process.execPath, [
-        CLI,
-        'vpn',
-        'status',
-        '--control-socket',
-        files.socket(victim === 'a' ? 'b' : 'a'),
-        '--json',
-      ]),
-    ) as { peers: { nodeId: string }[] };
+    const restartedNode = await vpnStatus<{ nodeId: string }>(files.socket(victim));
+    const view = await vpnStatus<{ peers: { nodeId: string }[] }>(files.socket(victim === 'a' ? 'b' : 'a'));
     assert.deepEqual(
       view.peers.map((p) => p.nodeId),
       [restartedNode.nodeId],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RequestParser, splitArgs, type ProtocolError } from '../../src/resp/index.js';
+import { RequestParser, type ProtocolError } from '../../src/resp/index.js';
 import { latin1 } from '../../src/resp/parser.js';
 
 function parser(maxBulkLen = 512 * 1024 * 1024, authRequired = false): RequestParser {
@@ -106,23 +106,6 @@ test('before AUTH only 10 arguments and 16 KB bulks are accepted', () => {
   assert.deepEqual(drain(big), [
     { kind: 'protocolError', message: 'Protocol error: unauthenticated bulk length' },
   ]);
-});
-
-test('splitArgs follows sdssplitargs', () => {
-  assert.deepEqual(splitArgs('  a   b  '), ['a', 'b']);
-  // Blanks before a word are isspace; a word ends only at ' ' \t \r \n (real Redis: ECHO a\vb → "a\vb").
-  assert.deepEqual(splitArgs('a\tb\x0bc\x0cd\re\n f'), ['a', 'b\x0bc\x0cd', 'e', 'f']);
-  assert.deepEqual(splitArgs('\x0b\x0c a\x0bb'), ['a\x0bb']);
-  assert.deepEqual(splitArgs('"q" a\x0cb'), ['q', 'a\x0cb']);
-  assert.deepEqual(splitArgs(' \t '), []);
-  assert.deepEqual(splitArgs(''), []);
-  assert.deepEqual(splitArgs('\xff\x00 \x80'), ['\xff\x00', '\x80']);
-  assert.deepEqual(splitArgs('"\\xzz"'), ['xzz']);
-  assert.deepEqual(splitArgs('"a\\tb"'), ['a\tb']);
-  assert.deepEqual(splitArgs("'a\\nb'"), ['a\\nb']);
-  assert.deepEqual(splitArgs('a"b c"d'), undefined);
-  assert.deepEqual(splitArgs('""'), ['']);
-  assert.equal(splitArgs("'abc"), undefined);
 });
 
 test('latin1 decodes every length and byte value exactly like Buffer#toString', () => {

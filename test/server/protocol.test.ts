@@ -26,6 +26,9 @@ const inputs: readonly (readonly [string, string | Buffer])[] = [
     command('PING') + 'PING\r\n' + command('ECHO', 'x') + '*1\r\nx\r\n' + command('PING'),
   ],
   ['inline with escapes and empty lines', "ECHO \"\\x41\\tb\"\r\n\r\n\nPING\r\necho 'it\\'s'\n"],
+  // sdssplitargs: \v and \f stay inside an unquoted word but separate after a closing quote.
+  ['inline word with \\v and \\f', 'ECHO a\vb\fc\r\n\v\f ECHO x\r\nECHO "a"\vb\r\nECHO \'a\'\fb\r\n'],
+  ['inline \\x escapes', 'ECHO "\\xfF\\x4\\xzz\\q"\r\nECHO "a\\\r\n'],
   ['*0 and *-1 are skipped', '*0\r\n*-1\r\n' + command('PING')],
   ['unknown command with many args', command('NOPE', ...Array.from({ length: 50 }, (_, i) => `arg${i}`))],
   ['wrong arity', command('ECHO') + command('PING', 'a', 'b') + command('SELECT')],

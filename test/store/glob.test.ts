@@ -26,6 +26,10 @@ const cases: readonly (readonly [string, string, boolean])[] = [
   ['*a*a*a*a*a*a*a*b', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', false],
   ['trailing\\', 'trailing\\', true],
   ['\xff*', '\xff\x00', true],
+  // CONFIG GET patterns
+  ['max*', 'maxmemory-policy', true],
+  ['*-policy', 'maxmemory-policy', true],
+  ['max*', 'port', false],
 ];
 
 for (const [pattern, subject, expected] of cases) {

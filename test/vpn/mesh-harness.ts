@@ -3,6 +3,7 @@
  * Datagrams take `latency` ms; links can be blocked; every datagram can be observed; nodes can die,
  * come back and move to another endpoint. Nothing here touches a socket or the real clock.
  */
+import assert from 'node:assert/strict';
 import {
   VpnEngine,
   deriveNetworkKey,
@@ -161,6 +162,23 @@ export class FakeNetwork {
 
 export function connectedTo(a: Node, b: Node): boolean {
   return a.engine.status().some((s) => s.nodeId === b.engine.nodeId);
+}
+
+/**
+ * Two nodes, `other` dialling `a`, connected; and the IK handshake initiation (type 1) that crossed the
+ * wire between them, with the node that received it (the victim when the initiation is replayed).
+ */
+export async function pairWithCapturedInitiation(
+  net: FakeNetwork,
+): Promise<{ a: Node; other: Node; initiation: Datagram; receiver: Node }> {
+  const a = await net.addNode('a');
+  const other = await net.addNode('other', {}, [a]);
+  net.runUntil(() => connectedTo(a, other) && connectedTo(other, a), 5_000);
+  const initiation = net.wire.find((d) => d.bytes[0] === 1);
+  assert.ok(initiation, 'captured an initiation');
+  const receiver = net.nodes.find((n) => n.endpoint.address === initiation.to.address);
+  assert.ok(receiver, 'the initiation went to one of the two nodes');
+  return { a, other, initiation, receiver };
 }
 
 /** An Ethernet frame from `src` to `dst` MAC with a recognisable payload. */

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { BROADCAST, FakeNetwork, connectedTo, containsBytes, ethernetFrame } from './mesh-harness.js';
+import {
+  BROADCAST,
+  FakeNetwork,
+  connectedTo,
+  containsBytes,
+  ethernetFrame,
+  pairWithCapturedInitiation,
+} from './mesh-harness.js';
 
 const MAC_A = '02:00:00:00:00:0a';
 const MAC_B = '02:00:00:00:00:0b';
@@ -142,12 +149,8 @@ test('replayed and bit-flipped data packets are dropped and counted', async () =
 
 test('a replayed handshake initiation gets no answer', async () => {
   const net = new FakeNetwork();
-  const a = await net.addNode('a');
-  const b = await net.addNode('b', {}, [a]);
-  net.runUntil(() => connectedTo(a, b) && connectedTo(b, a), 5_000);
-  const initiation = net.wire.find((d) => d.bytes[0] === 1)!;
+  const { a, other: b, initiation, receiver: target } = await pairWithCapturedInitiation(net);
   const attacker = { address: '198.51.100.9', port: 4444 };
-  const target = net.nodes.find((n) => n.endpoint.address === initiation.to.address)!;
   const before = target.engine.counters().dropped.handshakeReplay;
   net.inject(attacker, initiation.to, initiation.bytes);
   net.inject(initiation.from, initiation.to, initiation.bytes);
@@ -209,13 +212,8 @@ test('a dead peer is noticed within 30 s and the session comes back when it retu
 
 test('under a handshake flood the node answers with cookies instead of doing DH, and real peers still join', async () => {
   const net = new FakeNetwork();
-  const a = await net.addNode('a');
-  const other = await net.addNode('other', {}, [a]);
-  net.runUntil(() => connectedTo(a, other) && connectedTo(other, a), 5_000);
   // Whoever received the IK initiation is the victim; its copy is what the attacker replays.
-  const initiation = net.wire.find((d) => d.bytes[0] === 1);
-  assert.ok(initiation, 'captured an initiation');
-  const b = net.nodes.find((n) => n.endpoint.address === initiation.to.address)!;
+  const { a, other, initiation, receiver: b } = await pairWithCapturedInitiation(net);
   const flood = (count: number): void => {
     for (let i = 0; i < count; i++) {
       const spoofed = { address: `198.51.100.${1 + (i % 250)}`, port: 1024 + i };

@@ -6,7 +6,7 @@ import {
   RATE_LIMIT_MAX_SOURCES,
 } from '../../src/vpn/protocol/constants.js';
 import { HandshakeRateLimiter } from '../../src/vpn/protocol/rate-limit.js';
-import { FakeNetwork, connectedTo } from './mesh-harness.js';
+import { FakeNetwork, connectedTo, pairWithCapturedInitiation } from './mesh-harness.js';
 
 test('the per-IP limiter allows a burst, then the steady rate, per address', () => {
   const rl = new HandshakeRateLimiter();
@@ -39,12 +39,7 @@ test('the per-IP limiter tracks a bounded number of addresses and makes room as 
 
 test('one source replaying a captured initiation gets only its rate of DH work and cannot put the node under load', async () => {
   const net = new FakeNetwork();
-  const a = await net.addNode('a');
-  const other = await net.addNode('other', {}, [a]);
-  net.runUntil(() => connectedTo(a, other) && connectedTo(other, a), 5_000);
-  const initiation = net.wire.find((d) => d.bytes[0] === 1);
-  assert.ok(initiation, 'captured an initiation');
-  const b = net.nodes.find((n) => n.endpoint.address === initiation.to.address)!;
+  const { a, other, initiation, receiver: b } = await pairWithCapturedInitiation(net);
   const attacker = '198.51.100.66';
   const before = b.engine.counters();
   let port = 1024;

@@ -11,7 +11,7 @@ import {
   SO_RCVBUF,
   libc,
   setIntOption,
-} from '../../src/vpn/libc.js';
+} from '../../src/platform/index.js';
 import { DatagramReceiver, DatagramSender, RECV_BATCH, RECV_SLOT_BYTES } from '../../src/vpn/mmsg.js';
 import { SourceCache, decodeSockaddr, encodeSockaddr } from '../../src/vpn/sockaddr.js';
 import { UdpTransport } from '../../src/vpn/udp.js';

@@ -8,11 +8,12 @@
  *  - ranks, offsets and counts go through string2ll (parseInt64).
  */
 import type { LexBound, LexRange, ScoreRange } from '../../store/zset.js';
-import { isSpace, strtod } from '../args.js';
+import { isCSpace } from '../../resp/index.js';
+import { strtod } from '../args.js';
 
 /** Redis string2d (getDoubleFromObject): scores, increments, weights. undefined = "not a valid float". */
 export function parseScore(s: string): number | undefined {
-  if (s.length === 0 || isSpace(s.charCodeAt(0))) return undefined;
+  if (s.length === 0 || isCSpace(s.charCodeAt(0))) return undefined;
   const r = strtod(s);
   if (r.end !== s.length || r.rangeError || Number.isNaN(r.value)) return undefined;
   return r.value;

@@ -92,6 +92,23 @@ export interface DropCounters {
   readonly noRoute: number;
 }
 
+/** Every drop reason at zero, as a fresh object the caller may count into. */
+export function zeroDropCounters(): Mutable<DropCounters> {
+  return {
+    malformed: 0,
+    wrongNetwork: 0,
+    handshakeFailed: 0,
+    handshakeReplay: 0,
+    underLoad: 0,
+    rateLimited: 0,
+    unknownIndex: 0,
+    badAuth: 0,
+    replay: 0,
+    expiredSession: 0,
+    noRoute: 0,
+  };
+}
+
 export interface EngineCounters {
   readonly dropped: DropCounters;
   /** Handshake-class messages on which we did Diffie-Hellman work (what a flood costs us). */
@@ -146,19 +163,7 @@ export class VpnEngine {
   private earliestDeadline = Infinity;
   private lastTimestamp = 0;
   private readonly logGate = new Map<string, { at: number; suppressed: number }>();
-  private readonly dropped: Mutable<DropCounters> = {
-    malformed: 0,
-    wrongNetwork: 0,
-    handshakeFailed: 0,
-    handshakeReplay: 0,
-    underLoad: 0,
-    rateLimited: 0,
-    unknownIndex: 0,
-    badAuth: 0,
-    replay: 0,
-    expiredSession: 0,
-    noRoute: 0,
-  };
+  private readonly dropped: Mutable<DropCounters> = zeroDropCounters();
   private readonly stats: Mutable<Omit<EngineCounters, 'dropped'>> = {
     handshakesProcessed: 0,
     handshakesCompleted: 0,

@@ -17,5 +17,5 @@ export type { EngineIO, EngineOptions, PeerStatus, UdpEndpoint } from './types.j
 export type { NetworkKey } from '../protocol/network-key.js';
 export { deriveNetworkKey } from '../protocol/network-key.js';
 export type { DropCounters, EngineCounters, EngineIdentity, ReceivedDatagram } from './engine.js';
-export { VpnEngine, generateIdentity } from './engine.js';
+export { VpnEngine, generateIdentity, zeroDropCounters } from './engine.js';
 export { TRANSPORT_OVERHEAD, maxFrameSize, tapMtu } from './mtu.js';

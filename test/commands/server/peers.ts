@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ioredisClient } from '../../helpers/clients.js';
 import { launchServer, loadServerConfig, type LaunchedServer } from '../../../src/server/index.js';
 
 /** Ports 16500-16999 belong to this suite; each test file takes its own block. */
@@ -17,13 +18,7 @@ export async function withRealRedis(port: number, body: (client: Redis) => Promi
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
     { stdio: 'ignore' },
   );
-  const client = new Redis({
-    port,
-    host: '127.0.0.1',
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
+  const client = ioredisClient(port, { retryStrategy: () => null });
   client.on('error', () => undefined);
   try {
     const deadline = Date.now() + 5000;
@@ -67,11 +62,9 @@ export async function withRedmesh(
   const launched = await launchServer(loadServerConfig(file, options), () => undefined);
   const port = launched.server.port;
   const password = launched.config.getString('requirepass');
-  const client = new Redis({
-    port,
-    host: '127.0.0.1',
+  const client = ioredisClient(port, {
     password: password === '' ? undefined : password,
-    maxRetriesPerRequest: 0,
+    lazyConnect: false,
   });
   try {
     await body({ launched, port, file, client });

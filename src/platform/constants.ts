@@ -1,0 +1,48 @@
+/**
+ * Linux ABI numbers for the libc calls in libc.ts (x86-64 and arm64 share them), with the names of the
+ * C headers. Values Node already names (errno, open flags) come from node:os / node:fs instead.
+ */
+import { constants } from 'node:os';
+
+// <linux/if_tun.h>, <net/if.h>
+export const TUNSETIFF = 0x400454ca;
+export const IFF_TAP = 0x0002;
+export const IFF_NO_PI = 0x1000;
+export const IFF_VNET_HDR = 0x4000;
+export const IFNAMSIZ = 16;
+/** sizeof(struct ifreq) */
+export const IFREQ_SIZE = 40;
+
+// <sys/socket.h>, <netinet/in.h>
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
+export const SOCK_NONBLOCK = 0o4000;
+export const SOCK_CLOEXEC = 0o2000000;
+export const SOL_SOCKET = 1;
+export const SO_REUSEADDR = 2;
+export const SO_SNDBUF = 7;
+export const SO_RCVBUF = 8;
+export const SO_SNDBUFFORCE = 32;
+export const SO_RCVBUFFORCE = 33;
+export const SO_MARK = 36;
+export const IPPROTO_IPV6 = 41;
+export const IPV6_V6ONLY = 26;
+export const SOL_UDP = 17;
+/** UDP GSO: one send of n×size bytes leaves as n datagrams (linux/udp.h). */
+export const UDP_SEGMENT = 103;
+export const MSG_TRUNC = 0x20;
+
+// <netdb.h>
+export const AI_PASSIVE = 0x1;
+export const AI_NUMERICSERV = 0x400;
+
+// <errno.h>
+export const EAGAIN = constants.errno.EAGAIN;
+export const EINTR = constants.errno.EINTR;
+export const EIO = constants.errno.EIO;
+export const EINVAL = constants.errno.EINVAL;
+/** Linux errno values @types/node does not name. */
+export const ESOCKTNOSUPPORT = 94;
+export const EPFNOSUPPORT = 96;

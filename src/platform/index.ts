@@ -1,0 +1,8 @@
+/**
+ * The platform room: the Linux calls Node does not expose (libc through koffi, loaded once) and their
+ * ABI numbers, shared by the VPN and the server's listeners. Knows nothing about either.
+ */
+export * from './constants.js';
+export { errnoName, libcError } from './errno.js';
+export { libc, setIntOption } from './libc.js';
+export type { AddrInfoHints, LibcBindings, ReadableWatch } from './libc.js';
