@@ -26,7 +26,7 @@ export class RedisConfig {
   private readonly values = new Map<string, unknown>();
   private readonly hooks = new Map<string, ApplyHook[]>();
   /** Bumped on every value change, so values derived from the config can be cached (see `cached`). */
-  private generation = 0;
+  private generationCount = 0;
   private readonly derived = new Map<string, { generation: number; value: unknown }>();
   /** Every name CONFIG GET patterns are matched against: canonical names and aliases. */
   private readonly visibleNames: readonly string[];
@@ -69,11 +69,19 @@ export class RedisConfig {
    * its settings through this instead of looking directives up by name on every call. `key` names
    * the computation; one key must always be given the same `compute`.
    */
+  /**
+   * Changes with every value change: a hot path that keeps a derived value in a field compares this
+   * number instead of looking the value up (see `cached` for the keyed form).
+   */
+  get generation(): number {
+    return this.generationCount;
+  }
+
   cached<T>(key: string, compute: (config: RedisConfig) => T): T {
     const hit = this.derived.get(key);
-    if (hit !== undefined && hit.generation === this.generation) return hit.value as T;
+    if (hit !== undefined && hit.generation === this.generationCount) return hit.value as T;
     const value = compute(this);
-    this.derived.set(key, { generation: this.generation, value });
+    this.derived.set(key, { generation: this.generationCount, value });
     return value;
   }
 
@@ -159,7 +167,7 @@ export class RedisConfig {
     const parsed = d.parse(args, this.values.get(d.name), continuing);
     if (isParseError(parsed)) return parsed.error;
     this.values.set(d.name, parsed);
-    this.generation++;
+    this.generationCount++;
     return undefined;
   }
 
@@ -191,12 +199,12 @@ export class RedisConfig {
     }
     const old = planned.map(([d]) => this.values.get(d.name));
     for (const [d, v] of planned) this.values.set(d.name, v);
-    this.generation++;
+    this.generationCount++;
     for (const [d, , name] of planned) {
       const problem = this.runHooks(d);
       if (problem !== undefined) {
         planned.forEach(([pd], i) => this.values.set(pd.name, old[i]));
-        this.generation++;
+        this.generationCount++;
         for (const [pd] of planned) this.runHooks(pd);
         return { kind: 'failed', argument: name, message: problem };
       }

@@ -35,6 +35,7 @@ interface Services {
 export class CallHooks {
   private services: Services | undefined;
   private evictor: Evictor | undefined;
+  private eviction: { readonly generation: number; readonly settings: EvictionSettings } | undefined;
 
   constructor(
     private readonly state: ServerState,
@@ -60,8 +61,14 @@ export class CallHooks {
     return this.evictor;
   }
 
+  /** The eviction settings, read again only after a config change (admit and record both need them). */
   private evictionSettings(): EvictionSettings {
-    return this.resolve().config.cached('eviction-settings', readEvictionSettings);
+    const config = this.resolve().config;
+    const kept = this.eviction;
+    if (kept !== undefined && kept.generation === config.generation) return kept.settings;
+    const settings = readEvictionSettings(config);
+    this.eviction = { generation: config.generation, settings };
+    return settings;
   }
 
   /**

@@ -1,14 +1,15 @@
 /**
  * Receive-side coalescing of TCP segments before they enter the TAP device (what wireguard-go calls
  * TCP GRO). The TAP is opened with IFF_VNET_HDR, so every write starts with a `virtio_net_hdr`; a run
- * of in-order segments of one IPv4 TCP flow becomes one large frame marked as a GSO packet
- * (gso_type TCPV4, gso_size = segment payload, checksum left to the kernel as CHECKSUM_PARTIAL), and
+ * of in-order segments of one IPv4 or IPv6 TCP flow becomes one large frame marked as a GSO packet
+ * (gso_type TCPV4/TCPV6, gso_size = segment payload, checksum left to the kernel as CHECKSUM_PARTIAL), and
  * the kernel's TCP stack handles it as one packet instead of dozens. On the bench machine a TAP write
  * of one 1.4 KB segment costs ~20 µs of the receiving daemon's CPU (the kernel's TCP receive path
  * runs inside the write), so this is where receive throughput goes.
  *
- * A run is: same Ethernet header, same IPv4 addresses/TOS/TTL (no IP options, not fragmented), same
- * ports, ACK number, window and TCP options; consecutive sequence numbers; only ACK (and PSH on the
+ * A run is: same Ethernet header, same IPv4 addresses/TOS/TTL (no IP options, not fragmented) or
+ * same IPv6 addresses/traffic class/flow label/hop limit (TCP right after the fixed header: no
+ * extension headers), same ports, ACK number, window and TCP options; consecutive sequence numbers; only ACK (and PSH on the
  * last) flags; every payload the size of the first, the last possibly shorter. Anything else is
  * written as it came, in order, so coalescing never reorders or changes what a flow receives.
  * Payload integrity is already guaranteed by the transport AEAD; the kernel sees CHECKSUM_PARTIAL.
@@ -20,13 +21,16 @@
 export const VNET_HDR_BYTES = 10;
 const VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
 const VIRTIO_NET_HDR_GSO_TCPV4 = 1;
+const VIRTIO_NET_HDR_GSO_TCPV6 = 4;
 const ETH_HEADER = 14;
 const IPV4_HEADER = 20;
+const IPV6_HEADER = 40;
 const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_IPV6 = 0x86dd;
 const IPPROTO_TCP = 6;
 const TCP_ACK = 0x10;
 const TCP_PSH = 0x08;
-/** Largest IPv4 packet (total length is 16 bits). */
+/** Largest IP packet we build: IPv4's total length is 16 bits (IPv6's payload length too). */
 const MAX_IP_PACKET = 65_535;
 /** The kernel accepts at most this many segments in one GSO packet (MAX_SKB_FRAGS-ish bound we keep). */
 export const MAX_COALESCED_SEGMENTS = 44;
@@ -34,6 +38,7 @@ export const MAX_COALESCED_SEGMENTS = 44;
 /** Where the TCP segment in a frame is, or undefined when the frame is not a coalescable segment. */
 interface Segment {
   readonly frame: Uint8Array;
+  readonly v6: boolean;
   readonly tcpStart: number;
   readonly payloadStart: number;
   readonly payloadLength: number;
@@ -49,16 +54,33 @@ function u32(b: Uint8Array, o: number): number {
   return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
 
-/** Parses a frame as an IPv4 TCP data segment that may join a run. */
-function segmentOf(frame: Uint8Array): Segment | undefined {
-  if (frame.length < ETH_HEADER + IPV4_HEADER + 20) return undefined;
-  if (u16(frame, 12) !== ETHERTYPE_IPV4) return undefined;
+/** Where the TCP header of an IPv4 frame starts, if the frame may be a run's segment. */
+function tcpStartV4(frame: Uint8Array): number | undefined {
   const ip = ETH_HEADER;
   if (frame[ip] !== 0x45 || frame[ip + 9] !== IPPROTO_TCP) return undefined; // v4, no options, TCP
   if ((u16(frame, ip + 6) & 0x3fff) !== 0) return undefined; // MF or a fragment offset
-  const total = u16(frame, ip + 2);
-  if (total !== frame.length - ETH_HEADER) return undefined; // padded or truncated
-  const tcpStart = ip + IPV4_HEADER;
+  if (u16(frame, ip + 2) !== frame.length - ETH_HEADER) return undefined; // padded or truncated
+  return ip + IPV4_HEADER;
+}
+
+/** The same for IPv6: TCP must follow the fixed header (no extension headers, so no fragments). */
+function tcpStartV6(frame: Uint8Array): number | undefined {
+  const ip = ETH_HEADER;
+  if (frame[ip]! >>> 4 !== 6 || frame[ip + 6] !== IPPROTO_TCP) return undefined;
+  // Padded, truncated or a jumbogram: left alone.
+  if (u16(frame, ip + 4) !== frame.length - ETH_HEADER - IPV6_HEADER) return undefined;
+  return ip + IPV6_HEADER;
+}
+
+/** Parses a frame as an IPv4 or IPv6 TCP data segment that may join a run. */
+function segmentOf(frame: Uint8Array): Segment | undefined {
+  if (frame.length < ETH_HEADER + IPV4_HEADER + 20) return undefined;
+  const type = u16(frame, 12);
+  const v6 = type === ETHERTYPE_IPV6;
+  if (!v6 && type !== ETHERTYPE_IPV4) return undefined;
+  if (v6 && frame.length < ETH_HEADER + IPV6_HEADER + 20) return undefined;
+  const tcpStart = v6 ? tcpStartV6(frame) : tcpStartV4(frame);
+  if (tcpStart === undefined) return undefined;
   const tcpHeader = (frame[tcpStart + 12]! >>> 4) * 4;
   const flags = frame[tcpStart + 13]!;
   if (tcpHeader < 20 || (flags & ~TCP_PSH) !== TCP_ACK) return undefined;
@@ -67,6 +89,7 @@ function segmentOf(frame: Uint8Array): Segment | undefined {
   if (payloadLength <= 0) return undefined;
   return {
     frame,
+    v6,
     tcpStart,
     payloadStart,
     payloadLength,
@@ -77,13 +100,19 @@ function segmentOf(frame: Uint8Array): Segment | undefined {
 
 /** Same flow and same everything a merged header would claim for all its segments. */
 function sameRun(a: Segment, b: Segment): boolean {
-  if (a.payloadStart !== b.payloadStart) return false;
+  if (a.payloadStart !== b.payloadStart || a.v6 !== b.v6) return false;
   const fa = a.frame;
   const fb = b.frame;
-  // Ethernet header; IP version/IHL/TOS; TTL/protocol; addresses.
-  for (let i = 0; i < ETH_HEADER + 2; i++) if (fa[i] !== fb[i]) return false;
-  for (let i = ETH_HEADER + 8; i < ETH_HEADER + 10; i++) if (fa[i] !== fb[i]) return false;
-  for (let i = ETH_HEADER + 12; i < ETH_HEADER + 20; i++) if (fa[i] !== fb[i]) return false;
+  if (a.v6) {
+    // Ethernet header; version/traffic class/flow label; next header/hop limit; addresses.
+    for (let i = 0; i < ETH_HEADER + 4; i++) if (fa[i] !== fb[i]) return false;
+    for (let i = ETH_HEADER + 6; i < ETH_HEADER + IPV6_HEADER; i++) if (fa[i] !== fb[i]) return false;
+  } else {
+    // Ethernet header; IP version/IHL/TOS; TTL/protocol; addresses.
+    for (let i = 0; i < ETH_HEADER + 2; i++) if (fa[i] !== fb[i]) return false;
+    for (let i = ETH_HEADER + 8; i < ETH_HEADER + 10; i++) if (fa[i] !== fb[i]) return false;
+    for (let i = ETH_HEADER + 12; i < ETH_HEADER + 20; i++) if (fa[i] !== fb[i]) return false;
+  }
   // Ports, then ACK number, data offset, flags are checked by segmentOf; window; options.
   const t = a.tcpStart;
   for (let i = t; i < t + 4; i++) if (fa[i] !== fb[i]) return false;
@@ -187,18 +216,24 @@ export class TcpCoalescer {
     }
     const frameLength = at - f;
     const ip = f + ETH_HEADER;
-    const ipLength = frameLength - ETH_HEADER;
-    out.writeUInt16BE(ipLength, ip + 2);
-    out.writeUInt16BE(0, ip + 10);
-    out.writeUInt16BE(~fold(sum16(out, ip, ip + IPV4_HEADER, 0)) & 0xffff, ip + 10);
+    const tcpLength = frameLength - first.tcpStart;
+    // CHECKSUM_PARTIAL: the TCP checksum field holds the folded pseudo-header sum; the kernel adds
+    // the segment. The pseudo header has the addresses, the protocol and the TCP length.
+    let pseudo: number;
+    if (first.v6) {
+      out.writeUInt16BE(frameLength - ETH_HEADER - IPV6_HEADER, ip + 4); // payload length
+      pseudo = sum16(out, ip + 8, ip + IPV6_HEADER, IPPROTO_TCP + tcpLength);
+    } else {
+      out.writeUInt16BE(frameLength - ETH_HEADER, ip + 2); // total length
+      out.writeUInt16BE(0, ip + 10);
+      out.writeUInt16BE(~fold(sum16(out, ip, ip + IPV4_HEADER, 0)) & 0xffff, ip + 10);
+      pseudo = sum16(out, ip + 12, ip + 20, IPPROTO_TCP + tcpLength);
+    }
     const tcp = f + first.tcpStart;
     if (last.psh) out[tcp + 13] = out[tcp + 13]! | TCP_PSH;
-    // CHECKSUM_PARTIAL: the field holds the folded pseudo-header sum; the kernel adds the segment.
-    const tcpLength = frameLength - first.tcpStart;
-    const pseudo = sum16(out, ip + 12, ip + 20, IPPROTO_TCP + tcpLength);
     out.writeUInt16BE(fold(pseudo), tcp + 16);
     out[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-    out[1] = VIRTIO_NET_HDR_GSO_TCPV4;
+    out[1] = first.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
     out.writeUInt16LE(headers, 2); // hdr_len
     out.writeUInt16LE(first.payloadLength, 4); // gso_size
     out.writeUInt16LE(first.tcpStart, 6); // csum_start

@@ -2,6 +2,7 @@
  * The fast data path with the real engine: bulk TCP through the tunnel in both directions arrives
  * byte for byte (SHA-256 of what was sent equals what was received), while the receive side merges
  * TCP segments into GSO frames and the send side batches datagrams (status counters prove both).
+ * Then the same over IPv6 (ifconfig6), whose segments are merged too (TCPV6 GSO frames).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +22,7 @@ import {
 const TCP_HASH = 'dist/test/netns/fixtures/tcp-hash.js';
 const PORT = '18010';
 const BYTES = 24 * 1024 * 1024;
+const BYTES_V6 = 8 * 1024 * 1024;
 
 interface Counters {
   readonly tapCoalescedSegments: number;
@@ -41,28 +43,39 @@ test('bulk TCP crosses the tunnel intact both ways; segments are coalesced and s
   try {
     const [a, b] = [bed.node(0), bed.node(1)];
     const psk = randomBytes(382).toString('base64');
-    const confA = await files.config('a', tutorialConfig({ psk, overlay: '10.8.0.1' }));
-    const confB = await files.config('b', tutorialConfig({ psk, overlay: '10.8.0.2', initpeer: a.underlay }));
+    const confA = await files.config(
+      'a',
+      tutorialConfig({ psk, overlay: '10.8.0.1', extra: 'ifconfig6 fd00:8::1/64\n' }),
+    );
+    const confB = await files.config(
+      'b',
+      tutorialConfig({ psk, overlay: '10.8.0.2', initpeer: a.underlay, extra: 'ifconfig6 fd00:8::2/64\n' }),
+    );
     const da = startVpn(bed, a, confA, files.socket('a'));
     const db = startVpn(bed, b, confB, files.socket('b'));
     await waitForOutput(da, /info started /, START_TIMEOUT_MS);
     await waitForOutput(db, /info started /, START_TIMEOUT_MS);
     await waitFor('ping 10.8.0.1 from B', () => pingOnce(bed, b.ns, '10.8.0.1'), 10_000, 10);
 
-    const transfer = async (from: TestNode, to: TestNode, toAddress: string): Promise<void> => {
+    const transfer = async (
+      from: TestNode,
+      to: TestNode,
+      toAddress: string,
+      bytes = BYTES,
+    ): Promise<void> => {
       const server = bed.spawn(to.ns, process.execPath, [TCP_HASH, 'serve', toAddress, PORT]);
       await waitForOutput(server, /listening/, 10_000);
       const sent = await bed.exec(
         from.ns,
         process.execPath,
-        [TCP_HASH, 'send', toAddress, PORT, String(BYTES)],
+        [TCP_HASH, 'send', toAddress, PORT, String(bytes)],
         60_000,
       );
       await waitForOutput(server, /received /, 30_000);
       const want = /sent (\d+) ([0-9a-f]{64})/.exec(sent);
       const got = /received (\d+) ([0-9a-f]{64})/.exec(server.output());
       assert.ok(want !== null && got !== null, `${sent} / ${server.output()}`);
-      assert.equal(got[1], String(BYTES));
+      assert.equal(got[1], String(bytes));
       assert.equal(got[2], want[2], 'same bytes arrived');
     };
     await transfer(b, a, '10.8.0.1');
@@ -82,6 +95,15 @@ test('bulk TCP crosses the tunnel intact both ways; segments are coalesced and s
       assert.equal(c.dropped['badAuth'], 0);
       assert.equal(c.dropped['replay'], 0);
     }
+
+    // IPv6 through the tunnel: intact, and A's receive side merges its TCP segments as well.
+    await waitFor('ping fd00:8::1 from B', () => pingOnce(bed, b.ns, 'fd00:8::1'), 15_000, 10);
+    const beforeV6 = await counters(files.socket('a'));
+    await transfer(b, a, 'fd00:8::1', BYTES_V6);
+    const afterV6 = await counters(files.socket('a'));
+    const frames = afterV6.tapCoalescedFrames - beforeV6.tapCoalescedFrames;
+    const segments = afterV6.tapCoalescedSegments - beforeV6.tapCoalescedSegments;
+    assert.ok(frames > 0 && segments >= 2 * frames, `IPv6 segments merged (${segments} into ${frames})`);
 
     assert.equal(await bed.kill(da, 'SIGTERM'), 0);
     assert.equal(await bed.kill(db, 'SIGTERM'), 0);

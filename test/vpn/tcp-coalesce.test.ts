@@ -173,3 +173,98 @@ test('when the kernel refuses a GSO frame, its segments are written one by one a
   );
   assert.equal(c.coalescedFrames, 0);
 });
+
+const V6_SRC = Buffer.from('fd000000000000000000000000000002', 'hex');
+const V6_DST = Buffer.from('fd000000000000000000000000000001', 'hex');
+
+/** An Ethernet/IPv6/TCP frame (TCP right after the fixed header) with a valid checksum. */
+function tcp6Frame(s: SegmentSpec & { readonly nextHeader?: number; readonly hopLimit?: number }): Buffer {
+  const tcpLen = 32;
+  const f = Buffer.alloc(14 + 40 + tcpLen + s.payload.length);
+  MAC_B.copy(f, 0);
+  MAC_A.copy(f, 6);
+  f.writeUInt16BE(0x86dd, 12);
+  const ip = 14;
+  f.writeUInt32BE(0x6000_1234, ip); // version 6, flow label 0x1234
+  f.writeUInt16BE(tcpLen + s.payload.length, ip + 4);
+  f[ip + 6] = s.nextHeader ?? 6;
+  f[ip + 7] = s.hopLimit ?? 64;
+  V6_SRC.copy(f, ip + 8);
+  V6_DST.copy(f, ip + 24);
+  const t = ip + 40;
+  f.writeUInt16BE(s.srcPort ?? 40000, t);
+  f.writeUInt16BE(5201, t + 2);
+  f.writeUInt32BE(s.seq >>> 0, t + 4);
+  f.writeUInt32BE(777, t + 8);
+  f[t + 12] = (tcpLen / 4) << 4;
+  f[t + 13] = s.flags ?? 0x10;
+  f.writeUInt16BE(502, t + 14);
+  Buffer.from([1, 1, 8, 10]).copy(f, t + 20);
+  f.writeUInt32BE(s.tsval ?? 1000, t + 24);
+  f.writeUInt32BE(2000, t + 28);
+  s.payload.copy(f, t + tcpLen);
+  const pseudo = sum16(f, ip + 8, ip + 40, 6 + tcpLen + s.payload.length);
+  f.writeUInt16BE(~sum16(f, t, f.length, pseudo) & 0xffff, t + 16);
+  return f;
+}
+
+/** Completes a CHECKSUM_PARTIAL IPv6 frame as the kernel would and checks it is a valid TCP segment. */
+function assertValidGso6Frame(w: Buffer): Buffer {
+  const frame = w.subarray(VNET_HDR_BYTES);
+  assert.equal(w[0], 1, 'NEEDS_CSUM');
+  assert.equal(w[1], 4, 'GSO TCPV6');
+  const csumStart = w.readUInt16LE(6);
+  assert.equal(csumStart, 54);
+  assert.equal(w.readUInt16LE(8), 16);
+  const done = Buffer.from(frame);
+  done.writeUInt16BE(~sum16(done, csumStart, done.length) & 0xffff, csumStart + 16);
+  assert.equal(done.readUInt16BE(14 + 4), done.length - 54, 'IPv6 payload length');
+  const pseudo = sum16(done, 14 + 8, 14 + 40, 6 + done.length - 54);
+  assert.equal(sum16(done, 54, done.length, pseudo), 0xffff, 'TCP checksum with the IPv6 pseudo header');
+  return done;
+}
+
+test('IPv6: in-order segments of one flow become one TCPV6 GSO frame with valid lengths and checksum', () => {
+  const frames: Buffer[] = [];
+  for (let i = 0; i < 8; i++) frames.push(tcp6Frame({ seq: i * 1200, payload: payload(1200, i) }));
+  frames.push(tcp6Frame({ seq: 8 * 1200, payload: payload(300, 8), flags: 0x18 }));
+  const writes = coalesce(frames);
+  assert.equal(writes.length, 1);
+  const w = writes[0]!;
+  assert.equal(w.readUInt16LE(2), 14 + 40 + 32, 'hdr_len');
+  assert.equal(w.readUInt16LE(4), 1200, 'gso_size');
+  const done = assertValidGso6Frame(w);
+  assert.equal(done[54 + 13], 0x18, 'PSH of the last segment kept');
+  assert.equal(done.readUInt32BE(14), 0x6000_1234, 'version and flow label kept');
+  assert.deepEqual(done.subarray(86), Buffer.concat(frames.map((f) => f.subarray(86))));
+});
+
+test('IPv6: extension headers, another hop limit and a mix with IPv4 are written as they came', () => {
+  const frames = [
+    tcp6Frame({ seq: 0, payload: payload(500, 1) }),
+    tcp6Frame({ seq: 500, payload: payload(500, 2) }),
+    tcp6Frame({ seq: 1000, payload: payload(500, 3), hopLimit: 63 }), // differs: a new run
+    tcp6Frame({ seq: 1500, payload: payload(500, 4), nextHeader: 0 }), // hop-by-hop header first
+    tcpFrame({ seq: 2000, payload: payload(500, 5) }), // IPv4 next to IPv6
+    tcp6Frame({ seq: 2500, payload: payload(500, 6) }),
+  ];
+  const writes = coalesce(frames);
+  assert.equal(writes.length, 5);
+  assert.deepEqual(
+    assertValidGso6Frame(writes[0]!).subarray(86),
+    Buffer.concat([frames[0]!, frames[1]!].map((f) => f.subarray(86))),
+  );
+  for (const [i, k] of [
+    [1, 2],
+    [2, 3],
+    [3, 4],
+    [4, 5],
+  ] as const) {
+    assert.deepEqual(
+      writes[i]!.subarray(0, VNET_HDR_BYTES),
+      Buffer.alloc(VNET_HDR_BYTES),
+      `write ${i} header`,
+    );
+    assert.deepEqual(writes[i]!.subarray(VNET_HDR_BYTES), frames[k], `write ${i} is frame ${k} unchanged`);
+  }
+});
