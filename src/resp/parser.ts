@@ -581,20 +581,25 @@ export class RequestParser {
 
   private inline(): string[] | ProtocolError | undefined {
     const lf = this.buf.indexOf(LF, this.pos);
-    if (lf < 0) {
-      if (this.buf.length - this.pos > PROTO_INLINE_MAX_SIZE) {
-        return protocolError('too big inline request');
-      }
-      return this.waitFor(this.buf.length - this.pos + 1);
-    }
+    if (lf < 0) return this.inlineIncomplete();
     let end = lf;
     if (end > this.pos && this.buf[end - 1] === CR) end--;
     const line = this.buf.toString('latin1', this.pos, end);
+    // Redis finds the end of an inline request with strchr(querybuf, '\n'), which stops at a NUL:
+    // a NUL before the newline means no complete request ever, so the connection answers nothing
+    // until 64 KB are pending, then gets "too big inline request" (checked against 7.0.15).
+    if (line.includes('\0')) return this.inlineIncomplete();
     this.pos = lf + 1;
     this.need = 0;
     const argv = splitArgs(line);
     if (argv === undefined) return protocolError('unbalanced quotes in request');
     return argv;
+  }
+
+  /** No complete inline request yet: wait for more bytes, unless more than Redis's limit are pending. */
+  private inlineIncomplete(): ProtocolError | undefined {
+    if (this.buf.length - this.pos > PROTO_INLINE_MAX_SIZE) return protocolError('too big inline request');
+    return this.waitFor(this.buf.length - this.pos + 1);
   }
 }
 

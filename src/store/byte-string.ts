@@ -52,6 +52,13 @@ export class ByteString {
     return this.cached;
   }
 
+  /** Bytes [start, end) as latin1 text (GETRANGE), without building the whole text. */
+  slice(start: number, end: number): string {
+    return this.cached !== undefined
+      ? this.cached.slice(start, end)
+      : this.bytes.toString('latin1', start, end);
+  }
+
   /**
    * The live bytes [0, length) after growing to at least `minLength` (zero-padded). Writes through
    * the returned view change the value; call changed() after them.

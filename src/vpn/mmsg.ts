@@ -61,6 +61,8 @@ export class DatagramReceiver {
   private readonly sources = new SourceCache();
   /** Datagrams that did not fit a slot (not ours: we never send more than RECV_SLOT_BYTES). */
   truncated = 0;
+  /** Slots the last recvmmsg filled (their msg_namelen was overwritten). */
+  private filled = 0;
 
   constructor(
     private readonly fd: number,
@@ -80,6 +82,7 @@ export class DatagramReceiver {
       writeU64(this.headers, h, namesAt + i * SOCKADDR_BYTES);
       writeU64(this.headers, h + 16, iovecsAt + i * IOVEC_BYTES);
       writeU64(this.headers, h + 24, 1);
+      this.headers.writeUInt32LE(SOCKADDR_BYTES, h + 8); // msg_namelen
     }
   }
 
@@ -92,9 +95,13 @@ export class DatagramReceiver {
    */
   receive(out: ReceivedDatagram[]): number {
     const h = this.headers;
-    for (let i = 0; i < this.batch; i++) h.writeUInt32LE(SOCKADDR_BYTES, i * MMSGHDR_BYTES + 8);
+    // The kernel rewrites msg_namelen only in the slots it fills: reset just those (a lone datagram
+    // after an idle gap then touches one header, not the whole 4 KB array).
+    for (let i = 0; i < this.filled; i++) h.writeUInt32LE(SOCKADDR_BYTES, i * MMSGHDR_BYTES + 8);
+    this.filled = 0;
     const c = libc();
     const n = c.recvmmsg(this.fd, h, this.batch, 0);
+    if (n > 0) this.filled = n;
     if (n < 0) {
       const errno = c.errno();
       if (errno === EAGAIN || errno === EINTR) return 0;

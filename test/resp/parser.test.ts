@@ -56,6 +56,19 @@ test('inline commands: quotes, escapes, blank lines, LF-only lines', () => {
   assert.deepEqual(drain(p), [['SET', 'a b', "c'd"], [], ['ECHO', 'A\n'], ['PING']]);
 });
 
+test('a NUL before the newline leaves an inline request incomplete until 64 KB pend (strchr in Redis)', () => {
+  const p = parser();
+  p.feed(Buffer.from('PING\r\nECHO a\0b\r\nPING\r\n', 'latin1'));
+  assert.deepEqual(drain(p), [['PING']]);
+  p.feed(Buffer.from('x'.repeat(65536 - 'ECHO a\0b\r\nPING\r\n'.length), 'latin1'));
+  assert.deepEqual(drain(p), [], 'exactly 64 KB pending: still waiting');
+  p.feed(Buffer.from('*1\r\n$4\r\nPING\r\n', 'latin1'));
+  assert.deepEqual(drain(p), [{ kind: 'protocolError', message: 'Protocol error: too big inline request' }]);
+  const bulk = parser();
+  bulk.feed(Buffer.from('*2\r\n$4\r\nECHO\r\n$3\r\na\0b\r\n', 'latin1'));
+  assert.deepEqual(drain(bulk), [['ECHO', 'a\0b']], 'a NUL in a bulk string is data');
+});
+
 test('*0 and *-1 are empty commands that are skipped', () => {
   const p = parser();
   p.feed(Buffer.from('*0\r\n*-1\r\n*1\r\n$4\r\nPING\r\n', 'latin1'));

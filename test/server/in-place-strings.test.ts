@@ -1,5 +1,5 @@
 /**
- * Strings changed in place (SETRANGE, SETBIT, BITFIELD) against a real redis-server: the same
+ * Strings changed in place (SETRANGE, SETBIT, BITFIELD, APPEND) against a real redis-server: the same
  * replies byte for byte for the writes and for everything that reads them afterwards. Ports 18260-18261.
  */
 import assert from 'node:assert/strict';
@@ -39,6 +39,17 @@ const SCRIPT: readonly (readonly string[])[] = [
   ['SETRANGE', 'k', '0', 'ZZ'],
   ['GET', 'k2'],
   ['GET', 'k'],
+  // APPEND to a string changed in place appends in place; reads see every byte of it.
+  ['APPEND', 'k', ''],
+  ['APPEND', 'k', 'more\0bytes'],
+  ['SETBIT', 'k', '6', '1'],
+  ['APPEND', 'k', 'x'.repeat(300)],
+  ['STRLEN', 'k'],
+  ['GETRANGE', 'k', '0', '9'],
+  ['GETRANGE', 'k', '-305', '-290'],
+  ['GETRANGE', 'k', '5', '2'],
+  ['GET', 'k'],
+  ['OBJECT', 'ENCODING', 'k'],
   ['SET', 'k', 'plain'],
   ['OBJECT', 'ENCODING', 'k'],
   ['SETBIT', 'fresh', '9', '1'],
@@ -65,7 +76,7 @@ async function transcript(port: number): Promise<string[]> {
   }
 }
 
-test('SETRANGE/SETBIT/BITFIELD in place answer like real Redis, and so does every read after them', async () => {
+test('SETRANGE/SETBIT/BITFIELD/APPEND in place answer like real Redis, and so does every read after them', async () => {
   let redis: RunningServer | undefined;
   let redmesh: RunningServer | undefined;
   try {

@@ -29,6 +29,15 @@ const inputs: readonly (readonly [string, string | Buffer])[] = [
   // sdssplitargs: \v and \f stay inside an unquoted word but separate after a closing quote.
   ['inline word with \\v and \\f', 'ECHO a\vb\fc\r\n\v\f ECHO x\r\nECHO "a"\vb\r\nECHO \'a\'\fb\r\n'],
   ['inline \\x escapes', 'ECHO "\\xfF\\x4\\xzz\\q"\r\nECHO "a\\\r\n'],
+  // Redis looks for an inline request's end with strchr(), which stops at a NUL: no reply, the
+  // connection stays open, and everything after is held until more than 64 KB are pending.
+  ['NUL inside an inline request', 'ECHO a\0b\r\n'],
+  ['NUL in an inline request after a complete one', 'PING\r\nECHO x\0z w\r\nPING\r\n'],
+  ['NUL alone on an inline line', '\0\r\n'],
+  ['NUL inside quotes of an inline request', 'ECHO "a\0b"\r\nPING\r\n'],
+  ['NUL in an inline request, exactly 64 KB pending', 'ECHO a\0b\r\n' + 'x'.repeat(65536 - 10)],
+  ['NUL in an inline request, then more than 64 KB', 'ECHO a\0b\r\n' + 'PING\r\n'.repeat(11000)],
+  ['NUL in a multibulk argument is data', command('ECHO', 'a\0b') + command('STRLEN', 'a\0b')],
   ['*0 and *-1 are skipped', '*0\r\n*-1\r\n' + command('PING')],
   ['unknown command with many args', command('NOPE', ...Array.from({ length: 50 }, (_, i) => `arg${i}`))],
   ['wrong arity', command('ECHO') + command('PING', 'a', 'b') + command('SELECT')],

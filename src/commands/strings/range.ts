@@ -3,7 +3,7 @@ import { ZERO, bulk, error, integer, type Reply } from '../../resp/reply.js';
 import { parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import type { ByteString } from '../../store/index.js';
-import { WRONGTYPE, byteStringForWrite, checkStringLength, readString, toIndex } from './common.js';
+import { WRONGTYPE, byteStringForWrite, checkStringLength, toIndex } from './common.js';
 
 const EMPTY_BULK: Reply = Object.freeze(bulk(''));
 
@@ -12,9 +12,10 @@ function getRange(ctx: CommandContext, argv: readonly string[]): Reply {
   const startArg = parseInt64(argv[2] as string);
   const endArg = parseInt64(argv[3] as string);
   if (startArg === undefined || endArg === undefined) return error(ERR_NOT_INTEGER);
-  const value = readString(ctx, argv[1] as string);
-  if (typeof value === 'object') return value;
+  // Read without text(): a string changed in place gives only the bytes asked for.
+  const value = ctx.db.lookupRead(argv[1] as string, ctx.now);
   if (value === undefined) return EMPTY_BULK;
+  if (typeof value !== 'string' && value.type !== 'string') return WRONGTYPE;
   let start = toIndex(startArg);
   let end = toIndex(endArg);
   const len = value.length;

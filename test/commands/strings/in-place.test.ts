@@ -97,3 +97,36 @@ test('a long run of SETRANGE appends and SETBITs is linear, not quadratic', () =
   assert.deepEqual(r.run('BITCOUNT', 'bits'), int(20_000));
   assert.ok(elapsed < 5000, `took ${elapsed.toFixed(0)} ms`);
 });
+
+test('APPEND to a string changed in place appends in place, with room to grow, copy-on-write safe', () => {
+  const snapshot = new Map<string, string>();
+  const holder: { live?: ReturnType<typeof makeRunner> } = {};
+  const r = makeRunner(1, {
+    beforeWrite: (db, key) => {
+      const value = holder.live?.keyspace.db(db).entries.get(key);
+      if (value !== undefined && !snapshot.has(key)) {
+        snapshot.set(key, stringText(cloneValue(value) as string | ByteString));
+      }
+    },
+  });
+  holder.live = r;
+  r.run('SETRANGE', 'k', '0', 'abc');
+  const inPlace = r.keyspace.db(0).entries.get('k');
+  assert.ok(inPlace instanceof ByteString);
+  snapshot.clear();
+  assert.deepEqual(r.run('APPEND', 'k', 'def'), int(6));
+  assert.equal(r.keyspace.db(0).entries.get('k'), inPlace); // the same value, changed in place
+  assert.equal(inPlace.capacity, 6); // fitted in the room SETRANGE left (twice its 3 bytes)
+  assert.deepEqual(r.run('APPEND', 'k', 'gh'), int(8));
+  assert.equal(inPlace.capacity, 16); // sdsMakeRoomFor: twice the length needed
+  assert.equal(snapshot.get('k'), 'abc'); // the snapshot copied before the first append
+  assert.deepEqual(r.run('GETRANGE', 'k', '2', '4'), bulk('cde'));
+  assert.deepEqual(r.run('GET', 'k'), bulk('abcdefgh'));
+  assert.deepEqual(r.run('GETRANGE', 'k', '-2', '-1'), bulk('gh'));
+  assert.deepEqual(r.run('OBJECT', 'ENCODING', 'k'), bulk('raw'));
+  const chunk = 'y'.repeat(100);
+  for (let i = 0; i < 20_000; i++) r.run('APPEND', 'k', chunk);
+  assert.deepEqual(r.run('STRLEN', 'k'), int(2_000_008));
+  assert.equal(r.keyspace.db(0).entries.get('k'), inPlace);
+  assert.ok(inPlace.capacity - inPlace.length <= 1024 * 1024); // above 1 MB: at most 1 MB spare
+});
