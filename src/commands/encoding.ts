@@ -4,7 +4,7 @@
  * converts a value to the big encoding when a write makes it outgrow the limits in force then, and
  * never back; the writing commands record that here (HashValue/SetValue.outgrown).
  */
-import type { HashValue, SetValue } from '../store/index.js';
+import type { HashValue, SetValue, Value } from '../store/index.js';
 import { parseInt64 } from './args.js';
 import { redisConfigOf } from './server/index.js';
 import type { CommandContext } from './types.js';
@@ -62,4 +62,56 @@ export function isIntsetSet(ctx: CommandContext, set: SetValue): boolean {
   if (set.members.size > limits(ctx).setMaxIntsetEntries) return false;
   for (const m of set.members) if (parseInt64(m) === undefined) return false;
   return true;
+}
+
+/** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
+const EMBSTR_LIMIT = 44;
+
+/** Redis tryObjectEncoding: a string that reads as a long (≤ 20 chars) is stored as an int. */
+function isIntEncodable(value: string): boolean {
+  return value.length <= 20 && parseInt64(value) !== undefined;
+}
+
+/**
+ * The encoding Redis 7.0 would report for this value. Strings changed in place are raw (the database
+ * keeps that mark); otherwise it is derived from the current contents with Redis's thresholds. Like
+ * Redis, a hash or set that once outgrew listpack/intset stays a hash table (see encoding.ts), and
+ * sorted sets track their own encoding; lists are always quicklists in 7.0. OBJECT ENCODING and
+ * DEBUG OBJECT's `encoding:` field both answer with this.
+ */
+export function encodingOf(ctx: CommandContext, value: Value, key: string): string {
+  if (typeof value === 'string') {
+    if (ctx.db.isRawString(key)) return 'raw';
+    if (isIntEncodable(value)) return 'int';
+    return value.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
+  }
+  switch (value.type) {
+    case 'string':
+      return 'raw'; // changed in place (ByteString)
+    case 'list':
+      return 'quicklist';
+    case 'hash':
+      return isListpackHash(ctx, value) ? 'listpack' : 'hashtable';
+    case 'set':
+      return isIntsetSet(ctx, value) ? 'intset' : 'hashtable';
+    case 'zset':
+      // The sorted-set container tracks its own encoding, conversions included.
+      return value.zset.encoding;
+  }
+}
+
+/** Redis OBJ_SHARED_INTEGERS: small non-negative ints share one object with this refcount. */
+const SHARED_INTEGERS = 10000;
+const SHARED_REFCOUNT = 2147483647;
+
+/**
+ * OBJECT REFCOUNT and DEBUG OBJECT's `refcount:`: Redis's shared small integers, else 1 (a string
+ * APPEND or SETRANGE made raw is an object of its own, whatever it holds).
+ */
+export function refcountOf(ctx: CommandContext, value: Value, key: string): number {
+  if (typeof value === 'string' && encodingOf(ctx, value, key) === 'int') {
+    const n = parseInt64(value);
+    if (typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS) return SHARED_REFCOUNT;
+  }
+  return 1;
 }

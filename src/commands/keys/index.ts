@@ -10,8 +10,6 @@ import { rename, renamenx } from './rename.js';
 import { scan } from './scan.js';
 import { expiretime, persist, pexpiretime, pttl, ttl } from './ttl.js';
 
-export { encodingOf } from './object.js';
-
 /** The keys family (Redis db.c, expire.c, object.c). See the command files beside this one. */
 export const keysCommands: readonly CommandSpec[] = [
   del,

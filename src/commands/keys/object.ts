@@ -2,55 +2,8 @@ import { ERR_LFU_NOT_SELECTED, ERR_LFU_SELECTED, unknownSubcommand, wrongArity }
 import { NULL, array, bulk, error, integer, simple, type Reply } from '../../resp/reply.js';
 import { Evictor, type EvictionPolicy, type EvictionSettings, type Value } from '../../store/index.js';
 import { redisConfigOf } from '../server/index.js';
-import { parseInt64 } from '../args.js';
-import { isIntsetSet, isListpackHash } from '../encoding.js';
+import { encodingOf, refcountOf } from '../encoding.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-
-/** Redis OBJ_SHARED_INTEGERS: small non-negative ints share one object with this refcount. */
-const SHARED_INTEGERS = 10000;
-const SHARED_REFCOUNT = 2147483647;
-/** OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
-const EMBSTR_LIMIT = 44;
-
-/** Redis tryObjectEncoding: a string that reads as a long (≤ 20 chars) is stored as an int. */
-function isIntEncodable(value: string): boolean {
-  return value.length <= 20 && parseInt64(value) !== undefined;
-}
-
-/**
- * The encoding Redis 7.0 would report for this value. Strings changed in place are raw (the database
- * keeps that mark); otherwise it is derived from the current contents with Redis's thresholds. Like
- * Redis, a hash or set that once outgrew listpack/intset stays a hash table (see encoding.ts), and
- * sorted sets track their own encoding; lists are always quicklists in 7.0.
- */
-export function encodingOf(ctx: CommandContext, value: Value, key: string): string {
-  if (typeof value === 'string') {
-    if (ctx.db.isRawString(key)) return 'raw';
-    if (isIntEncodable(value)) return 'int';
-    return value.length <= EMBSTR_LIMIT ? 'embstr' : 'raw';
-  }
-  switch (value.type) {
-    case 'string':
-      return 'raw'; // changed in place (ByteString)
-    case 'list':
-      return 'quicklist';
-    case 'hash':
-      return isListpackHash(ctx, value) ? 'listpack' : 'hashtable';
-    case 'set':
-      return isIntsetSet(ctx, value) ? 'intset' : 'hashtable';
-    case 'zset':
-      // The sorted-set container tracks its own encoding, conversions included.
-      return value.zset.encoding;
-  }
-}
-
-function refcountOf(value: Value): number {
-  if (typeof value === 'string' && isIntEncodable(value)) {
-    const n = parseInt64(value);
-    if (typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS) return SHARED_REFCOUNT;
-  }
-  return 1;
-}
 
 function keyedSubcommand(
   name: string,
@@ -76,7 +29,7 @@ function keyedSubcommand(
 const objectEncoding = keyedSubcommand('encoding', (ctx, value, key) => bulk(encodingOf(ctx, value, key)));
 
 /** OBJECT REFCOUNT key — 2147483647 for Redis's shared small integers, else 1. */
-const objectRefcount = keyedSubcommand('refcount', (_ctx, value) => integer(refcountOf(value)));
+const objectRefcount = keyedSubcommand('refcount', (ctx, value, key) => integer(refcountOf(ctx, value, key)));
 
 /** The eviction bookkeeping, where LRU access times and LFU counters are recorded (if it exists yet). */
 function evictorOf(ctx: CommandContext): Evictor | undefined {

@@ -1,13 +1,15 @@
 /**
  * DEBUG SLEEP seconds         — block the whole server (like Redis) for that long
  * DEBUG SET-ACTIVE-EXPIRE 0|1 — turn the active expiry cycle off/on (tests of lazy expiry)
- * DEBUG OBJECT key            — a minimal "Value at:… encoding:… serializedlength:…" line
+ * DEBUG OBJECT key            — a minimal "Value at:… refcount:… encoding:… serializedlength:…" line;
+ *                               refcount and encoding as OBJECT REFCOUNT/ENCODING answer them
  * Refused unless enable-debug-command is yes or local, as Redis 7 does.
  */
 import { ERR_NO_SUCH_KEY, ERR_SYNTAX } from '../../resp/errors.js';
 import { OK, error, simple, type Reply } from '../../resp/reply.js';
 import { ActiveExpirer, estimateKeyBytes } from '../../store/index.js';
 import { parseDouble } from '../args.js';
+import { encodingOf, refcountOf } from '../encoding.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { redisConfigOf } from './services.js';
 import { serverCommand } from './spec.js';
@@ -26,16 +28,6 @@ function blockFor(ms: number): void {
 function atoi(text: string): number {
   const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
   return m === null ? 0 : Number.parseInt(m[1] as string, 10) | 0;
-}
-
-function encodingOf(value: unknown): string {
-  if (typeof value === 'string') {
-    if (/^-?[1-9][0-9]{0,18}$|^0$/.test(value)) return 'int';
-    return value.length <= 44 ? 'embstr' : 'raw';
-  }
-  const t = (value as { type: string }).type;
-  if (t === 'string') return 'raw';
-  return t === 'list' ? 'quicklist' : t === 'zset' ? 'skiplist' : 'hashtable';
 }
 
 function debug(ctx: CommandContext, argv: readonly string[]): Reply {
@@ -58,7 +50,7 @@ function debug(ctx: CommandContext, argv: readonly string[]): Reply {
     const value = ctx.db.lookupRead(key, ctx.now);
     if (value === undefined) return error(ERR_NO_SUCH_KEY);
     return simple(
-      `Value at:0x0 refcount:1 encoding:${encodingOf(value)} serializedlength:${estimateKeyBytes(key, value)} lru:0 lru_seconds_idle:0`,
+      `Value at:0x0 refcount:${refcountOf(ctx, value, key)} encoding:${encodingOf(ctx, value, key)} serializedlength:${estimateKeyBytes(key, value)} lru:0 lru_seconds_idle:0`,
     );
   }
   return error(ERR_SYNTAX);
