@@ -178,8 +178,10 @@ export class Client implements RegisteredClient, ClientView {
     this.closing = true;
   }
 
+  /** CLIENT KILL: Redis frees another client synchronously, so it leaves every table right now. */
   kill(): void {
     this.closing = true;
+    this.core.leave(this);
     this.core.scheduleFlush(this);
   }
 

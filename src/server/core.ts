@@ -458,7 +458,9 @@ export class ServerCore {
       // reset instead of having its bytes read and thrown away (Redis frees the client the same way).
       c.socket.pause();
       c.socket.end(() => c.socket.destroy());
-      c.closed = true;
+      // Leave every table now, not at the socket's 'close' event: Redis frees the client right after
+      // the write, so once QUIT's +OK is read its subscriptions no longer count for a PUBLISH.
+      this.forget(c);
     }
   }
 
@@ -481,9 +483,18 @@ export class ServerCore {
   /** A closed connection leaves every table it was in. */
   forget(c: Client): void {
     c.closed = true;
+    this.toFlush.delete(c);
+    this.leave(c);
+  }
+
+  /**
+   * Takes a client out of the blocking, WATCH, pub/sub and client tables while its socket may still
+   * be flushing: Redis frees a killed or quitting client at once, so nothing after that (a PUBLISH,
+   * PUBSUB NUMSUB, CLIENT LIST) may still see it. Safe to repeat.
+   */
+  leave(c: Client): void {
     this.endBlock(c);
     this.held.delete(c);
-    this.toFlush.delete(c);
     c.unwatch();
     for (const kind of ['channel', 'pattern', 'shard'] as const) c.unsubscribeAll(kind);
     this.state.registry.delete(c.id);

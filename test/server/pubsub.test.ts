@@ -111,6 +111,57 @@ test('the empty channel and key are matched like Redis 7.0 (not by `*` in PSUBSC
   });
 });
 
+/** SUBSCRIBE on one connection; on another, CLIENT KILL ID of it pipelined with PUBLISH and NUMSUB. */
+async function killSubscriber(port: number): Promise<string> {
+  const sub = await Wire.open(port);
+  const pub = await Wire.open(port);
+  try {
+    sub.send(command('CLIENT', 'ID'));
+    let line = '';
+    while (!line.endsWith('\r\n') && line.length < 30 && !sub.closed) line += await sub.read(1, 2000);
+    const id = /^:(\d+)/.exec(line)?.[1] ?? 'none';
+    const subscribed = '*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n';
+    assert.equal(await sub.roundTrip(command('SUBSCRIBE', 'ch'), subscribed), subscribed);
+    const want = ':1\r\n:0\r\n*2\r\n$2\r\nch\r\n:0\r\n';
+    const kill = command('CLIENT', 'KILL', 'ID', id);
+    return await pub.roundTrip(
+      kill + command('PUBLISH', 'ch', 'm') + command('PUBSUB', 'NUMSUB', 'ch'),
+      want,
+    );
+  } finally {
+    sub.close();
+    pub.close();
+  }
+}
+
+test('a killed or quitting subscriber no longer counts for the next PUBLISH (Redis frees it at once)', async () => {
+  // Found by the differential harness (pubsub, seed 777001 #42): a PUBLISH right after another
+  // client's QUIT counted the quitting subscriber until its socket's close event.
+  await withRealRedis(EMPTY_GLOB_PORT, [], async (realPort) => {
+    await withServer({}, async (srv) => {
+      const real = await killSubscriber(realPort);
+      assert.equal(real, ':1\r\n:0\r\n*2\r\n$2\r\nch\r\n:0\r\n');
+      assert.equal(await killSubscriber(srv.port), real);
+      const pub = await Wire.open(srv.port);
+      try {
+        for (let i = 0; i < 20; i++) {
+          const sub = await Wire.open(srv.port);
+          try {
+            const subscribed = '*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n';
+            assert.equal(await sub.roundTrip(command('SUBSCRIBE', 'ch'), subscribed), subscribed);
+            assert.equal(await sub.roundTrip(command('QUIT'), '+OK\r\n'), '+OK\r\n');
+            assert.equal(await pub.roundTrip(command('PUBLISH', 'ch', 'm'), ':0\r\n'), ':0\r\n');
+          } finally {
+            sub.close();
+          }
+        }
+      } finally {
+        pub.close();
+      }
+    });
+  });
+});
+
 test('ioredis subscriber receives messages and pattern messages', async () => {
   await withServer({}, async (srv) => {
     const sub = new Redis({ port: srv.port, host: '127.0.0.1', enableReadyCheck: false, lazyConnect: true });
