@@ -24,15 +24,30 @@ export function wrongArity(commandName: string): string {
 }
 
 /**
+ * What C's `%.Ns` prints of a binary-safe string: the bytes before the first NUL, at most `max`.
+ * Redis formats command names and arguments into error messages that way.
+ */
+export function cString(s: string, max = Infinity): string {
+  const nul = s.indexOf('\0');
+  return s.slice(0, Math.min(nul < 0 ? s.length : nul, max));
+}
+
+/**
  * Redis 7.0 processCommand: each argument is quoted and cut so the whole list stays near 128 bytes
- * (`'%.*s' ` with 128 - length so far, stopping once 128 is reached).
+ * (`'%.*s' ` with 128 - length so far, stopping once 128 is reached); name and arguments are C
+ * strings there, so each stops at its first NUL byte.
  */
 export function unknownCommand(name: string, args: readonly string[]): string {
   let shown = '';
   for (let i = 0; i < args.length && shown.length < 128; i++) {
-    shown += `'${(args[i] as string).slice(0, 128 - shown.length)}' `;
+    shown += `'${cString(args[i] as string, 128 - shown.length)}' `;
   }
-  return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${shown}`;
+  return `ERR unknown command '${cString(name, 128)}', with args beginning with: ${shown}`;
+}
+
+/** `unknown subcommand '%.128s'. Try %s HELP.` — `container` as the client typed it (upper-cased). */
+export function unknownSubcommand(sub: string, container: string): string {
+  return `ERR unknown subcommand '${cString(sub, 128)}'. Try ${cString(container).toUpperCase()} HELP.`;
 }
 
 // Strings and keyspace families (t_string.c, bitops.c, db.c, expire.c).

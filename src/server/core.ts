@@ -11,6 +11,7 @@ import {
   encodeReply,
   error,
   unknownCommand,
+  unknownSubcommand,
   wrongArity,
   type Reply,
 } from '../resp/index.js';
@@ -267,10 +268,8 @@ export class ServerCore {
       return n === word || n === full;
     });
     if (sub === undefined) {
-      const shown = (argv[1] as string).slice(0, 128);
       // Redis names the command as the client typed it (a renamed CONFIG says "Try CFG HELP.").
-      const typed = (argv[0] as string).toUpperCase();
-      this.reject(c, `ERR unknown subcommand '${shown}'. Try ${typed} HELP.`);
+      this.reject(c, unknownSubcommand(argv[1] as string, argv[0] as string));
       return undefined;
     }
     return this.entryOf(sub, full);

@@ -3,8 +3,14 @@
  * PUBSUB CHANNELS, CONFIG GET): `*` any run, `?` any one byte, `[abc]` `[^a]` `[a-z]` sets (a reversed
  * range like `[z-a]` works too, an unterminated `[` takes the rest of the pattern as the set), `\x`
  * escapes x. Works on latin1 byte strings; `nocase` folds ASCII letters.
+ *
+ * An empty subject matches only the empty pattern, not even `*`: Redis 7.0's stringmatchlen loops
+ * `while (patternLen && stringLen)`, so with an empty string it never reaches the `*` case. That is
+ * what PSUBSCRIBE `*`, PUBSUB CHANNELS `*` and KEYS `**` do with the empty name; KEYS and the SCAN
+ * family short-cut a lone `*` before matching (as Redis does), so they still return it.
  */
 export function globMatch(pattern: string, subject: string, nocase = false): boolean {
+  if (subject.length === 0) return pattern.length === 0;
   let p = 0;
   let s = 0;
   // Position after the last '*' seen and the subject position it was tried at, for backtracking.

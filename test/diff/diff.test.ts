@@ -4,7 +4,8 @@
  *
  * CI runs the families in CI_FAMILIES with a fixed seed. By hand:
  *   DIFF_SEED=7 DIFF_COUNT=500 DIFF_FAMILIES=strings,lists node --test dist/test/diff/diff.test.js
- * DIFF_LENGTH sets units per sequence; DIFF_ORACLE_ONLY=1 runs real Redis against a second real Redis
+ * DIFF_PORT=P runs real Redis on P and redmesh on P+1 (default 17600). DIFF_LENGTH sets units per
+ * sequence; DIFF_ORACLE_ONLY=1 runs real Redis against a second real Redis
  * (the harness itself must then report nothing).
  */
 import assert from 'node:assert/strict';
@@ -32,10 +33,10 @@ const CI_FAMILIES: readonly string[] = [
 ];
 const CI_SEED = 20261127;
 const CI_COUNT = 40;
-const REDIS_PORT = 17600;
-const REDMESH_PORT = 17601;
-
 const env = process.env;
+/** DIFF_PORT=P uses P (real Redis) and P+1 (redmesh), so parallel sessions on their own ports never clash. */
+const REDIS_PORT = Number(env.DIFF_PORT ?? 17600);
+const REDMESH_PORT = REDIS_PORT + 1;
 const families = (env.DIFF_FAMILIES ?? CI_FAMILIES.join(',')).split(',').filter((f) => f !== '');
 const baseSeed = Number(env.DIFF_SEED ?? CI_SEED);
 const count = Number(env.DIFF_COUNT ?? CI_COUNT);

@@ -19,25 +19,11 @@ export interface CommandExclusion {
   readonly reason: string;
 }
 
-const GLOB =
-  'PSUBSCRIBE * counts the empty channel; Redis 7.0 stringmatchlen("*", "") is 0 (MISMATCHES-pubsub.md #1)';
-
-/** Known at 22:50 UTC on 2026-11-27, still unfixed then. */
-export const excludedSequences: readonly SequenceExclusion[] = [
-  ...[4, 13, 17, 19, 26, 30, 31].map((index) => ({ family: 'pubsub', index, reason: GLOB })),
-  {
-    family: 'protocol',
-    index: 21,
-    reason:
-      'unknown-command error keeps bytes after a NUL; Redis prints C strings (MISMATCHES-protocol.md #1)',
-  },
-  {
-    family: 'zsets',
-    index: 37,
-    reason:
-      'ZSCAN on a listpack zset prints 1e17 as 1e+17; Redis returns the stored 100000000000000000 (MISMATCHES-zsets.md #1)',
-  },
-];
+/**
+ * Known at 22:50 UTC on 2026-11-27; the PSUBSCRIBE `*` / empty channel, NUL-in-error and listpack
+ * ZSCAN score entries were fixed at 04:10 UTC on 2026-11-28 (branch diffhunt) and removed.
+ */
+export const excludedSequences: readonly SequenceExclusion[] = [];
 
 export const excludedCommands: readonly CommandExclusion[] = [
   { family: 'keys', command: 'DUMP', reason: 'DUMP not implemented (MISMATCHES-keys.md #1)' },

@@ -6,8 +6,17 @@ import { Wire, command, eventually, withServer } from './wire.js';
 
 const REAL_PORT = 16403;
 
+/** Real Redis for the empty-channel glob test (this session's port range, not the CI one above). */
+const EMPTY_GLOB_PORT = 28610;
+
+type Script = (sub: Wire, pub: Wire) => [Wire, string][];
+
 /** The same subscriber/publisher script on one server; returns every byte each client received. */
-async function scenario(port: number, resp3: boolean): Promise<{ sub: string; pub: string }> {
+async function scenario(
+  port: number,
+  resp3: boolean,
+  script: Script = basics,
+): Promise<{ sub: string; pub: string }> {
   const sub = await Wire.open(port);
   const pub = await Wire.open(port);
   try {
@@ -16,27 +25,7 @@ async function scenario(port: number, resp3: boolean): Promise<{ sub: string; pu
       await sub.until(() => false, 100);
       sub.take(); // the HELLO map carries a server-specific id
     }
-    const steps: [Wire, string][] = [
-      [sub, command('SUBSCRIBE', 'news', 'sport')],
-      [sub, command('PSUBSCRIBE', 'n*', 'h[ae]llo')],
-      [sub, command('PING')],
-      [sub, command('PING', 'x')],
-      [sub, command('ECHO', 'not allowed in RESP2')],
-      [pub, command('PUBLISH', 'news', 'hello \x00 world')],
-      [pub, command('PUBLISH', 'hallo', 'p')],
-      [pub, command('PUBLISH', 'nobody', 'n')],
-      [pub, command('PUBSUB', 'NUMSUB', 'news', 'none')],
-      [pub, command('PUBSUB', 'NUMPAT')],
-      [pub, command('PUBSUB', 'CHANNELS', 's*')],
-      [sub, command('UNSUBSCRIBE', 'sport')],
-      [sub, command('PUNSUBSCRIBE')],
-      [sub, command('UNSUBSCRIBE')],
-      [sub, command('UNSUBSCRIBE')],
-      [sub, command('SSUBSCRIBE', 'shard')],
-      [pub, command('SPUBLISH', 'shard', 'sm')],
-      [sub, command('SUNSUBSCRIBE')],
-      [sub, command('PING')],
-    ];
+    const steps = script(sub, pub);
     for (const [who, bytes] of steps) {
       who.send(bytes);
       await who.until(() => false, 40);
@@ -49,6 +38,54 @@ async function scenario(port: number, resp3: boolean): Promise<{ sub: string; pu
   }
 }
 
+/**
+ * Redis 7.0's stringmatchlen never matches an empty string against a non-empty pattern, so `*` does not
+ * match the empty channel (PSUBSCRIBE, PUBSUB CHANNELS) nor `**` the empty key, while KEYS `*` and
+ * SCAN MATCH `*` short-cut the lone star and do return it.
+ */
+function emptyNames(sub: Wire, pub: Wire): [Wire, string][] {
+  return [
+    [sub, command('SUBSCRIBE', '')],
+    [sub, command('PSUBSCRIBE', '*')],
+    [pub, command('PUBLISH', '', 'to the empty channel')],
+    [pub, command('PUBLISH', 'c1', 'to c1')],
+    [pub, command('PUBSUB', 'CHANNELS', '*')],
+    [pub, command('PUBSUB', 'CHANNELS')],
+    [pub, command('SET', '', 'v')],
+    [pub, command('KEYS', '*')],
+    [pub, command('KEYS', '**')],
+    [pub, command('SCAN', '0', 'MATCH', '*')],
+    [pub, command('SCAN', '0', 'MATCH', '**')],
+    [pub, command('SADD', 's', '', 'a')],
+    [pub, command('SSCAN', 's', '0', 'MATCH', '**')],
+    [pub, command('DEL', '', 's')],
+  ];
+}
+
+function basics(sub: Wire, pub: Wire): [Wire, string][] {
+  return [
+    [sub, command('SUBSCRIBE', 'news', 'sport')],
+    [sub, command('PSUBSCRIBE', 'n*', 'h[ae]llo')],
+    [sub, command('PING')],
+    [sub, command('PING', 'x')],
+    [sub, command('ECHO', 'not allowed in RESP2')],
+    [pub, command('PUBLISH', 'news', 'hello \x00 world')],
+    [pub, command('PUBLISH', 'hallo', 'p')],
+    [pub, command('PUBLISH', 'nobody', 'n')],
+    [pub, command('PUBSUB', 'NUMSUB', 'news', 'none')],
+    [pub, command('PUBSUB', 'NUMPAT')],
+    [pub, command('PUBSUB', 'CHANNELS', 's*')],
+    [sub, command('UNSUBSCRIBE', 'sport')],
+    [sub, command('PUNSUBSCRIBE')],
+    [sub, command('UNSUBSCRIBE')],
+    [sub, command('UNSUBSCRIBE')],
+    [sub, command('SSUBSCRIBE', 'shard')],
+    [pub, command('SPUBLISH', 'shard', 'sm')],
+    [sub, command('SUNSUBSCRIBE')],
+    [sub, command('PING')],
+  ];
+}
+
 test('pub/sub replies and messages match real Redis in RESP2 and RESP3', async () => {
   await withRealRedis(REAL_PORT, [], async (realPort) => {
     await withServer({}, async (srv) => {
@@ -58,6 +95,18 @@ test('pub/sub replies and messages match real Redis in RESP2 and RESP3', async (
         assert.equal(ours.sub, real.sub, `subscriber, resp3=${resp3}`);
         assert.equal(ours.pub, real.pub, `publisher, resp3=${resp3}`);
       }
+    });
+  });
+});
+
+test('the empty channel and key are matched like Redis 7.0 (not by `*` in PSUBSCRIBE/CHANNELS)', async () => {
+  await withRealRedis(EMPTY_GLOB_PORT, [], async (realPort) => {
+    await withServer({}, async (srv) => {
+      const real = await scenario(realPort, false, emptyNames);
+      const ours = await scenario(srv.port, false, emptyNames);
+      assert.match(real.pub, /^:1\r\n:1\r\n\*0\r\n/); // "" reaches its SUBSCRIBE only; CHANNELS * is empty
+      assert.equal(ours.sub, real.sub, 'subscriber');
+      assert.equal(ours.pub, real.pub, 'publisher');
     });
   });
 });

@@ -2,7 +2,7 @@
  * CLIENT subcommand … — inspect and control connections (Redis networking.c clientCommand):
  * ID, GETNAME, SETNAME, LIST, INFO, KILL, PAUSE, UNPAUSE, NO-EVICT, REPLY, UNBLOCK, GETREDIR, HELP.
  */
-import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_TIMEOUT_NEGATIVE } from '../../resp/errors.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_TIMEOUT_NEGATIVE, unknownSubcommand } from '../../resp/errors.js';
 import { NULL, OK, bulk, error, integer, simple, verbatim, array, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
@@ -267,6 +267,6 @@ export const client: CommandSpec = {
     help,
   ],
   run(_ctx, argv): Reply {
-    return error(`ERR unknown subcommand '${argv[1] ?? ''}'. Try CLIENT HELP.`);
+    return error(unknownSubcommand(argv[1] ?? '', 'client'));
   },
 };

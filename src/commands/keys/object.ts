@@ -1,4 +1,4 @@
-import { ERR_LFU_NOT_SELECTED, ERR_LFU_SELECTED, wrongArity } from '../../resp/errors.js';
+import { ERR_LFU_NOT_SELECTED, ERR_LFU_SELECTED, unknownSubcommand, wrongArity } from '../../resp/errors.js';
 import { NULL, array, bulk, error, integer, simple, type Reply } from '../../resp/reply.js';
 import { Evictor, type EvictionPolicy, type EvictionSettings, type Value } from '../../store/index.js';
 import { redisConfigOf } from '../server/index.js';
@@ -123,7 +123,7 @@ export const object: CommandSpec = {
     const word = (argv[1] as string).toLowerCase();
     const sub = subcommands.find((s) => s.name === `object|${word}`);
     if (sub === undefined) {
-      return error(`ERR unknown subcommand '${(argv[1] as string).slice(0, 128)}'. Try OBJECT HELP.`);
+      return error(unknownSubcommand(argv[1] as string, 'object'));
     }
     if ((sub.arity > 0 && argv.length !== sub.arity) || argv.length < -sub.arity) {
       return error(wrongArity(sub.name));

@@ -2,6 +2,7 @@
  * The pub/sub family (Redis pubsub.c): SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, SSUBSCRIBE,
  * SUNSUBSCRIBE, PUBLISH, SPUBLISH, PUBSUB CHANNELS|NUMSUB|NUMPAT|SHARDCHANNELS|SHARDNUMSUB|HELP.
  */
+import { unknownSubcommand } from '../../resp/errors.js';
 import { array, bulk, bulkArray, error, integer, simple, type Reply } from '../../resp/reply.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 import type { CommandContext, CommandFlag, CommandSpec, SubscriptionKind } from '../types.js';
@@ -110,7 +111,7 @@ const pubsub: CommandSpec = {
     'pubsub',
     -2,
     [],
-    (_ctx, argv) => error(`ERR unknown subcommand '${argv[1] ?? ''}'. Try PUBSUB HELP.`),
+    (_ctx, argv) => error(unknownSubcommand(argv[1] ?? '', 'pubsub')),
     [0, 0, 0],
     ['slow'],
   ),

@@ -1,4 +1,5 @@
 /** Builders for the server family's command specs (no keys unless said). */
+import { unknownSubcommand } from '../../resp/errors.js';
 import type { Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandFlag, CommandSpec } from '../types.js';
 
@@ -22,10 +23,7 @@ export function containerCommand(name: string, subcommands: readonly CommandSpec
     -2,
     [],
     ['slow'],
-    (_ctx, argv) => ({
-      kind: 'error',
-      message: `ERR unknown subcommand '${(argv[1] ?? '').slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`,
-    }),
+    (_ctx, argv) => ({ kind: 'error', message: unknownSubcommand(argv[1] ?? '', name) }),
     subcommands,
   );
 }

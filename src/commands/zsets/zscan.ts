@@ -56,11 +56,30 @@ function parseOptions(argv: readonly string[]): ScanOptions | Reply {
   return { count, pattern };
 }
 
-function scanReply(cursor: bigint, entries: readonly ZEntry[], pattern: string | undefined): Reply {
+/** Beyond ±LLONG_MAX/2 Redis's double2ll refuses the integer form. */
+const LISTPACK_INT_LIMIT = 2 ** 62;
+
+/**
+ * The score as a listpack holds it, which is what ZSCAN hands back for a small zset: zzlInsertAt stores
+ * an integral score with |score| ≤ 2^62 as an integer (double2ll), so 1e17 comes back as
+ * "100000000000000000" (and -0 as "0"), anything else as d2string's `%.17g`.
+ */
+function listpackScore(score: number): string {
+  return Number.isInteger(score) && Math.abs(score) <= LISTPACK_INT_LIMIT
+    ? BigInt(score).toString()
+    : formatDouble(score);
+}
+
+function scanReply(
+  cursor: bigint,
+  entries: readonly ZEntry[],
+  pattern: string | undefined,
+  format: (score: number) => string = formatDouble,
+): Reply {
   const flat: string[] = [];
   for (const e of entries) {
     if (pattern !== undefined && !globMatch(pattern, e.member)) continue;
-    flat.push(e.member, formatDouble(e.score));
+    flat.push(e.member, format(e.score));
   }
   return array([bulk(cursor.toString()), bulkArray(flat)]);
 }
@@ -82,7 +101,9 @@ export const zscan: CommandSpec = {
     if (zset === undefined) return scanReply(0n, [], undefined);
     const options = parseOptions(argv);
     if ('kind' in options) return options;
-    if (zset.encoding === 'listpack') return scanReply(0n, [...zset.entries()], options.pattern);
+    if (zset.encoding === 'listpack') {
+      return scanReply(0n, [...zset.entries()], options.pattern, listpackScore);
+    }
     const start = cursor > BigInt(zset.size) ? zset.size : Number(cursor);
     const end = Math.min(zset.size, start + options.count);
     const next = end >= zset.size ? 0n : BigInt(end);

@@ -186,3 +186,21 @@ test('ZRANDMEMBER counts on a big sorted set: distinct members with their own sc
   const all = (r.run('ZRANDMEMBER', 'z', '500') as { items: readonly { value: string }[] }).items;
   assert.equal(all[0]?.value, 'm499'); // the whole set comes from the highest score down, like Redis
 });
+
+test('ZSCAN of a listpack zset gives scores as the listpack stores them (integers up to 2^62)', () => {
+  // Bytes taken from redis-server 7.0.15: ZADD z -0 a 1e17 b 0.1 c 4611686018427387904 e
+  // -4611686018427387904 g 9223372036854775807 h, then ZSCAN z 0 COUNT 100 (ZRANGE gives 1e+17 etc.).
+  const r = makeRunner();
+  r.run(
+    ...['ZADD', 'z', '-0', 'a', '1e17', 'b', '0.1', 'c', '4611686018427387904', 'e'],
+    ...['-4611686018427387904', 'g', '9223372036854775807', 'h'],
+  );
+  const scores = (r.run('ZSCAN', 'z', '0', 'COUNT', '100') as Reply & { kind: 'array' }).items[1];
+  const flat = (scores as Reply & { kind: 'array' }).items.map((i) => (i as Reply & { kind: 'bulk' }).value);
+  assert.deepEqual(flat, [
+    ...['g', '-4611686018427387904', 'a', '0', 'c', '0.10000000000000001', 'b', '100000000000000000'],
+    ...['e', '4611686018427387904', 'h', '9.2233720368547758e+18'],
+  ]);
+  const range = wire(r.run('ZRANGE', 'z', '3', '3', 'WITHSCORES'));
+  assert.equal(range, '*2\r\n$1\r\nb\r\n$5\r\n1e+17\r\n');
+});
