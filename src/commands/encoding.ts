@@ -58,9 +58,13 @@ export function isListpackHash(ctx: CommandContext, hash: HashValue): boolean {
 
 /** True while Redis would still hold this set as an intset. */
 export function isIntsetSet(ctx: CommandContext, set: SetValue): boolean {
-  if (set.outgrown === true) return false;
-  if (set.members.size > limits(ctx).setMaxIntsetEntries) return false;
-  for (const m of set.members) if (parseInt64(m) === undefined) return false;
+  return set.outgrown !== true && fitsIntset(ctx, set.members);
+}
+
+/** True when a fresh intset could take all these members (Redis setTypeAdd would not convert it). */
+export function fitsIntset(ctx: CommandContext, members: ReadonlySet<string>): boolean {
+  if (members.size > limits(ctx).setMaxIntsetEntries) return false;
+  for (const m of members) if (parseInt64(m) === undefined) return false;
   return true;
 }
 

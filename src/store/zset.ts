@@ -13,6 +13,7 @@
  * visible facts that follow from the encoding are reproduced (the name, and that a listpack stores a
  * score as text, so -0 reads back as 0).
  */
+import { SAMPLER_MIN_SIZE, noteKeyAdded, noteKeyRemoved, randomKeyOf, type Sampled } from './key-sampler.js';
 
 /** Redis ZSKIPLIST_MAXLEVEL and ZSKIPLIST_P. */
 const MAX_LEVEL = 32;
@@ -112,6 +113,8 @@ export function lexRangeIsEmpty(range: LexRange): boolean {
 
 export class SortedSet {
   private readonly nodes = new Map<string, Node>();
+  /** ZRANDMEMBER's O(1) picker over the members, once built (randomMember); copies start without one. */
+  private readonly sampled: Sampled = {};
   /** Header node: its next/span arrays grow with the highest level in use. */
   private readonly head = new Node('', -Infinity, 0);
   private tail: Node | null = null;
@@ -174,6 +177,7 @@ export class SortedSet {
       this.encodingName = 'skiplist';
     }
     this.nodes.set(member, this.insert(member, this.storedScore(score)));
+    noteKeyAdded(this.sampled, member);
     return true;
   }
 
@@ -315,6 +319,18 @@ export class SortedSet {
   }
 
   /** Members in insertion-independent map order, for SCAN-like and random access without ordering cost. */
+  /**
+   * A uniformly random member (undefined when empty) for ZRANDMEMBER: a random rank (O(log n)) while
+   * the set is small, then O(1) from a KeySampler built on the first pick (the one of key-sampler.ts,
+   * as for sets and hashes), which insertions and removals keep in step from then on.
+   */
+  randomMember(): string | undefined {
+    if (this.sampled.sampler === undefined && this.nodes.size <= SAMPLER_MIN_SIZE) {
+      return this.nodeAt(Math.floor(Math.random() * this.nodes.size))?.member;
+    }
+    return randomKeyOf(this.sampled, this.nodes);
+  }
+
   members(): IterableIterator<string> {
     return this.nodes.keys();
   }
@@ -426,6 +442,7 @@ export class SortedSet {
     }
     this.unlinkNode(node);
     this.nodes.set(node.member, this.insert(node.member, score));
+    noteKeyAdded(this.sampled, node.member);
   }
 
   /** Finds the update[] path to node and removes it from the list and the map (zslDelete). */
@@ -458,6 +475,7 @@ export class SortedSet {
       this.head.span.pop();
     }
     this.nodes.delete(node.member);
+    noteKeyRemoved(this.sampled, node.member);
   }
 
   /** Removes consecutive nodes from `first` while `keep` holds, at most `limit` of them. */

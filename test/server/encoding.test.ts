@@ -115,6 +115,55 @@ const PHASES: readonly { readonly setup: readonly Step[]; readonly checks: reado
       ['SCARD', 'spopstr'],
     ],
   },
+  {
+    // SINTERSTORE/SUNIONSTORE/SDIFFSTORE build their result in a fresh intset, which converts when a
+    // member does not fit; SDIFFSTORE's "algorithm 2" first adds the whole first set, then removes.
+    setup: [
+      ['SADD', 'da', '1', '2', '3', 'x'],
+      ['SADD', 'db', 'x'],
+      ['SADD', 'dc', 'y'],
+      ['SADD', 'dd', 'z'],
+      ['SADD', 'dbig', ...range(1, 600).map(String)],
+      ['SADD', 'dr1', ...range(1, 90).map(String)],
+      ['SADD', 'dr2', ...range(91, 180).map(String)],
+      ['SADD', 'shrunk', '1', 'x'],
+      ['SREM', 'shrunk', 'x'],
+      ['SADD', 'words', 'a', 'b'],
+    ],
+    checks: [
+      ['SDIFFSTORE', 'd4', 'da', 'db', 'dc', 'dd'], // 4 × 4 / 2 > 7: algorithm 2
+      ['OBJECT', 'ENCODING', 'd4'],
+      ['SDIFFSTORE', 'd2', 'da', 'db'], // 4 × 2 / 2 ≤ 5: algorithm 1
+      ['OBJECT', 'ENCODING', 'd2'],
+      ['SDIFFSTORE', 'd4m', 'da', 'db', 'missing', 'dc', 'dd'],
+      ['OBJECT', 'ENCODING', 'd4m'],
+      ['SDIFFSTORE', 'dbig3', 'dbig', 'dr1', 'dr2'], // 900 > 780: algorithm 2, 600 > 512 entries
+      ['OBJECT', 'ENCODING', 'dbig3'],
+      ['SDIFFSTORE', 'dbig2', 'dbig', 'dr1'], // 600 ≤ 690: algorithm 1, 510 entries
+      ['OBJECT', 'ENCODING', 'dbig2'],
+      ['SDIFFSTORE', 'dsame', 'dbig', 'dbig', 'dr1'],
+      ['OBJECT', 'ENCODING', 'shrunk'],
+      ['SUNIONSTORE', 'un', 'shrunk'],
+      ['OBJECT', 'ENCODING', 'un'],
+      ['SUNIONSTORE', 'unw', 'shrunk', 'words'],
+      ['OBJECT', 'ENCODING', 'unw'],
+      ['SINTERSTORE', 'in', 'shrunk', 'dbig'],
+      ['OBJECT', 'ENCODING', 'in'],
+      ['SINTERSTORE', 'inw', 'words', 'words'],
+      ['OBJECT', 'ENCODING', 'inw'],
+      ['SDIFFSTORE', 'd4', 'missing', 'da'],
+      ['EXISTS', 'd4'],
+      ['CONFIG', 'SET', 'set-max-intset-entries', '2'],
+      ['SUNIONSTORE', 'small', 'da', 'db'],
+      ['SDIFFSTORE', 'small3', 'dr1', 'dc', 'dd', 'db'],
+      ['OBJECT', 'ENCODING', 'small3'],
+      ['SINTERSTORE', 'small2', 'dr1', 'dr1'],
+      ['OBJECT', 'ENCODING', 'small2'],
+      ['CONFIG', 'SET', 'set-max-intset-entries', '512'],
+      ['SINTERSTORE', 'small4', 'dr1', 'dr1'],
+      ['OBJECT', 'ENCODING', 'small4'],
+    ],
+  },
 ];
 
 async function transcript(port: number): Promise<string[]> {

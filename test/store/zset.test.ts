@@ -195,3 +195,54 @@ test('rank and at() are logarithmic, not walks: 200 lookups cost less than a few
   // A walk would visit n/2 nodes per lookup: 200 lookups ≈ 100 full scans. Logarithmic ≈ 0.2 scans.
   assert.ok(lookups < fullScan * 10, `200 lookups ${lookups} ms, one full scan ${fullScan} ms`);
 });
+
+test('randomMember draws only present members, evenly, through score updates, removals and pops', () => {
+  const z = new SortedSet();
+  for (let i = 0; i < 300; i++) z.set(`m${i}`, i);
+  assert.ok(z.randomMember()?.startsWith('m')); // 300 > 128: builds the O(1) sampler
+  for (let i = 0; i < 100; i++) z.set(`m${i}`, 1000 + i); // moves in the skiplist, same members
+  assert.equal(z.delete('m150'), true);
+  z.deleteRangeByScore({ min: 200, max: 299, minExclusive: false, maxExclusive: false });
+  z.pop(90); // the lowest: m100..m149, m151..m190
+  z.pop(95, true); // the highest: m5..m99
+  z.set('new', 5);
+  const left = [...z.members()].sort();
+  assert.deepEqual(
+    left,
+    [
+      'm0',
+      'm1',
+      'm191',
+      'm192',
+      'm193',
+      'm194',
+      'm195',
+      'm196',
+      'm197',
+      'm198',
+      'm199',
+      'm2',
+      'm3',
+      'm4',
+      'new',
+    ].sort(),
+  );
+  const counts = new Map<string, number>();
+  for (let i = 0; i < 15_000; i++) {
+    const m = z.randomMember() as string;
+    counts.set(m, (counts.get(m) ?? 0) + 1);
+  }
+  assert.deepEqual([...counts.keys()].sort(), left);
+  for (const [m, n] of counts) assert.ok(n > 400 && n < 1600, `${m}: ${n}`); // fair share 1000
+  const copy = z.clone();
+  copy.delete('new');
+  assert.ok(
+    [...Array(200)].some(() => z.randomMember() === 'new'),
+    'the copy does not share the sampler',
+  );
+  assert.ok([...Array(200)].every(() => copy.randomMember() !== 'new'));
+  const small = new SortedSet();
+  assert.equal(small.randomMember(), undefined);
+  small.set('only', 1);
+  assert.equal(small.randomMember(), 'only');
+});

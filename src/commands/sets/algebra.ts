@@ -21,6 +21,7 @@ import { isOption, numkeysKeys } from '../args.js';
 import { fail, guarded, readTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { parseLong } from '../args.js';
+import { fitsIntset } from '../encoding.js';
 import { orderedMembers, storeSet } from './common.js';
 
 type Operation = 'inter' | 'union' | 'diff';
@@ -55,6 +56,24 @@ function combine(op: Operation, sets: readonly (ReadonlySet<string> | undefined)
   return out;
 }
 
+/**
+ * Whether Redis 7.0's SDIFFSTORE result is a hash table whatever it holds: its "algorithm 2" (chosen
+ * when the first set is large next to the others: |first| × sets / 2 > Σ|set|) adds every member of
+ * the first set to a fresh intset before removing the others' members, and the intset converts on
+ * the way if the first set would not fit in one. Removals never convert back.
+ */
+function diffBuiltAsHashTable(
+  ctx: CommandContext,
+  sets: readonly (ReadonlySet<string> | undefined)[],
+): boolean {
+  const first = sets[0];
+  if (first === undefined) return false;
+  const present = sets.filter((s) => s !== undefined);
+  const algorithmOne = Math.floor((first.size * present.length) / 2);
+  const algorithmTwo = present.reduce((sum, s) => sum + s.size, 0);
+  return algorithmOne > algorithmTwo && !fitsIntset(ctx, first);
+}
+
 function membersReply(members: ReadonlySet<string>): Reply {
   return setReply(orderedMembers(members).map((m) => bulk(m)));
 }
@@ -83,8 +102,9 @@ function storeSpec(name: string, op: Operation): CommandSpec {
     step: 1,
     categories: ['write', 'set', 'slow'],
     run: guarded((ctx, argv) => {
-      const result = combine(op, lookupSets(ctx, argv.slice(2)));
-      storeSet(ctx, argv[1] as string, result);
+      const sets = lookupSets(ctx, argv.slice(2));
+      const result = combine(op, sets);
+      storeSet(ctx, argv[1] as string, result, op === 'diff' && diffBuiltAsHashTable(ctx, sets));
       return integer(result.size);
     }),
   };

@@ -42,10 +42,20 @@ export function orderedMembers(members: ReadonlySet<string>, outgrown = false): 
   });
 }
 
-/** Stores a computed set at `key` (replacing whatever is there), or deletes the key when empty. */
-export function storeSet(ctx: CommandContext, key: string, members: ReadonlySet<string>): void {
+/**
+ * Stores a computed set at `key` (replacing whatever is there), or deletes the key when empty.
+ * `outgrown` says Redis built it as a hash table whatever it holds now (SetValue.outgrown).
+ */
+export function storeSet(
+  ctx: CommandContext,
+  key: string,
+  members: ReadonlySet<string>,
+  outgrown = false,
+): void {
   if (members.size > 0) {
-    ctx.db.setValue(key, newSetValue(members), false);
+    const set = newSetValue(members);
+    if (outgrown) set.outgrown = true;
+    ctx.db.setValue(key, set, false);
     ctx.keyModified(key);
   } else if (ctx.db.delete(key)) {
     ctx.keyModified(key);

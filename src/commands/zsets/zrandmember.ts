@@ -13,7 +13,7 @@ import type { ZEntry } from '../../store/zset.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, entriesReply, readZSet } from './common.js';
 import { parseInt64 } from '../args.js';
-import { pickDistinct, randomIndex, type RandomSource } from '../random.js';
+import { pickDistinct, type RandomSource } from '../random.js';
 
 const LONG_MAX = 9223372036854775807n;
 /**
@@ -23,15 +23,16 @@ const LONG_MAX = 9223372036854775807n;
  */
 const MAX_RANDOM_PICKS = 1 << 24;
 
-/** A member at a random rank: O(log n) through the skiplist's spans. */
+/** A random member with its score: O(1) on a big sorted set (SortedSet.randomMember). */
 function randomEntry(zset: SortedSet): ZEntry {
-  return zset.at(randomIndex(zset.size)) as ZEntry;
+  const member = zset.randomMember() as string;
+  return { member, score: zset.score(member) as number };
 }
 
 function sourceOf(zset: SortedSet): RandomSource {
   return {
     size: zset.size,
-    pick: () => randomEntry(zset).member,
+    pick: () => zset.randomMember() as string,
     all: () => [...zset.members()],
   };
 }
