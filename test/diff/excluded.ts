@@ -27,5 +27,4 @@ export const excludedSequences: readonly SequenceExclusion[] = [];
 
 export const excludedCommands: readonly CommandExclusion[] = [
   { family: 'keys', command: 'DUMP', reason: 'DUMP not implemented (MISMATCHES-keys.md #1)' },
-  { family: 'keys', command: 'SORT', reason: 'SORT not implemented (MISMATCHES-keys.md #2)' },
 ];

@@ -8,6 +8,7 @@ import { dbsize, keys, randomkey } from './keys.js';
 import { object } from './object.js';
 import { rename, renamenx } from './rename.js';
 import { scan } from './scan.js';
+import { sort, sortRo } from './sort.js';
 import { expiretime, persist, pexpiretime, pttl, ttl } from './ttl.js';
 
 /** The keys family (Redis db.c, expire.c, object.c). See the command files beside this one. */
@@ -38,4 +39,6 @@ export const keysCommands: readonly CommandSpec[] = [
   expiretime,
   pexpiretime,
   persist,
+  sort,
+  sortRo,
 ];
