@@ -17,6 +17,7 @@ import { parseLong, strtod } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { orderedMembers } from '../sets/common.js';
 
+const DBL_MIN = 2.2250738585072014e-308;
 const ERR_SCORE = "ERR One or more scores can't be converted into double";
 
 interface SortOptions {
@@ -123,7 +124,9 @@ function loadScores(ctx: CommandContext, items: readonly Item[], o: SortOptions)
     }
     const r = strtod(by);
     const stop = by.charCodeAt(r.end);
-    if ((r.end < by.length && stop !== 0) || r.rangeError || Number.isNaN(r.value)) return false;
+    // glibc's strtod also reports ERANGE for a subnormal result, and SORT checks errno alone.
+    const subnormal = r.value !== 0 && Math.abs(r.value) < DBL_MIN;
+    if ((r.end < by.length && stop !== 0) || r.rangeError || subnormal || Number.isNaN(r.value)) return false;
     item.score = r.value;
   }
   return true;
