@@ -13,6 +13,9 @@ export const IFNAMSIZ = 16;
 /** sizeof(struct ifreq) */
 export const IFREQ_SIZE = 40;
 
+// <fcntl.h>
+export const F_DUPFD_CLOEXEC = 1030;
+
 // <sys/socket.h>, <netinet/in.h>
 export const AF_INET = 2;
 export const AF_INET6 = 10;

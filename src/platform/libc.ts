@@ -12,6 +12,7 @@
  */
 import koffi from 'koffi';
 import type { LibraryHandle } from 'koffi';
+import { F_DUPFD_CLOEXEC } from './constants.js';
 import { libcError } from './errno.js';
 
 /** A readiness watch on an fd, driven by the main libuv loop; `close` stops it (idempotent). */
@@ -35,6 +36,8 @@ export interface LibcBindings {
   read(fd: number, buf: Uint8Array, count: number): number;
   write(fd: number, buf: Uint8Array, count: number): number;
   close(fd: number): number;
+  /** fcntl(F_DUPFD_CLOEXEC): a second fd (close-on-exec) for the same open file. */
+  dupCloexec(fd: number): number;
   socket(domain: number, type: number, protocol: number): number;
   bind(fd: number, address: Buffer, length: number): number;
   listen(fd: number, backlog: number): number;
@@ -91,6 +94,7 @@ function load(): LibcBindings {
   const read = lib.func('long read(int fd, void *buf, unsigned long count)');
   const write = lib.func('long write(int fd, const void *buf, unsigned long count)');
   const close = lib.func('int close(int fd)');
+  const fcntl = lib.func('int fcntl(int fd, int cmd, ...)');
   const socket = lib.func('int socket(int domain, int type, int protocol)');
   const bind = lib.func('int bind(int fd, const void *address, unsigned int length)');
   const listen = lib.func('int listen(int fd, int backlog)');
@@ -115,6 +119,7 @@ function load(): LibcBindings {
     read: (fd, buf, count) => Number(read(fd, buf, count)),
     write: (fd, buf, count) => Number(write(fd, buf, count)),
     close: (fd) => close(fd) as number,
+    dupCloexec: (fd) => fcntl(fd, F_DUPFD_CLOEXEC, 'int', 0) as number,
     socket: (domain, type, protocol) => socket(domain, type, protocol) as number,
     bind: (fd, address, length) => bind(fd, address, length) as number,
     listen: (fd, backlog) => listen(fd, backlog) as number,

@@ -457,6 +457,23 @@ export class RequestParser {
   }
 
   /**
+   * `chunk`, fed earlier, lives in a read buffer its owner is about to reuse: copy out the part of it
+   * not yet consumed (only that part, so a big argument arriving over many reads is copied once).
+   */
+  ownBytes(chunk: Buffer): void {
+    if (this.buf === chunk) {
+      if (this.pos >= chunk.length) this.release();
+      else {
+        this.buf = Buffer.from(chunk.subarray(this.pos));
+        this.pos = 0;
+      }
+      return;
+    }
+    const last = this.pending.length - 1;
+    if (last >= 0 && this.pending[last] === chunk) this.pending[last] = Buffer.from(chunk);
+  }
+
+  /**
    * The next complete command (an argv, possibly empty for `*0` or a blank line — callers skip those),
    * a ProtocolError (after which the parser accepts nothing more), or undefined when more bytes are needed.
    */

@@ -33,6 +33,7 @@ import {
 import { ERR_EXECABORT } from '../resp/index.js';
 import type { Database, Keyspace } from '../store/index.js';
 import type { ServerCore } from './core.js';
+import { socketFd } from './connection.js';
 import type { RegisteredClient } from './state.js';
 
 export interface QueuedCommand {
@@ -396,9 +397,4 @@ export function formatAddress(ip: string | undefined, port: number | undefined):
   const host =
     (ip ?? '?').startsWith('::ffff:') && (ip ?? '').includes('.') ? (ip ?? '').slice(7) : (ip ?? '?');
   return `${host}:${port ?? 0}`;
-}
-
-function socketFd(socket: Socket): number {
-  const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
-  return handle?.fd ?? -1;
 }

@@ -107,7 +107,8 @@ export class Listeners {
 
   /** Hands a listening fd to Node, which takes it over synchronously. */
   private adopt(fd: number): NetServer {
-    const server = createServer({ noDelay: true }, this.onConnection);
+    // Accepted sockets arrive paused: connection.ts reads them through its shared buffer.
+    const server = createServer({ noDelay: true, pauseOnConnect: true }, this.onConnection);
     // accept() failures (EMFILE…) are reported here; Redis logs them and keeps serving.
     server.on('error', (err) => this.log(`Accepting client connection: ${err.message}`));
     server.listen({ fd });

@@ -9,6 +9,7 @@ import type { RenameCommand } from '../config/index.js';
 import { ACTIVE_EXPIRE_SERVICE, LISTENER_SERVICE, type ListenerService } from '../commands/server/index.js';
 import { ActiveExpirer } from '../store/index.js';
 import { Client } from './client.js';
+import { readThroughSharedBuffer } from './connection.js';
 import { ServerCore } from './core.js';
 import { Listeners } from './listeners.js';
 import { ServerState, commandTable, defaultConfig } from './state.js';
@@ -61,30 +62,44 @@ function startListening(options: ServerOptions): RunningServer {
   let nextId = 1;
   const sockets = new Set<Socket>();
 
-  const onConnection = (socket: Socket): void => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  const onConnection = (accepted: Socket): void => {
     state.stats.totalConnectionsReceived++;
-    socket.setNoDelay(true);
-    if (config.tcpKeepalive > 0) socket.setKeepAlive(true, config.tcpKeepalive * 1000);
-    socket.on('error', () => undefined);
-    const refusal = admissionError(config, state.registry.size, socket.remoteAddress);
+    accepted.on('error', () => undefined);
+    const refusal = admissionError(config, state.registry.size, accepted.remoteAddress);
     if (refusal !== undefined) {
       state.stats.rejectedConnections++;
-      socket.end(refusal);
+      sockets.add(accepted);
+      accepted.on('close', () => sockets.delete(accepted));
+      accepted.end(refusal);
       return;
     }
-    const client = new Client(nextId++, socket, core);
-    state.registry.set(client.id, client);
-    socket.on('data', (chunk: Buffer) => {
-      // A client being closed (protocol error, QUIT, kill) gets no more parsing: Redis close()s the fd.
-      if (client.closing || client.closed) return;
-      state.stats.totalNetInputBytes += chunk.length;
-      client.lastInteraction = Date.now();
-      client.parser.feed(chunk);
-      core.processInput(client);
-    });
-    socket.on('close', () => core.forget(client));
+    // The Client needs the socket and the socket's reader needs the Client: the reader finds it here.
+    const reader: { client?: Client } = {};
+    let socket: Socket;
+    try {
+      socket = readThroughSharedBuffer(accepted, (bytes) => {
+        const client = reader.client;
+        // A client being closed (protocol error, QUIT, kill) gets no more parsing: Redis close()s the fd.
+        if (client === undefined || client.closing || client.closed) return;
+        state.stats.totalNetInputBytes += bytes.length;
+        client.lastInteraction = Date.now();
+        client.parser.feed(bytes);
+        core.processInput(client);
+        client.parser.ownBytes(bytes);
+      });
+    } catch (err) {
+      log(`Error registering fd event for the new client: ${(err as Error).message}`);
+      return;
+    }
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.setNoDelay(true);
+    if (config.tcpKeepalive > 0) socket.setKeepAlive(true, config.tcpKeepalive * 1000);
+    const c = new Client(nextId++, socket, core);
+    reader.client = c;
+    state.registry.set(c.id, c);
+    socket.on('close', () => core.forget(c));
   };
 
   const listeners = new Listeners(onConnection, log);

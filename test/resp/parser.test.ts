@@ -134,3 +134,33 @@ test('latin1 decodes every length and byte value exactly like Buffer#toString', 
     assert.equal(latin1(all, start, Math.min(256, start + 24)), all.toString('latin1', start, start + 24));
   }
 });
+
+test('ownBytes copies out only the unconsumed part of a borrowed read buffer', () => {
+  // One read buffer reused for every read, as the server's connections do (server/connection.ts).
+  const shared = Buffer.alloc(64);
+  const read = (text: string): Buffer => shared.subarray(0, shared.write(text, 'latin1'));
+  const scribble = (): void => {
+    shared.fill('Z');
+  };
+  const p = parser();
+  const got: (string[] | ProtocolError)[] = [];
+  // A complete command, then the start of a second one that stays buffered.
+  let chunk = read('*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$5\r\nhe');
+  p.feed(chunk);
+  got.push(...drain(p));
+  p.ownBytes(chunk);
+  scribble();
+  // Its continuation arrives in two more reads; the middle one is kept in pending until the bulk ends.
+  chunk = read('ll');
+  p.feed(chunk);
+  got.push(...drain(p));
+  p.ownBytes(chunk);
+  scribble();
+  chunk = read('o\r\n*1\r\n$4\r\nPING\r\n');
+  p.feed(chunk);
+  got.push(...drain(p));
+  p.ownBytes(chunk);
+  scribble();
+  assert.deepEqual(got, [['PING'], ['ECHO', 'hello'], ['PING']]);
+  assert.equal(p.buffered, 0);
+});
