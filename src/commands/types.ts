@@ -89,6 +89,10 @@ export interface ServerConfig {
   /** Active expiry cycles per second. */
   hz: number;
   databases: number;
+  /** `unixsocket`: path of a Unix-domain listening socket; '' = none. Immutable after start. */
+  unixsocket: string;
+  /** `unixsocketperm`: the socket file's mode (0 = leave it to the umask). */
+  unixsocketperm: number;
   /** `client-output-buffer-limit`: hard bytes, soft bytes, soft seconds; 0 disables a limit. */
   clientOutputBufferLimit: Record<'normal' | 'replica' | 'pubsub', OutputBufferLimit>;
   /** Other directives the server does not act on itself, by lowercase redis.conf name. */

@@ -251,6 +251,5 @@ export function unsupportedSettings(config: RedisConfig): string[] {
     out.push("'cluster-enabled yes' is not supported: redmesh has no cluster mode");
   if (config.getNumber('tls-port') !== 0)
     out.push("'tls-port' is not supported: redmesh has no TLS listener (use the VPN)");
-  if (config.getString('unixsocket') !== '') out.push("'unixsocket' is not supported yet: use bind/port");
   return out;
 }

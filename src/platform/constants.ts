@@ -17,6 +17,7 @@ export const IFREQ_SIZE = 40;
 export const F_DUPFD_CLOEXEC = 1030;
 
 // <sys/socket.h>, <netinet/in.h>
+export const AF_UNIX = 1;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const SOCK_STREAM = 1;

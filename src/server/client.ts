@@ -124,6 +124,8 @@ export class Client implements RegisteredClient, ClientView {
     readonly id: number,
     readonly socket: Socket,
     private readonly core: ServerCore,
+    /** The `unixsocket` path when the client connected through it (CLIENT LIST flag U). */
+    private readonly unixPath?: string,
   ) {
     this.authenticated = !core.authRequired();
     this.parser = new RequestParser({
@@ -131,8 +133,11 @@ export class Client implements RegisteredClient, ClientView {
       authRequired: () => !this.authenticated,
     });
     this.ctx = new ClientContext(core.keyspace, this, core.state, core);
-    this.addr = formatAddress(socket.remoteAddress, socket.remotePort);
-    this.laddr = formatAddress(socket.localAddress, socket.localPort);
+    // Redis prints a Unix socket client's addr and laddr as the socket's path with port 0.
+    this.addr =
+      unixPath !== undefined ? `${unixPath}:0` : formatAddress(socket.remoteAddress, socket.remotePort);
+    this.laddr =
+      unixPath !== undefined ? `${unixPath}:0` : formatAddress(socket.localAddress, socket.localPort);
   }
 
   get view(): ClientView {
@@ -357,6 +362,7 @@ export class Client implements RegisteredClient, ClientView {
       (this.multiQueue !== undefined ? 'x' : '') +
       (this.dirtyCas ? 'd' : '') +
       (this.closing ? 'c' : '') +
+      (this.unixPath !== undefined ? 'U' : '') +
       (this.noEvict ? 'e' : '');
     return {
       id: this.id,

@@ -7,9 +7,11 @@
  * made here through libc (src/platform) and handed to Node as a ready listening fd (`listen({ fd })`),
  * which Node takes over synchronously.
  */
+import { chmodSync, unlinkSync } from 'node:fs';
 import { constants } from 'node:os';
 import {
   AF_INET,
+  AF_UNIX,
   AF_INET6,
   AI_NUMERICSERV,
   AI_PASSIVE,
@@ -58,6 +60,53 @@ export function listenSocket(host: string | null, family: 4 | 6, port: number): 
     // Like Redis: only a failing socket() moves on to the next address; a failed bind is final.
     return failure;
   }
+  return failure;
+}
+
+/** sizeof(struct sockaddr_un): sa_family_t and a 108-byte sun_path. */
+const SOCKADDR_UN_SIZE = 110;
+const SUN_PATH_MAX = 107;
+
+/**
+ * Redis anetUnixServer, as listenToPort's caller uses it: the old socket file is unlinked (failure
+ * ignored), then socket, bind, chmod to `perm` when it is not 0, listen. A path longer than sun_path
+ * holds is refused (Redis would truncate it and listen somewhere else).
+ */
+export function listenUnixSocket(path: string, perm: number): ListenResult {
+  const bytes = Buffer.from(path);
+  if (bytes.length > SUN_PATH_MAX) {
+    return {
+      ok: false,
+      errno: 0,
+      message: `unix socket path too long (${bytes.length} bytes, at most ${SUN_PATH_MAX})`,
+    };
+  }
+  try {
+    unlinkSync(path);
+  } catch {
+    // don't care if this fails (Redis)
+  }
+  const lib = libc();
+  const fd = lib.socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return systemFailure(lib, 'socket');
+  const address = Buffer.alloc(SOCKADDR_UN_SIZE);
+  address.writeUInt16LE(AF_UNIX, 0);
+  bytes.copy(address, 2);
+  if (lib.bind(fd, address, SOCKADDR_UN_SIZE) !== 0) return closeWith(lib, fd, systemFailure(lib, 'bind'));
+  if (perm !== 0) {
+    try {
+      chmodSync(path, perm);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return closeWith(lib, fd, { ok: false, errno: -(e.errno ?? 0), message: `chmod: ${e.message}` });
+    }
+  }
+  if (lib.listen(fd, TCP_BACKLOG) !== 0) return closeWith(lib, fd, systemFailure(lib, 'listen'));
+  return { ok: true, fd };
+}
+
+function closeWith(lib: LibcBindings, fd: number, failure: ListenResult): ListenResult {
+  lib.close(fd);
   return failure;
 }
 

@@ -6,7 +6,8 @@
  * knows its outcome before it replies.
  */
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import { listenSocket, skippable } from './listen-socket.js';
+import { unlinkSync } from 'node:fs';
+import { listenSocket, listenUnixSocket, skippable } from './listen-socket.js';
 
 /** A bind list and a port as Redis's config holds them ('-' marks an optional address). */
 export interface ListenPlan {
@@ -24,14 +25,19 @@ function target(addr: string): { host: string | null; family: 4 | 6 } {
   return { host: addr, family: addr.includes(':') ? 6 : 4 };
 }
 
+/** Accepted connections, with the Unix socket's path when they came through it (Redis CLIENT_UNIX_SOCKET). */
+export type ConnectionHandler = (socket: Socket, unixPath?: string) => void;
+
 export class Listeners {
   private servers: NetServer[] = [];
+  /** The `unixsocket` listener (Redis server.sofd): opened once at startup, never changed. */
+  private unix: { server: NetServer; path: string } | undefined;
   private plan: ListenPlan = { bind: [], port: 0 };
   /** The port actually bound (a requested port 0 at startup resolves to a free one). */
   boundPort = 0;
 
   constructor(
-    private readonly onConnection: (socket: Socket) => void,
+    private readonly onConnection: ConnectionHandler,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -71,10 +77,34 @@ export class Listeners {
     return false;
   }
 
-  /** Stops accepting (existing connections stay); resolves when every listener has closed. */
+  /**
+   * Startup: the `unixsocket` listener, Redis's "Failed opening Unix socket" when it cannot be made.
+   * `perm` is unixsocketperm (0: the umask decides).
+   */
+  startUnix(path: string, perm: number): void {
+    const result = listenUnixSocket(path, perm);
+    if (!result.ok) throw new ListenError(`Failed opening Unix socket: ${result.message}`);
+    const server = this.adopt(result.fd, path);
+    this.unix = { server, path };
+    this.log(`The server is now ready to accept connections at ${path}`);
+  }
+
+  /**
+   * Stops accepting (existing connections stay); resolves when every listener has closed. The Unix
+   * socket's file is removed, as Redis does at shutdown.
+   */
   async close(): Promise<void> {
-    const closing = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    const all = this.unix === undefined ? this.servers : [...this.servers, this.unix.server];
+    const closing = all.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
     this.servers = [];
+    if (this.unix !== undefined) {
+      try {
+        unlinkSync(this.unix.path);
+      } catch {
+        // already gone
+      }
+      this.unix = undefined;
+    }
     await Promise.all(closing);
   }
 
@@ -106,9 +136,11 @@ export class Listeners {
   }
 
   /** Hands a listening fd to Node, which takes it over synchronously. */
-  private adopt(fd: number): NetServer {
+  private adopt(fd: number, unixPath?: string): NetServer {
     // Accepted sockets arrive paused: connection.ts reads them through its shared buffer.
-    const server = createServer({ noDelay: true, pauseOnConnect: true }, this.onConnection);
+    const server = createServer({ noDelay: true, pauseOnConnect: true }, (socket: Socket) =>
+      this.onConnection(socket, unixPath),
+    );
     // accept() failures (EMFILE…) are reported here; Redis logs them and keeps serving.
     server.on('error', (err) => this.log(`Accepting client connection: ${err.message}`));
     server.listen({ fd });

@@ -62,10 +62,15 @@ function startListening(options: ServerOptions): RunningServer {
   let nextId = 1;
   const sockets = new Set<Socket>();
 
-  const onConnection = (accepted: Socket): void => {
+  const onConnection = (accepted: Socket, unixPath?: string): void => {
     state.stats.totalConnectionsReceived++;
     accepted.on('error', () => undefined);
-    const refusal = admissionError(config, state.registry.size, accepted.remoteAddress);
+    const refusal = admissionError(
+      config,
+      state.registry.size,
+      accepted.remoteAddress,
+      unixPath !== undefined,
+    );
     if (refusal !== undefined) {
       state.stats.rejectedConnections++;
       sockets.add(accepted);
@@ -96,7 +101,7 @@ function startListening(options: ServerOptions): RunningServer {
     socket.on('error', () => undefined);
     socket.setNoDelay(true);
     if (config.tcpKeepalive > 0) socket.setKeepAlive(true, config.tcpKeepalive * 1000);
-    const c = new Client(nextId++, socket, core);
+    const c = new Client(nextId++, socket, core, unixPath);
     reader.client = c;
     state.registry.set(c.id, c);
     socket.on('close', () => core.forget(c));
@@ -104,6 +109,14 @@ function startListening(options: ServerOptions): RunningServer {
 
   const listeners = new Listeners(onConnection, log);
   listeners.start({ bind: config.bind, port: config.port });
+  if (config.unixsocket !== '') {
+    try {
+      listeners.startUnix(config.unixsocket, config.unixsocketperm);
+    } catch (err) {
+      void listeners.close();
+      throw err;
+    }
+  }
   config.port = listeners.boundPort;
   state.boundPorts.push(config.port);
   const listenerService: ListenerService = {
@@ -168,9 +181,13 @@ export function admissionError(
   config: ServerConfig,
   connected: number,
   remoteAddress: string | undefined,
+  unixSocket = false,
 ): string | undefined {
   if (connected >= config.maxclients) return MAX_CLIENTS;
-  if (config.protectedMode && config.requirepass === '' && !isLoopback(remoteAddress)) return DENIED;
+  // Redis: protected mode concerns TCP clients only; a Unix socket client is local by definition.
+  if (config.protectedMode && config.requirepass === '' && !unixSocket && !isLoopback(remoteAddress)) {
+    return DENIED;
+  }
   return undefined;
 }
 

@@ -28,6 +28,8 @@ export function defaultConfig(): ServerConfig {
     protoMaxBulkLen: 512 * 1024 * 1024,
     hz: 10,
     databases: 16,
+    unixsocket: '',
+    unixsocketperm: 0,
     clientOutputBufferLimit: {
       normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
       replica: { hardBytes: 256 * 1024 * 1024, softBytes: 64 * 1024 * 1024, softSeconds: 60 },

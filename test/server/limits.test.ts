@@ -32,6 +32,9 @@ test('protected mode refuses non-loopback clients without a password', () => {
   assert.equal(admissionError(config, 0, '::1'), undefined);
   assert.equal(admissionError(config, 0, '::ffff:127.0.0.1'), undefined);
   const denied = admissionError(config, 0, '192.0.2.7');
+  // A Unix socket client has no address and is local: protected mode does not apply (Redis).
+  assert.equal(admissionError(config, 0, undefined, true), undefined);
+  assert.equal(admissionError(config, 0, undefined, false), denied);
   assert.ok(
     denied?.startsWith('-DENIED Redis is running in protected mode because protected mode is enabled'),
   );

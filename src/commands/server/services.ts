@@ -176,6 +176,8 @@ function fieldCopies(rc: RedisConfig, sc: ServerConfig): [string, () => void][] 
     ['proto-max-bulk-len', () => (sc.protoMaxBulkLen = rc.getNumber('proto-max-bulk-len'))],
     ['hz', () => (sc.hz = rc.effectiveHz())],
     ['databases', () => (sc.databases = rc.getNumber('databases'))],
+    ['unixsocket', () => (sc.unixsocket = rc.getString('unixsocket'))],
+    ['unixsocketperm', () => (sc.unixsocketperm = rc.getNumber('unixsocketperm'))],
     [
       'client-output-buffer-limit',
       () => {

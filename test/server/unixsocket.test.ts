@@ -1,0 +1,94 @@
+/**
+ * `unixsocket` / `unixsocketperm`: the same steps against redmesh and a real redis-server 7.0 — a stale
+ * file at the path is replaced, the socket gets the mode asked for, redis-cli -s and ioredis work
+ * through it, CLIENT LIST shows the path as addr/laddr with flag U, CONFIG SET refuses to move it, the
+ * file is removed at shutdown, and a path that cannot be bound stops the server with Redis's message.
+ * Ports 18280-18281.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { redmeshMain, startRedis, startRedmesh, type RunningServer } from '../helpers/servers.js';
+
+const execFileP = promisify(execFile);
+const REDIS_PORT = 18280;
+const REDMESH_PORT = 18281;
+
+async function cliOverSocket(path: string, ...argv: string[]): Promise<string> {
+  return (await execFileP('redis-cli', ['-s', path, ...argv], { timeout: 10_000 })).stdout;
+}
+
+/** What one server shows through its Unix socket, with the path replaced by PATH so both compare. */
+async function transcript(start: (args: string[]) => Promise<RunningServer>): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-unix-'));
+  const path = join(dir, 'redis.sock');
+  writeFileSync(path, 'stale'); // a leftover file: Redis unlinks whatever is at the path first
+  const out: string[] = [];
+  let server: RunningServer | undefined;
+  try {
+    server = await start(['--unixsocket', path, '--unixsocketperm', '700']);
+    const st = statSync(path);
+    out.push(`socket=${st.isSocket()} mode=${(st.mode & 0o777).toString(8)}`);
+    out.push(await cliOverSocket(path, 'SET', 'k', 'through the socket'));
+    out.push(await cliOverSocket(path, 'GET', 'k'));
+    const list = await cliOverSocket(path, 'CLIENT', 'LIST');
+    const fields = (name: string): string => new RegExp(`\\b${name}=(\\S*)`).exec(list)?.[1] ?? '?';
+    out.push(
+      `addr=${fields('addr')} laddr=${fields('laddr')} flags=${fields('flags')}`.replaceAll(path, 'PATH'),
+    );
+    // CONFIG GET with a pattern lists matches in dict order, which Redis leaves open: compare as pairs.
+    const got = (await cliOverSocket(path, 'CONFIG', 'GET', 'unixsocket*'))
+      .replaceAll(path, 'PATH')
+      .split('\n');
+    const pairs = [];
+    for (let i = 0; i + 1 < got.length; i += 2) pairs.push(`${got[i]}=${got[i + 1]}`);
+    out.push(pairs.sort().join(' '));
+    out.push(await cliOverSocket(path, 'CONFIG', 'SET', 'unixsocket', join(dir, 'other.sock')));
+
+    const io = new Redis({ path, lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      await io.connect();
+      out.push(`ioredis: ${await io.get('k')} ${await io.incr('n')}`);
+    } finally {
+      io.disconnect();
+    }
+    await server.stop();
+    out.push(`file after shutdown: ${existsSync(path)}`);
+    return out;
+  } finally {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('unixsocket: redmesh serves a Unix socket as redis-server does', async () => {
+  const redis = await transcript((args) => startRedis(REDIS_PORT, args));
+  const redmesh = await transcript((args) => startRedmesh(REDMESH_PORT, args));
+  assert.deepEqual(redmesh, redis);
+  // The oracle's transcript is what the steps promise (so the comparison cannot pass vacuously).
+  assert.equal(redis[0], 'socket=true mode=700');
+  assert.equal(redis[3], 'addr=PATH:0 laddr=PATH:0 flags=U');
+  assert.equal(redis[4], 'unixsocket=PATH unixsocketperm=700');
+  assert.equal(redis[redis.length - 1], 'file after shutdown: false');
+});
+
+test("unixsocket: a path that cannot be bound stops the server with Redis's message", async () => {
+  const child = spawn(
+    process.execPath,
+    [redmeshMain, 'server', '--port', String(REDMESH_PORT), '--unixsocket', '/nonexistent-dir/redis.sock'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  assert.equal(code, 1, output);
+  assert.match(output, /Failed opening Unix socket: bind: No such file or directory/);
+});
