@@ -14,6 +14,8 @@ export {
   loadConfigText,
   optionsToConfigText,
   unsupportedSettings,
+  persistenceWarning,
+  APPENDONLY_UNSUPPORTED,
 } from './load.js';
 export type { LoadedConfig, ExtraDirectives, RenameCommand, ConfigLocation } from './load.js';
 export { rewriteConfigText, rewriteConfigFile, REWRITE_SIGNATURE } from './rewrite.js';

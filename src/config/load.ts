@@ -237,6 +237,24 @@ function include(state: LoadState, pattern: string): string | undefined {
 }
 
 /**
+ * Persistence is not built yet: asking for an AOF is asking for durability redmesh cannot give, so it
+ * is refused rather than run in memory only. (The `save` rules are on by default, so they only warn:
+ * see persistenceWarning.)
+ */
+export const APPENDONLY_UNSUPPORTED =
+  "'appendonly yes' is not supported yet: redmesh keeps data in memory only until persistence is built (set appendonly no)";
+
+/** The startup warning for `save` rules that write nothing yet, or undefined when there are none. */
+export function persistenceWarning(config: RedisConfig): string | undefined {
+  const rules = config.format('save');
+  if (rules === '') return undefined;
+  return (
+    `WARNING: persistence is not built yet: the save rules (${rules}) write no RDB file; ` +
+    'the data lives in memory only and is lost when the server stops'
+  );
+}
+
+/**
  * Settings redmesh accepts in a file but cannot honour; the server refuses to start with these messages
  * rather than silently run differently from what the operator asked for.
  */
@@ -251,5 +269,6 @@ export function unsupportedSettings(config: RedisConfig): string[] {
     out.push("'cluster-enabled yes' is not supported: redmesh has no cluster mode");
   if (config.getNumber('tls-port') !== 0)
     out.push("'tls-port' is not supported: redmesh has no TLS listener (use the VPN)");
+  if (config.getBool('appendonly')) out.push(APPENDONLY_UNSUPPORTED);
   return out;
 }

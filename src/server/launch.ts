@@ -6,7 +6,9 @@
 import { unlinkSync, writeFileSync } from 'node:fs';
 import {
   ConfigError,
+  APPENDONLY_UNSUPPORTED,
   loadConfig,
+  persistenceWarning,
   unsupportedSettings,
   type LoadedConfig,
   type RedisConfig,
@@ -54,6 +56,10 @@ export async function launchServer(
   });
   server.state.services.set(CONFIG_SERVICE, rc);
   bindServerConfig(rc, server.state);
+  // No persistence yet: say so at start, and refuse a CONFIG SET that asks for an AOF.
+  const warning = persistenceWarning(rc);
+  if (warning !== undefined) log(warning);
+  rc.onApply('appendonly', () => (rc.getBool('appendonly') ? APPENDONLY_UNSUPPORTED : undefined));
 
   const pidfile = rc.getString('pidfile');
   if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);

@@ -138,3 +138,34 @@ test("config errors print Redis's FATAL CONFIG FILE ERROR with file and line, an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('no persistence yet: appendonly yes is refused at start and by CONFIG SET; save rules warn at start', async () => {
+  const aof = start(['--port', '16544', '--appendonly', 'yes']);
+  assert.equal(await aof.exited, 1);
+  assert.match(aof.stderr, /'appendonly yes' is not supported yet: redmesh keeps data in memory only/);
+
+  const port = 16545;
+  const proc = start(['--port', String(port)]);
+  try {
+    await waitReady(port);
+    assert.match(
+      proc.stdout,
+      /WARNING: persistence is not built yet: the save rules \(3600 1 300 100 60 10000\)/,
+    );
+    assert.match(
+      await redisCli(port, ['CONFIG', 'SET', 'appendonly', 'yes']),
+      /^ERR CONFIG SET failed \(possibly related to argument 'appendonly'\) - 'appendonly yes' is not supported yet/,
+    );
+    assert.equal(await redisCli(port, ['CONFIG', 'GET', 'appendonly']), 'appendonly\nno\n');
+    assert.equal(await stop(proc), 0);
+  } finally {
+    await stop(proc);
+  }
+  const quiet = start(['--port', String(port), '--save', '']);
+  try {
+    await waitReady(port);
+    assert.doesNotMatch(quiet.stdout, /persistence is not built yet/);
+  } finally {
+    await stop(quiet);
+  }
+});
