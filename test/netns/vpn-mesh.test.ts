@@ -6,12 +6,22 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { Testbed, waitFor } from './testbed.js';
+import { Testbed, waitFor, waitForOutput } from './testbed.js';
 import { VpnFiles, pingOnce, startTutorialVpn, vpnStatus } from './vpn-helpers.js';
+
+const TCP_HASH = 'dist/test/netns/fixtures/tcp-hash.js';
 
 interface Status {
   peers: { endpoint?: string; relayedVia?: string }[];
-  counters: { relayedPackets?: number };
+  counters: { relayedPackets?: number; mssClamped?: number };
+}
+
+/** IP fragments the namespace's stack has received (reassembly requests), from /proc/net/snmp. */
+async function reassemblyRequests(bed: Testbed, ns: string): Promise<number> {
+  const snmp = await bed.exec(ns, 'cat', ['/proc/net/snmp']);
+  const [names, values] = snmp.split('\n').filter((l) => l.startsWith('Ip: '));
+  const i = names!.split(' ').indexOf('ReasmReqds');
+  return Number(values!.split(' ')[i]);
 }
 
 test('3 nodes that know only the first form a full mesh and survive its death', async () => {
@@ -84,6 +94,34 @@ test('two nodes without a direct path talk through a relay node', async () => {
     );
     const sr = await vpnStatus<Status>(files.socket('r'));
     assert.ok((sr.counters.relayedPackets ?? 0) > 0, 'the relay forwarded packets');
+
+    // Bulk TCP through the relay arrives intact without a single IP fragment on the underlay: the
+    // SYNs' MSS was lowered to what fits a relayed datagram (a full-size frame would not).
+    const fragmentsBefore = await Promise.all([relay, b, c].map((n) => reassemblyRequests(bed, n.ns)));
+    const server = bed.spawn(c.ns, process.execPath, [TCP_HASH, 'serve', '10.8.0.3', '18020']);
+    await waitForOutput(server, /listening/, 10_000);
+    const sent = await bed.exec(
+      b.ns,
+      process.execPath,
+      [TCP_HASH, 'send', '10.8.0.3', '18020', String(4 << 20)],
+      60_000,
+    );
+    await waitForOutput(server, /received /, 30_000);
+    const want = /sent (\d+) ([0-9a-f]{64})/.exec(sent);
+    const got = /received (\d+) ([0-9a-f]{64})/.exec(server.output());
+    assert.ok(
+      want !== null && got !== null && got[2] === want[2],
+      `same bytes arrived: ${sent} / ${server.output()}`,
+    );
+    const fragmentsAfter = await Promise.all([relay, b, c].map((n) => reassemblyRequests(bed, n.ns)));
+    assert.deepEqual(fragmentsAfter, fragmentsBefore, 'no IP fragments on the underlay (relay, b, c)');
+    const clamped = await Promise.all(
+      ['b', 'c'].map(async (n) => (await vpnStatus<Status>(files.socket(n))).counters.mssClamped),
+    );
+    assert.ok(
+      clamped.every((n) => (n ?? 0) >= 1),
+      `b clamped the SYN, c the SYN-ACK: ${JSON.stringify(clamped)}`,
+    );
   } finally {
     await bed.destroy();
     await files.remove();

@@ -52,6 +52,7 @@ import {
   type TimerActions,
 } from './timers.js';
 import type { EngineIO, EngineOptions, PeerStatus, UdpEndpoint } from './types.js';
+import { RELAYED_MAX_IP_PACKET, clampTcpMss } from './mss-clamp.js';
 
 /** A node's long-term (per-process) X25519 identity. NodeID = hex BLAKE2s-256 of the public key. */
 export interface EngineIdentity {
@@ -117,6 +118,8 @@ export interface EngineCounters {
   readonly cookieRepliesSent: number;
   /** Packets this node forwarded as a relay. */
   readonly relayedPackets: number;
+  /** TCP SYNs whose MSS was lowered because they went to a peer over a relay (mss-clamp.ts). */
+  readonly mssClamped: number;
   readonly framesFromTap: number;
   readonly framesToTap: number;
 }
@@ -169,6 +172,7 @@ export class VpnEngine {
     handshakesCompleted: 0,
     cookieRepliesSent: 0,
     relayedPackets: 0,
+    mssClamped: 0,
     framesFromTap: 0,
     framesToTap: 0,
   };
@@ -269,6 +273,8 @@ export class VpnEngine {
     let sent = false;
     for (const peer of this.peers.values()) {
       if (peer.connected() && (peer.flags & PeerFlag.userdata) !== 0) {
+        // (In place: a flooded SYN clamped for a relayed peer reaches direct peers clamped too, harmless.)
+        this.clampForRelay(peer, frame);
         this.sendTransport(peer, TransportKind.frame, frame, now);
         sent = true;
       }
@@ -592,7 +598,13 @@ export class VpnEngine {
   // Send pipeline
   // ---------------------------------------------------------------------------------------------
 
+  /** A relayed frame carries a second envelope: keep TCP segments small enough not to fragment. */
+  private clampForRelay(peer: Peer, frame: Uint8Array): void {
+    if (peer.path?.kind === 'relay' && clampTcpMss(frame, RELAYED_MAX_IP_PACKET)) this.stats.mssClamped += 1;
+  }
+
   private sendFrame(peer: Peer, frame: Uint8Array, now: number): void {
+    this.clampForRelay(peer, frame);
     if (this.sendTransport(peer, TransportKind.frame, frame, now)) return;
     if (peer.queue.length >= MAX_QUEUED_FRAMES) {
       this.dropped.noRoute += 1;
