@@ -13,7 +13,7 @@ const TCP_HASH = 'dist/test/netns/fixtures/tcp-hash.js';
 
 interface Status {
   peers: { endpoint?: string; relayedVia?: string }[];
-  counters: { relayedPackets?: number; mssClamped?: number };
+  counters: { relayedPackets?: number; mssClamped?: number; tooBigForRelay?: number };
 }
 
 /** IP fragments the namespace's stack has received (reassembly requests), from /proc/net/snmp. */
@@ -122,6 +122,32 @@ test('two nodes without a direct path talk through a relay node', async () => {
       clamped.every((n) => (n ?? 0) >= 1),
       `b clamped the SYN, c the SYN-ACK: ${JSON.stringify(clamped)}`,
     );
+
+    // Pings bigger than a relayed datagram (1408-byte packets): B's daemon answers the first (DF set)
+    // with ICMP fragmentation needed, B's kernel lowers its path MTU to C to 1342 and fragments the
+    // next ones; C's daemon fragments the echo replies (sent without DF) itself. Either way nothing
+    // is IP-fragmented on the underlay (without this the kernel would fragment the UDP datagrams).
+    const beforePings = await Promise.all([relay, b, c].map((n) => reassemblyRequests(bed, n.ns)));
+    const bigPing = async (): Promise<boolean> => {
+      try {
+        await bed.exec(b.ns, 'ping', ['-c', '1', '-W', '1', '-n', '-s', '1380', '10.8.0.3'], 5000);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor('a 1408-byte ping from b answered through the relay', bigPing, 15_000, 100);
+    const tooBig = await Promise.all(
+      ['b', 'c'].map(async (n) => (await vpnStatus<Status>(files.socket(n))).counters.tooBigForRelay ?? 0),
+    );
+    assert.ok(
+      tooBig.every((n) => n >= 1),
+      `b sent ICMP, c fragmented: ${JSON.stringify(tooBig)}`,
+    );
+    const afterPings = await Promise.all([relay, b, c].map((n) => reassemblyRequests(bed, n.ns)));
+    // b reassembles c's echo replies, which c's daemon fragmented inside the tunnel: only the relay
+    // sees nothing but the underlay, so its count must not move.
+    assert.equal(afterPings[0], beforePings[0], 'no IP fragments reached the relay');
   } finally {
     await bed.destroy();
     await files.remove();

@@ -52,7 +52,10 @@ import {
   type TimerActions,
 } from './timers.js';
 import type { EngineIO, EngineOptions, PeerStatus, UdpEndpoint } from './types.js';
-import { RELAYED_MAX_IP_PACKET, clampTcpMss } from './mss-clamp.js';
+import { RELAYED_MAX_IP_PACKET, clampTcpMss, fitRelayedPath } from './relay-mtu.js';
+
+/** ICMP errors (fragmentation needed / packet too big) written into the TAP per second, at most. */
+const ICMP_ERRORS_PER_SECOND = 100;
 
 /** A node's long-term (per-process) X25519 identity. NodeID = hex BLAKE2s-256 of the public key. */
 export interface EngineIdentity {
@@ -118,8 +121,10 @@ export interface EngineCounters {
   readonly cookieRepliesSent: number;
   /** Packets this node forwarded as a relay. */
   readonly relayedPackets: number;
-  /** TCP SYNs whose MSS was lowered because they went to a peer over a relay (mss-clamp.ts). */
+  /** TCP SYNs whose MSS was lowered because they went to a peer over a relay (relay-mtu.ts). */
   readonly mssClamped: number;
+  /** Packets too big for a relayed datagram: fragmented, or answered with ICMP into the TAP. */
+  readonly tooBigForRelay: number;
   readonly framesFromTap: number;
   readonly framesToTap: number;
 }
@@ -155,6 +160,8 @@ export class VpnEngine {
   private readonly ourFlags: number;
   private readonly cookies: CookieChecker;
   private readonly rateLimiter = new HandshakeRateLimiter();
+  private icmpWindowStart = -Infinity;
+  private icmpErrorsInWindow = 0;
   private readonly peers = new Map<string, Peer>();
   /** Local index → peer, for sessions and pending handshakes. */
   private readonly indexes = new Map<number, Peer>();
@@ -173,6 +180,7 @@ export class VpnEngine {
     cookieRepliesSent: 0,
     relayedPackets: 0,
     mssClamped: 0,
+    tooBigForRelay: 0,
     framesFromTap: 0,
     framesToTap: 0,
   };
@@ -273,9 +281,12 @@ export class VpnEngine {
     let sent = false;
     for (const peer of this.peers.values()) {
       if (peer.connected() && (peer.flags & PeerFlag.userdata) !== 0) {
-        // (In place: a flooded SYN clamped for a relayed peer reaches direct peers clamped too, harmless.)
-        this.clampForRelay(peer, frame);
-        this.sendTransport(peer, TransportKind.frame, frame, now);
+        if (peer.path?.kind === 'relay') {
+          // (Clamping is in place: a flooded SYN then reaches direct peers clamped too, harmless.)
+          for (const f of this.fitForRelay(frame, now)) this.sendTransport(peer, TransportKind.frame, f, now);
+        } else {
+          this.sendTransport(peer, TransportKind.frame, frame, now);
+        }
         sent = true;
       }
     }
@@ -598,13 +609,44 @@ export class VpnEngine {
   // Send pipeline
   // ---------------------------------------------------------------------------------------------
 
-  /** A relayed frame carries a second envelope: keep TCP segments small enough not to fragment. */
-  private clampForRelay(peer: Peer, frame: Uint8Array): void {
-    if (peer.path?.kind === 'relay' && clampTcpMss(frame, RELAYED_MAX_IP_PACKET)) this.stats.mssClamped += 1;
+  /**
+   * A frame bound for a relayed path, which carries a second envelope (relay-mtu.ts): a TCP SYN gets
+   * a smaller MSS; a packet too big for one relayed datagram is fragmented (IPv4 without DF) or
+   * answered with ICMP "fragmentation needed" / "packet too big" into the TAP. Returns what to send.
+   */
+  private fitForRelay(frame: Uint8Array, now: number): readonly Uint8Array[] {
+    if (clampTcpMss(frame, RELAYED_MAX_IP_PACKET)) this.stats.mssClamped += 1;
+    const fit = fitRelayedPath(frame, RELAYED_MAX_IP_PACKET);
+    if (fit.kind === 'fits') return [frame];
+    this.stats.tooBigForRelay += 1;
+    if (fit.kind === 'fragments') return fit.frames;
+    if (fit.kind === 'too-big' && this.icmpErrorAllowed(now)) {
+      this.stats.framesToTap += 1;
+      this.io.writeFrame(fit.icmp);
+    }
+    return [];
+  }
+
+  /** ICMP errors we write into the TAP: at most ICMP_ERRORS_PER_SECOND (Linux limits its own too). */
+  private icmpErrorAllowed(now: number): boolean {
+    if (now - this.icmpWindowStart >= 1000) {
+      this.icmpWindowStart = now;
+      this.icmpErrorsInWindow = 0;
+    }
+    if (this.icmpErrorsInWindow >= ICMP_ERRORS_PER_SECOND) return false;
+    this.icmpErrorsInWindow += 1;
+    return true;
   }
 
   private sendFrame(peer: Peer, frame: Uint8Array, now: number): void {
-    this.clampForRelay(peer, frame);
+    if (peer.path?.kind === 'relay') {
+      for (const f of this.fitForRelay(frame, now)) this.sendFrameNow(peer, f, now);
+      return;
+    }
+    this.sendFrameNow(peer, frame, now);
+  }
+
+  private sendFrameNow(peer: Peer, frame: Uint8Array, now: number): void {
     if (this.sendTransport(peer, TransportKind.frame, frame, now)) return;
     if (peer.queue.length >= MAX_QUEUED_FRAMES) {
       this.dropped.noRoute += 1;

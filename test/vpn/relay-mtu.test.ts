@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { RELAYED_MAX_IP_PACKET, clampTcpMss } from '../../src/vpn/engine/mss-clamp.js';
+import { RELAYED_MAX_IP_PACKET, clampTcpMss, fitRelayedPath } from '../../src/vpn/engine/relay-mtu.js';
 import { FakeNetwork, connectedTo } from './mesh-harness.js';
 
 /** One's-complement sum of 16-bit words (the Internet checksum before its final complement). */
@@ -193,4 +193,134 @@ test('the engine clamps SYNs it sends over a relay, in both directions, and not 
   net2.run(20);
   assert.equal(mssOf(Buffer.from(d.frames.at(-1)!)), 1386);
   assert.equal(e.engine.counters().mssClamped, 0);
+});
+
+/** An Ethernet/IPv4 frame carrying `payload` bytes after a 20-byte header, DF as asked. */
+function ipv4Frame(payload: number, df: boolean, flagsOffset = 0): Buffer {
+  const f = Buffer.alloc(14 + 20 + payload);
+  Buffer.from('020000000002020000000001', 'hex').copy(f, 0);
+  f.writeUInt16BE(0x0800, 12);
+  f[14] = 0x45;
+  f.writeUInt16BE(20 + payload, 16);
+  f.writeUInt16BE(0xbeef, 18);
+  f.writeUInt16BE((df ? 0x4000 : 0) | flagsOffset, 20);
+  f[22] = 64;
+  f[23] = 17; // UDP
+  Buffer.from([10, 8, 0, 2, 10, 8, 0, 3]).copy(f, 26);
+  f.writeUInt16BE(~sum16(f, 14, 34) & 0xffff, 24);
+  for (let i = 0; i < payload; i++) f[34 + i] = (i * 7) & 0xff;
+  return f;
+}
+
+test('an IPv4 packet with DF too big for a relayed datagram gets ICMP fragmentation needed, mtu 1342', () => {
+  const f = ipv4Frame(1400, true);
+  const fit = fitRelayedPath(f, RELAYED_MAX_IP_PACKET);
+  assert.equal(fit.kind, 'too-big');
+  const icmp = Buffer.from((fit as { icmp: Uint8Array }).icmp);
+  assert.deepEqual(icmp.subarray(0, 6), f.subarray(6, 12), 'back to the sender MAC');
+  assert.deepEqual(icmp.subarray(6, 12), f.subarray(0, 6));
+  assert.equal(icmp.readUInt16BE(12), 0x0800);
+  assert.equal(sum16(icmp, 14, 34), 0xffff, 'IP header checksum');
+  assert.equal(icmp[23], 1);
+  assert.deepEqual(icmp.subarray(26, 30), f.subarray(30, 34), 'from the original destination');
+  assert.deepEqual(icmp.subarray(30, 34), f.subarray(26, 30), 'to the original source');
+  assert.equal(icmp.readUInt16BE(16), icmp.length - 14);
+  assert.equal(icmp[34], 3);
+  assert.equal(icmp[35], 4);
+  assert.equal(icmp.readUInt16BE(40), 1342, 'next-hop MTU');
+  assert.equal(sum16(icmp, 34, icmp.length), 0xffff, 'ICMP checksum');
+  assert.deepEqual(icmp.subarray(42), f.subarray(14, 14 + 28), 'quotes the header and 8 bytes');
+});
+
+test('an IPv6 packet too big for a relayed datagram gets ICMPv6 packet too big, mtu 1342', () => {
+  const f = synFrame({ v6: true, mss: 1000 });
+  const big = Buffer.alloc(14 + 40 + 1400);
+  f.copy(big, 0, 0, 54);
+  big.writeUInt16BE(1400, 18);
+  const fit = fitRelayedPath(big, RELAYED_MAX_IP_PACKET);
+  assert.equal(fit.kind, 'too-big');
+  const icmp = Buffer.from((fit as { icmp: Uint8Array }).icmp);
+  assert.ok(icmp.length - 14 <= 1280, 'within the IPv6 minimum MTU');
+  assert.equal(icmp.readUInt16BE(12), 0x86dd);
+  assert.equal(icmp[20], 58);
+  assert.deepEqual(icmp.subarray(22, 38), big.subarray(38, 54), 'from the original destination');
+  assert.deepEqual(icmp.subarray(38, 54), big.subarray(22, 38), 'to the original source');
+  const len = icmp.readUInt16BE(18);
+  assert.equal(len, icmp.length - 54);
+  assert.equal(icmp[54], 2);
+  assert.equal(icmp.readUInt32BE(58), 1342);
+  assert.equal(sum16(icmp, 54, icmp.length, sum16(icmp, 22, 54, 58 + len)), 0xffff, 'ICMPv6 checksum');
+  assert.deepEqual(icmp.subarray(62), big.subarray(14, 14 + icmp.length - 62));
+});
+
+test('an IPv4 packet without DF is fragmented to fit, and the fragments reassemble to it', () => {
+  for (const [payload, flagsOffset] of [
+    [1400, 0],
+    [3000, 0],
+    [1400, 0x2000 | 100], // itself a middle fragment: offsets shift, MF stays on the last
+  ] as const) {
+    const f = ipv4Frame(payload, false, flagsOffset);
+    const fit = fitRelayedPath(f, RELAYED_MAX_IP_PACKET);
+    assert.equal(fit.kind, 'fragments');
+    const frags = (fit as { frames: Uint8Array[] }).frames.map((x) => Buffer.from(x));
+    assert.equal(frags.length, Math.ceil(payload / 1320));
+    const data: Buffer[] = [];
+    let expectOffset = flagsOffset & 0x1fff;
+    for (const [i, g] of frags.entries()) {
+      assert.deepEqual(g.subarray(0, 14), f.subarray(0, 14));
+      assert.ok(g.readUInt16BE(16) <= RELAYED_MAX_IP_PACKET);
+      assert.equal(g.readUInt16BE(16), g.length - 14);
+      assert.equal(sum16(g, 14, 34), 0xffff, 'header checksum');
+      assert.equal(g.readUInt16BE(18), 0xbeef, 'same identification');
+      const fo = g.readUInt16BE(20);
+      assert.equal(fo & 0x1fff, expectOffset);
+      const last = i === frags.length - 1;
+      assert.equal((fo & 0x2000) !== 0, !last || (flagsOffset & 0x2000) !== 0, 'MF');
+      expectOffset += (g.length - 34) / 8;
+      data.push(g.subarray(34));
+    }
+    assert.deepEqual(Buffer.concat(data), f.subarray(34));
+  }
+});
+
+test('packets that fit, non-IP frames and IPv4 with options are handled as they must be', () => {
+  assert.equal(fitRelayedPath(ipv4Frame(1322, true), RELAYED_MAX_IP_PACKET).kind, 'fits'); // 1342 bytes
+  assert.equal(fitRelayedPath(ipv4Frame(1323, true), RELAYED_MAX_IP_PACKET).kind, 'too-big');
+  const arp = ipv4Frame(1400, false);
+  arp.writeUInt16BE(0x0806, 12);
+  assert.equal(fitRelayedPath(arp, RELAYED_MAX_IP_PACKET).kind, 'fits');
+  const options = ipv4Frame(1400, false);
+  options[14] = 0x46;
+  assert.equal(fitRelayedPath(options, RELAYED_MAX_IP_PACKET).kind, 'drop');
+  for (let i = 0; i < 3000; i++) {
+    const f = randomBytes(14 + (i % 1600));
+    if (i % 2 === 0) f.writeUInt16BE(i % 4 === 0 ? 0x0800 : 0x86dd, 12);
+    assert.doesNotThrow(() => fitRelayedPath(f, RELAYED_MAX_IP_PACKET));
+  }
+});
+
+test('the engine answers too-big DF packets on a relayed path with ICMP and fragments the others', async () => {
+  const net = new FakeNetwork();
+  const r = await net.addNode('relay', { relay: true, tunneling: false });
+  const b = await net.addNode('b', {}, [r]);
+  const c = await net.addNode('c', {}, [r]);
+  net.block(b, c);
+  net.runUntil(() => connectedTo(b, c) && connectedTo(c, b), 20_000);
+  const toC = c.frames.length;
+  b.engine.onFrame(ipv4Frame(1400, true), net.now);
+  net.run(20);
+  assert.equal(c.frames.length, toC, 'the too-big packet was not sent');
+  const icmp = Buffer.from(b.frames.at(-1)!);
+  assert.equal(icmp[34], 3, 'B got ICMP fragmentation needed into its TAP');
+  assert.equal(icmp.readUInt16BE(40), 1342);
+  c.engine.onFrame(ipv4Frame(1400, false), net.now);
+  net.run(20);
+  const got = b.frames.slice(-2).map((x) => Buffer.from(x));
+  assert.equal(got.length, 2);
+  assert.deepEqual(
+    Buffer.concat([got[0]!.subarray(34), got[1]!.subarray(34)]),
+    ipv4Frame(1400, false).subarray(34),
+  );
+  assert.equal(b.engine.counters().tooBigForRelay, 1);
+  assert.equal(c.engine.counters().tooBigForRelay, 1);
 });
