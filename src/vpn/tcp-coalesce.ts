@@ -18,6 +18,8 @@
  *                           u16 csum_offset; }   (10 bytes, little-endian on x86-64/arm64)
  */
 
+import { fold, sum16 } from './checksum.js';
+
 export const VNET_HDR_BYTES = 10;
 const VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
 const VIRTIO_NET_HDR_GSO_TCPV4 = 1;
@@ -120,20 +122,6 @@ function sameRun(a: Segment, b: Segment): boolean {
   for (let i = t + 14; i < t + 16; i++) if (fa[i] !== fb[i]) return false;
   for (let i = t + 20; i < a.payloadStart; i++) if (fa[i] !== fb[i]) return false;
   return true;
-}
-
-/** One's-complement sum of 16-bit words, not folded. */
-function sum16(b: Uint8Array, start: number, end: number, initial: number): number {
-  let s = initial;
-  let i = start;
-  for (; i + 1 < end; i += 2) s += (b[i]! << 8) | b[i + 1]!;
-  if (i < end) s += b[i]! << 8;
-  return s;
-}
-
-function fold(s: number): number {
-  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
-  return s;
 }
 
 /**

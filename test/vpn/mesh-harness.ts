@@ -165,6 +165,19 @@ export function connectedTo(a: Node, b: Node): boolean {
 }
 
 /**
+ * A relay node (tunneling off) and two nodes that know only it and cannot reach each other directly,
+ * run until B and C are connected through the relay.
+ */
+export async function relayedPair(net: FakeNetwork): Promise<{ r: Node; b: Node; c: Node }> {
+  const r = await net.addNode('relay', { relay: true, tunneling: false });
+  const b = await net.addNode('b', {}, [r]);
+  const c = await net.addNode('c', {}, [r]);
+  net.block(b, c);
+  net.runUntil(() => connectedTo(b, c) && connectedTo(c, b), 20_000);
+  return { r, b, c };
+}
+
+/**
  * Two nodes, `other` dialling `a`, connected; and the IK handshake initiation (type 1) that crossed the
  * wire between them, with the node that received it (the victim when the initiation is replayed).
  */

@@ -8,6 +8,7 @@ import {
   containsBytes,
   ethernetFrame,
   pairWithCapturedInitiation,
+  relayedPair,
 } from './mesh-harness.js';
 
 const MAC_A = '02:00:00:00:00:0a';
@@ -76,11 +77,7 @@ test('three nodes that only know the first form a full mesh and survive its deat
 
 test('a relay node carries traffic it cannot read between nodes without a direct path', async () => {
   const net = new FakeNetwork();
-  const r = await net.addNode('relay', { relay: true, tunneling: false });
-  const b = await net.addNode('b', {}, [r]);
-  const c = await net.addNode('c', {}, [r]);
-  net.block(b, c);
-  net.runUntil(() => connectedTo(b, c) && connectedTo(c, b), 20_000);
+  const { r, b, c } = await relayedPair(net);
   assert.equal(b.engine.status().find((s) => s.nodeId === c.engine.nodeId)?.relayedVia, r.engine.nodeId);
   const seenByRelay = (): Uint8Array[] =>
     net.wire

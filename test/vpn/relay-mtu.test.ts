@@ -2,17 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { RELAYED_MAX_IP_PACKET, clampTcpMss, fitRelayedPath } from '../../src/vpn/engine/relay-mtu.js';
-import { FakeNetwork, connectedTo } from './mesh-harness.js';
-
-/** One's-complement sum of 16-bit words (the Internet checksum before its final complement). */
-function sum16(b: Uint8Array, start: number, end: number, initial = 0): number {
-  let s = initial;
-  let i = start;
-  for (; i + 1 < end; i += 2) s += (b[i]! << 8) | b[i + 1]!;
-  if (i < end) s += b[i]! << 8;
-  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
-  return s;
-}
+import { FakeNetwork, connectedTo, relayedPair } from './mesh-harness.js';
+import { sum16 } from '../helpers/inet.js';
 
 interface SynSpec {
   readonly v6?: boolean;
@@ -158,11 +149,7 @@ test('truncated, malformed and random frames never throw', () => {
 
 test('the engine clamps SYNs it sends over a relay, in both directions, and not over a direct path', async () => {
   const net = new FakeNetwork();
-  const r = await net.addNode('relay', { relay: true, tunneling: false });
-  const b = await net.addNode('b', {}, [r]);
-  const c = await net.addNode('c', {}, [r]);
-  net.block(b, c);
-  net.runUntil(() => connectedTo(b, c) && connectedTo(c, b), 20_000);
+  const { r, b, c } = await relayedPair(net);
   assert.equal(b.engine.status().find((s) => s.nodeId === c.engine.nodeId)?.relayedVia, r.engine.nodeId);
   const macB = '02:00:00:00:00:02';
   const macC = '02:00:00:00:00:01';
@@ -301,11 +288,7 @@ test('packets that fit, non-IP frames and IPv4 with options are handled as they 
 
 test('the engine answers too-big DF packets on a relayed path with ICMP and fragments the others', async () => {
   const net = new FakeNetwork();
-  const r = await net.addNode('relay', { relay: true, tunneling: false });
-  const b = await net.addNode('b', {}, [r]);
-  const c = await net.addNode('c', {}, [r]);
-  net.block(b, c);
-  net.runUntil(() => connectedTo(b, c) && connectedTo(c, b), 20_000);
+  const { b, c } = await relayedPair(net);
   const toC = c.frames.length;
   b.engine.onFrame(ipv4Frame(1400, true), net.now);
   net.run(20);

@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_COALESCED_SEGMENTS, TcpCoalescer, VNET_HDR_BYTES } from '../../src/vpn/tcp-coalesce.js';
+import { sum16 } from '../helpers/inet.js';
 
 const MAC_A = Buffer.from('020000000001', 'hex');
 const MAC_B = Buffer.from('020000000002', 'hex');
-
-function sum16(b: Uint8Array, start: number, end: number, initial = 0): number {
-  let s = initial;
-  let i = start;
-  for (; i + 1 < end; i += 2) s += (b[i]! << 8) | b[i + 1]!;
-  if (i < end) s += b[i]! << 8;
-  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000);
-  return s;
-}
 
 interface SegmentSpec {
   readonly seq: number;

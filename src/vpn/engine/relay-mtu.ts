@@ -17,6 +17,7 @@
  * lowers its path MTU (and its TCP MSS) for that destination and sends again.
  */
 import { TRANSPORT_OVERHEAD } from '../protocol/constants.js';
+import { internetChecksum, sum16 } from '../checksum.js';
 import { maxFrameSize } from './mtu.js';
 
 /** What relaying adds to a datagram: the target's 32-byte node id and the relay session's envelope. */
@@ -136,16 +137,6 @@ export function fitRelayedPath(frame: Uint8Array, maxIpPacket: number): RelayFit
   return fragmentV4(frame, ip.length, maxIpPacket);
 }
 
-/** Internet checksum (RFC 1071) over `b[start, end)`, starting from `initial`, complemented. */
-function checksum(b: Uint8Array, start: number, end: number, initial = 0): number {
-  let s = initial;
-  let i = start;
-  for (; i + 1 < end; i += 2) s += (b[i]! << 8) | b[i + 1]!;
-  if (i < end) s += b[i]! << 8;
-  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
-  return ~s & 0xffff;
-}
-
 function put16(b: Uint8Array, o: number, v: number): void {
   b[o] = (v >> 8) & 0xff;
   b[o + 1] = v & 0xff;
@@ -175,13 +166,13 @@ function fragmentationNeededV4(frame: Uint8Array, mtu: number): Uint8Array {
   out[o + 9] = 1; // ICMP
   out.set(frame.subarray(ip + 16, ip + 20), o + 12); // from the original destination
   out.set(frame.subarray(ip + 12, ip + 16), o + 16); // to the original source
-  put16(out, o + 10, checksum(out, o, o + 20));
+  put16(out, o + 10, internetChecksum(out, o, o + 20));
   const icmp = o + 20;
   out[icmp] = 3;
   out[icmp + 1] = 4;
   put16(out, icmp + 6, mtu);
   out.set(frame.subarray(ip, ip + quoted), icmp + 8);
-  put16(out, icmp + 2, checksum(out, icmp, out.length));
+  put16(out, icmp + 2, internetChecksum(out, icmp, out.length));
   return out;
 }
 
@@ -208,9 +199,8 @@ function packetTooBigV6(frame: Uint8Array, mtu: number): Uint8Array {
   put16(out, icmp + 6, mtu & 0xffff);
   out.set(frame.subarray(ip, ip + quoted), icmp + 8);
   // Pseudo-header: source, destination, upper-layer length, next header.
-  let pseudo = 58 + 8 + quoted;
-  for (let i = o + 8; i < o + 40; i += 2) pseudo += (out[i]! << 8) | out[i + 1]!;
-  put16(out, icmp + 2, checksum(out, icmp, out.length, pseudo));
+  const pseudo = sum16(out, o + 8, o + 40, 8 + quoted + 58);
+  put16(out, icmp + 2, internetChecksum(out, icmp, out.length, pseudo));
   return out;
 }
 
@@ -235,7 +225,7 @@ function fragmentV4(frame: Uint8Array, total: number, maxIpPacket: number): Rela
     put16(out, ip + 2, 20 + size);
     put16(out, ip + 6, (!last || moreAfter ? 0x2000 : 0) | (baseOffset + at / 8));
     put16(out, ip + 10, 0);
-    put16(out, ip + 10, checksum(out, ip, ip + 20));
+    put16(out, ip + 10, internetChecksum(out, ip, ip + 20));
     out.set(frame.subarray(ip + 20 + at, ip + 20 + at + size), ip + 20);
     frames.push(out);
   }
