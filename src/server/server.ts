@@ -97,14 +97,16 @@ function startListening(options: ServerOptions): RunningServer {
       return;
     }
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     socket.setNoDelay(true);
     if (config.tcpKeepalive > 0) socket.setKeepAlive(true, config.tcpKeepalive * 1000);
     const c = new Client(nextId++, socket, core, unixPath);
     reader.client = c;
     state.registry.set(c.id, c);
-    socket.on('close', () => core.forget(c));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      core.forget(c);
+    });
   };
 
   const listeners = new Listeners(onConnection, log);

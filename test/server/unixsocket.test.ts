@@ -77,10 +77,11 @@ test('unixsocket: redmesh serves a Unix socket as redis-server does', async () =
   assert.equal(redis[redis.length - 1], 'file after shutdown: false');
 });
 
-test("unixsocket: a path that cannot be bound stops the server with Redis's message", async () => {
+/** Starts redmesh with `--unixsocket path`, expecting it to exit; returns its exit code and output. */
+async function failedStart(path: string): Promise<{ code: number | null; output: string }> {
   const child = spawn(
     process.execPath,
-    [redmeshMain, 'server', '--port', String(REDMESH_PORT), '--unixsocket', '/nonexistent-dir/redis.sock'],
+    [redmeshMain, 'server', '--port', String(REDMESH_PORT), '--unixsocket', path],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -89,6 +90,18 @@ test("unixsocket: a path that cannot be bound stops the server with Redis's mess
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   clearTimeout(timer);
-  assert.equal(code, 1, output);
-  assert.match(output, /Failed opening Unix socket: bind: No such file or directory/);
+  return { code, output };
+}
+
+test("unixsocket: a path that cannot be bound stops the server with Redis's message", async () => {
+  const missing = await failedStart('/nonexistent-dir/redis.sock');
+  assert.equal(missing.code, 1, missing.output);
+  assert.match(missing.output, /Failed opening Unix socket: bind: No such file or directory/);
+  // Longer than sun_path: Redis would silently truncate it and listen elsewhere; redmesh refuses.
+  const long = await failedStart(join(tmpdir(), 'x'.repeat(120)));
+  assert.equal(long.code, 1, long.output);
+  assert.match(
+    long.output,
+    /Failed opening Unix socket: unix socket path too long \(\d+ bytes, at most 107\)/,
+  );
 });
