@@ -4,6 +4,7 @@
  * what a client would. Each is stopped by pid in `stop()`; callers put that in a `finally`.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,8 +103,50 @@ async function waitReady(server: RunningServer, timeoutMs: number): Promise<void
   throw new Error(`${server.name} on port ${server.port} not ready: ${lastError}\n${server.output()}`);
 }
 
-/** Starts `redis-server --port P --save '' --appendonly no` plus `extraArgs` (e.g. --requirepass x). */
-export async function startRedis(port: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on right now (the kernel's choice for port 0). Another
+ * process may take it before the caller binds it; startRedis/startRedmesh retry with a fresh one then.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => (port > 0 ? resolve(port) : reject(new Error('no port from the kernel'))));
+    });
+  });
+}
+
+/**
+ * Runs `start` on `port`, or with `port` 0 on a free port, retrying with another free port (at most 5
+ * tries) when the one picked was taken between the probe and the server's bind.
+ */
+async function onPort(port: number, start: (p: number) => Promise<RunningServer>): Promise<RunningServer> {
+  if (port !== 0) return start(port);
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (e) {
+      lastError = e;
+      const text = e instanceof Error ? e.message : String(e);
+      if (!/Address already in use|EADDRINUSE|served by another process/.test(text)) throw e;
+    }
+  }
+  throw lastError;
+}
+
+/**
+ * Starts `redis-server --port P --save '' --appendonly no` plus `extraArgs` (e.g. --requirepass x).
+ * Port 0 picks a free port: read it back from the returned server's `port`.
+ */
+export function startRedis(port: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
+  return onPort(port, (p) => startRedisOn(p, extraArgs));
+}
+
+async function startRedisOn(port: number, extraArgs: readonly string[]): Promise<RunningServer> {
   // Its own empty working directory, so nothing it might write lands in the repository.
   const dir = mkdtempSync(join(tmpdir(), 'redmesh-oracle-'));
   const child = spawn(
@@ -129,8 +172,12 @@ export async function startRedis(port: number, extraArgs: readonly string[] = []
   return server;
 }
 
-/** Starts `redmesh server --port P` plus `extraArgs` as a child process. */
-export async function startRedmesh(port: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
+/** Starts `redmesh server --port P` plus `extraArgs` as a child process. Port 0 picks a free port. */
+export function startRedmesh(port: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
+  return onPort(port, (p) => startRedmeshOn(p, extraArgs));
+}
+
+async function startRedmeshOn(port: number, extraArgs: readonly string[]): Promise<RunningServer> {
   const child = spawn(process.execPath, [redmeshMain, 'server', '--port', String(port), ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
