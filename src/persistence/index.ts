@@ -1,0 +1,15 @@
+/**
+ * Persistence: the RDB codec (rdb/), loading a file into the keyspace, saving the keyspace to a file,
+ * DUMP/RESTORE payloads. Pure codec code imports only store, resp, config, util and platform.
+ */
+export { describeRdb, scoreText } from './rdb/describe.js';
+export type { Json } from './rdb/describe.js';
+export { readRdb } from './rdb/reader.js';
+export type { RdbKey, RdbSummary, RdbVisitor } from './rdb/reader.js';
+export { RdbError, RDB_VERSION } from './rdb/constants.js';
+export { crc64, crc64LE, Crc64 } from './rdb/crc64.js';
+export { lzfCompress, lzfDecompress } from './rdb/lzf.js';
+export { buildListpack, listpackEntries } from './rdb/listpack.js';
+export { buildIntset, intsetMembers } from './rdb/intset.js';
+export { ziplistEntries } from './rdb/ziplist.js';
+export type { RdbValue, RdbStream } from './rdb/values.js';

@@ -1,0 +1,119 @@
+/**
+ * LZF as Redis ships it (src/lzf_c.c, src/lzf_d.c): the compressor Redis uses for strings longer than
+ * 20 bytes when rdbcompression is on, and the decompressor for every LZF string in a file.
+ *
+ * Format: a control byte < 32 starts a run of ctrl+1 literal bytes; otherwise it is a back-reference
+ * of (ctrl >> 5) + 2 bytes (7 means a length byte follows and is added) at distance
+ * ((ctrl & 0x1f) << 8 | next byte) + 1 behind the output position.
+ */
+import { RdbError } from './constants.js';
+
+const HLOG = 14;
+const HSIZE = 1 << HLOG;
+const MAX_LIT = 1 << 5;
+const MAX_OFF = 1 << 13;
+const MAX_REF = (1 << 8) + (1 << 3);
+
+/**
+ * Compresses `input`; returns undefined when the result would not fit in `maxOut` bytes (Redis then
+ * stores the string as it is). The output is a valid LZF stream, not necessarily byte-identical to
+ * Redis's (hash table details differ), which no reader depends on.
+ */
+export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | undefined {
+  const inEnd = input.length;
+  if (inEnd === 0 || maxOut <= 0) return undefined;
+  const out = Buffer.allocUnsafe(maxOut + 8);
+  const htab = new Int32Array(HSIZE).fill(-1);
+  let ip = 0;
+  let op = 1; // the first literal run's control byte is reserved at out[0]
+  let lit = 0;
+  while (ip < inEnd - 2) {
+    const hval = ((input[ip] as number) << 16) | ((input[ip + 1] as number) << 8) | (input[ip + 2] as number);
+    const slot = ((hval >>> (3 * 8 - HLOG)) - Math.imul(hval, 5)) & (HSIZE - 1);
+    const ref = htab[slot] as number;
+    htab[slot] = ip;
+    const off = ip - ref - 1;
+    if (
+      ref > 0 &&
+      off < MAX_OFF &&
+      input[ref] === input[ip] &&
+      input[ref + 1] === input[ip + 1] &&
+      input[ref + 2] === input[ip + 2]
+    ) {
+      let len = 2;
+      const maxlen = Math.min(inEnd - ip - len, MAX_REF);
+      if (op - (lit === 0 ? 1 : 0) + 3 + 1 >= maxOut) return undefined;
+      out[op - lit - 1] = lit - 1;
+      if (lit === 0) op--;
+      do len++;
+      while (len < maxlen && input[ref + len] === input[ip + len]);
+      len -= 2;
+      ip++;
+      if (len < 7) {
+        out[op++] = (off >> 8) + (len << 5);
+      } else {
+        out[op++] = (off >> 8) + (7 << 5);
+        out[op++] = len - 7;
+      }
+      out[op++] = off & 0xff;
+      lit = 0;
+      op++;
+      ip += len + 1;
+      if (ip >= inEnd - 2) break;
+    } else {
+      if (op >= maxOut) return undefined;
+      lit++;
+      out[op++] = input[ip++] as number;
+      if (lit === MAX_LIT) {
+        out[op - lit - 1] = lit - 1;
+        lit = 0;
+        op++;
+      }
+    }
+  }
+  if (op + 3 > maxOut) return undefined;
+  while (ip < inEnd) {
+    lit++;
+    out[op++] = input[ip++] as number;
+    if (lit === MAX_LIT) {
+      out[op - lit - 1] = lit - 1;
+      lit = 0;
+      op++;
+    }
+  }
+  out[op - lit - 1] = lit - 1;
+  if (lit === 0) op--;
+  if (op > maxOut) return undefined;
+  return out.subarray(0, op);
+}
+
+/** Decompresses an LZF stream that must expand to exactly `outLen` bytes. */
+export function lzfDecompress(input: Uint8Array, outLen: number): Buffer {
+  const out = Buffer.allocUnsafe(outLen);
+  let ip = 0;
+  let op = 0;
+  const inEnd = input.length;
+  while (ip < inEnd) {
+    const ctrl = input[ip++] as number;
+    if (ctrl < 32) {
+      const run = ctrl + 1;
+      if (op + run > outLen) throw new RdbError('LZF data expands past its stated length');
+      if (ip + run > inEnd) throw new RdbError('LZF literal run past the end of the input');
+      for (let i = 0; i < run; i++) out[op++] = input[ip++] as number;
+    } else {
+      let len = ctrl >> 5;
+      if (len === 7) {
+        if (ip >= inEnd) throw new RdbError('LZF back-reference cut short');
+        len += input[ip++] as number;
+      }
+      if (ip >= inEnd) throw new RdbError('LZF back-reference cut short');
+      const ref = op - ((ctrl & 0x1f) << 8) - 1 - (input[ip++] as number);
+      len += 2;
+      if (op + len > outLen) throw new RdbError('LZF data expands past its stated length');
+      if (ref < 0) throw new RdbError('LZF back-reference before the start of the output');
+      for (let i = 0; i < len; i++) out[op++] = out[ref + i] as number;
+    }
+  }
+  if (op !== outLen) throw new RdbError(`LZF data expands to ${op} bytes, ${outLen} stated`);
+  return out;
+}
