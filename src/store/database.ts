@@ -125,6 +125,25 @@ export class Database {
     return this.sampler.pick();
   }
 
+  /**
+   * Every key with its value and TTL (absolute unix ms, or undefined), logically expired keys included:
+   * what a snapshot (RDB save, DEBUG RELOAD) walks. Values must not be mutated through this.
+   */
+  *entriesWithExpiry(): IterableIterator<readonly [string, Value, number | undefined]> {
+    const expires = this.expires;
+    for (const [key, value] of this.entries) yield [key, value, expires.size === 0 ? undefined : expires.get(key)];
+  }
+
+  /** True when the key is present, expired or not (an RDB load checks for duplicates with it). */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Keys with a TTL (RDB RESIZEDB's second number). */
+  get expiresCount(): number {
+    return this.expires.size;
+  }
+
   /** Marks the string at `key` as changed in place (OBJECT ENCODING then says raw). */
   markRawString(key: string): void {
     this.rawStrings ??= new Set();
