@@ -18,6 +18,7 @@ export type CommandFlag =
   | 'no_auth'
   | 'may_replicate'
   | 'no_multi'
+  | 'no_async_loading'
   | 'allow_busy'
   | 'no_mandatory_keys'
   | 'movablekeys';

@@ -19,3 +19,8 @@ export { DEFAULT_ENCODING_LIMITS, d2string } from './rdb/write-values.js';
 export type { EncodingLimits } from './rdb/write-values.js';
 export { loadRdb, storeValueOf } from './load.js';
 export type { LoadOptions, LoadResult } from './load.js';
+export { dumpPayload, dumpPayloadIsValid, restorePayload } from './dump.js';
+export type { RestoreOutcome } from './dump.js';
+export { writeFileAtomically } from './files.js';
+export { RdbPersistence, RdbLoadError } from './rdb-service.js';
+export type { PersistenceHost } from './rdb-service.js';

@@ -18,6 +18,18 @@ export const ERR_DB_INDEX = 'ERR DB index is out of range';
 export const ERR_INVALID_EXPIRE = (cmd: string): string => `ERR invalid expire time in '${cmd}' command`;
 export const ERR_TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range';
 export const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
+export const ERR_BUSYKEY = 'BUSYKEY Target key name already exists.';
+export const ERR_DUMP_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
+export const ERR_BAD_DATA_FORMAT = 'ERR Bad data format';
+export const ERR_INVALID_TTL = 'ERR Invalid TTL value, must be >= 0';
+export const ERR_INVALID_IDLETIME = 'ERR Invalid IDLETIME value, must be >= 0';
+export const ERR_INVALID_FREQ = 'ERR Invalid FREQ value, must be >= 0 and <= 255';
+export const ERR_RELOAD = 'ERR Error trying to load the RDB dump, check server logs.';
+/** A server run without the persistence room (embedded, unit tests): no file to save to. */
+export const ERR_NO_PERSISTENCE = 'ERR persistence is not available in this server';
+/** RESTORE of a type this server cannot hold yet. */
+export const restoreUnsupported = (typeName: string): string =>
+  `ERR Bad data format: values of type ${typeName} are not supported by this server yet`;
 
 export function wrongArity(commandName: string): string {
   return `ERR wrong number of arguments for '${commandName.toLowerCase()}' command`;

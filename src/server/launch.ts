@@ -13,8 +13,10 @@ import {
   type LoadedConfig,
   type RedisConfig,
 } from '../config/index.js';
+import { RdbPersistence } from '../persistence/index.js';
 import {
   CONFIG_SERVICE,
+  PERSISTENCE_INFO_SERVICE,
   SHUTDOWN_SERVICE,
   bindServerConfig,
   copyServerConfig,
@@ -30,6 +32,12 @@ export interface LaunchedServer {
   /** Resolves once the server has stopped (SHUTDOWN, a signal, or stop()). */
   readonly stopped: Promise<void>;
   stop(): Promise<void>;
+  /**
+   * SIGTERM / SIGINT (shutdown-on-sigterm / -sigint): saves first when save points exist (or the
+   * setting says save), then stops. A failed save keeps the server running, as Redis does, unless
+   * the setting says force.
+   */
+  stopOnSignal(signal: 'SIGTERM' | 'SIGINT'): void;
 }
 
 /** Loads the file and options; throws ConfigError (bad line, or an unsupported setting). */
@@ -49,14 +57,23 @@ export async function launchServer(
   const rc = loaded.config;
   const initial = defaultConfig();
   copyServerConfig(rc, initial);
+  let persistence: RdbPersistence | undefined;
   const server = await startServer({
     config: initial,
     log,
     renameCommands: loaded.extras.renameCommands,
+    // The RDB file is loaded synchronously before anything listens: clients never see a partial
+    // dataset (so no LOADING replies), and a corrupt file stops the start with nothing bound or written.
+    beforeListen: (state, core) => {
+      persistence = new RdbPersistence({ keyspace: core.keyspace, config: rc, stats: state.stats, log });
+      persistence.loadAtStart();
+      state.services.set(PERSISTENCE_INFO_SERVICE, persistence);
+    },
+    onCron: (now) => persistence?.checkSavePoints(now),
   });
   server.state.services.set(CONFIG_SERVICE, rc);
   bindServerConfig(rc, server.state);
-  // No persistence yet: say so at start, and refuse a CONFIG SET that asks for an AOF.
+  // Save rules save synchronously for now: say so at start; refuse a CONFIG SET that asks for an AOF.
   const warning = persistenceWarning(rc);
   if (warning !== undefined) log(warning);
   rc.onApply('appendonly', () => (rc.getBool('appendonly') ? APPENDONLY_UNSUPPORTED : undefined));
@@ -90,5 +107,17 @@ export async function launchServer(
     },
   };
   server.state.services.set(SHUTDOWN_SERVICE, shutdown);
-  return { server, config: rc, stopped, stop };
+  const stopOnSignal = (signal: 'SIGTERM' | 'SIGINT'): void => {
+    const flags = rc.format(signal === 'SIGTERM' ? 'shutdown-on-sigterm' : 'shutdown-on-sigint').split(' ');
+    const wantSave = flags.includes('save') || (!flags.includes('nosave') && rc.saveParams().length > 0);
+    if (wantSave && persistence !== undefined) {
+      log('Saving the final RDB snapshot before exiting.');
+      if (persistence.save() !== undefined && !flags.includes('force')) {
+        log("Error trying to save the DB, can't exit.");
+        return;
+      }
+    }
+    void stop();
+  };
+  return { server, config: rc, stopped, stop, stopOnSignal };
 }

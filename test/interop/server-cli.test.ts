@@ -139,18 +139,19 @@ test("config errors print Redis's FATAL CONFIG FILE ERROR with file and line, an
   }
 });
 
-test('no persistence yet: appendonly yes is refused at start and by CONFIG SET; save rules warn at start', async () => {
-  const aof = start(['--port', '16544', '--appendonly', 'yes']);
+test('no AOF yet: appendonly yes is refused at start and by CONFIG SET; save rules warn that they save synchronously', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-cli-'));
+  const aof = start(['--port', '16544', '--appendonly', 'yes', '--dir', dir]);
   assert.equal(await aof.exited, 1);
-  assert.match(aof.stderr, /'appendonly yes' is not supported yet: redmesh keeps data in memory only/);
+  assert.match(aof.stderr, /'appendonly yes' is not supported yet: redmesh has no AOF, only RDB snapshots/);
 
   const port = 16545;
-  const proc = start(['--port', String(port)]);
+  const proc = start(['--port', String(port), '--dir', dir]);
   try {
     await waitReady(port);
     assert.match(
       proc.stdout,
-      /WARNING: persistence is not built yet: the save rules \(3600 1 300 100 60 10000\)/,
+      /WARNING: the save rules \(3600 1 300 100 60 10000\) save the RDB file synchronously/,
     );
     assert.match(
       await redisCli(port, ['CONFIG', 'SET', 'appendonly', 'yes']),
@@ -161,11 +162,12 @@ test('no persistence yet: appendonly yes is refused at start and by CONFIG SET; 
   } finally {
     await stop(proc);
   }
-  const quiet = start(['--port', String(port), '--save', '']);
+  const quiet = start(['--port', String(port), '--save', '', '--dir', dir]);
   try {
     await waitReady(port);
-    assert.doesNotMatch(quiet.stdout, /persistence is not built yet/);
+    assert.doesNotMatch(quiet.stdout, /save rules/);
   } finally {
     await stop(quiet);
+    rmSync(dir, { recursive: true, force: true });
   }
 });

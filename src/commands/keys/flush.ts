@@ -3,6 +3,7 @@ import { OK, error, type Reply } from '../../resp/reply.js';
 import type { Database } from '../../store/index.js';
 import { isOption } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
+import { persistenceInfoOf } from '../server/services.js';
 import { databaseAt, parseCInt } from './common.js';
 
 /** Redis getFlushCommandFlags: nothing, SYNC or ASYNC (both flush at once here: the GC frees memory). */
@@ -15,6 +16,18 @@ function validFlushArgs(argv: readonly string[]): boolean {
 function flush(ctx: CommandContext, db: Database): void {
   for (const key of db.entries.keys()) ctx.keyModified(key, db);
   db.clear();
+}
+
+/**
+ * Redis flushAllDataAndResetRDB: with save points, the emptied dataset is saved at once, and the
+ * flush then counts as one change (dirty ends at 1 whatever was removed; the server adds the
+ * command's per-key count after this returns, hence the offset).
+ */
+function saveAfterFlushall(ctx: CommandContext, flushed: number): void {
+  const persistence = persistenceInfoOf(ctx.server);
+  if (persistence.hasSavePoints?.() !== true || persistence.saveNow === undefined) return;
+  persistence.saveNow();
+  ctx.server.stats.dirty = 1 - flushed;
 }
 
 /** FLUSHDB [ASYNC | SYNC] — removes every key of the selected database; always propagated. */
@@ -45,7 +58,12 @@ export const flushall: CommandSpec = {
   categories: ['keyspace', 'write', 'slow', 'dangerous'],
   run(ctx, argv): Reply {
     if (!validFlushArgs(argv)) return error(ERR_SYNTAX);
-    for (const db of ctx.keyspace.databases) flush(ctx, db);
+    let flushed = 0;
+    for (const db of ctx.keyspace.databases) {
+      flushed += db.size;
+      flush(ctx, db);
+    }
+    saveAfterFlushall(ctx, flushed);
     ctx.propagateAs([argv]);
     return OK;
   },

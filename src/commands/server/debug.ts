@@ -1,17 +1,18 @@
 /**
  * DEBUG SLEEP seconds         — block the whole server (like Redis) for that long
  * DEBUG SET-ACTIVE-EXPIRE 0|1 — turn the active expiry cycle off/on (tests of lazy expiry)
+ * DEBUG RELOAD                — save the RDB, empty every database, load the file again
  * DEBUG OBJECT key            — a minimal "Value at:… refcount:… encoding:… serializedlength:…" line;
  *                               refcount and encoding as OBJECT REFCOUNT/ENCODING answer them
  * Refused unless enable-debug-command is yes or local, as Redis 7 does.
  */
-import { ERR_NO_SUCH_KEY, ERR_SYNTAX } from '../../resp/errors.js';
+import { ERR_NO_PERSISTENCE, ERR_NO_SUCH_KEY, ERR_RELOAD, ERR_SYNTAX } from '../../resp/errors.js';
 import { OK, error, simple, type Reply } from '../../resp/reply.js';
 import { ActiveExpirer, estimateKeyBytes } from '../../store/index.js';
 import { parseDouble } from '../args.js';
 import { encodingOf, refcountOf } from '../encoding.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { redisConfigOf } from './services.js';
+import { persistenceInfoOf, redisConfigOf } from './services.js';
 import { serverCommand } from './spec.js';
 
 /** ServerHooks.services key of the server's ActiveExpirer, which DEBUG SET-ACTIVE-EXPIRE switches. */
@@ -44,6 +45,11 @@ function debug(ctx: CommandContext, argv: readonly string[]): Reply {
     // Redis reads the flag with atoi(): anything that does not start with a non-zero number is 0.
     if (expirer instanceof ActiveExpirer) expirer.enabled = atoi(argv[2] as string) !== 0;
     return OK;
+  }
+  if (sub === 'reload' && argv.length === 2) {
+    const persistence = persistenceInfoOf(ctx.server);
+    if (persistence.reload === undefined) return error(ERR_NO_PERSISTENCE);
+    return persistence.reload() === undefined ? OK : error(ERR_RELOAD);
   }
   if (sub === 'object' && argv.length === 3) {
     const key = argv[2] as string;

@@ -1,11 +1,12 @@
 /**
  * TIME                   — [unix seconds, microseconds]
  * LASTSAVE               — unix time of the last successful save
+ * SAVE                   — write the RDB file now, blocking every client meanwhile
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] — save if asked (or if save points exist and persistence is
  *                          there), then close every client and listener and stop the server.
  */
-import { ERR_SYNTAX } from '../../resp/errors.js';
-import { array, bulk, error, integer, type Reply } from '../../resp/reply.js';
+import { ERR_NO_PERSISTENCE, ERR_SYNTAX } from '../../resp/errors.js';
+import { OK, array, bulk, error, integer, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { persistenceInfoOf, redisConfigOf, shutdownServiceOf } from './services.js';
 import { NONDETERMINISTIC, serverCommand, withTips } from './spec.js';
@@ -40,7 +41,14 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
   return { kind: 'raw', bytes: '' };
 }
 
+function save(ctx: CommandContext): Reply {
+  const persistence = persistenceInfoOf(ctx.server);
+  if (persistence.saveNow === undefined) return error(ERR_NO_PERSISTENCE);
+  return persistence.saveNow() === undefined ? OK : error('ERR');
+}
+
 export const miscCommands: readonly CommandSpec[] = [
+  serverCommand('save', 1, ['admin', 'noscript', 'no_async_loading', 'no_multi'], ['admin', 'slow', 'dangerous'], save),
   withTips(serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time), [NONDETERMINISTIC]),
   withTips(
     serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>

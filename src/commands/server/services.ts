@@ -4,6 +4,7 @@
  * A server started without them (unit tests, an embedding) gets them created on first use.
  */
 import { RedisConfig } from '../../config/index.js';
+import type { Value } from '../../store/index.js';
 import type { ServerConfig, ServerHooks } from '../types.js';
 import { SlowLog } from './slowlog-store.js';
 
@@ -65,9 +66,27 @@ export interface PersistenceInfo {
   lastSaveTime(): number;
   rdbSaves(): number;
   bgsaveInProgress(): boolean;
-  /** Writes an RDB now (SHUTDOWN SAVE); returns an error message or undefined. */
+  /** Writes an RDB now (SAVE, SHUTDOWN SAVE); returns an error message or undefined. */
   saveNow?(): string | undefined;
+  /** True when `save` rules exist (FLUSHALL and SHUTDOWN save then). */
+  hasSavePoints?(): boolean;
+  /** DEBUG RELOAD: save, empty the keyspace, load the file; an error message or undefined. */
+  reload?(): string | undefined;
+  /** INFO rdb_last_bgsave_status. */
+  lastBgsaveStatus?(): 'ok' | 'err';
+  /** INFO rdb_last_load_keys_loaded / _expired. */
+  lastLoadKeys?(): { loaded: number; expired: number };
+  /** DUMP: the value serialized as real Redis would (type, value, RDB version, CRC64). */
+  dump?(value: Value): Buffer;
+  /** RESTORE: undefined when the payload's version or checksum is wrong. */
+  restore?(payload: Buffer): RestoreResult | undefined;
 }
+
+/** What a RESTORE payload decodes to. */
+export type RestoreResult =
+  | { readonly kind: 'value'; readonly value: Value }
+  | { readonly kind: 'bad-format'; readonly detail: string }
+  | { readonly kind: 'unsupported'; readonly typeName: string };
 
 /**
  * The server's TCP listeners, as CONFIG SET port / bind reach them (Redis changeListenPort /
