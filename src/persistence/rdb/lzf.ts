@@ -8,16 +8,41 @@
  */
 import { RdbError } from './constants.js';
 
-const HLOG = 14;
+const HLOG = 16;
 const HSIZE = 1 << HLOG;
 const MAX_LIT = 1 << 5;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
+/** lzfP.h IDX with VERY_FAST: the hash slot of a rolling 3-byte value (32-bit unsigned arithmetic). */
+function idx(h: number): number {
+  return ((h >>> (3 * 8 - HLOG)) - Math.imul(h, 5)) & (HSIZE - 1);
+}
+
+/**
+ * lzf_c.c's match extension: with maxlen > 16 it first compares 16 more bytes unrolled, without the
+ * maxlen bound (so near the end of the input a match may run up to 2 bytes past maxlen, still inside
+ * the input), then continues bounded.
+ */
+function matchLength(input: Uint8Array, ref: number, ip: number, maxlen: number): number {
+  let len = 2;
+  if (maxlen > 16) {
+    for (let k = 0; k < 16; k++) {
+      len++;
+      if (input[ref + len] !== input[ip + len]) return len;
+    }
+  }
+  do len++;
+  while (len < maxlen && input[ref + len] === input[ip + len]);
+  return len;
+}
+
 /**
  * Compresses `input`; returns undefined when the result would not fit in `maxOut` bytes (Redis then
- * stores the string as it is). The output is a valid LZF stream, not necessarily byte-identical to
- * Redis's (hash table details differ), which no reader depends on.
+ * stores the string as it is). A line-by-line port of lzf_c.c with Redis's settings (HLOG 16,
+ * VERY_FAST, and no `ip + 4 < in_end` test: that arrived after 7.0), so the bytes equal Redis 7.0's and DUMP payloads match byte for byte. (Redis leaves the
+ * hash table uninitialised; an empty slot here never matches, which is what garbage does in
+ * practice.)
  */
 export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | undefined {
   const inEnd = input.length;
@@ -25,29 +50,31 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | undefin
   const out = Buffer.allocUnsafe(maxOut + 8);
   const htab = new Int32Array(HSIZE).fill(-1);
   let ip = 0;
-  let op = 1; // the first literal run's control byte is reserved at out[0]
+  let op = 1; // start run: the first literal run's control byte is reserved at out[0]
   let lit = 0;
+  let hval = (((input[0] as number) << 8) | (input[1] ?? 0)) >>> 0;
   while (ip < inEnd - 2) {
-    const hval = ((input[ip] as number) << 16) | ((input[ip + 1] as number) << 8) | (input[ip + 2] as number);
-    const slot = ((hval >>> (3 * 8 - HLOG)) - Math.imul(hval, 5)) & (HSIZE - 1);
+    hval = ((hval << 8) | (input[ip + 2] as number)) >>> 0;
+    const slot = idx(hval);
     const ref = htab[slot] as number;
     htab[slot] = ip;
     const off = ip - ref - 1;
     if (
-      ref > 0 &&
+      ref >= 0 &&
+      ref < ip &&
       off < MAX_OFF &&
+      ref > 0 &&
       input[ref] === input[ip] &&
       input[ref + 1] === input[ip + 1] &&
       input[ref + 2] === input[ip + 2]
     ) {
-      let len = 2;
-      const maxlen = Math.min(inEnd - ip - len, MAX_REF);
-      if (op - (lit === 0 ? 1 : 0) + 3 + 1 >= maxOut) return undefined;
-      out[op - lit - 1] = lit - 1;
-      if (lit === 0) op--;
-      do len++;
-      while (len < maxlen && input[ref + len] === input[ip + len]);
-      len -= 2;
+      let len: number;
+      const maxlen = Math.min(inEnd - ip - 2, MAX_REF);
+      out[op - lit - 1] = lit - 1; // stop run
+      if (lit === 0) op--; // undo run if length is zero
+      if (op + 3 + 1 >= maxOut) return undefined;
+      len = matchLength(input, ref, ip, maxlen);
+      len -= 2; // len is now #octets - 1
       ip++;
       if (len < 7) {
         out[op++] = (off >> 8) + (len << 5);
@@ -57,9 +84,17 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | undefin
       }
       out[op++] = off & 0xff;
       lit = 0;
-      op++;
+      op++; // start run
       ip += len + 1;
       if (ip >= inEnd - 2) break;
+      ip -= 2;
+      hval = (((input[ip] as number) << 8) | (input[ip + 1] as number)) >>> 0;
+      hval = ((hval << 8) | (input[ip + 2] as number)) >>> 0;
+      htab[idx(hval)] = ip;
+      ip++;
+      hval = ((hval << 8) | (input[ip + 2] as number)) >>> 0;
+      htab[idx(hval)] = ip;
+      ip++;
     } else {
       if (op >= maxOut) return undefined;
       lit++;
@@ -81,9 +116,8 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | undefin
       op++;
     }
   }
-  out[op - lit - 1] = lit - 1;
+  out[op - lit - 1] = lit - 1; // end run
   if (lit === 0) op--;
-  if (op > maxOut) return undefined;
   return out.subarray(0, op);
 }
 

@@ -42,19 +42,24 @@ export const DEFAULT_ENCODING_LIMITS: EncodingLimits = {
   listMaxListpackSize: -2,
 };
 
-/** quicklist.c optimization_level and SIZE_SAFETY_LIMIT. */
+/** quicklist.c optimization_level, SIZE_SAFETY_LIMIT and SIZE_ESTIMATE_OVERHEAD. */
 const NODE_BYTE_LIMITS = [4096, 8192, 16384, 32768, 65536];
 const SIZE_SAFETY_LIMIT = 8192;
+const SIZE_ESTIMATE_OVERHEAD = 8;
 const LP_HEADER_AND_END = 7;
 
-/** Splits list elements into quicklist nodes as _quicklistNodeAllowInsert would fill them. */
+/**
+ * Splits list elements into quicklist nodes as Redis 7.0's _quicklistNodeAllowInsert fills them when
+ * the list is built by RPUSH: a node takes the next element while its listpack bytes + the element's
+ * length + 8 stay within the fill's byte limit (or, for a positive fill, within 8 KB and fill elements).
+ */
 function quicklistNodes(items: Iterable<string>, fill: number): string[][] {
   const nodes: string[][] = [];
   let current: string[] = [];
   let bytes = LP_HEADER_AND_END;
   for (const item of items) {
     const sz = listpackElementSize(item);
-    const newSize = bytes + sz;
+    const newSize = bytes + item.length + SIZE_ESTIMATE_OVERHEAD;
     let fits: boolean;
     if (current.length === 0) fits = true;
     else if (fill < 0) fits = newSize <= (NODE_BYTE_LIMITS[Math.min(-fill, 5) - 1] as number);
@@ -85,6 +90,18 @@ export function d2string(x: number): string {
     return `${strip(m)}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
   }
   return strip(x.toFixed(16 - exp));
+}
+
+/** LLONG_MAX / 2 as a double: Redis double2ll's range. */
+const DOUBLE2LL_LIMIT = 4611686018427387903;
+
+/**
+ * A score as a listpack zset stores it (t_zset.c zzlInsertAt): an integral score within
+ * ±LLONG_MAX/2 as an integer (so -0 becomes 0), anything else as d2string's text.
+ */
+export function listpackScore(x: number): string {
+  if (Number.isInteger(x) && x >= -DOUBLE2LL_LIMIT && x <= DOUBLE2LL_LIMIT) return BigInt(x).toString();
+  return d2string(x);
 }
 
 function hashIsListpack(fields: ReadonlyMap<string, string>, outgrown: boolean, l: EncodingLimits): boolean {
@@ -156,7 +173,7 @@ export function writeValue(out: RdbOutput, value: Value, type: number, l: Encodi
     case 'zset': {
       const entries = [...value.zset.entries()];
       if (type === RDB_TYPE_ZSET_LISTPACK) {
-        out.blob(buildListpack(entries.flatMap((e) => [e.member, d2string(e.score)])));
+        out.blob(buildListpack(entries.flatMap((e) => [e.member, listpackScore(e.score)])));
       } else {
         // Highest score first, so the loader can insert each at the head of the skiplist.
         out.len(entries.length);
