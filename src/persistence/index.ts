@@ -13,6 +13,8 @@ export { buildListpack, listpackEntries } from './rdb/listpack.js';
 export { buildIntset, intsetMembers } from './rdb/intset.js';
 export { ziplistEntries } from './rdb/ziplist.js';
 export type { RdbValue, RdbStream } from './rdb/values.js';
+export { readValue } from './rdb/values.js';
+export { RdbInput } from './rdb/input.js';
 export { serializeRdb, REDIS_VERSION } from './rdb/writer.js';
 export type { RdbWriteOptions } from './rdb/writer.js';
 export { DEFAULT_ENCODING_LIMITS, d2string } from './rdb/write-values.js';
