@@ -122,8 +122,13 @@ export class RdbPersistence {
     this.host.stats.dirty = 0;
     this.lastSaveSec = Math.floor(Date.now() / 1000);
     this.lastSaveOk = true;
-    this.saves++;
     return undefined;
+  }
+
+  /** SAVE (and a save point's save): like save(), counted in rdb_saves as Redis counts them. */
+  saveCommand(): string | undefined {
+    this.saves++;
+    return this.save();
   }
 
   /** True when `save` rules exist (SHUTDOWN, SIGTERM and FLUSHALL save then). */
@@ -144,7 +149,7 @@ export class RdbPersistence {
     for (const p of this.host.config.saveParams()) {
       if (dirty >= p.changes && elapsed > p.seconds && (this.lastSaveOk || elapsed > 5)) {
         this.host.log(`${p.changes} changes in ${p.seconds} seconds. Saving...`);
-        const failed = this.save() !== undefined;
+        const failed = this.saveCommand() !== undefined;
         this.lastSaveOk = !failed;
         if (failed) this.lastSaveSec = nowSec; // retry delay counts from the failure
         return;
@@ -175,7 +180,7 @@ export class RdbPersistence {
     return restorePayload(payload, this.limits());
   }
 
-  /** SHUTDOWN SAVE and the other callers of the server's PersistenceInfo. */
+  /** SHUTDOWN SAVE and FLUSHALL (not counted in rdb_saves, as in Redis). */
   saveNow(): string | undefined {
     return this.save();
   }

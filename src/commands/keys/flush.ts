@@ -19,15 +19,15 @@ function flush(ctx: CommandContext, db: Database): void {
 }
 
 /**
- * Redis flushAllDataAndResetRDB: with save points, the emptied dataset is saved at once, and the
- * flush then counts as one change (dirty ends at 1 whatever was removed; the server adds the
- * command's per-key count after this returns, hence the offset).
+ * Redis flushAllDataAndResetRDB: with save points, the emptied dataset is saved at once, after which
+ * nothing is unsaved (7.0.15 reports rdb_changes_since_last_save:0; the server adds the command's
+ * per-key count after this returns, hence the offset).
  */
 function saveAfterFlushall(ctx: CommandContext, flushed: number): void {
   const persistence = persistenceInfoOf(ctx.server);
   if (persistence.hasSavePoints?.() !== true || persistence.saveNow === undefined) return;
   persistence.saveNow();
-  ctx.server.stats.dirty = 1 - flushed;
+  ctx.server.stats.dirty = -flushed;
 }
 
 /** FLUSHDB [ASYNC | SYNC] — removes every key of the selected database; always propagated. */

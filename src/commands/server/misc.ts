@@ -43,8 +43,8 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
 
 function save(ctx: CommandContext): Reply {
   const persistence = persistenceInfoOf(ctx.server);
-  if (persistence.saveNow === undefined) return error(ERR_NO_PERSISTENCE);
-  return persistence.saveNow() === undefined ? OK : error('ERR');
+  if (persistence.saveCommand === undefined) return error(ERR_NO_PERSISTENCE);
+  return persistence.saveCommand() === undefined ? OK : error('ERR');
 }
 
 export const miscCommands: readonly CommandSpec[] = [

@@ -66,8 +66,10 @@ export interface PersistenceInfo {
   lastSaveTime(): number;
   rdbSaves(): number;
   bgsaveInProgress(): boolean;
-  /** Writes an RDB now (SAVE, SHUTDOWN SAVE); returns an error message or undefined. */
+  /** Writes an RDB now (SHUTDOWN SAVE, FLUSHALL); returns an error message or undefined. */
   saveNow?(): string | undefined;
+  /** SAVE: saveNow, counted in rdb_saves. */
+  saveCommand?(): string | undefined;
   /** True when `save` rules exist (FLUSHALL and SHUTDOWN save then). */
   hasSavePoints?(): boolean;
   /** DEBUG RELOAD: save, empty the keyspace, load the file; an error message or undefined. */
