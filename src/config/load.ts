@@ -244,19 +244,6 @@ export const APPENDONLY_UNSUPPORTED =
   "'appendonly yes' is not supported yet: redmesh has no AOF, only RDB snapshots (set appendonly no)";
 
 /**
- * The startup warning for `save` rules, or undefined when there are none: they write the RDB file,
- * but synchronously (BGSAVE is not built yet), so clients wait while a save point's save runs.
- */
-export function persistenceWarning(config: RedisConfig): string | undefined {
-  const rules = config.format('save');
-  if (rules === '') return undefined;
-  return (
-    `WARNING: the save rules (${rules}) save the RDB file synchronously: ` +
-    'background saving is not built yet, so clients wait while each save runs'
-  );
-}
-
-/**
  * Settings redmesh accepts in a file but cannot honour; the server refuses to start with these messages
  * rather than silently run differently from what the operator asked for.
  */

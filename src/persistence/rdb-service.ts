@@ -4,13 +4,15 @@
  * FLUSHALL saves; save points checked by the server cron; DEBUG RELOAD; DUMP/RESTORE with the same
  * encodings; the INFO persistence numbers.
  *
- * Saves are synchronous (like SAVE): the fork-less background snapshot is not built yet, so a save
- * point blocks clients for the time of the save, as SAVE does.
+ * SAVE, SHUTDOWN, FLUSHALL and DEBUG RELOAD save synchronously, as in Redis; BGSAVE and save points
+ * use the fork-less background save (bgsave.ts) over a copy-on-write snapshot of the keyspace, fed by
+ * beforeWrite(), which the server calls before any key changes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RedisConfig } from '../config/index.js';
-import type { Keyspace, Value } from '../store/index.js';
+import { KeyspaceSnapshot, type Database, type Keyspace, type Value } from '../store/index.js';
+import { BackgroundSave } from './bgsave.js';
 import { dumpPayload, dumpPayloadIsValid, restorePayload, type RestoreOutcome } from './dump.js';
 import { writeFileAtomically } from './files.js';
 import { loadRdb, type LoadResult } from './load.js';
@@ -35,9 +37,20 @@ export class RdbLoadError extends Error {
   }
 }
 
+/** Redis CONFIG_BGSAVE_RETRY_DELAY: a failed background save is retried by save points after 5 s. */
+const BGSAVE_RETRY_DELAY_SEC = 5;
+/** Wall-clock budget of one background-save slice. */
+const BGSAVE_SLICE_MS = 1;
+
 export class RdbPersistence {
   private lastSaveSec: number;
+  /** rdb_last_bgsave_status. */
   private lastSaveOk = true;
+  private lastBgsaveTrySec = 0;
+  private lastBgsaveSeconds = -1;
+  private background: BackgroundSave | undefined;
+  /** BGSAVE SCHEDULE (or a BGSAVE inside MULTI) waiting for the cron. */
+  private bgsaveScheduled = false;
   private saves = 0;
   private lastLoad: LoadResult | undefined;
   /** AUX fields of the file loaded at start (repl-id, repl-offset, aof-base…). */
@@ -125,10 +138,90 @@ export class RdbPersistence {
     return undefined;
   }
 
-  /** SAVE (and a save point's save): like save(), counted in rdb_saves as Redis counts them. */
+  /**
+   * SAVE: like save(), counted in rdb_saves. Returns the error reply text (Redis's bare "ERR" when
+   * the write failed) or undefined.
+   */
   saveCommand(): string | undefined {
+    if (this.background !== undefined) return 'ERR Background save already in progress';
     this.saves++;
-    return this.save();
+    return this.save() === undefined ? undefined : 'ERR';
+  }
+
+  /**
+   * BGSAVE [SCHEDULE]: starts the background save. Returns the status reply or an error reply text
+   * (prefixed "ERR "). `schedule` (or a call from inside MULTI) defers it to the cron instead.
+   */
+  bgsave(schedule: boolean): { readonly status: string } | { readonly error: string } {
+    if (this.background !== undefined) return { error: 'ERR Background save already in progress' };
+    if (schedule) {
+      this.bgsaveScheduled = true;
+      return { status: 'Background saving scheduled' };
+    }
+    this.startBackgroundSave();
+    return { status: 'Background saving started' };
+  }
+
+  /** The server calls this before any key changes: the background save's snapshot copies the key. */
+  beforeWrite(db: Database, key: string): void {
+    this.background?.snapshot.beforeWrite(db, key);
+  }
+
+  private startBackgroundSave(): void {
+    const c = this.host.config;
+    const dirtyBefore = this.host.stats.dirty;
+    this.saves++;
+    this.lastBgsaveTrySec = Math.floor(Date.now() / 1000);
+    const save = new BackgroundSave(
+      new KeyspaceSnapshot(this.host.keyspace),
+      {
+        path: this.filePath(),
+        sliceMs: BGSAVE_SLICE_MS,
+        compression: c.getBool('rdbcompression'),
+        checksum: c.getBool('rdbchecksum'),
+        limits: this.limits(),
+        ctime: Math.floor(Date.now() / 1000),
+        usedMem: process.memoryUsage().rss,
+      },
+      (error) => this.backgroundSaveDone(save, dirtyBefore, error),
+    );
+    this.background = save;
+    save.start();
+    this.host.log('Background saving started');
+  }
+
+  private backgroundSaveDone(save: BackgroundSave, dirtyBefore: number, error: string | undefined): void {
+    if (this.background !== save) return;
+    this.background = undefined;
+    this.lastBgsaveSeconds = Math.round((Date.now() - save.startedAtMs) / 1000);
+    if (error === undefined) {
+      this.host.log('Background saving terminated with success');
+      this.host.stats.dirty -= dirtyBefore;
+      this.lastSaveSec = Math.floor(Date.now() / 1000);
+      this.lastSaveOk = true;
+    } else {
+      this.host.log(`Background saving error: ${error}`);
+      this.lastSaveOk = false;
+    }
+  }
+
+  /** Stops a background save in progress (Redis killRDBChild): a synchronous save is about to run. */
+  private cancelBackgroundSave(): void {
+    if (this.background === undefined) return;
+    this.background.cancel();
+    this.background = undefined;
+    this.host.log('Background saving cancelled');
+  }
+
+  /** stop-writes-on-bgsave-error: writes (and PING) get MISCONF while the last background save failed. */
+  writesDenied(): boolean {
+    const c = this.host.config;
+    return !this.lastSaveOk && c.getBool('stop-writes-on-bgsave-error') && c.saveParams().length > 0;
+  }
+
+  /** Server shutdown: no background save left running. */
+  dispose(): void {
+    this.cancelBackgroundSave();
   }
 
   /** True when `save` rules exist (SHUTDOWN, SIGTERM and FLUSHALL save then). */
@@ -142,16 +235,21 @@ export class RdbPersistence {
    * CONFIG_BGSAVE_RETRY_DELAY). Saves synchronously until BGSAVE is built.
    */
   checkSavePoints(nowMs: number): void {
+    if (this.background !== undefined) return;
+    const nowSec = Math.floor(nowMs / 1000);
+    if (this.bgsaveScheduled) {
+      this.bgsaveScheduled = false;
+      this.startBackgroundSave();
+      return;
+    }
     const dirty = this.host.stats.dirty;
     if (dirty === 0) return;
-    const nowSec = Math.floor(nowMs / 1000);
     const elapsed = nowSec - this.lastSaveSec;
+    const retryAllowed = this.lastSaveOk || nowSec - this.lastBgsaveTrySec > BGSAVE_RETRY_DELAY_SEC;
     for (const p of this.host.config.saveParams()) {
-      if (dirty >= p.changes && elapsed > p.seconds && (this.lastSaveOk || elapsed > 5)) {
+      if (dirty >= p.changes && elapsed > p.seconds && retryAllowed) {
         this.host.log(`${p.changes} changes in ${p.seconds} seconds. Saving...`);
-        const failed = this.saveCommand() !== undefined;
-        this.lastSaveOk = !failed;
-        if (failed) this.lastSaveSec = nowSec; // retry delay counts from the failure
+        this.startBackgroundSave();
         return;
       }
     }
@@ -159,6 +257,7 @@ export class RdbPersistence {
 
   /** DEBUG RELOAD: save, empty every database, load the file again. */
   reload(): string | undefined {
+    this.cancelBackgroundSave();
     const problem = this.save();
     if (problem !== undefined) return problem;
     for (const db of this.host.keyspace.databases) db.clear();
@@ -180,8 +279,12 @@ export class RdbPersistence {
     return restorePayload(payload, this.limits());
   }
 
-  /** SHUTDOWN SAVE and FLUSHALL (not counted in rdb_saves, as in Redis). */
+  /**
+   * SHUTDOWN, SIGTERM and FLUSHALL: a background save in progress is dropped (Redis kills the child)
+   * and the dataset saved at once. Not counted in rdb_saves, as in Redis.
+   */
   saveNow(): string | undefined {
+    this.cancelBackgroundSave();
     return this.save();
   }
 
@@ -192,7 +295,17 @@ export class RdbPersistence {
     return this.saves;
   }
   bgsaveInProgress(): boolean {
-    return false;
+    return this.background !== undefined;
+  }
+  /** rdb_last_bgsave_time_sec / rdb_current_bgsave_time_sec and the current_save_keys_* fields. */
+  bgsaveTimes(): { last: number; current: number; keysProcessed: number; keysTotal: number } {
+    const b = this.background;
+    return {
+      last: this.lastBgsaveSeconds,
+      current: b === undefined ? -1 : Math.floor((Date.now() - b.startedAtMs) / 1000),
+      keysProcessed: b?.keysProcessed ?? 0,
+      keysTotal: b?.keysTotal ?? 0,
+    };
   }
   lastBgsaveStatus(): 'ok' | 'err' {
     return this.lastSaveOk ? 'ok' : 'err';

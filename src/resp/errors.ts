@@ -18,6 +18,8 @@ export const ERR_DB_INDEX = 'ERR DB index is out of range';
 export const ERR_INVALID_EXPIRE = (cmd: string): string => `ERR invalid expire time in '${cmd}' command`;
 export const ERR_TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range';
 export const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
+export const ERR_MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 export const ERR_BUSYKEY = 'BUSYKEY Target key name already exists.';
 export const ERR_DUMP_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
 export const ERR_BAD_DATA_FORMAT = 'ERR Bad data format';

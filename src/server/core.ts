@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { BlockRequest, CommandResult, CommandSpec } from '../commands/index.js';
 import {
+  ERR_MISCONF,
   ERR_NOAUTH,
   QUEUED,
   encodeReply,
@@ -15,7 +16,8 @@ import {
   wrongArity,
   type Reply,
 } from '../resp/index.js';
-import { Keyspace, type KeyspaceObserver } from '../store/index.js';
+import { persistenceInfoOf } from '../commands/server/index.js';
+import { Keyspace, type Database, type KeyspaceObserver } from '../store/index.js';
 import { BlockingRegistry } from './blocking.js';
 import { CallHooks } from './call-hooks.js';
 import type { Client } from './client.js';
@@ -105,8 +107,15 @@ export class ServerCore {
   private readonly held = new Set<Client>();
   private serving = false;
 
+  /** Told before any key changes (a background save's copy-on-write); set by the persistence wiring. */
+  beforeWrite: ((db: Database, key: string) => void) | undefined;
+
   constructor(readonly state: ServerState) {
     const observer: KeyspaceObserver = {
+      beforeWrite: (db, key) => {
+        const hook = this.beforeWrite;
+        if (hook !== undefined) hook(this.keyspace.db(db), key);
+      },
       keyModified: (db, key) => this.watch.touch(db, key),
       keyReady: (db, key) => this.blocking.signalReady(db, key),
       keyExpired: (db, key) => {
@@ -229,6 +238,14 @@ export class ServerCore {
     const oom = this.hooks.admitUnderMaxmemory(spec, c.multiQueue !== undefined);
     if (oom !== undefined) {
       this.reject(c, oom);
+      return;
+    }
+    // Redis writeCommandsDeniedByDiskError: the last background save failed (PING is refused too).
+    if (
+      (spec.flags.includes('write') || spec.name === 'ping') &&
+      persistenceInfoOf(this.state).writesDenied?.() === true
+    ) {
+      this.reject(c, ERR_MISCONF);
       return;
     }
     if (c.multiQueue !== undefined && !container.runsInMulti) {

@@ -8,7 +8,6 @@ import {
   ConfigError,
   APPENDONLY_UNSUPPORTED,
   loadConfig,
-  persistenceWarning,
   unsupportedSettings,
   type LoadedConfig,
   type RedisConfig,
@@ -68,14 +67,14 @@ export async function launchServer(
       persistence = new RdbPersistence({ keyspace: core.keyspace, config: rc, stats: state.stats, log });
       persistence.loadAtStart();
       state.services.set(PERSISTENCE_INFO_SERVICE, persistence);
+      const p = persistence;
+      core.beforeWrite = (db, key) => p.beforeWrite(db, key);
     },
     onCron: (now) => persistence?.checkSavePoints(now),
   });
   server.state.services.set(CONFIG_SERVICE, rc);
   bindServerConfig(rc, server.state);
-  // Save rules save synchronously for now: say so at start; refuse a CONFIG SET that asks for an AOF.
-  const warning = persistenceWarning(rc);
-  if (warning !== undefined) log(warning);
+  // No AOF: refuse a CONFIG SET that asks for one.
   rc.onApply('appendonly', () => (rc.getBool('appendonly') ? APPENDONLY_UNSUPPORTED : undefined));
 
   const pidfile = rc.getString('pidfile');
@@ -87,6 +86,7 @@ export async function launchServer(
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       log('User requested shutdown...');
+      persistence?.dispose();
       await server.close();
       if (pidfile !== '') {
         try {
@@ -112,7 +112,7 @@ export async function launchServer(
     const wantSave = flags.includes('save') || (!flags.includes('nosave') && rc.saveParams().length > 0);
     if (wantSave && persistence !== undefined) {
       log('Saving the final RDB snapshot before exiting.');
-      if (persistence.save() !== undefined && !flags.includes('force')) {
+      if (persistence.saveNow() !== undefined && !flags.includes('force')) {
         log("Error trying to save the DB, can't exit.");
         return;
       }

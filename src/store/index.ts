@@ -14,3 +14,5 @@ export { cloneValue } from './clone.js';
 export { ScanCursors, MAX_PARKED, parseScanCursor } from './scan.js';
 export { Evictor } from './eviction.js';
 export type { EvictionPolicy, EvictionSettings } from './eviction.js';
+export { KeyspaceSnapshot } from './snapshot.js';
+export type { SnapshotEntry } from './snapshot.js';

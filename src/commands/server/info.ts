@@ -191,6 +191,7 @@ const startupUsed = memoryUsage().heapUsed;
 function persistenceFields(ctx: CommandContext): Fields {
   const p = persistenceInfoOf(ctx.server);
   const aof = redisConfigOf(ctx.server).getBool('appendonly');
+  const times = p.bgsaveTimes?.();
   return [
     ['loading', 0],
     ['async_loading', 0],
@@ -198,14 +199,14 @@ function persistenceFields(ctx: CommandContext): Fields {
     ['current_cow_size', 0],
     ['current_cow_size_age', 0],
     ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
+    ['current_save_keys_processed', times?.keysProcessed ?? 0],
+    ['current_save_keys_total', times?.keysTotal ?? 0],
     ['rdb_changes_since_last_save', ctx.server.stats.dirty],
     ['rdb_bgsave_in_progress', p.bgsaveInProgress() ? 1 : 0],
     ['rdb_last_save_time', p.lastSaveTime()],
     ['rdb_last_bgsave_status', p.lastBgsaveStatus?.() ?? 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
+    ['rdb_last_bgsave_time_sec', times?.last ?? -1],
+    ['rdb_current_bgsave_time_sec', times?.current ?? -1],
     ['rdb_saves', p.rdbSaves()],
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', p.lastLoadKeys?.().expired ?? 0],

@@ -2,11 +2,12 @@
  * TIME                   — [unix seconds, microseconds]
  * LASTSAVE               — unix time of the last successful save
  * SAVE                   — write the RDB file now, blocking every client meanwhile
+ * BGSAVE [SCHEDULE]      — write it in the background, clients served meanwhile
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] — save if asked (or if save points exist and persistence is
  *                          there), then close every client and listener and stop the server.
  */
 import { ERR_NO_PERSISTENCE, ERR_SYNTAX } from '../../resp/errors.js';
-import { OK, array, bulk, error, integer, type Reply } from '../../resp/reply.js';
+import { OK, array, bulk, error, integer, simple, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { persistenceInfoOf, redisConfigOf, shutdownServiceOf } from './services.js';
 import { NONDETERMINISTIC, serverCommand, withTips } from './spec.js';
@@ -44,10 +45,23 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
 function save(ctx: CommandContext): Reply {
   const persistence = persistenceInfoOf(ctx.server);
   if (persistence.saveCommand === undefined) return error(ERR_NO_PERSISTENCE);
-  return persistence.saveCommand() === undefined ? OK : error('ERR');
+  const problem = persistence.saveCommand();
+  return problem === undefined ? OK : error(problem);
+}
+
+/** BGSAVE [SCHEDULE] — save in the background (inside MULTI it is scheduled, as in Redis). */
+function bgsave(ctx: CommandContext, argv: readonly string[]): Reply {
+  if (argv.length > 2 || (argv.length === 2 && (argv[1] as string).toLowerCase() !== 'schedule')) {
+    return error(ERR_SYNTAX);
+  }
+  const persistence = persistenceInfoOf(ctx.server);
+  if (persistence.bgsave === undefined) return error(ERR_NO_PERSISTENCE);
+  const outcome = persistence.bgsave(argv.length === 2 || ctx.client.inMulti);
+  return 'status' in outcome ? simple(outcome.status) : error(outcome.error);
 }
 
 export const miscCommands: readonly CommandSpec[] = [
+  serverCommand('bgsave', -1, ['admin', 'noscript', 'no_async_loading'], ['admin', 'slow', 'dangerous'], bgsave),
   serverCommand('save', 1, ['admin', 'noscript', 'no_async_loading', 'no_multi'], ['admin', 'slow', 'dangerous'], save),
   withTips(serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time), [NONDETERMINISTIC]),
   withTips(

@@ -68,8 +68,14 @@ export interface PersistenceInfo {
   bgsaveInProgress(): boolean;
   /** Writes an RDB now (SHUTDOWN SAVE, FLUSHALL); returns an error message or undefined. */
   saveNow?(): string | undefined;
-  /** SAVE: saveNow, counted in rdb_saves. */
+  /** SAVE: saveNow, counted in rdb_saves; returns the error reply text or undefined. */
   saveCommand?(): string | undefined;
+  /** BGSAVE [SCHEDULE]: the status reply, or the error reply text. */
+  bgsave?(schedule: boolean): { readonly status: string } | { readonly error: string };
+  /** stop-writes-on-bgsave-error: true while writes (and PING) must get MISCONF. */
+  writesDenied?(): boolean;
+  /** INFO's background save timings and progress. */
+  bgsaveTimes?(): { last: number; current: number; keysProcessed: number; keysTotal: number };
   /** True when `save` rules exist (FLUSHALL and SHUTDOWN save then). */
   hasSavePoints?(): boolean;
   /** DEBUG RELOAD: save, empty the keyspace, load the file; an error message or undefined. */

@@ -140,6 +140,13 @@ export class RdbOutput {
     this.size += 8;
   }
 
+  /** The bytes written so far, handed over, and the buffer emptied (a background save flushes slices). */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.size));
+    this.size = 0;
+    return out;
+  }
+
   /** The bytes written so far (a view: copy it if writing continues). */
   view(): Buffer {
     return this.buf.subarray(0, this.size);

@@ -3,7 +3,7 @@
  * non-empty database SELECTDB, RESIZEDB and every key (EXPIRETIME_MS first when it has a TTL), EOF,
  * and the CRC64 of everything before it (eight zero bytes with rdbchecksum no).
  */
-import type { Database } from '../../store/index.js';
+import type { Database, Value } from '../../store/index.js';
 import {
   RDB_OPCODE_AUX,
   RDB_OPCODE_EOF,
@@ -37,9 +37,8 @@ function aux(out: RdbOutput, key: string, value: string): void {
   out.string(value);
 }
 
-/** Serializes every database into one RDB image. */
-export function serializeRdb(databases: readonly Database[], options: RdbWriteOptions): Buffer {
-  const out = new RdbOutput(options.compression);
+/** "REDIS0010" and the AUX fields (rdbSaveInfoAuxFields). */
+export function writeHeader(out: RdbOutput, options: RdbWriteOptions): void {
   out.latin1(`REDIS${String(RDB_VERSION).padStart(4, '0')}`);
   aux(out, 'redis-ver', REDIS_VERSION);
   aux(out, 'redis-bits', '64');
@@ -47,23 +46,43 @@ export function serializeRdb(databases: readonly Database[], options: RdbWriteOp
   aux(out, 'used-mem', String(options.usedMem));
   for (const [k, v] of options.extraAux ?? []) aux(out, k, v);
   aux(out, 'aof-base', '0');
+}
+
+/** SELECTDB and RESIZEDB before a database's keys. */
+export function writeDatabaseStart(out: RdbOutput, index: number, size: number, expires: number): void {
+  out.u8(RDB_OPCODE_SELECTDB);
+  out.len(index);
+  out.u8(RDB_OPCODE_RESIZEDB);
+  out.len(size);
+  out.len(expires);
+}
+
+/** One key (rdbSaveKeyValuePair): EXPIRETIME_MS when it has a TTL, type, key, value. */
+export function writeKey(
+  out: RdbOutput,
+  key: string,
+  value: Value,
+  expireMs: number | undefined,
+  limits: EncodingLimits,
+): void {
+  if (expireMs !== undefined) {
+    out.u8(RDB_OPCODE_EXPIRETIME_MS);
+    out.millis(expireMs);
+  }
+  const type = valueType(value, limits);
+  out.u8(type);
+  out.string(key);
+  writeValue(out, value, type, limits);
+}
+
+/** Serializes every database into one RDB image (SAVE: the whole file at once). */
+export function serializeRdb(databases: readonly Database[], options: RdbWriteOptions): Buffer {
+  const out = new RdbOutput(options.compression);
+  writeHeader(out, options);
   for (const db of databases) {
     if (db.size === 0) continue;
-    out.u8(RDB_OPCODE_SELECTDB);
-    out.len(db.index);
-    out.u8(RDB_OPCODE_RESIZEDB);
-    out.len(db.size);
-    out.len(db.expiresCount);
-    for (const [key, value, expireMs] of db.entriesWithExpiry()) {
-      if (expireMs !== undefined) {
-        out.u8(RDB_OPCODE_EXPIRETIME_MS);
-        out.millis(expireMs);
-      }
-      const type = valueType(value, options.limits);
-      out.u8(type);
-      out.string(key);
-      writeValue(out, value, type, options.limits);
-    }
+    writeDatabaseStart(out, db.index, db.size, db.expiresCount);
+    for (const [key, value, expireMs] of db.entriesWithExpiry()) writeKey(out, key, value, expireMs, options.limits);
   }
   out.u8(RDB_OPCODE_EOF);
   const body = out.view();
