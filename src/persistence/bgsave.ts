@@ -34,7 +34,11 @@ export class BackgroundSave {
   private readonly out: RdbOutput;
   private readonly crc = new Crc64();
   private readonly temp: string;
-  private readonly databases: readonly { readonly index: number; readonly size: number; readonly expires: number }[];
+  private readonly databases: readonly {
+    readonly index: number;
+    readonly size: number;
+    readonly expires: number;
+  }[];
   private fd: number | undefined;
   private dbCursor = 0;
   private keyCursor = -1;

@@ -107,7 +107,9 @@ export class RdbPersistence {
       });
     } catch (err) {
       if (err instanceof RdbError) {
-        throw new RdbLoadError(`Short read or OOM loading DB file ${path}: ${err.message}. Unrecoverable error, aborting now.`);
+        throw new RdbLoadError(
+          `Short read or OOM loading DB file ${path}: ${err.message}. Unrecoverable error, aborting now.`,
+        );
       }
       throw err;
     }
@@ -203,6 +205,11 @@ export class RdbPersistence {
       this.host.log(`Background saving error: ${error}`);
       this.lastSaveOk = false;
     }
+  }
+
+  /** FLUSHALL drops a background save in progress, as Redis kills its child. */
+  abortBackgroundSave(): void {
+    this.cancelBackgroundSave();
   }
 
   /** Stops a background save in progress (Redis killRDBChild): a synchronous save is about to run. */

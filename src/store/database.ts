@@ -131,7 +131,8 @@ export class Database {
    */
   *entriesWithExpiry(): IterableIterator<readonly [string, Value, number | undefined]> {
     const expires = this.expires;
-    for (const [key, value] of this.entries) yield [key, value, expires.size === 0 ? undefined : expires.get(key)];
+    for (const [key, value] of this.entries)
+      yield [key, value, expires.size === 0 ? undefined : expires.get(key)];
   }
 
   /** True when the key is present, expired or not (an RDB load checks for duplicates with it). */

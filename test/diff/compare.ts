@@ -80,8 +80,16 @@ function normaliseDump(bytes: Buffer): Buffer {
   if (type !== 2 && type !== 4) return bytes;
   try {
     const value = readValue(new RdbInput(payload, 1, payload.length - 10), type);
-    const content = value.kind === 'set' ? [...value.members].sort() : value.kind === 'hash' ? value.fields.map(([f, v]) => `${f}\0${v}`).sort() : [];
-    return Buffer.from(`dump type ${type} version ${payload.readUInt16LE(payload.length - 10)}: ${JSON.stringify(content)}`, 'latin1');
+    const content =
+      value.kind === 'set'
+        ? [...value.members].sort()
+        : value.kind === 'hash'
+          ? value.fields.map(([f, v]) => `${f}\0${v}`).sort()
+          : [];
+    return Buffer.from(
+      `dump type ${type} version ${payload.readUInt16LE(payload.length - 10)}: ${JSON.stringify(content)}`,
+      'latin1',
+    );
   } catch {
     return bytes;
   }

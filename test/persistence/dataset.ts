@@ -12,10 +12,39 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const bin = (...bytes: number[]): string => Buffer.from(bytes).toString('latin1');
 
 export const INT_EDGES = [
-  '0', '1', '-1', '127', '128', '-128', '-129', '255', '32767', '32768', '-32768', '-32769', '4095', '4096',
-  '-4096', '-4097', '8388607', '8388608', '-8388608', '-8388609', '2147483647', '2147483648', '-2147483648',
-  '-2147483649', '9223372036854775807', '-9223372036854775808', '9223372036854775808', '007', '+5', '-0', ' 1',
-  '1e3', '12345678901',
+  '0',
+  '1',
+  '-1',
+  '127',
+  '128',
+  '-128',
+  '-129',
+  '255',
+  '32767',
+  '32768',
+  '-32768',
+  '-32769',
+  '4095',
+  '4096',
+  '-4096',
+  '-4097',
+  '8388607',
+  '8388608',
+  '-8388608',
+  '-8388609',
+  '2147483647',
+  '2147483648',
+  '-2147483648',
+  '-2147483649',
+  '9223372036854775807',
+  '-9223372036854775808',
+  '9223372036854775808',
+  '007',
+  '+5',
+  '-0',
+  ' 1',
+  '1e3',
+  '12345678901',
 ];
 
 /** Far enough in the future never to expire during a test (absolute, so both sides agree). */
@@ -63,8 +92,28 @@ export function datasetCommands(): string[][] {
   }
   c.push(['ZADD', 'zset:v64', '1', 'm'.repeat(64)]);
   c.push(['ZADD', 'zset:v65', '1', 'm'.repeat(65)]);
-  c.push(['ZADD', 'zset:odd', '-inf', 'ninf', 'inf', 'pinf', '1e-300', 'tiny', '1e300', 'huge', '0.1', 'tenth',
-    '-0', 'mzero', '4503599627370496', 'two52', '123456789012345678', 'big', '-2.5', 'neg']);
+  c.push([
+    'ZADD',
+    'zset:odd',
+    '-inf',
+    'ninf',
+    'inf',
+    'pinf',
+    '1e-300',
+    'tiny',
+    '1e300',
+    'huge',
+    '0.1',
+    'tenth',
+    '-0',
+    'mzero',
+    '4503599627370496',
+    'two52',
+    '123456789012345678',
+    'big',
+    '-2.5',
+    'neg',
+  ]);
   // Expiries.
   c.push(['SET', 'exp:str', 'v', 'PXAT', String(FUTURE_MS + 123)]);
   c.push(['RPUSH', 'exp:list', 'a', 'b']);
@@ -86,14 +135,18 @@ export function datasetCommands(): string[][] {
 }
 
 /** Sends `commands` pipelined and fails on any error reply. */
-export async function runCommands(conn: RawConnection, commands: readonly (readonly string[])[]): Promise<void> {
+export async function runCommands(
+  conn: RawConnection,
+  commands: readonly (readonly string[])[],
+): Promise<void> {
   for (let i = 0; i < commands.length; i += 50) {
     const batch = commands.slice(i, i + 50);
     for (const argv of batch) conn.send(argv.map((a) => Buffer.from(a, 'latin1')));
     for (const argv of batch) {
       const r = await conn.read(10_000);
       if (r.kind !== 'reply') throw new Error(`no reply to ${argv[0]}: ${r.kind}`);
-      if (r.bytes[0] === 0x2d) throw new Error(`${argv.slice(0, 2).join(' ')}: ${r.bytes.toString('latin1')}`);
+      if (r.bytes[0] === 0x2d)
+        throw new Error(`${argv.slice(0, 2).join(' ')}: ${r.bytes.toString('latin1')}`);
     }
   }
 }
@@ -124,7 +177,12 @@ function items(n: RespNode): string[] {
   return n.items.map(bulkText);
 }
 const call = async (c: RawConnection, argv: readonly string[]): Promise<RespNode> =>
-  node(await c.call(argv.map((a) => Buffer.from(a, 'latin1')), 10_000));
+  node(
+    await c.call(
+      argv.map((a) => Buffer.from(a, 'latin1')),
+      10_000,
+    ),
+  );
 
 function canonical(type: string, raw: string[] | string): unknown {
   if (type === 'set') return [...(raw as string[])].map(hex).sort();
@@ -137,7 +195,8 @@ function canonical(type: string, raw: string[] | string): unknown {
   if (type === 'zset') {
     const r = raw as string[];
     const out: string[] = [];
-    for (let i = 0; i < r.length; i += 2) out.push(`${hex(r[i] as string)}@${scoreText(parseScoreReply(r[i + 1] as string))}`);
+    for (let i = 0; i < r.length; i += 2)
+      out.push(`${hex(r[i] as string)}@${scoreText(parseScoreReply(r[i + 1] as string))}`);
     return out;
   }
   if (type === 'list') return (raw as string[]).map(hex);
@@ -205,7 +264,10 @@ export function snapshotKeyspace(keyspace: Keyspace): Snapshot {
         raw = [...value.fields].flat();
       } else {
         type = 'zset';
-        raw = [...value.zset.entries()].flatMap((e) => [e.member, Object.is(e.score, -0) ? '-0' : String(e.score)]);
+        raw = [...value.zset.entries()].flatMap((e) => [
+          e.member,
+          Object.is(e.score, -0) ? '-0' : String(e.score),
+        ]);
       }
       dbOut[hex(key)] = { type, value: canonical(type, raw), expireMs };
     }
@@ -219,7 +281,8 @@ export function withoutEncodings(s: Snapshot): Snapshot {
   const out: Snapshot = {};
   for (const [db, keys] of Object.entries(s)) {
     out[db] = {};
-    for (const [k, v] of Object.entries(keys)) out[db][k] = { type: v.type, value: v.value, expireMs: v.expireMs };
+    for (const [k, v] of Object.entries(keys))
+      out[db][k] = { type: v.type, value: v.value, expireMs: v.expireMs };
   }
   return out;
 }

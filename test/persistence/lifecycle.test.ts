@@ -19,7 +19,11 @@ async function cli(port: number, ...args: string[]): Promise<string> {
   return r.stdout.trim();
 }
 
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+async function waitFor(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -99,8 +103,23 @@ test('INFO persistence after SAVE, writes and FLUSHALL reads as on real Redis', 
   try {
     ours = await startRedmesh(0, ['--dir', dirs[0] as string, '--save', '3600 1']);
     redis = await startRedis(0, ['--dir', dirs[1] as string, '--save', '3600 1']);
-    const fields = ['rdb_changes_since_last_save', 'rdb_bgsave_in_progress', 'rdb_last_bgsave_status', 'rdb_saves'];
-    const steps = [['SET', 'a', '1'], ['MSET', 'b', '2', 'c', '3'], ['SAVE'], ['DEL', 'a', 'zz'], ['FLUSHALL'], ['SET', 'x', 'y'], ['SAVE'], ['FLUSHALL'], ['FLUSHALL']];
+    const fields = [
+      'rdb_changes_since_last_save',
+      'rdb_bgsave_in_progress',
+      'rdb_last_bgsave_status',
+      'rdb_saves',
+    ];
+    const steps = [
+      ['SET', 'a', '1'],
+      ['MSET', 'b', '2', 'c', '3'],
+      ['SAVE'],
+      ['DEL', 'a', 'zz'],
+      ['FLUSHALL'],
+      ['SET', 'x', 'y'],
+      ['SAVE'],
+      ['FLUSHALL'],
+      ['FLUSHALL'],
+    ];
     for (const step of steps) {
       const got = await cli(ours.port, ...step);
       assert.equal(got, await cli(redis.port, ...step), step.join(' '));
@@ -124,8 +143,10 @@ test('save points save by themselves; CONFIG SET dir/dbfilename move the file; a
     assert.equal(await cli(port, 'SET', 'one', '1'), 'OK');
     assert.equal(await cli(port, 'SET', 'two', '2'), 'OK');
     await waitFor('the save point to write dump.rdb', () => existsSync(join(dir, 'dump.rdb')), 10_000);
-    await waitFor('rdb_changes_since_last_save to drop to 0', async () =>
-      infoField(await cli(port, 'INFO', 'persistence'), 'rdb_changes_since_last_save') === '0');
+    await waitFor(
+      'rdb_changes_since_last_save to drop to 0',
+      async () => infoField(await cli(port, 'INFO', 'persistence'), 'rdb_changes_since_last_save') === '0',
+    );
     assert.match(s.output(), /2 changes in 1 seconds\. Saving\.\.\./);
 
     assert.equal(await cli(port, 'CONFIG', 'SET', 'dir', other), 'OK');
@@ -170,7 +191,12 @@ test('a corrupt RDB stops the start with a message naming the file and the probl
     for (const [name, content, problem] of cases) {
       writeFileSync(file, content);
       // Default save points: a start that went on would save over the file at SIGTERM.
-      const r = await runProcess(process.execPath, [redmeshMain, 'server', '--port', '0', '--dir', dir], undefined, 15_000);
+      const r = await runProcess(
+        process.execPath,
+        [redmeshMain, 'server', '--port', '0', '--dir', dir],
+        undefined,
+        15_000,
+      );
       assert.equal(r.code, 1, `${name}: ${r.stdout}${r.stderr}`);
       assert.ok(r.stderr.includes(file), `${name}: the message names the file: ${r.stderr}`);
       assert.match(r.stderr, problem, name);

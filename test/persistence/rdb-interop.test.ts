@@ -21,7 +21,13 @@ import { Keyspace } from '../../src/store/index.js';
 import { runProcess } from '../helpers/process.js';
 import { RawConnection } from '../helpers/raw-resp.js';
 import { startRedis, stopAll, type RunningServer } from '../helpers/servers.js';
-import { datasetCommands, runCommands, snapshotKeyspace, snapshotServer, withoutEncodings } from './dataset.js';
+import {
+  datasetCommands,
+  runCommands,
+  snapshotKeyspace,
+  snapshotServer,
+  withoutEncodings,
+} from './dataset.js';
 
 interface Variant {
   readonly name: string;
@@ -45,9 +51,24 @@ const VARIANTS: readonly Variant[] = [
   {
     name: 'tiny limits, compressed quicklist nodes, no compression, no checksum',
     args: [
-      '--hash-max-listpack-entries', '4', '--hash-max-listpack-value', '8', '--set-max-intset-entries', '4',
-      '--zset-max-listpack-entries', '4', '--zset-max-listpack-value', '8', '--list-max-listpack-size', '3',
-      '--list-compress-depth', '1', '--rdbcompression', 'no', '--rdbchecksum', 'no',
+      '--hash-max-listpack-entries',
+      '4',
+      '--hash-max-listpack-value',
+      '8',
+      '--set-max-intset-entries',
+      '4',
+      '--zset-max-listpack-entries',
+      '4',
+      '--zset-max-listpack-value',
+      '8',
+      '--list-max-listpack-size',
+      '3',
+      '--list-compress-depth',
+      '1',
+      '--rdbcompression',
+      'no',
+      '--rdbchecksum',
+      'no',
     ],
     limits: TINY,
     compression: false,
@@ -57,12 +78,18 @@ const VARIANTS: readonly Variant[] = [
 
 function limitArgs(l: EncodingLimits): string[] {
   return [
-    '--hash-max-listpack-entries', String(l.hashMaxListpackEntries),
-    '--hash-max-listpack-value', String(l.hashMaxListpackValue),
-    '--set-max-intset-entries', String(l.setMaxIntsetEntries),
-    '--zset-max-listpack-entries', String(l.zsetMaxListpackEntries),
-    '--zset-max-listpack-value', String(l.zsetMaxListpackValue),
-    '--list-max-listpack-size', String(l.listMaxListpackSize),
+    '--hash-max-listpack-entries',
+    String(l.hashMaxListpackEntries),
+    '--hash-max-listpack-value',
+    String(l.hashMaxListpackValue),
+    '--set-max-intset-entries',
+    String(l.setMaxIntsetEntries),
+    '--zset-max-listpack-entries',
+    String(l.zsetMaxListpackEntries),
+    '--zset-max-listpack-value',
+    String(l.zsetMaxListpackValue),
+    '--list-max-listpack-size',
+    String(l.listMaxListpackSize),
   ];
 }
 
@@ -75,7 +102,13 @@ for (const v of VARIANTS) {
     let conn2: RawConnection | undefined;
     try {
       source = await startRedis(0, [
-        '--dir', dir, '--dbfilename', 'redis.rdb', '--enable-debug-command', 'yes', ...v.args,
+        '--dir',
+        dir,
+        '--dbfilename',
+        'redis.rdb',
+        '--enable-debug-command',
+        'yes',
+        ...v.args,
       ]);
       conn = await RawConnection.open(source.port);
       await runCommands(conn, datasetCommands());
@@ -92,9 +125,15 @@ for (const v of VARIANTS) {
       assert.deepStrictEqual(snapshotKeyspace(keyspace), withoutEncodings(expected));
 
       // Real Redis wrote what we expected it to (so both encodings paths are exercised).
-      const types = new Set(Object.values(describeRdb(file).dbs as Record<string, Record<string, { type_byte: number }>>)
-        .flatMap((keys) => Object.values(keys).map((k) => k.type_byte)));
-      assert.deepStrictEqual([...types].sort((a, b) => a - b), [0, 2, 4, 5, 11, 16, 17, 18]);
+      const types = new Set(
+        Object.values(describeRdb(file).dbs as Record<string, Record<string, { type_byte: number }>>).flatMap(
+          (keys) => Object.values(keys).map((k) => k.type_byte),
+        ),
+      );
+      assert.deepStrictEqual(
+        [...types].sort((a, b) => a - b),
+        [0, 2, 4, 5, 11, 16, 17, 18],
+      );
 
       const ours = serializeRdb(keyspace.databases, {
         compression: v.compression,

@@ -4,7 +4,7 @@
  * accepts it); redmesh restarts on its file and on real Redis's; DUMP payloads go both ways.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -64,7 +64,14 @@ test("redmesh's SAVE loads in real Redis with the keys, TTLs and encodings of Re
     const check = await runProcess('redis-check-rdb', [join(dir, 'dump.rdb')]);
     assert.equal(check.code, 0, check.stdout + check.stderr);
 
-    redis = await startRedis(0, ['--dir', dir, '--dbfilename', 'dump.rdb', '--enable-protected-configs', 'yes']);
+    redis = await startRedis(0, [
+      '--dir',
+      dir,
+      '--dbfilename',
+      'dump.rdb',
+      '--enable-protected-configs',
+      'yes',
+    ]);
     const r = await RawConnection.open(redis.port);
     conns.push(r);
     assert.deepStrictEqual(await snapshotServer(r), expected);

@@ -58,6 +58,7 @@ export const flushall: CommandSpec = {
   categories: ['keyspace', 'write', 'slow', 'dangerous'],
   run(ctx, argv): Reply {
     if (!validFlushArgs(argv)) return error(ERR_SYNTAX);
+    persistenceInfoOf(ctx.server).abortBackgroundSave?.();
     let flushed = 0;
     for (const db of ctx.keyspace.databases) {
       flushed += db.size;

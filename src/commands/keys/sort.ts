@@ -147,7 +147,12 @@ function sortGeneric(ctx: CommandContext, argv: readonly string[], readonly: boo
     o = { ...o, alpha: true, by: undefined };
   }
   // Redis "destructively converts encoded sorted sets for SORT": a listpack zset becomes a skiplist.
-  if (value !== undefined && typeof value !== 'string' && value.type === 'zset' && value.zset.encoding === 'listpack') {
+  if (
+    value !== undefined &&
+    typeof value !== 'string' &&
+    value.type === 'zset' &&
+    value.zset.encoding === 'listpack'
+  ) {
     ctx.db.lookupWrite(argv[1] as string, ctx.now);
     value.zset.convertToSkiplist();
   }

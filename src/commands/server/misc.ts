@@ -61,8 +61,20 @@ function bgsave(ctx: CommandContext, argv: readonly string[]): Reply {
 }
 
 export const miscCommands: readonly CommandSpec[] = [
-  serverCommand('bgsave', -1, ['admin', 'noscript', 'no_async_loading'], ['admin', 'slow', 'dangerous'], bgsave),
-  serverCommand('save', 1, ['admin', 'noscript', 'no_async_loading', 'no_multi'], ['admin', 'slow', 'dangerous'], save),
+  serverCommand(
+    'bgsave',
+    -1,
+    ['admin', 'noscript', 'no_async_loading'],
+    ['admin', 'slow', 'dangerous'],
+    bgsave,
+  ),
+  serverCommand(
+    'save',
+    1,
+    ['admin', 'noscript', 'no_async_loading', 'no_multi'],
+    ['admin', 'slow', 'dangerous'],
+    save,
+  ),
   withTips(serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time), [NONDETERMINISTIC]),
   withTips(
     serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>

@@ -72,6 +72,8 @@ export interface PersistenceInfo {
   saveCommand?(): string | undefined;
   /** BGSAVE [SCHEDULE]: the status reply, or the error reply text. */
   bgsave?(schedule: boolean): { readonly status: string } | { readonly error: string };
+  /** FLUSHALL, before it empties anything: a background save in progress is dropped (Redis kills the child). */
+  abortBackgroundSave?(): void;
   /** stop-writes-on-bgsave-error: true while writes (and PING) must get MISCONF. */
   writesDenied?(): boolean;
   /** INFO's background save timings and progress. */

@@ -127,7 +127,9 @@ export function valueType(value: Value, l: EncodingLimits): number {
     case 'list':
       return RDB_TYPE_LIST_QUICKLIST_2;
     case 'hash':
-      return hashIsListpack(value.fields, value.outgrown === true, l) ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH;
+      return hashIsListpack(value.fields, value.outgrown === true, l)
+        ? RDB_TYPE_HASH_LISTPACK
+        : RDB_TYPE_HASH;
     case 'set':
       return setIsIntset(value.members, value.outgrown === true, l) ? RDB_TYPE_SET_INTSET : RDB_TYPE_SET;
     case 'zset':

@@ -82,7 +82,8 @@ export function serializeRdb(databases: readonly Database[], options: RdbWriteOp
   for (const db of databases) {
     if (db.size === 0) continue;
     writeDatabaseStart(out, db.index, db.size, db.expiresCount);
-    for (const [key, value, expireMs] of db.entriesWithExpiry()) writeKey(out, key, value, expireMs, options.limits);
+    for (const [key, value, expireMs] of db.entriesWithExpiry())
+      writeKey(out, key, value, expireMs, options.limits);
   }
   out.u8(RDB_OPCODE_EOF);
   const body = out.view();
