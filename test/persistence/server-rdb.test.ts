@@ -181,3 +181,38 @@ test('DUMP payloads move between real Redis and redmesh in both directions with 
     await stopAll(ours, redis);
   }
 });
+
+test('RESTORE IDLETIME / FREQ set what OBJECT IDLETIME / OBJECT FREQ report, as on real Redis', async () => {
+  let ours: RunningServer | undefined;
+  let redis: RunningServer | undefined;
+  const conns: RawConnection[] = [];
+  try {
+    redis = await startRedis(0);
+    ours = await startRedmesh(0, ['--save', '']);
+    const r = await RawConnection.open(redis.port);
+    const c = await RawConnection.open(ours.port);
+    conns.push(r, c);
+    await r.call(['SET', 'src', 'value']);
+    const payload = bulkOf(await r.call(['DUMP', 'src']));
+    const both = async (argv: (string | Buffer)[]): Promise<[string, string]> => [
+      ok(await r.call(argv)),
+      ok(await c.call(argv)),
+    ];
+    for (const x of [r, c])
+      assert.equal(ok(await x.call(['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'])), '+OK\r\n');
+    const [rf, cf] = await both(['RESTORE', 'f', '0', payload, 'FREQ', '100']);
+    assert.equal(cf, rf);
+    const [rq, cq] = await both(['OBJECT', 'FREQ', 'f']);
+    assert.equal(cq, rq);
+    assert.equal(cq, ':100\r\n');
+    for (const x of [r, c])
+      assert.equal(ok(await x.call(['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'])), '+OK\r\n');
+    await both(['RESTORE', 'i', '0', payload, 'IDLETIME', '1000']);
+    const [ri, ci] = await both(['OBJECT', 'IDLETIME', 'i']);
+    assert.ok(Math.abs(Number(ci.slice(1)) - Number(ri.slice(1))) <= 2, `${ci} vs ${ri}`);
+    assert.ok(Number(ci.slice(1)) >= 999, ci);
+  } finally {
+    for (const x of conns) x.close();
+    await stopAll(ours, redis);
+  }
+});

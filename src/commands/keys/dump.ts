@@ -20,7 +20,8 @@ import {
 } from '../../resp/errors.js';
 import { NULL, OK, bulk, error, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
-import { persistenceInfoOf } from '../server/services.js';
+import { Evictor, type EvictionPolicy } from '../../store/index.js';
+import { persistenceInfoOf, redisConfigOf } from '../server/services.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 
 function dump(ctx: CommandContext, argv: readonly string[]): Reply {
@@ -86,9 +87,32 @@ function restore(ctx: CommandContext, argv: readonly string[]): Reply {
     ctx.db.setExpire(key, ttl);
     if (!absttl) ctx.propagateAs([[argv[0] as string, key, String(ttl), ...argv.slice(3), 'ABSTTL']]);
   }
+  if (idle >= 0 || freq >= 0) {
+    const policy = redisConfigOf(ctx.server).getString('maxmemory-policy') as EvictionPolicy;
+    evictorOf(ctx).setAccess(
+      policy,
+      ctx.client.dbIndex,
+      key,
+      ctx.now,
+      idle >= 0 ? idle : undefined,
+      freq >= 0 ? freq : undefined,
+    );
+  }
   ctx.keyModified(key);
   return OK;
 }
+
+/** The server's LRU/LFU bookkeeping (created here when nothing recorded any access yet). */
+function evictorOf(ctx: CommandContext): Evictor {
+  const existing = ctx.server.services.get(EVICTOR_SERVICE);
+  if (existing instanceof Evictor) return existing;
+  const created = new Evictor(ctx.keyspace);
+  ctx.server.services.set(EVICTOR_SERVICE, created);
+  return created;
+}
+
+/** ServerHooks.services key of the Evictor (the server's call hooks use the same one). */
+const EVICTOR_SERVICE = 'evictor';
 
 export const dumpCommand: CommandSpec = {
   name: 'dump',
