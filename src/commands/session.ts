@@ -5,7 +5,7 @@ import type { CommandContext, Session } from './types.js';
 export const NO_SESSION: Reply = error('ERR this command needs a client connection');
 
 export function sessionOf(ctx: CommandContext): Session | undefined {
-  return ctx.server.session(ctx.client);
+  return ctx.server.clients.session(ctx.client);
 }
 
 /** Valid CLIENT SETNAME / HELLO SETNAME names: printable ASCII without spaces (Redis validateClientName). */

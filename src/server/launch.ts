@@ -13,15 +13,8 @@ import {
   type LoadedConfig,
   type RedisConfig,
 } from '../config/index.js';
-import {
-  CONFIG_SERVICE,
-  SHUTDOWN_SERVICE,
-  bindServerConfig,
-  copyServerConfig,
-  type ShutdownService,
-} from '../commands/server/index.js';
 import { allCommands } from '../commands/index.js';
-import { commandTable, defaultConfig } from './state.js';
+import { commandTable } from './state.js';
 import { startServer, type RunningServer } from './server.js';
 
 export interface LaunchedServer {
@@ -47,15 +40,11 @@ export async function launchServer(
   log: (line: string) => void,
 ): Promise<LaunchedServer> {
   const rc = loaded.config;
-  const initial = defaultConfig();
-  copyServerConfig(rc, initial);
   const server = await startServer({
-    config: initial,
+    redisConfig: rc,
     log,
     renameCommands: loaded.extras.renameCommands,
   });
-  server.state.services.set(CONFIG_SERVICE, rc);
-  bindServerConfig(rc, server.state);
   // No persistence yet: say so at start, and refuse a CONFIG SET that asks for an AOF.
   const warning = persistenceWarning(rc);
   if (warning !== undefined) log(warning);
@@ -83,12 +72,11 @@ export async function launchServer(
     })();
     return stopping;
   };
-  const shutdown: ShutdownService = {
+  server.state.shutdown = {
     shutdown: () => {
       // Let the current reply cycle finish before closing the sockets.
       setImmediate(() => void stop());
     },
   };
-  server.state.services.set(SHUTDOWN_SERVICE, shutdown);
   return { server, config: rc, stopped, stop };
 }

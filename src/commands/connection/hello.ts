@@ -70,8 +70,7 @@ function helloReply(ctx: CommandContext): Reply {
   ]);
 }
 
-/** The replication room registers its current role as the `role` service ('master' or 'replica'). */
+/** The replication room's current role; a server without one is a master. */
 function roleOf(ctx: CommandContext): string {
-  const role = ctx.server.services.get('role');
-  return typeof role === 'string' ? role : 'master';
+  return ctx.server.replication?.role() ?? 'master';
 }

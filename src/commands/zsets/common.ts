@@ -8,7 +8,6 @@ import type { Reply } from '../../resp/reply.js';
 import { SortedSet } from '../../store/index.js';
 import type { Value } from '../../store/index.js';
 import type { ZEntry, ZSetEncoding, ZSetLimits } from '../../store/zset.js';
-import { redisConfigOf } from '../server/index.js';
 import type { CommandContext } from '../types.js';
 
 export const WRONGTYPE: Reply = error(ERR_WRONGTYPE);
@@ -49,7 +48,7 @@ export function readZInput(ctx: CommandContext, key: string): ZInput | typeof WR
 
 /** zset-max-listpack-entries / -value (or their ziplist aliases) from the live config. */
 export function zsetLimits(ctx: CommandContext): ZSetLimits {
-  const config = redisConfigOf(ctx.server);
+  const config = ctx.server.config;
   return {
     maxListpackEntries: config.getNumber('zset-max-listpack-entries'),
     maxListpackValue: config.getNumber('zset-max-listpack-value'),
