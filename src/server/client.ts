@@ -292,7 +292,7 @@ export class Client implements RegisteredClient, ClientView {
     for (const key of keys) {
       if (this.watched.some((w) => w.db === this.dbIndex && w.key === key)) continue;
       const ttl = db.getExpire(key);
-      const hadLiveTtl = ttl !== undefined && ttl > now && db.entries.has(key);
+      const hadLiveTtl = ttl !== undefined && ttl > now && db.contains(key);
       this.watched.push({ db: this.dbIndex, key, hadLiveTtl });
       this.core.watch.watch(this.dbIndex, key, this);
     }

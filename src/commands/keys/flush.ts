@@ -13,7 +13,7 @@ function validFlushArgs(argv: readonly string[]): boolean {
 
 /** Empties a database, signalling every key so WATCHers abort (Redis counts each key as dirty). */
 function flush(ctx: CommandContext, db: Database): void {
-  for (const key of db.entries.keys()) ctx.keyModified(key, db);
+  for (const key of db.keys()) ctx.keyModified(key, db);
   db.clear();
 }
 
@@ -72,7 +72,7 @@ export const swapdb: CommandSpec = {
       a.swapWith(b);
       // A key watched in either database may now read differently.
       for (const db of [a, b]) {
-        for (const key of db.entries.keys()) {
+        for (const key of db.keys()) {
           ctx.keyModified(key, a);
           ctx.keyModified(key, b);
         }

@@ -15,7 +15,7 @@ export const keys: CommandSpec = {
     const pattern = argv[1] as string;
     const all = pattern === '*';
     const found: string[] = [];
-    for (const key of ctx.db.entries.keys()) {
+    for (const key of ctx.db.keys()) {
       if ((all || globMatch(pattern, key)) && !ctx.db.isExpired(key, ctx.now)) found.push(key);
     }
     return bulkArray(found);

@@ -52,9 +52,9 @@ export const scan: CommandSpec = {
     const options = parseScanOptions(argv);
     if ('kind' in options) return options;
     const db = ctx.db;
-    const source = db.entries;
+    const source = db.scanSource;
     const cursors = ctx.keyspace.scanCursors;
-    const iterator = cursors.resume(cursor, source, () => source.keys());
+    const iterator = cursors.resume(cursor, source, () => db.keys());
     const found: string[] = [];
     let examined = 0;
     let done = false;
@@ -69,7 +69,7 @@ export const scan: CommandSpec = {
       if (options.pattern !== undefined && !globMatch(options.pattern, key)) continue;
       if (db.expireIfNeeded(key, ctx.now)) continue;
       if (options.type !== undefined) {
-        const value = db.entries.get(key);
+        const value = db.peek(key);
         if (value === undefined || typeOf(value) !== options.type) continue;
       }
       found.push(key);

@@ -305,7 +305,7 @@ export function keyspaceFields(keyspace: Keyspace, nowMs: number): Fields {
     if (db.size === 0) continue;
     let ttlSum = 0;
     let ttlCount = 0;
-    for (const when of db.expires.values()) {
+    for (const [, when] of db.expiryEntries()) {
       if (when > nowMs) {
         ttlSum += when - nowMs;
         ttlCount++;
@@ -313,7 +313,7 @@ export function keyspaceFields(keyspace: Keyspace, nowMs: number): Fields {
       if (ttlCount >= 1000) break; // Redis's avg_ttl is an estimate from sampled keys too
     }
     const avg = ttlCount === 0 ? 0 : Math.floor(ttlSum / ttlCount);
-    out.push([`db${db.index}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=${avg}`]);
+    out.push([`db${db.index}`, `keys=${db.size},expires=${db.volatileCount},avg_ttl=${avg}`]);
   }
   return out;
 }
