@@ -2,13 +2,15 @@
  * The shape of src/ (docs/architecture.md): no import cycles, type-only imports included. The graph is
  * built from the import / export-from statements of the .ts sources (TypeScript's own pre-processor
  * finds them, so comments and strings do not confuse it). Room boundaries are eslint rules
- * (eslint.config.js); this test keeps the module graph acyclic.
+ * (eslint.config.js, run by `npm run lint`); the last test checks those rules refuse what they should.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
 import ts from 'typescript';
 
 /** dist/test/architecture.test.js → the repository's src/. */
@@ -141,4 +143,58 @@ test('src/ has no import cycles (type-only imports included)', () => {
     [],
     `import cycles in src/:\n${cycles.map((c) => '  ' + c.join(' → ')).join('\n')}`,
   );
+});
+
+/** The room boundaries of eslint.config.js, applied to an import written in a file of src/. */
+async function boundaryErrors(file: string, source: string): Promise<string[]> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const config = (await import(pathToFileURL(join(root, 'eslint.config.js')).href)) as {
+    boundaryConfigs(): Linter.Config[];
+  };
+  const linter = new Linter({ cwd: root });
+  const messages = linter.verify(
+    source,
+    [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, ...config.boundaryConfigs()],
+    { filename: join(root, file) },
+  );
+  return messages.map((m) => m.message);
+}
+
+test('lint refuses imports against the allowed directions and past a room index.ts', async () => {
+  const refused: [string, string, RegExp][] = [
+    ['src/vpn/x.ts', "import type { Keyspace } from '../store/index.js';", /vpn\/ may not import store\//],
+    ['src/server/x.ts', "import type { A } from '../vpn/index.js';", /server\/ may not import vpn\//],
+    ['src/store/x.ts', "import type { A } from '../commands/index.js';", /store\/ may not import commands\//],
+    [
+      'src/commands/keys/x.ts',
+      "import type { A } from '../../server/index.js';",
+      /commands\/ may not import server\//,
+    ],
+    [
+      'src/persistence/x.ts',
+      "import type { A } from '../config/index.js';",
+      /persistence\/ may not import config\//,
+    ],
+    ['src/util/x.ts', "import type { A } from '../resp/index.js';", /util\/ may not import resp\//],
+    ['src/commands/x.ts', "import type { Reply } from '../resp/reply.js';", /only through their index\.ts/],
+    ['src/server/x.ts', "export { Database } from '../store/database.js';", /only through their index\.ts/],
+  ];
+  for (const [file, source, message] of refused) {
+    const errors = await boundaryErrors(file, source);
+    assert.ok(
+      errors.length === 1 && message.test(errors[0] as string),
+      `${file}: ${source} → ${errors.join('; ')}`,
+    );
+  }
+  const allowed: [string, string][] = [
+    ['src/commands/keys/x.ts', "import { keysOf } from '../server/index.js';"], // commands/server/, same room
+    ['src/commands/keys/x.ts', "import type { Reply } from '../../resp/index.js';"],
+    ['src/server/x.ts', "import type { A } from '../persistence/index.js';"],
+    ['src/replication/x.ts', "import type { A } from '../persistence/index.js';"],
+    ['src/cli/x.ts', "import type { A } from '../ops/index.js';"],
+    ['src/vpn/engine/x.ts', "import type { A } from '../protocol/constants.js';"], // vpn/protocol/, same room
+  ];
+  for (const [file, source] of allowed) {
+    assert.deepEqual(await boundaryErrors(file, source), [], `${file}: ${source}`);
+  }
 });

@@ -1,4 +1,4 @@
-import { error, type Reply } from '../resp/reply.js';
+import { error, type Reply } from '../resp/index.js';
 import type { CommandContext, Session } from './types.js';
 
 /** Commands about the connection itself (AUTH, MULTI, SUBSCRIBE…) need its session; runners without one get this error. */

@@ -57,7 +57,8 @@ const INTEGER = /^-?\d+$/;
 const DOUBLE = /^[-+]?(?:inf|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)$/i;
 
 /** Thrown inside the parse when the buffer ends before the reply does (never escapes this module). */
-const NEED_MORE: unique symbol = Symbol('need more');
+class NeedMore extends Error {}
+const NEED_MORE = new NeedMore('need more');
 
 class Cursor {
   constructor(

@@ -53,8 +53,14 @@ function setUp(): { r: TestRunner; seen: Seen[] } {
   return { r, seen };
 }
 
+/** A string value as its text, anything else by its kind (the tests here store strings). */
+function text(value: Value | undefined): string {
+  if (value === undefined) return 'undefined';
+  return typeof value === 'string' ? value : `<${value.type}>`;
+}
+
 function writes(seen: readonly Seen[]): string[] {
-  return seen.flatMap((s) => (s.kind === 'write' ? [`${s.db}:${s.key}=${String(s.old)}`] : []));
+  return seen.flatMap((s) => (s.kind === 'write' ? [`${s.db}:${s.key}=${text(s.old)}`] : []));
 }
 
 test('MOVE tells the observer about the source and the destination key before either changes', () => {
@@ -95,7 +101,7 @@ test('FLUSHDB tells beforeFlush with the keys still there; an iteration begun be
   assert.deepEqual(seen, [{ kind: 'flush', db: 0, size: 10 }]);
   assert.equal(db.size, 0);
   r.run('SET', 'k5', 'new');
-  const rest = [...snapshot].map(([k, v, ttl]) => `${k}=${String(v)}${ttl === undefined ? '' : '+ttl'}`);
+  const rest = [...snapshot].map(([k, v, ttl]) => `${k}=${text(v)}${ttl === undefined ? '' : '+ttl'}`);
   assert.equal(first.done, false);
   assert.deepEqual(rest, [
     'k1=v1',

@@ -2,8 +2,21 @@
  * CLIENT subcommand … — inspect and control connections (Redis networking.c clientCommand):
  * ID, GETNAME, SETNAME, LIST, INFO, KILL, PAUSE, UNPAUSE, NO-EVICT, REPLY, UNBLOCK, GETREDIR, HELP.
  */
-import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_TIMEOUT_NEGATIVE, unknownSubcommand } from '../../resp/errors.js';
-import { NULL, OK, bulk, error, integer, simple, verbatim, array, type Reply } from '../../resp/reply.js';
+import {
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  ERR_TIMEOUT_NEGATIVE,
+  unknownSubcommand,
+  NULL,
+  OK,
+  bulk,
+  error,
+  integer,
+  simple,
+  verbatim,
+  array,
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
 import type { ClientInfo, CommandContext, CommandFlag, CommandSpec } from '../types.js';

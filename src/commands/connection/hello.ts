@@ -1,5 +1,4 @@
-import { ERR_WRONGPASS } from '../../resp/errors.js';
-import { EMPTY_ARRAY, bulk, error, integer, map, type Reply } from '../../resp/reply.js';
+import { ERR_WRONGPASS, EMPTY_ARRAY, bulk, error, integer, map, type Reply } from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
 import type { CommandContext, CommandSpec } from '../types.js';

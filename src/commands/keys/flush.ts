@@ -1,5 +1,12 @@
-import { ERR_DB_INDEX, ERR_SWAPDB_FIRST, ERR_SWAPDB_SECOND, ERR_SYNTAX } from '../../resp/errors.js';
-import { OK, error, type Reply } from '../../resp/reply.js';
+import {
+  ERR_DB_INDEX,
+  ERR_SWAPDB_FIRST,
+  ERR_SWAPDB_SECOND,
+  ERR_SYNTAX,
+  OK,
+  error,
+  type Reply,
+} from '../../resp/index.js';
 import type { Database } from '../../store/index.js';
 import { isOption } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';

@@ -1,4 +1,4 @@
-import { NULL, bulk, bulkArray, integer, type Reply } from '../../resp/reply.js';
+import { NULL, bulk, bulkArray, integer, type Reply } from '../../resp/index.js';
 import { globMatch } from '../../store/index.js';
 import type { CommandSpec } from '../types.js';
 

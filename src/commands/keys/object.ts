@@ -1,5 +1,16 @@
-import { ERR_LFU_NOT_SELECTED, ERR_LFU_SELECTED, unknownSubcommand, wrongArity } from '../../resp/errors.js';
-import { NULL, array, bulk, error, integer, simple, type Reply } from '../../resp/reply.js';
+import {
+  ERR_LFU_NOT_SELECTED,
+  ERR_LFU_SELECTED,
+  unknownSubcommand,
+  wrongArity,
+  NULL,
+  array,
+  bulk,
+  error,
+  integer,
+  simple,
+  type Reply,
+} from '../../resp/index.js';
 import { Evictor, type EvictionPolicy, type EvictionSettings, type Value } from '../../store/index.js';
 import { encodingOf, refcountOf } from '../encoding.js';
 import type { CommandContext, CommandSpec, EvictionPort } from '../types.js';

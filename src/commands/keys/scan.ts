@@ -1,5 +1,13 @@
-import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../../resp/errors.js';
-import { array, bulk, bulkArray, error, type Reply } from '../../resp/reply.js';
+import {
+  ERR_INVALID_CURSOR,
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  array,
+  bulk,
+  bulkArray,
+  error,
+  type Reply,
+} from '../../resp/index.js';
 import { globMatch, parseScanCursor, typeOf } from '../../store/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandSpec } from '../types.js';

@@ -2,8 +2,16 @@
  * The pub/sub family (Redis pubsub.c): SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, SSUBSCRIBE,
  * SUNSUBSCRIBE, PUBLISH, SPUBLISH, PUBSUB CHANNELS|NUMSUB|NUMPAT|SHARDCHANNELS|SHARDNUMSUB|HELP.
  */
-import { unknownSubcommand } from '../../resp/errors.js';
-import { array, bulk, bulkArray, error, integer, simple, type Reply } from '../../resp/reply.js';
+import {
+  unknownSubcommand,
+  array,
+  bulk,
+  bulkArray,
+  error,
+  integer,
+  simple,
+  type Reply,
+} from '../../resp/index.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 import type { CommandContext, CommandFlag, CommandSpec, SubscriptionKind } from '../types.js';
 

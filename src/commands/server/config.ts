@@ -5,8 +5,7 @@
  * CONFIG REWRITE                          — write the live config back into the config file
  * CONFIG HELP
  */
-import { wrongArity } from '../../resp/errors.js';
-import { OK, bulk, error, map, type Reply } from '../../resp/reply.js';
+import { wrongArity, OK, bulk, error, map, type Reply } from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { ALL_NODES_SUCCEEDED, containerCommand, helpReply, serverCommand, withTips } from './spec.js';
 

@@ -5,8 +5,7 @@
  *                               refcount and encoding as OBJECT REFCOUNT/ENCODING answer them
  * Refused unless enable-debug-command is yes or local, as Redis 7 does.
  */
-import { ERR_NO_SUCH_KEY, ERR_SYNTAX } from '../../resp/errors.js';
-import { OK, error, simple, type Reply } from '../../resp/reply.js';
+import { ERR_NO_SUCH_KEY, ERR_SYNTAX, OK, error, simple, type Reply } from '../../resp/index.js';
 import { estimateKeyBytes } from '../../store/index.js';
 import { parseDouble } from '../args.js';
 import { encodingOf, refcountOf } from '../encoding.js';

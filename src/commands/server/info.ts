@@ -7,7 +7,7 @@
 import { cpuUsage, memoryUsage } from 'node:process';
 import { totalmem, type } from 'node:os';
 import { bytesToHuman, REDIS_COMPAT_VERSION } from '../../config/index.js';
-import { verbatim, type Reply } from '../../resp/reply.js';
+import { verbatim, type Reply } from '../../resp/index.js';
 import type { Keyspace } from '../../store/index.js';
 import type { CommandContext, CommandSpec, ServerPorts } from '../types.js';
 import { datasetBytes } from '../../store/index.js';

@@ -4,8 +4,7 @@
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] — save if asked (or if save points exist and persistence is
  *                          there), then close every client and listener and stop the server.
  */
-import { ERR_SYNTAX } from '../../resp/errors.js';
-import { array, bulk, error, integer, type Reply } from '../../resp/reply.js';
+import { ERR_SYNTAX, array, bulk, error, integer, type Reply } from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { lastSaveTime } from './persistence.js';
 import { NONDETERMINISTIC, serverCommand, withTips } from './spec.js';

@@ -2,7 +2,7 @@
  * SLOWLOG GET [count]  — newest entries first: [id, time, duration µs, argv, peer, client name]
  * SLOWLOG LEN | RESET | HELP
  */
-import { array, bulk, error, integer, OK, type Reply } from '../../resp/reply.js';
+import { array, bulk, error, integer, OK, type Reply } from '../../resp/index.js';
 import { parseSafeInt } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import {
