@@ -18,5 +18,4 @@ export const serverCommands: readonly CommandSpec[] = [
   ...miscCommands,
 ];
 
-export { infoText } from './info.js';
 export { keysOf } from './command.js';
