@@ -51,7 +51,8 @@ export function heapDecision(
   if (execArgv.some((a) => a.startsWith(HEAP_FLAG)) || (env.NODE_OPTIONS ?? '').includes(HEAP_FLAG)) {
     return `heap limit ${currentLimitMb} MB (${HEAP_FLAG} given to node)`;
   }
-  if (env.REDMESH_HEAP === 'node') return `heap limit ${currentLimitMb} MB (REDMESH_HEAP=node: Node's default)`;
+  if (env.REDMESH_HEAP === 'node')
+    return `heap limit ${currentLimitMb} MB (REDMESH_HEAP=node: Node's default)`;
   if (currentLimitMb >= wantedMb) return `heap limit ${currentLimitMb} MB`;
   return undefined;
 }
