@@ -17,7 +17,10 @@ import { ServerState, commandTable } from './state.js';
 export interface ServerOptions {
   /** The live config (a loaded redis.conf); Redis's defaults when absent. */
   readonly redisConfig?: RedisConfig;
-  /** Settings set on top of it, as a config file would (port 0 = pick a free port, then recorded as the port). */
+  /**
+   * Settings set on top of it, as a config file would. Port 0 picks a free port; without a
+   * `redisConfig` it is then recorded as the port.
+   */
   readonly config?: SettingsOverrides;
   /** The command table; all families by default. */
   readonly commands?: readonly CommandSpec[];
@@ -123,7 +126,7 @@ function startListening(options: ServerOptions): RunningServer {
     }
   }
   state.boundPorts.push(listeners.boundPort);
-  if (config.port === 0) recordBoundPort(config, listeners.boundPort);
+  if (options.redisConfig === undefined && config.port === 0) recordBoundPort(config, listeners.boundPort);
   bindListenerConfig(config, (bind, port) => {
     const ok = listeners.change({ bind: [...bind], port });
     state.boundPorts.length = 0;
@@ -164,9 +167,10 @@ function startListening(options: ServerOptions): RunningServer {
 }
 
 /**
- * Port 0 at startup means "any free port" here (tests, embeddings): the config then says which one, so
- * CONFIG GET port answers it and a later CONFIG SET bind keeps listening on it. Set like a config
- * line, so no apply hook runs (the listener is already there).
+ * Port 0 given to startServer without a loaded config means "any free port" (tests, embeddings): the
+ * config then says which one, so CONFIG GET port answers it and a later CONFIG SET bind keeps
+ * listening on it. A loaded redis.conf keeps its own `port 0` (CONFIG REWRITE writes it back). Set like
+ * a config line, so no apply hook runs (the listener is already there).
  */
 function recordBoundPort(config: RedisConfig, port: number): void {
   const directive = config.lookup('port');
