@@ -283,6 +283,8 @@ export interface ServerPorts {
   readonly runId: string;
   /** TCP ports actually bound (port 0 in config resolves to the real port). */
   readonly boundPorts: readonly number[];
+  /** The service manager the server reports to (INFO process_supervised). */
+  readonly supervised: 'no' | 'upstart' | 'systemd';
   readonly persistence?: PersistencePort;
   readonly replication?: ReplicationPort;
   readonly shutdown?: ShutdownPort;

@@ -48,6 +48,7 @@ export async function launchServer(
     log,
     renameCommands: loaded.extras.renameCommands,
   });
+  server.state.supervised = supervisor.mode;
   // No persistence yet: say so at start, and refuse a CONFIG SET that asks for an AOF.
   const warning = persistenceWarning(rc);
   if (warning !== undefined) log(warning);

@@ -77,6 +77,8 @@ export class ServerState implements ServerPorts {
   shutdown: ShutdownPort | undefined;
   activeExpiry: ActiveExpiryPort | undefined;
   eviction: EvictionPort | undefined;
+  /** INFO process_supervised: set by launchServer from the `supervised` decision. */
+  supervised: 'no' | 'upstart' | 'systemd' = 'no';
   readonly boundPorts: number[] = [];
   /** Connected clients by id, in connection order (CLIENT LIST order). */
   readonly registry = new Map<number, RegisteredClient>();

@@ -82,7 +82,7 @@ function serverFields(ctx: CommandContext, nowMs: number): Fields {
     ['atomicvar_api', 'c11-builtin'],
     ['gcc_version', '0.0.0'],
     ['process_id', process.pid],
-    ['process_supervised', 'no'],
+    ['process_supervised', h.supervised],
     ['run_id', h.runId],
     ['tcp_port', h.boundPorts[0] ?? h.config.port],
     ['server_time_usec', nowMs * 1000],
