@@ -25,4 +25,4 @@ export { dumpPayload, dumpPayloadIsValid, restorePayload } from './dump.js';
 export type { RestoreOutcome } from './dump.js';
 export { writeFileAtomically } from './files.js';
 export { RdbPersistence, RdbLoadError } from './rdb-service.js';
-export type { PersistenceHost } from './rdb-service.js';
+export type { PersistenceHost, PersistenceSettings } from './rdb-service.js';

@@ -94,7 +94,7 @@ export function loadRdb(file: Buffer, keyspace: Keyspace, options: LoadOptions):
         keysExpired++;
         return;
       }
-      if (db.has(e.key)) {
+      if (db.contains(e.key)) {
         throw new RdbError(`duplicate key ${JSON.stringify(e.key)} in db ${e.db}`);
       }
       db.add(e.key, value);

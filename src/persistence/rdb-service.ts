@@ -5,13 +5,12 @@
  * encodings; the INFO persistence numbers.
  *
  * SAVE, SHUTDOWN, FLUSHALL and DEBUG RELOAD save synchronously, as in Redis; BGSAVE and save points
- * use the fork-less background save (bgsave.ts) over a copy-on-write snapshot of the keyspace, fed by
- * beforeWrite(), which the server calls before any key changes.
+ * use the fork-less background save (bgsave.ts) over a copy-on-write snapshot of the keyspace (a
+ * KeyspaceObserver told before any key changes).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RedisConfig } from '../config/index.js';
-import { KeyspaceSnapshot, type Database, type Keyspace, type Value } from '../store/index.js';
+import { KeyspaceSnapshot, type Keyspace, type Value } from '../store/index.js';
 import { BackgroundSave } from './bgsave.js';
 import { dumpPayload, dumpPayloadIsValid, restorePayload, type RestoreOutcome } from './dump.js';
 import { writeFileAtomically } from './files.js';
@@ -20,10 +19,19 @@ import { RdbError } from './rdb/constants.js';
 import { serializeRdb } from './rdb/writer.js';
 import type { EncodingLimits } from './rdb/write-values.js';
 
+/** The live settings persistence reads (the server's config; redis.conf names). */
+export interface PersistenceSettings {
+  getString(name: string): string;
+  getNumber(name: string): number;
+  getBool(name: string): boolean;
+  /** `save <seconds> <changes>` rules. */
+  saveParams(): readonly { readonly seconds: number; readonly changes: number }[];
+}
+
 /** What the server lends persistence. */
 export interface PersistenceHost {
   readonly keyspace: Keyspace;
-  readonly config: RedisConfig;
+  readonly config: PersistenceSettings;
   /** Redis server.dirty: changes since the last save (reset by a successful save). */
   readonly stats: { dirty: number };
   log(line: string): void;
@@ -162,11 +170,6 @@ export class RdbPersistence {
     }
     this.startBackgroundSave();
     return { status: 'Background saving started' };
-  }
-
-  /** The server calls this before any key changes: the background save's snapshot copies the key. */
-  beforeWrite(db: Database, key: string): void {
-    this.background?.snapshot.beforeWrite(db, key);
   }
 
   private startBackgroundSave(): void {

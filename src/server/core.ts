@@ -16,11 +16,10 @@ import {
   wrongArity,
   type Reply,
 } from '../resp/index.js';
-import { persistenceInfoOf } from '../commands/server/index.js';
-import { Keyspace, type Database, type KeyspaceObserver } from '../store/index.js';
+import { Evictor, Keyspace, type KeyspaceObserver } from '../store/index.js';
 import { BlockingRegistry } from './blocking.js';
 import { CallHooks } from './call-hooks.js';
-import type { Client } from './client.js';
+import type { Client, ClientHost } from './client.js';
 import type { ServerState } from './state.js';
 import { WatchRegistry } from './watch.js';
 
@@ -83,7 +82,7 @@ function isBlock(result: CommandResult): result is BlockRequest {
   return result.kind === 'block';
 }
 
-export class ServerCore {
+export class ServerCore implements ClientHost {
   readonly keyspace: Keyspace;
   readonly watch = new WatchRegistry();
   readonly blocking = new BlockingRegistry<Client>();
@@ -107,15 +106,8 @@ export class ServerCore {
   private readonly held = new Set<Client>();
   private serving = false;
 
-  /** Told before any key changes (a background save's copy-on-write); set by the persistence wiring. */
-  beforeWrite: ((db: Database, key: string) => void) | undefined;
-
   constructor(readonly state: ServerState) {
     const observer: KeyspaceObserver = {
-      beforeWrite: (db, key) => {
-        const hook = this.beforeWrite;
-        if (hook !== undefined) hook(this.keyspace.db(db), key);
-      },
       keyModified: (db, key) => this.watch.touch(db, key),
       keyReady: (db, key) => this.blocking.signalReady(db, key),
       keyExpired: (db, key) => {
@@ -124,7 +116,10 @@ export class ServerCore {
       },
     };
     this.keyspace = new Keyspace(state.config.databases, observer);
-    this.hooks = new CallHooks(state, this.keyspace);
+    // Created up front (it is three empty maps until maxmemory is set): OBJECT IDLETIME/FREQ read it.
+    const evictor = new Evictor(this.keyspace);
+    state.eviction = evictor;
+    this.hooks = new CallHooks(state, evictor);
     state.onUnpause = () => this.resumeHeld();
   }
 
@@ -243,7 +238,7 @@ export class ServerCore {
     // Redis writeCommandsDeniedByDiskError: the last background save failed (PING is refused too).
     if (
       (spec.flags.includes('write') || spec.name === 'ping') &&
-      persistenceInfoOf(this.state).writesDenied?.() === true
+      this.state.persistence?.writesDenied() === true
     ) {
       this.reject(c, ERR_MISCONF);
       return;
@@ -486,8 +481,8 @@ export class ServerCore {
     const limits = this.state.config.clientOutputBufferLimit;
     const limit = c.inPubsubMode ? limits.pubsub : limits.normal;
     const used = c.socket.writableLength;
-    if (limit.hardBytes > 0 && used >= limit.hardBytes) return true;
-    if (limit.softBytes > 0 && used >= limit.softBytes) {
+    if (limit.hard > 0 && used >= limit.hard) return true;
+    if (limit.soft > 0 && used >= limit.soft) {
       const now = Date.now();
       if (c.softLimitSince === 0) c.softLimitSince = now;
       else if (now - c.softLimitSince >= limit.softSeconds * 1000) return true;

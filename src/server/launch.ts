@@ -12,18 +12,12 @@ import {
   type LoadedConfig,
   type RedisConfig,
 } from '../config/index.js';
-import { RdbPersistence } from '../persistence/index.js';
-import {
-  CONFIG_SERVICE,
-  PERSISTENCE_INFO_SERVICE,
-  SHUTDOWN_SERVICE,
-  bindServerConfig,
-  copyServerConfig,
-  type ShutdownService,
-} from '../commands/server/index.js';
 import { allCommands } from '../commands/index.js';
-import { commandTable, defaultConfig } from './state.js';
+import { RdbPersistence } from '../persistence/index.js';
+import { commandTable } from './state.js';
 import { startServer, type RunningServer } from './server.js';
+import { libc } from '../platform/index.js';
+import { UNSUPERVISED, type Supervisor } from './supervision.js';
 
 export interface LaunchedServer {
   readonly server: RunningServer;
@@ -52,13 +46,12 @@ export function loadServerConfig(file: string | undefined, options: readonly str
 export async function launchServer(
   loaded: LoadedConfig,
   log: (line: string) => void,
+  supervisor: Supervisor = UNSUPERVISED,
 ): Promise<LaunchedServer> {
   const rc = loaded.config;
-  const initial = defaultConfig();
-  copyServerConfig(rc, initial);
   let persistence: RdbPersistence | undefined;
   const server = await startServer({
-    config: initial,
+    redisConfig: rc,
     log,
     renameCommands: loaded.extras.renameCommands,
     // The RDB file is loaded synchronously before anything listens: clients never see a partial
@@ -66,19 +59,17 @@ export async function launchServer(
     beforeListen: (state, core) => {
       persistence = new RdbPersistence({ keyspace: core.keyspace, config: rc, stats: state.stats, log });
       persistence.loadAtStart();
-      state.services.set(PERSISTENCE_INFO_SERVICE, persistence);
-      const p = persistence;
-      core.beforeWrite = (db, key) => p.beforeWrite(db, key);
+      state.persistence = persistence;
     },
     onCron: (now) => persistence?.checkSavePoints(now),
   });
-  server.state.services.set(CONFIG_SERVICE, rc);
-  bindServerConfig(rc, server.state);
+  server.state.supervised = supervisor.mode;
   // No AOF: refuse a CONFIG SET that asks for one.
   rc.onApply('appendonly', () => (rc.getBool('appendonly') ? APPENDONLY_UNSUPPORTED : undefined));
 
   const pidfile = rc.getString('pidfile');
-  if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
+  if (pidfile !== '') writePidfile(pidfile, log);
+  supervisor.ready();
 
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -86,6 +77,7 @@ export async function launchServer(
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       log('User requested shutdown...');
+      supervisor.stopping();
       persistence?.dispose();
       await server.close();
       if (pidfile !== '') {
@@ -100,13 +92,12 @@ export async function launchServer(
     })();
     return stopping;
   };
-  const shutdown: ShutdownService = {
+  server.state.shutdown = {
     shutdown: () => {
       // Let the current reply cycle finish before closing the sockets.
       setImmediate(() => void stop());
     },
   };
-  server.state.services.set(SHUTDOWN_SERVICE, shutdown);
   const stopOnSignal = (signal: 'SIGTERM' | 'SIGINT'): void => {
     const flags = rc.format(signal === 'SIGTERM' ? 'shutdown-on-sigterm' : 'shutdown-on-sigint').split(' ');
     const wantSave = flags.includes('save') || (!flags.includes('nosave') && rc.saveParams().length > 0);
@@ -120,4 +111,14 @@ export async function launchServer(
     void stop();
   };
   return { server, config: rc, stopped, stop, stopOnSignal };
+}
+
+/** Redis createPidFile: a pidfile that cannot be written is a warning, and the server runs on. */
+function writePidfile(path: string, log: (line: string) => void): void {
+  try {
+    writeFileSync(path, `${process.pid}\n`);
+  } catch (err) {
+    const errno = -((err as NodeJS.ErrnoException).errno ?? 0);
+    log(`WARNING: Failed to write PID file: ${errno > 0 ? libc().strerror(errno) : String(err)}`);
+  }
 }

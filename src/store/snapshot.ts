@@ -1,19 +1,20 @@
 /**
  * A point-in-time view of the whole keyspace that stays valid while clients keep writing: the
- * fork-less snapshot behind BGSAVE. At the start it records, per database, the key list and the
- * maps holding the values; from then on the server must call beforeWrite() for every key about to
- * change (the KeyspaceObserver hook), and the first change of a key copies its old value and TTL.
- * Reading the view yields every key as it was at the start: the copy when the key changed since,
- * else the live value, which by construction has not changed.
+ * fork-less snapshot behind BGSAVE. At the start it records each database's key list and registers
+ * itself as a KeyspaceObserver; the first change of a key after that copies its old value and TTL
+ * (beforeWrite, while the old state is still readable). Reading the view yields every key as it was
+ * at the start: the copy when the key changed since, else the stored value, unchanged by construction.
  *
- * SWAPDB exchanges the maps between databases: the view follows the maps, not the indexes.
- * Memory: one reference per key for the key lists, plus a copy of each key written during the snapshot.
+ * SWAPDB moves tables whole: the view follows the tables to their new index (beforeSwap). FLUSHDB
+ * drops a database's tables: the keys the reader has not reached yet are kept first (beforeFlush; no
+ * copy is needed, nothing touches dropped tables again). Memory: one reference per key for the key
+ * lists, plus a copy of each key written during the snapshot.
  */
 import { cloneValue } from './clone.js';
-import type { Database, Keyspace } from './database.js';
+import type { Keyspace, KeyspaceObserver } from './database.js';
 import type { Value } from './types.js';
 
-interface Preserved {
+interface Kept {
   readonly value: Value | undefined;
   readonly expireMs: number | undefined;
 }
@@ -21,10 +22,12 @@ interface Preserved {
 interface DatabaseView {
   readonly index: number;
   readonly keys: readonly string[];
-  readonly entries: ReadonlyMap<string, Value>;
-  readonly expires: ReadonlyMap<string, number>;
-  readonly preserved: Map<string, Preserved>;
+  readonly kept: Map<string, Kept>;
   readonly expiresAtStart: number;
+  /** The index whose tables are this view's now (SWAPDB moves them); undefined once flushed. */
+  holder: number | undefined;
+  /** Position of the next key the reader will ask for (entryAt is called in order). */
+  next: number;
 }
 
 /** One key of the view. */
@@ -32,38 +35,60 @@ export type SnapshotEntry = readonly [key: string, value: Value, expireMs: numbe
 
 export class KeyspaceSnapshot {
   private readonly views: DatabaseView[];
-  /** The view of each live `entries` map, to find it from a database whose maps SWAPDB exchanged. */
-  private readonly byEntries = new Map<ReadonlyMap<string, Value>, DatabaseView>();
+  /** Database index → the view whose tables it holds now. */
+  private readonly byHolder: (DatabaseView | undefined)[];
+  private readonly observer: KeyspaceObserver;
   private released = false;
 
-  constructor(keyspace: Keyspace) {
-    this.views = keyspace.databases.map((db) => {
-      const view: DatabaseView = {
-        index: db.index,
-        keys: Array.from(db.entries.keys()),
-        entries: db.entries,
-        expires: db.expires,
-        preserved: new Map(),
-        expiresAtStart: db.expires.size,
-      };
-      this.byEntries.set(db.entries, view);
-      return view;
+  constructor(private readonly keyspace: Keyspace) {
+    this.views = keyspace.databases.map((db) => ({
+      index: db.index,
+      keys: Array.from(db.keys()),
+      kept: new Map(),
+      expiresAtStart: db.volatileCount,
+      holder: db.index,
+      next: 0,
+    }));
+    this.byHolder = [...this.views];
+    this.observer = {
+      beforeWrite: (db, key) => this.keep(db, key),
+      beforeSwap: (a, b) => {
+        const va = this.byHolder[a];
+        const vb = this.byHolder[b];
+        this.byHolder[a] = vb;
+        this.byHolder[b] = va;
+        if (va !== undefined) va.holder = b;
+        if (vb !== undefined) vb.holder = a;
+      },
+      beforeFlush: (db) => this.detach(db),
+    };
+    keyspace.addObserver(this.observer);
+  }
+
+  /** The key's state before its first change since the start (cloned: the value is about to change). */
+  private keep(dbIndex: number, key: string): void {
+    const view = this.byHolder[dbIndex];
+    if (view === undefined || view.kept.has(key)) return;
+    const db = this.keyspace.db(dbIndex);
+    const value = db.peek(key);
+    view.kept.set(key, {
+      value: value === undefined ? undefined : cloneValue(value),
+      expireMs: db.getExpire(key),
     });
   }
 
-  /**
-   * Should be called before `key` of `db` changes in any way (value, TTL, deletion, creation).
-   * Copies the key's current state the first time, so the view keeps it.
-   */
-  beforeWrite(db: Database, key: string): void {
-    if (this.released) return;
-    const view = this.byEntries.get(db.entries);
-    if (view === undefined || view.preserved.has(key)) return;
-    const value = view.entries.get(key);
-    view.preserved.set(key, {
-      value: value === undefined ? undefined : cloneValue(value),
-      expireMs: view.expires.get(key),
-    });
+  /** FLUSHDB: keeps every key the reader has not reached yet, then stops following the tables. */
+  private detach(dbIndex: number): void {
+    const view = this.byHolder[dbIndex];
+    if (view === undefined) return;
+    const db = this.keyspace.db(dbIndex);
+    for (let i = view.next; i < view.keys.length; i++) {
+      const key = view.keys[i] as string;
+      if (view.kept.has(key)) continue;
+      view.kept.set(key, { value: db.peek(key), expireMs: db.getExpire(key) });
+    }
+    view.holder = undefined;
+    this.byHolder[dbIndex] = undefined;
   }
 
   /** Databases that had keys at the start, with their index, key count and TTL count then. */
@@ -73,25 +98,30 @@ export class KeyspaceSnapshot {
       .map((v) => ({ index: v.index, size: v.keys.length, expires: v.expiresAtStart }));
   }
 
-  /** The key at `position` of database `index` as it was at the start. */
+  /** The key at `position` (asked in increasing order) of database `index` as it was at the start. */
   entryAt(index: number, position: number): SnapshotEntry | undefined {
     const view = this.views[index];
     const key = view?.keys[position];
     if (view === undefined || key === undefined) return undefined;
-    const kept = view.preserved.get(key);
+    view.next = position + 1;
+    const kept = view.kept.get(key);
     if (kept !== undefined) return kept.value === undefined ? undefined : [key, kept.value, kept.expireMs];
-    const value = view.entries.get(key);
-    return value === undefined ? undefined : [key, value, view.expires.get(key)];
+    if (view.holder === undefined) return undefined;
+    const db = this.keyspace.db(view.holder);
+    const value = db.peek(key);
+    return value === undefined ? undefined : [key, value, db.getExpire(key)];
   }
 
-  /** Keys written during the snapshot (copies kept): what copy-on-write cost. */
+  /** Keys copied because they were written during the snapshot: what copy-on-write cost. */
   get copiedKeys(): number {
-    return this.views.reduce((n, v) => n + v.preserved.size, 0);
+    return this.views.reduce((n, v) => n + v.kept.size, 0);
   }
 
-  /** Ends the view: no more copies. */
+  /** Ends the view: unregisters the observer and drops the copies. */
   release(): void {
+    if (this.released) return;
     this.released = true;
-    for (const v of this.views) v.preserved.clear();
+    this.keyspace.removeObserver(this.observer);
+    for (const v of this.views) v.kept.clear();
   }
 }

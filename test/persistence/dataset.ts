@@ -6,7 +6,8 @@
  */
 import { scoreText } from '../../src/persistence/index.js';
 import { stringText, type Keyspace } from '../../src/store/index.js';
-import { RawConnection, parseReply, type RespNode } from '../helpers/raw-resp.js';
+import { parseReply, type ReplyNode as RespNode } from '../../src/resp/index.js';
+import { RawConnection } from '../helpers/raw-resp.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const bin = (...bytes: number[]): string => Buffer.from(bytes).toString('latin1');

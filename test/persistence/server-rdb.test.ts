@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runProcess } from '../helpers/process.js';
-import { RawConnection, parseReply } from '../helpers/raw-resp.js';
+import { parseReply } from '../../src/resp/index.js';
+import { RawConnection } from '../helpers/raw-resp.js';
 import { startRedis, startRedmesh, stopAll, type RunningServer } from '../helpers/servers.js';
 import { datasetCommands, runCommands, snapshotServer, type Snapshot } from './dataset.js';
 

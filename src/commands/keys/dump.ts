@@ -16,17 +16,20 @@ import {
   ERR_NOT_INTEGER,
   ERR_NO_PERSISTENCE,
   ERR_SYNTAX,
+  NULL,
+  OK,
+  bulk,
+  error,
   restoreUnsupported,
-} from '../../resp/errors.js';
-import { NULL, OK, bulk, error, type Reply } from '../../resp/reply.js';
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
-import { Evictor, type EvictionPolicy } from '../../store/index.js';
-import { persistenceInfoOf, redisConfigOf } from '../server/services.js';
+import type { EvictionPolicy } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 
 function dump(ctx: CommandContext, argv: readonly string[]): Reply {
-  const persistence = persistenceInfoOf(ctx.server);
-  if (persistence.dump === undefined) return error(ERR_NO_PERSISTENCE);
+  const persistence = ctx.server.persistence;
+  if (persistence === undefined) return error(ERR_NO_PERSISTENCE);
   const value = ctx.db.lookupRead(argv[1] as string, ctx.now);
   if (value === undefined) return NULL;
   return bulk(persistence.dump(value).toString('latin1'));
@@ -66,8 +69,8 @@ function restore(ctx: CommandContext, argv: readonly string[]): Reply {
   let ttl = int(argv[2] as string);
   if (ttl === undefined) return error(ERR_NOT_INTEGER);
   if (ttl < 0) return error(ERR_INVALID_TTL);
-  const persistence = persistenceInfoOf(ctx.server);
-  if (persistence.restore === undefined) return error(ERR_NO_PERSISTENCE);
+  const persistence = ctx.server.persistence;
+  if (persistence === undefined) return error(ERR_NO_PERSISTENCE);
   const outcome = persistence.restore(Buffer.from(argv[3] as string, 'latin1'));
   if (outcome === undefined) return error(ERR_DUMP_PAYLOAD);
   if (outcome.kind === 'bad-format') return error(ERR_BAD_DATA_FORMAT);
@@ -88,8 +91,8 @@ function restore(ctx: CommandContext, argv: readonly string[]): Reply {
     if (!absttl) ctx.propagateAs([[argv[0] as string, key, String(ttl), ...argv.slice(3), 'ABSTTL']]);
   }
   if (idle >= 0 || freq >= 0) {
-    const policy = redisConfigOf(ctx.server).getString('maxmemory-policy') as EvictionPolicy;
-    evictorOf(ctx).setAccess(
+    const policy = ctx.server.config.getString('maxmemory-policy') as EvictionPolicy;
+    ctx.server.eviction?.setAccess(
       policy,
       ctx.client.dbIndex,
       key,
@@ -101,18 +104,6 @@ function restore(ctx: CommandContext, argv: readonly string[]): Reply {
   ctx.keyModified(key);
   return OK;
 }
-
-/** The server's LRU/LFU bookkeeping (created here when nothing recorded any access yet). */
-function evictorOf(ctx: CommandContext): Evictor {
-  const existing = ctx.server.services.get(EVICTOR_SERVICE);
-  if (existing instanceof Evictor) return existing;
-  const created = new Evictor(ctx.keyspace);
-  ctx.server.services.set(EVICTOR_SERVICE, created);
-  return created;
-}
-
-/** ServerHooks.services key of the Evictor (the server's call hooks use the same one). */
-const EVICTOR_SERVICE = 'evictor';
 
 export const dumpCommand: CommandSpec = {
   name: 'dump',

@@ -1,9 +1,15 @@
-import { ERR_DB_INDEX, ERR_SWAPDB_FIRST, ERR_SWAPDB_SECOND, ERR_SYNTAX } from '../../resp/errors.js';
-import { OK, error, type Reply } from '../../resp/reply.js';
+import {
+  ERR_DB_INDEX,
+  ERR_SWAPDB_FIRST,
+  ERR_SWAPDB_SECOND,
+  ERR_SYNTAX,
+  OK,
+  error,
+  type Reply,
+} from '../../resp/index.js';
 import type { Database } from '../../store/index.js';
 import { isOption } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { persistenceInfoOf } from '../server/services.js';
 import { databaseAt, parseCInt } from './common.js';
 
 /** Redis getFlushCommandFlags: nothing, SYNC or ASYNC (both flush at once here: the GC frees memory). */
@@ -14,7 +20,7 @@ function validFlushArgs(argv: readonly string[]): boolean {
 
 /** Empties a database, signalling every key so WATCHers abort (Redis counts each key as dirty). */
 function flush(ctx: CommandContext, db: Database): void {
-  for (const key of db.entries.keys()) ctx.keyModified(key, db);
+  for (const key of db.keys()) ctx.keyModified(key, db);
   db.clear();
 }
 
@@ -24,8 +30,8 @@ function flush(ctx: CommandContext, db: Database): void {
  * per-key count after this returns, hence the offset).
  */
 function saveAfterFlushall(ctx: CommandContext, flushed: number): void {
-  const persistence = persistenceInfoOf(ctx.server);
-  if (persistence.hasSavePoints?.() !== true || persistence.saveNow === undefined) return;
+  const persistence = ctx.server.persistence;
+  if (persistence === undefined || !persistence.hasSavePoints()) return;
   persistence.saveNow();
   ctx.server.stats.dirty = -flushed;
 }
@@ -58,7 +64,7 @@ export const flushall: CommandSpec = {
   categories: ['keyspace', 'write', 'slow', 'dangerous'],
   run(ctx, argv): Reply {
     if (!validFlushArgs(argv)) return error(ERR_SYNTAX);
-    persistenceInfoOf(ctx.server).abortBackgroundSave?.();
+    ctx.server.persistence?.abortBackgroundSave();
     let flushed = 0;
     for (const db of ctx.keyspace.databases) {
       flushed += db.size;
@@ -91,7 +97,7 @@ export const swapdb: CommandSpec = {
       a.swapWith(b);
       // A key watched in either database may now read differently.
       for (const db of [a, b]) {
-        for (const key of db.entries.keys()) {
+        for (const key of db.keys()) {
           ctx.keyModified(key, a);
           ctx.keyModified(key, b);
         }

@@ -81,7 +81,7 @@ export function serializeRdb(databases: readonly Database[], options: RdbWriteOp
   writeHeader(out, options);
   for (const db of databases) {
     if (db.size === 0) continue;
-    writeDatabaseStart(out, db.index, db.size, db.expiresCount);
+    writeDatabaseStart(out, db.index, db.size, db.volatileCount);
     for (const [key, value, expireMs] of db.entriesWithExpiry())
       writeKey(out, key, value, expireMs, options.limits);
   }
