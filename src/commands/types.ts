@@ -247,8 +247,12 @@ export interface PersistencePort {
   hasSavePoints(): boolean;
   /** FLUSHALL, before it empties anything: a background save in progress is dropped (Redis kills the child). */
   abortBackgroundSave(): void;
-  /** DEBUG RELOAD: save, empty the keyspace, load the file; an error message or undefined. */
-  reload(): string | undefined;
+  /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: which step failed, or undefined. */
+  reload(options: {
+    readonly merge: boolean;
+    readonly flush: boolean;
+    readonly save: boolean;
+  }): 'save' | 'load' | undefined;
   /** INFO rdb_last_bgsave_status. */
   lastBgsaveStatus(): 'ok' | 'err';
   /** INFO rdb_last_load_keys_loaded / _expired. */

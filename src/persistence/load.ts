@@ -23,6 +23,8 @@ export interface LoadOptions {
   readonly nowMs: number;
   /** A master drops keys already expired; a replica keeps them (its master will send DEL). */
   readonly dropExpired: boolean;
+  /** DEBUG RELOAD MERGE (RDBFLAGS_ALLOW_DUP): a key already present is replaced instead of refused. */
+  readonly replaceExisting?: boolean;
 }
 
 export interface LoadResult {
@@ -95,7 +97,10 @@ export function loadRdb(file: Buffer, keyspace: Keyspace, options: LoadOptions):
         return;
       }
       if (db.contains(e.key)) {
-        throw new RdbError(`duplicate key ${JSON.stringify(e.key)} in db ${e.db}`);
+        if (options.replaceExisting !== true) {
+          throw new RdbError(`duplicate key ${JSON.stringify(e.key)} in db ${e.db}`);
+        }
+        db.delete(e.key);
       }
       db.add(e.key, value);
       if (e.expireMs !== undefined) db.setExpire(e.key, e.expireMs);

@@ -100,7 +100,7 @@ export class RdbPersistence {
     this.host.log(`DB loaded from disk: ${secs} seconds (${this.lastLoad.keysLoaded} keys from ${path})`);
   }
 
-  private loadFile(path: string): LoadResult {
+  private loadFile(path: string, replaceExisting = false): LoadResult {
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
@@ -112,6 +112,7 @@ export class RdbPersistence {
         limits: this.limits(),
         nowMs: Date.now(),
         dropExpired: true,
+        replaceExisting,
       });
     } catch (err) {
       if (err instanceof RdbError) {
@@ -265,17 +266,25 @@ export class RdbPersistence {
     }
   }
 
-  /** DEBUG RELOAD: save, empty every database, load the file again. */
-  reload(): string | undefined {
+  /**
+   * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty every database (unless
+   * NOFLUSH), load the file again (MERGE: keys already present are replaced). Says which step failed.
+   */
+  reload(options: {
+    readonly merge: boolean;
+    readonly flush: boolean;
+    readonly save: boolean;
+  }): 'save' | 'load' | undefined {
     this.cancelBackgroundSave();
-    const problem = this.save();
-    if (problem !== undefined) return problem;
-    for (const db of this.host.keyspace.databases) db.clear();
+    if (options.save && this.save() !== undefined) return 'save';
+    if (options.flush) for (const db of this.host.keyspace.databases) db.clear();
     try {
-      this.lastLoad = this.loadFile(this.filePath());
+      this.lastLoad = this.loadFile(this.filePath(), options.merge);
     } catch (err) {
-      return (err as Error).message;
+      this.host.log(`DEBUG RELOAD: ${(err as Error).message}`);
+      return 'load';
     }
+    this.host.log('DB reloaded by DEBUG RELOAD');
     return undefined;
   }
 

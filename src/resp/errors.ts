@@ -27,6 +27,7 @@ export const ERR_INVALID_TTL = 'ERR Invalid TTL value, must be >= 0';
 export const ERR_INVALID_IDLETIME = 'ERR Invalid IDLETIME value, must be >= 0';
 export const ERR_INVALID_FREQ = 'ERR Invalid FREQ value, must be >= 0 and <= 255';
 export const ERR_RELOAD = 'ERR Error trying to load the RDB dump, check server logs.';
+export const ERR_RELOAD_OPTIONS = 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.';
 /** A server run without the persistence room (embedded, unit tests): no file to save to. */
 export const ERR_NO_PERSISTENCE = 'ERR persistence is not available in this server';
 /** RESTORE of a type this server cannot hold yet. */

@@ -207,3 +207,33 @@ test('a corrupt RDB stops the start with a message naming the file and the probl
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('DEBUG RELOAD and its MERGE / NOFLUSH / NOSAVE options answer and act as on real Redis', async () => {
+  const dirs = [mkdtempSync(join(tmpdir(), 'redmesh-reload-')), mkdtempSync(join(tmpdir(), 'redis-reload-'))];
+  let ours: RunningServer | undefined;
+  let redis: RunningServer | undefined;
+  try {
+    const args = ['--save', '', '--enable-debug-command', 'yes'];
+    ours = await startRedmesh(0, ['--dir', dirs[0] as string, ...args]);
+    redis = await startRedis(0, ['--dir', dirs[1] as string, ...args]);
+    const steps = [
+      ['SET', 'a', '1'],
+      ['SAVE'],
+      ['SET', 'b', '2'],
+      ['DEBUG', 'RELOAD', 'NOSAVE'],
+      ['GET', 'b'],
+      ['SET', 'c', '3'],
+      ['SET', 'a', 'changed'],
+      ['DEBUG', 'RELOAD', 'NOFLUSH', 'MERGE', 'NOSAVE'],
+      ['MGET', 'a', 'b', 'c'],
+      ['DEBUG', 'RELOAD', 'BOGUS'],
+      ['DEBUG', 'RELOAD'],
+      ['DBSIZE'],
+    ];
+    for (const step of steps)
+      assert.equal(await cli(ours.port, ...step), await cli(redis.port, ...step), step.join(' '));
+  } finally {
+    await stopAll(ours, redis);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+});
