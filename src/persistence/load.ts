@@ -96,13 +96,15 @@ export function loadRdb(file: Buffer, keyspace: Keyspace, options: LoadOptions):
         keysExpired++;
         return;
       }
-      if (db.contains(e.key)) {
-        if (options.replaceExisting !== true) {
-          throw new RdbError(`duplicate key ${JSON.stringify(e.key)} in db ${e.db}`);
-        }
+      if (options.replaceExisting === true) {
         db.delete(e.key);
+        db.add(e.key, value);
+      } else {
+        // One hash lookup per key: a duplicate shows as a size that did not grow (then the load fails).
+        const before = db.size;
+        db.add(e.key, value);
+        if (db.size === before) throw new RdbError(`duplicate key ${JSON.stringify(e.key)} in db ${e.db}`);
       }
-      db.add(e.key, value);
       if (e.expireMs !== undefined) db.setExpire(e.key, e.expireMs);
       keysLoaded++;
     },

@@ -126,6 +126,16 @@ export class RdbInput {
 
   /** A string as a latin1 JS string (the store's representation of bytes). */
   text(what = 'a string'): string {
+    // Fast path for the common raw string with a short length: no intermediate Buffer.
+    const first = this.pos < this.end ? (this.bytes[this.pos] as number) : 0xff;
+    if (first >> 6 === RDB_6BITLEN) {
+      const len = first & 0x3f;
+      const from = this.pos + 1;
+      if (from + len <= this.end) {
+        this.pos = from + len;
+        return this.bytes.toString('latin1', from, from + len);
+      }
+    }
     return this.string(what).toString('latin1');
   }
 

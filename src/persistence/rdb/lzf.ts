@@ -20,6 +20,28 @@ function idx(h: number): number {
 }
 
 /**
+ * One hash table for every call (Redis keeps it uninitialised on the stack; allocating and clearing
+ * 256 KB per string would dominate the cost of saving small values). Each call stores positions
+ * offset by `epoch`, which then moves past them, so older entries read as negative, i.e. empty.
+ */
+const HTAB = new Int32Array(HSIZE).fill(-1);
+let epoch = 0;
+const EPOCH_LIMIT = 2 ** 30;
+
+function hashTable(inputLength: number): Int32Array {
+  if (epoch + inputLength + 1 >= EPOCH_LIMIT) {
+    HTAB.fill(-1);
+    epoch = 0;
+  }
+  return HTAB;
+}
+
+/** Should be called when a compression ends, so its slots read as empty to the next one. */
+function nextEpoch(inputLength: number): void {
+  epoch += inputLength + 1;
+}
+
+/**
  * lzf_c.c's match extension: with maxlen > 16 it first compares 16 more bytes unrolled, without the
  * maxlen bound (so near the end of the input a match may run up to 2 bytes past maxlen, still inside
  * the input), then continues bounded.
@@ -39,16 +61,25 @@ function matchLength(input: Uint8Array, ref: number, ip: number, maxlen: number)
 
 /**
  * Compresses `input`; returns undefined when the result would not fit in `maxOut` bytes (Redis then
- * stores the string as it is). A line-by-line port of lzf_c.c with Redis's settings (HLOG 16,
+ * stores the string as it is). With `scratch` (at least maxOut + 8 bytes) the result is a view of it,
+ * valid until the next call. A line-by-line port of lzf_c.c with Redis's settings (HLOG 16,
  * VERY_FAST, and no `ip + 4 < in_end` test: that arrived after 7.0), so the bytes equal Redis 7.0's and DUMP payloads match byte for byte. (Redis leaves the
  * hash table uninitialised; an empty slot here never matches, which is what garbage does in
  * practice.)
  */
-export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | undefined {
+export function lzfCompress(input: Uint8Array, maxOut: number, scratch?: Buffer): Buffer | undefined {
+  if (input.length === 0 || maxOut <= 0) return undefined;
+  const out =
+    scratch !== undefined && scratch.length >= maxOut + 8 ? scratch : Buffer.allocUnsafe(maxOut + 8);
+  const compressed = compress(input, maxOut, out);
+  nextEpoch(input.length);
+  return compressed;
+}
+
+function compress(input: Uint8Array, maxOut: number, out: Buffer): Buffer | undefined {
   const inEnd = input.length;
-  if (inEnd === 0 || maxOut <= 0) return undefined;
-  const out = Buffer.allocUnsafe(maxOut + 8);
-  const htab = new Int32Array(HSIZE).fill(-1);
+  const htab = hashTable(inEnd);
+  const base = epoch;
   let ip = 0;
   let op = 1; // start run: the first literal run's control byte is reserved at out[0]
   let lit = 0;
@@ -56,8 +87,8 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | undefin
   while (ip < inEnd - 2) {
     hval = ((hval << 8) | (input[ip + 2] as number)) >>> 0;
     const slot = idx(hval);
-    const ref = htab[slot] as number;
-    htab[slot] = ip;
+    const ref = (htab[slot] as number) - base; // negative: a slot of an earlier call, i.e. empty
+    htab[slot] = base + ip;
     const off = ip - ref - 1;
     if (
       ref >= 0 &&
@@ -90,10 +121,10 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | undefin
       ip -= 2;
       hval = (((input[ip] as number) << 8) | (input[ip + 1] as number)) >>> 0;
       hval = ((hval << 8) | (input[ip + 2] as number)) >>> 0;
-      htab[idx(hval)] = ip;
+      htab[idx(hval)] = base + ip;
       ip++;
       hval = ((hval << 8) | (input[ip + 2] as number)) >>> 0;
-      htab[idx(hval)] = ip;
+      htab[idx(hval)] = base + ip;
       ip++;
     } else {
       if (op >= maxOut) return undefined;

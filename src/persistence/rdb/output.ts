@@ -18,6 +18,8 @@ import { lzfCompress } from './lzf.js';
 export class RdbOutput {
   private buf: Buffer;
   private size = 0;
+  private scratchIn = Buffer.allocUnsafe(256);
+  private scratchOut = Buffer.allocUnsafe(256);
 
   constructor(
     /** rdbcompression: strings longer than 20 bytes are stored LZF-compressed when that saves 4+ bytes. */
@@ -82,7 +84,15 @@ export class RdbOutput {
   /** rdbSaveRawString of a latin1 string: int8/16/32 form for short canonical ints, LZF when worth it, else raw. */
   string(s: string): void {
     if (s.length <= 11 && this.intString(s)) return;
-    if (this.compression && s.length > 20 && this.lzfString(Buffer.from(s, 'latin1'))) return;
+    if (this.compression && s.length > 20) {
+      // The bytes go through a reused scratch buffer: no allocation per string.
+      if (this.scratchIn.length < s.length) this.scratchIn = Buffer.allocUnsafe(s.length * 2);
+      const raw = this.scratchIn.subarray(0, this.scratchIn.write(s, 0, 'latin1'));
+      if (this.lzfString(raw)) return;
+      this.len(raw.length);
+      this.bytes(raw);
+      return;
+    }
     this.len(s.length);
     this.latin1(s);
   }
@@ -119,7 +129,8 @@ export class RdbOutput {
   /** rdbSaveLzfStringObject: kept only when it saves at least 4 bytes. */
   private lzfString(raw: Buffer): boolean {
     if (raw.length <= 4) return false;
-    const compressed = lzfCompress(raw, raw.length - 4);
+    if (this.scratchOut.length < raw.length + 8) this.scratchOut = Buffer.allocUnsafe(raw.length * 2 + 8);
+    const compressed = lzfCompress(raw, raw.length - 4, this.scratchOut);
     if (compressed === undefined) return false;
     this.u8((RDB_ENCVAL << 6) | RDB_ENC_LZF);
     this.len(compressed.length);
