@@ -85,7 +85,18 @@ test('BGSAVE under a stream of writes writes the dataset of its start; clients a
     await runCommands(o, initial());
     const expectedDigest = await digest(o);
 
-    assert.equal((await c.call(['BGSAVE'])).toString(), '+Background saving started\r\n');
+    // BGSAVE, then at once BGSAVE and SAVE again (pipelined: long before 60k keys can be written).
+    for (const argv of [['BGSAVE'], ['BGSAVE'], ['SAVE']]) c.send(argv);
+    const replies: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await c.read(10_000);
+      replies.push(r.kind === 'reply' ? r.bytes.toString('latin1') : r.kind);
+    }
+    assert.deepStrictEqual(replies, [
+      '+Background saving started\r\n',
+      '-ERR Background save already in progress\r\n',
+      '-ERR Background save already in progress\r\n',
+    ]);
     let rounds = 0;
     let sawInProgress = 0;
     let maxGetMs = 0;
@@ -97,10 +108,8 @@ test('BGSAVE under a stream of writes writes the dataset of its start; clients a
       const info = (await c.call(['INFO', 'persistence'])).toString('latin1');
       if (infoField(info, 'rdb_bgsave_in_progress') !== '1') break;
       sawInProgress++;
-      assert.equal((await c.call(['BGSAVE'])).toString(), '-ERR Background save already in progress\r\n');
-      assert.equal((await c.call(['SAVE'])).toString(), '-ERR Background save already in progress\r\n');
     }
-    assert.ok(sawInProgress >= 2, `writes ran while the save was in progress (${sawInProgress} rounds)`);
+    assert.ok(sawInProgress >= 1, `writes ran while the save was in progress (${sawInProgress} rounds)`);
     const info = await waitBgsaveDone(c);
     assert.equal(infoField(info, 'rdb_last_bgsave_status'), 'ok');
     assert.ok(
