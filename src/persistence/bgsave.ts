@@ -34,18 +34,16 @@ export class BackgroundSave {
   private readonly out: RdbOutput;
   private readonly crc = new Crc64();
   private readonly temp: string;
-  private readonly databases: readonly {
-    readonly index: number;
-    readonly size: number;
-    readonly expires: number;
-  }[];
+  /** The snapshot's databases, once its key lists are built (prepare). */
+  private databases:
+    readonly { readonly index: number; readonly size: number; readonly expires: number }[] | undefined;
   private fd: number | undefined;
   private dbCursor = 0;
   private keyCursor = -1;
   private cancelled = false;
   readonly startedAtMs = Date.now();
   keysProcessed = 0;
-  readonly keysTotal: number;
+  keysTotal = 0;
 
   constructor(
     readonly snapshot: KeyspaceSnapshot,
@@ -54,8 +52,6 @@ export class BackgroundSave {
   ) {
     this.out = new RdbOutput(options.compression, FLUSH_BYTES + (1 << 16));
     this.temp = join(dirname(options.path), `temp-bg-${process.pid}.rdb`);
-    this.databases = snapshot.databases();
-    this.keysTotal = this.databases.reduce((n, d) => n + d.size, 0);
   }
 
   /**
@@ -108,11 +104,17 @@ export class BackgroundSave {
     }
   };
 
-  /** Serializes keys until the slice's time is used; true once every key is written. */
+  /** Lists the snapshot's keys, then serializes keys, until the slice's time is used; true once all are written. */
   private writeSlice(): boolean {
+    if (this.databases === undefined) {
+      if (!this.snapshot.prepare(this.options.sliceMs)) return false;
+      this.databases = this.snapshot.databases();
+      this.keysTotal = this.databases.reduce((n, d) => n + d.size, 0);
+    }
+    const databases = this.databases;
     const deadline = performance.now() + this.options.sliceMs;
     for (let n = 1; ; n++) {
-      const db = this.databases[this.dbCursor];
+      const db = databases[this.dbCursor];
       if (db === undefined) return true;
       if (this.keyCursor < 0) {
         writeDatabaseStart(this.out, db.index, db.size, db.expires);

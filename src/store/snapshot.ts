@@ -1,9 +1,13 @@
 /**
  * A point-in-time view of the whole keyspace that stays valid while clients keep writing: the
- * fork-less snapshot behind BGSAVE. At the start it records each database's key list and registers
- * itself as a KeyspaceObserver; the first change of a key after that copies its old value and TTL
- * (beforeWrite, while the old state is still readable). Reading the view yields every key as it was
- * at the start: the copy when the key changed since, else the stored value, unchanged by construction.
+ * fork-less snapshot behind BGSAVE. It registers itself as a KeyspaceObserver at once; the first
+ * change of a key after that copies its old value and TTL (beforeWrite, while the old state is still
+ * readable). Reading the view yields every key as it was at the start: the copy when the key changed
+ * since, else the stored value, unchanged by construction.
+ *
+ * The key lists are built in bounded slices (prepare()), so a big keyspace costs no pause at the
+ * start: keys are listed from the live tables while writes go on, and a key written during the
+ * listing is then taken from its copy (listed once, and only if it existed at the start).
  *
  * SWAPDB moves tables whole: the view follows the tables to their new index (beforeSwap). FLUSHDB
  * drops a database's tables: the keys the reader has not reached yet are kept first (beforeFlush; no
@@ -15,23 +19,35 @@ import type { Keyspace, KeyspaceObserver } from './database.js';
 import type { Value } from './types.js';
 
 interface Kept {
+  /** undefined: the key did not exist at the start. */
   readonly value: Value | undefined;
   readonly expireMs: number | undefined;
 }
 
 interface DatabaseView {
   readonly index: number;
-  readonly keys: readonly string[];
+  keys: string[];
   readonly kept: Map<string, Kept>;
   readonly expiresAtStart: number;
   /** The index whose tables are this view's now (SWAPDB moves them); undefined once flushed. */
   holder: number | undefined;
   /** Position of the next key the reader will ask for (entryAt is called in order). */
   next: number;
+  /** The live key iterator while the listing runs. */
+  listing: Iterator<string> | undefined;
+  /** Keys first written while the listing ran: taken out of the list, then appended once if they existed. */
+  readonly touched: Set<string>;
+  /** Where the filtering of `touched` keys out of the list has got to (-1: not started). */
+  filtered: number;
+  filteredKeys: string[];
+  ready: boolean;
 }
 
 /** One key of the view. */
 export type SnapshotEntry = readonly [key: string, value: Value, expireMs: number | undefined];
+
+/** Keys handled per check of the clock while preparing. */
+const PREPARE_BATCH = 4096;
 
 export class KeyspaceSnapshot {
   private readonly views: DatabaseView[];
@@ -43,11 +59,16 @@ export class KeyspaceSnapshot {
   constructor(private readonly keyspace: Keyspace) {
     this.views = keyspace.databases.map((db) => ({
       index: db.index,
-      keys: Array.from(db.keys()),
+      keys: [],
       kept: new Map(),
       expiresAtStart: db.volatileCount,
       holder: db.index,
       next: 0,
+      listing: db.size === 0 ? undefined : db.keys(),
+      touched: new Set(),
+      filtered: -1,
+      filteredKeys: [],
+      ready: db.size === 0,
     }));
     this.byHolder = [...this.views];
     this.observer = {
@@ -65,10 +86,58 @@ export class KeyspaceSnapshot {
     keyspace.addObserver(this.observer);
   }
 
+  /**
+   * Builds the key lists for up to `budgetMs` of wall clock; true once every list is complete (then
+   * databases() and entryAt() may be used). Call again until it returns true.
+   */
+  prepare(budgetMs: number): boolean {
+    const deadline = performance.now() + budgetMs;
+    for (const view of this.views) {
+      while (!view.ready) {
+        this.prepareBatch(view);
+        if (performance.now() >= deadline) return this.views.every((v) => v.ready);
+      }
+    }
+    return true;
+  }
+
+  private prepareBatch(view: DatabaseView): void {
+    if (view.listing !== undefined) {
+      for (let n = 0; n < PREPARE_BATCH; n++) {
+        const r = view.listing.next();
+        if (r.done === true) {
+          view.listing = undefined;
+          break;
+        }
+        view.keys.push(r.value);
+      }
+      if (view.listing !== undefined) return;
+      if (view.touched.size === 0) view.ready = true;
+      else view.filtered = 0;
+      return;
+    }
+    // Filtering: the keys written during the listing leave the list (they may be there twice, or
+    // not at all), then come back once from their copies if they existed at the start.
+    const end = Math.min(view.keys.length, view.filtered + PREPARE_BATCH * 4);
+    for (let i = view.filtered; i < end; i++) {
+      const key = view.keys[i] as string;
+      if (!view.touched.has(key)) view.filteredKeys.push(key);
+    }
+    view.filtered = end;
+    if (end < view.keys.length) return;
+    for (const key of view.touched) if (view.kept.get(key)?.value !== undefined) view.filteredKeys.push(key);
+    view.keys = view.filteredKeys;
+    view.filteredKeys = [];
+    view.touched.clear();
+    view.ready = true;
+  }
+
   /** The key's state before its first change since the start (cloned: the value is about to change). */
   private keep(dbIndex: number, key: string): void {
     const view = this.byHolder[dbIndex];
-    if (view === undefined || view.kept.has(key)) return;
+    if (view === undefined) return;
+    if (view.listing !== undefined) view.touched.add(key);
+    if (view.kept.has(key)) return;
     const db = this.keyspace.db(dbIndex);
     const value = db.peek(key);
     view.kept.set(key, {
@@ -82,7 +151,15 @@ export class KeyspaceSnapshot {
     const view = this.byHolder[dbIndex];
     if (view === undefined) return;
     const db = this.keyspace.db(dbIndex);
-    for (let i = view.next; i < view.keys.length; i++) {
+    // A listing in progress is finished now, while the tables are still there.
+    if (view.listing !== undefined) {
+      for (let r = view.listing.next(); r.done !== true; r = view.listing.next()) view.keys.push(r.value);
+      view.listing = undefined;
+      view.filtered = view.touched.size === 0 ? -1 : 0;
+      view.ready = view.touched.size === 0;
+    }
+    const from = view.ready ? view.next : 0;
+    for (let i = from; i < view.keys.length; i++) {
       const key = view.keys[i] as string;
       if (view.kept.has(key)) continue;
       view.kept.set(key, { value: db.peek(key), expireMs: db.getExpire(key) });
@@ -91,7 +168,7 @@ export class KeyspaceSnapshot {
     this.byHolder[dbIndex] = undefined;
   }
 
-  /** Databases that had keys at the start, with their index, key count and TTL count then. */
+  /** Databases that had keys at the start, with their index, key count and TTL count then (after prepare). */
   databases(): readonly { readonly index: number; readonly size: number; readonly expires: number }[] {
     return this.views
       .filter((v) => v.keys.length > 0)

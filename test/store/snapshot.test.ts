@@ -52,6 +52,7 @@ test('a snapshot reads the keyspace of its start whatever happens after', () => 
     ],
   };
   const snap = new KeyspaceSnapshot(ks);
+  assert.ok(snap.prepare(1000));
   // Reading db 2 has begun (one key) before FLUSHDB.
   assert.deepStrictEqual(snap.entryAt(2, 0)?.[0], 'two');
 
@@ -75,4 +76,39 @@ test('a snapshot reads the keyspace of its start whatever happens after', () => 
   snap.release();
   ks.db(1).setValue('k0', 'no copy after release', false);
   assert.equal(snap.copiedKeys, 0);
+});
+
+test('writes while the key lists are being built: each key listed once, as it was at the start', () => {
+  const ks = new Keyspace(2);
+  const db = ks.db(0);
+  const n = 20_000;
+  for (let i = 0; i < n; i++) db.add(`k${i}`, `v${i}`);
+  ks.db(1).add('other', 'x');
+  const snap = new KeyspaceSnapshot(ks);
+  let slices = 0;
+  // A tiny budget: the listing takes many slices, with writes between them.
+  while (!snap.prepare(0)) {
+    const i = slices++ * 97;
+    db.delete(`k${i % n}`); // deleted (maybe before, maybe after being listed)
+    db.add(`k${i % n}`, 'recreated'); // and re-created: now at the end of the table
+    db.add(`new${i}`, 'created during the listing');
+    db.setValue(`k${(i + 1) % n}`, 'overwritten', false);
+    ks.db(0).swapWith(ks.db(1));
+    ks.db(1).swapWith(ks.db(0));
+  }
+  assert.ok(slices > 3, `the listing took ${slices} slices`);
+  const seen = new Map<string, unknown>();
+  for (const d of snap.databases()) {
+    for (let i = 0; i < d.size; i++) {
+      const e = snap.entryAt(d.index, i);
+      assert.ok(e !== undefined);
+      const id = `${d.index}/${e[0]}`;
+      assert.ok(!seen.has(id), `${id} listed twice`);
+      seen.set(id, plain(e[1]));
+    }
+  }
+  assert.equal(seen.size, n + 1);
+  for (let i = 0; i < n; i++) assert.equal(seen.get(`0/k${i}`), `v${i}`);
+  assert.equal(seen.get('1/other'), 'x');
+  snap.release();
 });
