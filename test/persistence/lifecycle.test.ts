@@ -149,6 +149,16 @@ test('save points save by themselves; CONFIG SET dir/dbfilename move the file; a
     );
     assert.match(s.output(), /2 changes in 1 seconds\. Saving\.\.\./);
 
+    // Save points set at run time: CONFIG SET save, then one write is enough.
+    assert.equal(await cli(port, 'CONFIG', 'SET', 'save', ''), 'OK');
+    assert.equal(await cli(port, 'SET', 'three', '3'), 'OK');
+    assert.equal(await cli(port, 'CONFIG', 'SET', 'save', '1 1'), 'OK');
+    await waitFor(
+      'the CONFIG SET save point to save',
+      async () => infoField(await cli(port, 'INFO', 'persistence'), 'rdb_changes_since_last_save') === '0',
+    );
+    assert.match(s.output(), /1 changes in 1 seconds\. Saving\.\.\./);
+
     assert.equal(await cli(port, 'CONFIG', 'SET', 'dir', other), 'OK');
     assert.equal(await cli(port, 'CONFIG', 'SET', 'dbfilename', 'moved.rdb'), 'OK');
     assert.equal(await cli(port, 'CONFIG', 'GET', 'dbfilename'), 'dbfilename\nmoved.rdb');
@@ -159,7 +169,7 @@ test('save points save by themselves; CONFIG SET dir/dbfilename move the file; a
     // ("ERR"), the previous file is byte for byte what it was.
     const pid = infoField(await cli(port, 'INFO', 'server'), 'process_id');
     mkdirSync(join(other, `temp-${pid}.rdb`));
-    assert.equal(await cli(port, 'SET', 'three', '3'), 'OK');
+    assert.equal(await cli(port, 'SET', 'four', '4'), 'OK');
     assert.equal(await cli(port, 'SAVE'), 'ERR');
     assert.ok(readFileSync(join(other, 'moved.rdb')).equals(good));
     rmSync(join(other, `temp-${pid}.rdb`), { recursive: true });
