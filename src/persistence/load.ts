@@ -25,6 +25,13 @@ export interface LoadOptions {
   readonly dropExpired: boolean;
   /** DEBUG RELOAD MERGE (RDBFLAGS_ALLOW_DUP): a key already present is replaced instead of refused. */
   readonly replaceExisting?: boolean;
+  /** Told a loaded key's IDLE / FREQ record (the LRU idle seconds / LFU counter saved with it). */
+  readonly onAccessRecord?: (
+    db: number,
+    key: string,
+    idleSeconds: number | undefined,
+    freq: number | undefined,
+  ) => void;
 }
 
 export interface LoadResult {
@@ -106,6 +113,9 @@ export function loadRdb(file: Buffer, keyspace: Keyspace, options: LoadOptions):
         if (db.size === before) throw new RdbError(`duplicate key ${JSON.stringify(e.key)} in db ${e.db}`);
       }
       if (e.expireMs !== undefined) db.setExpire(e.key, e.expireMs);
+      if (e.idleSeconds !== undefined || e.freq !== undefined) {
+        options.onAccessRecord?.(e.db, e.key, e.idleSeconds, e.freq);
+      }
       keysLoaded++;
     },
   });

@@ -35,6 +35,8 @@ export interface PersistenceHost {
   /** Redis server.dirty: changes since the last save (reset by a successful save). */
   readonly stats: { dirty: number };
   log(line: string): void;
+  /** A loaded key's IDLE / FREQ record (Redis objectSetLRUOrLFU at load). */
+  recordAccess?(db: number, key: string, idleSeconds: number | undefined, freq: number | undefined): void;
 }
 
 /** A file that could not be loaded: names it and says what is wrong. */
@@ -113,6 +115,7 @@ export class RdbPersistence {
         nowMs: Date.now(),
         dropExpired: true,
         replaceExisting,
+        onAccessRecord: this.host.recordAccess?.bind(this.host),
       });
     } catch (err) {
       if (err instanceof RdbError) {

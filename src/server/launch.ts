@@ -14,6 +14,7 @@ import {
 } from '../config/index.js';
 import { allCommands } from '../commands/index.js';
 import { RdbPersistence } from '../persistence/index.js';
+import type { EvictionPolicy } from '../store/index.js';
 import { commandTable } from './state.js';
 import { startServer, type RunningServer } from './server.js';
 import { libc } from '../platform/index.js';
@@ -57,7 +58,21 @@ export async function launchServer(
     // The RDB file is loaded synchronously before anything listens: clients never see a partial
     // dataset (so no LOADING replies), and a corrupt file stops the start with nothing bound or written.
     beforeListen: (state, core) => {
-      persistence = new RdbPersistence({ keyspace: core.keyspace, config: rc, stats: state.stats, log });
+      persistence = new RdbPersistence({
+        keyspace: core.keyspace,
+        config: rc,
+        stats: state.stats,
+        log,
+        recordAccess: (db, key, idle, freq) =>
+          state.eviction?.setAccess(
+            rc.getString('maxmemory-policy') as EvictionPolicy,
+            db,
+            key,
+            Date.now(),
+            idle,
+            freq,
+          ),
+      });
       persistence.loadAtStart();
       state.persistence = persistence;
     },

@@ -217,3 +217,34 @@ test('RESTORE IDLETIME / FREQ set what OBJECT IDLETIME / OBJECT FREQ report, as 
     await stopAll(ours, redis);
   }
 });
+
+test("an RDB's IDLE / FREQ records (saved under LRU / LFU policies) set OBJECT IDLETIME / FREQ after the load", async () => {
+  for (const [policy, argv, check] of [
+    ['allkeys-lfu', ['FREQ', '77'], ['OBJECT', 'FREQ', 'k']],
+    ['allkeys-lru', ['IDLETIME', '500'], ['OBJECT', 'IDLETIME', 'k']],
+  ] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'redmesh-lfu-'));
+    let ours: RunningServer | undefined;
+    let redis: RunningServer | undefined;
+    const conns: RawConnection[] = [];
+    try {
+      redis = await startRedis(0, ['--dir', dir, '--maxmemory-policy', policy]);
+      const r = await RawConnection.open(redis.port);
+      conns.push(r);
+      await r.call(['SET', 'src', 'v']);
+      const payload = bulkOf(await r.call(['DUMP', 'src']));
+      assert.equal(ok(await r.call(['RESTORE', 'k', '0', payload, ...argv])), '+OK\r\n');
+      const want = ok(await r.call([...check]));
+      assert.equal(ok(await r.call(['SAVE'])), '+OK\r\n');
+      ours = await startRedmesh(0, ['--dir', dir, '--maxmemory-policy', policy, '--save', '']);
+      const c = await RawConnection.open(ours.port);
+      conns.push(c);
+      const got = ok(await c.call([...check]));
+      assert.ok(Math.abs(Number(got.slice(1)) - Number(want.slice(1))) <= 2, `${policy}: ${got} vs ${want}`);
+    } finally {
+      for (const x of conns) x.close();
+      await stopAll(ours, redis);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
