@@ -126,7 +126,10 @@ export class BackgroundSave {
         continue;
       }
       const entry = this.snapshot.entryAt(db.index, this.keyCursor++);
-      if (entry !== undefined) writeKey(this.out, entry[0], entry[1], entry[2], this.options.limits);
+      if (entry !== undefined) {
+        const access = this.options.accessOf?.(db.index, entry[0]);
+        writeKey(this.out, entry[0], entry[1], entry[2], this.options.limits, access);
+      }
       this.keysProcessed++;
       if (this.out.length >= FLUSH_BYTES) this.flush();
       if ((n & 15) === 0 && performance.now() >= deadline) return false;

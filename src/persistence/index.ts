@@ -16,7 +16,7 @@ export type { RdbValue, RdbStream } from './rdb/values.js';
 export { readValue } from './rdb/values.js';
 export { RdbInput } from './rdb/input.js';
 export { serializeRdb, REDIS_VERSION } from './rdb/writer.js';
-export type { RdbWriteOptions } from './rdb/writer.js';
+export type { RdbWriteOptions, AccessRecord } from './rdb/writer.js';
 export { DEFAULT_ENCODING_LIMITS, d2string } from './rdb/write-values.js';
 export type { EncodingLimits } from './rdb/write-values.js';
 export { loadRdb, storeValueOf } from './load.js';

@@ -16,7 +16,7 @@ import { dumpPayload, dumpPayloadIsValid, restorePayload, type RestoreOutcome } 
 import { writeFileAtomically } from './files.js';
 import { loadRdb, type LoadResult } from './load.js';
 import { RdbError } from './rdb/constants.js';
-import { serializeRdb } from './rdb/writer.js';
+import { serializeRdb, type AccessRecord } from './rdb/writer.js';
 import type { EncodingLimits } from './rdb/write-values.js';
 
 /** The live settings persistence reads (the server's config; redis.conf names). */
@@ -35,6 +35,11 @@ export interface PersistenceHost {
   /** Redis server.dirty: changes since the last save (reset by a successful save). */
   readonly stats: { dirty: number };
   log(line: string): void;
+  /**
+   * For a save under an LRU / LFU maxmemory-policy: a reader of each key's idle seconds / LFU counter
+   * (IDLE / FREQ records); undefined under other policies.
+   */
+  accessReader?(): ((db: number, key: string) => AccessRecord) | undefined;
   /** A loaded key's IDLE / FREQ record (Redis objectSetLRUOrLFU at load). */
   recordAccess?(db: number, key: string, idleSeconds: number | undefined, freq: number | undefined): void;
 }
@@ -138,6 +143,7 @@ export class RdbPersistence {
         limits: this.limits(),
         ctime: Math.floor(Date.now() / 1000),
         usedMem: process.memoryUsage().rss,
+        accessOf: this.host.accessReader?.(),
       });
       writeFileAtomically(path, bytes);
     } catch (err) {
@@ -191,6 +197,7 @@ export class RdbPersistence {
         limits: this.limits(),
         ctime: Math.floor(Date.now() / 1000),
         usedMem: process.memoryUsage().rss,
+        accessOf: this.host.accessReader?.(),
       },
       (error) => this.backgroundSaveDone(save, dirtyBefore, error),
     );

@@ -14,7 +14,7 @@ import {
 } from '../config/index.js';
 import { allCommands } from '../commands/index.js';
 import { RdbPersistence } from '../persistence/index.js';
-import type { EvictionPolicy } from '../store/index.js';
+import type { EvictionPolicy, EvictionSettings } from '../store/index.js';
 import { commandTable } from './state.js';
 import { startServer, type RunningServer } from './server.js';
 import { libc } from '../platform/index.js';
@@ -63,6 +63,28 @@ export async function launchServer(
         config: rc,
         stats: state.stats,
         log,
+        accessReader: () => {
+          const eviction = state.eviction;
+          const policy = rc.getString('maxmemory-policy') as EvictionPolicy;
+          if (eviction === undefined) return undefined;
+          if (policy.endsWith('-lru')) {
+            return (db, key) => {
+              const last = eviction.lastAccess(db, key);
+              return {
+                idleSeconds: last === undefined ? 0 : Math.max(0, Math.floor((Date.now() - last) / 1000)),
+              };
+            };
+          }
+          if (!policy.endsWith('-lfu')) return undefined;
+          const settings: EvictionSettings = {
+            maxmemory: rc.getNumber('maxmemory'),
+            policy,
+            samples: rc.getNumber('maxmemory-samples'),
+            lfuLogFactor: rc.getNumber('lfu-log-factor'),
+            lfuDecayTime: rc.getNumber('lfu-decay-time'),
+          };
+          return (db, key) => ({ freq: eviction.frequency(settings, db, key, Date.now()) });
+        },
         recordAccess: (db, key, idle, freq) =>
           state.eviction?.setAccess(
             rc.getString('maxmemory-policy') as EvictionPolicy,

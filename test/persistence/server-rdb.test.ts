@@ -236,11 +236,32 @@ test("an RDB's IDLE / FREQ records (saved under LRU / LFU policies) set OBJECT I
       assert.equal(ok(await r.call(['RESTORE', 'k', '0', payload, ...argv])), '+OK\r\n');
       const want = ok(await r.call([...check]));
       assert.equal(ok(await r.call(['SAVE'])), '+OK\r\n');
-      ours = await startRedmesh(0, ['--dir', dir, '--maxmemory-policy', policy, '--save', '']);
+      ours = await startRedmesh(0, [
+        '--dir',
+        dir,
+        '--maxmemory-policy',
+        policy,
+        '--save',
+        '',
+        '--enable-protected-configs',
+        'yes',
+      ]);
       const c = await RawConnection.open(ours.port);
       conns.push(c);
       const got = ok(await c.call([...check]));
       assert.ok(Math.abs(Number(got.slice(1)) - Number(want.slice(1))) <= 2, `${policy}: ${got} vs ${want}`);
+      // And back: redmesh's SAVE writes the record, real Redis loads it.
+      assert.equal(ok(await c.call(['CONFIG', 'SET', 'dbfilename', 'ours.rdb'])), '+OK\r\n');
+      assert.equal(ok(await c.call(['SAVE'])), '+OK\r\n');
+      await redis.stop();
+      redis = await startRedis(0, ['--dir', dir, '--dbfilename', 'ours.rdb', '--maxmemory-policy', policy]);
+      const r2 = await RawConnection.open(redis.port);
+      conns.push(r2);
+      const back = ok(await r2.call([...check]));
+      assert.ok(
+        Math.abs(Number(back.slice(1)) - Number(want.slice(1))) <= 2,
+        `${policy} back: ${back} vs ${want}`,
+      );
     } finally {
       for (const x of conns) x.close();
       await stopAll(ours, redis);

@@ -8,6 +8,8 @@ import {
   RDB_OPCODE_AUX,
   RDB_OPCODE_EOF,
   RDB_OPCODE_EXPIRETIME_MS,
+  RDB_OPCODE_FREQ,
+  RDB_OPCODE_IDLE,
   RDB_OPCODE_RESIZEDB,
   RDB_OPCODE_SELECTDB,
   RDB_VERSION,
@@ -29,6 +31,17 @@ export interface RdbWriteOptions {
   readonly usedMem: number;
   /** Further aux fields after the standard ones (repl-stream-db, repl-id, repl-offset). */
   readonly extraAux?: readonly (readonly [string, string])[];
+  /**
+   * Under an LRU / LFU maxmemory-policy, each key's idle seconds / LFU counter, written as IDLE / FREQ
+   * records as Redis does (absent for other policies).
+   */
+  readonly accessOf?: (db: number, key: string) => AccessRecord;
+}
+
+/** What an IDLE / FREQ record carries. */
+export interface AccessRecord {
+  readonly idleSeconds?: number;
+  readonly freq?: number;
 }
 
 function aux(out: RdbOutput, key: string, value: string): void {
@@ -64,10 +77,19 @@ export function writeKey(
   value: Value,
   expireMs: number | undefined,
   limits: EncodingLimits,
+  access?: AccessRecord,
 ): void {
   if (expireMs !== undefined) {
     out.u8(RDB_OPCODE_EXPIRETIME_MS);
     out.millis(expireMs);
+  }
+  if (access?.idleSeconds !== undefined) {
+    out.u8(RDB_OPCODE_IDLE);
+    out.len(access.idleSeconds);
+  }
+  if (access?.freq !== undefined) {
+    out.u8(RDB_OPCODE_FREQ);
+    out.u8(access.freq);
   }
   const type = valueType(value, limits);
   out.u8(type);
@@ -82,8 +104,10 @@ export function serializeRdb(databases: readonly Database[], options: RdbWriteOp
   for (const db of databases) {
     if (db.size === 0) continue;
     writeDatabaseStart(out, db.index, db.size, db.volatileCount);
-    for (const [key, value, expireMs] of db.entriesWithExpiry())
-      writeKey(out, key, value, expireMs, options.limits);
+    const accessOf = options.accessOf;
+    for (const [key, value, expireMs] of db.entriesWithExpiry()) {
+      writeKey(out, key, value, expireMs, options.limits, accessOf?.(db.index, key));
+    }
   }
   out.u8(RDB_OPCODE_EOF);
   const body = out.view();
