@@ -11,7 +11,7 @@ import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../../resp/erro
 import { formatDouble } from '../../resp/double.js';
 import { array, bulk, bulkArray, error } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
-import { globMatch } from '../../store/glob.js';
+import { globMatch } from '../../util/index.js';
 import type { ZEntry } from '../../store/zset.js';
 import type { CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, readZSet } from './common.js';
