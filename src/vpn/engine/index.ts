@@ -28,5 +28,5 @@ export type {
 export type { NetworkKey } from '../protocol/network-key.js';
 export { deriveNetworkKey } from '../protocol/network-key.js';
 export type { DropCounters, EngineCounters } from './counters.js';
-export { zeroDropCounters } from './counters.js';
+export { zeroDropCounters, zeroEventCounters } from './counters.js';
 export { VpnEngine, generateIdentity } from './engine.js';
