@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { RedisConfig } from '../config/index.js';
+import { ensureServerHeap } from '../platform/index.js';
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
 
@@ -44,6 +45,8 @@ export function registerServer(program: Command): void {
 }
 
 async function runServer(args: readonly string[]): Promise<number> {
+  // First, before any state exists: may re-execute this process (same pid) with a bigger V8 heap.
+  const heap = ensureServerHeap();
   // Loaded here, not at the top: `redmesh vpn` (same binary) loads none of the Redis side's modules
   // (test/vpn/module-graph.test.ts).
   const { launchServer, loadServerConfig } = await import('../server/index.js');
@@ -75,6 +78,7 @@ async function runServer(args: readonly string[]): Promise<number> {
   };
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));
+  log(`${heap}; set maxmemory below it (see README: memory)`);
   log(`redmesh server ready to accept connections on port ${launched.server.port}`);
   await launched.stopped;
   return 0;

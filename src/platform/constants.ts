@@ -15,6 +15,8 @@ export const IFREQ_SIZE = 40;
 
 // <fcntl.h>
 export const F_DUPFD_CLOEXEC = 1030;
+/** fcntl: set the fd flags (FD_CLOEXEC). */
+export const F_SETFD = 2;
 
 // <sys/socket.h>, <netinet/in.h>
 export const AF_UNIX = 1;

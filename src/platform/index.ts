@@ -5,4 +5,5 @@
 export * from './constants.js';
 export { errnoName, libcError } from './errno.js';
 export { libc, setIntOption } from './libc.js';
+export { ensureServerHeap, heapDecision, serverHeapLimitMb, usableMemoryBytes } from './heap.js';
 export type { AddrInfoHints, LibcBindings, ReadableWatch } from './libc.js';

@@ -12,7 +12,7 @@
  */
 import koffi from 'koffi';
 import type { LibraryHandle } from 'koffi';
-import { F_DUPFD_CLOEXEC } from './constants.js';
+import { F_DUPFD_CLOEXEC, F_SETFD } from './constants.js';
 import { libcError } from './errno.js';
 
 /** A readiness watch on an fd, driven by the main libuv loop; `close` stops it (idempotent). */
@@ -56,6 +56,10 @@ export interface LibcBindings {
   /** Interface index of a name (0 when there is none). */
   ifNameToIndex(name: string): number;
   chroot(path: string): number;
+  /** fcntl(F_SETFD, 0): the fd stays open across execv. */
+  clearCloexec(fd: number): number;
+  /** execv: replaces this process (same pid) with `path` run with `argv`; returns only on failure. */
+  execv(path: string, argv: readonly string[]): number;
   strerror(errno: number): string;
   errno(): number;
   /** The address of a Buffer's bytes (stable for the Buffer's lifetime: backing stores do not move). */
@@ -110,6 +114,7 @@ function load(): LibcBindings {
   );
   const ifNameToIndex = lib.func('unsigned int if_nametoindex(const char *name)');
   const chroot = lib.func('int chroot(const char *path)');
+  const execv = lib.func('int execv(const char *path, const char **argv)');
   const strerror = lib.func('const char *strerror(int errnum)');
   const getaddrinfo = addrinfoCalls(lib);
   const ntopBuffer = Buffer.alloc(64);
@@ -139,6 +144,8 @@ function load(): LibcBindings {
     },
     ifNameToIndex: (name) => ifNameToIndex(name) as number,
     chroot: (path) => chroot(path) as number,
+    clearCloexec: (fd) => fcntl(fd, F_SETFD, 'int', 0) as number,
+    execv: (path, argv) => execv(path, [...argv, null]) as number,
     strerror: (errno) => strerror(errno) as string,
     errno: () => koffi.errno(),
     address: (buf) => koffi.address(buf),
