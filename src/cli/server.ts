@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { RedisConfig } from '../config/index.js';
 import { ensureServerHeap } from '../platform/index.js';
+import type { SupervisedSetting } from '../server/index.js';
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
 
@@ -49,7 +50,7 @@ async function runServer(args: readonly string[]): Promise<number> {
   const heap = ensureServerHeap();
   // Loaded here, not at the top: `redmesh vpn` (same binary) loads none of the Redis side's modules
   // (test/vpn/module-graph.test.ts).
-  const { launchServer, loadServerConfig } = await import('../server/index.js');
+  const { daemonize, launchServer, loadServerConfig, superviseFrom } = await import('../server/index.js');
   const { ConfigError } = await import('../config/index.js');
   const file = args[0] !== undefined && !args[0].startsWith('--') ? args[0] : undefined;
   const options = file === undefined ? args : args.slice(1);
@@ -64,9 +65,18 @@ async function runServer(args: readonly string[]): Promise<number> {
     throw err;
   }
   const log = makeLogger(loaded.config);
+  const supervisor = superviseFrom(
+    loaded.config.getString('supervised') as SupervisedSetting,
+    process.env,
+    log,
+  );
+  if (loaded.config.getBool('daemonize') && supervisor.mode === 'no') {
+    daemonize();
+    return 0;
+  }
   let launched;
   try {
-    launched = await launchServer(loaded, log);
+    launched = await launchServer(loaded, log, supervisor);
   } catch (err) {
     log(`Warning: ${(err as Error).message}`);
     process.stderr.write(`redmesh server: ${(err as Error).message}\n`);

@@ -39,6 +39,10 @@ export const SOL_UDP = 17;
 /** UDP GSO: one send of n×size bytes leaves as n datagrams (linux/udp.h). */
 export const UDP_SEGMENT = 103;
 export const MSG_TRUNC = 0x20;
+export const MSG_DONTWAIT = 0x40;
+export const MSG_NOSIGNAL = 0x4000;
+/** sizeof(sun_path) in struct sockaddr_un. */
+export const SUN_PATH_MAX = 108;
 
 // <netdb.h>
 export const AI_PASSIVE = 0x1;

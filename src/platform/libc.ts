@@ -48,6 +48,8 @@ export interface LibcBindings {
   setsockoptInt(fd: number, level: number, name: number, value: number): number;
   /** The sockaddr bytes of each address getaddrinfo finds for `host` (null: the wildcard), or gai_strerror's text. */
   getaddrinfo(host: string | null, service: string, hints: AddrInfoHints): Buffer[] | string;
+  /** sendto on a datagram socket: one datagram of `data` to the sockaddr bytes `address`. */
+  sendto(fd: number, data: Buffer, flags: number, address: Buffer): number;
   recvmmsg(fd: number, vec: Buffer, vlen: number, flags: number): number;
   sendmmsg(fd: number, vec: Buffer, vlen: number, flags: number): number;
   inetPton(family: number, text: string, out: Buffer): number;
@@ -108,6 +110,9 @@ function load(): LibcBindings {
   );
   const recvmmsg = lib.func('int recvmmsg(int fd, void *vec, unsigned int vlen, int flags, void *timeout)');
   const sendmmsg = lib.func('int sendmmsg(int fd, void *vec, unsigned int vlen, int flags)');
+  const sendto = lib.func(
+    'long sendto(int fd, const void *buf, unsigned long len, int flags, const void *address, unsigned int length)',
+  );
   const inetPton = lib.func('int inet_pton(int family, const char *text, void *out)');
   const inetNtop = lib.func(
     'const char *inet_ntop(int family, const void *src, char *out, unsigned int size)',
@@ -135,6 +140,8 @@ function load(): LibcBindings {
       return setsockopt(fd, level, name, intValue, 4) as number;
     },
     getaddrinfo,
+    sendto: (fd, data, flags, address) =>
+      Number(sendto(fd, data, data.length, flags, address, address.length)),
     recvmmsg: (fd, vec, vlen, flags) => recvmmsg(fd, vec, vlen, flags, null) as number,
     sendmmsg: (fd, vec, vlen, flags) => sendmmsg(fd, vec, vlen, flags) as number,
     inetPton: (family, text, out) => inetPton(family, text, out) as number,

@@ -132,9 +132,6 @@ test("config errors print Redis's FATAL CONFIG FILE ERROR with file and line, an
       ">>> 'tcp-keepalive soon'\nargument couldn't be parsed into an integer\n" +
       `in ${conf}:3\n`;
     assert.equal(bad.stderr, expected);
-    const stock = start(['/etc/redis/redis.conf', '--port', String(await freePort())]);
-    assert.equal(await stock.exited, 1);
-    assert.match(stock.stderr, /'daemonize yes' is not supported/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
