@@ -1,9 +1,13 @@
 /**
  * Typed key lookup and early-exit errors for command implementations.
  *
- * A command body may throw CommandError from deep inside its parsing or lookups (WRONGTYPE, a bad
- * option); `guarded` turns it into the error reply, so command files read top-down without
- * threading error values through every helper. Any other exception is a bug and propagates.
+ * The one way a command meets a key of the wrong type, or any argument it refuses: it throws
+ * CommandError (through `fail`, `wrongType` or a typed lookup below) from wherever it is, and the
+ * command's wrapper (`defineCommand`, `tableCommand`, `guarded`) turns it into the error reply. So
+ * command files read top-down without threading error values through every helper, and the path
+ * that succeeds pays nothing: V8's try/catch costs nothing until something is thrown, and WRONGTYPE
+ * throws one preallocated error (no allocation, no stack capture). Any other exception is a bug
+ * and propagates.
  */
 import { ERR_WRONGTYPE } from '../resp/errors.js';
 import { error } from '../resp/reply.js';
@@ -20,6 +24,13 @@ export class CommandError extends Error {
 /** Stops the running command with an error reply (message without the leading '-'). */
 export function fail(message: string): never {
   throw new CommandError(error(message));
+}
+
+const WRONGTYPE_ERROR = new CommandError(error(ERR_WRONGTYPE));
+
+/** Stops the running command with WRONGTYPE (the key holds another type). */
+export function wrongType(): never {
+  throw WRONGTYPE_ERROR;
 }
 
 export type CommandRun = (ctx: CommandContext, argv: readonly string[]) => CommandResult;
@@ -45,7 +56,7 @@ interface TypedValues {
 
 function ofType<T extends keyof TypedValues>(value: Value | undefined, type: T): TypedValues[T] | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string' || value.type !== type) fail(ERR_WRONGTYPE);
+  if (typeof value === 'string' || value.type !== type) wrongType();
   return value as TypedValues[T];
 }
 

@@ -2,6 +2,7 @@ import { ERR_SYNTAX, ERR_WRONGPASS } from '../../resp/errors.js';
 import { OK, error, type Reply } from '../../resp/reply.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 import type { CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 const ERR_NO_PASSWORD =
   'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?';
@@ -11,13 +12,7 @@ const ERR_NO_PASSWORD =
  * password is `requirepass` (none = `nopass`, any password is accepted with a username).
  */
 export const auth: CommandSpec = {
-  name: 'auth',
-  arity: -2,
-  flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['fast', 'connection'],
+  ...tableRow('auth'),
   run(ctx, argv): Reply {
     if (argv.length > 3) return error(ERR_SYNTAX);
     const session = sessionOf(ctx);

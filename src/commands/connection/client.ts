@@ -6,28 +6,14 @@ import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_TIMEOUT_NEGATIVE, unknownSubcommand } 
 import { NULL, OK, bulk, error, integer, simple, verbatim, array, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
-import type { ClientInfo, CommandContext, CommandFlag, CommandSpec } from '../types.js';
+import type { ClientInfo, CommandContext, CommandSpec } from '../types.js';
+import { tableCommand, tableRow } from '../define.js';
 
 type Run = (ctx: CommandContext, argv: readonly string[]) => Reply;
 
-function sub(name: string, arity: number, flags: readonly CommandFlag[], run: Run): CommandSpec {
-  return {
-    name: `client|${name}`,
-    arity,
-    flags,
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    // Redis's ACL categories: admin subcommands are also @admin and @dangerous.
-    categories: flags.includes('admin')
-      ? ['admin', 'slow', 'dangerous', 'connection']
-      : ['slow', 'connection'],
-    run,
-  };
+function sub(name: string, run: Run): CommandSpec {
+  return tableCommand(`client|${name}`, run);
 }
-
-const CONN: readonly CommandFlag[] = ['noscript', 'loading', 'stale'];
-const ADMIN: readonly CommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
 
 /** One CLIENT LIST line in Redis 7.0's field order (memory fields are estimates). */
 export function formatClientInfo(c: ClientInfo): string {
@@ -51,7 +37,7 @@ function normalizeType(t: string): string | undefined {
   return lower === 'slave' ? 'replica' : lower;
 }
 
-const list = sub('list', -2, ADMIN, (ctx, argv) => {
+const list = sub('list', (ctx, argv) => {
   let clients = ctx.server.clients();
   if (argv.length === 4 && isOption(argv[2], 'TYPE')) {
     const type = normalizeType(argv[3] as string);
@@ -71,19 +57,19 @@ const list = sub('list', -2, ADMIN, (ctx, argv) => {
   return verbatim(clients.map(formatClientInfo).join(''));
 });
 
-const info = sub('info', 2, CONN, (ctx) => {
+const info = sub('info', (ctx) => {
   const me = ctx.server.clients().find((c) => c.id === ctx.client.id);
   return verbatim(me === undefined ? '' : formatClientInfo(me));
 });
 
-const id = sub('id', 2, CONN, (ctx) => integer(ctx.client.id));
+const id = sub('id', (ctx) => integer(ctx.client.id));
 
-const getname = sub('getname', 2, CONN, (ctx) => {
+const getname = sub('getname', (ctx) => {
   const name = sessionOf(ctx)?.name ?? '';
   return name === '' ? NULL : bulk(name);
 });
 
-const setname = sub('setname', 3, CONN, (ctx, argv) => {
+const setname = sub('setname', (ctx, argv) => {
   const session = sessionOf(ctx);
   if (session === undefined) return NO_SESSION;
   const name = argv[2] as string;
@@ -130,7 +116,7 @@ function killFilter(
   return { select: (c) => (!skipMe || c.id !== me) && tests.every((t) => t(c)) };
 }
 
-const kill = sub('kill', -3, ADMIN, (ctx, argv) => {
+const kill = sub('kill', (ctx, argv) => {
   if (argv.length === 3) {
     // Old form: CLIENT KILL addr:port, may kill the caller itself.
     const addr = argv[2] as string;
@@ -142,7 +128,7 @@ const kill = sub('kill', -3, ADMIN, (ctx, argv) => {
   return integer(ctx.server.killClients(filter.select));
 });
 
-const pause = sub('pause', -3, ADMIN, (ctx, argv) => {
+const pause = sub('pause', (ctx, argv) => {
   const ms = parseInt64(argv[2] as string);
   if (typeof ms !== 'number') return error('ERR timeout is not an integer or out of range');
   if (ms < 0) return error(ERR_TIMEOUT_NEGATIVE);
@@ -154,12 +140,12 @@ const pause = sub('pause', -3, ADMIN, (ctx, argv) => {
   return OK;
 });
 
-const unpause = sub('unpause', 2, ADMIN, (ctx) => {
+const unpause = sub('unpause', (ctx) => {
   ctx.server.unpauseClients();
   return OK;
 });
 
-const noEvict = sub('no-evict', 3, ADMIN, (ctx, argv) => {
+const noEvict = sub('no-evict', (ctx, argv) => {
   const session = sessionOf(ctx);
   if (session === undefined) return NO_SESSION;
   if (isOption(argv[2], 'ON')) session.noEvict = true;
@@ -171,7 +157,7 @@ const noEvict = sub('no-evict', 3, ADMIN, (ctx, argv) => {
 /** An empty raw reply: CLIENT REPLY OFF/SKIP send nothing back. */
 const NOTHING: Reply = { kind: 'raw', bytes: '' };
 
-const reply = sub('reply', 3, CONN, (ctx, argv) => {
+const reply = sub('reply', (ctx, argv) => {
   const session = sessionOf(ctx);
   if (session === undefined) return NO_SESSION;
   if (isOption(argv[2], 'ON')) {
@@ -184,7 +170,7 @@ const reply = sub('reply', 3, CONN, (ctx, argv) => {
   return NOTHING;
 });
 
-const unblock = sub('unblock', -3, ADMIN, (ctx, argv) => {
+const unblock = sub('unblock', (ctx, argv) => {
   const target = parseInt64(argv[2] as string);
   if (typeof target !== 'number') return error(ERR_NOT_INTEGER);
   let withError = false;
@@ -195,7 +181,7 @@ const unblock = sub('unblock', -3, ADMIN, (ctx, argv) => {
   return integer(ctx.server.unblockClient(target, withError) ? 1 : 0);
 });
 
-const getredir = sub('getredir', 2, CONN, () => integer(-1));
+const getredir = sub('getredir', () => integer(-1));
 
 const HELP_LINES = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -241,16 +227,10 @@ const HELP_LINES = [
   '    Print this help.',
 ];
 
-const help = sub('help', 2, ['loading', 'stale'], () => array(HELP_LINES.map((l) => simple(l))));
+const help = sub('help', () => array(HELP_LINES.map((l) => simple(l))));
 
 export const client: CommandSpec = {
-  name: 'client',
-  arity: -2,
-  flags: [],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['slow'],
+  ...tableRow('client'),
   subcommands: [
     id,
     getname,

@@ -3,6 +3,7 @@ import { EMPTY_ARRAY, bulk, error, integer, map, type Reply } from '../../resp/r
 import { isOption, parseInt64 } from '../args.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
 import type { CommandContext, CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 /** The version this server reports (HELLO, INFO): the Redis release whose behaviour it follows. */
 export const REDIS_VERSION = '7.0.15';
@@ -15,13 +16,7 @@ const ERR_HELLO_NOAUTH =
  * authenticates and names the connection, and replies with the server's facts as a map.
  */
 export const hello: CommandSpec = {
-  name: 'hello',
-  arity: -1,
-  flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['fast', 'connection'],
+  ...tableRow('hello'),
   run(ctx, argv): Reply {
     const session = sessionOf(ctx);
     if (session === undefined) return NO_SESSION;

@@ -2,19 +2,14 @@ import { PONG, array, bulk, error, type Reply } from '../../resp/reply.js';
 import { wrongArity } from '../../resp/errors.js';
 import { sessionOf } from '../session.js';
 import type { CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 /**
  * PING [message] — `+PONG`, or the message as a bulk string. A RESP2 client in subscribed mode gets
  * `["pong", message or ""]` instead (Redis pingCommand).
  */
 export const ping: CommandSpec = {
-  name: 'ping',
-  arity: -1,
-  flags: ['fast'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['fast', 'connection'],
+  ...tableRow('ping'),
   run(ctx, argv): Reply {
     if (argv.length > 2) return error(wrongArity('ping'));
     const session = sessionOf(ctx);
@@ -26,13 +21,7 @@ export const ping: CommandSpec = {
 
 /** ECHO message — the message back as a bulk string. */
 export const echo: CommandSpec = {
-  name: 'echo',
-  arity: 2,
-  flags: ['loading', 'stale', 'fast'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['fast', 'connection'],
+  ...tableRow('echo'),
   run(_ctx, argv): Reply {
     return bulk(argv[1] as string);
   },

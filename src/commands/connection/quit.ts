@@ -1,16 +1,11 @@
 import { OK, simple, type Reply } from '../../resp/reply.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 import type { CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 /** QUIT — replies OK and closes the connection once the reply is written. */
 export const quit: CommandSpec = {
-  name: 'quit',
-  arity: -1,
-  flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['fast', 'connection'],
+  ...tableRow('quit'),
   run(ctx): Reply {
     const session = sessionOf(ctx);
     if (session === undefined) return NO_SESSION;
@@ -24,13 +19,7 @@ export const quit: CommandSpec = {
  * RESP2, no name, CLIENT REPLY ON; the connection must authenticate again when a password is set.
  */
 export const reset: CommandSpec = {
-  name: 'reset',
-  arity: 1,
-  flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['fast', 'connection'],
+  ...tableRow('reset'),
   run(ctx): Reply {
     const session = sessionOf(ctx);
     if (session === undefined) return NO_SESSION;

@@ -2,16 +2,11 @@ import { ERR_DB_INDEX, ERR_NOT_INTEGER } from '../../resp/errors.js';
 import { OK, error, type Reply } from '../../resp/reply.js';
 import { parseInt64 } from '../args.js';
 import type { CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 /** SELECT index — switches the connection to database `index`. */
 export const select: CommandSpec = {
-  name: 'select',
-  arity: 2,
-  flags: ['loading', 'stale', 'fast'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['fast', 'connection'],
+  ...tableRow('select'),
   run(ctx, argv): Reply {
     const index = parseInt64(argv[1] as string);
     if (typeof index !== 'number') return error(ERR_NOT_INTEGER);

@@ -8,15 +8,10 @@ import { deleteField } from '../../store/index.js';
 import { guarded, writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { afterFieldRemoval } from './common.js';
+import { tableRow } from '../define.js';
 
 export const hdel: CommandSpec = {
-  name: 'hdel',
-  arity: -3,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'hash', 'fast'],
+  ...tableRow('hdel'),
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     const hash = writeTyped(ctx, key, 'hash');

@@ -10,15 +10,10 @@
 import { array, bulkOrNull, integer, NULL, ONE, ZERO } from '../../resp/reply.js';
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
-
-const shape = { firstKey: 1, lastKey: 1, step: 1, flags: ['readonly', 'fast'] } as const;
-const categories = ['read', 'hash', 'fast'];
+import { tableRow } from '../define.js';
 
 export const hget: CommandSpec = {
-  name: 'hget',
-  arity: 3,
-  ...shape,
-  categories,
+  ...tableRow('hget'),
   run: guarded((ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return hash === undefined ? NULL : bulkOrNull(hash.fields.get(argv[2] as string));
@@ -26,10 +21,7 @@ export const hget: CommandSpec = {
 };
 
 export const hmget: CommandSpec = {
-  name: 'hmget',
-  arity: -3,
-  ...shape,
-  categories,
+  ...tableRow('hmget'),
   run: guarded((ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return array(argv.slice(2).map((f) => bulkOrNull(hash?.fields.get(f))));
@@ -37,10 +29,7 @@ export const hmget: CommandSpec = {
 };
 
 export const hexists: CommandSpec = {
-  name: 'hexists',
-  arity: 3,
-  ...shape,
-  categories,
+  ...tableRow('hexists'),
   run: guarded((ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return hash?.fields.has(argv[2] as string) === true ? ONE : ZERO;
@@ -48,10 +37,7 @@ export const hexists: CommandSpec = {
 };
 
 export const hstrlen: CommandSpec = {
-  name: 'hstrlen',
-  arity: 3,
-  ...shape,
-  categories,
+  ...tableRow('hstrlen'),
   run: guarded((ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return integer(hash?.fields.get(argv[2] as string)?.length ?? 0);
@@ -59,9 +45,6 @@ export const hstrlen: CommandSpec = {
 };
 
 export const hlen: CommandSpec = {
-  name: 'hlen',
-  arity: 2,
-  ...shape,
-  categories,
+  ...tableRow('hlen'),
   run: guarded((ctx, argv) => integer(readTyped(ctx, argv[1] as string, 'hash')?.fields.size ?? 0)),
 };

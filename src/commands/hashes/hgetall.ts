@@ -8,15 +8,10 @@
 import { bulk, bulkArray, EMPTY_ARRAY, map } from '../../resp/reply.js';
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
-
-const shape = { arity: 2, firstKey: 1, lastKey: 1, step: 1, flags: ['readonly'] } as const;
-const categories = ['read', 'hash', 'slow'];
+import { tableRow } from '../define.js';
 
 export const hkeys: CommandSpec = {
-  name: 'hkeys',
-  ...shape,
-  categories,
-  tips: ['nondeterministic_output_order'],
+  ...tableRow('hkeys'),
   run: guarded((ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return hash === undefined ? EMPTY_ARRAY : bulkArray([...hash.fields.keys()]);
@@ -24,10 +19,7 @@ export const hkeys: CommandSpec = {
 };
 
 export const hvals: CommandSpec = {
-  name: 'hvals',
-  ...shape,
-  categories,
-  tips: ['nondeterministic_output_order'],
+  ...tableRow('hvals'),
   run: guarded((ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return hash === undefined ? EMPTY_ARRAY : bulkArray([...hash.fields.values()]);
@@ -35,10 +27,7 @@ export const hvals: CommandSpec = {
 };
 
 export const hgetall: CommandSpec = {
-  name: 'hgetall',
-  ...shape,
-  categories,
-  tips: ['nondeterministic_output_order'],
+  ...tableRow('hgetall'),
   run: guarded((ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return map(hash === undefined ? [] : [...hash.fields].map(([f, v]) => [bulk(f), bulk(v)] as const));

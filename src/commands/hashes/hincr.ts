@@ -21,17 +21,13 @@ import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { hashForWrite } from './common.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from '../strings/long-double.js';
+import { tableRow } from '../define.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-const shape = { arity: 4, firstKey: 1, lastKey: 1, step: 1, flags: ['write', 'denyoom', 'fast'] } as const;
-const categories = ['write', 'hash', 'fast'];
-
 export const hincrby: CommandSpec = {
-  name: 'hincrby',
-  ...shape,
-  categories,
+  ...tableRow('hincrby'),
   run: guarded((ctx, argv) => {
     const [, key = '', field = '', incrArg = ''] = argv;
     const incr = parseInt64(incrArg);
@@ -50,9 +46,7 @@ export const hincrby: CommandSpec = {
 };
 
 export const hincrbyfloat: CommandSpec = {
-  name: 'hincrbyfloat',
-  ...shape,
-  categories,
+  ...tableRow('hincrbyfloat'),
   run: guarded((ctx, argv) => {
     const [, key = '', field = '', incrArg = ''] = argv;
     const incr = parseLongDouble(incrArg);

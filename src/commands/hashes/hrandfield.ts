@@ -18,6 +18,7 @@ import { fail, guarded, readTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { pickDistinct, pickWithRepeats, type RandomSource } from '../random.js';
 import { randomField, type HashValue } from '../../store/index.js';
+import { tableRow } from '../define.js';
 
 const LONG_MAX = 2n ** 63n - 1n;
 export const MAX_RANDOM_REPLY = 2 ** 24;
@@ -53,14 +54,7 @@ function fieldsFor(hash: HashValue, count: number): string[] {
 }
 
 export const hrandfield: CommandSpec = {
-  name: 'hrandfield',
-  arity: -2,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'hash', 'slow'],
-  tips: ['nondeterministic_output'],
+  ...tableRow('hrandfield'),
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     if (argv.length === 2) {

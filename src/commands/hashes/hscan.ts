@@ -12,20 +12,14 @@ import { matches, parseScanCursor, parseScanOptions, scanStep } from '../scan.js
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { isListpackHash } from '../encoding.js';
+import { tableRow } from '../define.js';
 
 export function scanReply(cursor: bigint, items: readonly string[]): Reply {
   return array([bulk(cursor.toString()), bulkArray(items)]);
 }
 
 export const hscan: CommandSpec = {
-  name: 'hscan',
-  arity: -3,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'hash', 'slow'],
-  tips: ['nondeterministic_output'],
+  ...tableRow('hscan'),
   run: guarded((ctx, argv) => {
     const cursor = parseScanCursor(argv[2] as string);
     const hash = readTyped(ctx, argv[1] as string, 'hash');

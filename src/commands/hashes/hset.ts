@@ -10,6 +10,7 @@ import { setField } from '../../store/index.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { hashForWrite } from './common.js';
+import { tableRow } from '../define.js';
 
 function setFields(ctx: CommandContext, argv: readonly string[]): number {
   if (argv.length % 2 !== 0) return fail(wrongArity(argv[0] as string));
@@ -26,22 +27,13 @@ function setFields(ctx: CommandContext, argv: readonly string[]): number {
   return created;
 }
 
-const shape = { firstKey: 1, lastKey: 1, step: 1, flags: ['write', 'denyoom', 'fast'] } as const;
-const categories = ['write', 'hash', 'fast'];
-
 export const hset: CommandSpec = {
-  name: 'hset',
-  arity: -4,
-  ...shape,
-  categories,
+  ...tableRow('hset'),
   run: guarded((ctx, argv) => integer(setFields(ctx, argv))),
 };
 
 export const hmset: CommandSpec = {
-  name: 'hmset',
-  arity: -4,
-  ...shape,
-  categories,
+  ...tableRow('hmset'),
   run: guarded((ctx, argv) => {
     setFields(ctx, argv);
     return OK;
@@ -49,10 +41,7 @@ export const hmset: CommandSpec = {
 };
 
 export const hsetnx: CommandSpec = {
-  name: 'hsetnx',
-  arity: 4,
-  ...shape,
-  categories,
+  ...tableRow('hsetnx'),
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     const field = argv[2] as string;

@@ -1,5 +1,6 @@
 import { integer, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 function deleteKeys(ctx: CommandContext, argv: readonly string[]): Reply {
   let deleted = 0;
@@ -16,13 +17,7 @@ function deleteKeys(ctx: CommandContext, argv: readonly string[]): Reply {
 
 /** DEL key [key …] — removes the keys, replies how many existed. */
 export const del: CommandSpec = {
-  name: 'del',
-  arity: -2,
-  flags: ['write'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
-  categories: ['keyspace', 'write', 'slow'],
+  ...tableRow('del'),
   run: deleteKeys,
 };
 
@@ -31,12 +26,6 @@ export const del: CommandSpec = {
  * freed by the garbage collector either way, so it is DEL with its own table entry.
  */
 export const unlink: CommandSpec = {
-  name: 'unlink',
-  arity: -2,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
-  categories: ['keyspace', 'write', 'fast'],
+  ...tableRow('unlink'),
   run: deleteKeys,
 };

@@ -1,6 +1,7 @@
 import { integer, simple, type Reply } from '../../resp/reply.js';
 import { typeOf } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 function countExisting(ctx: CommandContext, argv: readonly string[]): Reply {
   let count = 0;
@@ -12,37 +13,19 @@ function countExisting(ctx: CommandContext, argv: readonly string[]): Reply {
 
 /** EXISTS key [key …] — how many of the keys exist (a key named twice counts twice). */
 export const exists: CommandSpec = {
-  name: 'exists',
-  arity: -2,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
-  categories: ['keyspace', 'read', 'fast'],
+  ...tableRow('exists'),
   run: countExisting,
 };
 
 /** TOUCH key [key …] — marks keys accessed; replies how many exist. */
 export const touch: CommandSpec = {
-  name: 'touch',
-  arity: -2,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
-  categories: ['keyspace', 'read', 'fast'],
+  ...tableRow('touch'),
   run: countExisting,
 };
 
 /** TYPE key — string, list, set, zset, hash, or none. */
 export const type: CommandSpec = {
-  name: 'type',
-  arity: 2,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['keyspace', 'read', 'fast'],
+  ...tableRow('type'),
   run(ctx, argv): Reply {
     const value = ctx.db.lookupRead(argv[1] as string, ctx.now);
     return simple(value === undefined ? 'none' : typeOf(value));

@@ -9,6 +9,7 @@ import { ONE, ZERO, error, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { alreadyExpired } from './common.js';
+import { tableRow } from '../define.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -86,13 +87,7 @@ function expireGeneric(
 
 function expireSpec(name: string, relative: boolean, seconds: boolean): CommandSpec {
   return {
-    name,
-    arity: -3,
-    flags: ['write', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    categories: ['keyspace', 'write', 'fast'],
+    ...tableRow(name),
     run: (ctx, argv) => expireGeneric(ctx, argv, relative ? ctx.now : 0, seconds, name),
   };
 }

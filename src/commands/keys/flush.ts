@@ -4,6 +4,7 @@ import type { Database } from '../../store/index.js';
 import { isOption } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { databaseAt, parseCInt } from './common.js';
+import { tableRow } from '../define.js';
 
 /** Redis getFlushCommandFlags: nothing, SYNC or ASYNC (both flush at once here: the GC frees memory). */
 function validFlushArgs(argv: readonly string[]): boolean {
@@ -19,13 +20,7 @@ function flush(ctx: CommandContext, db: Database): void {
 
 /** FLUSHDB [ASYNC | SYNC] — removes every key of the selected database; always propagated. */
 export const flushdb: CommandSpec = {
-  name: 'flushdb',
-  arity: -1,
-  flags: ['write'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'write', 'slow', 'dangerous'],
+  ...tableRow('flushdb'),
   run(ctx, argv): Reply {
     if (!validFlushArgs(argv)) return error(ERR_SYNTAX);
     flush(ctx, ctx.db);
@@ -36,13 +31,7 @@ export const flushdb: CommandSpec = {
 
 /** FLUSHALL [ASYNC | SYNC] — removes every key of every database; always propagated. */
 export const flushall: CommandSpec = {
-  name: 'flushall',
-  arity: -1,
-  flags: ['write'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'write', 'slow', 'dangerous'],
+  ...tableRow('flushall'),
   run(ctx, argv): Reply {
     if (!validFlushArgs(argv)) return error(ERR_SYNTAX);
     for (const db of ctx.keyspace.databases) flush(ctx, db);
@@ -53,13 +42,7 @@ export const flushall: CommandSpec = {
 
 /** SWAPDB index1 index2 — exchanges two databases' contents; clients stay on their index. */
 export const swapdb: CommandSpec = {
-  name: 'swapdb',
-  arity: 3,
-  flags: ['write', 'fast'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'write', 'fast', 'dangerous'],
+  ...tableRow('swapdb'),
   run(ctx, argv): Reply {
     const first = parseCInt(argv[1] as string);
     if (first === undefined) return error(ERR_SWAPDB_FIRST);

@@ -1,16 +1,11 @@
 import { NULL, bulk, bulkArray, integer, type Reply } from '../../resp/reply.js';
 import { globMatch } from '../../store/index.js';
 import type { CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 /** KEYS pattern — every key matching the glob pattern (expired keys are skipped, not deleted). */
 export const keys: CommandSpec = {
-  name: 'keys',
-  arity: 2,
-  flags: ['readonly'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'read', 'slow', 'dangerous'],
+  ...tableRow('keys'),
   run(ctx, argv): Reply {
     const pattern = argv[1] as string;
     const all = pattern === '*';
@@ -28,13 +23,7 @@ export const keys: CommandSpec = {
  * a key. O(1) per draw (Database.randomKey).
  */
 export const randomkey: CommandSpec = {
-  name: 'randomkey',
-  arity: 1,
-  flags: ['readonly'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'read', 'slow'],
+  ...tableRow('randomkey'),
   run(ctx): Reply {
     const db = ctx.db;
     for (let picked = db.randomKey(); picked !== undefined; picked = db.randomKey()) {
@@ -49,12 +38,6 @@ export const randomkey: CommandSpec = {
 
 /** DBSIZE — the number of keys in the selected database (expired-but-not-yet-removed ones included). */
 export const dbsize: CommandSpec = {
-  name: 'dbsize',
-  arity: 1,
-  flags: ['readonly', 'fast'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'read', 'fast'],
+  ...tableRow('dbsize'),
   run: (ctx) => integer(ctx.db.size),
 };

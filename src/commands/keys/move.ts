@@ -4,16 +4,11 @@ import { cloneValue, type Database } from '../../store/index.js';
 import { isOption } from '../args.js';
 import type { CommandSpec } from '../types.js';
 import { databaseAt, parseCInt } from './common.js';
+import { tableRow } from '../define.js';
 
 /** MOVE key db — moves the key (with its TTL) to another database unless it exists there: 1 or 0. */
 export const move: CommandSpec = {
-  name: 'move',
-  arity: 3,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['keyspace', 'write', 'fast'],
+  ...tableRow('move'),
   run(ctx, argv): Reply {
     const key = argv[1] as string;
     const index = parseCInt(argv[2] as string);
@@ -41,13 +36,7 @@ export const move: CommandSpec = {
  * 1 when copied, 0 when the source is absent or the destination exists without REPLACE.
  */
 export const copy: CommandSpec = {
-  name: 'copy',
-  arity: -3,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['keyspace', 'write', 'slow'],
+  ...tableRow('copy'),
   run(ctx, argv): Reply {
     let replace = false;
     let dst: Database = ctx.db;

@@ -4,19 +4,14 @@ import { Evictor, type EvictionPolicy, type EvictionSettings, type Value } from 
 import { redisConfigOf } from '../server/index.js';
 import { encodingOf, refcountOf } from '../encoding.js';
 import type { CommandContext, CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 function keyedSubcommand(
   name: string,
   reply: (ctx: CommandContext, value: Value, key: string) => Reply,
 ): CommandSpec {
   return {
-    name: `object|${name}`,
-    arity: 3,
-    flags: ['readonly'],
-    firstKey: 2,
-    lastKey: 2,
-    step: 1,
-    categories: ['keyspace', 'read', 'slow'],
+    ...tableRow(`object|${name}`),
     run(ctx, argv): Reply {
       const key = argv[2] as string;
       const value = ctx.db.lookupRead(key, ctx.now);
@@ -88,13 +83,7 @@ const HELP_LINES = [
 
 /** OBJECT HELP — the subcommand list. */
 const objectHelp: CommandSpec = {
-  name: 'object|help',
-  arity: 2,
-  flags: ['loading', 'stale'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'slow'],
+  ...tableRow('object|help'),
   run: () => array(HELP_LINES.map((line) => simple(line))),
 };
 
@@ -111,13 +100,7 @@ const subcommands: readonly CommandSpec[] = [
  * dispatches the subcommands; `run` does the same for runners that only know the container.
  */
 export const object: CommandSpec = {
-  name: 'object',
-  arity: -2,
-  flags: [],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['slow'],
+  ...tableRow('object'),
   subcommands,
   run(ctx, argv): Reply {
     const word = (argv[1] as string).toLowerCase();

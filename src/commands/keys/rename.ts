@@ -1,6 +1,7 @@
 import { ERR_NO_SUCH_KEY } from '../../resp/errors.js';
 import { OK, ONE, ZERO, error, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 /** Redis renameGenericCommand: moves the value and its TTL to the new name. */
 function renameGeneric(ctx: CommandContext, argv: readonly string[], nx: boolean): Reply {
@@ -26,24 +27,12 @@ function renameGeneric(ctx: CommandContext, argv: readonly string[], nx: boolean
 
 /** RENAME key newkey — renames, overwriting newkey; "no such key" when key is absent. */
 export const rename: CommandSpec = {
-  name: 'rename',
-  arity: 3,
-  flags: ['write'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['keyspace', 'write', 'slow'],
+  ...tableRow('rename'),
   run: (ctx, argv) => renameGeneric(ctx, argv, false),
 };
 
 /** RENAMENX key newkey — renames only when newkey does not exist: 1, else 0. */
 export const renamenx: CommandSpec = {
-  name: 'renamenx',
-  arity: 3,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['keyspace', 'write', 'fast'],
+  ...tableRow('renamenx'),
   run: (ctx, argv) => renameGeneric(ctx, argv, true),
 };

@@ -3,6 +3,7 @@ import { array, bulk, bulkArray, error, type Reply } from '../../resp/reply.js';
 import { globMatch, parseScanCursor, typeOf } from '../../store/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 const DEFAULT_COUNT = 10;
 
@@ -39,13 +40,7 @@ function parseScanOptions(argv: readonly string[]): ScanOptions | Reply {
  * keys examined per call; MATCH and TYPE filter them afterwards, so a call may return fewer or none.
  */
 export const scan: CommandSpec = {
-  name: 'scan',
-  arity: -2,
-  flags: ['readonly'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'read', 'slow'],
+  ...tableRow('scan'),
   run(ctx, argv): Reply {
     const cursor = parseScanCursor(argv[1] as string);
     if (cursor === undefined) return error(ERR_INVALID_CURSOR);

@@ -16,6 +16,7 @@ import { Quicklist, stringText, type Database, type ListValue, type Value } from
 import { parseLong, strtod } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { orderedMembers } from '../sets/common.js';
+import { tableRow } from '../define.js';
 
 const DBL_MIN = 2.2250738585072014e-308;
 const ERR_SCORE = "ERR One or more scores can't be converted into double";
@@ -214,26 +215,14 @@ function sortKeys(argv: readonly string[]): readonly string[] {
 }
 
 export const sort: CommandSpec = {
-  name: 'sort',
-  arity: -2,
-  flags: ['write', 'denyoom', 'movablekeys'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
+  ...tableRow('sort'),
   keys: sortKeys,
   run: (ctx, argv) => sortGeneric(ctx, argv, false),
 };
 
 export const sortRo: CommandSpec = {
-  name: 'sort_ro',
-  arity: -2,
+  ...tableRow('sort_ro'),
   // movablekeys as in Redis: its BY/GET key spec is of type unknown.
-  flags: ['readonly', 'movablekeys'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
   keys: (argv) => [argv[1] ?? ''],
   run: (ctx, argv) => sortGeneric(ctx, argv, true),
 };

@@ -1,5 +1,6 @@
 import { ONE, ZERO, integer, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 /**
  * Redis ttlGenericCommand: -2 when the key is absent, -1 without a TTL, else the remaining time
@@ -15,13 +16,7 @@ function ttlGeneric(ctx: CommandContext, key: string, ms: boolean, absolute: boo
 
 function ttlSpec(name: string, ms: boolean, absolute: boolean): CommandSpec {
   return {
-    name,
-    arity: 2,
-    flags: ['readonly', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    categories: ['keyspace', 'read', 'fast'],
+    ...tableRow(name),
     run: (ctx, argv) => ttlGeneric(ctx, argv[1] as string, ms, absolute),
   };
 }
@@ -37,13 +32,7 @@ export const pexpiretime = ttlSpec('pexpiretime', true, true);
 
 /** PERSIST key — removes the TTL: 1 if there was one, 0 otherwise. */
 export const persist: CommandSpec = {
-  name: 'persist',
-  arity: 2,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['keyspace', 'write', 'fast'],
+  ...tableRow('persist'),
   run(ctx, argv): Reply {
     const key = argv[1] as string;
     if (ctx.db.lookupWrite(key, ctx.now) === undefined) return ZERO;

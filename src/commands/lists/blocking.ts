@@ -27,6 +27,7 @@ import { moveElement } from './move.js';
 import { parseMpop, popFirstNonEmpty } from './mpop.js';
 import { parseTimeoutSeconds } from '../args.js';
 import type { MpopRequest } from './mpop.js';
+import { tableRow } from '../define.js';
 
 function deadlineFrom(ctx: CommandContext, arg: string): number {
   const parsed = parseTimeoutSeconds(arg, ctx.now);
@@ -75,13 +76,7 @@ function blockingPop(ctx: CommandContext, argv: readonly string[], end: End): Co
 
 function bpopSpec(name: string, end: End): CommandSpec {
   return {
-    name,
-    arity: -3,
-    flags: ['write', 'noscript', 'blocking'],
-    firstKey: 1,
-    lastKey: -2,
-    step: 1,
-    categories: ['write', 'list', 'slow', 'blocking'],
+    ...tableRow(name),
     run: guarded((ctx, argv) => blockingPop(ctx, argv, end)),
   };
 }
@@ -116,13 +111,7 @@ function blockingMove(
 }
 
 export const blmove: CommandSpec = {
-  name: 'blmove',
-  arity: 6,
-  flags: ['write', 'denyoom', 'noscript', 'blocking'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['write', 'list', 'slow', 'blocking'],
+  ...tableRow('blmove'),
   run: guarded((ctx, argv) => {
     const from = parseEnd(argv[3] as string);
     const to = parseEnd(argv[4] as string);
@@ -138,13 +127,7 @@ export const blmove: CommandSpec = {
 };
 
 export const brpoplpush: CommandSpec = {
-  name: 'brpoplpush',
-  arity: 4,
-  flags: ['write', 'denyoom', 'noscript', 'blocking'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['write', 'list', 'slow', 'blocking'],
+  ...tableRow('brpoplpush'),
   run: guarded((ctx, argv) => {
     const deadlineMs = deadlineFrom(ctx, argv[3] as string);
     return blockingMove(ctx, argv, 'right', 'left', deadlineMs, (s, d) => ['RPOPLPUSH', s, d]);
@@ -164,13 +147,7 @@ function blockingMpop(ctx: CommandContext, req: MpopRequest, deadlineMs: number)
 }
 
 export const blmpop: CommandSpec = {
-  name: 'blmpop',
-  arity: -5,
-  flags: ['write', 'blocking', 'movablekeys'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['write', 'list', 'slow', 'blocking'],
+  ...tableRow('blmpop'),
   keys: (argv) => numkeysKeys(argv, 2),
   run: guarded((ctx, argv) => {
     const req = parseMpop(argv, 2);

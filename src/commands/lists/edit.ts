@@ -15,15 +15,10 @@ import { fail, guarded, writeTyped } from '../typed.js';
 import type { Quicklist } from '../../store/index.js';
 import type { CommandSpec } from '../types.js';
 import { absoluteIndex, afterRemoval, clampRange, longArg } from './common.js';
-
-const keyed = { firstKey: 1, lastKey: 1, step: 1 } as const;
+import { tableRow } from '../define.js';
 
 export const lset: CommandSpec = {
-  name: 'lset',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  ...keyed,
-  categories: ['write', 'list', 'slow'],
+  ...tableRow('lset'),
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     const list = writeTyped(ctx, key, 'list');
@@ -37,11 +32,7 @@ export const lset: CommandSpec = {
 };
 
 export const linsert: CommandSpec = {
-  name: 'linsert',
-  arity: 5,
-  flags: ['write', 'denyoom'],
-  ...keyed,
-  categories: ['write', 'list', 'slow'],
+  ...tableRow('linsert'),
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     const where = argv[2] as string;
@@ -69,11 +60,7 @@ export const linsert: CommandSpec = {
 };
 
 export const lrem: CommandSpec = {
-  name: 'lrem',
-  arity: 4,
-  flags: ['write'],
-  ...keyed,
-  categories: ['write', 'list', 'slow'],
+  ...tableRow('lrem'),
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     const count = longArg(argv[2] as string);
@@ -105,11 +92,7 @@ function removeFromTail(items: Quicklist, element: string, limit: number): numbe
 }
 
 export const ltrim: CommandSpec = {
-  name: 'ltrim',
-  arity: 4,
-  flags: ['write'],
-  ...keyed,
-  categories: ['write', 'list', 'slow'],
+  ...tableRow('ltrim'),
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     const start = longArg(argv[2] as string);

@@ -17,6 +17,7 @@ import { parseLong } from '../args.js';
 import { fail, guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { longArg } from './common.js';
+import { tableRow } from '../define.js';
 
 interface LposOptions {
   rank: number;
@@ -51,13 +52,7 @@ function parseOptions(argv: readonly string[]): LposOptions {
 }
 
 export const lpos: CommandSpec = {
-  name: 'lpos',
-  arity: -3,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'list', 'slow'],
+  ...tableRow('lpos'),
   run: guarded((ctx, argv) => {
     const opts = parseOptions(argv);
     const list = readTyped(ctx, argv[1] as string, 'list');

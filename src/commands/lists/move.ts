@@ -12,6 +12,7 @@ import { guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { afterRemoval, listForPush, parseEnd, popEnd, pushEnd } from './common.js';
 import type { End } from './common.js';
+import { tableRow } from '../define.js';
 
 /**
  * Moves one element if the source has one; undefined when it does not (the caller decides between
@@ -36,13 +37,7 @@ export function moveElement(
 }
 
 export const lmove: CommandSpec = {
-  name: 'lmove',
-  arity: 5,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['write', 'list', 'slow'],
+  ...tableRow('lmove'),
   run: guarded((ctx, argv) => {
     const from = parseEnd(argv[3] as string);
     const to = parseEnd(argv[4] as string);
@@ -51,13 +46,7 @@ export const lmove: CommandSpec = {
 };
 
 export const rpoplpush: CommandSpec = {
-  name: 'rpoplpush',
-  arity: 3,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['write', 'list', 'slow'],
+  ...tableRow('rpoplpush'),
   run: guarded(
     (ctx, argv) => moveElement(ctx, argv[1] as string, argv[2] as string, 'right', 'left') ?? NULL,
   ),

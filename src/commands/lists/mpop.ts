@@ -13,6 +13,7 @@ import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { parseEnd, popMany } from './common.js';
 import type { End } from './common.js';
+import { tableRow } from '../define.js';
 
 export interface MpopRequest {
   readonly keys: readonly string[];
@@ -51,13 +52,7 @@ export function popFirstNonEmpty(ctx: CommandContext, req: MpopRequest): Reply |
 }
 
 export const lmpop: CommandSpec = {
-  name: 'lmpop',
-  arity: -4,
-  flags: ['write', 'movablekeys'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['write', 'list', 'slow'],
+  ...tableRow('lmpop'),
   keys: (argv) => numkeysKeys(argv, 1),
   run: guarded((ctx, argv) => popFirstNonEmpty(ctx, parseMpop(argv, 1)) ?? NULL_ARRAY),
 };

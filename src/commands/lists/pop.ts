@@ -13,6 +13,7 @@ import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { popMany } from './common.js';
 import type { End } from './common.js';
+import { tableRow } from '../define.js';
 
 function pop(ctx: CommandContext, argv: readonly string[], end: End): CommandResult {
   const key = argv[1] as string;
@@ -33,13 +34,7 @@ function pop(ctx: CommandContext, argv: readonly string[], end: End): CommandRes
 
 function popSpec(name: string, end: End): CommandSpec {
   return {
-    name,
-    arity: -2,
-    flags: ['write', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    categories: ['write', 'list', 'fast'],
+    ...tableRow(name),
     run: guarded((ctx, argv) => pop(ctx, argv, end)),
   };
 }

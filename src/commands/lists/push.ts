@@ -10,6 +10,7 @@ import { guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { listForPush, pushEnd } from './common.js';
 import type { End } from './common.js';
+import { tableRow } from '../define.js';
 
 function push(ctx: CommandContext, argv: readonly string[], end: End, onlyIfExists: boolean): CommandResult {
   const key = argv[1] as string;
@@ -23,13 +24,7 @@ function push(ctx: CommandContext, argv: readonly string[], end: End, onlyIfExis
 
 function pushSpec(name: string, end: End, onlyIfExists: boolean): CommandSpec {
   return {
-    name,
-    arity: -3,
-    flags: ['write', 'denyoom', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    categories: ['write', 'list', 'fast'],
+    ...tableRow(name),
     run: guarded((ctx, argv) => push(ctx, argv, end, onlyIfExists)),
   };
 }

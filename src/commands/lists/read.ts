@@ -9,15 +9,10 @@ import { bulkArray, bulkOrNull, EMPTY_ARRAY, integer, NULL, ZERO } from '../../r
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { absoluteIndex, clampRange, longArg } from './common.js';
-
-const keyed = { firstKey: 1, lastKey: 1, step: 1 } as const;
+import { tableRow } from '../define.js';
 
 export const llen: CommandSpec = {
-  name: 'llen',
-  arity: 2,
-  flags: ['readonly', 'fast'],
-  ...keyed,
-  categories: ['read', 'list', 'fast'],
+  ...tableRow('llen'),
   run: guarded((ctx, argv) => {
     const list = readTyped(ctx, argv[1] as string, 'list');
     return list === undefined ? ZERO : integer(list.items.length);
@@ -25,11 +20,7 @@ export const llen: CommandSpec = {
 };
 
 export const lrange: CommandSpec = {
-  name: 'lrange',
-  arity: 4,
-  flags: ['readonly'],
-  ...keyed,
-  categories: ['read', 'list', 'slow'],
+  ...tableRow('lrange'),
   run: guarded((ctx, argv) => {
     const start = longArg(argv[2] as string);
     const stop = longArg(argv[3] as string);
@@ -41,11 +32,7 @@ export const lrange: CommandSpec = {
 };
 
 export const lindex: CommandSpec = {
-  name: 'lindex',
-  arity: 3,
-  flags: ['readonly'],
-  ...keyed,
-  categories: ['read', 'list', 'slow'],
+  ...tableRow('lindex'),
   run: guarded((ctx, argv) => {
     const list = readTyped(ctx, argv[1] as string, 'list');
     if (list === undefined) return NULL;

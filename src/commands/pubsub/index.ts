@@ -5,31 +5,8 @@
 import { unknownSubcommand } from '../../resp/errors.js';
 import { array, bulk, bulkArray, error, integer, simple, type Reply } from '../../resp/reply.js';
 import { NO_SESSION, sessionOf } from '../session.js';
-import type { CommandContext, CommandFlag, CommandSpec, SubscriptionKind } from '../types.js';
-
-const SUB_FLAGS: readonly CommandFlag[] = ['pubsub', 'noscript', 'loading', 'stale'];
-// Redis 7.0.15's PUBLISH has no may_replicate (so CLIENT PAUSE WRITE does not hold it) and is @fast.
-const PUB_FLAGS: readonly CommandFlag[] = ['pubsub', 'loading', 'stale', 'fast'];
-
-function spec(
-  name: string,
-  arity: number,
-  flags: readonly CommandFlag[],
-  run: (ctx: CommandContext, argv: readonly string[]) => Reply,
-  keys: readonly [number, number, number] = [0, 0, 0],
-  categories: readonly string[] = ['pubsub', 'slow'],
-): CommandSpec {
-  return {
-    name,
-    arity,
-    flags,
-    firstKey: keys[0],
-    lastKey: keys[1],
-    step: keys[2],
-    categories,
-    run,
-  };
-}
+import { tableCommand } from '../define.js';
+import type { CommandContext, CommandSpec, SubscriptionKind } from '../types.js';
 
 function subscriber(kind: SubscriptionKind, leave: boolean) {
   return (ctx: CommandContext, argv: readonly string[]): Reply => {
@@ -41,43 +18,29 @@ function subscriber(kind: SubscriptionKind, leave: boolean) {
 }
 
 /** SUBSCRIBE channel [channel ...] */
-const subscribe = spec('subscribe', -2, SUB_FLAGS, subscriber('channel', false));
+const subscribe = tableCommand('subscribe', subscriber('channel', false));
 /** UNSUBSCRIBE [channel ...] — all channels when none is named. */
-const unsubscribe = spec('unsubscribe', -1, SUB_FLAGS, subscriber('channel', true));
+const unsubscribe = tableCommand('unsubscribe', subscriber('channel', true));
 /** PSUBSCRIBE pattern [pattern ...] — glob patterns. */
-const psubscribe = spec('psubscribe', -2, SUB_FLAGS, subscriber('pattern', false));
+const psubscribe = tableCommand('psubscribe', subscriber('pattern', false));
 /** PUNSUBSCRIBE [pattern ...] */
-const punsubscribe = spec('punsubscribe', -1, SUB_FLAGS, subscriber('pattern', true));
+const punsubscribe = tableCommand('punsubscribe', subscriber('pattern', true));
 /** SSUBSCRIBE shardchannel [shardchannel ...] */
-const ssubscribe = spec('ssubscribe', -2, SUB_FLAGS, subscriber('shard', false), [1, -1, 1]);
+const ssubscribe = tableCommand('ssubscribe', subscriber('shard', false));
 /** SUNSUBSCRIBE [shardchannel ...] */
-const sunsubscribe = spec('sunsubscribe', -1, SUB_FLAGS, subscriber('shard', true), [1, -1, 1]);
+const sunsubscribe = tableCommand('sunsubscribe', subscriber('shard', true));
 
 /** PUBLISH channel message — the number of clients that received it. */
-const publish = spec(
-  'publish',
-  3,
-  PUB_FLAGS,
-  (ctx, argv) => integer(ctx.server.publish('channel', argv[1] as string, argv[2] as string)),
-  [0, 0, 0],
-  ['pubsub', 'fast'],
+const publish = tableCommand('publish', (ctx, argv) =>
+  integer(ctx.server.publish('channel', argv[1] as string, argv[2] as string)),
 );
 /** SPUBLISH shardchannel message */
-const spublish = spec(
-  'spublish',
-  3,
-  PUB_FLAGS,
-  (ctx, argv) => integer(ctx.server.publish('shard', argv[1] as string, argv[2] as string)),
-  [1, 1, 1],
-  ['pubsub', 'fast'],
+const spublish = tableCommand('spublish', (ctx, argv) =>
+  integer(ctx.server.publish('shard', argv[1] as string, argv[2] as string)),
 );
 
-function pubsubSub(
-  name: string,
-  arity: number,
-  run: (ctx: CommandContext, argv: readonly string[]) => Reply,
-): CommandSpec {
-  return spec(`pubsub|${name}`, arity, ['pubsub', 'loading', 'stale'], run);
+function pubsubSub(name: string, run: (ctx: CommandContext, argv: readonly string[]) => Reply): CommandSpec {
+  return tableCommand(`pubsub|${name}`, run);
 }
 
 function numsub(kind: 'channel' | 'shard') {
@@ -106,31 +69,16 @@ const HELP = [
 ];
 
 /** PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT | SHARDCHANNELS [pattern] | SHARDNUMSUB [channel ...] */
-const pubsub: CommandSpec = {
-  ...spec(
-    'pubsub',
-    -2,
-    [],
-    (_ctx, argv) => error(unknownSubcommand(argv[1] ?? '', 'pubsub')),
-    [0, 0, 0],
-    ['slow'],
-  ),
+const pubsub = tableCommand('pubsub', (_ctx, argv) => error(unknownSubcommand(argv[1] ?? '', 'pubsub')), {
   subcommands: [
-    pubsubSub('channels', -2, (ctx, argv) => bulkArray(ctx.server.pubsubChannels('channel', argv[2]))),
-    pubsubSub('numsub', -2, numsub('channel')),
-    pubsubSub('numpat', 2, (ctx) => integer(ctx.server.pubsubPatternCount())),
-    pubsubSub('shardchannels', -2, (ctx, argv) => bulkArray(ctx.server.pubsubChannels('shard', argv[2]))),
-    pubsubSub('shardnumsub', -2, numsub('shard')),
-    spec(
-      'pubsub|help',
-      2,
-      ['loading', 'stale'],
-      () => array(HELP.map((l) => simple(l))),
-      [0, 0, 0],
-      ['slow'],
-    ),
+    pubsubSub('channels', (ctx, argv) => bulkArray(ctx.server.pubsubChannels('channel', argv[2]))),
+    pubsubSub('numsub', numsub('channel')),
+    pubsubSub('numpat', (ctx) => integer(ctx.server.pubsubPatternCount())),
+    pubsubSub('shardchannels', (ctx, argv) => bulkArray(ctx.server.pubsubChannels('shard', argv[2]))),
+    pubsubSub('shardnumsub', numsub('shard')),
+    tableCommand('pubsub|help', () => array(HELP.map((l) => simple(l)))),
   ],
-};
+});
 
 export const pubsubCommands: readonly CommandSpec[] = [
   subscribe,

@@ -2,15 +2,15 @@
  * COMMAND                         — every command's info
  * COMMAND COUNT | LIST [FILTERBY MODULE m | ACLCAT c | PATTERN p] | INFO [name ...] | DOCS [name ...]
  * COMMAND GETKEYS cmd [arg ...]   — the keys a command line touches
- * Replies have Redis 7.0's shape, built from the command table (name, arity, flags, key positions,
- * ACL categories, a key spec derived from the positions, subcommands). DOCS is minimal (summary empty).
+ * Replies have Redis 7.0's shape, built from the command specs, whose metadata (arity, flags, key
+ * positions, ACL categories, tips, key specs) comes from the generated table (../table.generated.ts).
+ * DOCS is minimal (summary empty).
  */
-import { ERR_SYNTAX } from '../../resp/errors.js';
+import { ERR_SYNTAX, unknownSubcommand } from '../../resp/errors.js';
 import { NULL, array, bulk, error, integer, map, set, simple, type Reply } from '../../resp/reply.js';
 import { globMatch } from '../../store/index.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { COMMAND_META, type KeySpecData } from './command-meta.js';
-import { containerCommand, helpReply, serverCommand, withTips } from './spec.js';
+import type { CommandContext, CommandSpec, KeySpecData } from '../types.js';
+import { helpReply, serverCommand } from './spec.js';
 
 /** A key spec as a RESP reply: a map whose values keep Redis's types (ints stay ints). */
 function keySpecReply(k: KeySpecData): Reply {
@@ -47,9 +47,9 @@ function derivedKeySpecs(spec: CommandSpec): KeySpecData[] {
   ];
 }
 
-/** Redis 7.0's key specs for the command (by its real name), else ones derived from its positions. */
+/** Redis 7.0's key specs for the command (from the table), else ones derived from its positions. */
 function keySpecsOf(spec: CommandSpec): readonly KeySpecData[] {
-  return COMMAND_META[spec.name.toLowerCase()]?.keySpecs ?? derivedKeySpecs(spec);
+  return spec.keySpecs ?? derivedKeySpecs(spec);
 }
 
 function keySpecs(spec: CommandSpec): Reply {
@@ -130,7 +130,7 @@ export function commandInfo(spec: CommandSpec): Reply {
     integer(spec.lastKey),
     integer(spec.step),
     set((spec.categories ?? []).map((c) => simple(`@${c}`))),
-    array((COMMAND_META[spec.name.toLowerCase()]?.tips ?? spec.tips ?? []).map(simple)),
+    array((spec.tips ?? []).map(simple)),
     keySpecs(spec),
     array((spec.subcommands ?? []).map(commandInfo)),
   ]);
@@ -289,26 +289,17 @@ const HELP = [
   '    Return the keys and the access flags from a full Redis command.',
 ];
 
-const FLAGS = ['loading', 'stale'] as const;
-const ORDER = 'nondeterministic_output_order';
-const CATS = ['slow', 'connection'];
-
-const container = containerCommand('command', [
-  serverCommand('command|count', 2, FLAGS, CATS, (ctx) => integer(ctx.server.commands.size)),
-  withTips(serverCommand('command|list', -2, FLAGS, CATS, commandList), [ORDER]),
-  withTips(serverCommand('command|info', -2, FLAGS, CATS, commandInfoCmd), [ORDER]),
-  withTips(serverCommand('command|docs', -2, FLAGS, CATS, commandDocs), [ORDER]),
-  serverCommand('command|getkeys', -4, FLAGS, CATS, commandGetKeys),
-  serverCommand('command|getkeysandflags', -4, FLAGS, CATS, commandGetKeysAndFlags),
-  serverCommand('command|help', 2, FLAGS, CATS, () => helpReply('COMMAND', HELP)),
-]);
-
 /** COMMAND alone lists everything; with a subcommand the dispatcher picks the subcommand's spec. */
-export const commandCommand: CommandSpec = {
-  ...container,
-  arity: -1,
-  flags: ['loading', 'stale'],
-  categories: ['slow', 'connection'],
-  tips: [ORDER],
-  run: (ctx, argv) => (argv.length === 1 ? commandAll(ctx) : container.run(ctx, argv)),
-};
+export const commandCommand: CommandSpec = serverCommand(
+  'command',
+  (ctx, argv) => (argv.length === 1 ? commandAll(ctx) : error(unknownSubcommand(argv[1] ?? '', 'command'))),
+  [
+    serverCommand('command|count', (ctx) => integer(ctx.server.commands.size)),
+    serverCommand('command|list', commandList),
+    serverCommand('command|info', commandInfoCmd),
+    serverCommand('command|docs', commandDocs),
+    serverCommand('command|getkeys', commandGetKeys),
+    serverCommand('command|getkeysandflags', commandGetKeysAndFlags),
+    serverCommand('command|help', () => helpReply('COMMAND', HELP)),
+  ],
+);

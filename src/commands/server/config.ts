@@ -10,10 +10,7 @@ import { wrongArity } from '../../resp/errors.js';
 import { OK, bulk, error, map, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { commandStatsOf, redisConfigOf, slowlogOf } from './services.js';
-import { ALL_NODES_SUCCEEDED, containerCommand, helpReply, serverCommand, withTips } from './spec.js';
-
-const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
-const CATEGORIES = ['admin', 'slow', 'dangerous'];
+import { containerCommand, helpReply, serverCommand } from './spec.js';
 
 function configGet(ctx: CommandContext, argv: readonly string[]): Reply {
   const pairs = redisConfigOf(ctx.server).getMatching(argv.slice(2));
@@ -68,12 +65,9 @@ const HELP = [
 ];
 
 export const configCommand: CommandSpec = containerCommand('config', [
-  serverCommand('config|get', -3, ['admin', 'noscript', 'loading', 'stale'], CATEGORIES, configGet),
-  withTips(
-    serverCommand('config|set', -4, ['admin', 'noscript', 'loading', 'stale'], CATEGORIES, configSet),
-    ALL_NODES_SUCCEEDED,
-  ),
-  serverCommand('config|resetstat', 2, ADMIN, CATEGORIES, configResetStat),
-  serverCommand('config|rewrite', 2, ADMIN, CATEGORIES, configRewrite),
-  serverCommand('config|help', 2, ['loading', 'stale'], ['slow'], () => helpReply('CONFIG', HELP)),
+  serverCommand('config|get', configGet),
+  serverCommand('config|set', configSet),
+  serverCommand('config|resetstat', configResetStat),
+  serverCommand('config|rewrite', configRewrite),
+  serverCommand('config|help', () => helpReply('CONFIG', HELP)),
 ]);

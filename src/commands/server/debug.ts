@@ -56,10 +56,4 @@ function debug(ctx: CommandContext, argv: readonly string[]): Reply {
   return error(ERR_SYNTAX);
 }
 
-export const debugCommand: CommandSpec = serverCommand(
-  'debug',
-  -2,
-  ['admin', 'noscript', 'loading', 'stale'],
-  ['admin', 'slow', 'dangerous'],
-  debug,
-);
+export const debugCommand: CommandSpec = serverCommand('debug', debug);

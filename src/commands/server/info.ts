@@ -12,7 +12,7 @@ import type { Keyspace } from '../../store/index.js';
 import type { CommandContext, CommandSpec, ServerHooks } from '../types.js';
 import { datasetBytes } from '../../store/index.js';
 import { commandStatsOf, persistenceInfoOf, redisConfigOf } from './services.js';
-import { serverCommand, withTips } from './spec.js';
+import { serverCommand } from './spec.js';
 
 type Fields = readonly (readonly [string, string | number])[];
 
@@ -392,9 +392,6 @@ export function infoText(ctx: CommandContext, args: readonly string[], nowMs = D
 }
 
 /** INFO [section ...] */
-export const infoCommand: CommandSpec = withTips(
-  serverCommand('info', -1, ['loading', 'stale'], ['slow', 'dangerous'], (ctx, argv): Reply =>
-    verbatim(infoText(ctx, argv.slice(1))),
-  ),
-  ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+export const infoCommand: CommandSpec = serverCommand('info', (ctx, argv): Reply =>
+  verbatim(infoText(ctx, argv.slice(1))),
 );

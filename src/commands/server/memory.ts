@@ -8,7 +8,7 @@ import { NULL, bulk, error, integer, map, verbatim, type Reply } from '../../res
 import { datasetBytes, estimateKeyBytes } from '../../store/index.js';
 import { isOption, parseSafeInt } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { NONDETERMINISTIC, containerCommand, helpReply, serverCommand, withTips } from './spec.js';
+import { containerCommand, helpReply, serverCommand } from './spec.js';
 
 function memoryUsageCmd(ctx: CommandContext, argv: readonly string[]): Reply {
   let samples = 5;
@@ -61,26 +61,11 @@ const HELP = [
   '    sampled up to <count> times (default: 5, 0 means sample all).',
 ];
 
-const SHARDS_SPECIAL = [NONDETERMINISTIC, 'request_policy:all_shards', 'response_policy:special'];
-
 export const memoryCommand: CommandSpec = containerCommand('memory', [
-  {
-    ...serverCommand('memory|usage', -3, ['readonly'], ['read', 'slow'], memoryUsageCmd),
-    firstKey: 2,
-    lastKey: 2,
-    step: 1,
-  },
-  withTips(serverCommand('memory|stats', 2, [], ['slow'], memoryStats), SHARDS_SPECIAL),
-  withTips(serverCommand('memory|doctor', 2, [], ['slow'], memoryDoctor), SHARDS_SPECIAL),
-  withTips(
-    serverCommand('memory|purge', 2, [], ['slow'], () => ({ kind: 'simple', value: 'OK' })),
-    ['request_policy:all_shards', 'response_policy:all_succeeded'],
-  ),
-  withTips(
-    serverCommand('memory|malloc-stats', 2, [], ['slow'], () =>
-      verbatim('Stats not supported for the current allocator'),
-    ),
-    SHARDS_SPECIAL,
-  ),
-  serverCommand('memory|help', 2, ['loading', 'stale'], ['slow'], () => helpReply('MEMORY', HELP)),
+  serverCommand('memory|usage', memoryUsageCmd),
+  serverCommand('memory|stats', memoryStats),
+  serverCommand('memory|doctor', memoryDoctor),
+  serverCommand('memory|purge', () => ({ kind: 'simple', value: 'OK' })),
+  serverCommand('memory|malloc-stats', () => verbatim('Stats not supported for the current allocator')),
+  serverCommand('memory|help', () => helpReply('MEMORY', HELP)),
 ]);

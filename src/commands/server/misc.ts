@@ -8,7 +8,7 @@ import { ERR_SYNTAX } from '../../resp/errors.js';
 import { array, bulk, error, integer, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { persistenceInfoOf, redisConfigOf, shutdownServiceOf } from './services.js';
-import { NONDETERMINISTIC, serverCommand, withTips } from './spec.js';
+import { serverCommand } from './spec.js';
 
 function time(): Reply {
   const ms = Date.now();
@@ -41,18 +41,7 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
 }
 
 export const miscCommands: readonly CommandSpec[] = [
-  withTips(serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time), [NONDETERMINISTIC]),
-  withTips(
-    serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>
-      integer(persistenceInfoOf(ctx.server).lastSaveTime()),
-    ),
-    [NONDETERMINISTIC],
-  ),
-  serverCommand(
-    'shutdown',
-    -1,
-    ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
-    ['admin', 'slow', 'dangerous'],
-    shutdown,
-  ),
+  serverCommand('time', time),
+  serverCommand('lastsave', (ctx) => integer(persistenceInfoOf(ctx.server).lastSaveTime())),
+  serverCommand('shutdown', shutdown),
 ];

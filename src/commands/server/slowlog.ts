@@ -6,14 +6,7 @@ import { array, bulk, error, integer, OK, type Reply } from '../../resp/reply.js
 import { parseSafeInt } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { slowlogOf } from './services.js';
-import {
-  ALL_NODES_SUCCEEDED,
-  NONDETERMINISTIC,
-  containerCommand,
-  helpReply,
-  serverCommand,
-  withTips,
-} from './spec.js';
+import { containerCommand, helpReply, serverCommand } from './spec.js';
 
 function slowlogGet(ctx: CommandContext, argv: readonly string[]): Reply {
   let count = 10;
@@ -49,24 +42,12 @@ const HELP = [
   '    Reset the slowlog.',
 ];
 
-const FLAGS = ['admin', 'loading', 'stale'] as const;
-const CATS = ['admin', 'slow', 'dangerous'];
-
 export const slowlogCommand: CommandSpec = containerCommand('slowlog', [
-  withTips(serverCommand('slowlog|get', -2, FLAGS, CATS, slowlogGet), [
-    'request_policy:all_nodes',
-    NONDETERMINISTIC,
-  ]),
-  withTips(
-    serverCommand('slowlog|len', 2, FLAGS, CATS, (ctx) => integer(slowlogOf(ctx.server).length)),
-    ['request_policy:all_nodes', 'response_policy:agg_sum', NONDETERMINISTIC],
-  ),
-  withTips(
-    serverCommand('slowlog|reset', 2, FLAGS, CATS, (ctx) => {
-      slowlogOf(ctx.server).reset();
-      return OK;
-    }),
-    ALL_NODES_SUCCEEDED,
-  ),
-  serverCommand('slowlog|help', 2, ['loading', 'stale'], ['slow'], () => helpReply('SLOWLOG', HELP)),
+  serverCommand('slowlog|get', slowlogGet),
+  serverCommand('slowlog|len', (ctx) => integer(slowlogOf(ctx.server).length)),
+  serverCommand('slowlog|reset', (ctx) => {
+    slowlogOf(ctx.server).reset();
+    return OK;
+  }),
+  serverCommand('slowlog|help', () => helpReply('SLOWLOG', HELP)),
 ]);

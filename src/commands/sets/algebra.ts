@@ -23,6 +23,7 @@ import type { CommandContext, CommandSpec } from '../types.js';
 import { parseLong } from '../args.js';
 import { fitsIntset } from '../encoding.js';
 import { orderedMembers, storeSet } from './common.js';
+import { tableRow } from '../define.js';
 
 type Operation = 'inter' | 'union' | 'diff';
 
@@ -80,27 +81,14 @@ function membersReply(members: ReadonlySet<string>): Reply {
 
 function readSpec(name: string, op: Operation): CommandSpec {
   return {
-    name,
-    arity: -2,
-    flags: ['readonly'],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
-    categories: ['read', 'set', 'slow'],
-    tips: ['nondeterministic_output_order'],
+    ...tableRow(name),
     run: guarded((ctx, argv) => membersReply(combine(op, lookupSets(ctx, argv.slice(1))))),
   };
 }
 
 function storeSpec(name: string, op: Operation): CommandSpec {
   return {
-    name,
-    arity: -3,
-    flags: ['write', 'denyoom'],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
-    categories: ['write', 'set', 'slow'],
+    ...tableRow(name),
     run: guarded((ctx, argv) => {
       const sets = lookupSets(ctx, argv.slice(2));
       const result = combine(op, sets);
@@ -118,13 +106,7 @@ export const sunionstore = storeSpec('sunionstore', 'union');
 export const sdiffstore = storeSpec('sdiffstore', 'diff');
 
 export const sintercard: CommandSpec = {
-  name: 'sintercard',
-  arity: -3,
-  flags: ['readonly', 'movablekeys'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['read', 'set', 'slow'],
+  ...tableRow('sintercard'),
   keys: (argv) => numkeysKeys(argv, 1),
   run: guarded((ctx, argv) => {
     const numkeys = parseLong(argv[1] as string);

@@ -22,6 +22,7 @@ import { MAX_RANDOM_REPLY, parseRandomCount } from '../hashes/hrandfield.js';
 import { pickDistinct, pickWithRepeats, type RandomSource } from '../random.js';
 import { parseLong } from '../args.js';
 import { afterMemberRemoval, orderedMembers } from './common.js';
+import { tableRow } from '../define.js';
 
 /**
  * Redis SPOP_MOVE_STRATEGY_MUL: when the members left would be fewer than a fifth of those popped,
@@ -82,14 +83,7 @@ function spopWithCount(ctx: CommandContext, key: string, countArg: string): Repl
 }
 
 export const spop: CommandSpec = {
-  name: 'spop',
-  arity: -2,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'set', 'fast'],
-  tips: ['nondeterministic_output'],
+  ...tableRow('spop'),
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     if (argv.length > 3) return fail(ERR_SYNTAX);
@@ -105,14 +99,7 @@ export const spop: CommandSpec = {
 };
 
 export const srandmember: CommandSpec = {
-  name: 'srandmember',
-  arity: -2,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'set', 'slow'],
-  tips: ['nondeterministic_output'],
+  ...tableRow('srandmember'),
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     if (argv.length > 3) return fail(ERR_SYNTAX);

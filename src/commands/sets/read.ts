@@ -10,16 +10,10 @@ import { array, bulk, integer, ONE, set as setReply, ZERO } from '../../resp/rep
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { orderedMembers } from './common.js';
-
-const keyed = { firstKey: 1, lastKey: 1, step: 1 } as const;
+import { tableRow } from '../define.js';
 
 export const smembers: CommandSpec = {
-  name: 'smembers',
-  arity: 2,
-  flags: ['readonly'],
-  ...keyed,
-  categories: ['read', 'set', 'slow'],
-  tips: ['nondeterministic_output_order'],
+  ...tableRow('smembers'),
   run: guarded((ctx, argv) => {
     const set = readTyped(ctx, argv[1] as string, 'set');
     return setReply(set === undefined ? [] : orderedMembers(set.members, set.outgrown).map((m) => bulk(m)));
@@ -27,11 +21,7 @@ export const smembers: CommandSpec = {
 };
 
 export const sismember: CommandSpec = {
-  name: 'sismember',
-  arity: 3,
-  flags: ['readonly', 'fast'],
-  ...keyed,
-  categories: ['read', 'set', 'fast'],
+  ...tableRow('sismember'),
   run: guarded((ctx, argv) => {
     const set = readTyped(ctx, argv[1] as string, 'set');
     return set?.members.has(argv[2] as string) === true ? ONE : ZERO;
@@ -39,11 +29,7 @@ export const sismember: CommandSpec = {
 };
 
 export const smismember: CommandSpec = {
-  name: 'smismember',
-  arity: -3,
-  flags: ['readonly', 'fast'],
-  ...keyed,
-  categories: ['read', 'set', 'fast'],
+  ...tableRow('smismember'),
   run: guarded((ctx, argv) => {
     const set = readTyped(ctx, argv[1] as string, 'set');
     return array(argv.slice(2).map((m) => (set?.members.has(m) === true ? ONE : ZERO)));
@@ -51,10 +37,6 @@ export const smismember: CommandSpec = {
 };
 
 export const scard: CommandSpec = {
-  name: 'scard',
-  arity: 2,
-  flags: ['readonly', 'fast'],
-  ...keyed,
-  categories: ['read', 'set', 'fast'],
+  ...tableRow('scard'),
   run: guarded((ctx, argv) => integer(readTyped(ctx, argv[1] as string, 'set')?.members.size ?? 0)),
 };

@@ -9,15 +9,10 @@ import { addMember, removeMember } from '../../store/index.js';
 import { guarded, writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { afterMemberRemoval, setForAdd } from './common.js';
+import { tableRow } from '../define.js';
 
 export const sadd: CommandSpec = {
-  name: 'sadd',
-  arity: -3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'set', 'fast'],
+  ...tableRow('sadd'),
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     const set = setForAdd(ctx, key, writeTyped(ctx, key, 'set'));
@@ -33,13 +28,7 @@ export const sadd: CommandSpec = {
 };
 
 export const srem: CommandSpec = {
-  name: 'srem',
-  arity: -3,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'set', 'fast'],
+  ...tableRow('srem'),
   run: guarded((ctx, argv) => {
     const key = argv[1] as string;
     const set = writeTyped(ctx, key, 'set');
@@ -52,13 +41,7 @@ export const srem: CommandSpec = {
 };
 
 export const smove: CommandSpec = {
-  name: 'smove',
-  arity: 4,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['write', 'set', 'fast'],
+  ...tableRow('smove'),
   run: guarded((ctx, argv) => {
     const [, source = '', destination = '', member = ''] = argv;
     const src = writeTyped(ctx, source, 'set');

@@ -10,16 +10,10 @@ import type { CommandSpec } from '../types.js';
 import { scanReply } from '../hashes/hscan.js';
 import { isIntsetSet } from '../encoding.js';
 import { orderedMembers } from './common.js';
+import { tableRow } from '../define.js';
 
 export const sscan: CommandSpec = {
-  name: 'sscan',
-  arity: -3,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'set', 'slow'],
-  tips: ['nondeterministic_output'],
+  ...tableRow('sscan'),
   run: guarded((ctx, argv) => {
     const cursor = parseScanCursor(argv[2] as string);
     const set = readTyped(ctx, argv[1] as string, 'set');

@@ -1,6 +1,7 @@
 import { integer, type Reply } from '../../resp/reply.js';
 import type { CommandSpec } from '../types.js';
 import { WRONGTYPE, checkStringLength } from './common.js';
+import { tableRow } from '../define.js';
 
 /**
  * APPEND key value — appends to the string (creating it), replies the new length in bytes.
@@ -11,13 +12,7 @@ import { WRONGTYPE, checkStringLength } from './common.js';
  * concatenated (V8 keeps the result as a rope, so a run of APPENDs alone is cheap too).
  */
 export const append: CommandSpec = {
-  name: 'append',
-  arity: 3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
+  ...tableRow('append'),
   run(ctx, argv): Reply {
     const key = argv[1] as string;
     const suffix = argv[2] as string;

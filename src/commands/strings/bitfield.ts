@@ -16,6 +16,7 @@ import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readString, toBytes } from './common.js';
 import { parseBitOffset, storeBits, storeBitsSilently, stringForBitWrite } from './bits.js';
+import { tableRow } from '../define.js';
 
 type Overflow = 'WRAP' | 'SAT' | 'FAIL';
 
@@ -201,24 +202,12 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly string[], readOnly:
  * OVERFLOW WRAP|SAT|FAIL] … — several bitfield operations in one call, replies one value each.
  */
 export const bitfield: CommandSpec = {
-  name: 'bitfield',
-  arity: -2,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'bitmap', 'slow'],
+  ...tableRow('bitfield'),
   run: (ctx, argv) => bitfieldGeneric(ctx, argv, false),
 };
 
 /** BITFIELD_RO key [GET type offset] … — the read-only variant. */
 export const bitfieldRo: CommandSpec = {
-  name: 'bitfield_ro',
-  arity: -2,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'bitmap', 'fast'],
+  ...tableRow('bitfield_ro'),
   run: (ctx, argv) => bitfieldGeneric(ctx, argv, true),
 };

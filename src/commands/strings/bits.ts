@@ -22,6 +22,7 @@ import {
   readString,
   toIndex,
 } from './common.js';
+import { tableRow } from '../define.js';
 
 /**
  * Redis getBitOffsetFromArgument: a bit offset ≥ 0 below proto-max-bulk-len bytes; with `bits`
@@ -75,13 +76,7 @@ export function storeBitsSilently(ctx: CommandContext, key: string, target: BitT
 
 /** SETBIT key offset value — sets or clears one bit, growing the string; replies the old bit. */
 export const setbit: CommandSpec = {
-  name: 'setbit',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'bitmap', 'slow'],
+  ...tableRow('setbit'),
   run(ctx, argv): Reply {
     const key = argv[1] as string;
     const offset = parseBitOffset(ctx, argv[2] as string);
@@ -104,13 +99,7 @@ export const setbit: CommandSpec = {
 
 /** GETBIT key offset — the bit at offset; 0 past the end or for an absent key. */
 export const getbit: CommandSpec = {
-  name: 'getbit',
-  arity: 3,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'bitmap', 'fast'],
+  ...tableRow('getbit'),
   run(ctx, argv): Reply {
     const offset = parseBitOffset(ctx, argv[2] as string);
     if (offset === undefined) return error(ERR_BIT_OFFSET);
@@ -166,13 +155,7 @@ function parseUnit(arg: string): boolean | undefined {
 
 /** BITCOUNT key [start end [BYTE | BIT]] — the number of set bits, in the whole string or a range. */
 export const bitcount: CommandSpec = {
-  name: 'bitcount',
-  arity: -2,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'bitmap', 'slow'],
+  ...tableRow('bitcount'),
   run(ctx, argv): Reply {
     const value = readString(ctx, argv[1] as string);
     if (typeof value === 'object') return value;
@@ -208,13 +191,7 @@ export const bitcount: CommandSpec = {
  * right; with an explicit end a range of all ones gives -1.
  */
 export const bitpos: CommandSpec = {
-  name: 'bitpos',
-  arity: -3,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'bitmap', 'slow'],
+  ...tableRow('bitpos'),
   run(ctx, argv): Reply {
     const bitArg = parseInt64(argv[2] as string);
     if (bitArg === undefined) return error(ERR_NOT_INTEGER);
@@ -274,13 +251,7 @@ function findBit(value: string, range: ByteRange, bit: number, endGiven: boolean
  * stores the result (or deletes destkey when it would be empty), replies its length.
  */
 export const bitop: CommandSpec = {
-  name: 'bitop',
-  arity: -4,
-  flags: ['write', 'denyoom'],
-  firstKey: 2,
-  lastKey: -1,
-  step: 1,
-  categories: ['write', 'bitmap', 'slow'],
+  ...tableRow('bitop'),
   run(ctx, argv): Reply {
     const op = (argv[1] as string).toUpperCase();
     if (op !== 'AND' && op !== 'OR' && op !== 'XOR' && op !== 'NOT') return error(ERR_SYNTAX);

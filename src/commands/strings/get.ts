@@ -1,16 +1,11 @@
 import { NULL, bulk, bulkOrNull, integer, type Reply } from '../../resp/reply.js';
 import type { CommandSpec } from '../types.js';
 import { readString } from './common.js';
+import { tableRow } from '../define.js';
 
 /** GET key — the string value, nil when absent, WRONGTYPE for other types. */
 export const get: CommandSpec = {
-  name: 'get',
-  arity: 2,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'string', 'fast'],
+  ...tableRow('get'),
   run(ctx, argv): Reply {
     const value = readString(ctx, argv[1] as string);
     if (typeof value === 'object') return value;
@@ -20,13 +15,7 @@ export const get: CommandSpec = {
 
 /** GETDEL key — the value, then deletes the key. Propagates as DEL. */
 export const getdel: CommandSpec = {
-  name: 'getdel',
-  arity: 2,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
+  ...tableRow('getdel'),
   run(ctx, argv): Reply {
     const key = argv[1] as string;
     const value = readString(ctx, key);
@@ -41,13 +30,7 @@ export const getdel: CommandSpec = {
 
 /** STRLEN key — the length in bytes, 0 when absent. */
 export const strlen: CommandSpec = {
-  name: 'strlen',
-  arity: 2,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'string', 'fast'],
+  ...tableRow('strlen'),
   run(ctx, argv): Reply {
     const value = readString(ctx, argv[1] as string);
     if (typeof value === 'object') return value;

@@ -3,6 +3,7 @@ import { NULL, bulk, error, type Reply } from '../../resp/reply.js';
 import type { CommandSpec } from '../types.js';
 import { readString } from './common.js';
 import { expireAtMs, parseStringSetOptions } from './set.js';
+import { tableRow } from '../define.js';
 
 /**
  * GETEX key [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | PERSIST] — GET that also sets or
@@ -10,13 +11,7 @@ import { expireAtMs, parseStringSetOptions } from './set.js';
  * has already passed, as PERSIST when a TTL was removed.
  */
 export const getex: CommandSpec = {
-  name: 'getex',
-  arity: -2,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
+  ...tableRow('getex'),
   run(ctx, argv): Reply {
     const key = argv[1] as string;
     const options = parseStringSetOptions(argv, 2, true);

@@ -3,6 +3,7 @@ import { error, integer, type Reply } from '../../resp/reply.js';
 import { parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readStringForWrite } from './common.js';
+import { tableRow } from '../define.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -34,37 +35,19 @@ function incrementArg(arg: string): number | bigint | undefined {
 
 /** INCR key — +1, creating the key as 0 first; error on non-integers and int64 overflow. */
 export const incr: CommandSpec = {
-  name: 'incr',
-  arity: 2,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
+  ...tableRow('incr'),
   run: (ctx, argv) => incrDecr(ctx, argv[1] as string, 1),
 };
 
 /** DECR key — −1. */
 export const decr: CommandSpec = {
-  name: 'decr',
-  arity: 2,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
+  ...tableRow('decr'),
   run: (ctx, argv) => incrDecr(ctx, argv[1] as string, -1),
 };
 
 /** INCRBY key increment — adds a signed 64-bit increment. */
 export const incrby: CommandSpec = {
-  name: 'incrby',
-  arity: 3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
+  ...tableRow('incrby'),
   run(ctx, argv): Reply {
     const by = incrementArg(argv[2] as string);
     if (by === undefined) return error(ERR_NOT_INTEGER);
@@ -74,13 +57,7 @@ export const incrby: CommandSpec = {
 
 /** DECRBY key decrement — subtracts; -9223372036854775808 cannot be negated ("decrement would overflow"). */
 export const decrby: CommandSpec = {
-  name: 'decrby',
-  arity: 3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
+  ...tableRow('decrby'),
   run(ctx, argv): Reply {
     const by = incrementArg(argv[2] as string);
     if (by === undefined) return error(ERR_NOT_INTEGER);

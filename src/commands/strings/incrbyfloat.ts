@@ -3,6 +3,7 @@ import { bulk, error, type Reply } from '../../resp/reply.js';
 import type { CommandSpec } from '../types.js';
 import { readStringForWrite } from './common.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from './long-double.js';
+import { tableRow } from '../define.js';
 
 const ZERO_LD = { kind: 'finite', negative: false, m: 0n, e: 0 } as const;
 
@@ -11,13 +12,7 @@ const ZERO_LD = { kind: 'finite', negative: false, m: 0n, e: 0 } as const;
  * (`%.17Lf` trimmed). Always propagates as `SET key <result> KEEPTTL` so replicas never redo the math.
  */
 export const incrbyfloat: CommandSpec = {
-  name: 'incrbyfloat',
-  arity: 3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
+  ...tableRow('incrbyfloat'),
   run(ctx, argv): Reply {
     const key = argv[1] as string;
     const current = readStringForWrite(ctx, key);

@@ -9,6 +9,7 @@ import { array, bulk, error, integer, map, type Reply } from '../../resp/reply.j
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { toIndex } from './common.js';
+import { tableRow } from '../define.js';
 
 interface LcsOptions {
   idx: boolean;
@@ -47,13 +48,7 @@ function stringOrEmpty(ctx: CommandContext, key: string): string | undefined {
  * Redis emits them). Uses Redis's dynamic-programming table, bounded by proto-max-bulk-len bytes.
  */
 export const lcs: CommandSpec = {
-  name: 'lcs',
-  arity: -3,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['read', 'string', 'slow'],
+  ...tableRow('lcs'),
   run(ctx, argv): Reply {
     const a = stringOrEmpty(ctx, argv[1] as string);
     const b = stringOrEmpty(ctx, argv[2] as string);

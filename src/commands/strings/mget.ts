@@ -1,15 +1,10 @@
 import { NULL, array, bulk, type Reply } from '../../resp/reply.js';
 import type { CommandSpec } from '../types.js';
+import { tableRow } from '../define.js';
 
 /** MGET key [key …] — the string value of each key; nil for absent keys and for other types. */
 export const mget: CommandSpec = {
-  name: 'mget',
-  arity: -2,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
-  categories: ['read', 'string', 'fast'],
+  ...tableRow('mget'),
   run(ctx, argv): Reply {
     const items: Reply[] = [];
     for (let j = 1; j < argv.length; j++) {

@@ -4,6 +4,7 @@ import { parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import type { ByteString } from '../../store/index.js';
 import { WRONGTYPE, byteStringForWrite, checkStringLength, toIndex } from './common.js';
+import { tableRow } from '../define.js';
 
 const EMPTY_BULK: Reply = Object.freeze(bulk(''));
 
@@ -31,25 +32,13 @@ function getRange(ctx: CommandContext, argv: readonly string[]): Reply {
 
 /** GETRANGE key start end — the bytes from start to end inclusive; "" when the range is empty. */
 export const getrange: CommandSpec = {
-  name: 'getrange',
-  arity: 4,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'string', 'slow'],
+  ...tableRow('getrange'),
   run: getRange,
 };
 
 /** SUBSTR key start end — the old name of GETRANGE. */
 export const substr: CommandSpec = {
-  name: 'substr',
-  arity: 4,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'string', 'slow'],
+  ...tableRow('substr'),
   run: getRange,
 };
 
@@ -58,13 +47,7 @@ export const substr: CommandSpec = {
  * new length. An empty value changes nothing (and creates nothing).
  */
 export const setrange: CommandSpec = {
-  name: 'setrange',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'slow'],
+  ...tableRow('setrange'),
   run(ctx, argv): Reply {
     const key = argv[1] as string;
     const patch = argv[3] as string;

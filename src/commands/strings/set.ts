@@ -3,6 +3,7 @@ import { NULL, OK, ONE, ZERO, bulkOrNull, error, type Reply } from '../../resp/r
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readString } from './common.js';
+import { tableRow } from '../define.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -141,13 +142,7 @@ function plainOptions(overrides: Partial<StringSetOptions>): StringSetOptions {
  * replies the old value (WRONGTYPE if it was not a string, then nothing is set).
  */
 export const set: CommandSpec = {
-  name: 'set',
-  arity: -3,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'slow'],
+  ...tableRow('set'),
   run(ctx, argv): Reply {
     const options = parseStringSetOptions(argv, 3, false);
     if (options === undefined) return error(ERR_SYNTAX);
@@ -157,13 +152,7 @@ export const set: CommandSpec = {
 
 /** SETNX key value — SET NX replying 1 when set, 0 when the key existed. */
 export const setnx: CommandSpec = {
-  name: 'setnx',
-  arity: 3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
+  ...tableRow('setnx'),
   run(ctx, argv): Reply {
     const options = plainOptions({ nx: true });
     return setGeneric(ctx, argv, argv[1] as string, argv[2] as string, options, 'setnx', ONE, ZERO);
@@ -172,13 +161,7 @@ export const setnx: CommandSpec = {
 
 /** SETEX key seconds value — SET with EX; propagates as SET … PXAT. */
 export const setex: CommandSpec = {
-  name: 'setex',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'slow'],
+  ...tableRow('setex'),
   run(ctx, argv): Reply {
     const options = plainOptions({ expireUnit: 'EX', expireArg: argv[2] });
     return setGeneric(ctx, argv, argv[1] as string, argv[3] as string, options, 'setex');
@@ -187,13 +170,7 @@ export const setex: CommandSpec = {
 
 /** PSETEX key milliseconds value — SET with PX; propagates as SET … PXAT. */
 export const psetex: CommandSpec = {
-  name: 'psetex',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'slow'],
+  ...tableRow('psetex'),
   run(ctx, argv): Reply {
     const options = plainOptions({ expireUnit: 'PX', expireArg: argv[2] });
     return setGeneric(ctx, argv, argv[1] as string, argv[3] as string, options, 'psetex');
@@ -202,13 +179,7 @@ export const psetex: CommandSpec = {
 
 /** GETSET key value — sets and replies the old value (nil when absent); propagates as SET. */
 export const getset: CommandSpec = {
-  name: 'getset',
-  arity: 3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
+  ...tableRow('getset'),
   run(ctx, argv): Reply {
     const key = argv[1] as string;
     const old = readString(ctx, key);
@@ -222,13 +193,7 @@ export const getset: CommandSpec = {
 
 /** MSET key value [key value …] — sets every pair (dropping TTLs); always OK. */
 export const mset: CommandSpec = {
-  name: 'mset',
-  arity: -3,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 2,
-  categories: ['write', 'string', 'slow'],
+  ...tableRow('mset'),
   run(ctx, argv): Reply {
     if (argv.length % 2 === 0) return error(wrongArity('mset'));
     for (let j = 1; j < argv.length; j += 2) {
@@ -242,13 +207,7 @@ export const mset: CommandSpec = {
 
 /** MSETNX key value [key value …] — sets them all only if none exists: 1, else 0. */
 export const msetnx: CommandSpec = {
-  name: 'msetnx',
-  arity: -3,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 2,
-  categories: ['write', 'string', 'slow'],
+  ...tableRow('msetnx'),
   run(ctx, argv): Reply {
     if (argv.length % 2 === 0) return error(wrongArity('msetnx'));
     for (let j = 1; j < argv.length; j += 2) {

@@ -21,6 +21,7 @@ import type { SortedSet } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, newZSet, writeZSet } from './common.js';
 import { parseScore } from './parse.js';
+import { tableRow } from '../define.js';
 
 interface ZAddFlags {
   nx: boolean;
@@ -120,13 +121,7 @@ function apply(ctx: CommandContext, args: ZAddArgs): Reply {
 }
 
 export const zadd: CommandSpec = {
-  name: 'zadd',
-  arity: -4,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'sortedset', 'fast'],
+  ...tableRow('zadd'),
   run(ctx, argv) {
     const args = parse(argv, false);
     return 'kind' in args ? args : apply(ctx, args);
@@ -134,13 +129,7 @@ export const zadd: CommandSpec = {
 };
 
 export const zincrby: CommandSpec = {
-  name: 'zincrby',
-  arity: 4,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'sortedset', 'fast'],
+  ...tableRow('zincrby'),
   run(ctx, argv) {
     const args = parse(argv, true);
     return 'kind' in args ? args : apply(ctx, args);

@@ -28,6 +28,7 @@ import type { ZEntry } from '../../store/zset.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, entriesReply, writeZSet } from './common.js';
 import { numkeysKeys, parseLong, parseTimeoutSeconds } from '../args.js';
+import { tableRow } from '../define.js';
 
 type End = 'min' | 'max';
 
@@ -52,13 +53,7 @@ function nestedPairs(entries: readonly ZEntry[]): Reply {
 
 function zpopCommand(name: string, end: End): CommandSpec {
   return {
-    name,
-    arity: -2,
-    flags: ['write', 'fast'],
-    categories: ['write', 'sortedset', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
+    ...tableRow(name),
     run(ctx, argv) {
       if (argv.length > 3) return error(ERR_SYNTAX);
       let count = -1; // -1: the single-pop form, which replies flat even in RESP3
@@ -124,13 +119,7 @@ function mpopFirst(ctx: CommandContext, args: MPopArgs): Reply | undefined {
 }
 
 export const zmpop: CommandSpec = {
-  name: 'zmpop',
-  arity: -4,
-  flags: ['write', 'movablekeys'],
-  categories: ['write', 'sortedset', 'slow'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
+  ...tableRow('zmpop'),
   keys: (argv) => numkeysKeys(argv, 1),
   run(ctx, argv) {
     const args = parseMPop(argv, 1);
@@ -193,13 +182,7 @@ function firstNonEmpty(
 
 function bzpopCommand(name: string, end: End): CommandSpec {
   return {
-    name,
-    arity: -3,
-    flags: ['write', 'noscript', 'blocking', 'fast'],
-    categories: ['write', 'sortedset', 'fast', 'blocking'],
-    firstKey: 1,
-    lastKey: -2,
-    step: 1,
+    ...tableRow(name),
     run(ctx, argv) {
       const deadline = parseTimeoutSeconds(argv[argv.length - 1] ?? '', ctx.now);
       if (typeof deadline !== 'number') return timeoutError(deadline);
@@ -220,13 +203,7 @@ export const bzpopmin = bzpopCommand('bzpopmin', 'min');
 export const bzpopmax = bzpopCommand('bzpopmax', 'max');
 
 export const bzmpop: CommandSpec = {
-  name: 'bzmpop',
-  arity: -5,
-  flags: ['write', 'blocking', 'movablekeys'],
-  categories: ['write', 'sortedset', 'slow', 'blocking'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
+  ...tableRow('bzmpop'),
   keys: (argv) => numkeysKeys(argv, 2),
   run(ctx, argv) {
     const args = parseMPop(argv, 2);

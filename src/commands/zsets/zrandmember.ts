@@ -14,6 +14,7 @@ import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, entriesReply, readZSet } from './common.js';
 import { parseInt64 } from '../args.js';
 import { pickDistinct, type RandomSource } from '../random.js';
+import { tableRow } from '../define.js';
 
 const LONG_MAX = 9223372036854775807n;
 /**
@@ -74,14 +75,7 @@ function withCount(ctx: CommandContext, argv: readonly string[]): Reply {
 }
 
 export const zrandmember: CommandSpec = {
-  name: 'zrandmember',
-  arity: -2,
-  flags: ['readonly'],
-  categories: ['read', 'sortedset', 'slow'],
-  tips: ['nondeterministic_output'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...tableRow('zrandmember'),
   run(ctx, argv) {
     if (argv.length >= 3) return withCount(ctx, argv);
     const zset = readZSet(ctx, argv[1] ?? '');

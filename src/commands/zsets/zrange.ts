@@ -29,6 +29,7 @@ import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZSet, storeResult } f
 import { parseLong } from '../args.js';
 import { parseLexRange, parseScoreRange } from './parse.js';
 import { clampRanks } from './zrem.js';
+import { tableRow } from '../define.js';
 
 type RangeType = 'auto' | 'rank' | 'score' | 'lex';
 type Direction = 'auto' | 'forward' | 'reverse';
@@ -139,18 +140,11 @@ function rangeStore(ctx: CommandContext, dst: string, src: string, q: RangeQuery
   return integer(storeResult(ctx, dst, result));
 }
 
-const READ_RANGE = {
-  flags: ['readonly'],
-  categories: ['read', 'sortedset', 'slow'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-} as const;
+const READ_RANGE = {} as const;
 
 function readCommand(name: string, type: RangeType, direction: Direction): CommandSpec {
   return {
-    name,
-    arity: -4,
+    ...tableRow(name),
     ...READ_RANGE,
     run(ctx, argv) {
       const q = parse(argv, 1, false, type, direction);
@@ -167,13 +161,7 @@ export const zrangebylex = readCommand('zrangebylex', 'lex', 'forward');
 export const zrevrangebylex = readCommand('zrevrangebylex', 'lex', 'reverse');
 
 export const zrangestore: CommandSpec = {
-  name: 'zrangestore',
-  arity: -5,
-  flags: ['write', 'denyoom'],
-  categories: ['write', 'sortedset', 'slow'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
+  ...tableRow('zrangestore'),
   run(ctx, argv) {
     const q = parse(argv, 2, true, 'auto', 'auto');
     return 'kind' in q ? q : rangeStore(ctx, argv[1] ?? '', argv[2] ?? '', q);

@@ -15,15 +15,10 @@ import type { Reply } from '../../resp/reply.js';
 import type { CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, readZSet } from './common.js';
 import { parseLexRange, parseScoreRange } from './parse.js';
-
-const READ_FAST = { flags: ['readonly', 'fast'], categories: ['read', 'sortedset', 'fast'] } as const;
-const ONE_KEY = { firstKey: 1, lastKey: 1, step: 1 } as const;
+import { tableRow } from '../define.js';
 
 export const zcard: CommandSpec = {
-  name: 'zcard',
-  arity: 2,
-  ...READ_FAST,
-  ...ONE_KEY,
+  ...tableRow('zcard'),
   run(ctx, argv) {
     const zset = readZSet(ctx, argv[1] ?? '');
     if (zset === WRONG_TYPE) return WRONGTYPE;
@@ -32,10 +27,7 @@ export const zcard: CommandSpec = {
 };
 
 export const zscore: CommandSpec = {
-  name: 'zscore',
-  arity: 3,
-  ...READ_FAST,
-  ...ONE_KEY,
+  ...tableRow('zscore'),
   run(ctx, argv) {
     const zset = readZSet(ctx, argv[1] ?? '');
     if (zset === WRONG_TYPE) return WRONGTYPE;
@@ -45,10 +37,7 @@ export const zscore: CommandSpec = {
 };
 
 export const zmscore: CommandSpec = {
-  name: 'zmscore',
-  arity: -3,
-  ...READ_FAST,
-  ...ONE_KEY,
+  ...tableRow('zmscore'),
   run(ctx, argv) {
     const zset = readZSet(ctx, argv[1] ?? '');
     if (zset === WRONG_TYPE) return WRONGTYPE;
@@ -63,10 +52,7 @@ export const zmscore: CommandSpec = {
 
 function rankCommand(name: string, reverse: boolean): CommandSpec {
   return {
-    name,
-    arity: 3,
-    ...READ_FAST,
-    ...ONE_KEY,
+    ...tableRow(name),
     run(ctx, argv) {
       const zset = readZSet(ctx, argv[1] ?? '');
       if (zset === WRONG_TYPE) return WRONGTYPE;
@@ -80,10 +66,7 @@ export const zrank = rankCommand('zrank', false);
 export const zrevrank = rankCommand('zrevrank', true);
 
 export const zcount: CommandSpec = {
-  name: 'zcount',
-  arity: 4,
-  ...READ_FAST,
-  ...ONE_KEY,
+  ...tableRow('zcount'),
   run(ctx, argv) {
     const range = parseScoreRange(argv[2] ?? '', argv[3] ?? '');
     if (range === undefined) return error(ERR_MIN_MAX_NOT_FLOAT);
@@ -94,10 +77,7 @@ export const zcount: CommandSpec = {
 };
 
 export const zlexcount: CommandSpec = {
-  name: 'zlexcount',
-  arity: 4,
-  ...READ_FAST,
-  ...ONE_KEY,
+  ...tableRow('zlexcount'),
   run(ctx, argv) {
     const range = parseLexRange(argv[2] ?? '', argv[3] ?? '');
     if (range === undefined) return error(ERR_MIN_MAX_NOT_STRING_RANGE);

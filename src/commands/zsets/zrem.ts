@@ -15,15 +15,10 @@ import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, writeZSet } from './common.js';
 import { parseLong } from '../args.js';
 import { parseLexRange, parseScoreRange } from './parse.js';
-
-const ONE_KEY = { firstKey: 1, lastKey: 1, step: 1 } as const;
+import { tableRow } from '../define.js';
 
 export const zrem: CommandSpec = {
-  name: 'zrem',
-  arity: -3,
-  flags: ['write', 'fast'],
-  categories: ['write', 'sortedset', 'fast'],
-  ...ONE_KEY,
+  ...tableRow('zrem'),
   run(ctx, argv) {
     const key = argv[1] ?? '';
     const zset = writeZSet(ctx, key);
@@ -55,15 +50,10 @@ function removeRange(ctx: CommandContext, key: string, remove: (zset: SortedSet)
   return integer(removed.length);
 }
 
-const REMRANGE = {
-  arity: 4,
-  flags: ['write'],
-  categories: ['write', 'sortedset', 'slow'],
-  ...ONE_KEY,
-} as const;
+const REMRANGE = {} as const;
 
 export const zremrangebyrank: CommandSpec = {
-  name: 'zremrangebyrank',
+  ...tableRow('zremrangebyrank'),
   ...REMRANGE,
   run(ctx, argv) {
     const start = parseLong(argv[2] ?? '');
@@ -77,7 +67,7 @@ export const zremrangebyrank: CommandSpec = {
 };
 
 export const zremrangebyscore: CommandSpec = {
-  name: 'zremrangebyscore',
+  ...tableRow('zremrangebyscore'),
   ...REMRANGE,
   run(ctx, argv) {
     const range = parseScoreRange(argv[2] ?? '', argv[3] ?? '');
@@ -87,7 +77,7 @@ export const zremrangebyscore: CommandSpec = {
 };
 
 export const zremrangebylex: CommandSpec = {
-  name: 'zremrangebylex',
+  ...tableRow('zremrangebylex'),
   ...REMRANGE,
   run(ctx, argv) {
     const range = parseLexRange(argv[2] ?? '', argv[3] ?? '');

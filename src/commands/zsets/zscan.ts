@@ -16,6 +16,7 @@ import type { ZEntry } from '../../store/zset.js';
 import type { CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, readZSet } from './common.js';
 import { parseLong } from '../args.js';
+import { tableRow } from '../define.js';
 
 const UINT64_MAX = 18446744073709551615n;
 
@@ -85,14 +86,7 @@ function scanReply(
 }
 
 export const zscan: CommandSpec = {
-  name: 'zscan',
-  arity: -3,
-  flags: ['readonly'],
-  categories: ['read', 'sortedset', 'slow'],
-  tips: ['nondeterministic_output'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
+  ...tableRow('zscan'),
   run(ctx, argv) {
     const cursor = parseCursor(argv[2] ?? '');
     if (cursor === undefined) return error(ERR_INVALID_CURSOR);

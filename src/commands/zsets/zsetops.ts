@@ -27,6 +27,7 @@ import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZInput, storeResult }
 import type { ZInput } from './common.js';
 import { numkeysKeys, parseLong } from '../args.js';
 import { parseScore } from './parse.js';
+import { tableRow } from '../define.js';
 
 type SetOp = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';
@@ -204,13 +205,7 @@ function run(ctx: CommandContext, argv: readonly string[], v: Variant): Reply {
 function readCommand(name: string, op: SetOp, cardinalityOnly = false): CommandSpec {
   const variant: Variant = { name, op, numkeysIndex: 1, store: false, cardinalityOnly };
   return {
-    name,
-    arity: -3,
-    flags: ['readonly', 'movablekeys'],
-    categories: ['read', 'sortedset', 'slow'],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
+    ...tableRow(name),
     keys: (argv) => numkeysKeys(argv, 1),
     run: (ctx, argv) => run(ctx, argv, variant),
   };
@@ -219,13 +214,7 @@ function readCommand(name: string, op: SetOp, cardinalityOnly = false): CommandS
 function storeCommand(name: string, op: SetOp): CommandSpec {
   const variant: Variant = { name, op, numkeysIndex: 2, store: true, cardinalityOnly: false };
   return {
-    name,
-    arity: -4,
-    flags: ['write', 'denyoom', 'movablekeys'],
-    categories: ['write', 'sortedset', 'slow'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
+    ...tableRow(name),
     keys: (argv) => numkeysKeys(argv, 2, 1),
     run: (ctx, argv) => run(ctx, argv, variant),
   };

@@ -1,0 +1,75 @@
+/**
+ * How a command module declares a command. A command is one small self-describing unit, like
+ * mini-redis's: the doc comment above it shows its syntax (`GET key`), `parse` reads the arguments
+ * through an ArgCursor into a value of its own type, and `apply` runs that against the database and
+ * returns the reply. Arity, flags, key positions, ACL categories, tips and key specs are not typed
+ * here: they come from Redis 7.0's generated table by the command's name.
+ *
+ * Parse failures and WRONGTYPE are thrown as CommandError (typed.ts) and become the reply here.
+ * Where Redis interleaves parsing with key lookups (a bad COUNT after WRONGTYPE, options read after
+ * the keys are checked), `parse` reads what Redis reads first and hands the cursor on to `apply`.
+ */
+import { ArgCursor } from './cursor.js';
+import { commandMeta } from './table.js';
+import { CommandError, type CommandRun } from './typed.js';
+import type { CommandContext, CommandMeta, CommandResult, CommandSpec } from './types.js';
+
+export interface CommandUnit<Args> {
+  /** The lowercase Redis name, the key into the command table ('get', 'config|get'). */
+  readonly name: string;
+  /** Reads the arguments after the command name (arity already checked). */
+  parse(this: void, args: ArgCursor): Args;
+  /** Runs the parsed command: the reply, or a BlockRequest for a blocking command. */
+  apply(this: void, ctx: CommandContext, args: Args): CommandResult;
+  /** For `movablekeys` commands: the key arguments of one call (COMMAND GETKEYS). */
+  keys?(this: void, argv: readonly string[]): readonly string[] | undefined;
+}
+
+/** A command from its parse and apply steps, with its metadata from the command table. */
+export function defineCommand<Args>(unit: CommandUnit<Args>): CommandSpec {
+  const run: CommandRun = (ctx, argv) => {
+    try {
+      return unit.apply(ctx, unit.parse(new ArgCursor(argv)));
+    } catch (e) {
+      if (e instanceof CommandError) return e.reply;
+      throw e;
+    }
+  };
+  return withKeys({ name: unit.name, ...commandMeta(unit.name), run }, unit.keys);
+}
+
+export interface TableCommandParts {
+  keys?(this: void, argv: readonly string[]): readonly string[] | undefined;
+  readonly subcommands?: readonly CommandSpec[];
+}
+
+/**
+ * A command whose body reads `argv` itself (not split into parse and apply yet, or a container
+ * such as CONFIG whose subcommands are the units), with its metadata from the command table and
+ * thrown CommandErrors turned into replies.
+ */
+export function tableCommand(name: string, run: CommandRun, parts: TableCommandParts = {}): CommandSpec {
+  const guardedRun: CommandRun = (ctx, argv) => {
+    try {
+      return run(ctx, argv);
+    } catch (e) {
+      if (e instanceof CommandError) return e.reply;
+      throw e;
+    }
+  };
+  const spec: CommandSpec = { name, ...commandMeta(name), run: guardedRun };
+  const withSubs = parts.subcommands === undefined ? spec : { ...spec, subcommands: parts.subcommands };
+  return withKeys(withSubs, parts.keys);
+}
+
+function withKeys(spec: CommandSpec, keys: CommandSpec['keys']): CommandSpec {
+  return keys === undefined ? spec : { ...spec, keys };
+}
+
+/**
+ * The name and table row of a command, to spread into a CommandSpec literal:
+ * `{ ...tableRow('get'), run }`.
+ */
+export function tableRow(name: string): { readonly name: string } & CommandMeta {
+  return { name, ...commandMeta(name) };
+}
