@@ -11,27 +11,20 @@
  * collection.
  */
 import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../resp/errors.js';
+import { parseScanCursor } from './scan-cursor.js';
 import { globMatch } from '../store/index.js';
 import { isOption } from './args.js';
 import { fail } from './typed.js';
 import { parseLong } from './args.js';
 
-const UINT64_MAX = 18446744073709551615n;
 const HASH_SPACE = 2 ** 32;
 /** Each call returns at least this fraction of a large collection, so a full scan is ≤ 32 passes. */
 const MIN_BATCH_DIVISOR = 32;
 
-/**
- * parseScanCursorOrReply: C strtoul over the whole argument. "" reads as 0, "+1" as 1, "-1" wraps
- * to 2^64-1, a leading space or anything past 2^64-1 is "invalid cursor".
- */
-export function parseScanCursor(s: string): bigint {
-  if (s === '') return 0n;
-  const m = /^([+-]?)([0-9]+)$/.exec(s);
-  if (m === null) return fail(ERR_INVALID_CURSOR);
-  const magnitude = BigInt(m[2] ?? '0');
-  if (magnitude > UINT64_MAX) return fail(ERR_INVALID_CURSOR);
-  return m[1] === '-' ? (UINT64_MAX + 1n - magnitude) % (UINT64_MAX + 1n) : magnitude;
+/** The cursor argument of HSCAN/SSCAN (scan-cursor.ts has the rules), or "invalid cursor". */
+export function scanCursorArg(arg: string): bigint {
+  const cursor = parseScanCursor(arg);
+  return cursor === undefined ? fail(ERR_INVALID_CURSOR) : cursor;
 }
 
 export interface ScanOptions {

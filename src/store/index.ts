@@ -11,6 +11,6 @@ export { globMatch } from './glob.js';
 export { estimateKeyBytes, databaseBytes, datasetBytes } from './memory.js';
 export { ActiveExpirer } from './expire.js';
 export { cloneValue } from './clone.js';
-export { ScanCursors, MAX_PARKED, parseScanCursor } from './scan.js';
+export { ScanCursors, MAX_PARKED } from './scan.js';
 export { Evictor } from './eviction.js';
 export type { EvictionPolicy, EvictionSettings } from './eviction.js';

@@ -53,14 +53,3 @@ export class ScanCursors {
     return this.parked.size;
   }
 }
-
-/** Redis parseScanCursorOrReply (strtoul): decimal, optional sign (a '-' wraps), no leading space. */
-export function parseScanCursor(text: string): bigint | undefined {
-  const m = /^([+-]?)(\d*)$/.exec(text.replace(/\0.*$/s, ''));
-  if (m === null) return undefined;
-  const digits = m[2] as string;
-  if (digits === '') return m[1] === '' ? 0n : undefined;
-  const n = BigInt(digits);
-  if (n > 2n ** 64n - 1n) return undefined;
-  return m[1] === '-' ? BigInt.asUintN(64, -n) : n;
-}

@@ -55,7 +55,7 @@ test('every row of the generated command table equals a live redis-server 7.0 CO
     const live = new Map<string, Flat>();
     const visit = (entry: Flat): void => {
       live.set(String(entry[0]), entry.slice(0, 9));
-      for (const sub of (entry[9] ?? []) as Flat[]) visit(sub as Flat);
+      for (const sub of (entry[9] ?? []) as Flat[]) visit(sub);
     };
     for (const entry of (await client.call('COMMAND')) as Flat[]) visit(entry);
     assert.deepEqual(Object.keys(REDIS_COMMAND_TABLE).sort(), [...live.keys()].sort());

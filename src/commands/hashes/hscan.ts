@@ -8,7 +8,7 @@
  */
 import { array, bulk, bulkArray } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
-import { matches, parseScanCursor, parseScanOptions, scanStep } from '../scan.js';
+import { matches, scanCursorArg, parseScanOptions, scanStep } from '../scan.js';
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { isListpackHash } from '../encoding.js';
@@ -21,7 +21,7 @@ export function scanReply(cursor: bigint, items: readonly string[]): Reply {
 export const hscan: CommandSpec = {
   ...tableRow('hscan'),
   run: guarded((ctx, argv) => {
-    const cursor = parseScanCursor(argv[2] as string);
+    const cursor = scanCursorArg(argv[2] as string);
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     if (hash === undefined) return scanReply(0n, []);
     const opts = parseScanOptions(argv, 3);

@@ -1,6 +1,7 @@
 import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../../resp/errors.js';
 import { array, bulk, bulkArray, error, type Reply } from '../../resp/reply.js';
-import { globMatch, parseScanCursor, typeOf } from '../../store/index.js';
+import { globMatch, typeOf } from '../../store/index.js';
+import { parseScanCursor } from '../scan-cursor.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandSpec } from '../types.js';
 import { tableRow } from '../define.js';

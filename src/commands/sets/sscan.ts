@@ -4,7 +4,7 @@
  * Replies [next-cursor, [member, ...]]. An intset-sized set comes back whole, sorted, with cursor 0
  * (Redis's intset); a larger one is walked by the mutation-proof cursor of commands/scan.ts.
  */
-import { matches, parseScanCursor, parseScanOptions, scanStep } from '../scan.js';
+import { matches, scanCursorArg, parseScanOptions, scanStep } from '../scan.js';
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { scanReply } from '../hashes/hscan.js';
@@ -15,7 +15,7 @@ import { tableRow } from '../define.js';
 export const sscan: CommandSpec = {
   ...tableRow('sscan'),
   run: guarded((ctx, argv) => {
-    const cursor = parseScanCursor(argv[2] as string);
+    const cursor = scanCursorArg(argv[2] as string);
     const set = readTyped(ctx, argv[1] as string, 'set');
     if (set === undefined) return scanReply(0n, []);
     const opts = parseScanOptions(argv, 3);

@@ -16,22 +16,8 @@ import type { ZEntry } from '../../store/zset.js';
 import type { CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, readZSet } from './common.js';
 import { parseLong } from '../args.js';
+import { parseScanCursor } from '../scan-cursor.js';
 import { tableRow } from '../define.js';
-
-const UINT64_MAX = 18446744073709551615n;
-
-/**
- * parseScanCursorOrReply: C strtoul over the whole argument, no leading space. So "" reads as 0 and
- * "-1" wraps around to 2^64-1, exactly as redis-server accepts them; beyond 2^64-1 is ERANGE.
- */
-function parseCursor(s: string): bigint | undefined {
-  if (s === '') return 0n;
-  const m = /^([+-]?)([0-9]+)$/.exec(s);
-  if (m === null) return undefined;
-  const magnitude = BigInt(m[2] ?? '0');
-  if (magnitude > UINT64_MAX) return undefined;
-  return m[1] === '-' ? (UINT64_MAX + 1n - magnitude) % (UINT64_MAX + 1n) : magnitude;
-}
 
 interface ScanOptions {
   readonly count: number;
@@ -88,7 +74,7 @@ function scanReply(
 export const zscan: CommandSpec = {
   ...tableRow('zscan'),
   run(ctx, argv) {
-    const cursor = parseCursor(argv[2] ?? '');
+    const cursor = parseScanCursor(argv[2] ?? '');
     if (cursor === undefined) return error(ERR_INVALID_CURSOR);
     const zset = readZSet(ctx, argv[1] ?? '');
     if (zset === WRONG_TYPE) return WRONGTYPE;
