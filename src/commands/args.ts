@@ -3,10 +3,8 @@
  * Redis's string2ll/string2ld are stricter than Number(): no spaces, no '+', no leading zeros,
  * and 64-bit range checks.
  */
-import { isCSpace } from '../resp/index.js';
+import { INT64_MAX, INT64_MAX_AS_DOUBLE, INT64_MIN, isCSpace } from '../resp/index.js';
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 const SAFE_DIGITS = /^-?(?:0|[1-9][0-9]{0,14})$/;
 const INT_DIGITS = /^-?(?:0|[1-9][0-9]*)$/;
 
@@ -125,9 +123,6 @@ export function parseLong(s: string): number | undefined {
   return n === undefined ? undefined : Number(n);
 }
 
-/** LLONG_MAX as a double (what the C comparison against a long double sees). */
-const LLONG_MAX_DOUBLE = 9223372036854775807;
-
 /**
  * getTimeoutFromObjectOrReply with UNIT_SECONDS: a long double number of seconds (string2ld rules),
  * turned into an absolute deadline in ms, 0 meaning forever. Mirrors what redis-server 7.0.15 does on
@@ -140,9 +135,9 @@ export function parseTimeoutSeconds(s: string, now: number): number | 'notFloat'
   // strtold's exponent range is far wider than a double's: 1e400 and 1e-400 are fine long doubles.
   if (r.end !== s.length || Number.isNaN(r.value)) return 'notFloat';
   const ms = Math.trunc(r.value * 1000);
-  if (!Number.isFinite(ms) || ms >= LLONG_MAX_DOUBLE || ms < 0) return 'negative';
+  if (!Number.isFinite(ms) || ms >= INT64_MAX_AS_DOUBLE || ms < 0) return 'negative';
   if (ms === 0) return 0;
-  return ms > LLONG_MAX_DOUBLE - now ? 'outOfRange' : now + ms;
+  return ms > INT64_MAX_AS_DOUBLE - now ? 'outOfRange' : now + ms;
 }
 
 /**

@@ -8,8 +8,8 @@
  * '-' wraps modulo 2^64 ("-1" is 2^64-1, "-0" is 0); leading zeros are fine; anything beyond
  * 2^64-1 in magnitude, a space, a tab, "0x5", "1e3", "5 " or a bare sign is "invalid cursor".
  */
+import { UINT64_MAX } from '../resp/index.js';
 
-const UINT64_MAX = 2n ** 64n - 1n;
 const CURSOR = /^([+-]?)([0-9]+)$/;
 
 /** The cursor as an unsigned 64-bit value, or undefined when Redis replies "invalid cursor". */

@@ -13,6 +13,7 @@
  * unfinished) also starts a fresh iteration: Redis guarantees that a full scan returns every key
  * present throughout it, and may return keys more than once, and both still hold.
  */
+import { INT64_MAX } from '../resp/index.js';
 
 /** Unfinished scans kept at once; beyond this the least recently used is dropped. */
 export const MAX_PARKED = 1024;
@@ -40,7 +41,7 @@ export class ScanCursors {
   /** Parks an unfinished iterator and returns the cursor that resumes it. */
   park(source: object, iterator: Iterator<unknown>): bigint {
     const cursor = this.nextCursor;
-    this.nextCursor = this.nextCursor >= 2n ** 63n ? 1n : this.nextCursor + 1n;
+    this.nextCursor = this.nextCursor > INT64_MAX ? 1n : this.nextCursor + 1n;
     this.parked.set(cursor, { source, iterator });
     if (this.parked.size > MAX_PARKED) {
       const oldest = this.parked.keys().next();

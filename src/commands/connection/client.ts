@@ -2,7 +2,19 @@
  * CLIENT subcommand … — inspect and control connections (Redis networking.c clientCommand):
  * ID, GETNAME, SETNAME, LIST, INFO, KILL, PAUSE, UNPAUSE, NO-EVICT, REPLY, UNBLOCK, GETREDIR, HELP.
  */
-import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_TIMEOUT_NEGATIVE, unknownSubcommand } from '../../resp/errors.js';
+import {
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  ERR_TIMEOUT_NEGATIVE,
+  unknownSubcommand,
+  ERR_UNKNOWN_CLIENT_TYPE,
+  ERR_INVALID_CLIENT_ID,
+  ERR_CLIENT_ID_NOT_POSITIVE,
+  ERR_NO_SUCH_USER,
+  ERR_NO_SUCH_CLIENT,
+  ERR_TIMEOUT_NOT_INTEGER,
+  ERR_UNBLOCK_REASON,
+} from '../../resp/errors.js';
 import { NULL, OK, bulk, error, integer, simple, verbatim, array, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
@@ -41,13 +53,13 @@ const list = sub('list', (ctx, argv) => {
   let clients = ctx.server.clients();
   if (argv.length === 4 && isOption(argv[2], 'TYPE')) {
     const type = normalizeType(argv[3] as string);
-    if (type === undefined) return error(`ERR Unknown client type '${argv[3] as string}'`);
+    if (type === undefined) return error(ERR_UNKNOWN_CLIENT_TYPE(argv[3] as string));
     clients = clients.filter((c) => clientType(c) === type);
   } else if (argv.length > 3 && isOption(argv[2], 'ID')) {
     const ids = new Set<number>();
     for (const a of argv.slice(3)) {
       const id = parseInt64(a);
-      if (typeof id !== 'number' || id <= 0) return error('ERR Invalid client ID');
+      if (typeof id !== 'number' || id <= 0) return error(ERR_INVALID_CLIENT_ID);
       ids.add(id);
     }
     clients = clients.filter((c) => ids.has(c.id));
@@ -91,18 +103,18 @@ function killFilter(
     if (value === undefined) return { error: error(ERR_SYNTAX) };
     if (opt === 'id') {
       const n = parseInt64(value);
-      if (typeof n !== 'number' || n <= 0) return { error: error('ERR client-id should be greater than 0') };
+      if (typeof n !== 'number' || n <= 0) return { error: error(ERR_CLIENT_ID_NOT_POSITIVE) };
       tests.push((c) => c.id === n);
     } else if (opt === 'type') {
       const type = normalizeType(value);
-      if (type === undefined) return { error: error(`ERR Unknown client type '${value}'`) };
+      if (type === undefined) return { error: error(ERR_UNKNOWN_CLIENT_TYPE(value)) };
       tests.push((c) => clientType(c) === type);
     } else if (opt === 'addr') {
       tests.push((c) => c.addr === value);
     } else if (opt === 'laddr') {
       tests.push((c) => c.laddr === value);
     } else if (opt === 'user') {
-      if (value !== 'default') return { error: error(`ERR No such user '${value}'`) };
+      if (value !== 'default') return { error: error(ERR_NO_SUCH_USER(value)) };
       tests.push((c) => c.user === value);
     } else if (opt === 'skipme') {
       const yes = value.toLowerCase();
@@ -121,7 +133,7 @@ const kill = sub('kill', (ctx, argv) => {
     // Old form: CLIENT KILL addr:port, may kill the caller itself.
     const addr = argv[2] as string;
     const killed = ctx.server.killClients((c) => c.addr === addr);
-    return killed > 0 ? OK : error('ERR No such client');
+    return killed > 0 ? OK : error(ERR_NO_SUCH_CLIENT);
   }
   const filter = killFilter(ctx, argv);
   if ('error' in filter) return filter.error;
@@ -130,7 +142,7 @@ const kill = sub('kill', (ctx, argv) => {
 
 const pause = sub('pause', (ctx, argv) => {
   const ms = parseInt64(argv[2] as string);
-  if (typeof ms !== 'number') return error('ERR timeout is not an integer or out of range');
+  if (typeof ms !== 'number') return error(ERR_TIMEOUT_NOT_INTEGER);
   if (ms < 0) return error(ERR_TIMEOUT_NEGATIVE);
   let mode: 'all' | 'write' = 'all';
   if (argv.length === 4 && isOption(argv[3], 'WRITE')) mode = 'write';
@@ -175,8 +187,7 @@ const unblock = sub('unblock', (ctx, argv) => {
   if (typeof target !== 'number') return error(ERR_NOT_INTEGER);
   let withError = false;
   if (argv.length === 4 && isOption(argv[3], 'ERROR')) withError = true;
-  else if (argv.length === 4 && !isOption(argv[3], 'TIMEOUT'))
-    return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+  else if (argv.length === 4 && !isOption(argv[3], 'TIMEOUT')) return error(ERR_UNBLOCK_REASON);
   else if (argv.length > 4) return error(ERR_SYNTAX);
   return integer(ctx.server.unblockClient(target, withError) ? 1 : 0);
 });

@@ -1,4 +1,10 @@
-import { ERR_WRONGPASS } from '../../resp/errors.js';
+import {
+  ERR_WRONGPASS,
+  ERR_HELLO_PROTOCOL_NOT_INTEGER,
+  ERR_NOPROTO,
+  ERR_HELLO_SYNTAX,
+  ERR_HELLO_NOAUTH,
+} from '../../resp/errors.js';
 import { EMPTY_ARRAY, bulk, error, integer, map, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
@@ -7,9 +13,6 @@ import { tableRow } from '../define.js';
 
 /** The version this server reports (HELLO, INFO): the Redis release whose behaviour it follows. */
 export const REDIS_VERSION = '7.0.15';
-
-const ERR_HELLO_NOAUTH =
-  'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
 
 /**
  * HELLO [protover [AUTH username password] [SETNAME clientname]] — switches protocol, optionally
@@ -23,8 +26,8 @@ export const hello: CommandSpec = {
     let version: 2 | 3 | undefined;
     if (argv.length >= 2) {
       const v = parseInt64(argv[1] as string);
-      if (typeof v !== 'number') return error('ERR Protocol version is not an integer or out of range');
-      if (v < 2 || v > 3) return error('NOPROTO unsupported protocol version');
+      if (typeof v !== 'number') return error(ERR_HELLO_PROTOCOL_NOT_INTEGER);
+      if (v < 2 || v > 3) return error(ERR_NOPROTO);
       version = v === 2 ? 2 : 3;
     }
     let credentials: readonly [string, string] | undefined;
@@ -40,7 +43,7 @@ export const hello: CommandSpec = {
         name = candidate;
         i += 1;
       } else {
-        return error(`ERR Syntax error in HELLO option '${argv[i] as string}'`);
+        return error(ERR_HELLO_SYNTAX(argv[i] as string));
       }
     }
     if (credentials !== undefined && !session.authenticate(credentials[0], credentials[1])) {

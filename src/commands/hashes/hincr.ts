@@ -4,6 +4,7 @@
  *                                      stored/replied with "%.17Lf" minus trailing zeros; propagates
  *                                      as HSET key field <result> so replicas store the same bytes.
  */
+import { INT64_MAX, INT64_MIN } from '../../resp/index.js';
 import { noteHashWrite } from '../encoding.js';
 import {
   ERR_HASH_NOT_FLOAT,
@@ -22,9 +23,6 @@ import type { CommandSpec } from '../types.js';
 import { hashForWrite } from './common.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from '../strings/long-double.js';
 import { tableRow } from '../define.js';
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 export const hincrby: CommandSpec = {
   ...tableRow('hincrby'),

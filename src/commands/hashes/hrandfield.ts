@@ -10,6 +10,7 @@
  * Redis would try to build any |count| up to 2^63; we refuse more than MAX_RANDOM_REPLY elements
  * with "value is out of range" rather than exhaust memory.
  */
+import { INT64_MAX } from '../../resp/index.js';
 import { ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDMEMBER_RANGE, ERR_SYNTAX } from '../../resp/errors.js';
 import { array, bulk, bulkOrNull, EMPTY_ARRAY, NULL } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
@@ -20,14 +21,13 @@ import { pickDistinct, pickWithRepeats, type RandomSource } from '../random.js';
 import { randomField, type HashValue } from '../../store/index.js';
 import { tableRow } from '../define.js';
 
-const LONG_MAX = 2n ** 63n - 1n;
 export const MAX_RANDOM_REPLY = 2 ** 24;
 
-/** A count for HRANDFIELD/SRANDMEMBER: a long in [-LONG_MAX, LONG_MAX] (LONG_MIN is refused). */
+/** A count for HRANDFIELD/SRANDMEMBER: a long in [-INT64_MAX, LONG_MAX] (LONG_MIN is refused). */
 export function parseRandomCount(arg: string): bigint {
   const n = parseInt64(arg);
   if (n === undefined) return fail(ERR_NOT_INTEGER);
-  if (BigInt(n) < -LONG_MAX) return fail(ERR_RANDMEMBER_RANGE);
+  if (BigInt(n) < -INT64_MAX) return fail(ERR_RANDMEMBER_RANGE);
   return BigInt(n);
 }
 
@@ -65,7 +65,7 @@ export const hrandfield: CommandSpec = {
     const wide = parseRandomCount(argv[2] as string);
     const values = argv.length === 4 && isOption(argv[3], 'WITHVALUES');
     if (argv.length > 4 || (argv.length === 4 && !values)) return fail(ERR_SYNTAX);
-    if (values && (wide < -LONG_MAX / 2n || wide > LONG_MAX / 2n)) return fail(ERR_OUT_OF_RANGE);
+    if (values && (wide < -INT64_MAX / 2n || wide > INT64_MAX / 2n)) return fail(ERR_OUT_OF_RANGE);
     if (wide < -BigInt(MAX_RANDOM_REPLY)) return fail(ERR_OUT_OF_RANGE);
     const count = Number(wide);
     const hash = readTyped(ctx, key, 'hash');

@@ -1,3 +1,4 @@
+import { INT64_MAX, INT64_MIN } from '../../resp/index.js';
 import {
   ERR_EXPIRE_FLAGS_GT_LT,
   ERR_EXPIRE_FLAGS_NX,
@@ -10,9 +11,6 @@ import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { alreadyExpired } from './common.js';
 import { tableRow } from '../define.js';
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 interface ExpireFlags {
   nx: boolean;

@@ -10,7 +10,7 @@
  * NUL), but binary-safe when STORE is given. A set sorted by a constant into STORE is sorted ALPHA so
  * the stored list is deterministic.
  */
-import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, cString } from '../../resp/errors.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, cString, ERR_SORT_SCORE } from '../../resp/errors.js';
 import { array, bulk, error, integer, NULL, type Reply } from '../../resp/reply.js';
 import { Quicklist, stringText, type Database, type ListValue, type Value } from '../../store/index.js';
 import { parseLong, strtod } from '../args.js';
@@ -19,7 +19,6 @@ import { orderedMembers } from '../sets/common.js';
 import { tableRow } from '../define.js';
 
 const DBL_MIN = 2.2250738585072014e-308;
-const ERR_SCORE = "ERR One or more scores can't be converted into double";
 
 interface SortOptions {
   readonly desc: boolean;
@@ -164,7 +163,7 @@ function sortGeneric(ctx: CommandContext, argv: readonly string[], readonly: boo
   } else {
     const items: Item[] = all.map((element) => ({ element, score: 0, cmp: undefined }));
     if (!dontsort) {
-      if (!loadScores(ctx, items, o)) return error(ERR_SCORE);
+      if (!loadScores(ctx, items, o)) return error(ERR_SORT_SCORE);
       const compare = comparator(o.alpha, o.by !== undefined, o.store !== undefined);
       items.sort(o.desc ? (a, b) => -compare(a, b) : compare);
     }

@@ -5,6 +5,7 @@
  * tail); COUNT n returns up to n indexes as an array (0 = all); MAXLEN compares at most len elements.
  * Without COUNT: an integer or nil. With COUNT: an array (empty when the key is missing).
  */
+import { INT64_MIN_AS_DOUBLE } from '../../resp/index.js';
 import {
   ERR_LPOS_COUNT_NEGATIVE,
   ERR_LPOS_MAXLEN_NEGATIVE,
@@ -60,7 +61,7 @@ export const lpos: CommandSpec = {
     const element = argv[2] as string;
     const fromTail = opts.rank < 0;
     // Redis negates a negative rank in a C long; LONG_MIN stays negative, so every match qualifies.
-    const rank = opts.rank === -(2 ** 63) ? 1 : Math.abs(opts.rank);
+    const rank = opts.rank === INT64_MIN_AS_DOUBLE ? 1 : Math.abs(opts.rank);
     const length = list.items.length;
     const found: number[] = [];
     let matches = 0;

@@ -6,7 +6,13 @@
  * positions, ACL categories, tips, key specs) comes from the generated table (../table.generated.ts).
  * DOCS is minimal (summary empty).
  */
-import { ERR_SYNTAX, unknownSubcommand } from '../../resp/errors.js';
+import {
+  ERR_SYNTAX,
+  unknownSubcommand,
+  ERR_GETKEYS_INVALID_COMMAND,
+  ERR_GETKEYS_NO_KEYS,
+  ERR_GETKEYS_ARITY,
+} from '../../resp/errors.js';
 import { NULL, array, bulk, error, integer, map, set, simple, type Reply } from '../../resp/reply.js';
 import { globMatch } from '../../store/index.js';
 import type { CommandContext, CommandSpec, KeySpecData } from '../types.js';
@@ -247,13 +253,13 @@ function resolveGetKeys(
     spec = findCommand(ctx, `${spec.name}|${line[1] ?? ''}`) ?? spec;
   }
   // Redis's order: unknown command, then a command without keys, then the arity.
-  if (spec === undefined) return error('ERR Invalid command specified');
-  if (spec.firstKey <= 0 && spec.keys === undefined) return error('ERR The command has no key arguments');
+  if (spec === undefined) return error(ERR_GETKEYS_INVALID_COMMAND);
+  if (spec.firstKey <= 0 && spec.keys === undefined) return error(ERR_GETKEYS_NO_KEYS);
   if ((spec.arity > 0 && line.length !== spec.arity) || line.length < -spec.arity) {
-    return error('ERR Invalid number of arguments specified for command');
+    return error(ERR_GETKEYS_ARITY);
   }
   const keys = keysOf(spec, line);
-  if (keys.length === 0) return error('ERR The command has no key arguments');
+  if (keys.length === 0) return error(ERR_GETKEYS_NO_KEYS);
   return { spec, keys };
 }
 

@@ -6,7 +6,12 @@
  * CONFIG HELP
  */
 import { rewriteConfigFile } from '../../config/index.js';
-import { wrongArity } from '../../resp/errors.js';
+import {
+  wrongArity,
+  ERR_CONFIG_SET_UNKNOWN,
+  ERR_CONFIG_SET_FAILED,
+  ERR_CONFIG_REWRITE,
+} from '../../resp/errors.js';
 import { OK, bulk, error, map, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { commandStatsOf, redisConfigOf, slowlogOf } from './services.js';
@@ -24,11 +29,9 @@ function configSet(ctx: CommandContext, argv: readonly string[]): Reply {
   const failure = redisConfigOf(ctx.server).configSet(pairs);
   if (failure === undefined) return OK;
   if (failure.kind === 'unknown') {
-    return error(`ERR Unknown option or number of arguments for CONFIG SET - '${failure.argument}'`);
+    return error(ERR_CONFIG_SET_UNKNOWN(failure.argument));
   }
-  return error(
-    `ERR CONFIG SET failed (possibly related to argument '${failure.argument}') - ${failure.message}`,
-  );
+  return error(ERR_CONFIG_SET_FAILED(failure.argument, failure.message));
 }
 
 function configResetStat(ctx: CommandContext): Reply {
@@ -50,7 +53,7 @@ function configResetStat(ctx: CommandContext): Reply {
 
 function configRewrite(ctx: CommandContext): Reply {
   const problem = rewriteConfigFile(redisConfigOf(ctx.server));
-  return problem === undefined ? OK : error(`ERR ${problem}`);
+  return problem === undefined ? OK : error(ERR_CONFIG_REWRITE(problem));
 }
 
 const HELP = [

@@ -5,7 +5,7 @@
  *                               refcount and encoding as OBJECT REFCOUNT/ENCODING answer them
  * Refused unless enable-debug-command is yes or local, as Redis 7 does.
  */
-import { ERR_NO_SUCH_KEY, ERR_SYNTAX } from '../../resp/errors.js';
+import { ERR_NO_SUCH_KEY, ERR_SYNTAX, ERR_NOT_FLOAT, ERR_DEBUG_NOT_ALLOWED } from '../../resp/errors.js';
 import { OK, error, simple, type Reply } from '../../resp/reply.js';
 import { ActiveExpirer, estimateKeyBytes } from '../../store/index.js';
 import { parseDouble } from '../args.js';
@@ -16,9 +16,6 @@ import { serverCommand } from './spec.js';
 
 /** ServerHooks.services key of the server's ActiveExpirer, which DEBUG SET-ACTIVE-EXPIRE switches. */
 export const ACTIVE_EXPIRE_SERVICE = 'active-expirer';
-
-const NOT_ALLOWED =
-  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
 
 function blockFor(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -31,11 +28,12 @@ function atoi(text: string): number {
 }
 
 function debug(ctx: CommandContext, argv: readonly string[]): Reply {
-  if (redisConfigOf(ctx.server).getString('enable-debug-command') === 'no') return error(NOT_ALLOWED);
+  if (redisConfigOf(ctx.server).getString('enable-debug-command') === 'no')
+    return error(ERR_DEBUG_NOT_ALLOWED);
   const sub = (argv[1] ?? '').toLowerCase();
   if (sub === 'sleep' && argv.length === 3) {
     const seconds = parseDouble(argv[2] as string);
-    if (seconds === undefined || seconds < 0) return error('ERR value is not a valid float');
+    if (seconds === undefined || seconds < 0) return error(ERR_NOT_FLOAT);
     blockFor(seconds * 1000);
     return OK;
   }

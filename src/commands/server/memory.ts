@@ -3,7 +3,7 @@
  * MEMORY STATS | DOCTOR | HELP
  */
 import { memoryUsage } from 'node:process';
-import { ERR_SYNTAX } from '../../resp/errors.js';
+import { ERR_SYNTAX, ERR_NOT_INTEGER } from '../../resp/errors.js';
 import { NULL, bulk, error, integer, map, verbatim, type Reply } from '../../resp/reply.js';
 import { datasetBytes, estimateKeyBytes } from '../../store/index.js';
 import { isOption, parseSafeInt } from '../args.js';
@@ -14,7 +14,7 @@ function memoryUsageCmd(ctx: CommandContext, argv: readonly string[]): Reply {
   let samples = 5;
   if (argv.length === 5 && isOption(argv[3], 'SAMPLES')) {
     const n = parseSafeInt(argv[4] as string);
-    if (n === undefined || n < 0) return error('ERR value is not an integer or out of range');
+    if (n === undefined || n < 0) return error(ERR_NOT_INTEGER);
     samples = n;
   } else if (argv.length !== 3) {
     return error(ERR_SYNTAX);

@@ -4,7 +4,7 @@
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] — save if asked (or if save points exist and persistence is
  *                          there), then close every client and listener and stop the server.
  */
-import { ERR_SYNTAX } from '../../resp/errors.js';
+import { ERR_SYNTAX, ERR_SHUTDOWN } from '../../resp/errors.js';
 import { array, bulk, error, integer, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { persistenceInfoOf, redisConfigOf, shutdownServiceOf } from './services.js';
@@ -28,13 +28,13 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
   if (wantSave && persistence.saveNow !== undefined) {
     const problem = persistence.saveNow();
     if (problem !== undefined && !argv.some((a) => a.toLowerCase() === 'force')) {
-      return error('ERR Errors trying to SHUTDOWN. Check logs.');
+      return error(ERR_SHUTDOWN);
     }
   } else if (save === true && persistence.saveNow === undefined) {
-    return error('ERR Errors trying to SHUTDOWN. Check logs.');
+    return error(ERR_SHUTDOWN);
   }
   const service = shutdownServiceOf(ctx.server);
-  if (service === undefined) return error('ERR Errors trying to SHUTDOWN. Check logs.');
+  if (service === undefined) return error(ERR_SHUTDOWN);
   service.shutdown();
   // Like Redis, the client gets no reply: its connection closes.
   return { kind: 'raw', bytes: '' };

@@ -2,6 +2,7 @@
  * SLOWLOG GET [count]  — newest entries first: [id, time, duration µs, argv, peer, client name]
  * SLOWLOG LEN | RESET | HELP
  */
+import { ERR_SLOWLOG_COUNT } from '../../resp/errors.js';
 import { array, bulk, error, integer, OK, type Reply } from '../../resp/reply.js';
 import { parseSafeInt } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
@@ -12,7 +13,7 @@ function slowlogGet(ctx: CommandContext, argv: readonly string[]): Reply {
   let count = 10;
   if (argv.length === 3) {
     const n = parseSafeInt(argv[2] as string);
-    if (n === undefined || n < -1) return error('ERR count should be greater than or equal to -1');
+    if (n === undefined || n < -1) return error(ERR_SLOWLOG_COUNT);
     count = n === -1 ? Infinity : n;
   }
   const entries = slowlogOf(ctx.server).get(count);

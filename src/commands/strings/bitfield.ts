@@ -3,6 +3,7 @@
  * u1..u63) at any bit offset, read and written MSB first. The overflow checks are transcribed from
  * Redis with BigInt in int64/uint64 wrap-around arithmetic, so SAT/WRAP/FAIL match bit for bit.
  */
+import { INT64_MAX } from '../../resp/index.js';
 import {
   ERR_BIT_OFFSET,
   ERR_BITFIELD_OVERFLOW,
@@ -116,7 +117,7 @@ function unsignedOverflow(value: bigint, incr: bigint, bits: number, kind: Overf
 
 /** Redis checkSignedBitfieldOverflow, int64 wrap-around included. */
 function signedOverflow(value: bigint, incr: bigint, bits: number, kind: Overflow): [boolean, bigint] {
-  const max = bits === 64 ? 2n ** 63n - 1n : (1n << BigInt(bits - 1)) - 1n;
+  const max = bits === 64 ? INT64_MAX : (1n << BigInt(bits - 1)) - 1n;
   const min = -max - 1n;
   const maxincr = i64(u64(max) - u64(value));
   const minincr = i64(min - value);

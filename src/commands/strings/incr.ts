@@ -1,12 +1,10 @@
+import { INT64_MAX, INT64_MIN } from '../../resp/index.js';
 import { ERR_DECR_OVERFLOW, ERR_NOT_INTEGER, ERR_OVERFLOW } from '../../resp/errors.js';
 import { error, integer, type Reply } from '../../resp/reply.js';
 import { parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readStringForWrite } from './common.js';
 import { tableRow } from '../define.js';
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 /** Redis incrDecrCommand: adds `by` to the integer at `key` (absent = 0), keeping its TTL. */
 function incrDecr(ctx: CommandContext, key: string, by: number | bigint): Reply {

@@ -1,11 +1,10 @@
+import { INT64_MAX } from '../../resp/index.js';
 import { ERR_INVALID_EXPIRE, ERR_NOT_INTEGER, ERR_SYNTAX, wrongArity } from '../../resp/errors.js';
 import { NULL, OK, ONE, ZERO, bulkOrNull, error, type Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readString } from './common.js';
 import { tableRow } from '../define.js';
-
-const INT64_MAX = 2n ** 63n - 1n;
 
 /** How an expire argument is meant (Redis OBJ_EX / OBJ_PX / OBJ_EXAT / OBJ_PXAT). */
 export type ExpireUnit = 'EX' | 'PX' | 'EXAT' | 'PXAT';

@@ -5,6 +5,7 @@
  * distinct members (the whole set when count ≥ size). With a negative count: |count| members drawn
  * independently, so repeats are possible.
  */
+import { INT64_MAX } from '../../resp/index.js';
 import { ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDMEMBER_RANGE, ERR_SYNTAX } from '../../resp/errors.js';
 import { EMPTY_ARRAY, NULL, bulk, error } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
@@ -16,7 +17,6 @@ import { parseInt64 } from '../args.js';
 import { pickDistinct, type RandomSource } from '../random.js';
 import { tableRow } from '../define.js';
 
-const LONG_MAX = 9223372036854775807n;
 /**
  * Redis streams a negative-count reply of any length; redmesh builds a reply in memory first, so a
  * count like -1e12 would exhaust the heap and take the whole server down. Beyond this many picks it
@@ -55,13 +55,13 @@ function distinct(zset: SortedSet, count: number): ZEntry[] {
 function withCount(ctx: CommandContext, argv: readonly string[]): Reply {
   const raw = parseInt64(argv[2] ?? '');
   if (raw === undefined) return error(ERR_NOT_INTEGER);
-  if (BigInt(raw) < -LONG_MAX) return error(ERR_RANDMEMBER_RANGE);
+  if (BigInt(raw) < -INT64_MAX) return error(ERR_RANDMEMBER_RANGE);
   if (argv.length > 4 || (argv.length === 4 && (argv[3] ?? '').toLowerCase() !== 'withscores')) {
     return error(ERR_SYNTAX);
   }
   const withScores = argv.length === 4;
   // Redis refuses counts whose doubled reply length would overflow a long.
-  if (withScores && (BigInt(raw) < -LONG_MAX / 2n || BigInt(raw) > LONG_MAX / 2n))
+  if (withScores && (BigInt(raw) < -INT64_MAX / 2n || BigInt(raw) > INT64_MAX / 2n))
     return error(ERR_OUT_OF_RANGE);
   const zset = readZSet(ctx, argv[1] ?? '');
   if (zset === WRONG_TYPE) return WRONGTYPE;
