@@ -109,7 +109,6 @@ export const ERR_LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
 export const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
 export const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
 export const ERR_NAN_OR_INFINITY = 'ERR value is NaN or Infinity';
-export const ERR_INCR_NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
 
 // Connection, transactions, pub/sub and dispatch (networking.c, multi.c, server.c).
 export const ERR_DENIED_PROTECTED_MODE =

@@ -9,7 +9,7 @@ import { noteHashWrite } from '../encoding.js';
 import {
   ERR_HASH_NOT_FLOAT,
   ERR_HASH_NOT_INTEGER,
-  ERR_INCR_NAN_OR_INFINITY,
+  ERR_INCR_NAN,
   ERR_NAN_OR_INFINITY,
   ERR_NOT_FLOAT,
   ERR_NOT_INTEGER,
@@ -55,7 +55,7 @@ export const hincrbyfloat: CommandSpec = {
     const base = parseLongDouble(current ?? '0');
     if (base === undefined) return fail(ERR_HASH_NOT_FLOAT);
     const sum = addLongDouble(base, incr);
-    if (sum.kind !== 'finite') return fail(ERR_INCR_NAN_OR_INFINITY);
+    if (sum.kind !== 'finite') return fail(ERR_INCR_NAN);
     const text = formatLongDouble(sum);
     setField(hash, field, text);
     noteHashWrite(ctx, hash, field, text);
