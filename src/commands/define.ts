@@ -5,13 +5,14 @@
  * returns the reply. Arity, flags, key positions, ACL categories, tips and key specs are not typed
  * here: they come from Redis 7.0's generated table by the command's name.
  *
- * Parse failures and WRONGTYPE are thrown as CommandError (typed.ts) and become the reply here.
+ * Parse failures and WRONGTYPE are thrown as CommandError (typed.ts); the command table's guard
+ * (index.ts) turns them into the reply.
  * Where Redis interleaves parsing with key lookups (a bad COUNT after WRONGTYPE, options read after
  * the keys are checked), `parse` reads what Redis reads first and hands the cursor on to `apply`.
  */
 import { ArgCursor } from './cursor.js';
 import { commandMeta } from './table.js';
-import { CommandError, type CommandRun } from './typed.js';
+import type { CommandRun } from './typed.js';
 import type { CommandContext, CommandMeta, CommandResult, CommandSpec } from './types.js';
 
 export interface CommandUnit<Args> {
@@ -27,14 +28,7 @@ export interface CommandUnit<Args> {
 
 /** A command from its parse and apply steps, with its metadata from the command table. */
 export function defineCommand<Args>(unit: CommandUnit<Args>): CommandSpec {
-  const run: CommandRun = (ctx, argv) => {
-    try {
-      return unit.apply(ctx, unit.parse(new ArgCursor(argv)));
-    } catch (e) {
-      if (e instanceof CommandError) return e.reply;
-      throw e;
-    }
-  };
+  const run: CommandRun = (ctx, argv) => unit.apply(ctx, unit.parse(new ArgCursor(argv)));
   return withKeys({ name: unit.name, ...commandMeta(unit.name), run }, unit.keys);
 }
 
@@ -45,19 +39,10 @@ export interface TableCommandParts {
 
 /**
  * A command whose body reads `argv` itself (not split into parse and apply yet, or a container
- * such as CONFIG whose subcommands are the units), with its metadata from the command table and
- * thrown CommandErrors turned into replies.
+ * such as CONFIG whose subcommands are the units), with its metadata from the command table.
  */
 export function tableCommand(name: string, run: CommandRun, parts: TableCommandParts = {}): CommandSpec {
-  const guardedRun: CommandRun = (ctx, argv) => {
-    try {
-      return run(ctx, argv);
-    } catch (e) {
-      if (e instanceof CommandError) return e.reply;
-      throw e;
-    }
-  };
-  const spec: CommandSpec = { name, ...commandMeta(name), run: guardedRun };
+  const spec: CommandSpec = { name, ...commandMeta(name), run };
   const withSubs = parts.subcommands === undefined ? spec : { ...spec, subcommands: parts.subcommands };
   return withKeys(withSubs, parts.keys);
 }

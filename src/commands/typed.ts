@@ -3,7 +3,7 @@
  *
  * The one way a command meets a key of the wrong type, or any argument it refuses: it throws
  * CommandError (through `fail`, `wrongType` or a typed lookup below) from wherever it is, and the
- * command's wrapper (`defineCommand`, `tableCommand`, `guarded`) turns it into the error reply. So
+ * command table's one guard (index.ts, with `guarded`) turns it into the error reply. So
  * command files read top-down without threading error values through every helper, and the path
  * that succeeds pays nothing: V8's try/catch costs nothing until something is thrown, and WRONGTYPE
  * throws one preallocated error (no allocation, no stack capture). Any other exception is a bug
@@ -35,7 +35,7 @@ export function wrongType(): never {
 
 export type CommandRun = (ctx: CommandContext, argv: readonly string[]) => CommandResult;
 
-/** Wraps a command body so that a thrown CommandError becomes its reply. */
+/** Wraps a command body so that a thrown CommandError becomes its reply (index.ts wraps every command). */
 export function guarded(run: CommandRun): CommandRun {
   return (ctx, argv) => {
     try {

@@ -5,14 +5,14 @@
  */
 import { integer, ZERO } from '../../resp/reply.js';
 import { deleteField } from '../../store/index.js';
-import { guarded, writeTyped } from '../typed.js';
+import { writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { afterFieldRemoval } from './common.js';
 import { tableRow } from '../define.js';
 
 export const hdel: CommandSpec = {
   ...tableRow('hdel'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const key = argv[1] as string;
     const hash = writeTyped(ctx, key, 'hash');
     if (hash === undefined) return ZERO;
@@ -20,5 +20,5 @@ export const hdel: CommandSpec = {
     for (let i = 2; i < argv.length; i++) if (deleteField(hash, argv[i] as string)) removed++;
     if (removed > 0) afterFieldRemoval(ctx, key, hash);
     return integer(removed);
-  }),
+  },
 };

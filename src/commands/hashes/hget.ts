@@ -8,43 +8,43 @@
  * HLEN key                     — the number of fields.
  */
 import { array, bulkOrNull, integer, NULL, ONE, ZERO } from '../../resp/reply.js';
-import { guarded, readTyped } from '../typed.js';
+import { readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { tableRow } from '../define.js';
 
 export const hget: CommandSpec = {
   ...tableRow('hget'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return hash === undefined ? NULL : bulkOrNull(hash.fields.get(argv[2] as string));
-  }),
+  },
 };
 
 export const hmget: CommandSpec = {
   ...tableRow('hmget'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return array(argv.slice(2).map((f) => bulkOrNull(hash?.fields.get(f))));
-  }),
+  },
 };
 
 export const hexists: CommandSpec = {
   ...tableRow('hexists'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return hash?.fields.has(argv[2] as string) === true ? ONE : ZERO;
-  }),
+  },
 };
 
 export const hstrlen: CommandSpec = {
   ...tableRow('hstrlen'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     return integer(hash?.fields.get(argv[2] as string)?.length ?? 0);
-  }),
+  },
 };
 
 export const hlen: CommandSpec = {
   ...tableRow('hlen'),
-  run: guarded((ctx, argv) => integer(readTyped(ctx, argv[1] as string, 'hash')?.fields.size ?? 0)),
+  run: (ctx, argv) => integer(readTyped(ctx, argv[1] as string, 'hash')?.fields.size ?? 0),
 };

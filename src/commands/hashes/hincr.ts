@@ -18,7 +18,7 @@ import {
 import { bulk, integer } from '../../resp/reply.js';
 import { parseInt64 } from '../args.js';
 import { setField } from '../../store/index.js';
-import { fail, guarded, writeTyped } from '../typed.js';
+import { fail, writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { hashForWrite } from './common.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from '../strings/long-double.js';
@@ -26,7 +26,7 @@ import { tableRow } from '../define.js';
 
 export const hincrby: CommandSpec = {
   ...tableRow('hincrby'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const [, key = '', field = '', incrArg = ''] = argv;
     const incr = parseInt64(incrArg);
     if (incr === undefined) return fail(ERR_NOT_INTEGER);
@@ -40,12 +40,12 @@ export const hincrby: CommandSpec = {
     noteHashWrite(ctx, hash, field, sum.toString());
     ctx.keyModified(key);
     return integer(Number.isSafeInteger(Number(sum)) ? Number(sum) : sum);
-  }),
+  },
 };
 
 export const hincrbyfloat: CommandSpec = {
   ...tableRow('hincrbyfloat'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const [, key = '', field = '', incrArg = ''] = argv;
     const incr = parseLongDouble(incrArg);
     if (incr === undefined) return fail(ERR_NOT_FLOAT);
@@ -62,5 +62,5 @@ export const hincrbyfloat: CommandSpec = {
     ctx.keyModified(key);
     ctx.propagateAs([['HSET', key, field, text]]);
     return bulk(text);
-  }),
+  },
 };

@@ -15,7 +15,7 @@ import { ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDMEMBER_RANGE, ERR_SYNTAX } f
 import { array, bulk, bulkOrNull, EMPTY_ARRAY, NULL } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import { isOption, parseInt64 } from '../args.js';
-import { fail, guarded, readTyped } from '../typed.js';
+import { fail, readTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { pickDistinct, pickWithRepeats, type RandomSource } from '../random.js';
 import { randomField, type HashValue } from '../../store/index.js';
@@ -55,7 +55,7 @@ function fieldsFor(hash: HashValue, count: number): string[] {
 
 export const hrandfield: CommandSpec = {
   ...tableRow('hrandfield'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const key = argv[1] as string;
     if (argv.length === 2) {
       const hash = readTyped(ctx, key, 'hash');
@@ -71,5 +71,5 @@ export const hrandfield: CommandSpec = {
     const hash = readTyped(ctx, key, 'hash');
     if (hash === undefined || count === 0) return EMPTY_ARRAY;
     return withValues(ctx, hash, fieldsFor(hash, count), values);
-  }),
+  },
 };

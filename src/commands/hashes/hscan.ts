@@ -9,7 +9,7 @@
 import { array, bulk, bulkArray } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import { matches, scanCursorArg, parseScanOptions, scanStep } from '../scan.js';
-import { guarded, readTyped } from '../typed.js';
+import { readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { isListpackHash } from '../encoding.js';
 import { tableRow } from '../define.js';
@@ -20,7 +20,7 @@ export function scanReply(cursor: bigint, items: readonly string[]): Reply {
 
 export const hscan: CommandSpec = {
   ...tableRow('hscan'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const cursor = scanCursorArg(argv[2] as string);
     const hash = readTyped(ctx, argv[1] as string, 'hash');
     if (hash === undefined) return scanReply(0n, []);
@@ -34,5 +34,5 @@ export const hscan: CommandSpec = {
       flat.push(field, hash.fields.get(field) as string);
     }
     return scanReply(step.cursor, flat);
-  }),
+  },
 };

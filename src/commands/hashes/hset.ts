@@ -7,7 +7,7 @@ import { wrongArity } from '../../resp/errors.js';
 import { integer, OK, ONE, ZERO } from '../../resp/reply.js';
 import { noteHashWrite } from '../encoding.js';
 import { setField } from '../../store/index.js';
-import { fail, guarded, writeTyped } from '../typed.js';
+import { fail, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { hashForWrite } from './common.js';
 import { tableRow } from '../define.js';
@@ -29,20 +29,20 @@ function setFields(ctx: CommandContext, argv: readonly string[]): number {
 
 export const hset: CommandSpec = {
   ...tableRow('hset'),
-  run: guarded((ctx, argv) => integer(setFields(ctx, argv))),
+  run: (ctx, argv) => integer(setFields(ctx, argv)),
 };
 
 export const hmset: CommandSpec = {
   ...tableRow('hmset'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     setFields(ctx, argv);
     return OK;
-  }),
+  },
 };
 
 export const hsetnx: CommandSpec = {
   ...tableRow('hsetnx'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const key = argv[1] as string;
     const field = argv[2] as string;
     const existing = writeTyped(ctx, key, 'hash');
@@ -52,5 +52,5 @@ export const hsetnx: CommandSpec = {
     noteHashWrite(ctx, hash, field, argv[3] as string);
     ctx.keyModified(key);
     return ONE;
-  }),
+  },
 };

@@ -18,7 +18,7 @@
 import { array, bulk, NULL, NULL_ARRAY } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import { ERR_TIMEOUT_NEGATIVE, ERR_TIMEOUT_NOT_FLOAT, ERR_TIMEOUT_OUT_OF_RANGE } from '../../resp/errors.js';
-import { fail, guarded, replyOrError, writeTyped } from '../typed.js';
+import { fail, replyOrError, writeTyped } from '../typed.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { numkeysKeys } from '../args.js';
 import { parseEnd, popMany } from './common.js';
@@ -77,7 +77,7 @@ function blockingPop(ctx: CommandContext, argv: readonly string[], end: End): Co
 function bpopSpec(name: string, end: End): CommandSpec {
   return {
     ...tableRow(name),
-    run: guarded((ctx, argv) => blockingPop(ctx, argv, end)),
+    run: (ctx, argv) => blockingPop(ctx, argv, end),
   };
 }
 
@@ -112,7 +112,7 @@ function blockingMove(
 
 export const blmove: CommandSpec = {
   ...tableRow('blmove'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const from = parseEnd(argv[3] as string);
     const to = parseEnd(argv[4] as string);
     const deadlineMs = deadlineFrom(ctx, argv[5] as string);
@@ -123,15 +123,15 @@ export const blmove: CommandSpec = {
       argv[3] as string,
       argv[4] as string,
     ]);
-  }),
+  },
 };
 
 export const brpoplpush: CommandSpec = {
   ...tableRow('brpoplpush'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const deadlineMs = deadlineFrom(ctx, argv[3] as string);
     return blockingMove(ctx, argv, 'right', 'left', deadlineMs, (s, d) => ['RPOPLPUSH', s, d]);
-  }),
+  },
 };
 
 // ---- BLMPOP ----
@@ -149,8 +149,8 @@ function blockingMpop(ctx: CommandContext, req: MpopRequest, deadlineMs: number)
 export const blmpop: CommandSpec = {
   ...tableRow('blmpop'),
   keys: (argv) => numkeysKeys(argv, 2),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const req = parseMpop(argv, 2);
     return blockingMpop(ctx, req, deadlineFrom(ctx, argv[1] as string));
-  }),
+  },
 };

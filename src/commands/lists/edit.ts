@@ -11,7 +11,7 @@
 import { ERR_INDEX_OUT_OF_RANGE, ERR_NO_SUCH_KEY, ERR_SYNTAX } from '../../resp/errors.js';
 import { integer, OK, ZERO } from '../../resp/reply.js';
 import { isOption } from '../args.js';
-import { fail, guarded, writeTyped } from '../typed.js';
+import { fail, writeTyped } from '../typed.js';
 import type { Quicklist } from '../../store/index.js';
 import type { CommandSpec } from '../types.js';
 import { absoluteIndex, afterRemoval, clampRange, longArg } from './common.js';
@@ -19,7 +19,7 @@ import { tableRow } from '../define.js';
 
 export const lset: CommandSpec = {
   ...tableRow('lset'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const key = argv[1] as string;
     const list = writeTyped(ctx, key, 'list');
     if (list === undefined) return fail(ERR_NO_SUCH_KEY);
@@ -28,12 +28,12 @@ export const lset: CommandSpec = {
     list.items.set(index, argv[3] as string);
     ctx.keyModified(key);
     return OK;
-  }),
+  },
 };
 
 export const linsert: CommandSpec = {
   ...tableRow('linsert'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const key = argv[1] as string;
     const where = argv[2] as string;
     let after: boolean;
@@ -56,12 +56,12 @@ export const linsert: CommandSpec = {
     list.items.insertAt(after ? at + 1 : at, argv[4] as string);
     ctx.keyModified(key);
     return integer(list.items.length);
-  }),
+  },
 };
 
 export const lrem: CommandSpec = {
   ...tableRow('lrem'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const key = argv[1] as string;
     const count = longArg(argv[2] as string);
     const element = argv[3] as string;
@@ -71,7 +71,7 @@ export const lrem: CommandSpec = {
       count >= 0 ? removeFromHead(list.items, element, count) : removeFromTail(list.items, element, -count);
     if (removed > 0) afterRemoval(ctx, key, list);
     return integer(removed);
-  }),
+  },
 };
 
 /** Removes up to `limit` matches scanning from the head (0 = all). */
@@ -93,7 +93,7 @@ function removeFromTail(items: Quicklist, element: string, limit: number): numbe
 
 export const ltrim: CommandSpec = {
   ...tableRow('ltrim'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const key = argv[1] as string;
     const start = longArg(argv[2] as string);
     const stop = longArg(argv[3] as string);
@@ -105,5 +105,5 @@ export const ltrim: CommandSpec = {
     else list.items.trim(range[0], range[1]);
     if (list.items.length !== length) afterRemoval(ctx, key, list);
     return OK;
-  }),
+  },
 };

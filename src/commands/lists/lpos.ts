@@ -15,7 +15,7 @@ import {
 import { array, EMPTY_ARRAY, integer, NULL } from '../../resp/reply.js';
 import { isOption } from '../args.js';
 import { parseLong } from '../args.js';
-import { fail, guarded, readTyped } from '../typed.js';
+import { fail, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { longArg } from './common.js';
 import { tableRow } from '../define.js';
@@ -54,7 +54,7 @@ function parseOptions(argv: readonly string[]): LposOptions {
 
 export const lpos: CommandSpec = {
   ...tableRow('lpos'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const opts = parseOptions(argv);
     const list = readTyped(ctx, argv[1] as string, 'list');
     if (list === undefined) return opts.count === undefined ? NULL : EMPTY_ARRAY;
@@ -75,5 +75,5 @@ export const lpos: CommandSpec = {
     }
     if (opts.count !== undefined) return array(found.map((i) => integer(i)));
     return found.length === 0 ? NULL : integer(found[0] as number);
-  }),
+  },
 };

@@ -8,7 +8,7 @@
  */
 import { bulk, NULL } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
-import { guarded, writeTyped } from '../typed.js';
+import { writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { afterRemoval, listForPush, parseEnd, popEnd, pushEnd } from './common.js';
 import type { End } from './common.js';
@@ -38,16 +38,14 @@ export function moveElement(
 
 export const lmove: CommandSpec = {
   ...tableRow('lmove'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const from = parseEnd(argv[3] as string);
     const to = parseEnd(argv[4] as string);
     return moveElement(ctx, argv[1] as string, argv[2] as string, from, to) ?? NULL;
-  }),
+  },
 };
 
 export const rpoplpush: CommandSpec = {
   ...tableRow('rpoplpush'),
-  run: guarded(
-    (ctx, argv) => moveElement(ctx, argv[1] as string, argv[2] as string, 'right', 'left') ?? NULL,
-  ),
+  run: (ctx, argv) => moveElement(ctx, argv[1] as string, argv[2] as string, 'right', 'left') ?? NULL,
 };

@@ -9,7 +9,7 @@ import { ERR_COUNT_NOT_POSITIVE, ERR_NUMKEYS_NOT_POSITIVE, ERR_SYNTAX } from '..
 import { array, bulk, bulkArray, NULL_ARRAY } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import { isOption, numkeysKeys, parseLong } from '../args.js';
-import { fail, guarded, writeTyped } from '../typed.js';
+import { fail, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { parseEnd, popMany } from './common.js';
 import type { End } from './common.js';
@@ -54,5 +54,5 @@ export function popFirstNonEmpty(ctx: CommandContext, req: MpopRequest): Reply |
 export const lmpop: CommandSpec = {
   ...tableRow('lmpop'),
   keys: (argv) => numkeysKeys(argv, 1),
-  run: guarded((ctx, argv) => popFirstNonEmpty(ctx, parseMpop(argv, 1)) ?? NULL_ARRAY),
+  run: (ctx, argv) => popFirstNonEmpty(ctx, parseMpop(argv, 1)) ?? NULL_ARRAY,
 };

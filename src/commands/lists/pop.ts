@@ -9,7 +9,7 @@
 import { ERR_NOT_POSITIVE, wrongArity } from '../../resp/errors.js';
 import { bulk, bulkArray, EMPTY_ARRAY, NULL, NULL_ARRAY } from '../../resp/reply.js';
 import { parseLong } from '../args.js';
-import { fail, guarded, writeTyped } from '../typed.js';
+import { fail, writeTyped } from '../typed.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { popMany } from './common.js';
 import type { End } from './common.js';
@@ -35,7 +35,7 @@ function pop(ctx: CommandContext, argv: readonly string[], end: End): CommandRes
 function popSpec(name: string, end: End): CommandSpec {
   return {
     ...tableRow(name),
-    run: guarded((ctx, argv) => pop(ctx, argv, end)),
+    run: (ctx, argv) => pop(ctx, argv, end),
   };
 }
 

@@ -6,7 +6,7 @@
  * Elements are pushed one by one, so `LPUSH k a b c` leaves c at the head, like Redis.
  */
 import { integer, ZERO } from '../../resp/reply.js';
-import { guarded, writeTyped } from '../typed.js';
+import { writeTyped } from '../typed.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { listForPush, pushEnd } from './common.js';
 import type { End } from './common.js';
@@ -25,7 +25,7 @@ function push(ctx: CommandContext, argv: readonly string[], end: End, onlyIfExis
 function pushSpec(name: string, end: End, onlyIfExists: boolean): CommandSpec {
   return {
     ...tableRow(name),
-    run: guarded((ctx, argv) => push(ctx, argv, end, onlyIfExists)),
+    run: (ctx, argv) => push(ctx, argv, end, onlyIfExists),
   };
 }
 

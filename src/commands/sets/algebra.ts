@@ -18,7 +18,7 @@ import {
 import { bulk, integer, set as setReply } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import { isOption, numkeysKeys } from '../args.js';
-import { fail, guarded, readTyped } from '../typed.js';
+import { fail, readTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { parseLong } from '../args.js';
 import { fitsIntset } from '../encoding.js';
@@ -82,19 +82,19 @@ function membersReply(members: ReadonlySet<string>): Reply {
 function readSpec(name: string, op: Operation): CommandSpec {
   return {
     ...tableRow(name),
-    run: guarded((ctx, argv) => membersReply(combine(op, lookupSets(ctx, argv.slice(1))))),
+    run: (ctx, argv) => membersReply(combine(op, lookupSets(ctx, argv.slice(1)))),
   };
 }
 
 function storeSpec(name: string, op: Operation): CommandSpec {
   return {
     ...tableRow(name),
-    run: guarded((ctx, argv) => {
+    run: (ctx, argv) => {
       const sets = lookupSets(ctx, argv.slice(2));
       const result = combine(op, sets);
       storeSet(ctx, argv[1] as string, result, op === 'diff' && diffBuiltAsHashTable(ctx, sets));
       return integer(result.size);
-    }),
+    },
   };
 }
 
@@ -108,7 +108,7 @@ export const sdiffstore = storeSpec('sdiffstore', 'diff');
 export const sintercard: CommandSpec = {
   ...tableRow('sintercard'),
   keys: (argv) => numkeysKeys(argv, 1),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const numkeys = parseLong(argv[1] as string);
     if (numkeys === undefined || numkeys < 1) return fail(ERR_NUMKEYS_NOT_POSITIVE);
     if (numkeys > argv.length - 2) return fail(ERR_NUMKEYS_TOO_MANY);
@@ -122,5 +122,5 @@ export const sintercard: CommandSpec = {
       j++;
     }
     return integer(intersect(lookupSets(ctx, argv.slice(2, 2 + numkeys)), limit).size);
-  }),
+  },
 };

@@ -16,7 +16,7 @@ import { bulk, bulkArray, bulkOrNull, EMPTY_ARRAY, NULL, set as setReply } from 
 import type { Reply } from '../../resp/reply.js';
 import { addMember, newSetValue, randomMember, removeMember, type SetValue } from '../../store/index.js';
 import { noteSetAdd } from '../encoding.js';
-import { fail, guarded, readTyped, writeTyped } from '../typed.js';
+import { fail, readTyped, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { MAX_RANDOM_REPLY, parseRandomCount } from '../hashes/hrandfield.js';
 import { pickDistinct, pickWithRepeats, type RandomSource } from '../random.js';
@@ -84,7 +84,7 @@ function spopWithCount(ctx: CommandContext, key: string, countArg: string): Repl
 
 export const spop: CommandSpec = {
   ...tableRow('spop'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const key = argv[1] as string;
     if (argv.length > 3) return fail(ERR_SYNTAX);
     if (argv.length === 3) return spopWithCount(ctx, key, argv[2] as string);
@@ -95,12 +95,12 @@ export const spop: CommandSpec = {
     afterMemberRemoval(ctx, key, set);
     ctx.propagateAs([['SREM', key, member]]);
     return bulk(member);
-  }),
+  },
 };
 
 export const srandmember: CommandSpec = {
   ...tableRow('srandmember'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const key = argv[1] as string;
     if (argv.length > 3) return fail(ERR_SYNTAX);
     if (argv.length === 2) {
@@ -115,5 +115,5 @@ export const srandmember: CommandSpec = {
     if (count < 0) return bulkArray(pickWithRepeats(sourceOf(set), -count));
     if (count >= set.members.size) return bulkArray(orderedMembers(set.members, set.outgrown));
     return bulkArray(pickDistinct(sourceOf(set), count));
-  }),
+  },
 };

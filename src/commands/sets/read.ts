@@ -7,36 +7,36 @@
  * SCARD key                          — the number of members.
  */
 import { array, bulk, integer, ONE, set as setReply, ZERO } from '../../resp/reply.js';
-import { guarded, readTyped } from '../typed.js';
+import { readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { orderedMembers } from './common.js';
 import { tableRow } from '../define.js';
 
 export const smembers: CommandSpec = {
   ...tableRow('smembers'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const set = readTyped(ctx, argv[1] as string, 'set');
     return setReply(set === undefined ? [] : orderedMembers(set.members, set.outgrown).map((m) => bulk(m)));
-  }),
+  },
 };
 
 export const sismember: CommandSpec = {
   ...tableRow('sismember'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const set = readTyped(ctx, argv[1] as string, 'set');
     return set?.members.has(argv[2] as string) === true ? ONE : ZERO;
-  }),
+  },
 };
 
 export const smismember: CommandSpec = {
   ...tableRow('smismember'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const set = readTyped(ctx, argv[1] as string, 'set');
     return array(argv.slice(2).map((m) => (set?.members.has(m) === true ? ONE : ZERO)));
-  }),
+  },
 };
 
 export const scard: CommandSpec = {
   ...tableRow('scard'),
-  run: guarded((ctx, argv) => integer(readTyped(ctx, argv[1] as string, 'set')?.members.size ?? 0)),
+  run: (ctx, argv) => integer(readTyped(ctx, argv[1] as string, 'set')?.members.size ?? 0),
 };

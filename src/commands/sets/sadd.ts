@@ -6,14 +6,14 @@
 import { integer, ONE, ZERO } from '../../resp/reply.js';
 import { noteSetAdd } from '../encoding.js';
 import { addMember, removeMember } from '../../store/index.js';
-import { guarded, writeTyped } from '../typed.js';
+import { writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { afterMemberRemoval, setForAdd } from './common.js';
 import { tableRow } from '../define.js';
 
 export const sadd: CommandSpec = {
   ...tableRow('sadd'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const key = argv[1] as string;
     const set = setForAdd(ctx, key, writeTyped(ctx, key, 'set'));
     let added = 0;
@@ -24,12 +24,12 @@ export const sadd: CommandSpec = {
     }
     if (added > 0) ctx.keyModified(key);
     return integer(added);
-  }),
+  },
 };
 
 export const srem: CommandSpec = {
   ...tableRow('srem'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const key = argv[1] as string;
     const set = writeTyped(ctx, key, 'set');
     if (set === undefined) return ZERO;
@@ -37,12 +37,12 @@ export const srem: CommandSpec = {
     for (let i = 2; i < argv.length; i++) if (removeMember(set, argv[i] as string)) removed++;
     if (removed > 0) afterMemberRemoval(ctx, key, set);
     return integer(removed);
-  }),
+  },
 };
 
 export const smove: CommandSpec = {
   ...tableRow('smove'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const [, source = '', destination = '', member = ''] = argv;
     const src = writeTyped(ctx, source, 'set');
     if (src === undefined) return ZERO;
@@ -56,5 +56,5 @@ export const smove: CommandSpec = {
       ctx.keyModified(destination);
     }
     return ONE;
-  }),
+  },
 };

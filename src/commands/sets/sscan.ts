@@ -5,7 +5,7 @@
  * (Redis's intset); a larger one is walked by the mutation-proof cursor of commands/scan.ts.
  */
 import { matches, scanCursorArg, parseScanOptions, scanStep } from '../scan.js';
-import { guarded, readTyped } from '../typed.js';
+import { readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { scanReply } from '../hashes/hscan.js';
 import { isIntsetSet } from '../encoding.js';
@@ -14,7 +14,7 @@ import { tableRow } from '../define.js';
 
 export const sscan: CommandSpec = {
   ...tableRow('sscan'),
-  run: guarded((ctx, argv) => {
+  run: (ctx, argv) => {
     const cursor = scanCursorArg(argv[2] as string);
     const set = readTyped(ctx, argv[1] as string, 'set');
     if (set === undefined) return scanReply(0n, []);
@@ -26,5 +26,5 @@ export const sscan: CommandSpec = {
       step.cursor,
       step.elements.filter((m) => matches(opts.pattern, m)),
     );
-  }),
+  },
 };
