@@ -17,9 +17,12 @@ import { fail } from './typed.js';
 export class ArgCursor {
   private pos: number;
 
-  /** `argv[0]` is the command name; reading starts at `start` (1: the first argument). */
+  /**
+   * `argv[0]` is the command name; reading starts at `start` (1: the first argument). `argv` stays
+   * readable for what propagates the command line itself (SET … GET without the GET).
+   */
   constructor(
-    private readonly argv: readonly string[],
+    readonly argv: readonly string[],
     start = 1,
   ) {
     this.pos = start;

@@ -18,8 +18,12 @@ import type { CommandContext, CommandMeta, CommandResult, CommandSpec } from './
 export interface CommandUnit<Args> {
   /** The lowercase Redis name, the key into the command table ('get', 'config|get'). */
   readonly name: string;
-  /** Reads the arguments after the command name (arity already checked). */
-  parse(this: void, args: ArgCursor): Args;
+  /**
+   * Reads the arguments after the command name (arity already checked). `ctx` is there for the
+   * few rules that depend on the server's settings (proto-max-bulk-len bounds bit offsets); parse
+   * never touches the keyspace.
+   */
+  parse(this: void, args: ArgCursor, ctx: CommandContext): Args;
   /** Runs the parsed command: the reply, or a BlockRequest for a blocking command. */
   apply(this: void, ctx: CommandContext, args: Args): CommandResult;
   /** For `movablekeys` commands: the key arguments of one call (COMMAND GETKEYS). */
@@ -28,7 +32,7 @@ export interface CommandUnit<Args> {
 
 /** A command from its parse and apply steps, with its metadata from the command table. */
 export function defineCommand<Args>(unit: CommandUnit<Args>): CommandSpec {
-  const run: CommandRun = (ctx, argv) => unit.apply(ctx, unit.parse(new ArgCursor(argv)));
+  const run: CommandRun = (ctx, argv) => unit.apply(ctx, unit.parse(new ArgCursor(argv), ctx));
   return withKeys({ name: unit.name, ...commandMeta(unit.name), run }, unit.keys);
 }
 

@@ -277,5 +277,5 @@ export interface CommandSpec {
   /** Subcommands (CLIENT LIST, CONFIG GET…), looked up by the server before `run`. */
   readonly subcommands?: readonly CommandSpec[];
   /** argv[0] is the command name as the client sent it; argv are latin1 byte strings. */
-  run(ctx: CommandContext, argv: readonly string[]): CommandResult;
+  run(this: void, ctx: CommandContext, argv: readonly string[]): CommandResult;
 }

@@ -1,28 +1,22 @@
-import { ERR_SYNTAX } from '../../resp/errors.js';
-import { NULL, bulk, error, type Reply } from '../../resp/reply.js';
-import type { CommandSpec } from '../types.js';
+import { NULL, bulk } from '../../resp/reply.js';
+import { defineCommand } from '../define.js';
 import { readString } from './common.js';
 import { expireAtMs, parseStringSetOptions } from './set.js';
-import { tableRow } from '../define.js';
 
 /**
  * GETEX key [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | PERSIST] — GET that also sets or
  * removes the TTL. Propagates as PEXPIREAT (as itself when given PXAT), as DEL when the absolute time
  * has already passed, as PERSIST when a TTL was removed.
  */
-export const getex: CommandSpec = {
-  ...tableRow('getex'),
-  run(ctx, argv): Reply {
-    const key = argv[1] as string;
-    const options = parseStringSetOptions(argv, 2, true);
-    if (options === undefined) return error(ERR_SYNTAX);
+export const getex = defineCommand({
+  name: 'getex',
+  parse: (args) => ({ key: args.key(), options: parseStringSetOptions(args, true) }),
+  apply(ctx, { key, options }) {
     const value = readString(ctx, key);
-    if (typeof value === 'object') return value;
     if (value === undefined) return NULL;
     const unit = options.expireUnit;
     if (unit !== undefined && options.expireArg !== undefined) {
       const when = expireAtMs(ctx, unit, options.expireArg, 'getex');
-      if (typeof when !== 'number') return when;
       if ((unit === 'EXAT' || unit === 'PXAT') && when <= ctx.now && !ctx.db.expiryIsMasterDriven) {
         ctx.db.delete(key);
         ctx.keyModified(key);
@@ -38,4 +32,4 @@ export const getex: CommandSpec = {
     }
     return bulk(value);
   },
-};
+});

@@ -1,23 +1,23 @@
 import { INT64_MAX, INT64_MIN } from '../../resp/index.js';
 import { ERR_DECR_OVERFLOW, ERR_NOT_INTEGER, ERR_OVERFLOW } from '../../resp/errors.js';
-import { error, integer, type Reply } from '../../resp/reply.js';
+import { integer, type Reply } from '../../resp/reply.js';
 import { parseInt64 } from '../args.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
+import type { CommandContext } from '../types.js';
 import { readStringForWrite } from './common.js';
-import { tableRow } from '../define.js';
 
 /** Redis incrDecrCommand: adds `by` to the integer at `key` (absent = 0), keeping its TTL. */
 function incrDecr(ctx: CommandContext, key: string, by: number | bigint): Reply {
   const current = readStringForWrite(ctx, key);
-  if (typeof current === 'object') return current;
   const value = current === undefined ? 0 : parseInt64(current);
-  if (value === undefined) return error(ERR_NOT_INTEGER);
+  if (value === undefined) return fail(ERR_NOT_INTEGER);
   let result: number | bigint;
   if (typeof value === 'number' && typeof by === 'number' && Number.isSafeInteger(value + by)) {
     result = value + by;
   } else {
     const sum = BigInt(value) + BigInt(by);
-    if (sum < INT64_MIN || sum > INT64_MAX) return error(ERR_OVERFLOW);
+    if (sum < INT64_MIN || sum > INT64_MAX) return fail(ERR_OVERFLOW);
     result = Number.isSafeInteger(Number(sum)) ? Number(sum) : sum;
   }
   const text = String(result);
@@ -27,39 +27,40 @@ function incrDecr(ctx: CommandContext, key: string, by: number | bigint): Reply 
   return integer(result);
 }
 
-function incrementArg(arg: string): number | bigint | undefined {
-  return parseInt64(arg);
+interface IncrArgs {
+  readonly key: string;
+  readonly by: number | bigint;
 }
 
 /** INCR key — +1, creating the key as 0 first; error on non-integers and int64 overflow. */
-export const incr: CommandSpec = {
-  ...tableRow('incr'),
-  run: (ctx, argv) => incrDecr(ctx, argv[1] as string, 1),
-};
+export const incr = defineCommand({
+  name: 'incr',
+  parse: (args) => args.key(),
+  apply: (ctx, key) => incrDecr(ctx, key, 1),
+});
 
 /** DECR key — −1. */
-export const decr: CommandSpec = {
-  ...tableRow('decr'),
-  run: (ctx, argv) => incrDecr(ctx, argv[1] as string, -1),
-};
+export const decr = defineCommand({
+  name: 'decr',
+  parse: (args) => args.key(),
+  apply: (ctx, key) => incrDecr(ctx, key, -1),
+});
 
 /** INCRBY key increment — adds a signed 64-bit increment. */
-export const incrby: CommandSpec = {
-  ...tableRow('incrby'),
-  run(ctx, argv): Reply {
-    const by = incrementArg(argv[2] as string);
-    if (by === undefined) return error(ERR_NOT_INTEGER);
-    return incrDecr(ctx, argv[1] as string, by);
-  },
-};
+export const incrby = defineCommand({
+  name: 'incrby',
+  parse: (args): IncrArgs => ({ key: args.key(), by: args.int64() }),
+  apply: (ctx, { key, by }) => incrDecr(ctx, key, by),
+});
 
 /** DECRBY key decrement — subtracts; -9223372036854775808 cannot be negated ("decrement would overflow"). */
-export const decrby: CommandSpec = {
-  ...tableRow('decrby'),
-  run(ctx, argv): Reply {
-    const by = incrementArg(argv[2] as string);
-    if (by === undefined) return error(ERR_NOT_INTEGER);
-    if (by === INT64_MIN) return error(ERR_DECR_OVERFLOW);
-    return incrDecr(ctx, argv[1] as string, typeof by === 'number' ? -by : -by);
+export const decrby = defineCommand({
+  name: 'decrby',
+  parse(args): IncrArgs {
+    const key = args.key();
+    const by = args.int64();
+    if (by === INT64_MIN) return fail(ERR_DECR_OVERFLOW);
+    return { key, by: typeof by === 'number' ? -by : -by };
   },
-};
+  apply: (ctx, { key, by }) => incrDecr(ctx, key, by),
+});
