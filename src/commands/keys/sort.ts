@@ -10,7 +10,8 @@
  * NUL), but binary-safe when STORE is given. A set sorted by a constant into STORE is sorted ALPHA so
  * the stored list is deterministic.
  */
-import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, cString, ERR_SORT_SCORE } from '../../resp/errors.js';
+import { ERR_NOT_INTEGER, ERR_SYNTAX, cString, ERR_SORT_SCORE } from '../../resp/errors.js';
+import { wrongType } from '../typed.js';
 import { array, bulk, error, integer, NULL, type Reply } from '../../resp/reply.js';
 import { Quicklist, stringText, type Database, type ListValue, type Value } from '../../store/index.js';
 import { parseLong, strtod } from '../args.js';
@@ -137,8 +138,7 @@ function sortGeneric(ctx: CommandContext, argv: readonly string[], readonly: boo
   if ('kind' in parsed) return parsed;
   let o: SortOptions = parsed;
   const value = ctx.db.lookupRead(argv[1] as string, ctx.now);
-  const all = value === undefined ? [] : elementsOf(value);
-  if (all === undefined) return error(ERR_WRONGTYPE);
+  const all = value === undefined ? [] : (elementsOf(value) ?? wrongType());
   const kind = value === undefined || typeof value === 'string' || !('type' in value) ? 'list' : value.type;
   let dontsort = o.by !== undefined && !cString(o.by).includes('*');
   // A set has no order of its own: sorted ALPHA when stored, so the stored list is deterministic.

@@ -19,7 +19,7 @@ import { NULL, double, error, integer } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import type { SortedSet } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, newZSet, writeZSet } from './common.js';
+import { newZSet, writeZSet } from './common.js';
 import { parseScore } from './parse.js';
 import { tableRow } from '../define.js';
 
@@ -87,7 +87,6 @@ function addOne(zset: SortedSet, flags: ZAddFlags, member: string, score: number
 
 function apply(ctx: CommandContext, args: ZAddArgs): Reply {
   const found = writeZSet(ctx, args.key);
-  if (found === WRONG_TYPE) return WRONGTYPE;
   const { flags } = args;
   let zset = found;
   if (zset === undefined && !flags.xx) {

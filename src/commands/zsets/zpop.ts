@@ -26,9 +26,10 @@ import type { Reply } from '../../resp/reply.js';
 import type { SortedSet } from '../../store/index.js';
 import type { ZEntry } from '../../store/zset.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, entriesReply, writeZSet } from './common.js';
+import { deleteIfEmpty, entriesReply, writeZSet } from './common.js';
 import { numkeysKeys, parseLong, parseTimeoutSeconds } from '../args.js';
 import { tableRow } from '../define.js';
+import { wrongType } from '../typed.js';
 
 type End = 'min' | 'max';
 
@@ -64,7 +65,6 @@ function zpopCommand(name: string, end: End): CommandSpec {
       }
       const key = argv[1] ?? '';
       const zset = writeZSet(ctx, key);
-      if (zset === WRONG_TYPE) return WRONGTYPE;
       if (zset === undefined || count === 0) return EMPTY_ARRAY;
       const popped = popFrom(ctx, key, zset, end, count === -1 ? 1 : count);
       return entriesReply(ctx, popped, true, count !== -1);
@@ -110,7 +110,6 @@ function mpopFirst(ctx: CommandContext, args: MPopArgs): Reply | undefined {
   for (const key of args.keys) {
     const zset = writeZSet(ctx, key);
     if (zset === undefined) continue;
-    if (zset === WRONG_TYPE) return WRONGTYPE;
     const popped = popFrom(ctx, key, zset, args.end, args.count);
     ctx.propagateAs([[popCommandName(args.end), key, String(popped.length)]]);
     return array([bulk(key), nestedPairs(popped)]);
@@ -162,20 +161,20 @@ function serveOrBlock(
   return request;
 }
 
-/** Finds the first key to pop from; undefined when none; WRONGTYPE (only when not yet blocked). */
+/** Finds the first key to pop from; undefined when none; WRONGTYPE thrown (only when not yet blocked). */
 function firstNonEmpty(
   ctx: CommandContext,
   keys: readonly string[],
   waiting: boolean,
 ): { key: string; zset: SortedSet } | Reply | undefined {
   for (const key of keys) {
-    const zset = writeZSet(ctx, key);
-    if (zset === undefined) continue;
-    if (zset === WRONG_TYPE) {
+    const value = ctx.db.lookupWrite(key, ctx.now);
+    if (value === undefined) continue;
+    if (typeof value === 'string' || value.type !== 'zset') {
       if (waiting) continue;
-      return WRONGTYPE;
+      return wrongType();
     }
-    if (zset.size > 0) return { key, zset };
+    if (value.zset.size > 0) return { key, zset: value.zset };
   }
   return undefined;
 }

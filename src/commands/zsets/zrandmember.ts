@@ -12,7 +12,7 @@ import type { Reply } from '../../resp/reply.js';
 import type { SortedSet } from '../../store/index.js';
 import type { ZEntry } from '../../store/zset.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, entriesReply, readZSet } from './common.js';
+import { entriesReply, readZSet } from './common.js';
 import { parseInt64 } from '../args.js';
 import { pickDistinct, type RandomSource } from '../random.js';
 import { tableRow } from '../define.js';
@@ -64,7 +64,6 @@ function withCount(ctx: CommandContext, argv: readonly string[]): Reply {
   if (withScores && (BigInt(raw) < -INT64_MAX / 2n || BigInt(raw) > INT64_MAX / 2n))
     return error(ERR_OUT_OF_RANGE);
   const zset = readZSet(ctx, argv[1] ?? '');
-  if (zset === WRONG_TYPE) return WRONGTYPE;
   const count = Number(raw);
   if (zset === undefined || count === 0) return EMPTY_ARRAY;
   if (count > 0) return entriesReply(ctx, distinct(zset, count), withScores);
@@ -79,7 +78,6 @@ export const zrandmember: CommandSpec = {
   run(ctx, argv) {
     if (argv.length >= 3) return withCount(ctx, argv);
     const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
     return zset === undefined ? NULL : bulk(randomEntry(zset).member);
   },
 };

@@ -25,7 +25,7 @@ import type { Reply } from '../../resp/reply.js';
 import type { SortedSet } from '../../store/index.js';
 import type { LexRange, ScoreRange, ZEntry } from '../../store/zset.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZSet, storeResult } from './common.js';
+import { entriesReply, newZSet, readZSet, storeResult } from './common.js';
 import { parseLong } from '../args.js';
 import { parseLexRange, parseScoreRange } from './parse.js';
 import { clampRanks } from './zrem.js';
@@ -125,14 +125,12 @@ function select(zset: SortedSet, q: RangeQuery): ZEntry[] {
 
 function rangeReply(ctx: CommandContext, key: string, q: RangeQuery): Reply {
   const zset = readZSet(ctx, key);
-  if (zset === WRONG_TYPE) return WRONGTYPE;
   if (zset === undefined) return EMPTY_ARRAY;
   return entriesReply(ctx, select(zset, q), q.withScores);
 }
 
 function rangeStore(ctx: CommandContext, dst: string, src: string, q: RangeQuery): Reply {
   const zset = readZSet(ctx, src);
-  if (zset === WRONG_TYPE) return WRONGTYPE;
   const entries = zset === undefined ? [] : select(zset, q);
   // zrangeResultBeginStore: always a listpack at first, converted as it grows.
   const result = newZSet(ctx);

@@ -13,7 +13,7 @@ import { ERR_MIN_MAX_NOT_FLOAT, ERR_MIN_MAX_NOT_STRING_RANGE } from '../../resp/
 import { NULL, ZERO, array, double, error, integer } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import type { CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, readZSet } from './common.js';
+import { readZSet } from './common.js';
 import { parseLexRange, parseScoreRange } from './parse.js';
 import { tableRow } from '../define.js';
 
@@ -21,7 +21,6 @@ export const zcard: CommandSpec = {
   ...tableRow('zcard'),
   run(ctx, argv) {
     const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
     return zset === undefined ? ZERO : integer(zset.size);
   },
 };
@@ -30,7 +29,6 @@ export const zscore: CommandSpec = {
   ...tableRow('zscore'),
   run(ctx, argv) {
     const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
     const score = zset?.score(argv[2] ?? '');
     return score === undefined ? NULL : double(score);
   },
@@ -40,7 +38,6 @@ export const zmscore: CommandSpec = {
   ...tableRow('zmscore'),
   run(ctx, argv) {
     const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
     const items: Reply[] = [];
     for (const member of argv.slice(2)) {
       const score = zset?.score(member);
@@ -55,7 +52,6 @@ function rankCommand(name: string, reverse: boolean): CommandSpec {
     ...tableRow(name),
     run(ctx, argv) {
       const zset = readZSet(ctx, argv[1] ?? '');
-      if (zset === WRONG_TYPE) return WRONGTYPE;
       const rank = zset?.rank(argv[2] ?? '', reverse);
       return rank === undefined ? NULL : integer(rank);
     },
@@ -71,7 +67,6 @@ export const zcount: CommandSpec = {
     const range = parseScoreRange(argv[2] ?? '', argv[3] ?? '');
     if (range === undefined) return error(ERR_MIN_MAX_NOT_FLOAT);
     const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
     return zset === undefined ? ZERO : integer(zset.countInScoreRange(range));
   },
 };
@@ -82,7 +77,6 @@ export const zlexcount: CommandSpec = {
     const range = parseLexRange(argv[2] ?? '', argv[3] ?? '');
     if (range === undefined) return error(ERR_MIN_MAX_NOT_STRING_RANGE);
     const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
     return zset === undefined ? ZERO : integer(zset.countInLexRange(range));
   },
 };

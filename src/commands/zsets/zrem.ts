@@ -12,7 +12,7 @@ import type { Reply } from '../../resp/reply.js';
 import type { SortedSet } from '../../store/index.js';
 import type { ZEntry } from '../../store/zset.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, writeZSet } from './common.js';
+import { deleteIfEmpty, writeZSet } from './common.js';
 import { parseLong } from '../args.js';
 import { parseLexRange, parseScoreRange } from './parse.js';
 import { tableRow } from '../define.js';
@@ -22,7 +22,6 @@ export const zrem: CommandSpec = {
   run(ctx, argv) {
     const key = argv[1] ?? '';
     const zset = writeZSet(ctx, key);
-    if (zset === WRONG_TYPE) return WRONGTYPE;
     if (zset === undefined) return ZERO;
     let deleted = 0;
     for (const member of argv.slice(2)) {
@@ -40,7 +39,6 @@ export const zrem: CommandSpec = {
 /** zremrangeGenericCommand after parsing: look the key up, remove, delete when empty. */
 function removeRange(ctx: CommandContext, key: string, remove: (zset: SortedSet) => ZEntry[]): Reply {
   const zset = writeZSet(ctx, key);
-  if (zset === WRONG_TYPE) return WRONGTYPE;
   if (zset === undefined) return ZERO;
   const removed = remove(zset);
   if (removed.length > 0) {

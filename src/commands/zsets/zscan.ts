@@ -14,7 +14,7 @@ import type { Reply } from '../../resp/reply.js';
 import { globMatch } from '../../store/glob.js';
 import type { ZEntry } from '../../store/zset.js';
 import type { CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, readZSet } from './common.js';
+import { readZSet } from './common.js';
 import { parseLong } from '../args.js';
 import { parseScanCursor } from '../scan-cursor.js';
 import { tableRow } from '../define.js';
@@ -77,7 +77,6 @@ export const zscan: CommandSpec = {
     const cursor = parseScanCursor(argv[2] ?? '');
     if (cursor === undefined) return error(ERR_INVALID_CURSOR);
     const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
     if (zset === undefined) return scanReply(0n, [], undefined);
     const options = parseOptions(argv);
     if ('kind' in options) return options;

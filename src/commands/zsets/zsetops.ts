@@ -23,7 +23,7 @@ import { error, integer } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import type { SortedSet } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZInput, storeResult } from './common.js';
+import { entriesReply, newZSet, readZInput, storeResult } from './common.js';
 import type { ZInput } from './common.js';
 import { numkeysKeys, parseLong } from '../args.js';
 import { parseScore } from './parse.js';
@@ -81,7 +81,6 @@ function parse(ctx: CommandContext, argv: readonly string[], v: Variant): SetOpA
   let j = v.numkeysIndex + 1;
   for (let i = 0; i < numkeys; i++, j++) {
     const input = readZInput(ctx, argv[j] ?? '');
-    if (input === WRONG_TYPE) return WRONGTYPE;
     sources.push({ input, weight: 1 });
   }
   let aggregate: Aggregate = 'sum';
