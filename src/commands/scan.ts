@@ -10,22 +10,14 @@
  * (all of one hash at a time) and, to bound the O(n) pass each call makes, at least 1/32 of the
  * collection.
  */
-import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../resp/errors.js';
-import { parseScanCursor } from './scan-cursor.js';
+import { ERR_SYNTAX } from '../resp/errors.js';
+import type { ArgCursor } from './cursor.js';
 import { globMatch } from '../store/index.js';
-import { isOption } from './args.js';
 import { fail } from './typed.js';
-import { parseLong } from './args.js';
 
 const HASH_SPACE = 2 ** 32;
 /** Each call returns at least this fraction of a large collection, so a full scan is ≤ 32 passes. */
 const MIN_BATCH_DIVISOR = 32;
-
-/** The cursor argument of HSCAN/SSCAN (scan-cursor.ts has the rules), or "invalid cursor". */
-export function scanCursorArg(arg: string): bigint {
-  const cursor = parseScanCursor(arg);
-  return cursor === undefined ? fail(ERR_INVALID_CURSOR) : cursor;
-}
 
 export interface ScanOptions {
   readonly count: number;
@@ -33,18 +25,20 @@ export interface ScanOptions {
   readonly pattern: string | undefined;
 }
 
-/** COUNT n (n ≥ 1) and MATCH pattern from argv[from], in any order, last one wins. */
-export function parseScanOptions(argv: readonly string[], from: number): ScanOptions {
+/**
+ * COUNT n (n ≥ 1) and MATCH pattern, in any order, the last one winning, to the end of the
+ * arguments (HSCAN, SSCAN, ZSCAN): a bad COUNT is "value is not an integer or out of range", a COUNT
+ * below 1 or anything else "syntax error".
+ */
+export function parseScanOptions(args: ArgCursor): ScanOptions {
   let count = 10;
   let pattern: string | undefined;
-  for (let i = from; i < argv.length; i += 2) {
-    const value = argv[i + 1];
-    if (isOption(argv[i], 'COUNT') && value !== undefined) {
-      const n = parseLong(value);
-      if (n === undefined) return fail(ERR_NOT_INTEGER);
-      if (n < 1) return fail(ERR_SYNTAX);
-      count = n;
-    } else if (isOption(argv[i], 'MATCH') && value !== undefined) {
+  while (!args.done) {
+    if (args.remaining >= 2 && args.option('COUNT')) {
+      count = args.integer();
+      if (count < 1) return fail(ERR_SYNTAX);
+    } else if (args.remaining >= 2 && args.option('MATCH')) {
+      const value = args.string();
       pattern = value === '*' ? undefined : value;
     } else {
       return fail(ERR_SYNTAX);

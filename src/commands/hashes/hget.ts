@@ -8,43 +8,51 @@
  * HLEN key                     — the number of fields.
  */
 import { array, bulkOrNull, integer, NULL, ONE, ZERO } from '../../resp/reply.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
 import { readTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
-import { tableRow } from '../define.js';
 
-export const hget: CommandSpec = {
-  ...tableRow('hget'),
-  run: (ctx, argv) => {
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
-    return hash === undefined ? NULL : bulkOrNull(hash.fields.get(argv[2] as string));
+interface FieldArgs {
+  readonly key: string;
+  readonly field: string;
+}
+
+function keyAndField(args: ArgCursor): FieldArgs {
+  return { key: args.key(), field: args.string() };
+}
+
+export const hget = defineCommand({
+  name: 'hget',
+  parse: keyAndField,
+  apply(ctx, { key, field }) {
+    const hash = readTyped(ctx, key, 'hash');
+    return hash === undefined ? NULL : bulkOrNull(hash.fields.get(field));
   },
-};
+});
 
-export const hmget: CommandSpec = {
-  ...tableRow('hmget'),
-  run: (ctx, argv) => {
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
-    return array(argv.slice(2).map((f) => bulkOrNull(hash?.fields.get(f))));
+export const hmget = defineCommand({
+  name: 'hmget',
+  parse: (args) => ({ key: args.key(), fields: args.rest() }),
+  apply(ctx, { key, fields }) {
+    const hash = readTyped(ctx, key, 'hash');
+    return array(fields.map((f) => bulkOrNull(hash?.fields.get(f))));
   },
-};
+});
 
-export const hexists: CommandSpec = {
-  ...tableRow('hexists'),
-  run: (ctx, argv) => {
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
-    return hash?.fields.has(argv[2] as string) === true ? ONE : ZERO;
-  },
-};
+export const hexists = defineCommand({
+  name: 'hexists',
+  parse: keyAndField,
+  apply: (ctx, { key, field }) => (readTyped(ctx, key, 'hash')?.fields.has(field) === true ? ONE : ZERO),
+});
 
-export const hstrlen: CommandSpec = {
-  ...tableRow('hstrlen'),
-  run: (ctx, argv) => {
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
-    return integer(hash?.fields.get(argv[2] as string)?.length ?? 0);
-  },
-};
+export const hstrlen = defineCommand({
+  name: 'hstrlen',
+  parse: keyAndField,
+  apply: (ctx, { key, field }) => integer(readTyped(ctx, key, 'hash')?.fields.get(field)?.length ?? 0),
+});
 
-export const hlen: CommandSpec = {
-  ...tableRow('hlen'),
-  run: (ctx, argv) => integer(readTyped(ctx, argv[1] as string, 'hash')?.fields.size ?? 0),
-};
+export const hlen = defineCommand({
+  name: 'hlen',
+  parse: (args) => args.key(),
+  apply: (ctx, key) => integer(readTyped(ctx, key, 'hash')?.fields.size ?? 0),
+});

@@ -6,30 +6,32 @@
  * HGETALL key    — field/value pairs: a map in RESP3, a flat array in RESP2.
  */
 import { bulk, bulkArray, EMPTY_ARRAY, map } from '../../resp/reply.js';
+import { defineCommand } from '../define.js';
 import { readTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
-import { tableRow } from '../define.js';
 
-export const hkeys: CommandSpec = {
-  ...tableRow('hkeys'),
-  run: (ctx, argv) => {
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
+export const hkeys = defineCommand({
+  name: 'hkeys',
+  parse: (args) => args.key(),
+  apply(ctx, key) {
+    const hash = readTyped(ctx, key, 'hash');
     return hash === undefined ? EMPTY_ARRAY : bulkArray([...hash.fields.keys()]);
   },
-};
+});
 
-export const hvals: CommandSpec = {
-  ...tableRow('hvals'),
-  run: (ctx, argv) => {
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
+export const hvals = defineCommand({
+  name: 'hvals',
+  parse: (args) => args.key(),
+  apply(ctx, key) {
+    const hash = readTyped(ctx, key, 'hash');
     return hash === undefined ? EMPTY_ARRAY : bulkArray([...hash.fields.values()]);
   },
-};
+});
 
-export const hgetall: CommandSpec = {
-  ...tableRow('hgetall'),
-  run: (ctx, argv) => {
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
+export const hgetall = defineCommand({
+  name: 'hgetall',
+  parse: (args) => args.key(),
+  apply(ctx, key) {
+    const hash = readTyped(ctx, key, 'hash');
     return map(hash === undefined ? [] : [...hash.fields].map(([f, v]) => [bulk(f), bulk(v)] as const));
   },
-};
+});

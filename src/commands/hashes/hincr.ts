@@ -12,24 +12,20 @@ import {
   ERR_INCR_NAN,
   ERR_NAN_OR_INFINITY,
   ERR_NOT_FLOAT,
-  ERR_NOT_INTEGER,
   ERR_OVERFLOW,
 } from '../../resp/errors.js';
 import { bulk, integer } from '../../resp/reply.js';
 import { parseInt64 } from '../args.js';
 import { setField } from '../../store/index.js';
 import { fail, writeTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
 import { hashForWrite } from './common.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from '../strings/long-double.js';
-import { tableRow } from '../define.js';
+import { defineCommand } from '../define.js';
 
-export const hincrby: CommandSpec = {
-  ...tableRow('hincrby'),
-  run: (ctx, argv) => {
-    const [, key = '', field = '', incrArg = ''] = argv;
-    const incr = parseInt64(incrArg);
-    if (incr === undefined) return fail(ERR_NOT_INTEGER);
+export const hincrby = defineCommand({
+  name: 'hincrby',
+  parse: (args) => ({ key: args.key(), field: args.string(), incr: args.int64() }),
+  apply(ctx, { key, field, incr }) {
     const hash = hashForWrite(ctx, key, writeTyped(ctx, key, 'hash'));
     const current = hash.fields.get(field);
     const base = current === undefined ? 0 : parseInt64(current);
@@ -41,15 +37,18 @@ export const hincrby: CommandSpec = {
     ctx.keyModified(key);
     return integer(Number.isSafeInteger(Number(sum)) ? Number(sum) : sum);
   },
-};
+});
 
-export const hincrbyfloat: CommandSpec = {
-  ...tableRow('hincrbyfloat'),
-  run: (ctx, argv) => {
-    const [, key = '', field = '', incrArg = ''] = argv;
-    const incr = parseLongDouble(incrArg);
-    if (incr === undefined) return fail(ERR_NOT_FLOAT);
+export const hincrbyfloat = defineCommand({
+  name: 'hincrbyfloat',
+  parse(args) {
+    const key = args.key();
+    const field = args.string();
+    const incr = parseLongDouble(args.string()) ?? fail(ERR_NOT_FLOAT);
     if (incr.kind !== 'finite') return fail(ERR_NAN_OR_INFINITY);
+    return { key, field, incr };
+  },
+  apply(ctx, { key, field, incr }) {
     const hash = hashForWrite(ctx, key, writeTyped(ctx, key, 'hash'));
     const current = hash.fields.get(field);
     const base = parseLongDouble(current ?? '0');
@@ -63,4 +62,4 @@ export const hincrbyfloat: CommandSpec = {
     ctx.propagateAs([['HSET', key, field, text]]);
     return bulk(text);
   },
-};
+});

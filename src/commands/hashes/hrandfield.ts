@@ -11,15 +11,15 @@
  * with "value is out of range" rather than exhaust memory.
  */
 import { INT64_MAX } from '../../resp/index.js';
-import { ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDMEMBER_RANGE, ERR_SYNTAX } from '../../resp/errors.js';
+import { ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDMEMBER_RANGE } from '../../resp/errors.js';
 import { array, bulk, bulkOrNull, EMPTY_ARRAY, NULL } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
-import { isOption, parseInt64 } from '../args.js';
+import { parseInt64 } from '../args.js';
 import { fail, readTyped } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { CommandContext } from '../types.js';
 import { pickDistinct, pickWithRepeats, type RandomSource } from '../random.js';
 import { randomField, type HashValue } from '../../store/index.js';
-import { tableRow } from '../define.js';
+import { defineCommand } from '../define.js';
 
 export const MAX_RANDOM_REPLY = 2 ** 24;
 
@@ -53,23 +53,27 @@ function fieldsFor(hash: HashValue, count: number): string[] {
   return pickDistinct(sourceOf(hash), count);
 }
 
-export const hrandfield: CommandSpec = {
-  ...tableRow('hrandfield'),
-  run: (ctx, argv) => {
-    const key = argv[1] as string;
-    if (argv.length === 2) {
-      const hash = readTyped(ctx, key, 'hash');
-      if (hash === undefined) return NULL;
-      return bulkOrNull(randomField(hash));
-    }
-    const wide = parseRandomCount(argv[2] as string);
-    const values = argv.length === 4 && isOption(argv[3], 'WITHVALUES');
-    if (argv.length > 4 || (argv.length === 4 && !values)) return fail(ERR_SYNTAX);
+/** No count: one field; a count: the fields for it, WITHVALUES adding their values. */
+type RandfieldArgs =
+  | { readonly key: string; readonly single: true }
+  | { readonly key: string; readonly single: false; readonly count: number; readonly values: boolean };
+
+export const hrandfield = defineCommand({
+  name: 'hrandfield',
+  parse(args): RandfieldArgs {
+    const key = args.key();
+    if (args.done) return { key, single: true };
+    const wide = parseRandomCount(args.string());
+    const values = args.option('WITHVALUES');
+    args.end();
     if (values && (wide < -INT64_MAX / 2n || wide > INT64_MAX / 2n)) return fail(ERR_OUT_OF_RANGE);
     if (wide < -BigInt(MAX_RANDOM_REPLY)) return fail(ERR_OUT_OF_RANGE);
-    const count = Number(wide);
-    const hash = readTyped(ctx, key, 'hash');
-    if (hash === undefined || count === 0) return EMPTY_ARRAY;
-    return withValues(ctx, hash, fieldsFor(hash, count), values);
+    return { key, single: false, count: Number(wide), values };
   },
-};
+  apply(ctx, parsed) {
+    const hash = readTyped(ctx, parsed.key, 'hash');
+    if (parsed.single) return hash === undefined ? NULL : bulkOrNull(randomField(hash));
+    if (hash === undefined || parsed.count === 0) return EMPTY_ARRAY;
+    return withValues(ctx, hash, fieldsFor(hash, parsed.count), parsed.values);
+  },
+});

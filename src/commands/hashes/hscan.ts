@@ -8,23 +8,23 @@
  */
 import { array, bulk, bulkArray } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
-import { matches, scanCursorArg, parseScanOptions, scanStep } from '../scan.js';
+import { matches, parseScanOptions, scanStep } from '../scan.js';
 import { readTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
 import { isListpackHash } from '../encoding.js';
-import { tableRow } from '../define.js';
+import { defineCommand } from '../define.js';
 
 export function scanReply(cursor: bigint, items: readonly string[]): Reply {
   return array([bulk(cursor.toString()), bulkArray(items)]);
 }
 
-export const hscan: CommandSpec = {
-  ...tableRow('hscan'),
-  run: (ctx, argv) => {
-    const cursor = scanCursorArg(argv[2] as string);
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
+export const hscan = defineCommand({
+  name: 'hscan',
+  // The cursor is read before the lookup, the options after it (Redis's order).
+  parse: (args) => ({ key: args.key(), cursor: args.scanCursor(), options: args }),
+  apply(ctx, { key, cursor, options }) {
+    const hash = readTyped(ctx, key, 'hash');
     if (hash === undefined) return scanReply(0n, []);
-    const opts = parseScanOptions(argv, 3);
+    const opts = parseScanOptions(options);
     const step = isListpackHash(ctx, hash)
       ? { cursor: 0n, elements: [...hash.fields.keys()] }
       : scanStep(hash.fields.keys(), hash.fields.size, cursor, opts.count);
@@ -35,4 +35,4 @@ export const hscan: CommandSpec = {
     }
     return scanReply(step.cursor, flat);
   },
-};
+});

@@ -8,35 +8,35 @@
  */
 import { array, bulk, integer, ONE, set as setReply, ZERO } from '../../resp/reply.js';
 import { readTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
 import { orderedMembers } from './common.js';
-import { tableRow } from '../define.js';
+import { defineCommand } from '../define.js';
 
-export const smembers: CommandSpec = {
-  ...tableRow('smembers'),
-  run: (ctx, argv) => {
-    const set = readTyped(ctx, argv[1] as string, 'set');
+export const smembers = defineCommand({
+  name: 'smembers',
+  parse: (args) => args.key(),
+  apply(ctx, key) {
+    const set = readTyped(ctx, key, 'set');
     return setReply(set === undefined ? [] : orderedMembers(set.members, set.outgrown).map((m) => bulk(m)));
   },
-};
+});
 
-export const sismember: CommandSpec = {
-  ...tableRow('sismember'),
-  run: (ctx, argv) => {
-    const set = readTyped(ctx, argv[1] as string, 'set');
-    return set?.members.has(argv[2] as string) === true ? ONE : ZERO;
+export const sismember = defineCommand({
+  name: 'sismember',
+  parse: (args) => ({ key: args.key(), member: args.string() }),
+  apply: (ctx, { key, member }) => (readTyped(ctx, key, 'set')?.members.has(member) === true ? ONE : ZERO),
+});
+
+export const smismember = defineCommand({
+  name: 'smismember',
+  parse: (args) => ({ key: args.key(), members: args.rest() }),
+  apply(ctx, { key, members }) {
+    const set = readTyped(ctx, key, 'set');
+    return array(members.map((m) => (set?.members.has(m) === true ? ONE : ZERO)));
   },
-};
+});
 
-export const smismember: CommandSpec = {
-  ...tableRow('smismember'),
-  run: (ctx, argv) => {
-    const set = readTyped(ctx, argv[1] as string, 'set');
-    return array(argv.slice(2).map((m) => (set?.members.has(m) === true ? ONE : ZERO)));
-  },
-};
-
-export const scard: CommandSpec = {
-  ...tableRow('scard'),
-  run: (ctx, argv) => integer(readTyped(ctx, argv[1] as string, 'set')?.members.size ?? 0),
-};
+export const scard = defineCommand({
+  name: 'scard',
+  parse: (args) => args.key(),
+  apply: (ctx, key) => integer(readTyped(ctx, key, 'set')?.members.size ?? 0),
+});

@@ -7,43 +7,41 @@ import { integer, ONE, ZERO } from '../../resp/reply.js';
 import { noteSetAdd } from '../encoding.js';
 import { addMember, removeMember } from '../../store/index.js';
 import { writeTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
 import { afterMemberRemoval, setForAdd } from './common.js';
-import { tableRow } from '../define.js';
+import { defineCommand } from '../define.js';
 
-export const sadd: CommandSpec = {
-  ...tableRow('sadd'),
-  run: (ctx, argv) => {
-    const key = argv[1] as string;
+export const sadd = defineCommand({
+  name: 'sadd',
+  parse: (args) => ({ key: args.key(), members: args.rest() }),
+  apply(ctx, { key, members }) {
     const set = setForAdd(ctx, key, writeTyped(ctx, key, 'set'));
     let added = 0;
-    for (let i = 2; i < argv.length; i++) {
-      const member = argv[i] as string;
+    for (const member of members) {
       if (addMember(set, member)) added++;
       noteSetAdd(ctx, set, member);
     }
     if (added > 0) ctx.keyModified(key);
     return integer(added);
   },
-};
+});
 
-export const srem: CommandSpec = {
-  ...tableRow('srem'),
-  run: (ctx, argv) => {
-    const key = argv[1] as string;
+export const srem = defineCommand({
+  name: 'srem',
+  parse: (args) => ({ key: args.key(), members: args.rest() }),
+  apply(ctx, { key, members }) {
     const set = writeTyped(ctx, key, 'set');
     if (set === undefined) return ZERO;
     let removed = 0;
-    for (let i = 2; i < argv.length; i++) if (removeMember(set, argv[i] as string)) removed++;
+    for (const member of members) if (removeMember(set, member)) removed++;
     if (removed > 0) afterMemberRemoval(ctx, key, set);
     return integer(removed);
   },
-};
+});
 
-export const smove: CommandSpec = {
-  ...tableRow('smove'),
-  run: (ctx, argv) => {
-    const [, source = '', destination = '', member = ''] = argv;
+export const smove = defineCommand({
+  name: 'smove',
+  parse: (args) => ({ source: args.key(), destination: args.key(), member: args.string() }),
+  apply(ctx, { source, destination, member }) {
     const src = writeTyped(ctx, source, 'set');
     if (src === undefined) return ZERO;
     const dst = writeTyped(ctx, destination, 'set');
@@ -57,4 +55,4 @@ export const smove: CommandSpec = {
     }
     return ONE;
   },
-};
+});

@@ -4,21 +4,21 @@
  * Replies [next-cursor, [member, ...]]. An intset-sized set comes back whole, sorted, with cursor 0
  * (Redis's intset); a larger one is walked by the mutation-proof cursor of commands/scan.ts.
  */
-import { matches, scanCursorArg, parseScanOptions, scanStep } from '../scan.js';
+import { matches, parseScanOptions, scanStep } from '../scan.js';
 import { readTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
 import { scanReply } from '../hashes/hscan.js';
 import { isIntsetSet } from '../encoding.js';
 import { orderedMembers } from './common.js';
-import { tableRow } from '../define.js';
+import { defineCommand } from '../define.js';
 
-export const sscan: CommandSpec = {
-  ...tableRow('sscan'),
-  run: (ctx, argv) => {
-    const cursor = scanCursorArg(argv[2] as string);
-    const set = readTyped(ctx, argv[1] as string, 'set');
+export const sscan = defineCommand({
+  name: 'sscan',
+  // The cursor is read before the lookup, the options after it (Redis's order).
+  parse: (args) => ({ key: args.key(), cursor: args.scanCursor(), options: args }),
+  apply(ctx, { key, cursor, options }) {
+    const set = readTyped(ctx, key, 'set');
     if (set === undefined) return scanReply(0n, []);
-    const opts = parseScanOptions(argv, 3);
+    const opts = parseScanOptions(options);
     const step = isIntsetSet(ctx, set)
       ? { cursor: 0n, elements: orderedMembers(set.members) }
       : scanStep(set.members, set.members.size, cursor, opts.count);
@@ -27,4 +27,4 @@ export const sscan: CommandSpec = {
       step.elements.filter((m) => matches(opts.pattern, m)),
     );
   },
-};
+});
