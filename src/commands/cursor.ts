@@ -9,8 +9,16 @@
  * the end for a well-formed table row; reading past the end is a syntax error, which is what Redis
  * answers for an option missing its value.
  */
-import { ERR_INVALID_CURSOR, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX } from '../resp/errors.js';
-import { parseDouble, parseInt64, parseLong } from './args.js';
+import {
+  ERR_INVALID_CURSOR,
+  ERR_NOT_FLOAT,
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  ERR_TIMEOUT_NEGATIVE,
+  ERR_TIMEOUT_NOT_FLOAT,
+  ERR_TIMEOUT_OUT_OF_RANGE,
+} from '../resp/errors.js';
+import { parseDouble, parseInt64, parseLong, parseTimeoutSeconds } from './args.js';
 import { parseScanCursor } from './scan-cursor.js';
 import { fail } from './typed.js';
 
@@ -57,7 +65,7 @@ export class ArgCursor {
   }
 
   /** Every argument not read yet (keys of MGET, members of SADD…), consuming them. */
-  rest(): readonly string[] {
+  rest(): string[] {
     const out = this.argv.slice(this.pos);
     this.pos = this.argv.length;
     return out;
@@ -83,6 +91,18 @@ export class ArgCursor {
   float(message: string = ERR_NOT_FLOAT): number {
     const n = parseDouble(this.string());
     return n === undefined ? fail(message) : n;
+  }
+
+  /**
+   * A blocking command's timeout in seconds (getTimeoutFromObjectOrReply), as the absolute deadline
+   * in unix ms from `now` (0: wait forever), failing with Redis's timeout errors.
+   */
+  timeout(now: number): number {
+    const deadline = parseTimeoutSeconds(this.string(), now);
+    if (deadline === 'notFloat') return fail(ERR_TIMEOUT_NOT_FLOAT);
+    if (deadline === 'negative') return fail(ERR_TIMEOUT_NEGATIVE);
+    if (deadline === 'outOfRange') return fail(ERR_TIMEOUT_OUT_OF_RANGE);
+    return deadline;
   }
 
   /** A SCAN/HSCAN/SSCAN/ZSCAN cursor (parseScanCursorOrReply), failing with "invalid cursor". */

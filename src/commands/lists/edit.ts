@@ -8,41 +8,39 @@
  *                                               < 0 from the tail, 0 all); replies how many.
  * LTRIM key start stop                        — keeps start..stop; an empty result deletes the key.
  */
-import { ERR_INDEX_OUT_OF_RANGE, ERR_NO_SUCH_KEY, ERR_SYNTAX } from '../../resp/errors.js';
+import { ERR_INDEX_OUT_OF_RANGE, ERR_NO_SUCH_KEY } from '../../resp/errors.js';
 import { integer, OK, ZERO } from '../../resp/reply.js';
-import { isOption } from '../args.js';
-import { fail, writeTyped } from '../typed.js';
 import type { Quicklist } from '../../store/index.js';
-import type { CommandSpec } from '../types.js';
-import { absoluteIndex, afterRemoval, clampRange, longArg } from './common.js';
-import { tableRow } from '../define.js';
+import { defineCommand } from '../define.js';
+import { fail, writeTyped } from '../typed.js';
+import { absoluteIndex, afterRemoval, clampRange } from './common.js';
 
-export const lset: CommandSpec = {
-  ...tableRow('lset'),
-  run: (ctx, argv) => {
-    const key = argv[1] as string;
+export const lset = defineCommand({
+  name: 'lset',
+  // The key is looked up (no such key, WRONGTYPE) before the index is read, as Redis does.
+  parse: (args) => ({ key: args.key(), rest: args }),
+  apply(ctx, { key, rest: args }) {
     const list = writeTyped(ctx, key, 'list');
     if (list === undefined) return fail(ERR_NO_SUCH_KEY);
-    const index = absoluteIndex(longArg(argv[2] as string), list.items.length);
+    const index = absoluteIndex(args.integer(), list.items.length);
     if (index < 0 || index >= list.items.length) return fail(ERR_INDEX_OUT_OF_RANGE);
-    list.items.set(index, argv[3] as string);
+    list.items.set(index, args.string());
     ctx.keyModified(key);
     return OK;
   },
-};
+});
 
-export const linsert: CommandSpec = {
-  ...tableRow('linsert'),
-  run: (ctx, argv) => {
-    const key = argv[1] as string;
-    const where = argv[2] as string;
-    let after: boolean;
-    if (isOption(where, 'AFTER')) after = true;
-    else if (isOption(where, 'BEFORE')) after = false;
-    else return fail(ERR_SYNTAX);
+export const linsert = defineCommand({
+  name: 'linsert',
+  parse: (args) => ({
+    key: args.key(),
+    after: args.oneOf('AFTER', 'BEFORE') === 'AFTER',
+    pivot: args.string(),
+    element: args.string(),
+  }),
+  apply(ctx, { key, after, pivot, element }) {
     const list = writeTyped(ctx, key, 'list');
     if (list === undefined) return ZERO;
-    const pivot = argv[3] as string;
     let at = -1;
     let i = 0;
     for (const v of list.items) {
@@ -53,18 +51,16 @@ export const linsert: CommandSpec = {
       i++;
     }
     if (at < 0) return integer(-1);
-    list.items.insertAt(after ? at + 1 : at, argv[4] as string);
+    list.items.insertAt(after ? at + 1 : at, element);
     ctx.keyModified(key);
     return integer(list.items.length);
   },
-};
+});
 
-export const lrem: CommandSpec = {
-  ...tableRow('lrem'),
-  run: (ctx, argv) => {
-    const key = argv[1] as string;
-    const count = longArg(argv[2] as string);
-    const element = argv[3] as string;
+export const lrem = defineCommand({
+  name: 'lrem',
+  parse: (args) => ({ key: args.key(), count: args.integer(), element: args.string() }),
+  apply(ctx, { key, count, element }) {
     const list = writeTyped(ctx, key, 'list');
     if (list === undefined) return ZERO;
     const removed =
@@ -72,7 +68,7 @@ export const lrem: CommandSpec = {
     if (removed > 0) afterRemoval(ctx, key, list);
     return integer(removed);
   },
-};
+});
 
 /** Removes up to `limit` matches scanning from the head (0 = all). */
 function removeFromHead(items: Quicklist, element: string, limit: number): number {
@@ -91,12 +87,10 @@ function removeFromTail(items: Quicklist, element: string, limit: number): numbe
   return drop.size === 0 ? 0 : items.retain((_, i) => !drop.has(i));
 }
 
-export const ltrim: CommandSpec = {
-  ...tableRow('ltrim'),
-  run: (ctx, argv) => {
-    const key = argv[1] as string;
-    const start = longArg(argv[2] as string);
-    const stop = longArg(argv[3] as string);
+export const ltrim = defineCommand({
+  name: 'ltrim',
+  parse: (args) => ({ key: args.key(), start: args.integer(), stop: args.integer() }),
+  apply(ctx, { key, start, stop }) {
     const list = writeTyped(ctx, key, 'list');
     if (list === undefined) return OK;
     const length = list.items.length;
@@ -106,4 +100,4 @@ export const ltrim: CommandSpec = {
     if (list.items.length !== length) afterRemoval(ctx, key, list);
     return OK;
   },
-};
+});

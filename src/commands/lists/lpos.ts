@@ -13,12 +13,9 @@ import {
   ERR_SYNTAX,
 } from '../../resp/errors.js';
 import { array, EMPTY_ARRAY, integer, NULL } from '../../resp/reply.js';
-import { isOption } from '../args.js';
-import { parseLong } from '../args.js';
+import type { ArgCursor } from '../cursor.js';
 import { fail, readTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
-import { longArg } from './common.js';
-import { tableRow } from '../define.js';
+import { defineCommand } from '../define.js';
 
 interface LposOptions {
   rank: number;
@@ -27,24 +24,22 @@ interface LposOptions {
   maxlen: number;
 }
 
-function nonNegative(arg: string, message: string): number {
-  const n = parseLong(arg);
-  return n === undefined || n < 0 ? fail(message) : n;
+function nonNegative(args: ArgCursor, message: string): number {
+  const n = args.integer(message);
+  return n < 0 ? fail(message) : n;
 }
 
-function parseOptions(argv: readonly string[]): LposOptions {
+function parseOptions(args: ArgCursor): LposOptions {
   const opts: LposOptions = { rank: 1, count: undefined, maxlen: 0 };
-  for (let j = 3; j < argv.length; j += 2) {
-    const opt = argv[j] as string;
-    const value = argv[j + 1];
-    if (value === undefined) return fail(ERR_SYNTAX);
-    if (isOption(opt, 'RANK')) {
-      opts.rank = longArg(value);
+  while (!args.done) {
+    if (args.remaining < 2) return fail(ERR_SYNTAX);
+    if (args.option('RANK')) {
+      opts.rank = args.integer();
       if (opts.rank === 0) return fail(ERR_LPOS_RANK_ZERO);
-    } else if (isOption(opt, 'COUNT')) {
-      opts.count = nonNegative(value, ERR_LPOS_COUNT_NEGATIVE);
-    } else if (isOption(opt, 'MAXLEN')) {
-      opts.maxlen = nonNegative(value, ERR_LPOS_MAXLEN_NEGATIVE);
+    } else if (args.option('COUNT')) {
+      opts.count = nonNegative(args, ERR_LPOS_COUNT_NEGATIVE);
+    } else if (args.option('MAXLEN')) {
+      opts.maxlen = nonNegative(args, ERR_LPOS_MAXLEN_NEGATIVE);
     } else {
       return fail(ERR_SYNTAX);
     }
@@ -52,13 +47,12 @@ function parseOptions(argv: readonly string[]): LposOptions {
   return opts;
 }
 
-export const lpos: CommandSpec = {
-  ...tableRow('lpos'),
-  run: (ctx, argv) => {
-    const opts = parseOptions(argv);
-    const list = readTyped(ctx, argv[1] as string, 'list');
+export const lpos = defineCommand({
+  name: 'lpos',
+  parse: (args) => ({ key: args.key(), element: args.string(), opts: parseOptions(args) }),
+  apply(ctx, { key, element, opts }) {
+    const list = readTyped(ctx, key, 'list');
     if (list === undefined) return opts.count === undefined ? NULL : EMPTY_ARRAY;
-    const element = argv[2] as string;
     const fromTail = opts.rank < 0;
     // Redis negates a negative rank in a C long; LONG_MIN stays negative, so every match qualifies.
     const rank = opts.rank === INT64_MIN_AS_DOUBLE ? 1 : Math.abs(opts.rank);
@@ -76,4 +70,4 @@ export const lpos: CommandSpec = {
     if (opts.count !== undefined) return array(found.map((i) => integer(i)));
     return found.length === 0 ? NULL : integer(found[0] as number);
   },
-};
+});

@@ -9,10 +9,10 @@
 import { bulk, NULL } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import { writeTyped } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { afterRemoval, listForPush, parseEnd, popEnd, pushEnd } from './common.js';
+import type { CommandContext } from '../types.js';
+import { afterRemoval, listForPush, popEnd, pushEnd, readEnd } from './common.js';
 import type { End } from './common.js';
-import { tableRow } from '../define.js';
+import { defineCommand } from '../define.js';
 
 /**
  * Moves one element if the source has one; undefined when it does not (the caller decides between
@@ -36,16 +36,14 @@ export function moveElement(
   return bulk(value);
 }
 
-export const lmove: CommandSpec = {
-  ...tableRow('lmove'),
-  run: (ctx, argv) => {
-    const from = parseEnd(argv[3] as string);
-    const to = parseEnd(argv[4] as string);
-    return moveElement(ctx, argv[1] as string, argv[2] as string, from, to) ?? NULL;
-  },
-};
+export const lmove = defineCommand({
+  name: 'lmove',
+  parse: (args) => ({ source: args.key(), destination: args.key(), from: readEnd(args), to: readEnd(args) }),
+  apply: (ctx, { source, destination, from, to }) => moveElement(ctx, source, destination, from, to) ?? NULL,
+});
 
-export const rpoplpush: CommandSpec = {
-  ...tableRow('rpoplpush'),
-  run: (ctx, argv) => moveElement(ctx, argv[1] as string, argv[2] as string, 'right', 'left') ?? NULL,
-};
+export const rpoplpush = defineCommand({
+  name: 'rpoplpush',
+  parse: (args) => ({ source: args.key(), destination: args.key() }),
+  apply: (ctx, { source, destination }) => moveElement(ctx, source, destination, 'right', 'left') ?? NULL,
+});

@@ -8,36 +8,33 @@
  */
 import { ERR_NOT_POSITIVE, wrongArity } from '../../resp/errors.js';
 import { bulk, bulkArray, EMPTY_ARRAY, NULL, NULL_ARRAY } from '../../resp/reply.js';
-import { parseLong } from '../args.js';
+import { defineCommand } from '../define.js';
 import { fail, writeTyped } from '../typed.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
+import type { CommandSpec } from '../types.js';
 import { popMany } from './common.js';
 import type { End } from './common.js';
-import { tableRow } from '../define.js';
 
-function pop(ctx: CommandContext, argv: readonly string[], end: End): CommandResult {
-  const key = argv[1] as string;
-  if (argv.length > 3) return fail(wrongArity(argv[0] as string));
-  const countArg = argv[2];
-  if (countArg === undefined) {
-    const list = writeTyped(ctx, key, 'list');
-    if (list === undefined) return NULL;
-    return bulk(popMany(ctx, key, list, end, 1)[0] as string);
-  }
-  const count = parseLong(countArg);
-  if (count === undefined || count < 0) return fail(ERR_NOT_POSITIVE);
-  const list = writeTyped(ctx, key, 'list');
-  if (list === undefined) return NULL_ARRAY;
-  if (count === 0) return EMPTY_ARRAY;
-  return bulkArray(popMany(ctx, key, list, end, count));
+function popCommand(name: string, end: End): CommandSpec {
+  return defineCommand({
+    name,
+    parse(args) {
+      const key = args.key();
+      if (args.remaining > 1) return fail(wrongArity(args.argv[0] as string));
+      const count = args.done ? undefined : args.integer(ERR_NOT_POSITIVE);
+      if (count !== undefined && count < 0) return fail(ERR_NOT_POSITIVE);
+      return { key, count };
+    },
+    apply(ctx, { key, count }) {
+      const list = writeTyped(ctx, key, 'list');
+      if (count === undefined) {
+        return list === undefined ? NULL : bulk(popMany(ctx, key, list, end, 1)[0] as string);
+      }
+      if (list === undefined) return NULL_ARRAY;
+      if (count === 0) return EMPTY_ARRAY;
+      return bulkArray(popMany(ctx, key, list, end, count));
+    },
+  });
 }
 
-function popSpec(name: string, end: End): CommandSpec {
-  return {
-    ...tableRow(name),
-    run: (ctx, argv) => pop(ctx, argv, end),
-  };
-}
-
-export const lpop = popSpec('lpop', 'left');
-export const rpop = popSpec('rpop', 'right');
+export const lpop = popCommand('lpop', 'left');
+export const rpop = popCommand('rpop', 'right');
