@@ -65,6 +65,18 @@ export function parseDouble(s: string): number | undefined {
   return Number.isNaN(n) ? undefined : n;
 }
 
+/**
+ * Redis getDoubleFromObject (string2d): strtod over the whole argument, no leading space, overflow,
+ * underflow to zero and NaN refused; hex floats and inf/infinity accepted, as glibc's strtod does.
+ * undefined means "value is not a valid float".
+ */
+export function parseStrictDouble(s: string): number | undefined {
+  if (s.length === 0 || isCSpace(s.charCodeAt(0))) return undefined;
+  const r = strtod(s);
+  if (r.end !== s.length || r.rangeError || Number.isNaN(r.value)) return undefined;
+  return r.value;
+}
+
 /** Case-insensitive option match for command keywords (EX, NX, WITHSCORES…). */
 export function isOption(arg: string | undefined, name: string): boolean {
   return arg !== undefined && arg.length === name.length && arg.toUpperCase() === name;

@@ -18,7 +18,7 @@ import {
   ERR_TIMEOUT_NOT_FLOAT,
   ERR_TIMEOUT_OUT_OF_RANGE,
 } from '../resp/errors.js';
-import { parseDouble, parseInt64, parseLong, parseTimeoutSeconds } from './args.js';
+import { parseInt64, parseLong, parseStrictDouble, parseTimeoutSeconds } from './args.js';
 import { parseScanCursor } from './scan-cursor.js';
 import { fail } from './typed.js';
 
@@ -87,9 +87,9 @@ export class ArgCursor {
     return n === undefined ? fail(message) : n;
   }
 
-  /** A double the way Redis's getDoubleFromObjectOrReply reads one (no NaN, 'inf' allowed). */
+  /** A double the way Redis's getDoubleFromObjectOrReply reads one (strtod; no NaN, no overflow). */
   float(message: string = ERR_NOT_FLOAT): number {
-    const n = parseDouble(this.string());
+    const n = parseStrictDouble(this.string());
     return n === undefined ? fail(message) : n;
   }
 

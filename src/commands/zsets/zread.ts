@@ -9,74 +9,83 @@
  * ZCOUNT key min max              members with a score in [min, max] (`(` excludes a bound)
  * ZLEXCOUNT key min max           members in a lex range (`[a`, `(a`, `-`, `+`)
  */
-import { ERR_MIN_MAX_NOT_FLOAT, ERR_MIN_MAX_NOT_STRING_RANGE } from '../../resp/errors.js';
-import { NULL, ZERO, array, double, error, integer } from '../../resp/reply.js';
+import { NULL, ZERO, array, double, integer } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
 import type { CommandSpec } from '../types.js';
 import { readZSet } from './common.js';
-import { parseLexRange, parseScoreRange } from './parse.js';
-import { tableRow } from '../define.js';
+import { readLexRange, readScoreRange } from './parse.js';
 
-export const zcard: CommandSpec = {
-  ...tableRow('zcard'),
-  run(ctx, argv) {
-    const zset = readZSet(ctx, argv[1] ?? '');
+interface MemberArgs {
+  readonly key: string;
+  readonly member: string;
+}
+
+function keyAndMember(args: ArgCursor): MemberArgs {
+  return { key: args.key(), member: args.string() };
+}
+
+export const zcard = defineCommand({
+  name: 'zcard',
+  parse: (args) => args.key(),
+  apply(ctx, key) {
+    const zset = readZSet(ctx, key);
     return zset === undefined ? ZERO : integer(zset.size);
   },
-};
+});
 
-export const zscore: CommandSpec = {
-  ...tableRow('zscore'),
-  run(ctx, argv) {
-    const zset = readZSet(ctx, argv[1] ?? '');
-    const score = zset?.score(argv[2] ?? '');
+export const zscore = defineCommand({
+  name: 'zscore',
+  parse: keyAndMember,
+  apply(ctx, { key, member }) {
+    const score = readZSet(ctx, key)?.score(member);
     return score === undefined ? NULL : double(score);
   },
-};
+});
 
-export const zmscore: CommandSpec = {
-  ...tableRow('zmscore'),
-  run(ctx, argv) {
-    const zset = readZSet(ctx, argv[1] ?? '');
+export const zmscore = defineCommand({
+  name: 'zmscore',
+  parse: (args) => ({ key: args.key(), members: args.rest() }),
+  apply(ctx, { key, members }) {
+    const zset = readZSet(ctx, key);
     const items: Reply[] = [];
-    for (const member of argv.slice(2)) {
+    for (const member of members) {
       const score = zset?.score(member);
       items.push(score === undefined ? NULL : double(score));
     }
     return array(items);
   },
-};
+});
 
 function rankCommand(name: string, reverse: boolean): CommandSpec {
-  return {
-    ...tableRow(name),
-    run(ctx, argv) {
-      const zset = readZSet(ctx, argv[1] ?? '');
-      const rank = zset?.rank(argv[2] ?? '', reverse);
+  return defineCommand({
+    name,
+    parse: keyAndMember,
+    apply(ctx, { key, member }) {
+      const rank = readZSet(ctx, key)?.rank(member, reverse);
       return rank === undefined ? NULL : integer(rank);
     },
-  };
+  });
 }
 
 export const zrank = rankCommand('zrank', false);
 export const zrevrank = rankCommand('zrevrank', true);
 
-export const zcount: CommandSpec = {
-  ...tableRow('zcount'),
-  run(ctx, argv) {
-    const range = parseScoreRange(argv[2] ?? '', argv[3] ?? '');
-    if (range === undefined) return error(ERR_MIN_MAX_NOT_FLOAT);
-    const zset = readZSet(ctx, argv[1] ?? '');
+export const zcount = defineCommand({
+  name: 'zcount',
+  parse: (args) => ({ key: args.key(), range: readScoreRange(args) }),
+  apply(ctx, { key, range }) {
+    const zset = readZSet(ctx, key);
     return zset === undefined ? ZERO : integer(zset.countInScoreRange(range));
   },
-};
+});
 
-export const zlexcount: CommandSpec = {
-  ...tableRow('zlexcount'),
-  run(ctx, argv) {
-    const range = parseLexRange(argv[2] ?? '', argv[3] ?? '');
-    if (range === undefined) return error(ERR_MIN_MAX_NOT_STRING_RANGE);
-    const zset = readZSet(ctx, argv[1] ?? '');
+export const zlexcount = defineCommand({
+  name: 'zlexcount',
+  parse: (args) => ({ key: args.key(), range: readLexRange(args) }),
+  apply(ctx, { key, range }) {
+    const zset = readZSet(ctx, key);
     return zset === undefined ? ZERO : integer(zset.countInLexRange(range));
   },
-};
+});

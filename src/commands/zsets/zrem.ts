@@ -6,25 +6,23 @@
  *
  * A set left empty is deleted, like every emptied aggregate in Redis.
  */
-import { ERR_MIN_MAX_NOT_FLOAT, ERR_MIN_MAX_NOT_STRING_RANGE, ERR_NOT_INTEGER } from '../../resp/errors.js';
-import { ZERO, error, integer } from '../../resp/reply.js';
+import { ZERO, integer } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import type { SortedSet } from '../../store/index.js';
 import type { ZEntry } from '../../store/zset.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import type { CommandContext } from '../types.js';
 import { deleteIfEmpty, writeZSet } from './common.js';
-import { parseLong } from '../args.js';
-import { parseLexRange, parseScoreRange } from './parse.js';
-import { tableRow } from '../define.js';
+import { readLexRange, readScoreRange } from './parse.js';
 
-export const zrem: CommandSpec = {
-  ...tableRow('zrem'),
-  run(ctx, argv) {
-    const key = argv[1] ?? '';
+export const zrem = defineCommand({
+  name: 'zrem',
+  parse: (args) => ({ key: args.key(), members: args.rest() }),
+  apply(ctx, { key, members }) {
     const zset = writeZSet(ctx, key);
     if (zset === undefined) return ZERO;
     let deleted = 0;
-    for (const member of argv.slice(2)) {
+    for (const member of members) {
       if (zset.delete(member)) deleted++;
       if (zset.size === 0) break;
     }
@@ -34,7 +32,7 @@ export const zrem: CommandSpec = {
     }
     return integer(deleted);
   },
-};
+});
 
 /** zremrangeGenericCommand after parsing: look the key up, remove, delete when empty. */
 function removeRange(ctx: CommandContext, key: string, remove: (zset: SortedSet) => ZEntry[]): Reply {
@@ -48,41 +46,27 @@ function removeRange(ctx: CommandContext, key: string, remove: (zset: SortedSet)
   return integer(removed.length);
 }
 
-const REMRANGE = {} as const;
-
-export const zremrangebyrank: CommandSpec = {
-  ...tableRow('zremrangebyrank'),
-  ...REMRANGE,
-  run(ctx, argv) {
-    const start = parseLong(argv[2] ?? '');
-    const stop = parseLong(argv[3] ?? '');
-    if (start === undefined || stop === undefined) return error(ERR_NOT_INTEGER);
-    return removeRange(ctx, argv[1] ?? '', (zset) => {
+export const zremrangebyrank = defineCommand({
+  name: 'zremrangebyrank',
+  parse: (args) => ({ key: args.key(), start: args.integer(), stop: args.integer() }),
+  apply: (ctx, { key, start, stop }) =>
+    removeRange(ctx, key, (zset) => {
       const [from, to] = clampRanks(start, stop, zset.size);
       return from > to ? [] : zset.deleteRangeByRank(from, to);
-    });
-  },
-};
+    }),
+});
 
-export const zremrangebyscore: CommandSpec = {
-  ...tableRow('zremrangebyscore'),
-  ...REMRANGE,
-  run(ctx, argv) {
-    const range = parseScoreRange(argv[2] ?? '', argv[3] ?? '');
-    if (range === undefined) return error(ERR_MIN_MAX_NOT_FLOAT);
-    return removeRange(ctx, argv[1] ?? '', (zset) => zset.deleteRangeByScore(range));
-  },
-};
+export const zremrangebyscore = defineCommand({
+  name: 'zremrangebyscore',
+  parse: (args) => ({ key: args.key(), range: readScoreRange(args) }),
+  apply: (ctx, { key, range }) => removeRange(ctx, key, (zset) => zset.deleteRangeByScore(range)),
+});
 
-export const zremrangebylex: CommandSpec = {
-  ...tableRow('zremrangebylex'),
-  ...REMRANGE,
-  run(ctx, argv) {
-    const range = parseLexRange(argv[2] ?? '', argv[3] ?? '');
-    if (range === undefined) return error(ERR_MIN_MAX_NOT_STRING_RANGE);
-    return removeRange(ctx, argv[1] ?? '', (zset) => zset.deleteRangeByLex(range));
-  },
-};
+export const zremrangebylex = defineCommand({
+  name: 'zremrangebylex',
+  parse: (args) => ({ key: args.key(), range: readLexRange(args) }),
+  apply: (ctx, { key, range }) => removeRange(ctx, key, (zset) => zset.deleteRangeByLex(range)),
+});
 
 /**
  * Redis's rank sanitising (ZRANGE, ZREMRANGEBYRANK): negative counts from the end, start clamps to 0,

@@ -7,41 +7,14 @@
  * removed meanwhile; removals ahead of the cursor can make a later member be skipped (Redis's
  * hash-table cursor does not have that weakness).
  */
-import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../../resp/errors.js';
 import { formatDouble } from '../../resp/double.js';
-import { array, bulk, bulkArray, error } from '../../resp/reply.js';
+import { array, bulk, bulkArray } from '../../resp/reply.js';
 import type { Reply } from '../../resp/reply.js';
 import { globMatch } from '../../store/glob.js';
 import type { ZEntry } from '../../store/zset.js';
-import type { CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import { parseScanOptions } from '../scan.js';
 import { readZSet } from './common.js';
-import { parseLong } from '../args.js';
-import { parseScanCursor } from '../scan-cursor.js';
-import { tableRow } from '../define.js';
-
-interface ScanOptions {
-  readonly count: number;
-  readonly pattern: string | undefined;
-}
-
-function parseOptions(argv: readonly string[]): ScanOptions | Reply {
-  let count = 10;
-  let pattern: string | undefined;
-  for (let i = 3; i < argv.length; i += 2) {
-    const opt = (argv[i] ?? '').toLowerCase();
-    const left = argv.length - i;
-    if (opt === 'count' && left >= 2) {
-      const n = parseLong(argv[i + 1] ?? '');
-      if (n === undefined) return error(ERR_NOT_INTEGER);
-      if (n < 1) return error(ERR_SYNTAX);
-      count = n;
-    } else if (opt === 'match' && left >= 2) {
-      const p = argv[i + 1] ?? '';
-      pattern = p === '*' ? undefined : p;
-    } else return error(ERR_SYNTAX);
-  }
-  return { count, pattern };
-}
 
 /** Beyond ±LLONG_MAX/2 Redis's double2ll refuses the integer form. */
 const LISTPACK_INT_LIMIT = 2 ** 62;
@@ -71,15 +44,14 @@ function scanReply(
   return array([bulk(cursor.toString()), bulkArray(flat)]);
 }
 
-export const zscan: CommandSpec = {
-  ...tableRow('zscan'),
-  run(ctx, argv) {
-    const cursor = parseScanCursor(argv[2] ?? '');
-    if (cursor === undefined) return error(ERR_INVALID_CURSOR);
-    const zset = readZSet(ctx, argv[1] ?? '');
+export const zscan = defineCommand({
+  name: 'zscan',
+  // The cursor is read before the lookup, the options after it (Redis's order).
+  parse: (args) => ({ key: args.key(), cursor: args.scanCursor(), options: args }),
+  apply(ctx, { key, cursor, options: args }) {
+    const zset = readZSet(ctx, key);
     if (zset === undefined) return scanReply(0n, [], undefined);
-    const options = parseOptions(argv);
-    if ('kind' in options) return options;
+    const options = parseScanOptions(args);
     if (zset.encoding === 'listpack') {
       return scanReply(0n, [...zset.entries()], options.pattern, listpackScore);
     }
@@ -88,4 +60,4 @@ export const zscan: CommandSpec = {
     const next = end >= zset.size ? 0n : BigInt(end);
     return scanReply(next, zset.rangeByRank(start, end - 1), options.pattern);
   },
-};
+});
