@@ -19,7 +19,7 @@ export interface CommandUnit<Args> {
   /** The lowercase Redis name, the key into the command table ('get', 'config|get'). */
   readonly name: string;
   /**
-   * Reads the arguments after the command name (arity already checked). `ctx` is there for the
+   * Reads the arguments after the command name, or a subcommand's name (arity already checked). `ctx` is for the
    * few rules that depend on the server's settings (proto-max-bulk-len bounds bit offsets); parse
    * never touches the keyspace.
    */
@@ -32,7 +32,9 @@ export interface CommandUnit<Args> {
 
 /** A command from its parse and apply steps, with its metadata from the command table. */
 export function defineCommand<Args>(unit: CommandUnit<Args>): CommandSpec {
-  const run: CommandRun = (ctx, argv) => unit.apply(ctx, unit.parse(new ArgCursor(argv), ctx));
+  // A subcommand's arguments start after its container's name and its own ('OBJECT ENCODING key').
+  const start = unit.name.includes('|') ? 2 : 1;
+  const run: CommandRun = (ctx, argv) => unit.apply(ctx, unit.parse(new ArgCursor(argv, start), ctx));
   return withKeys({ name: unit.name, ...commandMeta(unit.name), run }, unit.keys);
 }
 

@@ -23,16 +23,19 @@ export interface ScanOptions {
   readonly count: number;
   /** undefined when there is no MATCH or it is "*". */
   readonly pattern: string | undefined;
+  /** TYPE (SCAN only), lower case; undefined when not given. */
+  readonly type: string | undefined;
 }
 
 /**
- * COUNT n (n ≥ 1) and MATCH pattern, in any order, the last one winning, to the end of the
- * arguments (HSCAN, SSCAN, ZSCAN): a bad COUNT is "value is not an integer or out of range", a COUNT
- * below 1 or anything else "syntax error".
+ * scanGenericCommand's options: COUNT n (n ≥ 1), MATCH pattern and, for the keyspace only, TYPE
+ * type, in any order, the last one winning, to the end of the arguments. A bad COUNT is "value is
+ * not an integer or out of range", a COUNT below 1 or anything else "syntax error".
  */
-export function parseScanOptions(args: ArgCursor): ScanOptions {
+function readScanOptions(args: ArgCursor, typeAllowed: boolean): ScanOptions {
   let count = 10;
   let pattern: string | undefined;
+  let type: string | undefined;
   while (!args.done) {
     if (args.remaining >= 2 && args.option('COUNT')) {
       count = args.integer();
@@ -40,11 +43,23 @@ export function parseScanOptions(args: ArgCursor): ScanOptions {
     } else if (args.remaining >= 2 && args.option('MATCH')) {
       const value = args.string();
       pattern = value === '*' ? undefined : value;
+    } else if (typeAllowed && args.remaining >= 2 && args.option('TYPE')) {
+      type = args.string().toLowerCase();
     } else {
       return fail(ERR_SYNTAX);
     }
   }
-  return { count, pattern };
+  return { count, pattern, type };
+}
+
+/** HSCAN, SSCAN, ZSCAN options: COUNT and MATCH. */
+export function parseScanOptions(args: ArgCursor): ScanOptions {
+  return readScanOptions(args, false);
+}
+
+/** SCAN options: COUNT, MATCH and TYPE. */
+export function parseKeyspaceScanOptions(args: ArgCursor): ScanOptions {
+  return readScanOptions(args, true);
 }
 
 /** FNV-1a over the latin1 bytes: stable across runs, so cursors stay meaningful. */

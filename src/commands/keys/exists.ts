@@ -1,33 +1,36 @@
 import { integer, simple, type Reply } from '../../resp/reply.js';
 import { typeOf } from '../../store/index.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { tableRow } from '../define.js';
+import { defineCommand } from '../define.js';
+import type { CommandContext } from '../types.js';
 
-function countExisting(ctx: CommandContext, argv: readonly string[]): Reply {
+function countExisting(ctx: CommandContext, keys: readonly string[]): Reply {
   let count = 0;
-  for (let j = 1; j < argv.length; j++) {
-    if (ctx.db.lookupRead(argv[j] as string, ctx.now) !== undefined) count++;
+  for (const key of keys) {
+    if (ctx.db.lookupRead(key, ctx.now) !== undefined) count++;
   }
   return integer(count);
 }
 
 /** EXISTS key [key …] — how many of the keys exist (a key named twice counts twice). */
-export const exists: CommandSpec = {
-  ...tableRow('exists'),
-  run: countExisting,
-};
+export const exists = defineCommand({
+  name: 'exists',
+  parse: (args) => args.rest(),
+  apply: countExisting,
+});
 
 /** TOUCH key [key …] — marks keys accessed; replies how many exist. */
-export const touch: CommandSpec = {
-  ...tableRow('touch'),
-  run: countExisting,
-};
+export const touch = defineCommand({
+  name: 'touch',
+  parse: (args) => args.rest(),
+  apply: countExisting,
+});
 
 /** TYPE key — string, list, set, zset, hash, or none. */
-export const type: CommandSpec = {
-  ...tableRow('type'),
-  run(ctx, argv): Reply {
-    const value = ctx.db.lookupRead(argv[1] as string, ctx.now);
+export const type = defineCommand({
+  name: 'type',
+  parse: (args) => args.key(),
+  apply(ctx, key) {
+    const value = ctx.db.lookupRead(key, ctx.now);
     return simple(value === undefined ? 'none' : typeOf(value));
   },
-};
+});

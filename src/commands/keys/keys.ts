@@ -1,13 +1,12 @@
-import { NULL, bulk, bulkArray, integer, type Reply } from '../../resp/reply.js';
+import { NULL, bulk, bulkArray, integer } from '../../resp/reply.js';
 import { globMatch } from '../../store/index.js';
-import type { CommandSpec } from '../types.js';
-import { tableRow } from '../define.js';
+import { defineCommand } from '../define.js';
 
 /** KEYS pattern — every key matching the glob pattern (expired keys are skipped, not deleted). */
-export const keys: CommandSpec = {
-  ...tableRow('keys'),
-  run(ctx, argv): Reply {
-    const pattern = argv[1] as string;
+export const keys = defineCommand({
+  name: 'keys',
+  parse: (args) => args.string(),
+  apply(ctx, pattern) {
     const all = pattern === '*';
     const found: string[] = [];
     for (const key of ctx.db.entries.keys()) {
@@ -15,16 +14,17 @@ export const keys: CommandSpec = {
     }
     return bulkArray(found);
   },
-};
+});
 
 /**
  * RANDOMKEY — a random key, nil when the database is empty. An expired key it lands on is deleted
  * and another is drawn (Redis dbRandomKey), so the loop ends: each round either returns or removes
  * a key. O(1) per draw (Database.randomKey).
  */
-export const randomkey: CommandSpec = {
-  ...tableRow('randomkey'),
-  run(ctx): Reply {
+export const randomkey = defineCommand({
+  name: 'randomkey',
+  parse: () => undefined,
+  apply(ctx) {
     const db = ctx.db;
     for (let picked = db.randomKey(); picked !== undefined; picked = db.randomKey()) {
       if (!db.isExpired(picked, ctx.now)) return bulk(picked);
@@ -34,10 +34,11 @@ export const randomkey: CommandSpec = {
     }
     return NULL;
   },
-};
+});
 
 /** DBSIZE — the number of keys in the selected database (expired-but-not-yet-removed ones included). */
-export const dbsize: CommandSpec = {
-  ...tableRow('dbsize'),
-  run: (ctx) => integer(ctx.db.size),
-};
+export const dbsize = defineCommand({
+  name: 'dbsize',
+  parse: () => undefined,
+  apply: (ctx) => integer(ctx.db.size),
+});

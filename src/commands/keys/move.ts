@@ -1,18 +1,15 @@
 import { ERR_DB_INDEX, ERR_NOT_INTEGER, ERR_SAME_OBJECT, ERR_SYNTAX } from '../../resp/errors.js';
-import { ONE, ZERO, error, type Reply } from '../../resp/reply.js';
+import { ONE, ZERO, error } from '../../resp/reply.js';
 import { cloneValue, type Database } from '../../store/index.js';
-import { isOption } from '../args.js';
-import type { CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
 import { databaseAt, parseCInt } from './common.js';
-import { tableRow } from '../define.js';
 
 /** MOVE key db — moves the key (with its TTL) to another database unless it exists there: 1 or 0. */
-export const move: CommandSpec = {
-  ...tableRow('move'),
-  run(ctx, argv): Reply {
-    const key = argv[1] as string;
-    const index = parseCInt(argv[2] as string);
-    if (index === undefined) return error(ERR_NOT_INTEGER);
+export const move = defineCommand({
+  name: 'move',
+  parse: (args) => ({ key: args.key(), index: parseCInt(args.string()) ?? fail(ERR_NOT_INTEGER) }),
+  apply(ctx, { key, index }) {
     const dst = databaseAt(ctx, index);
     if (dst === undefined) return error(ERR_DB_INDEX);
     const src = ctx.db;
@@ -29,30 +26,26 @@ export const move: CommandSpec = {
     ctx.keyModified(key, dst);
     return ONE;
   },
-};
+});
 
 /**
  * COPY source destination [DB destination-db] [REPLACE] — copies the value (deeply) and its TTL;
  * 1 when copied, 0 when the source is absent or the destination exists without REPLACE.
  */
-export const copy: CommandSpec = {
-  ...tableRow('copy'),
-  run(ctx, argv): Reply {
+export const copy = defineCommand({
+  name: 'copy',
+  // Options first: the DB index is checked against the databases when read, as Redis does.
+  parse: (args) => ({ key: args.key(), newKey: args.key(), options: args }),
+  apply(ctx, { key, newKey, options: args }) {
     let replace = false;
     let dst: Database = ctx.db;
-    for (let j = 3; j < argv.length; j++) {
-      const opt = argv[j] as string;
-      if (isOption(opt, 'REPLACE')) replace = true;
-      else if (isOption(opt, 'DB') && j + 1 < argv.length) {
-        const index = parseCInt(argv[++j] as string);
-        if (index === undefined) return error(ERR_NOT_INTEGER);
-        const db = databaseAt(ctx, index);
-        if (db === undefined) return error(ERR_DB_INDEX);
-        dst = db;
-      } else return error(ERR_SYNTAX);
+    while (!args.done) {
+      if (args.option('REPLACE')) replace = true;
+      else if (args.remaining >= 2 && args.option('DB')) {
+        const index = parseCInt(args.string()) ?? fail(ERR_NOT_INTEGER);
+        dst = databaseAt(ctx, index) ?? fail(ERR_DB_INDEX);
+      } else return fail(ERR_SYNTAX);
     }
-    const key = argv[1] as string;
-    const newKey = argv[2] as string;
     if (dst === ctx.db && key === newKey) return error(ERR_SAME_OBJECT);
     const value = ctx.db.lookupRead(key, ctx.now);
     if (value === undefined) return ZERO;
@@ -67,4 +60,4 @@ export const copy: CommandSpec = {
     ctx.keyModified(newKey, dst);
     return ONE;
   },
-};
+});

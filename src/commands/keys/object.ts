@@ -3,21 +3,21 @@ import { NULL, array, bulk, error, integer, simple, type Reply } from '../../res
 import { Evictor, type EvictionPolicy, type EvictionSettings, type Value } from '../../store/index.js';
 import { redisConfigOf } from '../server/index.js';
 import { encodingOf, refcountOf } from '../encoding.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { tableRow } from '../define.js';
+import { defineCommand, tableCommand } from '../define.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
 
 function keyedSubcommand(
   name: string,
   reply: (ctx: CommandContext, value: Value, key: string) => Reply,
 ): CommandSpec {
-  return {
-    ...tableRow(`object|${name}`),
-    run(ctx, argv): Reply {
-      const key = argv[2] as string;
+  return defineCommand({
+    name: `object|${name}`,
+    parse: (args) => args.key(),
+    apply(ctx, key) {
       const value = ctx.db.lookupRead(key, ctx.now);
       return value === undefined ? NULL : reply(ctx, value, key);
     },
-  };
+  });
 }
 
 /** OBJECT ENCODING key — the internal representation Redis would use (see encodingOf). */
@@ -82,10 +82,11 @@ const HELP_LINES = [
 ];
 
 /** OBJECT HELP — the subcommand list. */
-const objectHelp: CommandSpec = {
-  ...tableRow('object|help'),
-  run: () => array(HELP_LINES.map((line) => simple(line))),
-};
+const objectHelp = defineCommand({
+  name: 'object|help',
+  parse: () => undefined,
+  apply: () => array(HELP_LINES.map((line) => simple(line))),
+});
 
 const subcommands: readonly CommandSpec[] = [
   objectEncoding,
@@ -99,10 +100,9 @@ const subcommands: readonly CommandSpec[] = [
  * OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key, OBJECT HELP — introspection of a key's value. The server
  * dispatches the subcommands; `run` does the same for runners that only know the container.
  */
-export const object: CommandSpec = {
-  ...tableRow('object'),
-  subcommands,
-  run(ctx, argv): Reply {
+export const object = tableCommand(
+  'object',
+  (ctx, argv): CommandResult => {
     const word = (argv[1] as string).toLowerCase();
     const sub = subcommands.find((s) => s.name === `object|${word}`);
     if (sub === undefined) {
@@ -111,6 +111,7 @@ export const object: CommandSpec = {
     if ((sub.arity > 0 && argv.length !== sub.arity) || argv.length < -sub.arity) {
       return error(wrongArity(sub.name));
     }
-    return sub.run(ctx, argv) as Reply;
+    return sub.run(ctx, argv);
   },
-};
+  { subcommands },
+);

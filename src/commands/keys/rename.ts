@@ -1,12 +1,20 @@
 import { ERR_NO_SUCH_KEY } from '../../resp/errors.js';
 import { OK, ONE, ZERO, error, type Reply } from '../../resp/reply.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { tableRow } from '../define.js';
+import type { CommandContext } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+
+interface RenameArgs {
+  readonly from: string;
+  readonly to: string;
+}
+
+function parseRename(args: ArgCursor): RenameArgs {
+  return { from: args.key(), to: args.key() };
+}
 
 /** Redis renameGenericCommand: moves the value and its TTL to the new name. */
-function renameGeneric(ctx: CommandContext, argv: readonly string[], nx: boolean): Reply {
-  const from = argv[1] as string;
-  const to = argv[2] as string;
+function renameGeneric(ctx: CommandContext, { from, to }: RenameArgs, nx: boolean): Reply {
   const value = ctx.db.lookupWrite(from, ctx.now);
   if (value === undefined) return error(ERR_NO_SUCH_KEY);
   if (from === to) return nx ? ZERO : OK;
@@ -26,13 +34,15 @@ function renameGeneric(ctx: CommandContext, argv: readonly string[], nx: boolean
 }
 
 /** RENAME key newkey — renames, overwriting newkey; "no such key" when key is absent. */
-export const rename: CommandSpec = {
-  ...tableRow('rename'),
-  run: (ctx, argv) => renameGeneric(ctx, argv, false),
-};
+export const rename = defineCommand({
+  name: 'rename',
+  parse: parseRename,
+  apply: (ctx, parsed) => renameGeneric(ctx, parsed, false),
+});
 
 /** RENAMENX key newkey — renames only when newkey does not exist: 1, else 0. */
-export const renamenx: CommandSpec = {
-  ...tableRow('renamenx'),
-  run: (ctx, argv) => renameGeneric(ctx, argv, true),
-};
+export const renamenx = defineCommand({
+  name: 'renamenx',
+  parse: parseRename,
+  apply: (ctx, parsed) => renameGeneric(ctx, parsed, true),
+});

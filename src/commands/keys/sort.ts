@@ -11,13 +11,14 @@
  * the stored list is deterministic.
  */
 import { ERR_NOT_INTEGER, ERR_SYNTAX, cString, ERR_SORT_SCORE } from '../../resp/errors.js';
-import { wrongType } from '../typed.js';
 import { array, bulk, error, integer, NULL, type Reply } from '../../resp/reply.js';
 import { Quicklist, stringText, type Database, type ListValue, type Value } from '../../store/index.js';
 import { parseLong, strtod } from '../args.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
 import { orderedMembers } from '../sets/common.js';
-import { tableRow } from '../define.js';
+import { fail, wrongType } from '../typed.js';
+import type { CommandContext } from '../types.js';
 
 const DBL_MIN = 2.2250738585072014e-308;
 
@@ -31,7 +32,7 @@ interface SortOptions {
   readonly store: string | undefined;
 }
 
-function parseOptions(argv: readonly string[], readonly: boolean): SortOptions | Reply {
+function parseOptions(args: ArgCursor, readonly: boolean): SortOptions {
   let desc = false;
   let alpha = false;
   let limitStart = 0;
@@ -39,23 +40,19 @@ function parseOptions(argv: readonly string[], readonly: boolean): SortOptions |
   let by: string | undefined;
   let store: string | undefined;
   const gets: string[] = [];
-  for (let j = 2; j < argv.length; j++) {
-    const opt = (argv[j] as string).toLowerCase();
-    const left = argv.length - j - 1;
-    if (opt === 'asc') desc = false;
-    else if (opt === 'desc') desc = true;
-    else if (opt === 'alpha') alpha = true;
-    else if (opt === 'limit' && left >= 2) {
-      const start = parseLong(argv[j + 1] as string);
-      const count = parseLong(argv[j + 2] as string);
-      if (start === undefined || count === undefined) return error(ERR_NOT_INTEGER);
-      limitStart = start;
-      limitCount = count;
-      j += 2;
-    } else if (!readonly && opt === 'store' && left >= 1) store = argv[++j];
-    else if (opt === 'by' && left >= 1) by = argv[++j];
-    else if (opt === 'get' && left >= 1) gets.push(argv[++j] as string);
-    else return error(ERR_SYNTAX);
+  while (!args.done) {
+    const operands = args.remaining - 1;
+    if (args.option('ASC')) desc = false;
+    else if (args.option('DESC')) desc = true;
+    else if (args.option('ALPHA')) alpha = true;
+    else if (operands >= 2 && args.option('LIMIT')) {
+      const [start, count] = [args.string(), args.string()];
+      limitStart = parseLong(start) ?? fail(ERR_NOT_INTEGER);
+      limitCount = parseLong(count) ?? fail(ERR_NOT_INTEGER);
+    } else if (!readonly && operands >= 1 && args.option('STORE')) store = args.key();
+    else if (operands >= 1 && args.option('BY')) by = args.string();
+    else if (operands >= 1 && args.option('GET')) gets.push(args.string());
+    else return fail(ERR_SYNTAX);
   }
   return { desc, alpha, limitStart, limitCount, by, gets, store };
 }
@@ -133,11 +130,14 @@ function loadScores(ctx: CommandContext, items: readonly Item[], o: SortOptions)
   return true;
 }
 
-function sortGeneric(ctx: CommandContext, argv: readonly string[], readonly: boolean): Reply {
-  const parsed = parseOptions(argv, readonly);
-  if ('kind' in parsed) return parsed;
-  let o: SortOptions = parsed;
-  const value = ctx.db.lookupRead(argv[1] as string, ctx.now);
+interface SortArgs {
+  readonly key: string;
+  readonly options: SortOptions;
+}
+
+function sortGeneric(ctx: CommandContext, { key, options }: SortArgs): Reply {
+  let o: SortOptions = options;
+  const value = ctx.db.lookupRead(key, ctx.now);
   const all = value === undefined ? [] : (elementsOf(value) ?? wrongType());
   const kind = value === undefined || typeof value === 'string' || !('type' in value) ? 'list' : value.type;
   let dontsort = o.by !== undefined && !cString(o.by).includes('*');
@@ -213,15 +213,17 @@ function sortKeys(argv: readonly string[]): readonly string[] {
   return keys;
 }
 
-export const sort: CommandSpec = {
-  ...tableRow('sort'),
+export const sort = defineCommand({
+  name: 'sort',
   keys: sortKeys,
-  run: (ctx, argv) => sortGeneric(ctx, argv, false),
-};
+  parse: (args): SortArgs => ({ key: args.key(), options: parseOptions(args, false) }),
+  apply: sortGeneric,
+});
 
-export const sortRo: CommandSpec = {
-  ...tableRow('sort_ro'),
+export const sortRo = defineCommand({
+  name: 'sort_ro',
   // movablekeys as in Redis: its BY/GET key spec is of type unknown.
   keys: (argv) => [argv[1] ?? ''],
-  run: (ctx, argv) => sortGeneric(ctx, argv, true),
-};
+  parse: (args): SortArgs => ({ key: args.key(), options: parseOptions(args, true) }),
+  apply: sortGeneric,
+});
