@@ -6,10 +6,10 @@ import {
   ERR_HELLO_NOAUTH,
 } from '../../resp/errors.js';
 import { EMPTY_ARRAY, bulk, error, integer, map, type Reply } from '../../resp/reply.js';
-import { isOption, parseInt64 } from '../args.js';
+import { defineCommand } from '../define.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { tableRow } from '../define.js';
+import { fail } from '../typed.js';
+import type { CommandContext } from '../types.js';
 
 /** The version this server reports (HELLO, INFO): the Redis release whose behaviour it follows. */
 export const REDIS_VERSION = '7.0.15';
@@ -18,34 +18,40 @@ export const REDIS_VERSION = '7.0.15';
  * HELLO [protover [AUTH username password] [SETNAME clientname]] — switches protocol, optionally
  * authenticates and names the connection, and replies with the server's facts as a map.
  */
-export const hello: CommandSpec = {
-  ...tableRow('hello'),
-  run(ctx, argv): Reply {
-    const session = sessionOf(ctx);
-    if (session === undefined) return NO_SESSION;
+interface HelloArgs {
+  readonly version: 2 | 3 | undefined;
+  readonly credentials: readonly [string, string] | undefined;
+  readonly name: string | undefined;
+}
+
+export const hello = defineCommand({
+  name: 'hello',
+  parse(args): HelloArgs {
     let version: 2 | 3 | undefined;
-    if (argv.length >= 2) {
-      const v = parseInt64(argv[1] as string);
-      if (typeof v !== 'number') return error(ERR_HELLO_PROTOCOL_NOT_INTEGER);
-      if (v < 2 || v > 3) return error(ERR_NOPROTO);
+    if (!args.done) {
+      const v = args.int64(ERR_HELLO_PROTOCOL_NOT_INTEGER);
+      if (typeof v !== 'number') return fail(ERR_HELLO_PROTOCOL_NOT_INTEGER);
+      if (v < 2 || v > 3) return fail(ERR_NOPROTO);
       version = v === 2 ? 2 : 3;
     }
     let credentials: readonly [string, string] | undefined;
     let name: string | undefined;
-    for (let i = 2; i < argv.length; i++) {
-      const more = argv.length - 1 - i;
-      if (isOption(argv[i], 'AUTH') && more >= 2) {
-        credentials = [argv[i + 1] as string, argv[i + 2] as string];
-        i += 2;
-      } else if (isOption(argv[i], 'SETNAME') && more >= 1) {
-        const candidate = argv[i + 1] as string;
-        if (!isValidClientName(candidate)) return error(ERR_CLIENT_NAME);
-        name = candidate;
-        i += 1;
+    while (!args.done) {
+      const operands = args.remaining - 1;
+      if (operands >= 2 && args.option('AUTH')) {
+        credentials = [args.string(), args.string()];
+      } else if (operands >= 1 && args.option('SETNAME')) {
+        name = args.string();
+        if (!isValidClientName(name)) return fail(ERR_CLIENT_NAME);
       } else {
-        return error(ERR_HELLO_SYNTAX(argv[i] as string));
+        return fail(ERR_HELLO_SYNTAX(args.string()));
       }
     }
+    return { version, credentials, name };
+  },
+  apply(ctx, { version, credentials, name }) {
+    const session = sessionOf(ctx);
+    if (session === undefined) return NO_SESSION;
     if (credentials !== undefined && !session.authenticate(credentials[0], credentials[1])) {
       return error(ERR_WRONGPASS);
     }
@@ -54,7 +60,7 @@ export const hello: CommandSpec = {
     if (version !== undefined) session.setProtocol(version);
     return helloReply(ctx);
   },
-};
+});
 
 function helloReply(ctx: CommandContext): Reply {
   return map([

@@ -1,17 +1,18 @@
 import { ERR_DB_INDEX, ERR_NOT_INTEGER } from '../../resp/errors.js';
-import { OK, error, type Reply } from '../../resp/reply.js';
-import { parseInt64 } from '../args.js';
-import type { CommandSpec } from '../types.js';
-import { tableRow } from '../define.js';
+import { OK, error } from '../../resp/reply.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
 
 /** SELECT index — switches the connection to database `index`. */
-export const select: CommandSpec = {
-  ...tableRow('select'),
-  run(ctx, argv): Reply {
-    const index = parseInt64(argv[1] as string);
-    if (typeof index !== 'number') return error(ERR_NOT_INTEGER);
+export const select = defineCommand({
+  name: 'select',
+  parse(args) {
+    const index = args.int64();
+    return typeof index === 'number' ? index : fail(ERR_NOT_INTEGER);
+  },
+  apply(ctx, index) {
     if (index < 0 || index >= ctx.keyspace.databases.length) return error(ERR_DB_INDEX);
     ctx.client.dbIndex = index;
     return OK;
   },
-};
+});

@@ -5,50 +5,67 @@
 import { unknownSubcommand } from '../../resp/errors.js';
 import { array, bulk, bulkArray, error, integer, simple, type Reply } from '../../resp/reply.js';
 import { NO_SESSION, sessionOf } from '../session.js';
-import { tableCommand } from '../define.js';
-import type { CommandContext, CommandSpec, SubscriptionKind } from '../types.js';
+import { defineCommand, tableCommand } from '../define.js';
+import type { CommandSpec, SubscriptionKind } from '../types.js';
 
-function subscriber(kind: SubscriptionKind, leave: boolean) {
-  return (ctx: CommandContext, argv: readonly string[]): Reply => {
-    const session = sessionOf(ctx);
-    if (session === undefined) return NO_SESSION;
-    const names = argv.slice(1);
-    return leave ? session.unsubscribe(kind, names) : session.subscribe(kind, names);
-  };
+function subscriber(name: string, kind: SubscriptionKind, leave: boolean): CommandSpec {
+  return defineCommand({
+    name,
+    parse: (args) => args.rest(),
+    apply(ctx, names) {
+      const session = sessionOf(ctx);
+      if (session === undefined) return NO_SESSION;
+      return leave ? session.unsubscribe(kind, names) : session.subscribe(kind, names);
+    },
+  });
 }
 
 /** SUBSCRIBE channel [channel ...] */
-const subscribe = tableCommand('subscribe', subscriber('channel', false));
+const subscribe = subscriber('subscribe', 'channel', false);
 /** UNSUBSCRIBE [channel ...] — all channels when none is named. */
-const unsubscribe = tableCommand('unsubscribe', subscriber('channel', true));
+const unsubscribe = subscriber('unsubscribe', 'channel', true);
 /** PSUBSCRIBE pattern [pattern ...] — glob patterns. */
-const psubscribe = tableCommand('psubscribe', subscriber('pattern', false));
+const psubscribe = subscriber('psubscribe', 'pattern', false);
 /** PUNSUBSCRIBE [pattern ...] */
-const punsubscribe = tableCommand('punsubscribe', subscriber('pattern', true));
+const punsubscribe = subscriber('punsubscribe', 'pattern', true);
 /** SSUBSCRIBE shardchannel [shardchannel ...] */
-const ssubscribe = tableCommand('ssubscribe', subscriber('shard', false));
+const ssubscribe = subscriber('ssubscribe', 'shard', false);
 /** SUNSUBSCRIBE [shardchannel ...] */
-const sunsubscribe = tableCommand('sunsubscribe', subscriber('shard', true));
+const sunsubscribe = subscriber('sunsubscribe', 'shard', true);
 
-/** PUBLISH channel message — the number of clients that received it. */
-const publish = tableCommand('publish', (ctx, argv) =>
-  integer(ctx.server.publish('channel', argv[1] as string, argv[2] as string)),
-);
-/** SPUBLISH shardchannel message */
-const spublish = tableCommand('spublish', (ctx, argv) =>
-  integer(ctx.server.publish('shard', argv[1] as string, argv[2] as string)),
-);
-
-function pubsubSub(name: string, run: (ctx: CommandContext, argv: readonly string[]) => Reply): CommandSpec {
-  return tableCommand(`pubsub|${name}`, run);
+function publisher(name: string, kind: 'channel' | 'shard'): CommandSpec {
+  return defineCommand({
+    name,
+    parse: (args) => ({ channel: args.string(), message: args.string() }),
+    apply: (ctx, { channel, message }) => integer(ctx.server.publish(kind, channel, message)),
+  });
 }
 
-function numsub(kind: 'channel' | 'shard') {
-  return (ctx: CommandContext, argv: readonly string[]): Reply => {
-    const items: Reply[] = [];
-    for (const ch of argv.slice(2)) items.push(bulk(ch), integer(ctx.server.pubsubNumsub(kind, ch)));
-    return array(items);
-  };
+/** PUBLISH channel message — the number of clients that received it. */
+const publish = publisher('publish', 'channel');
+/** SPUBLISH shardchannel message */
+const spublish = publisher('spublish', 'shard');
+
+/** PUBSUB CHANNELS / SHARDCHANNELS [pattern] — active channels, matching the pattern if one is given. */
+function channels(name: string, kind: 'channel' | 'shard'): CommandSpec {
+  return defineCommand({
+    name,
+    parse: (args) => (args.done ? undefined : args.string()),
+    apply: (ctx, pattern) => bulkArray(ctx.server.pubsubChannels(kind, pattern)),
+  });
+}
+
+/** PUBSUB NUMSUB / SHARDNUMSUB [channel ...] — each channel with its number of subscribers. */
+function numsub(name: string, kind: 'channel' | 'shard'): CommandSpec {
+  return defineCommand({
+    name,
+    parse: (args) => args.rest(),
+    apply(ctx, names) {
+      const items: Reply[] = [];
+      for (const ch of names) items.push(bulk(ch), integer(ctx.server.pubsubNumsub(kind, ch)));
+      return array(items);
+    },
+  });
 }
 
 const HELP = [
@@ -71,12 +88,20 @@ const HELP = [
 /** PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT | SHARDCHANNELS [pattern] | SHARDNUMSUB [channel ...] */
 const pubsub = tableCommand('pubsub', (_ctx, argv) => error(unknownSubcommand(argv[1] ?? '', 'pubsub')), {
   subcommands: [
-    pubsubSub('channels', (ctx, argv) => bulkArray(ctx.server.pubsubChannels('channel', argv[2]))),
-    pubsubSub('numsub', numsub('channel')),
-    pubsubSub('numpat', (ctx) => integer(ctx.server.pubsubPatternCount())),
-    pubsubSub('shardchannels', (ctx, argv) => bulkArray(ctx.server.pubsubChannels('shard', argv[2]))),
-    pubsubSub('shardnumsub', numsub('shard')),
-    tableCommand('pubsub|help', () => array(HELP.map((l) => simple(l)))),
+    channels('pubsub|channels', 'channel'),
+    numsub('pubsub|numsub', 'channel'),
+    defineCommand({
+      name: 'pubsub|numpat',
+      parse: () => undefined,
+      apply: (ctx) => integer(ctx.server.pubsubPatternCount()),
+    }),
+    channels('pubsub|shardchannels', 'shard'),
+    numsub('pubsub|shardnumsub', 'shard'),
+    defineCommand({
+      name: 'pubsub|help',
+      parse: () => undefined,
+      apply: () => array(HELP.map((l) => simple(l))),
+    }),
   ],
 });
 

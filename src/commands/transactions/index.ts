@@ -4,13 +4,18 @@
  */
 import { OK, type Reply } from '../../resp/reply.js';
 import { NO_SESSION, sessionOf } from '../session.js';
-import { tableCommand } from '../define.js';
-import type { CommandContext, CommandSpec, Session } from '../types.js';
+import { defineCommand } from '../define.js';
+import type { CommandSpec, Session } from '../types.js';
 
-function txCommand(name: string, run: (session: Session, argv: readonly string[]) => Reply): CommandSpec {
-  return tableCommand(name, (ctx: CommandContext, argv): Reply => {
-    const session = sessionOf(ctx);
-    return session === undefined ? NO_SESSION : run(session, argv);
+/** A transaction command: its keys (WATCH's; none for the others) and what it does to the session. */
+function txCommand(name: string, apply: (session: Session, keys: readonly string[]) => Reply): CommandSpec {
+  return defineCommand({
+    name,
+    parse: (args) => args.rest(),
+    apply(ctx, keys) {
+      const session = sessionOf(ctx);
+      return session === undefined ? NO_SESSION : apply(session, keys);
+    },
   });
 }
 
@@ -21,7 +26,7 @@ const exec = txCommand('exec', (s) => s.exec());
 /** DISCARD — drops the queued commands and the WATCHes. */
 const discard = txCommand('discard', (s) => s.discard());
 /** WATCH key [key ...] — EXEC will fail if any of these keys changes first. */
-const watch = txCommand('watch', (s, argv) => s.watch(argv.slice(1)));
+const watch = txCommand('watch', (s, keys) => s.watch(keys));
 /** UNWATCH — forgets every WATCHed key. */
 const unwatch = txCommand('unwatch', (s) => {
   s.unwatch();
