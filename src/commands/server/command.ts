@@ -16,6 +16,8 @@ import {
 import { NULL, array, bulk, error, integer, map, set, simple, type Reply } from '../../resp/reply.js';
 import { globMatch } from '../../store/index.js';
 import type { CommandContext, CommandSpec, KeySpecData } from '../types.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
 import { helpReply, serverCommand } from './spec.js';
 
 /** A key spec as a RESP reply: a map whose values keep Redis's types (ints stay ints). */
@@ -159,33 +161,44 @@ function commandAll(ctx: CommandContext): Reply {
   return array(allSpecs(ctx).map(commandInfo));
 }
 
-function commandInfoCmd(ctx: CommandContext, argv: readonly string[]): Reply {
-  if (argv.length === 2) return commandAll(ctx);
-  return array(
-    argv.slice(2).map((n) => {
-      const spec = findCommand(ctx, n);
-      return spec === undefined ? NULL : commandInfo(spec);
-    }),
-  );
-}
+/** COMMAND INFO [name ...] — every command's entry when no name is given. */
+const commandInfoCmd = defineCommand({
+  name: 'command|info',
+  parse: (args) => args.rest(),
+  apply(ctx, names) {
+    if (names.length === 0) return commandAll(ctx);
+    return array(
+      names.map((n) => {
+        const spec = findCommand(ctx, n);
+        return spec === undefined ? NULL : commandInfo(spec);
+      }),
+    );
+  },
+});
 
 function withSubcommands(specs: readonly CommandSpec[]): CommandSpec[] {
   return specs.flatMap((s) => [s, ...(s.subcommands ?? [])]);
 }
 
-function commandList(ctx: CommandContext, argv: readonly string[]): Reply {
-  const specs = withSubcommands(allSpecs(ctx));
-  if (argv.length === 2) return array(specs.map((s) => bulk(s.name.toLowerCase())));
-  if (argv.length !== 5 || argv[2]?.toLowerCase() !== 'filterby') return error(ERR_SYNTAX);
-  const kind = (argv[3] as string).toLowerCase();
-  const value = argv[4] as string;
-  let keep: (s: CommandSpec) => boolean;
-  if (kind === 'module') keep = () => false;
-  else if (kind === 'aclcat') keep = (s) => (s.categories ?? []).includes(value.toLowerCase());
-  else if (kind === 'pattern') keep = (s) => globMatch(value, s.name.toLowerCase(), true);
-  else return error(ERR_SYNTAX);
-  return array(specs.filter(keep).map((s) => bulk(s.name.toLowerCase())));
-}
+/** COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern] */
+const commandList = defineCommand({
+  name: 'command|list',
+  parse(args) {
+    if (args.done) return undefined;
+    if (args.remaining !== 3 || !args.option('FILTERBY')) return fail(ERR_SYNTAX);
+    return { kind: args.oneOf('MODULE', 'ACLCAT', 'PATTERN'), value: args.string() };
+  },
+  apply(ctx, filter) {
+    const specs = withSubcommands(allSpecs(ctx));
+    if (filter === undefined) return array(specs.map((s) => bulk(s.name.toLowerCase())));
+    const { kind, value } = filter;
+    let keep: (s: CommandSpec) => boolean;
+    if (kind === 'MODULE') keep = () => false;
+    else if (kind === 'ACLCAT') keep = (s) => (s.categories ?? []).includes(value.toLowerCase());
+    else keep = (s) => globMatch(value, s.name.toLowerCase(), true);
+    return array(specs.filter(keep).map((s) => bulk(s.name.toLowerCase())));
+  },
+});
 
 function groupOf(spec: CommandSpec): string {
   const cats = spec.categories ?? [];
@@ -220,16 +233,18 @@ function docs(spec: CommandSpec): Reply {
   return map(entries);
 }
 
-function commandDocs(ctx: CommandContext, argv: readonly string[]): Reply {
-  const specs =
-    argv.length === 2
-      ? allSpecs(ctx)
-      : argv
-          .slice(2)
-          .map((n) => findCommand(ctx, n))
-          .filter((s): s is CommandSpec => s !== undefined);
-  return map(specs.map((s) => [bulk(s.name.toLowerCase()), docs(s)] as const));
-}
+/** COMMAND DOCS [name ...] — every command's docs when no name is given. */
+const commandDocs = defineCommand({
+  name: 'command|docs',
+  parse: (args) => args.rest(),
+  apply(ctx, names) {
+    const specs =
+      names.length === 0
+        ? allSpecs(ctx)
+        : names.map((n) => findCommand(ctx, n)).filter((s): s is CommandSpec => s !== undefined);
+    return map(specs.map((s) => [bulk(s.name.toLowerCase()), docs(s)] as const));
+  },
+});
 
 /** The key positions of a command line from the table's first/last/step. */
 export function keysOf(spec: CommandSpec, argv: readonly string[]): string[] {
@@ -245,9 +260,8 @@ export function keysOf(spec: CommandSpec, argv: readonly string[]): string[] {
 /** GETKEYS and GETKEYSANDFLAGS share the lookup and checks; undefined spec = error reply. */
 function resolveGetKeys(
   ctx: CommandContext,
-  argv: readonly string[],
+  line: readonly string[],
 ): { spec: CommandSpec; keys: string[] } | Reply {
-  const line = argv.slice(2);
   let spec = findCommand(ctx, line[0] ?? '');
   if (spec?.subcommands !== undefined && spec.subcommands.length > 0 && line.length > 1) {
     spec = findCommand(ctx, `${spec.name}|${line[1] ?? ''}`) ?? spec;
@@ -263,16 +277,25 @@ function resolveGetKeys(
   return { spec, keys };
 }
 
-function commandGetKeysAndFlags(ctx: CommandContext, argv: readonly string[]): Reply {
-  const r = resolveGetKeys(ctx, argv);
-  if ('kind' in r) return r;
-  return array(keysWithFlags(r.spec, argv.slice(2), r.keys));
-}
+/** COMMAND GETKEYSANDFLAGS command [arg ...] */
+const commandGetKeysAndFlags = defineCommand({
+  name: 'command|getkeysandflags',
+  parse: (args) => args.rest(),
+  apply(ctx, line) {
+    const r = resolveGetKeys(ctx, line);
+    return 'kind' in r ? r : array(keysWithFlags(r.spec, line, r.keys));
+  },
+});
 
-function commandGetKeys(ctx: CommandContext, argv: readonly string[]): Reply {
-  const r = resolveGetKeys(ctx, argv);
-  return 'kind' in r ? r : array(r.keys.map(bulk));
-}
+/** COMMAND GETKEYS command [arg ...] */
+const commandGetKeys = defineCommand({
+  name: 'command|getkeys',
+  parse: (args) => args.rest(),
+  apply(ctx, line) {
+    const r = resolveGetKeys(ctx, line);
+    return 'kind' in r ? r : array(r.keys.map(bulk));
+  },
+});
 
 const HELP = [
   '(no subcommand)',
@@ -300,12 +323,16 @@ export const commandCommand: CommandSpec = serverCommand(
   'command',
   (ctx, argv) => (argv.length === 1 ? commandAll(ctx) : error(unknownSubcommand(argv[1] ?? '', 'command'))),
   [
-    serverCommand('command|count', (ctx) => integer(ctx.server.commands.size)),
-    serverCommand('command|list', commandList),
-    serverCommand('command|info', commandInfoCmd),
-    serverCommand('command|docs', commandDocs),
-    serverCommand('command|getkeys', commandGetKeys),
-    serverCommand('command|getkeysandflags', commandGetKeysAndFlags),
-    serverCommand('command|help', () => helpReply('COMMAND', HELP)),
+    defineCommand({
+      name: 'command|count',
+      parse: () => undefined,
+      apply: (ctx) => integer(ctx.server.commands.size),
+    }),
+    commandList,
+    commandInfoCmd,
+    commandDocs,
+    commandGetKeys,
+    commandGetKeysAndFlags,
+    defineCommand({ name: 'command|help', parse: () => undefined, apply: () => helpReply('COMMAND', HELP) }),
   ],
 );
