@@ -7,12 +7,12 @@
 import { cpuUsage, memoryUsage } from 'node:process';
 import { totalmem, type } from 'node:os';
 import { bytesToHuman, REDIS_COMPAT_VERSION } from '../../config/index.js';
-import { verbatim, type Reply } from '../../resp/reply.js';
+import { verbatim } from '../../resp/reply.js';
 import type { Keyspace } from '../../store/index.js';
 import type { CommandContext, CommandSpec, ServerHooks } from '../types.js';
 import { datasetBytes } from '../../store/index.js';
 import { commandStatsOf, persistenceInfoOf, redisConfigOf } from './services.js';
-import { serverCommand } from './spec.js';
+import { defineCommand } from '../define.js';
 
 type Fields = readonly (readonly [string, string | number])[];
 
@@ -392,6 +392,8 @@ export function infoText(ctx: CommandContext, args: readonly string[], nowMs = D
 }
 
 /** INFO [section ...] */
-export const infoCommand: CommandSpec = serverCommand('info', (ctx, argv): Reply =>
-  verbatim(infoText(ctx, argv.slice(1))),
-);
+export const infoCommand: CommandSpec = defineCommand({
+  name: 'info',
+  parse: (args) => args.rest(),
+  apply: (ctx, sections) => verbatim(infoText(ctx, sections)),
+});

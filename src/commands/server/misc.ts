@@ -8,6 +8,7 @@ import { ERR_SYNTAX, ERR_SHUTDOWN } from '../../resp/errors.js';
 import { array, bulk, error, integer, type Reply } from '../../resp/reply.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { persistenceInfoOf, redisConfigOf, shutdownServiceOf } from './services.js';
+import { defineCommand } from '../define.js';
 import { serverCommand } from './spec.js';
 
 function time(): Reply {
@@ -41,7 +42,7 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
 }
 
 export const miscCommands: readonly CommandSpec[] = [
-  serverCommand('time', time),
+  defineCommand({ name: 'time', parse: () => undefined, apply: time }),
   serverCommand('lastsave', (ctx) => integer(persistenceInfoOf(ctx.server).lastSaveTime())),
   serverCommand('shutdown', shutdown),
 ];
