@@ -17,7 +17,7 @@ import {
   ERR_TIMEOUT_NEGATIVE,
   ERR_TIMEOUT_NOT_FLOAT,
   ERR_TIMEOUT_OUT_OF_RANGE,
-} from '../resp/errors.js';
+} from '../resp/index.js';
 import { parseInt64, parseLong, parseStrictDouble, parseTimeoutSeconds } from './args.js';
 import { parseScanCursor } from './scan-cursor.js';
 import { fail } from './typed.js';

@@ -13,6 +13,7 @@ import { zsetsCommands } from './zsets/index.js';
 
 export type * from './types.js';
 export * from './args.js';
+export { keysOf } from './server/index.js';
 
 /**
  * The one place a thrown CommandError (WRONGTYPE, a refused argument) becomes the command's error

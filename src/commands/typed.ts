@@ -9,9 +9,7 @@
  * throws one preallocated error (no allocation, no stack capture). Any other exception is a bug
  * and propagates.
  */
-import { ERR_WRONGTYPE } from '../resp/errors.js';
-import { error } from '../resp/reply.js';
-import type { Reply } from '../resp/reply.js';
+import { ERR_WRONGTYPE, error, type Reply } from '../resp/index.js';
 import type { HashValue, ListValue, SetValue, Value, ZSetValue } from '../store/index.js';
 import type { CommandContext, CommandResult } from './types.js';
 

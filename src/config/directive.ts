@@ -12,8 +12,8 @@ import {
   INT64_MAX_AS_DOUBLE,
   INT64_MIN_AS_DOUBLE,
   UINT64_MAX_AS_DOUBLE,
-} from '../resp/limits.js';
-import { quoteArg } from '../resp/index.js';
+  quoteArg,
+} from '../resp/index.js';
 import { formatMemoryForRewrite, parseConfigInteger, parseMemory } from './units.js';
 
 /** A parse failure, with Redis's message ("argument must be 'yes' or 'no'"). */

@@ -13,16 +13,11 @@ import {
   type LoadedConfig,
   type RedisConfig,
 } from '../config/index.js';
-import {
-  CONFIG_SERVICE,
-  SHUTDOWN_SERVICE,
-  bindServerConfig,
-  copyServerConfig,
-  type ShutdownService,
-} from '../commands/server/index.js';
 import { allCommands } from '../commands/index.js';
-import { commandTable, defaultConfig } from './state.js';
+import { commandTable } from './state.js';
 import { startServer, type RunningServer } from './server.js';
+import { libc } from '../platform/index.js';
+import { UNSUPERVISED, type Supervisor } from './supervision.js';
 
 export interface LaunchedServer {
   readonly server: RunningServer;
@@ -45,24 +40,23 @@ export function loadServerConfig(file: string | undefined, options: readonly str
 export async function launchServer(
   loaded: LoadedConfig,
   log: (line: string) => void,
+  supervisor: Supervisor = UNSUPERVISED,
 ): Promise<LaunchedServer> {
   const rc = loaded.config;
-  const initial = defaultConfig();
-  copyServerConfig(rc, initial);
   const server = await startServer({
-    config: initial,
+    redisConfig: rc,
     log,
     renameCommands: loaded.extras.renameCommands,
   });
-  server.state.services.set(CONFIG_SERVICE, rc);
-  bindServerConfig(rc, server.state);
+  server.state.supervised = supervisor.mode;
   // No persistence yet: say so at start, and refuse a CONFIG SET that asks for an AOF.
   const warning = persistenceWarning(rc);
   if (warning !== undefined) log(warning);
   rc.onApply('appendonly', () => (rc.getBool('appendonly') ? APPENDONLY_UNSUPPORTED : undefined));
 
   const pidfile = rc.getString('pidfile');
-  if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
+  if (pidfile !== '') writePidfile(pidfile, log);
+  supervisor.ready();
 
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -70,6 +64,7 @@ export async function launchServer(
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       log('User requested shutdown...');
+      supervisor.stopping();
       await server.close();
       if (pidfile !== '') {
         try {
@@ -83,12 +78,21 @@ export async function launchServer(
     })();
     return stopping;
   };
-  const shutdown: ShutdownService = {
+  server.state.shutdown = {
     shutdown: () => {
       // Let the current reply cycle finish before closing the sockets.
       setImmediate(() => void stop());
     },
   };
-  server.state.services.set(SHUTDOWN_SERVICE, shutdown);
   return { server, config: rc, stopped, stop };
+}
+
+/** Redis createPidFile: a pidfile that cannot be written is a warning, and the server runs on. */
+function writePidfile(path: string, log: (line: string) => void): void {
+  try {
+    writeFileSync(path, `${process.pid}\n`);
+  } catch (err) {
+    const errno = -((err as NodeJS.ErrnoException).errno ?? 0);
+    log(`WARNING: Failed to write PID file: ${errno > 0 ? libc().strerror(errno) : String(err)}`);
+  }
 }

@@ -1,5 +1,4 @@
-import { ERR_SYNTAX, ERR_WRONGPASS, ERR_AUTH_NOT_CONFIGURED } from '../../resp/errors.js';
-import { OK, error } from '../../resp/reply.js';
+import { ERR_SYNTAX, ERR_WRONGPASS, ERR_AUTH_NOT_CONFIGURED, OK, error } from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 import { fail } from '../typed.js';

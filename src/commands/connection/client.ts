@@ -14,8 +14,16 @@ import {
   ERR_UNBLOCK_REASON,
   ERR_UNKNOWN_CLIENT_TYPE,
   unknownSubcommand,
-} from '../../resp/errors.js';
-import { NULL, OK, bulk, error, integer, simple, verbatim, array, type Reply } from '../../resp/reply.js';
+  NULL,
+  OK,
+  bulk,
+  error,
+  integer,
+  simple,
+  verbatim,
+  array,
+  type Reply,
+} from '../../resp/index.js';
 import { parseInt64 } from '../args.js';
 import type { ArgCursor } from '../cursor.js';
 import { defineCommand, tableCommand } from '../define.js';
@@ -73,7 +81,7 @@ const list = defineCommand({
     return fail(ERR_SYNTAX);
   },
   apply(ctx, filter) {
-    let clients = ctx.server.clients();
+    let clients = ctx.server.clients.list();
     if (filter !== undefined && 'type' in filter)
       clients = clients.filter((c) => clientType(c) === filter.type);
     else if (filter !== undefined) clients = clients.filter((c) => filter.ids.has(c.id));
@@ -82,7 +90,7 @@ const list = defineCommand({
 });
 
 const info = bare('info', (ctx) => {
-  const me = ctx.server.clients().find((c) => c.id === ctx.client.id);
+  const me = ctx.server.clients.list().find((c) => c.id === ctx.client.id);
   return verbatim(me === undefined ? '' : formatClientInfo(me));
 });
 
@@ -149,12 +157,12 @@ const kill = defineCommand({
   parse: (args) => (args.remaining === 1 ? { addr: args.string() } : parseKillFilter(args)),
   apply(ctx, parsed) {
     if ('addr' in parsed) {
-      const killed = ctx.server.killClients((c) => c.addr === parsed.addr);
+      const killed = ctx.server.clients.kill((c) => c.addr === parsed.addr);
       return killed > 0 ? OK : error(ERR_NO_SUCH_CLIENT);
     }
     const me = ctx.client.id;
     const { tests, skipMe } = parsed;
-    return integer(ctx.server.killClients((c) => (!skipMe || c.id !== me) && tests.every((t) => t(c))));
+    return integer(ctx.server.clients.kill((c) => (!skipMe || c.id !== me) && tests.every((t) => t(c))));
   },
 });
 
@@ -169,13 +177,13 @@ const pause = defineCommand({
     return { ms, mode: mode === 'WRITE' ? ('write' as const) : ('all' as const) };
   },
   apply(ctx, { ms, mode }) {
-    ctx.server.pauseClients(Date.now() + ms, mode);
+    ctx.server.clients.pause(Date.now() + ms, mode);
     return OK;
   },
 });
 
 const unpause = bare('unpause', (ctx) => {
-  ctx.server.unpauseClients();
+  ctx.server.clients.unpause();
   return OK;
 });
 
@@ -222,7 +230,7 @@ const unblock = defineCommand({
     else if (!args.done && !args.option('TIMEOUT')) return fail(ERR_UNBLOCK_REASON);
     return { target, withError };
   },
-  apply: (ctx, { target, withError }) => integer(ctx.server.unblockClient(target, withError) ? 1 : 0),
+  apply: (ctx, { target, withError }) => integer(ctx.server.clients.unblock(target, withError) ? 1 : 0),
 });
 
 const getredir = bare('getredir', () => integer(-1));

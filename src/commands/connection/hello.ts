@@ -4,8 +4,13 @@ import {
   ERR_NOPROTO,
   ERR_HELLO_SYNTAX,
   ERR_HELLO_NOAUTH,
-} from '../../resp/errors.js';
-import { EMPTY_ARRAY, bulk, error, integer, map, type Reply } from '../../resp/reply.js';
+  EMPTY_ARRAY,
+  bulk,
+  error,
+  integer,
+  map,
+  type Reply,
+} from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
 import { fail } from '../typed.js';
@@ -74,8 +79,7 @@ function helloReply(ctx: CommandContext): Reply {
   ]);
 }
 
-/** The replication room registers its current role as the `role` service ('master' or 'replica'). */
+/** The replication room's current role; a server without one is a master. */
 function roleOf(ctx: CommandContext): string {
-  const role = ctx.server.services.get('role');
-  return typeof role === 'string' ? role : 'master';
+  return ctx.server.replication?.role() ?? 'master';
 }

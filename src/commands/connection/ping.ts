@@ -1,5 +1,4 @@
-import { PONG, array, bulk } from '../../resp/reply.js';
-import { wrongArity } from '../../resp/errors.js';
+import { PONG, array, bulk, wrongArity } from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import { sessionOf } from '../session.js';
 import { fail } from '../typed.js';

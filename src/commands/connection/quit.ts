@@ -1,4 +1,4 @@
-import { OK, simple } from '../../resp/reply.js';
+import { OK, simple } from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 

@@ -1,5 +1,4 @@
-import { ERR_DB_INDEX, ERR_NOT_INTEGER } from '../../resp/errors.js';
-import { OK, error } from '../../resp/reply.js';
+import { ERR_DB_INDEX, ERR_NOT_INTEGER, OK, error } from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import { fail } from '../typed.js';
 

@@ -4,17 +4,19 @@
  *                                      stored/replied with "%.17Lf" minus trailing zeros; propagates
  *                                      as HSET key field <result> so replicas store the same bytes.
  */
-import { INT64_MAX, INT64_MIN } from '../../resp/index.js';
-import { noteHashWrite } from '../encoding.js';
 import {
+  INT64_MAX,
+  INT64_MIN,
   ERR_HASH_NOT_FLOAT,
   ERR_HASH_NOT_INTEGER,
   ERR_INCR_NAN,
   ERR_NAN_OR_INFINITY,
   ERR_NOT_FLOAT,
   ERR_OVERFLOW,
-} from '../../resp/errors.js';
-import { bulk, integer } from '../../resp/reply.js';
+  bulk,
+  integer,
+} from '../../resp/index.js';
+import { noteHashWrite } from '../encoding.js';
 import { parseInt64 } from '../args.js';
 import { setField } from '../../store/index.js';
 import { fail, writeTyped } from '../typed.js';

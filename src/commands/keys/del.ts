@@ -1,4 +1,4 @@
-import { integer, type Reply } from '../../resp/reply.js';
+import { integer, type Reply } from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
 

@@ -1,12 +1,15 @@
-import { INT64_MAX, INT64_MIN } from '../../resp/index.js';
 import {
+  INT64_MAX,
+  INT64_MIN,
   ERR_EXPIRE_FLAGS_GT_LT,
   ERR_EXPIRE_FLAGS_NX,
   ERR_INVALID_EXPIRE,
   ERR_NOT_INTEGER,
   ERR_UNSUPPORTED_OPTION,
-} from '../../resp/errors.js';
-import { ONE, ZERO, type Reply } from '../../resp/reply.js';
+  ONE,
+  ZERO,
+  type Reply,
+} from '../../resp/index.js';
 import { parseInt64 } from '../args.js';
 import type { ArgCursor } from '../cursor.js';
 import { defineCommand } from '../define.js';

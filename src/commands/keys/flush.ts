@@ -1,5 +1,4 @@
-import { ERR_DB_INDEX, ERR_SWAPDB_FIRST, ERR_SWAPDB_SECOND } from '../../resp/errors.js';
-import { OK, error } from '../../resp/reply.js';
+import { ERR_DB_INDEX, ERR_SWAPDB_FIRST, ERR_SWAPDB_SECOND, OK, error } from '../../resp/index.js';
 import type { Database } from '../../store/index.js';
 import type { ArgCursor } from '../cursor.js';
 import { defineCommand } from '../define.js';
@@ -19,7 +18,7 @@ function parseFlushArgs(args: ArgCursor): readonly string[] {
 
 /** Empties a database, signalling every key so WATCHers abort (Redis counts each key as dirty). */
 function flush(ctx: CommandContext, db: Database): void {
-  for (const key of db.entries.keys()) ctx.keyModified(key, db);
+  for (const key of db.keys()) ctx.keyModified(key, db);
   db.clear();
 }
 
@@ -61,7 +60,7 @@ export const swapdb = defineCommand({
       a.swapWith(b);
       // A key watched in either database may now read differently.
       for (const db of [a, b]) {
-        for (const key of db.entries.keys()) {
+        for (const key of db.keys()) {
           ctx.keyModified(key, a);
           ctx.keyModified(key, b);
         }

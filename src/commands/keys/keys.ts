@@ -1,4 +1,4 @@
-import { NULL, bulk, bulkArray, integer } from '../../resp/reply.js';
+import { NULL, bulk, bulkArray, integer } from '../../resp/index.js';
 import { globMatch } from '../../store/index.js';
 import { defineCommand } from '../define.js';
 
@@ -9,7 +9,7 @@ export const keys = defineCommand({
   apply(ctx, pattern) {
     const all = pattern === '*';
     const found: string[] = [];
-    for (const key of ctx.db.entries.keys()) {
+    for (const key of ctx.db.keys()) {
       if ((all || globMatch(pattern, key)) && !ctx.db.isExpired(key, ctx.now)) found.push(key);
     }
     return bulkArray(found);

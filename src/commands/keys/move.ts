@@ -1,5 +1,12 @@
-import { ERR_DB_INDEX, ERR_NOT_INTEGER, ERR_SAME_OBJECT, ERR_SYNTAX } from '../../resp/errors.js';
-import { ONE, ZERO, error } from '../../resp/reply.js';
+import {
+  ERR_DB_INDEX,
+  ERR_NOT_INTEGER,
+  ERR_SAME_OBJECT,
+  ERR_SYNTAX,
+  ONE,
+  ZERO,
+  error,
+} from '../../resp/index.js';
 import { cloneValue, type Database } from '../../store/index.js';
 import { defineCommand } from '../define.js';
 import { fail } from '../typed.js';

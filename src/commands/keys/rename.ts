@@ -1,5 +1,4 @@
-import { ERR_NO_SUCH_KEY } from '../../resp/errors.js';
-import { OK, ONE, ZERO, error, type Reply } from '../../resp/reply.js';
+import { ERR_NO_SUCH_KEY, OK, ONE, ZERO, error, type Reply } from '../../resp/index.js';
 import type { CommandContext } from '../types.js';
 import type { ArgCursor } from '../cursor.js';
 import { defineCommand } from '../define.js';

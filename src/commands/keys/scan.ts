@@ -1,4 +1,4 @@
-import { array, bulk, bulkArray } from '../../resp/reply.js';
+import { array, bulk, bulkArray } from '../../resp/index.js';
 import { globMatch, typeOf } from '../../store/index.js';
 import { defineCommand } from '../define.js';
 import { parseKeyspaceScanOptions } from '../scan.js';
@@ -14,9 +14,9 @@ export const scan = defineCommand({
   parse: (args) => ({ cursor: args.scanCursor(), options: parseKeyspaceScanOptions(args) }),
   apply(ctx, { cursor, options }) {
     const db = ctx.db;
-    const source = db.entries;
+    const source = db.scanSource;
     const cursors = ctx.keyspace.scanCursors;
-    const iterator = cursors.resume(cursor, source, () => source.keys());
+    const iterator = cursors.resume(cursor, source, () => db.keys());
     const found: string[] = [];
     let examined = 0;
     let done = false;
@@ -31,7 +31,7 @@ export const scan = defineCommand({
       if (options.pattern !== undefined && !globMatch(options.pattern, key)) continue;
       if (db.expireIfNeeded(key, ctx.now)) continue;
       if (options.type !== undefined) {
-        const value = db.entries.get(key);
+        const value = db.peek(key);
         if (value === undefined || typeOf(value) !== options.type) continue;
       }
       found.push(key);

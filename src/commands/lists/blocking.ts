@@ -15,8 +15,7 @@
  * Propagation is the non-blocking equivalent Redis 7.0 writes: LPOP/RPOP key, LMOVE, RPOPLPUSH,
  * LPOP/RPOP key count.
  */
-import { array, bulk, NULL, NULL_ARRAY } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+import { array, bulk, NULL, NULL_ARRAY, type Reply } from '../../resp/index.js';
 import { ArgCursor } from '../cursor.js';
 import { defineCommand } from '../define.js';
 import { replyOrError, writeTyped } from '../typed.js';

@@ -2,8 +2,7 @@
  * What the list commands share: lookups, Redis's index rules, LEFT/RIGHT, and the one way a list
  * loses elements (an emptied list key is deleted, like Redis's listElementsRemoved).
  */
-import { Quicklist } from '../../store/index.js';
-import type { ListValue } from '../../store/index.js';
+import { Quicklist, type ListValue } from '../../store/index.js';
 import { ArgCursor } from '../cursor.js';
 import type { CommandContext } from '../types.js';
 

@@ -5,14 +5,17 @@
  * tail); COUNT n returns up to n indexes as an array (0 = all); MAXLEN compares at most len elements.
  * Without COUNT: an integer or nil. With COUNT: an array (empty when the key is missing).
  */
-import { INT64_MIN_AS_DOUBLE } from '../../resp/index.js';
 import {
+  INT64_MIN_AS_DOUBLE,
   ERR_LPOS_COUNT_NEGATIVE,
   ERR_LPOS_MAXLEN_NEGATIVE,
   ERR_LPOS_RANK_ZERO,
   ERR_SYNTAX,
-} from '../../resp/errors.js';
-import { array, EMPTY_ARRAY, integer, NULL } from '../../resp/reply.js';
+  array,
+  EMPTY_ARRAY,
+  integer,
+  NULL,
+} from '../../resp/index.js';
 import type { ArgCursor } from '../cursor.js';
 import { fail, readTyped } from '../typed.js';
 import { defineCommand } from '../define.js';

@@ -6,8 +6,7 @@
  * Nil when the source is missing. The destination's type is checked only when there is something
  * to move, as Redis does.
  */
-import { bulk, NULL } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+import { bulk, NULL, type Reply } from '../../resp/index.js';
 import { writeTyped } from '../typed.js';
 import type { CommandContext } from '../types.js';
 import { afterRemoval, listForPush, popEnd, pushEnd, readEnd } from './common.js';

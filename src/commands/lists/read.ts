@@ -5,7 +5,7 @@
  * LRANGE key start stop         — elements start..stop inclusive; negative indexes count from the tail.
  * LINDEX key index              — one element or nil. (The key is looked up before the index is parsed.)
  */
-import { bulkArray, bulkOrNull, EMPTY_ARRAY, integer, NULL, ZERO } from '../../resp/reply.js';
+import { bulkArray, bulkOrNull, EMPTY_ARRAY, integer, NULL, ZERO } from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import { readTyped } from '../typed.js';
 import { absoluteIndex, clampRange } from './common.js';

@@ -2,8 +2,16 @@
  * The pub/sub family (Redis pubsub.c): SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, SSUBSCRIBE,
  * SUNSUBSCRIBE, PUBLISH, SPUBLISH, PUBSUB CHANNELS|NUMSUB|NUMPAT|SHARDCHANNELS|SHARDNUMSUB|HELP.
  */
-import { unknownSubcommand } from '../../resp/errors.js';
-import { array, bulk, bulkArray, error, integer, simple, type Reply } from '../../resp/reply.js';
+import {
+  unknownSubcommand,
+  array,
+  bulk,
+  bulkArray,
+  error,
+  integer,
+  simple,
+  type Reply,
+} from '../../resp/index.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 import { defineCommand, tableCommand } from '../define.js';
 import type { CommandSpec, SubscriptionKind } from '../types.js';
@@ -37,7 +45,7 @@ function publisher(name: string, kind: 'channel' | 'shard'): CommandSpec {
   return defineCommand({
     name,
     parse: (args) => ({ channel: args.string(), message: args.string() }),
-    apply: (ctx, { channel, message }) => integer(ctx.server.publish(kind, channel, message)),
+    apply: (ctx, { channel, message }) => integer(ctx.server.pubsub.publish(kind, channel, message)),
   });
 }
 
@@ -51,7 +59,7 @@ function channels(name: string, kind: 'channel' | 'shard'): CommandSpec {
   return defineCommand({
     name,
     parse: (args) => (args.done ? undefined : args.string()),
-    apply: (ctx, pattern) => bulkArray(ctx.server.pubsubChannels(kind, pattern)),
+    apply: (ctx, pattern) => bulkArray(ctx.server.pubsub.activeChannels(kind, pattern)),
   });
 }
 
@@ -62,7 +70,7 @@ function numsub(name: string, kind: 'channel' | 'shard'): CommandSpec {
     parse: (args) => args.rest(),
     apply(ctx, names) {
       const items: Reply[] = [];
-      for (const ch of names) items.push(bulk(ch), integer(ctx.server.pubsubNumsub(kind, ch)));
+      for (const ch of names) items.push(bulk(ch), integer(ctx.server.pubsub.numsub(kind, ch)));
       return array(items);
     },
   });
@@ -93,7 +101,7 @@ const pubsub = tableCommand('pubsub', (_ctx, argv) => error(unknownSubcommand(ar
     defineCommand({
       name: 'pubsub|numpat',
       parse: () => undefined,
-      apply: (ctx) => integer(ctx.server.pubsubPatternCount()),
+      apply: (ctx) => integer(ctx.server.pubsub.patternCount()),
     }),
     channels('pubsub|shardchannels', 'shard'),
     numsub('pubsub|shardnumsub', 'shard'),

@@ -12,8 +12,16 @@ import {
   ERR_GETKEYS_INVALID_COMMAND,
   ERR_GETKEYS_NO_KEYS,
   ERR_GETKEYS_ARITY,
-} from '../../resp/errors.js';
-import { NULL, array, bulk, error, integer, map, set, simple, type Reply } from '../../resp/reply.js';
+  NULL,
+  array,
+  bulk,
+  error,
+  integer,
+  map,
+  set,
+  simple,
+  type Reply,
+} from '../../resp/index.js';
 import { globMatch } from '../../store/index.js';
 import type { CommandContext, CommandSpec, KeySpecData } from '../types.js';
 import { defineCommand } from '../define.js';

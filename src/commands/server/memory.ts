@@ -3,8 +3,7 @@
  * MEMORY STATS | DOCTOR | HELP
  */
 import { memoryUsage } from 'node:process';
-import { ERR_NOT_INTEGER } from '../../resp/errors.js';
-import { NULL, bulk, integer, map, verbatim, type Reply } from '../../resp/reply.js';
+import { ERR_NOT_INTEGER, NULL, bulk, integer, map, verbatim, type Reply } from '../../resp/index.js';
 import { datasetBytes, estimateKeyBytes } from '../../store/index.js';
 import { parseSafeInt } from '../args.js';
 import { defineCommand } from '../define.js';

@@ -2,11 +2,9 @@
  * SLOWLOG GET [count]  — newest entries first: [id, time, duration µs, argv, peer, client name]
  * SLOWLOG LEN | RESET | HELP
  */
-import { ERR_SLOWLOG_COUNT } from '../../resp/errors.js';
-import { array, bulk, error, integer, OK, type Reply } from '../../resp/reply.js';
+import { ERR_SLOWLOG_COUNT, array, bulk, error, integer, OK, type Reply } from '../../resp/index.js';
 import { parseSafeInt } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { slowlogOf } from './services.js';
 import { containerCommand, helpReply, serverCommand } from './spec.js';
 
 function slowlogGet(ctx: CommandContext, argv: readonly string[]): Reply {
@@ -16,7 +14,7 @@ function slowlogGet(ctx: CommandContext, argv: readonly string[]): Reply {
     if (n === undefined || n < -1) return error(ERR_SLOWLOG_COUNT);
     count = n === -1 ? Infinity : n;
   }
-  const entries = slowlogOf(ctx.server).get(count);
+  const entries = ctx.server.slowlog.get(count);
   return array(
     entries.map((e) =>
       array([
@@ -45,9 +43,9 @@ const HELP = [
 
 export const slowlogCommand: CommandSpec = containerCommand('slowlog', [
   serverCommand('slowlog|get', slowlogGet),
-  serverCommand('slowlog|len', (ctx) => integer(slowlogOf(ctx.server).length)),
+  serverCommand('slowlog|len', (ctx) => integer(ctx.server.slowlog.length)),
   serverCommand('slowlog|reset', (ctx) => {
-    slowlogOf(ctx.server).reset();
+    ctx.server.slowlog.reset();
     return OK;
   }),
   serverCommand('slowlog|help', () => helpReply('SLOWLOG', HELP)),

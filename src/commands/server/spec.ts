@@ -1,6 +1,5 @@
 /** Builders for the server family's command specs; their metadata comes from the command table. */
-import { unknownSubcommand } from '../../resp/errors.js';
-import type { Reply } from '../../resp/reply.js';
+import { unknownSubcommand, type Reply } from '../../resp/index.js';
 import { tableCommand } from '../define.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 

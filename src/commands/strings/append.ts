@@ -1,4 +1,4 @@
-import { integer } from '../../resp/reply.js';
+import { integer } from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import { asString, checkStringLength } from './common.js';
 

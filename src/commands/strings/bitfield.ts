@@ -3,9 +3,17 @@
  * u1..u63) at any bit offset, read and written MSB first. The overflow checks are transcribed from
  * Redis with BigInt in int64/uint64 wrap-around arithmetic, so SAT/WRAP/FAIL match bit for bit.
  */
-import { INT64_MAX } from '../../resp/index.js';
-import { ERR_BITFIELD_OVERFLOW, ERR_BITFIELD_RO, ERR_BITFIELD_TYPE, ERR_SYNTAX } from '../../resp/errors.js';
-import { NULL, array, integer, type Reply } from '../../resp/reply.js';
+import {
+  INT64_MAX,
+  ERR_BITFIELD_OVERFLOW,
+  ERR_BITFIELD_RO,
+  ERR_BITFIELD_TYPE,
+  ERR_SYNTAX,
+  NULL,
+  array,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
 import { parseInt64 } from '../args.js';
 import type { ArgCursor } from '../cursor.js';
 import { defineCommand } from '../define.js';

@@ -9,8 +9,10 @@ import {
   ERR_BITOP_NOT,
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
-} from '../../resp/errors.js';
-import { ONE, ZERO, integer } from '../../resp/reply.js';
+  ONE,
+  ZERO,
+  integer,
+} from '../../resp/index.js';
 import type { ByteString } from '../../store/index.js';
 import { parseInt64 } from '../args.js';
 import type { ArgCursor } from '../cursor.js';

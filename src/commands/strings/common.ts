@@ -3,7 +3,7 @@
  * command's), the proto-max-bulk-len size check, and byte-level conversions of latin1 strings.
  */
 import { constants } from 'node:buffer';
-import { ERR_STRING_TOO_LONG } from '../../resp/errors.js';
+import { ERR_STRING_TOO_LONG } from '../../resp/index.js';
 import { ByteString, type Value } from '../../store/index.js';
 import { fail, wrongType } from '../typed.js';
 import type { CommandContext } from '../types.js';

@@ -1,4 +1,4 @@
-import { NULL, bulk, bulkOrNull, integer } from '../../resp/reply.js';
+import { NULL, bulk, bulkOrNull, integer } from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import { readString } from './common.js';
 

@@ -1,4 +1,4 @@
-import { NULL, bulk } from '../../resp/reply.js';
+import { NULL, bulk } from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import { readString } from './common.js';
 import { expireAtMs, parseStringSetOptions } from './set.js';

@@ -1,6 +1,12 @@
-import { INT64_MAX, INT64_MIN } from '../../resp/index.js';
-import { ERR_DECR_OVERFLOW, ERR_NOT_INTEGER, ERR_OVERFLOW } from '../../resp/errors.js';
-import { integer, type Reply } from '../../resp/reply.js';
+import {
+  INT64_MAX,
+  INT64_MIN,
+  ERR_DECR_OVERFLOW,
+  ERR_NOT_INTEGER,
+  ERR_OVERFLOW,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
 import { parseInt64 } from '../args.js';
 import { defineCommand } from '../define.js';
 import { fail } from '../typed.js';

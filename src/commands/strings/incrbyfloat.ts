@@ -1,5 +1,4 @@
-import { ERR_INCR_NAN, ERR_NOT_FLOAT } from '../../resp/errors.js';
-import { bulk } from '../../resp/reply.js';
+import { ERR_INCR_NAN, ERR_NOT_FLOAT, bulk } from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import { fail } from '../typed.js';
 import { readStringForWrite } from './common.js';

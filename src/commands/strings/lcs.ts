@@ -1,5 +1,14 @@
-import { ERR_LCS_IDX_LEN, ERR_LCS_MEMORY, ERR_LCS_TYPE, ERR_SYNTAX } from '../../resp/errors.js';
-import { array, bulk, integer, map, type Reply } from '../../resp/reply.js';
+import {
+  ERR_LCS_IDX_LEN,
+  ERR_LCS_MEMORY,
+  ERR_LCS_TYPE,
+  ERR_SYNTAX,
+  array,
+  bulk,
+  integer,
+  map,
+  type Reply,
+} from '../../resp/index.js';
 import type { ArgCursor } from '../cursor.js';
 import { defineCommand } from '../define.js';
 import { fail } from '../typed.js';

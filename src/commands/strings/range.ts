@@ -1,5 +1,4 @@
-import { ERR_OFFSET_RANGE } from '../../resp/errors.js';
-import { ZERO, bulk, integer, type Reply } from '../../resp/reply.js';
+import { ERR_OFFSET_RANGE, ZERO, bulk, integer, type Reply } from '../../resp/index.js';
 import type { ArgCursor } from '../cursor.js';
 import { defineCommand, type CommandUnit } from '../define.js';
 import { fail } from '../typed.js';

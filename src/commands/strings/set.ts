@@ -1,6 +1,16 @@
-import { INT64_MAX } from '../../resp/index.js';
-import { ERR_INVALID_EXPIRE, ERR_NOT_INTEGER, ERR_SYNTAX, wrongArity } from '../../resp/errors.js';
-import { NULL, OK, ONE, ZERO, bulkOrNull, type Reply } from '../../resp/reply.js';
+import {
+  INT64_MAX,
+  ERR_INVALID_EXPIRE,
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  wrongArity,
+  NULL,
+  OK,
+  ONE,
+  ZERO,
+  bulkOrNull,
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { ArgCursor } from '../cursor.js';
 import { defineCommand } from '../define.js';

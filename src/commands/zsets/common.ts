@@ -2,11 +2,8 @@
  * What every sorted-set command shares: typed key lookup (WRONGTYPE thrown), the store-or-delete rule of the *STORE
  * commands, encoding limits from the config, and the WITHSCORES reply shapes of RESP2 and RESP3.
  */
-import { array, bulk, double } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import { SortedSet } from '../../store/index.js';
-import type { ZEntry, ZSetEncoding, ZSetLimits } from '../../store/zset.js';
-import { redisConfigOf } from '../server/index.js';
+import { array, bulk, double, type Reply } from '../../resp/index.js';
+import { SortedSet, type ZEntry, type ZSetEncoding, type ZSetLimits } from '../../store/index.js';
 import { readTyped, wrongType, writeTyped } from '../typed.js';
 import type { CommandContext } from '../types.js';
 
@@ -38,7 +35,7 @@ export function readZInput(ctx: CommandContext, key: string): ZInput {
 
 /** zset-max-listpack-entries / -value (or their ziplist aliases) from the live config. */
 export function zsetLimits(ctx: CommandContext): ZSetLimits {
-  const config = redisConfigOf(ctx.server);
+  const config = ctx.server.config;
   return {
     maxListpackEntries: config.getNumber('zset-max-listpack-entries'),
     maxListpackValue: config.getNumber('zset-max-listpack-value'),

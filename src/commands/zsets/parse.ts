@@ -7,8 +7,8 @@
  *    an empty bound reads as 0, 1e999 reads as inf;
  *  - ranks, offsets and counts go through string2ll (parseInt64).
  */
-import { ERR_MIN_MAX_NOT_FLOAT, ERR_MIN_MAX_NOT_STRING_RANGE } from '../../resp/errors.js';
-import type { LexBound, LexRange, ScoreRange } from '../../store/zset.js';
+import { ERR_MIN_MAX_NOT_FLOAT, ERR_MIN_MAX_NOT_STRING_RANGE } from '../../resp/index.js';
+import type { LexBound, LexRange, ScoreRange } from '../../store/index.js';
 import { strtod } from '../args.js';
 import type { ArgCursor } from '../cursor.js';
 import { fail } from '../typed.js';

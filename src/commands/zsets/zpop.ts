@@ -17,11 +17,14 @@ import {
   ERR_NOT_POSITIVE,
   ERR_NUMKEYS_NOT_POSITIVE,
   ERR_SYNTAX,
-} from '../../resp/errors.js';
-import { EMPTY_ARRAY, NULL_ARRAY, array, bulk, double } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import type { SortedSet } from '../../store/index.js';
-import type { ZEntry } from '../../store/zset.js';
+  EMPTY_ARRAY,
+  NULL_ARRAY,
+  array,
+  bulk,
+  double,
+  type Reply,
+} from '../../resp/index.js';
+import type { SortedSet, ZEntry } from '../../store/index.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { deleteIfEmpty, entriesReply, writeZSet } from './common.js';
 import { numkeysKeys } from '../args.js';

@@ -5,12 +5,16 @@
  * distinct members (the whole set when count ≥ size). With a negative count: |count| members drawn
  * independently, so repeats are possible.
  */
-import { INT64_MAX } from '../../resp/index.js';
-import { ERR_OUT_OF_RANGE, ERR_RANDMEMBER_RANGE } from '../../resp/errors.js';
-import { EMPTY_ARRAY, NULL, bulk } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import type { SortedSet } from '../../store/index.js';
-import type { ZEntry } from '../../store/zset.js';
+import {
+  INT64_MAX,
+  ERR_OUT_OF_RANGE,
+  ERR_RANDMEMBER_RANGE,
+  EMPTY_ARRAY,
+  NULL,
+  bulk,
+  type Reply,
+} from '../../resp/index.js';
+import type { SortedSet, ZEntry } from '../../store/index.js';
 import { defineCommand } from '../define.js';
 import { pickDistinct, type RandomSource } from '../random.js';
 import { fail } from '../typed.js';

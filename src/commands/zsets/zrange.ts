@@ -19,11 +19,11 @@ import {
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
   ERR_WITHSCORES_BYLEX,
-} from '../../resp/errors.js';
-import { EMPTY_ARRAY, integer } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import type { SortedSet } from '../../store/index.js';
-import type { LexRange, ScoreRange, ZEntry } from '../../store/zset.js';
+  EMPTY_ARRAY,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
+import type { SortedSet, LexRange, ScoreRange, ZEntry } from '../../store/index.js';
 import { parseLong } from '../args.js';
 import type { ArgCursor } from '../cursor.js';
 import { defineCommand } from '../define.js';

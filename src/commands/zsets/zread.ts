@@ -9,8 +9,7 @@
  * ZCOUNT key min max              members with a score in [min, max] (`(` excludes a bound)
  * ZLEXCOUNT key min max           members in a lex range (`[a`, `(a`, `-`, `+`)
  */
-import { NULL, ZERO, array, double, integer } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+import { NULL, ZERO, array, double, integer, type Reply } from '../../resp/index.js';
 import type { ArgCursor } from '../cursor.js';
 import { defineCommand } from '../define.js';
 import type { CommandSpec } from '../types.js';

@@ -6,10 +6,8 @@
  *
  * A set left empty is deleted, like every emptied aggregate in Redis.
  */
-import { ZERO, integer } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import type { SortedSet } from '../../store/index.js';
-import type { ZEntry } from '../../store/zset.js';
+import { ZERO, integer, type Reply } from '../../resp/index.js';
+import type { SortedSet, ZEntry } from '../../store/index.js';
 import { defineCommand } from '../define.js';
 import type { CommandContext } from '../types.js';
 import { deleteIfEmpty, writeZSet } from './common.js';

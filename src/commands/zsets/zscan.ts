@@ -7,11 +7,8 @@
  * removed meanwhile; removals ahead of the cursor can make a later member be skipped (Redis's
  * hash-table cursor does not have that weakness).
  */
-import { formatDouble } from '../../resp/double.js';
-import { array, bulk, bulkArray } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import { globMatch } from '../../store/glob.js';
-import type { ZEntry } from '../../store/zset.js';
+import { formatDouble, array, bulk, bulkArray, type Reply } from '../../resp/index.js';
+import { globMatch, type ZEntry } from '../../store/index.js';
 import { defineCommand } from '../define.js';
 import { parseScanOptions } from '../scan.js';
 import { readZSet } from './common.js';

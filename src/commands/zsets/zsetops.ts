@@ -17,9 +17,9 @@ import {
   ERR_LIMIT_NEGATIVE,
   ERR_SYNTAX,
   ERR_WEIGHT_NOT_FLOAT,
-} from '../../resp/errors.js';
-import { integer } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+  integer,
+  type Reply,
+} from '../../resp/index.js';
 import type { SortedSet } from '../../store/index.js';
 import { numkeysKeys } from '../args.js';
 import type { ArgCursor } from '../cursor.js';
