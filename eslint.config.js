@@ -110,6 +110,31 @@ export function boundaryConfigs() {
   return configs;
 }
 
+const ERROR_STRING_MESSAGE =
+  'Redis error strings are defined once, in src/resp/errors.ts: use (or add) a constant there.';
+
+/**
+ * Redis's error strings are wire text that clients match on: each is defined once, in
+ * src/resp/errors.ts, and everything else in src/ uses the constant (STYLE.md: shared replies defined
+ * once). A string or template starting with an error code and a space is refused anywhere else.
+ */
+export function errorStringConfig() {
+  return {
+    files: ['src/**/*.ts'],
+    ignores: ['src/resp/errors.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: `Literal[value=${REDIS_ERROR_TEXT}]`, message: ERROR_STRING_MESSAGE },
+        {
+          selector: `TemplateLiteral > TemplateElement:first-child[value.raw=${REDIS_ERROR_TEXT}]`,
+          message: ERROR_STRING_MESSAGE,
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'scripts/**', 'eslint.config.js'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -120,27 +145,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  {
-    // Redis's error strings are wire text that clients match on: each is defined once, in
-    // src/resp/errors.ts, and everything else uses the constant (STYLE.md: shared replies defined once).
-    files: ['src/**/*.ts'],
-    ignores: ['src/resp/errors.ts'],
-    rules: {
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: `Literal[value=${REDIS_ERROR_TEXT}]`,
-          message:
-            'Redis error strings are defined once, in src/resp/errors.ts: use (or add) a constant there.',
-        },
-        {
-          selector: `TemplateLiteral > TemplateElement:first-child[value.raw=${REDIS_ERROR_TEXT}]`,
-          message:
-            'Redis error strings are defined once, in src/resp/errors.ts: use (or add) a constant there.',
-        },
-      ],
-    },
-  },
+  errorStringConfig(),
   {
     // node:test's test()/describe() return promises the runner itself awaits.
     files: ['test/**/*.ts'],
