@@ -2,31 +2,45 @@
  * SLOWLOG GET [count]  — newest entries first: [id, time, duration µs, argv, peer, client name]
  * SLOWLOG LEN | RESET | HELP
  */
-import { ERR_SLOWLOG_COUNT, array, bulk, error, integer, OK, type Reply } from '../../resp/index.js';
+import { ERR_SLOWLOG_COUNT, array, bulk, integer, OK, type Reply } from '../../resp/index.js';
 import { parseSafeInt } from '../args.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { containerCommand, helpReply, serverCommand } from './spec.js';
+import { containerCommand, helpReply } from './spec.js';
 
-function slowlogGet(ctx: CommandContext, argv: readonly string[]): Reply {
-  let count = 10;
-  if (argv.length === 3) {
-    const n = parseSafeInt(argv[2] as string);
-    if (n === undefined || n < -1) return error(ERR_SLOWLOG_COUNT);
-    count = n === -1 ? Infinity : n;
-  }
-  const entries = ctx.server.slowlog.get(count);
-  return array(
-    entries.map((e) =>
-      array([
-        integer(e.id),
-        integer(e.time),
-        integer(e.durationUs),
-        array(e.argv.map(bulk)),
-        bulk(e.peer),
-        bulk(e.clientName),
-      ]),
-    ),
-  );
+/** How many entries SLOWLOG GET wants: 10 by default, -1 for all (read only when it is the one argument). */
+function parseCount(args: ArgCursor): number {
+  if (args.remaining !== 1) return 10;
+  const n = parseSafeInt(args.string());
+  if (n === undefined || n < -1) return fail(ERR_SLOWLOG_COUNT);
+  return n === -1 ? Infinity : n;
+}
+
+const slowlogGet = defineCommand({
+  name: 'slowlog|get',
+  parse: parseCount,
+  apply(ctx, count) {
+    const entries = ctx.server.slowlog.get(count);
+    return array(
+      entries.map((e) =>
+        array([
+          integer(e.id),
+          integer(e.time),
+          integer(e.durationUs),
+          array(e.argv.map(bulk)),
+          bulk(e.peer),
+          bulk(e.clientName),
+        ]),
+      ),
+    );
+  },
+});
+
+/** A SLOWLOG subcommand that reads no arguments. */
+function bare(name: string, apply: (ctx: CommandContext) => Reply): CommandSpec {
+  return defineCommand({ name: `slowlog|${name}`, parse: () => undefined, apply });
 }
 
 const HELP = [
@@ -42,11 +56,11 @@ const HELP = [
 ];
 
 export const slowlogCommand: CommandSpec = containerCommand('slowlog', [
-  serverCommand('slowlog|get', slowlogGet),
-  serverCommand('slowlog|len', (ctx) => integer(ctx.server.slowlog.length)),
-  serverCommand('slowlog|reset', (ctx) => {
+  slowlogGet,
+  bare('len', (ctx) => integer(ctx.server.slowlog.length)),
+  bare('reset', (ctx) => {
     ctx.server.slowlog.reset();
     return OK;
   }),
-  serverCommand('slowlog|help', () => helpReply('SLOWLOG', HELP)),
+  bare('help', () => helpReply('SLOWLOG', HELP)),
 ]);
