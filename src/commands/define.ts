@@ -5,15 +5,15 @@
  * returns the reply. Arity, flags, key positions, ACL categories, tips and key specs are not typed
  * here: they come from Redis 7.0's generated table by the command's name.
  *
- * Parse failures and WRONGTYPE are thrown as CommandError (typed.ts); the command table's guard
- * (index.ts) turns them into the reply.
+ * Parse failures and WRONGTYPE are thrown as CommandError (typed.ts); the builders here are the one
+ * place that turns them into the reply (a try/catch costs nothing until something is thrown).
  * Where Redis interleaves parsing with key lookups (a bad COUNT after WRONGTYPE, options read after
  * the keys are checked), `parse` reads what Redis reads first and hands the cursor on to `apply`.
  */
 import { ArgCursor } from './cursor.js';
 import { commandMeta } from './table.js';
-import type { CommandRun } from './typed.js';
-import type { CommandContext, CommandMeta, CommandResult, CommandSpec } from './types.js';
+import { replyOf, type CommandRun } from './typed.js';
+import type { CommandContext, CommandResult, CommandSpec } from './types.js';
 
 export interface CommandUnit<Args> {
   /** The lowercase Redis name, the key into the command table ('get', 'config|get'). */
@@ -32,10 +32,17 @@ export interface CommandUnit<Args> {
 
 /** A command from its parse and apply steps, with its metadata from the command table. */
 export function defineCommand<Args>(unit: CommandUnit<Args>): CommandSpec {
+  const { name, parse, apply } = unit;
   // A subcommand's arguments start after its container's name and its own ('OBJECT ENCODING key').
-  const start = unit.name.includes('|') ? 2 : 1;
-  const run: CommandRun = (ctx, argv) => unit.apply(ctx, unit.parse(new ArgCursor(argv, start), ctx));
-  return withKeys({ name: unit.name, ...commandMeta(unit.name), run }, unit.keys);
+  const start = name.includes('|') ? 2 : 1;
+  const run: CommandRun = (ctx, argv) => {
+    try {
+      return apply(ctx, parse(new ArgCursor(argv, start), ctx));
+    } catch (e) {
+      return replyOf(e);
+    }
+  };
+  return withKeys({ name, ...commandMeta(name), run }, unit.keys);
 }
 
 export interface TableCommandParts {
@@ -47,7 +54,14 @@ export interface TableCommandParts {
  * A command whose body reads `argv` itself (not split into parse and apply yet, or a container
  * such as CONFIG whose subcommands are the units), with its metadata from the command table.
  */
-export function tableCommand(name: string, run: CommandRun, parts: TableCommandParts = {}): CommandSpec {
+export function tableCommand(name: string, body: CommandRun, parts: TableCommandParts = {}): CommandSpec {
+  const run: CommandRun = (ctx, argv) => {
+    try {
+      return body(ctx, argv);
+    } catch (e) {
+      return replyOf(e);
+    }
+  };
   const spec: CommandSpec = { name, ...commandMeta(name), run };
   const withSubs = parts.subcommands === undefined ? spec : { ...spec, subcommands: parts.subcommands };
   return withKeys(withSubs, parts.keys);
@@ -55,12 +69,4 @@ export function tableCommand(name: string, run: CommandRun, parts: TableCommandP
 
 function withKeys(spec: CommandSpec, keys: CommandSpec['keys']): CommandSpec {
   return keys === undefined ? spec : { ...spec, keys };
-}
-
-/**
- * The name and table row of a command, to spread into a CommandSpec literal:
- * `{ ...tableRow('get'), run }`.
- */
-export function tableRow(name: string): { readonly name: string } & CommandMeta {
-  return { name, ...commandMeta(name) };
 }

@@ -1,4 +1,3 @@
-import { guarded } from './typed.js';
 import type { CommandSpec } from './types.js';
 import { connectionCommands } from './connection/index.js';
 import { hashesCommands } from './hashes/index.js';
@@ -15,17 +14,6 @@ export type * from './types.js';
 export * from './args.js';
 export { keysOf } from './server/index.js';
 
-/**
- * The one place a thrown CommandError (WRONGTYPE, a refused argument) becomes the command's error
- * reply: every command and subcommand of the table runs inside this guard, so command bodies never
- * catch or thread error values themselves (typed.ts).
- */
-function guardedSpec(spec: CommandSpec): CommandSpec {
-  const guardedRun = guarded(spec.run);
-  const subcommands = spec.subcommands?.map(guardedSpec);
-  return subcommands === undefined ? { ...spec, run: guardedRun } : { ...spec, run: guardedRun, subcommands };
-}
-
 /** Every command family, in one list; the server builds its lowercase-name lookup table from it. */
 export const allCommands: readonly CommandSpec[] = [
   ...connectionCommands,
@@ -38,4 +26,4 @@ export const allCommands: readonly CommandSpec[] = [
   ...zsetsCommands,
   ...pubsubCommands,
   ...transactionsCommands,
-].map(guardedSpec);
+];

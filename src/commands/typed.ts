@@ -3,7 +3,7 @@
  *
  * The one way a command meets a key of the wrong type, or any argument it refuses: it throws
  * CommandError (through `fail`, `wrongType` or a typed lookup below) from wherever it is, and the
- * command table's one guard (index.ts, with `guarded`) turns it into the error reply. So
+ * command's builder (define.ts: defineCommand, tableCommand) turns it into the error reply. So
  * command files read top-down without threading error values through every helper, and the path
  * that succeeds pays nothing: V8's try/catch costs nothing until something is thrown, and WRONGTYPE
  * throws one preallocated error (no allocation, no stack capture). Any other exception is a bug
@@ -33,16 +33,10 @@ export function wrongType(): never {
 
 export type CommandRun = (ctx: CommandContext, argv: readonly string[]) => CommandResult;
 
-/** Wraps a command body so that a thrown CommandError becomes its reply (index.ts wraps every command). */
-export function guarded(run: CommandRun): CommandRun {
-  return (ctx, argv) => {
-    try {
-      return run(ctx, argv);
-    } catch (e) {
-      if (e instanceof CommandError) return e.reply;
-      throw e;
-    }
-  };
+/** The reply a thrown CommandError stands for; anything else is a bug and is thrown on. */
+export function replyOf(e: unknown): Reply {
+  if (e instanceof CommandError) return e.reply;
+  throw e;
 }
 
 interface TypedValues {
@@ -76,12 +70,11 @@ export function writeTyped<T extends keyof TypedValues>(
   return ofType(ctx.db.lookupWrite(key, ctx.now), type);
 }
 
-/** Runs a reply-producing step outside `guarded` (e.g. a blocked client's retry), catching CommandError. */
+/** Runs a reply-producing step outside a command's run (e.g. a blocked client's retry), catching CommandError. */
 export function replyOrError<T>(step: () => T): T | Reply {
   try {
     return step();
   } catch (e) {
-    if (e instanceof CommandError) return e.reply;
-    throw e;
+    return replyOf(e);
   }
 }
