@@ -19,15 +19,27 @@ export interface CommandUnit<Args> {
   /** The lowercase Redis name, the key into the command table ('get', 'config|get'). */
   readonly name: string;
   /**
-   * Reads the arguments after the command name, or a subcommand's name (arity already checked). `ctx` is for the
-   * few rules that depend on the server's settings (proto-max-bulk-len bounds bit offsets); parse
-   * never touches the keyspace.
+   * Reads the arguments after the command's name, or after a subcommand's name (arity already
+   * checked). `ctx` is for the few rules that depend on the server's settings (proto-max-bulk-len
+   * bounds bit offsets, timeouts are absolute); parse never touches the keyspace.
    */
   parse(this: void, args: ArgCursor, ctx: CommandContext): Args;
   /** Runs the parsed command: the reply, or a BlockRequest for a blocking command. */
   apply(this: void, ctx: CommandContext, args: Args): CommandResult;
   /** For `movablekeys` commands: the key arguments of one call (COMMAND GETKEYS). */
   keys?(this: void, argv: readonly string[]): readonly string[] | undefined;
+}
+
+/** Every spec these builders made: the ones whose metadata certainly comes from the table. */
+const BUILT = new WeakSet<CommandSpec>();
+
+/**
+ * Whether `spec` was made by defineCommand or tableCommand (so its arity, flags, keys, categories,
+ * tips and key specs are the generated table's); test/commands/command-table.test.ts requires it of
+ * every command, so none can type its metadata by hand.
+ */
+export function isBuiltFromTable(spec: CommandSpec): boolean {
+  return BUILT.has(spec);
 }
 
 /** A command from its parse and apply steps, with its metadata from the command table. */
@@ -68,5 +80,7 @@ export function tableCommand(name: string, body: CommandRun, parts: TableCommand
 }
 
 function withKeys(spec: CommandSpec, keys: CommandSpec['keys']): CommandSpec {
-  return keys === undefined ? spec : { ...spec, keys };
+  const built = keys === undefined ? spec : { ...spec, keys };
+  BUILT.add(built);
+  return built;
 }

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allCommands } from '../../src/commands/index.js';
+import { isBuiltFromTable } from '../../src/commands/define.js';
 import { REDIS_COMMAND_TABLE } from '../../src/commands/table.generated.js';
 import type { CommandMeta, CommandSpec, KeySpecData } from '../../src/commands/index.js';
 import { ioredisClient } from '../helpers/clients.js';
@@ -79,6 +80,7 @@ test('every row of the generated command table equals a live redis-server 7.0 CO
 
 test('every command redmesh implements carries exactly its row of the table', () => {
   for (const spec of implemented()) {
+    assert.ok(isBuiltFromTable(spec), `${spec.name} is not made by defineCommand/tableCommand`);
     const row = REDIS_COMMAND_TABLE[spec.name];
     assert.ok(row !== undefined, `${spec.name} is not in the table`);
     const { arity, flags, firstKey, lastKey, step, categories, tips, keySpecs } = spec;
