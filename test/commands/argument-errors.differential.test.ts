@@ -9,7 +9,8 @@
  * in Redis (SCAN, KEYS, COMMAND LIST); one line that would pause the clients; and lines where redmesh
  * differs from Redis today (kept as they were by this refactor, to be fixed on their own): CLIENT LIST
  * ID 0, CLIENT PAUSE with a bad mode or an extra argument, CLIENT UNBLOCK with an extra argument,
- * MEMORY USAGE k SAMPLES -1, SLOWLOG GET with two arguments, SLOWLOG HELP's text.
+ * MEMORY USAGE k SAMPLES -1, SLOWLOG GET with two arguments, SLOWLOG HELP's text. SLOWLOG LEN and
+ * GET -1 depend on which commands were slow on this machine, so only SLOWLOG's errors are compared.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -649,9 +650,7 @@ const CORPUS: readonly (readonly [string, readonly (readonly string[])[]])[] = [
     [
       ['SLOWLOG', 'GET', 'x'],
       ['SLOWLOG', 'GET', '-2'],
-      ['SLOWLOG', 'LEN'],
       ['SLOWLOG', 'RESET'],
-      ['SLOWLOG', 'GET', '-1'],
       ['SLOWLOG', 'FOO'],
       ['SLOWLOG', 'LEN', 'x'],
     ],
