@@ -10,6 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ERR_BARE, ERR_BGSAVE_IN_PROGRESS } from '../resp/index.js';
 import { KeyspaceSnapshot, type Keyspace, type Value } from '../store/index.js';
 import { BackgroundSave } from './bgsave.js';
 import { dumpPayload, dumpPayloadIsValid, restorePayload, type RestoreOutcome } from './dump.js';
@@ -163,9 +164,9 @@ export class RdbPersistence {
    * the write failed) or undefined.
    */
   saveCommand(): string | undefined {
-    if (this.background !== undefined) return 'ERR Background save already in progress';
+    if (this.background !== undefined) return ERR_BGSAVE_IN_PROGRESS;
     this.saves++;
-    return this.save() === undefined ? undefined : 'ERR';
+    return this.save() === undefined ? undefined : ERR_BARE;
   }
 
   /**
@@ -173,7 +174,7 @@ export class RdbPersistence {
    * (prefixed "ERR "). `schedule` (or a call from inside MULTI) defers it to the cron instead.
    */
   bgsave(schedule: boolean): { readonly status: string } | { readonly error: string } {
-    if (this.background !== undefined) return { error: 'ERR Background save already in progress' };
+    if (this.background !== undefined) return { error: ERR_BGSAVE_IN_PROGRESS };
     if (schedule) {
       this.bgsaveScheduled = true;
       return { status: 'Background saving scheduled' };

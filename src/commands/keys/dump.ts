@@ -25,6 +25,7 @@ import {
 } from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { EvictionPolicy } from '../../store/index.js';
+import { tableCommand } from '../define.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 
 function dump(ctx: CommandContext, argv: readonly string[]): Reply {
@@ -105,25 +106,6 @@ function restore(ctx: CommandContext, argv: readonly string[]): Reply {
   return OK;
 }
 
-export const dumpCommand: CommandSpec = {
-  name: 'dump',
-  arity: 2,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['keyspace', 'read', 'slow'],
-  tips: ['nondeterministic_output'],
-  run: dump,
-};
+export const dumpCommand: CommandSpec = tableCommand('dump', dump);
 
-export const restoreCommand: CommandSpec = {
-  name: 'restore',
-  arity: -4,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['keyspace', 'write', 'slow', 'dangerous'],
-  run: restore,
-};
+export const restoreCommand: CommandSpec = tableCommand('restore', restore);

@@ -8,6 +8,7 @@
  */
 import {
   ERR_NO_PERSISTENCE,
+  ERR_SHUTDOWN,
   ERR_SYNTAX,
   OK,
   array,
@@ -19,7 +20,8 @@ import {
 } from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { lastSaveTime } from './persistence.js';
-import { NONDETERMINISTIC, serverCommand, withTips } from './spec.js';
+import { defineCommand } from '../define.js';
+import { serverCommand } from './spec.js';
 
 function time(): Reply {
   const ms = Date.now();
@@ -39,13 +41,13 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
   if (wantSave && persistence !== undefined) {
     const problem = persistence.saveNow();
     if (problem !== undefined && !argv.some((a) => a.toLowerCase() === 'force')) {
-      return error('ERR Errors trying to SHUTDOWN. Check logs.');
+      return error(ERR_SHUTDOWN);
     }
   } else if (save === true && persistence === undefined) {
-    return error('ERR Errors trying to SHUTDOWN. Check logs.');
+    return error(ERR_SHUTDOWN);
   }
   const service = ctx.server.shutdown;
-  if (service === undefined) return error('ERR Errors trying to SHUTDOWN. Check logs.');
+  if (service === undefined) return error(ERR_SHUTDOWN);
   service.shutdown();
   // Like Redis, the client gets no reply: its connection closes.
   return { kind: 'raw', bytes: '' };
@@ -70,32 +72,9 @@ function bgsave(ctx: CommandContext, argv: readonly string[]): Reply {
 }
 
 export const miscCommands: readonly CommandSpec[] = [
-  serverCommand(
-    'bgsave',
-    -1,
-    ['admin', 'noscript', 'no_async_loading'],
-    ['admin', 'slow', 'dangerous'],
-    bgsave,
-  ),
-  serverCommand(
-    'save',
-    1,
-    ['admin', 'noscript', 'no_async_loading', 'no_multi'],
-    ['admin', 'slow', 'dangerous'],
-    save,
-  ),
-  withTips(serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time), [NONDETERMINISTIC]),
-  withTips(
-    serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>
-      integer(lastSaveTime(ctx.server)),
-    ),
-    [NONDETERMINISTIC],
-  ),
-  serverCommand(
-    'shutdown',
-    -1,
-    ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
-    ['admin', 'slow', 'dangerous'],
-    shutdown,
-  ),
+  serverCommand('bgsave', bgsave),
+  serverCommand('save', save),
+  defineCommand({ name: 'time', parse: () => undefined, apply: time }),
+  serverCommand('lastsave', (ctx) => integer(lastSaveTime(ctx.server))),
+  serverCommand('shutdown', shutdown),
 ];
