@@ -280,6 +280,13 @@ export interface PersistencePort {
     readonly flush: boolean;
     readonly save: boolean;
   }): 'save' | 'load' | undefined;
+  /** BGREWRITEAOF: the status reply, or the error reply text. */
+  bgrewriteaof(): { readonly status: string } | { readonly error: string };
+  /** INFO persistence aof_* fields: those always shown, and those shown while the AOF is on. */
+  aofInfo(): {
+    readonly always: readonly [string, number | string][];
+    readonly enabled: readonly [string, number | string][];
+  };
   /** INFO rdb_last_bgsave_status. */
   lastBgsaveStatus(): 'ok' | 'err';
   /** INFO rdb_last_load_keys_loaded / _expired. */

@@ -15,7 +15,6 @@ export {
   loadConfigText,
   optionsToConfigText,
   unsupportedSettings,
-  APPENDONLY_UNSUPPORTED,
 } from './load.js';
 export type { LoadedConfig, ExtraDirectives, RenameCommand, ConfigLocation } from './load.js';
 export { rewriteConfigText, rewriteConfigFile, REWRITE_SIGNATURE } from './rewrite.js';

@@ -237,13 +237,6 @@ function include(state: LoadState, pattern: string): string | undefined {
 }
 
 /**
- * The AOF is not built yet: asking for one is asking for durability of every write that redmesh
- * cannot give (it has RDB snapshots only), so it is refused rather than silently run without.
- */
-export const APPENDONLY_UNSUPPORTED =
-  "'appendonly yes' is not supported yet: redmesh has no AOF, only RDB snapshots (set appendonly no)";
-
-/**
  * Settings redmesh accepts in a file but cannot honour; the server refuses to start with these messages
  * rather than silently run differently from what the operator asked for.
  */
@@ -253,6 +246,5 @@ export function unsupportedSettings(config: RedisConfig): string[] {
     out.push("'cluster-enabled yes' is not supported: redmesh has no cluster mode");
   if (config.getNumber('tls-port') !== 0)
     out.push("'tls-port' is not supported: redmesh has no TLS listener (use the VPN)");
-  if (config.getBool('appendonly')) out.push(APPENDONLY_UNSUPPORTED);
   return out;
 }

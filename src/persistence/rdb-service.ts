@@ -17,7 +17,7 @@ import { dumpPayload, dumpPayloadIsValid, restorePayload, type RestoreOutcome } 
 import { writeFileAtomically } from './files.js';
 import { loadRdb, type LoadResult } from './load.js';
 import { RdbError } from './rdb/constants.js';
-import { serializeRdb, type AccessRecord } from './rdb/writer.js';
+import { serializeRdb, type AccessRecord, type RdbWriteOptions } from './rdb/writer.js';
 import type { EncodingLimits } from './rdb/write-values.js';
 
 /** The live settings persistence reads (the server's config; redis.conf names). */
@@ -45,6 +45,13 @@ export interface PersistenceHost {
   recordAccess?(db: number, key: string, idleSeconds: number | undefined, freq: number | undefined): void;
 }
 
+/** What the RDB side asks of the AOF (BGREWRITEAOF and INFO go through the one persistence port). */
+export interface AofPort {
+  bgrewrite(): { readonly status: string } | { readonly error: string };
+  info(): [string, number | string][];
+  enabledInfo(): [string, number | string][];
+}
+
 /** A file that could not be loaded: names it and says what is wrong. */
 export class RdbLoadError extends Error {
   constructor(message: string) {
@@ -69,6 +76,8 @@ export class RdbPersistence {
   private bgsaveScheduled = false;
   private saves = 0;
   private lastLoad: LoadResult | undefined;
+  /** The append-only file, set by whoever starts the server (aof/aof-service.ts). */
+  aof: AofPort | undefined;
   /** AUX fields of the file loaded at start (repl-id, repl-offset, aof-base…). */
   loadedAux: ReadonlyMap<string, string> = new Map();
 
@@ -106,6 +115,30 @@ export class RdbPersistence {
     this.loadedAux = this.lastLoad.aux;
     const secs = ((Date.now() - started) / 1000).toFixed(3);
     this.host.log(`DB loaded from disk: ${secs} seconds (${this.lastLoad.keysLoaded} keys from ${path})`);
+  }
+
+  /** The options of an RDB written now (the AOF's base files use them too). */
+  writeOptions(): RdbWriteOptions {
+    const c = this.host.config;
+    return {
+      compression: c.getBool('rdbcompression'),
+      checksum: c.getBool('rdbchecksum'),
+      limits: this.limits(),
+      ctime: Math.floor(Date.now() / 1000),
+      usedMem: process.memoryUsage().rss,
+      accessOf: this.host.accessReader?.(),
+    };
+  }
+
+  /** The dataset as an RDB image now (an AOF's first base). */
+  serializeNow(options: RdbWriteOptions): Buffer {
+    return serializeRdb(this.host.keyspace.databases, options);
+  }
+
+  /** Loads an RDB file (an AOF's base) into the keyspace; throws RdbLoadError naming the file. */
+  loadRdbFile(path: string): LoadResult {
+    this.lastLoad = this.loadFile(path);
+    return this.lastLoad;
   }
 
   private loadFile(path: string, replaceExisting = false): LoadResult {
@@ -324,6 +357,19 @@ export class RdbPersistence {
   rdbSaves(): number {
     return this.saves;
   }
+  /** BGREWRITEAOF: delegated to the AOF (which exists even while appendonly is no). */
+  bgrewriteaof(): { readonly status: string } | { readonly error: string } {
+    if (this.aof === undefined) return { error: ERR_BARE };
+    return this.aof.bgrewrite();
+  }
+
+  aofInfo(): {
+    readonly always: readonly [string, number | string][];
+    readonly enabled: readonly [string, number | string][];
+  } {
+    return { always: this.aof?.info() ?? [], enabled: this.aof?.enabledInfo() ?? [] };
+  }
+
   bgsaveInProgress(): boolean {
     return this.background !== undefined;
   }

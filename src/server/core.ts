@@ -443,6 +443,7 @@ export class ServerCore implements ClientHost {
   /** Writes the client's pending output in one write, applies output limits, closes if asked. */
   flush(c: Client): void {
     if (c.closed) return;
+    for (const hook of this.state.beforeReplies) hook();
     if (c.out.length > 0) {
       this.state.stats.totalNetOutputBytes += c.out.length;
       c.socket.write(c.out.takeView());

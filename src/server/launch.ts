@@ -6,14 +6,13 @@
 import { unlinkSync, writeFileSync } from 'node:fs';
 import {
   ConfigError,
-  APPENDONLY_UNSUPPORTED,
   loadConfig,
   unsupportedSettings,
   type LoadedConfig,
   type RedisConfig,
 } from '../config/index.js';
 import { allCommands } from '../commands/index.js';
-import { RdbPersistence } from '../persistence/index.js';
+import { AofPersistence, RdbPersistence } from '../persistence/index.js';
 import type { EvictionPolicy, EvictionSettings } from '../store/index.js';
 import { commandTable } from './state.js';
 import { startServer, type RunningServer } from './server.js';
@@ -51,13 +50,14 @@ export async function launchServer(
 ): Promise<LaunchedServer> {
   const rc = loaded.config;
   let persistence: RdbPersistence | undefined;
+  let aof: AofPersistence | undefined;
   const server = await startServer({
     redisConfig: rc,
     log,
     renameCommands: loaded.extras.renameCommands,
     // The RDB file is loaded synchronously before anything listens: clients never see a partial
     // dataset (so no LOADING replies), and a corrupt file stops the start with nothing bound or written.
-    beforeListen: (state, core) => {
+    beforeListen: (state, core, replayer) => {
       persistence = new RdbPersistence({
         keyspace: core.keyspace,
         config: rc,
@@ -95,14 +95,35 @@ export async function launchServer(
             freq,
           ),
       });
-      persistence.loadAtStart();
+      aof = new AofPersistence({ keyspace: core.keyspace, config: rc, rdb: persistence, log, replayer });
+      persistence.aof = aof;
+      // With appendonly yes the AOF is the dataset and the RDB is not read (Redis loadDataFromDisk).
+      if (rc.getBool('appendonly')) {
+        aof.loadAtStart();
+        aof.openAtStart();
+      } else persistence.loadAtStart();
+      state.addPropagator(aof.propagator);
+      const aofRef = aof;
+      state.beforeReplies.push(() => aofRef.beforeReplies());
       state.persistence = persistence;
     },
-    onCron: (now) => persistence?.checkSavePoints(now),
+    onCron: (now) => {
+      aof?.beforeReplies();
+      persistence?.checkSavePoints(now);
+      aof?.cron();
+    },
   });
   server.state.supervised = supervisor.mode;
-  // No AOF: refuse a CONFIG SET that asks for one.
-  rc.onApply('appendonly', () => (rc.getBool('appendonly') ? APPENDONLY_UNSUPPORTED : undefined));
+  // CONFIG SET appendonly yes: rewrite first, then append (startAppendOnly); no: flush and close.
+  rc.onApply('appendonly', () => {
+    try {
+      if (rc.getBool('appendonly')) aof?.turnOn();
+      else aof?.turnOff();
+    } catch (err) {
+      return `Failed to ${rc.getBool('appendonly') ? 'start' : 'stop'} the AOF: ${(err as Error).message}`;
+    }
+    return undefined;
+  });
 
   const pidfile = rc.getString('pidfile');
   if (pidfile !== '') writePidfile(pidfile, log);
@@ -116,6 +137,7 @@ export async function launchServer(
       log('User requested shutdown...');
       supervisor.stopping();
       persistence?.dispose();
+      aof?.dispose();
       await server.close();
       if (pidfile !== '') {
         try {

@@ -32,7 +32,11 @@ export interface ServerOptions {
    * Runs once the server state exists and before anything listens (the RDB load at start). A throw
    * stops the start: nothing is bound.
    */
-  readonly beforeListen?: (state: ServerState, core: ServerCore) => void;
+  readonly beforeListen?: (
+    state: ServerState,
+    core: ServerCore,
+    replayer: () => (argv: string[]) => void,
+  ) => void;
   /** Runs on every server cron tick (save points). */
   readonly onCron?: (now: number) => void;
 }
@@ -121,7 +125,28 @@ function startListening(options: ServerOptions): RunningServer {
     });
   };
 
-  options.beforeListen?.(state, core);
+  // Redis's AOF fake client: no connection, authenticated, database 0; its replies are dropped.
+  const replayer = (): ((argv: string[]) => void) => {
+    const fake = {
+      remoteAddress: undefined,
+      remotePort: undefined,
+      localAddress: undefined,
+      localPort: undefined,
+      writableLength: 0,
+      write: () => true,
+      destroy: () => undefined,
+      end: () => undefined,
+      on: () => fake,
+      once: () => fake,
+    };
+    const c = new Client(0, fake as unknown as Socket, core);
+    c.authenticated = true;
+    return (argv) => {
+      core.processCommand(c, argv);
+      c.out.takeView();
+    };
+  };
+  options.beforeListen?.(state, core, replayer);
   const listeners = new Listeners(onConnection, log);
   listeners.start({ bind: [...config.bind], port: config.port });
   if (config.unixsocket !== '') {

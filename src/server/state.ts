@@ -84,6 +84,8 @@ export class ServerState implements ServerPorts {
   readonly registry = new Map<number, RegisteredClient>();
   readonly pubsub = new PubSubRegistry();
   readonly propagators: Propagator[] = [];
+  /** Run before any reply is written to a socket (the AOF writes, and fsyncs under always, there). */
+  readonly beforeReplies: (() => void)[] = [];
   /** Open execution units (see beginUnit) and what they propagated so far. */
   private unitDepth = 0;
   private pendingPropagation: PendingPropagation[] = [];

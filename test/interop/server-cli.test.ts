@@ -137,23 +137,29 @@ test("config errors print Redis's FATAL CONFIG FILE ERROR with file and line, an
   }
 });
 
-test('no AOF yet: appendonly yes is refused at start and by CONFIG SET; save rules start without a warning', async () => {
+test('CONFIG SET appendonly yes on a running server rewrites first, then appends; a restart with appendonly yes loads it; save rules start without a warning', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'redmesh-cli-'));
-  const aof = start(['--port', String(await freePort()), '--appendonly', 'yes', '--dir', dir]);
-  assert.equal(await aof.exited, 1);
-  assert.match(aof.stderr, /'appendonly yes' is not supported yet: redmesh has no AOF, only RDB snapshots/);
-
   const port = await freePort();
-  const proc = start(['--port', String(port), '--dir', dir]);
+  let proc = start(['--port', String(port), '--dir', dir]);
   try {
     await waitReady(port);
     assert.doesNotMatch(proc.stdout, /WARNING/);
     assert.equal(await redisCli(port, ['CONFIG', 'GET', 'save']), 'save\n3600 1 300 100 60 10000\n');
-    assert.match(
-      await redisCli(port, ['CONFIG', 'SET', 'appendonly', 'yes']),
-      /^ERR CONFIG SET failed \(possibly related to argument 'appendonly'\) - 'appendonly yes' is not supported yet/,
-    );
-    assert.equal(await redisCli(port, ['CONFIG', 'GET', 'appendonly']), 'appendonly\nno\n');
+    assert.equal(await redisCli(port, ['SET', 'before', '1']), 'OK\n');
+    assert.equal(await redisCli(port, ['CONFIG', 'SET', 'appendonly', 'yes']), 'OK\n');
+    assert.equal(await redisCli(port, ['SET', 'after', '2']), 'OK\n');
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'))) {
+      if (Date.now() > deadline) throw new Error('no manifest after CONFIG SET appendonly yes');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(await redisCli(port, ['SET', 'later', '3']), 'OK\n');
+    assert.equal(await redisCli(port, ['CONFIG', 'SET', 'save', '']), 'OK\n');
+    assert.equal(await stop(proc), 0);
+    // Without appendonly yes the RDB would be read (there is none): the AOF is the dataset.
+    proc = start(['--port', String(port), '--dir', dir, '--appendonly', 'yes']);
+    await waitReady(port);
+    assert.equal(await redisCli(port, ['MGET', 'before', 'after', 'later']), '1\n2\n3\n');
     assert.equal(await stop(proc), 0);
   } finally {
     await stop(proc);

@@ -182,6 +182,7 @@ function persistenceFields(ctx: CommandContext): Fields {
   const p = ctx.server.persistence;
   const aof = ctx.server.config.getBool('appendonly');
   const times = p?.bgsaveTimes();
+  const aofInfo = p?.aofInfo();
   return [
     ['loading', 0],
     ['async_loading', 0],
@@ -201,18 +202,23 @@ function persistenceFields(ctx: CommandContext): Fields {
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', p?.lastLoadKeys().expired ?? 0],
     ['rdb_last_load_keys_loaded', p?.lastLoadKeys().loaded ?? 0],
-    ['aof_enabled', aof ? 1 : 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
+    ...(aofInfo !== undefined && aofInfo.always.length > 0
+      ? aofInfo.always
+      : ([
+          ['aof_enabled', aof ? 1 : 0],
+          ['aof_rewrite_in_progress', 0],
+          ['aof_rewrite_scheduled', 0],
+          ['aof_last_rewrite_time_sec', -1],
+          ['aof_current_rewrite_time_sec', -1],
+          ['aof_last_bgrewrite_status', 'ok'],
+          ['aof_rewrites', 0],
+          ['aof_rewrites_consecutive_failures', 0],
+          ['aof_last_write_status', 'ok'],
+          ['aof_last_cow_size', 0],
+        ] as const)),
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...(aofInfo?.enabled ?? []),
   ];
 }
 

@@ -71,7 +71,16 @@ function bgsave(ctx: CommandContext, argv: readonly string[]): Reply {
   return 'status' in outcome ? simple(outcome.status) : error(outcome.error);
 }
 
+/** BGREWRITEAOF — rewrite the append-only file in the background (the fork-less snapshot). */
+function bgrewriteaof(ctx: CommandContext): Reply {
+  const persistence = ctx.server.persistence;
+  if (persistence === undefined) return error(ERR_NO_PERSISTENCE);
+  const outcome = persistence.bgrewriteaof();
+  return 'status' in outcome ? simple(outcome.status) : error(outcome.error);
+}
+
 export const miscCommands: readonly CommandSpec[] = [
+  serverCommand('bgrewriteaof', bgrewriteaof),
   serverCommand('bgsave', bgsave),
   serverCommand('save', save),
   defineCommand({ name: 'time', parse: () => undefined, apply: time }),

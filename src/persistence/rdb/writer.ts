@@ -24,6 +24,8 @@ export const REDIS_VERSION = '7.0.15';
 export interface RdbWriteOptions {
   readonly compression: boolean;
   readonly checksum: boolean;
+  /** An AOF base file (AUX aof-base 1, as rdbSaveInfoAuxFields with RDBFLAGS_AOF_PREAMBLE). */
+  readonly aofBase?: boolean;
   readonly limits: EncodingLimits;
   /** Unix seconds for the ctime aux field. */
   readonly ctime: number;
@@ -58,7 +60,7 @@ export function writeHeader(out: RdbOutput, options: RdbWriteOptions): void {
   aux(out, 'ctime', String(options.ctime));
   aux(out, 'used-mem', String(options.usedMem));
   for (const [k, v] of options.extraAux ?? []) aux(out, k, v);
-  aux(out, 'aof-base', '0');
+  aux(out, 'aof-base', options.aofBase === true ? '1' : '0');
 }
 
 /** SELECTDB and RESIZEDB before a database's keys. */

@@ -1,0 +1,195 @@
+/**
+ * The AOF against real peers: redmesh's appendonlydir (base written by BGREWRITEAOF's fork-less
+ * snapshot + incr files) loads in real redis-server 7.0 with every key equal and redis-check-aof
+ * accepts it; real Redis's appendonlydir loads in redmesh; a tail cut mid-command loads what is
+ * whole with aof-load-truncated yes and stops the start, naming file and offset, with no; with
+ * appendfsync always every acknowledged write survives kill -9.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runProcess } from '../helpers/process.js';
+import { RawConnection, infoField } from '../helpers/raw-resp.js';
+import { redmeshMain, startRedis, startRedmesh, stopAll, type RunningServer } from '../helpers/servers.js';
+import { datasetCommands, runCommands, snapshotServer, withoutEncodings } from './dataset.js';
+
+const text = (b: Buffer): string => b.toString('latin1');
+
+async function waitRewrite(c: RawConnection): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const info = text(await c.call(['INFO', 'persistence']));
+    if (
+      infoField(info, 'aof_rewrite_in_progress') === '0' &&
+      infoField(info, 'aof_rewrite_scheduled') === '0'
+    ) {
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`AOF rewrite did not finish: ${info}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function killHard(s: RunningServer): Promise<void> {
+  process.kill(s.pid, 'SIGKILL');
+  const deadline = Date.now() + 10_000;
+  return new Promise((resolve, reject) => {
+    const poll = (): void => {
+      if (s.exited()) resolve();
+      else if (Date.now() > deadline) reject(new Error('not dead'));
+      else setTimeout(poll, 10);
+    };
+    poll();
+  });
+}
+
+const half = <T>(xs: T[]): [T[], T[]] => [xs.slice(0, xs.length >> 1), xs.slice(xs.length >> 1)];
+
+test("redmesh's appendonlydir (base + incr) loads in real Redis with every key equal; redis-check-aof accepts it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
+  let ours: RunningServer | undefined;
+  let redis: RunningServer | undefined;
+  try {
+    ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']);
+    const c = await RawConnection.open(ours.port);
+    const [first, second] = half(datasetCommands());
+    await runCommands(c, first);
+    assert.match(text(await c.call(['BGREWRITEAOF'])), /^\+Background append only file rewriting/);
+    await runCommands(c, second);
+    await waitRewrite(c);
+    const expected = withoutEncodings(await snapshotServer(c));
+    c.close();
+    await killHard(ours);
+    const files = readdirSync(join(dir, 'appendonlydir')).sort();
+    assert.deepStrictEqual(files, [
+      'appendonly.aof.2.base.rdb',
+      'appendonly.aof.2.incr.aof',
+      'appendonly.aof.manifest',
+    ]);
+    const check = await runProcess('redis-check-aof', [
+      join(dir, 'appendonlydir', 'appendonly.aof.manifest'),
+    ]);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /All AOF files and manifest are valid/);
+
+    redis = await startRedis(0, ['--dir', dir, '--appendonly', 'yes']);
+    const r = await RawConnection.open(redis.port);
+    assert.deepStrictEqual(withoutEncodings(await snapshotServer(r)), expected);
+    r.close();
+  } finally {
+    await stopAll(ours, redis);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("real Redis's appendonlydir loads in redmesh with every key equal", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
+  let ours: RunningServer | undefined;
+  let redis: RunningServer | undefined;
+  try {
+    redis = await startRedis(0, ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']);
+    const r = await RawConnection.open(redis.port);
+    const [first, second] = half(datasetCommands());
+    await runCommands(r, first);
+    await r.call(['BGREWRITEAOF']);
+    await waitRewrite(r);
+    await runCommands(r, second);
+    const expected = withoutEncodings(await snapshotServer(r));
+    r.close();
+    await killHard(redis);
+    const copy = mkdtempSync(join(tmpdir(), 'redmesh-aof-copy-'));
+    cpSync(join(dir, 'appendonlydir'), join(copy, 'appendonlydir'), { recursive: true });
+    ours = await startRedmesh(0, ['--dir', copy, '--appendonly', 'yes']);
+    const c = await RawConnection.open(ours.port);
+    assert.deepStrictEqual(withoutEncodings(await snapshotServer(c)), expected);
+    c.close();
+    await ours.stop();
+    rmSync(copy, { recursive: true, force: true });
+  } finally {
+    await stopAll(ours, redis);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an AOF cut mid-command: aof-load-truncated yes loads the whole commands, no refuses naming file and offset', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
+  let ours: RunningServer | undefined;
+  try {
+    ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']);
+    const c = await RawConnection.open(ours.port);
+    for (let i = 0; i < 10; i++) await c.call(['SET', `k${i}`, `value-${i}`]);
+    c.close();
+    await killHard(ours);
+    ours = undefined;
+    const incr = join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
+    const size = statSync(incr).size;
+    truncateSync(incr, size - 5);
+    const whole = readFileSync(incr).lastIndexOf('*3\r\n');
+
+    const refused = await runProcess(process.execPath, [
+      redmeshMain,
+      'server',
+      '--port',
+      '0',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--aof-load-truncated',
+      'no',
+    ]);
+    assert.notEqual(refused.code, 0);
+    assert.ok(
+      (refused.stdout + refused.stderr).includes(`append only file ${incr} at offset ${whole}`),
+      refused.stdout + refused.stderr,
+    );
+    assert.equal(statSync(incr).size, size - 5, 'nothing written when refusing');
+
+    ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes', '--aof-load-truncated', 'yes']);
+    const c2 = await RawConnection.open(ours.port);
+    assert.equal(text(await c2.call(['DBSIZE'])), ':9\r\n');
+    assert.equal(text(await c2.call(['GET', 'k8'])), '$7\r\nvalue-8\r\n');
+    assert.equal(statSync(incr).size, whole);
+    c2.close();
+  } finally {
+    await stopAll(ours);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('appendfsync always: every acknowledged write survives kill -9 under continuous writes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
+  let ours: RunningServer | undefined;
+  try {
+    ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']);
+    const c = await RawConnection.open(ours.port);
+    let acked = 0;
+    const writer = (async () => {
+      for (let i = 0; ; i++) {
+        try {
+          const reply = await c.call(['RPUSH', 'log', String(i)], 5_000);
+          if (text(reply) === `:${i + 1}\r\n`) acked = i + 1;
+        } catch {
+          return;
+        }
+      }
+    })();
+    const deadline = Date.now() + 10_000;
+    while (acked < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(acked >= 300, `only ${acked} writes acknowledged`);
+    await killHard(ours);
+    const seen = acked;
+    c.close();
+    await writer;
+    ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes']);
+    const c2 = await RawConnection.open(ours.port);
+    const len = Number(text(await c2.call(['LLEN', 'log'])).slice(1));
+    assert.ok(len >= seen, `${seen} acknowledged, ${len} after restart`);
+    c2.close();
+  } finally {
+    await stopAll(ours);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
