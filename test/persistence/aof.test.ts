@@ -6,7 +6,16 @@
  * appendfsync always every acknowledged write survives kill -9.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -45,16 +54,41 @@ function killHard(s: RunningServer): Promise<void> {
   });
 }
 
-const half = <T>(xs: T[]): [T[], T[]] => [xs.slice(0, xs.length >> 1), xs.slice(xs.length >> 1)];
+/** The shared dataset plus a transaction, a relative expiry and SPOP (propagated as what was applied). */
+function commands(): [string[][], string[][]] {
+  const all = datasetCommands();
+  const extra = [
+    ['MULTI'],
+    ['SET', 'tx:a', '1'],
+    ['INCRBY', 'tx:b', '5'],
+    ['EXPIRE', 'tx:a', '1000'],
+    ['EXEC'],
+    ['SADD', 'pop', 'a', 'b', 'c', 'd'],
+    ['SPOP', 'pop', '2'],
+    ['SELECT', '3'],
+    ['INCR', 'counter'],
+    ['SELECT', '0'],
+  ];
+  return [all.slice(0, all.length >> 1), [...all.slice(all.length >> 1), ...extra]];
+}
 
 test("redmesh's appendonlydir (base + incr) loads in real Redis with every key equal; redis-check-aof accepts it", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
   let ours: RunningServer | undefined;
   let redis: RunningServer | undefined;
   try {
-    ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']);
+    ours = await startRedmesh(0, [
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--aof-timestamp-enabled',
+      'yes',
+    ]);
     const c = await RawConnection.open(ours.port);
-    const [first, second] = half(datasetCommands());
+    const [first, second] = commands();
     await runCommands(c, first);
     assert.match(text(await c.call(['BGREWRITEAOF'])), /^\+Background append only file rewriting/);
     await runCommands(c, second);
@@ -91,7 +125,7 @@ test("real Redis's appendonlydir loads in redmesh with every key equal", async (
   try {
     redis = await startRedis(0, ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']);
     const r = await RawConnection.open(redis.port);
-    const [first, second] = half(datasetCommands());
+    const [first, second] = commands();
     await runCommands(r, first);
     await r.call(['BGREWRITEAOF']);
     await waitRewrite(r);
@@ -159,35 +193,114 @@ test('an AOF cut mid-command: aof-load-truncated yes loads the whole commands, n
   }
 });
 
-test('appendfsync always: every acknowledged write survives kill -9 under continuous writes', async () => {
+for (const policy of ['always', 'everysec']) {
+  test(`appendfsync ${policy}: every acknowledged write survives kill -9 under continuous writes`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
+    let ours: RunningServer | undefined;
+    try {
+      ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes', '--appendfsync', policy]);
+      const c = await RawConnection.open(ours.port);
+      let acked = 0;
+      const writer = (async () => {
+        for (let i = 0; ; i++) {
+          try {
+            const reply = await c.call(['RPUSH', 'log', String(i)], 5_000);
+            if (text(reply) === `:${i + 1}\r\n`) acked = i + 1;
+          } catch {
+            return;
+          }
+        }
+      })();
+      const deadline = Date.now() + 10_000;
+      while (acked < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(acked >= 300, `only ${acked} writes acknowledged`);
+      await killHard(ours);
+      const seen = acked;
+      c.close();
+      await writer;
+      ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes']);
+      const c2 = await RawConnection.open(ours.port);
+      const len = Number(text(await c2.call(['LLEN', 'log'])).slice(1));
+      assert.ok(len >= seen, `${seen} acknowledged, ${len} after restart`);
+      c2.close();
+    } finally {
+      await stopAll(ours);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('a corrupt AOF base stops the start naming the file and the problem; nothing is overwritten', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
   let ours: RunningServer | undefined;
   try {
-    ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']);
-    const c = await RawConnection.open(ours.port);
-    let acked = 0;
-    const writer = (async () => {
-      for (let i = 0; ; i++) {
-        try {
-          const reply = await c.call(['RPUSH', 'log', String(i)], 5_000);
-          if (text(reply) === `:${i + 1}\r\n`) acked = i + 1;
-        } catch {
-          return;
-        }
-      }
-    })();
-    const deadline = Date.now() + 10_000;
-    while (acked < 300 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(acked >= 300, `only ${acked} writes acknowledged`);
-    await killHard(ours);
-    const seen = acked;
-    c.close();
-    await writer;
     ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes']);
-    const c2 = await RawConnection.open(ours.port);
-    const len = Number(text(await c2.call(['LLEN', 'log'])).slice(1));
-    assert.ok(len >= seen, `${seen} acknowledged, ${len} after restart`);
-    c2.close();
+    const c = await RawConnection.open(ours.port);
+    await c.call(['SET', 'k', 'v'.repeat(100)]);
+    assert.match(text(await c.call(['BGREWRITEAOF'])), /^\+Background/);
+    await waitRewrite(c);
+    c.close();
+    await ours.stop();
+    ours = undefined;
+    const aofDir = join(dir, 'appendonlydir');
+    const base = join(aofDir, 'appendonly.aof.2.base.rdb');
+    const bytes = readFileSync(base);
+    bytes.writeUInt8((bytes.readUInt8(bytes.length - 1) ^ 0xff) & 0xff, bytes.length - 1);
+    writeFileSync(base, bytes);
+    const before = readdirSync(aofDir).map((f) => [f, readFileSync(join(aofDir, f)).toString('hex')]);
+    const refused = await runProcess(process.execPath, [
+      redmeshMain,
+      'server',
+      '--port',
+      '0',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+    ]);
+    assert.notEqual(refused.code, 0);
+    const out = refused.stdout + refused.stderr;
+    assert.ok(out.includes(base), out);
+    assert.match(out, /checksum|CRC/i);
+    assert.deepStrictEqual(
+      readdirSync(aofDir).map((f) => [f, readFileSync(join(aofDir, f)).toString('hex')]),
+      before,
+    );
+  } finally {
+    await stopAll(ours);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('auto-aof-rewrite-percentage / -min-size start a rewrite when the AOF doubled; INFO counts it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
+  let ours: RunningServer | undefined;
+  try {
+    ours = await startRedmesh(0, [
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--auto-aof-rewrite-min-size',
+      '4096',
+      '--auto-aof-rewrite-percentage',
+      '100',
+    ]);
+    const c = await RawConnection.open(ours.port);
+    const info = async (f: string): Promise<string | undefined> =>
+      infoField(text(await c.call(['INFO', 'persistence'])), f);
+    assert.equal(await info('aof_rewrites'), '0');
+    for (let i = 0; i < 100; i++) await c.call(['SET', 'same', 'x'.repeat(100)]);
+    const deadline = Date.now() + 10_000;
+    while ((await info('aof_rewrites')) === '0') {
+      if (Date.now() > deadline) throw new Error('no automatic rewrite');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await waitRewrite(c);
+    assert.equal(await info('aof_last_bgrewrite_status'), 'ok');
+    // The rewritten AOF holds one key, not a hundred SETs.
+    assert.ok(Number(await info('aof_current_size')) < 4096, await info('aof_current_size'));
+    c.close();
   } finally {
     await stopAll(ours);
     rmSync(dir, { recursive: true, force: true });

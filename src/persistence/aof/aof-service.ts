@@ -203,9 +203,17 @@ export class AofPersistence {
     return n;
   }
 
-  private openIncr(info: AofFileInfo): void {
+  private manifestOnDisk(): AofManifest | undefined {
+    try {
+      return parseManifest(readFileSync(this.manifestPath(), 'latin1'), this.manifestPath());
+    } catch {
+      return undefined;
+    }
+  }
+
+  private openIncr(info: AofFileInfo, truncate = false): void {
     if (this.fd !== undefined) this.closeIncr();
-    this.fd = openSync(join(this.dir(), info.name), 'a', 0o644);
+    this.fd = openSync(join(this.dir(), info.name), truncate ? 'w' : 'a', 0o644);
     this.selectedDb = -1;
   }
 
@@ -332,11 +340,14 @@ export class AofPersistence {
       // Changes from now on go to a new incr file; listed at once so a crash mid-rewrite loses nothing.
       this.writePending();
       const incr: AofFileInfo = { name: `${this.fileName()}.${incrSeq}.incr.aof`, seq: incrSeq, type: 'i' };
-      this.openIncr(incr);
-      if (m !== undefined) {
+      // Waiting for the first base (AOF_WAIT_REWRITE): the incr file is new, or emptied when a failed
+      // attempt is retried (the new snapshot holds what it had), and listed only once the base exists.
+      this.openIncr(incr, this.waiting);
+      if (this.waiting || m === undefined) this.pendingFirstIncr = incr;
+      else {
         m.incr.push(incr);
         this.persistManifest();
-      } else this.pendingFirstIncr = incr;
+      }
     }
     this.rewriteStartedMs = Date.now();
     const job = new BackgroundSave(
@@ -356,6 +367,8 @@ export class AofPersistence {
 
   /** The incr file opened by CONFIG SET appendonly yes before the first base exists. */
   private pendingFirstIncr: AofFileInfo | undefined;
+  /** appendonly yes turned on at run time and no base written yet (Redis AOF_WAIT_REWRITE). */
+  private waiting = false;
 
   private rewriteDone(
     job: BackgroundSave,
@@ -370,10 +383,12 @@ export class AofPersistence {
       this.lastRewriteOk = false;
       this.consecutiveFailures++;
       this.host.log(`Background AOF rewrite error: ${error}`);
+      // appendonly yes waits for a base: retried by the cron, as Redis does in AOF_WAIT_REWRITE.
+      if (this.waiting) this.rewriteScheduled = true;
       return;
     }
     const old = this.manifest;
-    const incr = old?.incr.filter((f) => f.seq >= keepFrom) ?? [];
+    const incr = this.waiting ? [] : (old?.incr.filter((f) => f.seq >= keepFrom) ?? []);
     if (this.pendingFirstIncr !== undefined) incr.push(this.pendingFirstIncr);
     this.pendingFirstIncr = undefined;
     this.manifest = { base, incr, history: [] };
@@ -397,6 +412,7 @@ export class AofPersistence {
         // already gone
       }
     }
+    this.waiting = false;
     this.lastRewriteOk = true;
     this.consecutiveFailures = 0;
     this.rewrites++;
@@ -408,7 +424,9 @@ export class AofPersistence {
   turnOn(): void {
     if (this.enabled) return;
     this.enabled = true;
-    this.manifest = undefined;
+    this.waiting = true;
+    // The files of an earlier appendonly period: only their numbering is kept (they are replaced).
+    this.manifest = this.manifestOnDisk();
     if (this.rewriteJob !== undefined) {
       this.rewriteJob.cancel();
       this.rewriteJob = undefined;
@@ -426,6 +444,7 @@ export class AofPersistence {
       this.rewriteJob = undefined;
     }
     this.pendingFirstIncr = undefined;
+    this.waiting = false;
     this.closeIncr();
     clearInterval(this.everysecTimer);
     this.everysecTimer = undefined;
