@@ -10,7 +10,7 @@
 import { close, closeSync, fsync, open, openSync, rename, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import type { KeyspaceSnapshot } from '../store/index.js';
+import type { KeyspaceSnapshot, Value } from '../store/index.js';
 import { RDB_OPCODE_EOF } from './rdb/constants.js';
 import { Crc64 } from './rdb/crc64.js';
 import { RdbOutput } from './rdb/output.js';
@@ -28,6 +28,11 @@ export interface BackgroundSaveOptions extends RdbWriteOptions {
   readonly path: string;
   /** Wall-clock budget of one slice, in ms. */
   readonly sliceMs: number;
+  /**
+   * An RDB image (default), or, for an AOF base without the RDB preamble, the commands that rebuild
+   * each key (given as `aofCommands`).
+   */
+  readonly aofCommands?: (key: string, value: Value, expireMs: number | undefined) => string;
 }
 
 export class BackgroundSave {
@@ -63,7 +68,7 @@ export class BackgroundSave {
       if (this.cancelled) return;
       try {
         this.fd = openSync(this.temp, 'w', 0o644);
-        writeHeader(this.out, this.options);
+        if (this.options.aofCommands === undefined) writeHeader(this.out, this.options);
       } catch (err) {
         this.fail(err);
         return;
@@ -117,7 +122,10 @@ export class BackgroundSave {
       const db = databases[this.dbCursor];
       if (db === undefined) return true;
       if (this.keyCursor < 0) {
-        writeDatabaseStart(this.out, db.index, db.size, db.expires);
+        if (this.options.aofCommands === undefined)
+          writeDatabaseStart(this.out, db.index, db.size, db.expires);
+        else if (db.size > 0)
+          this.out.latin1(`*2\r\n$6\r\nSELECT\r\n$${String(db.index).length}\r\n${db.index}\r\n`);
         this.keyCursor = 0;
       }
       if (this.keyCursor >= db.size) {
@@ -127,8 +135,12 @@ export class BackgroundSave {
       }
       const entry = this.snapshot.entryAt(db.index, this.keyCursor++);
       if (entry !== undefined) {
-        const access = this.options.accessOf?.(db.index, entry[0]);
-        writeKey(this.out, entry[0], entry[1], entry[2], this.options.limits, access);
+        if (this.options.aofCommands !== undefined) {
+          this.out.latin1(this.options.aofCommands(entry[0], entry[1], entry[2]));
+        } else {
+          const access = this.options.accessOf?.(db.index, entry[0]);
+          writeKey(this.out, entry[0], entry[1], entry[2], this.options.limits, access);
+        }
       }
       this.keysProcessed++;
       if (this.out.length >= FLUSH_BYTES) this.flush();
@@ -145,10 +157,11 @@ export class BackgroundSave {
 
   private async finish(): Promise<void> {
     try {
-      this.out.u8(RDB_OPCODE_EOF);
+      const rdb = this.options.aofCommands === undefined;
+      if (rdb) this.out.u8(RDB_OPCODE_EOF);
       this.flush();
       const fd = this.fd as number;
-      writeFully(fd, this.options.checksum ? this.crc.digestLE() : Buffer.alloc(8));
+      if (rdb) writeFully(fd, this.options.checksum ? this.crc.digestLE() : Buffer.alloc(8));
       this.snapshot.release();
       await fsyncAsync(fd);
       await closeAsync(fd);

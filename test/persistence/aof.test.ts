@@ -72,80 +72,98 @@ function commands(): [string[][], string[][]] {
   return [all.slice(0, all.length >> 1), [...all.slice(all.length >> 1), ...extra]];
 }
 
-test("redmesh's appendonlydir (base + incr) loads in real Redis with every key equal; redis-check-aof accepts it", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
-  let ours: RunningServer | undefined;
-  let redis: RunningServer | undefined;
-  try {
-    ours = await startRedmesh(0, [
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'always',
-      '--aof-timestamp-enabled',
-      'yes',
-    ]);
-    const c = await RawConnection.open(ours.port);
-    const [first, second] = commands();
-    await runCommands(c, first);
-    assert.match(text(await c.call(['BGREWRITEAOF'])), /^\+Background append only file rewriting/);
-    await runCommands(c, second);
-    await waitRewrite(c);
-    const expected = withoutEncodings(await snapshotServer(c));
-    c.close();
-    await killHard(ours);
-    const files = readdirSync(join(dir, 'appendonlydir')).sort();
-    assert.deepStrictEqual(files, [
-      'appendonly.aof.2.base.rdb',
-      'appendonly.aof.2.incr.aof',
-      'appendonly.aof.manifest',
-    ]);
-    const check = await runProcess('redis-check-aof', [
-      join(dir, 'appendonlydir', 'appendonly.aof.manifest'),
-    ]);
-    assert.equal(check.code, 0, check.stdout + check.stderr);
-    assert.match(check.stdout, /All AOF files and manifest are valid/);
+for (const preamble of ['yes', 'no']) {
+  test(`redmesh's appendonlydir (base + incr, aof-use-rdb-preamble ${preamble}) loads in real Redis with every key equal; redis-check-aof accepts it`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
+    let ours: RunningServer | undefined;
+    let redis: RunningServer | undefined;
+    try {
+      ours = await startRedmesh(0, [
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--aof-timestamp-enabled',
+        'yes',
+        '--aof-use-rdb-preamble',
+        preamble,
+      ]);
+      const c = await RawConnection.open(ours.port);
+      const [first, second] = commands();
+      await runCommands(c, first);
+      assert.match(text(await c.call(['BGREWRITEAOF'])), /^\+Background append only file rewriting/);
+      await runCommands(c, second);
+      await waitRewrite(c);
+      const expected = withoutEncodings(await snapshotServer(c));
+      c.close();
+      await killHard(ours);
+      const files = readdirSync(join(dir, 'appendonlydir')).sort();
+      const ext = preamble === 'yes' ? 'rdb' : 'aof';
+      assert.deepStrictEqual(files, [
+        `appendonly.aof.2.base.${ext}`,
+        'appendonly.aof.2.incr.aof',
+        'appendonly.aof.manifest',
+      ]);
+      const check = await runProcess('redis-check-aof', [
+        join(dir, 'appendonlydir', 'appendonly.aof.manifest'),
+      ]);
+      assert.equal(check.code, 0, check.stdout + check.stderr);
+      assert.match(check.stdout, /All AOF files and manifest are valid/);
 
-    redis = await startRedis(0, ['--dir', dir, '--appendonly', 'yes']);
-    const r = await RawConnection.open(redis.port);
-    assert.deepStrictEqual(withoutEncodings(await snapshotServer(r)), expected);
-    r.close();
-  } finally {
-    await stopAll(ours, redis);
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+      redis = await startRedis(0, ['--dir', dir, '--appendonly', 'yes']);
+      const r = await RawConnection.open(redis.port);
+      assert.deepStrictEqual(withoutEncodings(await snapshotServer(r)), expected);
+      r.close();
+    } finally {
+      await stopAll(ours, redis);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
-test("real Redis's appendonlydir loads in redmesh with every key equal", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
-  let ours: RunningServer | undefined;
-  let redis: RunningServer | undefined;
-  try {
-    redis = await startRedis(0, ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']);
-    const r = await RawConnection.open(redis.port);
-    const [first, second] = commands();
-    await runCommands(r, first);
-    await r.call(['BGREWRITEAOF']);
-    await waitRewrite(r);
-    await runCommands(r, second);
-    const expected = withoutEncodings(await snapshotServer(r));
-    r.close();
-    await killHard(redis);
-    const copy = mkdtempSync(join(tmpdir(), 'redmesh-aof-copy-'));
-    cpSync(join(dir, 'appendonlydir'), join(copy, 'appendonlydir'), { recursive: true });
-    ours = await startRedmesh(0, ['--dir', copy, '--appendonly', 'yes']);
-    const c = await RawConnection.open(ours.port);
-    assert.deepStrictEqual(withoutEncodings(await snapshotServer(c)), expected);
-    c.close();
-    await ours.stop();
-    rmSync(copy, { recursive: true, force: true });
-  } finally {
-    await stopAll(ours, redis);
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+for (const preamble of ['yes', 'no']) {
+  test(`real Redis's appendonlydir (aof-use-rdb-preamble ${preamble}) loads in redmesh with every key equal`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
+    let ours: RunningServer | undefined;
+    let redis: RunningServer | undefined;
+    try {
+      redis = await startRedis(0, [
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--aof-use-rdb-preamble',
+        preamble,
+        '--aof-timestamp-enabled',
+        'yes',
+      ]);
+      const r = await RawConnection.open(redis.port);
+      const [first, second] = commands();
+      await runCommands(r, first);
+      await r.call(['BGREWRITEAOF']);
+      await waitRewrite(r);
+      await runCommands(r, second);
+      const expected = withoutEncodings(await snapshotServer(r));
+      r.close();
+      await killHard(redis);
+      const copy = mkdtempSync(join(tmpdir(), 'redmesh-aof-copy-'));
+      cpSync(join(dir, 'appendonlydir'), join(copy, 'appendonlydir'), { recursive: true });
+      ours = await startRedmesh(0, ['--dir', copy, '--appendonly', 'yes']);
+      const c = await RawConnection.open(ours.port);
+      assert.deepStrictEqual(withoutEncodings(await snapshotServer(c)), expected);
+      c.close();
+      await ours.stop();
+      rmSync(copy, { recursive: true, force: true });
+    } finally {
+      await stopAll(ours, redis);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test('an AOF cut mid-command: aof-load-truncated yes loads the whole commands, no refuses naming file and offset', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));

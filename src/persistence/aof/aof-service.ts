@@ -34,6 +34,7 @@ import type { PersistenceSettings, RdbPersistence } from '../rdb-service.js';
 import { RdbLoadError } from '../rdb-service.js';
 import { formatManifest, parseManifest, type AofFileInfo, type AofManifest } from './manifest.js';
 import { AofFormatError, encodeCommand, scanAof } from './reader.js';
+import { keyCommands } from './rewrite.js';
 
 export interface AofHost {
   readonly keyspace: Keyspace;
@@ -166,12 +167,17 @@ export class AofPersistence {
     this.enabled = true;
     mkdirSync(this.dir(), { recursive: true });
     if (this.manifest === undefined) {
-      const base: AofFileInfo = { name: `${this.fileName()}.1.base.rdb`, seq: 1, type: 'b' };
+      const preamble = this.host.config.getBool('aof-use-rdb-preamble');
+      const base: AofFileInfo = {
+        name: `${this.fileName()}.1.base.${preamble ? 'rdb' : 'aof'}`,
+        seq: 1,
+        type: 'b',
+      };
       const incr: AofFileInfo = { name: `${this.fileName()}.1.incr.aof`, seq: 1, type: 'i' };
       const rdb = this.host.rdb;
       writeFileAtomically(
         join(this.dir(), base.name),
-        this.host.rdb.serializeNow({ ...rdb.writeOptions(), aofBase: true }),
+        preamble ? rdb.serializeNow({ ...rdb.writeOptions(), aofBase: true }) : this.commandsNow(),
       );
       this.openIncr(incr);
       this.manifest = { base, incr: [incr], history: [] };
@@ -187,6 +193,17 @@ export class AofPersistence {
     }
     this.baseSize = this.currentSize = this.sizeOfFiles();
     this.startEverysec();
+  }
+
+  /** The dataset as commands now (a first base without the RDB preamble). */
+  private commandsNow(): Buffer {
+    let s = '';
+    for (const db of this.host.keyspace.databases) {
+      if (db.size === 0) continue;
+      s += encodeCommand(['SELECT', String(db.index)]);
+      for (const [key, value, expireMs] of db.entriesWithExpiry()) s += keyCommands(key, value, expireMs);
+    }
+    return Buffer.from(s, 'latin1');
   }
 
   private sizeOfFiles(): number {
@@ -333,7 +350,12 @@ export class AofPersistence {
     const m = this.manifest;
     const baseSeq = (m?.base?.seq ?? 0) + 1;
     const incrSeq = (m?.incr[m.incr.length - 1]?.seq ?? 0) + 1;
-    const base: AofFileInfo = { name: `${this.fileName()}.${baseSeq}.base.rdb`, seq: baseSeq, type: 'b' };
+    const preamble = this.host.config.getBool('aof-use-rdb-preamble');
+    const base: AofFileInfo = {
+      name: `${this.fileName()}.${baseSeq}.base.${preamble ? 'rdb' : 'aof'}`,
+      seq: baseSeq,
+      type: 'b',
+    };
     const snapshot = new KeyspaceSnapshot(this.host.keyspace);
     const keepFrom = incrSeq;
     if (this.enabled) {
@@ -355,6 +377,7 @@ export class AofPersistence {
       {
         ...this.host.rdb.writeOptions(),
         aofBase: true,
+        aofCommands: preamble ? undefined : keyCommands,
         path: join(this.dir(), base.name),
         sliceMs: SLICE_MS,
       },
