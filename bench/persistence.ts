@@ -138,7 +138,11 @@ async function bgsaveRun(side: Side, payload: Buffer): Promise<SaveResult> {
     await server.stop();
     // Load at start: the time the server itself reports.
     server = await start(side, ['--dir', dir, '--dbfilename', 'bench.rdb', '--save', '']);
-    const m = /DB loaded from disk: ([0-9.]+) seconds/.exec(server.output());
+    let m: RegExpExecArray | null = null;
+    for (const deadline = Date.now() + 10_000; m === null && Date.now() < deadline;) {
+      m = /DB loaded from disk: ([0-9.]+) seconds/.exec(server.output());
+      if (m === null) await new Promise((r) => setTimeout(r, 20));
+    }
     if (m === null) throw new Error(`no load line from ${side}:\n${server.output()}`);
     const loadSec = Number(m[1]);
     const c = await RawConnection.open(server.port);

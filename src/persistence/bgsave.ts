@@ -7,7 +7,7 @@
  *
  * One key is serialized within one slice: a single huge value still costs its full time at once.
  */
-import { close, closeSync, fsync, open, openSync, rename, unlinkSync, writeSync } from 'node:fs';
+import { close, closeSync, fsync, open, openSync, rename, unlinkSync, write } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { KeyspaceSnapshot, Value } from '../store/index.js';
@@ -20,6 +20,10 @@ const fsyncAsync = promisify(fsync);
 const closeAsync = promisify(close);
 const renameAsync = promisify(rename);
 const openAsync = promisify(open);
+const writeAsync = promisify(write);
+
+/** Bytes queued for the file beyond which serializing waits for the disk. */
+const MAX_INFLIGHT_BYTES = 8 << 20;
 
 /** Bytes buffered before they are written to the temporary file. */
 const FLUSH_BYTES = 1 << 20;
@@ -46,6 +50,9 @@ export class BackgroundSave {
   private dbCursor = 0;
   private keyCursor = -1;
   private cancelled = false;
+  private writes: Promise<void> = Promise.resolve();
+  private inflightBytes = 0;
+  private writeError: Error | undefined;
   readonly startedAtMs = Date.now();
   keysProcessed = 0;
   keysTotal = 0;
@@ -86,14 +93,25 @@ export class BackgroundSave {
     if (this.cancelled) return;
     this.cancelled = true;
     this.snapshot.release();
-    if (this.fd !== undefined) closeSync(this.fd);
+    const fd = this.fd;
     this.fd = undefined;
+    // Closed once queued writes settled (they skip their bytes now): the number must not be reused
+    // by another file while a write to it is still queued.
+    if (fd !== undefined) void this.writes.then(() => closeSync(fd));
     try {
       unlinkSync(this.temp);
     } catch {
       // not created
     }
   }
+
+  /**
+   * One more loop turn before the next slice: replies the server queued (setImmediate) while this
+   * slice ran leave before it, instead of waiting a whole slice behind it.
+   */
+  private readonly hop = (): void => {
+    setImmediate(this.step);
+  };
 
   private readonly step = (): void => {
     if (this.cancelled) return;
@@ -102,8 +120,9 @@ export class BackgroundSave {
         void this.finish();
         return;
       }
-      this.flush();
-      setImmediate(this.step);
+      // Bytes go to the file off the event loop; the next slice waits only when too many are queued.
+      if (this.inflightBytes > MAX_INFLIGHT_BYTES) void this.writes.then(() => setImmediate(this.hop));
+      else setImmediate(this.hop);
     } catch (err) {
       this.fail(err);
     }
@@ -148,11 +167,26 @@ export class BackgroundSave {
     }
   }
 
+  /**
+   * Queues the buffered bytes for writing on libuv's pool (a synchronous write can block the event
+   * loop for tens of ms while the kernel throttles dirty pages). Writes run one after the other, in
+   * order; the first error is kept for finish().
+   */
   private flush(): void {
     if (this.out.length === 0 || this.fd === undefined) return;
     const chunk = this.out.take();
     this.crc.update(chunk);
-    writeFully(this.fd, chunk);
+    const fd = this.fd;
+    this.inflightBytes += chunk.length;
+    this.writes = this.writes.then(async () => {
+      try {
+        if (!this.cancelled && this.writeError === undefined) await writeFullyAsync(fd, chunk);
+      } catch (err) {
+        this.writeError ??= err as Error;
+      } finally {
+        this.inflightBytes -= chunk.length;
+      }
+    });
   }
 
   private async finish(): Promise<void> {
@@ -161,11 +195,18 @@ export class BackgroundSave {
       if (rdb) this.out.u8(RDB_OPCODE_EOF);
       this.flush();
       const fd = this.fd as number;
-      if (rdb) writeFully(fd, this.options.checksum ? this.crc.digestLE() : Buffer.alloc(8));
-      this.snapshot.release();
-      await fsyncAsync(fd);
-      await closeAsync(fd);
+      await this.writes;
+      if (this.cancelled) return; // cancel() closed the file
+      // From here this call owns the descriptor: a cancel() meanwhile only removes the temporary file.
       this.fd = undefined;
+      try {
+        if (this.writeError !== undefined) throw this.writeError;
+        if (rdb) await writeFullyAsync(fd, this.options.checksum ? this.crc.digestLE() : Buffer.alloc(8));
+        this.snapshot.release();
+        await fsyncAsync(fd);
+      } finally {
+        await closeAsync(fd);
+      }
       if (this.cancelled) return;
       await renameAsync(this.temp, this.options.path);
       const dirFd = await openAsync(dirname(this.options.path), 'r');
@@ -188,7 +229,9 @@ export class BackgroundSave {
   }
 }
 
-function writeFully(fd: number, bytes: Buffer): void {
+async function writeFullyAsync(fd: number, bytes: Buffer): Promise<void> {
   let written = 0;
-  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+  while (written < bytes.length) {
+    written += (await writeAsync(fd, bytes, written, bytes.length - written)).bytesWritten;
+  }
 }
