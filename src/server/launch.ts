@@ -51,6 +51,7 @@ export async function launchServer(
   const rc = loaded.config;
   let persistence: RdbPersistence | undefined;
   let aof: AofPersistence | undefined;
+  let attachAof: () => void = () => undefined;
   const server = await startServer({
     redisConfig: rc,
     log,
@@ -102,9 +103,14 @@ export async function launchServer(
         aof.loadAtStart();
         aof.openAtStart();
       } else persistence.loadAtStart();
-      state.addPropagator(aof.propagator);
       const aofRef = aof;
-      state.beforeReplies.push(() => aofRef.beforeReplies());
+      // Hooked in only once an AOF is on: a server without one keeps propagation's fast path.
+      attachAof = () => {
+        attachAof = () => undefined;
+        state.addPropagator(aofRef.propagator);
+        state.beforeReplies.push(() => aofRef.beforeReplies());
+      };
+      if (rc.getBool('appendonly')) attachAof();
       state.persistence = persistence;
     },
     onCron: (now) => {
@@ -117,8 +123,10 @@ export async function launchServer(
   // CONFIG SET appendonly yes: rewrite first, then append (startAppendOnly); no: flush and close.
   rc.onApply('appendonly', () => {
     try {
-      if (rc.getBool('appendonly')) aof?.turnOn();
-      else aof?.turnOff();
+      if (rc.getBool('appendonly')) {
+        attachAof();
+        aof?.turnOn();
+      } else aof?.turnOff();
     } catch (err) {
       return `Failed to ${rc.getBool('appendonly') ? 'start' : 'stop'} the AOF: ${(err as Error).message}`;
     }
