@@ -324,3 +324,35 @@ test('auto-aof-rewrite-percentage / -min-size start a rewrite when the AOF doubl
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('CONFIG SET appendonly no then yes: the new base replaces the old files, numbering goes on, a restart loads the current dataset', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-aof-'));
+  let ours: RunningServer | undefined;
+  try {
+    ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes']);
+    const c = await RawConnection.open(ours.port);
+    await c.call(['SET', 'a', '1']);
+    assert.equal(text(await c.call(['CONFIG', 'SET', 'appendonly', 'no'])), '+OK\r\n');
+    await c.call(['INCR', 'a']); // not in the AOF: it is off
+    assert.equal(text(await c.call(['CONFIG', 'SET', 'appendonly', 'yes'])), '+OK\r\n');
+    await c.call(['INCR', 'a']);
+    await waitRewrite(c);
+    await c.call(['INCR', 'a']);
+    assert.equal(text(await c.call(['GET', 'a'])), '$1\r\n4\r\n');
+    const aofDir = join(dir, 'appendonlydir');
+    assert.deepStrictEqual(readdirSync(aofDir).sort(), [
+      'appendonly.aof.2.base.rdb',
+      'appendonly.aof.2.incr.aof',
+      'appendonly.aof.manifest',
+    ]);
+    c.close();
+    await killHard(ours);
+    ours = await startRedmesh(0, ['--dir', dir, '--appendonly', 'yes']);
+    const c2 = await RawConnection.open(ours.port);
+    assert.equal(text(await c2.call(['GET', 'a'])), '$1\r\n4\r\n');
+    c2.close();
+  } finally {
+    await stopAll(ours);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
