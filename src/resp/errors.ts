@@ -110,3 +110,30 @@ export const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
 export const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
 export const ERR_NAN_OR_INFINITY = 'ERR value is NaN or Infinity';
 export const ERR_INCR_NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
+
+// HyperLogLog (hyperloglog.c).
+export const ERR_HLL_INVALID = 'INVALIDOBJ Corrupted HLL object detected';
+export const ERR_HLL_WRONGTYPE = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
+export const ERR_HLL_NO_KEY = 'ERR The specified key does not exist';
+export const ERR_HLL_NOT_SPARSE = 'ERR HLL encoding is not sparse';
+export const ERR_PFDEBUG_UNKNOWN = (sub: string): string =>
+  `ERR Unknown PFDEBUG subcommand '${cString(sub)}'`;
+
+// Geo (geo.c).
+export const ERR_GEO_INVALID_PAIR = (lon: string, lat: string): string =>
+  `ERR invalid longitude,latitude pair ${lon},${lat}`;
+export const ERR_GEO_UNIT = 'ERR unsupported unit provided. please use M, KM, FT, MI';
+export const ERR_GEO_RADIUS_NOT_NUMBER = 'ERR need numeric radius';
+export const ERR_GEO_WIDTH_NOT_NUMBER = 'ERR need numeric width';
+export const ERR_GEO_HEIGHT_NOT_NUMBER = 'ERR need numeric height';
+export const ERR_GEO_RADIUS_NEGATIVE = 'ERR radius cannot be negative';
+export const ERR_GEO_BOX_NEGATIVE = 'ERR height or width cannot be negative';
+export const ERR_GEO_MEMBER = 'ERR could not decode requested zset member';
+export const ERR_GEO_COUNT = 'ERR COUNT must be > 0';
+export const ERR_GEO_ANY_NEEDS_COUNT = 'ERR the ANY argument requires COUNT argument';
+export const ERR_GEO_STORE_WITH = (what: string): string =>
+  `ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`;
+export const ERR_GEO_FROM = (command: string): string =>
+  `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cString(command)}`;
+export const ERR_GEO_BY = (command: string): string =>
+  `ERR exactly one of BYRADIUS and BYBOX can be specified for ${cString(command)}`;

@@ -1,0 +1,2 @@
+import type { CommandSpec } from '../types.js';
+export const geoCommands: readonly CommandSpec[] = [];

@@ -1,0 +1,54 @@
+/**
+ * PFCOUNT key [key ...]
+ *
+ * The estimated cardinality of one HLL, or of the union of several (missing keys count as empty).
+ * With one key the estimate is cached in the HLL's header; when the cache was stale PFCOUNT writes
+ * it, which changes the string value, so (like Redis) it counts as a change and propagates itself
+ * although it is a read command.
+ */
+import { ERR_HLL_INVALID } from '../../resp/errors.js';
+import { ZERO, error, integer, type Reply } from '../../resp/reply.js';
+import { guarded } from '../typed.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { readHll, storeHll } from './common.js';
+import { HLL_REGISTERS, hllCount, hllMerge, rawCount } from './hyperloglog.js';
+
+/** Case 1: several keys, the cardinality of their union (registers merged with MAX). */
+function countUnion(ctx: CommandContext, keys: readonly string[]): Reply {
+  const max = new Uint8Array(HLL_REGISTERS);
+  for (const key of keys) {
+    const hll = readHll(ctx, key);
+    if (hll === undefined) continue;
+    if (!hllMerge(max, hll)) return error(ERR_HLL_INVALID);
+  }
+  return integer(rawCount(max));
+}
+
+/** Case 2: one key, the cached value or a fresh estimate that is cached. */
+function countOne(ctx: CommandContext, argv: readonly string[]): Reply {
+  const key = argv[1] as string;
+  const hll = readHll(ctx, key);
+  if (hll === undefined) return ZERO;
+  if (hll.cacheIsValid()) {
+    storeHll(ctx, key, hll); // dbUnshareStringValue: same bytes, encoding raw
+    return integer(hll.cachedCardinality());
+  }
+  const card = hllCount(hll);
+  if (card === undefined) return error(ERR_HLL_INVALID);
+  hll.setCachedCardinality(card);
+  storeHll(ctx, key, hll);
+  ctx.keyModified(key);
+  ctx.propagateAs([argv]);
+  return integer(card);
+}
+
+export const pfcount: CommandSpec = {
+  name: 'pfcount',
+  arity: -2,
+  flags: ['readonly'],
+  firstKey: 1,
+  lastKey: -1,
+  step: 1,
+  categories: ['read', 'hyperloglog', 'slow'],
+  run: guarded((ctx, argv) => (argv.length > 2 ? countUnion(ctx, argv.slice(1)) : countOne(ctx, argv))),
+};

@@ -1,0 +1,61 @@
+/**
+ * PFMERGE destkey [sourcekey ...]
+ *
+ * Merges the HLLs (destkey itself included) into destkey, creating it when absent. The result is
+ * dense when any input was dense; otherwise it is built sparse register by register, promoted as
+ * PFADD would. Always counts as a change (Redis server.dirty++) and propagates itself.
+ */
+import { ERR_HLL_INVALID } from '../../resp/errors.js';
+import { OK, error, type Reply } from '../../resp/reply.js';
+import { guarded } from '../typed.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { readHll, sparseMaxBytes, storeHll, writeHll } from './common.js';
+import {
+  HLL_DENSE,
+  HLL_REGISTERS,
+  HllValue,
+  denseRaise,
+  hllMerge,
+  sparseSet,
+  sparseToDense,
+} from './hyperloglog.js';
+
+function apply(ctx: CommandContext, argv: readonly string[]): Reply {
+  const max = new Uint8Array(HLL_REGISTERS);
+  let useDense = false;
+  for (const key of argv.slice(1)) {
+    const hll = readHll(ctx, key);
+    if (hll === undefined) continue;
+    if (hll.encoding === HLL_DENSE) useDense = true;
+    if (!hllMerge(max, hll)) return error(ERR_HLL_INVALID);
+  }
+  const destKey = argv[1] as string;
+  let dest = writeHll(ctx, destKey) ?? HllValue.empty();
+  if (useDense) {
+    const dense = sparseToDense(dest);
+    if (dense === undefined) return error(ERR_HLL_INVALID);
+    dest = dense;
+  }
+  const maxBytes = sparseMaxBytes(ctx);
+  for (let j = 0; j < HLL_REGISTERS; j++) {
+    const value = max[j] as number;
+    if (value === 0) continue;
+    if (dest.encoding === HLL_DENSE) denseRaise(dest, j, value);
+    else dest = sparseSet(dest, j, value, maxBytes).value;
+  }
+  dest.invalidateCache();
+  storeHll(ctx, destKey, dest);
+  ctx.keyModified(destKey);
+  return OK;
+}
+
+export const pfmerge: CommandSpec = {
+  name: 'pfmerge',
+  arity: -2,
+  flags: ['write', 'denyoom'],
+  firstKey: 1,
+  lastKey: -1,
+  step: 1,
+  categories: ['write', 'hyperloglog', 'slow'],
+  run: guarded(apply),
+};
