@@ -1,0 +1,360 @@
+/**
+ * GEORADIUS key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH]
+ *           [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]
+ * GEORADIUSBYMEMBER key member radius M|KM|FT|MI … (the same options)
+ * GEORADIUS_RO / GEORADIUSBYMEMBER_RO  the same without STORE / STOREDIST
+ * GEOSEARCH key FROMMEMBER member | FROMLONLAT longitude latitude
+ *           BYRADIUS radius unit | BYBOX width height unit
+ *           [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]
+ * GEOSEARCHSTORE destination source … (GEOSEARCH's area and order) [STOREDIST]
+ *
+ * Members within a circle or a box around a point or a member (geo.c georadiusGeneric): the nine
+ * geohash boxes covering the shape are scanned as score ranges of the sorted set, each candidate is
+ * kept when its decoded position is inside the shape, then the matches are sorted by distance
+ * (COUNT without ANY sorts ascending; with COUNT n < matches Redis partially sorts with pqsort).
+ * The STORE forms write a sorted set of the matches scored by geohash, or by distance in the
+ * query's unit (STOREDIST), and reply its size; they propagate themselves.
+ */
+import {
+  ERR_GEO_ANY_NEEDS_COUNT,
+  ERR_GEO_BY,
+  ERR_GEO_COUNT,
+  ERR_GEO_FROM,
+  ERR_GEO_MEMBER,
+  ERR_GEO_STORE_WITH,
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+} from '../../resp/errors.js';
+import { EMPTY_ARRAY, ZERO, array, bulk, integer, type Reply } from '../../resp/reply.js';
+import type { SortedSet } from '../../store/index.js';
+import { parseInt64 } from '../args.js';
+import { fail, guarded, readTyped } from '../typed.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { newZSet, storeResult } from '../zsets/common.js';
+import {
+  coordinatesReply,
+  distanceReply,
+  memberPosition,
+  parseBox,
+  parseLonLat,
+  parseRadius,
+} from './common.js';
+import {
+  align52Bits,
+  areasByShape,
+  decodeScore,
+  distanceIfWithin,
+  isZeroHash,
+  type GeoShape,
+} from './geohash.js';
+import { pqsort } from './pqsort.js';
+
+/** Which command of the family runs (georadiusGeneric's flags). */
+interface Variant {
+  /** Where the center comes from when it is not an option (GEOSEARCH takes it from options). */
+  readonly center: 'coords' | 'member' | 'options';
+  /** The _RO forms: STORE/STOREDIST are syntax errors. */
+  readonly noStore: boolean;
+  /** GEOSEARCHSTORE: argv[1] is the destination, argv[2] the source. */
+  readonly searchStore: boolean;
+}
+
+const RADIUS_COORDS: Variant = { center: 'coords', noStore: false, searchStore: false };
+const RADIUS_MEMBER: Variant = { center: 'member', noStore: false, searchStore: false };
+const RADIUS_COORDS_RO: Variant = { center: 'coords', noStore: true, searchStore: false };
+const RADIUS_MEMBER_RO: Variant = { center: 'member', noStore: true, searchStore: false };
+const GEOSEARCH: Variant = { center: 'options', noStore: false, searchStore: false };
+const GEOSEARCHSTORE: Variant = { center: 'options', noStore: false, searchStore: true };
+
+interface GeoPoint {
+  readonly longitude: number;
+  readonly latitude: number;
+  dist: number;
+  readonly member: string;
+  readonly score: number;
+}
+
+/** The partial shape being parsed: the center and the area may come in any order. */
+interface ShapeDraft {
+  xy: [number, number];
+  conversion: number;
+  area: { type: 'circle'; radius: number } | { type: 'box'; width: number; height: number } | undefined;
+}
+
+function toShape(draft: ShapeDraft): GeoShape {
+  const area = draft.area ?? { type: 'circle', radius: 0 };
+  return area.type === 'circle'
+    ? { type: 'circle', xy: draft.xy, conversion: draft.conversion, radius: area.radius }
+    : { type: 'box', xy: draft.xy, conversion: draft.conversion, width: area.width, height: area.height };
+}
+
+interface SearchArgs {
+  readonly shape: GeoShape;
+  readonly storeKey: string | undefined;
+  readonly storeDist: boolean;
+  readonly withDist: boolean;
+  readonly withHash: boolean;
+  readonly withCoords: boolean;
+  readonly sort: 'none' | 'asc' | 'desc';
+  readonly any: boolean;
+  /** 0 = no limit. */
+  readonly count: number;
+}
+
+/** georadiusGeneric's argument handling, error for error in its order. */
+function parse(argv: readonly string[], zset: SortedSet | undefined, variant: Variant): SearchArgs {
+  const draft: ShapeDraft = { xy: [0, 0], conversion: 1, area: undefined };
+  let storeKey: string | undefined;
+  let baseArgs: number;
+  if (variant.center === 'coords') {
+    baseArgs = 6;
+    draft.xy = parseLonLat(argv, 2);
+    const [radius, conversion] = parseRadius(argv, baseArgs - 2);
+    draft.area = { type: 'circle', radius };
+    draft.conversion = conversion;
+  } else if (variant.center === 'member') {
+    baseArgs = 5;
+    if (zset !== undefined) {
+      draft.xy = memberPosition(zset, argv[2] as string) ?? fail(ERR_GEO_MEMBER);
+      const [radius, conversion] = parseRadius(argv, baseArgs - 2);
+      draft.area = { type: 'circle', radius };
+      draft.conversion = conversion;
+    }
+  } else {
+    baseArgs = variant.searchStore ? 3 : 2;
+    if (variant.searchStore) storeKey = argv[1];
+  }
+
+  const search = variant.center === 'options';
+  let withDist = false;
+  let withHash = false;
+  let withCoords = false;
+  let fromMember = false;
+  let fromLoc = false;
+  let byRadius = false;
+  let byBox = false;
+  let sort: SearchArgs['sort'] = 'none';
+  let any = false;
+  let count = 0;
+  let storeDist = false;
+  const remaining = argv.length - baseArgs;
+  for (let i = 0; i < remaining; i++) {
+    const at = baseArgs + i;
+    const arg = (argv[at] as string).toLowerCase();
+    if (arg === 'withdist') withDist = true;
+    else if (arg === 'withhash') withHash = true;
+    else if (arg === 'withcoord') withCoords = true;
+    else if (arg === 'any') any = true;
+    else if (arg === 'asc') sort = 'asc';
+    else if (arg === 'desc') sort = 'desc';
+    else if (arg === 'count' && i + 1 < remaining) {
+      const n = parseInt64(argv[at + 1] as string);
+      if (n === undefined) fail(ERR_NOT_INTEGER);
+      if (n <= 0) fail(ERR_GEO_COUNT);
+      count = Number(n);
+      i++;
+    } else if ((arg === 'store' || arg === 'storedist') && i + 1 < remaining && !variant.noStore && !search) {
+      storeKey = argv[at + 1];
+      storeDist = arg === 'storedist';
+      i++;
+    } else if (arg === 'storedist' && search && variant.searchStore) {
+      storeDist = true;
+    } else if (arg === 'frommember' && i + 1 < remaining && search && !fromLoc) {
+      // Without a source key the member cannot be looked up: parsing goes on, the reply is empty.
+      if (zset !== undefined) draft.xy = memberPosition(zset, argv[at + 1] as string) ?? fail(ERR_GEO_MEMBER);
+      fromMember = true;
+      i++;
+    } else if (arg === 'fromlonlat' && i + 2 < remaining && search && !fromMember) {
+      draft.xy = parseLonLat(argv, at + 1);
+      fromLoc = true;
+      i += 2;
+    } else if (arg === 'byradius' && i + 2 < remaining && search && !byBox) {
+      const [radius, conversion] = parseRadius(argv, at + 1);
+      draft.area = { type: 'circle', radius };
+      draft.conversion = conversion;
+      byRadius = true;
+      i += 2;
+    } else if (arg === 'bybox' && i + 3 < remaining && search && !byRadius) {
+      const [width, height, conversion] = parseBox(argv, at + 1);
+      draft.area = { type: 'box', width, height };
+      draft.conversion = conversion;
+      byBox = true;
+      i += 3;
+    } else {
+      fail(ERR_SYNTAX);
+    }
+  }
+
+  if (storeKey !== undefined && (withDist || withHash || withCoords)) {
+    fail(ERR_GEO_STORE_WITH(variant.searchStore ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS'));
+  }
+  if (search && !(fromMember || fromLoc)) fail(ERR_GEO_FROM(argv[0] as string));
+  if (search && !(byRadius || byBox)) fail(ERR_GEO_BY(argv[0] as string));
+  if (any && count === 0) fail(ERR_GEO_ANY_NEEDS_COUNT);
+  return { shape: toShape(draft), storeKey, storeDist, withDist, withHash, withCoords, sort, any, count };
+}
+
+/**
+ * membersOfAllNeighbors: the matches in the nine boxes, in box order then score order; stops once
+ * `limit` matches are found (COUNT … ANY), 0 meaning no limit.
+ */
+function membersInShape(zset: SortedSet, shape: GeoShape, limit: number): GeoPoint[] {
+  const radius = areasByShape(shape);
+  const boxes = [radius.hash, ...radius.neighbors];
+  const found: GeoPoint[] = [];
+  let lastProcessed = 0;
+  for (let i = 0; i < boxes.length; i++) {
+    const box = boxes[i] as (typeof boxes)[number];
+    if (isZeroHash(box)) continue;
+    // With a huge radius adjacent boxes can be the same one: skip a repeat of the last box scanned.
+    const last = boxes[lastProcessed] as (typeof boxes)[number];
+    if (lastProcessed !== 0 && box.bits === last.bits && box.step === last.step) continue;
+    if (found.length > 0 && limit > 0 && found.length >= limit) break;
+    const min = Number(align52Bits(box));
+    const max = Number(align52Bits({ bits: box.bits + 1n, step: box.step }));
+    const range = { min, max, minExclusive: false, maxExclusive: true };
+    for (const entry of zset.rangeByScore(range)) {
+      const [longitude, latitude] = decodeScore(entry.score);
+      const dist = distanceIfWithin(shape, longitude, latitude);
+      if (dist !== undefined)
+        found.push({ longitude, latitude, dist, member: entry.member, score: entry.score });
+      if (found.length > 0 && limit > 0 && found.length >= limit) break;
+    }
+    lastProcessed = i;
+  }
+  return found;
+}
+
+/** sort_gp_asc: by distance; equal distances compare equal (their order is the sort's business). */
+function ascending(a: GeoPoint, b: GeoPoint): number {
+  if (a.dist > b.dist) return 1;
+  if (a.dist === b.dist) return 0;
+  return -1;
+}
+const descending = (a: GeoPoint, b: GeoPoint): number => -ascending(a, b);
+
+function apply(ctx: CommandContext, argv: readonly string[], variant: Variant): Reply {
+  const sourceKey = argv[variant.searchStore ? 2 : 1] as string;
+  const zset = readTyped(ctx, sourceKey, 'zset')?.zset;
+  const args = parse(argv, zset, variant);
+  if (zset === undefined) {
+    if (args.storeKey === undefined) return EMPTY_ARRAY;
+    if (ctx.db.delete(args.storeKey)) ctx.keyModified(args.storeKey);
+    return ZERO;
+  }
+  let sort = args.sort;
+  if (args.count !== 0 && sort === 'none' && !args.any) sort = 'asc';
+  const points = membersInShape(zset, args.shape, args.any ? args.count : 0);
+  if (points.length === 0 && args.storeKey === undefined) return EMPTY_ARRAY;
+  const returned = args.count === 0 || points.length < args.count ? points.length : args.count;
+  if (sort !== 'none') {
+    const compare = sort === 'asc' ? ascending : descending;
+    // glibc's qsort is a (stable) merge sort here; a partial sort is Redis's own pqsort.
+    if (returned === points.length) points.sort(compare);
+    else pqsort(points, compare, 0, returned - 1);
+  }
+  const results = points.slice(0, returned);
+  for (const p of results) p.dist /= args.shape.conversion;
+  if (args.storeKey === undefined) return resultsReply(ctx, args, results);
+  const stored = newZSet(ctx, 'skiplist');
+  for (const p of results) stored.set(p.member, args.storeDist ? p.dist : p.score);
+  return integer(storeResult(ctx, args.storeKey, stored));
+}
+
+/** addReplyLongLong(score): the C conversion of the score to a long long. */
+function hashReply(score: number): Reply {
+  const t = Math.trunc(score);
+  if (Number.isSafeInteger(t)) return integer(t);
+  return integer(t >= 2 ** 63 || t < -(2 ** 63) || Number.isNaN(t) ? -(2n ** 63n) : BigInt(t));
+}
+
+/** Members alone, or [member, dist?, hash?, [lon, lat]?] per match. */
+function resultsReply(ctx: CommandContext, args: SearchArgs, results: readonly GeoPoint[]): Reply {
+  const withOptions = args.withDist || args.withHash || args.withCoords;
+  return array(
+    results.map((p) => {
+      if (!withOptions) return bulk(p.member);
+      const items: Reply[] = [bulk(p.member)];
+      if (args.withDist) items.push(distanceReply(p.dist));
+      if (args.withHash) items.push(hashReply(p.score));
+      if (args.withCoords) items.push(coordinatesReply(ctx, [p.longitude, p.latitude]));
+      return array(items);
+    }),
+  );
+}
+
+/**
+ * georadiusGetKeys: the source key, and the STORE/STOREDIST destination (the last one given) when
+ * there is one, searched from the argument after the unit.
+ */
+function radiusKeys(argv: readonly string[]): readonly string[] {
+  let stored: string | undefined;
+  for (let i = 5; i < argv.length; i++) {
+    const arg = (argv[i] as string).toLowerCase();
+    if ((arg === 'store' || arg === 'storedist') && i + 1 < argv.length) {
+      stored = argv[i + 1];
+      i++;
+    }
+  }
+  return stored === undefined ? [argv[1] as string] : [argv[1] as string, stored];
+}
+
+const writeSpec = {
+  flags: ['write', 'denyoom', 'movablekeys'],
+  categories: ['write', 'geo', 'slow'],
+} as const;
+const readSpec = { flags: ['readonly'], categories: ['read', 'geo', 'slow'] } as const;
+const keyOne = { firstKey: 1, lastKey: 1, step: 1 } as const;
+
+export const georadius: CommandSpec = {
+  name: 'georadius',
+  arity: -6,
+  ...writeSpec,
+  ...keyOne,
+  keys: radiusKeys,
+  run: guarded((ctx, argv) => apply(ctx, argv, RADIUS_COORDS)),
+};
+
+export const georadiusRo: CommandSpec = {
+  name: 'georadius_ro',
+  arity: -6,
+  ...readSpec,
+  ...keyOne,
+  run: guarded((ctx, argv) => apply(ctx, argv, RADIUS_COORDS_RO)),
+};
+
+export const georadiusbymember: CommandSpec = {
+  name: 'georadiusbymember',
+  arity: -5,
+  ...writeSpec,
+  ...keyOne,
+  keys: radiusKeys,
+  run: guarded((ctx, argv) => apply(ctx, argv, RADIUS_MEMBER)),
+};
+
+export const georadiusbymemberRo: CommandSpec = {
+  name: 'georadiusbymember_ro',
+  arity: -5,
+  ...readSpec,
+  ...keyOne,
+  run: guarded((ctx, argv) => apply(ctx, argv, RADIUS_MEMBER_RO)),
+};
+
+export const geosearch: CommandSpec = {
+  name: 'geosearch',
+  arity: -7,
+  ...readSpec,
+  ...keyOne,
+  run: guarded((ctx, argv) => apply(ctx, argv, GEOSEARCH)),
+};
+
+export const geosearchstore: CommandSpec = {
+  name: 'geosearchstore',
+  arity: -8,
+  flags: ['write', 'denyoom'],
+  categories: ['write', 'geo', 'slow'],
+  firstKey: 1,
+  lastKey: 2,
+  step: 1,
+  run: guarded((ctx, argv) => apply(ctx, argv, GEOSEARCHSTORE)),
+};
