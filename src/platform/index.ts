@@ -5,4 +5,6 @@
 export * from './constants.js';
 export { errnoName, libcError } from './errno.js';
 export { libc, setIntOption } from './libc.js';
+export { libm } from './libm.js';
+export type { LibmBindings } from './libm.js';
 export type { AddrInfoHints, LibcBindings, ReadableWatch } from './libc.js';

@@ -9,7 +9,11 @@
  * cell 2^26, one past the last, and so sets bit 52 or 53 — Redis does the same and clamps on decode.
  *
  * Hashes of fewer steps (search areas) are bigints: their neighbour arithmetic needs 64-bit masks.
+ *
+ * Trigonometry goes through glibc's libm (platform/libm.ts), as in redis-server: V8's Math.sin/cos/asin
+ * differ from it in the last bit often enough to show in STOREDIST scores.
  */
+import { libm } from '../../platform/index.js';
 
 export const GEO_LONG_MIN = -180;
 export const GEO_LONG_MAX = 180;
@@ -285,8 +289,9 @@ function boundingBox(shape: GeoShape): [number, number, number, number] {
   const height = shape.conversion * (shape.type === 'circle' ? shape.radius : shape.height / 2);
   const width = shape.conversion * (shape.type === 'circle' ? shape.radius : shape.width / 2);
   const latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
-  const longDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(latitude + latDelta)));
-  const longDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(latitude - latDelta)));
+  const { cos } = libm();
+  const longDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / cos(degRad(latitude + latDelta)));
+  const longDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / cos(degRad(latitude - latDelta)));
   const southern = latitude < 0;
   return [
     southern ? longitude - longDeltaBottom : longitude - longDeltaTop,
@@ -324,12 +329,12 @@ export function areasByShape(shape: GeoShape): GeoHashRadius {
     return { hash, neighbors, area: decodeArea(hash) };
   };
   let boxes = boxesAt(steps);
-  const [north, south, east, west] = boxes.neighbors.slice(0, 4).map(decodeArea) as GeoHashArea[];
+  const [north, south, east, west] = [0, 1, 2, 3].map((i) => decodeArea(boxes.neighbors[i] ?? ZERO_HASH));
   const decreaseStep =
-    (north as GeoHashArea).latitude.max < maxLat ||
-    (south as GeoHashArea).latitude.min > minLat ||
-    (east as GeoHashArea).longitude.max < maxLon ||
-    (west as GeoHashArea).longitude.min > minLon;
+    (north?.latitude.max ?? 0) < maxLat ||
+    (south?.latitude.min ?? 0) > minLat ||
+    (east?.longitude.max ?? 0) < maxLon ||
+    (west?.longitude.min ?? 0) > minLon;
   if (steps > 1 && decreaseStep) {
     steps--;
     boxes = boxesAt(steps);
@@ -369,11 +374,10 @@ export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: num
   const lon1r = degRad(lon1d);
   const lat2r = degRad(lat2d);
   const lon2r = degRad(lon2d);
-  const u = Math.sin((lat2r - lat1r) / 2);
-  const v = Math.sin((lon2r - lon1r) / 2);
-  return (
-    2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v))
-  );
+  const { sin, cos, asin } = libm();
+  const u = sin((lat2r - lat1r) / 2);
+  const v = sin((lon2r - lon1r) / 2);
+  return 2.0 * EARTH_RADIUS_IN_METERS * asin(Math.sqrt(u * u + cos(lat1r) * cos(lat2r) * v * v));
 }
 
 /**

@@ -284,19 +284,23 @@ function resultsReply(ctx: CommandContext, args: SearchArgs, results: readonly G
 }
 
 /**
- * georadiusGetKeys: the source key, and the STORE/STOREDIST destination (the last one given) when
- * there is one, searched from the argument after the unit.
+ * COMMAND GETKEYS of GEORADIUS[BYMEMBER], from its key specs as Redis 7.0 reads them: the source,
+ * then the key after the first STORE, then the key after the first STOREDIST, each keyword searched
+ * from `startFrom` (the argument after the unit) up to the one before last.
  */
-function radiusKeys(argv: readonly string[]): readonly string[] {
-  let stored: string | undefined;
-  for (let i = 5; i < argv.length; i++) {
-    const arg = (argv[i] as string).toLowerCase();
-    if ((arg === 'store' || arg === 'storedist') && i + 1 < argv.length) {
-      stored = argv[i + 1];
-      i++;
+function radiusKeys(startFrom: number): (argv: readonly string[]) => readonly string[] {
+  return (argv) => {
+    const keys = [argv[1] as string];
+    for (const keyword of ['store', 'storedist']) {
+      for (let i = startFrom; i < argv.length - 1; i++) {
+        if ((argv[i] as string).toLowerCase() === keyword) {
+          keys.push(argv[i + 1] as string);
+          break;
+        }
+      }
     }
-  }
-  return stored === undefined ? [argv[1] as string] : [argv[1] as string, stored];
+    return keys;
+  };
 }
 
 const writeSpec = {
@@ -311,7 +315,7 @@ export const georadius: CommandSpec = {
   arity: -6,
   ...writeSpec,
   ...keyOne,
-  keys: radiusKeys,
+  keys: radiusKeys(6),
   run: guarded((ctx, argv) => apply(ctx, argv, RADIUS_COORDS)),
 };
 
@@ -328,7 +332,7 @@ export const georadiusbymember: CommandSpec = {
   arity: -5,
   ...writeSpec,
   ...keyOne,
-  keys: radiusKeys,
+  keys: radiusKeys(5),
   run: guarded((ctx, argv) => apply(ctx, argv, RADIUS_MEMBER)),
 };
 

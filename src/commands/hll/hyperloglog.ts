@@ -18,6 +18,7 @@
  * A sparse HLL becomes dense for good when a register needs a value above 32 or when it would grow
  * past hll-sparse-max-bytes. Everything here is pure: functions of bytes in, bytes out.
  */
+import { libm } from '../../platform/index.js';
 
 export const HLL_P = 14;
 /** Bits of the hash left for the run of zeros: 64 - P. */
@@ -219,7 +220,7 @@ function denseGet(p: Buffer, offset: number, regnum: number): number {
   const byte = offset + ((regnum * HLL_BITS) >>> 3);
   const fb = (regnum * HLL_BITS) & 7;
   const b0 = p[byte] as number;
-  const b1 = (p[byte + 1] ?? 0);
+  const b1 = p[byte + 1] ?? 0;
   return ((b0 >>> fb) | (b1 << (8 - fb))) & HLL_REGISTER_MAX;
 }
 
@@ -278,7 +279,7 @@ export function sparseToDense(hll: HllValue): HllValue | undefined {
       idx += zeroLen(b);
       i++;
     } else if (isXZero(b)) {
-      idx += xzeroLen(b, (p[i + 1] ?? 0));
+      idx += xzeroLen(b, p[i + 1] ?? 0);
       i += 2;
     } else {
       let runlen = valLen(b);
@@ -321,7 +322,7 @@ export function sparseSet(hll: HllValue, index: number, count: number, sparseMax
     if (isZero(b)) span = zeroLen(b);
     else if (isVal(b)) span = valLen(b);
     else {
-      span = xzeroLen(b, (p[pos + 1] ?? 0));
+      span = xzeroLen(b, p[pos + 1] ?? 0);
       oplen = 2;
     }
     if (index <= first + span - 1) break;
@@ -469,7 +470,7 @@ export function hllMerge(max: Uint8Array, hll: HllValue): boolean {
       i += zeroLen(b);
       pos++;
     } else if (isXZero(b)) {
-      i += xzeroLen(b, (p[pos + 1] ?? 0));
+      i += xzeroLen(b, p[pos + 1] ?? 0);
       pos += 2;
     } else {
       let runlen = valLen(b);
@@ -503,6 +504,7 @@ function hllSigma(x: number): number {
 }
 
 function hllTau(x: number): number {
+  const { pow } = libm(); // glibc's pow, as Redis: not always x*x to the last bit
   if (x === 0 || x === 1) return 0;
   let zPrime: number;
   let y = 1.0;
@@ -511,8 +513,7 @@ function hllTau(x: number): number {
     x = Math.sqrt(x);
     zPrime = z;
     y *= 0.5;
-    const d = 1 - x;
-    z -= d * d * y;
+    z -= pow(1 - x, 2) * y;
   } while (zPrime !== z);
   return z / 3;
 }
@@ -553,7 +554,7 @@ export function hllCount(hll: HllValue): number | undefined {
       bump(reghisto, 0, runlen);
       pos++;
     } else if (isXZero(b)) {
-      const runlen = xzeroLen(b, (p[pos + 1] ?? 0));
+      const runlen = xzeroLen(b, p[pos + 1] ?? 0);
       idx += runlen;
       bump(reghisto, 0, runlen);
       pos += 2;
@@ -584,7 +585,7 @@ export function decodeSparse(hll: HllValue): string {
       parts.push(`z:${zeroLen(b)}`);
       pos++;
     } else if (isXZero(b)) {
-      parts.push(`Z:${xzeroLen(b, (p[pos + 1] ?? 0))}`);
+      parts.push(`Z:${xzeroLen(b, p[pos + 1] ?? 0)}`);
       pos += 2;
     } else {
       parts.push(`v:${valValue(b)},${valLen(b)}`);
