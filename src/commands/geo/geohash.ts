@@ -175,12 +175,29 @@ export function decodeArea(hash: GeoHashBits): GeoHashArea {
  * the limits (geohashDecodeAreaToLongLat).
  */
 export function decodeScore(score: number): [number, number] {
-  const [hi, lo] = scoreToWords(score);
-  const [latitude, longitude] = decodeWords(LAT_RANGE, hi, lo, GEO_STEP_MAX) as [Range, Range];
-  let x = (longitude.min + longitude.max) / 2;
+  let hi: number;
+  let lo: number;
+  if (score >= 0 && score < 2 ** 53) {
+    // The common case (every score GEOADD writes), without the allocations of the general path.
+    const t = Math.trunc(score);
+    hi = Math.floor(t / TWO_32);
+    lo = t % TWO_32;
+  } else {
+    [hi, lo] = scoreToWords(score);
+  }
+  const ilato = (compact16(lo) | (compact16(hi) << 16)) >>> 0;
+  const ilono = (compact16(lo >>> 1) | (compact16(hi >>> 1) << 16)) >>> 0;
+  const cells = 2 ** GEO_STEP_MAX;
+  const latScale = GEO_LAT_MAX - GEO_LAT_MIN;
+  const longScale = GEO_LONG_MAX - GEO_LONG_MIN;
+  const latMin = GEO_LAT_MIN + (ilato / cells) * latScale;
+  const latMax = GEO_LAT_MIN + (((ilato + 1) >>> 0) / cells) * latScale;
+  const lonMin = GEO_LONG_MIN + (ilono / cells) * longScale;
+  const lonMax = GEO_LONG_MIN + (((ilono + 1) >>> 0) / cells) * longScale;
+  let x = (lonMin + lonMax) / 2;
   if (x > GEO_LONG_MAX) x = GEO_LONG_MAX;
   if (x < GEO_LONG_MIN) x = GEO_LONG_MIN;
-  let y = (latitude.min + latitude.max) / 2;
+  let y = (latMin + latMax) / 2;
   if (y > GEO_LAT_MAX) y = GEO_LAT_MAX;
   if (y < GEO_LAT_MIN) y = GEO_LAT_MIN;
   return [x, y];
