@@ -18,9 +18,6 @@ import { RawConnection, infoField, replyText } from '../test/helpers/raw-resp.js
 import { startRedis, startRedmesh, stopAll } from '../test/helpers/servers.js';
 import type { RunningServer } from '../test/helpers/servers.js';
 
-const REDIS_PORT = 17900;
-const REDMESH_PORT = 17901;
-
 const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '100000' },
@@ -114,11 +111,15 @@ const testGroups: readonly string[] = values.tests?.split(',') ?? DEFAULT_TEST_G
  * the first one swapped each run), so drift in the machine's load hits both sides of a ratio alike.
  * Both see the same sequence of tests on a database flushed at the start of each run.
  */
-async function throughput(pipeline: number): Promise<Map<string, [number, number]>> {
+async function throughput(
+  pipeline: number,
+  redisPort: number,
+  redmeshPort: number,
+): Promise<Map<string, [number, number]>> {
   const samples = new Map<string, [number[], number[]]>();
   const sides = [
-    [0, REDIS_PORT],
-    [1, REDMESH_PORT],
+    [0, redisPort],
+    [1, redmeshPort],
   ] as const;
   for (let i = 0; i < runs; i++) {
     const order = i % 2 === 0 ? sides : [sides[1], sides[0]];
@@ -202,10 +203,10 @@ async function main(): Promise<void> {
       `${requests} requests x ${clients} clients, ${runs} runs`,
   );
   try {
-    redis = await startRedis(REDIS_PORT);
-    redmesh = values['oracle-only'] ? await startRedis(REDMESH_PORT) : await startRedmesh(REDMESH_PORT);
-    const plain = await throughput(1);
-    const piped = await throughput(16);
+    redis = await startRedis(0);
+    redmesh = values['oracle-only'] ? await startRedis(0) : await startRedmesh(0);
+    const plain = await throughput(1, redis.port, redmesh.port);
+    const piped = await throughput(16, redis.port, redmesh.port);
     const payload = massInsertion(memoryKeys);
     const memRedis = await memoryPerKey(redis, payload);
     const memRedmesh = await memoryPerKey(redmesh, payload);

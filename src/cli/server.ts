@@ -1,6 +1,8 @@
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, type RedisConfig } from '../config/index.js';
+import { ensureServerHeap } from '../platform/index.js';
+import type { SupervisedSetting } from '../server/index.js';
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
 
@@ -44,8 +46,10 @@ export function registerServer(program: Command): void {
 }
 
 async function runServer(args: readonly string[]): Promise<number> {
+  // First, before any state exists: may re-execute this process (same pid) with a bigger V8 heap.
+  const heap = ensureServerHeap();
   // Loaded here, not at the top: `redmesh vpn` (same binary) must not pay for the server's modules at start-up.
-  const { launchServer, loadServerConfig } = await import('../server/index.js');
+  const { daemonize, launchServer, loadServerConfig, superviseFrom } = await import('../server/index.js');
   const file = args[0] !== undefined && !args[0].startsWith('--') ? args[0] : undefined;
   const options = file === undefined ? args : args.slice(1);
   let loaded;
@@ -59,9 +63,18 @@ async function runServer(args: readonly string[]): Promise<number> {
     throw err;
   }
   const log = makeLogger(loaded.config);
+  const supervisor = superviseFrom(
+    loaded.config.getString('supervised') as SupervisedSetting,
+    process.env,
+    log,
+  );
+  if (loaded.config.getBool('daemonize') && supervisor.mode === 'no') {
+    daemonize();
+    return 0;
+  }
   let launched;
   try {
-    launched = await launchServer(loaded, log);
+    launched = await launchServer(loaded, log, supervisor);
   } catch (err) {
     log(`Warning: ${(err as Error).message}`);
     process.stderr.write(`redmesh server: ${(err as Error).message}\n`);
@@ -73,6 +86,7 @@ async function runServer(args: readonly string[]): Promise<number> {
   };
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));
+  log(`${heap}; set maxmemory below it (see README: memory)`);
   log(`redmesh server ready to accept connections on port ${launched.server.port}`);
   await launched.stopped;
   return 0;

@@ -260,11 +260,6 @@ export function persistenceWarning(config: RedisConfig): string | undefined {
  */
 export function unsupportedSettings(config: RedisConfig): string[] {
   const out: string[] = [];
-  if (config.getBool('daemonize')) {
-    out.push(
-      "'daemonize yes' is not supported: run redmesh in the foreground (systemd, or pass --daemonize no)",
-    );
-  }
   if (config.getBool('cluster-enabled'))
     out.push("'cluster-enabled yes' is not supported: redmesh has no cluster mode");
   if (config.getNumber('tls-port') !== 0)

@@ -15,6 +15,8 @@ export const IFREQ_SIZE = 40;
 
 // <fcntl.h>
 export const F_DUPFD_CLOEXEC = 1030;
+/** fcntl: set the fd flags (FD_CLOEXEC). */
+export const F_SETFD = 2;
 
 // <sys/socket.h>, <netinet/in.h>
 export const AF_UNIX = 1;
@@ -37,6 +39,10 @@ export const SOL_UDP = 17;
 /** UDP GSO: one send of n×size bytes leaves as n datagrams (linux/udp.h). */
 export const UDP_SEGMENT = 103;
 export const MSG_TRUNC = 0x20;
+export const MSG_DONTWAIT = 0x40;
+export const MSG_NOSIGNAL = 0x4000;
+/** sizeof(sun_path) in struct sockaddr_un. */
+export const SUN_PATH_MAX = 108;
 
 // <netdb.h>
 export const AI_PASSIVE = 0x1;

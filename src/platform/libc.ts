@@ -12,7 +12,7 @@
  */
 import koffi from 'koffi';
 import type { LibraryHandle } from 'koffi';
-import { F_DUPFD_CLOEXEC } from './constants.js';
+import { F_DUPFD_CLOEXEC, F_SETFD } from './constants.js';
 import { libcError } from './errno.js';
 
 /** A readiness watch on an fd, driven by the main libuv loop; `close` stops it (idempotent). */
@@ -48,6 +48,8 @@ export interface LibcBindings {
   setsockoptInt(fd: number, level: number, name: number, value: number): number;
   /** The sockaddr bytes of each address getaddrinfo finds for `host` (null: the wildcard), or gai_strerror's text. */
   getaddrinfo(host: string | null, service: string, hints: AddrInfoHints): Buffer[] | string;
+  /** sendto on a datagram socket: one datagram of `data` to the sockaddr bytes `address`. */
+  sendto(fd: number, data: Buffer, flags: number, address: Buffer): number;
   recvmmsg(fd: number, vec: Buffer, vlen: number, flags: number): number;
   sendmmsg(fd: number, vec: Buffer, vlen: number, flags: number): number;
   inetPton(family: number, text: string, out: Buffer): number;
@@ -56,6 +58,10 @@ export interface LibcBindings {
   /** Interface index of a name (0 when there is none). */
   ifNameToIndex(name: string): number;
   chroot(path: string): number;
+  /** fcntl(F_SETFD, 0): the fd stays open across execv. */
+  clearCloexec(fd: number): number;
+  /** execv: replaces this process (same pid) with `path` run with `argv`; returns only on failure. */
+  execv(path: string, argv: readonly string[]): number;
   strerror(errno: number): string;
   errno(): number;
   /** The address of a Buffer's bytes (stable for the Buffer's lifetime: backing stores do not move). */
@@ -104,12 +110,16 @@ function load(): LibcBindings {
   );
   const recvmmsg = lib.func('int recvmmsg(int fd, void *vec, unsigned int vlen, int flags, void *timeout)');
   const sendmmsg = lib.func('int sendmmsg(int fd, void *vec, unsigned int vlen, int flags)');
+  const sendto = lib.func(
+    'long sendto(int fd, const void *buf, unsigned long len, int flags, const void *address, unsigned int length)',
+  );
   const inetPton = lib.func('int inet_pton(int family, const char *text, void *out)');
   const inetNtop = lib.func(
     'const char *inet_ntop(int family, const void *src, char *out, unsigned int size)',
   );
   const ifNameToIndex = lib.func('unsigned int if_nametoindex(const char *name)');
   const chroot = lib.func('int chroot(const char *path)');
+  const execv = lib.func('int execv(const char *path, const char **argv)');
   const strerror = lib.func('const char *strerror(int errnum)');
   const getaddrinfo = addrinfoCalls(lib);
   const ntopBuffer = Buffer.alloc(64);
@@ -130,6 +140,8 @@ function load(): LibcBindings {
       return setsockopt(fd, level, name, intValue, 4) as number;
     },
     getaddrinfo,
+    sendto: (fd, data, flags, address) =>
+      Number(sendto(fd, data, data.length, flags, address, address.length)),
     recvmmsg: (fd, vec, vlen, flags) => recvmmsg(fd, vec, vlen, flags, null) as number,
     sendmmsg: (fd, vec, vlen, flags) => sendmmsg(fd, vec, vlen, flags) as number,
     inetPton: (family, text, out) => inetPton(family, text, out) as number,
@@ -139,6 +151,8 @@ function load(): LibcBindings {
     },
     ifNameToIndex: (name) => ifNameToIndex(name) as number,
     chroot: (path) => chroot(path) as number,
+    clearCloexec: (fd) => fcntl(fd, F_SETFD, 'int', 0) as number,
+    execv: (path, argv) => execv(path, [...argv, null]) as number,
     strerror: (errno) => strerror(errno) as string,
     errno: () => koffi.errno(),
     address: (buf) => koffi.address(buf),

@@ -23,6 +23,8 @@ import {
 import { allCommands } from '../commands/index.js';
 import { commandTable, defaultConfig } from './state.js';
 import { startServer, type RunningServer } from './server.js';
+import { libc } from '../platform/index.js';
+import { UNSUPERVISED, type Supervisor } from './supervision.js';
 
 export interface LaunchedServer {
   readonly server: RunningServer;
@@ -45,6 +47,7 @@ export function loadServerConfig(file: string | undefined, options: readonly str
 export async function launchServer(
   loaded: LoadedConfig,
   log: (line: string) => void,
+  supervisor: Supervisor = UNSUPERVISED,
 ): Promise<LaunchedServer> {
   const rc = loaded.config;
   const initial = defaultConfig();
@@ -62,7 +65,8 @@ export async function launchServer(
   rc.onApply('appendonly', () => (rc.getBool('appendonly') ? APPENDONLY_UNSUPPORTED : undefined));
 
   const pidfile = rc.getString('pidfile');
-  if (pidfile !== '') writeFileSync(pidfile, `${process.pid}\n`);
+  if (pidfile !== '') writePidfile(pidfile, log);
+  supervisor.ready();
 
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -70,6 +74,7 @@ export async function launchServer(
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       log('User requested shutdown...');
+      supervisor.stopping();
       await server.close();
       if (pidfile !== '') {
         try {
@@ -91,4 +96,14 @@ export async function launchServer(
   };
   server.state.services.set(SHUTDOWN_SERVICE, shutdown);
   return { server, config: rc, stopped, stop };
+}
+
+/** Redis createPidFile: a pidfile that cannot be written is a warning, and the server runs on. */
+function writePidfile(path: string, log: (line: string) => void): void {
+  try {
+    writeFileSync(path, `${process.pid}\n`);
+  } catch (err) {
+    const errno = -((err as NodeJS.ErrnoException).errno ?? 0);
+    log(`WARNING: Failed to write PID file: ${errno > 0 ? libc().strerror(errno) : String(err)}`);
+  }
 }

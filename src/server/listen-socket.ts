@@ -24,7 +24,9 @@ import {
   SOCK_STREAM,
   SOL_SOCKET,
   SO_REUSEADDR,
+  UNIX_PATH_MAX,
   libc,
+  unixPathAddress,
   type LibcBindings,
 } from '../platform/index.js';
 
@@ -63,22 +65,18 @@ export function listenSocket(host: string | null, family: 4 | 6, port: number): 
   return failure;
 }
 
-/** sizeof(struct sockaddr_un): sa_family_t and a 108-byte sun_path. */
-const SOCKADDR_UN_SIZE = 110;
-const SUN_PATH_MAX = 107;
-
 /**
  * Redis anetUnixServer, as listenToPort's caller uses it: the old socket file is unlinked (failure
  * ignored), then socket, bind, chmod to `perm` when it is not 0, listen. A path longer than sun_path
  * holds is refused (Redis would truncate it and listen somewhere else).
  */
 export function listenUnixSocket(path: string, perm: number): ListenResult {
-  const bytes = Buffer.from(path);
-  if (bytes.length > SUN_PATH_MAX) {
+  const address = unixPathAddress(path);
+  if (address === undefined) {
     return {
       ok: false,
       errno: 0,
-      message: `unix socket path too long (${bytes.length} bytes, at most ${SUN_PATH_MAX})`,
+      message: `unix socket path too long (${Buffer.byteLength(path)} bytes, at most ${UNIX_PATH_MAX})`,
     };
   }
   try {
@@ -89,10 +87,7 @@ export function listenUnixSocket(path: string, perm: number): ListenResult {
   const lib = libc();
   const fd = lib.socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return systemFailure(lib, 'socket');
-  const address = Buffer.alloc(SOCKADDR_UN_SIZE);
-  address.writeUInt16LE(AF_UNIX, 0);
-  bytes.copy(address, 2);
-  if (lib.bind(fd, address, SOCKADDR_UN_SIZE) !== 0) return closeWith(lib, fd, systemFailure(lib, 'bind'));
+  if (lib.bind(fd, address, address.length) !== 0) return closeWith(lib, fd, systemFailure(lib, 'bind'));
   if (perm !== 0) {
     try {
       chmodSync(path, perm);

@@ -15,8 +15,6 @@ import type { Unit } from '../diff/sequence.js';
 import { startRedis, startRedmesh, stopAll } from '../helpers/servers.js';
 import type { RunningServer } from '../helpers/servers.js';
 
-const REDIS_PORT = 17030;
-const REDMESH_PORT = 17031;
 const SEED = 20261127;
 const SEQUENCES = 30;
 const LENGTH = 25;
@@ -29,10 +27,15 @@ function implemented(unit: Unit): boolean {
 
 let redis: RunningServer | undefined;
 let redmesh: RunningServer | undefined;
+/** Free ports, known once `before` started the servers. */
+let redisPort = 0;
+let redmeshPort = 0;
 
 before(async () => {
-  redis = await startRedis(REDIS_PORT);
-  redmesh = await startRedmesh(REDMESH_PORT);
+  redis = await startRedis(0);
+  redmesh = await startRedmesh(0);
+  redisPort = redis.port;
+  redmeshPort = redmesh.port;
 });
 
 after(async () => {
@@ -47,10 +50,10 @@ for (const name of ['strings', 'keys', 'expiry']) {
     for (let i = 0; i < SEQUENCES; i++) {
       const seq = buildSequence(family, SEED, i, LENGTH);
       const units = seq.units.filter(implemented);
-      const result = await runUnits(units, REDIS_PORT, REDMESH_PORT);
+      const result = await runUnits(units, redisPort, redmeshPort);
       commands += result.commands;
       if (result.mismatch !== undefined) {
-        const small = await minimise(units, result.mismatch, REDIS_PORT, REDMESH_PORT);
+        const small = await minimise(units, result.mismatch, redisPort, redmeshPort);
         assert.fail(describeMismatch({ ...seq, units }, small.units, small.mismatch));
       }
     }

@@ -4,7 +4,7 @@
  *
  * CI runs the families in CI_FAMILIES with a fixed seed. By hand:
  *   DIFF_SEED=7 DIFF_COUNT=500 DIFF_FAMILIES=strings,lists node --test dist/test/diff/diff.test.js
- * DIFF_PORT=P runs real Redis on P and redmesh on P+1 (default 17600). DIFF_LENGTH sets units per
+ * DIFF_PORT=P runs real Redis on P and redmesh on P+1 (default: free ports). DIFF_LENGTH sets units per
  * sequence; DIFF_ORACLE_ONLY=1 runs real Redis against a second real Redis
  * (the harness itself must then report nothing).
  */
@@ -36,9 +36,8 @@ const CI_FAMILIES: readonly string[] = [
 const CI_SEED = 20261127;
 const CI_COUNT = 40;
 const env = process.env;
-/** DIFF_PORT=P uses P (real Redis) and P+1 (redmesh), so parallel sessions on their own ports never clash. */
-const REDIS_PORT = Number(env.DIFF_PORT ?? 17600);
-const REDMESH_PORT = REDIS_PORT + 1;
+/** DIFF_PORT=P uses P (real Redis) and P+1 (redmesh); without it both servers take free ports. */
+const DIFF_PORT = Number(env.DIFF_PORT ?? 0);
 const families = (env.DIFF_FAMILIES ?? CI_FAMILIES.join(',')).split(',').filter((f) => f !== '');
 const baseSeed = Number(env.DIFF_SEED ?? CI_SEED);
 const count = Number(env.DIFF_COUNT ?? CI_COUNT);
@@ -78,8 +77,9 @@ before(async () => {
     for (const e of excludedCommands) console.log(`  ${e.family} command ${e.command}: ${e.reason}`);
   }
   if (families.length === 0) return;
-  redis = await startRedis(REDIS_PORT);
-  other = oracleOnly ? await startRedis(REDMESH_PORT) : await startRedmesh(REDMESH_PORT);
+  const otherPort = DIFF_PORT === 0 ? 0 : DIFF_PORT + 1;
+  redis = await startRedis(DIFF_PORT);
+  other = oracleOnly ? await startRedis(otherPort) : await startRedmesh(otherPort);
 });
 
 after(async () => {
@@ -100,8 +100,8 @@ for (const name of families) {
       baseSeed,
       count,
       length,
-      redisPort: REDIS_PORT,
-      redmeshPort: REDMESH_PORT,
+      redisPort: redis?.port ?? 0,
+      redmeshPort: other?.port ?? 0,
       excluded: skip,
       maxMismatches: 3,
       types,

@@ -59,15 +59,15 @@ test(
     let a: RunningServer | undefined;
     let c: RunningServer | undefined;
     try {
-      a = await startRedis(17602);
-      c = await startRedis(17603);
+      a = await startRedis(0);
+      c = await startRedis(0);
       for (const family of allFamilies) {
         const report = await runFamily(family, {
           baseSeed: 99,
           count: 6,
           length: 20,
-          redisPort: 17602,
-          redmeshPort: 17603,
+          redisPort: a.port,
+          redmeshPort: c.port,
           excluded: new Set(),
           maxMismatches: 1,
         });
@@ -84,17 +84,17 @@ test('a real difference is caught and shrunk to a short repro', { timeout: 120_0
   let a: RunningServer | undefined;
   let c: RunningServer | undefined;
   try {
-    a = await startRedis(17604);
+    a = await startRedis(0);
     // The second server lacks INCRBYFLOAT: every sequence that uses it must mismatch there.
-    c = await startRedis(17605, ['--rename-command', 'INCRBYFLOAT', '']);
+    c = await startRedis(0, ['--rename-command', 'INCRBYFLOAT', '']);
     const strings = allFamilies.find((f) => f.name === 'strings');
     assert.ok(strings);
     const report = await runFamily(strings, {
       baseSeed: 1,
       count: 30,
       length: 25,
-      redisPort: 17604,
-      redmeshPort: 17605,
+      redisPort: a.port,
+      redmeshPort: c.port,
       excluded: new Set(),
       maxMismatches: 1,
     });

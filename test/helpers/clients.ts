@@ -34,22 +34,19 @@ export async function cliTranscript(
 }
 
 /**
- * Starts redmesh and redis-server on the two ports and asserts redis-cli prints the same text for
+ * Starts redmesh and redis-server on free ports and asserts redis-cli prints the same text for
  * `script` from both, in RESP2 and in RESP3. Both servers are stopped afterwards.
  */
-export async function assertSameCliTranscripts(
-  script: readonly (readonly string[])[],
-  ports: { readonly redmesh: number; readonly redis: number },
-): Promise<void> {
+export async function assertSameCliTranscripts(script: readonly (readonly string[])[]): Promise<void> {
   let redmesh: RunningServer | undefined;
   let redis: RunningServer | undefined;
   try {
     // One after the other, so a failed start never leaves the other server unstopped.
-    redmesh = await startRedmesh(ports.redmesh);
-    redis = await startRedis(ports.redis);
+    redmesh = await startRedmesh(0);
+    redis = await startRedis(0);
     for (const protocol of [2, 3] as const) {
-      const ours = await cliTranscript(ports.redmesh, script, protocol);
-      const theirs = await cliTranscript(ports.redis, script, protocol);
+      const ours = await cliTranscript(redmesh.port, script, protocol);
+      const theirs = await cliTranscript(redis.port, script, protocol);
       assert.equal(ours, theirs, `RESP${protocol}`);
     }
   } finally {

@@ -10,15 +10,16 @@ import { startUnderTest, stopAll } from '../helpers/servers.js';
 import type { RunningServer } from '../helpers/servers.js';
 
 const PASSWORD = 'io-secret';
-const PORT = 17660;
 
 let server: RunningServer | undefined;
+/** A free port, known once `before` started the server. */
+let port = 0;
 const clients: Redis[] = [];
 
 function client(): Redis {
   const c = new Redis({
     host: '127.0.0.1',
-    port: PORT,
+    port,
     password: PASSWORD,
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,
@@ -30,7 +31,8 @@ function client(): Redis {
 }
 
 before(async () => {
-  server = await startUnderTest(PORT, ['--requirepass', PASSWORD]);
+  server = await startUnderTest(0, ['--requirepass', PASSWORD]);
+  port = server.port;
 });
 
 after(async () => {
@@ -159,7 +161,7 @@ test('scanStream visits every key', async () => {
 test('a wrong password is rejected with WRONGPASS', async () => {
   const bad = new Redis({
     host: '127.0.0.1',
-    port: PORT,
+    port,
     password: 'nope',
     retryStrategy: () => null,
     lazyConnect: true,

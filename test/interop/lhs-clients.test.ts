@@ -11,9 +11,6 @@ import { assertSameCliTranscripts, ioredisClient, waitBlockedClients } from '../
 import { startRedmesh, stopAll } from '../helpers/servers.js';
 import type { RunningServer } from '../helpers/servers.js';
 
-const REDMESH_PORT = 17210;
-const REDIS_PORT = 17211;
-
 /** Deterministic commands only (no random picks, no hash-table order). */
 const SCRIPT: readonly (readonly string[])[] = [
   ['RPUSH', 'l', 'a', 'b', 'c', 'b'],
@@ -56,15 +53,16 @@ const SCRIPT: readonly (readonly string[])[] = [
 ];
 
 test('redis-cli prints the same list/hash/set replies from redmesh as from redis-server, RESP2 and RESP3', async () => {
-  await assertSameCliTranscripts(SCRIPT, { redmesh: REDMESH_PORT, redis: REDIS_PORT });
+  await assertSameCliTranscripts(SCRIPT);
 });
 
 test('ioredis: BLPOP, BLMOVE and BLMPOP are served by another client, in FIFO order, and BRPOP times out', async () => {
   let redmesh: RunningServer | undefined;
   const clients: Redis[] = [];
   try {
-    redmesh = await startRedmesh(REDMESH_PORT);
-    const [a, b, c] = [ioredisClient(REDMESH_PORT), ioredisClient(REDMESH_PORT), ioredisClient(REDMESH_PORT)];
+    redmesh = await startRedmesh(0);
+    const port = redmesh.port;
+    const [a, b, c] = [ioredisClient(port), ioredisClient(port), ioredisClient(port)];
     clients.push(a, b, c);
     await Promise.all(clients.map((x) => x.connect()));
 

@@ -9,15 +9,16 @@ import { startUnderTest, stopAll } from '../helpers/servers.js';
 import type { RunningServer } from '../helpers/servers.js';
 
 const PASSWORD = 'nr-secret';
-const PORT = 17670;
 
 let server: RunningServer | undefined;
+/** A free port, known once `before` started the server. */
+let port = 0;
 type Client = ReturnType<typeof makeClient>;
 const clients: Client[] = [];
 
 function makeClient(password = PASSWORD) {
   const c = createClient({
-    socket: { host: '127.0.0.1', port: PORT, reconnectStrategy: false, connectTimeout: 3000 },
+    socket: { host: '127.0.0.1', port, reconnectStrategy: false, connectTimeout: 3000 },
     password,
     RESP: 3,
   });
@@ -33,7 +34,8 @@ async function connected(): Promise<Client> {
 }
 
 before(async () => {
-  server = await startUnderTest(PORT, ['--requirepass', PASSWORD]);
+  server = await startUnderTest(0, ['--requirepass', PASSWORD]);
+  port = server.port;
 });
 
 after(async () => {

@@ -11,15 +11,17 @@ import { startRedis, startUnderTest, stopAll } from '../helpers/servers.js';
 import type { RunningServer } from '../helpers/servers.js';
 
 const PASSWORD = 'interop-secret';
-const REDMESH_PORT = 17650;
-const REDIS_PORT = 17651;
-
 let redmesh: RunningServer | undefined;
 let redis: RunningServer | undefined;
+/** Free ports, known once `before` started the servers. */
+let redmeshPort = 0;
+let redisPort = 0;
 
 before(async () => {
-  redmesh = await startUnderTest(REDMESH_PORT, ['--requirepass', PASSWORD]);
-  redis = await startRedis(REDIS_PORT, ['--requirepass', PASSWORD]);
+  redmesh = await startUnderTest(0, ['--requirepass', PASSWORD]);
+  redis = await startRedis(0, ['--requirepass', PASSWORD]);
+  redmeshPort = redmesh.port;
+  redisPort = redis.port;
 });
 
 after(async () => {
@@ -37,7 +39,7 @@ async function both(
   args: readonly string[],
   stdin?: Buffer | string,
 ): Promise<[ProcessResult, ProcessResult]> {
-  return Promise.all([cli(REDMESH_PORT, args, stdin), cli(REDIS_PORT, args, stdin)]);
+  return Promise.all([cli(redmeshPort, args, stdin), cli(redisPort, args, stdin)]);
 }
 
 async function sameOutput(
@@ -60,10 +62,10 @@ function resp(...argv: string[]): string {
 }
 
 test('-a with --no-auth-warning authenticates quietly; without it redis-cli warns', async () => {
-  const quiet = await cli(REDMESH_PORT, authed(['PING']));
+  const quiet = await cli(redmeshPort, authed(['PING']));
   assert.equal(quiet.stdout, 'PONG\n');
   assert.equal(quiet.stderr, '');
-  const loud = await cli(REDMESH_PORT, ['-a', PASSWORD, 'PING']);
+  const loud = await cli(redmeshPort, ['-a', PASSWORD, 'PING']);
   assert.equal(loud.stdout, 'PONG\n');
   assert.match(loud.stderr, /Warning: Using a password/);
 });
@@ -146,7 +148,7 @@ test('INFO has the same sections and the fields clients read', async () => {
   ]) {
     assert.match(mine.stdout, new RegExp(`^${field}:`, 'm'), field);
   }
-  assert.match(mine.stdout, new RegExp(`^tcp_port:${REDMESH_PORT}\r?$`, 'm'));
-  const keyspace = await cli(REDMESH_PORT, authed(['INFO', 'keyspace']));
+  assert.match(mine.stdout, new RegExp(`^tcp_port:${redmeshPort}\r?$`, 'm'));
+  const keyspace = await cli(redmeshPort, authed(['INFO', 'keyspace']));
   assert.match(keyspace.stdout, /^db0:keys=\d+,expires=\d+,avg_ttl=\d+\r?$/m);
 });

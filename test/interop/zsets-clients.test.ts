@@ -10,9 +10,6 @@ import { assertSameCliTranscripts, ioredisClient, waitBlockedClients } from '../
 import { startRedmesh, stopAll } from '../helpers/servers.js';
 import type { RunningServer } from '../helpers/servers.js';
 
-const REDMESH_PORT = 17441;
-const REDIS_PORT = 17442;
-
 const SCRIPT: readonly (readonly string[])[] = [
   ['ZADD', 'z', '0.1', 'a', '1e20', 'b', '-0', 'c', 'inf', 'd', '3', 'e'],
   ['ZRANGE', 'z', '0', '-1', 'WITHSCORES'],
@@ -44,16 +41,17 @@ const SCRIPT: readonly (readonly string[])[] = [
 ];
 
 test('redis-cli prints the same sorted-set replies from redmesh as from redis-server, RESP2 and RESP3', async () => {
-  await assertSameCliTranscripts(SCRIPT, { redmesh: REDMESH_PORT, redis: REDIS_PORT });
+  await assertSameCliTranscripts(SCRIPT);
 });
 
 test('ioredis: scores round-trip, and BZPOPMIN is served by a ZADD from another client', async () => {
   let redmesh: RunningServer | undefined;
   const clients: Redis[] = [];
   try {
-    redmesh = await startRedmesh(REDMESH_PORT);
-    const a = ioredisClient(REDMESH_PORT);
-    const b = ioredisClient(REDMESH_PORT);
+    redmesh = await startRedmesh(0);
+    const port = redmesh.port;
+    const a = ioredisClient(port);
+    const b = ioredisClient(port);
     clients.push(a, b);
     await Promise.all([a.connect(), b.connect()]);
     assert.equal(await a.zadd('board', 10, 'ann', 7.5, 'bob', 12, 'cid'), 3);

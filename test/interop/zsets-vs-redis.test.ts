@@ -4,19 +4,13 @@
  * and at the end every key must hold the same members, scores and OBJECT ENCODING.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { encodeReply } from '../../src/resp/encoder.js';
 import type { Reply } from '../../src/resp/reply.js';
 import { makeRunner } from '../helpers/exec.js';
 import type { TestRunner } from '../helpers/exec.js';
-
-const PORT = 17431;
+import { startRedis, type RunningServer } from '../helpers/servers.js';
 
 // --- a minimal RESP client that keeps each reply's raw bytes ------------------------------------
 
@@ -95,28 +89,6 @@ class RawClient {
   close(): void {
     this.socket.destroy();
   }
-}
-
-async function startRedis(dir: string): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    try {
-      const c = await RawClient.connect(PORT);
-      const pong = await c.call(['PING']);
-      c.close();
-      if (pong === '+PONG\r\n') return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error('redis-server did not start');
 }
 
 // --- the random command generator -----------------------------------------------------------------
@@ -399,12 +371,11 @@ async function seedOtherTypes(redis: RawClient, runner: TestRunner): Promise<voi
 }
 
 test('random sorted-set commands reply byte for byte like redis-server 7.0, RESP2 and RESP3', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'redmesh-zsets-'));
-  let server: ChildProcess | undefined;
+  let server: RunningServer | undefined;
   let redis: RawClient | undefined;
   try {
-    server = await startRedis(dir);
-    redis = await RawClient.connect(PORT);
+    server = await startRedis(0);
+    redis = await RawClient.connect(server.port);
     let compared = 0;
     for (const protocol of [2, 3] as const) {
       await redis.call(['HELLO', String(protocol)]);
@@ -420,7 +391,6 @@ test('random sorted-set commands reply byte for byte like redis-server 7.0, RESP
     assert.ok(compared > 1500, `only ${compared} replies compared`);
   } finally {
     redis?.close();
-    server?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
   }
 });

@@ -21,8 +21,6 @@ import {
 import { exchange, withRealRedis } from '../server/real-redis.js';
 import { command } from '../server/wire.js';
 
-const REAL_PORT = 16402;
-
 const cases: readonly (readonly [string, Reply, string, string])[] = [
   ['simple', simple('OK'), '+OK\r\n', '+OK\r\n'],
   ['error with newline is kept on one line', error('ERR a\r\nb'), '-ERR a  b\r\n', '-ERR a  b\r\n'],
@@ -83,7 +81,7 @@ function sampleDoubles(n: number): number[] {
 
 test('formatDouble matches real Redis ZSCORE replies (RESP2 and RESP3)', async () => {
   const values = sampleDoubles(300);
-  await withRealRedis(REAL_PORT, [], async (port) => {
+  await withRealRedis(0, [], async (port) => {
     let req = command('HELLO', '3');
     for (let i = 0; i < values.length; i++) {
       req += command('ZADD', 'z', String(values[i]), `m${i}`) + command('ZSCORE', 'z', `m${i}`);

@@ -128,7 +128,7 @@ test(
   async () => {
     let server: RunningServer | undefined;
     try {
-      server = await startUnderTest(17700);
+      server = await startUnderTest(0);
       const port = server.port;
       const baseline = Number(infoField(await info(port, 'clients'), 'connected_clients'));
       const witness = await Witness.start(port);
@@ -210,7 +210,7 @@ test(
   async () => {
     let server: RunningServer | undefined;
     try {
-      server = await startUnderTest(17701);
+      server = await startUnderTest(0);
       const port = server.port;
       const rss0 = server.rssBytes();
       const witness = await Witness.start(port);
@@ -257,7 +257,7 @@ test(
     let server: RunningServer | undefined;
     let hog: RawConnection | undefined;
     try {
-      server = await startUnderTest(17702);
+      server = await startUnderTest(0);
       const port = server.port;
       const setup = await RawConnection.open(port);
       await setup.call(['SET', 'big', 'v'.repeat(MB)]);
@@ -280,7 +280,7 @@ test(
 test('with an output buffer limit, the non-reading client is disconnected', { timeout: 60_000 }, async () => {
   let server: RunningServer | undefined;
   try {
-    server = await startUnderTest(17703, ['--client-output-buffer-limit', 'normal 32mb 0 0']);
+    server = await startUnderTest(0, ['--client-output-buffer-limit', 'normal 32mb 0 0']);
     const port = server.port;
     const setup = await RawConnection.open(port);
     await setup.call(['SET', 'big', 'v'.repeat(MB)]);
@@ -311,7 +311,7 @@ test(
     let server: RunningServer | undefined;
     const password = 'correct horse battery staple';
     try {
-      server = await startUnderTest(17704, ['--requirepass', password]);
+      server = await startUnderTest(0, ['--requirepass', password]);
       const port = server.port;
       const witness = await Witness.start(port, password);
       const attackers = await Promise.all(Array.from({ length: 10 }, () => RawConnection.open(port)));

@@ -1,7 +1,7 @@
 /**
  * DEBUG SET-ACTIVE-EXPIRE 0|1 switches the active expiry cycle: with 0, expired keys stay counted in
  * DBSIZE until something reads them; with 1 the cycle removes them. Same steps on a real
- * redis-server, replies compared byte for byte. Ports 18220-18221.
+ * redis-server, replies compared byte for byte. Ports redis.port-redmesh.port.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -60,9 +60,9 @@ test('DEBUG SET-ACTIVE-EXPIRE 0 keeps expired keys until read; 1 lets the cycle 
   let redis: RunningServer | undefined;
   let redmesh: RunningServer | undefined;
   try {
-    redis = await startRedis(18220, ['--enable-debug-command', 'yes']);
-    redmesh = await startRedmesh(18221, ['--enable-debug-command', 'yes']);
-    const [expected, got] = await Promise.all([steps(18220), steps(18221)]);
+    redis = await startRedis(0, ['--enable-debug-command', 'yes']);
+    redmesh = await startRedmesh(0, ['--enable-debug-command', 'yes']);
+    const [expected, got] = await Promise.all([steps(redis.port), steps(redmesh.port)]);
     assert.deepEqual(got, expected);
     assert.ok(expected.includes('DBSIZE -> :4\r\n'), expected.join('\n'));
     assert.ok(expected.includes('active expiry removed b and c: true'));

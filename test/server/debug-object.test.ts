@@ -1,7 +1,7 @@
 /**
  * DEBUG OBJECT's refcount: and encoding: fields against a real redis-server 7.0, for every type and
  * encoding (and the conversions between them), and against OBJECT ENCODING/REFCOUNT: one function
- * answers all of them. Ports 27020-27021.
+ * answers all of them. Ports redis.port-redmesh.port.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -65,10 +65,10 @@ test('DEBUG OBJECT tells the refcount and encoding that OBJECT tells, as real Re
   let redis: RunningServer | undefined;
   let redmesh: RunningServer | undefined;
   try {
-    redis = await startRedis(27020, ['--enable-debug-command', 'yes']);
-    redmesh = await startRedmesh(27021, ['--enable-debug-command', 'yes']);
-    const expected = await fields(27020);
-    const got = await fields(27021);
+    redis = await startRedis(0, ['--enable-debug-command', 'yes']);
+    redmesh = await startRedmesh(0, ['--enable-debug-command', 'yes']);
+    const expected = await fields(redis.port);
+    const got = await fields(redmesh.port);
     assert.deepEqual(got, expected);
     // The oracle covers every encoding of 7.0 (so the comparison means something).
     const encodings = new Set(expected.map((l) => /encoding:(\S+)/.exec(l)?.[1]));

@@ -1,7 +1,7 @@
 /**
  * OBJECT ENCODING after growing and shrinking: Redis converts hashes, sets and sorted sets to their
  * big encoding when a write makes them outgrow listpack/intset, and never back. Same steps on a real
- * redis-server, replies compared byte for byte. Ports 18250-18251.
+ * redis-server, replies compared byte for byte. Ports redis.port-redmesh.port.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -188,10 +188,10 @@ test('encodings never go back to listpack/intset after outgrowing them, as in Re
   let redis: RunningServer | undefined;
   let redmesh: RunningServer | undefined;
   try {
-    redis = await startRedis(18250);
-    redmesh = await startRedmesh(18251);
-    const expected = await transcript(18250);
-    const got = await transcript(18251);
+    redis = await startRedis(0);
+    redmesh = await startRedmesh(0);
+    const expected = await transcript(redis.port);
+    const got = await transcript(redmesh.port);
     assert.deepEqual(got, expected);
     assert.equal(expected[0], 'OBJECT ENCODING h -> $9\r\nhashtable\r\n'); // the oracle's sticky answer
   } finally {

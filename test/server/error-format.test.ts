@@ -8,8 +8,6 @@ import { test } from 'node:test';
 import { exchange, withRealRedis } from './real-redis.js';
 import { command, withServer } from './wire.js';
 
-const REAL_PORT = 28611;
-
 const requests: readonly string[] = [
   command('\x00'),
   command('NO\x00PE', 'x\x00y', 'z'),
@@ -25,7 +23,7 @@ const requests: readonly string[] = [
 ];
 
 test('unknown command/subcommand errors cut names and arguments at NUL like Redis', async () => {
-  await withRealRedis(REAL_PORT, [], async (realPort) => {
+  await withRealRedis(0, [], async (realPort) => {
     await withServer({}, async (srv) => {
       const bytes = requests.join('');
       const real = await exchange(realPort, bytes);

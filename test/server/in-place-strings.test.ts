@@ -1,6 +1,6 @@
 /**
  * Strings changed in place (SETRANGE, SETBIT, BITFIELD, APPEND) against a real redis-server: the same
- * replies byte for byte for the writes and for everything that reads them afterwards. Ports 18260-18261.
+ * replies byte for byte for the writes and for everything that reads them afterwards. Ports redis.port-redmesh.port.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -80,10 +80,10 @@ test('SETRANGE/SETBIT/BITFIELD/APPEND in place answer like real Redis, and so do
   let redis: RunningServer | undefined;
   let redmesh: RunningServer | undefined;
   try {
-    redis = await startRedis(18260);
-    redmesh = await startRedmesh(18261);
-    const expected = await transcript(18260);
-    const got = await transcript(18261);
+    redis = await startRedis(0);
+    redmesh = await startRedmesh(0);
+    const expected = await transcript(redis.port);
+    const got = await transcript(redmesh.port);
     assert.deepEqual(got, expected);
   } finally {
     await stopAll(redis, redmesh);

@@ -1,20 +1,13 @@
 /**
  * CONFIG SET port / bind replace the TCP listeners (Redis changeListenPort / changeBindAddr), checked
- * with real connections and against a real redis-server doing the same steps. Ports 18200-18209.
+ * with real connections and against a real redis-server doing the same steps, on free ports.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { test } from 'node:test';
 import { RawConnection } from '../helpers/raw-resp.js';
-import { startRedis, startRedmesh } from '../helpers/servers.js';
+import { freePort, startRedis, startRedmesh } from '../helpers/servers.js';
 import { withServer } from './wire.js';
-
-const REDIS_BASE = 18200;
-const REDIS_SPARE = 18201;
-const REDMESH_BASE = 18202;
-const REDMESH_SPARE = 18203;
-/** Held by a plain listener during the test, so moving there must fail. */
-const BLOCKED = 18204;
 
 /** 'PONG' when a new connection to the port is served, else 'refused'. */
 async function probe(port: number): Promise<string> {
@@ -33,11 +26,11 @@ async function probe(port: number): Promise<string> {
  * The steps, run over one control connection that stays open throughout. Port numbers in replies
  * are replaced by names, so both servers' transcripts compare byte for byte.
  */
-async function moveListeners(base: number, spare: number): Promise<string[]> {
+async function moveListeners(base: number, spare: number, blocked: number): Promise<string[]> {
   const names = new Map([
     [String(base), 'BASE'],
     [String(spare), 'SPARE'],
-    [String(BLOCKED), 'BLOCKED'],
+    [String(blocked), 'BLOCKED'],
   ]);
   const named = (text: string): string => text.replace(/\d{5}/g, (p) => names.get(p) ?? p);
   const control = await RawConnection.open(base);
@@ -49,7 +42,7 @@ async function moveListeners(base: number, spare: number): Promise<string[]> {
     out.push(`${label}: base=${await probe(base)} spare=${await probe(spare)}`);
   };
   try {
-    await call('CONFIG', 'SET', 'port', String(BLOCKED));
+    await call('CONFIG', 'SET', 'port', String(blocked));
     await call('CONFIG', 'GET', 'port');
     await probes('after failed move');
     await call('CONFIG', 'SET', 'port', String(spare));
@@ -75,28 +68,32 @@ async function moveListeners(base: number, spare: number): Promise<string[]> {
   return out;
 }
 
-async function holdPort(port: number): Promise<Server> {
+/** A plain listener on a free port, held during a test so that moving there must fail. */
+async function holdPort(): Promise<{ blocker: Server; blocked: number }> {
   const blocker = createServer();
   await new Promise<void>((resolve, reject) => {
     blocker.once('error', reject);
-    blocker.listen({ host: '127.0.0.1', port }, resolve);
+    blocker.listen({ host: '127.0.0.1', port: 0 }, resolve);
   });
-  return blocker;
+  const address = blocker.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no port for the blocker');
+  return { blocker, blocked: address.port };
 }
 
 test('CONFIG SET port/bind move the listeners like real Redis; a failed move keeps the old ones', async () => {
-  const blocker = await holdPort(BLOCKED);
+  const { blocker, blocked } = await holdPort();
   try {
-    const redis = await startRedis(REDIS_BASE);
+    const redis = await startRedis(0);
     let expected: string[];
     try {
-      expected = await moveListeners(REDIS_BASE, REDIS_SPARE);
+      expected = await moveListeners(redis.port, await freePort(), blocked);
     } finally {
       await redis.stop();
     }
     let got: string[] = [];
-    await withServer({ port: REDMESH_BASE, bind: ['127.0.0.1'] }, async () => {
-      got = await moveListeners(REDMESH_BASE, REDMESH_SPARE);
+    const base = await freePort();
+    await withServer({ port: base, bind: ['127.0.0.1'] }, async () => {
+      got = await moveListeners(base, await freePort(), blocked);
     });
     assert.deepEqual(got, expected);
     // The oracle itself shows the behaviour the issue asks for.
@@ -108,11 +105,13 @@ test('CONFIG SET port/bind move the listeners like real Redis; a failed move kee
 });
 
 test('startup on a port in use fails with the bind error, like Redis', async () => {
-  const blocker = await holdPort(BLOCKED);
+  const { blocker, blocked } = await holdPort();
   try {
     await assert.rejects(
-      () => withServer({ port: BLOCKED, bind: ['127.0.0.1'] }, () => Promise.resolve()),
-      /Could not create server TCP listening socket 127\.0\.0\.1:18204: bind: Address already in use/,
+      () => withServer({ port: blocked, bind: ['127.0.0.1'] }, () => Promise.resolve()),
+      new RegExp(
+        `Could not create server TCP listening socket 127\\.0\\.0\\.1:${blocked}: bind: Address already in use`,
+      ),
     );
   } finally {
     blocker.close();
@@ -120,15 +119,16 @@ test('startup on a port in use fails with the bind error, like Redis', async () 
 });
 
 test('CONFIG SET bind accepts a host name and several addresses (IPv6 optional)', async () => {
-  await withServer({ port: REDMESH_BASE, bind: ['127.0.0.1'] }, async () => {
-    const control = await RawConnection.open(REDMESH_BASE);
+  await withServer({ port: 0, bind: ['127.0.0.1'] }, async (srv) => {
+    const base = srv.port;
+    const control = await RawConnection.open(base);
     try {
       const reply = await control.call(['CONFIG', 'SET', 'bind', 'localhost -::1']);
       assert.equal(reply.toString('latin1'), '+OK\r\n');
-      assert.equal(await probe(REDMESH_BASE), 'PONG');
+      assert.equal(await probe(base), 'PONG');
       const dup = await control.call(['CONFIG', 'SET', 'bind', 'no-such-host.invalid']);
       assert.match(dup.toString('latin1'), /^-ERR CONFIG SET failed .*Failed to bind/);
-      assert.equal(await probe(REDMESH_BASE), 'PONG');
+      assert.equal(await probe(base), 'PONG');
     } finally {
       control.close();
     }
@@ -136,15 +136,19 @@ test('CONFIG SET bind accepts a host name and several addresses (IPv6 optional)'
 });
 
 test('`redmesh server` (the CLI, with its redis.conf-backed config) moves its listener on CONFIG SET port', async () => {
-  const server = await startRedmesh(18205, ['--bind', '127.0.0.1']);
+  const server = await startRedmesh(0, ['--bind', '127.0.0.1']);
   try {
-    const control = await RawConnection.open(18205);
+    const control = await RawConnection.open(server.port);
+    const moved = await freePort();
     try {
-      assert.equal((await control.call(['CONFIG', 'SET', 'port', '18206'])).toString('latin1'), '+OK\r\n');
-      assert.equal(await probe(18206), 'PONG');
-      assert.equal(await probe(18205), 'refused');
+      assert.equal(
+        (await control.call(['CONFIG', 'SET', 'port', String(moved)])).toString('latin1'),
+        '+OK\r\n',
+      );
+      assert.equal(await probe(moved), 'PONG');
+      assert.equal(await probe(server.port), 'refused');
       const info = (await control.call(['INFO', 'server'])).toString('latin1');
-      assert.match(info, /tcp_port:18206\r\n/);
+      assert.match(info, new RegExp(`tcp_port:${moved}\r\n`));
     } finally {
       control.close();
     }

@@ -2,19 +2,17 @@
  * What a command propagates to replicas/AOF (ServerState.addPropagator), against the replication
  * stream a real redis-server 7.0 sends to a replica (SYNC), byte for byte: the commands of an EXEC
  * that wrote more than once are wrapped in MULTI … EXEC, a single write goes out alone, and a lazy
- * expiry DEL belongs to the command that caused it. Ports 18230-18231.
+ * expiry DEL belongs to the command that caused it.
  */
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { redisConfigOf } from '../../src/commands/server/index.js';
 import { RawConnection, encodeCommand } from '../helpers/raw-resp.js';
-import { freePort, startRedis } from '../helpers/servers.js';
+import { startRedis } from '../helpers/servers.js';
 import { ServerState, commandTable, defaultConfig } from '../../src/server/index.js';
 import { withServer } from './wire.js';
 
-const REDIS_PORT = 18230;
-const REDMESH_PORT = 18231;
 const END_MARKER = ['SET', '__end', '1'];
 /** The marker's last bytes: waiting for '__end' alone could cut the stream before its final '1'. */
 const END_BYTES = encodeCommand(END_MARKER).subarray(-12);
@@ -132,12 +130,12 @@ async function until(cond: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 test('EXEC with several writes propagates MULTI … EXEC, like the replication stream of real Redis', async () => {
-  const redis = await startRedis(REDIS_PORT, ['--enable-debug-command', 'yes']);
+  const redis = await startRedis(0, ['--enable-debug-command', 'yes']);
   let expected: string[];
   try {
-    const replica = await replicaStream(REDIS_PORT);
+    const replica = await replicaStream(redis.port);
     try {
-      await runScript(REDIS_PORT);
+      await runScript(redis.port);
       await until(() => replica.take().includes(END_BYTES), 5000);
       expected = show(replica.take());
     } finally {
@@ -148,7 +146,7 @@ test('EXEC with several writes propagates MULTI … EXEC, like the replication s
   }
 
   let got: string[] = [];
-  await withServer({ port: REDMESH_PORT }, async (srv) => {
+  await withServer({ port: 0 }, async (srv) => {
     const rc = redisConfigOf(srv.state);
     rc.setFromFile(
       rc.lookup('enable-debug-command') as NonNullable<ReturnType<typeof rc.lookup>>,
@@ -163,7 +161,7 @@ test('EXEC with several writes propagates MULTI … EXEC, like the replication s
       selected = db;
       stream.push(encodeCommand(argv));
     });
-    await runScript(REDMESH_PORT);
+    await runScript(srv.port);
     got = show(Buffer.concat(stream));
   });
   assert.deepEqual(got, expected);
@@ -172,26 +170,26 @@ test('EXEC with several writes propagates MULTI … EXEC, like the replication s
 });
 
 /** The same stream, recorded from the server's propagators as Redis would feed a replica. */
-async function redmeshStream(port: number, script: typeof SCRIPT): Promise<Buffer> {
+async function redmeshStream(script: typeof SCRIPT): Promise<Buffer> {
   const stream: Buffer[] = [];
-  await withServer({ port }, async (srv) => {
+  await withServer({ port: 0 }, async (srv) => {
     let selected = -1;
     srv.state.addPropagator((db, argv) => {
       if (db !== selected) stream.push(encodeCommand(['SELECT', String(db)]));
       selected = db;
       stream.push(encodeCommand(argv));
     });
-    await runScript(port, script);
+    await runScript(srv.port, script);
   });
   return Buffer.concat(stream);
 }
 
-async function redisStream(port: number, script: typeof SCRIPT): Promise<Buffer> {
-  const redis = await startRedis(port);
+async function redisStream(script: typeof SCRIPT): Promise<Buffer> {
+  const redis = await startRedis(0);
   try {
-    const replica = await replicaStream(port);
+    const replica = await replicaStream(redis.port);
     try {
-      await runScript(port, script);
+      await runScript(redis.port, script);
       await until(() => replica.take().includes(END_BYTES), 5000);
       return replica.take();
     } finally {
@@ -224,8 +222,8 @@ const SPOP_SCRIPT: readonly (readonly string[])[] = [
 test('SPOP propagates SREM per member in MULTI/EXEC, or DEL for the whole set, like real Redis', async () => {
   // The members popped are random: compare with each SREM's member replaced by a placeholder.
   const anonymous = (lines: string[]): string[] => lines.map((l) => l.replace(/^(SREM \S+) .*$/, '$1 <m>'));
-  const expected = anonymous(show(await redisStream(27010, [...SPOP_SCRIPT, END_MARKER])));
-  const stream = show(await redmeshStream(27011, [...SPOP_SCRIPT, END_MARKER]));
+  const expected = anonymous(show(await redisStream([...SPOP_SCRIPT, END_MARKER])));
+  const stream = show(await redmeshStream([...SPOP_SCRIPT, END_MARKER]));
   assert.deepEqual(anonymous(stream), expected);
   assert.ok(expected.includes('DEL u') && expected.filter((l) => l === 'SREM big <m>').length === 260);
   // The members a unit removes are distinct (what was popped), and are what the SADDs added.
@@ -279,9 +277,8 @@ const GEO_HLL_SCRIPT: readonly (readonly string[])[] = [
 ];
 
 test('GEO and HyperLogLog commands propagate like real Redis: GEOADD as ZADD, PFCOUNT when it caches', async () => {
-  const [redisPort, redmeshPort] = [await freePort(), await freePort()];
-  const expected = show(await redisStream(redisPort, [...GEO_HLL_SCRIPT, END_MARKER]));
-  const stream = show(await redmeshStream(redmeshPort, [...GEO_HLL_SCRIPT, END_MARKER]));
+  const expected = show(await redisStream([...GEO_HLL_SCRIPT, END_MARKER]));
+  const stream = show(await redmeshStream([...GEO_HLL_SCRIPT, END_MARKER]));
   assert.deepEqual(stream, expected);
   assert.ok(expected.includes('zadd g 3479099956230698 Palermo 3479447370796909 Catania'), expected.join('\n'));
   assert.ok(expected.includes('PFCOUNT h'), expected.join('\n'));

@@ -7,8 +7,6 @@ import { test } from 'node:test';
 import { exchange, withRealRedis } from './real-redis.js';
 import { Wire, command, eventually, withServer } from './wire.js';
 
-const REAL_PORT = 16401;
-
 const inputs: readonly (readonly [string, string | Buffer])[] = [
   ['invalid multibulk length', '*x\r\n'],
   ['multibulk count above 1M is accepted (7.0 limit is INT_MAX)', '*1048577\r\n'],
@@ -45,7 +43,7 @@ const inputs: readonly (readonly [string, string | Buffer])[] = [
 ];
 
 test('protocol errors and framing match real Redis byte for byte', async () => {
-  await withRealRedis(REAL_PORT, [], async (realPort) => {
+  await withRealRedis(0, [], async (realPort) => {
     await withServer({}, async (srv) => {
       for (const [name, bytes] of inputs) {
         const real = await exchange(realPort, bytes);

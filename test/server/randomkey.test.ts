@@ -1,6 +1,6 @@
 /**
  * RANDOMKEY against a real redis-server: every key comes up, none far more often than the others,
- * and expired keys it lands on are deleted rather than returned. Ports 18240-18241.
+ * and expired keys it lands on are deleted rather than returned. Ports redis.port-redmesh.port.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -50,8 +50,8 @@ test('RANDOMKEY draws every key about equally and deletes expired ones it meets,
   let redis: RunningServer | undefined;
   let redmesh: RunningServer | undefined;
   try {
-    redis = await startRedis(18240, ['--enable-debug-command', 'yes']);
-    redmesh = await startRedmesh(18241, ['--enable-debug-command', 'yes']);
+    redis = await startRedis(0, ['--enable-debug-command', 'yes']);
+    redmesh = await startRedmesh(0, ['--enable-debug-command', 'yes']);
     for (const server of [redis, redmesh]) {
       const c = await RawConnection.open(server.port);
       try {

@@ -1,11 +1,14 @@
 /**
- * A real redis-server 7.0 for differential tests, on a port the calling test owns (srvcore tests use
- * 16400-16499). Started without persistence; always stopped in `finally`.
+ * A real redis-server 7.0 for differential tests, on a free port (or one the caller names). Started
+ * without persistence; always stopped in `finally`.
  */
 import { startRedis } from '../helpers/servers.js';
 import { Wire } from './wire.js';
 
-/** Runs `body` against a real redis-server on `port` (test/helpers/servers.ts starts it), then stops it. */
+/**
+ * Runs `body` against a real redis-server (test/helpers/servers.ts starts it; port 0 picks a free port),
+ * then stops it. `body` gets the port it listens on.
+ */
 export async function withRealRedis(
   port: number,
   extraArgs: readonly string[],
@@ -13,7 +16,7 @@ export async function withRealRedis(
 ): Promise<void> {
   const server = await startRedis(port, extraArgs);
   try {
-    await body(port);
+    await body(server.port);
   } finally {
     await server.stop();
   }

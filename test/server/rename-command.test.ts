@@ -1,7 +1,7 @@
 /**
  * redis.conf `rename-command`: the command answers only to its new name ("" disables it), keeps its
  * own name in COMMAND output and error texts — checked byte for byte against a real redis-server
- * loading the same file. Ports 18210-18219.
+ * loading the same file.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -12,10 +12,14 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { allCommands } from '../../src/commands/index.js';
 import { RawConnection } from '../helpers/raw-resp.js';
-import { redmeshMain, startRedis, startRedmesh, stopAll, type RunningServer } from '../helpers/servers.js';
-
-const REDIS_PORT = 18210;
-const REDMESH_PORT = 18211;
+import {
+  freePort,
+  redmeshMain,
+  startRedis,
+  startRedmesh,
+  stopAll,
+  type RunningServer,
+} from '../helpers/servers.js';
 
 const RENAMES =
   'rename-command set myset\nrename-command flushall ""\nrename-command config cfg\nrename-command get set\n';
@@ -72,14 +76,14 @@ test('rename-command behaves like Redis: new name works, old name is unknown, CO
   try {
     // redis-server takes the config file as its first argument; startRedis puts options first, so the
     // file goes in through `include`, which loads it the same way.
-    redis = await startRedis(REDIS_PORT, ['--include', conf]);
-    redmesh = await startRedmesh(REDMESH_PORT, ['--include', conf]);
-    const expected = await transcript(REDIS_PORT);
-    const got = await transcript(REDMESH_PORT);
+    redis = await startRedis(0, ['--include', conf]);
+    redmesh = await startRedmesh(0, ['--include', conf]);
+    const expected = await transcript(redis.port);
+    const got = await transcript(redmesh.port);
     assert.deepEqual(got, expected);
     assert.equal(expected[0], 'myset k v -> +OK\r\n'); // the oracle did apply the renames
 
-    const c = await RawConnection.open(REDMESH_PORT);
+    const c = await RawConnection.open(redmesh.port);
     try {
       assert.deepEqual(infoNames(await c.call(['COMMAND', 'INFO', 'myset', 'set', 'cfg'])), [
         'set',
@@ -124,8 +128,14 @@ test('a bad rename-command line is a FATAL CONFIG FILE ERROR with Redis text', a
     for (const [i, text] of cases.entries()) {
       const conf = join(dir, `bad${i}.conf`);
       writeFileSync(conf, text);
-      const redis = await failingStart('redis-server', [conf, '--port', '18212']);
-      const ours = await failingStart(process.execPath, [redmeshMain, 'server', conf, '--port', '18213']);
+      const redis = await failingStart('redis-server', [conf, '--port', String(await freePort())]);
+      const ours = await failingStart(process.execPath, [
+        redmeshMain,
+        'server',
+        conf,
+        '--port',
+        String(await freePort()),
+      ]);
       assert.equal(ours.code, 1);
       assert.notEqual(redis.code, 0);
       const fatal = (s: string): string => /\*\*\* FATAL[^]*?\n>>> [^\n]*\n[^\n]*\n/.exec(s)?.[0] ?? s;

@@ -3,7 +3,6 @@
  * file at the path is replaced, the socket gets the mode asked for, redis-cli -s and ioredis work
  * through it, CLIENT LIST shows the path as addr/laddr with flag U, CONFIG SET refuses to move it, the
  * file is removed at shutdown, and a path that cannot be bound stops the server with Redis's message.
- * Ports 18280-18281.
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -13,11 +12,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { redmeshMain, startRedis, startRedmesh, type RunningServer } from '../helpers/servers.js';
+import { freePort, redmeshMain, startRedis, startRedmesh, type RunningServer } from '../helpers/servers.js';
 
 const execFileP = promisify(execFile);
-const REDIS_PORT = 18280;
-const REDMESH_PORT = 18281;
 
 async function cliOverSocket(path: string, ...argv: string[]): Promise<string> {
   return (await execFileP('redis-cli', ['-s', path, ...argv], { timeout: 10_000 })).stdout;
@@ -67,8 +64,8 @@ async function transcript(start: (args: string[]) => Promise<RunningServer>): Pr
 }
 
 test('unixsocket: redmesh serves a Unix socket as redis-server does', async () => {
-  const redis = await transcript((args) => startRedis(REDIS_PORT, args));
-  const redmesh = await transcript((args) => startRedmesh(REDMESH_PORT, args));
+  const redis = await transcript((args) => startRedis(0, args));
+  const redmesh = await transcript((args) => startRedmesh(0, args));
   assert.deepEqual(redmesh, redis);
   // The oracle's transcript is what the steps promise (so the comparison cannot pass vacuously).
   assert.equal(redis[0], 'socket=true mode=700');
@@ -81,7 +78,7 @@ test('unixsocket: redmesh serves a Unix socket as redis-server does', async () =
 async function failedStart(path: string): Promise<{ code: number | null; output: string }> {
   const child = spawn(
     process.execPath,
-    [redmeshMain, 'server', '--port', String(REDMESH_PORT), '--unixsocket', path],
+    [redmeshMain, 'server', '--port', String(await freePort()), '--unixsocket', path],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

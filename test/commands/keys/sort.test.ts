@@ -8,8 +8,6 @@ import { test } from 'node:test';
 import { exchange, withRealRedis } from '../../server/real-redis.js';
 import { command, withServer } from '../../server/wire.js';
 
-const REAL_PORT = 28612;
-
 const script: readonly (readonly string[])[] = [
   ['RPUSH', 'l', '3', '10', '-2', '1e1', '', '2.5', ' 7'],
   ['SORT', 'l'],
@@ -63,7 +61,7 @@ const script: readonly (readonly string[])[] = [
 ];
 
 test('SORT and SORT_RO answer like redis-server 7.0 byte for byte', async () => {
-  await withRealRedis(REAL_PORT, [], async (realPort) => {
+  await withRealRedis(0, [], async (realPort) => {
     await withServer({}, async (srv) => {
       const bytes = script.map((argv) => command(...argv)).join('');
       const real = await exchange(realPort, bytes);

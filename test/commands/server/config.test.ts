@@ -30,7 +30,7 @@ const SET_CASES: readonly string[][] = [
 
 test('CONFIG SET/GET replies and error texts are the same as real Redis 7.0', async () => {
   const real: unknown[] = [];
-  await withRealRedis(16520, async (client) => {
+  await withRealRedis(async (client) => {
     for (const argv of SET_CASES) real.push(await replyOf(client, ...argv));
   });
   const ours: unknown[] = [];
@@ -60,7 +60,7 @@ test('CONFIG SET/GET replies and error texts are the same as real Redis 7.0', as
 
 test('CONFIG GET * lists the same directive names as real Redis', async () => {
   let realNames: string[] = [];
-  await withRealRedis(16521, async (client) => {
+  await withRealRedis(async (client) => {
     const flat = (await client.call('CONFIG', 'GET', '*')) as string[];
     realNames = flat.filter((_, i) => i % 2 === 0).sort();
   });

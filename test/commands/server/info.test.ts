@@ -33,7 +33,7 @@ const QUERIES: readonly string[][] = [
 
 test('INFO has Redis 7.0.15 sections and field names, in the same order', async () => {
   const real: Map<string, string[]>[] = [];
-  await withRealRedis(16522, async (client) => {
+  await withRealRedis(async (client) => {
     await client.call('SET', 'a', 'b');
     await client.call('SET', 'b', 'c', 'EX', '100');
     for (const q of QUERIES) real.push(parseInfo(await infoOf(client, ...q)));

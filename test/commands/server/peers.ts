@@ -1,45 +1,25 @@
 /**
- * Test peers for the server family: a real redis-server 7.0 on one of this suite's ports (the oracle),
+ * Test peers for the server family: a real redis-server 7.0 on a free port (the oracle),
  * and redmesh launched in-process from a config file the way `redmesh server` does it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { ioredisClient } from '../../helpers/clients.js';
+import { startRedis } from '../../helpers/servers.js';
 import { launchServer, loadServerConfig, type LaunchedServer } from '../../../src/server/index.js';
 
-/** Ports 16500-16999 belong to this suite; each test file takes its own block. */
-export async function withRealRedis(port: number, body: (client: Redis) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'redmesh-real-'));
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  const client = ioredisClient(port, { retryStrategy: () => null });
+/** Runs `body` with an ioredis client of a real redis-server on a free port, then stops the server. */
+export async function withRealRedis(body: (client: Redis) => Promise<void>): Promise<void> {
+  const server = await startRedis(0);
+  const client = ioredisClient(server.port, { retryStrategy: () => null });
   client.on('error', () => undefined);
   try {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      try {
-        await client.connect();
-        break;
-      } catch (err) {
-        if (Date.now() > deadline) throw err;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
     await body(client);
   } finally {
     client.disconnect();
-    child.kill('SIGKILL');
-    await new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) resolve();
-      else child.once('exit', () => resolve());
-    });
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -1,0 +1,79 @@
+/**
+ * The V8 heap limit of a process that holds a dataset. Node's default limit (about 4 GB here, whatever
+ * the machine has) would kill the server with "JavaScript heap out of memory" long before the machine
+ * runs out, losing every key. The server instead sizes its heap to the memory it may really use — the
+ * cgroup's memory.max when one is set, else the machine's RAM — and re-executes itself (execv: same
+ * pid, same stdio, same environment) with `--max-old-space-size` before it loads anything else.
+ *
+ * A limit the operator chose wins: `--max-old-space-size` in Node's own arguments or in NODE_OPTIONS is
+ * left alone, and REDMESH_HEAP=node keeps Node's default.
+ */
+import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { libcError } from './errno.js';
+import { libc } from './libc.js';
+
+const HEAP_FLAG = '--max-old-space-size';
+/** Set in the environment of the re-executed process, so it never re-executes again. */
+const SIZED_MARK = 'REDMESH_HEAP_SIZED';
+/**
+ * Share of the usable memory given to the V8 heap: the rest is for what lives outside it (Buffers,
+ * sockets' kernel memory, code), so the process meets its heap limit before the kernel's OOM killer.
+ */
+const HEAP_SHARE = 0.9;
+
+/** Bytes this process may use: the cgroup v2 limit when there is one, else the machine's RAM. */
+export function usableMemoryBytes(): number {
+  const ram = totalmem();
+  try {
+    const limit = readFileSync('/sys/fs/cgroup/memory.max', 'latin1').trim();
+    if (/^\d+$/.test(limit)) return Math.min(ram, Number(limit));
+  } catch {
+    // no cgroup v2 file: the machine's RAM is the limit
+  }
+  return ram;
+}
+
+/** The heap limit (MB) the server runs with, from the usable memory. */
+export function serverHeapLimitMb(usableBytes: number = usableMemoryBytes()): number {
+  return Math.floor((usableBytes * HEAP_SHARE) / 2 ** 20);
+}
+
+/** Why the heap is left as it is, or undefined when the process should re-execute with a bigger one. */
+export function heapDecision(
+  execArgv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  currentLimitMb: number,
+  wantedMb: number,
+): string | undefined {
+  if (env[SIZED_MARK] !== undefined) return `heap limit ${currentLimitMb} MB (sized at start)`;
+  if (execArgv.some((a) => a.startsWith(HEAP_FLAG)) || (env.NODE_OPTIONS ?? '').includes(HEAP_FLAG)) {
+    return `heap limit ${currentLimitMb} MB (${HEAP_FLAG} given to node)`;
+  }
+  if (env.REDMESH_HEAP === 'node')
+    return `heap limit ${currentLimitMb} MB (REDMESH_HEAP=node: Node's default)`;
+  if (currentLimitMb >= wantedMb) return `heap limit ${currentLimitMb} MB`;
+  return undefined;
+}
+
+/**
+ * Re-executes this process with a heap limit sized to the usable memory, unless `heapDecision` says
+ * not to; returns the sentence to log then. Call it first thing, before any state exists: on success
+ * it does not return.
+ */
+export function ensureServerHeap(): string {
+  const currentMb = Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const wantedMb = serverHeapLimitMb();
+  const kept = heapDecision(process.execArgv, process.env, currentMb, wantedMb);
+  if (kept !== undefined) return kept;
+  const c = libc();
+  // Node opens stdio close-on-exec here; the new image must keep the same stdout/stderr.
+  for (const fd of [0, 1, 2]) c.clearCloexec(fd);
+  process.env[SIZED_MARK] = String(wantedMb);
+  const argv = [process.execPath, ...process.execArgv, `${HEAP_FLAG}=${wantedMb}`, ...process.argv.slice(1)];
+  c.execv(process.execPath, argv);
+  const failure = libcError('execv', c.errno());
+  delete process.env[SIZED_MARK];
+  return `heap limit ${currentMb} MB (could not re-execute with ${wantedMb} MB: ${failure.message})`;
+}
