@@ -280,6 +280,9 @@ test('GEO and HyperLogLog commands propagate like real Redis: GEOADD as ZADD, PF
   const expected = show(await redisStream([...GEO_HLL_SCRIPT, END_MARKER]));
   const stream = show(await redmeshStream([...GEO_HLL_SCRIPT, END_MARKER]));
   assert.deepEqual(stream, expected);
-  assert.ok(expected.includes('zadd g 3479099956230698 Palermo 3479447370796909 Catania'), expected.join('\n'));
+  assert.ok(
+    expected.includes('zadd g 3479099956230698 Palermo 3479447370796909 Catania'),
+    expected.join('\n'),
+  );
   assert.ok(expected.includes('PFCOUNT h'), expected.join('\n'));
 });
