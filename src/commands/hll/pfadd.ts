@@ -39,6 +39,7 @@ function apply(ctx: CommandContext, args: PfaddArgs): Reply {
   if (updated > 0 && !corrupted) hll.invalidateCache();
   // Redis changes the value in place, so even a corrupted add leaves what it did so far.
   if (existing === undefined || updated > 0 || corrupted) storeHll(ctx, args.key, hll);
+  else ctx.db.markRawString(args.key); // dbUnshareStringValue
   if (corrupted) return error(ERR_HLL_INVALID);
   if (updated > 0) ctx.keyModified(args.key);
   return updated > 0 ? ONE : ZERO;

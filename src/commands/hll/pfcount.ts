@@ -30,7 +30,7 @@ function countOne(ctx: CommandContext, argv: readonly string[]): Reply {
   const hll = readHll(ctx, key);
   if (hll === undefined) return ZERO;
   if (hll.cacheIsValid()) {
-    storeHll(ctx, key, hll); // dbUnshareStringValue: same bytes, encoding raw
+    ctx.db.markRawString(key); // dbUnshareStringValue: the same bytes, encoding raw
     return integer(hll.cachedCardinality());
   }
   const card = hllCount(hll);

@@ -27,7 +27,7 @@ function apply(ctx: CommandContext, argv: readonly string[]): Reply {
   const key = argv[2] as string;
   const hll = writeHll(ctx, key);
   if (hll === undefined) return error(ERR_HLL_NO_KEY);
-  storeHll(ctx, key, hll); // dbUnshareStringValue
+  ctx.db.markRawString(key); // dbUnshareStringValue
   switch (sub.toLowerCase()) {
     case 'getreg': {
       const dense = sparseToDense(hll);

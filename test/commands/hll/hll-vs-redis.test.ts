@@ -158,6 +158,19 @@ test('PFMERGE keeps sparse when every input is sparse, goes dense with a dense i
     await t.same(['GET', 'empty']);
     await t.same(['PFCOUNT', 'ab', 'abd', 'a']);
     await t.same(['PFMERGE']);
+    // A short HLL SET by a client is an embstr; any HLL command makes it raw (dbUnshareStringValue).
+    const empty = bulkPayload(await t.redis.call(['GET', 'empty']));
+    for (const argv of [
+      ['PFADD', 'k'],
+      ['PFCOUNT', 'k'],
+      ['PFDEBUG', 'ENCODING', 'k'],
+      ['PFCOUNT', 'k', 'x'],
+    ]) {
+      await t.same(['SET', 'k', empty]);
+      await t.same(['OBJECT', 'ENCODING', 'k']);
+      await t.same(argv);
+      await t.same(['OBJECT', 'ENCODING', 'k']);
+    }
   });
 });
 
