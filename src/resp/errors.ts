@@ -116,6 +116,12 @@ export const ERR_HLL_INVALID = 'INVALIDOBJ Corrupted HLL object detected';
 export const ERR_HLL_WRONGTYPE = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
 export const ERR_HLL_NO_KEY = 'ERR The specified key does not exist';
 export const ERR_HLL_NOT_SPARSE = 'ERR HLL encoding is not sparse';
+export const ERR_HLL_TEST_REGISTER = (i: number, expected: number, got: number): string =>
+  `ERR TESTFAILED Register ${i} should be ${expected} but is ${got}`;
+export const ERR_HLL_TEST_SPARSE = 'ERR TESTFAILED sparse encoding not used';
+export const ERR_HLL_TEST_DISAGREE = 'ERR TESTFAILED dense/sparse disagree';
+export const ERR_HLL_TEST_ERROR = (card: number, abserr: number): string =>
+  `ERR TESTFAILED Too big error. card:${card} abserr:${abserr}`;
 export const ERR_PFDEBUG_UNKNOWN = (sub: string): string =>
   `ERR Unknown PFDEBUG subcommand '${cString(sub)}'`;
 

@@ -19,6 +19,12 @@
  * past hll-sparse-max-bytes. Everything here is pure: functions of bytes in, bytes out.
  */
 import { libm } from '../../platform/index.js';
+import {
+  ERR_HLL_TEST_DISAGREE,
+  ERR_HLL_TEST_ERROR,
+  ERR_HLL_TEST_REGISTER,
+  ERR_HLL_TEST_SPARSE,
+} from '../../resp/errors.js';
 
 export const HLL_P = 14;
 /** Bits of the hash left for the run of zeros: 64 - P. */
@@ -611,7 +617,7 @@ export function selfTest(sparseMaxBytes: number): string | undefined {
     }
     for (let i = 0; i < HLL_REGISTERS; i++) {
       const val = denseGet(dense, HLL_HDR_SIZE, i);
-      if (val !== expected[i]) return `ERR TESTFAILED Register ${i} should be ${expected[i]} but is ${val}`;
+      if (val !== expected[i]) return ERR_HLL_TEST_REGISTER(i, expected[i] as number, val);
     }
   }
   dense.fill(0, HLL_HDR_SIZE);
@@ -630,14 +636,13 @@ export function selfTest(sparseMaxBytes: number): string | undefined {
     hllAdd(denseHll, s, sparseMaxBytes);
     sparse = hllAdd(sparse, s, sparseMaxBytes).value;
     if (j !== checkpoint) continue;
-    if (j < sparseMaxBytes / 2 && sparse.encoding !== HLL_SPARSE)
-      return 'ERR TESTFAILED sparse encoding not used';
+    if (j < sparseMaxBytes / 2 && sparse.encoding !== HLL_SPARSE) return ERR_HLL_TEST_SPARSE;
     const card = hllCount(denseHll) ?? -1;
-    if (card !== hllCount(sparse)) return 'ERR TESTFAILED dense/sparse disagree';
+    if (card !== hllCount(sparse)) return ERR_HLL_TEST_DISAGREE;
     let maxerr = Math.ceil(relerr * 6 * checkpoint);
     if (j === 10) maxerr = 1;
     const abserr = Math.abs(checkpoint - card);
-    if (abserr > maxerr) return `ERR TESTFAILED Too big error. card:${checkpoint} abserr:${abserr}`;
+    if (abserr > maxerr) return ERR_HLL_TEST_ERROR(checkpoint, abserr);
     checkpoint *= 10;
   }
   return undefined;
