@@ -1,6 +1,111 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 
+/**
+ * The rooms of src/ and the rooms each may import (../shared/DESIGN.md, docs/architecture.md). Arrows
+ * compose downward: cli → ops → {server, vpn}; server → {commands, replication, persistence};
+ * commands → store; replication → {persistence, store, resp}; persistence → store; config is used by
+ * server and commands (and what sits above them); anything may use resp, util and platform. vpn and
+ * the Redis side (config, store, commands, server, persistence, replication) never import each other:
+ * they meet only in ops/ (and cli/ above it). A room is reached only through its index.ts.
+ */
+const BASE = ['resp', 'util', 'platform'];
+const REDIS = ['server', 'commands', 'replication', 'persistence', 'store', 'config'];
+/** @type {Record<string, string[]>} */
+const ALLOWED = {
+  util: [],
+  resp: ['util'],
+  platform: ['util'],
+  config: BASE,
+  store: BASE,
+  persistence: [...BASE, 'store'],
+  replication: [...BASE, 'persistence', 'store'],
+  commands: [...BASE, 'store', 'config'],
+  server: [...BASE, 'commands', 'replication', 'persistence', 'store', 'config'],
+  vpn: BASE,
+  ops: [...BASE, 'vpn', ...REDIS],
+  cli: [...BASE, 'ops', 'vpn', ...REDIS],
+};
+const ROOMS = Object.keys(ALLOWED);
+
+/**
+ * Files that break a boundary today because another branch is moving what they import (the rule for
+ * them lists the extra room; remove the entry when the move lands):
+ * - src/config/peervpn.ts moves into src/vpn/ (branch vpnstruct, issue 10 point 6): vpn and cli/vpn
+ *   read the PeerVPN config from config/ until then.
+ * - src/store/glob.ts moves to src/util/ (branch vpnstruct): config matches globs with the store's
+ *   until then.
+ * @type {{ file: string; also: string[] }[]}
+ */
+const PENDING_MOVES = [
+  { file: 'src/vpn/daemon.ts', also: ['config'] },
+  { file: 'src/vpn/iproute.ts', also: ['config'] },
+  { file: 'src/vpn/mac.ts', also: ['config'] },
+  { file: 'src/cli/vpn.ts', also: ['config'] },
+  { file: 'src/config/config.ts', also: ['store'] },
+  { file: 'src/config/load.ts', also: ['store'] },
+];
+
+const escape = (/** @type {string} */ s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * no-restricted-imports patterns for a file of `room` that sits `depth` folders below src/; the rooms
+ * in `extra` are left unchecked (PENDING_MOVES).
+ */
+function boundaryPatterns(
+  /** @type {string} */ room,
+  /** @type {number} */ depth,
+  /** @type {string[]} */ extra,
+) {
+  const up = escape('../'.repeat(depth));
+  const allowed = new Set(ALLOWED[room]);
+  const patterns = [];
+  for (const other of ROOMS) {
+    if (other === room || extra.includes(other)) continue;
+    if (allowed.has(other)) {
+      patterns.push({
+        regex: `^${up}${other}/(?!index\\.js$)`,
+        message: `Other rooms are reached only through their index.ts: import '${'../'.repeat(depth)}${other}/index.js'.`,
+      });
+    } else {
+      patterns.push({
+        regex: `^${up}${other}(/|$)`,
+        message: `${room}/ may not import ${other}/ (allowed directions: docs/architecture.md).`,
+      });
+    }
+  }
+  return patterns;
+}
+
+/** One config object per room and folder depth (the relative prefix to src/ depends on the depth). */
+export function boundaryConfigs() {
+  const configs = [];
+  for (const room of ROOMS) {
+    for (let depth = 1; depth <= 5; depth++) {
+      const files = [`src/${room}/${'*/'.repeat(depth - 1)}*.ts`];
+      configs.push({
+        files,
+        ignores: PENDING_MOVES.map((p) => p.file),
+        rules: { 'no-restricted-imports': ['error', { patterns: boundaryPatterns(room, depth, []) }] },
+      });
+    }
+  }
+  for (const { file, also } of PENDING_MOVES) {
+    const [, room] = file.split('/');
+    const depth = file.split('/').length - 2;
+    configs.push({
+      files: [file],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          { patterns: boundaryPatterns(/** @type {string} */ (room), depth, also) },
+        ],
+      },
+    });
+  }
+  return configs;
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'scripts/**', 'eslint.config.js'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -16,4 +121,5 @@ export default tseslint.config(
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' },
   },
+  ...boundaryConfigs(),
 );

@@ -6,7 +6,6 @@
  */
 import type { HashValue, SetValue, Value } from '../store/index.js';
 import { parseInt64 } from './args.js';
-import { redisConfigOf } from './server/index.js';
 import type { CommandContext } from './types.js';
 
 interface CompactLimits {
@@ -16,7 +15,7 @@ interface CompactLimits {
 }
 
 function limits(ctx: CommandContext): CompactLimits {
-  const rc = redisConfigOf(ctx.server);
+  const rc = ctx.server.config;
   return {
     hashMaxListpackEntries: rc.getNumber('hash-max-listpack-entries'),
     hashMaxListpackValue: rc.getNumber('hash-max-listpack-value'),

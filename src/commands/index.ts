@@ -14,6 +14,7 @@ import { zsetsCommands } from './zsets/index.js';
 
 export type * from './types.js';
 export * from './args.js';
+export { keysOf } from './server/index.js';
 
 /** Every command family, in one list; the server builds its lowercase-name lookup table from it. */
 export const allCommands: readonly CommandSpec[] = [

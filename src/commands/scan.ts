@@ -10,7 +10,7 @@
  * (all of one hash at a time) and, to bound the O(n) pass each call makes, at least 1/32 of the
  * collection.
  */
-import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../resp/errors.js';
+import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../resp/index.js';
 import { globMatch } from '../store/index.js';
 import { isOption } from './args.js';
 import { fail } from './typed.js';

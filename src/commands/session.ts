@@ -1,11 +1,11 @@
-import { error, type Reply } from '../resp/reply.js';
+import { error, type Reply } from '../resp/index.js';
 import type { CommandContext, Session } from './types.js';
 
 /** Commands about the connection itself (AUTH, MULTI, SUBSCRIBE…) need its session; runners without one get this error. */
 export const NO_SESSION: Reply = error('ERR this command needs a client connection');
 
 export function sessionOf(ctx: CommandContext): Session | undefined {
-  return ctx.server.session(ctx.client);
+  return ctx.server.clients.session(ctx.client);
 }
 
 /** Valid CLIENT SETNAME / HELLO SETNAME names: printable ASCII without spaces (Redis validateClientName). */

@@ -5,9 +5,7 @@
  * option); `guarded` turns it into the error reply, so command files read top-down without
  * threading error values through every helper. Any other exception is a bug and propagates.
  */
-import { ERR_WRONGTYPE } from '../resp/errors.js';
-import { error } from '../resp/reply.js';
-import type { Reply } from '../resp/reply.js';
+import { ERR_WRONGTYPE, error, type Reply } from '../resp/index.js';
 import type { HashValue, ListValue, SetValue, Value, ZSetValue } from '../store/index.js';
 import type { CommandContext, CommandResult } from './types.js';
 

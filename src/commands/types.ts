@@ -1,5 +1,6 @@
-import type { Reply } from '../resp/reply.js';
-import type { Database, Keyspace } from '../store/index.js';
+import type { ConfigSetFailure, ConfigView } from '../config/index.js';
+import type { Reply } from '../resp/index.js';
+import type { Database, EvictionSettings, Keyspace } from '../store/index.js';
 
 /** Flags as COMMAND INFO reports them (Redis 7.0 names). */
 export type CommandFlag =
@@ -66,60 +67,8 @@ export interface CommandContext {
    * Without it a write command propagates its own argv when it counted at least one change.
    */
   propagateAs(argvs: readonly (readonly string[])[]): void;
-  /** The server side: config and hooks that commands outside the data families need. */
-  readonly server: ServerHooks;
-}
-
-/**
- * Live server settings the server reads on every use, so CONFIG SET takes effect at once. The config
- * room (CONFIG GET/SET, redis.conf) parses and formats them; the server only reads them.
- * Names follow redis.conf in camelCase.
- */
-export interface ServerConfig {
-  port: number;
-  bind: string[];
-  requirepass: string;
-  /** Seconds of idleness after which a normal client is closed; 0 = never. */
-  timeout: number;
-  /** Seconds between TCP keepalive probes; 0 = off. */
-  tcpKeepalive: number;
-  maxclients: number;
-  protectedMode: boolean;
-  protoMaxBulkLen: number;
-  /** Active expiry cycles per second. */
-  hz: number;
-  databases: number;
-  /** `unixsocket`: path of a Unix-domain listening socket; '' = none. Immutable after start. */
-  unixsocket: string;
-  /** `unixsocketperm`: the socket file's mode (0 = leave it to the umask). */
-  unixsocketperm: number;
-  /** `client-output-buffer-limit`: hard bytes, soft bytes, soft seconds; 0 disables a limit. */
-  clientOutputBufferLimit: Record<'normal' | 'replica' | 'pubsub', OutputBufferLimit>;
-  /** Other directives the server does not act on itself, by lowercase redis.conf name. */
-  readonly extra: Map<string, string>;
-}
-
-export interface OutputBufferLimit {
-  hardBytes: number;
-  softBytes: number;
-  softSeconds: number;
-}
-
-/** Counters INFO reports (Redis's server.stat_*); the server and commands increment them. */
-export interface ServerStats {
-  totalConnectionsReceived: number;
-  totalCommandsProcessed: number;
-  rejectedConnections: number;
-  keyspaceHits: number;
-  keyspaceMisses: number;
-  expiredKeys: number;
-  evictedKeys: number;
-  /** Changes since the last save (Redis server.dirty). */
-  dirty: number;
-  totalNetInputBytes: number;
-  totalNetOutputBytes: number;
-  /** Clients closed for exceeding an output buffer limit. */
-  clientOutputBufferLimitDisconnections: number;
+  /** The server side: the config view and the ports that commands outside the data families need. */
+  readonly server: ServerPorts;
 }
 
 /** One connection as CLIENT LIST / CLIENT INFO and INFO clients see it. */
@@ -182,13 +131,150 @@ export interface Session {
   noEvict: boolean;
 }
 
+// --- Ports: what the server offers the commands. This room declares what it needs; server/ implements
+// it (server/state.ts). An optional port is a room that may be absent: a command then behaves as Redis
+// does without the feature (no persistence: nothing was ever saved; no replication: a master without
+// replicas). A new room (persistence, replication) plugs in by implementing its port.
+
+/** Counters INFO reports (Redis's server.stat_*); the server and commands increment them. */
+export interface ServerStats {
+  totalConnectionsReceived: number;
+  totalCommandsProcessed: number;
+  rejectedConnections: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  /** Changes since the last save (Redis server.dirty). */
+  dirty: number;
+  totalNetInputBytes: number;
+  totalNetOutputBytes: number;
+  /** Clients closed for exceeding an output buffer limit. */
+  clientOutputBufferLimitDisconnections: number;
+}
+
+/** CONFIG GET / SET / REWRITE: the only way a command changes the live config. */
+export interface ConfigAdminPort {
+  /** CONFIG GET: name/value pairs for every pattern. */
+  getMatching(patterns: readonly string[]): [string, string][];
+  /** CONFIG SET, all or nothing (apply hooks included). */
+  set(pairs: readonly (readonly [string, string])[]): ConfigSetFailure | undefined;
+  /** CONFIG REWRITE: an error text, or undefined when the file was written. */
+  rewrite(): string | undefined;
+}
+
+/** Per command (lowercase full name, e.g. "config|get"): Redis's cmdstat_* fields. */
+export interface CommandStat {
+  readonly calls: number;
+  readonly usec: number;
+  readonly rejectedCalls: number;
+  readonly failedCalls: number;
+}
+
+/** INFO commandstats / errorstats, CONFIG RESETSTAT. */
+export interface CommandStatsPort {
+  readonly byName: ReadonlyMap<string, CommandStat>;
+  /** Error replies by their first word (errorstat_ERR:count=…). */
+  readonly errors: ReadonlyMap<string, number>;
+  readonly totalErrorReplies: number;
+  reset(): void;
+}
+
+export interface SlowLogEntry {
+  readonly id: number;
+  /** Unix seconds. */
+  readonly time: number;
+  readonly durationUs: number;
+  readonly argv: readonly string[];
+  readonly peer: string;
+  readonly clientName: string;
+}
+
+/** SLOWLOG GET / LEN / RESET. */
+export interface SlowLogPort {
+  /** Newest first. */
+  get(count: number): readonly SlowLogEntry[];
+  readonly length: number;
+  reset(): void;
+}
+
+/** The connected clients (CLIENT, INFO clients) and the connection a command runs for. */
+export interface ClientsPort {
+  /** Every connected client, in connection order. */
+  list(): readonly ClientInfo[];
+  /** Number of clients blocked in a blocking command. */
+  blockedCount(): number;
+  /** The session of the client running this command, when it runs on a connection. */
+  session(client: ClientView): Session | undefined;
+  /** Closes every client the predicate selects (after their pending replies); returns how many. */
+  kill(select: (client: ClientInfo) => boolean): number;
+  /** CLIENT PAUSE until `untilMs`: 'all' holds every command, 'write' only writes. */
+  pause(untilMs: number, mode: 'all' | 'write'): void;
+  unpause(): void;
+  /** CLIENT UNBLOCK: ends a blocking command as by timeout, or with an UNBLOCKED error. */
+  unblock(id: number, withError: boolean): boolean;
+}
+
+/** PUBLISH, PUBSUB CHANNELS / NUMSUB / NUMPAT, INFO's pubsub counters. */
+export interface PubSubPort {
+  /** Delivers a message; returns the number of clients that received it (PUBLISH's reply). */
+  publish(kind: 'channel' | 'shard', channel: string, message: string): number;
+  /** Active channels (with at least one subscriber) matching an optional glob pattern. */
+  activeChannels(kind: 'channel' | 'shard', pattern: string | undefined): string[];
+  numsub(kind: 'channel' | 'shard', channel: string): number;
+  /** Number of channels with subscribers, and of patterns. */
+  channelCount(): number;
+  patternCount(): number;
+}
+
+/** What persistence tells INFO / LASTSAVE / SHUTDOWN. */
+export interface PersistencePort {
+  /** Unix seconds of the last successful save. */
+  lastSaveTime(): number;
+  rdbSaves(): number;
+  bgsaveInProgress(): boolean;
+  /** Writes an RDB now (SHUTDOWN SAVE); returns an error message or undefined. */
+  saveNow(): string | undefined;
+}
+
+/** What replication tells INFO replication and HELLO. */
+export interface ReplicationPort {
+  role(): 'master' | 'replica';
+  /** INFO replication's fields, in Redis's order. */
+  infoFields(): readonly (readonly [string, string | number])[];
+}
+
+/** The server's way to stop (SHUTDOWN): closes listeners and clients, then the process may exit. */
+export interface ShutdownPort {
+  shutdown(): void;
+}
+
+/** The active expiry cycle (DEBUG SET-ACTIVE-EXPIRE switches it). */
+export interface ActiveExpiryPort {
+  enabled: boolean;
+}
+
+/** LRU/LFU bookkeeping of maxmemory eviction (OBJECT IDLETIME / FREQ). */
+export interface EvictionPort {
+  /** Unix ms of the key's last recorded use, when one was recorded (LRU policies). */
+  lastAccess(dbIndex: number, key: string): number | undefined;
+  /** The key's logarithmic access counter under an LFU policy. */
+  frequency(settings: EvictionSettings, dbIndex: number, key: string, now: number): number;
+}
+
 /**
  * The server side that commands outside the data families need (INFO, CONFIG, COMMAND, CLIENT,
  * HELLO, pub/sub, transactions). Implemented by server/state.ts.
  */
-export interface ServerHooks {
-  readonly config: ServerConfig;
+export interface ServerPorts {
+  /** The live config, read-only; CONFIG GET/SET/REWRITE go through `configAdmin`. */
+  readonly config: ConfigView;
+  readonly configAdmin: ConfigAdminPort;
   readonly stats: ServerStats;
+  readonly commandStats: CommandStatsPort;
+  readonly slowlog: SlowLogPort;
+  readonly clients: ClientsPort;
+  readonly pubsub: PubSubPort;
   /** The command table by lowercase name (COMMAND reads it). */
   readonly commands: ReadonlyMap<string, CommandSpec>;
   /** Unix ms when the server started. */
@@ -197,31 +283,15 @@ export interface ServerHooks {
   readonly runId: string;
   /** TCP ports actually bound (port 0 in config resolves to the real port). */
   readonly boundPorts: readonly number[];
-  /** Every connected client. */
-  clients(): readonly ClientInfo[];
-  /** Number of clients blocked in a blocking command. */
-  blockedClients(): number;
-  /** Pub/sub: number of channels with subscribers, and of patterns. */
-  pubsubChannelCount(): number;
-  pubsubPatternCount(): number;
-  /** The session of the client running this command, when it runs on a connection. */
-  session(client: ClientView): Session | undefined;
-  /** Delivers a message; returns the number of clients that received it (PUBLISH's reply). */
-  publish(kind: 'channel' | 'shard', channel: string, message: string): number;
-  /** Active channels (with at least one subscriber) matching an optional glob pattern. */
-  pubsubChannels(kind: 'channel' | 'shard', pattern: string | undefined): string[];
-  pubsubNumsub(kind: 'channel' | 'shard', channel: string): number;
-  /** Closes every client the predicate selects (after their pending replies); returns how many. */
-  killClients(select: (client: ClientInfo) => boolean): number;
-  /** CLIENT PAUSE until `untilMs`: 'all' holds every command, 'write' only writes. */
-  pauseClients(untilMs: number, mode: 'all' | 'write'): void;
-  unpauseClients(): void;
-  /** CLIENT UNBLOCK: ends a blocking command as by timeout, or with an UNBLOCKED error. */
-  unblockClient(id: number, withError: boolean): boolean;
+  /** The service manager the server reports to (INFO process_supervised). */
+  readonly supervised: 'no' | 'upstart' | 'systemd';
+  readonly persistence?: PersistencePort;
+  readonly replication?: ReplicationPort;
+  readonly shutdown?: ShutdownPort;
+  readonly activeExpiry?: ActiveExpiryPort;
+  readonly eviction?: EvictionPort;
   /** Registers a (dbIndex, argv) listener for every propagated change (replication, AOF). */
   addPropagator(listener: (dbIndex: number, argv: readonly string[]) => void): void;
-  /** Extension point: other rooms (replication, persistence) register named services here. */
-  readonly services: Map<string, unknown>;
 }
 
 /**

@@ -7,6 +7,7 @@ import { isParseError, type AnyDirective } from './directive.js';
 import { buildDirectives } from './directives.js';
 import { globMatch } from '../store/glob.js';
 import type { OutputBufferLimits, ReplicaOf, SaveParam } from './special.js';
+import type { ConfigView, ServerSettings } from './view.js';
 
 /**
  * Runs after a directive changed (CONFIG SET or config load). Returns an error message to make
@@ -21,7 +22,7 @@ export interface ConfigSetFailure {
   readonly message: string;
 }
 
-export class RedisConfig {
+export class RedisConfig implements ConfigView {
   private readonly byName = new Map<string, AnyDirective>();
   private readonly values = new Map<string, unknown>();
   private readonly hooks = new Map<string, ApplyHook[]>();
@@ -32,6 +33,8 @@ export class RedisConfig {
   private readonly visibleNames: readonly string[];
   /** Absolute path of the file loaded at startup; CONFIG REWRITE writes it. */
   configFile: string | undefined;
+  /** The typed settings of the current generation (see `settings`). */
+  private settingsCache: { generation: number; settings: ServerSettings } | undefined;
 
   constructor(readonly directives: readonly AnyDirective[] = buildDirectives()) {
     const names: string[] = [];
@@ -83,6 +86,71 @@ export class RedisConfig {
     const value = compute(this);
     this.derived.set(key, { generation: this.generationCount, value });
     return value;
+  }
+
+  /**
+   * The directives the server acts on, as one typed object of the current generation: derived from
+   * the values (recomputed on the first read after a change), never kept in sync by copying.
+   */
+  get settings(): ServerSettings {
+    const hit = this.settingsCache;
+    if (hit !== undefined && hit.generation === this.generationCount) return hit.settings;
+    const settings: ServerSettings = Object.freeze({
+      port: this.getNumber('port'),
+      bind: this.bindAddresses(),
+      requirepass: this.getString('requirepass'),
+      timeout: this.getNumber('timeout'),
+      tcpKeepalive: this.getNumber('tcp-keepalive'),
+      maxclients: this.getNumber('maxclients'),
+      protectedMode: this.getBool('protected-mode'),
+      protoMaxBulkLen: this.getNumber('proto-max-bulk-len'),
+      hz: this.effectiveHz(),
+      databases: this.getNumber('databases'),
+      unixsocket: this.getString('unixsocket'),
+      unixsocketperm: this.getNumber('unixsocketperm'),
+      clientOutputBufferLimit: this.outputBufferLimits(),
+    });
+    this.settingsCache = { generation: this.generationCount, settings };
+    return settings;
+  }
+  get port(): number {
+    return this.settings.port;
+  }
+  get bind(): readonly string[] {
+    return this.settings.bind;
+  }
+  get requirepass(): string {
+    return this.settings.requirepass;
+  }
+  get timeout(): number {
+    return this.settings.timeout;
+  }
+  get tcpKeepalive(): number {
+    return this.settings.tcpKeepalive;
+  }
+  get maxclients(): number {
+    return this.settings.maxclients;
+  }
+  get protectedMode(): boolean {
+    return this.settings.protectedMode;
+  }
+  get protoMaxBulkLen(): number {
+    return this.settings.protoMaxBulkLen;
+  }
+  get hz(): number {
+    return this.settings.hz;
+  }
+  get databases(): number {
+    return this.settings.databases;
+  }
+  get unixsocket(): string {
+    return this.settings.unixsocket;
+  }
+  get unixsocketperm(): number {
+    return this.settings.unixsocketperm;
+  }
+  get clientOutputBufferLimit(): OutputBufferLimits {
+    return this.settings.clientOutputBufferLimit;
   }
 
   getNumber(name: string): number {

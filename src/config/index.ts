@@ -2,6 +2,7 @@
 export { parseMemory, formatMemoryForRewrite, bytesToHuman } from './units.js';
 export { RedisConfig } from './config.js';
 export type { ApplyHook, ConfigSetFailure } from './config.js';
+export type { ConfigView, ServerSettings } from './view.js';
 export type { AnyDirective, Directive } from './directive.js';
 export { MAXMEMORY_POLICIES } from './directives.js';
 export type { MaxmemoryPolicy } from './directives.js';

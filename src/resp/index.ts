@@ -7,3 +7,12 @@ export type { ParserLimits, ProtocolError } from './parser.js';
 export { encodeReply, formatDouble, formatG } from './encoder.js';
 export type { Protocol } from './encoder.js';
 export { ReplyWriter } from './writer.js';
+export {
+  DEFAULT_REPLY_LIMITS,
+  ReplyProtocolError,
+  ReplyReader,
+  encodeReplyNode,
+  parseReply,
+  replyNodeText,
+} from './reply-parser.js';
+export type { AggregateType, BulkType, LineType, ReplyNode, ReplyParserLimits } from './reply-parser.js';

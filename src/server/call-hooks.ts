@@ -3,20 +3,15 @@
  * command (Redis processCommand's performEvictions + OOM for denyoom commands), and after it the slow
  * log, INFO commandstats/errorstats and the LRU/LFU access bookkeeping.
  *
- * This runs for every command, so the services it uses are resolved once (on the first command, after
- * the launcher has installed the live config) and the settings it reads are cached by the config until
- * the next CONFIG SET.
+ * This runs for every command, so the settings it reads are cached by the config until the next
+ * CONFIG SET.
  */
-import type { CommandResult, CommandSpec } from '../commands/index.js';
-import { commandStatsOf, keysOf, redisConfigOf, slowlogOf } from '../commands/server/index.js';
-import type { CommandStats, SlowLog } from '../commands/server/index.js';
+import { keysOf, type CommandResult, type CommandSpec } from '../commands/index.js';
 import type { RedisConfig } from '../config/index.js';
-import { ERR_OOM } from '../resp/errors.js';
-import { Evictor, type EvictionPolicy, type EvictionSettings, type Keyspace } from '../store/index.js';
+import { ERR_OOM } from '../resp/index.js';
+import type { EvictionPolicy, EvictionSettings, Evictor } from '../store/index.js';
 import type { Client } from './client.js';
 import type { ServerState } from './state.js';
-
-export const EVICTOR_SERVICE = 'evictor';
 
 const readEvictionSettings = (rc: RedisConfig): EvictionSettings => ({
   maxmemory: rc.getNumber('maxmemory'),
@@ -26,44 +21,17 @@ const readEvictionSettings = (rc: RedisConfig): EvictionSettings => ({
   lfuDecayTime: rc.getNumber('lfu-decay-time'),
 });
 
-interface Services {
-  readonly config: RedisConfig;
-  readonly stats: CommandStats;
-  readonly slowlog: SlowLog;
-}
-
 export class CallHooks {
-  private services: Services | undefined;
-  private evictor: Evictor | undefined;
   private eviction: { readonly generation: number; readonly settings: EvictionSettings } | undefined;
 
   constructor(
     private readonly state: ServerState,
-    private readonly keyspace: Keyspace,
+    private readonly evictor: Evictor,
   ) {}
-
-  private resolve(): Services {
-    if (this.services === undefined) {
-      this.services = {
-        config: redisConfigOf(this.state),
-        stats: commandStatsOf(this.state),
-        slowlog: slowlogOf(this.state),
-      };
-    }
-    return this.services;
-  }
-
-  private evictorFor(): Evictor {
-    if (this.evictor !== undefined) return this.evictor;
-    const e = this.state.services.get(EVICTOR_SERVICE);
-    this.evictor = e instanceof Evictor ? e : new Evictor(this.keyspace);
-    this.state.services.set(EVICTOR_SERVICE, this.evictor);
-    return this.evictor;
-  }
 
   /** The eviction settings, read again only after a config change (admit and record both need them). */
   private evictionSettings(): EvictionSettings {
-    const config = this.resolve().config;
+    const config = this.state.config;
     const kept = this.eviction;
     if (kept !== undefined && kept.generation === config.generation) return kept.settings;
     const settings = readEvictionSettings(config);
@@ -78,11 +46,11 @@ export class CallHooks {
   admitUnderMaxmemory(spec: CommandSpec, queuing: boolean): string | undefined {
     const settings = this.evictionSettings();
     if (settings.maxmemory === 0) return undefined;
-    const evicted = this.evictorFor().performEvictions(settings, Date.now());
+    const evicted = this.evictor.performEvictions(settings, Date.now());
     if (evicted === undefined) {
       const denied = spec.flags.includes('denyoom') || (queuing && spec.name.toLowerCase() === 'exec');
       if (denied) {
-        this.resolve().stats.recordRejected(spec.name.toLowerCase());
+        this.state.commandStats.recordRejected(spec.name.toLowerCase());
         return ERR_OOM;
       }
       return undefined;
@@ -104,7 +72,7 @@ export class CallHooks {
     skipSlowlog: boolean,
     nowMs: number,
   ): void {
-    const { stats, slowlog } = this.resolve();
+    const { commandStats: stats, slowlog } = this.state;
     const failed = result.kind === 'error';
     stats.recordCall(c.lastCommand, Math.round(usec), failed);
     if (failed) stats.recordError(result.message);
@@ -112,7 +80,6 @@ export class CallHooks {
     if (spec.firstKey <= 0) return;
     const settings = this.evictionSettings();
     if (settings.maxmemory === 0) return;
-    const evictor = this.evictorFor();
-    for (const key of keysOf(spec, argv)) evictor.touch(settings, c.dbIndex, key, nowMs);
+    for (const key of keysOf(spec, argv)) this.evictor.touch(settings, c.dbIndex, key, nowMs);
   }
 }

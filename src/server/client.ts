@@ -13,7 +13,7 @@ import type {
   ClientView,
   CommandContext,
   CommandSpec,
-  ServerHooks,
+  ServerPorts,
   SubscriptionKind,
 } from '../commands/index.js';
 import {
@@ -32,9 +32,30 @@ import {
 } from '../resp/index.js';
 import { ERR_EXECABORT } from '../resp/index.js';
 import type { Database, Keyspace } from '../store/index.js';
-import type { ServerCore } from './core.js';
 import { socketFd } from './connection.js';
-import type { RegisteredClient } from './state.js';
+import type { RegisteredClient, ServerState } from './state.js';
+import type { WatchRegistry } from './watch.js';
+
+/**
+ * What a connection needs from the dispatcher (implemented by ServerCore). Declared here so the
+ * client depends on this surface, not on the dispatcher's file (which depends on Client).
+ */
+export interface ClientHost {
+  readonly keyspace: Keyspace;
+  readonly state: ServerState;
+  readonly watch: WatchRegistry;
+  authRequired(): boolean;
+  checkPassword(username: string, password: string): boolean;
+  /** Runs one command for the client (EXEC's queue). */
+  call(c: Client, spec: CommandSpec, argv: readonly string[]): void;
+  scheduleFlush(c: Client): void;
+  /** Takes the client out of every table (blocking, WATCH, pub/sub, registry). */
+  leave(c: Client): void;
+  /** Removes a blocked client from the blocked tables. */
+  endBlock(c: Client): void;
+  /** After an unblock: flush the reply and go on with the client's pipelined input. */
+  resumeAfterBlock(c: Client): void;
+}
 
 export interface QueuedCommand {
   readonly spec: CommandSpec;
@@ -67,8 +88,8 @@ class ClientContext implements CommandContext {
   constructor(
     readonly keyspace: Keyspace,
     readonly client: ClientView,
-    readonly server: ServerHooks,
-    private readonly core: ServerCore,
+    readonly server: ServerPorts,
+    private readonly core: ClientHost,
   ) {
     this.db = keyspace.db(0);
   }
@@ -123,7 +144,7 @@ export class Client implements RegisteredClient, ClientView {
   constructor(
     readonly id: number,
     readonly socket: Socket,
-    private readonly core: ServerCore,
+    private readonly core: ClientHost,
     /** The `unixsocket` path when the client connected through it (CLIENT LIST flag U). */
     private readonly unixPath?: string,
   ) {
@@ -271,7 +292,7 @@ export class Client implements RegisteredClient, ClientView {
     for (const key of keys) {
       if (this.watched.some((w) => w.db === this.dbIndex && w.key === key)) continue;
       const ttl = db.getExpire(key);
-      const hadLiveTtl = ttl !== undefined && ttl > now && db.entries.has(key);
+      const hadLiveTtl = ttl !== undefined && ttl > now && db.contains(key);
       this.watched.push({ db: this.dbIndex, key, hadLiveTtl });
       this.core.watch.watch(this.dbIndex, key, this);
     }

@@ -15,10 +15,10 @@ import {
   wrongArity,
   type Reply,
 } from '../resp/index.js';
-import { Keyspace, type KeyspaceObserver } from '../store/index.js';
+import { Evictor, Keyspace, type KeyspaceObserver } from '../store/index.js';
 import { BlockingRegistry } from './blocking.js';
 import { CallHooks } from './call-hooks.js';
-import type { Client } from './client.js';
+import type { Client, ClientHost } from './client.js';
 import type { ServerState } from './state.js';
 import { WatchRegistry } from './watch.js';
 
@@ -81,7 +81,7 @@ function isBlock(result: CommandResult): result is BlockRequest {
   return result.kind === 'block';
 }
 
-export class ServerCore {
+export class ServerCore implements ClientHost {
   readonly keyspace: Keyspace;
   readonly watch = new WatchRegistry();
   readonly blocking = new BlockingRegistry<Client>();
@@ -115,7 +115,10 @@ export class ServerCore {
       },
     };
     this.keyspace = new Keyspace(state.config.databases, observer);
-    this.hooks = new CallHooks(state, this.keyspace);
+    // Created up front (it is three empty maps until maxmemory is set): OBJECT IDLETIME/FREQ read it.
+    const evictor = new Evictor(this.keyspace);
+    state.eviction = evictor;
+    this.hooks = new CallHooks(state, evictor);
     state.onUnpause = () => this.resumeHeld();
   }
 
@@ -469,8 +472,8 @@ export class ServerCore {
     const limits = this.state.config.clientOutputBufferLimit;
     const limit = c.inPubsubMode ? limits.pubsub : limits.normal;
     const used = c.socket.writableLength;
-    if (limit.hardBytes > 0 && used >= limit.hardBytes) return true;
-    if (limit.softBytes > 0 && used >= limit.softBytes) {
+    if (limit.hard > 0 && used >= limit.hard) return true;
+    if (limit.soft > 0 && used >= limit.soft) {
       const now = Date.now();
       if (c.softLimitSince === 0) c.softLimitSince = now;
       else if (now - c.softLimitSince >= limit.softSeconds * 1000) return true;

@@ -1,5 +1,6 @@
 export { startServer } from './server.js';
 export type { ServerOptions, RunningServer } from './server.js';
+export type { SettingsOverrides } from './config-binding.js';
 export { ServerState, defaultConfig, emptyStats, commandTable } from './state.js';
 export type { Propagator, RegisteredClient } from './state.js';
 export { launchServer, loadServerConfig } from './launch.js';

@@ -13,15 +13,8 @@ import {
   type LoadedConfig,
   type RedisConfig,
 } from '../config/index.js';
-import {
-  CONFIG_SERVICE,
-  SHUTDOWN_SERVICE,
-  bindServerConfig,
-  copyServerConfig,
-  type ShutdownService,
-} from '../commands/server/index.js';
 import { allCommands } from '../commands/index.js';
-import { commandTable, defaultConfig } from './state.js';
+import { commandTable } from './state.js';
 import { startServer, type RunningServer } from './server.js';
 import { libc } from '../platform/index.js';
 import { UNSUPERVISED, type Supervisor } from './supervision.js';
@@ -50,15 +43,12 @@ export async function launchServer(
   supervisor: Supervisor = UNSUPERVISED,
 ): Promise<LaunchedServer> {
   const rc = loaded.config;
-  const initial = defaultConfig();
-  copyServerConfig(rc, initial);
   const server = await startServer({
-    config: initial,
+    redisConfig: rc,
     log,
     renameCommands: loaded.extras.renameCommands,
   });
-  server.state.services.set(CONFIG_SERVICE, rc);
-  bindServerConfig(rc, server.state);
+  server.state.supervised = supervisor.mode;
   // No persistence yet: say so at start, and refuse a CONFIG SET that asks for an AOF.
   const warning = persistenceWarning(rc);
   if (warning !== undefined) log(warning);
@@ -88,13 +78,12 @@ export async function launchServer(
     })();
     return stopping;
   };
-  const shutdown: ShutdownService = {
+  server.state.shutdown = {
     shutdown: () => {
       // Let the current reply cycle finish before closing the sockets.
       setImmediate(() => void stop());
     },
   };
-  server.state.services.set(SHUTDOWN_SERVICE, shutdown);
   return { server, config: rc, stopped, stop };
 }
 

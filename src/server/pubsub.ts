@@ -2,7 +2,7 @@
  * Pub/sub registry (Redis pubsub.c): who listens on which channel, pattern and shard channel, and
  * message delivery. Messages are encoded once per protocol version and queued on each receiver.
  */
-import type { SubscriptionKind } from '../commands/index.js';
+import type { PubSubPort, SubscriptionKind } from '../commands/index.js';
 import { bulk, encodeReply, push, type Protocol, type Reply } from '../resp/index.js';
 import { globMatch } from '../store/index.js';
 
@@ -13,7 +13,7 @@ export interface Subscriber {
   deliver(bytes: string): void;
 }
 
-export class PubSubRegistry {
+export class PubSubRegistry implements PubSubPort {
   readonly channels = new Map<string, Set<Subscriber>>();
   readonly patterns = new Map<string, Set<Subscriber>>();
   readonly shardChannels = new Map<string, Set<Subscriber>>();
@@ -69,6 +69,14 @@ export class PubSubRegistry {
 
   numsub(kind: 'channel' | 'shard', channel: string): number {
     return (kind === 'channel' ? this.channels : this.shardChannels).get(channel)?.size ?? 0;
+  }
+
+  channelCount(): number {
+    return this.channels.size;
+  }
+
+  patternCount(): number {
+    return this.patterns.size;
   }
 }
 

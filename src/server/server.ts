@@ -4,19 +4,24 @@
  */
 import type { Socket } from 'node:net';
 import { allCommands } from '../commands/index.js';
-import type { CommandSpec, ServerConfig } from '../commands/index.js';
-import type { RenameCommand } from '../config/index.js';
-import { ACTIVE_EXPIRE_SERVICE, LISTENER_SERVICE, type ListenerService } from '../commands/server/index.js';
+import type { CommandSpec } from '../commands/index.js';
+import { RedisConfig, type RenameCommand, type ServerSettings } from '../config/index.js';
 import { ActiveExpirer } from '../store/index.js';
 import { Client } from './client.js';
+import { applyOverrides, bindListenerConfig, type SettingsOverrides } from './config-binding.js';
 import { readThroughSharedBuffer } from './connection.js';
 import { ServerCore } from './core.js';
 import { Listeners } from './listeners.js';
-import { ServerState, commandTable, defaultConfig } from './state.js';
+import { ServerState, commandTable } from './state.js';
 
 export interface ServerOptions {
-  /** Settings that differ from Redis's defaults (port 0 = pick a free port). */
-  readonly config?: Partial<ServerConfig>;
+  /** The live config (a loaded redis.conf); Redis's defaults when absent. */
+  readonly redisConfig?: RedisConfig;
+  /**
+   * Settings set on top of it, as a config file would. Port 0 picks a free port; without a
+   * `redisConfig` it is then recorded as the port.
+   */
+  readonly config?: SettingsOverrides;
   /** The command table; all families by default. */
   readonly commands?: readonly CommandSpec[];
   /** redis.conf `rename-command` lines, applied to the command table in order. */
@@ -52,7 +57,8 @@ export function startServer(options: ServerOptions = {}): Promise<RunningServer>
 }
 
 function startListening(options: ServerOptions): RunningServer {
-  const config: ServerConfig = { ...defaultConfig(), ...options.config };
+  const config = options.redisConfig ?? new RedisConfig();
+  if (options.config !== undefined) applyOverrides(config, options.config);
   const state = new ServerState(
     config,
     commandTable(options.commands ?? allCommands, options.renameCommands),
@@ -110,7 +116,7 @@ function startListening(options: ServerOptions): RunningServer {
   };
 
   const listeners = new Listeners(onConnection, log);
-  listeners.start({ bind: config.bind, port: config.port });
+  listeners.start({ bind: [...config.bind], port: config.port });
   if (config.unixsocket !== '') {
     try {
       listeners.startUnix(config.unixsocket, config.unixsocketperm);
@@ -119,21 +125,18 @@ function startListening(options: ServerOptions): RunningServer {
       throw err;
     }
   }
-  config.port = listeners.boundPort;
-  state.boundPorts.push(config.port);
-  const listenerService: ListenerService = {
-    change: (bind, port) => {
-      const ok = listeners.change({ bind, port });
-      state.boundPorts.length = 0;
-      state.boundPorts.push(listeners.boundPort);
-      return ok;
-    },
-  };
-  state.services.set(LISTENER_SERVICE, listenerService);
+  state.boundPorts.push(listeners.boundPort);
+  if (options.redisConfig === undefined && config.port === 0) recordBoundPort(config, listeners.boundPort);
+  bindListenerConfig(config, (bind, port) => {
+    const ok = listeners.change({ bind: [...bind], port });
+    state.boundPorts.length = 0;
+    state.boundPorts.push(listeners.boundPort);
+    return ok;
+  });
 
   const expirer = new ActiveExpirer(core.keyspace);
-  // DEBUG SET-ACTIVE-EXPIRE reaches the expirer through this service.
-  state.services.set(ACTIVE_EXPIRE_SERVICE, expirer);
+  // DEBUG SET-ACTIVE-EXPIRE switches the expirer through this port.
+  state.activeExpiry = expirer;
   let lastTimeoutCheck = 0;
   const cronPeriod = (): number => 1000 / Math.max(1, Math.min(500, config.hz));
   let cron: NodeJS.Timeout;
@@ -150,7 +153,7 @@ function startListening(options: ServerOptions): RunningServer {
   cron = setTimeout(serverCron, cronPeriod());
 
   return {
-    port: config.port,
+    port: listeners.boundPort,
     state,
     core,
     async close(): Promise<void> {
@@ -161,6 +164,17 @@ function startListening(options: ServerOptions): RunningServer {
       await listeners.close();
     },
   };
+}
+
+/**
+ * Port 0 given to startServer without a loaded config means "any free port" (tests, embeddings): the
+ * config then says which one, so CONFIG GET port answers it and a later CONFIG SET bind keeps
+ * listening on it. A loaded redis.conf keeps its own `port 0` (CONFIG REWRITE writes it back). Set like
+ * a config line, so no apply hook runs (the listener is already there).
+ */
+function recordBoundPort(config: RedisConfig, port: number): void {
+  const directive = config.lookup('port');
+  if (directive !== undefined) config.setFromFile(directive, [String(port)], false);
 }
 
 /** Redis `timeout`: idle normal clients are closed (not blocked or subscribed ones). */
@@ -180,7 +194,7 @@ function closeIdleClients(state: ServerState, core: ServerCore, now: number): vo
  * on the loopback interface). Returns the bytes to send before closing, or undefined to accept.
  */
 export function admissionError(
-  config: ServerConfig,
+  config: Pick<ServerSettings, 'maxclients' | 'protectedMode' | 'requirepass'>,
   connected: number,
   remoteAddress: string | undefined,
   unixSocket = false,

@@ -1,42 +1,33 @@
 /**
- * Server-wide state that commands can see through ServerHooks: live config, stats counters, the
- * command table, the client registry. It holds no sockets, so unit tests can build one alone.
+ * Server-wide state that commands see through their ports (ServerPorts): the live config, stats
+ * counters, command statistics, the slow log, the command table, the client registry, pub/sub. It
+ * holds no sockets, so unit tests can build one alone. Rooms that may be absent (persistence,
+ * replication) are set on it as optional ports by whoever starts them.
  */
 import { randomBytes } from 'node:crypto';
 import type {
+  ActiveExpiryPort,
   ClientInfo,
   ClientView,
+  ClientsPort,
   CommandSpec,
-  ServerConfig,
-  ServerHooks,
+  EvictionPort,
+  PersistencePort,
+  ReplicationPort,
+  ServerPorts,
   ServerStats,
   Session,
+  ShutdownPort,
 } from '../commands/index.js';
-import { ConfigError, type RenameCommand } from '../config/index.js';
+import { ConfigError, RedisConfig, type RenameCommand } from '../config/index.js';
+import { CommandStats } from './command-stats.js';
+import { ConfigAdmin } from './config-binding.js';
 import { PubSubRegistry } from './pubsub.js';
+import { SlowLog } from './slowlog.js';
 
-/** Redis 7.0's defaults for the settings the server acts on. */
-export function defaultConfig(): ServerConfig {
-  return {
-    port: 6379,
-    bind: ['*', '-::*'],
-    requirepass: '',
-    timeout: 0,
-    tcpKeepalive: 300,
-    maxclients: 10000,
-    protectedMode: true,
-    protoMaxBulkLen: 512 * 1024 * 1024,
-    hz: 10,
-    databases: 16,
-    unixsocket: '',
-    unixsocketperm: 0,
-    clientOutputBufferLimit: {
-      normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
-      replica: { hardBytes: 256 * 1024 * 1024, softBytes: 64 * 1024 * 1024, softSeconds: 60 },
-      pubsub: { hardBytes: 32 * 1024 * 1024, softBytes: 8 * 1024 * 1024, softSeconds: 60 },
-    },
-    extra: new Map(),
-  };
+/** Redis 7.0's defaults: a fresh live config with nothing loaded. */
+export function defaultConfig(): RedisConfig {
+  return new RedisConfig();
 }
 
 export function emptyStats(): ServerStats {
@@ -73,11 +64,21 @@ type PendingPropagation = readonly [number, readonly string[]];
 const MULTI: readonly string[] = Object.freeze(['MULTI']);
 const EXEC: readonly string[] = Object.freeze(['EXEC']);
 
-export class ServerState implements ServerHooks {
+export class ServerState implements ServerPorts {
   readonly stats: ServerStats = emptyStats();
   readonly startedAtMs = Date.now();
   readonly runId = randomBytes(20).toString('hex');
-  readonly services = new Map<string, unknown>();
+  readonly commandStats = new CommandStats();
+  readonly slowlog: SlowLog;
+  readonly configAdmin: ConfigAdmin;
+  readonly clients: ClientsPort;
+  persistence: PersistencePort | undefined;
+  replication: ReplicationPort | undefined;
+  shutdown: ShutdownPort | undefined;
+  activeExpiry: ActiveExpiryPort | undefined;
+  eviction: EvictionPort | undefined;
+  /** INFO process_supervised: set by launchServer from the `supervised` decision. */
+  supervised: 'no' | 'upstart' | 'systemd' = 'no';
   readonly boundPorts: number[] = [];
   /** Connected clients by id, in connection order (CLIENT LIST order). */
   readonly registry = new Map<number, RegisteredClient>();
@@ -94,11 +95,24 @@ export class ServerState implements ServerHooks {
   private pauseTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly config: ServerConfig,
+    /** The one config model; commands see it read-only (ConfigView), CONFIG SET goes through configAdmin. */
+    readonly config: RedisConfig,
     readonly commands: ReadonlyMap<string, CommandSpec>,
-  ) {}
+  ) {
+    this.slowlog = new SlowLog(config);
+    this.configAdmin = new ConfigAdmin(config);
+    this.clients = {
+      list: () => this.listClients(),
+      blockedCount: () => this.blockedClients(),
+      session: (client) => this.session(client),
+      kill: (select) => this.killClients(select),
+      pause: (untilMs, mode) => this.pauseClients(untilMs, mode),
+      unpause: () => this.unpauseClients(),
+      unblock: (id, withError) => this.unblockClient(id, withError),
+    };
+  }
 
-  clients(): readonly ClientInfo[] {
+  listClients(): readonly ClientInfo[] {
     const now = Date.now();
     return [...this.registry.values()].map((c) => c.info(now));
   }
@@ -109,28 +123,8 @@ export class ServerState implements ServerHooks {
     return n;
   }
 
-  pubsubChannelCount(): number {
-    return this.pubsub.channels.size;
-  }
-
-  pubsubPatternCount(): number {
-    return this.pubsub.patterns.size;
-  }
-
   session(client: ClientView): Session | undefined {
     return this.registry.get(client.id);
-  }
-
-  publish(kind: 'channel' | 'shard', channel: string, message: string): number {
-    return this.pubsub.publish(kind, channel, message);
-  }
-
-  pubsubChannels(kind: 'channel' | 'shard', pattern: string | undefined): string[] {
-    return this.pubsub.activeChannels(kind, pattern);
-  }
-
-  pubsubNumsub(kind: 'channel' | 'shard', channel: string): number {
-    return this.pubsub.numsub(kind, channel);
   }
 
   killClients(select: (client: ClientInfo) => boolean): number {

@@ -3,12 +3,30 @@ import { ScanCursors } from './scan.js';
 import type { Value } from './types.js';
 
 /**
- * What the keyspace tells the rest of the server. The server wires these to WATCH, blocked clients,
- * replication/AOF propagation of expiries, and snapshot copy-on-write.
+ * What the keyspace tells the rest of the server. The server wires these to WATCH, blocked clients and
+ * replication/AOF propagation of expiries; a snapshot (BGSAVE, AOF rewrite, full sync) registers its
+ * own observer for copy-on-write. Any number of observers may be registered (Keyspace.addObserver);
+ * each is told in registration order.
+ *
+ * The snapshot contract — an observer is told BEFORE the keyspace changes, so it can keep the old state:
+ * - `beforeWrite(db, key)` before a key's value or TTL is created, changed in place, replaced or
+ *   deleted, whatever the cause: a command (SET, APPEND, MOVE and RENAME on both keys, …), lazy expiry
+ *   on access, the active expiry cycle, eviction. During the call the key still holds its old value
+ *   and TTL (readable with `peek` / `getExpire`).
+ * - `beforeFlush(db)` before FLUSHDB / FLUSHALL empty a database. The database then starts over with
+ *   new, empty tables and never touches the old ones again: an iteration begun before
+ *   (`entriesWithExpiry()`) goes on over the old contents undisturbed. No beforeWrite per key.
+ * - `beforeSwap(a, b)` before SWAPDB exchanges two databases' tables. Tables move whole, untouched:
+ *   an iteration begun over `a` goes on over a's old contents, and from then on a beforeWrite for `b`
+ *   concerns those same tables (and one for `a` the tables that were b's).
  */
 export interface KeyspaceObserver {
-  /** Called before a key's value is changed, replaced or deleted (Redis: before the write). Snapshots copy here. */
+  /** Called before a key's value or TTL is changed, replaced or deleted (Redis: before the write). Snapshots copy here. */
   beforeWrite?(db: number, key: string): void;
+  /** Called before every key of the database is dropped at once (FLUSHDB, FLUSHALL). */
+  beforeFlush?(db: number): void;
+  /** Called before two databases exchange their contents (SWAPDB). */
+  beforeSwap?(a: number, b: number): void;
   /** A key's value or existence changed (Redis signalModifiedKey): invalidates WATCH. */
   keyModified?(db: number, key: string): void;
   /** A list or zset key came into existence: clients blocked on it may be served (Redis signalKeyAsReady). */
@@ -26,9 +44,13 @@ export interface KeyspaceObserver {
  * replace with overwrite(), remove with delete(). Every one of them applies lazy expiry.
  */
 export class Database {
-  /** Reassigned only by swapWith (SWAPDB); everything else mutates through the methods below. */
-  entries = new Map<string, Value>();
-  expires = new Map<string, number>();
+  /**
+   * Reassigned only by swapWith (SWAPDB) and clear (FLUSH), never emptied in place; everything else
+   * mutates through the methods below. Nothing outside this class reads them: iterate with keys(),
+   * volatileKeys(), expiryEntries() or entriesWithExpiry().
+   */
+  private entries = new Map<string, Value>();
+  private expires = new Map<string, number>();
   /**
    * Keys whose string was changed in place (APPEND, SETRANGE, SETBIT, BITFIELD, BITOP), which Redis
    * then reports as `raw` in OBJECT ENCODING whatever their content. Any replacement or removal of the
@@ -42,11 +64,67 @@ export class Database {
 
   constructor(
     readonly index: number,
-    private readonly observer: KeyspaceObserver,
+    /**
+     * The observers' one entry point, set by the Keyspace: the only registered observer itself (the
+     * hot path pays one optional call per write, as with no list at all), or a fan-out over several.
+     */
+    private observer: KeyspaceObserver,
   ) {}
+
+  /** Should be called by the Keyspace only, when its observers change. */
+  setObserver(observer: KeyspaceObserver): void {
+    this.observer = observer;
+  }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Number of keys with a TTL (INFO keyspace `expires=`). */
+  get volatileCount(): number {
+    return this.expires.size;
+  }
+
+  /** The key's value as stored: no lazy expiry, no observer call (snapshots, tests, memory estimates). */
+  peek(key: string): Value | undefined {
+    return this.entries.get(key);
+  }
+
+  /** True when the key is stored, expired or not (no lazy expiry). */
+  contains(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /**
+   * Every stored key, expired ones included, in insertion order. The iterator is live (it sees keys
+   * added after it started and skips deleted ones) and survives changes; after a FLUSH or SWAPDB it
+   * goes on over the tables it started on.
+   */
+  keys(): MapIterator<string> {
+    return this.entries.keys();
+  }
+
+  /** Every key with a TTL, live like keys(). */
+  volatileKeys(): MapIterator<string> {
+    return this.expires.keys();
+  }
+
+  /** (key, unix ms) of every key with a TTL, live like keys() (the active expiry cycle's cursor). */
+  expiryEntries(): MapIterator<[string, number]> {
+    return this.expires.entries();
+  }
+
+  /**
+   * (key, value, expiry unix ms or undefined) of every stored key, expired ones included: what a
+   * snapshot writes. Bound to the tables of the moment it is called (see the observer contract).
+   */
+  entriesWithExpiry(): Generator<readonly [string, Value, number | undefined], void, undefined> {
+    return withExpiry(this.entries, this.expires);
+  }
+
+  /** Identity of the key table SCAN cursors are parked against (it changes on FLUSH and SWAPDB). */
+  get scanSource(): object {
+    return this.entries;
   }
 
   /** True when the key has a TTL in the past. */
@@ -160,6 +238,7 @@ export class Database {
    * List and zset keys are signalled ready on both sides, for clients blocked on them.
    */
   swapWith(other: Database): void {
+    this.observer.beforeSwap?.(this.index, other.index);
     [this.entries, other.entries] = [other.entries, this.entries];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
@@ -173,22 +252,75 @@ export class Database {
     }
   }
 
+  /** FLUSHDB: drops every key. The old tables are left as they are to whoever still iterates them. */
   clear(): void {
-    for (const key of this.entries.keys()) this.observer.beforeWrite?.(this.index, key);
-    this.entries.clear();
-    this.expires.clear();
+    this.observer.beforeFlush?.(this.index);
+    this.entries = new Map();
+    this.expires = new Map();
     this.rawStrings = undefined;
     this.sampler = undefined;
   }
 }
 
+/** The tables are taken when the iteration is asked for, not at its first step (generators start late). */
+function* withExpiry(
+  entries: ReadonlyMap<string, Value>,
+  expires: ReadonlyMap<string, number>,
+): Generator<readonly [string, Value, number | undefined], void, undefined> {
+  for (const [key, value] of entries) yield [key, value, expires.get(key)];
+}
+
+/** One entry point for several observers: each notification goes to every observer that has it. */
+function fanOut(observers: readonly KeyspaceObserver[]): KeyspaceObserver {
+  if (observers.length === 1) return observers[0] as KeyspaceObserver;
+  const having = <K extends keyof KeyspaceObserver>(name: K): KeyspaceObserver[] =>
+    observers.filter((o) => o[name] !== undefined);
+  const out: KeyspaceObserver = {};
+  // Only the notifications someone listens to are defined, so the others stay a skipped `?.()`.
+  const beforeWrite = having('beforeWrite');
+  if (beforeWrite.length > 0)
+    out.beforeWrite = (db, key) => beforeWrite.forEach((o) => o.beforeWrite?.(db, key));
+  const beforeFlush = having('beforeFlush');
+  if (beforeFlush.length > 0) out.beforeFlush = (db) => beforeFlush.forEach((o) => o.beforeFlush?.(db));
+  const beforeSwap = having('beforeSwap');
+  if (beforeSwap.length > 0) out.beforeSwap = (a, b) => beforeSwap.forEach((o) => o.beforeSwap?.(a, b));
+  const keyModified = having('keyModified');
+  if (keyModified.length > 0)
+    out.keyModified = (db, key) => keyModified.forEach((o) => o.keyModified?.(db, key));
+  const keyReady = having('keyReady');
+  if (keyReady.length > 0) out.keyReady = (db, key) => keyReady.forEach((o) => o.keyReady?.(db, key));
+  const keyExpired = having('keyExpired');
+  if (keyExpired.length > 0) out.keyExpired = (db, key) => keyExpired.forEach((o) => o.keyExpired?.(db, key));
+  return out;
+}
+
 /** All databases of a server (`databases` directive, 16 by default). */
 export class Keyspace {
-  readonly databases: Database[];
+  readonly databases: readonly Database[];
   /** Parked SCAN/HSCAN/SSCAN/ZSCAN iterations of this server (see scan.ts). */
   readonly scanCursors = new ScanCursors();
-  constructor(count: number, observer: KeyspaceObserver) {
+  private observers: readonly KeyspaceObserver[];
+
+  /** `observer`: the server's own (WATCH, blocked clients, expiry propagation); more may be added. */
+  constructor(count: number, observer: KeyspaceObserver = {}) {
+    this.observers = [observer];
     this.databases = Array.from({ length: count }, (_, i) => new Database(i, observer));
+  }
+
+  /** Registers another observer (a snapshot starting); it is told of every change from now on. */
+  addObserver(observer: KeyspaceObserver): void {
+    this.setObservers([...this.observers, observer]);
+  }
+
+  /** Unregisters an observer (a snapshot done); unknown ones are ignored. */
+  removeObserver(observer: KeyspaceObserver): void {
+    this.setObservers(this.observers.filter((o) => o !== observer));
+  }
+
+  private setObservers(observers: readonly KeyspaceObserver[]): void {
+    this.observers = observers;
+    const entry = observers.length === 0 ? {} : fanOut(observers);
+    for (const db of this.databases) db.setObserver(entry);
   }
   db(index: number): Database {
     const db = this.databases[index];

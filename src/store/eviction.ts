@@ -63,10 +63,10 @@ export class Evictor {
     if (cached !== undefined && now - cached.at < AVERAGE_TTL_MS) return cached.bytesPerKey;
     let bytes = 0;
     let n = 0;
-    for (const key of this.sample(db, db.entries.keys(), `avg:${db.index}`, AVERAGE_SAMPLE)) {
-      const v = db.entries.get(key);
+    for (const key of this.sample(db, db.keys(), `avg:${db.index}`, AVERAGE_SAMPLE)) {
+      const v = db.peek(key);
       if (v === undefined) continue;
-      bytes += estimateKeyBytes(key, v) + (db.expires.has(key) ? 24 : 0);
+      bytes += estimateKeyBytes(key, v) + (db.getExpire(key) !== undefined ? 24 : 0);
       n++;
     }
     const bytesPerKey = n === 0 ? 0 : bytes / n;
@@ -124,7 +124,7 @@ export class Evictor {
     while (used > settings.maxmemory && evicted.length < MAX_EVICTIONS_PER_CALL) {
       const victim = this.pickVictim(settings, now);
       if (victim === undefined) return undefined;
-      const value = victim.db.entries.get(victim.key);
+      const value = victim.db.peek(victim.key);
       used -= value === undefined ? 0 : estimateKeyBytes(victim.key, value);
       victim.db.delete(victim.key);
       victim.db.signalModified(victim.key);
@@ -138,15 +138,14 @@ export class Evictor {
     const volatile = settings.policy.startsWith('volatile-');
     let best: { db: Database; key: string; score: number } | undefined;
     for (const db of this.keyspace.databases) {
-      const pool = volatile ? db.expires : db.entries;
-      if (pool.size === 0) continue;
+      if ((volatile ? db.volatileCount : db.size) === 0) continue;
       for (const key of this.sample(
         db,
-        pool.keys(),
+        volatile ? db.volatileKeys() : db.keys(),
         `${volatile ? 'v' : 'a'}:${db.index}`,
         settings.samples,
       )) {
-        if (!db.entries.has(key)) continue;
+        if (!db.contains(key)) continue;
         const score = this.score(settings, db, key, now);
         if (best === undefined || score > best.score) best = { db, key, score };
       }
@@ -158,7 +157,7 @@ export class Evictor {
   private score(settings: EvictionSettings, db: Database, key: string, now: number): number {
     const policy = settings.policy;
     if (policy.endsWith('-random')) return Math.random();
-    if (policy === 'volatile-ttl') return -(db.expires.get(key) ?? Infinity);
+    if (policy === 'volatile-ttl') return -(db.getExpire(key) ?? Infinity);
     const packed = this.access.get(db.index)?.get(key);
     if (policy.endsWith('-lru')) return now - (packed ?? 0);
     return 255 - this.decayedCounter(packed, settings, now);
@@ -177,11 +176,11 @@ export class Evictor {
       if (next.done === true) {
         if (wrapped) break;
         wrapped = true;
-        const pool = name.startsWith('v') ? db.expires : db.entries;
-        cursor = pool.keys();
+        const volatile = name.startsWith('v');
+        cursor = volatile ? db.volatileKeys() : db.keys();
         // A window that straddles the end would mix the newest keys with the oldest ones and make
         // the oldest look worst; start the window again from the head (unless the pool is tiny).
-        if (pool.size >= count) out.length = 0;
+        if ((volatile ? db.volatileCount : db.size) >= count) out.length = 0;
         continue;
       }
       out.push(next.value);

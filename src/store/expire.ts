@@ -2,7 +2,7 @@
  * Active expiry (Redis expire.c activeExpireCycle, slow cycle): called `hz` times a second, it samples
  * keys that have a TTL and deletes the expired ones, so memory is reclaimed for keys nobody reads.
  *
- * A JS Map has no random access, so each database keeps a live iterator over its `expires` map as a
+ * A JS Map has no random access, so each database keeps a live iterator over its keys with a TTL as a
  * cursor (Redis keeps `expires_cursor` over its hash table); one cycle resumes where the last stopped.
  */
 import type { Database, Keyspace } from './database.js';
@@ -32,7 +32,7 @@ export class ActiveExpirer {
     for (let visited = 0; visited < dbs.length; visited++) {
       const db = dbs[this.nextDb % dbs.length] as Database;
       this.nextDb = (this.nextDb + 1) % dbs.length;
-      if (db.expires.size === 0 || db.expiryIsMasterDriven) continue;
+      if (db.volatileCount === 0 || db.expiryIsMasterDriven) continue;
       for (;;) {
         const round = this.round(db, now);
         expired += round.expired;
@@ -49,10 +49,10 @@ export class ActiveExpirer {
     let expired = 0;
     let cursor = this.cursors.get(db);
     let restarted = false;
-    while (sampled < KEYS_PER_LOOP && sampled < db.expires.size) {
+    while (sampled < KEYS_PER_LOOP && sampled < db.volatileCount) {
       if (cursor === undefined) {
         if (restarted) break;
-        cursor = db.expires.entries();
+        cursor = db.expiryEntries();
         this.cursors.set(db, cursor);
         restarted = true;
       }

@@ -5,6 +5,7 @@ export { ByteString } from './byte-string.js';
 export type { Value, StringValue, ListValue, HashValue, SetValue, ZSetValue, TypeName } from './types.js';
 export { Quicklist } from './list.js';
 export { SortedSet } from './zset.js';
+export type { LexBound, LexRange, ScoreRange, ZEntry, ZSetEncoding, ZSetLimits } from './zset.js';
 export { newSetValue, addMember, removeMember, randomMember } from './set.js';
 export { newHashValue, setField, deleteField, randomField } from './hash.js';
 export { globMatch } from './glob.js';

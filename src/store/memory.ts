@@ -94,12 +94,12 @@ const DATASET_SAMPLE = 512;
 export function databaseBytes(db: Database): number {
   let measured = 0;
   let count = 0;
-  for (const [key, value] of db.entries) {
+  for (const [key, value] of db.entriesWithExpiry()) {
     if (count >= DATASET_SAMPLE) break;
     measured += estimateKeyBytes(key, value);
     count++;
   }
-  return extrapolate(measured, count, db.size) + db.expires.size * DICT_ENTRY;
+  return extrapolate(measured, count, db.size) + db.volatileCount * DICT_ENTRY;
 }
 
 /** Estimated bytes of every key in the keyspace (INFO used_memory_dataset). */

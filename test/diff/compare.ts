@@ -3,14 +3,14 @@
  * something open (element order, random choice, clock drift); then both sides are normalised the same
  * way before their bytes are compared, so nothing is ever compared more loosely than the check states.
  */
-import { encodeNode, parseReply, showBytes } from '../helpers/raw-resp.js';
-import type { RespNode } from '../helpers/raw-resp.js';
+import { encodeReplyNode, parseReply, type ReplyNode } from '../../src/resp/index.js';
+import { showBytes } from '../helpers/raw-resp.js';
 import type { Check } from './sequence.js';
 
 /** One item a step observed: a reply's bytes, or an event marker such as '<closed>' or '<timeout>'. */
 export type Observed = Buffer | string;
 
-function parse(bytes: Buffer): RespNode | undefined {
+function parse(bytes: Buffer): ReplyNode | undefined {
   try {
     return parseReply(bytes)?.node;
   } catch {
@@ -28,13 +28,16 @@ function sortAggregate(bytes: Buffer, pairsInArrays: boolean): Buffer {
   if (node === undefined || !('items' in node) || node.items === null) return bytes;
   const paired = node.type === '%' || (pairsInArrays && node.type === '*' && node.items.length % 2 === 0);
   if (!paired) {
-    const items = [...node.items].map(encodeNode).sort(byBytes);
+    const items = [...node.items].map(encodeReplyNode).sort(byBytes);
     return Buffer.concat([Buffer.from(`${node.type}${items.length}\r\n`), ...items]);
   }
   const pairs: Buffer[] = [];
   for (let i = 0; i < node.items.length; i += 2) {
     pairs.push(
-      Buffer.concat([encodeNode(node.items[i] as RespNode), encodeNode(node.items[i + 1] as RespNode)]),
+      Buffer.concat([
+        encodeReplyNode(node.items[i] as ReplyNode),
+        encodeReplyNode(node.items[i + 1] as ReplyNode),
+      ]),
     );
   }
   pairs.sort(byBytes);
@@ -43,11 +46,11 @@ function sortAggregate(bytes: Buffer, pairsInArrays: boolean): Buffer {
 }
 
 /** A description of a reply's shape: types, lengths (and distinct-element counts when asked); error texts in full. */
-function shapeOf(node: RespNode, distinct: boolean): string {
+function shapeOf(node: ReplyNode, distinct: boolean): string {
   if ('line' in node) return node.type === '-' ? `-${node.line.toString('latin1')}` : node.type;
   if ('bulk' in node) return node.bulk === null ? `${node.type}nil` : node.type;
   if (node.items === null) return `${node.type}nil`;
-  const encoded = node.items.map((n) => encodeNode(n).toString('latin1'));
+  const encoded = node.items.map((n) => encodeReplyNode(n).toString('latin1'));
   const unique = distinct ? `/${new Set(encoded).size}` : '';
   return `${node.type}${node.items.length}${unique}[${node.items.map((n) => shapeOf(n, false)).join(',')}]`;
 }
@@ -58,11 +61,11 @@ function maskHelloId(bytes: Buffer): Buffer {
   if (node === undefined || !('items' in node) || node.items === null) return bytes;
   const items = [...node.items];
   for (let i = 0; i + 1 < items.length; i += 2) {
-    const k = items[i] as RespNode;
+    const k = items[i] as ReplyNode;
     if ('bulk' in k && k.bulk?.toString('latin1') === 'id')
       items[i + 1] = { type: ':', line: Buffer.from('0') };
   }
-  return encodeNode({ type: node.type, items });
+  return encodeReplyNode({ type: node.type, items });
 }
 
 function normalise(check: Check, item: Observed): string {

@@ -1,99 +1,15 @@
 /**
  * A deliberately small RESP client for tests that must see the exact bytes a server sends: the
  * differential harness compares redmesh and real Redis byte for byte, so this client never decodes
- * a reply into JS values on the way in. It only finds where one reply ends (RESP2 and RESP3 types)
- * and hands back that slice of the stream. `parseReply` turns bytes into a tree when a test needs
- * to look inside (normalising unordered replies, reading INFO).
+ * a reply into JS values on the way in. It only finds where one reply ends (RESP2 and RESP3 types,
+ * with src/resp's reply parser) and hands back that slice of the stream; src/resp's `parseReply`
+ * turns bytes into a tree when a test needs to look inside (normalising unordered replies, reading INFO).
  */
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-
-/** A parsed reply: the type byte and either a line payload, a bulk payload or children. */
-export type RespNode =
-  | { readonly type: '+' | '-' | ':' | '_' | ',' | '#' | '('; readonly line: Buffer }
-  | { readonly type: '$' | '!' | '='; readonly bulk: Buffer | null }
-  | { readonly type: '*' | '~' | '>' | '%' | '|'; readonly items: readonly RespNode[] | null };
+import { parseReply } from '../../src/resp/index.js';
 
 const CRLF = Buffer.from('\r\n');
-
-/** Thrown by `parseReply` when the buffer ends before the reply does. */
-class Incomplete extends Error {}
-
-function lineEnd(buf: Buffer, from: number): number {
-  const i = buf.indexOf(CRLF, from);
-  if (i < 0) throw new Incomplete();
-  return i;
-}
-
-function parseAt(buf: Buffer, pos: number): [RespNode, number] {
-  if (pos >= buf.length) throw new Incomplete();
-  const type = String.fromCharCode(buf[pos] as number);
-  const end = lineEnd(buf, pos + 1);
-  const line = buf.subarray(pos + 1, end);
-  const next = end + 2;
-  switch (type) {
-    case '+':
-    case '-':
-    case ':':
-    case '_':
-    case ',':
-    case '#':
-    case '(':
-      return [{ type, line }, next];
-    case '$':
-    case '!':
-    case '=': {
-      const len = Number(line.toString('latin1'));
-      if (!Number.isInteger(len)) throw new Error(`bad bulk length ${line.toString('latin1')}`);
-      if (len < 0) return [{ type, bulk: null }, next];
-      if (buf.length < next + len + 2) throw new Incomplete();
-      return [{ type, bulk: buf.subarray(next, next + len) }, next + len + 2];
-    }
-    case '*':
-    case '~':
-    case '>':
-    case '%':
-    case '|': {
-      const n = Number(line.toString('latin1'));
-      if (!Number.isInteger(n)) throw new Error(`bad aggregate length ${line.toString('latin1')}`);
-      if (n < 0) return [{ type, items: null }, next];
-      const count = type === '%' || type === '|' ? n * 2 : n;
-      const items: RespNode[] = [];
-      let p = next;
-      for (let i = 0; i < count; i++) {
-        const [item, after] = parseAt(buf, p);
-        items.push(item);
-        p = after;
-      }
-      return [{ type, items }, p];
-    }
-    default:
-      throw new Error(`bad RESP type byte 0x${(buf[pos] as number).toString(16)}`);
-  }
-}
-
-/** Parses one reply at `pos`; returns undefined when the buffer does not yet hold all of it. */
-export function parseReply(buf: Buffer, pos = 0): { node: RespNode; end: number } | undefined {
-  try {
-    const [node, end] = parseAt(buf, pos);
-    return { node, end };
-  } catch (e) {
-    if (e instanceof Incomplete) return undefined;
-    throw e;
-  }
-}
-
-/** Encodes a node back to RESP bytes (used after normalising children). */
-export function encodeNode(node: RespNode): Buffer {
-  if ('line' in node) return Buffer.concat([Buffer.from(node.type), node.line, CRLF]);
-  if ('bulk' in node) {
-    if (node.bulk === null) return Buffer.from(`${node.type}-1\r\n`);
-    return Buffer.concat([Buffer.from(`${node.type}${node.bulk.length}\r\n`), node.bulk, CRLF]);
-  }
-  if (node.items === null) return Buffer.from(`${node.type}-1\r\n`);
-  const n = node.type === '%' || node.type === '|' ? node.items.length / 2 : node.items.length;
-  return Buffer.concat([Buffer.from(`${node.type}${n}\r\n`), ...node.items.map(encodeNode)]);
-}
 
 /** Encodes a command as a RESP array of bulk strings. Arguments are bytes (Buffer) or latin1 text. */
 export function encodeCommand(argv: readonly (Buffer | string)[]): Buffer {

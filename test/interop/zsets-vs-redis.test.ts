@@ -292,7 +292,7 @@ function commandGenerator(rand: () => number): () => string[] {
 }
 
 function encodingOf(runner: TestRunner, key: string): string | undefined {
-  const value = runner.keyspace.db(0).entries.get(key);
+  const value = runner.keyspace.db(0).peek(key);
   return value === undefined || typeof value === 'string' || value.type !== 'zset'
     ? undefined
     : value.zset.encoding;
@@ -308,7 +308,7 @@ function lexIsUnspecified(runner: TestRunner, argv: readonly string[]): boolean 
   const name = (argv[0] ?? '').toUpperCase();
   const lex = LEX_COMMANDS.has(name) || (name === 'ZRANGE' && argv.some((a) => a.toUpperCase() === 'BYLEX'));
   if (!lex || encodingOf(runner, argv[1] ?? '') !== 'skiplist') return false;
-  const value = runner.keyspace.db(0).entries.get(argv[1] ?? '');
+  const value = runner.keyspace.db(0).peek(argv[1] ?? '');
   if (value === undefined || typeof value === 'string' || value.type !== 'zset') return false;
   return new Set([...value.zset.entries()].map((e) => e.score)).size > 1;
 }
@@ -349,7 +349,7 @@ async function compareState(redis: RawClient, runner: TestRunner, protocol: 2 | 
   for (const key of ZKEYS) {
     const argv = ['ZRANGE', key, '0', '-1', 'WITHSCORES'];
     assert.equal(encodeReply(runner.run(...argv) as Reply, protocol), await redis.call(argv), `final ${key}`);
-    const value = runner.keyspace.db(0).entries.get(key);
+    const value = runner.keyspace.db(0).peek(key);
     const encoding = await redis.call(['OBJECT', 'ENCODING', key]);
     if (value === undefined || typeof value === 'string' || value.type !== 'zset') continue;
     assert.equal(

@@ -27,7 +27,7 @@ test('maxclients: the client over the limit gets the Redis error and is closed',
 });
 
 test('protected mode refuses non-loopback clients without a password', () => {
-  const config = defaultConfig();
+  const config = defaultConfig().settings;
   assert.equal(admissionError(config, 0, '127.0.0.1'), undefined);
   assert.equal(admissionError(config, 0, '::1'), undefined);
   assert.equal(admissionError(config, 0, '::ffff:127.0.0.1'), undefined);

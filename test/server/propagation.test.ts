@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { redisConfigOf } from '../../src/commands/server/index.js';
 import { RawConnection, encodeCommand } from '../helpers/raw-resp.js';
 import { startRedis } from '../helpers/servers.js';
 import { ServerState, commandTable, defaultConfig } from '../../src/server/index.js';
@@ -147,7 +146,7 @@ test('EXEC with several writes propagates MULTI … EXEC, like the replication s
 
   let got: string[] = [];
   await withServer({ port: 0 }, async (srv) => {
-    const rc = redisConfigOf(srv.state);
+    const rc = srv.state.config;
     rc.setFromFile(
       rc.lookup('enable-debug-command') as NonNullable<ReturnType<typeof rc.lookup>>,
       ['yes'],

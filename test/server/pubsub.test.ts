@@ -184,9 +184,9 @@ test('a subscriber that never reads is disconnected at the pubsub output limit; 
   await withServer(
     {
       clientOutputBufferLimit: {
-        normal: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
-        replica: { hardBytes: 0, softBytes: 0, softSeconds: 0 },
-        pubsub: { hardBytes: 1024 * 1024, softBytes: 0, softSeconds: 0 },
+        normal: { hard: 0, soft: 0, softSeconds: 0 },
+        replica: { hard: 0, soft: 0, softSeconds: 0 },
+        pubsub: { hard: 1024 * 1024, soft: 0, softSeconds: 0 },
       },
     },
     async (srv) => {
@@ -194,17 +194,17 @@ test('a subscriber that never reads is disconnected at the pubsub output limit; 
       const pub = await Wire.open(srv.port);
       try {
         lazy.send(command('SUBSCRIBE', 'flood'));
-        assert.equal(await eventually(() => srv.state.pubsubChannelCount() === 1), true);
+        assert.equal(await eventually(() => srv.state.pubsub.channelCount() === 1), true);
         lazy.socket.pause(); // never read again
         const payload = 'x'.repeat(64 * 1024);
         let published = 0;
-        while (srv.state.pubsubChannelCount() === 1 && published < 2000) {
+        while (srv.state.pubsub.channelCount() === 1 && published < 2000) {
           pub.send(command('PUBLISH', 'flood', payload));
           published++;
           if (published % 16 === 0) await pub.until(() => false, 5);
         }
         assert.equal(
-          await eventually(() => srv.state.pubsubChannelCount() === 0, 5000),
+          await eventually(() => srv.state.pubsub.channelCount() === 0, 5000),
           true,
           'subscriber dropped',
         );

@@ -100,6 +100,8 @@ async function notifications(kind: 'redis' | 'redmesh', supervised: string, dir:
       : startWith(process.execPath, [redmeshMain, 'server', ...args], { NOTIFY_SOCKET: receiver.path });
   try {
     await receiver.until('READY=1\n');
+    const info = await runProcess('redis-cli', ['-s', sock, 'INFO', 'server'], undefined, 10_000);
+    assert.match(info.stdout, /process_supervised:systemd\r\n/);
     const reply = await runProcess('redis-cli', ['-s', sock, 'SHUTDOWN', 'NOSAVE'], undefined, 10_000);
     assert.equal(reply.stderr, '');
     assert.equal(await server.exited, 0, server.output());

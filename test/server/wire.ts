@@ -5,11 +5,11 @@
 import { execFile } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { promisify } from 'node:util';
-import type { CommandSpec, ServerConfig } from '../../src/commands/index.js';
-import { startServer, type RunningServer } from '../../src/server/index.js';
+import type { CommandSpec } from '../../src/commands/index.js';
+import { startServer, type RunningServer, type SettingsOverrides } from '../../src/server/index.js';
 
 export async function withServer(
-  config: Partial<ServerConfig>,
+  config: SettingsOverrides,
   body: (srv: RunningServer) => Promise<void>,
   commands?: readonly CommandSpec[],
 ): Promise<void> {

@@ -1,5 +1,4 @@
-import { ERR_SYNTAX, ERR_WRONGPASS } from '../../resp/errors.js';
-import { OK, error, type Reply } from '../../resp/reply.js';
+import { ERR_SYNTAX, ERR_WRONGPASS, OK, error, type Reply } from '../../resp/index.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 import type { CommandSpec } from '../types.js';
 

@@ -2,8 +2,21 @@
  * CLIENT subcommand … — inspect and control connections (Redis networking.c clientCommand):
  * ID, GETNAME, SETNAME, LIST, INFO, KILL, PAUSE, UNPAUSE, NO-EVICT, REPLY, UNBLOCK, GETREDIR, HELP.
  */
-import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_TIMEOUT_NEGATIVE, unknownSubcommand } from '../../resp/errors.js';
-import { NULL, OK, bulk, error, integer, simple, verbatim, array, type Reply } from '../../resp/reply.js';
+import {
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  ERR_TIMEOUT_NEGATIVE,
+  unknownSubcommand,
+  NULL,
+  OK,
+  bulk,
+  error,
+  integer,
+  simple,
+  verbatim,
+  array,
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
 import type { ClientInfo, CommandContext, CommandFlag, CommandSpec } from '../types.js';
@@ -52,7 +65,7 @@ function normalizeType(t: string): string | undefined {
 }
 
 const list = sub('list', -2, ADMIN, (ctx, argv) => {
-  let clients = ctx.server.clients();
+  let clients = ctx.server.clients.list();
   if (argv.length === 4 && isOption(argv[2], 'TYPE')) {
     const type = normalizeType(argv[3] as string);
     if (type === undefined) return error(`ERR Unknown client type '${argv[3] as string}'`);
@@ -72,7 +85,7 @@ const list = sub('list', -2, ADMIN, (ctx, argv) => {
 });
 
 const info = sub('info', 2, CONN, (ctx) => {
-  const me = ctx.server.clients().find((c) => c.id === ctx.client.id);
+  const me = ctx.server.clients.list().find((c) => c.id === ctx.client.id);
   return verbatim(me === undefined ? '' : formatClientInfo(me));
 });
 
@@ -134,12 +147,12 @@ const kill = sub('kill', -3, ADMIN, (ctx, argv) => {
   if (argv.length === 3) {
     // Old form: CLIENT KILL addr:port, may kill the caller itself.
     const addr = argv[2] as string;
-    const killed = ctx.server.killClients((c) => c.addr === addr);
+    const killed = ctx.server.clients.kill((c) => c.addr === addr);
     return killed > 0 ? OK : error('ERR No such client');
   }
   const filter = killFilter(ctx, argv);
   if ('error' in filter) return filter.error;
-  return integer(ctx.server.killClients(filter.select));
+  return integer(ctx.server.clients.kill(filter.select));
 });
 
 const pause = sub('pause', -3, ADMIN, (ctx, argv) => {
@@ -150,12 +163,12 @@ const pause = sub('pause', -3, ADMIN, (ctx, argv) => {
   if (argv.length === 4 && isOption(argv[3], 'WRITE')) mode = 'write';
   else if (argv.length === 4 && isOption(argv[3], 'ALL')) mode = 'all';
   else if (argv.length !== 3) return error(ERR_SYNTAX);
-  ctx.server.pauseClients(Date.now() + ms, mode);
+  ctx.server.clients.pause(Date.now() + ms, mode);
   return OK;
 });
 
 const unpause = sub('unpause', 2, ADMIN, (ctx) => {
-  ctx.server.unpauseClients();
+  ctx.server.clients.unpause();
   return OK;
 });
 
@@ -192,7 +205,7 @@ const unblock = sub('unblock', -3, ADMIN, (ctx, argv) => {
   else if (argv.length === 4 && !isOption(argv[3], 'TIMEOUT'))
     return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
   else if (argv.length > 4) return error(ERR_SYNTAX);
-  return integer(ctx.server.unblockClient(target, withError) ? 1 : 0);
+  return integer(ctx.server.clients.unblock(target, withError) ? 1 : 0);
 });
 
 const getredir = sub('getredir', 2, CONN, () => integer(-1));

@@ -1,5 +1,4 @@
-import { ERR_WRONGPASS } from '../../resp/errors.js';
-import { EMPTY_ARRAY, bulk, error, integer, map, type Reply } from '../../resp/reply.js';
+import { ERR_WRONGPASS, EMPTY_ARRAY, bulk, error, integer, map, type Reply } from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
 import type { CommandContext, CommandSpec } from '../types.js';
@@ -70,8 +69,7 @@ function helloReply(ctx: CommandContext): Reply {
   ]);
 }
 
-/** The replication room registers its current role as the `role` service ('master' or 'replica'). */
+/** The replication room's current role; a server without one is a master. */
 function roleOf(ctx: CommandContext): string {
-  const role = ctx.server.services.get('role');
-  return typeof role === 'string' ? role : 'master';
+  return ctx.server.replication?.role() ?? 'master';
 }

@@ -1,5 +1,4 @@
-import { PONG, array, bulk, error, type Reply } from '../../resp/reply.js';
-import { wrongArity } from '../../resp/errors.js';
+import { PONG, array, bulk, error, wrongArity, type Reply } from '../../resp/index.js';
 import { sessionOf } from '../session.js';
 import type { CommandSpec } from '../types.js';
 

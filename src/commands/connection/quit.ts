@@ -1,4 +1,4 @@
-import { OK, simple, type Reply } from '../../resp/reply.js';
+import { OK, simple, type Reply } from '../../resp/index.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 import type { CommandSpec } from '../types.js';
 

@@ -1,5 +1,4 @@
-import { ERR_DB_INDEX, ERR_NOT_INTEGER } from '../../resp/errors.js';
-import { OK, error, type Reply } from '../../resp/reply.js';
+import { ERR_DB_INDEX, ERR_NOT_INTEGER, OK, error, type Reply } from '../../resp/index.js';
 import { parseInt64 } from '../args.js';
 import type { CommandSpec } from '../types.js';
 

@@ -3,7 +3,7 @@
  *
  * Removes fields; replies how many existed. A hash left empty is deleted.
  */
-import { integer, ZERO } from '../../resp/reply.js';
+import { integer, ZERO } from '../../resp/index.js';
 import { deleteField } from '../../store/index.js';
 import { guarded, writeTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';

@@ -7,7 +7,7 @@
  * HSTRLEN key field            — the value's length in bytes, 0 when absent.
  * HLEN key                     — the number of fields.
  */
-import { array, bulkOrNull, integer, NULL, ONE, ZERO } from '../../resp/reply.js';
+import { array, bulkOrNull, integer, NULL, ONE, ZERO } from '../../resp/index.js';
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 

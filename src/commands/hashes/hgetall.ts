@@ -5,7 +5,7 @@
  * HVALS key      — the values.
  * HGETALL key    — field/value pairs: a map in RESP3, a flat array in RESP2.
  */
-import { bulk, bulkArray, EMPTY_ARRAY, map } from '../../resp/reply.js';
+import { bulk, bulkArray, EMPTY_ARRAY, map } from '../../resp/index.js';
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 

@@ -13,8 +13,9 @@ import {
   ERR_NOT_FLOAT,
   ERR_NOT_INTEGER,
   ERR_OVERFLOW,
-} from '../../resp/errors.js';
-import { bulk, integer } from '../../resp/reply.js';
+  bulk,
+  integer,
+} from '../../resp/index.js';
 import { parseInt64 } from '../args.js';
 import { setField } from '../../store/index.js';
 import { fail, guarded, writeTyped } from '../typed.js';

@@ -10,9 +10,18 @@
  * Redis would try to build any |count| up to 2^63; we refuse more than MAX_RANDOM_REPLY elements
  * with "value is out of range" rather than exhaust memory.
  */
-import { ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDMEMBER_RANGE, ERR_SYNTAX } from '../../resp/errors.js';
-import { array, bulk, bulkOrNull, EMPTY_ARRAY, NULL } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+import {
+  ERR_NOT_INTEGER,
+  ERR_OUT_OF_RANGE,
+  ERR_RANDMEMBER_RANGE,
+  ERR_SYNTAX,
+  array,
+  bulk,
+  bulkOrNull,
+  EMPTY_ARRAY,
+  NULL,
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import { fail, guarded, readTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';

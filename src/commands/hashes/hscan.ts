@@ -6,8 +6,7 @@
  * The cursor is parsed first and a missing key answers an empty scan before options are checked,
  * in Redis's order.
  */
-import { array, bulk, bulkArray } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+import { array, bulk, bulkArray, type Reply } from '../../resp/index.js';
 import { matches, parseScanCursor, parseScanOptions, scanStep } from '../scan.js';
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';

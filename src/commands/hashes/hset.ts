@@ -3,8 +3,7 @@
  * HMSET key field value [field value ...]  — the same, replying OK (deprecated form).
  * HSETNX key field value                   — sets the field only if absent; 1 if set, 0 otherwise.
  */
-import { wrongArity } from '../../resp/errors.js';
-import { integer, OK, ONE, ZERO } from '../../resp/reply.js';
+import { wrongArity, integer, OK, ONE, ZERO } from '../../resp/index.js';
 import { noteHashWrite } from '../encoding.js';
 import { setField } from '../../store/index.js';
 import { fail, guarded, writeTyped } from '../typed.js';

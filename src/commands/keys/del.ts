@@ -1,4 +1,4 @@
-import { integer, type Reply } from '../../resp/reply.js';
+import { integer, type Reply } from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 
 function deleteKeys(ctx: CommandContext, argv: readonly string[]): Reply {

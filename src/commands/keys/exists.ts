@@ -1,4 +1,4 @@
-import { integer, simple, type Reply } from '../../resp/reply.js';
+import { integer, simple, type Reply } from '../../resp/index.js';
 import { typeOf } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 

@@ -4,8 +4,11 @@ import {
   ERR_INVALID_EXPIRE,
   ERR_NOT_INTEGER,
   ERR_UNSUPPORTED_OPTION,
-} from '../../resp/errors.js';
-import { ONE, ZERO, error, type Reply } from '../../resp/reply.js';
+  ONE,
+  ZERO,
+  error,
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { alreadyExpired } from './common.js';

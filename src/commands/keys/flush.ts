@@ -1,5 +1,12 @@
-import { ERR_DB_INDEX, ERR_SWAPDB_FIRST, ERR_SWAPDB_SECOND, ERR_SYNTAX } from '../../resp/errors.js';
-import { OK, error, type Reply } from '../../resp/reply.js';
+import {
+  ERR_DB_INDEX,
+  ERR_SWAPDB_FIRST,
+  ERR_SWAPDB_SECOND,
+  ERR_SYNTAX,
+  OK,
+  error,
+  type Reply,
+} from '../../resp/index.js';
 import type { Database } from '../../store/index.js';
 import { isOption } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
@@ -13,7 +20,7 @@ function validFlushArgs(argv: readonly string[]): boolean {
 
 /** Empties a database, signalling every key so WATCHers abort (Redis counts each key as dirty). */
 function flush(ctx: CommandContext, db: Database): void {
-  for (const key of db.entries.keys()) ctx.keyModified(key, db);
+  for (const key of db.keys()) ctx.keyModified(key, db);
   db.clear();
 }
 
@@ -72,7 +79,7 @@ export const swapdb: CommandSpec = {
       a.swapWith(b);
       // A key watched in either database may now read differently.
       for (const db of [a, b]) {
-        for (const key of db.entries.keys()) {
+        for (const key of db.keys()) {
           ctx.keyModified(key, a);
           ctx.keyModified(key, b);
         }

@@ -1,4 +1,4 @@
-import { NULL, bulk, bulkArray, integer, type Reply } from '../../resp/reply.js';
+import { NULL, bulk, bulkArray, integer, type Reply } from '../../resp/index.js';
 import { globMatch } from '../../store/index.js';
 import type { CommandSpec } from '../types.js';
 
@@ -15,7 +15,7 @@ export const keys: CommandSpec = {
     const pattern = argv[1] as string;
     const all = pattern === '*';
     const found: string[] = [];
-    for (const key of ctx.db.entries.keys()) {
+    for (const key of ctx.db.keys()) {
       if ((all || globMatch(pattern, key)) && !ctx.db.isExpired(key, ctx.now)) found.push(key);
     }
     return bulkArray(found);

@@ -1,5 +1,13 @@
-import { ERR_DB_INDEX, ERR_NOT_INTEGER, ERR_SAME_OBJECT, ERR_SYNTAX } from '../../resp/errors.js';
-import { ONE, ZERO, error, type Reply } from '../../resp/reply.js';
+import {
+  ERR_DB_INDEX,
+  ERR_NOT_INTEGER,
+  ERR_SAME_OBJECT,
+  ERR_SYNTAX,
+  ONE,
+  ZERO,
+  error,
+  type Reply,
+} from '../../resp/index.js';
 import { cloneValue, type Database } from '../../store/index.js';
 import { isOption } from '../args.js';
 import type { CommandSpec } from '../types.js';

@@ -1,9 +1,19 @@
-import { ERR_LFU_NOT_SELECTED, ERR_LFU_SELECTED, unknownSubcommand, wrongArity } from '../../resp/errors.js';
-import { NULL, array, bulk, error, integer, simple, type Reply } from '../../resp/reply.js';
+import {
+  ERR_LFU_NOT_SELECTED,
+  ERR_LFU_SELECTED,
+  unknownSubcommand,
+  wrongArity,
+  NULL,
+  array,
+  bulk,
+  error,
+  integer,
+  simple,
+  type Reply,
+} from '../../resp/index.js';
 import { Evictor, type EvictionPolicy, type EvictionSettings, type Value } from '../../store/index.js';
-import { redisConfigOf } from '../server/index.js';
 import { encodingOf, refcountOf } from '../encoding.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { CommandContext, CommandSpec, EvictionPort } from '../types.js';
 
 function keyedSubcommand(
   name: string,
@@ -31,10 +41,9 @@ const objectEncoding = keyedSubcommand('encoding', (ctx, value, key) => bulk(enc
 /** OBJECT REFCOUNT key — 2147483647 for Redis's shared small integers, else 1. */
 const objectRefcount = keyedSubcommand('refcount', (ctx, value, key) => integer(refcountOf(ctx, value, key)));
 
-/** The eviction bookkeeping, where LRU access times and LFU counters are recorded (if it exists yet). */
-function evictorOf(ctx: CommandContext): Evictor | undefined {
-  const e = ctx.server.services.get('evictor');
-  return e instanceof Evictor ? e : undefined;
+/** The eviction bookkeeping, where LRU access times and LFU counters are recorded (if the server has one). */
+function evictorOf(ctx: CommandContext): EvictionPort | undefined {
+  return ctx.server.eviction;
 }
 
 /**
@@ -43,7 +52,7 @@ function evictorOf(ctx: CommandContext): Evictor | undefined {
  * without one this replies 0. Under an LFU policy Redis refuses, and so does this.
  */
 const objectIdletime = keyedSubcommand('idletime', (ctx, _value, key) => {
-  const rc = redisConfigOf(ctx.server);
+  const rc = ctx.server.config;
   if (rc.getString('maxmemory-policy').endsWith('-lfu')) return error(ERR_LFU_SELECTED);
   const last = evictorOf(ctx)?.lastAccess(ctx.client.dbIndex, key);
   return integer(last === undefined ? 0 : Math.max(0, Math.floor((ctx.now - last) / 1000)));
@@ -54,7 +63,7 @@ const objectIdletime = keyedSubcommand('idletime', (ctx, _value, key) => {
  * recorded while maxmemory is set; a key without a record has Redis's initial value.
  */
 const objectFreq = keyedSubcommand('freq', (ctx, _value, key) => {
-  const rc = redisConfigOf(ctx.server);
+  const rc = ctx.server.config;
   const policy = rc.getString('maxmemory-policy');
   if (!policy.endsWith('-lfu')) return error(ERR_LFU_NOT_SELECTED);
   const settings: EvictionSettings = {

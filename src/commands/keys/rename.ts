@@ -1,5 +1,4 @@
-import { ERR_NO_SUCH_KEY } from '../../resp/errors.js';
-import { OK, ONE, ZERO, error, type Reply } from '../../resp/reply.js';
+import { ERR_NO_SUCH_KEY, OK, ONE, ZERO, error, type Reply } from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 
 /** Redis renameGenericCommand: moves the value and its TTL to the new name. */

@@ -1,5 +1,13 @@
-import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../../resp/errors.js';
-import { array, bulk, bulkArray, error, type Reply } from '../../resp/reply.js';
+import {
+  ERR_INVALID_CURSOR,
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  array,
+  bulk,
+  bulkArray,
+  error,
+  type Reply,
+} from '../../resp/index.js';
 import { globMatch, parseScanCursor, typeOf } from '../../store/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandSpec } from '../types.js';
@@ -52,9 +60,9 @@ export const scan: CommandSpec = {
     const options = parseScanOptions(argv);
     if ('kind' in options) return options;
     const db = ctx.db;
-    const source = db.entries;
+    const source = db.scanSource;
     const cursors = ctx.keyspace.scanCursors;
-    const iterator = cursors.resume(cursor, source, () => source.keys());
+    const iterator = cursors.resume(cursor, source, () => db.keys());
     const found: string[] = [];
     let examined = 0;
     let done = false;
@@ -69,7 +77,7 @@ export const scan: CommandSpec = {
       if (options.pattern !== undefined && !globMatch(options.pattern, key)) continue;
       if (db.expireIfNeeded(key, ctx.now)) continue;
       if (options.type !== undefined) {
-        const value = db.entries.get(key);
+        const value = db.peek(key);
         if (value === undefined || typeOf(value) !== options.type) continue;
       }
       found.push(key);

@@ -10,8 +10,18 @@
  * NUL), but binary-safe when STORE is given. A set sorted by a constant into STORE is sorted ALPHA so
  * the stored list is deterministic.
  */
-import { ERR_NOT_INTEGER, ERR_SYNTAX, ERR_WRONGTYPE, cString } from '../../resp/errors.js';
-import { array, bulk, error, integer, NULL, type Reply } from '../../resp/reply.js';
+import {
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  ERR_WRONGTYPE,
+  cString,
+  array,
+  bulk,
+  error,
+  integer,
+  NULL,
+  type Reply,
+} from '../../resp/index.js';
 import { Quicklist, stringText, type Database, type ListValue, type Value } from '../../store/index.js';
 import { parseLong, strtod } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';

@@ -1,4 +1,4 @@
-import { ONE, ZERO, integer, type Reply } from '../../resp/reply.js';
+import { ONE, ZERO, integer, type Reply } from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 
 /**

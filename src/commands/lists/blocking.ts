@@ -15,9 +15,16 @@
  * Propagation is the non-blocking equivalent Redis 7.0 writes: LPOP/RPOP key, LMOVE, RPOPLPUSH,
  * LPOP/RPOP key count.
  */
-import { array, bulk, NULL, NULL_ARRAY } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import { ERR_TIMEOUT_NEGATIVE, ERR_TIMEOUT_NOT_FLOAT, ERR_TIMEOUT_OUT_OF_RANGE } from '../../resp/errors.js';
+import {
+  array,
+  bulk,
+  NULL,
+  NULL_ARRAY,
+  ERR_TIMEOUT_NEGATIVE,
+  ERR_TIMEOUT_NOT_FLOAT,
+  ERR_TIMEOUT_OUT_OF_RANGE,
+  type Reply,
+} from '../../resp/index.js';
 import { fail, guarded, replyOrError, writeTyped } from '../typed.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { numkeysKeys } from '../args.js';

@@ -2,12 +2,11 @@
  * What the list commands share: lookups, Redis's index rules, LEFT/RIGHT, and the one way a list
  * loses elements (an emptied list key is deleted, like Redis's listElementsRemoved).
  */
-import { ERR_SYNTAX } from '../../resp/errors.js';
+import { ERR_SYNTAX, ERR_NOT_INTEGER } from '../../resp/index.js';
 import { Quicklist } from '../../store/index.js';
 import type { ListValue } from '../../store/index.js';
 import { isOption } from '../args.js';
 import { parseLong } from '../args.js';
-import { ERR_NOT_INTEGER } from '../../resp/errors.js';
 import { fail } from '../typed.js';
 import type { CommandContext } from '../types.js';
 

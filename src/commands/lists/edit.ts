@@ -8,8 +8,7 @@
  *                                               < 0 from the tail, 0 all); replies how many.
  * LTRIM key start stop                        — keeps start..stop; an empty result deletes the key.
  */
-import { ERR_INDEX_OUT_OF_RANGE, ERR_NO_SUCH_KEY, ERR_SYNTAX } from '../../resp/errors.js';
-import { integer, OK, ZERO } from '../../resp/reply.js';
+import { ERR_INDEX_OUT_OF_RANGE, ERR_NO_SUCH_KEY, ERR_SYNTAX, integer, OK, ZERO } from '../../resp/index.js';
 import { isOption } from '../args.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { Quicklist } from '../../store/index.js';

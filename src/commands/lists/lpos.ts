@@ -10,8 +10,11 @@ import {
   ERR_LPOS_MAXLEN_NEGATIVE,
   ERR_LPOS_RANK_ZERO,
   ERR_SYNTAX,
-} from '../../resp/errors.js';
-import { array, EMPTY_ARRAY, integer, NULL } from '../../resp/reply.js';
+  array,
+  EMPTY_ARRAY,
+  integer,
+  NULL,
+} from '../../resp/index.js';
 import { isOption } from '../args.js';
 import { parseLong } from '../args.js';
 import { fail, guarded, readTyped } from '../typed.js';

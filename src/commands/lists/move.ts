@@ -6,8 +6,7 @@
  * Nil when the source is missing. The destination's type is checked only when there is something
  * to move, as Redis does.
  */
-import { bulk, NULL } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+import { bulk, NULL, type Reply } from '../../resp/index.js';
 import { guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { afterRemoval, listForPush, parseEnd, popEnd, pushEnd } from './common.js';

@@ -5,9 +5,16 @@
  * [key, [elements]], or a nil array when all are empty. Propagates as `LPOP|RPOP key count`, which
  * is what Redis 7.0 sends to replicas and the AOF (with the number of elements actually popped).
  */
-import { ERR_COUNT_NOT_POSITIVE, ERR_NUMKEYS_NOT_POSITIVE, ERR_SYNTAX } from '../../resp/errors.js';
-import { array, bulk, bulkArray, NULL_ARRAY } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+import {
+  ERR_COUNT_NOT_POSITIVE,
+  ERR_NUMKEYS_NOT_POSITIVE,
+  ERR_SYNTAX,
+  array,
+  bulk,
+  bulkArray,
+  NULL_ARRAY,
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, numkeysKeys, parseLong } from '../args.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';

@@ -6,8 +6,15 @@
  * key is missing, an empty array for count 0 on an existing list. The count is parsed before the
  * key is looked up, so a bad count wins over WRONGTYPE.
  */
-import { ERR_NOT_POSITIVE, wrongArity } from '../../resp/errors.js';
-import { bulk, bulkArray, EMPTY_ARRAY, NULL, NULL_ARRAY } from '../../resp/reply.js';
+import {
+  ERR_NOT_POSITIVE,
+  wrongArity,
+  bulk,
+  bulkArray,
+  EMPTY_ARRAY,
+  NULL,
+  NULL_ARRAY,
+} from '../../resp/index.js';
 import { parseLong } from '../args.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';

@@ -5,7 +5,7 @@
  *
  * Elements are pushed one by one, so `LPUSH k a b c` leaves c at the head, like Redis.
  */
-import { integer, ZERO } from '../../resp/reply.js';
+import { integer, ZERO } from '../../resp/index.js';
 import { guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { listForPush, pushEnd } from './common.js';

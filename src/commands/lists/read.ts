@@ -5,7 +5,7 @@
  * LRANGE key start stop         — elements start..stop inclusive; negative indexes count from the tail.
  * LINDEX key index              — one element or nil. (The key is looked up before the index is parsed.)
  */
-import { bulkArray, bulkOrNull, EMPTY_ARRAY, integer, NULL, ZERO } from '../../resp/reply.js';
+import { bulkArray, bulkOrNull, EMPTY_ARRAY, integer, NULL, ZERO } from '../../resp/index.js';
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { absoluteIndex, clampRange, longArg } from './common.js';

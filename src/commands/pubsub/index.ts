@@ -2,8 +2,16 @@
  * The pub/sub family (Redis pubsub.c): SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, SSUBSCRIBE,
  * SUNSUBSCRIBE, PUBLISH, SPUBLISH, PUBSUB CHANNELS|NUMSUB|NUMPAT|SHARDCHANNELS|SHARDNUMSUB|HELP.
  */
-import { unknownSubcommand } from '../../resp/errors.js';
-import { array, bulk, bulkArray, error, integer, simple, type Reply } from '../../resp/reply.js';
+import {
+  unknownSubcommand,
+  array,
+  bulk,
+  bulkArray,
+  error,
+  integer,
+  simple,
+  type Reply,
+} from '../../resp/index.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 import type { CommandContext, CommandFlag, CommandSpec, SubscriptionKind } from '../types.js';
 
@@ -58,7 +66,7 @@ const publish = spec(
   'publish',
   3,
   PUB_FLAGS,
-  (ctx, argv) => integer(ctx.server.publish('channel', argv[1] as string, argv[2] as string)),
+  (ctx, argv) => integer(ctx.server.pubsub.publish('channel', argv[1] as string, argv[2] as string)),
   [0, 0, 0],
   ['pubsub', 'fast'],
 );
@@ -67,7 +75,7 @@ const spublish = spec(
   'spublish',
   3,
   PUB_FLAGS,
-  (ctx, argv) => integer(ctx.server.publish('shard', argv[1] as string, argv[2] as string)),
+  (ctx, argv) => integer(ctx.server.pubsub.publish('shard', argv[1] as string, argv[2] as string)),
   [1, 1, 1],
   ['pubsub', 'fast'],
 );
@@ -83,7 +91,7 @@ function pubsubSub(
 function numsub(kind: 'channel' | 'shard') {
   return (ctx: CommandContext, argv: readonly string[]): Reply => {
     const items: Reply[] = [];
-    for (const ch of argv.slice(2)) items.push(bulk(ch), integer(ctx.server.pubsubNumsub(kind, ch)));
+    for (const ch of argv.slice(2)) items.push(bulk(ch), integer(ctx.server.pubsub.numsub(kind, ch)));
     return array(items);
   };
 }
@@ -116,10 +124,12 @@ const pubsub: CommandSpec = {
     ['slow'],
   ),
   subcommands: [
-    pubsubSub('channels', -2, (ctx, argv) => bulkArray(ctx.server.pubsubChannels('channel', argv[2]))),
+    pubsubSub('channels', -2, (ctx, argv) => bulkArray(ctx.server.pubsub.activeChannels('channel', argv[2]))),
     pubsubSub('numsub', -2, numsub('channel')),
-    pubsubSub('numpat', 2, (ctx) => integer(ctx.server.pubsubPatternCount())),
-    pubsubSub('shardchannels', -2, (ctx, argv) => bulkArray(ctx.server.pubsubChannels('shard', argv[2]))),
+    pubsubSub('numpat', 2, (ctx) => integer(ctx.server.pubsub.patternCount())),
+    pubsubSub('shardchannels', -2, (ctx, argv) =>
+      bulkArray(ctx.server.pubsub.activeChannels('shard', argv[2])),
+    ),
     pubsubSub('shardnumsub', -2, numsub('shard')),
     spec(
       'pubsub|help',

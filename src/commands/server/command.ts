@@ -5,8 +5,18 @@
  * Replies have Redis 7.0's shape, built from the command table (name, arity, flags, key positions,
  * ACL categories, a key spec derived from the positions, subcommands). DOCS is minimal (summary empty).
  */
-import { ERR_SYNTAX } from '../../resp/errors.js';
-import { NULL, array, bulk, error, integer, map, set, simple, type Reply } from '../../resp/reply.js';
+import {
+  ERR_SYNTAX,
+  NULL,
+  array,
+  bulk,
+  error,
+  integer,
+  map,
+  set,
+  simple,
+  type Reply,
+} from '../../resp/index.js';
 import { globMatch } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { COMMAND_META, type KeySpecData } from './command-meta.js';

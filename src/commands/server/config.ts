@@ -5,18 +5,15 @@
  * CONFIG REWRITE                          — write the live config back into the config file
  * CONFIG HELP
  */
-import { rewriteConfigFile } from '../../config/index.js';
-import { wrongArity } from '../../resp/errors.js';
-import { OK, bulk, error, map, type Reply } from '../../resp/reply.js';
+import { wrongArity, OK, bulk, error, map, type Reply } from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { commandStatsOf, redisConfigOf, slowlogOf } from './services.js';
 import { ALL_NODES_SUCCEEDED, containerCommand, helpReply, serverCommand, withTips } from './spec.js';
 
 const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
 const CATEGORIES = ['admin', 'slow', 'dangerous'];
 
 function configGet(ctx: CommandContext, argv: readonly string[]): Reply {
-  const pairs = redisConfigOf(ctx.server).getMatching(argv.slice(2));
+  const pairs = ctx.server.configAdmin.getMatching(argv.slice(2));
   return map(pairs.map(([k, v]) => [bulk(k), bulk(v)] as const));
 }
 
@@ -24,7 +21,7 @@ function configSet(ctx: CommandContext, argv: readonly string[]): Reply {
   if (argv.length % 2 !== 0) return error(wrongArity('config|set'));
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i] as string, argv[i + 1] as string]);
-  const failure = redisConfigOf(ctx.server).configSet(pairs);
+  const failure = ctx.server.configAdmin.set(pairs);
   if (failure === undefined) return OK;
   if (failure.kind === 'unknown') {
     return error(`ERR Unknown option or number of arguments for CONFIG SET - '${failure.argument}'`);
@@ -46,13 +43,13 @@ function configResetStat(ctx: CommandContext): Reply {
   s.totalNetInputBytes = 0;
   s.totalNetOutputBytes = 0;
   s.clientOutputBufferLimitDisconnections = 0;
-  commandStatsOf(ctx.server).reset();
-  slowlogOf(ctx.server).reset();
+  ctx.server.commandStats.reset();
+  ctx.server.slowlog.reset();
   return OK;
 }
 
 function configRewrite(ctx: CommandContext): Reply {
-  const problem = rewriteConfigFile(redisConfigOf(ctx.server));
+  const problem = ctx.server.configAdmin.rewrite();
   return problem === undefined ? OK : error(`ERR ${problem}`);
 }
 

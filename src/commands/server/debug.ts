@@ -5,17 +5,12 @@
  *                               refcount and encoding as OBJECT REFCOUNT/ENCODING answer them
  * Refused unless enable-debug-command is yes or local, as Redis 7 does.
  */
-import { ERR_NO_SUCH_KEY, ERR_SYNTAX } from '../../resp/errors.js';
-import { OK, error, simple, type Reply } from '../../resp/reply.js';
-import { ActiveExpirer, estimateKeyBytes } from '../../store/index.js';
+import { ERR_NO_SUCH_KEY, ERR_SYNTAX, OK, error, simple, type Reply } from '../../resp/index.js';
+import { estimateKeyBytes } from '../../store/index.js';
 import { parseDouble } from '../args.js';
 import { encodingOf, refcountOf } from '../encoding.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { redisConfigOf } from './services.js';
 import { serverCommand } from './spec.js';
-
-/** ServerHooks.services key of the server's ActiveExpirer, which DEBUG SET-ACTIVE-EXPIRE switches. */
-export const ACTIVE_EXPIRE_SERVICE = 'active-expirer';
 
 const NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
@@ -31,7 +26,7 @@ function atoi(text: string): number {
 }
 
 function debug(ctx: CommandContext, argv: readonly string[]): Reply {
-  if (redisConfigOf(ctx.server).getString('enable-debug-command') === 'no') return error(NOT_ALLOWED);
+  if (ctx.server.config.getString('enable-debug-command') === 'no') return error(NOT_ALLOWED);
   const sub = (argv[1] ?? '').toLowerCase();
   if (sub === 'sleep' && argv.length === 3) {
     const seconds = parseDouble(argv[2] as string);
@@ -40,9 +35,9 @@ function debug(ctx: CommandContext, argv: readonly string[]): Reply {
     return OK;
   }
   if (sub === 'set-active-expire' && argv.length === 3) {
-    const expirer = ctx.server.services.get(ACTIVE_EXPIRE_SERVICE);
+    const expirer = ctx.server.activeExpiry;
     // Redis reads the flag with atoi(): anything that does not start with a non-zero number is 0.
-    if (expirer instanceof ActiveExpirer) expirer.enabled = atoi(argv[2] as string) !== 0;
+    if (expirer !== undefined) expirer.enabled = atoi(argv[2] as string) !== 0;
     return OK;
   }
   if (sub === 'object' && argv.length === 3) {

@@ -18,25 +18,4 @@ export const serverCommands: readonly CommandSpec[] = [
   ...miscCommands,
 ];
 
-export {
-  redisConfigOf,
-  slowlogOf,
-  commandStatsOf,
-  persistenceInfoOf,
-  bindServerConfig,
-  copyServerConfig,
-  CommandStats,
-  CONFIG_SERVICE,
-  SLOWLOG_SERVICE,
-  COMMANDSTATS_SERVICE,
-  PERSISTENCE_INFO_SERVICE,
-  SHUTDOWN_SERVICE,
-  LISTENER_SERVICE,
-} from './services.js';
-export type { PersistenceInfo, ShutdownService, CommandStat, ListenerService } from './services.js';
-export { SlowLog } from './slowlog-store.js';
-export type { SlowLogEntry } from './slowlog-store.js';
-export { ACTIVE_EXPIRE_SERVICE } from './debug.js';
-export { REPLICATION_INFO_SERVICE, infoText } from './info.js';
-export type { ReplicationInfo } from './info.js';
 export { keysOf } from './command.js';

@@ -2,16 +2,16 @@
  * INFO [section [section ...]] — Redis 7.0.15's sections and field names, in its order. Values come
  * from the live state where redmesh has it; fields of features redmesh lacks (modules, cluster, AOF
  * rewrite, io-threads) show what an idle Redis without them shows. Replication fields come from the
- * replication room when it registers a `replication-info` service.
+ * replication port when the server has one.
  */
 import { cpuUsage, memoryUsage } from 'node:process';
 import { totalmem, type } from 'node:os';
 import { bytesToHuman, REDIS_COMPAT_VERSION } from '../../config/index.js';
-import { verbatim, type Reply } from '../../resp/reply.js';
+import { verbatim, type Reply } from '../../resp/index.js';
 import type { Keyspace } from '../../store/index.js';
-import type { CommandContext, CommandSpec, ServerHooks } from '../types.js';
+import type { CommandContext, CommandSpec, ServerPorts } from '../types.js';
 import { datasetBytes } from '../../store/index.js';
-import { commandStatsOf, persistenceInfoOf, redisConfigOf } from './services.js';
+import { lastSaveTime } from './persistence.js';
 import { serverCommand, withTips } from './spec.js';
 
 type Fields = readonly (readonly [string, string | number])[];
@@ -45,20 +45,11 @@ const ALL_SECTIONS = [
   'keyspace',
 ];
 
-/** Replication fields the replication room provides (role, offsets, replicas). */
-export interface ReplicationInfo {
-  fields(): Fields;
-}
-export const REPLICATION_INFO_SERVICE = 'replication-info';
-
 const startedReplId = Array.from({ length: 40 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 
-function replicationFields(hooks: ServerHooks): Fields {
-  const r = hooks.services.get(REPLICATION_INFO_SERVICE);
-  if (typeof r === 'object' && r !== null && 'fields' in r && typeof r.fields === 'function') {
-    return (r as ReplicationInfo).fields();
-  }
-  const size = redisConfigOf(hooks).getNumber('repl-backlog-size');
+function replicationFields(server: ServerPorts): Fields {
+  if (server.replication !== undefined) return server.replication.infoFields();
+  const size = server.config.getNumber('repl-backlog-size');
   return [
     ['role', 'master'],
     ['connected_slaves', 0],
@@ -77,7 +68,7 @@ function replicationFields(hooks: ServerHooks): Fields {
 function serverFields(ctx: CommandContext, nowMs: number): Fields {
   const h = ctx.server;
   const uptime = Math.floor((nowMs - h.startedAtMs) / 1000);
-  const rc = redisConfigOf(h);
+  const rc = h.config;
   return [
     ['redis_version', REDIS_COMPAT_VERSION],
     ['redis_git_sha1', '00000000'],
@@ -91,7 +82,7 @@ function serverFields(ctx: CommandContext, nowMs: number): Fields {
     ['atomicvar_api', 'c11-builtin'],
     ['gcc_version', '0.0.0'],
     ['process_id', process.pid],
-    ['process_supervised', 'no'],
+    ['process_supervised', h.supervised],
     ['run_id', h.runId],
     ['tcp_port', h.boundPorts[0] ?? h.config.port],
     ['server_time_usec', nowMs * 1000],
@@ -109,12 +100,12 @@ function serverFields(ctx: CommandContext, nowMs: number): Fields {
 function clientsFields(ctx: CommandContext): Fields {
   const h = ctx.server;
   return [
-    ['connected_clients', h.clients().length],
+    ['connected_clients', h.clients.list().length],
     ['cluster_connections', 0],
     ['maxclients', h.config.maxclients],
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
-    ['blocked_clients', h.blockedClients()],
+    ['blocked_clients', h.clients.blockedCount()],
     ['tracking_clients', 0],
     ['clients_in_timeout_table', 0],
   ];
@@ -124,7 +115,7 @@ function memoryFields(ctx: CommandContext): Fields {
   const mu = memoryUsage();
   const used = mu.heapUsed + mu.external;
   const dataset = datasetBytes(ctx.keyspace);
-  const rc = redisConfigOf(ctx.server);
+  const rc = ctx.server.config;
   const maxmemory = rc.getNumber('maxmemory');
   const peak = Math.max(used, peakUsed);
   peakUsed = peak;
@@ -189,8 +180,8 @@ let peakUsed = 0;
 const startupUsed = memoryUsage().heapUsed;
 
 function persistenceFields(ctx: CommandContext): Fields {
-  const p = persistenceInfoOf(ctx.server);
-  const aof = redisConfigOf(ctx.server).getBool('appendonly');
+  const p = ctx.server.persistence;
+  const aof = ctx.server.config.getBool('appendonly');
   return [
     ['loading', 0],
     ['async_loading', 0],
@@ -201,12 +192,12 @@ function persistenceFields(ctx: CommandContext): Fields {
     ['current_save_keys_processed', 0],
     ['current_save_keys_total', 0],
     ['rdb_changes_since_last_save', ctx.server.stats.dirty],
-    ['rdb_bgsave_in_progress', p.bgsaveInProgress() ? 1 : 0],
-    ['rdb_last_save_time', p.lastSaveTime()],
+    ['rdb_bgsave_in_progress', p?.bgsaveInProgress() === true ? 1 : 0],
+    ['rdb_last_save_time', lastSaveTime(ctx.server)],
     ['rdb_last_bgsave_status', 'ok'],
     ['rdb_last_bgsave_time_sec', -1],
     ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', p.rdbSaves()],
+    ['rdb_saves', p?.rdbSaves() ?? 0],
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', 0],
     ['rdb_last_load_keys_loaded', 0],
@@ -227,7 +218,7 @@ function persistenceFields(ctx: CommandContext): Fields {
 
 function statsFields(ctx: CommandContext): Fields {
   const s = ctx.server.stats;
-  const cs = commandStatsOf(ctx.server);
+  const cs = ctx.server.commandStats;
   return [
     ['total_connections_received', s.totalConnectionsReceived],
     ['total_commands_processed', s.totalCommandsProcessed],
@@ -254,8 +245,8 @@ function statsFields(ctx: CommandContext): Fields {
     ['current_eviction_exceeded_time', 0],
     ['keyspace_hits', s.keyspaceHits],
     ['keyspace_misses', s.keyspaceMisses],
-    ['pubsub_channels', ctx.server.pubsubChannelCount()],
-    ['pubsub_patterns', ctx.server.pubsubPatternCount()],
+    ['pubsub_channels', ctx.server.pubsub.channelCount()],
+    ['pubsub_patterns', ctx.server.pubsub.patternCount()],
     ['pubsubshard_channels', 0],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
@@ -296,7 +287,7 @@ function cpuFields(): Fields {
 }
 
 function commandstatsFields(ctx: CommandContext): Fields {
-  return [...commandStatsOf(ctx.server).byName].map(([name, s]) => [
+  return [...ctx.server.commandStats.byName].map(([name, s]) => [
     `cmdstat_${name}`,
     `calls=${s.calls},usec=${s.usec},usec_per_call=${(s.calls === 0 ? 0 : s.usec / s.calls).toFixed(2)},` +
       `rejected_calls=${s.rejectedCalls},failed_calls=${s.failedCalls}`,
@@ -304,7 +295,7 @@ function commandstatsFields(ctx: CommandContext): Fields {
 }
 
 function errorstatsFields(ctx: CommandContext): Fields {
-  return [...commandStatsOf(ctx.server).errors].map(([code, n]) => [`errorstat_${code}`, `count=${n}`]);
+  return [...ctx.server.commandStats.errors].map(([code, n]) => [`errorstat_${code}`, `count=${n}`]);
 }
 
 /** db0:keys=1,expires=0,avg_ttl=0 for every non-empty database. */
@@ -314,7 +305,7 @@ export function keyspaceFields(keyspace: Keyspace, nowMs: number): Fields {
     if (db.size === 0) continue;
     let ttlSum = 0;
     let ttlCount = 0;
-    for (const when of db.expires.values()) {
+    for (const [, when] of db.expiryEntries()) {
       if (when > nowMs) {
         ttlSum += when - nowMs;
         ttlCount++;
@@ -322,7 +313,7 @@ export function keyspaceFields(keyspace: Keyspace, nowMs: number): Fields {
       if (ttlCount >= 1000) break; // Redis's avg_ttl is an estimate from sampled keys too
     }
     const avg = ttlCount === 0 ? 0 : Math.floor(ttlSum / ttlCount);
-    out.push([`db${db.index}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=${avg}`]);
+    out.push([`db${db.index}`, `keys=${db.size},expires=${db.volatileCount},avg_ttl=${avg}`]);
   }
   return out;
 }

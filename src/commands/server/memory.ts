@@ -3,8 +3,7 @@
  * MEMORY STATS | DOCTOR | HELP
  */
 import { memoryUsage } from 'node:process';
-import { ERR_SYNTAX } from '../../resp/errors.js';
-import { NULL, bulk, error, integer, map, verbatim, type Reply } from '../../resp/reply.js';
+import { ERR_SYNTAX, NULL, bulk, error, integer, map, verbatim, type Reply } from '../../resp/index.js';
 import { datasetBytes, estimateKeyBytes } from '../../store/index.js';
 import { isOption, parseSafeInt } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';

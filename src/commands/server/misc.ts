@@ -4,10 +4,9 @@
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] — save if asked (or if save points exist and persistence is
  *                          there), then close every client and listener and stop the server.
  */
-import { ERR_SYNTAX } from '../../resp/errors.js';
-import { array, bulk, error, integer, type Reply } from '../../resp/reply.js';
+import { ERR_SYNTAX, array, bulk, error, integer, type Reply } from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { persistenceInfoOf, redisConfigOf, shutdownServiceOf } from './services.js';
+import { lastSaveTime } from './persistence.js';
 import { NONDETERMINISTIC, serverCommand, withTips } from './spec.js';
 
 function time(): Reply {
@@ -23,17 +22,17 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
     else if (a === 'save' && save === undefined) save = true;
     else if (a !== 'now' && a !== 'force') return error(ERR_SYNTAX);
   }
-  const persistence = persistenceInfoOf(ctx.server);
-  const wantSave = save ?? redisConfigOf(ctx.server).saveParams().length > 0;
-  if (wantSave && persistence.saveNow !== undefined) {
+  const persistence = ctx.server.persistence;
+  const wantSave = save ?? ctx.server.config.saveParams().length > 0;
+  if (wantSave && persistence !== undefined) {
     const problem = persistence.saveNow();
     if (problem !== undefined && !argv.some((a) => a.toLowerCase() === 'force')) {
       return error('ERR Errors trying to SHUTDOWN. Check logs.');
     }
-  } else if (save === true && persistence.saveNow === undefined) {
+  } else if (save === true && persistence === undefined) {
     return error('ERR Errors trying to SHUTDOWN. Check logs.');
   }
-  const service = shutdownServiceOf(ctx.server);
+  const service = ctx.server.shutdown;
   if (service === undefined) return error('ERR Errors trying to SHUTDOWN. Check logs.');
   service.shutdown();
   // Like Redis, the client gets no reply: its connection closes.
@@ -44,7 +43,7 @@ export const miscCommands: readonly CommandSpec[] = [
   withTips(serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time), [NONDETERMINISTIC]),
   withTips(
     serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>
-      integer(persistenceInfoOf(ctx.server).lastSaveTime()),
+      integer(lastSaveTime(ctx.server)),
     ),
     [NONDETERMINISTIC],
   ),

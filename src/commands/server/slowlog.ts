@@ -2,10 +2,9 @@
  * SLOWLOG GET [count]  — newest entries first: [id, time, duration µs, argv, peer, client name]
  * SLOWLOG LEN | RESET | HELP
  */
-import { array, bulk, error, integer, OK, type Reply } from '../../resp/reply.js';
+import { array, bulk, error, integer, OK, type Reply } from '../../resp/index.js';
 import { parseSafeInt } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { slowlogOf } from './services.js';
 import {
   ALL_NODES_SUCCEEDED,
   NONDETERMINISTIC,
@@ -22,7 +21,7 @@ function slowlogGet(ctx: CommandContext, argv: readonly string[]): Reply {
     if (n === undefined || n < -1) return error('ERR count should be greater than or equal to -1');
     count = n === -1 ? Infinity : n;
   }
-  const entries = slowlogOf(ctx.server).get(count);
+  const entries = ctx.server.slowlog.get(count);
   return array(
     entries.map((e) =>
       array([
@@ -58,12 +57,12 @@ export const slowlogCommand: CommandSpec = containerCommand('slowlog', [
     NONDETERMINISTIC,
   ]),
   withTips(
-    serverCommand('slowlog|len', 2, FLAGS, CATS, (ctx) => integer(slowlogOf(ctx.server).length)),
+    serverCommand('slowlog|len', 2, FLAGS, CATS, (ctx) => integer(ctx.server.slowlog.length)),
     ['request_policy:all_nodes', 'response_policy:agg_sum', NONDETERMINISTIC],
   ),
   withTips(
     serverCommand('slowlog|reset', 2, FLAGS, CATS, (ctx) => {
-      slowlogOf(ctx.server).reset();
+      ctx.server.slowlog.reset();
       return OK;
     }),
     ALL_NODES_SUCCEEDED,

@@ -1,6 +1,5 @@
 /** Builders for the server family's command specs (no keys unless said). */
-import { unknownSubcommand } from '../../resp/errors.js';
-import type { Reply } from '../../resp/reply.js';
+import { unknownSubcommand, type Reply } from '../../resp/index.js';
 import type { CommandContext, CommandFlag, CommandSpec } from '../types.js';
 
 export type Run = (ctx: CommandContext, argv: readonly string[]) => Reply;

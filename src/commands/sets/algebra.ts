@@ -14,9 +14,11 @@ import {
   ERR_NUMKEYS_NOT_POSITIVE,
   ERR_NUMKEYS_TOO_MANY,
   ERR_SYNTAX,
-} from '../../resp/errors.js';
-import { bulk, integer, set as setReply } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+  bulk,
+  integer,
+  set as setReply,
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, numkeysKeys } from '../args.js';
 import { fail, guarded, readTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';

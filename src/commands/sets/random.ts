@@ -11,9 +11,18 @@
  * Picks come from store/set.ts's randomMember (O(1) on big sets), with the strategies of Redis's
  * spopWithCountCommand and srandmemberWithCountCommand, so a small count costs O(count).
  */
-import { ERR_NOT_POSITIVE, ERR_OUT_OF_RANGE, ERR_SYNTAX } from '../../resp/errors.js';
-import { bulk, bulkArray, bulkOrNull, EMPTY_ARRAY, NULL, set as setReply } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+import {
+  ERR_NOT_POSITIVE,
+  ERR_OUT_OF_RANGE,
+  ERR_SYNTAX,
+  bulk,
+  bulkArray,
+  bulkOrNull,
+  EMPTY_ARRAY,
+  NULL,
+  set as setReply,
+  type Reply,
+} from '../../resp/index.js';
 import { addMember, newSetValue, randomMember, removeMember, type SetValue } from '../../store/index.js';
 import { noteSetAdd } from '../encoding.js';
 import { fail, guarded, readTyped, writeTyped } from '../typed.js';

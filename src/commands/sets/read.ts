@@ -6,7 +6,7 @@
  * SMISMEMBER key member [member ...] — 1/0 for each.
  * SCARD key                          — the number of members.
  */
-import { array, bulk, integer, ONE, set as setReply, ZERO } from '../../resp/reply.js';
+import { array, bulk, integer, ONE, set as setReply, ZERO } from '../../resp/index.js';
 import { guarded, readTyped } from '../typed.js';
 import type { CommandSpec } from '../types.js';
 import { orderedMembers } from './common.js';

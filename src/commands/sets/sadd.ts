@@ -3,7 +3,7 @@
  * SREM key member [member ...]   — removes members; replies how many existed. An emptied set is deleted.
  * SMOVE source destination member — moves one member; 1 if it was moved, 0 if not in source.
  */
-import { integer, ONE, ZERO } from '../../resp/reply.js';
+import { integer, ONE, ZERO } from '../../resp/index.js';
 import { noteSetAdd } from '../encoding.js';
 import { addMember, removeMember } from '../../store/index.js';
 import { guarded, writeTyped } from '../typed.js';

@@ -1,4 +1,4 @@
-import { integer, type Reply } from '../../resp/reply.js';
+import { integer, type Reply } from '../../resp/index.js';
 import type { CommandSpec } from '../types.js';
 import { WRONGTYPE, checkStringLength } from './common.js';
 

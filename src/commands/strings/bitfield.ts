@@ -10,8 +10,12 @@ import {
   ERR_BITFIELD_TYPE,
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
-} from '../../resp/errors.js';
-import { NULL, array, error, integer, type Reply } from '../../resp/reply.js';
+  NULL,
+  array,
+  error,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readString, toBytes } from './common.js';

@@ -9,8 +9,12 @@ import {
   ERR_BITOP_NOT,
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
-} from '../../resp/errors.js';
-import { ONE, ZERO, error, integer, type Reply } from '../../resp/reply.js';
+  ONE,
+  ZERO,
+  error,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import type { ByteString } from '../../store/index.js';

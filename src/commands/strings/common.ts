@@ -3,8 +3,7 @@
  * proto-max-bulk-len size check, and byte-level conversions of latin1 strings.
  */
 import { constants } from 'node:buffer';
-import { ERR_STRING_TOO_LONG, ERR_WRONGTYPE } from '../../resp/errors.js';
-import { error, type Reply } from '../../resp/reply.js';
+import { ERR_STRING_TOO_LONG, ERR_WRONGTYPE, error, type Reply } from '../../resp/index.js';
 import { ByteString } from '../../store/index.js';
 import type { CommandContext } from '../types.js';
 

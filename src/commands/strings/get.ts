@@ -1,4 +1,4 @@
-import { NULL, bulk, bulkOrNull, integer, type Reply } from '../../resp/reply.js';
+import { NULL, bulk, bulkOrNull, integer, type Reply } from '../../resp/index.js';
 import type { CommandSpec } from '../types.js';
 import { readString } from './common.js';
 

@@ -1,5 +1,4 @@
-import { ERR_SYNTAX } from '../../resp/errors.js';
-import { NULL, bulk, error, type Reply } from '../../resp/reply.js';
+import { ERR_SYNTAX, NULL, bulk, error, type Reply } from '../../resp/index.js';
 import type { CommandSpec } from '../types.js';
 import { readString } from './common.js';
 import { expireAtMs, parseStringSetOptions } from './set.js';

@@ -1,5 +1,11 @@
-import { ERR_DECR_OVERFLOW, ERR_NOT_INTEGER, ERR_OVERFLOW } from '../../resp/errors.js';
-import { error, integer, type Reply } from '../../resp/reply.js';
+import {
+  ERR_DECR_OVERFLOW,
+  ERR_NOT_INTEGER,
+  ERR_OVERFLOW,
+  error,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
 import { parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readStringForWrite } from './common.js';

@@ -1,5 +1,4 @@
-import { ERR_INCR_NAN, ERR_NOT_FLOAT } from '../../resp/errors.js';
-import { bulk, error, type Reply } from '../../resp/reply.js';
+import { ERR_INCR_NAN, ERR_NOT_FLOAT, bulk, error, type Reply } from '../../resp/index.js';
 import type { CommandSpec } from '../types.js';
 import { readStringForWrite } from './common.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from './long-double.js';

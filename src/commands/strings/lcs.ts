@@ -4,8 +4,13 @@ import {
   ERR_LCS_TYPE,
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
-} from '../../resp/errors.js';
-import { array, bulk, error, integer, map, type Reply } from '../../resp/reply.js';
+  array,
+  bulk,
+  error,
+  integer,
+  map,
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { toIndex } from './common.js';

@@ -1,4 +1,4 @@
-import { NULL, array, bulk, type Reply } from '../../resp/reply.js';
+import { NULL, array, bulk, type Reply } from '../../resp/index.js';
 import type { CommandSpec } from '../types.js';
 
 /** MGET key [key …] — the string value of each key; nil for absent keys and for other types. */

@@ -1,5 +1,12 @@
-import { ERR_NOT_INTEGER, ERR_OFFSET_RANGE } from '../../resp/errors.js';
-import { ZERO, bulk, error, integer, type Reply } from '../../resp/reply.js';
+import {
+  ERR_NOT_INTEGER,
+  ERR_OFFSET_RANGE,
+  ZERO,
+  bulk,
+  error,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
 import { parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import type { ByteString } from '../../store/index.js';

@@ -1,5 +1,16 @@
-import { ERR_INVALID_EXPIRE, ERR_NOT_INTEGER, ERR_SYNTAX, wrongArity } from '../../resp/errors.js';
-import { NULL, OK, ONE, ZERO, bulkOrNull, error, type Reply } from '../../resp/reply.js';
+import {
+  ERR_INVALID_EXPIRE,
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  wrongArity,
+  NULL,
+  OK,
+  ONE,
+  ZERO,
+  bulkOrNull,
+  error,
+  type Reply,
+} from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readString } from './common.js';

@@ -2,7 +2,7 @@
  * The transactions family (Redis multi.c): MULTI, EXEC, DISCARD, WATCH key [key ...], UNWATCH.
  * Queueing itself happens in the server's dispatch; these commands drive the session's transaction.
  */
-import { OK, type Reply } from '../../resp/reply.js';
+import { OK, type Reply } from '../../resp/index.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 import type { CommandContext, CommandFlag, CommandSpec, Session } from '../types.js';
 

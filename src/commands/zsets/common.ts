@@ -2,13 +2,8 @@
  * What every sorted-set command shares: typed key lookup, the store-or-delete rule of the *STORE
  * commands, encoding limits from the config, and the WITHSCORES reply shapes of RESP2 and RESP3.
  */
-import { ERR_WRONGTYPE } from '../../resp/errors.js';
-import { array, bulk, double, error } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import { SortedSet } from '../../store/index.js';
-import type { Value } from '../../store/index.js';
-import type { ZEntry, ZSetEncoding, ZSetLimits } from '../../store/zset.js';
-import { redisConfigOf } from '../server/index.js';
+import { ERR_WRONGTYPE, array, bulk, double, error, type Reply } from '../../resp/index.js';
+import { SortedSet, type Value, type ZEntry, type ZSetEncoding, type ZSetLimits } from '../../store/index.js';
 import type { CommandContext } from '../types.js';
 
 export const WRONGTYPE: Reply = error(ERR_WRONGTYPE);
@@ -49,7 +44,7 @@ export function readZInput(ctx: CommandContext, key: string): ZInput | typeof WR
 
 /** zset-max-listpack-entries / -value (or their ziplist aliases) from the live config. */
 export function zsetLimits(ctx: CommandContext): ZSetLimits {
-  const config = redisConfigOf(ctx.server);
+  const config = ctx.server.config;
   return {
     maxListpackEntries: config.getNumber('zset-max-listpack-entries'),
     maxListpackValue: config.getNumber('zset-max-listpack-value'),

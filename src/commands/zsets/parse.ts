@@ -7,7 +7,7 @@
  *    an empty bound reads as 0, 1e999 reads as inf;
  *  - ranks, offsets and counts go through string2ll (parseInt64).
  */
-import type { LexBound, LexRange, ScoreRange } from '../../store/zset.js';
+import type { LexBound, LexRange, ScoreRange } from '../../store/index.js';
 import { isCSpace } from '../../resp/index.js';
 import { strtod } from '../args.js';
 

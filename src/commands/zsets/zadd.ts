@@ -14,9 +14,12 @@ import {
   ERR_ZADD_INCR_PAIR,
   ERR_ZADD_XX_NX,
   ERR_ZSET_NAN,
-} from '../../resp/errors.js';
-import { NULL, double, error, integer } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+  NULL,
+  double,
+  error,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
 import type { SortedSet } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, newZSet, writeZSet } from './common.js';

@@ -20,11 +20,15 @@ import {
   ERR_TIMEOUT_NEGATIVE,
   ERR_TIMEOUT_NOT_FLOAT,
   ERR_TIMEOUT_OUT_OF_RANGE,
-} from '../../resp/errors.js';
-import { EMPTY_ARRAY, NULL_ARRAY, array, bulk, double, error } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import type { SortedSet } from '../../store/index.js';
-import type { ZEntry } from '../../store/zset.js';
+  EMPTY_ARRAY,
+  NULL_ARRAY,
+  array,
+  bulk,
+  double,
+  error,
+  type Reply,
+} from '../../resp/index.js';
+import type { SortedSet, ZEntry } from '../../store/index.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, entriesReply, writeZSet } from './common.js';
 import { numkeysKeys, parseLong, parseTimeoutSeconds } from '../args.js';

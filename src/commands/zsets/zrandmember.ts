@@ -5,11 +5,18 @@
  * distinct members (the whole set when count ≥ size). With a negative count: |count| members drawn
  * independently, so repeats are possible.
  */
-import { ERR_NOT_INTEGER, ERR_OUT_OF_RANGE, ERR_RANDMEMBER_RANGE, ERR_SYNTAX } from '../../resp/errors.js';
-import { EMPTY_ARRAY, NULL, bulk, error } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import type { SortedSet } from '../../store/index.js';
-import type { ZEntry } from '../../store/zset.js';
+import {
+  ERR_NOT_INTEGER,
+  ERR_OUT_OF_RANGE,
+  ERR_RANDMEMBER_RANGE,
+  ERR_SYNTAX,
+  EMPTY_ARRAY,
+  NULL,
+  bulk,
+  error,
+  type Reply,
+} from '../../resp/index.js';
+import type { SortedSet, ZEntry } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, entriesReply, readZSet } from './common.js';
 import { parseInt64 } from '../args.js';

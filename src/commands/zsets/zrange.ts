@@ -19,11 +19,12 @@ import {
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
   ERR_WITHSCORES_BYLEX,
-} from '../../resp/errors.js';
-import { EMPTY_ARRAY, error, integer } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import type { SortedSet } from '../../store/index.js';
-import type { LexRange, ScoreRange, ZEntry } from '../../store/zset.js';
+  EMPTY_ARRAY,
+  error,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
+import type { SortedSet, LexRange, ScoreRange, ZEntry } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZSet, storeResult } from './common.js';
 import { parseLong } from '../args.js';

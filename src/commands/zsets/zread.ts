@@ -9,9 +9,17 @@
  * ZCOUNT key min max              members with a score in [min, max] (`(` excludes a bound)
  * ZLEXCOUNT key min max           members in a lex range (`[a`, `(a`, `-`, `+`)
  */
-import { ERR_MIN_MAX_NOT_FLOAT, ERR_MIN_MAX_NOT_STRING_RANGE } from '../../resp/errors.js';
-import { NULL, ZERO, array, double, error, integer } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+import {
+  ERR_MIN_MAX_NOT_FLOAT,
+  ERR_MIN_MAX_NOT_STRING_RANGE,
+  NULL,
+  ZERO,
+  array,
+  double,
+  error,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
 import type { CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, readZSet } from './common.js';
 import { parseLexRange, parseScoreRange } from './parse.js';

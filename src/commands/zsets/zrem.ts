@@ -6,11 +6,16 @@
  *
  * A set left empty is deleted, like every emptied aggregate in Redis.
  */
-import { ERR_MIN_MAX_NOT_FLOAT, ERR_MIN_MAX_NOT_STRING_RANGE, ERR_NOT_INTEGER } from '../../resp/errors.js';
-import { ZERO, error, integer } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import type { SortedSet } from '../../store/index.js';
-import type { ZEntry } from '../../store/zset.js';
+import {
+  ERR_MIN_MAX_NOT_FLOAT,
+  ERR_MIN_MAX_NOT_STRING_RANGE,
+  ERR_NOT_INTEGER,
+  ZERO,
+  error,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
+import type { SortedSet, ZEntry } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, writeZSet } from './common.js';
 import { parseLong } from '../args.js';

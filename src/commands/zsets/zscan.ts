@@ -7,12 +7,18 @@
  * removed meanwhile; removals ahead of the cursor can make a later member be skipped (Redis's
  * hash-table cursor does not have that weakness).
  */
-import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../../resp/errors.js';
-import { formatDouble } from '../../resp/double.js';
-import { array, bulk, bulkArray, error } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
-import { globMatch } from '../../store/glob.js';
-import type { ZEntry } from '../../store/zset.js';
+import {
+  ERR_INVALID_CURSOR,
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  formatDouble,
+  array,
+  bulk,
+  bulkArray,
+  error,
+  type Reply,
+} from '../../resp/index.js';
+import { globMatch, type ZEntry } from '../../store/index.js';
 import type { CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, readZSet } from './common.js';
 import { parseLong } from '../args.js';

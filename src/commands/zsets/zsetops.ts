@@ -18,9 +18,10 @@ import {
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
   ERR_WEIGHT_NOT_FLOAT,
-} from '../../resp/errors.js';
-import { error, integer } from '../../resp/reply.js';
-import type { Reply } from '../../resp/reply.js';
+  error,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
 import type { SortedSet } from '../../store/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZInput, storeResult } from './common.js';

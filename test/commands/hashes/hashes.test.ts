@@ -41,7 +41,7 @@ test('HDEL deletes the key with its last field; WRONGTYPE on other types', () =>
   const r = makeRunner();
   r.run('HSET', 'h', 'a', '1');
   assert.deepEqual(r.run('HDEL', 'h', 'a', 'b'), integer(1));
-  assert.equal(r.keyspace.db(0).entries.has('h'), false);
+  assert.equal(r.keyspace.db(0).contains('h'), false);
   r.keyspace.db(0).setValue('s', 'v', false);
   assert.deepEqual(r.run('HGET', 's', 'a'), error(ERR_WRONGTYPE));
   assert.deepEqual(r.run('HSET', 's', 'a', '1'), error(ERR_WRONGTYPE));

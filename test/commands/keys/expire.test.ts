@@ -74,5 +74,5 @@ test('TTL/PTTL -2 and -1, PERSIST, lazy expiry on access', () => {
   r.run('PEXPIRE', 'k', '100');
   r.now += 100;
   assert.deepEqual(r.run('GET', 'k'), { kind: 'null' });
-  assert.equal(r.keyspace.db(0).entries.has('k'), false, 'deleted lazily');
+  assert.equal(r.keyspace.db(0).contains('k'), false, 'deleted lazily');
 });

@@ -47,7 +47,7 @@ test('MOVE and COPY between databases with their errors', () => {
     message: 'ERR value is not an integer or out of range',
   });
   assert.deepEqual(r.run('MOVE', 'k', '1'), int(1));
-  assert.equal(r.keyspace.db(1).entries.get('k'), 'v');
+  assert.equal(r.keyspace.db(1).peek('k'), 'v');
   assert.notEqual(r.keyspace.db(1).getExpire('k'), undefined);
   r.dbIndex = 1;
   assert.deepEqual(r.run('COPY', 'k', 'k', 'DB', '0'), int(1));
@@ -62,7 +62,7 @@ test('MOVE and COPY between databases with their errors', () => {
   r.keyspace.db(1).add('s', set);
   assert.deepEqual(r.run('COPY', 's', 's2'), int(1));
   set.members.add('b');
-  const copied = r.keyspace.db(1).entries.get('s2');
+  const copied = r.keyspace.db(1).peek('s2');
   assert.ok(typeof copied === 'object' && copied.type === 'set' && copied.members.size === 1, 'COPY is deep');
 });
 

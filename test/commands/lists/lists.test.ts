@@ -80,7 +80,7 @@ test('LPUSH/RPUSH build the list in Redis order and LRANGE clamps indexes', () =
   assert.deepEqual(r.run('LINDEX', 'l', '-1'), bulk('x'));
   assert.deepEqual(r.run('LINDEX', 'l', '4'), NULL);
   assert.deepEqual(r.run('LPUSHX', 'missing', 'a'), integer(0));
-  assert.equal(r.keyspace.db(0).entries.has('missing'), false);
+  assert.equal(r.keyspace.db(0).contains('missing'), false);
 });
 
 test('LPOP/RPOP with and without count use Redis 7.0 null shapes', () => {
@@ -93,7 +93,7 @@ test('LPOP/RPOP with and without count use Redis 7.0 null shapes', () => {
   assert.deepEqual(r.run('LPOP', 'l', '0'), EMPTY_ARRAY);
   assert.deepEqual(r.run('RPOP', 'l'), bulk('c'));
   assert.deepEqual(r.run('LPOP', 'l', '5'), bulkArray(['a', 'b']));
-  assert.equal(r.keyspace.db(0).entries.has('l'), false, 'an emptied list is deleted');
+  assert.equal(r.keyspace.db(0).contains('l'), false, 'an emptied list is deleted');
   r.keyspace.db(0).setValue('s', 'v', false);
   assert.deepEqual(r.run('LPOP', 's'), error(ERR_WRONGTYPE));
   assert.deepEqual(r.run('LPOP', 's', 'x'), error('ERR value is out of range, must be positive'));
@@ -115,7 +115,7 @@ test('LSET, LINSERT, LREM and LTRIM edit in place and report like Redis', () => 
   assert.deepEqual(r.run('LTRIM', 'l', '1', '-2'), OK);
   assert.deepEqual(r.run('LRANGE', 'l', '0', '-1'), bulkArray(['b', 'q', 'c']));
   assert.deepEqual(r.run('LTRIM', 'l', '5', '1'), OK);
-  assert.equal(r.keyspace.db(0).entries.has('l'), false);
+  assert.equal(r.keyspace.db(0).contains('l'), false);
 });
 
 test('LPOS honours RANK, COUNT and MAXLEN and rejects bad options with Redis messages', () => {

@@ -26,7 +26,7 @@ test('SADD/SREM count changes; an emptied set is deleted; integer sets reply sor
   assert.deepEqual(r.run('SMISMEMBER', 's', '2', 'x'), array([integer(1), integer(0)]));
   assert.deepEqual(r.run('SCARD', 's'), integer(3));
   assert.deepEqual(r.run('SREM', 's', '2', '10', '-3', 'nope'), integer(3));
-  assert.equal(r.keyspace.db(0).entries.has('s'), false);
+  assert.equal(r.keyspace.db(0).contains('s'), false);
   r.keyspace.db(0).setValue('str', 'v', false);
   assert.deepEqual(r.run('SADD', 'str', 'a'), error(ERR_WRONGTYPE));
 });
@@ -39,7 +39,7 @@ test('SMOVE moves between sets and is a membership test when source and destinat
   assert.deepEqual(r.run('SMOVE', 'a', 'a', 'y'), integer(1));
   assert.deepEqual(r.run('SMOVE', 'missing', 'b', 'y'), integer(0));
   assert.deepEqual(r.run('SMOVE', 'a', 'b', 'y'), integer(1));
-  assert.equal(r.keyspace.db(0).entries.has('a'), false);
+  assert.equal(r.keyspace.db(0).contains('a'), false);
   assert.deepEqual(sortedItems(r.run('SMEMBERS', 'b')), ['x', 'y']);
 });
 
@@ -55,7 +55,7 @@ test('SINTER/SUNION/SDIFF and their STORE forms, with missing keys as empty sets
   assert.deepEqual(r.run('SMEMBERS', 'd'), members('2', '3'));
   r.propagated.length = 0;
   assert.deepEqual(r.run('SDIFFSTORE', 'd', 'missing', 'a'), integer(0));
-  assert.equal(r.keyspace.db(0).entries.has('d'), false, 'an empty result deletes the destination');
+  assert.equal(r.keyspace.db(0).contains('d'), false, 'an empty result deletes the destination');
   assert.deepEqual(r.propagated, [['SDIFFSTORE', 'd', 'missing', 'a']]);
   assert.deepEqual(r.run('SDIFFSTORE', 'd', 'missing', 'a'), integer(0));
   assert.equal(r.propagated.length, 1, 'nothing changed, nothing propagated');

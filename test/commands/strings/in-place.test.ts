@@ -38,7 +38,7 @@ test('a snapshot copying in beforeWrite keeps the old bytes through SETRANGE, SE
   const keyspace: { live?: ReturnType<typeof makeRunner> } = {};
   const r = makeRunner(1, {
     beforeWrite: (db, key) => {
-      const value = keyspace.live?.keyspace.db(db).entries.get(key);
+      const value = keyspace.live?.keyspace.db(db).peek(key);
       // Copy-on-write: the first write to a key after the snapshot began copies the value.
       if (value !== undefined && !snapshot.has(key)) {
         const copy = cloneValue(value);
@@ -103,7 +103,7 @@ test('APPEND to a string changed in place appends in place, with room to grow, c
   const holder: { live?: ReturnType<typeof makeRunner> } = {};
   const r = makeRunner(1, {
     beforeWrite: (db, key) => {
-      const value = holder.live?.keyspace.db(db).entries.get(key);
+      const value = holder.live?.keyspace.db(db).peek(key);
       if (value !== undefined && !snapshot.has(key)) {
         snapshot.set(key, stringText(cloneValue(value) as string | ByteString));
       }
@@ -111,11 +111,11 @@ test('APPEND to a string changed in place appends in place, with room to grow, c
   });
   holder.live = r;
   r.run('SETRANGE', 'k', '0', 'abc');
-  const inPlace = r.keyspace.db(0).entries.get('k');
+  const inPlace = r.keyspace.db(0).peek('k');
   assert.ok(inPlace instanceof ByteString);
   snapshot.clear();
   assert.deepEqual(r.run('APPEND', 'k', 'def'), int(6));
-  assert.equal(r.keyspace.db(0).entries.get('k'), inPlace); // the same value, changed in place
+  assert.equal(r.keyspace.db(0).peek('k'), inPlace); // the same value, changed in place
   assert.equal(inPlace.capacity, 6); // fitted in the room SETRANGE left (twice its 3 bytes)
   assert.deepEqual(r.run('APPEND', 'k', 'gh'), int(8));
   assert.equal(inPlace.capacity, 16); // sdsMakeRoomFor: twice the length needed
@@ -127,6 +127,6 @@ test('APPEND to a string changed in place appends in place, with room to grow, c
   const chunk = 'y'.repeat(100);
   for (let i = 0; i < 20_000; i++) r.run('APPEND', 'k', chunk);
   assert.deepEqual(r.run('STRLEN', 'k'), int(2_000_008));
-  assert.equal(r.keyspace.db(0).entries.get('k'), inPlace);
+  assert.equal(r.keyspace.db(0).peek('k'), inPlace);
   assert.ok(inPlace.capacity - inPlace.length <= 1024 * 1024); // above 1 MB: at most 1 MB spare
 });

@@ -63,7 +63,7 @@ test('SET GET on a non-string is WRONGTYPE and sets nothing', () => {
     kind: 'error',
     message: 'WRONGTYPE Operation against a key holding the wrong kind of value',
   });
-  assert.equal(typeof r.keyspace.db(0).entries.get('h'), 'object');
+  assert.equal(typeof r.keyspace.db(0).peek('h'), 'object');
   assert.deepEqual(r.run('SET', 'h', 'v'), { kind: 'simple', value: 'OK' });
   assert.deepEqual(r.run('GET', 'h'), { kind: 'bulk', value: 'v' });
 });

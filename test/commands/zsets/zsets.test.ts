@@ -66,7 +66,7 @@ test('a blocked BZMPOP skips keys of another type, pops COUNT, and deletes the e
     '*2\r\n$1\r\nb\r\n*2\r\n*2\r\n$2\r\nm2\r\n$1\r\n2\r\n*2\r\n$2\r\nm1\r\n$1\r\n1\r\n',
   );
   assert.deepEqual(ctx.propagated, [['ZPOPMAX', 'b', '2']]);
-  assert.equal(r.keyspace.db(0).entries.has('b'), false);
+  assert.equal(r.keyspace.db(0).contains('b'), false);
 });
 
 /** Runs a command straight from the table with a given context (the runner has no MULTI flag). */
@@ -91,7 +91,7 @@ test('ZMPOP propagates as ZPOPMIN/ZPOPMAX with the count actually popped', () =>
   r.propagated.length = 0;
   r.run('ZMPOP', '2', 'missing', 'k', 'MIN', 'COUNT', '10');
   assert.deepEqual(r.propagated, [['ZPOPMIN', 'k', '2']]);
-  assert.equal(r.keyspace.db(0).entries.has('k'), false);
+  assert.equal(r.keyspace.db(0).contains('k'), false);
 });
 
 test('writes count a change only when something changed, and emptied sets disappear', () => {
@@ -103,18 +103,18 @@ test('writes count a change only when something changed, and emptied sets disapp
   r.run('ZREM', 'k', 'nope');
   r.run('ZADD', 'absent', 'XX', '1', 'a');
   assert.deepEqual(r.propagated, []);
-  assert.equal(r.keyspace.db(0).entries.has('absent'), false, 'XX does not create the key');
+  assert.equal(r.keyspace.db(0).contains('absent'), false, 'XX does not create the key');
   r.run('ZINCRBY', 'k', '2', 'a');
   assert.deepEqual(r.propagated, [['ZINCRBY', 'k', '2', 'a']]);
   r.run('ZREMRANGEBYSCORE', 'k', '-inf', '+inf');
-  assert.equal(r.keyspace.db(0).entries.has('k'), false);
+  assert.equal(r.keyspace.db(0).contains('k'), false);
 });
 
 test('*STORE with an empty result deletes the destination, even of another type', () => {
   const r = makeRunner();
   r.keyspace.db(0).add('dst', 'a string');
   assert.equal(wire(r.run('ZUNIONSTORE', 'dst', '1', 'missing')), ':0\r\n');
-  assert.equal(r.keyspace.db(0).entries.has('dst'), false);
+  assert.equal(r.keyspace.db(0).contains('dst'), false);
   r.run('ZADD', 'src', '1', 'a', '2', 'b');
   r.keyspace.db(0).add('dst2', 'x');
   r.keyspace.db(0).setExpire('dst2', r.now + 100_000);

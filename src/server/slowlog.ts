@@ -3,33 +3,24 @@
  * entries slower than slowlog-log-slower-than microseconds are kept, newest first, at most
  * slowlog-max-len of them.
  */
-import type { RedisConfig } from '../../config/index.js';
+import type { SlowLogEntry, SlowLogPort } from '../commands/index.js';
+import type { ConfigView } from '../config/index.js';
 
 /** Redis trims what it stores of a command (SLOWLOG_ENTRY_MAX_ARGC / _STRING). */
 const MAX_ARGC = 32;
 const MAX_STRING = 128;
 
-export interface SlowLogEntry {
-  readonly id: number;
-  /** Unix seconds. */
-  readonly time: number;
-  readonly durationUs: number;
-  readonly argv: readonly string[];
-  readonly peer: string;
-  readonly clientName: string;
-}
-
 /** Checked after every command, so read through the config's cache. */
-const readSettings = (config: RedisConfig): { threshold: number; maxLen: number } => ({
+const readSettings = (config: ConfigView): { threshold: number; maxLen: number } => ({
   threshold: config.getNumber('slowlog-log-slower-than'),
   maxLen: config.getNumber('slowlog-max-len'),
 });
 
-export class SlowLog {
+export class SlowLog implements SlowLogPort {
   private entries: SlowLogEntry[] = [];
   private nextId = 0;
 
-  constructor(private readonly config: RedisConfig) {}
+  constructor(private readonly config: ConfigView) {}
 
   /**
    * Should be called after a command ran (not for commands flagged skip_slowlog, as Redis does).
