@@ -12,8 +12,10 @@ import {
   ERR_GEO_UNIT,
   ERR_GEO_WIDTH_NOT_NUMBER,
   ERR_NOT_FLOAT,
-} from '../../resp/errors.js';
-import { array, bulk, type Reply } from '../../resp/reply.js';
+  array,
+  bulk,
+  type Reply,
+} from '../../resp/index.js';
 import type { SortedSet } from '../../store/index.js';
 import { fail } from '../typed.js';
 import type { CommandContext } from '../types.js';

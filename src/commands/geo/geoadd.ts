@@ -5,8 +5,7 @@
  * it as ZADD (the command is rewritten to `zadd key [options] score member …`, which is also what
  * replicas and the AOF receive), so replies, flags and WRONGTYPE are ZADD's.
  */
-import { ERR_SYNTAX } from '../../resp/errors.js';
-import { integer, type Reply } from '../../resp/reply.js';
+import { ERR_SYNTAX, integer, type Reply } from '../../resp/index.js';
 import { fail, guarded, writeTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { newZSet } from '../zsets/common.js';

@@ -8,8 +8,7 @@
  * Positions are decoded from the members' scores, so they are the centres of 26-bit cells (what
  * GEOADD stored), not the exact input.
  */
-import { ERR_SYNTAX } from '../../resp/errors.js';
-import { NULL, NULL_ARRAY, array, bulk, type Reply } from '../../resp/reply.js';
+import { ERR_SYNTAX, NULL, NULL_ARRAY, array, bulk, type Reply } from '../../resp/index.js';
 import { fail, guarded, readTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { coordinatesReply, distanceReply, memberPosition, parseUnit } from './common.js';

@@ -24,8 +24,13 @@ import {
   ERR_GEO_STORE_WITH,
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
-} from '../../resp/errors.js';
-import { EMPTY_ARRAY, ZERO, array, bulk, integer, type Reply } from '../../resp/reply.js';
+  EMPTY_ARRAY,
+  ZERO,
+  array,
+  bulk,
+  integer,
+  type Reply,
+} from '../../resp/index.js';
 import type { SortedSet } from '../../store/index.js';
 import { parseInt64 } from '../args.js';
 import { fail, guarded, readTyped } from '../typed.js';

@@ -3,9 +3,8 @@
  * storing a changed HLL back. A HLL is a plain string value; like Redis's dbUnshareStringValue, a key
  * a HLL command touched reports OBJECT ENCODING raw.
  */
-import { ERR_HLL_WRONGTYPE, ERR_WRONGTYPE } from '../../resp/errors.js';
+import { ERR_HLL_WRONGTYPE, ERR_WRONGTYPE } from '../../resp/index.js';
 import type { Value } from '../../store/index.js';
-import { redisConfigOf } from '../server/index.js';
 import { fail } from '../typed.js';
 import type { CommandContext } from '../types.js';
 import { HllValue, isValidHll } from './hyperloglog.js';
@@ -37,5 +36,5 @@ export function storeHll(ctx: CommandContext, key: string, hll: HllValue): void 
 
 /** hll-sparse-max-bytes from the live config. */
 export function sparseMaxBytes(ctx: CommandContext): number {
-  return redisConfigOf(ctx.server).getNumber('hll-sparse-max-bytes');
+  return ctx.server.config.getNumber('hll-sparse-max-bytes');
 }

@@ -24,7 +24,7 @@ import {
   ERR_HLL_TEST_ERROR,
   ERR_HLL_TEST_REGISTER,
   ERR_HLL_TEST_SPARSE,
-} from '../../resp/errors.js';
+} from '../../resp/index.js';
 
 export const HLL_P = 14;
 /** Bits of the hash left for the run of zeros: 64 - P. */

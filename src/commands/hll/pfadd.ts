@@ -5,8 +5,7 @@
  * was created or a register changed (the estimate may have changed), else 0. Propagates itself, so a
  * sparse→dense promotion happens on replicas too.
  */
-import { ERR_HLL_INVALID } from '../../resp/errors.js';
-import { ONE, ZERO, error, type Reply } from '../../resp/reply.js';
+import { ERR_HLL_INVALID, ONE, ZERO, error, type Reply } from '../../resp/index.js';
 import { guarded } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { sparseMaxBytes, storeHll, writeHll } from './common.js';

@@ -6,8 +6,7 @@
  * it, which changes the string value, so (like Redis) it counts as a change and propagates itself
  * although it is a read command.
  */
-import { ERR_HLL_INVALID } from '../../resp/errors.js';
-import { ZERO, error, integer, type Reply } from '../../resp/reply.js';
+import { ERR_HLL_INVALID, ZERO, error, integer, type Reply } from '../../resp/index.js';
 import { guarded } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readHll, storeHll } from './common.js';

@@ -15,8 +15,16 @@ import {
   ERR_HLL_NO_KEY,
   ERR_HLL_NOT_SPARSE,
   ERR_PFDEBUG_UNKNOWN,
-} from '../../resp/errors.js';
-import { OK, ONE, ZERO, array, bulk, error, integer, simple, type Reply } from '../../resp/reply.js';
+  OK,
+  ONE,
+  ZERO,
+  array,
+  bulk,
+  error,
+  integer,
+  simple,
+  type Reply,
+} from '../../resp/index.js';
 import { guarded } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { sparseMaxBytes, storeHll, writeHll } from './common.js';

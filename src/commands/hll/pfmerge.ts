@@ -5,8 +5,7 @@
  * dense when any input was dense; otherwise it is built sparse register by register, promoted as
  * PFADD would. Always counts as a change (Redis server.dirty++) and propagates itself.
  */
-import { ERR_HLL_INVALID } from '../../resp/errors.js';
-import { OK, error, type Reply } from '../../resp/reply.js';
+import { ERR_HLL_INVALID, OK, error, type Reply } from '../../resp/index.js';
 import { guarded } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { readHll, sparseMaxBytes, storeHll, writeHll } from './common.js';
