@@ -17,6 +17,7 @@ import {
   type Reply,
 } from '../../resp/index.js';
 import type { SortedSet } from '../../store/index.js';
+import type { ArgCursor } from '../cursor.js';
 import { fail } from '../typed.js';
 import type { CommandContext } from '../types.js';
 import { parseScore } from '../zsets/parse.js';
@@ -30,10 +31,10 @@ export function parseDoubleArg(arg: string, message = ERR_NOT_FLOAT): number {
   return value;
 }
 
-/** extractLongLatOrReply: argv[i] longitude, argv[i+1] latitude, within the Web Mercator limits. */
-export function parseLonLat(argv: readonly string[], i: number): [number, number] {
-  const lon = parseDoubleArg(argv[i] as string);
-  const lat = parseDoubleArg(argv[i + 1] as string);
+/** extractLongLatOrReply: a longitude and a latitude, within the Web Mercator limits. */
+export function parseLonLat(args: ArgCursor): [number, number] {
+  const lon = parseDoubleArg(args.string());
+  const lat = parseDoubleArg(args.string());
   if (lon < GEO_LONG_MIN || lon > GEO_LONG_MAX || lat < GEO_LAT_MIN || lat > GEO_LAT_MAX) {
     fail(ERR_GEO_INVALID_PAIR(formatFixed(lon, 6), formatFixed(lat, 6)));
   }
@@ -57,18 +58,18 @@ export function parseUnit(arg: string): number {
 }
 
 /** extractDistanceOrReply: `radius unit` → [radius, meters per unit]. */
-export function parseRadius(argv: readonly string[], i: number): [number, number] {
-  const radius = parseDoubleArg(argv[i] as string, ERR_GEO_RADIUS_NOT_NUMBER);
+export function parseRadius(args: ArgCursor): [number, number] {
+  const radius = parseDoubleArg(args.string(), ERR_GEO_RADIUS_NOT_NUMBER);
   if (radius < 0) fail(ERR_GEO_RADIUS_NEGATIVE);
-  return [radius, parseUnit(argv[i + 1] as string)];
+  return [radius, parseUnit(args.string())];
 }
 
 /** extractBoxOrReply: `width height unit` → [width, height, meters per unit]. */
-export function parseBox(argv: readonly string[], i: number): [number, number, number] {
-  const width = parseDoubleArg(argv[i] as string, ERR_GEO_WIDTH_NOT_NUMBER);
-  const height = parseDoubleArg(argv[i + 1] as string, ERR_GEO_HEIGHT_NOT_NUMBER);
+export function parseBox(args: ArgCursor): [number, number, number] {
+  const width = parseDoubleArg(args.string(), ERR_GEO_WIDTH_NOT_NUMBER);
+  const height = parseDoubleArg(args.string(), ERR_GEO_HEIGHT_NOT_NUMBER);
   if (height < 0 || width < 0) fail(ERR_GEO_BOX_NEGATIVE);
-  return [width, height, parseUnit(argv[i + 2] as string)];
+  return [width, height, parseUnit(args.string())];
 }
 
 /** longLatFromMember: a member's decoded position, undefined when it is not in the set. */

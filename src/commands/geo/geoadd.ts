@@ -6,8 +6,10 @@
  * replicas and the AOF receive), so replies, flags and WRONGTYPE are ZADD's.
  */
 import { ERR_SYNTAX, integer, type Reply } from '../../resp/index.js';
-import { fail, guarded, writeTyped } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail, writeTyped } from '../typed.js';
+import type { CommandContext } from '../types.js';
 import { newZSet } from '../zsets/common.js';
 import { parseLonLat } from './common.js';
 import { encodeScore } from './geohash.js';
@@ -22,28 +24,31 @@ interface GeoaddArgs {
   readonly points: readonly { readonly score: bigint; readonly member: string }[];
 }
 
-function parse(argv: readonly string[]): GeoaddArgs {
-  let nx = false;
-  let xx = false;
-  let ch = false;
-  let i = 2;
-  for (; i < argv.length; i++) {
-    const opt = (argv[i] as string).toLowerCase();
-    if (opt === 'nx') nx = true;
-    else if (opt === 'xx') xx = true;
-    else if (opt === 'ch') ch = true;
-    else break;
+const OPTIONS = ['NX', 'XX', 'CH'] as const;
+
+/** geoaddCommand's parse: options, the triple count and NX+XX, then every pair in order. */
+function parse(args: ArgCursor): GeoaddArgs {
+  const key = args.key();
+  const options: string[] = [];
+  const seen = new Set<string>();
+  for (;;) {
+    const word = args.peek();
+    const option = OPTIONS.find((o) => args.option(o));
+    if (option === undefined || word === undefined) break;
+    options.push(word);
+    seen.add(option);
   }
-  if ((argv.length - i) % 3 !== 0 || (xx && nx)) fail(ERR_SYNTAX);
-  const options = argv.slice(2, i);
+  const nx = seen.has('NX');
+  const xx = seen.has('XX');
+  if (args.remaining % 3 !== 0 || (xx && nx)) fail(ERR_SYNTAX);
   const points: { score: bigint; member: string }[] = [];
-  for (; i < argv.length; i += 3) {
-    const [lon, lat] = parseLonLat(argv, i);
-    points.push({ score: encodeScore(lon, lat) ?? 0n, member: argv[i + 2] as string });
+  while (!args.done) {
+    const [lon, lat] = parseLonLat(args);
+    points.push({ score: encodeScore(lon, lat) ?? 0n, member: args.string() });
   }
   // ZADD of no pair at all (GEOADD key CH CH CH) is ZADD's syntax error.
   if (points.length === 0) fail(ERR_SYNTAX);
-  return { key: argv[1] as string, options, nx, xx, ch, points };
+  return { key, options, nx, xx, ch: seen.has('CH'), points };
 }
 
 function apply(ctx: CommandContext, args: GeoaddArgs): Reply {
@@ -78,13 +83,4 @@ function apply(ctx: CommandContext, args: GeoaddArgs): Reply {
   return integer(args.ch ? added + changed : added);
 }
 
-export const geoadd: CommandSpec = {
-  name: 'geoadd',
-  arity: -5,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'geo', 'slow'],
-  run: guarded((ctx, argv) => apply(ctx, parse(argv))),
-};
+export const geoadd = defineCommand({ name: 'geoadd', parse, apply });

@@ -9,61 +9,64 @@
  * GEOADD stored), not the exact input.
  */
 import { ERR_SYNTAX, NULL, NULL_ARRAY, array, bulk, type Reply } from '../../resp/index.js';
-import { fail, guarded, readTyped } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail, readTyped } from '../typed.js';
+import type { CommandContext } from '../types.js';
 import { coordinatesReply, distanceReply, memberPosition, parseUnit } from './common.js';
 import { distance, standardGeohash } from './geohash.js';
 
-function geopos(ctx: CommandContext, argv: readonly string[]): Reply {
-  const zset = readTyped(ctx, argv[1] as string, 'zset')?.zset;
+interface MembersArgs {
+  readonly key: string;
+  readonly members: readonly string[];
+}
+
+const parseMembers = (args: ArgCursor): MembersArgs => ({ key: args.key(), members: args.rest() });
+
+function geopos(ctx: CommandContext, { key, members }: MembersArgs): Reply {
+  const zset = readTyped(ctx, key, 'zset')?.zset;
   return array(
-    argv.slice(2).map((member) => {
+    members.map((member) => {
       const xy = zset === undefined ? undefined : memberPosition(zset, member);
       return xy === undefined ? NULL_ARRAY : coordinatesReply(ctx, xy);
     }),
   );
 }
 
-function geohash(ctx: CommandContext, argv: readonly string[]): Reply {
-  const zset = readTyped(ctx, argv[1] as string, 'zset')?.zset;
+function geohash(ctx: CommandContext, { key, members }: MembersArgs): Reply {
+  const zset = readTyped(ctx, key, 'zset')?.zset;
   return array(
-    argv.slice(2).map((member) => {
+    members.map((member) => {
       const xy = zset === undefined ? undefined : memberPosition(zset, member);
       return xy === undefined ? NULL : bulk(standardGeohash(xy[0], xy[1]));
     }),
   );
 }
 
-function geodist(ctx: CommandContext, argv: readonly string[]): Reply {
-  let toMeters = 1;
-  if (argv.length === 5) toMeters = parseUnit(argv[4] as string);
-  else if (argv.length > 5) fail(ERR_SYNTAX);
-  const zset = readTyped(ctx, argv[1] as string, 'zset')?.zset;
+interface GeodistArgs {
+  readonly key: string;
+  readonly member1: string;
+  readonly member2: string;
+  readonly toMeters: number;
+}
+
+/** More than a unit is a syntax error, then the unit is checked: both before the key is looked up. */
+function parseGeodist(args: ArgCursor): GeodistArgs {
+  const [key, member1, member2] = [args.key(), args.string(), args.string()];
+  if (args.remaining > 1) fail(ERR_SYNTAX);
+  const toMeters = args.done ? 1 : parseUnit(args.string());
+  return { key, member1, member2, toMeters };
+}
+
+function geodist(ctx: CommandContext, { key, member1, member2, toMeters }: GeodistArgs): Reply {
+  const zset = readTyped(ctx, key, 'zset')?.zset;
   if (zset === undefined) return NULL;
-  const a = memberPosition(zset, argv[2] as string);
-  const b = memberPosition(zset, argv[3] as string);
+  const a = memberPosition(zset, member1);
+  const b = memberPosition(zset, member2);
   if (a === undefined || b === undefined) return NULL;
   return distanceReply(distance(a[0], a[1], b[0], b[1]) / toMeters);
 }
 
-const readonlyGeo = {
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'geo', 'slow'],
-} as const;
-
-export const geoposCommand: CommandSpec = { name: 'geopos', arity: -2, ...readonlyGeo, run: guarded(geopos) };
-export const geohashCommand: CommandSpec = {
-  name: 'geohash',
-  arity: -2,
-  ...readonlyGeo,
-  run: guarded(geohash),
-};
-export const geodistCommand: CommandSpec = {
-  name: 'geodist',
-  arity: -4,
-  ...readonlyGeo,
-  run: guarded(geodist),
-};
+export const geoposCommand = defineCommand({ name: 'geopos', parse: parseMembers, apply: geopos });
+export const geohashCommand = defineCommand({ name: 'geohash', parse: parseMembers, apply: geohash });
+export const geodistCommand = defineCommand({ name: 'geodist', parse: parseGeodist, apply: geodist });

@@ -22,7 +22,6 @@ import {
   ERR_GEO_FROM,
   ERR_GEO_MEMBER,
   ERR_GEO_STORE_WITH,
-  ERR_NOT_INTEGER,
   ERR_SYNTAX,
   EMPTY_ARRAY,
   ZERO,
@@ -32,9 +31,10 @@ import {
   type Reply,
 } from '../../resp/index.js';
 import type { SortedSet } from '../../store/index.js';
-import { parseInt64 } from '../args.js';
-import { fail, guarded, readTyped } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail, readTyped } from '../typed.js';
+import type { CommandContext } from '../types.js';
 import { newZSet, storeResult } from '../zsets/common.js';
 import {
   coordinatesReply,
@@ -107,27 +107,26 @@ interface SearchArgs {
 }
 
 /** georadiusGeneric's argument handling, error for error in its order. */
-function parse(argv: readonly string[], zset: SortedSet | undefined, variant: Variant): SearchArgs {
+function parseOptions(args: ArgCursor, zset: SortedSet | undefined, variant: Variant): SearchArgs {
   const draft: ShapeDraft = { xy: [0, 0], conversion: 1, area: undefined };
-  let storeKey: string | undefined;
-  let baseArgs: number;
+  let storeKey = variant.searchStore ? args.argv[1] : undefined;
   if (variant.center === 'coords') {
-    baseArgs = 6;
-    draft.xy = parseLonLat(argv, 2);
-    const [radius, conversion] = parseRadius(argv, baseArgs - 2);
+    draft.xy = parseLonLat(args);
+    const [radius, conversion] = parseRadius(args);
     draft.area = { type: 'circle', radius };
     draft.conversion = conversion;
   } else if (variant.center === 'member') {
-    baseArgs = 5;
+    const member = args.string();
     if (zset !== undefined) {
-      draft.xy = memberPosition(zset, argv[2] as string) ?? fail(ERR_GEO_MEMBER);
-      const [radius, conversion] = parseRadius(argv, baseArgs - 2);
+      draft.xy = memberPosition(zset, member) ?? fail(ERR_GEO_MEMBER);
+      const [radius, conversion] = parseRadius(args);
       draft.area = { type: 'circle', radius };
       draft.conversion = conversion;
+    } else {
+      // No source key: the radius is not even read; the options are still parsed.
+      args.string();
+      args.string();
     }
-  } else {
-    baseArgs = variant.searchStore ? 3 : 2;
-    if (variant.searchStore) storeKey = argv[1];
   }
 
   const search = variant.center === 'options';
@@ -142,49 +141,42 @@ function parse(argv: readonly string[], zset: SortedSet | undefined, variant: Va
   let any = false;
   let count = 0;
   let storeDist = false;
-  const remaining = argv.length - baseArgs;
-  for (let i = 0; i < remaining; i++) {
-    const at = baseArgs + i;
-    const arg = (argv[at] as string).toLowerCase();
+  while (!args.done) {
+    const arg = args.string().toLowerCase();
+    const left = args.remaining;
     if (arg === 'withdist') withDist = true;
     else if (arg === 'withhash') withHash = true;
     else if (arg === 'withcoord') withCoords = true;
     else if (arg === 'any') any = true;
     else if (arg === 'asc') sort = 'asc';
     else if (arg === 'desc') sort = 'desc';
-    else if (arg === 'count' && i + 1 < remaining) {
-      const n = parseInt64(argv[at + 1] as string);
-      if (n === undefined) fail(ERR_NOT_INTEGER);
+    else if (arg === 'count' && left >= 1) {
+      const n = args.int64();
       if (n <= 0) fail(ERR_GEO_COUNT);
       count = Number(n);
-      i++;
-    } else if ((arg === 'store' || arg === 'storedist') && i + 1 < remaining && !variant.noStore && !search) {
-      storeKey = argv[at + 1];
+    } else if ((arg === 'store' || arg === 'storedist') && left >= 1 && !variant.noStore && !search) {
+      storeKey = args.key();
       storeDist = arg === 'storedist';
-      i++;
     } else if (arg === 'storedist' && search && variant.searchStore) {
       storeDist = true;
-    } else if (arg === 'frommember' && i + 1 < remaining && search && !fromLoc) {
+    } else if (arg === 'frommember' && left >= 1 && search && !fromLoc) {
       // Without a source key the member cannot be looked up: parsing goes on, the reply is empty.
-      if (zset !== undefined) draft.xy = memberPosition(zset, argv[at + 1] as string) ?? fail(ERR_GEO_MEMBER);
+      const member = args.string();
+      if (zset !== undefined) draft.xy = memberPosition(zset, member) ?? fail(ERR_GEO_MEMBER);
       fromMember = true;
-      i++;
-    } else if (arg === 'fromlonlat' && i + 2 < remaining && search && !fromMember) {
-      draft.xy = parseLonLat(argv, at + 1);
+    } else if (arg === 'fromlonlat' && left >= 2 && search && !fromMember) {
+      draft.xy = parseLonLat(args);
       fromLoc = true;
-      i += 2;
-    } else if (arg === 'byradius' && i + 2 < remaining && search && !byBox) {
-      const [radius, conversion] = parseRadius(argv, at + 1);
+    } else if (arg === 'byradius' && left >= 2 && search && !byBox) {
+      const [radius, conversion] = parseRadius(args);
       draft.area = { type: 'circle', radius };
       draft.conversion = conversion;
       byRadius = true;
-      i += 2;
-    } else if (arg === 'bybox' && i + 3 < remaining && search && !byRadius) {
-      const [width, height, conversion] = parseBox(argv, at + 1);
+    } else if (arg === 'bybox' && left >= 3 && search && !byRadius) {
+      const [width, height, conversion] = parseBox(args);
       draft.area = { type: 'box', width, height };
       draft.conversion = conversion;
       byBox = true;
-      i += 3;
     } else {
       fail(ERR_SYNTAX);
     }
@@ -193,8 +185,8 @@ function parse(argv: readonly string[], zset: SortedSet | undefined, variant: Va
   if (storeKey !== undefined && (withDist || withHash || withCoords)) {
     fail(ERR_GEO_STORE_WITH(variant.searchStore ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS'));
   }
-  if (search && !(fromMember || fromLoc)) fail(ERR_GEO_FROM(argv[0] as string));
-  if (search && !(byRadius || byBox)) fail(ERR_GEO_BY(argv[0] as string));
+  if (search && !(fromMember || fromLoc)) fail(ERR_GEO_FROM(args.argv[0] as string));
+  if (search && !(byRadius || byBox)) fail(ERR_GEO_BY(args.argv[0] as string));
   if (any && count === 0) fail(ERR_GEO_ANY_NEEDS_COUNT);
   return { shape: toShape(draft), storeKey, storeDist, withDist, withHash, withCoords, sort, any, count };
 }
@@ -238,10 +230,24 @@ function ascending(a: GeoPoint, b: GeoPoint): number {
 }
 const descending = (a: GeoPoint, b: GeoPoint): number => -ascending(a, b);
 
-function apply(ctx: CommandContext, argv: readonly string[], variant: Variant): Reply {
-  const sourceKey = argv[variant.searchStore ? 2 : 1] as string;
+/**
+ * What is read before the source key is looked up: the key (and GEOSEARCHSTORE's destination). The
+ * rest is read in apply, as georadiusGeneric does: the key's type is checked first, and FROMMEMBER
+ * and GEORADIUSBYMEMBER need the set to place their center.
+ */
+interface SearchLine {
+  readonly sourceKey: string;
+  readonly rest: ArgCursor;
+}
+
+function parseKeys(args: ArgCursor, variant: Variant): SearchLine {
+  if (variant.searchStore) args.key();
+  return { sourceKey: args.key(), rest: args };
+}
+
+function apply(ctx: CommandContext, { sourceKey, rest }: SearchLine, variant: Variant): Reply {
   const zset = readTyped(ctx, sourceKey, 'zset')?.zset;
-  const args = parse(argv, zset, variant);
+  const args = parseOptions(rest, zset, variant);
   if (zset === undefined) {
     if (args.storeKey === undefined) return EMPTY_ARRAY;
     if (ctx.db.delete(args.storeKey)) ctx.keyModified(args.storeKey);
@@ -308,62 +314,40 @@ function radiusKeys(startFrom: number): (argv: readonly string[]) => readonly st
   };
 }
 
-const writeSpec = {
-  flags: ['write', 'denyoom', 'movablekeys'],
-  categories: ['write', 'geo', 'slow'],
-} as const;
-const readSpec = { flags: ['readonly'], categories: ['read', 'geo', 'slow'] } as const;
-const keyOne = { firstKey: 1, lastKey: 1, step: 1 } as const;
-
-export const georadius: CommandSpec = {
+export const georadius = defineCommand({
   name: 'georadius',
-  arity: -6,
-  ...writeSpec,
-  ...keyOne,
+  parse: (args) => parseKeys(args, RADIUS_COORDS),
+  apply: (ctx, line) => apply(ctx, line, RADIUS_COORDS),
   keys: radiusKeys(6),
-  run: guarded((ctx, argv) => apply(ctx, argv, RADIUS_COORDS)),
-};
+});
 
-export const georadiusRo: CommandSpec = {
+export const georadiusRo = defineCommand({
   name: 'georadius_ro',
-  arity: -6,
-  ...readSpec,
-  ...keyOne,
-  run: guarded((ctx, argv) => apply(ctx, argv, RADIUS_COORDS_RO)),
-};
+  parse: (args) => parseKeys(args, RADIUS_COORDS_RO),
+  apply: (ctx, line) => apply(ctx, line, RADIUS_COORDS_RO),
+});
 
-export const georadiusbymember: CommandSpec = {
+export const georadiusbymember = defineCommand({
   name: 'georadiusbymember',
-  arity: -5,
-  ...writeSpec,
-  ...keyOne,
+  parse: (args) => parseKeys(args, RADIUS_MEMBER),
+  apply: (ctx, line) => apply(ctx, line, RADIUS_MEMBER),
   keys: radiusKeys(5),
-  run: guarded((ctx, argv) => apply(ctx, argv, RADIUS_MEMBER)),
-};
+});
 
-export const georadiusbymemberRo: CommandSpec = {
+export const georadiusbymemberRo = defineCommand({
   name: 'georadiusbymember_ro',
-  arity: -5,
-  ...readSpec,
-  ...keyOne,
-  run: guarded((ctx, argv) => apply(ctx, argv, RADIUS_MEMBER_RO)),
-};
+  parse: (args) => parseKeys(args, RADIUS_MEMBER_RO),
+  apply: (ctx, line) => apply(ctx, line, RADIUS_MEMBER_RO),
+});
 
-export const geosearch: CommandSpec = {
+export const geosearch = defineCommand({
   name: 'geosearch',
-  arity: -7,
-  ...readSpec,
-  ...keyOne,
-  run: guarded((ctx, argv) => apply(ctx, argv, GEOSEARCH)),
-};
+  parse: (args) => parseKeys(args, GEOSEARCH),
+  apply: (ctx, line) => apply(ctx, line, GEOSEARCH),
+});
 
-export const geosearchstore: CommandSpec = {
+export const geosearchstore = defineCommand({
   name: 'geosearchstore',
-  arity: -8,
-  flags: ['write', 'denyoom'],
-  categories: ['write', 'geo', 'slow'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  run: guarded((ctx, argv) => apply(ctx, argv, GEOSEARCHSTORE)),
-};
+  parse: (args) => parseKeys(args, GEOSEARCHSTORE),
+  apply: (ctx, line) => apply(ctx, line, GEOSEARCHSTORE),
+});

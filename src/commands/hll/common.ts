@@ -3,16 +3,16 @@
  * storing a changed HLL back. A HLL is a plain string value; like Redis's dbUnshareStringValue, a key
  * a HLL command touched reports OBJECT ENCODING raw.
  */
-import { ERR_HLL_WRONGTYPE, ERR_WRONGTYPE } from '../../resp/index.js';
+import { ERR_HLL_WRONGTYPE } from '../../resp/index.js';
 import type { Value } from '../../store/index.js';
-import { fail } from '../typed.js';
+import { fail, wrongType } from '../typed.js';
 import type { CommandContext } from '../types.js';
 import { HllValue, isValidHll } from './hyperloglog.js';
 
 /** The HLL held by `value`, undefined when absent; WRONGTYPE (either kind) otherwise. */
 function asHll(value: Value | undefined): HllValue | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' && value.type !== 'string') fail(ERR_WRONGTYPE);
+  if (typeof value !== 'string' && value.type !== 'string') wrongType();
   const text = typeof value === 'string' ? value : value.text();
   if (!isValidHll(text)) fail(ERR_HLL_WRONGTYPE);
   return HllValue.fromString(text);

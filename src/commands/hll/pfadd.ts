@@ -6,18 +6,14 @@
  * sparse→dense promotion happens on replicas too.
  */
 import { ERR_HLL_INVALID, ONE, ZERO, error, type Reply } from '../../resp/index.js';
-import { guarded } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import type { CommandContext } from '../types.js';
 import { sparseMaxBytes, storeHll, writeHll } from './common.js';
 import { HllValue, hllAdd } from './hyperloglog.js';
 
 interface PfaddArgs {
   readonly key: string;
   readonly elements: readonly string[];
-}
-
-function parse(argv: readonly string[]): PfaddArgs {
-  return { key: argv[1] as string, elements: argv.slice(2) };
 }
 
 function apply(ctx: CommandContext, args: PfaddArgs): Reply {
@@ -44,13 +40,8 @@ function apply(ctx: CommandContext, args: PfaddArgs): Reply {
   return updated > 0 ? ONE : ZERO;
 }
 
-export const pfadd: CommandSpec = {
+export const pfadd = defineCommand({
   name: 'pfadd',
-  arity: -2,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'hyperloglog', 'fast'],
-  run: guarded((ctx, argv) => apply(ctx, parse(argv))),
-};
+  parse: (args): PfaddArgs => ({ key: args.key(), elements: args.rest() }),
+  apply,
+});

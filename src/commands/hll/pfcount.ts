@@ -7,8 +7,8 @@
  * although it is a read command.
  */
 import { ERR_HLL_INVALID, ZERO, error, integer, type Reply } from '../../resp/index.js';
-import { guarded } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import type { CommandContext } from '../types.js';
 import { readHll, storeHll } from './common.js';
 import { HLL_REGISTERS, hllCount, hllMerge, rawCount } from './hyperloglog.js';
 
@@ -24,8 +24,7 @@ function countUnion(ctx: CommandContext, keys: readonly string[]): Reply {
 }
 
 /** Case 2: one key, the cached value or a fresh estimate that is cached. */
-function countOne(ctx: CommandContext, argv: readonly string[]): Reply {
-  const key = argv[1] as string;
+function countOne(ctx: CommandContext, key: string, argv: readonly string[]): Reply {
   const hll = readHll(ctx, key);
   if (hll === undefined) return ZERO;
   if (hll.cacheIsValid()) {
@@ -41,13 +40,15 @@ function countOne(ctx: CommandContext, argv: readonly string[]): Reply {
   return integer(card);
 }
 
-export const pfcount: CommandSpec = {
+interface PfcountArgs {
+  readonly keys: readonly string[];
+  /** The command line as sent: what propagates when the cache is written. */
+  readonly argv: readonly string[];
+}
+
+export const pfcount = defineCommand({
   name: 'pfcount',
-  arity: -2,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
-  categories: ['read', 'hyperloglog', 'slow'],
-  run: guarded((ctx, argv) => (argv.length > 2 ? countUnion(ctx, argv.slice(1)) : countOne(ctx, argv))),
-};
+  parse: (args): PfcountArgs => ({ keys: args.rest(), argv: args.argv }),
+  apply: (ctx, { keys, argv }) =>
+    keys.length > 1 ? countUnion(ctx, keys) : countOne(ctx, keys[0] as string, argv),
+});

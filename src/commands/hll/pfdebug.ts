@@ -25,14 +25,17 @@ import {
   simple,
   type Reply,
 } from '../../resp/index.js';
-import { guarded } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import type { CommandContext } from '../types.js';
 import { sparseMaxBytes, storeHll, writeHll } from './common.js';
 import { HLL_SPARSE, decodeSparse, denseRegisters, selfTest, sparseToDense } from './hyperloglog.js';
 
-function apply(ctx: CommandContext, argv: readonly string[]): Reply {
-  const sub = argv[1] as string;
-  const key = argv[2] as string;
+interface PfdebugArgs {
+  readonly sub: string;
+  readonly key: string;
+}
+
+function apply(ctx: CommandContext, { sub, key }: PfdebugArgs): Reply {
   const hll = writeHll(ctx, key);
   if (hll === undefined) return error(ERR_HLL_NO_KEY);
   ctx.db.markRawString(key); // dbUnshareStringValue
@@ -63,27 +66,17 @@ function apply(ctx: CommandContext, argv: readonly string[]): Reply {
   }
 }
 
-export const pfdebug: CommandSpec = {
+export const pfdebug = defineCommand({
   name: 'pfdebug',
-  arity: 3,
-  flags: ['write', 'denyoom', 'admin'],
-  firstKey: 2,
-  lastKey: 2,
-  step: 1,
-  categories: ['write', 'hyperloglog', 'admin', 'slow', 'dangerous'],
-  run: guarded(apply),
-};
+  parse: (args): PfdebugArgs => ({ sub: args.string(), key: args.key() }),
+  apply,
+});
 
-export const pfselftest: CommandSpec = {
+export const pfselftest = defineCommand({
   name: 'pfselftest',
-  arity: 1,
-  flags: ['admin'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['hyperloglog', 'admin', 'slow', 'dangerous'],
-  run(ctx) {
+  parse: () => undefined,
+  apply(ctx) {
     const failure = selfTest(sparseMaxBytes(ctx));
     return failure === undefined ? OK : error(failure);
   },
-};
+});

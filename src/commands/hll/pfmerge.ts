@@ -6,8 +6,8 @@
  * PFADD would. Always counts as a change (Redis server.dirty++) and propagates itself.
  */
 import { ERR_HLL_INVALID, OK, error, type Reply } from '../../resp/index.js';
-import { guarded } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import type { CommandContext } from '../types.js';
 import { readHll, sparseMaxBytes, storeHll, writeHll } from './common.js';
 import {
   HLL_DENSE,
@@ -19,16 +19,20 @@ import {
   sparseToDense,
 } from './hyperloglog.js';
 
-function apply(ctx: CommandContext, argv: readonly string[]): Reply {
+interface PfmergeArgs {
+  readonly destKey: string;
+  readonly sources: readonly string[];
+}
+
+function apply(ctx: CommandContext, { destKey, sources }: PfmergeArgs): Reply {
   const max = new Uint8Array(HLL_REGISTERS);
   let useDense = false;
-  for (const key of argv.slice(1)) {
+  for (const key of [destKey, ...sources]) {
     const hll = readHll(ctx, key);
     if (hll === undefined) continue;
     if (hll.encoding === HLL_DENSE) useDense = true;
     if (!hllMerge(max, hll)) return error(ERR_HLL_INVALID);
   }
-  const destKey = argv[1] as string;
   let dest = writeHll(ctx, destKey) ?? HllValue.empty();
   if (useDense) {
     const dense = sparseToDense(dest);
@@ -48,13 +52,8 @@ function apply(ctx: CommandContext, argv: readonly string[]): Reply {
   return OK;
 }
 
-export const pfmerge: CommandSpec = {
+export const pfmerge = defineCommand({
   name: 'pfmerge',
-  arity: -2,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
-  categories: ['write', 'hyperloglog', 'slow'],
-  run: guarded(apply),
-};
+  parse: (args): PfmergeArgs => ({ destKey: args.key(), sources: args.rest() }),
+  apply,
+});
