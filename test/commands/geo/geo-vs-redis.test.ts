@@ -159,6 +159,7 @@ test('GEODIST in every unit, and its errors, are the same as Redis', async () =>
     }
     commands.push(['GEODIST', 'g', 'p0-0', 'p0-1', 'yards']);
     commands.push(['GEODIST', 'g', 'p0-0', 'p0-1', 'km', 'extra']);
+    commands.push(['GEODIST', 'g', 'p0-0', 'p0-1', 'bad', 'extra']); // the syntax error comes first
     commands.push(['GEODIST', 'g', 'p0-0']);
     commands.push(['GEODIST', 'missing', 'a', 'b', 'bad']);
     await t.sameAll(commands);
