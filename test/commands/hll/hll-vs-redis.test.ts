@@ -210,3 +210,24 @@ test('PFDEBUG subcommands, hll-sparse-max-bytes, arity and PFSELFTEST behave as 
     assert.equal((await t.same(['PFSELFTEST'], 60_000)).toString(), '+OK\r\n');
   });
 });
+
+test('HLLs and GEO sets travel through DUMP/RESTORE between Redis and redmesh', async () => {
+  await withTwin(async (t) => {
+    const rnd = seeded(11);
+    await t.same(['PFADD', 'sparse', ...members(200, 's', rnd)]);
+    await t.same(['PFADD', 'dense', ...members(4000, 'd', rnd)]);
+    await t.same(['GEOADD', 'geo', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania']);
+    for (const key of ['sparse', 'dense', 'geo']) {
+      const fromRedis = bulkPayload(await t.same(['DUMP', key])); // the same payload bytes
+      const fromRedmesh = bulkPayload(await t.redmesh.call(['DUMP', key]));
+      await t.redmesh.call(['RESTORE', `${key}:r`, '0', fromRedis]);
+      await t.redis.call(['RESTORE', `${key}:r`, '0', fromRedmesh]);
+      const readBack = key === 'geo' ? ['ZRANGE', `${key}:r`, '0', '-1', 'WITHSCORES'] : ['GET', `${key}:r`];
+      await t.same(readBack);
+    }
+    await t.same(['PFCOUNT', 'sparse:r']);
+    await t.same(['PFCOUNT', 'dense:r', 'sparse:r']);
+    await t.same(['GEOPOS', 'geo:r', 'Palermo', 'Catania']);
+    await t.same(['GEODIST', 'geo:r', 'Palermo', 'Catania', 'km']);
+  });
+});
