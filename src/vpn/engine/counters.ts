@@ -60,6 +60,8 @@ export interface EngineCounters {
   readonly mssClamped: number;
   /** Packets too big for a relayed datagram: fragmented, or answered with ICMP into the TAP. */
   readonly tooBigForRelay: number;
+  /** Never-confirmed peers forgotten to make room in a full peer table. */
+  readonly peersEvicted: number;
   readonly framesFromTap: number;
   readonly framesToTap: number;
 }
@@ -73,6 +75,7 @@ export function zeroEventCounters(): Mutable<Omit<EngineCounters, 'dropped'>> {
     relayedPackets: 0,
     mssClamped: 0,
     tooBigForRelay: 0,
+    peersEvicted: 0,
     framesFromTap: 0,
     framesToTap: 0,
   };

@@ -202,6 +202,11 @@ export class VpnEngine {
     return rows;
   }
 
+  /** Peers in the peer table, connected or not (bounded by MAX_PEERS). */
+  knownPeerCount(): number {
+    return this.state.peers.size;
+  }
+
   /** Counters for status output and tests (a snapshot). */
   counters(): EngineCounters {
     return { ...this.state.stats, dropped: { ...this.state.dropped } };

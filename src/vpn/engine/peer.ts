@@ -95,6 +95,8 @@ export class Peer {
   lastHandshakeAt: number | undefined;
   /** Last time the peer was connected or first learned: drives forgetting. */
   lastUsefulAt: number;
+  /** Whether a session with the peer was ever confirmed (an authenticated handshake completed). */
+  confirmed = false;
 
   // Timer deadlines (see timers.ts). undefined = not armed.
   retransmitHandshakeAt: number | undefined;
