@@ -21,6 +21,8 @@ export interface DropCounters {
   readonly rateLimited: number;
   /** Transport packet or response for a receiver index we do not have (expired session, garbage). */
   readonly unknownIndex: number;
+  /** Peer-exchange entries skipped: a small-order key, or an address nobody can be dialled at. */
+  readonly badPeerInfo: number;
   /** Transport packet whose AEAD tag fails (bit flips, forgery). */
   readonly badAuth: number;
   /** Transport packet whose counter was already seen or is behind the replay window. */
@@ -41,6 +43,7 @@ export function zeroDropCounters(): Mutable<DropCounters> {
     underLoad: 0,
     rateLimited: 0,
     unknownIndex: 0,
+    badPeerInfo: 0,
     badAuth: 0,
     replay: 0,
     expiredSession: 0,

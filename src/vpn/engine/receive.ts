@@ -28,8 +28,8 @@ import {
 import { layoutOf, mac1Of, mac1Valid, mac2Valid, type MessageLayout } from '../protocol/messages.js';
 import { TransportKind, openTransport, parseTransportHeader } from '../protocol/transport.js';
 import { ETH_HEADER } from '../packet/index.js';
-import type { Path, Peer } from './peer.js';
-import { decodePeerInfo } from './peer-info.js';
+import { HELLO_REPLAY_MEMORY, type Path, type Peer } from './peer.js';
+import { decodePeerInfo, usablePeerInfoEntry } from './peer-info.js';
 import { initiateHandshake, sendKeepalive, sendTransport, sendVia } from './send.js';
 import { installCurrent, newSession, peerFor, updatePath } from './sessions.js';
 import { describePath, type EngineState } from './state.js';
@@ -188,11 +188,13 @@ function receiveHello(e: EngineState, datagram: Uint8Array, path: Path, now: num
   if (Buffer.compare(h.remoteStatic, e.identity.publicKey) === 0) return; // we dialled ourselves
   const peer = peerFor(e, h.remoteStatic, now);
   if (peer === undefined) return;
-  if (h.timestamp <= peer.latestHelloTimestamp) {
+  const seen = peer.recentHelloTimestamps;
+  if (seen.includes(h.timestamp)) {
     e.dropped.handshakeReplay += 1;
     return;
   }
-  peer.latestHelloTimestamp = h.timestamp;
+  seen.push(h.timestamp);
+  if (seen.length > HELLO_REPLAY_MEMORY) seen.shift();
   if (path.kind === 'direct') peer.addCandidate(path.endpoint);
   if (peer.connected()) return;
   if (peer.handshake === undefined) initiateHandshake(e, peer, now);
@@ -317,6 +319,10 @@ function learnPeerInfo(e: EngineState, from: Peer, payload: Uint8Array, now: num
     return;
   }
   for (const entry of entries) {
+    if (!usablePeerInfoEntry(entry)) {
+      e.dropped.badPeerInfo += 1;
+      continue;
+    }
     if (Buffer.compare(entry.staticKey, e.identity.publicKey) === 0) continue;
     const peer = peerFor(e, entry.staticKey, now);
     if (peer === undefined) continue;
