@@ -12,8 +12,13 @@ import { TransportKind } from '../../src/vpn/protocol/transport.js';
 import { createHello } from '../../src/vpn/protocol/handshake.js';
 import { networkKeys } from '../../src/vpn/protocol/keys.js';
 import { INITIATION, writeMacs } from '../../src/vpn/protocol/messages.js';
-import { FORGET_UNCONFIRMED_PEER_AFTER, MAX_PEERS } from '../../src/vpn/protocol/constants.js';
-import { FakeNetwork, connectedTo, networkKey } from './mesh-harness.js';
+import {
+  FORGET_UNCONFIRMED_PEER_AFTER,
+  MAX_PEERS,
+  RATE_LIMIT_MAX_SOURCES,
+  HANDSHAKE_BURST_PER_IP,
+} from '../../src/vpn/protocol/constants.js';
+import { FakeNetwork, connectedTo, networkKey, relayedPair } from './mesh-harness.js';
 
 const PSK = 'correct horse battery staple';
 
@@ -142,4 +147,51 @@ test('peer-exchange entries with small-order keys or undiallable addresses are s
   );
   const undiallable = new Set(bad.map((b) => b.endpoint.address));
   assert.ok(!net.wire.some((d) => undiallable.has(d.to.address)), 'and nothing else');
+});
+
+test('a rate-limiter table full of active sources makes a new peer bring a cookie instead of refusing it', async () => {
+  const net = new FakeNetwork();
+  const victim = await net.addNode('victim');
+  const limiter = (victim.engine as unknown as { state: EngineState }).state.rateLimiter;
+  // RATE_LIMIT_MAX_SOURCES addresses each spending its whole burst at every step, as a flood of
+  // handshakes from that many sources would (the buckets never refill, so none can be swept).
+  // Spent on the limiter directly: sending those ~80,000 handshakes a second would only slow the test.
+  const flood = (): void => {
+    for (let i = 0; i < RATE_LIMIT_MAX_SOURCES; i++) {
+      for (let k = 0; k < HANDSHAKE_BURST_PER_IP; k++) limiter.admit(`10.${i >> 8}.${i & 255}.1`, net.now);
+    }
+  };
+  flood();
+  assert.equal(limiter.admit('198.51.100.1', net.now), 'untracked');
+  const c = await net.addNode('c', {}, [victim]);
+  const took = net.runUntil(() => {
+    flood();
+    return connectedTo(victim, c) && connectedTo(c, victim);
+  }, 15_000);
+  assert.ok(took < 10_000, `a new peer joined in ${took} ms`);
+  assert.ok(victim.engine.counters().cookieRepliesSent > 0, 'through a cookie round trip');
+});
+
+test('handshakes that arrive through a relay are rate-limited like direct ones', async () => {
+  const net = new FakeNetwork();
+  const { r, b, c } = await relayedPair(net);
+  // The relay turns hostile: it hands one target a captured initiation 50 times at once, wrapped as
+  // relayed traffic (the origin is hidden from the target, so the relay's name is what is limited).
+  const init = net.wire.find(
+    (d) => d.bytes[0] === 1 && [b, c].some((n) => n.endpoint.address === d.to.address),
+  );
+  assert.ok(init !== undefined, 'captured an initiation to b or c');
+  const target = [b, c].find((n) => n.endpoint.address === init.to.address)!;
+  const rs = (r.engine as unknown as { state: EngineState }).state;
+  const toTarget = rs.peers.get(target.engine.nodeId)!;
+  const before = target.engine.counters();
+  for (let i = 0; i < 50; i++) {
+    assert.ok(sendTransport(rs, toTarget, TransportKind.relayOut, init.bytes, net.now));
+  }
+  net.run(5);
+  const after = target.engine.counters();
+  const processed = after.handshakesProcessed - before.handshakesProcessed;
+  assert.ok(processed <= HANDSHAKE_BURST_PER_IP, `${processed} relayed handshakes cost DH work`);
+  assert.ok(after.dropped.rateLimited - before.dropped.rateLimited >= 50 - HANDSHAKE_BURST_PER_IP);
+  assert.ok(connectedTo(b, c) && connectedTo(c, b), 'the relayed session was not disturbed');
 });

@@ -77,26 +77,39 @@ function receiveHandshake(e: EngineState, datagram: Uint8Array, path: Path, now:
     receiveResponse(e, datagram, path, now);
     return;
   }
-  if (path.kind === 'direct' && !e.rateLimiter.allow(path.endpoint.address, now)) {
+  // A relayed handshake's origin is hidden from us: it is limited under the relay's name instead.
+  const source = path.kind === 'direct' ? path.endpoint.address : `relay ${path.via.nodeId}`;
+  const verdict = e.rateLimiter.admit(source, now);
+  if (verdict === 'over-rate') {
     e.dropped.rateLimited += 1;
     return;
   }
-  if (path.kind === 'direct' && !admitUnderLoad(e, layout, datagram, path.endpoint, now)) return;
+  e.cookies.noteHandshake(now);
+  if (verdict === 'untracked' || e.cookies.underLoad(now)) {
+    if (path.kind === 'relay') {
+      // No cookie round trip is possible (a reply cannot be addressed to a hidden origin): dropped,
+      // as an initiation without a cookie is; the origin retries, and its direct attempts go on.
+      e.dropped.underLoad += 1;
+      return;
+    }
+    if (!admitWithCookie(e, layout, datagram, path.endpoint, now)) return;
+  }
   e.stats.handshakesProcessed += 1;
   if (layout.type === MESSAGE_HELLO) receiveHello(e, datagram, path, now);
   else receiveInitiation(e, datagram, path, now);
 }
 
-/** Under load, demand a cookie (MAC2) and answer a handshake without one with a cookie reply. */
-function admitUnderLoad(
+/**
+ * Under load (or from a source the full rate limiter cannot track), a handshake needs a cookie (MAC2);
+ * one without gets a cookie reply, smaller than what triggered it, and no Diffie-Hellman work.
+ */
+function admitWithCookie(
   e: EngineState,
   layout: MessageLayout,
   datagram: Uint8Array,
   from: UdpEndpoint,
   now: number,
 ): boolean {
-  e.cookies.noteHandshake(now);
-  if (!e.cookies.underLoad(now)) return true;
   if (mac2Valid(layout, datagram, e.cookies.cookieFor(from, now))) return true;
   e.dropped.underLoad += 1;
   const reply = e.cookies.makeReply(senderIndexOf(datagram), mac1Of(layout, datagram), from, now);
