@@ -136,6 +136,9 @@ export class VpnDaemon {
       key,
       io,
     );
+    // The engine keeps only the keys derived from it: the stretched PSK itself is wiped. (The PSK
+    // text stays in the config object: JavaScript strings cannot be wiped.)
+    key.secret.fill(0);
     this.engine = engine;
     this.controlPath =
       this.options.controlSocketPath ??

@@ -195,3 +195,18 @@ test('handshakes that arrive through a relay are rate-limited like direct ones',
   assert.ok(after.dropped.rateLimited - before.dropped.rateLimited >= 50 - HANDSHAKE_BURST_PER_IP);
   assert.ok(connectedTo(b, c) && connectedTo(c, b), 'the relayed session was not disturbed');
 });
+
+test('session keys are wiped when their session is dropped', async () => {
+  const net = new FakeNetwork();
+  const a = await net.addNode('a');
+  const b = await net.addNode('b', {}, [a]);
+  net.runUntil(() => connectedTo(a, b) && connectedTo(b, a), 5_000);
+  const state = (a.engine as unknown as { state: EngineState }).state;
+  const session = state.peers.get(b.engine.nodeId)!.current!;
+  const zero = new Uint8Array(32);
+  assert.notDeepEqual(session.sendKey, zero);
+  net.kill(b);
+  net.runUntil(() => !connectedTo(a, b), 60_000);
+  assert.deepEqual(session.sendKey, zero);
+  assert.deepEqual(session.receiveKey, zero);
+});

@@ -49,7 +49,11 @@ export interface SessionKeys {
 
 function keysOf(state: HandshakeState): SessionKeys {
   const k = state.transportKeys();
-  return { send: new Uint8Array(k.send.key()!), receive: new Uint8Array(k.receive.key()!) };
+  const keys = { send: new Uint8Array(k.send.key()!), receive: new Uint8Array(k.receive.key()!) };
+  // The spent handshake's copies are wiped now rather than whenever the collector frees them.
+  k.send.key()!.fill(0);
+  k.receive.key()!.fill(0);
+  return keys;
 }
 
 function frame(layout: MessageLayout, noise: Uint8Array, indexes: readonly number[]): Uint8Array {
