@@ -7,12 +7,11 @@
 import { cpuUsage, memoryUsage } from 'node:process';
 import { totalmem, type } from 'node:os';
 import { bytesToHuman, REDIS_COMPAT_VERSION } from '../../config/index.js';
-import { verbatim, type Reply } from '../../resp/index.js';
-import type { Keyspace } from '../../store/index.js';
+import { verbatim } from '../../resp/index.js';
+import { datasetBytes, type Keyspace } from '../../store/index.js';
 import type { CommandContext, CommandSpec, ServerPorts } from '../types.js';
-import { datasetBytes } from '../../store/index.js';
 import { lastSaveTime } from './persistence.js';
-import { serverCommand, withTips } from './spec.js';
+import { defineCommand } from '../define.js';
 
 type Fields = readonly (readonly [string, string | number])[];
 
@@ -182,6 +181,7 @@ const startupUsed = memoryUsage().heapUsed;
 function persistenceFields(ctx: CommandContext): Fields {
   const p = ctx.server.persistence;
   const aof = ctx.server.config.getBool('appendonly');
+  const times = p?.bgsaveTimes();
   return [
     ['loading', 0],
     ['async_loading', 0],
@@ -189,18 +189,18 @@ function persistenceFields(ctx: CommandContext): Fields {
     ['current_cow_size', 0],
     ['current_cow_size_age', 0],
     ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
+    ['current_save_keys_processed', times?.keysProcessed ?? 0],
+    ['current_save_keys_total', times?.keysTotal ?? 0],
     ['rdb_changes_since_last_save', ctx.server.stats.dirty],
     ['rdb_bgsave_in_progress', p?.bgsaveInProgress() === true ? 1 : 0],
     ['rdb_last_save_time', lastSaveTime(ctx.server)],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
+    ['rdb_last_bgsave_status', p?.lastBgsaveStatus() ?? 'ok'],
+    ['rdb_last_bgsave_time_sec', times?.last ?? -1],
+    ['rdb_current_bgsave_time_sec', times?.current ?? -1],
     ['rdb_saves', p?.rdbSaves() ?? 0],
     ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', 0],
-    ['rdb_last_load_keys_loaded', 0],
+    ['rdb_last_load_keys_expired', p?.lastLoadKeys().expired ?? 0],
+    ['rdb_last_load_keys_loaded', p?.lastLoadKeys().loaded ?? 0],
     ['aof_enabled', aof ? 1 : 0],
     ['aof_rewrite_in_progress', 0],
     ['aof_rewrite_scheduled', 0],
@@ -383,9 +383,8 @@ export function infoText(ctx: CommandContext, args: readonly string[], nowMs = D
 }
 
 /** INFO [section ...] */
-export const infoCommand: CommandSpec = withTips(
-  serverCommand('info', -1, ['loading', 'stale'], ['slow', 'dangerous'], (ctx, argv): Reply =>
-    verbatim(infoText(ctx, argv.slice(1))),
-  ),
-  ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
-);
+export const infoCommand: CommandSpec = defineCommand({
+  name: 'info',
+  parse: (args) => args.rest(),
+  apply: (ctx, sections) => verbatim(infoText(ctx, sections)),
+});
