@@ -36,6 +36,9 @@ import { describePath, type EngineState } from './state.js';
 import { timersAuthenticatedPacketReceived, timersDataReceived, timersWantPeer } from './timers.js';
 import type { UdpEndpoint } from './types.js';
 
+/** After start, initiations that fail authentication are logged as a restart's echo, not as a warning. */
+const STALE_IDENTITY_GRACE = 60_000;
+
 /** Dispatches one datagram that arrived on `path` (directly, or unwrapped from a relay). */
 export function receiveDatagram(e: EngineState, datagram: Uint8Array, path: Path, now: number): void {
   switch (datagram[0]) {
@@ -123,6 +126,16 @@ function receiveInitiation(e: EngineState, datagram: Uint8Array, path: Path, now
   const c = consumeInitiation(e.keys, e.identity, datagram);
   if (c === undefined) {
     e.dropped.handshakeFailed += 1;
+    if (now - e.startedAt < STALE_IDENTITY_GRACE) {
+      // Identities are per process: right after a restart, peers still dial the identity this node
+      // had before (until its handshake from the same endpoint retires it), and those initiations
+      // cannot authenticate. Expected, so not a warning.
+      e.logLimited('info', 'handshake.stale_identity', now, {
+        reason: 'initiation for another identity (the one this node had before it restarted?)',
+        from: describePath(path),
+      });
+      return;
+    }
     e.logLimited('warn', 'handshake.rejected', now, {
       reason: 'initiation failed authentication',
       from: describePath(path),

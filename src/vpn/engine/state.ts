@@ -41,6 +41,8 @@ export class EngineState {
   lastTimestamp = 0;
   /** The `now` of the latest entry point call. */
   lastNow = 0;
+  /** When `start` was called (the engine's clock). */
+  startedAt = 0;
   readonly logGate = new Map<string, { at: number; suppressed: number }>();
   readonly dropped = zeroDropCounters();
   readonly stats = zeroEventCounters();
