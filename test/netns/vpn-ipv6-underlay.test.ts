@@ -88,7 +88,8 @@ const ipv6Underlay = (_n: NetnsNode, index: number): string => `2001:db8::${inde
 
 test('bulk TCP to a peer reached over IPv6 runs within 10% of IPv4, dual-stack and IPv6-only', async () => {
   // Three pairs side by side (IPv4 path, IPv6 path with both families open, IPv6 only), measured in
-  // turns so that load from elsewhere on the machine hits all three alike; the best run of each counts.
+  // turns (5 rounds) so that load from elsewhere on the machine hits all three alike; the best run of
+  // each counts (on the shared 2-core machine single runs vary by ±30%).
   const bed = await Testbed.create(6);
   const files = await VpnFiles.create();
   try {
@@ -109,7 +110,7 @@ test('bulk TCP to a peer reached over IPv6 runs within 10% of IPv4, dual-stack a
       assert.equal(st.mtu, 1406, `${name}: an open IPv6 socket sizes the TAP MTU for IPv6 headers`);
     }
     const best = { ipv4: 0, dual: 0, ipv6only: 0 };
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 5; round++) {
       for (const name of ['ipv4', 'dual', 'ipv6only'] as const) {
         best[name] = Math.max(best[name], await iperf(bed, pairs[name]));
       }
