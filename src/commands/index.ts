@@ -4,6 +4,7 @@ import { hashesCommands } from './hashes/index.js';
 import { keysCommands } from './keys/index.js';
 import { listsCommands } from './lists/index.js';
 import { pubsubCommands } from './pubsub/index.js';
+import { replicationCommands } from './replication/index.js';
 import { serverCommands } from './server/index.js';
 import { setsCommands } from './sets/index.js';
 import { stringsCommands } from './strings/index.js';
@@ -26,4 +27,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...zsetsCommands,
   ...pubsubCommands,
   ...transactionsCommands,
+  ...replicationCommands,
 ];

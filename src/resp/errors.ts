@@ -110,3 +110,16 @@ export const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
 export const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
 export const ERR_NAN_OR_INFINITY = 'ERR value is NaN or Infinity';
 export const ERR_INCR_NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
+
+// --- replication (replication.c, server.c shared objects) ---
+export const ERR_MASTERDOWN =
+  "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+export const ERR_NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
+export const ERR_NOMASTERLINK = "NOMASTERLINK Can't SYNC while not connected with my master";
+export const ERR_SYNC_PENDING_OUTPUT = 'ERR SYNC and PSYNC are invalid with pending output';
+export const ERR_REPLICA_CLIENT = 'ERR Command is not valid when client is a replica.';
+export const ERR_INVALID_MASTER_PORT = 'ERR Invalid master port';
+export const ERR_WAIT_ON_REPLICA =
+  'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
+export const ERR_REPLICAOF_IN_CLUSTER = 'ERR REPLICAOF not allowed in cluster mode.';
+export const unrecognizedReplconf = (option: string): string => `ERR Unrecognized REPLCONF option: ${option}`;
