@@ -225,7 +225,6 @@ export class MasterSide {
   }
 
   private startFullSync(link: ReplicaLink): void {
-    this.host.settings();
     link.state = 'wait_bgsave';
     this.links.push(link);
     if (this.backlog === undefined && this.isMaster()) {

@@ -40,7 +40,6 @@ export interface CommandTraits {
   readonly write: boolean;
   /** Flagged `stale`: allowed on a replica whose link is down with replica-serve-stale-data no. */
   readonly stale: boolean;
-  /** Flagged `may_replicate` (counts as a write for min-replicas-to-write? no: only `write` does). */
 }
 
 export class Replication {
