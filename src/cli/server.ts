@@ -87,12 +87,12 @@ async function runServer(args: readonly string[]): Promise<number> {
   }
   const server = launched.server;
   roleLetter = () => (server.replication.role() === 'replica' ? 'S' : 'M');
-  const onSignal = (signal: string): void => {
+  const onSignal = (signal: 'SIGTERM' | 'SIGINT'): void => {
     log(`Received ${signal} scheduling shutdown...`);
-    void launched.stop();
+    launched.stopOnSignal(signal);
   };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   log(`${heap}; set maxmemory below it (see README: memory)`);
   log(`redmesh server ready to accept connections on port ${launched.server.port}`);
   await launched.stopped;

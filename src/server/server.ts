@@ -32,6 +32,13 @@ export interface ServerOptions {
   readonly log?: (line: string) => void;
   /** The RDB codec and snapshot for full syncs (from persistence); without it full syncs fail. */
   readonly replicationRdb?: () => ReplicationRdb | undefined;
+  /**
+   * Runs once the server state exists and before anything listens (the RDB load at start). A throw
+   * stops the start: nothing is bound.
+   */
+  readonly beforeListen?: (state: ServerState, core: ServerCore) => void;
+  /** Runs on every server cron tick (save points). */
+  readonly onCron?: (now: number) => void;
 }
 
 export interface RunningServer {
@@ -118,6 +125,7 @@ function startListening(options: ServerOptions): RunningServer {
     });
   };
 
+  options.beforeListen?.(state, core);
   const listeners = new Listeners(onConnection, log);
   listeners.start({ bind: [...config.bind], port: config.port });
   if (config.unixsocket !== '') {
@@ -155,6 +163,7 @@ function startListening(options: ServerOptions): RunningServer {
       closeIdleClients(state, core, now);
     }
     core.serveReadyKeys();
+    options.onCron?.(now);
     cron = setTimeout(serverCron, cronPeriod());
   };
   cron = setTimeout(serverCron, cronPeriod());
