@@ -12,8 +12,47 @@ import {
   type ReplicationRdb,
   type ReplicationSettings,
 } from '../replication/index.js';
+import { Keyspace } from '../store/index.js';
+import { RdbSnapshotStream, loadRdb, type RdbPersistence } from '../persistence/index.js';
 import { Client } from './client.js';
 import type { ServerCore } from './core.js';
+
+/** Wall-clock budget of one slice of a full-sync snapshot. */
+const SNAPSHOT_SLICE_MS = 2;
+
+/**
+ * Full sync through persistence: a payload is decoded into a keyspace of its own (a replica keeps
+ * keys whose TTL passed: its master sends their DEL), and the snapshot streams as an RDB carrying the
+ * replication AUX fields.
+ */
+export function rdbForReplication(persistence: RdbPersistence, config: RedisConfig): ReplicationRdb {
+  return {
+    decode: (payload) => {
+      const keyspace = new Keyspace(config.databases);
+      const result = loadRdb(payload, keyspace, {
+        limits: persistence.limits(),
+        nowMs: Date.now(),
+        dropExpired: false,
+      });
+      return { keyspace, aux: result.aux };
+    },
+    snapshot: (keyspace, aux, chunk, done) =>
+      new RdbSnapshotStream(
+        keyspace,
+        {
+          compression: config.getBool('rdbcompression'),
+          checksum: config.getBool('rdbchecksum'),
+          limits: persistence.limits(),
+          ctime: Math.floor(Date.now() / 1000),
+          usedMem: process.memoryUsage().rss,
+          extraAux: aux,
+          sliceMs: SNAPSHOT_SLICE_MS,
+        },
+        chunk,
+        done,
+      ),
+  };
+}
 
 /** The replication settings as the live config has them now. */
 function settingsOf(config: RedisConfig, boundPort: () => number): ReplicationSettings {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { RawConnection } from '../helpers/raw-resp.js';
 import type { RunningServer } from '../helpers/servers.js';
+import { snapshotServer, withoutEncodings, type Snapshot } from '../persistence/dataset.js';
 
 /** A connection to the server, authenticated when it has a password. */
 export async function connectTo(server: RunningServer, password?: string): Promise<RawConnection> {
@@ -74,4 +75,23 @@ export async function waitInSync(
     30_000,
     detail,
   );
+}
+
+/**
+ * Every key of every database, compared value by value (type, content, absolute expiry), and the
+ * encodings too when both sides loaded the same payload (`encodings`): a master's in-place APPEND
+ * keeps a `raw` string that any replica loads back as `embstr`, real Redis's included.
+ */
+export async function assertSameDataset(
+  a: RawConnection,
+  b: RawConnection,
+  label: string,
+  encodings = false,
+): Promise<Snapshot> {
+  const strip = (s: Snapshot): Snapshot => (encodings ? s : withoutEncodings(s));
+  const left = strip(await snapshotServer(a));
+  const right = strip(await snapshotServer(b));
+  assert.ok(Object.keys(left).length > 0, `${label}: the dataset is not empty`);
+  assert.deepEqual(right, left, label);
+  return left;
 }
