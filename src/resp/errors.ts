@@ -63,6 +63,14 @@ export function unknownCommand(name: string, args: readonly string[]): string {
   return `ERR unknown command '${cString(name, 128)}', with args beginning with: ${shown}`;
 }
 
+/**
+ * addReplySubcommandSyntaxError: `unknown subcommand or wrong number of arguments for '%.128s'. Try %s
+ * HELP.` — for commands that dispatch on their first argument themselves (DEBUG).
+ */
+export function ERR_SUBCOMMAND_SYNTAX(sub: string, command: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${cString(sub, 128)}'. Try ${cString(command).toUpperCase()} HELP.`;
+}
+
 /** `unknown subcommand '%.128s'. Try %s HELP.` — `container` as the client typed it (upper-cased). */
 export function unknownSubcommand(sub: string, container: string): string {
   return `ERR unknown subcommand '${cString(sub, 128)}'. Try ${cString(container).toUpperCase()} HELP.`;
@@ -163,6 +171,7 @@ export const ERR_UNBLOCK_REASON = 'ERR CLIENT UNBLOCK reason should be TIMEOUT o
 
 // Server commands (server.c, config.c, debug.c, slowlog.c, object.c).
 export const ERR_SHUTDOWN = 'ERR Errors trying to SHUTDOWN. Check logs.';
+export const ERR_NO_SHUTDOWN_IN_PROGRESS = 'ERR No shutdown in progress.';
 export const ERR_GETKEYS_INVALID_COMMAND = 'ERR Invalid command specified';
 export const ERR_GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
 export const ERR_GETKEYS_ARITY = 'ERR Invalid number of arguments specified for command';
