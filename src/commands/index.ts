@@ -6,6 +6,7 @@ import { hllCommands } from './hll/index.js';
 import { keysCommands } from './keys/index.js';
 import { listsCommands } from './lists/index.js';
 import { pubsubCommands } from './pubsub/index.js';
+import { replicationCommands } from './replication/index.js';
 import { serverCommands } from './server/index.js';
 import { setsCommands } from './sets/index.js';
 import { stringsCommands } from './strings/index.js';
@@ -30,4 +31,5 @@ export const allCommands: readonly CommandSpec[] = [
   ...hllCommands,
   ...pubsubCommands,
   ...transactionsCommands,
+  ...replicationCommands,
 ];

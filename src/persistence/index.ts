@@ -26,3 +26,5 @@ export type { RestoreOutcome } from './dump.js';
 export { writeFileAtomically } from './files.js';
 export { RdbPersistence, RdbLoadError } from './rdb-service.js';
 export type { PersistenceHost, PersistenceSettings } from './rdb-service.js';
+export { RdbSnapshotStream } from './snapshot-stream.js';
+export type { SnapshotStreamOptions } from './snapshot-stream.js';

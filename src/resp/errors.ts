@@ -218,3 +218,31 @@ export const ERR_GEO_FROM = (command: string): string =>
   `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cString(command)}`;
 export const ERR_GEO_BY = (command: string): string =>
   `ERR exactly one of BYRADIUS and BYBOX can be specified for ${cString(command)}`;
+
+// --- replication (replication.c, server.c shared objects) ---
+export const ERR_MASTERDOWN =
+  "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+export const ERR_NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
+export const ERR_NOMASTERLINK = "NOMASTERLINK Can't SYNC while not connected with my master";
+export const ERR_SYNC_PENDING_OUTPUT = 'ERR SYNC and PSYNC are invalid with pending output';
+export const ERR_REPLICA_CLIENT = 'ERR Command is not valid when client is a replica.';
+export const ERR_INVALID_MASTER_PORT = 'ERR Invalid master port';
+export const ERR_WAIT_ON_REPLICA =
+  'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
+export const ERR_REPLICAOF_FAILING_OVER = 'ERR REPLICAOF not allowed while failing over.';
+export const ERR_NO_REPLICATION = 'ERR this server has no replication';
+export const ERR_FAILOVER_NONE = 'ERR No failover in progress.';
+export const ERR_FAILOVER_TIMEOUT = 'ERR FAILOVER timeout must be greater than 0';
+export const ERR_FAILOVER_RUNNING = 'ERR FAILOVER already in progress.';
+export const ERR_FAILOVER_ON_REPLICA = 'ERR FAILOVER is not valid when server is a replica.';
+export const ERR_FAILOVER_NO_REPLICAS = 'ERR FAILOVER requires connected replicas.';
+export const ERR_FAILOVER_FORCE =
+  'ERR FAILOVER with force option requires both a timeout and target HOST and IP.';
+export const ERR_FAILOVER_NOT_REPLICA = 'ERR FAILOVER target HOST and PORT is not a replica.';
+export const ERR_FAILOVER_NOT_ONLINE = 'ERR FAILOVER target replica is not online.';
+export const ERR_PSYNC_FAILOVER_REPLID = 'ERR PSYNC FAILOVER replid must match my replid.';
+export const ERR_SYNC_WHILE_FAILING_OVER = "NOMASTERLINK Can't SYNC while failing over";
+export const ERR_BGSAVE_FOR_REPLICATION = "ERR BGSAVE failed, replication can't continue";
+/** The PING replies a replica accepts from its master while the handshake goes on (auth pending). */
+export const PING_REPLY_AUTH_PREFIXES = ['-NOAUTH', '-NOPERM', '-ERR operation not permitted'] as const;
+export const unrecognizedReplconf = (option: string): string => `ERR Unrecognized REPLCONF option: ${option}`;

@@ -15,6 +15,7 @@ import {
 import { allCommands } from '../commands/index.js';
 import { RdbPersistence } from '../persistence/index.js';
 import type { EvictionPolicy, EvictionSettings } from '../store/index.js';
+import { rdbForReplication } from './replication.js';
 import { commandTable } from './state.js';
 import { startServer, type RunningServer } from './server.js';
 import { libc } from '../platform/index.js';
@@ -51,6 +52,7 @@ export async function launchServer(
 ): Promise<LaunchedServer> {
   const rc = loaded.config;
   let persistence: RdbPersistence | undefined;
+  const started: { server?: RunningServer } = {};
   const server = await startServer({
     redisConfig: rc,
     log,
@@ -94,12 +96,22 @@ export async function launchServer(
             idle,
             freq,
           ),
+        replicationAux: () => started.server?.replication.saveInfo() ?? [],
       });
       persistence.loadAtStart();
       state.persistence = persistence;
     },
     onCron: (now) => persistence?.checkSavePoints(now),
+    replicationRdb: () => (persistence === undefined ? undefined : rdbForReplication(persistence, rc)),
   });
+  started.server = server;
+  // PSYNC continuity across a restart: the history saved in the RDB file (repl-id, repl-offset).
+  const savedId = persistence?.loadedAux.get('repl-id');
+  const savedOffset = Number(persistence?.loadedAux.get('repl-offset'));
+  const savedDb = Number(persistence?.loadedAux.get('repl-stream-db') ?? 0);
+  if (savedId !== undefined && Number.isSafeInteger(savedOffset) && Number.isSafeInteger(savedDb)) {
+    server.replication.restoreHistory(savedId, savedOffset, savedDb);
+  }
   server.state.supervised = supervisor.mode;
   // No AOF: refuse a CONFIG SET that asks for one.
   rc.onApply('appendonly', () => (rc.getBool('appendonly') ? APPENDONLY_UNSUPPORTED : undefined));
