@@ -5,7 +5,11 @@
  *   - the tunnel daemons' CPU-seconds per GB carried,
  *   - ping RTT at two cadences: 50 pings 20 ms apart (sparse: every packet wakes a sleeping daemon)
  *     and 200 pings 2 ms apart (busy), with the daemons' CPU time per ping,
- *   - a Redis 1M-key full sync through the tunnel (real redis-server master and replica).
+ *   - a Redis 1M-key full sync through the tunnel (real redis-server master and replica),
+ *   - iperf3 B→A with 5% loss on both underlay links (netem),
+ *   - recovery after a partition (--partition seconds of 100% loss, default 60; 0 skips it): time from
+ *     the heal until a ping crosses the tunnel again,
+ *   - redmesh again over an IPv6 underlay (the other tunnels are measured over IPv4 only).
  * Prints a table and each tunnel's ratio to the best non-redmesh tunnel.
  *
  * Usage: node dist/bench/vpn.js [--only name,name] [--seconds 5] [--keys 1000000]
@@ -33,6 +37,10 @@ interface Result {
   /** Tunnel daemons' CPU per sparse ping, microseconds (all daemons together). */
   cpuPerPingUs?: number;
   syncSeconds?: number;
+  /** iperf3 B→A with 5% loss on both underlay links. */
+  mbitLoss5?: number;
+  /** Seconds from the end of a partition until a ping crosses the tunnel again. */
+  recoverySeconds?: number;
   error?: string;
 }
 
@@ -41,14 +49,21 @@ const { values } = parseArgs({
     only: { type: 'string' },
     seconds: { type: 'string', default: '5' },
     keys: { type: 'string', default: '1000000' },
+    partition: { type: 'string', default: '60' },
   },
 });
 const seconds = Number(values.seconds);
 const keys = Number(values.keys);
+const partitionSeconds = Number(values.partition);
 const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
-const tunnels: Tunnel[] = [plainVeth, wireguardGo, tincSwitch, nebula, redmesh(cli)].filter(
-  (t) => values.only === undefined || values.only.split(',').some((o) => t.name.startsWith(o)),
-);
+const tunnels: Tunnel[] = [
+  plainVeth,
+  wireguardGo,
+  tincSwitch,
+  nebula,
+  redmesh(cli),
+  redmesh(cli, { underlay: 'ipv6' }),
+].filter((t) => values.only === undefined || values.only.split(',').some((o) => t.name.startsWith(o)));
 
 async function iperf(
   bed: Testbed,
@@ -186,6 +201,32 @@ async function fullSyncIn(bed: Testbed, address: string, dirA: string, dirB: str
   return elapsed;
 }
 
+/** netem on both hosts' underlay veths (`loss 5%`, `loss 100%`); undefined removes it. */
+async function underlayLoss(bed: Testbed, loss: string | undefined): Promise<void> {
+  for (const n of bed.nodes) {
+    if (loss === undefined) await bed.exec(n.ns, 'tc', ['qdisc', 'del', 'dev', n.veth, 'root']);
+    else await bed.exec(n.ns, 'tc', ['qdisc', 'add', 'dev', n.veth, 'root', 'netem', 'loss', loss]);
+  }
+}
+
+/** Partition the underlay for `seconds`, heal it, and return the seconds until a tunnel ping answers. */
+async function recoveryAfterPartition(bed: Testbed, address: string, seconds: number): Promise<number> {
+  await underlayLoss(bed, '100%');
+  try {
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+  } finally {
+    await underlayLoss(bed, undefined);
+  }
+  const healed = Date.now();
+  const answered = async (): Promise<boolean> =>
+    bed.exec(bed.node(1).ns, 'ping', ['-c', '1', '-W', '0.2', address], 3000).then(
+      () => true,
+      () => false,
+    );
+  await waitFor('ping after the partition', answered, 300_000, 50);
+  return (Date.now() - healed) / 1000;
+}
+
 async function measure(tunnel: Tunnel): Promise<Result> {
   const bed = await Testbed.create(2, netnsPrefix('rmb'));
   const result: Result = { name: tunnel.name };
@@ -214,6 +255,15 @@ async function measure(tunnel: Tunnel): Promise<Result> {
         result.cpuPerGB = cpu / ((bToA.bytes + aToB.bytes) / 1e9);
       }
       if (keys > 0) result.syncSeconds = await fullSync(bed, up.serverAddress);
+      await underlayLoss(bed, '5%');
+      try {
+        result.mbitLoss5 = (await iperf(bed, b, a, up.serverAddress, false)).bits / 1e6;
+      } finally {
+        await underlayLoss(bed, undefined);
+      }
+      if (partitionSeconds > 0 && tunnel !== plainVeth) {
+        result.recoverySeconds = await recoveryAfterPartition(bed, up.serverAddress, partitionSeconds);
+      }
     } finally {
       await up.cleanup();
     }
@@ -234,20 +284,22 @@ for (const t of tunnels) {
   process.stderr.write(`measuring ${t.name}…\n`);
   results.push(await measure(t));
 }
-const peers = results.filter((r) => r.name !== 'redmesh' && r.name !== 'plain veth' && r.error === undefined);
+const peers = results.filter(
+  (r) => !r.name.startsWith('redmesh') && r.name !== 'plain veth' && r.error === undefined,
+);
 const best = Math.max(0, ...peers.map((r) => Math.min(r.mbitAtoB ?? 0, r.mbitBtoA ?? 0)));
 console.log(`\nVPN benchmark: ${seconds}s iperf3 per direction, ${keys} keys full sync\n`);
 console.log(
-  '| tunnel | B→A Mbit/s | A→B Mbit/s | CPU-s/GB | ping 20 ms apart min/avg ms | daemon CPU µs/ping | ping 2 ms apart avg ms | full sync s | × best peer |',
+  `| tunnel | B→A Mbit/s | A→B Mbit/s | CPU-s/GB | ping 20 ms apart min/avg ms | daemon CPU µs/ping | ping 2 ms apart avg ms | full sync s | B→A Mbit/s at 5% loss | s to recover after ${partitionSeconds} s partition | × best peer |`,
 );
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   if (r.error !== undefined) {
-    console.log(`| ${r.name} | error: ${r.error} | | | | | | | |`);
+    console.log(`| ${r.name} | error: ${r.error} | | | | | | | | | |`);
     continue;
   }
   const worst = Math.min(r.mbitAtoB ?? 0, r.mbitBtoA ?? 0);
   console.log(
-    `| ${r.name} | ${fmt(r.mbitBtoA)} | ${fmt(r.mbitAtoB)} | ${fmt(r.cpuPerGB, 1)} | ${fmt(r.rttMinMs, 3)}/${fmt(r.rttAvgMs, 3)} | ${fmt(r.cpuPerPingUs)} | ${fmt(r.rttBusyAvgMs, 3)} | ${fmt(r.syncSeconds, 2)} | ${best > 0 ? (worst / best).toFixed(2) : '-'} |`,
+    `| ${r.name} | ${fmt(r.mbitBtoA)} | ${fmt(r.mbitAtoB)} | ${fmt(r.cpuPerGB, 1)} | ${fmt(r.rttMinMs, 3)}/${fmt(r.rttAvgMs, 3)} | ${fmt(r.cpuPerPingUs)} | ${fmt(r.rttBusyAvgMs, 3)} | ${fmt(r.syncSeconds, 2)} | ${fmt(r.mbitLoss5)} | ${fmt(r.recoverySeconds, 1)} | ${best > 0 ? (worst / best).toFixed(2) : '-'} |`,
   );
 }

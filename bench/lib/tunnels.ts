@@ -215,10 +215,21 @@ export const nebula: Tunnel = {
 };
 
 /** redmesh itself, with the tutorial's two PeerVPN configs. */
-export function redmesh(cliPath: string): Tunnel {
+/**
+ * redmesh between host 0 and host 1; with `underlay: 'ipv6'` the hosts get 2001:db8::1 / ::2 beside
+ * their IPv4 addresses and host 1 dials host 0 over IPv6 (both families stay enabled, the default).
+ */
+export function redmesh(cliPath: string, options: { readonly underlay?: 'ipv4' | 'ipv6' } = {}): Tunnel {
+  const v6 = options.underlay === 'ipv6';
   return {
-    name: 'redmesh',
+    name: v6 ? 'redmesh (IPv6 underlay)' : 'redmesh',
     async up(bed) {
+      if (v6) {
+        for (let i = 0; i < 2; i++) {
+          const n = bed.node(i);
+          await bed.exec(n.ns, 'ip', ['addr', 'add', `2001:db8::${i + 1}/64`, 'dev', n.veth, 'nodad']);
+        }
+      }
       const dir = await mkdtemp(join(tmpdir(), 'rmb-redmesh-'));
       const psk = (await sh(process.execPath, [cliPath, 'keygen'])).trim();
       const pids: number[] = [];
@@ -226,7 +237,7 @@ export function redmesh(cliPath: string): Tunnel {
         const conf =
           `port 7000\nnetworkname redmeshbench\npsk ${psk}\nenabletunneling yes\ninterface rmbpv0\n` +
           `ifconfig4 10.8.0.${i + 1}/24\n` +
-          (i === 1 ? `initpeers ${bed.node(0).underlay} 7000\n` : '') +
+          (i === 1 ? `initpeers ${v6 ? '2001:db8::1' : bed.node(0).underlay} 7000\n` : '') +
           'enableprivdrop no\n';
         const file = join(dir, `peervpn${i}.conf`);
         await writeFile(file, conf, { mode: 0o600 });

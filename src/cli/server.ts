@@ -6,12 +6,15 @@ import type { SupervisedSetting } from '../server/index.js';
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
 
+/** The role letter of log lines: M for a master, S for a replica (Redis's server.masterhost test). */
+let roleLetter = (): string => 'M';
+
 /** Redis's log line: "pid:M 27 Nov 2026 20:58:26.663 * message". */
 function logLine(message: string): string {
   const d = new Date();
   const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
   const time = d.toISOString().slice(11, 23);
-  return `${process.pid}:M ${String(d.getUTCDate()).padStart(2, '0')} ${month} ${d.getUTCFullYear()} ${time} * ${message}\n`;
+  return `${process.pid}:${roleLetter()} ${String(d.getUTCDate()).padStart(2, '0')} ${month} ${d.getUTCFullYear()} ${time} * ${message}\n`;
 }
 
 /** Notices go to logfile (or stdout when empty), unless loglevel is warning. */
@@ -82,6 +85,8 @@ async function runServer(args: readonly string[]): Promise<number> {
     process.stderr.write(`redmesh server: ${(err as Error).message}\n`);
     return 1;
   }
+  const server = launched.server;
+  roleLetter = () => (server.replication.role() === 'replica' ? 'S' : 'M');
   const onSignal = (signal: 'SIGTERM' | 'SIGINT'): void => {
     log(`Received ${signal} scheduling shutdown...`);
     launched.stopOnSignal(signal);

@@ -1,9 +1,12 @@
 import type { CommandSpec } from './types.js';
 import { connectionCommands } from './connection/index.js';
+import { geoCommands } from './geo/index.js';
 import { hashesCommands } from './hashes/index.js';
+import { hllCommands } from './hll/index.js';
 import { keysCommands } from './keys/index.js';
 import { listsCommands } from './lists/index.js';
 import { pubsubCommands } from './pubsub/index.js';
+import { replicationCommands } from './replication/index.js';
 import { serverCommands } from './server/index.js';
 import { setsCommands } from './sets/index.js';
 import { stringsCommands } from './strings/index.js';
@@ -24,6 +27,9 @@ export const allCommands: readonly CommandSpec[] = [
   ...hashesCommands,
   ...setsCommands,
   ...zsetsCommands,
+  ...geoCommands,
+  ...hllCommands,
   ...pubsubCommands,
   ...transactionsCommands,
+  ...replicationCommands,
 ];

@@ -61,6 +61,8 @@ export interface BlockRequest {
   readonly keys: readonly string[];
   /** Absolute unix ms, or 0 to wait forever. */
   readonly deadlineMs: number;
+  /** Also retried when replicas' ACKs arrive (WAIT), not only when one of `keys` is ready. */
+  readonly onReplicaAck?: boolean;
   retry(ctx: CommandContext): Reply | undefined;
   onTimeout(ctx: CommandContext): Reply;
 }
@@ -179,6 +181,10 @@ export interface ServerStats {
   totalNetOutputBytes: number;
   /** Clients closed for exceeding an output buffer limit. */
   clientOutputBufferLimitDisconnections: number;
+  /** Full resyncs served, PSYNCs accepted, PSYNCs refused (sync_full, sync_partial_ok/err). */
+  syncFull: number;
+  syncPartialOk: number;
+  syncPartialErr: number;
 }
 
 /** CONFIG GET / SET / REWRITE: the only way a command changes the live config. */
@@ -312,11 +318,28 @@ export type RestoreResult =
   | { readonly kind: 'bad-format'; readonly detail: string }
   | { readonly kind: 'unsupported'; readonly typeName: string };
 
-/** What replication tells INFO replication and HELLO. */
+/** Replication: INFO replication, HELLO's role, and the replication commands (server/replication.ts). */
 export interface ReplicationPort {
   role(): 'master' | 'replica';
   /** INFO replication's fields, in Redis's order. */
   infoFields(): readonly (readonly [string, string | number])[];
+  /** ROLE's reply. */
+  roleReply(): Reply;
+  /** REPLICAOF / SLAVEOF host port | NO ONE, for the client that sent it. */
+  replicaOf(client: ClientView, argv: readonly string[]): Reply;
+  /** REPLCONF; undefined when Redis sends no reply (ACK, GETACK). */
+  replconf(client: ClientView, argv: readonly string[]): Reply | undefined;
+  /** SYNC / PSYNC; undefined when the connection became a replica (its stream follows). */
+  sync(client: ClientView, argv: readonly string[]): Reply | undefined;
+  /** The master's offset now: a WAIT waits for ACKs up to it. */
+  readonly masterReplOffset: number;
+  /** Replicas online whose last ACK reached `offset`. */
+  ackedReplicas(offset: number): number;
+  /** Asks every replica for an ACK (REPLCONF GETACK *) before the event loop sleeps. */
+  requestAcks(): void;
+  isReplica(): boolean;
+  /** FAILOVER [TO host port [FORCE]] [TIMEOUT ms] | FAILOVER ABORT. */
+  failover(argv: readonly string[]): Reply;
 }
 
 /** The server's way to stop (SHUTDOWN): closes listeners and clients, then the process may exit. */

@@ -158,6 +158,8 @@ export function replicaofDirective(): AnyDirective {
         return { host, port };
       },
       format: (v) => (v === undefined ? '' : `${v.host} ${v.port}`),
+      // Redis rewriteConfigReplicaOfOption: no master, no line (an old one is removed).
+      rewrite: (v) => (v === undefined ? [] : [`${v.host} ${v.port}`]),
       equals: (a, b) => a?.host === b?.host && a?.port === b?.port,
     },
   );

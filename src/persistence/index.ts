@@ -31,3 +31,5 @@ export { parseManifest, formatManifest } from './aof/manifest.js';
 export type { AofManifest, AofFileInfo } from './aof/manifest.js';
 export { scanAof, encodeCommand } from './aof/reader.js';
 export type { PersistenceHost, PersistenceSettings } from './rdb-service.js';
+export { RdbSnapshotStream } from './snapshot-stream.js';
+export type { SnapshotStreamOptions } from './snapshot-stream.js';

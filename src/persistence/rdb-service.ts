@@ -41,6 +41,12 @@ export interface PersistenceHost {
    * (IDLE / FREQ records); undefined under other policies.
    */
   accessReader?(): ((db: number, key: string) => AccessRecord) | undefined;
+  /**
+   * The replication AUX fields a save carries (repl-stream-db, repl-id, repl-offset: Redis
+   * rdbPopulateSaveInfo), so a restarted server can continue its replication history; none when
+   * there is no history to continue.
+   */
+  replicationAux?(): readonly (readonly [string, string])[];
   /** A loaded key's IDLE / FREQ record (Redis objectSetLRUOrLFU at load). */
   recordAccess?(db: number, key: string, idleSeconds: number | undefined, freq: number | undefined): void;
 }
@@ -177,6 +183,7 @@ export class RdbPersistence {
         limits: this.limits(),
         ctime: Math.floor(Date.now() / 1000),
         usedMem: process.memoryUsage().rss,
+        extraAux: this.host.replicationAux?.(),
         accessOf: this.host.accessReader?.(),
       });
       writeFileAtomically(path, bytes);
@@ -231,6 +238,7 @@ export class RdbPersistence {
         limits: this.limits(),
         ctime: Math.floor(Date.now() / 1000),
         usedMem: process.memoryUsage().rss,
+        extraAux: this.host.replicationAux?.(),
         accessOf: this.host.accessReader?.(),
       },
       (error) => this.backgroundSaveDone(save, dirtyBefore, error),

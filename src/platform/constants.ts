@@ -53,6 +53,7 @@ export const EAGAIN = constants.errno.EAGAIN;
 export const EINTR = constants.errno.EINTR;
 export const EIO = constants.errno.EIO;
 export const EINVAL = constants.errno.EINVAL;
+export const EMSGSIZE = constants.errno.EMSGSIZE;
 /** Linux errno values @types/node does not name. */
 export const ESOCKTNOSUPPORT = 94;
 export const EPFNOSUPPORT = 96;

@@ -64,6 +64,14 @@ export function unknownCommand(name: string, args: readonly string[]): string {
   return `ERR unknown command '${cString(name, 128)}', with args beginning with: ${shown}`;
 }
 
+/**
+ * addReplySubcommandSyntaxError: `unknown subcommand or wrong number of arguments for '%.128s'. Try %s
+ * HELP.` — for commands that dispatch on their first argument themselves (DEBUG).
+ */
+export function ERR_SUBCOMMAND_SYNTAX(sub: string, command: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${cString(sub, 128)}'. Try ${cString(command).toUpperCase()} HELP.`;
+}
+
 /** `unknown subcommand '%.128s'. Try %s HELP.` — `container` as the client typed it (upper-cased). */
 export function unknownSubcommand(sub: string, container: string): string {
   return `ERR unknown subcommand '${cString(sub, 128)}'. Try ${cString(container).toUpperCase()} HELP.`;
@@ -164,6 +172,7 @@ export const ERR_UNBLOCK_REASON = 'ERR CLIENT UNBLOCK reason should be TIMEOUT o
 
 // Server commands (server.c, config.c, debug.c, slowlog.c, object.c).
 export const ERR_SHUTDOWN = 'ERR Errors trying to SHUTDOWN. Check logs.';
+export const ERR_NO_SHUTDOWN_IN_PROGRESS = 'ERR No shutdown in progress.';
 export const ERR_GETKEYS_INVALID_COMMAND = 'ERR Invalid command specified';
 export const ERR_GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
 export const ERR_GETKEYS_ARITY = 'ERR Invalid number of arguments specified for command';
@@ -177,3 +186,64 @@ export const ERR_CONFIG_SET_FAILED = (argument: string, message: string): string
 export const ERR_CONFIG_REWRITE = (problem: string): string => `ERR ${problem}`;
 export const ERR_SLOWLOG_COUNT = 'ERR count should be greater than or equal to -1';
 export const ERR_SORT_SCORE = "ERR One or more scores can't be converted into double";
+
+// HyperLogLog (hyperloglog.c).
+export const ERR_HLL_INVALID = 'INVALIDOBJ Corrupted HLL object detected';
+export const ERR_HLL_WRONGTYPE = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
+export const ERR_HLL_NO_KEY = 'ERR The specified key does not exist';
+export const ERR_HLL_NOT_SPARSE = 'ERR HLL encoding is not sparse';
+export const ERR_HLL_TEST_REGISTER = (i: number, expected: number, got: number): string =>
+  `ERR TESTFAILED Register ${i} should be ${expected} but is ${got}`;
+export const ERR_HLL_TEST_SPARSE = 'ERR TESTFAILED sparse encoding not used';
+export const ERR_HLL_TEST_DISAGREE = 'ERR TESTFAILED dense/sparse disagree';
+export const ERR_HLL_TEST_ERROR = (card: number, abserr: number): string =>
+  `ERR TESTFAILED Too big error. card:${card} abserr:${abserr}`;
+export const ERR_PFDEBUG_UNKNOWN = (sub: string): string =>
+  `ERR Unknown PFDEBUG subcommand '${cString(sub)}'`;
+
+// Geo (geo.c).
+export const ERR_GEO_INVALID_PAIR = (lon: string, lat: string): string =>
+  `ERR invalid longitude,latitude pair ${lon},${lat}`;
+export const ERR_GEO_UNIT = 'ERR unsupported unit provided. please use M, KM, FT, MI';
+export const ERR_GEO_RADIUS_NOT_NUMBER = 'ERR need numeric radius';
+export const ERR_GEO_WIDTH_NOT_NUMBER = 'ERR need numeric width';
+export const ERR_GEO_HEIGHT_NOT_NUMBER = 'ERR need numeric height';
+export const ERR_GEO_RADIUS_NEGATIVE = 'ERR radius cannot be negative';
+export const ERR_GEO_BOX_NEGATIVE = 'ERR height or width cannot be negative';
+export const ERR_GEO_MEMBER = 'ERR could not decode requested zset member';
+export const ERR_GEO_COUNT = 'ERR COUNT must be > 0';
+export const ERR_GEO_ANY_NEEDS_COUNT = 'ERR the ANY argument requires COUNT argument';
+export const ERR_GEO_STORE_WITH = (what: string): string =>
+  `ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`;
+export const ERR_GEO_FROM = (command: string): string =>
+  `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cString(command)}`;
+export const ERR_GEO_BY = (command: string): string =>
+  `ERR exactly one of BYRADIUS and BYBOX can be specified for ${cString(command)}`;
+
+// --- replication (replication.c, server.c shared objects) ---
+export const ERR_MASTERDOWN =
+  "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+export const ERR_NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
+export const ERR_NOMASTERLINK = "NOMASTERLINK Can't SYNC while not connected with my master";
+export const ERR_SYNC_PENDING_OUTPUT = 'ERR SYNC and PSYNC are invalid with pending output';
+export const ERR_REPLICA_CLIENT = 'ERR Command is not valid when client is a replica.';
+export const ERR_INVALID_MASTER_PORT = 'ERR Invalid master port';
+export const ERR_WAIT_ON_REPLICA =
+  'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.';
+export const ERR_REPLICAOF_FAILING_OVER = 'ERR REPLICAOF not allowed while failing over.';
+export const ERR_NO_REPLICATION = 'ERR this server has no replication';
+export const ERR_FAILOVER_NONE = 'ERR No failover in progress.';
+export const ERR_FAILOVER_TIMEOUT = 'ERR FAILOVER timeout must be greater than 0';
+export const ERR_FAILOVER_RUNNING = 'ERR FAILOVER already in progress.';
+export const ERR_FAILOVER_ON_REPLICA = 'ERR FAILOVER is not valid when server is a replica.';
+export const ERR_FAILOVER_NO_REPLICAS = 'ERR FAILOVER requires connected replicas.';
+export const ERR_FAILOVER_FORCE =
+  'ERR FAILOVER with force option requires both a timeout and target HOST and IP.';
+export const ERR_FAILOVER_NOT_REPLICA = 'ERR FAILOVER target HOST and PORT is not a replica.';
+export const ERR_FAILOVER_NOT_ONLINE = 'ERR FAILOVER target replica is not online.';
+export const ERR_PSYNC_FAILOVER_REPLID = 'ERR PSYNC FAILOVER replid must match my replid.';
+export const ERR_SYNC_WHILE_FAILING_OVER = "NOMASTERLINK Can't SYNC while failing over";
+export const ERR_BGSAVE_FOR_REPLICATION = "ERR BGSAVE failed, replication can't continue";
+/** The PING replies a replica accepts from its master while the handshake goes on (auth pending). */
+export const PING_REPLY_AUTH_PREFIXES = ['-NOAUTH', '-NOPERM', '-ERR operation not permitted'] as const;
+export const unrecognizedReplconf = (option: string): string => `ERR Unrecognized REPLCONF option: ${option}`;

@@ -36,6 +36,7 @@ import {
   ERR_WATCH_IN_MULTI,
   type Reply,
 } from '../resp/index.js';
+import type { ReplicaChannel } from '../replication/index.js';
 import type { Database, Keyspace } from '../store/index.js';
 import { socketFd } from './connection.js';
 import type { RegisteredClient, ServerState } from './state.js';
@@ -145,6 +146,12 @@ export class Client implements RegisteredClient, ClientView {
   softLimitSince = 0;
   readonly addr: string;
   readonly laddr: string;
+  /** The master's client on a replica (flag M): runs the replication stream, never gets replies. */
+  isMaster = false;
+  /** A replica of this server after SYNC/PSYNC (flag S): its output is the replication stream. */
+  isReplica = false;
+  /** This connection as the replication room sees it, once it sent REPLCONF/SYNC/PSYNC. */
+  replicaChannel: ReplicaChannel | undefined;
 
   constructor(
     readonly id: number,
@@ -383,6 +390,8 @@ export class Client implements RegisteredClient, ClientView {
 
   info(now: number): ClientInfo {
     const flags =
+      (this.isMaster ? 'M' : '') +
+      (this.isReplica ? 'S' : '') +
       (this.blocked ? 'b' : '') +
       (this.inPubsubMode ? 'P' : '') +
       (this.multiQueue !== undefined ? 'x' : '') +

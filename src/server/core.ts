@@ -20,10 +20,12 @@ import {
   wrongArity,
   type Reply,
 } from '../resp/index.js';
+import type { Socket } from 'node:net';
+import type { MasterClient } from '../replication/index.js';
 import { Evictor, Keyspace, type KeyspaceObserver } from '../store/index.js';
 import { BlockingRegistry } from './blocking.js';
 import { CallHooks } from './call-hooks.js';
-import type { Client, ClientHost } from './client.js';
+import { Client, type ClientHost } from './client.js';
 import type { ServerState } from './state.js';
 import { WatchRegistry } from './watch.js';
 
@@ -56,6 +58,8 @@ interface CommandEntry {
   readonly noAuth: boolean;
   readonly noMulti: boolean;
   readonly write: boolean;
+  /** Flagged `stale`: runs on a replica whose link is down with replica-serve-stale-data no. */
+  readonly stale: boolean;
   /** Held by CLIENT PAUSE WRITE. */
   readonly writeLike: boolean;
   readonly skipSlowlog: boolean;
@@ -75,6 +79,7 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     noAuth: has('no_auth'),
     noMulti: has('no_multi'),
     write: has('write'),
+    stale: has('stale'),
     writeLike: has('write') || has('may_replicate'),
     skipSlowlog: has('skip_slowlog'),
     pubsubAllowed: PUBSUB_ALLOWED.has(base),
@@ -109,6 +114,8 @@ export class ServerCore implements ClientHost {
   /** Clients whose next command is held by CLIENT PAUSE. */
   private readonly held = new Set<Client>();
   private serving = false;
+  /** Clients in WAIT: retried when replicas' ACKs arrive. */
+  private readonly ackWaiters = new Set<Client>();
 
   constructor(readonly state: ServerState) {
     const observer: KeyspaceObserver = {
@@ -249,6 +256,11 @@ export class ServerCore implements ClientHost {
       c.reply(QUEUED);
       return;
     }
+    const replicationRefusal = this.state.replicationChecks?.refusal(entry, c.isMaster);
+    if (replicationRefusal !== undefined) {
+      this.reject(c, replicationRefusal);
+      return;
+    }
     if (this.state.pausedUntil !== 0 && this.state.isPaused(entry.writeLike)) {
       // Hold the command (and the rest of the pipeline) until the pause ends.
       c.held = argv;
@@ -353,6 +365,7 @@ export class ServerCore implements ClientHost {
     const state = { request, db: c.dbIndex, spec, argv, timer: undefined as NodeJS.Timeout | undefined };
     c.blockedState = state;
     this.blocking.add(c.dbIndex, request.keys, c);
+    if (request.onReplicaAck === true) this.ackWaiters.add(c);
     if (request.deadlineMs > 0) {
       state.timer = setTimeout(() => c.unblock(false), Math.max(0, request.deadlineMs - Date.now()));
     }
@@ -363,6 +376,7 @@ export class ServerCore implements ClientHost {
     const state = c.blockedState;
     if (state === undefined) return;
     clearTimeout(state.timer);
+    this.ackWaiters.delete(c);
     this.blocking.remove(state.db, state.request.keys, c);
     c.blockedState = undefined;
   }
@@ -412,6 +426,35 @@ export class ServerCore implements ClientHost {
     this.resumeAfterBlock(c);
   }
 
+  /** Replicas acknowledged more of the stream: clients in WAIT check their count again. */
+  retryAckWaiters(): void {
+    for (const c of [...this.ackWaiters]) this.retryBlocked(c);
+  }
+
+  /**
+   * The master's client on a replica (replicationCreateMasterClient): the replication room reads the
+   * link and runs each command of the stream through it; nothing is ever written back by the server.
+   */
+  openMasterClient(socket: Socket): MasterClient {
+    const c = new Client(this.state.allocateClientId(), socket, this);
+    c.isMaster = true;
+    c.authenticated = true;
+    c.replyMode = 'off';
+    this.state.registry.set(c.id, c);
+    return {
+      run: (argv) => {
+        if (c.closed) return;
+        this.refreshClock();
+        c.lastInteraction = Date.now();
+        this.processCommand(c, argv);
+      },
+      close: () => this.forget(c),
+      get dbIndex() {
+        return c.dbIndex;
+      },
+    };
+  }
+
   // --- CLIENT PAUSE ---
 
   private resumeHeld(): void {
@@ -444,6 +487,17 @@ export class ServerCore implements ClientHost {
   flush(c: Client): void {
     if (c.closed) return;
     for (const hook of this.state.beforeReplies) hook();
+    if (c.isMaster) {
+      // Replies to the master are never sent (EXEC's array header included).
+      c.out.takeView();
+      c.out.trim();
+      // CLIENT KILL TYPE master: the link drops (the replica reconnects and asks for PSYNC).
+      if (c.closing) {
+        c.socket.destroy();
+        this.forget(c);
+      }
+      return;
+    }
     if (c.out.length > 0) {
       this.state.stats.totalNetOutputBytes += c.out.length;
       c.socket.write(c.out.takeView());
@@ -480,6 +534,8 @@ export class ServerCore implements ClientHost {
 
   /** Redis checkClientOutputBufferLimits: hard limit at once, soft limit when exceeded for too long. */
   private overOutputLimit(c: Client): boolean {
+    // A replica's limit is the replication room's (client-output-buffer-limit replica).
+    if (c.isReplica) return false;
     const limits = this.state.config.clientOutputBufferLimit;
     const limit = c.inPubsubMode ? limits.pubsub : limits.normal;
     const used = c.socket.writableLength;

@@ -14,6 +14,7 @@ import {
 import { allCommands } from '../commands/index.js';
 import { AofPersistence, RdbPersistence } from '../persistence/index.js';
 import type { EvictionPolicy, EvictionSettings } from '../store/index.js';
+import { rdbForReplication } from './replication.js';
 import { commandTable } from './state.js';
 import { startServer, type RunningServer } from './server.js';
 import { libc } from '../platform/index.js';
@@ -52,6 +53,7 @@ export async function launchServer(
   let persistence: RdbPersistence | undefined;
   let aof: AofPersistence | undefined;
   let attachAof: () => void = () => undefined;
+  const started: { server?: RunningServer } = {};
   const server = await startServer({
     redisConfig: rc,
     log,
@@ -95,6 +97,7 @@ export async function launchServer(
             idle,
             freq,
           ),
+        replicationAux: () => started.server?.replication.saveInfo() ?? [],
       });
       aof = new AofPersistence({ keyspace: core.keyspace, config: rc, rdb: persistence, log, replayer });
       persistence.aof = aof;
@@ -118,7 +121,16 @@ export async function launchServer(
       persistence?.checkSavePoints(now);
       aof?.cron();
     },
+    replicationRdb: () => (persistence === undefined ? undefined : rdbForReplication(persistence, rc)),
   });
+  started.server = server;
+  // PSYNC continuity across a restart: the history saved in the RDB file (repl-id, repl-offset).
+  const savedId = persistence?.loadedAux.get('repl-id');
+  const savedOffset = Number(persistence?.loadedAux.get('repl-offset'));
+  const savedDb = Number(persistence?.loadedAux.get('repl-stream-db') ?? 0);
+  if (savedId !== undefined && Number.isSafeInteger(savedOffset) && Number.isSafeInteger(savedDb)) {
+    server.replication.restoreHistory(savedId, savedOffset, savedDb);
+  }
   server.state.supervised = supervisor.mode;
   // CONFIG SET appendonly yes: rewrite first, then append (startAppendOnly); no: flush and close.
   rc.onApply('appendonly', () => {

@@ -6,12 +6,14 @@ import { ERR_DENIED_PROTECTED_MODE, ERR_MAX_CLIENTS } from '../resp/index.js';
 import type { Socket } from 'node:net';
 import { allCommands, type CommandSpec } from '../commands/index.js';
 import { RedisConfig, type RenameCommand, type ServerSettings } from '../config/index.js';
+import type { Replication, ReplicationRdb } from '../replication/index.js';
 import { ActiveExpirer } from '../store/index.js';
 import { Client } from './client.js';
 import { applyOverrides, bindListenerConfig, type SettingsOverrides } from './config-binding.js';
 import { readThroughSharedBuffer } from './connection.js';
 import { ServerCore } from './core.js';
 import { Listeners } from './listeners.js';
+import { attachReplication } from './replication.js';
 import { ServerState, commandTable } from './state.js';
 
 export interface ServerOptions {
@@ -28,6 +30,8 @@ export interface ServerOptions {
   readonly renameCommands?: readonly RenameCommand[];
   /** Where to log notices (listening, bind failures); silent when absent. */
   readonly log?: (line: string) => void;
+  /** The RDB codec and snapshot for full syncs (from persistence); without it full syncs fail. */
+  readonly replicationRdb?: () => ReplicationRdb | undefined;
   /**
    * Runs once the server state exists and before anything listens (the RDB load at start). A throw
    * stops the start: nothing is bound.
@@ -46,6 +50,7 @@ export interface RunningServer {
   readonly port: number;
   readonly state: ServerState;
   readonly core: ServerCore;
+  readonly replication: Replication;
   close(): Promise<void>;
 }
 
@@ -75,7 +80,6 @@ function startListening(options: ServerOptions): RunningServer {
   );
   const core = new ServerCore(state);
   const log = options.log ?? (() => undefined);
-  let nextId = 1;
   const sockets = new Set<Socket>();
 
   const onConnection = (accepted: Socket, unixPath?: string): void => {
@@ -116,7 +120,7 @@ function startListening(options: ServerOptions): RunningServer {
     socket.on('error', () => undefined);
     socket.setNoDelay(true);
     if (config.tcpKeepalive > 0) socket.setKeepAlive(true, config.tcpKeepalive * 1000);
-    const c = new Client(nextId++, socket, core, unixPath);
+    const c = new Client(state.allocateClientId(), socket, core, unixPath);
     reader.client = c;
     state.registry.set(c.id, c);
     socket.on('close', () => {
@@ -166,6 +170,10 @@ function startListening(options: ServerOptions): RunningServer {
     return ok;
   });
 
+  // Replication: a master with no replicas until one attaches, or a replica of `replicaof`.
+  const replication = attachReplication(core, log, () => options.replicationRdb?.());
+  replication.start(config.replicaOf());
+
   const expirer = new ActiveExpirer(core.keyspace);
   // DEBUG SET-ACTIVE-EXPIRE switches the expirer through this port.
   state.activeExpiry = expirer;
@@ -189,8 +197,10 @@ function startListening(options: ServerOptions): RunningServer {
     port: listeners.boundPort,
     state,
     core,
+    replication,
     async close(): Promise<void> {
       clearTimeout(cron);
+      replication.stop();
       state.dispose();
       for (const c of state.registry.values()) core.endBlock(c as Client);
       for (const s of sockets) s.destroy();
@@ -216,7 +226,8 @@ function closeIdleClients(state: ServerState, core: ServerCore, now: number): vo
   if (limitMs <= 0) return;
   for (const reg of state.registry.values()) {
     const c = reg as Client;
-    if (c.blocked || c.inPubsubMode || now - c.lastInteraction <= limitMs) continue;
+    if (c.blocked || c.inPubsubMode || c.isMaster || c.isReplica || now - c.lastInteraction <= limitMs)
+      continue;
     c.socket.destroy();
     core.forget(c);
   }

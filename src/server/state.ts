@@ -43,6 +43,9 @@ export function emptyStats(): ServerStats {
     totalNetInputBytes: 0,
     totalNetOutputBytes: 0,
     clientOutputBufferLimitDisconnections: 0,
+    syncFull: 0,
+    syncPartialOk: 0,
+    syncPartialErr: 0,
   };
 }
 
@@ -55,6 +58,14 @@ export interface RegisteredClient extends Session {
   kill(): void;
   /** Ends a blocking command: as a timeout, or with an UNBLOCKED error. False if not blocked. */
   unblock(withError: boolean): boolean;
+}
+
+/** processCommand's replication checks (READONLY, NOREPLICAS, MASTERDOWN), from the replication room. */
+export interface ReplicationChecks {
+  refusal(
+    traits: { readonly write: boolean; readonly stale: boolean },
+    fromMaster: boolean,
+  ): string | undefined;
 }
 
 /** Called with (dbIndex, argv) for every change to replicate or append (replication/AOF hook). */
@@ -77,6 +88,8 @@ export class ServerState implements ServerPorts {
   shutdown: ShutdownPort | undefined;
   activeExpiry: ActiveExpiryPort | undefined;
   eviction: EvictionPort | undefined;
+  replicationChecks: ReplicationChecks | undefined;
+  private lastClientId = 0;
   /** INFO process_supervised: set by launchServer from the `supervised` decision. */
   supervised: 'no' | 'upstart' | 'systemd' = 'no';
   readonly boundPorts: number[] = [];
@@ -112,6 +125,11 @@ export class ServerState implements ServerPorts {
       unpause: () => this.unpauseClients(),
       unblock: (id, withError) => this.unblockClient(id, withError),
     };
+  }
+
+  /** The next client id (CLIENT ID): connections and the master's client share the sequence. */
+  allocateClientId(): number {
+    return ++this.lastClientId;
   }
 
   listClients(): readonly ClientInfo[] {

@@ -136,6 +136,9 @@ export class VpnDaemon {
       key,
       io,
     );
+    // The engine keeps only the keys derived from it: the stretched PSK itself is wiped. (The PSK
+    // text stays in the config object: JavaScript strings cannot be wiped.)
+    key.secret.fill(0);
     this.engine = engine;
     this.controlPath =
       this.options.controlSocketPath ??
@@ -171,7 +174,10 @@ export class VpnDaemon {
   private async setUpTap(c: PeerVpnConfig): Promise<void> {
     const tap = TapDevice.open(c.interfaceName);
     this.tap = tap;
-    this.mtu = tapMtu(UNDERLAY_MTU, c.ipv4 ? 'ipv4' : 'ipv6');
+    // Sized for the widest underlay header among the open sockets (WireGuard's 1420 does the same):
+    // with IPv6 open, a full frame must fit an IPv6 datagram of 1500 bytes, or every full-size frame to
+    // a peer reached over IPv6 is refused (EMSGSIZE) or fragmented. Costs IPv4 paths 20 of ~1440 bytes.
+    this.mtu = tapMtu(UNDERLAY_MTU, this.udp?.families.ipv6 === true ? 'ipv6' : 'ipv4');
     const mac = stableTapMac(c, tap.name);
     await configureInterface(tap.name, mac, this.mtu, c.ifconfig4, c.ifconfig6);
     this.log('info', 'interface-up', {
@@ -301,6 +307,7 @@ export class VpnDaemon {
         tapCoalescedFrames: this.tap?.coalesced.frames ?? 0,
         tapCoalescing: this.tap?.coalesced.enabled,
         udpSendErrors: this.udp?.sendErrors ?? 0,
+        udpSendTooBig: this.udp?.sendTooBig ?? 0,
         udpLastSendError: this.udp?.lastSendError,
         udpDatagramsSent: this.udp?.datagramsSent ?? 0,
         udpSendCalls: this.udp?.sendCalls ?? 0,

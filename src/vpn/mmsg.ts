@@ -19,6 +19,7 @@ import {
   EINTR,
   EINVAL,
   EIO,
+  EMSGSIZE,
   MSG_TRUNC,
   SOL_UDP,
   UDP_SEGMENT,
@@ -127,6 +128,8 @@ export interface FlushResult {
   readonly sent: number;
   /** Datagrams refused (errno other than EAGAIN) or dropped because the socket buffer was full. */
   readonly failed: number;
+  /** Of `failed`: datagrams the kernel refused as too big for the route (EMSGSIZE), one by one. */
+  readonly tooBig: number;
   /** errno of the last failure, 0 if none. */
   readonly lastErrno: number;
 }
@@ -135,7 +138,11 @@ export interface FlushResult {
  * Queues datagrams (copied into the slab) and sends them in one `sendmmsg` on `flush`. Consecutive
  * datagrams to the same destination object with the same size, the last possibly shorter, form one
  * GSO send. If the kernel refuses GSO (EIO: no checksum offload on the route; EINVAL), GSO is turned
- * off for this sender and the rest goes out one datagram per message.
+ * off for this sender and the rest goes out one datagram per message. If it refuses a GSO send because
+ * its segments do not fit the route (EMSGSIZE: the IPv6 header is 20 bytes bigger than IPv4's, so a
+ * segment sized for an IPv4 path may not fit an IPv6 one), that run is sent again one datagram per
+ * message (the kernel fragments those) and runs of that segment size or larger no longer use GSO on
+ * this socket: a refused size never costs a whole batch, and never a failed syscall per flush.
  */
 export class DatagramSender {
   private readonly slab = Buffer.alloc(SEND_SLAB_BYTES);
@@ -153,6 +160,8 @@ export class DatagramSender {
   /** Per group (one mmsghdr): index of its first queued datagram. */
   private readonly groupFirst: number[] = [];
   private gso: boolean;
+  /** Smallest GSO segment size the kernel refused with EMSGSIZE; runs of this size or more go unsegmented. */
+  private gsoRefusedSegment = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly fd: number,
@@ -210,6 +219,7 @@ export class DatagramSender {
     const total = this.queuedTo.length;
     let sent = 0;
     let failed = 0;
+    let tooBig = 0;
     let lastErrno = 0;
     let next = 0; // first queued datagram not yet handed to the kernel
     let segment = this.gso;
@@ -227,6 +237,12 @@ export class DatagramSender {
         const errno = r < 0 ? c.errno() : EAGAIN;
         if (errno === EINTR) continue;
         const size = this.datagramsIn(g, g + 1, total);
+        if (size > 1 && errno === EMSGSIZE) {
+          // The run's segment size does not fit the route: this run and later ones of its size or
+          // more leave one datagram per message; other runs keep GSO.
+          this.gsoRefusedSegment = Math.min(this.gsoRefusedSegment, this.queuedLength[this.groupFirst[g]!]!);
+          break;
+        }
         if (size > 1 && (errno === EIO || errno === EINVAL)) {
           // Rebuild from this group on, one datagram per message. EIO (no checksum offload on the
           // route) will not go away: GSO stays off. EINVAL may be one datagram's fault: this flush only.
@@ -243,6 +259,7 @@ export class DatagramSender {
           break;
         }
         failed += size;
+        if (errno === EMSGSIZE) tooBig += size;
         g += 1;
       }
       next = g < groups ? this.groupFirst[g]! : total;
@@ -251,7 +268,7 @@ export class DatagramSender {
     this.queuedAt.length = 0;
     this.queuedLength.length = 0;
     this.used = 0;
-    return { sent, failed, lastErrno };
+    return { sent, failed, tooBig, lastErrno };
   }
 
   /** Datagrams in groups [from, to). */
@@ -274,7 +291,7 @@ export class DatagramSender {
       let bytes = size;
       let count = 1;
       i++;
-      if (segment) {
+      if (segment && size < this.gsoRefusedSegment) {
         while (
           i < total &&
           count < GSO_MAX_SEGMENTS &&

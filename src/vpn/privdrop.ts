@@ -1,6 +1,7 @@
 /**
  * Privilege drop after setup, as PeerVPN does (`pwd.ic`): with explicit `user`/`group`/`chroot` those;
- * otherwise, with `enableprivdrop` (default yes), `nobody` / `nogroup` (or 65534 / 65533).
+ * otherwise, with `enableprivdrop` (default yes), `nobody` / `nogroup` (or 65534 / 65533). Unlike
+ * PeerVPN, `chroot` or `group` without `user` also drops to `nobody` (a root process escapes a chroot).
  * Unlike PeerVPN, `chroot` is followed by `chdir("/")` so the old working directory is not reachable.
  * Everything that needs root (TAP, SO_MARK, addresses, upcmd, control socket) is done before.
  */
@@ -62,6 +63,14 @@ function numericField(entry: readonly string[] | undefined, index: number): numb
   return /^\d+$/.test(field) ? Number(field) : undefined;
 }
 
+async function nobodyUid(): Promise<number> {
+  return (await lookupId('user', 'nobody')) ?? 65534;
+}
+
+async function nogroupGid(): Promise<number> {
+  return (await lookupId('group', 'nogroup')) ?? (await lookupId('group', 'nobody')) ?? 65533;
+}
+
 /**
  * Drops privileges per `plan`. Returns undefined when there was nothing to do (no drop configured, or
  * not running as root). Throws with the reason when a configured drop cannot be done: running on as
@@ -85,9 +94,13 @@ export async function dropPrivileges(plan: PrivDropPlan): Promise<PrivDropResult
     } else if (plan.user !== undefined) {
       gid = await primaryGroupOf(plan.user);
     }
+    // `chroot` or `group` without `user` still leaves root (PeerVPN stays root then; root escapes a
+    // chroot at will): drop to nobody, as with no option at all.
+    uid ??= await nobodyUid();
+    gid ??= await nogroupGid();
   } else {
-    uid = (await lookupId('user', 'nobody')) ?? 65534;
-    gid = (await lookupId('group', 'nogroup')) ?? (await lookupId('group', 'nobody')) ?? 65533;
+    uid = await nobodyUid();
+    gid = await nogroupGid();
   }
 
   if (plan.chroot !== undefined) {
@@ -99,10 +112,11 @@ export async function dropPrivileges(plan: PrivDropPlan): Promise<PrivDropResult
   if (setgroups === undefined || setgid === undefined || setuid === undefined) {
     throw new Error('privilege drop: not supported on this platform');
   }
-  if (gid !== undefined) {
-    setgroups([gid]);
-    setgid(gid);
+  setgroups([gid]);
+  setgid(gid);
+  setuid(uid);
+  if (uid !== 0 && (process.getuid?.() === 0 || process.geteuid?.() === 0)) {
+    throw new Error(`privilege drop: still root after setuid(${uid})`);
   }
-  if (uid !== undefined) setuid(uid);
   return { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1, chroot: plan.chroot };
 }

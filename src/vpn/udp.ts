@@ -40,6 +40,8 @@ import { SOCKADDR_BYTES, encodeSockaddr } from './sockaddr.js';
 export const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 /** Bounded drain per readiness wakeup, so TAP reads, timers and the control socket get their turn. */
 export const MAX_DATAGRAMS_PER_WAKEUP = 4 * RECV_BATCH;
+/** At most one warning about unsent datagrams per this many ms (a flood of failures must not flood the log). */
+export const SEND_WARNING_INTERVAL_MS = 10_000;
 
 export interface UdpOptions {
   readonly port: number;
@@ -95,8 +97,16 @@ export class UdpTransport {
   sendCalls = 0;
   /** Receive errors (other than "nothing queued"), counted. */
   receiveErrors = 0;
+  /** Of `sendErrors`: datagrams the kernel refused as too big for their route (EMSGSIZE). */
+  sendTooBig = 0;
+  /** Send failures not yet logged, and when the last warning about them was logged. */
+  private unloggedSendErrors = 0;
+  private lastSendWarningAt = Number.NEGATIVE_INFINITY;
 
-  private constructor(private readonly handler: DatagramsHandler) {}
+  private constructor(
+    private readonly handler: DatagramsHandler,
+    private readonly warn: UdpWarning,
+  ) {}
 
   /**
    * Opens the sockets. A family that cannot be opened (e.g. IPv6 with an IPv4 `local`, or IPv6
@@ -104,7 +114,7 @@ export class UdpTransport {
    * Datagrams are delivered to `onDatagrams` once `startReading` is called.
    */
   static open(options: UdpOptions, onDatagrams: DatagramsHandler, warn: UdpWarning): UdpTransport {
-    const t = new UdpTransport(onDatagrams);
+    const t = new UdpTransport(onDatagrams, warn);
     try {
       t.bindAll(options, warn);
     } catch (err) {
@@ -191,6 +201,11 @@ export class UdpTransport {
     }
   }
 
+  /** The address families with an open socket: the widest underlay header decides the TAP MTU. */
+  get families(): { readonly ipv4: boolean; readonly ipv6: boolean } {
+    return { ipv4: this.v4 !== undefined, ipv6: this.v6 !== undefined };
+  }
+
   /** Whether sends still use GSO (false after the kernel refused it). */
   get segmenting(): boolean {
     return (this.v4 ?? this.v6)?.sender.segmenting ?? false;
@@ -199,12 +214,26 @@ export class UdpTransport {
   private account(r: FlushResult): void {
     this.datagramsSent += r.sent;
     this.sendCalls++;
-    if (r.failed > 0) this.noteSendError(r.failed, `sendmmsg: ${errnoName(r.lastErrno)}`);
+    if (r.failed === 0) return;
+    this.sendTooBig += r.tooBig;
+    this.noteSendError(r.failed, `sendmmsg: ${errnoName(r.lastErrno)}`);
   }
 
+  /**
+   * Counts datagrams that were not sent and warns about them, at most once per
+   * {@link SEND_WARNING_INTERVAL_MS} (a warning says how many failed since the last one).
+   */
   private noteSendError(count: number, message: string): void {
     this.sendErrors += count;
     this.lastSendError = message;
+    this.unloggedSendErrors += count;
+    const t = Date.now();
+    if (t - this.lastSendWarningAt < SEND_WARNING_INTERVAL_MS) return;
+    this.lastSendWarningAt = t;
+    this.warn(
+      `${this.unloggedSendErrors} datagram(s) not sent (last: ${message}; ${this.sendTooBig} too big for their route in all)`,
+    );
+    this.unloggedSendErrors = 0;
   }
 
   /** Closes the sockets (queued datagrams are dropped). Safe to call more than once. */

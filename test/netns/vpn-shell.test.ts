@@ -45,7 +45,11 @@ test('daemon shell: TAP and UDP wired through the seam, status socket, privilege
     await waitForOutput(db, /info started /, START_TIMEOUT_MS);
 
     const link = await bed.exec(a.ns, 'ip', ['-o', 'link', 'show', 'dev', 'peervpn0']);
-    assert.match(link, /mtu 1426 /, 'TAP MTU leaves room for the engine overhead in a 1500-byte underlay');
+    assert.match(
+      link,
+      /mtu 1406 /,
+      'TAP MTU leaves room for the engine overhead in a 1500-byte underlay, IPv6 headers included',
+    );
     assert.match(
       await bed.exec(a.ns, 'ip', ['-o', '-4', 'addr', 'show', 'dev', 'peervpn0']),
       /10\.8\.0\.1\/24/,
@@ -55,7 +59,7 @@ test('daemon shell: TAP and UDP wired through the seam, status socket, privilege
     const flood = await bed.exec(
       b.ns,
       'ping',
-      ['-f', '-c', '300', '-W', '1', '-s', '1398', '-M', 'do', '10.8.0.1'],
+      ['-f', '-c', '300', '-W', '1', '-s', '1378', '-M', 'do', '10.8.0.1'],
       20_000,
     );
     assert.match(
@@ -80,10 +84,10 @@ test('daemon shell: TAP and UDP wired through the seam, status socket, privilege
     }>(files.socket('a'));
     assert.equal(report.interface, 'peervpn0');
     assert.equal(report.port, 7000);
-    assert.equal(report.mtu, 1426);
+    assert.equal(report.mtu, 1406);
     assert.equal(report.peers.length, 1);
     assert.equal(report.peers[0]?.endpoint, `${b.underlay}:7000`);
-    assert.ok((report.peers[0]?.bytesIn ?? 0) > 300 * 1398);
+    assert.ok((report.peers[0]?.bytesIn ?? 0) > 300 * 1378);
     const human = await sh(process.execPath, [CLI, 'vpn', 'status', '--control-socket', files.socket('a')]);
     assert.match(human, /interface peervpn0 .*udp port 7000/);
     assert.match(human, /1 peer\(s\)\n {2}192\.0\.2\.2:7000/);

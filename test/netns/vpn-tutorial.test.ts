@@ -131,7 +131,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     assert.equal(status.peers.length, 1);
     assert.equal(status.peers[0]?.endpoint, `${a.underlay}:7000`);
     assert.equal(typeof status.peers[0]?.lastHandshakeAgoMs, 'number');
-    assert.match(vpnB.output(), /info started .*interface=peervpn0 mtu=1426/);
+    assert.match(vpnB.output(), /info started .*interface=peervpn0 mtu=1406/);
   });
 
   test('(b)+(d) redis replicates through the tunnel; the underlay carries no trace of the value', async (t) => {

@@ -190,7 +190,8 @@ test('a pidfile that cannot be written is logged as Redis does and the server ru
   );
   try {
     const deadline = Date.now() + 15_000;
-    while (!server.output().includes('ready to accept connections') && Date.now() < deadline) {
+    // The last start line (the unix socket's "ready to accept connections" comes before the pidfile).
+    while (!server.output().includes('redmesh server ready to accept connections') && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.match(server.output(), /Failed to write PID file: No such file or directory/);

@@ -8,6 +8,7 @@ import {
   VpnEngine,
   deriveNetworkKey,
   type EngineIO,
+  type EngineIdentity,
   type EngineOptions,
   type NetworkKey,
   type UdpEndpoint,
@@ -67,7 +68,7 @@ export class FakeNetwork {
 
   async addNode(
     name: string,
-    opts: Partial<EngineOptions> & { readonly psk?: string } = {},
+    opts: Partial<EngineOptions> & { readonly psk?: string; readonly identity?: EngineIdentity } = {},
     initPeers: readonly Node[] = [],
     at?: UdpEndpoint,
   ): Promise<Node> {
@@ -89,7 +90,7 @@ export class FakeNetwork {
       writeFrame: (frame) => self.node?.frames.push(Uint8Array.from(frame)),
       log: (level, event, fields) => self.node?.logs.push({ level, event, fields }),
     };
-    const node = new Node(name, endpoint, new VpnEngine(options, nk, io));
+    const node = new Node(name, endpoint, new VpnEngine(options, nk, io, opts.identity));
     self.node = node;
     for (const p of initPeers) node.engine.addInitPeer(p.endpoint);
     this.nodes.push(node);

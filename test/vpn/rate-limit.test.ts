@@ -12,14 +12,14 @@ test('the per-IP limiter allows a burst, then the steady rate, per address', () 
   const rl = new HandshakeRateLimiter();
   let now = 1_000;
   let allowed = 0;
-  for (let i = 0; i < 50; i++) if (rl.allow('198.51.100.1', now)) allowed += 1;
+  for (let i = 0; i < 50; i++) if (rl.admit('198.51.100.1', now) === 'allowed') allowed += 1;
   assert.equal(allowed, HANDSHAKE_BURST_PER_IP);
-  assert.equal(rl.allow('198.51.100.2', now), true, 'another address has its own bucket');
+  assert.equal(rl.admit('198.51.100.2', now) === 'allowed', true, 'another address has its own bucket');
   // One second of steady hammering earns HANDSHAKES_PER_SECOND_PER_IP more.
   allowed = 0;
   for (let i = 0; i < 1000; i++) {
     now += 1;
-    if (rl.allow('198.51.100.1', now)) allowed += 1;
+    if (rl.admit('198.51.100.1', now) === 'allowed') allowed += 1;
   }
   assert.ok(Math.abs(allowed - HANDSHAKES_PER_SECOND_PER_IP) <= 1, `${allowed} in one second`);
 });
@@ -28,12 +28,16 @@ test('the per-IP limiter tracks a bounded number of addresses and makes room as 
   const rl = new HandshakeRateLimiter();
   const now = 1_000;
   for (let i = 0; i < RATE_LIMIT_MAX_SOURCES; i++)
-    assert.equal(rl.allow(`10.0.${i >> 8}.${i & 255}`, now), true);
+    assert.equal(rl.admit(`10.0.${i >> 8}.${i & 255}`, now) === 'allowed', true);
   assert.equal(rl.size, RATE_LIMIT_MAX_SOURCES);
-  assert.equal(rl.allow('198.51.100.9', now), false, 'table full of active sources: a new one waits');
+  assert.equal(
+    rl.admit('198.51.100.9', now),
+    'untracked',
+    'table full of active sources: a new one needs a cookie',
+  );
   assert.equal(rl.size, RATE_LIMIT_MAX_SOURCES);
   const later = now + (1000 * HANDSHAKE_BURST_PER_IP) / HANDSHAKES_PER_SECOND_PER_IP;
-  assert.equal(rl.allow('198.51.100.9', later), true, 'idle sources are swept');
+  assert.equal(rl.admit('198.51.100.9', later) === 'allowed', true, 'idle sources are swept');
   assert.equal(rl.size, 1);
 });
 

@@ -196,3 +196,31 @@ test('a frame read before any peer is connected reaches the first peer that come
   assert.deepEqual(Buffer.from(b.frames[0]!), Buffer.from(arp));
   assert.equal(a.engine.counters().dropped.noRoute, 1, 'the stale one was counted');
 });
+
+test('a restarted node logs no authentication warning for the initiations peers still send its old identity', async () => {
+  const net = new FakeNetwork();
+  const b = await net.addNode('b');
+  const a = await net.addNode('a', {}, [b]); // a says hello, b initiates: to a's identity
+  net.runUntil(() => connectedTo(a, b) && connectedTo(b, a), 5_000);
+  const toOldA = net.wire.find(
+    (d) => d.bytes[0] === MESSAGE_HANDSHAKE_INITIATION && key(a) === `${d.to.address}:${d.to.port}`,
+  );
+  assert.ok(toOldA !== undefined, 'captured an initiation to the old identity');
+  net.kill(a);
+  const a2 = await net.addNode('a2', {}, [], a.endpoint);
+  // b (until it learns of a2) retransmits to the identity a had: a2 cannot authenticate it.
+  net.inject(toOldA.from, a2.endpoint, toOldA.bytes);
+  net.run(10);
+  assert.equal(a2.engine.counters().dropped.handshakeFailed, 1);
+  const warnings = (n: typeof a2): unknown[] => n.logs.filter((l) => l.level === 'warn');
+  assert.deepEqual(warnings(a2), [], 'expected right after a restart: no warning');
+  assert.ok(
+    a2.logs.some((l) => l.event === 'handshake.stale_identity'),
+    'logged as what it likely is',
+  );
+  // Long after the start the same failure is a warning again (a broken or forged initiation).
+  net.run(120_000);
+  net.inject({ address: '198.51.100.40', port: 7000 }, a2.endpoint, toOldA.bytes);
+  net.run(10);
+  assert.ok(warnings(a2).some((l) => (l as { event: string }).event === 'handshake.rejected'));
+});

@@ -61,7 +61,7 @@ test('sendmmsg/recvmmsg over loopback: every datagram arrives whole, in order, w
     const sent = Array.from({ length: 150 }, (_, i) => datagram(Math.max(4, sizes[i % sizes.length]!), i));
     for (const d of sent) sender.queue(b.endpoint, d);
     const r = sender.flush();
-    assert.deepEqual(r, { sent: sent.length, failed: 0, lastErrno: 0 });
+    assert.deepEqual(r, { sent: sent.length, failed: 0, tooBig: 0, lastErrno: 0 });
     assert.equal(sender.queued, 0);
     const got = await receiveAll(receiver, sent.length);
     assert.equal(got.length, sent.length);

@@ -46,7 +46,10 @@ export function formatClientInfo(c: ClientInfo): string {
   );
 }
 
+/** Redis getClientType: the master's client (M), a replica (S), a subscriber (P), else normal. */
 function clientType(c: ClientInfo): string {
+  if (c.flags.includes('M')) return 'master';
+  if (c.flags.includes('S')) return 'replica';
   return c.flags.includes('P') ? 'pubsub' : 'normal';
 }
 

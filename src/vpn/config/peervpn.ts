@@ -12,7 +12,7 @@
  * a missing/empty PSK (PeerVPN uses the public word `default`), a PSK shorter than
  * {@link MIN_PSK_LENGTH}, and a PSK line that a `#`/`;` cut short.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { createInterface } from 'node:readline';
 
@@ -406,5 +406,34 @@ export async function loadPeerVpnConfig(path: string): Promise<PeerVpnConfig> {
   } catch (err) {
     throw new PeerVpnConfigError(path, undefined, `cannot read config: ${(err as Error).message}`);
   }
-  return parsePeerVpnConfig(text, path);
+  const config = parsePeerVpnConfig(text, path);
+  const permissionWarning = checkPermissions(path, (await stat(path)).mode, config);
+  return permissionWarning === undefined
+    ? config
+    : { ...config, warnings: [...config.warnings, permissionWarning] };
+}
+
+/**
+ * A config holding the PSK (every one does) or an `upcmd` (run as root) is a secret and a command:
+ * writable by others it is refused (anyone on the host could change the network key or run code as
+ * root); readable by others it gets a loud warning (anyone on the host could join the network).
+ * Returns that warning, if any.
+ */
+export function checkPermissions(path: string, mode: number, config: PeerVpnConfig): string | undefined {
+  const holds = config.upcmd !== undefined ? 'the PSK and an upcmd' : 'the PSK';
+  if ((mode & 0o002) !== 0) {
+    throw new PeerVpnConfigError(
+      path,
+      undefined,
+      `refusing a config writable by every user: it holds ${holds}; run 'chmod o-w ${path}' (or better 600)`,
+    );
+  }
+  const others = [
+    (mode & 0o020) !== 0 ? 'writable by its group' : '',
+    (mode & 0o044) !== 0 ? 'readable by others' : '',
+  ]
+    .filter((s) => s !== '')
+    .join(' and ');
+  if (others === '') return undefined;
+  return `${path}: SECURITY: the config is ${others} (mode ${(mode & 0o777).toString(8)}) and holds ${holds}: run 'chmod 600 ${path}'`;
 }

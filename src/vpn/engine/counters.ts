@@ -21,6 +21,8 @@ export interface DropCounters {
   readonly rateLimited: number;
   /** Transport packet or response for a receiver index we do not have (expired session, garbage). */
   readonly unknownIndex: number;
+  /** Peer-exchange entries skipped: a small-order key, or an address nobody can be dialled at. */
+  readonly badPeerInfo: number;
   /** Transport packet whose AEAD tag fails (bit flips, forgery). */
   readonly badAuth: number;
   /** Transport packet whose counter was already seen or is behind the replay window. */
@@ -41,6 +43,7 @@ export function zeroDropCounters(): Mutable<DropCounters> {
     underLoad: 0,
     rateLimited: 0,
     unknownIndex: 0,
+    badPeerInfo: 0,
     badAuth: 0,
     replay: 0,
     expiredSession: 0,
@@ -60,6 +63,8 @@ export interface EngineCounters {
   readonly mssClamped: number;
   /** Packets too big for a relayed datagram: fragmented, or answered with ICMP into the TAP. */
   readonly tooBigForRelay: number;
+  /** Never-confirmed peers forgotten to make room in a full peer table. */
+  readonly peersEvicted: number;
   readonly framesFromTap: number;
   readonly framesToTap: number;
 }
@@ -73,6 +78,7 @@ export function zeroEventCounters(): Mutable<Omit<EngineCounters, 'dropped'>> {
     relayedPackets: 0,
     mssClamped: 0,
     tooBigForRelay: 0,
+    peersEvicted: 0,
     framesFromTap: 0,
     framesToTap: 0,
   };

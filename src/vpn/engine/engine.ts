@@ -87,6 +87,7 @@ export class VpnEngine {
     if (this.started) return;
     this.started = true;
     const e = this.state;
+    e.startedAt = now;
     for (const ip of e.initPeers) timersInitPeerAdded(e.timers, ip, now);
     e.io.log('info', 'vpn.start', { nodeId: this.nodeId, initPeers: e.initPeers.length });
   }
@@ -200,6 +201,11 @@ export class VpnEngine {
       });
     }
     return rows;
+  }
+
+  /** Peers in the peer table, connected or not (bounded by MAX_PEERS). */
+  knownPeerCount(): number {
+    return this.state.peers.size;
   }
 
   /** Counters for status output and tests (a snapshot). */

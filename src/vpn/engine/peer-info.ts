@@ -1,4 +1,5 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { isLowOrderPoint } from '../protocol/keys.js';
 import type { UdpEndpoint } from './types.js';
 
 /**
@@ -48,6 +49,34 @@ export function decodePeerInfo(payload: Uint8Array): PeerInfoEntry[] | undefined
     out.push({ staticKey: new Uint8Array(staticKey), flags, endpoint: { address, port } });
   }
   return off === b.length ? out : undefined;
+}
+
+/**
+ * Addresses no peer can be dialled at: unspecified, loopback, multicast, broadcast and reserved,
+ * IPv6 link-local (unusable without a zone) and IPv4-mapped (our IPv6 socket is IPv6-only). A member
+ * could otherwise point the mesh at our own loopback services or make it spray a multicast group.
+ */
+const UNROUTABLE = new BlockList();
+UNROUTABLE.addSubnet('0.0.0.0', 8, 'ipv4');
+UNROUTABLE.addSubnet('127.0.0.0', 8, 'ipv4');
+UNROUTABLE.addSubnet('224.0.0.0', 4, 'ipv4');
+UNROUTABLE.addSubnet('240.0.0.0', 4, 'ipv4');
+UNROUTABLE.addAddress('::', 'ipv6');
+UNROUTABLE.addAddress('::1', 'ipv6');
+UNROUTABLE.addSubnet('ff00::', 8, 'ipv6');
+UNROUTABLE.addSubnet('fe80::', 10, 'ipv6');
+
+/**
+ * Whether a peer-exchange entry may be acted on: its key can complete a handshake (not a small-order
+ * point) and its endpoint can be dialled. An entry that fails is skipped; the rest of the message counts.
+ */
+export function usablePeerInfoEntry(entry: PeerInfoEntry): boolean {
+  if (isLowOrderPoint(entry.staticKey)) return false;
+  const address = entry.endpoint.address;
+  if (isIPv4(address)) return !UNROUTABLE.check(address, 'ipv4');
+  // IPv4-mapped is tested by its text (decodePeerInfo writes '::ffff:…'): BlockList would apply
+  // a ::ffff:0:0/96 rule to every IPv4 address too.
+  return !address.startsWith('::ffff:') && !UNROUTABLE.check(address, 'ipv6');
 }
 
 function ipv4Bytes(address: string): Buffer {

@@ -85,9 +85,15 @@ export class Peer {
   handshake: PendingHandshake | undefined;
   cookie: Cookie | undefined;
 
-  /** Newest initiation / hello timestamps seen: older or equal ones are replays. */
+  /** Newest initiation timestamp seen (initiations are authenticated): older or equal ones are replays. */
   latestInitiationTimestamp = -1;
-  latestHelloTimestamp = -1;
+  /**
+   * The last HELLO_REPLAY_MEMORY hello timestamps seen, oldest first: a hello carrying one of them is
+   * a replay. Not "newest seen", because a hello proves only the PSK, not the key it names: a member
+   * could send one with a timestamp far in the future and every real hello of that node would then
+   * look old. A replay older than the memory can at most make us start one (authenticated) handshake.
+   */
+  readonly recentHelloTimestamps: number[] = [];
 
   lastReceivedAt: number | undefined;
   lastDirectReceivedAt: number | undefined;
@@ -95,6 +101,8 @@ export class Peer {
   lastHandshakeAt: number | undefined;
   /** Last time the peer was connected or first learned: drives forgetting. */
   lastUsefulAt: number;
+  /** Whether a session with the peer was ever confirmed (an authenticated handshake completed). */
+  confirmed = false;
 
   // Timer deadlines (see timers.ts). undefined = not armed.
   retransmitHandshakeAt: number | undefined;
@@ -141,6 +149,9 @@ export class Peer {
     if (this.candidates.length > 4) this.candidates.pop();
   }
 }
+
+/** Hello timestamps remembered per peer for replay detection. */
+export const HELLO_REPLAY_MEMORY = 16;
 
 export function sameEndpoint(a: UdpEndpoint, b: UdpEndpoint): boolean {
   return a.port === b.port && a.address === b.address;

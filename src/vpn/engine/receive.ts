@@ -28,13 +28,16 @@ import {
 import { layoutOf, mac1Of, mac1Valid, mac2Valid, type MessageLayout } from '../protocol/messages.js';
 import { TransportKind, openTransport, parseTransportHeader } from '../protocol/transport.js';
 import { ETH_HEADER } from '../packet/index.js';
-import type { Path, Peer } from './peer.js';
-import { decodePeerInfo } from './peer-info.js';
+import { HELLO_REPLAY_MEMORY, type Path, type Peer } from './peer.js';
+import { decodePeerInfo, usablePeerInfoEntry } from './peer-info.js';
 import { initiateHandshake, sendKeepalive, sendTransport, sendVia } from './send.js';
 import { installCurrent, newSession, peerFor, updatePath } from './sessions.js';
 import { describePath, type EngineState } from './state.js';
 import { timersAuthenticatedPacketReceived, timersDataReceived, timersWantPeer } from './timers.js';
 import type { UdpEndpoint } from './types.js';
+
+/** After start, initiations that fail authentication are logged as a restart's echo, not as a warning. */
+const STALE_IDENTITY_GRACE = 60_000;
 
 /** Dispatches one datagram that arrived on `path` (directly, or unwrapped from a relay). */
 export function receiveDatagram(e: EngineState, datagram: Uint8Array, path: Path, now: number): void {
@@ -77,26 +80,39 @@ function receiveHandshake(e: EngineState, datagram: Uint8Array, path: Path, now:
     receiveResponse(e, datagram, path, now);
     return;
   }
-  if (path.kind === 'direct' && !e.rateLimiter.allow(path.endpoint.address, now)) {
+  // A relayed handshake's origin is hidden from us: it is limited under the relay's name instead.
+  const source = path.kind === 'direct' ? path.endpoint.address : `relay ${path.via.nodeId}`;
+  const verdict = e.rateLimiter.admit(source, now);
+  if (verdict === 'over-rate') {
     e.dropped.rateLimited += 1;
     return;
   }
-  if (path.kind === 'direct' && !admitUnderLoad(e, layout, datagram, path.endpoint, now)) return;
+  e.cookies.noteHandshake(now);
+  if (verdict === 'untracked' || e.cookies.underLoad(now)) {
+    if (path.kind === 'relay') {
+      // No cookie round trip is possible (a reply cannot be addressed to a hidden origin): dropped,
+      // as an initiation without a cookie is; the origin retries, and its direct attempts go on.
+      e.dropped.underLoad += 1;
+      return;
+    }
+    if (!admitWithCookie(e, layout, datagram, path.endpoint, now)) return;
+  }
   e.stats.handshakesProcessed += 1;
   if (layout.type === MESSAGE_HELLO) receiveHello(e, datagram, path, now);
   else receiveInitiation(e, datagram, path, now);
 }
 
-/** Under load, demand a cookie (MAC2) and answer a handshake without one with a cookie reply. */
-function admitUnderLoad(
+/**
+ * Under load (or from a source the full rate limiter cannot track), a handshake needs a cookie (MAC2);
+ * one without gets a cookie reply, smaller than what triggered it, and no Diffie-Hellman work.
+ */
+function admitWithCookie(
   e: EngineState,
   layout: MessageLayout,
   datagram: Uint8Array,
   from: UdpEndpoint,
   now: number,
 ): boolean {
-  e.cookies.noteHandshake(now);
-  if (!e.cookies.underLoad(now)) return true;
   if (mac2Valid(layout, datagram, e.cookies.cookieFor(from, now))) return true;
   e.dropped.underLoad += 1;
   const reply = e.cookies.makeReply(senderIndexOf(datagram), mac1Of(layout, datagram), from, now);
@@ -110,6 +126,16 @@ function receiveInitiation(e: EngineState, datagram: Uint8Array, path: Path, now
   const c = consumeInitiation(e.keys, e.identity, datagram);
   if (c === undefined) {
     e.dropped.handshakeFailed += 1;
+    if (now - e.startedAt < STALE_IDENTITY_GRACE) {
+      // Identities are per process: right after a restart, peers still dial the identity this node
+      // had before (until its handshake from the same endpoint retires it), and those initiations
+      // cannot authenticate. Expected, so not a warning.
+      e.logLimited('info', 'handshake.stale_identity', now, {
+        reason: 'initiation for another identity (the one this node had before it restarted?)',
+        from: describePath(path),
+      });
+      return;
+    }
     e.logLimited('warn', 'handshake.rejected', now, {
       reason: 'initiation failed authentication',
       from: describePath(path),
@@ -188,11 +214,13 @@ function receiveHello(e: EngineState, datagram: Uint8Array, path: Path, now: num
   if (Buffer.compare(h.remoteStatic, e.identity.publicKey) === 0) return; // we dialled ourselves
   const peer = peerFor(e, h.remoteStatic, now);
   if (peer === undefined) return;
-  if (h.timestamp <= peer.latestHelloTimestamp) {
+  const seen = peer.recentHelloTimestamps;
+  if (seen.includes(h.timestamp)) {
     e.dropped.handshakeReplay += 1;
     return;
   }
-  peer.latestHelloTimestamp = h.timestamp;
+  seen.push(h.timestamp);
+  if (seen.length > HELLO_REPLAY_MEMORY) seen.shift();
   if (path.kind === 'direct') peer.addCandidate(path.endpoint);
   if (peer.connected()) return;
   if (peer.handshake === undefined) initiateHandshake(e, peer, now);
@@ -317,6 +345,10 @@ function learnPeerInfo(e: EngineState, from: Peer, payload: Uint8Array, now: num
     return;
   }
   for (const entry of entries) {
+    if (!usablePeerInfoEntry(entry)) {
+      e.dropped.badPeerInfo += 1;
+      continue;
+    }
     if (Buffer.compare(entry.staticKey, e.identity.publicKey) === 0) continue;
     const peer = peerFor(e, entry.staticKey, now);
     if (peer === undefined) continue;

@@ -19,13 +19,32 @@ export function peerFor(e: EngineState, staticKey: Uint8Array, now: number): Pee
   const id = nodeIdOf(staticKey);
   const known = e.peers.get(id);
   if (known !== undefined) return known;
-  if (e.peers.size >= MAX_PEERS) {
+  if (e.peers.size >= MAX_PEERS && !evictUnconfirmed(e, now)) {
     e.logLimited('warn', 'peer.table_full', now, { max: MAX_PEERS });
     return undefined;
   }
   const peer = new Peer(id, Buffer.from(id, 'hex'), new Uint8Array(staticKey), now);
   e.peers.set(id, peer);
   return peer;
+}
+
+/**
+ * Makes room in a full peer table: the peer we never had a session with, learned longest ago, is
+ * forgotten (its handshake in flight with it). Peers that were ever confirmed are never evicted, so a
+ * flood of throw-away identities (anyone with the PSK can make them) only displaces its own kind and
+ * never keeps a real node out. False when every peer was confirmed.
+ */
+function evictUnconfirmed(e: EngineState, now: number): boolean {
+  let victim: Peer | undefined;
+  for (const p of e.peers.values()) {
+    if (p.confirmed || p.connected()) continue;
+    if (victim === undefined || p.lastUsefulAt < victim.lastUsefulAt) victim = p;
+  }
+  if (victim === undefined) return false;
+  e.stats.peersEvicted += 1;
+  e.logLimited('warn', 'peer.table_full', now, { max: MAX_PEERS, evicted: 'oldest unconfirmed peer' });
+  forgetPeer(e, victim);
+  return true;
 }
 
 /** The session a completed handshake derived (not yet installed anywhere). */
@@ -60,6 +79,7 @@ export function installCurrent(e: EngineState, peer: Peer, session: Session, now
   peer.current = session;
   e.indexes.set(session.localIndex, peer);
   peer.lastHandshakeAt = now;
+  peer.confirmed = true;
   e.stats.handshakesCompleted += 1;
   timersSessionDerived(e.timers, peer, session);
   if (!wasConnected) peerUp(e, peer, now);

@@ -41,6 +41,8 @@ export class EngineState {
   lastTimestamp = 0;
   /** The `now` of the latest entry point call. */
   lastNow = 0;
+  /** When `start` was called (the engine's clock). */
+  startedAt = 0;
   readonly logGate = new Map<string, { at: number; suppressed: number }>();
   readonly dropped = zeroDropCounters();
   readonly stats = zeroEventCounters();
@@ -83,9 +85,11 @@ export class EngineState {
     return cookie !== undefined && now - cookie.receivedAt < COOKIE_LIFETIME ? cookie.value : undefined;
   }
 
-  /** Forget a session: its index is free again and the peer no longer holds it. */
+  /** Forget a session: its index is free again, the peer no longer holds it, and its keys are wiped. */
   dropSession(peer: Peer, session: Session): void {
     this.indexes.delete(session.localIndex);
+    session.sendKey.fill(0);
+    session.receiveKey.fill(0);
     if (peer.current === session) peer.current = undefined;
     if (peer.previous === session) peer.previous = undefined;
     if (peer.next === session) peer.next = undefined;

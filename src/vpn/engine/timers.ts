@@ -1,6 +1,7 @@
 import {
   DEAD_PEER_TIMEOUT,
   FORGET_PEER_AFTER,
+  FORGET_UNCONFIRMED_PEER_AFTER,
   KEEPALIVE_TIMEOUT,
   PASSIVE_KEEPALIVE_TIMEOUT,
   PEERINFO_INTERVAL,
@@ -119,6 +120,10 @@ export function timersWantPeer(t: TimerActions, peer: Peer, now: number): void {
 
 /** Runs every expired timer of one peer. */
 export function runPeerTimers(t: TimerActions, peer: Peer, now: number): void {
+  if (unconfirmedTooLong(peer, now)) {
+    t.forgetPeer(peer);
+    return;
+  }
   expiredSessions(t, peer, now);
   if (peer.current !== undefined) {
     const lastHeard = peer.lastReceivedAt ?? peer.current.createdAt;
@@ -153,6 +158,15 @@ export function runPeerTimers(t: TimerActions, peer: Peer, now: number): void {
   if (peer.connected() && now - (peer.lastSentAt ?? 0) >= KEEPALIVE_TIMEOUT) t.sendKeepalive(peer, now);
 }
 
+/**
+ * A peer we never had a session with is forgotten FORGET_UNCONFIRMED_PEER_AFTER after we learned of
+ * it, whatever it is waiting for (our handshake, its confirmation of a session we answered, a redial),
+ * so identities nobody completes a handshake for never pile up in the peer table.
+ */
+function unconfirmedTooLong(peer: Peer, now: number): boolean {
+  return !peer.confirmed && !peer.connected() && now - peer.lastUsefulAt >= FORGET_UNCONFIRMED_PEER_AFTER;
+}
+
 function probe(t: TimerActions, peer: Peer, now: number): void {
   peer.lastProbeAt = now;
   t.probeEndpoint(peer, now);
@@ -185,7 +199,8 @@ function expiredRetransmitHandshake(t: TimerActions, peer: Peer, now: number): v
     else t.initiateHandshake(peer, now);
     return;
   }
-  if (now - peer.lastUsefulAt >= FORGET_PEER_AFTER) t.forgetPeer(peer);
+  const forgetAfter = peer.confirmed ? FORGET_PEER_AFTER : FORGET_UNCONFIRMED_PEER_AFTER;
+  if (now - peer.lastUsefulAt >= forgetAfter) t.forgetPeer(peer);
   else t.initiateHandshake(peer, now);
 }
 
@@ -212,6 +227,7 @@ export function nextPeerDeadline(peer: Peer): number | undefined {
     consider(peer.passiveKeepaliveAt);
   }
   if (peer.handshake !== undefined) consider(peer.retransmitHandshakeAt);
+  if (!peer.confirmed && !peer.connected()) consider(peer.lastUsefulAt + FORGET_UNCONFIRMED_PEER_AFTER);
   consider(peer.rekeyAt);
   consider(peer.redialAt);
   return d === Infinity ? undefined : d;

@@ -58,6 +58,11 @@ export const PEERINFO_INTERVAL = 20_000;
 export const REDIAL_MIN_INTERVAL = 1_000;
 export const REDIAL_MAX_INTERVAL = 30_000;
 export const FORGET_PEER_AFTER = 600_000;
+/**
+ * A peer we never had a session with (learned from a hello or peer exchange, which anyone holding the
+ * PSK can fill with throw-away identities) is forgotten after this long without one.
+ */
+export const FORGET_UNCONFIRMED_PEER_AFTER = 90_000;
 export const MAC_TABLE_TIMEOUT = 300_000;
 export const COOKIE_SECRET_LIFETIME = 120_000;
 export const COOKIE_LIFETIME = 120_000 - 5_000;

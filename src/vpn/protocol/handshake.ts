@@ -1,6 +1,6 @@
 import { HandshakeState } from '../noise/index.js';
 import { NOISE_PROLOGUE, NOISE_PROTOCOL_NAME } from './constants.js';
-import type { NetworkKeys } from './keys.js';
+import { isLowOrderPoint, type NetworkKeys } from './keys.js';
 import {
   HELLO,
   INITIATION,
@@ -49,7 +49,11 @@ export interface SessionKeys {
 
 function keysOf(state: HandshakeState): SessionKeys {
   const k = state.transportKeys();
-  return { send: new Uint8Array(k.send.key()!), receive: new Uint8Array(k.receive.key()!) };
+  const keys = { send: new Uint8Array(k.send.key()!), receive: new Uint8Array(k.receive.key()!) };
+  // The spent handshake's copies are wiped now rather than whenever the collector frees them.
+  k.send.key()!.fill(0);
+  k.receive.key()!.fill(0);
+  return keys;
 }
 
 function frame(layout: MessageLayout, noise: Uint8Array, indexes: readonly number[]): Uint8Array {
@@ -117,11 +121,16 @@ export function consumeInitiation(
     staticPrivateKey: identity.privateKey,
     psks: [keys.psk],
   });
+  // The ephemeral travels in clear first: a small-order one is refused before any DH work.
+  if (isLowOrderPoint(message.subarray(INITIATION.noiseOffset, INITIATION.noiseOffset + 32)))
+    return undefined;
   try {
     const payload = state.readMessage(message.subarray(INITIATION.noiseOffset, INITIATION.noiseEnd));
     if (payload.length !== 12) return undefined;
+    const remoteStatic = new Uint8Array(state.remoteStaticKey()!);
+    if (isLowOrderPoint(remoteStatic)) return undefined;
     return {
-      remoteStatic: new Uint8Array(state.remoteStaticKey()!),
+      remoteStatic,
       senderIndex: readU32(message, 4),
       timestamp: readU64(payload, 0),
       flags: readU32(payload, 8),
@@ -218,7 +227,9 @@ export function consumeHello(keys: NetworkKeys, message: Uint8Array): ConsumedHe
   } catch {
     return undefined;
   }
-  return { remoteStatic: plain.slice(0, 32), timestamp: readU64(plain, 32) };
+  const remoteStatic = plain.slice(0, 32);
+  if (isLowOrderPoint(remoteStatic)) return undefined; // nobody can complete a handshake with it
+  return { remoteStatic, timestamp: readU64(plain, 32) };
 }
 
 /** Sender index of an initiation or hello (for addressing a cookie reply). */

@@ -31,3 +31,27 @@ export function networkKeys(key: NetworkKey): NetworkKeys {
 export function nodeIdOf(staticPublicKey: Uint8Array): string {
   return BLAKE2s.hash(Buffer.from('redmesh-vpn-v1 node', 'latin1'), staticPublicKey).toString('hex');
 }
+
+/**
+ * X25519 public keys of small order (libsodium's blacklist; the top bit is ignored, as X25519 does):
+ * a Diffie-Hellman with one yields a value an attacker knows, so no message carrying one as a static or
+ * ephemeral key is ever used.
+ */
+const LOW_ORDER_POINTS: readonly Uint8Array[] = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800',
+  '5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+].map((hex) => Buffer.from(hex, 'hex'));
+
+/** Whether a 32-byte X25519 public key is one of the small-order points (or not 32 bytes at all). */
+export function isLowOrderPoint(key: Uint8Array): boolean {
+  if (key.length !== 32) return true;
+  return LOW_ORDER_POINTS.some((p) => {
+    for (let i = 0; i < 31; i++) if (key[i] !== p[i]) return false;
+    return (key[31]! & 0x7f) === p[31];
+  });
+}

@@ -13,26 +13,29 @@ interface Bucket {
  * peer go through a cookie round trip). Keyed by address only: ports are free for an attacker to vary.
  *
  * Memory is bounded: at RATE_LIMIT_MAX_SOURCES addresses, idle ones (full bucket) are swept; if the
- * table is still full, new addresses are refused until it drains — only a flood of many sources gets
- * there, and then the cookie defence is what admits real peers.
+ * table is still full, a new address is `untracked`: the caller admits it only with a valid cookie
+ * (MAC2), as under load. Only a flood of many sources gets there; refusing new addresses outright
+ * would let that flood keep every new peer out.
  */
+export type RateVerdict = 'allowed' | 'over-rate' | 'untracked';
+
 export class HandshakeRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
-  /** Spend one token of `address`; false when it is over its rate. */
-  allow(address: string, now: number): boolean {
+  /** Spend one token of `address`: over its rate, or untracked when the table is full of active sources. */
+  admit(address: string, now: number): RateVerdict {
     let b = this.buckets.get(address);
     if (b === undefined) {
-      if (this.buckets.size >= RATE_LIMIT_MAX_SOURCES && !this.sweep(now)) return false;
+      if (this.buckets.size >= RATE_LIMIT_MAX_SOURCES && !this.sweep(now)) return 'untracked';
       b = { tokens: HANDSHAKE_BURST_PER_IP, at: now };
       this.buckets.set(address, b);
     } else {
       b.tokens = refill(b, now);
       b.at = now;
     }
-    if (b.tokens < 1) return false;
+    if (b.tokens < 1) return 'over-rate';
     b.tokens -= 1;
-    return true;
+    return 'allowed';
   }
 
   /** Addresses currently tracked (for tests). */

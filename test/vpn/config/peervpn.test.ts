@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import {
   PeerVpnConfigError,
+  loadPeerVpnConfig,
   normaliseNetworkName,
   parsePeerVpnBool,
   parsePeerVpnConfig,
@@ -248,5 +252,54 @@ describe('peervpn.conf reader', () => {
     const text = await readConfigFromStream(stream);
     assert.equal(parsePeerVpnConfig(text, '-').port, 7000);
     stream.destroy();
+  });
+});
+
+describe('config file permissions', () => {
+  const withFile = async (
+    mode: number,
+    text: string,
+    check: (path: string) => Promise<void>,
+  ): Promise<void> => {
+    const dir = await mkdtemp(join(tmpdir(), 'rmv-perm-'));
+    try {
+      const path = join(dir, 'peervpn.conf');
+      await writeFile(path, text);
+      await chmod(path, mode); // explicit: the umask would mask the bits under test
+      await check(path);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  const config = `networkname N\npsk ${PSK}\nupcmd ip link show\n`;
+
+  test('a config writable by every user is refused', async () => {
+    await withFile(0o666, config, async (path) => {
+      await assert.rejects(
+        loadPeerVpnConfig(path),
+        /refusing a config writable by every user: it holds the PSK and an upcmd/,
+      );
+    });
+  });
+
+  test('a config readable by others or writable by its group loads with a loud warning', async () => {
+    await withFile(0o644, config, async (path) => {
+      const c = await loadPeerVpnConfig(path);
+      assert.ok(
+        c.warnings.some((w) => /SECURITY: the config is readable by others \(mode 644\)/.test(w)),
+        c.warnings.join('\n'),
+      );
+    });
+    await withFile(0o660, config, async (path) => {
+      const c = await loadPeerVpnConfig(path);
+      assert.ok(c.warnings.some((w) => /SECURITY: the config is writable by its group/.test(w)));
+    });
+  });
+
+  test('a config only its owner can read loads without a warning', async () => {
+    await withFile(0o600, config, async (path) => {
+      const c = await loadPeerVpnConfig(path);
+      assert.ok(!c.warnings.some((w) => w.includes('SECURITY')));
+    });
   });
 });

@@ -1,0 +1,175 @@
+/**
+ * Replication benchmark (issue 13 §8), real redis-server 7.0 and redmesh on loopback, same run:
+ *   - full sync: a master holding N keys × 100-byte values; the time from REPLICAOF on an empty
+ *     replica until its link is up with every key, for redis→redis, redmesh→redmesh and the mixed
+ *     pairs (diskless, no delay);
+ *   - replication lag under redis-benchmark write load (SET, 100-byte values): a probe writes a
+ *     fresh value on the master every 10 ms and polls the replica until it reads it; p50/p99 of that
+ *     time, and the master−replica offset difference sampled alongside.
+ * Targets: full sync ≤ 1.3× Redis's time; lag p99 ≤ 10 ms.
+ *
+ * Usage: node dist/bench/replication.js [--keys 1000000] [--probes 300] [--requests 2000000]
+ * Numbers only mean something on an otherwise idle machine; the load average is printed with them.
+ */
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { runProcess } from '../test/helpers/process.js';
+import { RawConnection, infoField, replyText } from '../test/helpers/raw-resp.js';
+import { startRedis, startRedmesh, stopAll, type RunningServer } from '../test/helpers/servers.js';
+
+const { values } = parseArgs({
+  options: {
+    keys: { type: 'string', default: '1000000' },
+    probes: { type: 'string', default: '300' },
+    requests: { type: 'string', default: '2000000' },
+  },
+});
+const keys = Number(values.keys);
+const probes = Number(values.probes);
+const loadRequests = Number(values.requests);
+
+type Kind = 'redis' | 'redmesh';
+const SERVER_ARGS = ['--repl-diskless-sync-delay', '0', '--save', ''];
+const start = (kind: Kind): Promise<RunningServer> =>
+  kind === 'redis' ? startRedis(0, SERVER_ARGS) : startRedmesh(0, SERVER_ARGS);
+
+async function call(c: RawConnection, argv: readonly string[]): Promise<string> {
+  return replyText(await c.call(argv, 120_000));
+}
+
+/** `SET key:<i> <100 bytes>` for i < n, as one RESP stream for `redis-cli --pipe`. */
+function dataset(n: number): Buffer {
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = `key:${i}`;
+    const v = `${i}:`.padEnd(100, 'x');
+    parts.push(`*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$100\r\n${v}\r\n`);
+  }
+  return Buffer.from(parts.join(''), 'latin1');
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Seconds from REPLICAOF until the replica's link is up with every key. */
+async function fullSync(masterKind: Kind, replicaKind: Kind, payload: Buffer): Promise<number> {
+  const master = await start(masterKind);
+  const replica = await start(replicaKind);
+  try {
+    const r = await runProcess('redis-cli', ['-p', String(master.port), '--pipe'], payload, 600_000);
+    if (r.code !== 0) throw new Error(`redis-cli --pipe: ${r.stderr}`);
+    const c = await RawConnection.open(replica.port);
+    const t0 = performance.now();
+    await call(c, ['REPLICAOF', '127.0.0.1', String(master.port)]);
+    await waitUntil(
+      async () => infoField(await call(c, ['INFO', 'replication']), 'master_link_status') === 'up',
+      600_000,
+      'link up',
+    );
+    await waitUntil(async () => (await call(c, ['DBSIZE'])) === String(keys), 600_000, 'all keys');
+    const seconds = (performance.now() - t0) / 1000;
+    c.close();
+    return seconds;
+  } finally {
+    await stopAll(replica, master);
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** Lag under write load: ms until a probe write is readable on the replica; offset differences. */
+async function lag(
+  masterKind: Kind,
+  replicaKind: Kind,
+): Promise<{ p50: number; p99: number; offsetP99: number }> {
+  const master = await start(masterKind);
+  const replica = await start(replicaKind);
+  const load = spawn(
+    'redis-benchmark',
+    [
+      '-p',
+      String(master.port),
+      '-t',
+      'set',
+      '-d',
+      '100',
+      '-r',
+      '100000',
+      '-n',
+      String(loadRequests),
+      '-c',
+      '20',
+      '-q',
+    ],
+    { stdio: 'ignore' },
+  );
+  try {
+    const m = await RawConnection.open(master.port);
+    const r = await RawConnection.open(replica.port);
+    await call(r, ['REPLICAOF', '127.0.0.1', String(master.port)]);
+    await waitUntil(
+      async () => infoField(await call(r, ['INFO', 'replication']), 'master_link_status') === 'up',
+      60_000,
+      'link up',
+    );
+    const samples: number[] = [];
+    const offsets: number[] = [];
+    for (let i = 0; i < probes; i++) {
+      const value = `probe-${i}`;
+      const t0 = performance.now();
+      await call(m, ['SET', 'lag:probe', value]);
+      await waitUntil(async () => (await call(r, ['GET', 'lag:probe'])) === value, 10_000, 'probe visible');
+      samples.push(performance.now() - t0);
+      const mo = Number(infoField(await call(m, ['INFO', 'replication']), 'master_repl_offset'));
+      const ro = Number(infoField(await call(r, ['INFO', 'replication']), 'master_repl_offset'));
+      offsets.push(mo - ro);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    m.close();
+    r.close();
+    samples.sort((a, b) => a - b);
+    offsets.sort((a, b) => a - b);
+    return { p50: percentile(samples, 50), p99: percentile(samples, 99), offsetP99: percentile(offsets, 99) };
+  } finally {
+    load.kill('SIGKILL');
+    await stopAll(replica, master);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; ${keys} keys × 100 B`,
+  );
+  const payload = dataset(keys);
+  const pairs: [Kind, Kind][] = [
+    ['redis', 'redis'],
+    ['redmesh', 'redmesh'],
+    ['redmesh', 'redis'],
+    ['redis', 'redmesh'],
+  ];
+  const sync = new Map<string, number>();
+  for (const [a, b] of pairs) sync.set(`${a} → ${b}`, await fullSync(a, b, payload));
+  const base = sync.get('redis → redis') ?? NaN;
+  console.log('\nfull sync                 seconds   × redis→redis (target ≤ 1.3)');
+  for (const [name, s] of sync)
+    console.log(`${name.padEnd(24)} ${s.toFixed(2).padStart(8)}   ${(s / base).toFixed(2)}`);
+  console.log('\nlag under write load      p50 ms   p99 ms   offset diff p99 (target p99 ≤ 10 ms)');
+  for (const [a, b] of pairs) {
+    const l = await lag(a, b);
+    console.log(
+      `${`${a} → ${b}`.padEnd(24)} ${l.p50.toFixed(2).padStart(7)}  ${l.p99.toFixed(2).padStart(7)}   ${l.offsetP99}`,
+    );
+  }
+}
+
+await main();

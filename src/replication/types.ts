@@ -1,0 +1,104 @@
+/**
+ * What the replication room needs from the server and from persistence. The server implements these
+ * (server/replication-host.ts); the room never sees a Client, a config object or a command table.
+ */
+import type { Socket } from 'node:net';
+import type { Keyspace } from '../store/index.js';
+
+/** The replication settings of the live config, read when needed (CONFIG SET applies at once). */
+export interface ReplicationSettings {
+  readonly masterauth: string;
+  readonly masteruser: string;
+  /** The port this server listens on (REPLCONF listening-port unless replica-announce-port). */
+  readonly port: number;
+  readonly replicaAnnounceIp: string;
+  readonly replicaAnnouncePort: number;
+  readonly replicaPriority: number;
+  readonly replicaReadOnly: boolean;
+  readonly replicaAnnounced: boolean;
+  readonly replicaServeStaleData: boolean;
+  readonly replBacklogSize: number;
+  /** Seconds; 0 = never free the backlog. */
+  readonly replBacklogTtl: number;
+  readonly replPingReplicaPeriod: number;
+  /** Seconds. */
+  readonly replTimeout: number;
+  readonly replDisklessSync: boolean;
+  readonly replDisklessSyncDelay: number;
+  readonly replDisklessSyncMaxReplicas: number;
+  readonly replDisableTcpNodelay: boolean;
+  readonly minReplicasToWrite: number;
+  readonly minReplicasMaxLag: number;
+  /** client-output-buffer-limit replica: bytes (0 = none) and seconds. */
+  readonly replicaOutputLimit: { readonly hard: number; readonly soft: number; readonly softSeconds: number };
+}
+
+/** The master's client on a replica: commands of the replication stream run through it. */
+export interface MasterClient {
+  /** Runs one command of the stream (no reply, no READONLY/auth checks). */
+  run(argv: string[]): void;
+  /** The database the stream is in now (after its SELECTs). */
+  readonly dbIndex: number;
+  /** Leaves the server's client table (the link is gone). */
+  close(): void;
+}
+
+/** A connection that became a replica of this server (after SYNC/PSYNC), as the master sees it. */
+export interface ReplicaChannel {
+  /** The client id (CLIENT LIST). */
+  readonly id: number;
+  /** The peer address (INFO slaveN ip= unless REPLCONF ip-address). */
+  readonly ip: string;
+  /** Queues bytes on the connection. */
+  write(bytes: Buffer | string): void;
+  /** Bytes written but not yet taken by the kernel: what a replica that stopped reading piles up. */
+  readonly pendingBytes: number;
+  /** Closes the connection at once (queued bytes dropped). */
+  close(): void;
+  /** Called once when the connection is gone. */
+  onClose(listener: () => void): void;
+}
+
+/** A payload being written for a full sync: the snapshot of one instant, in slices. */
+export interface SnapshotWriter {
+  cancel(): void;
+}
+
+/** What persistence lends replication: the RDB codec and the fork-less snapshot. */
+export interface ReplicationRdb {
+  /**
+   * Decodes a whole RDB payload into a keyspace of the server's size, built apart from the live one
+   * (a corrupt payload never touches the dataset). Throws with a reason when the payload is bad.
+   */
+  decode(payload: Buffer): { readonly keyspace: Keyspace; readonly aux: ReadonlyMap<string, string> };
+  /**
+   * Writes the keyspace as it is now as an RDB, in slices on the event loop (copy-on-write keeps the
+   * instant), with the given AUX fields; `chunk` gets the bytes in order, `done` the end or an error.
+   */
+  snapshot(
+    keyspace: Keyspace,
+    aux: readonly (readonly [string, string])[],
+    chunk: (bytes: Buffer) => void,
+    done: (error: string | undefined) => void,
+  ): SnapshotWriter;
+}
+
+/** What the server lends the replication room. */
+export interface ReplicationHost {
+  readonly keyspace: Keyspace;
+  settings(): ReplicationSettings;
+  /** INFO stats counters the master side keeps. */
+  readonly syncStats: { syncFull: number; syncPartialOk: number; syncPartialErr: number };
+  log(line: string): void;
+  /** The RDB codec and snapshot, when persistence is there (full sync needs it). */
+  readonly rdb: ReplicationRdb | undefined;
+  /** Opens the master's client on the socket of the link (CLIENT LIST shows it with flag M). */
+  openMasterClient(socket: Socket): MasterClient;
+  /** FAILOVER: holds every write command (CLIENT PAUSE WRITE) until resumeWrites. */
+  pauseWrites(): void;
+  resumeWrites(): void;
+  /** Replicas' ACK offsets changed: clients in WAIT may be served. */
+  acksChanged(): void;
+  /** A sync replaced the dataset: WATCHed keys are dirty, blocked clients re-check. */
+  datasetReplaced(): void;
+}

@@ -1,0 +1,194 @@
+/**
+ * The server's side of replication: builds the replication room's host (settings from the live
+ * config, the master's client, replica connections made from clients) and the commands' port over
+ * it. Everything replication needs from a Client is here, so the room never sees one.
+ */
+import type { Socket } from 'node:net';
+import type { ClientView, ReplicationPort } from '../commands/index.js';
+import type { RedisConfig } from '../config/index.js';
+import {
+  Replication,
+  type ReplicaChannel,
+  type ReplicationRdb,
+  type ReplicationSettings,
+} from '../replication/index.js';
+import { Keyspace } from '../store/index.js';
+import { RdbSnapshotStream, loadRdb, type RdbPersistence } from '../persistence/index.js';
+import { Client } from './client.js';
+import type { ServerCore } from './core.js';
+
+/** Wall-clock budget of one slice of a full-sync snapshot. */
+const SNAPSHOT_SLICE_MS = 2;
+
+/**
+ * Full sync through persistence: a payload is decoded into a keyspace of its own (a replica keeps
+ * keys whose TTL passed: its master sends their DEL), and the snapshot streams as an RDB carrying the
+ * replication AUX fields.
+ */
+export function rdbForReplication(persistence: RdbPersistence, config: RedisConfig): ReplicationRdb {
+  return {
+    decode: (payload) => {
+      const keyspace = new Keyspace(config.databases);
+      const result = loadRdb(payload, keyspace, {
+        limits: persistence.limits(),
+        nowMs: Date.now(),
+        dropExpired: false,
+      });
+      return { keyspace, aux: result.aux };
+    },
+    snapshot: (keyspace, aux, chunk, done) =>
+      new RdbSnapshotStream(
+        keyspace,
+        {
+          compression: config.getBool('rdbcompression'),
+          checksum: config.getBool('rdbchecksum'),
+          limits: persistence.limits(),
+          ctime: Math.floor(Date.now() / 1000),
+          usedMem: process.memoryUsage().rss,
+          extraAux: aux,
+          sliceMs: SNAPSHOT_SLICE_MS,
+        },
+        chunk,
+        done,
+      ),
+  };
+}
+
+/** The replication settings as the live config has them now. */
+function settingsOf(config: RedisConfig, boundPort: () => number): ReplicationSettings {
+  const limit = config.clientOutputBufferLimit.replica;
+  return {
+    masterauth: config.getString('masterauth'),
+    masteruser: config.getString('masteruser'),
+    port: boundPort(),
+    replicaAnnounceIp: config.getString('replica-announce-ip'),
+    replicaAnnouncePort: config.getNumber('replica-announce-port'),
+    replicaPriority: config.getNumber('replica-priority'),
+    replicaReadOnly: config.getBool('replica-read-only'),
+    replicaAnnounced: config.getBool('replica-announced'),
+    replicaServeStaleData: config.getBool('replica-serve-stale-data'),
+    replBacklogSize: config.getNumber('repl-backlog-size'),
+    replBacklogTtl: config.getNumber('repl-backlog-ttl'),
+    replPingReplicaPeriod: config.getNumber('repl-ping-replica-period'),
+    replTimeout: config.getNumber('repl-timeout'),
+    replDisklessSync: config.getBool('repl-diskless-sync'),
+    replDisklessSyncDelay: config.getNumber('repl-diskless-sync-delay'),
+    replDisklessSyncMaxReplicas: config.getNumber('repl-diskless-sync-max-replicas'),
+    replDisableTcpNodelay: config.getBool('repl-disable-tcp-nodelay'),
+    minReplicasToWrite: config.getNumber('min-replicas-to-write'),
+    minReplicasMaxLag: config.getNumber('min-replicas-max-lag'),
+    replicaOutputLimit: limit,
+  };
+}
+
+/** A client that sent REPLCONF/SYNC/PSYNC, as the master side sees it. */
+function channelOf(c: Client, core: ServerCore): ReplicaChannel {
+  const existing = c.replicaChannel;
+  if (existing !== undefined) return existing;
+  const channel: ReplicaChannel = {
+    id: c.id,
+    ip: c.addr.slice(0, c.addr.lastIndexOf(':')),
+    write: (bytes) => {
+      if (c.closed) return;
+      // Replies queued before (REPLCONF's +OK) go first: the stream must follow them.
+      if (c.out.length > 0) core.flush(c);
+      c.socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+    },
+    get pendingBytes() {
+      return c.socket.writableLength;
+    },
+    close: () => {
+      c.socket.destroy();
+      core.forget(c);
+    },
+    onClose: (listener) => {
+      if (c.socket.destroyed) setImmediate(listener);
+      else c.socket.once('close', listener);
+    },
+  };
+  c.replicaChannel = channel;
+  return channel;
+}
+
+/**
+ * Creates the server's replication, registers it as the propagator of writes, and returns it. The
+ * caller starts it once the listeners are bound (REPLCONF listening-port needs the port).
+ */
+export function attachReplication(
+  core: ServerCore,
+  log: (line: string) => void,
+  rdb: () => ReplicationRdb | undefined,
+): Replication {
+  const state = core.state;
+  const config = state.config;
+  const boundPort = (): number => state.boundPorts[0] ?? config.port;
+  const replication = new Replication({
+    keyspace: core.keyspace,
+    settings: () => settingsOf(config, boundPort),
+    syncStats: state.stats,
+    log,
+    get rdb() {
+      return rdb();
+    },
+    openMasterClient: (socket: Socket) => core.openMasterClient(socket),
+    acksChanged: () => core.retryAckWaiters(),
+    // Redis pauses with LLONG_MAX; a Node timer holds at most 2^31-1 ms (about 24 days).
+    pauseWrites: () => state.pauseClients(Date.now() + 2 ** 31 - 1, 'write'),
+    resumeWrites: () => state.unpauseClients(),
+    datasetReplaced: () => {
+      for (const db of core.keyspace.databases) core.watch.touchAll(db.index);
+    },
+  });
+  state.addPropagator((db, argv) => replication.feed(db, argv));
+  const clientOf = (view: ClientView): Client | undefined => {
+    const c = state.registry.get(view.id);
+    return c instanceof Client ? c : undefined;
+  };
+  const port: ReplicationPort = {
+    role: () => replication.role(),
+    infoFields: () => replication.infoFields(),
+    roleReply: () => replication.roleReply(),
+    replicaOf: (view, argv) => {
+      const c = clientOf(view);
+      const reply = replication.replicaOf(
+        c?.replicaChannel,
+        argv,
+        c === undefined
+          ? ''
+          : `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.info(Date.now()).fd} name=${c.name}`,
+      );
+      // CONFIG REWRITE writes (or removes) the replicaof line from what REPLICAOF set.
+      const master = replication.masterAddress();
+      const directive = config.lookup('replicaof');
+      if (directive !== undefined && reply.kind !== 'error') {
+        config.setFromFile(
+          directive,
+          master === undefined ? ['no', 'one'] : [master.host, String(master.port)],
+          false,
+        );
+      }
+      return reply;
+    },
+    replconf: (view, argv) => {
+      const c = clientOf(view);
+      return c === undefined ? undefined : replication.replconf(channelOf(c, core), argv);
+    },
+    sync: (view, argv) => {
+      const c = clientOf(view);
+      if (c === undefined) return undefined;
+      const reply = replication.sync(channelOf(c, core), argv, false);
+      if (reply === undefined) c.isReplica = true;
+      return reply;
+    },
+    get masterReplOffset() {
+      return replication.masterReplOffset;
+    },
+    ackedReplicas: (offset) => replication.ackedAtCurrentOffset(offset),
+    requestAcks: () => replication.requestAcks(),
+    isReplica: () => replication.isReplica(),
+    failover: (argv) => replication.failoverCommand(argv),
+  };
+  state.replication = port;
+  state.replicationChecks = replication;
+  return replication;
+}
