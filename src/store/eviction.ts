@@ -1,5 +1,5 @@
 /**
- * maxmemory eviction (Redis evict.c, approximated): when the estimated dataset is over the limit,
+ * maxmemory eviction (Redis evict.c, approximated): when the keyspace's byte count is over the limit,
  * sample `maxmemory-samples` candidate keys per database, evict the best one by the policy, and repeat
  * until under the limit. Candidates come from a rotating cursor over each database's Map (JS Maps have
  * no random access; a cursor that survives mutation gives a fair spread at no memory cost).
@@ -8,8 +8,9 @@
  * an LRU/LFU policy is active with a limit, in a side table fed by `touch` from the dispatcher, so a
  * server without maxmemory pays nothing per key.
  */
+import { BigMap } from './big-map.js';
 import type { Database, Keyspace } from './database.js';
-import { estimateKeyBytes } from './memory.js';
+import { datasetBytes } from './memory.js';
 
 export type EvictionPolicy =
   | 'noeviction'
@@ -30,48 +31,25 @@ export interface EvictionSettings {
 }
 
 /** Fixed bytes counted besides the keys (Redis's used_memory_startup is about this much). */
-const BASELINE_BYTES = 880 * 1024;
-/** Recompute a database's average key size after this many ms. */
-const AVERAGE_TTL_MS = 100;
-const AVERAGE_SAMPLE = 64;
+export const BASELINE_BYTES = 880 * 1024;
 /** At most this many keys evicted per command, so one write cannot stall the server. */
 const MAX_EVICTIONS_PER_CALL = 10000;
 const LFU_INIT_VAL = 5;
 
-interface Average {
-  bytesPerKey: number;
-  at: number;
-}
-
 export class Evictor {
   /** db index → key → last access (ms, LRU) or LFU counter*2^32 + minutes of last decrement. */
-  private readonly access = new Map<number, Map<string, number>>();
+  private readonly access = new Map<number, BigMap<string, number>>();
   private readonly cursors = new Map<string, Iterator<string>>();
-  private readonly averages = new Map<number, Average>();
 
   constructor(private readonly keyspace: Keyspace) {}
 
-  /** Estimated used memory: a baseline plus keys × average key size per database. */
-  usedMemory(now: number): number {
-    let total = BASELINE_BYTES;
-    for (const db of this.keyspace.databases) if (db.size > 0) total += db.size * this.average(db, now);
-    return total;
-  }
-
-  private average(db: Database, now: number): number {
-    const cached = this.averages.get(db.index);
-    if (cached !== undefined && now - cached.at < AVERAGE_TTL_MS) return cached.bytesPerKey;
-    let bytes = 0;
-    let n = 0;
-    for (const key of this.sample(db, db.keys(), `avg:${db.index}`, AVERAGE_SAMPLE)) {
-      const v = db.peek(key);
-      if (v === undefined) continue;
-      bytes += estimateKeyBytes(key, v) + (db.getExpire(key) !== undefined ? 24 : 0);
-      n++;
-    }
-    const bytesPerKey = n === 0 ? 0 : bytes / n;
-    this.averages.set(db.index, { bytesPerKey, at: now });
-    return bytesPerKey;
+  /**
+   * used_memory: a baseline plus the keyspace's byte count (memory.ts), kept on every write — what the
+   * data costs, not V8's heap with its uncollected garbage. `now` is kept for callers.
+   */
+  usedMemory(now?: number): number {
+    void now;
+    return BASELINE_BYTES + datasetBytes(this.keyspace);
   }
 
   /** Should be called after a command used `key` (LRU/LFU bookkeeping); a no-op for other policies. */
@@ -81,7 +59,7 @@ export class Evictor {
     if (!lfu && !settings.policy.endsWith('-lru')) return;
     let table = this.access.get(dbIndex);
     if (table === undefined) {
-      table = new Map();
+      table = new BigMap();
       this.access.set(dbIndex, table);
     }
     if (!lfu) {
@@ -124,9 +102,8 @@ export class Evictor {
     while (used > settings.maxmemory && evicted.length < MAX_EVICTIONS_PER_CALL) {
       const victim = this.pickVictim(settings, now);
       if (victim === undefined) return undefined;
-      const value = victim.db.peek(victim.key);
-      used -= value === undefined ? 0 : estimateKeyBytes(victim.key, value);
       victim.db.delete(victim.key);
+      used = this.usedMemory();
       victim.db.signalModified(victim.key);
       this.access.get(victim.db.index)?.delete(victim.key);
       evicted.push({ db: victim.db.index, key: victim.key });

@@ -13,6 +13,8 @@
  * visible facts that follow from the encoding are reproduced (the name, and that a listpack stores a
  * score as text, so -0 reads back as 0).
  */
+import { BigMap } from './big-map.js';
+import { allocSize, zsetMemberBytes, zsetMemberPackedBytes } from './memory.js';
 import { SAMPLER_MIN_SIZE, noteKeyAdded, noteKeyRemoved, randomKeyOf, type Sampled } from './key-sampler.js';
 
 /** Redis ZSKIPLIST_MAXLEVEL and ZSKIPLIST_P. */
@@ -112,13 +114,16 @@ export function lexRangeIsEmpty(range: LexRange): boolean {
 }
 
 export class SortedSet {
-  private readonly nodes = new Map<string, Node>();
+  private readonly nodes = new BigMap<string, Node>();
   /** ZRANDMEMBER's O(1) picker over the members, once built (randomMember); copies start without one. */
   private readonly sampled: Sampled = {};
   /** Header node: its next/span arrays grow with the highest level in use. */
   private readonly head = new Node('', -Infinity, 0);
   private tail: Node | null = null;
   private encodingName: ZSetEncoding;
+  /** The members' bytes in the keyspace's count, as a skiplist and as a listpack (memory.ts). */
+  private tableBytes = 0;
+  private packedBytes = 0;
 
   /**
    * `encoding` 'skiplist' starts the set as Redis's createZsetObject does (results of ZUNION & co.);
@@ -134,6 +139,11 @@ export class SortedSet {
 
   get size(): number {
     return this.nodes.size;
+  }
+
+  /** This set's part of the keyspace's byte count (memory.ts), O(1). */
+  get memoryBytes(): number {
+    return this.encodingName === 'listpack' ? allocSize(7 + this.packedBytes) : 64 + this.tableBytes;
   }
 
   /** What OBJECT ENCODING reports on Redis 7.0 for this set's history. */
@@ -381,6 +391,7 @@ export class SortedSet {
       }
     }
     const node = new Node(member, score, level);
+    this.account(node, 1);
     const rank0 = rank[0] ?? 0;
     for (let i = 0; i < level; i++) {
       const prev = update[i] as Node;
@@ -406,6 +417,7 @@ export class SortedSet {
     const level = randomLevel();
     this.growHead(level);
     const node = new Node(member, score, level);
+    this.account(node, 1);
     const size = this.nodes.size; // nodes before this one
     // Walk from the head along each level to its last node.
     let x = this.head;
@@ -475,7 +487,13 @@ export class SortedSet {
       this.head.span.pop();
     }
     this.nodes.delete(node.member);
+    this.account(node, -1);
     noteKeyRemoved(this.sampled, node.member);
+  }
+
+  private account(node: Node, sign: 1 | -1): void {
+    this.tableBytes += sign * zsetMemberBytes(node.member, node.next.length);
+    this.packedBytes += sign * zsetMemberPackedBytes(node.member);
   }
 
   /** Removes consecutive nodes from `first` while `keep` holds, at most `limit` of them. */

@@ -172,14 +172,26 @@ async function startRedisOn(port: number, extraArgs: readonly string[]): Promise
   return server;
 }
 
-/** Starts `redmesh server --port P` plus `extraArgs` as a child process. Port 0 picks a free port. */
-export function startRedmesh(port: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
-  return onPort(port, (p) => startRedmeshOn(p, extraArgs));
+/**
+ * Starts `redmesh server --port P` plus `extraArgs` as a child process. Port 0 picks a free port.
+ * `env` is added to this process's environment for the child (e.g. NODE_OPTIONS).
+ */
+export function startRedmesh(
+  port: number,
+  extraArgs: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunningServer> {
+  return onPort(port, (p) => startRedmeshOn(p, extraArgs, env));
 }
 
-async function startRedmeshOn(port: number, extraArgs: readonly string[]): Promise<RunningServer> {
+async function startRedmeshOn(
+  port: number,
+  extraArgs: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Promise<RunningServer> {
   const child = spawn(process.execPath, [redmeshMain, 'server', '--port', String(port), ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const server = track(child, 'redmesh', port);
   await waitReady(server, 15_000);

@@ -4,7 +4,7 @@
  */
 import { memoryUsage } from 'node:process';
 import { ERR_SYNTAX, NULL, bulk, error, integer, map, verbatim, type Reply } from '../../resp/index.js';
-import { datasetBytes, estimateKeyBytes } from '../../store/index.js';
+import { BASELINE_BYTES, datasetBytes, estimateKeyBytes } from '../../store/index.js';
 import { isOption, parseSafeInt } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { NONDETERMINISTIC, containerCommand, helpReply, serverCommand, withTips } from './spec.js';
@@ -29,8 +29,8 @@ function memoryStats(ctx: CommandContext): Reply {
   const keys = ctx.keyspace.databases.reduce((n, db) => n + db.size, 0);
   return map([
     [bulk('peak.allocated'), integer(mu.heapTotal)],
-    [bulk('total.allocated'), integer(mu.heapUsed + mu.external)],
-    [bulk('startup.allocated'), integer(0)],
+    [bulk('total.allocated'), integer(BASELINE_BYTES + dataset)],
+    [bulk('startup.allocated'), integer(BASELINE_BYTES)],
     [bulk('keys.count'), integer(keys)],
     [bulk('keys.bytes-per-key'), integer(keys === 0 ? 0 : Math.round(dataset / keys))],
     [bulk('dataset.bytes'), integer(dataset)],
