@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, type RedisConfig } from '../config/index.js';
-import { ensureServerHeap } from '../platform/index.js';
+import { ensureServerHeap, tuneGarbageCollector } from '../platform/index.js';
 import type { SupervisedSetting } from '../server/index.js';
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
@@ -48,6 +48,7 @@ export function registerServer(program: Command): void {
 async function runServer(args: readonly string[]): Promise<number> {
   // First, before any state exists: may re-execute this process (same pid) with a bigger V8 heap.
   const heap = ensureServerHeap();
+  tuneGarbageCollector();
   // Loaded here, not at the top: `redmesh vpn` (same binary) must not pay for the server's modules at start-up.
   const { daemonize, launchServer, loadServerConfig, superviseFrom } = await import('../server/index.js');
   const file = args[0] !== undefined && !args[0].startsWith('--') ? args[0] : undefined;

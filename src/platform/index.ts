@@ -6,5 +6,13 @@ export * from './constants.js';
 export { errnoName, libcError } from './errno.js';
 export { libc, setIntOption } from './libc.js';
 export { UNIX_PATH_MAX, abstractUnixAddress, unixPathAddress } from './unix-address.js';
-export { HeapPressure, ensureServerHeap, heapDecision, serverHeapLimitMb, usableMemoryBytes } from './heap.js';
+export {
+  HeapPressure,
+  collectGarbage,
+  ensureServerHeap,
+  tuneGarbageCollector,
+  heapDecision,
+  serverHeapLimitMb,
+  usableMemoryBytes,
+} from './heap.js';
 export type { AddrInfoHints, LibcBindings, ReadableWatch } from './libc.js';

@@ -367,15 +367,23 @@ function fanOut(observers: readonly KeyspaceObserver[]): KeyspaceObserver {
     observers.filter((o) => o[name] !== undefined);
   const out: KeyspaceObserver = {};
   // Only the notifications someone listens to are defined, so the others stay a skipped `?.()`.
+  // The per-write notifications go straight to their observer when only one listens (the eviction's
+  // observer listens to flushes only, and is always there).
   const beforeWrite = having('beforeWrite');
-  if (beforeWrite.length > 0)
+  const [onlyWriter] = beforeWrite;
+  if (beforeWrite.length === 1 && onlyWriter?.beforeWrite !== undefined)
+    out.beforeWrite = onlyWriter.beforeWrite.bind(onlyWriter);
+  else if (beforeWrite.length > 0)
     out.beforeWrite = (db, key) => beforeWrite.forEach((o) => o.beforeWrite?.(db, key));
   const beforeFlush = having('beforeFlush');
   if (beforeFlush.length > 0) out.beforeFlush = (db) => beforeFlush.forEach((o) => o.beforeFlush?.(db));
   const beforeSwap = having('beforeSwap');
   if (beforeSwap.length > 0) out.beforeSwap = (a, b) => beforeSwap.forEach((o) => o.beforeSwap?.(a, b));
   const keyModified = having('keyModified');
-  if (keyModified.length > 0)
+  const [onlyModified] = keyModified;
+  if (keyModified.length === 1 && onlyModified?.keyModified !== undefined)
+    out.keyModified = onlyModified.keyModified.bind(onlyModified);
+  else if (keyModified.length > 0)
     out.keyModified = (db, key) => keyModified.forEach((o) => o.keyModified?.(db, key));
   const keyReady = having('keyReady');
   if (keyReady.length > 0) out.keyReady = (db, key) => keyReady.forEach((o) => o.keyReady?.(db, key));

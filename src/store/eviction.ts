@@ -37,11 +37,34 @@ const MAX_EVICTIONS_PER_CALL = 10000;
 const LFU_INIT_VAL = 5;
 
 export class Evictor {
-  /** db index → key → last access (ms, LRU) or LFU counter*2^32 + minutes of last decrement. */
+  /** db index → key → LRU clock of the last access (s), or LFU minutes of the last decrement * 256 + counter. */
   private readonly access = new Map<number, BigMap<string, number>>();
-  private readonly cursors = new Map<string, Iterator<string>>();
+  /** Sampling cursors, each with the key table it walks (FLUSH and SWAPDB replace a database's table). */
+  private readonly cursors = new Map<string, { readonly source: object; cursor: Iterator<string> }>();
 
-  constructor(private readonly keyspace: Keyspace) {}
+  constructor(private readonly keyspace: Keyspace) {
+    // Access data of flushed keys would otherwise stay for good (a leak under FLUSHALL + refill).
+    keyspace.addObserver({
+      beforeFlush: (db) => this.access.delete(db),
+      beforeSwap: (a, b) => {
+        const [ta, tb] = [this.access.get(a), this.access.get(b)];
+        this.access.delete(a);
+        this.access.delete(b);
+        if (ta !== undefined) this.access.set(b, ta);
+        if (tb !== undefined) this.access.set(a, tb);
+      },
+    });
+  }
+
+  /**
+   * Drops the access data of keys that are gone (DEL, expiry, overwrites by RENAME…) once they
+   * outnumber the live ones: O(n) at most every n removals.
+   */
+  private pruneIfStale(dbIndex: number, table: BigMap<string, number>): void {
+    const db = this.keyspace.db(dbIndex);
+    if (table.size <= 2 * db.size + 1024) return;
+    for (const key of table.keys()) if (!db.contains(key)) table.delete(key);
+  }
 
   /**
    * used_memory: a baseline plus the keyspace's byte count (memory.ts), kept on every write — what the
@@ -62,17 +85,19 @@ export class Evictor {
       table = new BigMap();
       this.access.set(dbIndex, table);
     }
+    this.pruneIfStale(dbIndex, table);
     if (!lfu) {
-      table.set(key, now);
+      table.set(key, lruClock(now));
       return;
     }
     const counter = this.decayedCounter(table.get(key), settings, now);
-    table.set(key, logIncrement(counter, settings.lfuLogFactor) * 2 ** 32 + Math.floor(now / 60000));
+    table.set(key, lfuMinutes(now) * 256 + logIncrement(counter, settings.lfuLogFactor));
   }
 
   /** OBJECT IDLETIME: when the key was last used (ms), while an LRU policy is recording it. */
   lastAccess(dbIndex: number, key: string): number | undefined {
-    return this.access.get(dbIndex)?.get(key);
+    const clock = this.access.get(dbIndex)?.get(key);
+    return clock === undefined ? undefined : LRU_EPOCH_MS + clock * LRU_RESOLUTION_MS;
   }
 
   /** OBJECT FREQ: the key's LFU counter after decay (a key never touched has the initial value). */
@@ -82,9 +107,11 @@ export class Evictor {
 
   private decayedCounter(packed: number | undefined, settings: EvictionSettings, now: number): number {
     if (packed === undefined) return LFU_INIT_VAL;
-    const counter = Math.floor(packed / 2 ** 32);
-    const minutes = packed % 2 ** 32;
-    const elapsed = Math.floor(now / 60000) - minutes;
+    const counter = packed & 255;
+    const minutes = packed >>> 8;
+    // Redis LFUTimeElapsed: the 16-bit minute clock wraps.
+    const nowMinutes = lfuMinutes(now);
+    const elapsed = nowMinutes >= minutes ? nowMinutes - minutes : 65535 - minutes + nowMinutes;
     const periods = settings.lfuDecayTime > 0 ? Math.floor(elapsed / settings.lfuDecayTime) : 0;
     return Math.max(0, counter - periods);
   }
@@ -136,7 +163,7 @@ export class Evictor {
     if (policy.endsWith('-random')) return Math.random();
     if (policy === 'volatile-ttl') return -(db.getExpire(key) ?? Infinity);
     const packed = this.access.get(db.index)?.get(key);
-    if (policy.endsWith('-lru')) return now - (packed ?? 0);
+    if (policy.endsWith('-lru')) return lruClock(now) - (packed ?? 0);
     return 255 - this.decayedCounter(packed, settings, now);
   }
 
@@ -146,7 +173,9 @@ export class Evictor {
    */
   private sample(db: Database, fresh: IterableIterator<string>, name: string, count: number): string[] {
     const out: string[] = [];
-    let cursor = this.cursors.get(name) ?? fresh;
+    // A cursor over a table FLUSHALL replaced would offer keys that are gone: start on the new one.
+    const kept = this.cursors.get(name);
+    let cursor = kept !== undefined && kept.source === db.scanSource ? kept.cursor : fresh;
     let wrapped = false;
     while (out.length < count) {
       const next = cursor.next();
@@ -162,7 +191,7 @@ export class Evictor {
       }
       out.push(next.value);
     }
-    this.cursors.set(name, cursor);
+    this.cursors.set(name, { source: db.scanSource, cursor });
     return out;
   }
 
@@ -170,6 +199,21 @@ export class Evictor {
   reset(): void {
     this.access.clear();
   }
+}
+
+/**
+ * The access data is kept as small integers (V8 stores them inline in the Map: a millisecond timestamp
+ * would be a heap number per key, and a new one per access). LRU has a 100 ms clock (Redis: 1 s,
+ * LRU_CLOCK_RESOLUTION); LFU packs a 16-bit minute clock with an 8-bit counter, as Redis does.
+ */
+const LRU_RESOLUTION_MS = 100;
+/** Ticks are counted from this process's start, so they stay below 2^30 (V8's small integers) for 3 years. */
+const LRU_EPOCH_MS = Date.now();
+function lruClock(now: number): number {
+  return Math.floor((now - LRU_EPOCH_MS) / LRU_RESOLUTION_MS);
+}
+function lfuMinutes(now: number): number {
+  return Math.floor(now / 60000) & 65535;
 }
 
 /** Redis LFULogIncr: the counter grows logarithmically, saturating at 255. */

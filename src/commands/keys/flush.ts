@@ -7,6 +7,7 @@ import {
   error,
   type Reply,
 } from '../../resp/index.js';
+import { collectGarbage } from '../../platform/index.js';
 import type { Database } from '../../store/index.js';
 import { isOption } from '../args.js';
 import type { CommandContext, CommandSpec } from '../types.js';
@@ -18,10 +19,19 @@ function validFlushArgs(argv: readonly string[]): boolean {
   return argv.length === 2 && (isOption(argv[1], 'SYNC') || isOption(argv[1], 'ASYNC'));
 }
 
+/**
+ * Past this many bytes flushed, a full collection runs right after the reply: Redis frees a flushed
+ * dataset at once, while V8 would keep it (as RSS) until its heap grows enough to collect again. The
+ * collection marks only what is still live, so it is quick once the data is gone.
+ */
+const COLLECT_AFTER_FLUSH_BYTES = 32 * 2 ** 20;
+
 /** Empties a database, signalling every key so WATCHers abort (Redis counts each key as dirty). */
 function flush(ctx: CommandContext, db: Database): void {
   for (const key of db.keys()) ctx.keyModified(key, db);
+  const freed = db.usedBytes;
   db.clear();
+  if (freed >= COLLECT_AFTER_FLUSH_BYTES) setImmediate(collectGarbage);
 }
 
 /** FLUSHDB [ASYNC | SYNC] — removes every key of the selected database; always propagated. */

@@ -3,6 +3,7 @@
  * MEMORY STATS | DOCTOR | HELP
  */
 import { memoryUsage } from 'node:process';
+import { collectGarbage } from '../../platform/index.js';
 import { ERR_SYNTAX, NULL, bulk, error, integer, map, verbatim, type Reply } from '../../resp/index.js';
 import { BASELINE_BYTES, datasetBytes, estimateKeyBytes } from '../../store/index.js';
 import { isOption, parseSafeInt } from '../args.js';
@@ -72,7 +73,11 @@ export const memoryCommand: CommandSpec = containerCommand('memory', [
   withTips(serverCommand('memory|stats', 2, [], ['slow'], memoryStats), SHARDS_SPECIAL),
   withTips(serverCommand('memory|doctor', 2, [], ['slow'], memoryDoctor), SHARDS_SPECIAL),
   withTips(
-    serverCommand('memory|purge', 2, [], ['slow'], () => ({ kind: 'simple', value: 'OK' })),
+    // Redis asks jemalloc to return dirty pages; here a full collection frees what the data dropped.
+    serverCommand('memory|purge', 2, [], ['slow'], () => {
+      collectGarbage();
+      return { kind: 'simple', value: 'OK' };
+    }),
     ['request_policy:all_shards', 'response_policy:all_succeeded'],
   ),
   withTips(
