@@ -7,7 +7,7 @@
  * RSS is sampled every 100 ms (peak and at the end of each phase), used_memory after each phase.
  * Target: redmesh's RSS within about 1.5x of its used_memory (Redis: about 1.1-1.3x).
  *
- * Usage: node dist/bench/memory-churn.js [--maxmemory 50mb] [--rounds 5] [--requests 400000]
+ * Usage: node dist/bench/memory-churn.js [--maxmemory 50mb] [--rounds 5] [--churn-requests 400000]
  *                                        [--overwrite 1000000] [--size 100] [--clients 50]
  */
 import { loadavg } from 'node:os';
@@ -20,14 +20,16 @@ const { values } = parseArgs({
   options: {
     maxmemory: { type: 'string', default: '50mb' },
     rounds: { type: 'string', default: '5' },
-    requests: { type: 'string', default: '400000' },
+    'churn-requests': { type: 'string', default: '400000' },
     overwrite: { type: 'string', default: '1000000' },
     size: { type: 'string', default: '100' },
     clients: { type: 'string', default: '50' },
     keyspace: { type: 'string', default: '10000000' },
   },
-  strict: true,
+  strict: false,
 });
+/** A flag's value (flags are shared with the other benches, so parsing is not strict). */
+const flag = (name: keyof typeof values): string => String(values[name]);
 
 async function command(port: number, argv: readonly string[]): Promise<string> {
   const c = await RawConnection.open(port);
@@ -43,8 +45,8 @@ async function usedMemory(port: number): Promise<number> {
 }
 
 async function setLoad(port: number, requests: number): Promise<void> {
-  const args = ['-p', String(port), '-q', '-t', 'set', '-n', String(requests), '-d', values.size];
-  args.push('-c', values.clients, '-r', values.keyspace, '-P', '16');
+  const args = ['-p', String(port), '-q', '-t', 'set', '-n', String(requests), '-d', flag('size')];
+  args.push('-c', flag('clients'), '-r', flag('keyspace'), '-P', '16');
   const r = await runProcess('redis-benchmark', args, undefined, 600_000);
   if (r.code !== 0) throw new Error(`redis-benchmark: ${r.stderr || r.stdout}`);
 }
@@ -73,18 +75,18 @@ async function phase(server: RunningServer, name: string, work: () => Promise<vo
 
 async function churn(server: RunningServer): Promise<Phase[]> {
   const port = server.port;
-  await command(port, ['CONFIG', 'SET', 'maxmemory', values.maxmemory]);
+  await command(port, ['CONFIG', 'SET', 'maxmemory', flag('maxmemory')]);
   await command(port, ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru']);
   const out: Phase[] = [];
-  for (let i = 0; i < Number(values.rounds); i++) {
+  for (let i = 0; i < Number(flag('rounds')); i++) {
     out.push(
       await phase(server, `flushall+refill ${i + 1}`, async () => {
         await command(port, ['FLUSHALL']);
-        await setLoad(port, Number(values.requests));
+        await setLoad(port, Number(flag('churn-requests')));
       }),
     );
   }
-  out.push(await phase(server, 'steady overwrite', () => setLoad(port, Number(values.overwrite))));
+  out.push(await phase(server, 'steady overwrite', () => setLoad(port, Number(flag('overwrite')))));
   return out;
 }
 
@@ -108,7 +110,7 @@ export async function memoryChurn(): Promise<void> {
   let redis: RunningServer | undefined;
   let redmesh: RunningServer | undefined;
   console.log(
-    `memory churn: maxmemory ${values.maxmemory} allkeys-lru, ${values.size}-byte values, ` +
+    `memory churn: maxmemory ${flag('maxmemory')} allkeys-lru, ${flag('size')}-byte values, ` +
       `load average ${loadavg()
         .map((x) => x.toFixed(2))
         .join(' ')}`,
