@@ -16,7 +16,8 @@ import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { Testbed, cpuSeconds, cpuSecondsPrecise, waitFor, type Host } from './lib/netns.js';
+import { Testbed, netnsPrefix, waitFor, type NetnsNode } from '../src/ops/index.js';
+import { cpuSeconds, cpuSecondsPrecise } from './lib/cpu.js';
 import { nebula, plainVeth, redmesh, tincSwitch, wireguardGo, type Tunnel } from './lib/tunnels.js';
 
 interface Result {
@@ -50,19 +51,22 @@ const tunnels: Tunnel[] = [plainVeth, wireguardGo, tincSwitch, nebula, redmesh(c
 );
 
 async function iperf(
-  client: Host,
-  server: Host,
+  bed: Testbed,
+  client: NetnsNode,
+  server: NetnsNode,
   address: string,
   reverse: boolean,
 ): Promise<{ bits: number; bytes: number }> {
-  const srv = server.spawn('iperf3', ['-s', '-1', '-p', '5201']);
+  const srv = bed.spawn(server.ns, 'iperf3', ['-s', '-1', '-p', '5201']);
   try {
     await waitFor(
       'iperf3 server',
-      async () => (await server.exec('ss', ['-ltn', 'sport = :5201'])).includes('5201'),
+      async () =>
+        (await bed.exec(server.ns, 'ss', ['-ltn', 'sport = :5201']).catch(() => '')).includes('5201'),
       5000,
     );
-    const out = await client.exec(
+    const out = await bed.exec(
+      client.ns,
       'iperf3',
       ['-c', address, '-p', '5201', '-t', String(seconds), '-J', ...(reverse ? ['-R'] : [])],
       (seconds + 20) * 1000,
@@ -70,24 +74,25 @@ async function iperf(
     const j = JSON.parse(out) as { end: { sum_received: { bits_per_second: number; bytes: number } } };
     return { bits: j.end.sum_received.bits_per_second, bytes: j.end.sum_received.bytes };
   } finally {
-    srv.kill('SIGKILL');
+    srv.child.kill('SIGKILL');
   }
 }
 
 async function ping(
-  from: Host,
+  bed: Testbed,
+  from: NetnsNode,
   address: string,
   count: number,
   interval: string,
 ): Promise<{ min: number; avg: number }> {
-  const out = await from.exec('ping', ['-c', String(count), '-i', interval, '-q', address], 20_000);
+  const out = await bed.exec(from.ns, 'ping', ['-c', String(count), '-i', interval, '-q', address], 20_000);
   const m = /= ([\d.]+)\/([\d.]+)\//.exec(out);
   if (!m) throw new Error(`cannot parse ping output: ${out}`);
   return { min: Number(m[1]), avg: Number(m[2]) };
 }
 
-async function redisInfo(host: Host, port: number, field: string): Promise<string> {
-  const out = await host.exec('redis-cli', [
+async function redisInfo(bed: Testbed, host: NetnsNode, port: number, field: string): Promise<string> {
+  const out = await bed.exec(host.ns, 'redis-cli', [
     '-p',
     String(port),
     '-a',
@@ -111,7 +116,7 @@ async function fullSync(bed: Testbed, address: string): Promise<number> {
 }
 
 async function fullSyncIn(bed: Testbed, address: string, dirA: string, dirB: string): Promise<number> {
-  const [a, b] = [bed.hosts[0]!, bed.hosts[1]!];
+  const [a, b] = [bed.node(0), bed.node(1)];
   const common = [
     '--save',
     '',
@@ -122,7 +127,7 @@ async function fullSyncIn(bed: Testbed, address: string, dirA: string, dirB: str
     '--enable-debug-command',
     'yes',
   ];
-  a.spawn('redis-server', [
+  bed.spawn(a.ns, 'redis-server', [
     '--dir',
     dirA,
     '--port',
@@ -138,18 +143,21 @@ async function fullSyncIn(bed: Testbed, address: string, dirA: string, dirB: str
   await waitFor(
     'master up',
     async () =>
-      (await a.exec('redis-cli', ['-p', '6390', '-a', 'benchpass', '--no-auth-warning', 'PING'])).includes(
-        'PONG',
-      ),
+      (
+        await bed
+          .exec(a.ns, 'redis-cli', ['-p', '6390', '-a', 'benchpass', '--no-auth-warning', 'PING'])
+          .catch(() => '')
+      ).includes('PONG'),
     10_000,
   );
-  await a.exec(
+  await bed.exec(
+    a.ns,
     'redis-cli',
     ['-p', '6390', '-a', 'benchpass', '--no-auth-warning', 'DEBUG', 'POPULATE', String(keys)],
     120_000,
   );
   const start = Date.now();
-  b.spawn('redis-server', [
+  bed.spawn(b.ns, 'redis-server', [
     '--dir',
     dirB,
     '--port',
@@ -166,27 +174,27 @@ async function fullSyncIn(bed: Testbed, address: string, dirA: string, dirB: str
   await waitFor(
     'replica in sync',
     async () =>
-      (await redisInfo(b, 6391, 'master_link_status')) === 'up' &&
-      (await redisInfo(b, 6391, 'master_sync_in_progress')) === '0',
+      (await redisInfo(bed, b, 6391, 'master_link_status').catch(() => '')) === 'up' &&
+      (await redisInfo(bed, b, 6391, 'master_sync_in_progress').catch(() => '')) === '0',
     180_000,
   );
   const elapsed = (Date.now() - start) / 1000;
   const size = (
-    await b.exec('redis-cli', ['-p', '6391', '-a', 'benchpass', '--no-auth-warning', 'DBSIZE'])
+    await bed.exec(b.ns, 'redis-cli', ['-p', '6391', '-a', 'benchpass', '--no-auth-warning', 'DBSIZE'])
   ).trim();
   if (Number(size) !== keys) throw new Error(`replica has ${size} keys, expected ${keys}`);
   return elapsed;
 }
 
-async function measure(tunnel: Tunnel, index: number): Promise<Result> {
-  const bed = await Testbed.create(`rmb${index}x`, 2);
+async function measure(tunnel: Tunnel): Promise<Result> {
+  const bed = await Testbed.create(2, netnsPrefix('rmb'));
   const result: Result = { name: tunnel.name };
   try {
     const up = await tunnel.up(bed);
     try {
-      const [a, b] = [bed.hosts[0]!, bed.hosts[1]!];
+      const [a, b] = [bed.node(0), bed.node(1)];
       const cpuBeforePing = await Promise.all(up.daemonPids.map(cpuSecondsPrecise));
-      const p = await ping(b, up.serverAddress, 50, '0.02');
+      const p = await ping(bed, b, up.serverAddress, 50, '0.02');
       const cpuAfterPing = await Promise.all(up.daemonPids.map(cpuSecondsPrecise));
       result.rttMinMs = p.min;
       result.rttAvgMs = p.avg;
@@ -194,10 +202,10 @@ async function measure(tunnel: Tunnel, index: number): Promise<Result> {
         const cpu = cpuAfterPing.reduce((s, v, i) => s + v - cpuBeforePing[i]!, 0);
         result.cpuPerPingUs = (cpu / 50) * 1e6;
       }
-      result.rttBusyAvgMs = (await ping(b, up.serverAddress, 200, '0.002')).avg;
+      result.rttBusyAvgMs = (await ping(bed, b, up.serverAddress, 200, '0.002')).avg;
       const cpuBefore = await Promise.all(up.daemonPids.map(cpuSeconds));
-      const bToA = await iperf(b, a, up.serverAddress, false);
-      const aToB = await iperf(b, a, up.serverAddress, true);
+      const bToA = await iperf(bed, b, a, up.serverAddress, false);
+      const aToB = await iperf(bed, b, a, up.serverAddress, true);
       const cpuAfter = await Promise.all(up.daemonPids.map(cpuSeconds));
       result.mbitBtoA = bToA.bits / 1e6;
       result.mbitAtoB = aToB.bits / 1e6;
@@ -222,9 +230,9 @@ function fmt(v: number | undefined, digits = 0): string {
 }
 
 const results: Result[] = [];
-for (const [i, t] of tunnels.entries()) {
+for (const t of tunnels) {
   process.stderr.write(`measuring ${t.name}…\n`);
-  results.push(await measure(t, i));
+  results.push(await measure(t));
 }
 const peers = results.filter((r) => r.name !== 'redmesh' && r.name !== 'plain veth' && r.error === undefined);
 const best = Math.max(0, ...peers.map((r) => Math.min(r.mbitAtoB ?? 0, r.mbitBtoA ?? 0)));

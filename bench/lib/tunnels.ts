@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile, mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { sh, waitFor, type Host, type Testbed } from './netns.js';
+import { sh, waitFor, type NetnsNode, type Testbed } from '../../src/ops/index.js';
 
 export interface TunnelUp {
   /** Address of host 0 as host 1 reaches it through the tunnel. */
@@ -27,16 +27,23 @@ function pidOf(child: ChildProcess): number {
   return child.pid;
 }
 
-async function pingable(from: Host, address: string): Promise<boolean> {
-  await from.exec('ping', ['-c', '1', '-W', '1', address], 3000);
-  return true;
+/** Whether a command run in a namespace succeeds (for waitFor: a failure means "not yet"). */
+function succeeds(run: Promise<unknown>): Promise<boolean> {
+  return run.then(
+    () => true,
+    () => false,
+  );
+}
+
+function pingable(bed: Testbed, from: NetnsNode, address: string): Promise<boolean> {
+  return succeeds(bed.exec(from.ns, 'ping', ['-c', '1', '-W', '1', address], 3000));
 }
 
 export const plainVeth: Tunnel = {
   name: 'plain veth',
   async up(bed) {
-    await waitFor('underlay ping', () => pingable(bed.hosts[1]!, bed.hosts[0]!.underlay), 10_000);
-    return { serverAddress: bed.hosts[0]!.underlay, daemonPids: [], cleanup: async () => {} };
+    await waitFor('underlay ping', () => pingable(bed, bed.node(1), bed.node(0).underlay), 10_000);
+    return { serverAddress: bed.node(0).underlay, daemonPids: [], cleanup: async () => {} };
   },
 };
 
@@ -57,21 +64,20 @@ export const wireguardGo: Tunnel = {
     }
     const pids: number[] = [];
     for (let i = 0; i < 2; i++) {
-      const host = bed.hosts[i]!;
-      const peer = bed.hosts[1 - i]!;
+      const host = bed.node(i);
+      const peer = bed.node(1 - i);
       // The UAPI socket lives in /var/run/wireguard, shared by all namespaces: one name per host.
       const dev = `rmbwg${i}`;
-      const child = host.spawn('wireguard-go', ['-f', dev], {
-        WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1',
-        LOG_LEVEL: 'error',
+      const { child } = bed.spawn(host.ns, 'wireguard-go', ['-f', dev], {
+        env: { WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1', LOG_LEVEL: 'error' },
       });
       pids.push(pidOf(child));
       await waitFor(
         'wireguard-go device',
-        async () => (await host.exec('ip', ['link', 'show', dev]), true),
+        () => succeeds(bed.exec(host.ns, 'ip', ['link', 'show', dev])),
         5000,
       );
-      await host.exec('wg', [
+      await bed.exec(host.ns, 'wg', [
         'set',
         dev,
         'private-key',
@@ -85,10 +91,10 @@ export const wireguardGo: Tunnel = {
         'allowed-ips',
         `10.8.0.${2 - i}/32`,
       ]);
-      await host.exec('ip', ['addr', 'add', `10.8.0.${i + 1}/24`, 'dev', dev]);
-      await host.exec('ip', ['link', 'set', dev, 'up']);
+      await bed.exec(host.ns, 'ip', ['addr', 'add', `10.8.0.${i + 1}/24`, 'dev', dev]);
+      await bed.exec(host.ns, 'ip', ['link', 'set', dev, 'up']);
     }
-    await waitFor('wireguard ping', () => pingable(bed.hosts[1]!, '10.8.0.1'), 10_000);
+    await waitFor('wireguard ping', () => pingable(bed, bed.node(1), '10.8.0.1'), 10_000);
     return {
       serverAddress: '10.8.0.1',
       daemonPids: pids,
@@ -114,7 +120,7 @@ export const tincSwitch: Tunnel = {
         `Name = ${names[i]}\nMode = switch\nDeviceType = tap\nInterface = rmbtinc\nAddressFamily = ipv4\n` +
           (i === 1 ? 'ConnectTo = a\n' : ''),
       );
-      await writeFile(join(conf, 'hosts', names[i]!), `Address = ${bed.hosts[i]!.underlay}\nPort = 655\n`);
+      await writeFile(join(conf, 'hosts', names[i]!), `Address = ${bed.node(i).underlay}\nPort = 655\n`);
       await sh('tincd', ['-c', conf, '-K2048'], 60_000);
     }
     // Exchange host files (they now hold each public key).
@@ -124,8 +130,8 @@ export const tincSwitch: Tunnel = {
     }
     const pids: number[] = [];
     for (let i = 0; i < 2; i++) {
-      const host = bed.hosts[i]!;
-      const child = host.spawn('tincd', [
+      const host = bed.node(i);
+      const { child } = bed.spawn(host.ns, 'tincd', [
         '-c',
         join(dir, names[i]!),
         '-D',
@@ -135,13 +141,13 @@ export const tincSwitch: Tunnel = {
       pids.push(pidOf(child));
       await waitFor(
         'tinc device',
-        async () => (await host.exec('ip', ['link', 'show', 'rmbtinc']), true),
+        () => succeeds(bed.exec(host.ns, 'ip', ['link', 'show', 'rmbtinc'])),
         10_000,
       );
-      await host.exec('ip', ['addr', 'add', `10.8.0.${i + 1}/24`, 'dev', 'rmbtinc']);
-      await host.exec('ip', ['link', 'set', 'rmbtinc', 'up']);
+      await bed.exec(host.ns, 'ip', ['addr', 'add', `10.8.0.${i + 1}/24`, 'dev', 'rmbtinc']);
+      await bed.exec(host.ns, 'ip', ['link', 'set', 'rmbtinc', 'up']);
     }
-    await waitFor('tinc ping', () => pingable(bed.hosts[1]!, '10.8.0.1'), 20_000);
+    await waitFor('tinc ping', () => pingable(bed, bed.node(1), '10.8.0.1'), 20_000);
     return {
       serverAddress: '10.8.0.1',
       daemonPids: pids,
@@ -196,10 +202,10 @@ export const nebula: Tunnel = {
         `firewall:\n  outbound:\n    - port: any\n      proto: any\n      host: any\n` +
         `  inbound:\n    - port: any\n      proto: any\n      host: any\n`;
       await writeFile(join(dir, `${n}.yml`), yaml);
-      const child = bed.hosts[i]!.spawn('nebula', ['-config', join(dir, `${n}.yml`)]);
+      const { child } = bed.spawn(bed.node(i).ns, 'nebula', ['-config', join(dir, `${n}.yml`)]);
       pids.push(pidOf(child));
     }
-    await waitFor('nebula ping', () => pingable(bed.hosts[1]!, '10.8.0.1'), 20_000);
+    await waitFor('nebula ping', () => pingable(bed, bed.node(1), '10.8.0.1'), 20_000);
     return {
       serverAddress: '10.8.0.1',
       daemonPids: pids,
@@ -220,11 +226,11 @@ export function redmesh(cliPath: string): Tunnel {
         const conf =
           `port 7000\nnetworkname redmeshbench\npsk ${psk}\nenabletunneling yes\ninterface rmbpv0\n` +
           `ifconfig4 10.8.0.${i + 1}/24\n` +
-          (i === 1 ? `initpeers ${bed.hosts[0]!.underlay} 7000\n` : '') +
+          (i === 1 ? `initpeers ${bed.node(0).underlay} 7000\n` : '') +
           'enableprivdrop no\n';
         const file = join(dir, `peervpn${i}.conf`);
         await writeFile(file, conf, { mode: 0o600 });
-        const child = bed.hosts[i]!.spawn(process.execPath, [
+        const { child } = bed.spawn(bed.node(i).ns, process.execPath, [
           cliPath,
           'vpn',
           file,
@@ -233,7 +239,7 @@ export function redmesh(cliPath: string): Tunnel {
         ]);
         pids.push(pidOf(child));
       }
-      await waitFor('redmesh ping', () => pingable(bed.hosts[1]!, '10.8.0.1'), 20_000);
+      await waitFor('redmesh ping', () => pingable(bed, bed.node(1), '10.8.0.1'), 20_000);
       return {
         serverAddress: '10.8.0.1',
         daemonPids: pids,

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ConfigError, type RedisConfig } from '../config/index.js';
+import type { RedisConfig } from '../config/index.js';
 import { ensureServerHeap, tuneGarbageCollector } from '../platform/index.js';
 import type { SupervisedSetting } from '../server/index.js';
 
@@ -49,8 +49,10 @@ async function runServer(args: readonly string[]): Promise<number> {
   // First, before any state exists: may re-execute this process (same pid) with a bigger V8 heap.
   const heap = ensureServerHeap();
   tuneGarbageCollector();
-  // Loaded here, not at the top: `redmesh vpn` (same binary) must not pay for the server's modules at start-up.
+  // Loaded here, not at the top: `redmesh vpn` (same binary) loads none of the Redis side's modules
+  // (test/vpn/module-graph.test.ts).
   const { daemonize, launchServer, loadServerConfig, superviseFrom } = await import('../server/index.js');
+  const { ConfigError } = await import('../config/index.js');
   const file = args[0] !== undefined && !args[0].startsWith('--') ? args[0] : undefined;
   const options = file === undefined ? args : args.slice(1);
   let loaded;

@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
-import { PeerVpnConfigError, loadPeerVpnConfig } from '../config/index.js';
-import { VpnDaemon, createLogger, defaultControlSocketPath, formatStatus, readStatus } from '../vpn/index.js';
+import {
+  PeerVpnConfigError,
+  VpnDaemon,
+  createLogger,
+  defaultControlSocketPath,
+  formatStatus,
+  loadPeerVpnConfig,
+  readStatus,
+} from '../vpn/index.js';
 
 interface VpnFlags {
   readonly controlSocket?: string;

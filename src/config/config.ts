@@ -5,7 +5,7 @@
  */
 import { isParseError, type AnyDirective } from './directive.js';
 import { buildDirectives } from './directives.js';
-import { globMatch } from '../store/glob.js';
+import { globMatch } from '../util/index.js';
 import type { OutputBufferLimits, ReplicaOf, SaveParam } from './special.js';
 import type { ConfigView, ServerSettings } from './view.js';
 

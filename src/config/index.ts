@@ -20,13 +20,3 @@ export {
 } from './load.js';
 export type { LoadedConfig, ExtraDirectives, RenameCommand, ConfigLocation } from './load.js';
 export { rewriteConfigText, rewriteConfigFile, REWRITE_SIGNATURE } from './rewrite.js';
-export {
-  MIN_PSK_LENGTH,
-  PeerVpnConfigError,
-  loadPeerVpnConfig,
-  normaliseNetworkName,
-  parsePeerVpnBool,
-  parsePeerVpnConfig,
-  readConfigFromStream,
-} from './peervpn.js';
-export type { InitPeer, InterfaceAddress, PeerVpnConfig } from './peervpn.js';

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { RedisConfig } from './config.js';
 import { DEPRECATED_DIRECTIVES } from './directives.js';
-import { globMatch } from '../store/glob.js';
+import { globMatch } from '../util/index.js';
 import { quoteArg, splitArgs } from '../resp/index.js';
 
 export const REDIS_COMPAT_VERSION = '7.0.15';

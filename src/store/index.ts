@@ -8,7 +8,7 @@ export { SortedSet } from './zset.js';
 export type { LexBound, LexRange, ScoreRange, ZEntry, ZSetEncoding, ZSetLimits } from './zset.js';
 export { newSetValue, addMember, removeMember, randomMember } from './set.js';
 export { newHashValue, setField, deleteField, randomField } from './hash.js';
-export { globMatch } from './glob.js';
+export { globMatch } from '../util/index.js';
 export { estimateKeyBytes, databaseBytes, datasetBytes } from './memory.js';
 export { ActiveExpirer } from './expire.js';
 export { cloneValue } from './clone.js';

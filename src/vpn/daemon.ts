@@ -24,20 +24,19 @@ import { unlinkSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Server } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { InitPeer, PeerVpnConfig } from '../config/index.js';
-import { VpnEngine, deriveNetworkKey, tapMtu } from './engine/index.js';
+import type { InitPeer, PeerVpnConfig } from './config/index.js';
+import { VpnEngine, deriveNetworkKey } from './engine/index.js';
 import type { EngineIO, EngineOptions, NetworkKey, UdpEndpoint } from './engine/index.js';
 import { defaultControlSocketPath, listenControl, peerReport } from './control.js';
 import type { StatusReport } from './control.js';
 import { configureInterface } from './iproute.js';
+import { UNDERLAY_MTU, tapMtu } from './packet/index.js';
 import { stableTapMac } from './mac.js';
 import type { LogFn } from './log.js';
 import { dropPrivileges } from './privdrop.js';
 import { TapDevice } from './tap.js';
 import { UdpTransport } from './udp.js';
 
-/** The underlay path MTU the TAP MTU is sized for (Ethernet). */
-export const UNDERLAY_MTU = 1500;
 /** How often `initpeers` names are resolved again while no peer is connected (PeerVPN: 30 s). */
 export const INITPEER_RERESOLVE_MS = 30_000;
 /** PeerVPN's resolver keeps at most 16 addresses per name. */

@@ -4,7 +4,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { InterfaceAddress } from '../config/index.js';
+import type { InterfaceAddress } from './config/index.js';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { PeerVpnConfig } from '../config/index.js';
+import type { PeerVpnConfig } from './config/index.js';
 
 /**
  * A stable MAC address for the TAP device. The kernel gives a new TAP a random MAC, so after a restart

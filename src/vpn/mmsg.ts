@@ -25,6 +25,7 @@ import {
   libc,
   libcError,
 } from '../platform/index.js';
+import { MAX_UDP_PAYLOAD } from './packet/index.js';
 import { DestinationCache, SOCKADDR_BYTES, SourceCache } from './sockaddr.js';
 
 const MMSGHDR_BYTES = 64;
@@ -40,8 +41,6 @@ export const GSO_MAX_SEGMENTS = 64;
 const GSO_MAX_BYTES = 65_000;
 export const SEND_QUEUE_DATAGRAMS = 512;
 const SEND_SLAB_BYTES = 1024 * 1024;
-/** A single datagram can never exceed this (UDP over IPv4). */
-export const MAX_DATAGRAM_BYTES = 65_507;
 
 /** Writes a 64-bit pointer or size_t from a number (user-space addresses are below 2^53). */
 function writeU64(buf: Buffer, offset: number, value: number): void {
@@ -192,7 +191,7 @@ export class DatagramSender {
    * larger than UDP allows.
    */
   queue(to: UdpEndpoint, datagram: Uint8Array): FlushResult | undefined {
-    if (datagram.length > MAX_DATAGRAM_BYTES) throw new Error(`datagram of ${datagram.length} bytes`);
+    if (datagram.length > MAX_UDP_PAYLOAD) throw new Error(`datagram of ${datagram.length} bytes`);
     this.destinations.sockaddrOf(to); // validates (and caches) before anything is queued
     let flushed: FlushResult | undefined;
     if (this.queuedTo.length === SEND_QUEUE_DATAGRAMS || this.used + datagram.length > this.slab.length) {

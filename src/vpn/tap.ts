@@ -28,7 +28,7 @@ import {
   libcError,
 } from '../platform/index.js';
 import type { ReadableWatch } from '../platform/index.js';
-import { TcpCoalescer, VNET_HDR_BYTES } from './tcp-coalesce.js';
+import { TcpCoalescer, VNET_HDR_BYTES } from './packet/index.js';
 
 /** Bounded drain: with the kernel answering our own writes, an unbounded drain may never see EAGAIN. */
 export const MAX_FRAMES_PER_WAKEUP = 256;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MAX_FRAMES_PER_WAKEUP } from '../../src/vpn/index.js';
-import { Testbed, waitFor, waitForOutput } from './testbed.js';
+import { Testbed, waitFor, waitForOutput } from '../../src/ops/index.js';
 
 const RESPONDER = 'dist/test/netns/fixtures/tap-responder.js';
 const BURST = 'dist/test/netns/fixtures/tap-burst.js';

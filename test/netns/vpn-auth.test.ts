@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { Testbed, waitFor, waitForOutput } from './testbed.js';
+import { Testbed, waitFor, waitForOutput } from '../../src/ops/index.js';
 import { VpnFiles, pingOnce, startVpn, tutorialConfig, vpnStatus, START_TIMEOUT_MS } from './vpn-helpers.js';
 
 interface Status {

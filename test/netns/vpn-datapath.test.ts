@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { Testbed, waitFor, waitForOutput } from './testbed.js';
-import type { TestNode } from './testbed.js';
+import { Testbed, waitFor, waitForOutput } from '../../src/ops/index.js';
+import type { NetnsNode } from '../../src/ops/index.js';
 import {
   VpnFiles,
   linkExists,
@@ -58,8 +58,8 @@ test('bulk TCP crosses the tunnel intact both ways; segments are coalesced and s
     await waitFor('ping 10.8.0.1 from B', () => pingOnce(bed, b.ns, '10.8.0.1'), 10_000, 10);
 
     const transfer = async (
-      from: TestNode,
-      to: TestNode,
+      from: NetnsNode,
+      to: NetnsNode,
       toAddress: string,
       bytes = BYTES,
     ): Promise<void> => {

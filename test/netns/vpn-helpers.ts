@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sh, waitForOutput, type Spawned, type TestNode, type Testbed } from './testbed.js';
+import { sh, waitForOutput, type Spawned, type NetnsNode, type Testbed } from '../../src/ops/index.js';
 
 export const CLI = 'dist/src/cli/main.js';
 
@@ -59,7 +59,7 @@ export class VpnFiles {
  * Starts `redmesh vpn <config> --control-socket <sock>` in the node's namespace, as an operator would
  * (no --enable-source-maps: reading every module's source map costs start-up time the tests measure).
  */
-export function startVpn(bed: Testbed, node: TestNode, config: string, socket: string): Spawned {
+export function startVpn(bed: Testbed, node: NetnsNode, config: string, socket: string): Spawned {
   return bed.spawn(node.ns, process.execPath, [CLI, 'vpn', config, '--control-socket', socket]);
 }
 
@@ -70,7 +70,7 @@ export function startVpn(bed: Testbed, node: TestNode, config: string, socket: s
 export async function startTutorialVpn(
   bed: Testbed,
   files: VpnFiles,
-  node: TestNode,
+  node: NetnsNode,
   name: string,
   config: TutorialConfig,
 ): Promise<Spawned> {

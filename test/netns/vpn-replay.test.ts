@@ -18,7 +18,7 @@ import {
 } from '../../src/vpn/protocol/constants.js';
 import { TransportKind } from '../../src/vpn/protocol/transport.js';
 import { udpDatagrams, type CapturedDatagram } from './pcap.js';
-import { Testbed, waitFor, type TestNode } from './testbed.js';
+import { Testbed, waitFor, type NetnsNode } from '../../src/ops/index.js';
 import { VpnFiles, capture, pingOnce, startTutorialVpn, vpnStatus } from './vpn-helpers.js';
 
 interface Dropped {
@@ -47,7 +47,7 @@ interface Status {
  */
 async function sendFrom(
   bed: Testbed,
-  node: TestNode,
+  node: NetnsNode,
   datagrams: readonly { to: string; bytes: Buffer; times?: number }[],
 ) {
   const script = `

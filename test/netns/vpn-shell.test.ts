@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
+import { Testbed, sh, waitFor, waitForOutput } from '../../src/ops/index.js';
 import {
   CLI,
   VpnFiles,

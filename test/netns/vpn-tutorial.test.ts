@@ -16,8 +16,8 @@ import {
   SILENCE_PROBE_TIMEOUT,
   UNANSWERED_DATA_TIMEOUT,
 } from '../../src/vpn/protocol/constants.js';
-import type { Spawned, TestNode } from './testbed.js';
-import { Testbed, sh, waitFor, waitForOutput } from './testbed.js';
+import type { Spawned, NetnsNode } from '../../src/ops/index.js';
+import { Testbed, sh, waitFor, waitForOutput } from '../../src/ops/index.js';
 import {
   CLI,
   VpnFiles,
@@ -59,8 +59,8 @@ async function longestRunDelayMs(pid: number): Promise<number> {
 describe('tutorial: two nodes, redis replication through the tunnel', () => {
   let bed: Testbed;
   let files: VpnFiles;
-  let a: TestNode;
-  let b: TestNode;
+  let a: NetnsNode;
+  let b: NetnsNode;
   let vpnA: Spawned;
   let vpnB: Spawned;
   let confA: string;
@@ -78,7 +78,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
   });
 
   /** The tutorial's redis-server on port 6379 in `node`, no persistence, DEBUG allowed, plus `args`. */
-  function redisServer(node: TestNode, dbfilename: string, args: readonly string[]): Spawned {
+  function redisServer(node: NetnsNode, dbfilename: string, args: readonly string[]): Spawned {
     const base = ['--port', '6379', '--save', '', '--appendonly', 'no', '--dir', files.dir];
     return bed.spawn(node.ns, 'redis-server', [
       ...base,
@@ -87,7 +87,7 @@ describe('tutorial: two nodes, redis replication through the tunnel', () => {
     ]);
   }
 
-  async function redisCli(node: TestNode, ...args: string[]): Promise<string> {
+  async function redisCli(node: NetnsNode, ...args: string[]): Promise<string> {
     return (await bed.exec(node.ns, 'redis-cli', ['-p', '6379', '--no-auth-warning', ...args])).trim();
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { parsePeerVpnConfig } from '../../src/config/index.js';
+import { parsePeerVpnConfig } from '../../src/vpn/config/index.js';
 import { generatePsk } from '../../src/vpn/index.js';
 
 const run = promisify(execFile);

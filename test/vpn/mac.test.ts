@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parsePeerVpnConfig } from '../../src/config/index.js';
+import { parsePeerVpnConfig } from '../../src/vpn/config/index.js';
 import { stableTapMac } from '../../src/vpn/mac.js';
 
 const PSK = 'x'.repeat(32);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { maxFrameSize, tapMtu } from '../../src/vpn/engine/index.js';
+import { maxFrameSize, tapMtu } from '../../src/vpn/packet/index.js';
 import { decodePeerInfo, encodePeerInfo } from '../../src/vpn/engine/peer-info.js';
 import { X25519 } from '../../src/vpn/noise/index.js';
 import { canSend, rekeyDue, type Session } from '../../src/vpn/engine/peer.js';

@@ -53,6 +53,21 @@ export interface Cookie {
   readonly receivedAt: number;
 }
 
+/**
+ * A PeerVPN `initpeers` endpoint as the engine dials it: a hello there, again with backoff while no
+ * peer is connected at that endpoint (timers.ts).
+ */
+export interface InitPeerDial {
+  readonly endpoint: UdpEndpoint;
+  /** Our index in the hellos we send there, so a cookie reply finds its way back. */
+  readonly helloIndex: number;
+  helloMac1: Uint8Array | undefined;
+  cookie: Cookie | undefined;
+  /** When to say hello next; undefined before `start`. */
+  dialAt: number | undefined;
+  interval: number;
+}
+
 /** Everything we know about one node of the mesh, keyed by its NodeID. */
 export class Peer {
   /** Their capability flags (PeerFlag), from their handshake or from peer exchange. */

@@ -13,11 +13,13 @@ import {
   SILENCE_PROBE_TIMEOUT,
   UNANSWERED_DATA_TIMEOUT,
 } from '../protocol/constants.js';
-import type { Peer, Session } from './peer.js';
+import { sameEndpoint, type InitPeerDial, type Peer, type Session } from './peer.js';
+import type { UdpEndpoint } from './types.js';
 
 /**
- * Every per-peer timer, named after the protocol events that arm them (wireguard-go's timers.go).
- * The engine calls a `timers*` function when the event happens and `runPeerTimers` from `onTimer`.
+ * Every timer of the engine, named after the protocol events that arm them (wireguard-go's
+ * timers.go): the per-peer timers and the redial timer of each init peer. The engine calls a
+ * `timers*` function when the event happens, and `runInitPeerTimer` / `runPeerTimers` from `onTimer`.
  * Some deadlines are derived from timestamps (keepalive from lastSentAt, dead peer from
  * lastReceivedAt), so sending or receiving never has to touch a timer structure on the hot path;
  * a timer that fires early simply finds nothing to do.
@@ -34,6 +36,8 @@ export interface TimerActions {
   peerDown(peer: Peer, now: number, reason: string): void;
   expireSession(peer: Peer, session: Session): void;
   forgetPeer(peer: Peer): void;
+  /** Say hello at an init peer's endpoint (so the node there initiates to us). */
+  dialInitPeer(initPeer: InitPeerDial, now: number): void;
   /** Make sure `onTimer` runs no later than `deadline`. */
   schedule(deadline: number): void;
 }
@@ -211,4 +215,61 @@ export function nextPeerDeadline(peer: Peer): number | undefined {
   consider(peer.rekeyAt);
   consider(peer.redialAt);
   return d === Infinity ? undefined : d;
+}
+
+// ---- init peers (PeerVPN `initpeers`): a hello makes the node there start an IK handshake with us ----
+
+/** Should be called when the engine starts with an init peer, or an init peer is added after start: dial now. */
+export function timersInitPeerAdded(t: TimerActions, initPeer: InitPeerDial, now: number): void {
+  initPeer.dialAt = now;
+  t.schedule(now);
+}
+
+/**
+ * Should be called when a peer we reached directly at `endpoint` went down: the node at an init
+ * peer's endpoint may come back with a new identity, so say hello there again soon.
+ */
+export function timersDirectPathLost(
+  t: TimerActions,
+  initPeers: readonly InitPeerDial[],
+  endpoint: UdpEndpoint | undefined,
+  now: number,
+): void {
+  for (const ip of initPeers) {
+    if (ip.dialAt !== undefined && endpoint !== undefined && sameEndpoint(ip.endpoint, endpoint)) {
+      ip.interval = 0;
+      ip.dialAt = now;
+      t.schedule(now);
+    }
+  }
+}
+
+/**
+ * Runs the redial timer of one init peer: while no connected peer is reached directly at its
+ * endpoint, a hello every REDIAL_MIN_INTERVAL doubling up to REDIAL_MAX_INTERVAL; once one is, a
+ * check every REDIAL_MAX_INTERVAL.
+ */
+export function runInitPeerTimer(
+  t: TimerActions,
+  initPeer: InitPeerDial,
+  peers: ReadonlyMap<string, Peer>,
+  now: number,
+): void {
+  const ip = initPeer;
+  if (ip.dialAt === undefined || now < ip.dialAt) return;
+  if (connectedDirectlyAt(peers, ip.endpoint)) {
+    ip.interval = 0;
+    ip.dialAt = now + REDIAL_MAX_INTERVAL;
+    return;
+  }
+  t.dialInitPeer(ip, now);
+  ip.interval = Math.min(Math.max(REDIAL_MIN_INTERVAL, ip.interval * 2), REDIAL_MAX_INTERVAL);
+  ip.dialAt = now + ip.interval;
+}
+
+function connectedDirectlyAt(peers: ReadonlyMap<string, Peer>, endpoint: UdpEndpoint): boolean {
+  for (const p of peers.values()) {
+    if (p.connected() && p.path?.kind === 'direct' && sameEndpoint(p.path.endpoint, endpoint)) return true;
+  }
+  return false;
 }

@@ -47,3 +47,16 @@ export interface PeerStatus {
   readonly lastHandshakeMs: number | undefined; // monotonic ms
   readonly lastReceiveMs: number | undefined;
 }
+
+/** A node's long-term (per-process) X25519 identity. NodeID = hex BLAKE2s-256 of the public key. */
+export interface EngineIdentity {
+  readonly privateKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+  readonly nodeId: string;
+}
+
+/** One datagram of a batch read from the UDP socket. */
+export interface ReceivedDatagram {
+  readonly from: UdpEndpoint;
+  readonly datagram: Uint8Array;
+}

@@ -1,6 +1,7 @@
 /**
  * Every constant of the redmesh VPN protocol, with the names docs/vpn-protocol.md uses.
- * Times are milliseconds of the monotonic clock the shell passes in as `now`.
+ * Times are milliseconds of the monotonic clock the shell passes in as `now`. Ethernet/IP/UDP/TCP
+ * numbers are in ../packet/constants.ts.
  */
 
 // ---- PSK stretching (scrypt) ----
@@ -25,10 +26,8 @@ export const TRANSPORT_HEADER_SIZE = 16;
 export const AEAD_TAG_SIZE = 16;
 /** Bytes a transport packet adds to its payload (an Ethernet frame). */
 export const TRANSPORT_OVERHEAD = TRANSPORT_HEADER_SIZE + AEAD_TAG_SIZE; // 32
-export const UDP_IPV4_OVERHEAD = 28;
-export const UDP_IPV6_OVERHEAD = 48;
-export const MAX_DATAGRAM_SIZE = 65507;
-export const MIN_FRAME_SIZE = 14; // an Ethernet header
+/** A NodeID on the wire (BLAKE2s-256 of the static key): a relayIn payload starts with the target's. */
+export const NODE_ID_SIZE = 32;
 
 // ---- timers (names after wireguard-go's constants.go where the meaning is the same) ----
 export const REKEY_AFTER_MESSAGES = 2 ** 40;

@@ -18,22 +18,24 @@
  *                           u16 csum_offset; }   (10 bytes, little-endian on x86-64/arm64)
  */
 
-import { fold, sum16 } from './checksum.js';
+import { fold, internetChecksum, sum16 } from './checksum.js';
+import {
+  ETHERTYPE_IPV4,
+  ETHERTYPE_IPV6,
+  ETH_HEADER,
+  IPPROTO_TCP,
+  IPV4_HEADER,
+  IPV6_HEADER,
+  MAX_IP_PACKET,
+  TCP_FLAG_ACK,
+  TCP_FLAG_PSH,
+  TCP_HEADER,
+} from './constants.js';
 
 export const VNET_HDR_BYTES = 10;
 const VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
 const VIRTIO_NET_HDR_GSO_TCPV4 = 1;
 const VIRTIO_NET_HDR_GSO_TCPV6 = 4;
-const ETH_HEADER = 14;
-const IPV4_HEADER = 20;
-const IPV6_HEADER = 40;
-const ETHERTYPE_IPV4 = 0x0800;
-const ETHERTYPE_IPV6 = 0x86dd;
-const IPPROTO_TCP = 6;
-const TCP_ACK = 0x10;
-const TCP_PSH = 0x08;
-/** Largest IP packet we build: IPv4's total length is 16 bits (IPv6's payload length too). */
-const MAX_IP_PACKET = 65_535;
 /** The kernel accepts at most this many segments in one GSO packet (MAX_SKB_FRAGS-ish bound we keep). */
 export const MAX_COALESCED_SEGMENTS = 44;
 
@@ -76,16 +78,16 @@ function tcpStartV6(frame: Uint8Array): number | undefined {
 
 /** Parses a frame as an IPv4 or IPv6 TCP data segment that may join a run. */
 function segmentOf(frame: Uint8Array): Segment | undefined {
-  if (frame.length < ETH_HEADER + IPV4_HEADER + 20) return undefined;
+  if (frame.length < ETH_HEADER + IPV4_HEADER + TCP_HEADER) return undefined;
   const type = u16(frame, 12);
   const v6 = type === ETHERTYPE_IPV6;
   if (!v6 && type !== ETHERTYPE_IPV4) return undefined;
-  if (v6 && frame.length < ETH_HEADER + IPV6_HEADER + 20) return undefined;
+  if (v6 && frame.length < ETH_HEADER + IPV6_HEADER + TCP_HEADER) return undefined;
   const tcpStart = v6 ? tcpStartV6(frame) : tcpStartV4(frame);
   if (tcpStart === undefined) return undefined;
   const tcpHeader = (frame[tcpStart + 12]! >>> 4) * 4;
   const flags = frame[tcpStart + 13]!;
-  if (tcpHeader < 20 || (flags & ~TCP_PSH) !== TCP_ACK) return undefined;
+  if (tcpHeader < TCP_HEADER || (flags & ~TCP_FLAG_PSH) !== TCP_FLAG_ACK) return undefined;
   const payloadStart = tcpStart + tcpHeader;
   const payloadLength = frame.length - payloadStart;
   if (payloadLength <= 0) return undefined;
@@ -96,7 +98,7 @@ function segmentOf(frame: Uint8Array): Segment | undefined {
     payloadStart,
     payloadLength,
     seq: u32(frame, tcpStart + 4),
-    psh: (flags & TCP_PSH) !== 0,
+    psh: (flags & TCP_FLAG_PSH) !== 0,
   };
 }
 
@@ -113,14 +115,14 @@ function sameRun(a: Segment, b: Segment): boolean {
     // Ethernet header; IP version/IHL/TOS; TTL/protocol; addresses.
     for (let i = 0; i < ETH_HEADER + 2; i++) if (fa[i] !== fb[i]) return false;
     for (let i = ETH_HEADER + 8; i < ETH_HEADER + 10; i++) if (fa[i] !== fb[i]) return false;
-    for (let i = ETH_HEADER + 12; i < ETH_HEADER + 20; i++) if (fa[i] !== fb[i]) return false;
+    for (let i = ETH_HEADER + 12; i < ETH_HEADER + IPV4_HEADER; i++) if (fa[i] !== fb[i]) return false;
   }
   // Ports, then ACK number, data offset, flags are checked by segmentOf; window; options.
   const t = a.tcpStart;
   for (let i = t; i < t + 4; i++) if (fa[i] !== fb[i]) return false;
   for (let i = t + 8; i < t + 12; i++) if (fa[i] !== fb[i]) return false;
   for (let i = t + 14; i < t + 16; i++) if (fa[i] !== fb[i]) return false;
-  for (let i = t + 20; i < a.payloadStart; i++) if (fa[i] !== fb[i]) return false;
+  for (let i = t + TCP_HEADER; i < a.payloadStart; i++) if (fa[i] !== fb[i]) return false;
   return true;
 }
 
@@ -214,11 +216,11 @@ export class TcpCoalescer {
     } else {
       out.writeUInt16BE(frameLength - ETH_HEADER, ip + 2); // total length
       out.writeUInt16BE(0, ip + 10);
-      out.writeUInt16BE(~fold(sum16(out, ip, ip + IPV4_HEADER, 0)) & 0xffff, ip + 10);
-      pseudo = sum16(out, ip + 12, ip + 20, IPPROTO_TCP + tcpLength);
+      out.writeUInt16BE(internetChecksum(out, ip, ip + IPV4_HEADER), ip + 10);
+      pseudo = sum16(out, ip + 12, ip + IPV4_HEADER, IPPROTO_TCP + tcpLength);
     }
     const tcp = f + first.tcpStart;
-    if (last.psh) out[tcp + 13] = out[tcp + 13]! | TCP_PSH;
+    if (last.psh) out[tcp + 13] = out[tcp + 13]! | TCP_FLAG_PSH;
     out.writeUInt16BE(fold(pseudo), tcp + 16);
     out[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
     out[1] = first.v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { RELAYED_MAX_IP_PACKET, clampTcpMss, fitRelayedPath } from '../../src/vpn/engine/relay-mtu.js';
-import { FakeNetwork, connectedTo, relayedPair } from './mesh-harness.js';
-import { sum16 } from '../helpers/inet.js';
+import { RELAYED_MAX_IP_PACKET, clampTcpMss, fitRelayedPath } from '../../../src/vpn/packet/index.js';
+import { FakeNetwork, connectedTo, relayedPair } from '../mesh-harness.js';
+import { sum16 } from '../../helpers/inet.js';
 
 interface SynSpec {
   readonly v6?: boolean;

@@ -8,7 +8,7 @@ import {
   parsePeerVpnBool,
   parsePeerVpnConfig,
   readConfigFromStream,
-} from '../../src/config/index.js';
+} from '../../../src/vpn/config/index.js';
 
 /** A PSK as the tutorial makes it: `openssl rand -base64 382 | tr -d '\n'`. */
 const PSK = randomBytes(382).toString('base64');

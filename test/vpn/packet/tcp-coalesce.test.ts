@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_COALESCED_SEGMENTS, TcpCoalescer, VNET_HDR_BYTES } from '../../src/vpn/tcp-coalesce.js';
-import { sum16 } from '../helpers/inet.js';
+import { MAX_COALESCED_SEGMENTS, TcpCoalescer, VNET_HDR_BYTES } from '../../../src/vpn/packet/index.js';
+import { sum16 } from '../../helpers/inet.js';
 
 const MAC_A = Buffer.from('020000000001', 'hex');
 const MAC_B = Buffer.from('020000000002', 'hex');

@@ -1,6 +1,6 @@
 /**
  * The Internet checksum (RFC 1071) pieces the data path needs when it writes packets of its own:
- * coalesced TCP segments (tcp-coalesce.ts), fragments and ICMP errors (engine/relay-mtu.ts).
+ * coalesced TCP segments (tcp-coalesce.ts), fragments and ICMP errors (relay-mtu.ts).
  */
 
 /** One's-complement sum of the big-endian 16-bit words of `b[start, end)` plus `initial`, not folded. */

@@ -16,27 +16,38 @@
  * packet an ICMPv6 "packet too big" back into the TAP, with the relayed MTU, so the sender's kernel
  * lowers its path MTU (and its TCP MSS) for that destination and sends again.
  */
-import { TRANSPORT_OVERHEAD } from '../protocol/constants.js';
-import { internetChecksum, sum16 } from '../checksum.js';
+import { NODE_ID_SIZE, TRANSPORT_OVERHEAD } from '../protocol/constants.js';
+import { fold, internetChecksum, sum16 } from './checksum.js';
+import {
+  ETHERTYPE_IPV4,
+  ETHERTYPE_IPV6,
+  ETH_HEADER,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_TCP,
+  IPV4_FLAG_DONT_FRAGMENT,
+  IPV4_FLAG_MORE_FRAGMENTS,
+  IPV4_FRAGMENT_OFFSET_MASK,
+  IPV4_HEADER,
+  IPV6_HEADER,
+  IPV6_MIN_MTU,
+  TCP_FLAG_SYN,
+  TCP_HEADER,
+  TCP_OPTION_END,
+  TCP_OPTION_MSS,
+  TCP_OPTION_NOP,
+  UNDERLAY_MTU,
+} from './constants.js';
 import { maxFrameSize } from './mtu.js';
 
 /** What relaying adds to a datagram: the target's 32-byte node id and the relay session's envelope. */
-export const RELAY_ENVELOPE = 32 + TRANSPORT_OVERHEAD;
+export const RELAY_ENVELOPE = NODE_ID_SIZE + TRANSPORT_OVERHEAD;
 
 /**
  * Largest IP packet (IP header included) that fits one relayed datagram on a 1500-byte underlay of
  * either family (IPv6's larger UDP/IP header decides): 1500 − 48 − 32 − 64 − 14 = 1342.
  */
-export const RELAYED_MAX_IP_PACKET = maxFrameSize(1500, 'ipv6') - RELAY_ENVELOPE - 14;
-
-const ETH_HEADER = 14;
-const ETHERTYPE_IPV4 = 0x0800;
-const ETHERTYPE_IPV6 = 0x86dd;
-const IPPROTO_TCP = 6;
-const TCP_SYN = 0x02;
-const TCP_OPTION_END = 0;
-const TCP_OPTION_NOP = 1;
-const TCP_OPTION_MSS = 2;
+export const RELAYED_MAX_IP_PACKET = maxFrameSize(UNDERLAY_MTU, 'ipv6') - RELAY_ENVELOPE - ETH_HEADER;
 
 /**
  * Lowers the MSS option of a TCP SYN (or SYN-ACK) in an Ethernet frame, in place, so that segments
@@ -45,28 +56,28 @@ const TCP_OPTION_MSS = 2;
  * frame that is not a well-formed, unfragmented IPv4/IPv6 TCP SYN with an MSS option is left alone.
  */
 export function clampTcpMss(frame: Uint8Array, maxIpPacket: number): boolean {
-  if (frame.length < ETH_HEADER + 40) return false;
+  if (frame.length < ETH_HEADER + IPV4_HEADER + TCP_HEADER) return false;
   const ethertype = (frame[12]! << 8) | frame[13]!;
   let tcp: number;
   let limit: number;
   if (ethertype === ETHERTYPE_IPV4) {
     const ip = ETH_HEADER;
     if (frame[ip]! >> 4 !== 4 || frame[ip + 9] !== IPPROTO_TCP) return false;
-    if ((((frame[ip + 6]! << 8) | frame[ip + 7]!) & 0x1fff) !== 0) return false; // a later fragment
+    if ((((frame[ip + 6]! << 8) | frame[ip + 7]!) & IPV4_FRAGMENT_OFFSET_MASK) !== 0) return false; // a later fragment
     tcp = ip + (frame[ip]! & 0x0f) * 4;
-    limit = maxIpPacket - 40;
+    limit = maxIpPacket - IPV4_HEADER - TCP_HEADER;
   } else if (ethertype === ETHERTYPE_IPV6) {
     const ip = ETH_HEADER;
     if (frame[ip]! >> 4 !== 6 || frame[ip + 6] !== IPPROTO_TCP) return false; // no extension headers
-    tcp = ip + 40;
-    limit = maxIpPacket - 60;
+    tcp = ip + IPV6_HEADER;
+    limit = maxIpPacket - IPV6_HEADER - TCP_HEADER;
   } else {
     return false;
   }
-  if (tcp + 20 > frame.length || (frame[tcp + 13]! & TCP_SYN) === 0) return false;
+  if (tcp + TCP_HEADER > frame.length || (frame[tcp + 13]! & TCP_FLAG_SYN) === 0) return false;
   const optionsEnd = tcp + (frame[tcp + 12]! >> 4) * 4;
   if (optionsEnd > frame.length) return false;
-  let o = tcp + 20;
+  let o = tcp + TCP_HEADER;
   while (o < optionsEnd) {
     const kind = frame[o]!;
     if (kind === TCP_OPTION_END) return false;
@@ -84,10 +95,8 @@ export function clampTcpMss(frame: Uint8Array, maxIpPacket: number): boolean {
       frame[o + 3] = limit & 0xff;
       // RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), one 16-bit word changed.
       const c = tcp + 16;
-      let sum = (~((frame[c]! << 8) | frame[c + 1]!) & 0xffff) + (~mss & 0xffff) + limit;
-      sum = (sum & 0xffff) + (sum >>> 16);
-      sum = (sum & 0xffff) + (sum >>> 16);
-      const checksum = ~sum & 0xffff;
+      const sum = (~((frame[c]! << 8) | frame[c + 1]!) & 0xffff) + (~mss & 0xffff) + limit;
+      const checksum = ~fold(sum) & 0xffff;
       frame[c] = checksum >> 8;
       frame[c + 1] = checksum & 0xff;
       return true;
@@ -99,14 +108,14 @@ export function clampTcpMss(frame: Uint8Array, maxIpPacket: number): boolean {
 
 /** Bytes of the IP packet in an Ethernet frame (its header's length field), or undefined for non-IP. */
 function ipPacketLength(frame: Uint8Array): { v6: boolean; length: number } | undefined {
-  if (frame.length < ETH_HEADER + 40) return undefined;
+  if (frame.length < ETH_HEADER + IPV6_HEADER) return undefined;
   const ethertype = (frame[12]! << 8) | frame[13]!;
   const ip = ETH_HEADER;
   if (ethertype === ETHERTYPE_IPV4 && frame[ip]! >> 4 === 4) {
     return { v6: false, length: (frame[ip + 2]! << 8) | frame[ip + 3]! };
   }
   if (ethertype === ETHERTYPE_IPV6 && frame[ip]! >> 4 === 6) {
-    return { v6: true, length: 40 + ((frame[ip + 4]! << 8) | frame[ip + 5]!) };
+    return { v6: true, length: IPV6_HEADER + ((frame[ip + 4]! << 8) | frame[ip + 5]!) };
   }
   return undefined;
 }
@@ -133,7 +142,8 @@ export function fitRelayedPath(frame: Uint8Array, maxIpPacket: number): RelayFit
   if (ip === undefined || ip.length <= maxIpPacket || ETH_HEADER + ip.length > frame.length) return FITS;
   if (ip.v6) return { kind: 'too-big', icmp: packetTooBigV6(frame, maxIpPacket) };
   const flags = frame[ETH_HEADER + 6]!;
-  if ((flags & 0x40) !== 0) return { kind: 'too-big', icmp: fragmentationNeededV4(frame, maxIpPacket) };
+  if ((flags & IPV4_FLAG_DONT_FRAGMENT) !== 0)
+    return { kind: 'too-big', icmp: fragmentationNeededV4(frame, maxIpPacket) };
   return fragmentV4(frame, ip.length, maxIpPacket);
 }
 
@@ -156,18 +166,18 @@ function replyEthernet(out: Uint8Array, frame: Uint8Array, ethertype: number): v
 function fragmentationNeededV4(frame: Uint8Array, mtu: number): Uint8Array {
   const ip = ETH_HEADER;
   const quoted = Math.min((frame[ip]! & 0x0f) * 4 + 8, frame.length - ip);
-  const out = new Uint8Array(ETH_HEADER + 20 + 8 + quoted);
+  const out = new Uint8Array(ETH_HEADER + IPV4_HEADER + 8 + quoted);
   replyEthernet(out, frame, ETHERTYPE_IPV4);
   const o = ETH_HEADER;
   out[o] = 0x45;
   out[o + 1] = 0xc0; // internetwork control, as Linux sends ICMP errors
-  put16(out, o + 2, 20 + 8 + quoted);
+  put16(out, o + 2, IPV4_HEADER + 8 + quoted);
   out[o + 8] = 64;
-  out[o + 9] = 1; // ICMP
+  out[o + 9] = IPPROTO_ICMP;
   out.set(frame.subarray(ip + 16, ip + 20), o + 12); // from the original destination
   out.set(frame.subarray(ip + 12, ip + 16), o + 16); // to the original source
-  put16(out, o + 10, internetChecksum(out, o, o + 20));
-  const icmp = o + 20;
+  put16(out, o + 10, internetChecksum(out, o, o + IPV4_HEADER));
+  const icmp = o + IPV4_HEADER;
   out[icmp] = 3;
   out[icmp + 1] = 4;
   put16(out, icmp + 6, mtu);
@@ -182,24 +192,24 @@ function fragmentationNeededV4(frame: Uint8Array, mtu: number): Uint8Array {
  */
 function packetTooBigV6(frame: Uint8Array, mtu: number): Uint8Array {
   const ip = ETH_HEADER;
-  const quoted = Math.min(1280 - 40 - 8, frame.length - ip);
-  const out = new Uint8Array(ETH_HEADER + 40 + 8 + quoted);
+  const quoted = Math.min(IPV6_MIN_MTU - IPV6_HEADER - 8, frame.length - ip);
+  const out = new Uint8Array(ETH_HEADER + IPV6_HEADER + 8 + quoted);
   replyEthernet(out, frame, ETHERTYPE_IPV6);
   const o = ETH_HEADER;
   out[o] = 0x60;
   put16(out, o + 4, 8 + quoted);
-  out[o + 6] = 58; // ICMPv6
+  out[o + 6] = IPPROTO_ICMPV6;
   out[o + 7] = 64;
   out.set(frame.subarray(ip + 24, ip + 40), o + 8); // from the original destination
   out.set(frame.subarray(ip + 8, ip + 24), o + 24); // to the original source
-  const icmp = o + 40;
+  const icmp = o + IPV6_HEADER;
   out[icmp] = 2;
   out[icmp + 4] = (mtu >>> 24) & 0xff;
   out[icmp + 5] = (mtu >>> 16) & 0xff;
   put16(out, icmp + 6, mtu & 0xffff);
   out.set(frame.subarray(ip, ip + quoted), icmp + 8);
   // Pseudo-header: source, destination, upper-layer length, next header.
-  const pseudo = sum16(out, o + 8, o + 40, 8 + quoted + 58);
+  const pseudo = sum16(out, o + 8, o + IPV6_HEADER, 8 + quoted + IPPROTO_ICMPV6);
   put16(out, icmp + 2, internetChecksum(out, icmp, out.length, pseudo));
   return out;
 }
@@ -211,22 +221,22 @@ function packetTooBigV6(frame: Uint8Array, mtu: number): Uint8Array {
  */
 function fragmentV4(frame: Uint8Array, total: number, maxIpPacket: number): RelayFit {
   const ip = ETH_HEADER;
-  if ((frame[ip]! & 0x0f) !== 5 || total <= 20) return DROP;
+  if ((frame[ip]! & 0x0f) !== 5 || total <= IPV4_HEADER) return DROP;
   const flagsOffset = (frame[ip + 6]! << 8) | frame[ip + 7]!;
-  const baseOffset = flagsOffset & 0x1fff;
-  const moreAfter = (flagsOffset & 0x2000) !== 0;
-  const step = Math.floor((maxIpPacket - 20) / 8) * 8;
+  const baseOffset = flagsOffset & IPV4_FRAGMENT_OFFSET_MASK;
+  const moreAfter = (flagsOffset & IPV4_FLAG_MORE_FRAGMENTS) !== 0;
+  const step = Math.floor((maxIpPacket - IPV4_HEADER) / 8) * 8;
   const frames: Uint8Array[] = [];
-  for (let at = 0; at < total - 20; at += step) {
-    const size = Math.min(step, total - 20 - at);
-    const last = at + size >= total - 20;
-    const out = new Uint8Array(ETH_HEADER + 20 + size);
-    out.set(frame.subarray(0, ETH_HEADER + 20), 0);
-    put16(out, ip + 2, 20 + size);
-    put16(out, ip + 6, (!last || moreAfter ? 0x2000 : 0) | (baseOffset + at / 8));
+  for (let at = 0; at < total - IPV4_HEADER; at += step) {
+    const size = Math.min(step, total - IPV4_HEADER - at);
+    const last = at + size >= total - IPV4_HEADER;
+    const out = new Uint8Array(ETH_HEADER + IPV4_HEADER + size);
+    out.set(frame.subarray(0, ETH_HEADER + IPV4_HEADER), 0);
+    put16(out, ip + 2, IPV4_HEADER + size);
+    put16(out, ip + 6, (!last || moreAfter ? IPV4_FLAG_MORE_FRAGMENTS : 0) | (baseOffset + at / 8));
     put16(out, ip + 10, 0);
-    put16(out, ip + 10, internetChecksum(out, ip, ip + 20));
-    out.set(frame.subarray(ip + 20 + at, ip + 20 + at + size), ip + 20);
+    put16(out, ip + 10, internetChecksum(out, ip, ip + IPV4_HEADER));
+    out.set(frame.subarray(ip + IPV4_HEADER + at, ip + IPV4_HEADER + at + size), ip + IPV4_HEADER);
     frames.push(out);
   }
   return { kind: 'fragments', frames };

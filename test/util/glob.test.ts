@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { globMatch } from '../../src/store/index.js';
+import { globMatch } from '../../src/util/index.js';
 
 const cases: readonly (readonly [string, string, boolean])[] = [
   // Redis 7.0 stringmatchlen: the empty subject matches only the empty pattern (KEYS/SCAN short-cut `*`)

@@ -1,0 +1,2 @@
+export { Testbed, netnsPrefix, sh, waitFor, waitForOutput } from './testbed.js';
+export type { NetnsNode, SpawnOptions, Spawned } from './testbed.js';
