@@ -1,6 +1,7 @@
 import { BigMap, BigSet } from './big-map.js';
 import { KeySampler } from './key-sampler.js';
-import { EXPIRE_ENTRY_BYTES, keyAccountBytes, valueAccountBytes } from './memory.js';
+import { EXPIRE_ENTRY_BYTES, keyAccountBytes } from './alloc-model.js';
+import { valueAccountBytes } from './memory.js';
 import { ScanCursors } from './scan.js';
 import type { Value } from './types.js';
 

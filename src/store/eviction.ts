@@ -45,8 +45,13 @@ export class Evictor {
   constructor(private readonly keyspace: Keyspace) {
     // Access data of flushed keys would otherwise stay for good (a leak under FLUSHALL + refill).
     keyspace.addObserver({
-      beforeFlush: (db) => this.access.delete(db),
+      beforeFlush: (db) => {
+        this.access.delete(db);
+        this.forgetCursors(db);
+      },
       beforeSwap: (a, b) => {
+        this.forgetCursors(a);
+        this.forgetCursors(b);
         const [ta, tb] = [this.access.get(a), this.access.get(b)];
         this.access.delete(a);
         this.access.delete(b);
@@ -54,6 +59,14 @@ export class Evictor {
         if (tb !== undefined) this.access.set(a, tb);
       },
     });
+  }
+
+  /**
+   * Drops a database's sampling cursors: they hold its old key table, which would stay in memory
+   * (a whole flushed dataset) until eviction next samples that database.
+   */
+  private forgetCursors(db: number): void {
+    for (const name of [`a:${db}`, `v:${db}`]) this.cursors.delete(name);
   }
 
   /**

@@ -4,7 +4,7 @@
  * index (HashValue.sampler) never misses one.
  */
 import { BigMap } from './big-map.js';
-import { hashFieldBytes, hashFieldPackedBytes } from './memory.js';
+import { hashFieldBytes, hashFieldPackedBytes } from './alloc-model.js';
 import { noteKeyAdded, noteKeyRemoved, randomKeyOf } from './key-sampler.js';
 import type { HashValue } from './types.js';
 

@@ -8,7 +8,7 @@
  * Indexes here are always 0-based from the head and in range; the Redis negative-index rules live
  * with the commands (see commands/lists/).
  */
-import { listElementBytes } from './memory.js';
+import { listElementBytes } from './alloc-model.js';
 
 const MIN_CAPACITY = 4;
 

@@ -4,7 +4,7 @@
  * index (SetValue.sampler) never misses one.
  */
 import { BigSet } from './big-map.js';
-import { setMemberBytes } from './memory.js';
+import { setMemberBytes } from './alloc-model.js';
 import { noteKeyAdded, noteKeyRemoved, randomKeyOf } from './key-sampler.js';
 import type { SetValue } from './types.js';
 
