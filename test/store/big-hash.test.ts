@@ -1,6 +1,7 @@
 /**
  * A hash past 2^24 fields — the most one JS Map holds — built through the store API, then the hash
- * commands run on it (sets and sorted sets use the same BigSet/BigMap, big-map.test.ts). Takes about 40 s and 2–3 GB of heap on the CI machine.
+ * commands run on it (sets and sorted sets use the same BigSet/BigMap, big-map.test.ts). Takes 1–4
+ * minutes and about 4 GB of memory, so it is opt-in: REDMESH_BIG_TESTS=1 npm test.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -35,7 +36,11 @@ function run(r: TestRunner, ...argv: string[]): unknown {
   return plain(r.run(...argv));
 }
 
-test(`a hash past 2^24 fields serves the hash commands, HSCAN included (${FIELDS} fields)`, () => {
+/** Opt-in (see the top of the file): skipped, and reported as skipped, without REDMESH_BIG_TESTS=1. */
+const skip =
+  process.env.REDMESH_BIG_TESTS === '1' ? false : 'set REDMESH_BIG_TESTS=1 to run (1-4 min, 3-4 GB)';
+
+test(`a hash past 2^24 fields serves the hash commands, HSCAN included (${FIELDS} fields)`, { skip }, () => {
   assert.ok(FIELDS > SHARD_CAPACITY);
   const r = makeRunner(1);
   const hash = newHashValue();

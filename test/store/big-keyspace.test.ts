@@ -1,7 +1,8 @@
 /**
  * A database past 2^24 keys — the most one JS Map holds — built through the store API (fast: no
  * network, tiny values), then every command family run on it through the real command table. Takes
- * about 30–40 s and 2–3 GB of heap on the CI machine.
+ * 1–3 minutes and about 3 GB of memory, so it is opt-in: REDMESH_BIG_TESTS=1 npm test (the shard logic
+ * itself is covered at small sizes by big-map.test.ts in every run).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -40,7 +41,11 @@ function run(r: TestRunner, ...argv: string[]): unknown {
   return plain(r.run(...argv));
 }
 
-test(`a database past 2^24 keys serves every command family, SCAN included (${KEYS} keys)`, () => {
+/** Opt-in (see the top of the file): skipped, and reported as skipped, without REDMESH_BIG_TESTS=1. */
+const skip =
+  process.env.REDMESH_BIG_TESTS === '1' ? false : 'set REDMESH_BIG_TESTS=1 to run (1-4 min, 3-4 GB)';
+
+test(`a database past 2^24 keys serves every command family, SCAN included (${KEYS} keys)`, { skip }, () => {
   assert.ok(KEYS > SHARD_CAPACITY);
   const r = makeRunner(2);
   const db = r.keyspace.db(0);
