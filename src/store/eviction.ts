@@ -107,6 +107,32 @@ export class Evictor {
     table.set(key, lfuMinutes(now) * 256 + logIncrement(counter, settings.lfuLogFactor));
   }
 
+  /**
+   * RESTORE … IDLETIME / FREQ (Redis objectSetLRUOrLFU): under an LFU policy the key's counter becomes
+   * `freq`; under any other policy its last access becomes `idleSeconds` ago. Whichever does not apply
+   * to the policy is ignored, as in Redis.
+   */
+  setAccess(
+    policy: EvictionPolicy,
+    dbIndex: number,
+    key: string,
+    now: number,
+    idleSeconds: number | undefined,
+    freq: number | undefined,
+  ): void {
+    let table = this.access.get(dbIndex);
+    if (table === undefined) {
+      table = new BigMap();
+      this.access.set(dbIndex, table);
+    }
+    // The same small-integer forms touch() writes (see lruClock / lfuMinutes).
+    if (policy.endsWith('-lfu')) {
+      if (freq !== undefined) table.set(key, lfuMinutes(now) * 256 + Math.min(255, Math.max(0, freq)));
+    } else if (idleSeconds !== undefined) {
+      table.set(key, lruClock(now - idleSeconds * 1000));
+    }
+  }
+
   /** OBJECT IDLETIME: when the key was last used (ms), while an LRU policy is recording it. */
   lastAccess(dbIndex: number, key: string): number | undefined {
     const clock = this.access.get(dbIndex)?.get(key);
