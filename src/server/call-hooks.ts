@@ -8,6 +8,7 @@
  */
 import { keysOf, type CommandResult, type CommandSpec } from '../commands/index.js';
 import type { RedisConfig } from '../config/index.js';
+import { HeapPressure } from '../platform/index.js';
 import { ERR_OOM } from '../resp/index.js';
 import type { EvictionPolicy, EvictionSettings, Evictor } from '../store/index.js';
 import type { Client } from './client.js';
@@ -23,6 +24,7 @@ const readEvictionSettings = (rc: RedisConfig): EvictionSettings => ({
 
 export class CallHooks {
   private eviction: { readonly generation: number; readonly settings: EvictionSettings } | undefined;
+  private readonly heap = new HeapPressure();
 
   constructor(
     private readonly state: ServerState,
@@ -45,21 +47,24 @@ export class CallHooks {
    */
   admitUnderMaxmemory(spec: CommandSpec, queuing: boolean): string | undefined {
     const settings = this.evictionSettings();
+    const mayGrow = (): boolean =>
+      spec.flags.includes('denyoom') || (queuing && spec.name.toLowerCase() === 'exec');
+    // Whatever maxmemory says, a heap about to overflow would abort the process with every key:
+    // refuse what may grow memory instead (set maxmemory below the heap to evict by policy).
+    if (spec.flags.includes('denyoom') && this.heap.underPressure()) return this.refuse(spec);
     if (settings.maxmemory === 0) return undefined;
     const evicted = this.evictor.performEvictions(settings, Date.now());
-    if (evicted === undefined) {
-      const denied = spec.flags.includes('denyoom') || (queuing && spec.name.toLowerCase() === 'exec');
-      if (denied) {
-        this.state.commandStats.recordRejected(spec.name.toLowerCase());
-        return ERR_OOM;
-      }
-      return undefined;
-    }
+    if (evicted === undefined) return mayGrow() ? this.refuse(spec) : undefined;
     for (const { db, key } of evicted) {
       this.state.stats.evictedKeys++;
       this.state.propagate(db, ['DEL', key]);
     }
     return undefined;
+  }
+
+  private refuse(spec: CommandSpec): string {
+    this.state.commandStats.recordRejected(spec.name.toLowerCase());
+    return ERR_OOM;
   }
 
   /** Should be called after a command ran, with its duration in microseconds. */
