@@ -46,7 +46,11 @@ export class CallHooks {
   admitUnderMaxmemory(spec: CommandSpec, queuing: boolean): string | undefined {
     const settings = this.evictionSettings();
     if (settings.maxmemory === 0) return undefined;
-    const evicted = this.evictor.performEvictions(settings, Date.now());
+    const evicted = this.evictor.performEvictions(settings, Date.now(), (db, key) => {
+      this.state.keyspaceEvents.notify('e', 'evicted', key, db);
+      this.state.stats.evictedKeys++;
+      this.state.propagate(db, ['DEL', key]);
+    });
     if (evicted === undefined) {
       const denied = spec.flags.includes('denyoom') || (queuing && spec.name.toLowerCase() === 'exec');
       if (denied) {
@@ -54,10 +58,6 @@ export class CallHooks {
         return ERR_OOM;
       }
       return undefined;
-    }
-    for (const { db, key } of evicted) {
-      this.state.stats.evictedKeys++;
-      this.state.propagate(db, ['DEL', key]);
     }
     return undefined;
   }

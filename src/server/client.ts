@@ -12,6 +12,7 @@ import type {
   ClientInfo,
   ClientView,
   CommandContext,
+  NotifyClass,
   CommandSpec,
   ServerPorts,
   SubscriptionKind,
@@ -104,6 +105,9 @@ class ClientContext implements CommandContext {
   }
   propagateAs(argvs: readonly (readonly string[])[]): void {
     this.propagated = argvs.map((a) => [...a]);
+  }
+  notify(type: NotifyClass, event: string, key: string, db?: Database): void {
+    this.server.keyspaceEvents.notify(type, event, key, (db ?? this.db).index);
   }
 }
 

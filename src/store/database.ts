@@ -31,6 +31,8 @@ export interface KeyspaceObserver {
   keyModified?(db: number, key: string): void;
   /** A list or zset key came into existence: clients blocked on it may be served (Redis signalKeyAsReady). */
   keyReady?(db: number, key: string): void;
+  /** A key came into existence (Redis dbAdd): the `new` keyspace event. */
+  keyAdded?(db: number, key: string): void;
   /** A key was removed because its TTL passed; masters propagate a DEL. */
   keyExpired?(db: number, key: string): void;
 }
@@ -168,6 +170,7 @@ export class Database {
     if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset')) {
       this.observer.keyReady?.(this.index, key);
     }
+    this.observer.keyAdded?.(this.index, key);
   }
 
   /** Sets a key to a new value, creating it or replacing it. Drops the TTL unless keepTtl. */
@@ -291,6 +294,8 @@ function fanOut(observers: readonly KeyspaceObserver[]): KeyspaceObserver {
   if (keyReady.length > 0) out.keyReady = (db, key) => keyReady.forEach((o) => o.keyReady?.(db, key));
   const keyExpired = having('keyExpired');
   if (keyExpired.length > 0) out.keyExpired = (db, key) => keyExpired.forEach((o) => o.keyExpired?.(db, key));
+  const keyAdded = having('keyAdded');
+  if (keyAdded.length > 0) out.keyAdded = (db, key) => keyAdded.forEach((o) => o.keyAdded?.(db, key));
   return out;
 }
 

@@ -205,8 +205,10 @@ function store(ctx: CommandContext, picked: readonly string[], gets: readonly st
     const list: ListValue = { type: 'list', items };
     ctx.db.setValue(key, list, false);
     ctx.keyModified(key);
+    ctx.notify('l', 'sortstore', key);
   } else if (ctx.db.delete(key)) {
     ctx.keyModified(key);
+    ctx.notify('g', 'del', key);
   }
   return integer(items.length);
 }
