@@ -119,6 +119,7 @@ export class ServerCore implements ClientHost {
         state.propagate(db, ['DEL', key]);
       },
       keyAdded: (db, key) => state.keyspaceEvents.notify('n', 'new', key, db),
+      keyMissed: (db, key) => state.keyspaceEvents.notify('m', 'keymiss', key, db),
     };
     this.keyspace = new Keyspace(state.config.databases, observer);
     // Created up front (it is three empty maps until maxmemory is set): OBJECT IDLETIME/FREQ read it.

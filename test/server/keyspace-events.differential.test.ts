@@ -260,6 +260,64 @@ const SCENARIOS: readonly (readonly [string, string, readonly Line[]])[] = [
     ],
   ],
   [
+    'key misses',
+    'KEm',
+    [
+      ['SET', 's', 'v'],
+      ['RPUSH', 'l', '2', '1'],
+      ['GET', 'nokey'],
+      ['GET', 's'],
+      ['MGET', 's', 'n1', 'n2'],
+      ['STRLEN', 'nokey'],
+      ['GETRANGE', 'nokey', '0', '1'],
+      ['GETBIT', 'nokey', '1'],
+      ['BITCOUNT', 'nokey'],
+      ['BITPOS', 'nokey', '1'],
+      ['GETEX', 'nokey', 'EX', '10'],
+      ['GETDEL', 'nokey'],
+      ['BITOP', 'OR', 'd', 'n1', 's'],
+      ['LCS', 'n1', 's'],
+      ['LRANGE', 'nokey', '0', '-1'],
+      ['LLEN', 'nokey'],
+      ['LINDEX', 'nokey', '0'],
+      ['LPOS', 'nokey', 'a'],
+      ['HGET', 'nokey', 'f'],
+      ['HGETALL', 'nokey'],
+      ['HEXISTS', 'nokey', 'f'],
+      ['HRANDFIELD', 'nokey'],
+      ['SMEMBERS', 'nokey'],
+      ['SISMEMBER', 'nokey', 'a'],
+      ['SRANDMEMBER', 'nokey'],
+      ['SINTER', 'nokey', 'n2'],
+      ['SINTERSTORE', 'd', 'nokey'],
+      ['SUNIONSTORE', 'd', 'n1', 'n2'],
+      ['ZRANGE', 'nokey', '0', '-1'],
+      ['ZSCORE', 'nokey', 'a'],
+      ['ZCARD', 'nokey'],
+      ['ZUNIONSTORE', 'd', '2', 'n1', 'n2'],
+      ['ZRANDMEMBER', 'nokey'],
+      ['TYPE', 'nokey'],
+      ['TTL', 'nokey'],
+      ['PTTL', 'nokey'],
+      ['EXISTS', 'nokey', 's'],
+      ['TOUCH', 'nokey'],
+      ['OBJECT', 'ENCODING', 'nokey'],
+      ['COPY', 'nokey', 'x'],
+      ['SORT', 'nokey'],
+      ['SORT', 'l', 'BY', 'w_*', 'GET', 'o_*'],
+      ['RENAME', 'nokey', 'x'],
+      ['SMOVE', 'nokey', 'x', 'a'],
+      ['LPOP', 'nokey'],
+      ['DEL', 'nokey'],
+      ['EXPIRE', 'nokey', '10'],
+      ['INCR', 'newcounter'],
+      ['APPEND', 'newstring', 'x'],
+      ['SET', 'e', 'v', 'PX', '1'],
+      ['#after', '10'],
+      ['GET', 'e'],
+    ],
+  ],
+  [
     'a selected database',
     'AKE',
     [
@@ -271,17 +329,7 @@ const SCENARIOS: readonly (readonly [string, string, readonly Line[]])[] = [
       ['DEL', 'k'],
     ],
   ],
-  [
-    'transactions',
-    'AKE',
-    [
-      ['MULTI'],
-      ['SET', 'a', '1'],
-      ['INCR', 'a'],
-      ['LPUSH', 'l', 'x'],
-      ['EXEC'],
-    ],
-  ],
+  ['transactions', 'AKE', [['MULTI'], ['SET', 'a', '1'], ['INCR', 'a'], ['LPUSH', 'l', 'x'], ['EXEC']]],
 ];
 
 /** The messages a subscriber received, one list per line of the scenario (markers removed). */
@@ -323,7 +371,8 @@ async function eventsOf(
       const events: string[] = [];
       for (;;) {
         const r = await subscriber.read(3000);
-        if (r.kind !== 'reply') throw new Error(`${server.name}: subscriber ${r.kind} after ${line.join(' ')}`);
+        if (r.kind !== 'reply')
+          throw new Error(`${server.name}: subscriber ${r.kind} after ${line.join(' ')}`);
         const text = showBytes(r.bytes, 10_000);
         if (text.includes(MARKER)) break;
         events.push(text);

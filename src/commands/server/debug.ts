@@ -48,7 +48,7 @@ function debug(ctx: CommandContext, argv: readonly string[]): Reply {
   }
   if (sub === 'object' && argv.length === 3) {
     const key = argv[2] as string;
-    const value = ctx.db.lookupRead(key, ctx.now);
+    const value = ctx.db.lookupQuiet(key, ctx.now);
     if (value === undefined) return error(ERR_NO_SUCH_KEY);
     return simple(
       `Value at:0x0 refcount:${refcountOf(ctx, value, key)} encoding:${encodingOf(ctx, value, key)} serializedlength:${estimateKeyBytes(key, value)} lru:0 lru_seconds_idle:0`,

@@ -25,7 +25,7 @@ const memoryUsageCmd = defineCommand({
     return { key, samples };
   },
   apply(ctx, { key, samples }) {
-    const value = ctx.db.lookupRead(key, ctx.now);
+    const value = ctx.db.lookupQuiet(key, ctx.now);
     return value === undefined ? NULL : integer(estimateKeyBytes(key, value, samples));
   },
 });

@@ -64,13 +64,15 @@ export const zremrangebyrank = defineCommand({
 export const zremrangebyscore = defineCommand({
   name: 'zremrangebyscore',
   parse: (args) => ({ key: args.key(), range: readScoreRange(args) }),
-  apply: (ctx, { key, range }) => removeRange(ctx, key, 'zremrangebyscore', (zset) => zset.deleteRangeByScore(range)),
+  apply: (ctx, { key, range }) =>
+    removeRange(ctx, key, 'zremrangebyscore', (zset) => zset.deleteRangeByScore(range)),
 });
 
 export const zremrangebylex = defineCommand({
   name: 'zremrangebylex',
   parse: (args) => ({ key: args.key(), range: readLexRange(args) }),
-  apply: (ctx, { key, range }) => removeRange(ctx, key, 'zremrangebylex', (zset) => zset.deleteRangeByLex(range)),
+  apply: (ctx, { key, range }) =>
+    removeRange(ctx, key, 'zremrangebylex', (zset) => zset.deleteRangeByLex(range)),
 });
 
 /**
