@@ -193,9 +193,12 @@ export class Client implements RegisteredClient, ClientView {
     this.out.reply(r, this.protocol);
   }
 
-  /** Queues bytes produced outside this client's own command (pub/sub messages), then schedules a flush. */
+  /**
+   * Queues bytes produced outside this client's own command (pub/sub messages), then schedules a
+   * flush. Delivered whatever CLIENT REPLY says, as Redis pushes them (CLIENT_PUSHING).
+   */
   deliver(bytes: string): void {
-    if (this.closed || this.replyMode === 'off') return;
+    if (this.closed) return;
     this.out.raw(bytes);
     this.core.scheduleFlush(this);
   }
@@ -221,10 +224,20 @@ export class Client implements RegisteredClient, ClientView {
     this.core.scheduleFlush(this);
   }
 
-  /** CLIENT REPLY: OFF silences every reply, SKIP the next command's; their own reply is dropped by the command. */
+  /**
+   * CLIENT REPLY (Redis clientReplyCommand): OFF silences every reply, SKIP the next command's (ignored
+   * while OFF); ON clears both, its own +OK included even when a SKIP silenced this very command.
+   */
   setReplyMode(mode: 'on' | 'off' | 'skip'): void {
-    if (mode === 'skip') this.skipArmed = true;
-    else this.replyMode = mode;
+    if (mode === 'skip') {
+      if (this.replyMode !== 'off') this.skipArmed = true;
+      return;
+    }
+    this.replyMode = mode;
+    if (mode === 'on') {
+      this.skipArmed = false;
+      this.skipCurrent = false;
+    }
   }
 
   /** Called by the dispatcher before each command: a SKIP armed by the previous command applies now. */
@@ -331,15 +344,28 @@ export class Client implements RegisteredClient, ClientView {
       }
       bytes += this.confirmation(SUBSCRIBE_WORDS[kind], name, this.countFor(kind));
     }
-    return { kind: 'raw', bytes };
+    return this.pushed(bytes);
   }
 
   unsubscribe(kind: SubscriptionKind, names: readonly string[]): Reply {
-    if (names.length === 0) return { kind: 'raw', bytes: this.unsubscribeAll(kind, true) };
+    if (names.length === 0) return this.pushed(this.unsubscribeAll(kind, true));
     let bytes = '';
     for (const name of names) {
       if (this.subscriptions[kind].delete(name)) this.core.state.pubsub.remove(kind, name, this);
       bytes += this.confirmation(UNSUBSCRIBE_WORDS[kind], name, this.countFor(kind));
+    }
+    return this.pushed(bytes);
+  }
+
+  /**
+   * (Un)subscribe confirmations are pushes: Redis sends them even under CLIENT REPLY OFF or SKIP. When
+   * the command's reply would be dropped they are queued here, in order; otherwise they are the reply
+   * (inside EXEC they belong in EXEC's array).
+   */
+  private pushed(bytes: string): Reply {
+    if ((this.replyMode === 'off' || this.skipCurrent) && !this.inMulti) {
+      this.out.raw(bytes);
+      return RAW_EMPTY;
     }
     return { kind: 'raw', bytes };
   }
