@@ -45,6 +45,15 @@ export function unknownCommand(name: string, args: readonly string[]): string {
   return `ERR unknown command '${cString(name, 128)}', with args beginning with: ${shown}`;
 }
 
+/**
+ * Redis addReplySubcommandSyntaxError: a known subcommand with an argument count its container's
+ * handler refuses. `argv` is the whole command line as typed.
+ */
+export function subcommandSyntaxError(argv: readonly string[]): string {
+  const sub = cString(argv[1] ?? '', 128);
+  return `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${(argv[0] ?? '').toUpperCase()} HELP.`;
+}
+
 /** `unknown subcommand '%.128s'. Try %s HELP.` — `container` as the client typed it (upper-cased). */
 export function unknownSubcommand(sub: string, container: string): string {
   return `ERR unknown subcommand '${cString(sub, 128)}'. Try ${cString(container).toUpperCase()} HELP.`;
@@ -141,6 +150,7 @@ export const ERR_CLIENT_ID_NOT_POSITIVE = 'ERR client-id should be greater than 
 export const ERR_NO_SUCH_USER = (user: string): string => `ERR No such user '${user}'`;
 export const ERR_NO_SUCH_CLIENT = 'ERR No such client';
 export const ERR_TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';
+export const ERR_PAUSE_MODE = 'ERR CLIENT PAUSE mode must be WRITE or ALL';
 export const ERR_UNBLOCK_REASON = 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR';
 
 // Server commands (server.c, config.c, debug.c, slowlog.c, object.c).

@@ -3,7 +3,16 @@
  * MEMORY STATS | DOCTOR | HELP
  */
 import { memoryUsage } from 'node:process';
-import { ERR_NOT_INTEGER, NULL, bulk, integer, map, verbatim, type Reply } from '../../resp/index.js';
+import {
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  NULL,
+  bulk,
+  integer,
+  map,
+  verbatim,
+  type Reply,
+} from '../../resp/index.js';
 import { datasetBytes, estimateKeyBytes } from '../../store/index.js';
 import { parseSafeInt } from '../args.js';
 import { defineCommand } from '../define.js';
@@ -18,7 +27,8 @@ const memoryUsageCmd = defineCommand({
     let samples = 5;
     if (args.remaining === 2 && args.option('SAMPLES')) {
       const n = parseSafeInt(args.string());
-      if (n === undefined || n < 0) return fail(ERR_NOT_INTEGER);
+      if (n === undefined) return fail(ERR_NOT_INTEGER);
+      if (n < 0) return fail(ERR_SYNTAX);
       samples = n;
     }
     args.end();
