@@ -73,6 +73,11 @@ interface WatchedKey {
   readonly key: string;
   /** The key existed with a TTL not yet passed when WATCHed: if it has expired by EXEC, abort. */
   readonly hadLiveTtl: boolean;
+  /**
+   * The key was already logically expired (still stored) when WATCHed (Redis watchedKey.expired): its
+   * lazy deletion is no change. Cleared once it is gone, so a later write does abort.
+   */
+  expired: boolean;
 }
 
 interface BlockedState {
@@ -314,8 +319,9 @@ export class Client implements RegisteredClient, ClientView {
     for (const key of keys) {
       if (this.watched.some((w) => w.db === this.dbIndex && w.key === key)) continue;
       const ttl = db.getExpire(key);
-      const hadLiveTtl = ttl !== undefined && ttl > now && db.contains(key);
-      this.watched.push({ db: this.dbIndex, key, hadLiveTtl });
+      const stored = ttl !== undefined && db.contains(key);
+      const hadLiveTtl = stored && ttl > now;
+      this.watched.push({ db: this.dbIndex, key, hadLiveTtl, expired: stored && ttl <= now });
       this.core.watch.watch(this.dbIndex, key, this);
     }
     return OK;
@@ -325,6 +331,16 @@ export class Client implements RegisteredClient, ClientView {
     for (const w of this.watched) this.core.watch.unwatch(w.db, w.key, this);
     this.watched = [];
     this.dirtyCas = false;
+  }
+
+  /** Redis touchWatchedKey for this client: the deletion of a key that was expired when WATCHed is no change. */
+  watchedKeyTouched(db: number, key: string): void {
+    const w = this.watched.find((x) => x.db === db && x.key === key);
+    if (w?.expired === true) {
+      w.expired = false;
+      if (!this.core.keyspace.db(db).contains(key)) return;
+    }
+    this.dirtyCas = true;
   }
 
   private watchedKeyExpired(): boolean {
