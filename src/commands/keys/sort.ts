@@ -223,7 +223,7 @@ function sortKeys(argv: readonly string[]): readonly string[] {
     const opt = (argv[j] as string).toLowerCase();
     if (opt === 'limit') j += 2;
     else if (opt === 'by' || opt === 'get') j++;
-    else if (opt === 'store' && j + 1 < argv.length) store = argv[++j] as string;
+    else if (opt === 'store' && j + 1 < argv.length) store = argv[++j];
   }
   return store === undefined ? [argv[1] ?? ''] : [argv[1] ?? '', store];
 }
