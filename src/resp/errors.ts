@@ -18,6 +18,24 @@ export const ERR_DB_INDEX = 'ERR DB index is out of range';
 export const ERR_INVALID_EXPIRE = (cmd: string): string => `ERR invalid expire time in '${cmd}' command`;
 export const ERR_TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range';
 export const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
+export const ERR_MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+export const ERR_BGSAVE_IN_PROGRESS = 'ERR Background save already in progress';
+/** Redis's shared.err: a bare "ERR", what SAVE / BGSAVE / DEBUG RELOAD reply when the write failed. */
+export const ERR_BARE = 'ERR';
+export const ERR_BUSYKEY = 'BUSYKEY Target key name already exists.';
+export const ERR_DUMP_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
+export const ERR_BAD_DATA_FORMAT = 'ERR Bad data format';
+export const ERR_INVALID_TTL = 'ERR Invalid TTL value, must be >= 0';
+export const ERR_INVALID_IDLETIME = 'ERR Invalid IDLETIME value, must be >= 0';
+export const ERR_INVALID_FREQ = 'ERR Invalid FREQ value, must be >= 0 and <= 255';
+export const ERR_RELOAD = 'ERR Error trying to load the RDB dump, check server logs.';
+export const ERR_RELOAD_OPTIONS = 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.';
+/** A server run without the persistence room (embedded, unit tests): no file to save to. */
+export const ERR_NO_PERSISTENCE = 'ERR persistence is not available in this server';
+/** RESTORE of a type this server cannot hold yet. */
+export const restoreUnsupported = (typeName: string): string =>
+  `ERR Bad data format: values of type ${typeName} are not supported by this server yet`;
 
 export function wrongArity(commandName: string): string {
   return `ERR wrong number of arguments for '${commandName.toLowerCase()}' command`;
@@ -46,12 +64,11 @@ export function unknownCommand(name: string, args: readonly string[]): string {
 }
 
 /**
- * Redis addReplySubcommandSyntaxError: a known subcommand with an argument count its container's
- * handler refuses. `argv` is the whole command line as typed.
+ * addReplySubcommandSyntaxError: `unknown subcommand or wrong number of arguments for '%.128s'. Try %s
+ * HELP.` — for commands that dispatch on their first argument themselves (DEBUG).
  */
-export function subcommandSyntaxError(argv: readonly string[]): string {
-  const sub = cString(argv[1] ?? '', 128);
-  return `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${(argv[0] ?? '').toUpperCase()} HELP.`;
+export function ERR_SUBCOMMAND_SYNTAX(sub: string, command: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${cString(sub, 128)}'. Try ${cString(command).toUpperCase()} HELP.`;
 }
 
 /** `unknown subcommand '%.128s'. Try %s HELP.` — `container` as the client typed it (upper-cased). */
@@ -155,6 +172,7 @@ export const ERR_UNBLOCK_REASON = 'ERR CLIENT UNBLOCK reason should be TIMEOUT o
 
 // Server commands (server.c, config.c, debug.c, slowlog.c, object.c).
 export const ERR_SHUTDOWN = 'ERR Errors trying to SHUTDOWN. Check logs.';
+export const ERR_NO_SHUTDOWN_IN_PROGRESS = 'ERR No shutdown in progress.';
 export const ERR_GETKEYS_INVALID_COMMAND = 'ERR Invalid command specified';
 export const ERR_GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
 export const ERR_GETKEYS_ARITY = 'ERR Invalid number of arguments specified for command';

@@ -210,6 +210,9 @@ const SCENARIOS: readonly (readonly [string, string, readonly Line[]])[] = [
       ['SET', 'x', '1'],
       ['PEXPIREAT', 'x', '1'],
       ['TOUCH', 'e'],
+      ['SET', 'dumped', 'value'],
+      ['#dump-restore', 'dumped', 'restored'],
+      ['#dump-restore', 'dumped', 'restored', 'REPLACE'],
       ['TYPE', 'e'],
       ['EXISTS', 'e'],
     ],
@@ -357,7 +360,16 @@ async function eventsOf(
         out.push([]);
         continue;
       }
-      await writer.call(line);
+      if (line[0] === '#dump-restore') {
+        // RESTORE of the DUMP payload the same server produced for line[1].
+        const dumped = await writer.call(['DUMP', line[1] as string]);
+        const start = dumped.indexOf('\r\n') + 2;
+        const payload = dumped.subarray(start, dumped.length - 2);
+        const restored = await writer.call(['RESTORE', line[2] as string, '0', payload, ...line.slice(3)]);
+        if (line[3] === 'REPLACE') assert.equal(restored.toString('latin1'), '+OK\r\n', server.name);
+      } else {
+        await writer.call(line);
+      }
       lastReply = Date.now();
       const word = (line[0] ?? '').toUpperCase();
       if (word === 'MULTI') queuing = true;

@@ -6,7 +6,7 @@ import {
   ERR_CLIENT_ID_NOT_POSITIVE,
   ERR_INVALID_CLIENT_ID,
   ERR_PAUSE_MODE,
-  subcommandSyntaxError,
+  ERR_SUBCOMMAND_SYNTAX,
   ERR_NO_SUCH_CLIENT,
   ERR_NO_SUCH_USER,
   ERR_NOT_INTEGER,
@@ -173,7 +173,7 @@ const pause = defineCommand({
   name: 'client|pause',
   parse(args) {
     // clientCommand takes PAUSE with 3 or 4 arguments only, before reading any of them.
-    if (args.remaining > 2) return fail(subcommandSyntaxError(args.argv));
+    if (args.remaining > 2) return fail(ERR_SUBCOMMAND_SYNTAX(args.argv[1] ?? '', args.argv[0] ?? ''));
     // The mode is checked before the timeout, as Redis does.
     const mode = (args.argv[3] ?? 'ALL').toUpperCase();
     if (mode !== 'WRITE' && mode !== 'ALL') return fail(ERR_PAUSE_MODE);
@@ -229,7 +229,7 @@ const unblock = defineCommand({
   name: 'client|unblock',
   parse(args) {
     // clientCommand takes UNBLOCK with 3 or 4 arguments only, before reading any of them.
-    if (args.remaining > 2) return fail(subcommandSyntaxError(args.argv));
+    if (args.remaining > 2) return fail(ERR_SUBCOMMAND_SYNTAX(args.argv[1] ?? '', args.argv[0] ?? ''));
     const target = args.int64();
     if (typeof target !== 'number') return fail(ERR_NOT_INTEGER);
     let withError = false;

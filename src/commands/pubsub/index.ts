@@ -3,7 +3,7 @@
  * SUNSUBSCRIBE, PUBLISH, SPUBLISH, PUBSUB CHANNELS|NUMSUB|NUMPAT|SHARDCHANNELS|SHARDNUMSUB|HELP.
  */
 import {
-  subcommandSyntaxError,
+  ERR_SUBCOMMAND_SYNTAX,
   unknownSubcommand,
   array,
   bulk,
@@ -61,7 +61,7 @@ function channels(name: string, kind: 'channel' | 'shard'): CommandSpec {
   return defineCommand({
     name,
     parse(args) {
-      if (args.remaining > 1) return fail(subcommandSyntaxError(args.argv));
+      if (args.remaining > 1) return fail(ERR_SUBCOMMAND_SYNTAX(args.argv[1] ?? '', args.argv[0] ?? ''));
       return args.done ? undefined : args.string();
     },
     apply: (ctx, pattern) => bulkArray(ctx.server.pubsub.activeChannels(kind, pattern)),

@@ -4,7 +4,7 @@
  */
 import {
   ERR_SLOWLOG_COUNT,
-  subcommandSyntaxError,
+  ERR_SUBCOMMAND_SYNTAX,
   array,
   bulk,
   integer,
@@ -20,7 +20,7 @@ import { containerCommand, helpReply } from './spec.js';
 
 /** How many entries SLOWLOG GET wants: 10 by default, -1 for all (read only when it is the one argument). */
 function parseCount(args: ArgCursor): number {
-  if (args.remaining > 1) return fail(subcommandSyntaxError(args.argv));
+  if (args.remaining > 1) return fail(ERR_SUBCOMMAND_SYNTAX(args.argv[1] ?? '', args.argv[0] ?? ''));
   if (args.remaining !== 1) return 10;
   const n = parseSafeInt(args.string());
   if (n === undefined || n < -1) return fail(ERR_SLOWLOG_COUNT);
