@@ -22,6 +22,7 @@ import type {
 import { ConfigError, RedisConfig, type RenameCommand } from '../config/index.js';
 import { CommandStats } from './command-stats.js';
 import { ConfigAdmin } from './config-binding.js';
+import { KeyspaceNotifier } from './notify.js';
 import { PubSubRegistry } from './pubsub.js';
 import { SlowLog } from './slowlog.js';
 
@@ -96,6 +97,7 @@ export class ServerState implements ServerPorts {
   /** Connected clients by id, in connection order (CLIENT LIST order). */
   readonly registry = new Map<number, RegisteredClient>();
   readonly pubsub = new PubSubRegistry();
+  readonly keyspaceEvents: KeyspaceNotifier;
   readonly propagators: Propagator[] = [];
   /** Open execution units (see beginUnit) and what they propagated so far. */
   private unitDepth = 0;
@@ -114,6 +116,7 @@ export class ServerState implements ServerPorts {
   ) {
     this.slowlog = new SlowLog(config);
     this.configAdmin = new ConfigAdmin(config);
+    this.keyspaceEvents = new KeyspaceNotifier(config, this.pubsub);
     this.clients = {
       list: () => this.listClients(),
       blockedCount: () => this.blockedClients(),

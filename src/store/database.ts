@@ -34,6 +34,10 @@ export interface KeyspaceObserver {
   keyModified?(db: number, key: string): void;
   /** A list or zset key came into existence: clients blocked on it may be served (Redis signalKeyAsReady). */
   keyReady?(db: number, key: string): void;
+  /** A read lookup found no key (Redis lookupKeyRead's miss): the `keymiss` keyspace event. */
+  keyMissed?(db: number, key: string): void;
+  /** A key came into existence (Redis dbAdd): the `new` keyspace event. */
+  keyAdded?(db: number, key: string): void;
   /** A key was removed because its TTL passed; masters propagate a DEL. */
   keyExpired?(db: number, key: string): void;
 }
@@ -212,7 +216,15 @@ export class Database {
     return true;
   }
 
+  /** A read lookup (Redis lookupKeyRead): lazy expiry, and a miss is announced (`keyMissed`). */
   lookupRead(key: string, now: number): Value | undefined {
+    const value = this.lookupQuiet(key, now);
+    if (value === undefined) this.observer.keyMissed?.(this.index, key);
+    return value;
+  }
+
+  /** Like lookupRead without announcing a miss (Redis LOOKUP_NONOTIFY: OBJECT, blocked-list checks). */
+  lookupQuiet(key: string, now: number): Value | undefined {
     if (this.expires.size !== 0 && this.expireIfNeeded(key, now)) return undefined;
     return this.entries.get(key);
   }
@@ -238,6 +250,7 @@ export class Database {
     if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset')) {
       this.observer.keyReady?.(this.index, key);
     }
+    this.observer.keyAdded?.(this.index, key);
   }
 
   /** Sets a key to a new value, creating it or replacing it. Drops the TTL unless keepTtl. */
@@ -390,6 +403,10 @@ function fanOut(observers: readonly KeyspaceObserver[]): KeyspaceObserver {
   if (keyReady.length > 0) out.keyReady = (db, key) => keyReady.forEach((o) => o.keyReady?.(db, key));
   const keyExpired = having('keyExpired');
   if (keyExpired.length > 0) out.keyExpired = (db, key) => keyExpired.forEach((o) => o.keyExpired?.(db, key));
+  const keyMissed = having('keyMissed');
+  if (keyMissed.length > 0) out.keyMissed = (db, key) => keyMissed.forEach((o) => o.keyMissed?.(db, key));
+  const keyAdded = having('keyAdded');
+  if (keyAdded.length > 0) out.keyAdded = (db, key) => keyAdded.forEach((o) => o.keyAdded?.(db, key));
   return out;
 }
 

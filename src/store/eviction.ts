@@ -157,9 +157,15 @@ export class Evictor {
 
   /**
    * Evicts keys until the estimate is under maxmemory. Returns the evicted (db, key) pairs, or
-   * undefined when over the limit and nothing can be evicted (the command then gets -OOM).
+   * undefined when over the limit and nothing (more) can be evicted (the command then gets -OOM).
+   * `onEvicted` is told of each key as it goes, including those evicted before running out of
+   * victims (Redis counts, propagates and announces each one).
    */
-  performEvictions(settings: EvictionSettings, now: number): { db: number; key: string }[] | undefined {
+  performEvictions(
+    settings: EvictionSettings,
+    now: number,
+    onEvicted?: (db: number, key: string) => void,
+  ): { db: number; key: string }[] | undefined {
     const evicted: { db: number; key: string }[] = [];
     if (settings.maxmemory === 0) return evicted;
     let used = this.usedMemory(now);
@@ -173,6 +179,7 @@ export class Evictor {
       victim.db.signalModified(victim.key);
       this.access.get(victim.db.index)?.delete(victim.key);
       evicted.push({ db: victim.db.index, key: victim.key });
+      onEvicted?.(victim.db.index, victim.key);
     }
     return evicted;
   }

@@ -4,7 +4,16 @@
  */
 import { memoryUsage } from 'node:process';
 import { collectGarbage } from '../../platform/index.js';
-import { ERR_NOT_INTEGER, NULL, bulk, integer, map, verbatim, type Reply } from '../../resp/index.js';
+import {
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  NULL,
+  bulk,
+  integer,
+  map,
+  verbatim,
+  type Reply,
+} from '../../resp/index.js';
 import { BASELINE_BYTES, datasetBytes, estimateKeyBytes } from '../../store/index.js';
 import { parseSafeInt } from '../args.js';
 import { defineCommand } from '../define.js';
@@ -19,14 +28,15 @@ const memoryUsageCmd = defineCommand({
     let samples = 5;
     if (args.remaining === 2 && args.option('SAMPLES')) {
       const n = parseSafeInt(args.string());
-      if (n === undefined || n < 0) return fail(ERR_NOT_INTEGER);
+      if (n === undefined) return fail(ERR_NOT_INTEGER);
+      if (n < 0) return fail(ERR_SYNTAX);
       samples = n;
     }
     args.end();
     return { key, samples };
   },
   apply(ctx, { key, samples }) {
-    const value = ctx.db.lookupRead(key, ctx.now);
+    const value = ctx.db.lookupQuiet(key, ctx.now);
     return value === undefined ? NULL : integer(estimateKeyBytes(key, value, samples));
   },
 });
