@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerFirewall } from './firewall.js';
+import { registerInit } from './init.js';
 import { registerKeygen } from './keygen.js';
 import { registerServer } from './server.js';
 import { registerVpn } from './vpn.js';
@@ -12,5 +14,7 @@ const program = new Command('redmesh')
 registerServer(program);
 registerVpn(program);
 registerKeygen(program);
+registerInit(program);
+registerFirewall(program);
 
 await program.parseAsync(process.argv);
