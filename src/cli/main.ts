@@ -4,6 +4,7 @@ import { registerFirewall } from './firewall.js';
 import { registerInit } from './init.js';
 import { registerKeygen } from './keygen.js';
 import { registerServer } from './server.js';
+import { registerStatus } from './status.js';
 import { registerVpn } from './vpn.js';
 
 /** `redmesh <subcommand>`: each subcommand lives in its own file and only parses and prints. */
@@ -16,5 +17,6 @@ registerVpn(program);
 registerKeygen(program);
 registerInit(program);
 registerFirewall(program);
+registerStatus(program);
 
 await program.parseAsync(process.argv);

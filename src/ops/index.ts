@@ -8,3 +8,4 @@ export type { NetnsNode, SpawnOptions, Spawned } from './netns/index.js';
 export * from './init/index.js';
 export * from './firewall/index.js';
 export * from './redis/index.js';
+export * from './status/index.js';
