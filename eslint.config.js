@@ -1,6 +1,10 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
 
+/** Text that starts like a Redis error reply: an error code and a space ('ERR …', 'WRONGTYPE …'), optionally after '-'. */
+const REDIS_ERROR_TEXT =
+  '/^-?(ERR|WRONGTYPE|NOAUTH|WRONGPASS|READONLY|OOM|EXECABORT|NOPROTO|UNBLOCKED|DENIED|BUSY|BUSYKEY|NOSCRIPT|LOADING|MASTERDOWN|MISCONF|NOREPLICAS|NOPERM|CROSSSLOT|NOGOODSLAVE) /';
+
 /**
  * The rooms of src/ and the rooms each may import (../shared/DESIGN.md, docs/architecture.md). Arrows
  * compose downward: cli → ops → {server, vpn}; server → {commands, replication, persistence};
@@ -95,6 +99,31 @@ export function boundaryConfigs() {
   return configs;
 }
 
+const ERROR_STRING_MESSAGE =
+  'Redis error strings are defined once, in src/resp/errors.ts: use (or add) a constant there.';
+
+/**
+ * Redis's error strings are wire text that clients match on: each is defined once, in
+ * src/resp/errors.ts, and everything else in src/ uses the constant (STYLE.md: shared replies defined
+ * once). A string or template starting with an error code and a space is refused anywhere else.
+ */
+export function errorStringConfig() {
+  return {
+    files: ['src/**/*.ts'],
+    ignores: ['src/resp/errors.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: `Literal[value=${REDIS_ERROR_TEXT}]`, message: ERROR_STRING_MESSAGE },
+        {
+          selector: `TemplateLiteral > TemplateElement:first-child[value.raw=${REDIS_ERROR_TEXT}]`,
+          message: ERROR_STRING_MESSAGE,
+        },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'scripts/**', 'eslint.config.js'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -105,6 +134,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  errorStringConfig(),
   {
     // node:test's test()/describe() return promises the runner itself awaits.
     files: ['test/**/*.ts'],

@@ -3,10 +3,8 @@
  * Redis's string2ll/string2ld are stricter than Number(): no spaces, no '+', no leading zeros,
  * and 64-bit range checks.
  */
-import { isCSpace } from '../resp/index.js';
+import { INT64_MAX, INT64_MAX_AS_DOUBLE, INT64_MIN, isCSpace } from '../resp/index.js';
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 const SAFE_DIGITS = /^-?(?:0|[1-9][0-9]{0,14})$/;
 const INT_DIGITS = /^-?(?:0|[1-9][0-9]*)$/;
 
@@ -67,6 +65,18 @@ export function parseDouble(s: string): number | undefined {
   return Number.isNaN(n) ? undefined : n;
 }
 
+/**
+ * Redis getDoubleFromObject (string2d): strtod over the whole argument, no leading space, overflow,
+ * underflow to zero and NaN refused; hex floats and inf/infinity accepted, as glibc's strtod does.
+ * undefined means "value is not a valid float".
+ */
+export function parseStrictDouble(s: string): number | undefined {
+  if (s.length === 0 || isCSpace(s.charCodeAt(0))) return undefined;
+  const r = strtod(s);
+  if (r.end !== s.length || r.rangeError || Number.isNaN(r.value)) return undefined;
+  return r.value;
+}
+
 /** Case-insensitive option match for command keywords (EX, NX, WITHSCORES…). */
 export function isOption(arg: string | undefined, name: string): boolean {
   return arg !== undefined && arg.length === name.length && arg.toUpperCase() === name;
@@ -125,9 +135,6 @@ export function parseLong(s: string): number | undefined {
   return n === undefined ? undefined : Number(n);
 }
 
-/** LLONG_MAX as a double (what the C comparison against a long double sees). */
-const LLONG_MAX_DOUBLE = 9223372036854775807;
-
 /**
  * getTimeoutFromObjectOrReply with UNIT_SECONDS: a long double number of seconds (string2ld rules),
  * turned into an absolute deadline in ms, 0 meaning forever. Mirrors what redis-server 7.0.15 does on
@@ -140,9 +147,9 @@ export function parseTimeoutSeconds(s: string, now: number): number | 'notFloat'
   // strtold's exponent range is far wider than a double's: 1e400 and 1e-400 are fine long doubles.
   if (r.end !== s.length || Number.isNaN(r.value)) return 'notFloat';
   const ms = Math.trunc(r.value * 1000);
-  if (!Number.isFinite(ms) || ms >= LLONG_MAX_DOUBLE || ms < 0) return 'negative';
+  if (!Number.isFinite(ms) || ms >= INT64_MAX_AS_DOUBLE || ms < 0) return 'negative';
   if (ms === 0) return 0;
-  return ms > LLONG_MAX_DOUBLE - now ? 'outOfRange' : now + ms;
+  return ms > INT64_MAX_AS_DOUBLE - now ? 'outOfRange' : now + ms;
 }
 
 /**

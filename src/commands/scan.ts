@@ -10,54 +10,56 @@
  * (all of one hash at a time) and, to bound the O(n) pass each call makes, at least 1/32 of the
  * collection.
  */
-import { ERR_INVALID_CURSOR, ERR_NOT_INTEGER, ERR_SYNTAX } from '../resp/index.js';
+import { ERR_SYNTAX } from '../resp/index.js';
+import type { ArgCursor } from './cursor.js';
 import { globMatch } from '../store/index.js';
-import { isOption } from './args.js';
 import { fail } from './typed.js';
-import { parseLong } from './args.js';
 
-const UINT64_MAX = 18446744073709551615n;
 const HASH_SPACE = 2 ** 32;
 /** Each call returns at least this fraction of a large collection, so a full scan is ≤ 32 passes. */
 const MIN_BATCH_DIVISOR = 32;
-
-/**
- * parseScanCursorOrReply: C strtoul over the whole argument. "" reads as 0, "+1" as 1, "-1" wraps
- * to 2^64-1, a leading space or anything past 2^64-1 is "invalid cursor".
- */
-export function parseScanCursor(s: string): bigint {
-  if (s === '') return 0n;
-  const m = /^([+-]?)([0-9]+)$/.exec(s);
-  if (m === null) return fail(ERR_INVALID_CURSOR);
-  const magnitude = BigInt(m[2] ?? '0');
-  if (magnitude > UINT64_MAX) return fail(ERR_INVALID_CURSOR);
-  return m[1] === '-' ? (UINT64_MAX + 1n - magnitude) % (UINT64_MAX + 1n) : magnitude;
-}
 
 export interface ScanOptions {
   readonly count: number;
   /** undefined when there is no MATCH or it is "*". */
   readonly pattern: string | undefined;
+  /** TYPE (SCAN only), lower case; undefined when not given. */
+  readonly type: string | undefined;
 }
 
-/** COUNT n (n ≥ 1) and MATCH pattern from argv[from], in any order, last one wins. */
-export function parseScanOptions(argv: readonly string[], from: number): ScanOptions {
+/**
+ * scanGenericCommand's options: COUNT n (n ≥ 1), MATCH pattern and, for the keyspace only, TYPE
+ * type, in any order, the last one winning, to the end of the arguments. A bad COUNT is "value is
+ * not an integer or out of range", a COUNT below 1 or anything else "syntax error".
+ */
+function readScanOptions(args: ArgCursor, typeAllowed: boolean): ScanOptions {
   let count = 10;
   let pattern: string | undefined;
-  for (let i = from; i < argv.length; i += 2) {
-    const value = argv[i + 1];
-    if (isOption(argv[i], 'COUNT') && value !== undefined) {
-      const n = parseLong(value);
-      if (n === undefined) return fail(ERR_NOT_INTEGER);
-      if (n < 1) return fail(ERR_SYNTAX);
-      count = n;
-    } else if (isOption(argv[i], 'MATCH') && value !== undefined) {
+  let type: string | undefined;
+  while (!args.done) {
+    if (args.remaining >= 2 && args.option('COUNT')) {
+      count = args.integer();
+      if (count < 1) return fail(ERR_SYNTAX);
+    } else if (args.remaining >= 2 && args.option('MATCH')) {
+      const value = args.string();
       pattern = value === '*' ? undefined : value;
+    } else if (typeAllowed && args.remaining >= 2 && args.option('TYPE')) {
+      type = args.string().toLowerCase();
     } else {
       return fail(ERR_SYNTAX);
     }
   }
-  return { count, pattern };
+  return { count, pattern, type };
+}
+
+/** HSCAN, SSCAN, ZSCAN options: COUNT and MATCH. */
+export function parseScanOptions(args: ArgCursor): ScanOptions {
+  return readScanOptions(args, false);
+}
+
+/** SCAN options: COUNT, MATCH and TYPE. */
+export function parseKeyspaceScanOptions(args: ArgCursor): ScanOptions {
+  return readScanOptions(args, true);
 }
 
 /** FNV-1a over the latin1 bytes: stable across runs, so cursors stay meaningful. */

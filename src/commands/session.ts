@@ -1,8 +1,8 @@
-import { error, type Reply } from '../resp/index.js';
+import { ERR_NO_SESSION, ERR_CLIENT_NAME, error, type Reply } from '../resp/index.js';
 import type { CommandContext, Session } from './types.js';
 
 /** Commands about the connection itself (AUTH, MULTI, SUBSCRIBE…) need its session; runners without one get this error. */
-export const NO_SESSION: Reply = error('ERR this command needs a client connection');
+export const NO_SESSION: Reply = error(ERR_NO_SESSION);
 
 export function sessionOf(ctx: CommandContext): Session | undefined {
   return ctx.server.clients.session(ctx.client);
@@ -17,4 +17,4 @@ export function isValidClientName(name: string): boolean {
   return true;
 }
 
-export const ERR_CLIENT_NAME = 'ERR Client names cannot contain spaces, newlines or special characters.';
+export { ERR_CLIENT_NAME };

@@ -1,9 +1,13 @@
 /**
  * Typed key lookup and early-exit errors for command implementations.
  *
- * A command body may throw CommandError from deep inside its parsing or lookups (WRONGTYPE, a bad
- * option); `guarded` turns it into the error reply, so command files read top-down without
- * threading error values through every helper. Any other exception is a bug and propagates.
+ * The one way a command meets a key of the wrong type, or any argument it refuses: it throws
+ * CommandError (through `fail`, `wrongType` or a typed lookup below) from wherever it is, and the
+ * command's builder (define.ts: defineCommand, tableCommand) turns it into the error reply. So
+ * command files read top-down without threading error values through every helper, and the path
+ * that succeeds pays nothing: V8's try/catch costs nothing until something is thrown, and WRONGTYPE
+ * throws one preallocated error (no allocation, no stack capture). Any other exception is a bug
+ * and propagates.
  */
 import { ERR_WRONGTYPE, error, type Reply } from '../resp/index.js';
 import type { HashValue, ListValue, SetValue, Value, ZSetValue } from '../store/index.js';
@@ -20,18 +24,19 @@ export function fail(message: string): never {
   throw new CommandError(error(message));
 }
 
+const WRONGTYPE_ERROR = new CommandError(error(ERR_WRONGTYPE));
+
+/** Stops the running command with WRONGTYPE (the key holds another type). */
+export function wrongType(): never {
+  throw WRONGTYPE_ERROR;
+}
+
 export type CommandRun = (ctx: CommandContext, argv: readonly string[]) => CommandResult;
 
-/** Wraps a command body so that a thrown CommandError becomes its reply. */
-export function guarded(run: CommandRun): CommandRun {
-  return (ctx, argv) => {
-    try {
-      return run(ctx, argv);
-    } catch (e) {
-      if (e instanceof CommandError) return e.reply;
-      throw e;
-    }
-  };
+/** The reply a thrown CommandError stands for; anything else is a bug and is thrown on. */
+export function replyOf(e: unknown): Reply {
+  if (e instanceof CommandError) return e.reply;
+  throw e;
 }
 
 interface TypedValues {
@@ -43,7 +48,7 @@ interface TypedValues {
 
 function ofType<T extends keyof TypedValues>(value: Value | undefined, type: T): TypedValues[T] | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string' || value.type !== type) fail(ERR_WRONGTYPE);
+  if (typeof value === 'string' || value.type !== type) wrongType();
   return value as TypedValues[T];
 }
 
@@ -65,12 +70,11 @@ export function writeTyped<T extends keyof TypedValues>(
   return ofType(ctx.db.lookupWrite(key, ctx.now), type);
 }
 
-/** Runs a reply-producing step outside `guarded` (e.g. a blocked client's retry), catching CommandError. */
+/** Runs a reply-producing step outside a command's run (e.g. a blocked client's retry), catching CommandError. */
 export function replyOrError<T>(step: () => T): T | Reply {
   try {
     return step();
   } catch (e) {
-    if (e instanceof CommandError) return e.reply;
-    throw e;
+    return replyOf(e);
   }
 }

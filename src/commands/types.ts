@@ -2,6 +2,32 @@ import type { ConfigSetFailure, ConfigView } from '../config/index.js';
 import type { Reply } from '../resp/index.js';
 import type { Database, EvictionSettings, Keyspace } from '../store/index.js';
 
+/** One key spec as COMMAND INFO shows it (RESP3 map order: notes, flags, begin_search, find_keys). */
+export interface KeySpecData {
+  readonly notes?: string;
+  readonly flags: readonly string[];
+  readonly begin_search: { readonly type: string; readonly spec: Readonly<Record<string, number | string>> };
+  readonly find_keys: { readonly type: string; readonly spec: Readonly<Record<string, number | string>> };
+}
+
+/**
+ * One row of Redis 7.0's command table (commands/table.generated.ts): what COMMAND INFO reports
+ * about a command, subcommands aside.
+ */
+export interface CommandMeta {
+  /** N: exactly N arguments including the name; -N: at least N. */
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  /** Legacy key positions (0 = no keys; lastKey -1 = the last argument). */
+  readonly firstKey: number;
+  readonly lastKey: number;
+  readonly step: number;
+  /** ACL categories without the '@'. */
+  readonly categories: readonly string[];
+  readonly tips: readonly string[];
+  readonly keySpecs: readonly KeySpecData[];
+}
+
 /** Flags as COMMAND INFO reports them (Redis 7.0 names). */
 export type CommandFlag =
   | 'write'
@@ -21,7 +47,9 @@ export type CommandFlag =
   | 'no_multi'
   | 'allow_busy'
   | 'no_mandatory_keys'
-  | 'movablekeys';
+  | 'movablekeys'
+  | 'asking'
+  | 'no_async_loading';
 
 /**
  * A blocking command that found nothing to serve returns this instead of a reply. The server parks
@@ -309,6 +337,8 @@ export interface CommandSpec {
   readonly categories?: readonly string[];
   /** Command tips as COMMAND INFO shows them (e.g. 'nondeterministic_output'). */
   readonly tips?: readonly string[];
+  /** Key specs as COMMAND INFO shows them; derived from firstKey/lastKey/step when absent. */
+  readonly keySpecs?: readonly KeySpecData[];
   /**
    * For `movablekeys` commands (ZUNION, ZMPOP…): the key arguments of one call, for COMMAND GETKEYS,
    * WATCH-like bookkeeping and ACL key checks. Undefined when argv is malformed.
@@ -317,5 +347,5 @@ export interface CommandSpec {
   /** Subcommands (CLIENT LIST, CONFIG GET…), looked up by the server before `run`. */
   readonly subcommands?: readonly CommandSpec[];
   /** argv[0] is the command name as the client sent it; argv are latin1 byte strings. */
-  run(ctx: CommandContext, argv: readonly string[]): CommandResult;
+  run(this: void, ctx: CommandContext, argv: readonly string[]): CommandResult;
 }

@@ -3,7 +3,17 @@
  * CONFIG REWRITE writes it. Builders for Redis's standard kinds (bool, numeric, memory, enum, string)
  * live here; the special ones (bind, save, client-output-buffer-limit, …) in special.ts.
  */
-import { quoteArg } from '../resp/index.js';
+import {
+  INT32_MAX,
+  INT32_MIN,
+  UINT32_MAX,
+  INT64_MAX,
+  INT64_MIN,
+  INT64_MAX_AS_DOUBLE,
+  INT64_MIN_AS_DOUBLE,
+  UINT64_MAX_AS_DOUBLE,
+  quoteArg,
+} from '../resp/index.js';
 import { formatMemoryForRewrite, parseConfigInteger, parseMemory } from './units.js';
 
 /** A parse failure, with Redis's message ("argument must be 'yes' or 'no'"). */
@@ -88,16 +98,17 @@ export function boolDirective(name: string, def: boolean, opts: DirectiveOptions
 function rangeError(min: number, max: number): ConfigParseError {
   const fmt = (n: number): string => (Math.abs(n) >= 2 ** 53 ? BigInt(n).toString() : String(n));
   const text = (n: number): string =>
-    n === 2 ** 63 ? '9223372036854775807' : n === -(2 ** 63) ? '-9223372036854775808' : fmt(n);
+    n === INT64_MAX_AS_DOUBLE ? String(INT64_MAX) : n === INT64_MIN_AS_DOUBLE ? String(INT64_MIN) : fmt(n);
   return { error: `argument must be between ${text(min)} and ${text(max)} inclusive` };
 }
 
-export const INT_MAX = 2147483647;
-export const INT_MIN = -2147483648;
-export const UINT_MAX = 4294967295;
-export const LLONG_MAX = 2 ** 63;
-export const LLONG_MIN = -(2 ** 63);
-export const ULLONG_MAX = 2 ** 64;
+/** The C limits config ranges are written with (as doubles, like Redis's config.c compares them). */
+export const INT_MAX = INT32_MAX;
+export const INT_MIN = INT32_MIN;
+export const UINT_MAX = UINT32_MAX;
+export const LLONG_MAX = INT64_MAX_AS_DOUBLE;
+export const LLONG_MIN = INT64_MIN_AS_DOUBLE;
+export const ULLONG_MAX = UINT64_MAX_AS_DOUBLE;
 
 export function intDirective(
   name: string,

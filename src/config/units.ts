@@ -2,6 +2,7 @@
  * Redis's number formats in config values: memtoull memory units, string2ll integers, and the
  * "1gb"/"64mb" form CONFIG REWRITE writes back.
  */
+import { INT64_MAX, INT64_MIN, UINT64_MAX_AS_DOUBLE } from '../resp/index.js';
 
 const MEMORY_RE = /^([0-9]+)(b|k|kb|m|mb|g|gb)?$/i;
 const UNIT: Readonly<Record<string, number>> = {
@@ -20,14 +21,14 @@ export function parseMemory(s: string): number | undefined {
   const m = MEMORY_RE.exec(s);
   if (m === null) return undefined;
   const n = Number(m[1]) * (UNIT[(m[2] ?? '').toLowerCase()] ?? 1);
-  return Number.isFinite(n) && n <= 2 ** 64 ? n : undefined;
+  return Number.isFinite(n) && n <= UINT64_MAX_AS_DOUBLE ? n : undefined;
 }
 
 /** Like Redis string2ll: optional '-', no '+', no leading zeros, no spaces. */
 export function parseConfigInteger(s: string): number | undefined {
   if (!/^-?(?:0|[1-9][0-9]*)$/.test(s) || s === '-0' || s.length > 20) return undefined;
   const n = BigInt(s);
-  if (n < -(2n ** 63n) || n > 2n ** 63n - 1n) return undefined;
+  if (n < INT64_MIN || n > INT64_MAX) return undefined;
   return Number(n);
 }
 

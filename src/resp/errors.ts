@@ -109,4 +109,52 @@ export const ERR_LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
 export const ERR_HASH_NOT_INTEGER = 'ERR hash value is not an integer';
 export const ERR_HASH_NOT_FLOAT = 'ERR hash value is not a float';
 export const ERR_NAN_OR_INFINITY = 'ERR value is NaN or Infinity';
-export const ERR_INCR_NAN_OR_INFINITY = 'ERR increment would produce NaN or Infinity';
+
+// Connection, transactions, pub/sub and dispatch (networking.c, multi.c, server.c).
+export const ERR_DENIED_PROTECTED_MODE =
+  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
+export const ERR_MAX_CLIENTS = 'ERR max number of clients reached';
+/** A request the RESP parser refused (Protocol error: …), as the reply before the connection closes. */
+export const ERR_PROTOCOL = (message: string): string => `ERR ${message}`;
+export const ERR_NOT_IN_MULTI = 'ERR Command not allowed inside a transaction';
+export const ERR_PUBSUB_CONTEXT = (command: string): string =>
+  `ERR Can't execute '${command}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+/** What a command that threw something other than a CommandError (a bug) replies. */
+export const ERR_INTERNAL = 'ERR internal error';
+export const ERR_MULTI_NESTED = 'ERR MULTI calls can not be nested';
+export const ERR_DISCARD_WITHOUT_MULTI = 'ERR DISCARD without MULTI';
+export const ERR_EXEC_WITHOUT_MULTI = 'ERR EXEC without MULTI';
+export const ERR_WATCH_IN_MULTI = 'ERR WATCH inside MULTI is not allowed';
+export const ERR_UNBLOCKED = 'UNBLOCKED client unblocked via CLIENT UNBLOCK';
+export const ERR_NO_SESSION = 'ERR this command needs a client connection';
+export const ERR_CLIENT_NAME = 'ERR Client names cannot contain spaces, newlines or special characters.';
+export const ERR_AUTH_NOT_CONFIGURED =
+  'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?';
+export const ERR_HELLO_NOAUTH =
+  'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
+export const ERR_HELLO_PROTOCOL_NOT_INTEGER = 'ERR Protocol version is not an integer or out of range';
+export const ERR_NOPROTO = 'NOPROTO unsupported protocol version';
+export const ERR_HELLO_SYNTAX = (option: string): string => `ERR Syntax error in HELLO option '${option}'`;
+export const ERR_UNKNOWN_CLIENT_TYPE = (type: string): string => `ERR Unknown client type '${type}'`;
+export const ERR_INVALID_CLIENT_ID = 'ERR Invalid client ID';
+export const ERR_CLIENT_ID_NOT_POSITIVE = 'ERR client-id should be greater than 0';
+export const ERR_NO_SUCH_USER = (user: string): string => `ERR No such user '${user}'`;
+export const ERR_NO_SUCH_CLIENT = 'ERR No such client';
+export const ERR_TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';
+export const ERR_UNBLOCK_REASON = 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR';
+
+// Server commands (server.c, config.c, debug.c, slowlog.c, object.c).
+export const ERR_SHUTDOWN = 'ERR Errors trying to SHUTDOWN. Check logs.';
+export const ERR_GETKEYS_INVALID_COMMAND = 'ERR Invalid command specified';
+export const ERR_GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
+export const ERR_GETKEYS_ARITY = 'ERR Invalid number of arguments specified for command';
+export const ERR_DEBUG_NOT_ALLOWED =
+  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+export const ERR_CONFIG_SET_UNKNOWN = (argument: string): string =>
+  `ERR Unknown option or number of arguments for CONFIG SET - '${argument}'`;
+export const ERR_CONFIG_SET_FAILED = (argument: string, message: string): string =>
+  `ERR CONFIG SET failed (possibly related to argument '${argument}') - ${message}`;
+/** CONFIG REWRITE's failure: the problem as Redis words it after "ERR ". */
+export const ERR_CONFIG_REWRITE = (problem: string): string => `ERR ${problem}`;
+export const ERR_SLOWLOG_COUNT = 'ERR count should be greater than or equal to -1';
+export const ERR_SORT_SCORE = "ERR One or more scores can't be converted into double";

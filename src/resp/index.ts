@@ -1,5 +1,6 @@
 export * from './reply.js';
 export * from './errors.js';
+export * from './limits.js';
 export { RequestParser, parseStrictInt, PROTO_INLINE_MAX_SIZE } from './parser.js';
 export { splitArgs, quoteArg } from './sds.js';
 export { isCSpace } from './ctype.js';

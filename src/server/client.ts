@@ -28,9 +28,14 @@ import {
   error,
   integer,
   push,
+  ERR_DISCARD_WITHOUT_MULTI,
+  ERR_EXECABORT,
+  ERR_EXEC_WITHOUT_MULTI,
+  ERR_MULTI_NESTED,
+  ERR_UNBLOCKED,
+  ERR_WATCH_IN_MULTI,
   type Reply,
 } from '../resp/index.js';
-import { ERR_EXECABORT } from '../resp/index.js';
 import type { Database, Keyspace } from '../store/index.js';
 import { socketFd } from './connection.js';
 import type { RegisteredClient, ServerState } from './state.js';
@@ -241,14 +246,14 @@ export class Client implements RegisteredClient, ClientView {
   // --- transactions (Redis multi.c) ---
 
   multi(): Reply {
-    if (this.multiQueue !== undefined) return error('ERR MULTI calls can not be nested');
+    if (this.multiQueue !== undefined) return error(ERR_MULTI_NESTED);
     this.multiQueue = [];
     this.multiError = false;
     return OK;
   }
 
   discard(): Reply {
-    if (this.multiQueue === undefined) return error('ERR DISCARD without MULTI');
+    if (this.multiQueue === undefined) return error(ERR_DISCARD_WITHOUT_MULTI);
     this.discardMulti();
     this.unwatch();
     return OK;
@@ -261,7 +266,7 @@ export class Client implements RegisteredClient, ClientView {
 
   exec(): Reply {
     const queue = this.multiQueue;
-    if (queue === undefined) return error('ERR EXEC without MULTI');
+    if (queue === undefined) return error(ERR_EXEC_WITHOUT_MULTI);
     const doomed = this.multiError;
     this.discardMulti();
     if (doomed) {
@@ -286,7 +291,7 @@ export class Client implements RegisteredClient, ClientView {
   }
 
   watch(keys: readonly string[]): Reply {
-    if (this.multiQueue !== undefined) return error('ERR WATCH inside MULTI is not allowed');
+    if (this.multiQueue !== undefined) return error(ERR_WATCH_IN_MULTI);
     const db = this.core.keyspace.db(this.dbIndex);
     const now = Date.now();
     for (const key of keys) {
@@ -366,7 +371,7 @@ export class Client implements RegisteredClient, ClientView {
     if (state === undefined) return false;
     this.core.endBlock(this);
     if (withError) {
-      this.reply(error('UNBLOCKED client unblocked via CLIENT UNBLOCK'));
+      this.reply(error(ERR_UNBLOCKED));
     } else {
       this.ctx.now = Date.now();
       this.ctx.db = this.core.keyspace.db(state.db);

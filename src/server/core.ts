@@ -6,7 +6,11 @@
 import { performance } from 'node:perf_hooks';
 import type { BlockRequest, CommandResult, CommandSpec } from '../commands/index.js';
 import {
+  ERR_INTERNAL,
   ERR_NOAUTH,
+  ERR_NOT_IN_MULTI,
+  ERR_PROTOCOL,
+  ERR_PUBSUB_CONTEXT,
   QUEUED,
   encodeReply,
   error,
@@ -188,7 +192,7 @@ export class ServerCore implements ClientHost {
       const argv = c.parser.next();
       if (argv === undefined) break;
       if (!Array.isArray(argv)) {
-        if (argv.silent !== true) c.reply(error('ERR ' + argv.message));
+        if (argv.silent !== true) c.reply(error(ERR_PROTOCOL(argv.message)));
         c.closing = true;
         break;
       }
@@ -219,14 +223,11 @@ export class ServerCore implements ClientHost {
       return;
     }
     if (c.multiQueue !== undefined && entry.noMulti) {
-      this.reject(c, 'ERR Command not allowed inside a transaction');
+      this.reject(c, ERR_NOT_IN_MULTI);
       return;
     }
     if (c.protocol === 2 && !container.pubsubAllowed && c.inPubsubMode) {
-      this.reject(
-        c,
-        `ERR Can't execute '${entry.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
-      );
+      this.reject(c, ERR_PUBSUB_CONTEXT(entry.fullName));
       return;
     }
     const oom = this.hooks.admitUnderMaxmemory(spec, c.multiQueue !== undefined);
@@ -304,7 +305,7 @@ export class ServerCore implements ClientHost {
       result = spec.run(ctx, argv);
     } catch (err) {
       process.stderr.write(`redmesh: command ${spec.name} failed: ${String(err)}\n`);
-      result = error('ERR internal error');
+      result = error(ERR_INTERNAL);
     }
     this.state.stats.totalCommandsProcessed++;
     this.tick = performance.now();
@@ -393,7 +394,7 @@ export class ServerCore implements ClientHost {
       reply = state.request.retry(ctx);
     } catch (err) {
       process.stderr.write(`redmesh: blocked ${state.spec.name} failed: ${String(err)}\n`);
-      reply = error('ERR internal error');
+      reply = error(ERR_INTERNAL);
     }
     if (reply === undefined) return;
     this.endBlock(c);

@@ -2,9 +2,9 @@
  * `startServer`: TCP listeners (Redis `bind` list, `-` for optional addresses, IPv6), accept-time
  * checks (maxclients, protected mode), keepalive, and the periodic cron (active expiry, idle timeout).
  */
+import { ERR_DENIED_PROTECTED_MODE, ERR_MAX_CLIENTS } from '../resp/index.js';
 import type { Socket } from 'node:net';
-import { allCommands } from '../commands/index.js';
-import type { CommandSpec } from '../commands/index.js';
+import { allCommands, type CommandSpec } from '../commands/index.js';
 import { RedisConfig, type RenameCommand, type ServerSettings } from '../config/index.js';
 import { ActiveExpirer } from '../store/index.js';
 import { Client } from './client.js';
@@ -38,9 +38,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const DENIED =
-  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
-const MAX_CLIENTS = '-ERR max number of clients reached\r\n';
+const DENIED = `-${ERR_DENIED_PROTECTED_MODE}\r\n`;
+const MAX_CLIENTS = `-${ERR_MAX_CLIENTS}\r\n`;
 /** Share of each cron period that active expiry may use (Redis ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC). */
 const EXPIRE_TIME_SHARE = 0.25;
 

@@ -12,6 +12,6 @@ export { globMatch } from '../util/index.js';
 export { estimateKeyBytes, databaseBytes, datasetBytes } from './memory.js';
 export { ActiveExpirer } from './expire.js';
 export { cloneValue } from './clone.js';
-export { ScanCursors, MAX_PARKED, parseScanCursor } from './scan.js';
+export { ScanCursors, MAX_PARKED } from './scan.js';
 export { Evictor } from './eviction.js';
 export type { EvictionPolicy, EvictionSettings } from './eviction.js';

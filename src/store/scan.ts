@@ -13,6 +13,7 @@
  * unfinished) also starts a fresh iteration: Redis guarantees that a full scan returns every key
  * present throughout it, and may return keys more than once, and both still hold.
  */
+import { INT64_MAX } from '../resp/index.js';
 
 /** Unfinished scans kept at once; beyond this the least recently used is dropped. */
 export const MAX_PARKED = 1024;
@@ -40,7 +41,7 @@ export class ScanCursors {
   /** Parks an unfinished iterator and returns the cursor that resumes it. */
   park(source: object, iterator: Iterator<unknown>): bigint {
     const cursor = this.nextCursor;
-    this.nextCursor = this.nextCursor >= 2n ** 63n ? 1n : this.nextCursor + 1n;
+    this.nextCursor = this.nextCursor > INT64_MAX ? 1n : this.nextCursor + 1n;
     this.parked.set(cursor, { source, iterator });
     if (this.parked.size > MAX_PARKED) {
       const oldest = this.parked.keys().next();
@@ -52,15 +53,4 @@ export class ScanCursors {
   get size(): number {
     return this.parked.size;
   }
-}
-
-/** Redis parseScanCursorOrReply (strtoul): decimal, optional sign (a '-' wraps), no leading space. */
-export function parseScanCursor(text: string): bigint | undefined {
-  const m = /^([+-]?)(\d*)$/.exec(text.replace(/\0.*$/s, ''));
-  if (m === null) return undefined;
-  const digits = m[2] as string;
-  if (digits === '') return m[1] === '' ? 0n : undefined;
-  const n = BigInt(digits);
-  if (n > 2n ** 64n - 1n) return undefined;
-  return m[1] === '-' ? BigInt.asUintN(64, -n) : n;
 }

@@ -3,9 +3,16 @@
  * ID, GETNAME, SETNAME, LIST, INFO, KILL, PAUSE, UNPAUSE, NO-EVICT, REPLY, UNBLOCK, GETREDIR, HELP.
  */
 import {
+  ERR_CLIENT_ID_NOT_POSITIVE,
+  ERR_INVALID_CLIENT_ID,
+  ERR_NO_SUCH_CLIENT,
+  ERR_NO_SUCH_USER,
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
   ERR_TIMEOUT_NEGATIVE,
+  ERR_TIMEOUT_NOT_INTEGER,
+  ERR_UNBLOCK_REASON,
+  ERR_UNKNOWN_CLIENT_TYPE,
   unknownSubcommand,
   NULL,
   OK,
@@ -17,30 +24,17 @@ import {
   array,
   type Reply,
 } from '../../resp/index.js';
-import { isOption, parseInt64 } from '../args.js';
+import { parseInt64 } from '../args.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand, tableCommand } from '../define.js';
 import { ERR_CLIENT_NAME, NO_SESSION, isValidClientName, sessionOf } from '../session.js';
-import type { ClientInfo, CommandContext, CommandFlag, CommandSpec } from '../types.js';
+import { fail } from '../typed.js';
+import type { ClientInfo, CommandContext, CommandSpec } from '../types.js';
 
-type Run = (ctx: CommandContext, argv: readonly string[]) => Reply;
-
-function sub(name: string, arity: number, flags: readonly CommandFlag[], run: Run): CommandSpec {
-  return {
-    name: `client|${name}`,
-    arity,
-    flags,
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
-    // Redis's ACL categories: admin subcommands are also @admin and @dangerous.
-    categories: flags.includes('admin')
-      ? ['admin', 'slow', 'dangerous', 'connection']
-      : ['slow', 'connection'],
-    run,
-  };
+/** A CLIENT subcommand that reads no arguments. */
+function bare(name: string, apply: (ctx: CommandContext) => Reply): CommandSpec {
+  return defineCommand({ name: `client|${name}`, parse: () => undefined, apply });
 }
-
-const CONN: readonly CommandFlag[] = ['noscript', 'loading', 'stale'];
-const ADMIN: readonly CommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
 
 /** One CLIENT LIST line in Redis 7.0's field order (memory fields are estimates). */
 export function formatClientInfo(c: ClientInfo): string {
@@ -64,151 +58,182 @@ function normalizeType(t: string): string | undefined {
   return lower === 'slave' ? 'replica' : lower;
 }
 
-const list = sub('list', -2, ADMIN, (ctx, argv) => {
-  let clients = ctx.server.clients.list();
-  if (argv.length === 4 && isOption(argv[2], 'TYPE')) {
-    const type = normalizeType(argv[3] as string);
-    if (type === undefined) return error(`ERR Unknown client type '${argv[3] as string}'`);
-    clients = clients.filter((c) => clientType(c) === type);
-  } else if (argv.length > 3 && isOption(argv[2], 'ID')) {
-    const ids = new Set<number>();
-    for (const a of argv.slice(3)) {
-      const id = parseInt64(a);
-      if (typeof id !== 'number' || id <= 0) return error('ERR Invalid client ID');
-      ids.add(id);
+/** CLIENT LIST [TYPE type | ID id [id ...]] — which clients to show (all when undefined). */
+type ListFilter = { readonly type: string } | { readonly ids: ReadonlySet<number> } | undefined;
+
+const list = defineCommand({
+  name: 'client|list',
+  parse(args): ListFilter {
+    if (args.done) return undefined;
+    if (args.remaining === 2 && args.option('TYPE')) {
+      const typeArg = args.string();
+      return { type: normalizeType(typeArg) ?? fail(ERR_UNKNOWN_CLIENT_TYPE(typeArg)) };
     }
-    clients = clients.filter((c) => ids.has(c.id));
-  } else if (argv.length !== 2) {
-    return error(ERR_SYNTAX);
-  }
-  return verbatim(clients.map(formatClientInfo).join(''));
+    if (args.remaining > 1 && args.option('ID')) {
+      const ids = new Set<number>();
+      while (!args.done) {
+        const id = parseInt64(args.string());
+        if (typeof id !== 'number' || id <= 0) return fail(ERR_INVALID_CLIENT_ID);
+        ids.add(id);
+      }
+      return { ids };
+    }
+    return fail(ERR_SYNTAX);
+  },
+  apply(ctx, filter) {
+    let clients = ctx.server.clients.list();
+    if (filter !== undefined && 'type' in filter)
+      clients = clients.filter((c) => clientType(c) === filter.type);
+    else if (filter !== undefined) clients = clients.filter((c) => filter.ids.has(c.id));
+    return verbatim(clients.map(formatClientInfo).join(''));
+  },
 });
 
-const info = sub('info', 2, CONN, (ctx) => {
+const info = bare('info', (ctx) => {
   const me = ctx.server.clients.list().find((c) => c.id === ctx.client.id);
   return verbatim(me === undefined ? '' : formatClientInfo(me));
 });
 
-const id = sub('id', 2, CONN, (ctx) => integer(ctx.client.id));
+const id = bare('id', (ctx) => integer(ctx.client.id));
 
-const getname = sub('getname', 2, CONN, (ctx) => {
+const getname = bare('getname', (ctx) => {
   const name = sessionOf(ctx)?.name ?? '';
   return name === '' ? NULL : bulk(name);
 });
 
-const setname = sub('setname', 3, CONN, (ctx, argv) => {
-  const session = sessionOf(ctx);
-  if (session === undefined) return NO_SESSION;
-  const name = argv[2] as string;
-  if (!isValidClientName(name)) return error(ERR_CLIENT_NAME);
-  session.name = name;
-  return OK;
+const setname = defineCommand({
+  name: 'client|setname',
+  parse: (args) => args.string(),
+  apply(ctx, name) {
+    const session = sessionOf(ctx);
+    if (session === undefined) return NO_SESSION;
+    if (!isValidClientName(name)) return error(ERR_CLIENT_NAME);
+    session.name = name;
+    return OK;
+  },
 });
 
-/** The filters of `CLIENT KILL <filter> <value> ...`; undefined with the error when one is malformed. */
-function killFilter(
-  ctx: CommandContext,
-  argv: readonly string[],
-): { select: (c: ClientInfo) => boolean } | { error: Reply } {
-  const tests: ((c: ClientInfo) => boolean)[] = [];
-  let skipMe = true;
-  for (let i = 2; i < argv.length; i += 2) {
-    const opt = (argv[i] as string).toLowerCase();
-    const value = argv[i + 1];
-    if (value === undefined) return { error: error(ERR_SYNTAX) };
-    if (opt === 'id') {
-      const n = parseInt64(value);
-      if (typeof n !== 'number' || n <= 0) return { error: error('ERR client-id should be greater than 0') };
-      tests.push((c) => c.id === n);
-    } else if (opt === 'type') {
-      const type = normalizeType(value);
-      if (type === undefined) return { error: error(`ERR Unknown client type '${value}'`) };
-      tests.push((c) => clientType(c) === type);
-    } else if (opt === 'addr') {
-      tests.push((c) => c.addr === value);
-    } else if (opt === 'laddr') {
-      tests.push((c) => c.laddr === value);
-    } else if (opt === 'user') {
-      if (value !== 'default') return { error: error(`ERR No such user '${value}'`) };
-      tests.push((c) => c.user === value);
-    } else if (opt === 'skipme') {
-      const yes = value.toLowerCase();
-      if (yes !== 'yes' && yes !== 'no') return { error: error(ERR_SYNTAX) };
-      skipMe = yes === 'yes';
-    } else {
-      return { error: error(ERR_SYNTAX) };
-    }
-  }
-  const me = ctx.client.id;
-  return { select: (c) => (!skipMe || c.id !== me) && tests.every((t) => t(c)) };
+/** The filters of `CLIENT KILL <filter> <value> ...`, each failing with Redis's error when malformed. */
+interface KillFilter {
+  readonly tests: readonly ((c: ClientInfo) => boolean)[];
+  readonly skipMe: boolean;
 }
 
-const kill = sub('kill', -3, ADMIN, (ctx, argv) => {
-  if (argv.length === 3) {
-    // Old form: CLIENT KILL addr:port, may kill the caller itself.
-    const addr = argv[2] as string;
-    const killed = ctx.server.clients.kill((c) => c.addr === addr);
-    return killed > 0 ? OK : error('ERR No such client');
+function parseKillFilter(args: ArgCursor): KillFilter {
+  const tests: ((c: ClientInfo) => boolean)[] = [];
+  let skipMe = true;
+  while (!args.done) {
+    if (args.remaining < 2) return fail(ERR_SYNTAX);
+    if (args.option('ID')) {
+      const n = parseInt64(args.string());
+      if (typeof n !== 'number' || n <= 0) return fail(ERR_CLIENT_ID_NOT_POSITIVE);
+      tests.push((c) => c.id === n);
+    } else if (args.option('TYPE')) {
+      const value = args.string();
+      const type = normalizeType(value) ?? fail(ERR_UNKNOWN_CLIENT_TYPE(value));
+      tests.push((c) => clientType(c) === type);
+    } else if (args.option('ADDR')) {
+      const value = args.string();
+      tests.push((c) => c.addr === value);
+    } else if (args.option('LADDR')) {
+      const value = args.string();
+      tests.push((c) => c.laddr === value);
+    } else if (args.option('USER')) {
+      const value = args.string();
+      if (value !== 'default') return fail(ERR_NO_SUCH_USER(value));
+      tests.push((c) => c.user === value);
+    } else if (args.option('SKIPME')) {
+      skipMe = args.oneOf('YES', 'NO') === 'YES';
+    } else {
+      return fail(ERR_SYNTAX);
+    }
   }
-  const filter = killFilter(ctx, argv);
-  if ('error' in filter) return filter.error;
-  return integer(ctx.server.clients.kill(filter.select));
+  return { tests, skipMe };
+}
+
+/** CLIENT KILL addr:port (the old form, which may kill the caller itself) or CLIENT KILL <filter> <value> ... */
+const kill = defineCommand({
+  name: 'client|kill',
+  parse: (args) => (args.remaining === 1 ? { addr: args.string() } : parseKillFilter(args)),
+  apply(ctx, parsed) {
+    if ('addr' in parsed) {
+      const killed = ctx.server.clients.kill((c) => c.addr === parsed.addr);
+      return killed > 0 ? OK : error(ERR_NO_SUCH_CLIENT);
+    }
+    const me = ctx.client.id;
+    const { tests, skipMe } = parsed;
+    return integer(ctx.server.clients.kill((c) => (!skipMe || c.id !== me) && tests.every((t) => t(c))));
+  },
 });
 
-const pause = sub('pause', -3, ADMIN, (ctx, argv) => {
-  const ms = parseInt64(argv[2] as string);
-  if (typeof ms !== 'number') return error('ERR timeout is not an integer or out of range');
-  if (ms < 0) return error(ERR_TIMEOUT_NEGATIVE);
-  let mode: 'all' | 'write' = 'all';
-  if (argv.length === 4 && isOption(argv[3], 'WRITE')) mode = 'write';
-  else if (argv.length === 4 && isOption(argv[3], 'ALL')) mode = 'all';
-  else if (argv.length !== 3) return error(ERR_SYNTAX);
-  ctx.server.clients.pause(Date.now() + ms, mode);
-  return OK;
+const pause = defineCommand({
+  name: 'client|pause',
+  parse(args) {
+    const ms = args.int64(ERR_TIMEOUT_NOT_INTEGER);
+    if (typeof ms !== 'number') return fail(ERR_TIMEOUT_NOT_INTEGER);
+    if (ms < 0) return fail(ERR_TIMEOUT_NEGATIVE);
+    const mode = args.remaining === 1 ? args.oneOf('WRITE', 'ALL') : 'ALL';
+    args.end();
+    return { ms, mode: mode === 'WRITE' ? ('write' as const) : ('all' as const) };
+  },
+  apply(ctx, { ms, mode }) {
+    ctx.server.clients.pause(Date.now() + ms, mode);
+    return OK;
+  },
 });
 
-const unpause = sub('unpause', 2, ADMIN, (ctx) => {
+const unpause = bare('unpause', (ctx) => {
   ctx.server.clients.unpause();
   return OK;
 });
 
-const noEvict = sub('no-evict', 3, ADMIN, (ctx, argv) => {
-  const session = sessionOf(ctx);
-  if (session === undefined) return NO_SESSION;
-  if (isOption(argv[2], 'ON')) session.noEvict = true;
-  else if (isOption(argv[2], 'OFF')) session.noEvict = false;
-  else return error(ERR_SYNTAX);
-  return OK;
+const noEvict = defineCommand({
+  name: 'client|no-evict',
+  // The session is checked before the argument, as before.
+  parse: (args) => args,
+  apply(ctx, args) {
+    const session = sessionOf(ctx);
+    if (session === undefined) return NO_SESSION;
+    session.noEvict = args.oneOf('ON', 'OFF') === 'ON';
+    return OK;
+  },
 });
 
 /** An empty raw reply: CLIENT REPLY OFF/SKIP send nothing back. */
 const NOTHING: Reply = { kind: 'raw', bytes: '' };
 
-const reply = sub('reply', 3, CONN, (ctx, argv) => {
-  const session = sessionOf(ctx);
-  if (session === undefined) return NO_SESSION;
-  if (isOption(argv[2], 'ON')) {
-    session.setReplyMode('on');
-    return OK;
-  }
-  if (isOption(argv[2], 'OFF')) session.setReplyMode('off');
-  else if (isOption(argv[2], 'SKIP')) session.setReplyMode('skip');
-  else return error(ERR_SYNTAX);
-  return NOTHING;
+const reply = defineCommand({
+  name: 'client|reply',
+  // The session is checked before the argument, as before.
+  parse: (args) => args,
+  apply(ctx, args) {
+    const session = sessionOf(ctx);
+    if (session === undefined) return NO_SESSION;
+    const mode = args.oneOf('ON', 'OFF', 'SKIP');
+    if (mode === 'ON') {
+      session.setReplyMode('on');
+      return OK;
+    }
+    session.setReplyMode(mode === 'OFF' ? 'off' : 'skip');
+    return NOTHING;
+  },
 });
 
-const unblock = sub('unblock', -3, ADMIN, (ctx, argv) => {
-  const target = parseInt64(argv[2] as string);
-  if (typeof target !== 'number') return error(ERR_NOT_INTEGER);
-  let withError = false;
-  if (argv.length === 4 && isOption(argv[3], 'ERROR')) withError = true;
-  else if (argv.length === 4 && !isOption(argv[3], 'TIMEOUT'))
-    return error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
-  else if (argv.length > 4) return error(ERR_SYNTAX);
-  return integer(ctx.server.clients.unblock(target, withError) ? 1 : 0);
+const unblock = defineCommand({
+  name: 'client|unblock',
+  parse(args) {
+    const target = args.int64();
+    if (typeof target !== 'number') return fail(ERR_NOT_INTEGER);
+    if (args.remaining > 1) return fail(ERR_SYNTAX);
+    let withError = false;
+    if (args.option('ERROR')) withError = true;
+    else if (!args.done && !args.option('TIMEOUT')) return fail(ERR_UNBLOCK_REASON);
+    return { target, withError };
+  },
+  apply: (ctx, { target, withError }) => integer(ctx.server.clients.unblock(target, withError) ? 1 : 0),
 });
 
-const getredir = sub('getredir', 2, CONN, () => integer(-1));
+const getredir = bare('getredir', () => integer(-1));
 
 const HELP_LINES = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -254,32 +279,26 @@ const HELP_LINES = [
   '    Print this help.',
 ];
 
-const help = sub('help', 2, ['loading', 'stale'], () => array(HELP_LINES.map((l) => simple(l))));
+const help = bare('help', () => array(HELP_LINES.map((l) => simple(l))));
 
-export const client: CommandSpec = {
-  name: 'client',
-  arity: -2,
-  flags: [],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['slow'],
-  subcommands: [
-    id,
-    getname,
-    setname,
-    list,
-    info,
-    kill,
-    pause,
-    unpause,
-    noEvict,
-    reply,
-    unblock,
-    getredir,
-    help,
-  ],
-  run(_ctx, argv): Reply {
-    return error(unknownSubcommand(argv[1] ?? '', 'client'));
+export const client = tableCommand(
+  'client',
+  (_ctx, argv) => error(unknownSubcommand(argv[1] ?? '', 'client')),
+  {
+    subcommands: [
+      id,
+      getname,
+      setname,
+      list,
+      info,
+      kill,
+      pause,
+      unpause,
+      noEvict,
+      reply,
+      unblock,
+      getredir,
+      help,
+    ],
   },
-};
+);

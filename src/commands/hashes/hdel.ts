@@ -5,25 +5,19 @@
  */
 import { integer, ZERO } from '../../resp/index.js';
 import { deleteField } from '../../store/index.js';
-import { guarded, writeTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import { writeTyped } from '../typed.js';
 import { afterFieldRemoval } from './common.js';
 
-export const hdel: CommandSpec = {
+export const hdel = defineCommand({
   name: 'hdel',
-  arity: -3,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'hash', 'fast'],
-  run: guarded((ctx, argv) => {
-    const key = argv[1] as string;
+  parse: (args) => ({ key: args.key(), fields: args.rest() }),
+  apply(ctx, { key, fields }) {
     const hash = writeTyped(ctx, key, 'hash');
     if (hash === undefined) return ZERO;
     let removed = 0;
-    for (let i = 2; i < argv.length; i++) if (deleteField(hash, argv[i] as string)) removed++;
+    for (const field of fields) if (deleteField(hash, field)) removed++;
     if (removed > 0) afterFieldRemoval(ctx, key, hash);
     return integer(removed);
-  }),
-};
+  },
+});

@@ -8,60 +8,51 @@
  * HLEN key                     — the number of fields.
  */
 import { array, bulkOrNull, integer, NULL, ONE, ZERO } from '../../resp/index.js';
-import { guarded, readTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { readTyped } from '../typed.js';
 
-const shape = { firstKey: 1, lastKey: 1, step: 1, flags: ['readonly', 'fast'] } as const;
-const categories = ['read', 'hash', 'fast'];
+interface FieldArgs {
+  readonly key: string;
+  readonly field: string;
+}
 
-export const hget: CommandSpec = {
+function keyAndField(args: ArgCursor): FieldArgs {
+  return { key: args.key(), field: args.string() };
+}
+
+export const hget = defineCommand({
   name: 'hget',
-  arity: 3,
-  ...shape,
-  categories,
-  run: guarded((ctx, argv) => {
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
-    return hash === undefined ? NULL : bulkOrNull(hash.fields.get(argv[2] as string));
-  }),
-};
+  parse: keyAndField,
+  apply(ctx, { key, field }) {
+    const hash = readTyped(ctx, key, 'hash');
+    return hash === undefined ? NULL : bulkOrNull(hash.fields.get(field));
+  },
+});
 
-export const hmget: CommandSpec = {
+export const hmget = defineCommand({
   name: 'hmget',
-  arity: -3,
-  ...shape,
-  categories,
-  run: guarded((ctx, argv) => {
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
-    return array(argv.slice(2).map((f) => bulkOrNull(hash?.fields.get(f))));
-  }),
-};
+  parse: (args) => ({ key: args.key(), fields: args.rest() }),
+  apply(ctx, { key, fields }) {
+    const hash = readTyped(ctx, key, 'hash');
+    return array(fields.map((f) => bulkOrNull(hash?.fields.get(f))));
+  },
+});
 
-export const hexists: CommandSpec = {
+export const hexists = defineCommand({
   name: 'hexists',
-  arity: 3,
-  ...shape,
-  categories,
-  run: guarded((ctx, argv) => {
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
-    return hash?.fields.has(argv[2] as string) === true ? ONE : ZERO;
-  }),
-};
+  parse: keyAndField,
+  apply: (ctx, { key, field }) => (readTyped(ctx, key, 'hash')?.fields.has(field) === true ? ONE : ZERO),
+});
 
-export const hstrlen: CommandSpec = {
+export const hstrlen = defineCommand({
   name: 'hstrlen',
-  arity: 3,
-  ...shape,
-  categories,
-  run: guarded((ctx, argv) => {
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
-    return integer(hash?.fields.get(argv[2] as string)?.length ?? 0);
-  }),
-};
+  parse: keyAndField,
+  apply: (ctx, { key, field }) => integer(readTyped(ctx, key, 'hash')?.fields.get(field)?.length ?? 0),
+});
 
-export const hlen: CommandSpec = {
+export const hlen = defineCommand({
   name: 'hlen',
-  arity: 2,
-  ...shape,
-  categories,
-  run: guarded((ctx, argv) => integer(readTyped(ctx, argv[1] as string, 'hash')?.fields.size ?? 0)),
-};
+  parse: (args) => args.key(),
+  apply: (ctx, key) => integer(readTyped(ctx, key, 'hash')?.fields.size ?? 0),
+});

@@ -11,10 +11,10 @@
  * with "value is out of range" rather than exhaust memory.
  */
 import {
+  INT64_MAX,
   ERR_NOT_INTEGER,
   ERR_OUT_OF_RANGE,
   ERR_RANDMEMBER_RANGE,
-  ERR_SYNTAX,
   array,
   bulk,
   bulkOrNull,
@@ -22,20 +22,20 @@ import {
   NULL,
   type Reply,
 } from '../../resp/index.js';
-import { isOption, parseInt64 } from '../args.js';
-import { fail, guarded, readTyped } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import { parseInt64 } from '../args.js';
+import { fail, readTyped } from '../typed.js';
+import type { CommandContext } from '../types.js';
 import { pickDistinct, pickWithRepeats, type RandomSource } from '../random.js';
 import { randomField, type HashValue } from '../../store/index.js';
+import { defineCommand } from '../define.js';
 
-const LONG_MAX = 2n ** 63n - 1n;
 export const MAX_RANDOM_REPLY = 2 ** 24;
 
-/** A count for HRANDFIELD/SRANDMEMBER: a long in [-LONG_MAX, LONG_MAX] (LONG_MIN is refused). */
+/** A count for HRANDFIELD/SRANDMEMBER: a long in [-INT64_MAX, LONG_MAX] (LONG_MIN is refused). */
 export function parseRandomCount(arg: string): bigint {
   const n = parseInt64(arg);
   if (n === undefined) return fail(ERR_NOT_INTEGER);
-  if (BigInt(n) < -LONG_MAX) return fail(ERR_RANDMEMBER_RANGE);
+  if (BigInt(n) < -INT64_MAX) return fail(ERR_RANDMEMBER_RANGE);
   return BigInt(n);
 }
 
@@ -61,30 +61,27 @@ function fieldsFor(hash: HashValue, count: number): string[] {
   return pickDistinct(sourceOf(hash), count);
 }
 
-export const hrandfield: CommandSpec = {
+/** No count: one field; a count: the fields for it, WITHVALUES adding their values. */
+type RandfieldArgs =
+  | { readonly key: string; readonly single: true }
+  | { readonly key: string; readonly single: false; readonly count: number; readonly values: boolean };
+
+export const hrandfield = defineCommand({
   name: 'hrandfield',
-  arity: -2,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'hash', 'slow'],
-  tips: ['nondeterministic_output'],
-  run: guarded((ctx, argv) => {
-    const key = argv[1] as string;
-    if (argv.length === 2) {
-      const hash = readTyped(ctx, key, 'hash');
-      if (hash === undefined) return NULL;
-      return bulkOrNull(randomField(hash));
-    }
-    const wide = parseRandomCount(argv[2] as string);
-    const values = argv.length === 4 && isOption(argv[3], 'WITHVALUES');
-    if (argv.length > 4 || (argv.length === 4 && !values)) return fail(ERR_SYNTAX);
-    if (values && (wide < -LONG_MAX / 2n || wide > LONG_MAX / 2n)) return fail(ERR_OUT_OF_RANGE);
+  parse(args): RandfieldArgs {
+    const key = args.key();
+    if (args.done) return { key, single: true };
+    const wide = parseRandomCount(args.string());
+    const values = args.option('WITHVALUES');
+    args.end();
+    if (values && (wide < -INT64_MAX / 2n || wide > INT64_MAX / 2n)) return fail(ERR_OUT_OF_RANGE);
     if (wide < -BigInt(MAX_RANDOM_REPLY)) return fail(ERR_OUT_OF_RANGE);
-    const count = Number(wide);
-    const hash = readTyped(ctx, key, 'hash');
-    if (hash === undefined || count === 0) return EMPTY_ARRAY;
-    return withValues(ctx, hash, fieldsFor(hash, count), values);
-  }),
-};
+    return { key, single: false, count: Number(wide), values };
+  },
+  apply(ctx, parsed) {
+    const hash = readTyped(ctx, parsed.key, 'hash');
+    if (parsed.single) return hash === undefined ? NULL : bulkOrNull(randomField(hash));
+    if (hash === undefined || parsed.count === 0) return EMPTY_ARRAY;
+    return withValues(ctx, hash, fieldsFor(hash, parsed.count), parsed.values);
+  },
+});

@@ -7,29 +7,23 @@
  * in Redis's order.
  */
 import { array, bulk, bulkArray, type Reply } from '../../resp/index.js';
-import { matches, parseScanCursor, parseScanOptions, scanStep } from '../scan.js';
-import { guarded, readTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
+import { matches, parseScanOptions, scanStep } from '../scan.js';
+import { readTyped } from '../typed.js';
 import { isListpackHash } from '../encoding.js';
+import { defineCommand } from '../define.js';
 
 export function scanReply(cursor: bigint, items: readonly string[]): Reply {
   return array([bulk(cursor.toString()), bulkArray(items)]);
 }
 
-export const hscan: CommandSpec = {
+export const hscan = defineCommand({
   name: 'hscan',
-  arity: -3,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'hash', 'slow'],
-  tips: ['nondeterministic_output'],
-  run: guarded((ctx, argv) => {
-    const cursor = parseScanCursor(argv[2] as string);
-    const hash = readTyped(ctx, argv[1] as string, 'hash');
+  // The cursor is read before the lookup, the options after it (Redis's order).
+  parse: (args) => ({ key: args.key(), cursor: args.scanCursor(), options: args }),
+  apply(ctx, { key, cursor, options }) {
+    const hash = readTyped(ctx, key, 'hash');
     if (hash === undefined) return scanReply(0n, []);
-    const opts = parseScanOptions(argv, 3);
+    const opts = parseScanOptions(options);
     const step = isListpackHash(ctx, hash)
       ? { cursor: 0n, elements: [...hash.fields.keys()] }
       : scanStep(hash.fields.keys(), hash.fields.size, cursor, opts.count);
@@ -39,5 +33,5 @@ export const hscan: CommandSpec = {
       flat.push(field, hash.fields.get(field) as string);
     }
     return scanReply(step.cursor, flat);
-  }),
-};
+  },
+});

@@ -4,20 +4,32 @@
  * HSETNX key field value                   — sets the field only if absent; 1 if set, 0 otherwise.
  */
 import { wrongArity, integer, OK, ONE, ZERO } from '../../resp/index.js';
-import { noteHashWrite } from '../encoding.js';
 import { setField } from '../../store/index.js';
-import { fail, guarded, writeTyped } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { noteHashWrite } from '../encoding.js';
+import { fail, writeTyped } from '../typed.js';
+import type { CommandContext } from '../types.js';
 import { hashForWrite } from './common.js';
 
-function setFields(ctx: CommandContext, argv: readonly string[]): number {
-  if (argv.length % 2 !== 0) return fail(wrongArity(argv[0] as string));
-  const key = argv[1] as string;
+interface SetFieldsArgs {
+  readonly key: string;
+  readonly pairs: readonly (readonly [string, string])[];
+}
+
+/** key field value [field value ...]; an odd count is the arity error (named as the client typed it). */
+function parseFieldValues(args: ArgCursor): SetFieldsArgs {
+  const key = args.key();
+  if (args.remaining % 2 !== 0) return fail(wrongArity(args.argv[0] as string));
+  const pairs: [string, string][] = [];
+  while (!args.done) pairs.push([args.string(), args.string()]);
+  return { key, pairs };
+}
+
+function setFields(ctx: CommandContext, { key, pairs }: SetFieldsArgs): number {
   const hash = hashForWrite(ctx, key, writeTyped(ctx, key, 'hash'));
   let created = 0;
-  for (let i = 2; i < argv.length; i += 2) {
-    const field = argv[i] as string;
-    const value = argv[i + 1] as string;
+  for (const [field, value] of pairs) {
     if (setField(hash, field, value)) created++;
     noteHashWrite(ctx, hash, field, value);
   }
@@ -25,42 +37,31 @@ function setFields(ctx: CommandContext, argv: readonly string[]): number {
   return created;
 }
 
-const shape = { firstKey: 1, lastKey: 1, step: 1, flags: ['write', 'denyoom', 'fast'] } as const;
-const categories = ['write', 'hash', 'fast'];
-
-export const hset: CommandSpec = {
+export const hset = defineCommand({
   name: 'hset',
-  arity: -4,
-  ...shape,
-  categories,
-  run: guarded((ctx, argv) => integer(setFields(ctx, argv))),
-};
+  parse: parseFieldValues,
+  apply: (ctx, parsed) => integer(setFields(ctx, parsed)),
+});
 
-export const hmset: CommandSpec = {
+export const hmset = defineCommand({
   name: 'hmset',
-  arity: -4,
-  ...shape,
-  categories,
-  run: guarded((ctx, argv) => {
-    setFields(ctx, argv);
+  parse: parseFieldValues,
+  apply(ctx, parsed) {
+    setFields(ctx, parsed);
     return OK;
-  }),
-};
+  },
+});
 
-export const hsetnx: CommandSpec = {
+export const hsetnx = defineCommand({
   name: 'hsetnx',
-  arity: 4,
-  ...shape,
-  categories,
-  run: guarded((ctx, argv) => {
-    const key = argv[1] as string;
-    const field = argv[2] as string;
+  parse: (args) => ({ key: args.key(), field: args.string(), value: args.string() }),
+  apply(ctx, { key, field, value }) {
     const existing = writeTyped(ctx, key, 'hash');
     if (existing?.fields.has(field) === true) return ZERO;
     const hash = hashForWrite(ctx, key, existing);
-    setField(hash, field, argv[3] as string);
-    noteHashWrite(ctx, hash, field, argv[3] as string);
+    setField(hash, field, value);
+    noteHashWrite(ctx, hash, field, value);
     ctx.keyModified(key);
     return ONE;
-  }),
-};
+  },
+});

@@ -1,14 +1,12 @@
+import { INT32_MAX, INT32_MIN } from '../../resp/index.js';
 import type { Database } from '../../store/index.js';
 import { parseInt64 } from '../args.js';
 import type { CommandContext } from '../types.js';
 
-const INT_MIN = -(2 ** 31);
-const INT_MAX = 2 ** 31 - 1;
-
 /** Redis getIntFromObjectOrReply: a C int, or undefined (the caller replies `message`). */
 export function parseCInt(arg: string): number | undefined {
   const n = parseInt64(arg);
-  return typeof n === 'number' && n >= INT_MIN && n <= INT_MAX ? n : undefined;
+  return typeof n === 'number' && n >= INT32_MIN && n <= INT32_MAX ? n : undefined;
 }
 
 /** The database with that index, or undefined when it is out of range (Redis selectDb failing). */

@@ -1,10 +1,10 @@
 import { integer, type Reply } from '../../resp/index.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import type { CommandContext } from '../types.js';
 
-function deleteKeys(ctx: CommandContext, argv: readonly string[]): Reply {
+function deleteKeys(ctx: CommandContext, keys: readonly string[]): Reply {
   let deleted = 0;
-  for (let j = 1; j < argv.length; j++) {
-    const key = argv[j] as string;
+  for (const key of keys) {
     ctx.db.expireIfNeeded(key, ctx.now);
     if (ctx.db.delete(key)) {
       ctx.keyModified(key);
@@ -15,28 +15,18 @@ function deleteKeys(ctx: CommandContext, argv: readonly string[]): Reply {
 }
 
 /** DEL key [key …] — removes the keys, replies how many existed. */
-export const del: CommandSpec = {
+export const del = defineCommand({
   name: 'del',
-  arity: -2,
-  flags: ['write'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
-  categories: ['keyspace', 'write', 'slow'],
-  run: deleteKeys,
-};
+  parse: (args) => args.rest(),
+  apply: deleteKeys,
+});
 
 /**
  * UNLINK key [key …] — DEL whose memory is reclaimed in the background in Redis; here values are
  * freed by the garbage collector either way, so it is DEL with its own table entry.
  */
-export const unlink: CommandSpec = {
+export const unlink = defineCommand({
   name: 'unlink',
-  arity: -2,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
-  categories: ['keyspace', 'write', 'fast'],
-  run: deleteKeys,
-};
+  parse: (args) => args.rest(),
+  apply: deleteKeys,
+});

@@ -1,50 +1,36 @@
 import { integer, simple, type Reply } from '../../resp/index.js';
 import { typeOf } from '../../store/index.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import type { CommandContext } from '../types.js';
 
-function countExisting(ctx: CommandContext, argv: readonly string[]): Reply {
+function countExisting(ctx: CommandContext, keys: readonly string[]): Reply {
   let count = 0;
-  for (let j = 1; j < argv.length; j++) {
-    if (ctx.db.lookupRead(argv[j] as string, ctx.now) !== undefined) count++;
+  for (const key of keys) {
+    if (ctx.db.lookupRead(key, ctx.now) !== undefined) count++;
   }
   return integer(count);
 }
 
 /** EXISTS key [key …] — how many of the keys exist (a key named twice counts twice). */
-export const exists: CommandSpec = {
+export const exists = defineCommand({
   name: 'exists',
-  arity: -2,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
-  categories: ['keyspace', 'read', 'fast'],
-  run: countExisting,
-};
+  parse: (args) => args.rest(),
+  apply: countExisting,
+});
 
 /** TOUCH key [key …] — marks keys accessed; replies how many exist. */
-export const touch: CommandSpec = {
+export const touch = defineCommand({
   name: 'touch',
-  arity: -2,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 1,
-  categories: ['keyspace', 'read', 'fast'],
-  run: countExisting,
-};
+  parse: (args) => args.rest(),
+  apply: countExisting,
+});
 
 /** TYPE key — string, list, set, zset, hash, or none. */
-export const type: CommandSpec = {
+export const type = defineCommand({
   name: 'type',
-  arity: 2,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['keyspace', 'read', 'fast'],
-  run(ctx, argv): Reply {
-    const value = ctx.db.lookupRead(argv[1] as string, ctx.now);
+  parse: (args) => args.key(),
+  apply(ctx, key) {
+    const value = ctx.db.lookupRead(key, ctx.now);
     return simple(value === undefined ? 'none' : typeOf(value));
   },
-};
+});

@@ -1,4 +1,6 @@
 import {
+  INT64_MAX,
+  INT64_MIN,
   ERR_EXPIRE_FLAGS_GT_LT,
   ERR_EXPIRE_FLAGS_NX,
   ERR_INVALID_EXPIRE,
@@ -6,15 +8,14 @@ import {
   ERR_UNSUPPORTED_OPTION,
   ONE,
   ZERO,
-  error,
   type Reply,
 } from '../../resp/index.js';
-import { isOption, parseInt64 } from '../args.js';
+import { parseInt64 } from '../args.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { alreadyExpired } from './common.js';
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 interface ExpireFlags {
   nx: boolean;
@@ -23,19 +24,18 @@ interface ExpireFlags {
   lt: boolean;
 }
 
-/** Redis parseExtendedExpireArgumentsOrReply. */
-function parseFlags(argv: readonly string[]): ExpireFlags | Reply {
+/** Redis parseExtendedExpireArgumentsOrReply: the flags left on the cursor. */
+function parseFlags(args: ArgCursor): ExpireFlags {
   const f: ExpireFlags = { nx: false, xx: false, gt: false, lt: false };
-  for (let j = 3; j < argv.length; j++) {
-    const opt = argv[j] as string;
-    if (isOption(opt, 'NX')) f.nx = true;
-    else if (isOption(opt, 'XX')) f.xx = true;
-    else if (isOption(opt, 'GT')) f.gt = true;
-    else if (isOption(opt, 'LT')) f.lt = true;
-    else return error(ERR_UNSUPPORTED_OPTION(opt));
+  while (!args.done) {
+    if (args.option('NX')) f.nx = true;
+    else if (args.option('XX')) f.xx = true;
+    else if (args.option('GT')) f.gt = true;
+    else if (args.option('LT')) f.lt = true;
+    else return fail(ERR_UNSUPPORTED_OPTION(args.string()));
   }
-  if (f.nx && (f.xx || f.gt || f.lt)) return error(ERR_EXPIRE_FLAGS_NX);
-  if (f.gt && f.lt) return error(ERR_EXPIRE_FLAGS_GT_LT);
+  if (f.nx && (f.xx || f.gt || f.lt)) return fail(ERR_EXPIRE_FLAGS_NX);
+  if (f.gt && f.lt) return fail(ERR_EXPIRE_FLAGS_GT_LT);
   return f;
 }
 
@@ -48,30 +48,37 @@ function flagsAllow(f: ExpireFlags, current: number | undefined, when: bigint): 
   return true;
 }
 
+interface ExpireArgs {
+  readonly key: string;
+  readonly flags: ExpireFlags;
+  /** The absolute expiry in unix ms. */
+  readonly when: bigint;
+}
+
 /**
- * Redis expireGenericCommand. `base` is added to the argument (now for relative forms, 0 for the AT
- * forms). A time already past deletes the key and propagates DEL; otherwise the TTL is set and
- * propagated as PEXPIREAT with the absolute time (PEXPIREAT itself propagates as sent).
+ * Redis expireGenericCommand's parse, in its order: the flags, then the time (an integer; in range
+ * once made absolute). `base` is added to the argument (now for relative forms, 0 for the AT forms).
  */
-function expireGeneric(
-  ctx: CommandContext,
-  argv: readonly string[],
-  base: number,
-  seconds: boolean,
-  commandName: string,
-): Reply {
-  const key = argv[1] as string;
-  const flags = parseFlags(argv);
-  if ('kind' in flags) return flags;
-  const parsed = parseInt64(argv[2] as string);
-  if (parsed === undefined) return error(ERR_NOT_INTEGER);
+function parseExpire(args: ArgCursor, base: number, seconds: boolean, commandName: string): ExpireArgs {
+  const key = args.key();
+  const whenArg = args.string();
+  const flags = parseFlags(args);
+  const parsed = parseInt64(whenArg);
+  if (parsed === undefined) return fail(ERR_NOT_INTEGER);
   let when = BigInt(parsed);
   if (seconds) {
-    if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) return error(ERR_INVALID_EXPIRE(commandName));
+    if (when > INT64_MAX / 1000n || when < INT64_MIN / 1000n) return fail(ERR_INVALID_EXPIRE(commandName));
     when *= 1000n;
   }
-  if (when > INT64_MAX - BigInt(base)) return error(ERR_INVALID_EXPIRE(commandName));
-  when += BigInt(base);
+  if (when > INT64_MAX - BigInt(base)) return fail(ERR_INVALID_EXPIRE(commandName));
+  return { key, flags, when: when + BigInt(base) };
+}
+
+/**
+ * A time already past deletes the key and propagates DEL; otherwise the TTL is set and propagated as
+ * PEXPIREAT with the absolute time (PEXPIREAT itself propagates as sent).
+ */
+function expireGeneric(ctx: CommandContext, { key, flags, when }: ExpireArgs, commandName: string): Reply {
   if (ctx.db.lookupWrite(key, ctx.now) === undefined) return ZERO;
   if (!flagsAllow(flags, ctx.db.getExpire(key), when)) return ZERO;
   const whenMs = Number(when);
@@ -87,24 +94,19 @@ function expireGeneric(
   return ONE;
 }
 
-function expireSpec(name: string, relative: boolean, seconds: boolean): CommandSpec {
-  return {
+function expireCommand(name: string, relative: boolean, seconds: boolean): CommandSpec {
+  return defineCommand({
     name,
-    arity: -3,
-    flags: ['write', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    categories: ['keyspace', 'write', 'fast'],
-    run: (ctx, argv) => expireGeneric(ctx, argv, relative ? ctx.now : 0, seconds, name),
-  };
+    parse: (args, ctx) => parseExpire(args, relative ? ctx.now : 0, seconds, name),
+    apply: (ctx, parsed) => expireGeneric(ctx, parsed, name),
+  });
 }
 
 /** EXPIRE key seconds [NX | XX | GT | LT] — a TTL in seconds; 1 if set, 0 if the key is absent or a flag refused. */
-export const expire = expireSpec('expire', true, true);
+export const expire = expireCommand('expire', true, true);
 /** PEXPIRE key milliseconds [NX | XX | GT | LT] — a TTL in milliseconds. */
-export const pexpire = expireSpec('pexpire', true, false);
+export const pexpire = expireCommand('pexpire', true, false);
 /** EXPIREAT key unix-time-seconds [NX | XX | GT | LT] — an absolute expiry in seconds. */
-export const expireat = expireSpec('expireat', false, true);
+export const expireat = expireCommand('expireat', false, true);
 /** PEXPIREAT key unix-time-milliseconds [NX | XX | GT | LT] — an absolute expiry in milliseconds. */
-export const pexpireat = expireSpec('pexpireat', false, false);
+export const pexpireat = expireCommand('pexpireat', false, false);

@@ -1,21 +1,19 @@
-import {
-  ERR_DB_INDEX,
-  ERR_SWAPDB_FIRST,
-  ERR_SWAPDB_SECOND,
-  ERR_SYNTAX,
-  OK,
-  error,
-  type Reply,
-} from '../../resp/index.js';
+import { ERR_DB_INDEX, ERR_SWAPDB_FIRST, ERR_SWAPDB_SECOND, OK, error } from '../../resp/index.js';
 import type { Database } from '../../store/index.js';
-import { isOption } from '../args.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
+import type { CommandContext } from '../types.js';
 import { databaseAt, parseCInt } from './common.js';
 
-/** Redis getFlushCommandFlags: nothing, SYNC or ASYNC (both flush at once here: the GC frees memory). */
-function validFlushArgs(argv: readonly string[]): boolean {
-  if (argv.length === 1) return true;
-  return argv.length === 2 && (isOption(argv[1], 'SYNC') || isOption(argv[1], 'ASYNC'));
+/**
+ * Redis getFlushCommandFlags: nothing, SYNC or ASYNC (both flush at once here: the GC frees memory).
+ * The command line is kept: FLUSHDB/FLUSHALL propagate as sent.
+ */
+function parseFlushArgs(args: ArgCursor): readonly string[] {
+  if (!args.done) args.oneOf('SYNC', 'ASYNC');
+  args.end();
+  return args.argv;
 }
 
 /** Empties a database, signalling every key so WATCHers abort (Redis counts each key as dirty). */
@@ -25,53 +23,36 @@ function flush(ctx: CommandContext, db: Database): void {
 }
 
 /** FLUSHDB [ASYNC | SYNC] — removes every key of the selected database; always propagated. */
-export const flushdb: CommandSpec = {
+export const flushdb = defineCommand({
   name: 'flushdb',
-  arity: -1,
-  flags: ['write'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'write', 'slow', 'dangerous'],
-  run(ctx, argv): Reply {
-    if (!validFlushArgs(argv)) return error(ERR_SYNTAX);
+  parse: parseFlushArgs,
+  apply(ctx, argv) {
     flush(ctx, ctx.db);
     ctx.propagateAs([argv]);
     return OK;
   },
-};
+});
 
 /** FLUSHALL [ASYNC | SYNC] — removes every key of every database; always propagated. */
-export const flushall: CommandSpec = {
+export const flushall = defineCommand({
   name: 'flushall',
-  arity: -1,
-  flags: ['write'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'write', 'slow', 'dangerous'],
-  run(ctx, argv): Reply {
-    if (!validFlushArgs(argv)) return error(ERR_SYNTAX);
+  parse: parseFlushArgs,
+  apply(ctx, argv) {
     for (const db of ctx.keyspace.databases) flush(ctx, db);
     ctx.propagateAs([argv]);
     return OK;
   },
-};
+});
 
 /** SWAPDB index1 index2 — exchanges two databases' contents; clients stay on their index. */
-export const swapdb: CommandSpec = {
+export const swapdb = defineCommand({
   name: 'swapdb',
-  arity: 3,
-  flags: ['write', 'fast'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'write', 'fast', 'dangerous'],
-  run(ctx, argv): Reply {
-    const first = parseCInt(argv[1] as string);
-    if (first === undefined) return error(ERR_SWAPDB_FIRST);
-    const second = parseCInt(argv[2] as string);
-    if (second === undefined) return error(ERR_SWAPDB_SECOND);
+  parse: (args) => ({
+    first: parseCInt(args.string()) ?? fail(ERR_SWAPDB_FIRST),
+    second: parseCInt(args.string()) ?? fail(ERR_SWAPDB_SECOND),
+    argv: args.argv,
+  }),
+  apply(ctx, { first, second, argv }) {
     const a = databaseAt(ctx, first);
     const b = databaseAt(ctx, second);
     if (a === undefined || b === undefined) return error(ERR_DB_INDEX);
@@ -88,4 +69,4 @@ export const swapdb: CommandSpec = {
     ctx.propagateAs([argv]);
     return OK;
   },
-};
+});

@@ -6,26 +6,17 @@ import {
   ONE,
   ZERO,
   error,
-  type Reply,
 } from '../../resp/index.js';
 import { cloneValue, type Database } from '../../store/index.js';
-import { isOption } from '../args.js';
-import type { CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
 import { databaseAt, parseCInt } from './common.js';
 
 /** MOVE key db — moves the key (with its TTL) to another database unless it exists there: 1 or 0. */
-export const move: CommandSpec = {
+export const move = defineCommand({
   name: 'move',
-  arity: 3,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['keyspace', 'write', 'fast'],
-  run(ctx, argv): Reply {
-    const key = argv[1] as string;
-    const index = parseCInt(argv[2] as string);
-    if (index === undefined) return error(ERR_NOT_INTEGER);
+  parse: (args) => ({ key: args.key(), index: parseCInt(args.string()) ?? fail(ERR_NOT_INTEGER) }),
+  apply(ctx, { key, index }) {
     const dst = databaseAt(ctx, index);
     if (dst === undefined) return error(ERR_DB_INDEX);
     const src = ctx.db;
@@ -42,36 +33,26 @@ export const move: CommandSpec = {
     ctx.keyModified(key, dst);
     return ONE;
   },
-};
+});
 
 /**
  * COPY source destination [DB destination-db] [REPLACE] — copies the value (deeply) and its TTL;
  * 1 when copied, 0 when the source is absent or the destination exists without REPLACE.
  */
-export const copy: CommandSpec = {
+export const copy = defineCommand({
   name: 'copy',
-  arity: -3,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['keyspace', 'write', 'slow'],
-  run(ctx, argv): Reply {
+  // Options first: the DB index is checked against the databases when read, as Redis does.
+  parse: (args) => ({ key: args.key(), newKey: args.key(), options: args }),
+  apply(ctx, { key, newKey, options: args }) {
     let replace = false;
     let dst: Database = ctx.db;
-    for (let j = 3; j < argv.length; j++) {
-      const opt = argv[j] as string;
-      if (isOption(opt, 'REPLACE')) replace = true;
-      else if (isOption(opt, 'DB') && j + 1 < argv.length) {
-        const index = parseCInt(argv[++j] as string);
-        if (index === undefined) return error(ERR_NOT_INTEGER);
-        const db = databaseAt(ctx, index);
-        if (db === undefined) return error(ERR_DB_INDEX);
-        dst = db;
-      } else return error(ERR_SYNTAX);
+    while (!args.done) {
+      if (args.option('REPLACE')) replace = true;
+      else if (args.remaining >= 2 && args.option('DB')) {
+        const index = parseCInt(args.string()) ?? fail(ERR_NOT_INTEGER);
+        dst = databaseAt(ctx, index) ?? fail(ERR_DB_INDEX);
+      } else return fail(ERR_SYNTAX);
     }
-    const key = argv[1] as string;
-    const newKey = argv[2] as string;
     if (dst === ctx.db && key === newKey) return error(ERR_SAME_OBJECT);
     const value = ctx.db.lookupRead(key, ctx.now);
     if (value === undefined) return ZERO;
@@ -86,4 +67,4 @@ export const copy: CommandSpec = {
     ctx.keyModified(newKey, dst);
     return ONE;
   },
-};
+});

@@ -13,26 +13,21 @@ import {
 } from '../../resp/index.js';
 import { Evictor, type EvictionPolicy, type EvictionSettings, type Value } from '../../store/index.js';
 import { encodingOf, refcountOf } from '../encoding.js';
-import type { CommandContext, CommandSpec, EvictionPort } from '../types.js';
+import { defineCommand, tableCommand } from '../define.js';
+import type { CommandContext, CommandResult, CommandSpec, EvictionPort } from '../types.js';
 
 function keyedSubcommand(
   name: string,
   reply: (ctx: CommandContext, value: Value, key: string) => Reply,
 ): CommandSpec {
-  return {
+  return defineCommand({
     name: `object|${name}`,
-    arity: 3,
-    flags: ['readonly'],
-    firstKey: 2,
-    lastKey: 2,
-    step: 1,
-    categories: ['keyspace', 'read', 'slow'],
-    run(ctx, argv): Reply {
-      const key = argv[2] as string;
+    parse: (args) => args.key(),
+    apply(ctx, key) {
       const value = ctx.db.lookupRead(key, ctx.now);
       return value === undefined ? NULL : reply(ctx, value, key);
     },
-  };
+  });
 }
 
 /** OBJECT ENCODING key — the internal representation Redis would use (see encodingOf). */
@@ -96,16 +91,11 @@ const HELP_LINES = [
 ];
 
 /** OBJECT HELP — the subcommand list. */
-const objectHelp: CommandSpec = {
+const objectHelp = defineCommand({
   name: 'object|help',
-  arity: 2,
-  flags: ['loading', 'stale'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['keyspace', 'slow'],
-  run: () => array(HELP_LINES.map((line) => simple(line))),
-};
+  parse: () => undefined,
+  apply: () => array(HELP_LINES.map((line) => simple(line))),
+});
 
 const subcommands: readonly CommandSpec[] = [
   objectEncoding,
@@ -119,16 +109,9 @@ const subcommands: readonly CommandSpec[] = [
  * OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key, OBJECT HELP — introspection of a key's value. The server
  * dispatches the subcommands; `run` does the same for runners that only know the container.
  */
-export const object: CommandSpec = {
-  name: 'object',
-  arity: -2,
-  flags: [],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['slow'],
-  subcommands,
-  run(ctx, argv): Reply {
+export const object = tableCommand(
+  'object',
+  (ctx, argv): CommandResult => {
     const word = (argv[1] as string).toLowerCase();
     const sub = subcommands.find((s) => s.name === `object|${word}`);
     if (sub === undefined) {
@@ -137,6 +120,7 @@ export const object: CommandSpec = {
     if ((sub.arity > 0 && argv.length !== sub.arity) || argv.length < -sub.arity) {
       return error(wrongArity(sub.name));
     }
-    return sub.run(ctx, argv) as Reply;
+    return sub.run(ctx, argv);
   },
-};
+  { subcommands },
+);

@@ -1,10 +1,19 @@
 import { ERR_NO_SUCH_KEY, OK, ONE, ZERO, error, type Reply } from '../../resp/index.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { CommandContext } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+
+interface RenameArgs {
+  readonly from: string;
+  readonly to: string;
+}
+
+function parseRename(args: ArgCursor): RenameArgs {
+  return { from: args.key(), to: args.key() };
+}
 
 /** Redis renameGenericCommand: moves the value and its TTL to the new name. */
-function renameGeneric(ctx: CommandContext, argv: readonly string[], nx: boolean): Reply {
-  const from = argv[1] as string;
-  const to = argv[2] as string;
+function renameGeneric(ctx: CommandContext, { from, to }: RenameArgs, nx: boolean): Reply {
   const value = ctx.db.lookupWrite(from, ctx.now);
   if (value === undefined) return error(ERR_NO_SUCH_KEY);
   if (from === to) return nx ? ZERO : OK;
@@ -24,25 +33,15 @@ function renameGeneric(ctx: CommandContext, argv: readonly string[], nx: boolean
 }
 
 /** RENAME key newkey — renames, overwriting newkey; "no such key" when key is absent. */
-export const rename: CommandSpec = {
+export const rename = defineCommand({
   name: 'rename',
-  arity: 3,
-  flags: ['write'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['keyspace', 'write', 'slow'],
-  run: (ctx, argv) => renameGeneric(ctx, argv, false),
-};
+  parse: parseRename,
+  apply: (ctx, parsed) => renameGeneric(ctx, parsed, false),
+});
 
 /** RENAMENX key newkey — renames only when newkey does not exist: 1, else 0. */
-export const renamenx: CommandSpec = {
+export const renamenx = defineCommand({
   name: 'renamenx',
-  arity: 3,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['keyspace', 'write', 'fast'],
-  run: (ctx, argv) => renameGeneric(ctx, argv, true),
-};
+  parse: parseRename,
+  apply: (ctx, parsed) => renameGeneric(ctx, parsed, true),
+});

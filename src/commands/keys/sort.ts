@@ -13,8 +13,8 @@
 import {
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
-  ERR_WRONGTYPE,
   cString,
+  ERR_SORT_SCORE,
   array,
   bulk,
   error,
@@ -24,11 +24,13 @@ import {
 } from '../../resp/index.js';
 import { Quicklist, stringText, type Database, type ListValue, type Value } from '../../store/index.js';
 import { parseLong, strtod } from '../args.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
 import { orderedMembers } from '../sets/common.js';
+import { fail, wrongType } from '../typed.js';
+import type { CommandContext } from '../types.js';
 
 const DBL_MIN = 2.2250738585072014e-308;
-const ERR_SCORE = "ERR One or more scores can't be converted into double";
 
 interface SortOptions {
   readonly desc: boolean;
@@ -40,7 +42,7 @@ interface SortOptions {
   readonly store: string | undefined;
 }
 
-function parseOptions(argv: readonly string[], readonly: boolean): SortOptions | Reply {
+function parseOptions(args: ArgCursor, readonly: boolean): SortOptions {
   let desc = false;
   let alpha = false;
   let limitStart = 0;
@@ -48,23 +50,19 @@ function parseOptions(argv: readonly string[], readonly: boolean): SortOptions |
   let by: string | undefined;
   let store: string | undefined;
   const gets: string[] = [];
-  for (let j = 2; j < argv.length; j++) {
-    const opt = (argv[j] as string).toLowerCase();
-    const left = argv.length - j - 1;
-    if (opt === 'asc') desc = false;
-    else if (opt === 'desc') desc = true;
-    else if (opt === 'alpha') alpha = true;
-    else if (opt === 'limit' && left >= 2) {
-      const start = parseLong(argv[j + 1] as string);
-      const count = parseLong(argv[j + 2] as string);
-      if (start === undefined || count === undefined) return error(ERR_NOT_INTEGER);
-      limitStart = start;
-      limitCount = count;
-      j += 2;
-    } else if (!readonly && opt === 'store' && left >= 1) store = argv[++j];
-    else if (opt === 'by' && left >= 1) by = argv[++j];
-    else if (opt === 'get' && left >= 1) gets.push(argv[++j] as string);
-    else return error(ERR_SYNTAX);
+  while (!args.done) {
+    const operands = args.remaining - 1;
+    if (args.option('ASC')) desc = false;
+    else if (args.option('DESC')) desc = true;
+    else if (args.option('ALPHA')) alpha = true;
+    else if (operands >= 2 && args.option('LIMIT')) {
+      const [start, count] = [args.string(), args.string()];
+      limitStart = parseLong(start) ?? fail(ERR_NOT_INTEGER);
+      limitCount = parseLong(count) ?? fail(ERR_NOT_INTEGER);
+    } else if (!readonly && operands >= 1 && args.option('STORE')) store = args.key();
+    else if (operands >= 1 && args.option('BY')) by = args.string();
+    else if (operands >= 1 && args.option('GET')) gets.push(args.string());
+    else return fail(ERR_SYNTAX);
   }
   return { desc, alpha, limitStart, limitCount, by, gets, store };
 }
@@ -142,13 +140,15 @@ function loadScores(ctx: CommandContext, items: readonly Item[], o: SortOptions)
   return true;
 }
 
-function sortGeneric(ctx: CommandContext, argv: readonly string[], readonly: boolean): Reply {
-  const parsed = parseOptions(argv, readonly);
-  if ('kind' in parsed) return parsed;
-  let o: SortOptions = parsed;
-  const value = ctx.db.lookupRead(argv[1] as string, ctx.now);
-  const all = value === undefined ? [] : elementsOf(value);
-  if (all === undefined) return error(ERR_WRONGTYPE);
+interface SortArgs {
+  readonly key: string;
+  readonly options: SortOptions;
+}
+
+function sortGeneric(ctx: CommandContext, { key, options }: SortArgs): Reply {
+  let o: SortOptions = options;
+  const value = ctx.db.lookupRead(key, ctx.now);
+  const all = value === undefined ? [] : (elementsOf(value) ?? wrongType());
   const kind = value === undefined || typeof value === 'string' || !('type' in value) ? 'list' : value.type;
   let dontsort = o.by !== undefined && !cString(o.by).includes('*');
   // A set has no order of its own: sorted ALPHA when stored, so the stored list is deterministic.
@@ -173,7 +173,7 @@ function sortGeneric(ctx: CommandContext, argv: readonly string[], readonly: boo
   } else {
     const items: Item[] = all.map((element) => ({ element, score: 0, cmp: undefined }));
     if (!dontsort) {
-      if (!loadScores(ctx, items, o)) return error(ERR_SCORE);
+      if (!loadScores(ctx, items, o)) return error(ERR_SORT_SCORE);
       const compare = comparator(o.alpha, o.by !== undefined, o.store !== undefined);
       items.sort(o.desc ? (a, b) => -compare(a, b) : compare);
     }
@@ -223,27 +223,17 @@ function sortKeys(argv: readonly string[]): readonly string[] {
   return keys;
 }
 
-export const sort: CommandSpec = {
+export const sort = defineCommand({
   name: 'sort',
-  arity: -2,
-  flags: ['write', 'denyoom', 'movablekeys'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
   keys: sortKeys,
-  run: (ctx, argv) => sortGeneric(ctx, argv, false),
-};
+  parse: (args): SortArgs => ({ key: args.key(), options: parseOptions(args, false) }),
+  apply: sortGeneric,
+});
 
-export const sortRo: CommandSpec = {
+export const sortRo = defineCommand({
   name: 'sort_ro',
-  arity: -2,
   // movablekeys as in Redis: its BY/GET key spec is of type unknown.
-  flags: ['readonly', 'movablekeys'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'set', 'sortedset', 'list', 'slow', 'dangerous'],
   keys: (argv) => [argv[1] ?? ''],
-  run: (ctx, argv) => sortGeneric(ctx, argv, true),
-};
+  parse: (args): SortArgs => ({ key: args.key(), options: parseOptions(args, true) }),
+  apply: sortGeneric,
+});

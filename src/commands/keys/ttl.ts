@@ -1,5 +1,6 @@
 import { ONE, ZERO, integer, type Reply } from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
 
 /**
  * Redis ttlGenericCommand: -2 when the key is absent, -1 without a TTL, else the remaining time
@@ -13,42 +14,31 @@ function ttlGeneric(ctx: CommandContext, key: string, ms: boolean, absolute: boo
   return integer(ms ? ttl : Math.floor((ttl + 500) / 1000));
 }
 
-function ttlSpec(name: string, ms: boolean, absolute: boolean): CommandSpec {
-  return {
+function ttlCommand(name: string, ms: boolean, absolute: boolean): CommandSpec {
+  return defineCommand({
     name,
-    arity: 2,
-    flags: ['readonly', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    categories: ['keyspace', 'read', 'fast'],
-    run: (ctx, argv) => ttlGeneric(ctx, argv[1] as string, ms, absolute),
-  };
+    parse: (args) => args.key(),
+    apply: (ctx, key) => ttlGeneric(ctx, key, ms, absolute),
+  });
 }
 
 /** TTL key — seconds left. */
-export const ttl = ttlSpec('ttl', false, false);
+export const ttl = ttlCommand('ttl', false, false);
 /** PTTL key — milliseconds left. */
-export const pttl = ttlSpec('pttl', true, false);
+export const pttl = ttlCommand('pttl', true, false);
 /** EXPIRETIME key — the absolute expiry, unix seconds. */
-export const expiretime = ttlSpec('expiretime', false, true);
+export const expiretime = ttlCommand('expiretime', false, true);
 /** PEXPIRETIME key — the absolute expiry, unix milliseconds. */
-export const pexpiretime = ttlSpec('pexpiretime', true, true);
+export const pexpiretime = ttlCommand('pexpiretime', true, true);
 
 /** PERSIST key — removes the TTL: 1 if there was one, 0 otherwise. */
-export const persist: CommandSpec = {
+export const persist = defineCommand({
   name: 'persist',
-  arity: 2,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['keyspace', 'write', 'fast'],
-  run(ctx, argv): Reply {
-    const key = argv[1] as string;
+  parse: (args) => args.key(),
+  apply(ctx, key) {
     if (ctx.db.lookupWrite(key, ctx.now) === undefined) return ZERO;
     if (!ctx.db.removeExpire(key)) return ZERO;
     ctx.keyModified(key);
     return ONE;
   },
-};
+});

@@ -15,33 +15,17 @@
  * Propagation is the non-blocking equivalent Redis 7.0 writes: LPOP/RPOP key, LMOVE, RPOPLPUSH,
  * LPOP/RPOP key count.
  */
-import {
-  array,
-  bulk,
-  NULL,
-  NULL_ARRAY,
-  ERR_TIMEOUT_NEGATIVE,
-  ERR_TIMEOUT_NOT_FLOAT,
-  ERR_TIMEOUT_OUT_OF_RANGE,
-  type Reply,
-} from '../../resp/index.js';
-import { fail, guarded, replyOrError, writeTyped } from '../typed.js';
+import { array, bulk, NULL, NULL_ARRAY, type Reply } from '../../resp/index.js';
+import { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { replyOrError, writeTyped } from '../typed.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
 import { numkeysKeys } from '../args.js';
-import { parseEnd, popMany } from './common.js';
+import { endOf, popMany } from './common.js';
 import type { End } from './common.js';
 import { moveElement } from './move.js';
 import { parseMpop, popFirstNonEmpty } from './mpop.js';
-import { parseTimeoutSeconds } from '../args.js';
 import type { MpopRequest } from './mpop.js';
-
-function deadlineFrom(ctx: CommandContext, arg: string): number {
-  const parsed = parseTimeoutSeconds(arg, ctx.now);
-  if (parsed === 'notFloat') return fail(ERR_TIMEOUT_NOT_FLOAT);
-  if (parsed === 'negative') return fail(ERR_TIMEOUT_NEGATIVE);
-  if (parsed === 'outOfRange') return fail(ERR_TIMEOUT_OUT_OF_RANGE);
-  return parsed;
-}
 
 /** True when the key holds a non-empty list; a key of another type simply is not ready (Redis 7.0). */
 function isReadyList(ctx: CommandContext, key: string): boolean {
@@ -66,9 +50,12 @@ function popOne(ctx: CommandContext, key: string, end: End): Reply {
   return array([bulk(key), bulk(value)]);
 }
 
-function blockingPop(ctx: CommandContext, argv: readonly string[], end: End): CommandResult {
-  const deadlineMs = deadlineFrom(ctx, argv[argv.length - 1] as string);
-  const keys = argv.slice(1, -1);
+function blockingPop(
+  ctx: CommandContext,
+  keys: readonly string[],
+  deadlineMs: number,
+  end: End,
+): CommandResult {
   for (const key of keys) {
     const list = writeTyped(ctx, key, 'list');
     if (list !== undefined && list.items.length > 0) return popOne(ctx, key, end);
@@ -80,37 +67,40 @@ function blockingPop(ctx: CommandContext, argv: readonly string[], end: End): Co
   });
 }
 
-function bpopSpec(name: string, end: End): CommandSpec {
-  return {
+function bpopCommand(name: string, end: End): CommandSpec {
+  return defineCommand({
     name,
-    arity: -3,
-    flags: ['write', 'noscript', 'blocking'],
-    firstKey: 1,
-    lastKey: -2,
-    step: 1,
-    categories: ['write', 'list', 'slow', 'blocking'],
-    run: guarded((ctx, argv) => blockingPop(ctx, argv, end)),
-  };
+    parse(args, ctx) {
+      const keys = args.rest();
+      const timeout = new ArgCursor(keys.splice(-1, 1), 0);
+      return { keys, deadlineMs: timeout.timeout(ctx.now) };
+    },
+    apply: (ctx, { keys, deadlineMs }) => blockingPop(ctx, keys, deadlineMs, end),
+  });
 }
 
-export const blpop = bpopSpec('blpop', 'left');
-export const brpop = bpopSpec('brpop', 'right');
+export const blpop = bpopCommand('blpop', 'left');
+export const brpop = bpopCommand('brpop', 'right');
 
 // ---- BLMOVE / BRPOPLPUSH ----
 
+interface BlockingMove {
+  readonly source: string;
+  readonly destination: string;
+  readonly from: End;
+  readonly to: End;
+  readonly deadlineMs: number;
+  /** What a served move propagates as (LMOVE … or RPOPLPUSH …). */
+  readonly propagated: readonly string[];
+}
+
 function blockingMove(
   ctx: CommandContext,
-  argv: readonly string[],
-  from: End,
-  to: End,
-  deadlineMs: number,
-  propagated: (src: string, dst: string) => readonly string[],
+  { source, destination, from, to, deadlineMs, propagated }: BlockingMove,
 ): CommandResult {
-  const source = argv[1] as string;
-  const destination = argv[2] as string;
   const move = (c: CommandContext): Reply | undefined => {
     const reply = moveElement(c, source, destination, from, to);
-    if (reply !== undefined) c.propagateAs([propagated(source, destination)]);
+    if (reply !== undefined) c.propagateAs([propagated]);
     return reply;
   };
   const served = move(ctx);
@@ -122,41 +112,44 @@ function blockingMove(
   );
 }
 
-export const blmove: CommandSpec = {
+export const blmove = defineCommand({
   name: 'blmove',
-  arity: 6,
-  flags: ['write', 'denyoom', 'noscript', 'blocking'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['write', 'list', 'slow', 'blocking'],
-  run: guarded((ctx, argv) => {
-    const from = parseEnd(argv[3] as string);
-    const to = parseEnd(argv[4] as string);
-    const deadlineMs = deadlineFrom(ctx, argv[5] as string);
-    return blockingMove(ctx, argv, from, to, deadlineMs, (s, d) => [
-      'LMOVE',
-      s,
-      d,
-      argv[3] as string,
-      argv[4] as string,
-    ]);
-  }),
-};
+  parse(args, ctx): BlockingMove {
+    const source = args.key();
+    const destination = args.key();
+    const fromArg = args.string();
+    const toArg = args.string();
+    const [from, to] = [endOf(fromArg), endOf(toArg)];
+    const deadlineMs = args.timeout(ctx.now);
+    return {
+      source,
+      destination,
+      from,
+      to,
+      deadlineMs,
+      propagated: ['LMOVE', source, destination, fromArg, toArg],
+    };
+  },
+  apply: blockingMove,
+});
 
-export const brpoplpush: CommandSpec = {
+export const brpoplpush = defineCommand({
   name: 'brpoplpush',
-  arity: 4,
-  flags: ['write', 'denyoom', 'noscript', 'blocking'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['write', 'list', 'slow', 'blocking'],
-  run: guarded((ctx, argv) => {
-    const deadlineMs = deadlineFrom(ctx, argv[3] as string);
-    return blockingMove(ctx, argv, 'right', 'left', deadlineMs, (s, d) => ['RPOPLPUSH', s, d]);
-  }),
-};
+  parse(args, ctx): BlockingMove {
+    const source = args.key();
+    const destination = args.key();
+    const deadlineMs = args.timeout(ctx.now);
+    return {
+      source,
+      destination,
+      from: 'right',
+      to: 'left',
+      deadlineMs,
+      propagated: ['RPOPLPUSH', source, destination],
+    };
+  },
+  apply: blockingMove,
+});
 
 // ---- BLMPOP ----
 
@@ -170,17 +163,14 @@ function blockingMpop(ctx: CommandContext, req: MpopRequest, deadlineMs: number)
   });
 }
 
-export const blmpop: CommandSpec = {
+export const blmpop = defineCommand({
   name: 'blmpop',
-  arity: -5,
-  flags: ['write', 'blocking', 'movablekeys'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['write', 'list', 'slow', 'blocking'],
   keys: (argv) => numkeysKeys(argv, 2),
-  run: guarded((ctx, argv) => {
-    const req = parseMpop(argv, 2);
-    return blockingMpop(ctx, req, deadlineFrom(ctx, argv[1] as string));
-  }),
-};
+  parse(args, ctx) {
+    // The timeout comes first on the line but is judged after the rest, as Redis does.
+    const timeout = new ArgCursor([args.string()], 0);
+    const req = parseMpop(args);
+    return { req, deadlineMs: timeout.timeout(ctx.now) };
+  },
+  apply: (ctx, { req, deadlineMs }) => blockingMpop(ctx, req, deadlineMs),
+});

@@ -2,27 +2,20 @@
  * What the list commands share: lookups, Redis's index rules, LEFT/RIGHT, and the one way a list
  * loses elements (an emptied list key is deleted, like Redis's listElementsRemoved).
  */
-import { ERR_SYNTAX, ERR_NOT_INTEGER } from '../../resp/index.js';
-import { Quicklist } from '../../store/index.js';
-import type { ListValue } from '../../store/index.js';
-import { isOption } from '../args.js';
-import { parseLong } from '../args.js';
-import { fail } from '../typed.js';
+import { Quicklist, type ListValue } from '../../store/index.js';
+import { ArgCursor } from '../cursor.js';
 import type { CommandContext } from '../types.js';
 
 export type End = 'left' | 'right';
 
 /** LEFT | RIGHT (case-insensitive), else a syntax error. */
-export function parseEnd(arg: string): End {
-  if (isOption(arg, 'LEFT')) return 'left';
-  if (isOption(arg, 'RIGHT')) return 'right';
-  return fail(ERR_SYNTAX);
+export function readEnd(args: ArgCursor): End {
+  return args.oneOf('LEFT', 'RIGHT') === 'LEFT' ? 'left' : 'right';
 }
 
-/** A C `long` argument, or "value is not an integer or out of range". */
-export function longArg(arg: string): number {
-  const n = parseLong(arg);
-  return n === undefined ? fail(ERR_NOT_INTEGER) : n;
+/** readEnd of one argument already read (BLMOVE propagates them as typed). */
+export function endOf(arg: string): End {
+  return readEnd(new ArgCursor([arg], 0));
 }
 
 /** Redis index → 0-based position (negative counts from the tail); may be out of range. */

@@ -8,49 +8,38 @@
  *                                               < 0 from the tail, 0 all); replies how many.
  * LTRIM key start stop                        — keeps start..stop; an empty result deletes the key.
  */
-import { ERR_INDEX_OUT_OF_RANGE, ERR_NO_SUCH_KEY, ERR_SYNTAX, integer, OK, ZERO } from '../../resp/index.js';
-import { isOption } from '../args.js';
-import { fail, guarded, writeTyped } from '../typed.js';
+import { ERR_INDEX_OUT_OF_RANGE, ERR_NO_SUCH_KEY, integer, OK, ZERO } from '../../resp/index.js';
 import type { Quicklist } from '../../store/index.js';
-import type { CommandSpec } from '../types.js';
-import { absoluteIndex, afterRemoval, clampRange, longArg } from './common.js';
+import { defineCommand } from '../define.js';
+import { fail, writeTyped } from '../typed.js';
+import { absoluteIndex, afterRemoval, clampRange } from './common.js';
 
-const keyed = { firstKey: 1, lastKey: 1, step: 1 } as const;
-
-export const lset: CommandSpec = {
+export const lset = defineCommand({
   name: 'lset',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  ...keyed,
-  categories: ['write', 'list', 'slow'],
-  run: guarded((ctx, argv) => {
-    const key = argv[1] as string;
+  // The key is looked up (no such key, WRONGTYPE) before the index is read, as Redis does.
+  parse: (args) => ({ key: args.key(), rest: args }),
+  apply(ctx, { key, rest: args }) {
     const list = writeTyped(ctx, key, 'list');
     if (list === undefined) return fail(ERR_NO_SUCH_KEY);
-    const index = absoluteIndex(longArg(argv[2] as string), list.items.length);
+    const index = absoluteIndex(args.integer(), list.items.length);
     if (index < 0 || index >= list.items.length) return fail(ERR_INDEX_OUT_OF_RANGE);
-    list.items.set(index, argv[3] as string);
+    list.items.set(index, args.string());
     ctx.keyModified(key);
     return OK;
-  }),
-};
+  },
+});
 
-export const linsert: CommandSpec = {
+export const linsert = defineCommand({
   name: 'linsert',
-  arity: 5,
-  flags: ['write', 'denyoom'],
-  ...keyed,
-  categories: ['write', 'list', 'slow'],
-  run: guarded((ctx, argv) => {
-    const key = argv[1] as string;
-    const where = argv[2] as string;
-    let after: boolean;
-    if (isOption(where, 'AFTER')) after = true;
-    else if (isOption(where, 'BEFORE')) after = false;
-    else return fail(ERR_SYNTAX);
+  parse: (args) => ({
+    key: args.key(),
+    after: args.oneOf('AFTER', 'BEFORE') === 'AFTER',
+    pivot: args.string(),
+    element: args.string(),
+  }),
+  apply(ctx, { key, after, pivot, element }) {
     const list = writeTyped(ctx, key, 'list');
     if (list === undefined) return ZERO;
-    const pivot = argv[3] as string;
     let at = -1;
     let i = 0;
     for (const v of list.items) {
@@ -61,30 +50,24 @@ export const linsert: CommandSpec = {
       i++;
     }
     if (at < 0) return integer(-1);
-    list.items.insertAt(after ? at + 1 : at, argv[4] as string);
+    list.items.insertAt(after ? at + 1 : at, element);
     ctx.keyModified(key);
     return integer(list.items.length);
-  }),
-};
+  },
+});
 
-export const lrem: CommandSpec = {
+export const lrem = defineCommand({
   name: 'lrem',
-  arity: 4,
-  flags: ['write'],
-  ...keyed,
-  categories: ['write', 'list', 'slow'],
-  run: guarded((ctx, argv) => {
-    const key = argv[1] as string;
-    const count = longArg(argv[2] as string);
-    const element = argv[3] as string;
+  parse: (args) => ({ key: args.key(), count: args.integer(), element: args.string() }),
+  apply(ctx, { key, count, element }) {
     const list = writeTyped(ctx, key, 'list');
     if (list === undefined) return ZERO;
     const removed =
       count >= 0 ? removeFromHead(list.items, element, count) : removeFromTail(list.items, element, -count);
     if (removed > 0) afterRemoval(ctx, key, list);
     return integer(removed);
-  }),
-};
+  },
+});
 
 /** Removes up to `limit` matches scanning from the head (0 = all). */
 function removeFromHead(items: Quicklist, element: string, limit: number): number {
@@ -103,16 +86,10 @@ function removeFromTail(items: Quicklist, element: string, limit: number): numbe
   return drop.size === 0 ? 0 : items.retain((_, i) => !drop.has(i));
 }
 
-export const ltrim: CommandSpec = {
+export const ltrim = defineCommand({
   name: 'ltrim',
-  arity: 4,
-  flags: ['write'],
-  ...keyed,
-  categories: ['write', 'list', 'slow'],
-  run: guarded((ctx, argv) => {
-    const key = argv[1] as string;
-    const start = longArg(argv[2] as string);
-    const stop = longArg(argv[3] as string);
+  parse: (args) => ({ key: args.key(), start: args.integer(), stop: args.integer() }),
+  apply(ctx, { key, start, stop }) {
     const list = writeTyped(ctx, key, 'list');
     if (list === undefined) return OK;
     const length = list.items.length;
@@ -121,5 +98,5 @@ export const ltrim: CommandSpec = {
     else list.items.trim(range[0], range[1]);
     if (list.items.length !== length) afterRemoval(ctx, key, list);
     return OK;
-  }),
-};
+  },
+});

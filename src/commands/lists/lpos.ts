@@ -6,6 +6,7 @@
  * Without COUNT: an integer or nil. With COUNT: an array (empty when the key is missing).
  */
 import {
+  INT64_MIN_AS_DOUBLE,
   ERR_LPOS_COUNT_NEGATIVE,
   ERR_LPOS_MAXLEN_NEGATIVE,
   ERR_LPOS_RANK_ZERO,
@@ -15,11 +16,9 @@ import {
   integer,
   NULL,
 } from '../../resp/index.js';
-import { isOption } from '../args.js';
-import { parseLong } from '../args.js';
-import { fail, guarded, readTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
-import { longArg } from './common.js';
+import type { ArgCursor } from '../cursor.js';
+import { fail, readTyped } from '../typed.js';
+import { defineCommand } from '../define.js';
 
 interface LposOptions {
   rank: number;
@@ -28,24 +27,22 @@ interface LposOptions {
   maxlen: number;
 }
 
-function nonNegative(arg: string, message: string): number {
-  const n = parseLong(arg);
-  return n === undefined || n < 0 ? fail(message) : n;
+function nonNegative(args: ArgCursor, message: string): number {
+  const n = args.integer(message);
+  return n < 0 ? fail(message) : n;
 }
 
-function parseOptions(argv: readonly string[]): LposOptions {
+function parseOptions(args: ArgCursor): LposOptions {
   const opts: LposOptions = { rank: 1, count: undefined, maxlen: 0 };
-  for (let j = 3; j < argv.length; j += 2) {
-    const opt = argv[j] as string;
-    const value = argv[j + 1];
-    if (value === undefined) return fail(ERR_SYNTAX);
-    if (isOption(opt, 'RANK')) {
-      opts.rank = longArg(value);
+  while (!args.done) {
+    if (args.remaining < 2) return fail(ERR_SYNTAX);
+    if (args.option('RANK')) {
+      opts.rank = args.integer();
       if (opts.rank === 0) return fail(ERR_LPOS_RANK_ZERO);
-    } else if (isOption(opt, 'COUNT')) {
-      opts.count = nonNegative(value, ERR_LPOS_COUNT_NEGATIVE);
-    } else if (isOption(opt, 'MAXLEN')) {
-      opts.maxlen = nonNegative(value, ERR_LPOS_MAXLEN_NEGATIVE);
+    } else if (args.option('COUNT')) {
+      opts.count = nonNegative(args, ERR_LPOS_COUNT_NEGATIVE);
+    } else if (args.option('MAXLEN')) {
+      opts.maxlen = nonNegative(args, ERR_LPOS_MAXLEN_NEGATIVE);
     } else {
       return fail(ERR_SYNTAX);
     }
@@ -53,22 +50,15 @@ function parseOptions(argv: readonly string[]): LposOptions {
   return opts;
 }
 
-export const lpos: CommandSpec = {
+export const lpos = defineCommand({
   name: 'lpos',
-  arity: -3,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'list', 'slow'],
-  run: guarded((ctx, argv) => {
-    const opts = parseOptions(argv);
-    const list = readTyped(ctx, argv[1] as string, 'list');
+  parse: (args) => ({ key: args.key(), element: args.string(), opts: parseOptions(args) }),
+  apply(ctx, { key, element, opts }) {
+    const list = readTyped(ctx, key, 'list');
     if (list === undefined) return opts.count === undefined ? NULL : EMPTY_ARRAY;
-    const element = argv[2] as string;
     const fromTail = opts.rank < 0;
     // Redis negates a negative rank in a C long; LONG_MIN stays negative, so every match qualifies.
-    const rank = opts.rank === -(2 ** 63) ? 1 : Math.abs(opts.rank);
+    const rank = opts.rank === INT64_MIN_AS_DOUBLE ? 1 : Math.abs(opts.rank);
     const length = list.items.length;
     const found: number[] = [];
     let matches = 0;
@@ -82,5 +72,5 @@ export const lpos: CommandSpec = {
     }
     if (opts.count !== undefined) return array(found.map((i) => integer(i)));
     return found.length === 0 ? NULL : integer(found[0] as number);
-  }),
-};
+  },
+});

@@ -7,10 +7,11 @@
  * to move, as Redis does.
  */
 import { bulk, NULL, type Reply } from '../../resp/index.js';
-import { guarded, writeTyped } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { afterRemoval, listForPush, parseEnd, popEnd, pushEnd } from './common.js';
+import { writeTyped } from '../typed.js';
+import type { CommandContext } from '../types.js';
+import { afterRemoval, listForPush, popEnd, pushEnd, readEnd } from './common.js';
 import type { End } from './common.js';
+import { defineCommand } from '../define.js';
 
 /**
  * Moves one element if the source has one; undefined when it does not (the caller decides between
@@ -34,30 +35,14 @@ export function moveElement(
   return bulk(value);
 }
 
-export const lmove: CommandSpec = {
+export const lmove = defineCommand({
   name: 'lmove',
-  arity: 5,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['write', 'list', 'slow'],
-  run: guarded((ctx, argv) => {
-    const from = parseEnd(argv[3] as string);
-    const to = parseEnd(argv[4] as string);
-    return moveElement(ctx, argv[1] as string, argv[2] as string, from, to) ?? NULL;
-  }),
-};
+  parse: (args) => ({ source: args.key(), destination: args.key(), from: readEnd(args), to: readEnd(args) }),
+  apply: (ctx, { source, destination, from, to }) => moveElement(ctx, source, destination, from, to) ?? NULL,
+});
 
-export const rpoplpush: CommandSpec = {
+export const rpoplpush = defineCommand({
   name: 'rpoplpush',
-  arity: 3,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['write', 'list', 'slow'],
-  run: guarded(
-    (ctx, argv) => moveElement(ctx, argv[1] as string, argv[2] as string, 'right', 'left') ?? NULL,
-  ),
-};
+  parse: (args) => ({ source: args.key(), destination: args.key() }),
+  apply: (ctx, { source, destination }) => moveElement(ctx, source, destination, 'right', 'left') ?? NULL,
+});

@@ -15,11 +15,13 @@ import {
   NULL_ARRAY,
   type Reply,
 } from '../../resp/index.js';
-import { isOption, numkeysKeys, parseLong } from '../args.js';
-import { fail, guarded, writeTyped } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { parseEnd, popMany } from './common.js';
+import { numkeysKeys } from '../args.js';
+import type { ArgCursor } from '../cursor.js';
+import { fail, writeTyped } from '../typed.js';
+import type { CommandContext } from '../types.js';
+import { popMany, readEnd } from './common.js';
 import type { End } from './common.js';
+import { defineCommand } from '../define.js';
 
 export interface MpopRequest {
   readonly keys: readonly string[];
@@ -27,22 +29,21 @@ export interface MpopRequest {
   readonly count: number;
 }
 
-/** Parses `numkeys key... LEFT|RIGHT [COUNT n]` starting at argv[at]. */
-export function parseMpop(argv: readonly string[], at: number): MpopRequest {
-  const numkeys = parseLong(argv[at] as string);
-  if (numkeys === undefined || numkeys < 1) return fail(ERR_NUMKEYS_NOT_POSITIVE);
-  const whereAt = at + numkeys + 1;
-  if (whereAt >= argv.length) return fail(ERR_SYNTAX);
-  const end = parseEnd(argv[whereAt] as string);
+/** Reads `numkeys key... LEFT|RIGHT [COUNT n]`. */
+export function parseMpop(args: ArgCursor): MpopRequest {
+  const numkeys = args.integer(ERR_NUMKEYS_NOT_POSITIVE);
+  if (numkeys < 1) return fail(ERR_NUMKEYS_NOT_POSITIVE);
+  if (numkeys >= args.remaining) return fail(ERR_SYNTAX);
+  const keys: string[] = [];
+  while (keys.length < numkeys) keys.push(args.key());
+  const end = readEnd(args);
   let count: number | undefined;
-  for (let j = whereAt + 1; j < argv.length; j++) {
-    const value = argv[j + 1];
-    if (count !== undefined || !isOption(argv[j], 'COUNT') || value === undefined) return fail(ERR_SYNTAX);
-    count = parseLong(value);
-    if (count === undefined || count < 1) return fail(ERR_COUNT_NOT_POSITIVE);
-    j++;
+  while (!args.done) {
+    if (count !== undefined || args.remaining < 2 || !args.option('COUNT')) return fail(ERR_SYNTAX);
+    count = args.integer(ERR_COUNT_NOT_POSITIVE);
+    if (count < 1) return fail(ERR_COUNT_NOT_POSITIVE);
   }
-  return { keys: argv.slice(at + 1, whereAt), end, count: count ?? 1 };
+  return { keys, end, count: count ?? 1 };
 }
 
 /** Serves the request from the first non-empty list, or undefined when there is none. */
@@ -57,14 +58,9 @@ export function popFirstNonEmpty(ctx: CommandContext, req: MpopRequest): Reply |
   return undefined;
 }
 
-export const lmpop: CommandSpec = {
+export const lmpop = defineCommand({
   name: 'lmpop',
-  arity: -4,
-  flags: ['write', 'movablekeys'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['write', 'list', 'slow'],
   keys: (argv) => numkeysKeys(argv, 1),
-  run: guarded((ctx, argv) => popFirstNonEmpty(ctx, parseMpop(argv, 1)) ?? NULL_ARRAY),
-};
+  parse: parseMpop,
+  apply: (ctx, req) => popFirstNonEmpty(ctx, req) ?? NULL_ARRAY,
+});

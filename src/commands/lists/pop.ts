@@ -15,41 +15,33 @@ import {
   NULL,
   NULL_ARRAY,
 } from '../../resp/index.js';
-import { parseLong } from '../args.js';
-import { fail, guarded, writeTyped } from '../typed.js';
-import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
+import { defineCommand } from '../define.js';
+import { fail, writeTyped } from '../typed.js';
+import type { CommandSpec } from '../types.js';
 import { popMany } from './common.js';
 import type { End } from './common.js';
 
-function pop(ctx: CommandContext, argv: readonly string[], end: End): CommandResult {
-  const key = argv[1] as string;
-  if (argv.length > 3) return fail(wrongArity(argv[0] as string));
-  const countArg = argv[2];
-  if (countArg === undefined) {
-    const list = writeTyped(ctx, key, 'list');
-    if (list === undefined) return NULL;
-    return bulk(popMany(ctx, key, list, end, 1)[0] as string);
-  }
-  const count = parseLong(countArg);
-  if (count === undefined || count < 0) return fail(ERR_NOT_POSITIVE);
-  const list = writeTyped(ctx, key, 'list');
-  if (list === undefined) return NULL_ARRAY;
-  if (count === 0) return EMPTY_ARRAY;
-  return bulkArray(popMany(ctx, key, list, end, count));
-}
-
-function popSpec(name: string, end: End): CommandSpec {
-  return {
+function popCommand(name: string, end: End): CommandSpec {
+  return defineCommand({
     name,
-    arity: -2,
-    flags: ['write', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    categories: ['write', 'list', 'fast'],
-    run: guarded((ctx, argv) => pop(ctx, argv, end)),
-  };
+    parse(args) {
+      const key = args.key();
+      if (args.remaining > 1) return fail(wrongArity(args.argv[0] as string));
+      const count = args.done ? undefined : args.integer(ERR_NOT_POSITIVE);
+      if (count !== undefined && count < 0) return fail(ERR_NOT_POSITIVE);
+      return { key, count };
+    },
+    apply(ctx, { key, count }) {
+      const list = writeTyped(ctx, key, 'list');
+      if (count === undefined) {
+        return list === undefined ? NULL : bulk(popMany(ctx, key, list, end, 1)[0] as string);
+      }
+      if (list === undefined) return NULL_ARRAY;
+      if (count === 0) return EMPTY_ARRAY;
+      return bulkArray(popMany(ctx, key, list, end, count));
+    },
+  });
 }
 
-export const lpop = popSpec('lpop', 'left');
-export const rpop = popSpec('rpop', 'right');
+export const lpop = popCommand('lpop', 'left');
+export const rpop = popCommand('rpop', 'right');

@@ -13,87 +13,67 @@ import {
   type Reply,
 } from '../../resp/index.js';
 import { NO_SESSION, sessionOf } from '../session.js';
-import type { CommandContext, CommandFlag, CommandSpec, SubscriptionKind } from '../types.js';
+import { defineCommand, tableCommand } from '../define.js';
+import type { CommandSpec, SubscriptionKind } from '../types.js';
 
-const SUB_FLAGS: readonly CommandFlag[] = ['pubsub', 'noscript', 'loading', 'stale'];
-// Redis 7.0.15's PUBLISH has no may_replicate (so CLIENT PAUSE WRITE does not hold it) and is @fast.
-const PUB_FLAGS: readonly CommandFlag[] = ['pubsub', 'loading', 'stale', 'fast'];
-
-function spec(
-  name: string,
-  arity: number,
-  flags: readonly CommandFlag[],
-  run: (ctx: CommandContext, argv: readonly string[]) => Reply,
-  keys: readonly [number, number, number] = [0, 0, 0],
-  categories: readonly string[] = ['pubsub', 'slow'],
-): CommandSpec {
-  return {
+function subscriber(name: string, kind: SubscriptionKind, leave: boolean): CommandSpec {
+  return defineCommand({
     name,
-    arity,
-    flags,
-    firstKey: keys[0],
-    lastKey: keys[1],
-    step: keys[2],
-    categories,
-    run,
-  };
-}
-
-function subscriber(kind: SubscriptionKind, leave: boolean) {
-  return (ctx: CommandContext, argv: readonly string[]): Reply => {
-    const session = sessionOf(ctx);
-    if (session === undefined) return NO_SESSION;
-    const names = argv.slice(1);
-    return leave ? session.unsubscribe(kind, names) : session.subscribe(kind, names);
-  };
+    parse: (args) => args.rest(),
+    apply(ctx, names) {
+      const session = sessionOf(ctx);
+      if (session === undefined) return NO_SESSION;
+      return leave ? session.unsubscribe(kind, names) : session.subscribe(kind, names);
+    },
+  });
 }
 
 /** SUBSCRIBE channel [channel ...] */
-const subscribe = spec('subscribe', -2, SUB_FLAGS, subscriber('channel', false));
+const subscribe = subscriber('subscribe', 'channel', false);
 /** UNSUBSCRIBE [channel ...] — all channels when none is named. */
-const unsubscribe = spec('unsubscribe', -1, SUB_FLAGS, subscriber('channel', true));
+const unsubscribe = subscriber('unsubscribe', 'channel', true);
 /** PSUBSCRIBE pattern [pattern ...] — glob patterns. */
-const psubscribe = spec('psubscribe', -2, SUB_FLAGS, subscriber('pattern', false));
+const psubscribe = subscriber('psubscribe', 'pattern', false);
 /** PUNSUBSCRIBE [pattern ...] */
-const punsubscribe = spec('punsubscribe', -1, SUB_FLAGS, subscriber('pattern', true));
+const punsubscribe = subscriber('punsubscribe', 'pattern', true);
 /** SSUBSCRIBE shardchannel [shardchannel ...] */
-const ssubscribe = spec('ssubscribe', -2, SUB_FLAGS, subscriber('shard', false), [1, -1, 1]);
+const ssubscribe = subscriber('ssubscribe', 'shard', false);
 /** SUNSUBSCRIBE [shardchannel ...] */
-const sunsubscribe = spec('sunsubscribe', -1, SUB_FLAGS, subscriber('shard', true), [1, -1, 1]);
+const sunsubscribe = subscriber('sunsubscribe', 'shard', true);
 
-/** PUBLISH channel message — the number of clients that received it. */
-const publish = spec(
-  'publish',
-  3,
-  PUB_FLAGS,
-  (ctx, argv) => integer(ctx.server.pubsub.publish('channel', argv[1] as string, argv[2] as string)),
-  [0, 0, 0],
-  ['pubsub', 'fast'],
-);
-/** SPUBLISH shardchannel message */
-const spublish = spec(
-  'spublish',
-  3,
-  PUB_FLAGS,
-  (ctx, argv) => integer(ctx.server.pubsub.publish('shard', argv[1] as string, argv[2] as string)),
-  [1, 1, 1],
-  ['pubsub', 'fast'],
-);
-
-function pubsubSub(
-  name: string,
-  arity: number,
-  run: (ctx: CommandContext, argv: readonly string[]) => Reply,
-): CommandSpec {
-  return spec(`pubsub|${name}`, arity, ['pubsub', 'loading', 'stale'], run);
+function publisher(name: string, kind: 'channel' | 'shard'): CommandSpec {
+  return defineCommand({
+    name,
+    parse: (args) => ({ channel: args.string(), message: args.string() }),
+    apply: (ctx, { channel, message }) => integer(ctx.server.pubsub.publish(kind, channel, message)),
+  });
 }
 
-function numsub(kind: 'channel' | 'shard') {
-  return (ctx: CommandContext, argv: readonly string[]): Reply => {
-    const items: Reply[] = [];
-    for (const ch of argv.slice(2)) items.push(bulk(ch), integer(ctx.server.pubsub.numsub(kind, ch)));
-    return array(items);
-  };
+/** PUBLISH channel message — the number of clients that received it. */
+const publish = publisher('publish', 'channel');
+/** SPUBLISH shardchannel message */
+const spublish = publisher('spublish', 'shard');
+
+/** PUBSUB CHANNELS / SHARDCHANNELS [pattern] — active channels, matching the pattern if one is given. */
+function channels(name: string, kind: 'channel' | 'shard'): CommandSpec {
+  return defineCommand({
+    name,
+    parse: (args) => (args.done ? undefined : args.string()),
+    apply: (ctx, pattern) => bulkArray(ctx.server.pubsub.activeChannels(kind, pattern)),
+  });
+}
+
+/** PUBSUB NUMSUB / SHARDNUMSUB [channel ...] — each channel with its number of subscribers. */
+function numsub(name: string, kind: 'channel' | 'shard'): CommandSpec {
+  return defineCommand({
+    name,
+    parse: (args) => args.rest(),
+    apply(ctx, names) {
+      const items: Reply[] = [];
+      for (const ch of names) items.push(bulk(ch), integer(ctx.server.pubsub.numsub(kind, ch)));
+      return array(items);
+    },
+  });
 }
 
 const HELP = [
@@ -114,33 +94,24 @@ const HELP = [
 ];
 
 /** PUBSUB CHANNELS [pattern] | NUMSUB [channel ...] | NUMPAT | SHARDCHANNELS [pattern] | SHARDNUMSUB [channel ...] */
-const pubsub: CommandSpec = {
-  ...spec(
-    'pubsub',
-    -2,
-    [],
-    (_ctx, argv) => error(unknownSubcommand(argv[1] ?? '', 'pubsub')),
-    [0, 0, 0],
-    ['slow'],
-  ),
+const pubsub = tableCommand('pubsub', (_ctx, argv) => error(unknownSubcommand(argv[1] ?? '', 'pubsub')), {
   subcommands: [
-    pubsubSub('channels', -2, (ctx, argv) => bulkArray(ctx.server.pubsub.activeChannels('channel', argv[2]))),
-    pubsubSub('numsub', -2, numsub('channel')),
-    pubsubSub('numpat', 2, (ctx) => integer(ctx.server.pubsub.patternCount())),
-    pubsubSub('shardchannels', -2, (ctx, argv) =>
-      bulkArray(ctx.server.pubsub.activeChannels('shard', argv[2])),
-    ),
-    pubsubSub('shardnumsub', -2, numsub('shard')),
-    spec(
-      'pubsub|help',
-      2,
-      ['loading', 'stale'],
-      () => array(HELP.map((l) => simple(l))),
-      [0, 0, 0],
-      ['slow'],
-    ),
+    channels('pubsub|channels', 'channel'),
+    numsub('pubsub|numsub', 'channel'),
+    defineCommand({
+      name: 'pubsub|numpat',
+      parse: () => undefined,
+      apply: (ctx) => integer(ctx.server.pubsub.patternCount()),
+    }),
+    channels('pubsub|shardchannels', 'shard'),
+    numsub('pubsub|shardnumsub', 'shard'),
+    defineCommand({
+      name: 'pubsub|help',
+      parse: () => undefined,
+      apply: () => array(HELP.map((l) => simple(l))),
+    }),
   ],
-};
+});
 
 export const pubsubCommands: readonly CommandSpec[] = [
   subscribe,

@@ -2,11 +2,16 @@
  * COMMAND                         — every command's info
  * COMMAND COUNT | LIST [FILTERBY MODULE m | ACLCAT c | PATTERN p] | INFO [name ...] | DOCS [name ...]
  * COMMAND GETKEYS cmd [arg ...]   — the keys a command line touches
- * Replies have Redis 7.0's shape, built from the command table (name, arity, flags, key positions,
- * ACL categories, a key spec derived from the positions, subcommands). DOCS is minimal (summary empty).
+ * Replies have Redis 7.0's shape, built from the command specs, whose metadata (arity, flags, key
+ * positions, ACL categories, tips, key specs) comes from the generated table (../table.generated.ts).
+ * DOCS is minimal (summary empty).
  */
 import {
   ERR_SYNTAX,
+  unknownSubcommand,
+  ERR_GETKEYS_INVALID_COMMAND,
+  ERR_GETKEYS_NO_KEYS,
+  ERR_GETKEYS_ARITY,
   NULL,
   array,
   bulk,
@@ -18,9 +23,10 @@ import {
   type Reply,
 } from '../../resp/index.js';
 import { globMatch } from '../../store/index.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { COMMAND_META, type KeySpecData } from './command-meta.js';
-import { containerCommand, helpReply, serverCommand, withTips } from './spec.js';
+import type { CommandContext, CommandSpec, KeySpecData } from '../types.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
+import { helpReply, serverCommand } from './spec.js';
 
 /** A key spec as a RESP reply: a map whose values keep Redis's types (ints stay ints). */
 function keySpecReply(k: KeySpecData): Reply {
@@ -57,9 +63,9 @@ function derivedKeySpecs(spec: CommandSpec): KeySpecData[] {
   ];
 }
 
-/** Redis 7.0's key specs for the command (by its real name), else ones derived from its positions. */
+/** Redis 7.0's key specs for the command (from the table), else ones derived from its positions. */
 function keySpecsOf(spec: CommandSpec): readonly KeySpecData[] {
-  return COMMAND_META[spec.name.toLowerCase()]?.keySpecs ?? derivedKeySpecs(spec);
+  return spec.keySpecs ?? derivedKeySpecs(spec);
 }
 
 function keySpecs(spec: CommandSpec): Reply {
@@ -140,7 +146,7 @@ export function commandInfo(spec: CommandSpec): Reply {
     integer(spec.lastKey),
     integer(spec.step),
     set((spec.categories ?? []).map((c) => simple(`@${c}`))),
-    array((COMMAND_META[spec.name.toLowerCase()]?.tips ?? spec.tips ?? []).map(simple)),
+    array((spec.tips ?? []).map(simple)),
     keySpecs(spec),
     array((spec.subcommands ?? []).map(commandInfo)),
   ]);
@@ -163,33 +169,44 @@ function commandAll(ctx: CommandContext): Reply {
   return array(allSpecs(ctx).map(commandInfo));
 }
 
-function commandInfoCmd(ctx: CommandContext, argv: readonly string[]): Reply {
-  if (argv.length === 2) return commandAll(ctx);
-  return array(
-    argv.slice(2).map((n) => {
-      const spec = findCommand(ctx, n);
-      return spec === undefined ? NULL : commandInfo(spec);
-    }),
-  );
-}
+/** COMMAND INFO [name ...] — every command's entry when no name is given. */
+const commandInfoCmd = defineCommand({
+  name: 'command|info',
+  parse: (args) => args.rest(),
+  apply(ctx, names) {
+    if (names.length === 0) return commandAll(ctx);
+    return array(
+      names.map((n) => {
+        const spec = findCommand(ctx, n);
+        return spec === undefined ? NULL : commandInfo(spec);
+      }),
+    );
+  },
+});
 
 function withSubcommands(specs: readonly CommandSpec[]): CommandSpec[] {
   return specs.flatMap((s) => [s, ...(s.subcommands ?? [])]);
 }
 
-function commandList(ctx: CommandContext, argv: readonly string[]): Reply {
-  const specs = withSubcommands(allSpecs(ctx));
-  if (argv.length === 2) return array(specs.map((s) => bulk(s.name.toLowerCase())));
-  if (argv.length !== 5 || argv[2]?.toLowerCase() !== 'filterby') return error(ERR_SYNTAX);
-  const kind = (argv[3] as string).toLowerCase();
-  const value = argv[4] as string;
-  let keep: (s: CommandSpec) => boolean;
-  if (kind === 'module') keep = () => false;
-  else if (kind === 'aclcat') keep = (s) => (s.categories ?? []).includes(value.toLowerCase());
-  else if (kind === 'pattern') keep = (s) => globMatch(value, s.name.toLowerCase(), true);
-  else return error(ERR_SYNTAX);
-  return array(specs.filter(keep).map((s) => bulk(s.name.toLowerCase())));
-}
+/** COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern] */
+const commandList = defineCommand({
+  name: 'command|list',
+  parse(args) {
+    if (args.done) return undefined;
+    if (args.remaining !== 3 || !args.option('FILTERBY')) return fail(ERR_SYNTAX);
+    return { kind: args.oneOf('MODULE', 'ACLCAT', 'PATTERN'), value: args.string() };
+  },
+  apply(ctx, filter) {
+    const specs = withSubcommands(allSpecs(ctx));
+    if (filter === undefined) return array(specs.map((s) => bulk(s.name.toLowerCase())));
+    const { kind, value } = filter;
+    let keep: (s: CommandSpec) => boolean;
+    if (kind === 'MODULE') keep = () => false;
+    else if (kind === 'ACLCAT') keep = (s) => (s.categories ?? []).includes(value.toLowerCase());
+    else keep = (s) => globMatch(value, s.name.toLowerCase(), true);
+    return array(specs.filter(keep).map((s) => bulk(s.name.toLowerCase())));
+  },
+});
 
 function groupOf(spec: CommandSpec): string {
   const cats = spec.categories ?? [];
@@ -224,16 +241,18 @@ function docs(spec: CommandSpec): Reply {
   return map(entries);
 }
 
-function commandDocs(ctx: CommandContext, argv: readonly string[]): Reply {
-  const specs =
-    argv.length === 2
-      ? allSpecs(ctx)
-      : argv
-          .slice(2)
-          .map((n) => findCommand(ctx, n))
-          .filter((s): s is CommandSpec => s !== undefined);
-  return map(specs.map((s) => [bulk(s.name.toLowerCase()), docs(s)] as const));
-}
+/** COMMAND DOCS [name ...] — every command's docs when no name is given. */
+const commandDocs = defineCommand({
+  name: 'command|docs',
+  parse: (args) => args.rest(),
+  apply(ctx, names) {
+    const specs =
+      names.length === 0
+        ? allSpecs(ctx)
+        : names.map((n) => findCommand(ctx, n)).filter((s): s is CommandSpec => s !== undefined);
+    return map(specs.map((s) => [bulk(s.name.toLowerCase()), docs(s)] as const));
+  },
+});
 
 /** The key positions of a command line from the table's first/last/step. */
 export function keysOf(spec: CommandSpec, argv: readonly string[]): string[] {
@@ -249,34 +268,42 @@ export function keysOf(spec: CommandSpec, argv: readonly string[]): string[] {
 /** GETKEYS and GETKEYSANDFLAGS share the lookup and checks; undefined spec = error reply. */
 function resolveGetKeys(
   ctx: CommandContext,
-  argv: readonly string[],
+  line: readonly string[],
 ): { spec: CommandSpec; keys: string[] } | Reply {
-  const line = argv.slice(2);
   let spec = findCommand(ctx, line[0] ?? '');
   if (spec?.subcommands !== undefined && spec.subcommands.length > 0 && line.length > 1) {
     spec = findCommand(ctx, `${spec.name}|${line[1] ?? ''}`) ?? spec;
   }
   // Redis's order: unknown command, then a command without keys, then the arity.
-  if (spec === undefined) return error('ERR Invalid command specified');
-  if (spec.firstKey <= 0 && spec.keys === undefined) return error('ERR The command has no key arguments');
+  if (spec === undefined) return error(ERR_GETKEYS_INVALID_COMMAND);
+  if (spec.firstKey <= 0 && spec.keys === undefined) return error(ERR_GETKEYS_NO_KEYS);
   if ((spec.arity > 0 && line.length !== spec.arity) || line.length < -spec.arity) {
-    return error('ERR Invalid number of arguments specified for command');
+    return error(ERR_GETKEYS_ARITY);
   }
   const keys = keysOf(spec, line);
-  if (keys.length === 0) return error('ERR The command has no key arguments');
+  if (keys.length === 0) return error(ERR_GETKEYS_NO_KEYS);
   return { spec, keys };
 }
 
-function commandGetKeysAndFlags(ctx: CommandContext, argv: readonly string[]): Reply {
-  const r = resolveGetKeys(ctx, argv);
-  if ('kind' in r) return r;
-  return array(keysWithFlags(r.spec, argv.slice(2), r.keys));
-}
+/** COMMAND GETKEYSANDFLAGS command [arg ...] */
+const commandGetKeysAndFlags = defineCommand({
+  name: 'command|getkeysandflags',
+  parse: (args) => args.rest(),
+  apply(ctx, line) {
+    const r = resolveGetKeys(ctx, line);
+    return 'kind' in r ? r : array(keysWithFlags(r.spec, line, r.keys));
+  },
+});
 
-function commandGetKeys(ctx: CommandContext, argv: readonly string[]): Reply {
-  const r = resolveGetKeys(ctx, argv);
-  return 'kind' in r ? r : array(r.keys.map(bulk));
-}
+/** COMMAND GETKEYS command [arg ...] */
+const commandGetKeys = defineCommand({
+  name: 'command|getkeys',
+  parse: (args) => args.rest(),
+  apply(ctx, line) {
+    const r = resolveGetKeys(ctx, line);
+    return 'kind' in r ? r : array(r.keys.map(bulk));
+  },
+});
 
 const HELP = [
   '(no subcommand)',
@@ -299,26 +326,21 @@ const HELP = [
   '    Return the keys and the access flags from a full Redis command.',
 ];
 
-const FLAGS = ['loading', 'stale'] as const;
-const ORDER = 'nondeterministic_output_order';
-const CATS = ['slow', 'connection'];
-
-const container = containerCommand('command', [
-  serverCommand('command|count', 2, FLAGS, CATS, (ctx) => integer(ctx.server.commands.size)),
-  withTips(serverCommand('command|list', -2, FLAGS, CATS, commandList), [ORDER]),
-  withTips(serverCommand('command|info', -2, FLAGS, CATS, commandInfoCmd), [ORDER]),
-  withTips(serverCommand('command|docs', -2, FLAGS, CATS, commandDocs), [ORDER]),
-  serverCommand('command|getkeys', -4, FLAGS, CATS, commandGetKeys),
-  serverCommand('command|getkeysandflags', -4, FLAGS, CATS, commandGetKeysAndFlags),
-  serverCommand('command|help', 2, FLAGS, CATS, () => helpReply('COMMAND', HELP)),
-]);
-
 /** COMMAND alone lists everything; with a subcommand the dispatcher picks the subcommand's spec. */
-export const commandCommand: CommandSpec = {
-  ...container,
-  arity: -1,
-  flags: ['loading', 'stale'],
-  categories: ['slow', 'connection'],
-  tips: [ORDER],
-  run: (ctx, argv) => (argv.length === 1 ? commandAll(ctx) : container.run(ctx, argv)),
-};
+export const commandCommand: CommandSpec = serverCommand(
+  'command',
+  (ctx, argv) => (argv.length === 1 ? commandAll(ctx) : error(unknownSubcommand(argv[1] ?? '', 'command'))),
+  [
+    defineCommand({
+      name: 'command|count',
+      parse: () => undefined,
+      apply: (ctx) => integer(ctx.server.commands.size),
+    }),
+    commandList,
+    commandInfoCmd,
+    commandDocs,
+    commandGetKeys,
+    commandGetKeysAndFlags,
+    defineCommand({ name: 'command|help', parse: () => undefined, apply: () => helpReply('COMMAND', HELP) }),
+  ],
+);

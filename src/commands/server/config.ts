@@ -5,12 +5,19 @@
  * CONFIG REWRITE                          — write the live config back into the config file
  * CONFIG HELP
  */
-import { wrongArity, OK, bulk, error, map, type Reply } from '../../resp/index.js';
+import {
+  ERR_CONFIG_REWRITE,
+  ERR_CONFIG_SET_FAILED,
+  ERR_CONFIG_SET_UNKNOWN,
+  wrongArity,
+  OK,
+  bulk,
+  error,
+  map,
+  type Reply,
+} from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { ALL_NODES_SUCCEEDED, containerCommand, helpReply, serverCommand, withTips } from './spec.js';
-
-const ADMIN = ['admin', 'noscript', 'loading', 'stale'] as const;
-const CATEGORIES = ['admin', 'slow', 'dangerous'];
+import { containerCommand, helpReply, serverCommand } from './spec.js';
 
 function configGet(ctx: CommandContext, argv: readonly string[]): Reply {
   const pairs = ctx.server.configAdmin.getMatching(argv.slice(2));
@@ -24,11 +31,9 @@ function configSet(ctx: CommandContext, argv: readonly string[]): Reply {
   const failure = ctx.server.configAdmin.set(pairs);
   if (failure === undefined) return OK;
   if (failure.kind === 'unknown') {
-    return error(`ERR Unknown option or number of arguments for CONFIG SET - '${failure.argument}'`);
+    return error(ERR_CONFIG_SET_UNKNOWN(failure.argument));
   }
-  return error(
-    `ERR CONFIG SET failed (possibly related to argument '${failure.argument}') - ${failure.message}`,
-  );
+  return error(ERR_CONFIG_SET_FAILED(failure.argument, failure.message));
 }
 
 function configResetStat(ctx: CommandContext): Reply {
@@ -50,7 +55,7 @@ function configResetStat(ctx: CommandContext): Reply {
 
 function configRewrite(ctx: CommandContext): Reply {
   const problem = ctx.server.configAdmin.rewrite();
-  return problem === undefined ? OK : error(`ERR ${problem}`);
+  return problem === undefined ? OK : error(ERR_CONFIG_REWRITE(problem));
 }
 
 const HELP = [
@@ -65,12 +70,9 @@ const HELP = [
 ];
 
 export const configCommand: CommandSpec = containerCommand('config', [
-  serverCommand('config|get', -3, ['admin', 'noscript', 'loading', 'stale'], CATEGORIES, configGet),
-  withTips(
-    serverCommand('config|set', -4, ['admin', 'noscript', 'loading', 'stale'], CATEGORIES, configSet),
-    ALL_NODES_SUCCEEDED,
-  ),
-  serverCommand('config|resetstat', 2, ADMIN, CATEGORIES, configResetStat),
-  serverCommand('config|rewrite', 2, ADMIN, CATEGORIES, configRewrite),
-  serverCommand('config|help', 2, ['loading', 'stale'], ['slow'], () => helpReply('CONFIG', HELP)),
+  serverCommand('config|get', configGet),
+  serverCommand('config|set', configSet),
+  serverCommand('config|resetstat', configResetStat),
+  serverCommand('config|rewrite', configRewrite),
+  serverCommand('config|help', () => helpReply('CONFIG', HELP)),
 ]);

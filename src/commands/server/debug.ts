@@ -5,15 +5,21 @@
  *                               refcount and encoding as OBJECT REFCOUNT/ENCODING answer them
  * Refused unless enable-debug-command is yes or local, as Redis 7 does.
  */
-import { ERR_NO_SUCH_KEY, ERR_SYNTAX, OK, error, simple, type Reply } from '../../resp/index.js';
+import {
+  ERR_DEBUG_NOT_ALLOWED,
+  ERR_NOT_FLOAT,
+  ERR_NO_SUCH_KEY,
+  ERR_SYNTAX,
+  OK,
+  error,
+  simple,
+  type Reply,
+} from '../../resp/index.js';
 import { estimateKeyBytes } from '../../store/index.js';
 import { parseDouble } from '../args.js';
 import { encodingOf, refcountOf } from '../encoding.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { serverCommand } from './spec.js';
-
-const NOT_ALLOWED =
-  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
 
 function blockFor(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -26,11 +32,11 @@ function atoi(text: string): number {
 }
 
 function debug(ctx: CommandContext, argv: readonly string[]): Reply {
-  if (ctx.server.config.getString('enable-debug-command') === 'no') return error(NOT_ALLOWED);
+  if (ctx.server.config.getString('enable-debug-command') === 'no') return error(ERR_DEBUG_NOT_ALLOWED);
   const sub = (argv[1] ?? '').toLowerCase();
   if (sub === 'sleep' && argv.length === 3) {
     const seconds = parseDouble(argv[2] as string);
-    if (seconds === undefined || seconds < 0) return error('ERR value is not a valid float');
+    if (seconds === undefined || seconds < 0) return error(ERR_NOT_FLOAT);
     blockFor(seconds * 1000);
     return OK;
   }
@@ -51,10 +57,4 @@ function debug(ctx: CommandContext, argv: readonly string[]): Reply {
   return error(ERR_SYNTAX);
 }
 
-export const debugCommand: CommandSpec = serverCommand(
-  'debug',
-  -2,
-  ['admin', 'noscript', 'loading', 'stale'],
-  ['admin', 'slow', 'dangerous'],
-  debug,
-);
+export const debugCommand: CommandSpec = serverCommand('debug', debug);

@@ -7,12 +7,11 @@
 import { cpuUsage, memoryUsage } from 'node:process';
 import { totalmem, type } from 'node:os';
 import { bytesToHuman, REDIS_COMPAT_VERSION } from '../../config/index.js';
-import { verbatim, type Reply } from '../../resp/index.js';
-import type { Keyspace } from '../../store/index.js';
+import { verbatim } from '../../resp/index.js';
+import { datasetBytes, type Keyspace } from '../../store/index.js';
 import type { CommandContext, CommandSpec, ServerPorts } from '../types.js';
-import { datasetBytes } from '../../store/index.js';
 import { lastSaveTime } from './persistence.js';
-import { serverCommand, withTips } from './spec.js';
+import { defineCommand } from '../define.js';
 
 type Fields = readonly (readonly [string, string | number])[];
 
@@ -383,9 +382,8 @@ export function infoText(ctx: CommandContext, args: readonly string[], nowMs = D
 }
 
 /** INFO [section ...] */
-export const infoCommand: CommandSpec = withTips(
-  serverCommand('info', -1, ['loading', 'stale'], ['slow', 'dangerous'], (ctx, argv): Reply =>
-    verbatim(infoText(ctx, argv.slice(1))),
-  ),
-  ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
-);
+export const infoCommand: CommandSpec = defineCommand({
+  name: 'info',
+  parse: (args) => args.rest(),
+  apply: (ctx, sections) => verbatim(infoText(ctx, sections)),
+});

@@ -3,25 +3,32 @@
  * MEMORY STATS | DOCTOR | HELP
  */
 import { memoryUsage } from 'node:process';
-import { ERR_SYNTAX, NULL, bulk, error, integer, map, verbatim, type Reply } from '../../resp/index.js';
+import { ERR_NOT_INTEGER, NULL, bulk, integer, map, verbatim, type Reply } from '../../resp/index.js';
 import { datasetBytes, estimateKeyBytes } from '../../store/index.js';
-import { isOption, parseSafeInt } from '../args.js';
+import { parseSafeInt } from '../args.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { NONDETERMINISTIC, containerCommand, helpReply, serverCommand, withTips } from './spec.js';
+import { containerCommand, helpReply } from './spec.js';
 
-function memoryUsageCmd(ctx: CommandContext, argv: readonly string[]): Reply {
-  let samples = 5;
-  if (argv.length === 5 && isOption(argv[3], 'SAMPLES')) {
-    const n = parseSafeInt(argv[4] as string);
-    if (n === undefined || n < 0) return error('ERR value is not an integer or out of range');
-    samples = n;
-  } else if (argv.length !== 3) {
-    return error(ERR_SYNTAX);
-  }
-  const key = argv[2] as string;
-  const value = ctx.db.lookupRead(key, ctx.now);
-  return value === undefined ? NULL : integer(estimateKeyBytes(key, value, samples));
-}
+const memoryUsageCmd = defineCommand({
+  name: 'memory|usage',
+  parse(args) {
+    const key = args.key();
+    let samples = 5;
+    if (args.remaining === 2 && args.option('SAMPLES')) {
+      const n = parseSafeInt(args.string());
+      if (n === undefined || n < 0) return fail(ERR_NOT_INTEGER);
+      samples = n;
+    }
+    args.end();
+    return { key, samples };
+  },
+  apply(ctx, { key, samples }) {
+    const value = ctx.db.lookupRead(key, ctx.now);
+    return value === undefined ? NULL : integer(estimateKeyBytes(key, value, samples));
+  },
+});
 
 function memoryStats(ctx: CommandContext): Reply {
   const mu = memoryUsage();
@@ -60,26 +67,16 @@ const HELP = [
   '    sampled up to <count> times (default: 5, 0 means sample all).',
 ];
 
-const SHARDS_SPECIAL = [NONDETERMINISTIC, 'request_policy:all_shards', 'response_policy:special'];
+/** A MEMORY subcommand that reads no arguments. */
+function bare(name: string, apply: (ctx: CommandContext) => Reply): CommandSpec {
+  return defineCommand({ name: `memory|${name}`, parse: () => undefined, apply });
+}
 
 export const memoryCommand: CommandSpec = containerCommand('memory', [
-  {
-    ...serverCommand('memory|usage', -3, ['readonly'], ['read', 'slow'], memoryUsageCmd),
-    firstKey: 2,
-    lastKey: 2,
-    step: 1,
-  },
-  withTips(serverCommand('memory|stats', 2, [], ['slow'], memoryStats), SHARDS_SPECIAL),
-  withTips(serverCommand('memory|doctor', 2, [], ['slow'], memoryDoctor), SHARDS_SPECIAL),
-  withTips(
-    serverCommand('memory|purge', 2, [], ['slow'], () => ({ kind: 'simple', value: 'OK' })),
-    ['request_policy:all_shards', 'response_policy:all_succeeded'],
-  ),
-  withTips(
-    serverCommand('memory|malloc-stats', 2, [], ['slow'], () =>
-      verbatim('Stats not supported for the current allocator'),
-    ),
-    SHARDS_SPECIAL,
-  ),
-  serverCommand('memory|help', 2, ['loading', 'stale'], ['slow'], () => helpReply('MEMORY', HELP)),
+  memoryUsageCmd,
+  bare('stats', memoryStats),
+  bare('doctor', memoryDoctor),
+  bare('purge', () => ({ kind: 'simple', value: 'OK' })),
+  bare('malloc-stats', () => verbatim('Stats not supported for the current allocator')),
+  bare('help', () => helpReply('MEMORY', HELP)),
 ]);

@@ -4,10 +4,11 @@
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] — save if asked (or if save points exist and persistence is
  *                          there), then close every client and listener and stop the server.
  */
-import { ERR_SYNTAX, array, bulk, error, integer, type Reply } from '../../resp/index.js';
+import { ERR_SHUTDOWN, ERR_SYNTAX, array, bulk, error, integer, type Reply } from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { lastSaveTime } from './persistence.js';
-import { NONDETERMINISTIC, serverCommand, withTips } from './spec.js';
+import { defineCommand } from '../define.js';
+import { serverCommand } from './spec.js';
 
 function time(): Reply {
   const ms = Date.now();
@@ -27,31 +28,20 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
   if (wantSave && persistence !== undefined) {
     const problem = persistence.saveNow();
     if (problem !== undefined && !argv.some((a) => a.toLowerCase() === 'force')) {
-      return error('ERR Errors trying to SHUTDOWN. Check logs.');
+      return error(ERR_SHUTDOWN);
     }
   } else if (save === true && persistence === undefined) {
-    return error('ERR Errors trying to SHUTDOWN. Check logs.');
+    return error(ERR_SHUTDOWN);
   }
   const service = ctx.server.shutdown;
-  if (service === undefined) return error('ERR Errors trying to SHUTDOWN. Check logs.');
+  if (service === undefined) return error(ERR_SHUTDOWN);
   service.shutdown();
   // Like Redis, the client gets no reply: its connection closes.
   return { kind: 'raw', bytes: '' };
 }
 
 export const miscCommands: readonly CommandSpec[] = [
-  withTips(serverCommand('time', 1, ['loading', 'stale', 'fast'], ['fast'], time), [NONDETERMINISTIC]),
-  withTips(
-    serverCommand('lastsave', 1, ['loading', 'stale', 'fast'], ['admin', 'fast', 'dangerous'], (ctx) =>
-      integer(lastSaveTime(ctx.server)),
-    ),
-    [NONDETERMINISTIC],
-  ),
-  serverCommand(
-    'shutdown',
-    -1,
-    ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
-    ['admin', 'slow', 'dangerous'],
-    shutdown,
-  ),
+  defineCommand({ name: 'time', parse: () => undefined, apply: time }),
+  serverCommand('lastsave', (ctx) => integer(lastSaveTime(ctx.server))),
+  serverCommand('shutdown', shutdown),
 ];

@@ -2,38 +2,45 @@
  * SLOWLOG GET [count]  — newest entries first: [id, time, duration µs, argv, peer, client name]
  * SLOWLOG LEN | RESET | HELP
  */
-import { array, bulk, error, integer, OK, type Reply } from '../../resp/index.js';
+import { ERR_SLOWLOG_COUNT, array, bulk, integer, OK, type Reply } from '../../resp/index.js';
 import { parseSafeInt } from '../args.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import {
-  ALL_NODES_SUCCEEDED,
-  NONDETERMINISTIC,
-  containerCommand,
-  helpReply,
-  serverCommand,
-  withTips,
-} from './spec.js';
+import { containerCommand, helpReply } from './spec.js';
 
-function slowlogGet(ctx: CommandContext, argv: readonly string[]): Reply {
-  let count = 10;
-  if (argv.length === 3) {
-    const n = parseSafeInt(argv[2] as string);
-    if (n === undefined || n < -1) return error('ERR count should be greater than or equal to -1');
-    count = n === -1 ? Infinity : n;
-  }
-  const entries = ctx.server.slowlog.get(count);
-  return array(
-    entries.map((e) =>
-      array([
-        integer(e.id),
-        integer(e.time),
-        integer(e.durationUs),
-        array(e.argv.map(bulk)),
-        bulk(e.peer),
-        bulk(e.clientName),
-      ]),
-    ),
-  );
+/** How many entries SLOWLOG GET wants: 10 by default, -1 for all (read only when it is the one argument). */
+function parseCount(args: ArgCursor): number {
+  if (args.remaining !== 1) return 10;
+  const n = parseSafeInt(args.string());
+  if (n === undefined || n < -1) return fail(ERR_SLOWLOG_COUNT);
+  return n === -1 ? Infinity : n;
+}
+
+const slowlogGet = defineCommand({
+  name: 'slowlog|get',
+  parse: parseCount,
+  apply(ctx, count) {
+    const entries = ctx.server.slowlog.get(count);
+    return array(
+      entries.map((e) =>
+        array([
+          integer(e.id),
+          integer(e.time),
+          integer(e.durationUs),
+          array(e.argv.map(bulk)),
+          bulk(e.peer),
+          bulk(e.clientName),
+        ]),
+      ),
+    );
+  },
+});
+
+/** A SLOWLOG subcommand that reads no arguments. */
+function bare(name: string, apply: (ctx: CommandContext) => Reply): CommandSpec {
+  return defineCommand({ name: `slowlog|${name}`, parse: () => undefined, apply });
 }
 
 const HELP = [
@@ -48,24 +55,12 @@ const HELP = [
   '    Reset the slowlog.',
 ];
 
-const FLAGS = ['admin', 'loading', 'stale'] as const;
-const CATS = ['admin', 'slow', 'dangerous'];
-
 export const slowlogCommand: CommandSpec = containerCommand('slowlog', [
-  withTips(serverCommand('slowlog|get', -2, FLAGS, CATS, slowlogGet), [
-    'request_policy:all_nodes',
-    NONDETERMINISTIC,
-  ]),
-  withTips(
-    serverCommand('slowlog|len', 2, FLAGS, CATS, (ctx) => integer(ctx.server.slowlog.length)),
-    ['request_policy:all_nodes', 'response_policy:agg_sum', NONDETERMINISTIC],
-  ),
-  withTips(
-    serverCommand('slowlog|reset', 2, FLAGS, CATS, (ctx) => {
-      ctx.server.slowlog.reset();
-      return OK;
-    }),
-    ALL_NODES_SUCCEEDED,
-  ),
-  serverCommand('slowlog|help', 2, ['loading', 'stale'], ['slow'], () => helpReply('SLOWLOG', HELP)),
+  slowlogGet,
+  bare('len', (ctx) => integer(ctx.server.slowlog.length)),
+  bare('reset', (ctx) => {
+    ctx.server.slowlog.reset();
+    return OK;
+  }),
+  bare('help', () => helpReply('SLOWLOG', HELP)),
 ]);

@@ -19,12 +19,12 @@ import {
   set as setReply,
   type Reply,
 } from '../../resp/index.js';
-import { isOption, numkeysKeys } from '../args.js';
-import { fail, guarded, readTyped } from '../typed.js';
+import { numkeysKeys } from '../args.js';
+import { fail, readTyped } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { parseLong } from '../args.js';
 import { fitsIntset } from '../encoding.js';
 import { orderedMembers, storeSet } from './common.js';
+import { defineCommand } from '../define.js';
 
 type Operation = 'inter' | 'union' | 'diff';
 
@@ -80,67 +80,50 @@ function membersReply(members: ReadonlySet<string>): Reply {
   return setReply(orderedMembers(members).map((m) => bulk(m)));
 }
 
-function readSpec(name: string, op: Operation): CommandSpec {
-  return {
+function readCommand(name: string, op: Operation): CommandSpec {
+  return defineCommand({
     name,
-    arity: -2,
-    flags: ['readonly'],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
-    categories: ['read', 'set', 'slow'],
-    tips: ['nondeterministic_output_order'],
-    run: guarded((ctx, argv) => membersReply(combine(op, lookupSets(ctx, argv.slice(1))))),
-  };
+    parse: (args) => args.rest(),
+    apply: (ctx, keys) => membersReply(combine(op, lookupSets(ctx, keys))),
+  });
 }
 
-function storeSpec(name: string, op: Operation): CommandSpec {
-  return {
+function storeCommand(name: string, op: Operation): CommandSpec {
+  return defineCommand({
     name,
-    arity: -3,
-    flags: ['write', 'denyoom'],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
-    categories: ['write', 'set', 'slow'],
-    run: guarded((ctx, argv) => {
-      const sets = lookupSets(ctx, argv.slice(2));
+    parse: (args) => ({ destination: args.key(), keys: args.rest() }),
+    apply(ctx, { destination, keys }) {
+      const sets = lookupSets(ctx, keys);
       const result = combine(op, sets);
-      storeSet(ctx, argv[1] as string, result, op === 'diff' && diffBuiltAsHashTable(ctx, sets));
+      storeSet(ctx, destination, result, op === 'diff' && diffBuiltAsHashTable(ctx, sets));
       return integer(result.size);
-    }),
-  };
+    },
+  });
 }
 
-export const sinter = readSpec('sinter', 'inter');
-export const sunion = readSpec('sunion', 'union');
-export const sdiff = readSpec('sdiff', 'diff');
-export const sinterstore = storeSpec('sinterstore', 'inter');
-export const sunionstore = storeSpec('sunionstore', 'union');
-export const sdiffstore = storeSpec('sdiffstore', 'diff');
+export const sinter = readCommand('sinter', 'inter');
+export const sunion = readCommand('sunion', 'union');
+export const sdiff = readCommand('sdiff', 'diff');
+export const sinterstore = storeCommand('sinterstore', 'inter');
+export const sunionstore = storeCommand('sunionstore', 'union');
+export const sdiffstore = storeCommand('sdiffstore', 'diff');
 
-export const sintercard: CommandSpec = {
+export const sintercard = defineCommand({
   name: 'sintercard',
-  arity: -3,
-  flags: ['readonly', 'movablekeys'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
-  categories: ['read', 'set', 'slow'],
   keys: (argv) => numkeysKeys(argv, 1),
-  run: guarded((ctx, argv) => {
-    const numkeys = parseLong(argv[1] as string);
-    if (numkeys === undefined || numkeys < 1) return fail(ERR_NUMKEYS_NOT_POSITIVE);
-    if (numkeys > argv.length - 2) return fail(ERR_NUMKEYS_TOO_MANY);
+  parse(args) {
+    const numkeys = args.integer(ERR_NUMKEYS_NOT_POSITIVE);
+    if (numkeys < 1) return fail(ERR_NUMKEYS_NOT_POSITIVE);
+    if (numkeys > args.remaining) return fail(ERR_NUMKEYS_TOO_MANY);
+    const keys: string[] = [];
+    while (keys.length < numkeys) keys.push(args.key());
     let limit = 0;
-    for (let j = 2 + numkeys; j < argv.length; j++) {
-      const value = argv[j + 1];
-      if (!isOption(argv[j], 'LIMIT') || value === undefined) return fail(ERR_SYNTAX);
-      const n = parseLong(value);
-      if (n === undefined || n < 0) return fail(ERR_LIMIT_NEGATIVE);
-      limit = n;
-      j++;
+    while (!args.done) {
+      if (args.remaining < 2 || !args.option('LIMIT')) return fail(ERR_SYNTAX);
+      limit = args.integer(ERR_LIMIT_NEGATIVE);
+      if (limit < 0) return fail(ERR_LIMIT_NEGATIVE);
     }
-    return integer(intersect(lookupSets(ctx, argv.slice(2, 2 + numkeys)), limit).size);
-  }),
-};
+    return { keys, limit };
+  },
+  apply: (ctx, { keys, limit }) => integer(intersect(lookupSets(ctx, keys), limit).size),
+});

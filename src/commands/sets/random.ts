@@ -25,12 +25,12 @@ import {
 } from '../../resp/index.js';
 import { addMember, newSetValue, randomMember, removeMember, type SetValue } from '../../store/index.js';
 import { noteSetAdd } from '../encoding.js';
-import { fail, guarded, readTyped, writeTyped } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import { fail, readTyped, writeTyped } from '../typed.js';
+import type { CommandContext } from '../types.js';
 import { MAX_RANDOM_REPLY, parseRandomCount } from '../hashes/hrandfield.js';
 import { pickDistinct, pickWithRepeats, type RandomSource } from '../random.js';
-import { parseLong } from '../args.js';
 import { afterMemberRemoval, orderedMembers } from './common.js';
+import { defineCommand } from '../define.js';
 
 /**
  * Redis SPOP_MOVE_STRATEGY_MUL: when the members left would be fewer than a fifth of those popped,
@@ -72,9 +72,7 @@ function popSome(ctx: CommandContext, key: string, set: SetValue, count: number)
   return popped;
 }
 
-function spopWithCount(ctx: CommandContext, key: string, countArg: string): Reply {
-  const count = parseLong(countArg);
-  if (count === undefined || count < 0) return fail(ERR_NOT_POSITIVE);
+function spopWithCount(ctx: CommandContext, key: string, count: number): Reply {
   const set = writeTyped(ctx, key, 'set');
   if (set === undefined || count === 0) return setReply([]);
   if (count >= set.members.size) {
@@ -90,19 +88,17 @@ function spopWithCount(ctx: CommandContext, key: string, countArg: string): Repl
   return setReply(popped.map((m) => bulk(m)));
 }
 
-export const spop: CommandSpec = {
+export const spop = defineCommand({
   name: 'spop',
-  arity: -2,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'set', 'fast'],
-  tips: ['nondeterministic_output'],
-  run: guarded((ctx, argv) => {
-    const key = argv[1] as string;
-    if (argv.length > 3) return fail(ERR_SYNTAX);
-    if (argv.length === 3) return spopWithCount(ctx, key, argv[2] as string);
+  parse(args) {
+    const key = args.key();
+    if (args.remaining > 1) return fail(ERR_SYNTAX);
+    const count = args.done ? undefined : args.integer(ERR_NOT_POSITIVE);
+    if (count !== undefined && count < 0) return fail(ERR_NOT_POSITIVE);
+    return { key, count };
+  },
+  apply(ctx, { key, count }) {
+    if (count !== undefined) return spopWithCount(ctx, key, count);
     const set = writeTyped(ctx, key, 'set');
     if (set === undefined) return NULL;
     const member = randomMember(set) as string;
@@ -110,32 +106,25 @@ export const spop: CommandSpec = {
     afterMemberRemoval(ctx, key, set);
     ctx.propagateAs([['SREM', key, member]]);
     return bulk(member);
-  }),
-};
+  },
+});
 
-export const srandmember: CommandSpec = {
+export const srandmember = defineCommand({
   name: 'srandmember',
-  arity: -2,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'set', 'slow'],
-  tips: ['nondeterministic_output'],
-  run: guarded((ctx, argv) => {
-    const key = argv[1] as string;
-    if (argv.length > 3) return fail(ERR_SYNTAX);
-    if (argv.length === 2) {
-      const set = readTyped(ctx, key, 'set');
-      return set === undefined ? NULL : bulkOrNull(randomMember(set));
-    }
-    const wide = parseRandomCount(argv[2] as string);
+  parse(args) {
+    const key = args.key();
+    if (args.remaining > 1) return fail(ERR_SYNTAX);
+    if (args.done) return { key, count: undefined };
+    const wide = parseRandomCount(args.string());
     if (wide < -BigInt(MAX_RANDOM_REPLY)) return fail(ERR_OUT_OF_RANGE);
-    const count = Number(wide);
+    return { key, count: Number(wide) };
+  },
+  apply(ctx, { key, count }) {
     const set = readTyped(ctx, key, 'set');
+    if (count === undefined) return set === undefined ? NULL : bulkOrNull(randomMember(set));
     if (set === undefined || count === 0) return EMPTY_ARRAY;
     if (count < 0) return bulkArray(pickWithRepeats(sourceOf(set), -count));
     if (count >= set.members.size) return bulkArray(orderedMembers(set.members, set.outgrown));
     return bulkArray(pickDistinct(sourceOf(set), count));
-  }),
-};
+  },
+});

@@ -7,54 +7,36 @@
  * SCARD key                          — the number of members.
  */
 import { array, bulk, integer, ONE, set as setReply, ZERO } from '../../resp/index.js';
-import { guarded, readTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
+import { readTyped } from '../typed.js';
 import { orderedMembers } from './common.js';
+import { defineCommand } from '../define.js';
 
-const keyed = { firstKey: 1, lastKey: 1, step: 1 } as const;
-
-export const smembers: CommandSpec = {
+export const smembers = defineCommand({
   name: 'smembers',
-  arity: 2,
-  flags: ['readonly'],
-  ...keyed,
-  categories: ['read', 'set', 'slow'],
-  tips: ['nondeterministic_output_order'],
-  run: guarded((ctx, argv) => {
-    const set = readTyped(ctx, argv[1] as string, 'set');
+  parse: (args) => args.key(),
+  apply(ctx, key) {
+    const set = readTyped(ctx, key, 'set');
     return setReply(set === undefined ? [] : orderedMembers(set.members, set.outgrown).map((m) => bulk(m)));
-  }),
-};
+  },
+});
 
-export const sismember: CommandSpec = {
+export const sismember = defineCommand({
   name: 'sismember',
-  arity: 3,
-  flags: ['readonly', 'fast'],
-  ...keyed,
-  categories: ['read', 'set', 'fast'],
-  run: guarded((ctx, argv) => {
-    const set = readTyped(ctx, argv[1] as string, 'set');
-    return set?.members.has(argv[2] as string) === true ? ONE : ZERO;
-  }),
-};
+  parse: (args) => ({ key: args.key(), member: args.string() }),
+  apply: (ctx, { key, member }) => (readTyped(ctx, key, 'set')?.members.has(member) === true ? ONE : ZERO),
+});
 
-export const smismember: CommandSpec = {
+export const smismember = defineCommand({
   name: 'smismember',
-  arity: -3,
-  flags: ['readonly', 'fast'],
-  ...keyed,
-  categories: ['read', 'set', 'fast'],
-  run: guarded((ctx, argv) => {
-    const set = readTyped(ctx, argv[1] as string, 'set');
-    return array(argv.slice(2).map((m) => (set?.members.has(m) === true ? ONE : ZERO)));
-  }),
-};
+  parse: (args) => ({ key: args.key(), members: args.rest() }),
+  apply(ctx, { key, members }) {
+    const set = readTyped(ctx, key, 'set');
+    return array(members.map((m) => (set?.members.has(m) === true ? ONE : ZERO)));
+  },
+});
 
-export const scard: CommandSpec = {
+export const scard = defineCommand({
   name: 'scard',
-  arity: 2,
-  flags: ['readonly', 'fast'],
-  ...keyed,
-  categories: ['read', 'set', 'fast'],
-  run: guarded((ctx, argv) => integer(readTyped(ctx, argv[1] as string, 'set')?.members.size ?? 0)),
-};
+  parse: (args) => args.key(),
+  apply: (ctx, key) => integer(readTyped(ctx, key, 'set')?.members.size ?? 0),
+});

@@ -6,61 +6,42 @@
 import { integer, ONE, ZERO } from '../../resp/index.js';
 import { noteSetAdd } from '../encoding.js';
 import { addMember, removeMember } from '../../store/index.js';
-import { guarded, writeTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
+import { writeTyped } from '../typed.js';
 import { afterMemberRemoval, setForAdd } from './common.js';
+import { defineCommand } from '../define.js';
 
-export const sadd: CommandSpec = {
+export const sadd = defineCommand({
   name: 'sadd',
-  arity: -3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'set', 'fast'],
-  run: guarded((ctx, argv) => {
-    const key = argv[1] as string;
+  parse: (args) => ({ key: args.key(), members: args.rest() }),
+  apply(ctx, { key, members }) {
     const set = setForAdd(ctx, key, writeTyped(ctx, key, 'set'));
     let added = 0;
-    for (let i = 2; i < argv.length; i++) {
-      const member = argv[i] as string;
+    for (const member of members) {
       if (addMember(set, member)) added++;
       noteSetAdd(ctx, set, member);
     }
     if (added > 0) ctx.keyModified(key);
     return integer(added);
-  }),
-};
+  },
+});
 
-export const srem: CommandSpec = {
+export const srem = defineCommand({
   name: 'srem',
-  arity: -3,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'set', 'fast'],
-  run: guarded((ctx, argv) => {
-    const key = argv[1] as string;
+  parse: (args) => ({ key: args.key(), members: args.rest() }),
+  apply(ctx, { key, members }) {
     const set = writeTyped(ctx, key, 'set');
     if (set === undefined) return ZERO;
     let removed = 0;
-    for (let i = 2; i < argv.length; i++) if (removeMember(set, argv[i] as string)) removed++;
+    for (const member of members) if (removeMember(set, member)) removed++;
     if (removed > 0) afterMemberRemoval(ctx, key, set);
     return integer(removed);
-  }),
-};
+  },
+});
 
-export const smove: CommandSpec = {
+export const smove = defineCommand({
   name: 'smove',
-  arity: 4,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['write', 'set', 'fast'],
-  run: guarded((ctx, argv) => {
-    const [, source = '', destination = '', member = ''] = argv;
+  parse: (args) => ({ source: args.key(), destination: args.key(), member: args.string() }),
+  apply(ctx, { source, destination, member }) {
     const src = writeTyped(ctx, source, 'set');
     if (src === undefined) return ZERO;
     const dst = writeTyped(ctx, destination, 'set');
@@ -73,5 +54,5 @@ export const smove: CommandSpec = {
       ctx.keyModified(destination);
     }
     return ONE;
-  }),
-};
+  },
+});

@@ -4,27 +4,21 @@
  * Replies [next-cursor, [member, ...]]. An intset-sized set comes back whole, sorted, with cursor 0
  * (Redis's intset); a larger one is walked by the mutation-proof cursor of commands/scan.ts.
  */
-import { matches, parseScanCursor, parseScanOptions, scanStep } from '../scan.js';
-import { guarded, readTyped } from '../typed.js';
-import type { CommandSpec } from '../types.js';
+import { matches, parseScanOptions, scanStep } from '../scan.js';
+import { readTyped } from '../typed.js';
 import { scanReply } from '../hashes/hscan.js';
 import { isIntsetSet } from '../encoding.js';
 import { orderedMembers } from './common.js';
+import { defineCommand } from '../define.js';
 
-export const sscan: CommandSpec = {
+export const sscan = defineCommand({
   name: 'sscan',
-  arity: -3,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'set', 'slow'],
-  tips: ['nondeterministic_output'],
-  run: guarded((ctx, argv) => {
-    const cursor = parseScanCursor(argv[2] as string);
-    const set = readTyped(ctx, argv[1] as string, 'set');
+  // The cursor is read before the lookup, the options after it (Redis's order).
+  parse: (args) => ({ key: args.key(), cursor: args.scanCursor(), options: args }),
+  apply(ctx, { key, cursor, options }) {
+    const set = readTyped(ctx, key, 'set');
     if (set === undefined) return scanReply(0n, []);
-    const opts = parseScanOptions(argv, 3);
+    const opts = parseScanOptions(options);
     const step = isIntsetSet(ctx, set)
       ? { cursor: 0n, elements: orderedMembers(set.members) }
       : scanStep(set.members, set.members.size, cursor, opts.count);
@@ -32,5 +26,5 @@ export const sscan: CommandSpec = {
       step.cursor,
       step.elements.filter((m) => matches(opts.pattern, m)),
     );
-  }),
-};
+  },
+});

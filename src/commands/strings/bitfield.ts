@@ -4,22 +4,23 @@
  * Redis with BigInt in int64/uint64 wrap-around arithmetic, so SAT/WRAP/FAIL match bit for bit.
  */
 import {
-  ERR_BIT_OFFSET,
+  INT64_MAX,
   ERR_BITFIELD_OVERFLOW,
   ERR_BITFIELD_RO,
   ERR_BITFIELD_TYPE,
-  ERR_NOT_INTEGER,
   ERR_SYNTAX,
   NULL,
   array,
-  error,
   integer,
   type Reply,
 } from '../../resp/index.js';
-import { isOption, parseInt64 } from '../args.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import { parseInt64 } from '../args.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
+import type { CommandContext } from '../types.js';
 import { readString, toBytes } from './common.js';
-import { parseBitOffset, storeBits, storeBitsSilently, stringForBitWrite } from './bits.js';
+import { bitOffsetArg, storeBits, storeBitsSilently, stringForBitWrite } from './bits.js';
 
 type Overflow = 'WRAP' | 'SAT' | 'FAIL';
 
@@ -49,34 +50,26 @@ function parseType(arg: string): { signed: boolean; bits: number } | undefined {
   return { signed: c === 'i', bits };
 }
 
-function parseOps(ctx: CommandContext, argv: readonly string[]): FieldOp[] | Reply {
+/** The operations of one BITFIELD call, read in order (each failing with Redis's error for it). */
+function parseOps(args: ArgCursor, ctx: CommandContext): FieldOp[] {
   const ops: FieldOp[] = [];
   let overflow: Overflow = 'WRAP';
-  for (let j = 2; j < argv.length; j++) {
-    const remaining = argv.length - j - 1;
-    const sub = argv[j] as string;
+  while (!args.done) {
+    const operands = args.remaining - 1;
     let opcode: FieldOp['opcode'];
-    if (isOption(sub, 'GET') && remaining >= 2) opcode = 'GET';
-    else if (isOption(sub, 'SET') && remaining >= 3) opcode = 'SET';
-    else if (isOption(sub, 'INCRBY') && remaining >= 3) opcode = 'INCRBY';
-    else if (isOption(sub, 'OVERFLOW') && remaining >= 1) {
-      const kind = (argv[++j] as string).toUpperCase();
-      if (kind !== 'WRAP' && kind !== 'SAT' && kind !== 'FAIL') return error(ERR_BITFIELD_OVERFLOW);
+    if (operands >= 2 && args.option('GET')) opcode = 'GET';
+    else if (operands >= 3 && args.option('SET')) opcode = 'SET';
+    else if (operands >= 3 && args.option('INCRBY')) opcode = 'INCRBY';
+    else if (operands >= 1 && args.option('OVERFLOW')) {
+      const kind = args.string().toUpperCase();
+      if (kind !== 'WRAP' && kind !== 'SAT' && kind !== 'FAIL') return fail(ERR_BITFIELD_OVERFLOW);
       overflow = kind;
       continue;
-    } else return error(ERR_SYNTAX);
-    const type = parseType(argv[j + 1] as string);
-    if (type === undefined) return error(ERR_BITFIELD_TYPE);
-    const offset = parseBitOffset(ctx, argv[j + 2] as string, type.bits);
-    if (offset === undefined) return error(ERR_BIT_OFFSET);
-    let value = 0n;
-    if (opcode !== 'GET') {
-      const parsed = parseInt64(argv[j + 3] as string);
-      if (parsed === undefined) return error(ERR_NOT_INTEGER);
-      value = BigInt(parsed);
-    }
+    } else return fail(ERR_SYNTAX);
+    const type = parseType(args.string()) ?? fail(ERR_BITFIELD_TYPE);
+    const offset = bitOffsetArg(ctx, args.string(), type.bits);
+    const value = opcode === 'GET' ? 0n : BigInt(args.int64());
     ops.push({ opcode, ...type, offset, value, overflow });
-    j += opcode === 'GET' ? 2 : 3;
   }
   return ops;
 }
@@ -119,7 +112,7 @@ function unsignedOverflow(value: bigint, incr: bigint, bits: number, kind: Overf
 
 /** Redis checkSignedBitfieldOverflow, int64 wrap-around included. */
 function signedOverflow(value: bigint, incr: bigint, bits: number, kind: Overflow): [boolean, bigint] {
-  const max = bits === 64 ? 2n ** 63n - 1n : (1n << BigInt(bits - 1)) - 1n;
+  const max = bits === 64 ? INT64_MAX : (1n << BigInt(bits - 1)) - 1n;
   const min = -max - 1n;
   const maxincr = i64(u64(max) - u64(value));
   const minincr = i64(min - value);
@@ -162,15 +155,19 @@ function applyWrite(bytes: Buffer, op: FieldOp): Reply {
   return int64Reply(op.opcode === 'INCRBY' ? next : old);
 }
 
-function bitfieldGeneric(ctx: CommandContext, argv: readonly string[], readOnly: boolean): Reply {
-  const key = argv[1] as string;
-  const ops = parseOps(ctx, argv);
-  if (!Array.isArray(ops)) return ops;
+interface BitfieldArgs {
+  readonly key: string;
+  readonly ops: readonly FieldOp[];
+}
+
+function parseBitfield(args: ArgCursor, ctx: CommandContext): BitfieldArgs {
+  return { key: args.key(), ops: parseOps(args, ctx) };
+}
+
+function bitfieldGeneric(ctx: CommandContext, { key, ops }: BitfieldArgs, readOnly: boolean): Reply {
   const writes = ops.filter((op) => op.opcode !== 'GET');
   if (writes.length === 0) {
-    const value = readString(ctx, key);
-    if (typeof value === 'object') return value;
-    const bytes = toBytes(value ?? '');
+    const bytes = toBytes(readString(ctx, key) ?? '');
     return array(
       ops.map((op) =>
         int64Reply(
@@ -179,10 +176,9 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly string[], readOnly:
       ),
     );
   }
-  if (readOnly) return error(ERR_BITFIELD_RO);
+  if (readOnly) return fail(ERR_BITFIELD_RO);
   const highest = Math.max(...writes.map((op) => op.offset + op.bits - 1));
   const target = stringForBitWrite(ctx, key, highest);
-  if ('kind' in target) return target;
   const replies = ops.map((op) =>
     op.opcode === 'GET'
       ? int64Reply(
@@ -204,25 +200,15 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly string[], readOnly:
  * BITFIELD key [GET type offset | SET type offset value | INCRBY type offset increment |
  * OVERFLOW WRAP|SAT|FAIL] … — several bitfield operations in one call, replies one value each.
  */
-export const bitfield: CommandSpec = {
+export const bitfield = defineCommand({
   name: 'bitfield',
-  arity: -2,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'bitmap', 'slow'],
-  run: (ctx, argv) => bitfieldGeneric(ctx, argv, false),
-};
+  parse: parseBitfield,
+  apply: (ctx, parsed) => bitfieldGeneric(ctx, parsed, false),
+});
 
 /** BITFIELD_RO key [GET type offset] … — the read-only variant. */
-export const bitfieldRo: CommandSpec = {
+export const bitfieldRo = defineCommand({
   name: 'bitfield_ro',
-  arity: -2,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'bitmap', 'fast'],
-  run: (ctx, argv) => bitfieldGeneric(ctx, argv, true),
-};
+  parse: parseBitfield,
+  apply: (ctx, parsed) => bitfieldGeneric(ctx, parsed, true),
+});

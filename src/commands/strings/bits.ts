@@ -11,21 +11,15 @@ import {
   ERR_SYNTAX,
   ONE,
   ZERO,
-  error,
   integer,
-  type Reply,
 } from '../../resp/index.js';
-import { isOption, parseInt64 } from '../args.js';
-import type { CommandContext, CommandSpec } from '../types.js';
 import type { ByteString } from '../../store/index.js';
-import {
-  WRONGTYPE,
-  byteStringForWrite,
-  checkStringLength,
-  fromBytes,
-  readString,
-  toIndex,
-} from './common.js';
+import { parseInt64 } from '../args.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
+import type { CommandContext } from '../types.js';
+import { asString, byteStringForWrite, checkStringLength, fromBytes, readString, toIndex } from './common.js';
 
 /**
  * Redis getBitOffsetFromArgument: a bit offset ≥ 0 below proto-max-bulk-len bytes; with `bits`
@@ -40,6 +34,12 @@ export function parseBitOffset(ctx: CommandContext, arg: string, bits = 0): numb
   return Number(offset);
 }
 
+/** parseBitOffset or "bit offset is not an integer or out of range". */
+export function bitOffsetArg(ctx: CommandContext, arg: string, bits = 0): number {
+  const offset = parseBitOffset(ctx, arg, bits);
+  return offset === undefined ? fail(ERR_BIT_OFFSET) : offset;
+}
+
 /** A bitmap being changed in place: `bytes` is the live view of `value`. */
 export interface BitTarget {
   readonly value: ByteString;
@@ -51,15 +51,13 @@ export interface BitTarget {
 
 /**
  * Redis lookupStringForBitCommand: the string at `key` grown in place (zero-padded) to hold bit
- * `maxBit`, or WRONGTYPE. Like Redis's dbUnshareStringValue, an existing string becomes a raw,
+ * `maxBit` (WRONGTYPE thrown for another type). Like Redis's dbUnshareStringValue, an existing string becomes a raw,
  * mutable one (a ByteString) even if no bit then changes.
  */
-export function stringForBitWrite(ctx: CommandContext, key: string, maxBit: number): BitTarget | Reply {
+export function stringForBitWrite(ctx: CommandContext, key: string, maxBit: number): BitTarget {
   const target = byteStringForWrite(ctx, key);
-  if ('kind' in target) return target;
   const needed = Math.floor(maxBit / 8) + 1;
-  const tooLong = checkStringLength(ctx, needed, 0);
-  if (tooLong !== undefined) return tooLong;
+  checkStringLength(ctx, needed, 0);
   const before = target.value.length;
   const bytes = target.value.writable(needed);
   return { value: target.value, bytes, existed: target.existed, grew: !target.existed || needed > before };
@@ -78,22 +76,17 @@ export function storeBitsSilently(ctx: CommandContext, key: string, target: BitT
 }
 
 /** SETBIT key offset value — sets or clears one bit, growing the string; replies the old bit. */
-export const setbit: CommandSpec = {
+export const setbit = defineCommand({
   name: 'setbit',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'bitmap', 'slow'],
-  run(ctx, argv): Reply {
-    const key = argv[1] as string;
-    const offset = parseBitOffset(ctx, argv[2] as string);
-    if (offset === undefined) return error(ERR_BIT_OFFSET);
-    const on = parseInt64(argv[3] as string);
-    if (on !== 0 && on !== 1) return error(ERR_BIT_VALUE);
+  parse(args, ctx) {
+    const key = args.key();
+    const offset = bitOffsetArg(ctx, args.string());
+    const on = parseInt64(args.string());
+    if (on !== 0 && on !== 1) return fail(ERR_BIT_VALUE);
+    return { key, offset, on };
+  },
+  apply(ctx, { key, offset, on }) {
     const target = stringForBitWrite(ctx, key, offset);
-    if ('kind' in target) return target;
     const byte = offset >> 3;
     const mask = 1 << (7 - (offset & 7));
     const old = ((target.bytes[byte] as number) & mask) !== 0 ? 1 : 0;
@@ -104,30 +97,22 @@ export const setbit: CommandSpec = {
     }
     return old === 1 ? ONE : ZERO;
   },
-};
+});
 
 /** GETBIT key offset — the bit at offset; 0 past the end or for an absent key. */
-export const getbit: CommandSpec = {
+export const getbit = defineCommand({
   name: 'getbit',
-  arity: 3,
-  flags: ['readonly', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'bitmap', 'fast'],
-  run(ctx, argv): Reply {
-    const offset = parseBitOffset(ctx, argv[2] as string);
-    if (offset === undefined) return error(ERR_BIT_OFFSET);
-    const value = ctx.db.lookupRead(argv[1] as string, ctx.now);
+  parse: (args, ctx) => ({ key: args.key(), offset: bitOffsetArg(ctx, args.string()) }),
+  apply(ctx, { key, offset }) {
+    const value = asString(ctx.db.lookupRead(key, ctx.now));
     if (value === undefined) return ZERO;
-    if (typeof value !== 'string' && value.type !== 'string') return WRONGTYPE;
     const byte = offset >> 3;
     if (byte >= value.length) return ZERO;
     // A ByteString is read in place: GETBIT stays O(1) between SETBITs.
     const code = typeof value === 'string' ? value.charCodeAt(byte) : value.byteAt(byte);
     return (code & (1 << (7 - (offset & 7)))) !== 0 ? ONE : ZERO;
   },
-};
+});
 
 const POPCOUNT = new Uint8Array(256);
 for (let i = 1; i < 256; i++) POPCOUNT[i] = (i & 1) + (POPCOUNT[i >> 1] as number);
@@ -162,40 +147,30 @@ function resolveRange(startArg: number, endArg: number, totalBytes: number, isBi
   return { start, end, firstMask: 0, lastMask: 0 };
 }
 
-function parseUnit(arg: string): boolean | undefined {
-  if (isOption(arg, 'BIT')) return true;
-  if (isOption(arg, 'BYTE')) return false;
-  return undefined;
+/** BYTE or BIT (true), else a syntax error. */
+function parseUnit(args: ArgCursor): boolean {
+  return args.oneOf('BYTE', 'BIT') === 'BIT';
 }
 
 /** BITCOUNT key [start end [BYTE | BIT]] — the number of set bits, in the whole string or a range. */
-export const bitcount: CommandSpec = {
+export const bitcount = defineCommand({
   name: 'bitcount',
-  arity: -2,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'bitmap', 'slow'],
-  run(ctx, argv): Reply {
-    const value = readString(ctx, argv[1] as string);
-    if (typeof value === 'object') return value;
+  // Redis looks the key up first (an absent key is 0 whatever the range says), then reads the range.
+  parse: (args) => ({ key: args.key(), range: args }),
+  apply(ctx, { key, range: args }) {
+    const value = readString(ctx, key);
     if (value === undefined) return ZERO;
     let range: ByteRange;
-    if (argv.length === 4 || argv.length === 5) {
-      const start = parseInt64(argv[2] as string);
-      const end = parseInt64(argv[3] as string);
-      if (start === undefined || end === undefined) return error(ERR_NOT_INTEGER);
-      const isBit = argv.length === 5 ? parseUnit(argv[4] as string) : false;
-      if (isBit === undefined) return error(ERR_SYNTAX);
-      const s = toIndex(start);
-      const e = toIndex(end);
+    if (args.remaining === 2 || args.remaining === 3) {
+      const s = toIndex(args.int64());
+      const e = toIndex(args.int64());
+      const isBit = args.done ? false : parseUnit(args);
       if (s < 0 && e < 0 && s > e) return ZERO;
       range = resolveRange(s, e, value.length, isBit);
-    } else if (argv.length === 2) {
+    } else if (args.done) {
       range = { start: 0, end: value.length - 1, firstMask: 0, lastMask: 0 };
     } else {
-      return error(ERR_SYNTAX);
+      return fail(ERR_SYNTAX);
     }
     if (range.start > range.end) return ZERO;
     let count = 0;
@@ -204,55 +179,50 @@ export const bitcount: CommandSpec = {
     if (range.lastMask !== 0) count -= POPCOUNT[value.charCodeAt(range.end) & range.lastMask] as number;
     return integer(count);
   },
-};
+});
 
 /**
  * BITPOS key bit [start [end [BYTE | BIT]]] — the position of the first bit equal to `bit`. A missing
  * key is all zeros. Looking for 0 without an explicit end, the string counts as zero-padded on the
  * right; with an explicit end a range of all ones gives -1.
  */
-export const bitpos: CommandSpec = {
+export const bitpos = defineCommand({
   name: 'bitpos',
-  arity: -3,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['read', 'bitmap', 'slow'],
-  run(ctx, argv): Reply {
-    const bitArg = parseInt64(argv[2] as string);
-    if (bitArg === undefined) return error(ERR_NOT_INTEGER);
-    if (bitArg !== 0 && bitArg !== 1) return error(ERR_BIT_ARGUMENT);
-    const bit = bitArg;
-    const value = readString(ctx, argv[1] as string);
-    if (typeof value === 'object') return value;
+  // The bit is checked before the lookup, the range after it (Redis's order).
+  parse(args) {
+    const key = args.key();
+    const bit = args.int64();
+    if (bit !== 0 && bit !== 1) return fail(ERR_BIT_ARGUMENT);
+    return { key, bit, range: args };
+  },
+  apply(ctx, { key, bit, range: args }) {
+    const value = readString(ctx, key);
     if (value === undefined) return integer(bit === 1 ? -1 : 0);
     let range: ByteRange;
     let endGiven = false;
-    if (argv.length >= 4 && argv.length <= 6) {
-      const start = parseInt64(argv[3] as string);
-      if (start === undefined) return error(ERR_NOT_INTEGER);
-      const isBit = argv.length === 6 ? parseUnit(argv[5] as string) : false;
-      if (isBit === undefined) return error(ERR_SYNTAX);
+    if (args.remaining >= 1 && args.remaining <= 3) {
+      const start = toIndex(args.int64());
+      // Redis reads the unit before the end: BITPOS k 1 0 x BAD is a syntax error.
+      const endArg = args.done ? undefined : args.string();
+      const isBit = args.done ? false : parseUnit(args);
       let end: number;
-      if (argv.length >= 5) {
-        const parsed = parseInt64(argv[4] as string);
-        if (parsed === undefined) return error(ERR_NOT_INTEGER);
-        end = toIndex(parsed);
+      if (endArg !== undefined) {
+        const parsed = parseInt64(endArg);
+        end = parsed === undefined ? fail(ERR_NOT_INTEGER) : toIndex(parsed);
         endGiven = true;
       } else {
         end = isBit ? value.length * 8 + 7 : value.length - 1;
       }
-      range = resolveRange(toIndex(start), end, value.length, isBit);
-    } else if (argv.length === 3) {
+      range = resolveRange(start, end, value.length, isBit);
+    } else if (args.done) {
       range = { start: 0, end: value.length - 1, firstMask: 0, lastMask: 0 };
     } else {
-      return error(ERR_SYNTAX);
+      return fail(ERR_SYNTAX);
     }
     if (range.start > range.end) return integer(-1);
     return integer(findBit(value, range, bit, endGiven));
   },
-};
+});
 
 /** The first bit equal to `bit` inside the range, with the masked edge bits treated as not matching. */
 function findBit(value: string, range: ByteRange, bit: number, endGiven: boolean): number {
@@ -277,26 +247,20 @@ function findBit(value: string, range: ByteRange, bit: number, endGiven: boolean
  * BITOP AND|OR|XOR|NOT destkey key [key …] — combines strings byte by byte (missing bytes are 0),
  * stores the result (or deletes destkey when it would be empty), replies its length.
  */
-export const bitop: CommandSpec = {
+export const bitop = defineCommand({
   name: 'bitop',
-  arity: -4,
-  flags: ['write', 'denyoom'],
-  firstKey: 2,
-  lastKey: -1,
-  step: 1,
-  categories: ['write', 'bitmap', 'slow'],
-  run(ctx, argv): Reply {
-    const op = (argv[1] as string).toUpperCase();
-    if (op !== 'AND' && op !== 'OR' && op !== 'XOR' && op !== 'NOT') return error(ERR_SYNTAX);
-    if (op === 'NOT' && argv.length !== 4) return error(ERR_BITOP_NOT);
-    const dest = argv[2] as string;
+  parse(args) {
+    const op = args.oneOf('AND', 'OR', 'XOR', 'NOT');
+    if (op === 'NOT' && args.remaining !== 2) return fail(ERR_BITOP_NOT);
+    return { op, dest: args.key(), keys: args.rest() };
+  },
+  apply(ctx, { op, dest, keys }) {
     const sources: string[] = [];
     let maxLen = 0;
-    for (let j = 3; j < argv.length; j++) {
-      const value = readString(ctx, argv[j] as string);
-      if (typeof value === 'object') return value;
-      sources.push(value ?? '');
-      maxLen = Math.max(maxLen, (value ?? '').length);
+    for (const key of keys) {
+      const value = readString(ctx, key) ?? '';
+      sources.push(value);
+      maxLen = Math.max(maxLen, value.length);
     }
     if (maxLen === 0) {
       if (ctx.db.delete(dest)) ctx.keyModified(dest);
@@ -309,7 +273,7 @@ export const bitop: CommandSpec = {
     ctx.keyModified(dest);
     return integer(maxLen);
   },
-};
+});
 
 function combineByte(op: 'AND' | 'OR' | 'XOR' | 'NOT', sources: readonly string[], i: number): number {
   const at = (s: string): number => (i < s.length ? s.charCodeAt(i) : 0);

@@ -1,50 +1,48 @@
 /**
- * What the string commands share: reading a key as a string (WRONGTYPE otherwise), the
- * proto-max-bulk-len size check, and byte-level conversions of latin1 strings.
+ * What the string commands share: reading a key as a string (WRONGTYPE otherwise, thrown like every
+ * command's), the proto-max-bulk-len size check, and byte-level conversions of latin1 strings.
  */
 import { constants } from 'node:buffer';
-import { ERR_STRING_TOO_LONG, ERR_WRONGTYPE, error, type Reply } from '../../resp/index.js';
-import { ByteString } from '../../store/index.js';
+import { ERR_STRING_TOO_LONG } from '../../resp/index.js';
+import { ByteString, type Value } from '../../store/index.js';
+import { fail, wrongType } from '../typed.js';
 import type { CommandContext } from '../types.js';
 
 const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
-export const WRONGTYPE: Reply = Object.freeze(error(ERR_WRONGTYPE));
-
-/**
- * The string at `key`: the string, undefined when the key is absent, or the WRONGTYPE reply when it
- * holds another type. Callers tell the cases apart with `typeof result === 'object'`.
- */
-export function readString(ctx: CommandContext, key: string): string | undefined | Reply {
-  const value = ctx.db.lookupRead(key, ctx.now);
+/** A stored value as a string-typed one (bare or changed in place); undefined when absent; else WRONGTYPE. */
+export function asString(value: Value | undefined): string | ByteString | undefined {
   if (value === undefined || typeof value === 'string') return value;
-  return value.type === 'string' ? value.text() : WRONGTYPE;
+  return value.type === 'string' ? value : wrongType();
+}
+
+/** The string at `key`, undefined when the key is absent; WRONGTYPE when it holds another type. */
+export function readString(ctx: CommandContext, key: string): string | undefined {
+  const value = asString(ctx.db.lookupRead(key, ctx.now));
+  return typeof value === 'object' ? value.text() : value;
 }
 
 /** Like readString, for a value the caller is about to replace or modify. */
-export function readStringForWrite(ctx: CommandContext, key: string): string | undefined | Reply {
-  const value = ctx.db.lookupWrite(key, ctx.now);
-  if (value === undefined || typeof value === 'string') return value;
-  return value.type === 'string' ? value.text() : WRONGTYPE;
+export function readStringForWrite(ctx: CommandContext, key: string): string | undefined {
+  const value = asString(ctx.db.lookupWrite(key, ctx.now));
+  return typeof value === 'object' ? value.text() : value;
 }
 
 /**
  * The string at `key` as a ByteString to change in place (SETRANGE, SETBIT, BITFIELD), created
- * empty or converted from a bare string once and stored back, TTL kept; or WRONGTYPE. `existed`
- * tells whether the key was there.
+ * empty or converted from a bare string once and stored back, TTL kept; WRONGTYPE for another type.
+ * `existed` tells whether the key was there.
  */
 export function byteStringForWrite(
   ctx: CommandContext,
   key: string,
-): { readonly value: ByteString; readonly existed: boolean } | Reply {
-  const current = ctx.db.lookupWrite(key, ctx.now);
+): { readonly value: ByteString; readonly existed: boolean } {
+  const current = asString(ctx.db.lookupWrite(key, ctx.now));
   if (current === undefined) return { value: ByteString.from(''), existed: false };
-  if (typeof current === 'string') {
-    const value = ByteString.from(current);
-    ctx.db.setValue(key, value, true);
-    return { value, existed: true };
-  }
-  return current.type === 'string' ? { value: current, existed: true } : WRONGTYPE;
+  if (typeof current === 'object') return { value: current, existed: true };
+  const value = ByteString.from(current);
+  ctx.db.setValue(key, value, true);
+  return { value, existed: true };
 }
 
 /**
@@ -52,10 +50,9 @@ export function byteStringForWrite(
  * short of 512 MB (buffer.constants.MAX_STRING_LENGTH, 2^29 - 24 chars), so a value that Redis could
  * still hold at the very top of the default limit gets the same error here instead of a crash.
  */
-export function checkStringLength(ctx: CommandContext, size: number, append: number): Reply | undefined {
+export function checkStringLength(ctx: CommandContext, size: number, append: number): void {
   const total = size + append;
-  const tooLong = total > ctx.server.config.protoMaxBulkLen || total > MAX_STRING_LENGTH;
-  return tooLong ? error(ERR_STRING_TOO_LONG) : undefined;
+  if (total > ctx.server.config.protoMaxBulkLen || total > MAX_STRING_LENGTH) fail(ERR_STRING_TOO_LONG);
 }
 
 /** The bytes of a latin1 string, in a fresh buffer of at least `minLength` bytes (zero-padded). */

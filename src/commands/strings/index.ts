@@ -11,8 +11,6 @@ import { mget } from './mget.js';
 import { getrange, setrange, substr } from './range.js';
 import { getset, mset, msetnx, psetex, set, setex, setnx } from './set.js';
 
-export { WRONGTYPE } from './common.js';
-
 /** The strings family (Redis t_string.c and bitops.c). See the command files beside this one. */
 export const stringsCommands: readonly CommandSpec[] = [
   get,

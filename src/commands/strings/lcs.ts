@@ -2,17 +2,17 @@ import {
   ERR_LCS_IDX_LEN,
   ERR_LCS_MEMORY,
   ERR_LCS_TYPE,
-  ERR_NOT_INTEGER,
   ERR_SYNTAX,
   array,
   bulk,
-  error,
   integer,
   map,
   type Reply,
 } from '../../resp/index.js';
-import { isOption, parseInt64 } from '../args.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
+import type { CommandContext } from '../types.js';
 import { toIndex } from './common.js';
 
 interface LcsOptions {
@@ -22,54 +22,46 @@ interface LcsOptions {
   minMatchLen: number;
 }
 
-function parseOptions(argv: readonly string[]): LcsOptions | Reply {
+function parseOptions(args: ArgCursor): LcsOptions {
   const o: LcsOptions = { idx: false, len: false, withMatchLen: false, minMatchLen: 0 };
-  for (let j = 3; j < argv.length; j++) {
-    const opt = argv[j] as string;
-    if (isOption(opt, 'IDX')) o.idx = true;
-    else if (isOption(opt, 'LEN')) o.len = true;
-    else if (isOption(opt, 'WITHMATCHLEN')) o.withMatchLen = true;
-    else if (isOption(opt, 'MINMATCHLEN') && j + 1 < argv.length) {
-      const n = parseInt64(argv[++j] as string);
-      if (n === undefined) return error(ERR_NOT_INTEGER);
-      o.minMatchLen = Math.max(0, toIndex(n));
-    } else return error(ERR_SYNTAX);
+  while (!args.done) {
+    if (args.option('IDX')) o.idx = true;
+    else if (args.option('LEN')) o.len = true;
+    else if (args.option('WITHMATCHLEN')) o.withMatchLen = true;
+    else if (args.remaining >= 2 && args.option('MINMATCHLEN'))
+      o.minMatchLen = Math.max(0, toIndex(args.int64()));
+    else return fail(ERR_SYNTAX);
   }
-  if (o.idx && o.len) return error(ERR_LCS_IDX_LEN);
+  if (o.idx && o.len) return fail(ERR_LCS_IDX_LEN);
   return o;
 }
 
-function stringOrEmpty(ctx: CommandContext, key: string): string | undefined {
+/** A key's string for LCS: "" when absent; another type is LCS's own error, not WRONGTYPE. */
+function stringOrEmpty(ctx: CommandContext, key: string): string {
   const value = ctx.db.lookupRead(key, ctx.now);
   if (value === undefined) return '';
   if (typeof value === 'string') return value;
-  return value.type === 'string' ? value.text() : undefined;
+  return value.type === 'string' ? value.text() : fail(ERR_LCS_TYPE);
 }
 
 /**
  * LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN] — the longest common subsequence of two
  * strings (absent keys are empty), its length, or the matching ranges (from the end backwards, as
  * Redis emits them). Uses Redis's dynamic-programming table, bounded by proto-max-bulk-len bytes.
+ * Like Redis, both keys are read before the options.
  */
-export const lcs: CommandSpec = {
+export const lcs = defineCommand({
   name: 'lcs',
-  arity: -3,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  categories: ['read', 'string', 'slow'],
-  run(ctx, argv): Reply {
-    const a = stringOrEmpty(ctx, argv[1] as string);
-    const b = stringOrEmpty(ctx, argv[2] as string);
-    if (a === undefined || b === undefined) return error(ERR_LCS_TYPE);
-    const options = parseOptions(argv);
-    if ('kind' in options) return options;
+  parse: (args) => ({ keyA: args.key(), keyB: args.key(), options: args }),
+  apply(ctx, { keyA, keyB, options: args }) {
+    const a = stringOrEmpty(ctx, keyA);
+    const b = stringOrEmpty(ctx, keyB);
+    const options = parseOptions(args);
     const cells = (a.length + 1) * (b.length + 1);
-    if (cells * 4 > ctx.server.config.protoMaxBulkLen) return error(ERR_LCS_MEMORY);
+    if (cells * 4 > ctx.server.config.protoMaxBulkLen) return fail(ERR_LCS_MEMORY);
     return lcsReply(a, b, options);
   },
-};
+});
 
 function lcsReply(a: string, b: string, o: LcsOptions): Reply {
   const width = b.length + 1;

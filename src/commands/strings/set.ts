@@ -1,4 +1,5 @@
 import {
+  INT64_MAX,
   ERR_INVALID_EXPIRE,
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
@@ -8,14 +9,14 @@ import {
   ONE,
   ZERO,
   bulkOrNull,
-  error,
   type Reply,
 } from '../../resp/index.js';
 import { isOption, parseInt64 } from '../args.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
+import type { CommandContext } from '../types.js';
 import { readString } from './common.js';
-
-const INT64_MAX = 2n ** 63n - 1n;
 
 /** How an expire argument is meant (Redis OBJ_EX / OBJ_PX / OBJ_EXAT / OBJ_PXAT). */
 export type ExpireUnit = 'EX' | 'PX' | 'EXAT' | 'PXAT';
@@ -31,96 +32,74 @@ export interface StringSetOptions {
   expireArg: string | undefined;
 }
 
+const EXPIRE_UNITS = ['EX', 'PX', 'EXAT', 'PXAT'] as const;
+
 /**
- * Redis parseExtendedStringArgumentsOrReply: options from argv[start], with its exact conflict rules
- * (an option repeated is fine, a conflicting one is a syntax error). `forGetex` selects GETEX's set.
+ * Redis parseExtendedStringArgumentsOrReply: the options left on the cursor, with its exact conflict
+ * rules (an option repeated is fine, a conflicting one is a syntax error). `forGetex` selects GETEX's set.
  */
-export function parseStringSetOptions(
-  argv: readonly string[],
-  start: number,
-  forGetex: boolean,
-): StringSetOptions | undefined {
-  const o: StringSetOptions = {
-    nx: false,
-    xx: false,
-    get: false,
-    keepTtl: false,
-    persist: false,
-    expireUnit: undefined,
-    expireArg: undefined,
-  };
-  for (let j = start; j < argv.length; j++) {
-    const opt = argv[j] as string;
-    const next = argv[j + 1];
+export function parseStringSetOptions(args: ArgCursor, forGetex: boolean): StringSetOptions {
+  const o = plainOptions({});
+  while (!args.done) {
     const noExpire = o.expireUnit === undefined;
-    if (!forGetex && isOption(opt, 'NX') && !o.xx) o.nx = true;
-    else if (!forGetex && isOption(opt, 'XX') && !o.nx) o.xx = true;
-    else if (!forGetex && isOption(opt, 'GET')) o.get = true;
-    else if (!forGetex && isOption(opt, 'KEEPTTL') && !o.persist && noExpire) o.keepTtl = true;
-    else if (forGetex && isOption(opt, 'PERSIST') && noExpire && !o.keepTtl) o.persist = true;
-    else if (isExpireOption(opt) !== undefined && next !== undefined) {
-      const unit = isExpireOption(opt) as ExpireUnit;
-      if (o.keepTtl || o.persist || (o.expireUnit !== undefined && o.expireUnit !== unit)) return undefined;
+    if (!forGetex && !o.xx && args.option('NX')) o.nx = true;
+    else if (!forGetex && !o.nx && args.option('XX')) o.xx = true;
+    else if (!forGetex && args.option('GET')) o.get = true;
+    else if (!forGetex && !o.persist && noExpire && args.option('KEEPTTL')) o.keepTtl = true;
+    else if (forGetex && noExpire && !o.keepTtl && args.option('PERSIST')) o.persist = true;
+    else {
+      const unit = EXPIRE_UNITS.find((u) => isOption(args.peek(), u));
+      if (unit === undefined || args.remaining < 2) return fail(ERR_SYNTAX);
+      if (o.keepTtl || o.persist || (o.expireUnit !== undefined && o.expireUnit !== unit))
+        return fail(ERR_SYNTAX);
+      args.string();
       o.expireUnit = unit;
-      o.expireArg = next;
-      j++;
-    } else return undefined;
+      o.expireArg = args.string();
+    }
   }
   return o;
 }
 
-function isExpireOption(opt: string): ExpireUnit | undefined {
-  for (const unit of ['EX', 'PX', 'EXAT', 'PXAT'] as const) if (isOption(opt, unit)) return unit;
-  return undefined;
-}
-
 /**
- * Redis getExpireMillisecondsOrReply: the absolute unix ms of an expire argument, or the error
- * reply (`invalid expire time in '<command>' command` for ≤ 0 and overflow).
+ * Redis getExpireMillisecondsOrReply: the absolute unix ms of an expire argument; fails with
+ * `invalid expire time in '<command>' command` for ≤ 0 and overflow.
  */
-export function expireAtMs(
-  ctx: CommandContext,
-  unit: ExpireUnit,
-  arg: string,
-  commandName: string,
-): number | Reply {
+export function expireAtMs(ctx: CommandContext, unit: ExpireUnit, arg: string, commandName: string): number {
   const parsed = parseInt64(arg);
-  if (parsed === undefined) return error(ERR_NOT_INTEGER);
+  if (parsed === undefined) return fail(ERR_NOT_INTEGER);
   let when = BigInt(parsed);
   const seconds = unit === 'EX' || unit === 'EXAT';
-  if (when <= 0n || (seconds && when > INT64_MAX / 1000n)) return error(ERR_INVALID_EXPIRE(commandName));
+  if (when <= 0n || (seconds && when > INT64_MAX / 1000n)) return fail(ERR_INVALID_EXPIRE(commandName));
   if (seconds) when *= 1000n;
   if (unit === 'EX' || unit === 'PX') when += BigInt(ctx.now);
-  if (when > INT64_MAX) return error(ERR_INVALID_EXPIRE(commandName));
+  if (when > INT64_MAX) return fail(ERR_INVALID_EXPIRE(commandName));
   return Number(when);
+}
+
+interface SetArgs {
+  readonly key: string;
+  readonly value: string;
+  readonly options: StringSetOptions;
+  /** The command line, for propagation (SET … GET propagates without the GET). */
+  readonly argv: readonly string[];
 }
 
 /**
  * Redis setGenericCommand: the shared body of SET, SETNX, SETEX and PSETEX. `okReply`/`abortReply`
- * are what SETNX answers instead of OK/nil.
+ * are what SETNX answers instead of OK/nil; `commandName` is the real name errors show (not a renamed one).
  */
 function setGeneric(
   ctx: CommandContext,
-  argv: readonly string[],
-  key: string,
-  value: string,
-  options: StringSetOptions,
+  { key, value, options, argv }: SetArgs,
   commandName: string,
   okReply: Reply = OK,
   abortReply: Reply = NULL,
 ): Reply {
-  let when: number | undefined;
-  if (options.expireUnit !== undefined && options.expireArg !== undefined) {
-    const parsed = expireAtMs(ctx, options.expireUnit, options.expireArg, commandName);
-    if (typeof parsed !== 'number') return parsed;
-    when = parsed;
-  }
-  let old: string | undefined;
-  if (options.get) {
-    const current = readString(ctx, key);
-    if (typeof current === 'object') return current;
-    old = current;
-  }
+  const when =
+    options.expireUnit !== undefined && options.expireArg !== undefined
+      ? expireAtMs(ctx, options.expireUnit, options.expireArg, commandName)
+      : undefined;
+  const old = options.get ? readString(ctx, key) : undefined;
   const found = ctx.db.lookupWrite(key, ctx.now) !== undefined;
   if ((options.nx && found) || (options.xx && !found)) {
     return options.get ? bulkOrNull(old) : abortReply;
@@ -151,125 +130,97 @@ function plainOptions(overrides: Partial<StringSetOptions>): StringSetOptions {
  * — sets the string; with an expiry it propagates as `SET key value PXAT <abs-ms>`, with GET it
  * replies the old value (WRONGTYPE if it was not a string, then nothing is set).
  */
-export const set: CommandSpec = {
+export const set = defineCommand({
   name: 'set',
-  arity: -3,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'slow'],
-  run(ctx, argv): Reply {
-    const options = parseStringSetOptions(argv, 3, false);
-    if (options === undefined) return error(ERR_SYNTAX);
-    return setGeneric(ctx, argv, argv[1] as string, argv[2] as string, options, 'set');
-  },
-};
+  parse: (args): SetArgs => ({
+    key: args.key(),
+    value: args.string(),
+    options: parseStringSetOptions(args, false),
+    argv: args.argv,
+  }),
+  apply: (ctx, parsed) => setGeneric(ctx, parsed, 'set'),
+});
 
 /** SETNX key value — SET NX replying 1 when set, 0 when the key existed. */
-export const setnx: CommandSpec = {
+export const setnx = defineCommand({
   name: 'setnx',
-  arity: 3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
-  run(ctx, argv): Reply {
-    const options = plainOptions({ nx: true });
-    return setGeneric(ctx, argv, argv[1] as string, argv[2] as string, options, 'setnx', ONE, ZERO);
-  },
-};
+  parse: (args): SetArgs => ({
+    key: args.key(),
+    value: args.string(),
+    options: plainOptions({ nx: true }),
+    argv: args.argv,
+  }),
+  apply: (ctx, parsed) => setGeneric(ctx, parsed, 'setnx', ONE, ZERO),
+});
 
 /** SETEX key seconds value — SET with EX; propagates as SET … PXAT. */
-export const setex: CommandSpec = {
+export const setex = defineCommand({
   name: 'setex',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'slow'],
-  run(ctx, argv): Reply {
-    const options = plainOptions({ expireUnit: 'EX', expireArg: argv[2] });
-    return setGeneric(ctx, argv, argv[1] as string, argv[3] as string, options, 'setex');
+  parse: (args): SetArgs => {
+    const key = args.key();
+    const options = plainOptions({ expireUnit: 'EX', expireArg: args.string() });
+    return { key, value: args.string(), options, argv: args.argv };
   },
-};
+  apply: (ctx, parsed) => setGeneric(ctx, parsed, 'setex'),
+});
 
 /** PSETEX key milliseconds value — SET with PX; propagates as SET … PXAT. */
-export const psetex: CommandSpec = {
+export const psetex = defineCommand({
   name: 'psetex',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'slow'],
-  run(ctx, argv): Reply {
-    const options = plainOptions({ expireUnit: 'PX', expireArg: argv[2] });
-    return setGeneric(ctx, argv, argv[1] as string, argv[3] as string, options, 'psetex');
+  parse: (args): SetArgs => {
+    const key = args.key();
+    const options = plainOptions({ expireUnit: 'PX', expireArg: args.string() });
+    return { key, value: args.string(), options, argv: args.argv };
   },
-};
+  apply: (ctx, parsed) => setGeneric(ctx, parsed, 'psetex'),
+});
 
 /** GETSET key value — sets and replies the old value (nil when absent); propagates as SET. */
-export const getset: CommandSpec = {
+export const getset = defineCommand({
   name: 'getset',
-  arity: 3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'string', 'fast'],
-  run(ctx, argv): Reply {
-    const key = argv[1] as string;
+  parse: (args) => ({ key: args.key(), value: args.string() }),
+  apply(ctx, { key, value }) {
     const old = readString(ctx, key);
-    if (typeof old === 'object') return old;
-    ctx.db.setValue(key, argv[2] as string, false);
+    ctx.db.setValue(key, value, false);
     ctx.keyModified(key);
-    ctx.propagateAs([['SET', key, argv[2] as string]]);
+    ctx.propagateAs([['SET', key, value]]);
     return bulkOrNull(old);
   },
-};
+});
+
+/** The key value pairs of MSET/MSETNX; an odd count is Redis's arity error for the command. */
+function parsePairs(args: ArgCursor, name: string): [string, string][] {
+  if (args.remaining % 2 !== 0) return fail(wrongArity(name));
+  const pairs: [string, string][] = [];
+  while (!args.done) pairs.push([args.key(), args.string()]);
+  return pairs;
+}
 
 /** MSET key value [key value …] — sets every pair (dropping TTLs); always OK. */
-export const mset: CommandSpec = {
+export const mset = defineCommand({
   name: 'mset',
-  arity: -3,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 2,
-  categories: ['write', 'string', 'slow'],
-  run(ctx, argv): Reply {
-    if (argv.length % 2 === 0) return error(wrongArity('mset'));
-    for (let j = 1; j < argv.length; j += 2) {
-      const key = argv[j] as string;
-      ctx.db.setValue(key, argv[j + 1] as string, false);
+  parse: (args) => parsePairs(args, 'mset'),
+  apply(ctx, pairs) {
+    for (const [key, value] of pairs) {
+      ctx.db.setValue(key, value, false);
       ctx.keyModified(key);
     }
     return OK;
   },
-};
+});
 
 /** MSETNX key value [key value …] — sets them all only if none exists: 1, else 0. */
-export const msetnx: CommandSpec = {
+export const msetnx = defineCommand({
   name: 'msetnx',
-  arity: -3,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: -1,
-  step: 2,
-  categories: ['write', 'string', 'slow'],
-  run(ctx, argv): Reply {
-    if (argv.length % 2 === 0) return error(wrongArity('msetnx'));
-    for (let j = 1; j < argv.length; j += 2) {
-      if (ctx.db.lookupWrite(argv[j] as string, ctx.now) !== undefined) return ZERO;
+  parse: (args) => parsePairs(args, 'msetnx'),
+  apply(ctx, pairs) {
+    for (const [key] of pairs) {
+      if (ctx.db.lookupWrite(key, ctx.now) !== undefined) return ZERO;
     }
-    for (let j = 1; j < argv.length; j += 2) {
-      const key = argv[j] as string;
-      ctx.db.setValue(key, argv[j + 1] as string, false);
+    for (const [key, value] of pairs) {
+      ctx.db.setValue(key, value, false);
       ctx.keyModified(key);
     }
     return ONE;
   },
-};
+});

@@ -1,30 +1,20 @@
 /**
- * What every sorted-set command shares: typed key lookup, the store-or-delete rule of the *STORE
+ * What every sorted-set command shares: typed key lookup (WRONGTYPE thrown), the store-or-delete rule of the *STORE
  * commands, encoding limits from the config, and the WITHSCORES reply shapes of RESP2 and RESP3.
  */
-import { ERR_WRONGTYPE, array, bulk, double, error, type Reply } from '../../resp/index.js';
-import { SortedSet, type Value, type ZEntry, type ZSetEncoding, type ZSetLimits } from '../../store/index.js';
+import { array, bulk, double, type Reply } from '../../resp/index.js';
+import { SortedSet, type ZEntry, type ZSetEncoding, type ZSetLimits } from '../../store/index.js';
+import { readTyped, wrongType, writeTyped } from '../typed.js';
 import type { CommandContext } from '../types.js';
 
-export const WRONGTYPE: Reply = error(ERR_WRONGTYPE);
-
-/** Marker for "the key holds another type"; commands answer WRONGTYPE. */
-export const WRONG_TYPE = Symbol('wrongtype');
-export type ZLookup = SortedSet | undefined | typeof WRONG_TYPE;
-
-function asZSet(value: Value | undefined): ZLookup {
-  if (value === undefined) return undefined;
-  return typeof value !== 'string' && value.type === 'zset' ? value.zset : WRONG_TYPE;
-}
-
-/** lookupKeyRead + checkType(OBJ_ZSET). */
-export function readZSet(ctx: CommandContext, key: string): ZLookup {
-  return asZSet(ctx.db.lookupRead(key, ctx.now));
+/** lookupKeyRead + checkType(OBJ_ZSET): the set, undefined when absent; WRONGTYPE thrown. */
+export function readZSet(ctx: CommandContext, key: string): SortedSet | undefined {
+  return readTyped(ctx, key, 'zset')?.zset;
 }
 
 /** lookupKeyWrite + checkType(OBJ_ZSET): the caller is about to change the set in place. */
-export function writeZSet(ctx: CommandContext, key: string): ZLookup {
-  return asZSet(ctx.db.lookupWrite(key, ctx.now));
+export function writeZSet(ctx: CommandContext, key: string): SortedSet | undefined {
+  return writeTyped(ctx, key, 'zset')?.zset;
 }
 
 /** An input of ZUNION/ZINTER/ZDIFF: a zset, or a plain set whose members all score 1. */
@@ -33,13 +23,14 @@ export type ZInput =
   | { readonly kind: 'set'; readonly members: ReadonlySet<string> }
   | { readonly kind: 'missing' };
 
-export function readZInput(ctx: CommandContext, key: string): ZInput | typeof WRONG_TYPE {
+/** An input key of ZUNION/ZINTER/ZDIFF; WRONGTYPE thrown for anything but a zset or a set. */
+export function readZInput(ctx: CommandContext, key: string): ZInput {
   const value = ctx.db.lookupRead(key, ctx.now);
   if (value === undefined) return { kind: 'missing' };
-  if (typeof value === 'string') return WRONG_TYPE;
+  if (typeof value === 'string') return wrongType();
   if (value.type === 'zset') return { kind: 'zset', zset: value.zset };
   if (value.type === 'set') return { kind: 'set', members: value.members };
-  return WRONG_TYPE;
+  return wrongType();
 }
 
 /** zset-max-listpack-entries / -value (or their ziplist aliases) from the live config. */

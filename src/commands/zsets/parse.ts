@@ -7,17 +7,14 @@
  *    an empty bound reads as 0, 1e999 reads as inf;
  *  - ranks, offsets and counts go through string2ll (parseInt64).
  */
+import { ERR_MIN_MAX_NOT_FLOAT, ERR_MIN_MAX_NOT_STRING_RANGE } from '../../resp/index.js';
 import type { LexBound, LexRange, ScoreRange } from '../../store/index.js';
-import { isCSpace } from '../../resp/index.js';
 import { strtod } from '../args.js';
+import type { ArgCursor } from '../cursor.js';
+import { fail } from '../typed.js';
 
-/** Redis string2d (getDoubleFromObject): scores, increments, weights. undefined = "not a valid float". */
-export function parseScore(s: string): number | undefined {
-  if (s.length === 0 || isCSpace(s.charCodeAt(0))) return undefined;
-  const r = strtod(s);
-  if (r.end !== s.length || r.rangeError || Number.isNaN(r.value)) return undefined;
-  return r.value;
-}
+/** Scores, increments and weights: Redis getDoubleFromObject (args.ts parseStrictDouble). */
+export { parseStrictDouble as parseScore } from '../args.js';
 
 /** One bound of a score range (zslParseRange): `(` for exclusive, then strtod up to the end or a NUL. */
 function parseScoreBound(s: string): { value: number; exclusive: boolean } | undefined {
@@ -57,4 +54,14 @@ export function parseLexRange(min: string, max: string): LexRange | undefined {
   const lo = parseLexBound(min);
   const hi = parseLexBound(max);
   return lo === undefined || hi === undefined ? undefined : { min: lo, max: hi };
+}
+
+/** `min max` of a score range from the cursor, or "min or max is not a float". */
+export function readScoreRange(args: ArgCursor): ScoreRange {
+  return parseScoreRange(args.string(), args.string()) ?? fail(ERR_MIN_MAX_NOT_FLOAT);
+}
+
+/** `min max` of a lex range from the cursor, or "min or max not valid string range item". */
+export function readLexRange(args: ArgCursor): LexRange {
+  return parseLexRange(args.string(), args.string()) ?? fail(ERR_MIN_MAX_NOT_STRING_RANGE);
 }

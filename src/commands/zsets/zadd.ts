@@ -8,7 +8,6 @@
  * ZINCRBY is ZADD INCR, parsed by the same code (so `ZINCRBY key nx 1` is a syntax error, as in Redis).
  */
 import {
-  ERR_NOT_FLOAT,
   ERR_SYNTAX,
   ERR_ZADD_GT_LT_NX,
   ERR_ZADD_INCR_PAIR,
@@ -21,9 +20,11 @@ import {
   type Reply,
 } from '../../resp/index.js';
 import type { SortedSet } from '../../store/index.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, newZSet, writeZSet } from './common.js';
-import { parseScore } from './parse.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
+import type { CommandContext } from '../types.js';
+import { newZSet, writeZSet } from './common.js';
 
 interface ZAddFlags {
   nx: boolean;
@@ -40,29 +41,27 @@ interface ZAddArgs {
   readonly pairs: readonly { readonly score: number; readonly member: string }[];
 }
 
+const ZADD_FLAGS = ['NX', 'XX', 'GT', 'LT', 'CH', 'INCR'] as const;
+const FLAG_FIELD = { NX: 'nx', XX: 'xx', GT: 'gt', LT: 'lt', CH: 'ch', INCR: 'incr' } as const;
+
 /** zaddGenericCommand's parse, in its order: flags, pair count, flag conflicts, then every score. */
-function parse(argv: readonly string[], incrCommand: boolean): ZAddArgs | Reply {
+function parseZAdd(args: ArgCursor, incrCommand: boolean): ZAddArgs {
+  const key = args.key();
   const flags: ZAddFlags = { nx: false, xx: false, gt: false, lt: false, ch: false, incr: incrCommand };
-  let i = 2;
-  for (; i < argv.length; i++) {
-    const opt = (argv[i] ?? '').toLowerCase();
-    if (opt === 'nx' || opt === 'xx' || opt === 'gt' || opt === 'lt' || opt === 'ch' || opt === 'incr') {
-      flags[opt] = true;
-    } else break;
+  for (;;) {
+    const flag = ZADD_FLAGS.find((f) => args.option(f));
+    if (flag === undefined) break;
+    flags[FLAG_FIELD[flag]] = true;
   }
-  const elements = argv.length - i;
-  if (elements === 0 || elements % 2 !== 0) return error(ERR_SYNTAX);
-  if (flags.nx && flags.xx) return error(ERR_ZADD_XX_NX);
+  const elements = args.remaining;
+  if (elements === 0 || elements % 2 !== 0) return fail(ERR_SYNTAX);
+  if (flags.nx && flags.xx) return fail(ERR_ZADD_XX_NX);
   if ((flags.gt && flags.nx) || (flags.lt && flags.nx) || (flags.gt && flags.lt))
-    return error(ERR_ZADD_GT_LT_NX);
-  if (flags.incr && elements > 2) return error(ERR_ZADD_INCR_PAIR);
+    return fail(ERR_ZADD_GT_LT_NX);
+  if (flags.incr && elements > 2) return fail(ERR_ZADD_INCR_PAIR);
   const pairs: { score: number; member: string }[] = [];
-  for (; i < argv.length; i += 2) {
-    const score = parseScore(argv[i] ?? '');
-    if (score === undefined) return error(ERR_NOT_FLOAT);
-    pairs.push({ score, member: argv[i + 1] ?? '' });
-  }
-  return { key: argv[1] ?? '', flags, pairs };
+  while (!args.done) pairs.push({ score: args.float(), member: args.string() });
+  return { key, flags, pairs };
 }
 
 type AddOutcome = 'added' | 'updated' | 'unchanged' | 'skipped' | 'nan';
@@ -89,7 +88,6 @@ function addOne(zset: SortedSet, flags: ZAddFlags, member: string, score: number
 
 function apply(ctx: CommandContext, args: ZAddArgs): Reply {
   const found = writeZSet(ctx, args.key);
-  if (found === WRONG_TYPE) return WRONGTYPE;
   const { flags } = args;
   let zset = found;
   if (zset === undefined && !flags.xx) {
@@ -122,30 +120,14 @@ function apply(ctx: CommandContext, args: ZAddArgs): Reply {
   return integer(flags.ch ? added + updated : added);
 }
 
-export const zadd: CommandSpec = {
+export const zadd = defineCommand({
   name: 'zadd',
-  arity: -4,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'sortedset', 'fast'],
-  run(ctx, argv) {
-    const args = parse(argv, false);
-    return 'kind' in args ? args : apply(ctx, args);
-  },
-};
+  parse: (args) => parseZAdd(args, false),
+  apply,
+});
 
-export const zincrby: CommandSpec = {
+export const zincrby = defineCommand({
   name: 'zincrby',
-  arity: 4,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  categories: ['write', 'sortedset', 'fast'],
-  run(ctx, argv) {
-    const args = parse(argv, true);
-    return 'kind' in args ? args : apply(ctx, args);
-  },
-};
+  parse: (args) => parseZAdd(args, true),
+  apply,
+});

@@ -17,21 +17,20 @@ import {
   ERR_NOT_POSITIVE,
   ERR_NUMKEYS_NOT_POSITIVE,
   ERR_SYNTAX,
-  ERR_TIMEOUT_NEGATIVE,
-  ERR_TIMEOUT_NOT_FLOAT,
-  ERR_TIMEOUT_OUT_OF_RANGE,
   EMPTY_ARRAY,
   NULL_ARRAY,
   array,
   bulk,
   double,
-  error,
   type Reply,
 } from '../../resp/index.js';
 import type { SortedSet, ZEntry } from '../../store/index.js';
 import type { BlockRequest, CommandContext, CommandResult, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, entriesReply, writeZSet } from './common.js';
-import { numkeysKeys, parseLong, parseTimeoutSeconds } from '../args.js';
+import { deleteIfEmpty, entriesReply, writeZSet } from './common.js';
+import { numkeysKeys } from '../args.js';
+import { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail, wrongType } from '../typed.js';
 
 type End = 'min' | 'max';
 
@@ -55,30 +54,24 @@ function nestedPairs(entries: readonly ZEntry[]): Reply {
 // --- ZPOPMIN / ZPOPMAX ---------------------------------------------------------------------------
 
 function zpopCommand(name: string, end: End): CommandSpec {
-  return {
+  return defineCommand({
     name,
-    arity: -2,
-    flags: ['write', 'fast'],
-    categories: ['write', 'sortedset', 'fast'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    run(ctx, argv) {
-      if (argv.length > 3) return error(ERR_SYNTAX);
-      let count = -1; // -1: the single-pop form, which replies flat even in RESP3
-      if (argv.length === 3) {
-        const n = parseLong(argv[2] ?? '');
-        if (n === undefined || n < 0) return error(ERR_NOT_POSITIVE);
-        count = n;
-      }
-      const key = argv[1] ?? '';
+    parse(args) {
+      const key = args.key();
+      if (args.remaining > 1) return fail(ERR_SYNTAX);
+      // -1: the single-pop form, which replies flat even in RESP3
+      if (args.done) return { key, count: -1 };
+      const count = args.integer(ERR_NOT_POSITIVE);
+      if (count < 0) return fail(ERR_NOT_POSITIVE);
+      return { key, count };
+    },
+    apply(ctx, { key, count }) {
       const zset = writeZSet(ctx, key);
-      if (zset === WRONG_TYPE) return WRONGTYPE;
       if (zset === undefined || count === 0) return EMPTY_ARRAY;
       const popped = popFrom(ctx, key, zset, end, count === -1 ? 1 : count);
       return entriesReply(ctx, popped, true, count !== -1);
     },
-  };
+  });
 }
 
 export const zpopmin = zpopCommand('zpopmin', 'min');
@@ -93,22 +86,20 @@ interface MPopArgs {
 }
 
 /** zmpopGenericCommand's parse: numkeys, the keys, MIN|MAX, then an optional COUNT once. */
-function parseMPop(argv: readonly string[], numkeysIndex: number): MPopArgs | Reply {
-  const numkeys = parseLong(argv[numkeysIndex] ?? '');
-  if (numkeys === undefined || numkeys < 1) return error(ERR_NUMKEYS_NOT_POSITIVE);
-  const whereIndex = numkeysIndex + numkeys + 1;
-  if (whereIndex >= argv.length) return error(ERR_SYNTAX);
-  const where = (argv[whereIndex] ?? '').toLowerCase();
-  if (where !== 'min' && where !== 'max') return error(ERR_SYNTAX);
+function parseMPop(args: ArgCursor): MPopArgs {
+  const numkeys = args.integer(ERR_NUMKEYS_NOT_POSITIVE);
+  if (numkeys < 1) return fail(ERR_NUMKEYS_NOT_POSITIVE);
+  if (numkeys >= args.remaining) return fail(ERR_SYNTAX);
+  const keys: string[] = [];
+  while (keys.length < numkeys) keys.push(args.key());
+  const end: End = args.oneOf('MIN', 'MAX') === 'MAX' ? 'max' : 'min';
   let count = -1;
-  for (let j = whereIndex + 1; j < argv.length; j++) {
-    if (count === -1 && (argv[j] ?? '').toLowerCase() === 'count' && j + 1 < argv.length) {
-      const n = parseLong(argv[++j] ?? '');
-      if (n === undefined || n < 1) return error(ERR_COUNT_NOT_POSITIVE);
-      count = n;
-    } else return error(ERR_SYNTAX);
+  while (!args.done) {
+    if (count !== -1 || args.remaining < 2 || !args.option('COUNT')) return fail(ERR_SYNTAX);
+    count = args.integer(ERR_COUNT_NOT_POSITIVE);
+    if (count < 1) return fail(ERR_COUNT_NOT_POSITIVE);
   }
-  return { keys: argv.slice(numkeysIndex + 1, whereIndex), end: where, count: count === -1 ? 1 : count };
+  return { keys, end, count: count === -1 ? 1 : count };
 }
 
 /**
@@ -119,7 +110,6 @@ function mpopFirst(ctx: CommandContext, args: MPopArgs): Reply | undefined {
   for (const key of args.keys) {
     const zset = writeZSet(ctx, key);
     if (zset === undefined) continue;
-    if (zset === WRONG_TYPE) return WRONGTYPE;
     const popped = popFrom(ctx, key, zset, args.end, args.count);
     ctx.propagateAs([[popCommandName(args.end), key, String(popped.length)]]);
     return array([bulk(key), nestedPairs(popped)]);
@@ -127,29 +117,14 @@ function mpopFirst(ctx: CommandContext, args: MPopArgs): Reply | undefined {
   return undefined;
 }
 
-export const zmpop: CommandSpec = {
+export const zmpop = defineCommand({
   name: 'zmpop',
-  arity: -4,
-  flags: ['write', 'movablekeys'],
-  categories: ['write', 'sortedset', 'slow'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
   keys: (argv) => numkeysKeys(argv, 1),
-  run(ctx, argv) {
-    const args = parseMPop(argv, 1);
-    if ('kind' in args) return args;
-    return mpopFirst(ctx, args) ?? NULL_ARRAY;
-  },
-};
+  parse: parseMPop,
+  apply: (ctx, args) => mpopFirst(ctx, args) ?? NULL_ARRAY,
+});
 
 // --- blocking forms ------------------------------------------------------------------------------
-
-function timeoutError(t: 'notFloat' | 'negative' | 'outOfRange'): Reply {
-  if (t === 'notFloat') return error(ERR_TIMEOUT_NOT_FLOAT);
-  if (t === 'negative') return error(ERR_TIMEOUT_NEGATIVE);
-  return error(ERR_TIMEOUT_OUT_OF_RANGE);
-}
 
 /**
  * Serves a blocking pop: the first key holding a non-empty zset. While still blocked (`waiting`), keys
@@ -177,72 +152,62 @@ function serveOrBlock(
   return request;
 }
 
-/** Finds the first key to pop from; undefined when none; WRONGTYPE (only when not yet blocked). */
+/** Finds the first key to pop from; undefined when none; WRONGTYPE thrown (only when not yet blocked). */
 function firstNonEmpty(
   ctx: CommandContext,
   keys: readonly string[],
   waiting: boolean,
-): { key: string; zset: SortedSet } | Reply | undefined {
+): { key: string; zset: SortedSet } | undefined {
   for (const key of keys) {
-    const zset = writeZSet(ctx, key);
-    if (zset === undefined) continue;
-    if (zset === WRONG_TYPE) {
+    const value = ctx.db.lookupWrite(key, ctx.now);
+    if (value === undefined) continue;
+    if (typeof value === 'string' || value.type !== 'zset') {
       if (waiting) continue;
-      return WRONGTYPE;
+      return wrongType();
     }
-    if (zset.size > 0) return { key, zset };
+    if (value.zset.size > 0) return { key, zset: value.zset };
   }
   return undefined;
 }
 
 function bzpopCommand(name: string, end: End): CommandSpec {
-  return {
+  return defineCommand({
     name,
-    arity: -3,
-    flags: ['write', 'noscript', 'blocking', 'fast'],
-    categories: ['write', 'sortedset', 'fast', 'blocking'],
-    firstKey: 1,
-    lastKey: -2,
-    step: 1,
-    run(ctx, argv) {
-      const deadline = parseTimeoutSeconds(argv[argv.length - 1] ?? '', ctx.now);
-      if (typeof deadline !== 'number') return timeoutError(deadline);
-      const keys = argv.slice(1, -1);
-      return serveOrBlock(ctx, keys, deadline, (c, waiting) => {
+    parse(args, ctx) {
+      const keys = args.rest();
+      const timeout = new ArgCursor(keys.splice(-1, 1), 0);
+      return { keys, deadline: timeout.timeout(ctx.now) };
+    },
+    apply: (ctx, { keys, deadline }) =>
+      serveOrBlock(ctx, keys, deadline, (c, waiting) => {
         const found = firstNonEmpty(c, keys, waiting);
-        if (found === undefined || 'kind' in found) return found;
+        if (found === undefined) return undefined;
         const [e] = popFrom(c, found.key, found.zset, end, 1);
         if (e === undefined) return undefined;
         c.propagateAs([[popCommandName(end), found.key]]);
         return array([bulk(found.key), bulk(e.member), double(e.score)]);
-      });
-    },
-  };
+      }),
+  });
 }
 
 export const bzpopmin = bzpopCommand('bzpopmin', 'min');
 export const bzpopmax = bzpopCommand('bzpopmax', 'max');
 
-export const bzmpop: CommandSpec = {
+export const bzmpop = defineCommand({
   name: 'bzmpop',
-  arity: -5,
-  flags: ['write', 'blocking', 'movablekeys'],
-  categories: ['write', 'sortedset', 'slow', 'blocking'],
-  firstKey: 0,
-  lastKey: 0,
-  step: 0,
   keys: (argv) => numkeysKeys(argv, 2),
-  run(ctx, argv) {
-    const args = parseMPop(argv, 2);
-    if ('kind' in args) return args;
-    const deadline = parseTimeoutSeconds(argv[1] ?? '', ctx.now);
-    if (typeof deadline !== 'number') return timeoutError(deadline);
-    return serveOrBlock(ctx, args.keys, deadline, (c, waiting) => {
-      const found = firstNonEmpty(c, args.keys, waiting);
-      if (found === undefined || 'kind' in found) return found;
-      const popped = popFrom(c, found.key, found.zset, args.end, args.count);
-      c.propagateAs([[popCommandName(args.end), found.key, String(popped.length)]]);
-      return array([bulk(found.key), nestedPairs(popped)]);
-    });
+  parse(args, ctx) {
+    // The timeout comes first on the line but is judged after the rest, as Redis does.
+    const timeout = new ArgCursor([args.string()], 0);
+    const mpop = parseMPop(args);
+    return { mpop, deadline: timeout.timeout(ctx.now) };
   },
-};
+  apply: (ctx, { mpop, deadline }) =>
+    serveOrBlock(ctx, mpop.keys, deadline, (c, waiting) => {
+      const found = firstNonEmpty(c, mpop.keys, waiting);
+      if (found === undefined) return undefined;
+      const popped = popFrom(c, found.key, found.zset, mpop.end, mpop.count);
+      c.propagateAs([[popCommandName(mpop.end), found.key, String(popped.length)]]);
+      return array([bulk(found.key), nestedPairs(popped)]);
+    }),
+});

@@ -6,23 +6,21 @@
  * independently, so repeats are possible.
  */
 import {
-  ERR_NOT_INTEGER,
+  INT64_MAX,
   ERR_OUT_OF_RANGE,
   ERR_RANDMEMBER_RANGE,
-  ERR_SYNTAX,
   EMPTY_ARRAY,
   NULL,
   bulk,
-  error,
   type Reply,
 } from '../../resp/index.js';
 import type { SortedSet, ZEntry } from '../../store/index.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, entriesReply, readZSet } from './common.js';
-import { parseInt64 } from '../args.js';
+import { defineCommand } from '../define.js';
 import { pickDistinct, type RandomSource } from '../random.js';
+import { fail } from '../typed.js';
+import type { CommandContext } from '../types.js';
+import { entriesReply, readZSet } from './common.js';
 
-const LONG_MAX = 9223372036854775807n;
 /**
  * Redis streams a negative-count reply of any length; redmesh builds a reply in memory first, so a
  * count like -1e12 would exhaust the heap and take the whole server down. Beyond this many picks it
@@ -58,41 +56,39 @@ function distinct(zset: SortedSet, count: number): ZEntry[] {
   return entriesOf(zset, pickDistinct(sourceOf(zset), count));
 }
 
-function withCount(ctx: CommandContext, argv: readonly string[]): Reply {
-  const raw = parseInt64(argv[2] ?? '');
-  if (raw === undefined) return error(ERR_NOT_INTEGER);
-  if (BigInt(raw) < -LONG_MAX) return error(ERR_RANDMEMBER_RANGE);
-  if (argv.length > 4 || (argv.length === 4 && (argv[3] ?? '').toLowerCase() !== 'withscores')) {
-    return error(ERR_SYNTAX);
-  }
-  const withScores = argv.length === 4;
-  // Redis refuses counts whose doubled reply length would overflow a long.
-  if (withScores && (BigInt(raw) < -LONG_MAX / 2n || BigInt(raw) > LONG_MAX / 2n))
-    return error(ERR_OUT_OF_RANGE);
-  const zset = readZSet(ctx, argv[1] ?? '');
-  if (zset === WRONG_TYPE) return WRONGTYPE;
-  const count = Number(raw);
+function withCount(ctx: CommandContext, key: string, count: number, withScores: boolean): Reply {
+  const zset = readZSet(ctx, key);
   if (zset === undefined || count === 0) return EMPTY_ARRAY;
   if (count > 0) return entriesReply(ctx, distinct(zset, count), withScores);
-  if (-count > MAX_RANDOM_PICKS) return error(ERR_OUT_OF_RANGE);
+  if (-count > MAX_RANDOM_PICKS) return fail(ERR_OUT_OF_RANGE);
   const picks: ZEntry[] = [];
   for (let i = 0; i < -count; i++) picks.push(randomEntry(zset));
   return entriesReply(ctx, picks, withScores);
 }
 
-export const zrandmember: CommandSpec = {
+/** No count: one member; a count: the members for it, WITHSCORES adding their scores. */
+type RandmemberArgs =
+  | { readonly key: string; readonly single: true }
+  | { readonly key: string; readonly single: false; readonly count: number; readonly withScores: boolean };
+
+export const zrandmember = defineCommand({
   name: 'zrandmember',
-  arity: -2,
-  flags: ['readonly'],
-  categories: ['read', 'sortedset', 'slow'],
-  tips: ['nondeterministic_output'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  run(ctx, argv) {
-    if (argv.length >= 3) return withCount(ctx, argv);
-    const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
+  parse(args): RandmemberArgs {
+    const key = args.key();
+    if (args.done) return { key, single: true };
+    const raw = args.int64();
+    if (BigInt(raw) < -INT64_MAX) return fail(ERR_RANDMEMBER_RANGE);
+    const withScores = args.option('WITHSCORES');
+    args.end();
+    // Redis refuses counts whose doubled reply length would overflow a long.
+    if (withScores && (BigInt(raw) < -INT64_MAX / 2n || BigInt(raw) > INT64_MAX / 2n)) {
+      return fail(ERR_OUT_OF_RANGE);
+    }
+    return { key, single: false, count: Number(raw), withScores };
+  },
+  apply(ctx, parsed) {
+    if (!parsed.single) return withCount(ctx, parsed.key, parsed.count, parsed.withScores);
+    const zset = readZSet(ctx, parsed.key);
     return zset === undefined ? NULL : bulk(randomEntry(zset).member);
   },
-};
+});

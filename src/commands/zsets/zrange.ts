@@ -20,14 +20,16 @@ import {
   ERR_SYNTAX,
   ERR_WITHSCORES_BYLEX,
   EMPTY_ARRAY,
-  error,
   integer,
   type Reply,
 } from '../../resp/index.js';
 import type { SortedSet, LexRange, ScoreRange, ZEntry } from '../../store/index.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZSet, storeResult } from './common.js';
 import { parseLong } from '../args.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
+import type { CommandContext, CommandSpec } from '../types.js';
+import { entriesReply, newZSet, readZSet, storeResult } from './common.js';
 import { parseLexRange, parseScoreRange } from './parse.js';
 import { clampRanks } from './zrem.js';
 
@@ -49,64 +51,54 @@ interface RangeQuery {
 }
 
 /**
- * zrangeGenericCommand's parse. `argStart` is the index of the source key; options follow min/max.
- * `store` (ZRANGESTORE) refuses WITHSCORES.
+ * zrangeGenericCommand's parse, from the cursor at min (the key(s) already read): min and max, then
+ * the options, then min and max are judged by the range type the options chose. `store`
+ * (ZRANGESTORE) refuses WITHSCORES.
  */
-function parse(
-  argv: readonly string[],
-  argStart: number,
+function parseQuery(
+  args: ArgCursor,
   store: boolean,
   fixedType: RangeType,
   fixedDirection: Direction,
-): RangeQuery | Reply {
+): RangeQuery {
+  let minArg = args.string();
+  let maxArg = args.string();
   let type = fixedType;
   let direction = fixedDirection;
   let withScores = false;
   let offset = 0;
   let count = -1;
   let limitGiven = false;
-  for (let j = argStart + 3; j < argv.length; j++) {
-    const opt = (argv[j] ?? '').toLowerCase();
-    const left = argv.length - j - 1;
-    if (!store && opt === 'withscores') withScores = true;
-    else if (opt === 'limit' && left >= 2) {
-      const o = parseLong(argv[j + 1] ?? '');
-      const c = parseLong(argv[j + 2] ?? '');
-      if (o === undefined || c === undefined) return error(ERR_NOT_INTEGER);
-      offset = o;
-      count = c;
+  while (!args.done) {
+    if (!store && args.option('WITHSCORES')) withScores = true;
+    else if (args.remaining >= 3 && args.option('LIMIT')) {
+      const [o, c] = [args.string(), args.string()];
+      offset = parseLong(o) ?? fail(ERR_NOT_INTEGER);
+      count = parseLong(c) ?? fail(ERR_NOT_INTEGER);
       limitGiven = true;
-      j += 2;
-    } else if (direction === 'auto' && opt === 'rev') direction = 'reverse';
-    else if (type === 'auto' && opt === 'bylex') type = 'lex';
-    else if (type === 'auto' && opt === 'byscore') type = 'score';
-    else return error(ERR_SYNTAX);
+    } else if (direction === 'auto' && args.option('REV')) direction = 'reverse';
+    else if (type === 'auto' && args.option('BYLEX')) type = 'lex';
+    else if (type === 'auto' && args.option('BYSCORE')) type = 'score';
+    else return fail(ERR_SYNTAX);
   }
   if (type === 'auto') type = 'rank';
   const reverse = direction === 'reverse';
   // Redis tests opt_limit != -1, so "LIMIT 0 -1" passes with a rank range.
-  if (limitGiven && count !== -1 && type === 'rank') return error(ERR_LIMIT_NEEDS_BY);
-  if (withScores && type === 'lex') return error(ERR_WITHSCORES_BYLEX);
-  let minArg = argv[argStart + 1] ?? '';
-  let maxArg = argv[argStart + 2] ?? '';
+  if (limitGiven && count !== -1 && type === 'rank') return fail(ERR_LIMIT_NEEDS_BY);
+  if (withScores && type === 'lex') return fail(ERR_WITHSCORES_BYLEX);
   if (reverse && type !== 'rank') [minArg, maxArg] = [maxArg, minArg];
-  const spec = parseSpec(type, minArg, maxArg);
-  if ('kind' in spec) return spec;
-  return { spec, reverse, withScores, offset, count };
+  return { spec: parseSpec(type, minArg, maxArg), reverse, withScores, offset, count };
 }
 
-function parseSpec(type: RangeType, minArg: string, maxArg: string): RangeSpec | Reply {
-  if (type === 'score') {
-    const range = parseScoreRange(minArg, maxArg);
-    return range === undefined ? error(ERR_MIN_MAX_NOT_FLOAT) : { type, range };
-  }
+function parseSpec(type: RangeType, minArg: string, maxArg: string): RangeSpec {
+  if (type === 'score')
+    return { type, range: parseScoreRange(minArg, maxArg) ?? fail(ERR_MIN_MAX_NOT_FLOAT) };
   if (type === 'lex') {
-    const range = parseLexRange(minArg, maxArg);
-    return range === undefined ? error(ERR_MIN_MAX_NOT_STRING_RANGE) : { type, range };
+    return { type, range: parseLexRange(minArg, maxArg) ?? fail(ERR_MIN_MAX_NOT_STRING_RANGE) };
   }
   const start = parseLong(minArg);
   const stop = parseLong(maxArg);
-  if (start === undefined || stop === undefined) return error(ERR_NOT_INTEGER);
+  if (start === undefined || stop === undefined) return fail(ERR_NOT_INTEGER);
   return { type: 'rank', start, stop };
 }
 
@@ -125,14 +117,12 @@ function select(zset: SortedSet, q: RangeQuery): ZEntry[] {
 
 function rangeReply(ctx: CommandContext, key: string, q: RangeQuery): Reply {
   const zset = readZSet(ctx, key);
-  if (zset === WRONG_TYPE) return WRONGTYPE;
   if (zset === undefined) return EMPTY_ARRAY;
   return entriesReply(ctx, select(zset, q), q.withScores);
 }
 
 function rangeStore(ctx: CommandContext, dst: string, src: string, q: RangeQuery): Reply {
   const zset = readZSet(ctx, src);
-  if (zset === WRONG_TYPE) return WRONGTYPE;
   const entries = zset === undefined ? [] : select(zset, q);
   // zrangeResultBeginStore: always a listpack at first, converted as it grows.
   const result = newZSet(ctx);
@@ -140,24 +130,12 @@ function rangeStore(ctx: CommandContext, dst: string, src: string, q: RangeQuery
   return integer(storeResult(ctx, dst, result));
 }
 
-const READ_RANGE = {
-  flags: ['readonly'],
-  categories: ['read', 'sortedset', 'slow'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-} as const;
-
 function readCommand(name: string, type: RangeType, direction: Direction): CommandSpec {
-  return {
+  return defineCommand({
     name,
-    arity: -4,
-    ...READ_RANGE,
-    run(ctx, argv) {
-      const q = parse(argv, 1, false, type, direction);
-      return 'kind' in q ? q : rangeReply(ctx, argv[1] ?? '', q);
-    },
-  };
+    parse: (args) => ({ key: args.key(), query: parseQuery(args, false, type, direction) }),
+    apply: (ctx, { key, query }) => rangeReply(ctx, key, query),
+  });
 }
 
 export const zrange = readCommand('zrange', 'auto', 'auto');
@@ -167,16 +145,8 @@ export const zrevrangebyscore = readCommand('zrevrangebyscore', 'score', 'revers
 export const zrangebylex = readCommand('zrangebylex', 'lex', 'forward');
 export const zrevrangebylex = readCommand('zrevrangebylex', 'lex', 'reverse');
 
-export const zrangestore: CommandSpec = {
+export const zrangestore = defineCommand({
   name: 'zrangestore',
-  arity: -5,
-  flags: ['write', 'denyoom'],
-  categories: ['write', 'sortedset', 'slow'],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
-  run(ctx, argv) {
-    const q = parse(argv, 2, true, 'auto', 'auto');
-    return 'kind' in q ? q : rangeStore(ctx, argv[1] ?? '', argv[2] ?? '', q);
-  },
-};
+  parse: (args) => ({ dst: args.key(), src: args.key(), query: parseQuery(args, true, 'auto', 'auto') }),
+  apply: (ctx, { dst, src, query }) => rangeStore(ctx, dst, src, query),
+});

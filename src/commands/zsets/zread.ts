@@ -9,108 +9,82 @@
  * ZCOUNT key min max              members with a score in [min, max] (`(` excludes a bound)
  * ZLEXCOUNT key min max           members in a lex range (`[a`, `(a`, `-`, `+`)
  */
-import {
-  ERR_MIN_MAX_NOT_FLOAT,
-  ERR_MIN_MAX_NOT_STRING_RANGE,
-  NULL,
-  ZERO,
-  array,
-  double,
-  error,
-  integer,
-  type Reply,
-} from '../../resp/index.js';
+import { NULL, ZERO, array, double, integer, type Reply } from '../../resp/index.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
 import type { CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, readZSet } from './common.js';
-import { parseLexRange, parseScoreRange } from './parse.js';
+import { readZSet } from './common.js';
+import { readLexRange, readScoreRange } from './parse.js';
 
-const READ_FAST = { flags: ['readonly', 'fast'], categories: ['read', 'sortedset', 'fast'] } as const;
-const ONE_KEY = { firstKey: 1, lastKey: 1, step: 1 } as const;
+interface MemberArgs {
+  readonly key: string;
+  readonly member: string;
+}
 
-export const zcard: CommandSpec = {
+function keyAndMember(args: ArgCursor): MemberArgs {
+  return { key: args.key(), member: args.string() };
+}
+
+export const zcard = defineCommand({
   name: 'zcard',
-  arity: 2,
-  ...READ_FAST,
-  ...ONE_KEY,
-  run(ctx, argv) {
-    const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
+  parse: (args) => args.key(),
+  apply(ctx, key) {
+    const zset = readZSet(ctx, key);
     return zset === undefined ? ZERO : integer(zset.size);
   },
-};
+});
 
-export const zscore: CommandSpec = {
+export const zscore = defineCommand({
   name: 'zscore',
-  arity: 3,
-  ...READ_FAST,
-  ...ONE_KEY,
-  run(ctx, argv) {
-    const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
-    const score = zset?.score(argv[2] ?? '');
+  parse: keyAndMember,
+  apply(ctx, { key, member }) {
+    const score = readZSet(ctx, key)?.score(member);
     return score === undefined ? NULL : double(score);
   },
-};
+});
 
-export const zmscore: CommandSpec = {
+export const zmscore = defineCommand({
   name: 'zmscore',
-  arity: -3,
-  ...READ_FAST,
-  ...ONE_KEY,
-  run(ctx, argv) {
-    const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
+  parse: (args) => ({ key: args.key(), members: args.rest() }),
+  apply(ctx, { key, members }) {
+    const zset = readZSet(ctx, key);
     const items: Reply[] = [];
-    for (const member of argv.slice(2)) {
+    for (const member of members) {
       const score = zset?.score(member);
       items.push(score === undefined ? NULL : double(score));
     }
     return array(items);
   },
-};
+});
 
 function rankCommand(name: string, reverse: boolean): CommandSpec {
-  return {
+  return defineCommand({
     name,
-    arity: 3,
-    ...READ_FAST,
-    ...ONE_KEY,
-    run(ctx, argv) {
-      const zset = readZSet(ctx, argv[1] ?? '');
-      if (zset === WRONG_TYPE) return WRONGTYPE;
-      const rank = zset?.rank(argv[2] ?? '', reverse);
+    parse: keyAndMember,
+    apply(ctx, { key, member }) {
+      const rank = readZSet(ctx, key)?.rank(member, reverse);
       return rank === undefined ? NULL : integer(rank);
     },
-  };
+  });
 }
 
 export const zrank = rankCommand('zrank', false);
 export const zrevrank = rankCommand('zrevrank', true);
 
-export const zcount: CommandSpec = {
+export const zcount = defineCommand({
   name: 'zcount',
-  arity: 4,
-  ...READ_FAST,
-  ...ONE_KEY,
-  run(ctx, argv) {
-    const range = parseScoreRange(argv[2] ?? '', argv[3] ?? '');
-    if (range === undefined) return error(ERR_MIN_MAX_NOT_FLOAT);
-    const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
+  parse: (args) => ({ key: args.key(), range: readScoreRange(args) }),
+  apply(ctx, { key, range }) {
+    const zset = readZSet(ctx, key);
     return zset === undefined ? ZERO : integer(zset.countInScoreRange(range));
   },
-};
+});
 
-export const zlexcount: CommandSpec = {
+export const zlexcount = defineCommand({
   name: 'zlexcount',
-  arity: 4,
-  ...READ_FAST,
-  ...ONE_KEY,
-  run(ctx, argv) {
-    const range = parseLexRange(argv[2] ?? '', argv[3] ?? '');
-    if (range === undefined) return error(ERR_MIN_MAX_NOT_STRING_RANGE);
-    const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
+  parse: (args) => ({ key: args.key(), range: readLexRange(args) }),
+  apply(ctx, { key, range }) {
+    const zset = readZSet(ctx, key);
     return zset === undefined ? ZERO : integer(zset.countInLexRange(range));
   },
-};
+});

@@ -6,36 +6,21 @@
  *
  * A set left empty is deleted, like every emptied aggregate in Redis.
  */
-import {
-  ERR_MIN_MAX_NOT_FLOAT,
-  ERR_MIN_MAX_NOT_STRING_RANGE,
-  ERR_NOT_INTEGER,
-  ZERO,
-  error,
-  integer,
-  type Reply,
-} from '../../resp/index.js';
+import { ZERO, integer, type Reply } from '../../resp/index.js';
 import type { SortedSet, ZEntry } from '../../store/index.js';
-import type { CommandContext, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, deleteIfEmpty, writeZSet } from './common.js';
-import { parseLong } from '../args.js';
-import { parseLexRange, parseScoreRange } from './parse.js';
+import { defineCommand } from '../define.js';
+import type { CommandContext } from '../types.js';
+import { deleteIfEmpty, writeZSet } from './common.js';
+import { readLexRange, readScoreRange } from './parse.js';
 
-const ONE_KEY = { firstKey: 1, lastKey: 1, step: 1 } as const;
-
-export const zrem: CommandSpec = {
+export const zrem = defineCommand({
   name: 'zrem',
-  arity: -3,
-  flags: ['write', 'fast'],
-  categories: ['write', 'sortedset', 'fast'],
-  ...ONE_KEY,
-  run(ctx, argv) {
-    const key = argv[1] ?? '';
+  parse: (args) => ({ key: args.key(), members: args.rest() }),
+  apply(ctx, { key, members }) {
     const zset = writeZSet(ctx, key);
-    if (zset === WRONG_TYPE) return WRONGTYPE;
     if (zset === undefined) return ZERO;
     let deleted = 0;
-    for (const member of argv.slice(2)) {
+    for (const member of members) {
       if (zset.delete(member)) deleted++;
       if (zset.size === 0) break;
     }
@@ -45,12 +30,11 @@ export const zrem: CommandSpec = {
     }
     return integer(deleted);
   },
-};
+});
 
 /** zremrangeGenericCommand after parsing: look the key up, remove, delete when empty. */
 function removeRange(ctx: CommandContext, key: string, remove: (zset: SortedSet) => ZEntry[]): Reply {
   const zset = writeZSet(ctx, key);
-  if (zset === WRONG_TYPE) return WRONGTYPE;
   if (zset === undefined) return ZERO;
   const removed = remove(zset);
   if (removed.length > 0) {
@@ -60,46 +44,27 @@ function removeRange(ctx: CommandContext, key: string, remove: (zset: SortedSet)
   return integer(removed.length);
 }
 
-const REMRANGE = {
-  arity: 4,
-  flags: ['write'],
-  categories: ['write', 'sortedset', 'slow'],
-  ...ONE_KEY,
-} as const;
-
-export const zremrangebyrank: CommandSpec = {
+export const zremrangebyrank = defineCommand({
   name: 'zremrangebyrank',
-  ...REMRANGE,
-  run(ctx, argv) {
-    const start = parseLong(argv[2] ?? '');
-    const stop = parseLong(argv[3] ?? '');
-    if (start === undefined || stop === undefined) return error(ERR_NOT_INTEGER);
-    return removeRange(ctx, argv[1] ?? '', (zset) => {
+  parse: (args) => ({ key: args.key(), start: args.integer(), stop: args.integer() }),
+  apply: (ctx, { key, start, stop }) =>
+    removeRange(ctx, key, (zset) => {
       const [from, to] = clampRanks(start, stop, zset.size);
       return from > to ? [] : zset.deleteRangeByRank(from, to);
-    });
-  },
-};
+    }),
+});
 
-export const zremrangebyscore: CommandSpec = {
+export const zremrangebyscore = defineCommand({
   name: 'zremrangebyscore',
-  ...REMRANGE,
-  run(ctx, argv) {
-    const range = parseScoreRange(argv[2] ?? '', argv[3] ?? '');
-    if (range === undefined) return error(ERR_MIN_MAX_NOT_FLOAT);
-    return removeRange(ctx, argv[1] ?? '', (zset) => zset.deleteRangeByScore(range));
-  },
-};
+  parse: (args) => ({ key: args.key(), range: readScoreRange(args) }),
+  apply: (ctx, { key, range }) => removeRange(ctx, key, (zset) => zset.deleteRangeByScore(range)),
+});
 
-export const zremrangebylex: CommandSpec = {
+export const zremrangebylex = defineCommand({
   name: 'zremrangebylex',
-  ...REMRANGE,
-  run(ctx, argv) {
-    const range = parseLexRange(argv[2] ?? '', argv[3] ?? '');
-    if (range === undefined) return error(ERR_MIN_MAX_NOT_STRING_RANGE);
-    return removeRange(ctx, argv[1] ?? '', (zset) => zset.deleteRangeByLex(range));
-  },
-};
+  parse: (args) => ({ key: args.key(), range: readLexRange(args) }),
+  apply: (ctx, { key, range }) => removeRange(ctx, key, (zset) => zset.deleteRangeByLex(range)),
+});
 
 /**
  * Redis's rank sanitising (ZRANGE, ZREMRANGEBYRANK): negative counts from the end, start clamps to 0,

@@ -7,60 +7,11 @@
  * removed meanwhile; removals ahead of the cursor can make a later member be skipped (Redis's
  * hash-table cursor does not have that weakness).
  */
-import {
-  ERR_INVALID_CURSOR,
-  ERR_NOT_INTEGER,
-  ERR_SYNTAX,
-  formatDouble,
-  array,
-  bulk,
-  bulkArray,
-  error,
-  type Reply,
-} from '../../resp/index.js';
+import { formatDouble, array, bulk, bulkArray, type Reply } from '../../resp/index.js';
 import { globMatch, type ZEntry } from '../../store/index.js';
-import type { CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, readZSet } from './common.js';
-import { parseLong } from '../args.js';
-
-const UINT64_MAX = 18446744073709551615n;
-
-/**
- * parseScanCursorOrReply: C strtoul over the whole argument, no leading space. So "" reads as 0 and
- * "-1" wraps around to 2^64-1, exactly as redis-server accepts them; beyond 2^64-1 is ERANGE.
- */
-function parseCursor(s: string): bigint | undefined {
-  if (s === '') return 0n;
-  const m = /^([+-]?)([0-9]+)$/.exec(s);
-  if (m === null) return undefined;
-  const magnitude = BigInt(m[2] ?? '0');
-  if (magnitude > UINT64_MAX) return undefined;
-  return m[1] === '-' ? (UINT64_MAX + 1n - magnitude) % (UINT64_MAX + 1n) : magnitude;
-}
-
-interface ScanOptions {
-  readonly count: number;
-  readonly pattern: string | undefined;
-}
-
-function parseOptions(argv: readonly string[]): ScanOptions | Reply {
-  let count = 10;
-  let pattern: string | undefined;
-  for (let i = 3; i < argv.length; i += 2) {
-    const opt = (argv[i] ?? '').toLowerCase();
-    const left = argv.length - i;
-    if (opt === 'count' && left >= 2) {
-      const n = parseLong(argv[i + 1] ?? '');
-      if (n === undefined) return error(ERR_NOT_INTEGER);
-      if (n < 1) return error(ERR_SYNTAX);
-      count = n;
-    } else if (opt === 'match' && left >= 2) {
-      const p = argv[i + 1] ?? '';
-      pattern = p === '*' ? undefined : p;
-    } else return error(ERR_SYNTAX);
-  }
-  return { count, pattern };
-}
+import { defineCommand } from '../define.js';
+import { parseScanOptions } from '../scan.js';
+import { readZSet } from './common.js';
 
 /** Beyond ±LLONG_MAX/2 Redis's double2ll refuses the integer form. */
 const LISTPACK_INT_LIMIT = 2 ** 62;
@@ -90,23 +41,14 @@ function scanReply(
   return array([bulk(cursor.toString()), bulkArray(flat)]);
 }
 
-export const zscan: CommandSpec = {
+export const zscan = defineCommand({
   name: 'zscan',
-  arity: -3,
-  flags: ['readonly'],
-  categories: ['read', 'sortedset', 'slow'],
-  tips: ['nondeterministic_output'],
-  firstKey: 1,
-  lastKey: 1,
-  step: 1,
-  run(ctx, argv) {
-    const cursor = parseCursor(argv[2] ?? '');
-    if (cursor === undefined) return error(ERR_INVALID_CURSOR);
-    const zset = readZSet(ctx, argv[1] ?? '');
-    if (zset === WRONG_TYPE) return WRONGTYPE;
+  // The cursor is read before the lookup, the options after it (Redis's order).
+  parse: (args) => ({ key: args.key(), cursor: args.scanCursor(), options: args }),
+  apply(ctx, { key, cursor, options: args }) {
+    const zset = readZSet(ctx, key);
     if (zset === undefined) return scanReply(0n, [], undefined);
-    const options = parseOptions(argv);
-    if ('kind' in options) return options;
+    const options = parseScanOptions(args);
     if (zset.encoding === 'listpack') {
       return scanReply(0n, [...zset.entries()], options.pattern, listpackScore);
     }
@@ -115,4 +57,4 @@ export const zscan: CommandSpec = {
     const next = end >= zset.size ? 0n : BigInt(end);
     return scanReply(next, zset.rangeByRank(start, end - 1), options.pattern);
   },
-};
+});

@@ -15,19 +15,19 @@
 import {
   ERR_AT_LEAST_ONE_KEY,
   ERR_LIMIT_NEGATIVE,
-  ERR_NOT_INTEGER,
   ERR_SYNTAX,
   ERR_WEIGHT_NOT_FLOAT,
-  error,
   integer,
   type Reply,
 } from '../../resp/index.js';
 import type { SortedSet } from '../../store/index.js';
+import { numkeysKeys } from '../args.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { WRONGTYPE, WRONG_TYPE, entriesReply, newZSet, readZInput, storeResult } from './common.js';
+import { entriesReply, newZSet, readZInput, storeResult } from './common.js';
 import type { ZInput } from './common.js';
-import { numkeysKeys, parseLong } from '../args.js';
-import { parseScore } from './parse.js';
 
 type SetOp = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';
@@ -49,7 +49,6 @@ interface SetOpArgs {
 interface Variant {
   readonly name: string;
   readonly op: SetOp;
-  readonly numkeysIndex: number;
   readonly store: boolean;
   readonly cardinalityOnly: boolean;
 }
@@ -71,50 +70,50 @@ function inputScore(input: ZInput, member: string): number | undefined {
   return undefined;
 }
 
-/** Parse in Redis's order: numkeys, then key lookups (WRONGTYPE first), then the options. */
-function parse(ctx: CommandContext, argv: readonly string[], v: Variant): SetOpArgs | Reply {
-  const numkeys = parseLong(argv[v.numkeysIndex] ?? '');
-  if (numkeys === undefined) return error(ERR_NOT_INTEGER);
-  if (numkeys < 1) return error(ERR_AT_LEAST_ONE_KEY(v.name));
-  if (numkeys > argv.length - v.numkeysIndex - 1) return error(ERR_SYNTAX);
-  const sources: Source[] = [];
-  let j = v.numkeysIndex + 1;
-  for (let i = 0; i < numkeys; i++, j++) {
-    const input = readZInput(ctx, argv[j] ?? '');
-    if (input === WRONG_TYPE) return WRONGTYPE;
-    sources.push({ input, weight: 1 });
-  }
+/** numkeys and the keys (Redis checks numkeys before anything is looked up). */
+interface SetOpLine {
+  readonly destination: string | undefined;
+  readonly keys: readonly string[];
+  readonly options: ArgCursor;
+}
+
+function parseLine(args: ArgCursor, v: Variant): SetOpLine {
+  const destination = v.store ? args.key() : undefined;
+  const numkeys = args.integer();
+  if (numkeys < 1) return fail(ERR_AT_LEAST_ONE_KEY(v.name));
+  if (numkeys > args.remaining) return fail(ERR_SYNTAX);
+  const keys: string[] = [];
+  while (keys.length < numkeys) keys.push(args.key());
+  return { destination, keys, options: args };
+}
+
+/** The rest in Redis's order: key lookups (WRONGTYPE first), then the options. */
+function lookupAndParseOptions(
+  ctx: CommandContext,
+  { keys, options: args }: SetOpLine,
+  v: Variant,
+): SetOpArgs {
+  const sources: Source[] = keys.map((key) => ({ input: readZInput(ctx, key), weight: 1 }));
   let aggregate: Aggregate = 'sum';
   let withScores = false;
   let limit = 0;
-  while (j < argv.length) {
-    const opt = (argv[j] ?? '').toLowerCase();
-    const remaining = argv.length - j;
-    const scored = v.op !== 'diff' && !v.cardinalityOnly;
-    if (scored && remaining >= numkeys + 1 && opt === 'weights') {
-      j++;
-      for (const source of sources) {
-        const weight = parseScore(argv[j++] ?? '');
-        if (weight === undefined) return error(ERR_WEIGHT_NOT_FLOAT);
-        source.weight = weight;
-      }
-    } else if (scored && remaining >= 2 && opt === 'aggregate') {
-      const which = (argv[j + 1] ?? '').toLowerCase();
-      if (which !== 'sum' && which !== 'min' && which !== 'max') return error(ERR_SYNTAX);
-      aggregate = which;
-      j += 2;
-    } else if (!v.store && !v.cardinalityOnly && opt === 'withscores') {
+  const scored = v.op !== 'diff' && !v.cardinalityOnly;
+  while (!args.done) {
+    if (scored && args.remaining >= keys.length + 1 && args.option('WEIGHTS')) {
+      for (const source of sources) source.weight = args.float(ERR_WEIGHT_NOT_FLOAT);
+    } else if (scored && args.remaining >= 2 && args.option('AGGREGATE')) {
+      aggregate = AGGREGATES[args.oneOf('SUM', 'MIN', 'MAX')];
+    } else if (!v.store && !v.cardinalityOnly && args.option('WITHSCORES')) {
       withScores = true;
-      j++;
-    } else if (v.cardinalityOnly && remaining >= 2 && opt === 'limit') {
-      const n = parseLong(argv[j + 1] ?? '');
-      if (n === undefined || n < 0) return error(ERR_LIMIT_NEGATIVE);
-      limit = n;
-      j += 2;
-    } else return error(ERR_SYNTAX);
+    } else if (v.cardinalityOnly && args.remaining >= 2 && args.option('LIMIT')) {
+      limit = args.integer(ERR_LIMIT_NEGATIVE);
+      if (limit < 0) return fail(ERR_LIMIT_NEGATIVE);
+    } else return fail(ERR_SYNTAX);
   }
   return { sources, aggregate, withScores, limit };
 }
+
+const AGGREGATES = { SUM: 'sum', MIN: 'min', MAX: 'max' } as const;
 
 function aggregateInto(target: number, value: number, aggregate: Aggregate): number {
   if (aggregate === 'sum') {
@@ -188,9 +187,8 @@ function compute(ctx: CommandContext, op: SetOp, args: SetOpArgs): SortedSet {
   return result;
 }
 
-function run(ctx: CommandContext, argv: readonly string[], v: Variant): Reply {
-  const args = parse(ctx, argv, v);
-  if ('kind' in args) return args;
+function run(ctx: CommandContext, line: SetOpLine, v: Variant): Reply {
+  const args = lookupAndParseOptions(ctx, line, v);
   if (v.op !== 'diff') args.sources.sort((a, b) => inputLength(a.input) - inputLength(b.input));
   if (v.cardinalityOnly) {
     let cardinality = 0;
@@ -198,38 +196,28 @@ function run(ctx: CommandContext, argv: readonly string[], v: Variant): Reply {
     return integer(cardinality);
   }
   const result = compute(ctx, v.op, args);
-  if (v.store) return integer(storeResult(ctx, argv[1] ?? '', result));
+  if (line.destination !== undefined) return integer(storeResult(ctx, line.destination, result));
   return entriesReply(ctx, [...result.entries()], args.withScores);
 }
 
 function readCommand(name: string, op: SetOp, cardinalityOnly = false): CommandSpec {
-  const variant: Variant = { name, op, numkeysIndex: 1, store: false, cardinalityOnly };
-  return {
+  const variant: Variant = { name, op, store: false, cardinalityOnly };
+  return defineCommand({
     name,
-    arity: -3,
-    flags: ['readonly', 'movablekeys'],
-    categories: ['read', 'sortedset', 'slow'],
-    firstKey: 0,
-    lastKey: 0,
-    step: 0,
     keys: (argv) => numkeysKeys(argv, 1),
-    run: (ctx, argv) => run(ctx, argv, variant),
-  };
+    parse: (args) => parseLine(args, variant),
+    apply: (ctx, line) => run(ctx, line, variant),
+  });
 }
 
 function storeCommand(name: string, op: SetOp): CommandSpec {
-  const variant: Variant = { name, op, numkeysIndex: 2, store: true, cardinalityOnly: false };
-  return {
+  const variant: Variant = { name, op, store: true, cardinalityOnly: false };
+  return defineCommand({
     name,
-    arity: -4,
-    flags: ['write', 'denyoom', 'movablekeys'],
-    categories: ['write', 'sortedset', 'slow'],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
     keys: (argv) => numkeysKeys(argv, 2, 1),
-    run: (ctx, argv) => run(ctx, argv, variant),
-  };
+    parse: (args) => parseLine(args, variant),
+    apply: (ctx, line) => run(ctx, line, variant),
+  });
 }
 
 export const zunion = readCommand('zunion', 'union');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Reply } from '../../../src/resp/reply.js';
-import { parseScanCursor } from '../../../src/store/index.js';
+import { parseScanCursor } from '../../../src/commands/scan-cursor.js';
 import { makeRunner, type TestRunner } from '../../helpers/exec.js';
 
 function scanOnce(r: TestRunner, cursor: string, ...opts: string[]): { cursor: string; keys: string[] } {
