@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerFirewall } from './firewall.js';
 import { registerInit } from './init.js';
 import { registerKeygen } from './keygen.js';
+import { registerPromote } from './promote.js';
 import { registerServer } from './server.js';
 import { registerStatus } from './status.js';
 import { registerVpn } from './vpn.js';
@@ -18,5 +19,6 @@ registerKeygen(program);
 registerInit(program);
 registerFirewall(program);
 registerStatus(program);
+registerPromote(program);
 
 await program.parseAsync(process.argv);

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import type { RedisAddress } from '../ops/index.js';
 import {
   DEFAULT_HEALTH_LIMITS,
   DEFAULT_SERVER_CONFIG,
   collectStatus,
   formatClusterStatus,
   healthProblems,
+  parseRedisAddress,
   passwordFromConfig,
 } from '../ops/index.js';
 import { defaultControlSocketPath } from '../vpn/index.js';
@@ -64,9 +64,9 @@ export function registerStatus(program: Command): void {
       '\nExamples:\n  redmesh status\n  redmesh status --node 10.8.0.2:6379 --json\n  redmesh status --watch\n',
     )
     .action(async (flags: StatusFlags) => {
-      let seeds: RedisAddress[];
+      let seeds;
       try {
-        seeds = (flags.node.length > 0 ? flags.node : ['127.0.0.1:6379']).map(parseAddress);
+        seeds = (flags.node.length > 0 ? flags.node : ['127.0.0.1:6379']).map((n) => withFlag('--node', n));
       } catch (err) {
         process.stderr.write(`redmesh status: ${(err as Error).message}\n`);
         process.exitCode = 2;
@@ -102,10 +102,10 @@ export function registerStatus(program: Command): void {
     });
 }
 
-function parseAddress(spec: string): RedisAddress {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(spec);
-  const port = Number(m?.[3]);
-  if (m === null || port < 1 || port > 65535)
-    throw new Error(`--node ${JSON.stringify(spec)}: expected host:port`);
-  return { host: m[1] ?? m[2] ?? '', port };
+function withFlag(flag: string, spec: string): ReturnType<typeof parseRedisAddress> {
+  try {
+    return parseRedisAddress(spec);
+  } catch (err) {
+    throw new Error(`${flag} ${(err as Error).message}`);
+  }
 }

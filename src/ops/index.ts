@@ -9,3 +9,4 @@ export * from './init/index.js';
 export * from './firewall/index.js';
 export * from './redis/index.js';
 export * from './status/index.js';
+export * from './promote/index.js';

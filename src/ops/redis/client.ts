@@ -147,3 +147,11 @@ export function parseInfo(text: string): Map<string, string> {
   }
   return fields;
 }
+
+/** `host:port` or `[v6]:port` as given on a command line; throws naming the flag's value. */
+export function parseRedisAddress(spec: string): RedisAddress {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(spec);
+  const port = Number(m?.[3]);
+  if (m === null || port < 1 || port > 65535) throw new Error(`${JSON.stringify(spec)}: expected host:port`);
+  return { host: m[1] ?? m[2] ?? '', port };
+}

@@ -1,2 +1,9 @@
-export { RedisConnection, RedisReplyError, describe, parseInfo, withConnection } from './client.js';
+export {
+  RedisConnection,
+  RedisReplyError,
+  describe,
+  parseInfo,
+  parseRedisAddress,
+  withConnection,
+} from './client.js';
 export type { RedisAddress } from './client.js';
