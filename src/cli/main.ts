@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerDemo } from './demo.js';
 import { registerFirewall } from './firewall.js';
 import { registerInit } from './init.js';
 import { registerKeygen } from './keygen.js';
@@ -20,5 +21,6 @@ registerInit(program);
 registerFirewall(program);
 registerStatus(program);
 registerPromote(program);
+registerDemo(program);
 
 await program.parseAsync(process.argv);

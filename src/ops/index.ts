@@ -10,3 +10,4 @@ export * from './firewall/index.js';
 export * from './redis/index.js';
 export * from './status/index.js';
 export * from './promote/index.js';
+export * from './demo/index.js';
