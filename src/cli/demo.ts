@@ -13,7 +13,7 @@ export function registerDemo(program: Command): void {
     .description(
       'run the whole system on this machine: 3 nodes in network namespaces, encrypted replication, failover',
     )
-    .option('--keep', 'leave it running and print how to connect')
+    .option('--keep', 'leave it running until Ctrl-C and print how to connect')
     .option(
       '--server <which>',
       "the Redis side: redmesh or redis-server (Debian's, from the same configs)",

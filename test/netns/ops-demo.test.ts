@@ -67,4 +67,53 @@ describe('redmesh demo', () => {
       child.kill('SIGKILL');
     }
   });
+
+  test('--keep leaves it running and printing how to connect; Ctrl-C then cleans up', async () => {
+    const child = spawn(process.execPath, [CLI, 'demo', '--server', 'redis-server', '--keep'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor('kept running', () => /press Ctrl-C/.test(out), 60_000);
+      const connect = /sudo ip netns exec (\S+) redis-cli -h (\S+) -a (\S+)/.exec(out);
+      assert.ok(connect !== null, out);
+      const [, ns = '', host = '', password = ''] = connect;
+      assert.equal(
+        (
+          await sh('ip', [
+            'netns',
+            'exec',
+            ns,
+            'redis-cli',
+            '-h',
+            host,
+            '-a',
+            password,
+            '--no-auth-warning',
+            'DBSIZE',
+          ])
+        ).trim(),
+        '100',
+      );
+      const status = /sudo ip netns exec (\S+) (\S+) (\S+) status (.*)/.exec(out);
+      assert.ok(status !== null, out);
+      const [, sns = '', node = '', main = '', rest = ''] = status;
+      const report = await runProcess(
+        'ip',
+        ['netns', 'exec', sns, node, main, 'status', ...rest.trim().split(' ')],
+        undefined,
+        30_000,
+      );
+      assert.match(report.stdout, /vpn {6}peervpn0 network redisrepl, 2 peer\(s\)/i);
+      assert.match(report.stdout, /10\.8\.0\.[23]:6379 {2}master/);
+      child.kill('SIGINT');
+      assert.equal(await exited, 0, out);
+      assert.match(out, /==> clean up/);
+      assert.deepEqual(await leftovers(), []);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
 });

@@ -4,7 +4,7 @@
  * and two replicas replicating through the tunnel, an underlay capture checked for plaintext, the master
  * killed, the most advanced replica promoted, and every acknowledged write found on it. Each step prints
  * what it does and how long it took; everything is torn down at the end, on failure, and on Ctrl-C
- * (unless `keep`).
+ * (with `keep`, once Ctrl-C is pressed).
  *
  * The Redis side is `redmesh server` by default. Until redmesh's replication is built, its replicas stay
  * masters: the step that waits for the replication links then fails and says so; it never pretends.
@@ -30,7 +30,7 @@ export type DemoServer = 'redmesh' | 'redis-server';
 
 export interface DemoOptions {
   readonly server: DemoServer;
-  /** Leave everything running and print how to connect. */
+  /** Leave everything running, print how to connect, clean up on Ctrl-C. */
   readonly keep: boolean;
   readonly print: (line: string) => void;
 }
@@ -77,7 +77,7 @@ interface Running {
   dir: string | undefined;
 }
 
-/** Runs the demo; resolves when it is over (or, with `keep`, once everything is up). */
+/** Runs the demo; resolves when it is over (with `keep`, after Ctrl-C). */
 export async function runDemo(o: DemoOptions): Promise<void> {
   const missing = await demoPrerequisites(o.server);
   if (missing.length > 0) throw new DemoError(`the demo needs: ${missing.join('; ')}`);
@@ -89,20 +89,30 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     if (bed !== undefined) await bed.destroy();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   };
+  let kept = false;
+  let release: () => void = () => undefined;
   const onSignal = (): void => {
+    if (kept) {
+      release();
+      return;
+    }
     o.print('interrupted: cleaning up');
     void cleanup().then(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let kept = false;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     await scenario(o, running);
-    kept = o.keep;
+    if (o.keep) {
+      // The nodes' processes are our children: keep them (and their output pipes) alive until asked to stop.
+      o.print('press Ctrl-C to stop the demo and clean up');
+      kept = true;
+      await new Promise<void>((resolve) => (release = resolve));
+    }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (!kept) await step(o, 'clean up: processes, namespaces, files', cleanup);
+    await step(o, 'clean up: processes, namespaces, files', cleanup);
   }
 }
 
@@ -305,9 +315,10 @@ async function scenario(o: DemoOptions, running: Running): Promise<void> {
     for (const line of out.trimEnd().split('\n')) o.print(`  ${line}`);
   });
 
+  let newMaster = b;
   await step(o, `every acknowledged write is on the new master`, async () => {
     const info = await cli(b, 'INFO', 'replication');
-    const newMaster = /role:master/.test(info) ? b : c;
+    newMaster = /role:master/.test(info) ? b : c;
     const count = await cli(newMaster, 'DBSIZE');
     if (Number(count) < writes)
       throw new DemoError(`the new master ${newMaster.ns} has ${count} keys of ${writes}`);
@@ -316,13 +327,11 @@ async function scenario(o: DemoOptions, running: Running): Promise<void> {
 
   o.print(`all steps in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (o.keep) {
-    o.print('left running (--keep). Connect with:');
-    o.print(`  sudo ip netns exec ${b.ns} redis-cli -h 10.8.0.2 -a ${password}`);
+    o.print('left running (--keep). Connect from another terminal with:');
+    const overlay = newMaster === b ? '10.8.0.2' : '10.8.0.3';
+    o.print(`  sudo ip netns exec ${newMaster.ns} redis-cli -h ${overlay} -a ${password}`);
     o.print(
-      `  sudo ip netns exec ${b.ns} ${redmeshNode} ${redmeshMain} status --no-vpn --password ${password} --node 10.8.0.2:6379`,
-    );
-    o.print(
-      `remove it with: for n in ${bed.nodes.map((n) => n.ns).join(' ')} ${bed.hub}; do sudo ip netns pids $n | xargs -r sudo kill; sudo ip netns del $n; done; rm -rf ${dir}`,
+      `  sudo ip netns exec ${newMaster.ns} ${redmeshNode} ${redmeshMain} status --control-socket ${join(dir, newMaster === b ? 'b.sock' : 'c.sock')} --password ${password} --node ${overlay}:6379`,
     );
   }
 }

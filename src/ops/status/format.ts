@@ -20,7 +20,7 @@ export function formatClusterStatus(s: ClusterStatus, problems: readonly string[
       out.push(`vpn      ${r.interface ?? '-'} network ${r.networkName}, ${r.peers.length} peer(s)`);
       for (const p of r.peers) {
         out.push(
-          `  peer   ${p.endpoint ?? p.relayedVia ?? '?'}  in ${p.bytesIn} B  out ${p.bytesOut} B  last receive ${p.lastReceiveAgoMs === undefined ? '-' : `${p.lastReceiveAgoMs} ms ago`}`,
+          `  peer   ${p.endpoint ?? p.relayedVia ?? '?'}  in ${p.bytesIn} B  out ${p.bytesOut} B  last receive ${p.lastReceiveAgoMs === undefined ? '-' : `${Math.round(p.lastReceiveAgoMs)} ms ago`}`,
         );
       }
     }
