@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { DemoError, runDemo } from '../ops/index.js';
 
 interface DemoFlags {
   readonly keep?: boolean;
@@ -29,6 +28,7 @@ export function registerDemo(program: Command): void {
         process.exitCode = 2;
         return;
       }
+      const { DemoError, runDemo } = await import('../ops/index.js');
       try {
         await runDemo({
           server: flags.server,

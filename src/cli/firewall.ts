@@ -1,14 +1,8 @@
 import type { Command } from 'commander';
 import type { BackendName } from '../ops/index.js';
-import {
-  BACKENDS,
-  FirewallError,
-  applyRules,
-  checkPolicy,
-  detectBackend,
-  printRules,
-  removeRules,
-} from '../ops/index.js';
+
+/** The backends of ops/firewall (BACKENDS there), named here so `redmesh --help` loads no ops module. */
+const BACKEND_NAMES: readonly string[] = ['nftables', 'iptables', 'firewalld', 'ufw'];
 
 interface FirewallFlags {
   readonly backend?: string;
@@ -30,7 +24,7 @@ export function registerFirewall(program: Command): void {
     .description('open the VPN port and close the Redis port except through the VPN (print, apply or remove)')
     .option(
       '--backend <name>',
-      `one of ${BACKENDS.join(', ')} (default: an active firewalld/ufw, else nftables, else iptables)`,
+      `one of ${BACKEND_NAMES.join(', ')} (default: an active firewalld/ufw, else nftables, else iptables)`,
     )
     .option('--print', 'print the rules or commands (the default)')
     .option('--apply', 'apply them (idempotent)')
@@ -45,6 +39,7 @@ export function registerFirewall(program: Command): void {
         '  sudo redmesh firewall --apply\n  sudo redmesh firewall --remove\n',
     )
     .action(async (flags: FirewallFlags) => {
+      const { FirewallError } = await import('../ops/index.js');
       try {
         process.exitCode = await firewall(flags);
       } catch (err) {
@@ -56,6 +51,8 @@ export function registerFirewall(program: Command): void {
 }
 
 async function firewall(flags: FirewallFlags): Promise<number> {
+  const { BACKENDS, FirewallError, applyRules, checkPolicy, detectBackend, printRules, removeRules } =
+    await import('../ops/index.js');
   const actions = [flags.print, flags.apply, flags.remove].filter((a) => a === true).length;
   if (actions > 1) throw new FirewallError('choose one of --print, --apply, --remove');
   if (flags.backend !== undefined && !(BACKENDS as readonly string[]).includes(flags.backend))

@@ -1,14 +1,4 @@
 import type { Command } from 'commander';
-import {
-  InitError,
-  TopologyError,
-  appendOnlySupported,
-  buildTopology,
-  deploymentFiles,
-  newSecrets,
-  thisRedmesh,
-  writeDeployment,
-} from '../ops/index.js';
 
 interface InitFlags {
   readonly node: string[];
@@ -47,6 +37,17 @@ export function registerInit(program: Command): void {
         '  then copy deploy/<node>/ to each node and run its install.sh as root.\n',
     )
     .action(async (flags: InitFlags) => {
+      // Loaded here, not at the top: `redmesh vpn` must not load the Redis side (test/vpn/module-graph).
+      const {
+        InitError,
+        TopologyError,
+        appendOnlySupported,
+        buildTopology,
+        deploymentFiles,
+        newSecrets,
+        thisRedmesh,
+        writeDeployment,
+      } = await import('../ops/index.js');
       try {
         const topology = buildTopology({
           nodes: flags.node,

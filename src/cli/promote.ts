@@ -1,12 +1,5 @@
 import type { Command } from 'commander';
 import type { RedisAddress } from '../ops/index.js';
-import {
-  DEFAULT_SERVER_CONFIG,
-  PromoteError,
-  parseRedisAddress,
-  passwordFromConfig,
-  promote,
-} from '../ops/index.js';
 
 interface PromoteFlags {
   readonly node: string[];
@@ -34,7 +27,7 @@ export function registerPromote(program: Command): void {
       [],
     )
     .option('--password <password>', "the servers' requirepass (default: $REDISCLI_AUTH, else from --config)")
-    .option('--config <file>', 'redis.conf to read requirepass from', DEFAULT_SERVER_CONFIG)
+    .option('--config <file>', 'redis.conf to read requirepass from', '/etc/redmesh/redis.conf')
     .option('--most-advanced', 'promote the replica that applied the most of the old master')
     .option('--force', 'promote even a replica known to be behind another (loses the difference)')
     .option('--timeout <ms>', 'how long the replica may take to catch up', '10000')
@@ -44,6 +37,16 @@ export function registerPromote(program: Command): void {
         '  redmesh promote --most-advanced --node 10.8.0.2:6379 --node 10.8.0.3:6379   (master dead)\n',
     )
     .action(async (replica: string | undefined, flags: PromoteFlags) => {
+      // Loaded here, not at the top: `redmesh vpn` must not load the Redis side (test/vpn/module-graph).
+      const { PromoteError, parseRedisAddress, passwordFromConfig, promote } =
+        await import('../ops/index.js');
+      const address = (spec: string): RedisAddress => {
+        try {
+          return parseRedisAddress(spec);
+        } catch (err) {
+          throw new PromoteError((err as Error).message);
+        }
+      };
       try {
         if (replica === undefined && flags.mostAdvanced !== true)
           throw new PromoteError('name the replica to promote, or use --most-advanced');
@@ -70,12 +73,4 @@ export function registerPromote(program: Command): void {
         process.exitCode = 1;
       }
     });
-}
-
-function address(spec: string): RedisAddress {
-  try {
-    return parseRedisAddress(spec);
-  } catch (err) {
-    throw new PromoteError((err as Error).message);
-  }
 }

@@ -1,13 +1,5 @@
+import type { RedisAddress } from '../ops/index.js';
 import type { Command } from 'commander';
-import {
-  DEFAULT_HEALTH_LIMITS,
-  DEFAULT_SERVER_CONFIG,
-  collectStatus,
-  formatClusterStatus,
-  healthProblems,
-  parseRedisAddress,
-  passwordFromConfig,
-} from '../ops/index.js';
 import { defaultControlSocketPath } from '../vpn/index.js';
 
 interface StatusFlags {
@@ -39,7 +31,7 @@ export function registerStatus(program: Command): void {
       [],
     )
     .option('--password <password>', "the servers' requirepass (default: $REDISCLI_AUTH, else from --config)")
-    .option('--config <file>', 'redis.conf to read requirepass from', DEFAULT_SERVER_CONFIG)
+    .option('--config <file>', 'redis.conf to read requirepass from', '/etc/redmesh/redis.conf')
     .option(
       '--control-socket <path>',
       "the VPN daemon's control socket",
@@ -49,24 +41,21 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print the whole report as JSON')
     .option('--watch', 'refresh every --interval seconds until interrupted')
     .option('--interval <seconds>', 'for --watch', '2')
-    .option(
-      '--max-lag-bytes <n>',
-      'a replica further behind is unhealthy',
-      String(DEFAULT_HEALTH_LIMITS.maxLagBytes),
-    )
-    .option(
-      '--max-lag-seconds <n>',
-      'a replica silent longer is unhealthy',
-      String(DEFAULT_HEALTH_LIMITS.maxLagSeconds),
-    )
+    .option('--max-lag-bytes <n>', 'a replica further behind is unhealthy', '1048576')
+    .option('--max-lag-seconds <n>', 'a replica silent longer is unhealthy', '10')
     .addHelpText(
       'after',
       '\nExamples:\n  redmesh status\n  redmesh status --node 10.8.0.2:6379 --json\n  redmesh status --watch\n',
     )
     .action(async (flags: StatusFlags) => {
+      // Loaded here, not at the top: `redmesh vpn` must not load the Redis side (test/vpn/module-graph).
+      const { collectStatus, formatClusterStatus, healthProblems, parseRedisAddress, passwordFromConfig } =
+        await import('../ops/index.js');
       let seeds;
       try {
-        seeds = (flags.node.length > 0 ? flags.node : ['127.0.0.1:6379']).map((n) => withFlag('--node', n));
+        seeds = (flags.node.length > 0 ? flags.node : ['127.0.0.1:6379']).map((n) =>
+          withFlag('--node', n, parseRedisAddress),
+        );
       } catch (err) {
         process.stderr.write(`redmesh status: ${(err as Error).message}\n`);
         process.exitCode = 2;
@@ -102,9 +91,9 @@ export function registerStatus(program: Command): void {
     });
 }
 
-function withFlag(flag: string, spec: string): ReturnType<typeof parseRedisAddress> {
+function withFlag(flag: string, spec: string, parse: (s: string) => RedisAddress): RedisAddress {
   try {
-    return parseRedisAddress(spec);
+    return parse(spec);
   } catch (err) {
     throw new Error(`${flag} ${(err as Error).message}`);
   }
