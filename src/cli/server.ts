@@ -82,12 +82,12 @@ async function runServer(args: readonly string[]): Promise<number> {
     process.stderr.write(`redmesh server: ${(err as Error).message}\n`);
     return 1;
   }
-  const onSignal = (signal: string): void => {
+  const onSignal = (signal: 'SIGTERM' | 'SIGINT'): void => {
     log(`Received ${signal} scheduling shutdown...`);
-    void launched.stop();
+    launched.stopOnSignal(signal);
   };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   log(`${heap}; set maxmemory below it (see README: memory)`);
   log(`redmesh server ready to accept connections on port ${launched.server.port}`);
   await launched.stopped;

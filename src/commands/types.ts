@@ -1,6 +1,6 @@
 import type { ConfigSetFailure, ConfigView } from '../config/index.js';
 import type { Reply } from '../resp/index.js';
-import type { Database, EvictionSettings, Keyspace } from '../store/index.js';
+import type { Database, EvictionPolicy, EvictionSettings, Keyspace, Value } from '../store/index.js';
 
 /** One key spec as COMMAND INFO shows it (RESP3 map order: notes, flags, begin_search, find_keys). */
 export interface KeySpecData {
@@ -255,15 +255,55 @@ export interface PubSubPort {
   patternCount(): number;
 }
 
-/** What persistence tells INFO / LASTSAVE / SHUTDOWN. */
+/** What persistence (the RDB file) offers SAVE, BGSAVE, DUMP/RESTORE, INFO, LASTSAVE, SHUTDOWN, FLUSHALL. */
 export interface PersistencePort {
   /** Unix seconds of the last successful save. */
   lastSaveTime(): number;
   rdbSaves(): number;
   bgsaveInProgress(): boolean;
-  /** Writes an RDB now (SHUTDOWN SAVE); returns an error message or undefined. */
+  /**
+   * Writes an RDB now (SHUTDOWN SAVE, FLUSHALL with save points), dropping a background save in
+   * progress; returns an error message or undefined.
+   */
   saveNow(): string | undefined;
+  /** SAVE: saveNow, counted in rdb_saves; returns the error reply text or undefined. */
+  saveCommand(): string | undefined;
+  /** BGSAVE [SCHEDULE]: the status reply, or the error reply text. */
+  bgsave(schedule: boolean): { readonly status: string } | { readonly error: string };
+  /** True when `save` rules exist (FLUSHALL and SHUTDOWN save then). */
+  hasSavePoints(): boolean;
+  /** FLUSHALL, before it empties anything: a background save in progress is dropped (Redis kills the child). */
+  abortBackgroundSave(): void;
+  /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: which step failed, or undefined. */
+  reload(options: {
+    readonly merge: boolean;
+    readonly flush: boolean;
+    readonly save: boolean;
+  }): 'save' | 'load' | undefined;
+  /** INFO rdb_last_bgsave_status. */
+  lastBgsaveStatus(): 'ok' | 'err';
+  /** INFO rdb_last_load_keys_loaded / _expired. */
+  lastLoadKeys(): { readonly loaded: number; readonly expired: number };
+  /** INFO's background save timings and progress. */
+  bgsaveTimes(): {
+    readonly last: number;
+    readonly current: number;
+    readonly keysProcessed: number;
+    readonly keysTotal: number;
+  };
+  /** stop-writes-on-bgsave-error: true while writes (and PING) must get MISCONF. */
+  writesDenied(): boolean;
+  /** DUMP: the value serialized as real Redis would (type, value, RDB version, CRC64). */
+  dump(value: Value): Buffer;
+  /** RESTORE: undefined when the payload's version or checksum is wrong. */
+  restore(payload: Buffer): RestoreResult | undefined;
 }
+
+/** What a RESTORE payload decodes to. */
+export type RestoreResult =
+  | { readonly kind: 'value'; readonly value: Value }
+  | { readonly kind: 'bad-format'; readonly detail: string }
+  | { readonly kind: 'unsupported'; readonly typeName: string };
 
 /** What replication tells INFO replication and HELLO. */
 export interface ReplicationPort {
@@ -288,6 +328,15 @@ export interface EvictionPort {
   lastAccess(dbIndex: number, key: string): number | undefined;
   /** The key's logarithmic access counter under an LFU policy. */
   frequency(settings: EvictionSettings, dbIndex: number, key: string, now: number): number;
+  /** RESTORE IDLETIME / FREQ: sets the key's last use or LFU counter (whichever the policy keeps). */
+  setAccess(
+    policy: EvictionPolicy,
+    dbIndex: number,
+    key: string,
+    now: number,
+    idleSeconds: number | undefined,
+    freq: number | undefined,
+  ): void;
 }
 
 /**

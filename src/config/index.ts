@@ -15,7 +15,6 @@ export {
   loadConfigText,
   optionsToConfigText,
   unsupportedSettings,
-  persistenceWarning,
   APPENDONLY_UNSUPPORTED,
 } from './load.js';
 export type { LoadedConfig, ExtraDirectives, RenameCommand, ConfigLocation } from './load.js';

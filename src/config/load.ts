@@ -237,22 +237,11 @@ function include(state: LoadState, pattern: string): string | undefined {
 }
 
 /**
- * Persistence is not built yet: asking for an AOF is asking for durability redmesh cannot give, so it
- * is refused rather than run in memory only. (The `save` rules are on by default, so they only warn:
- * see persistenceWarning.)
+ * The AOF is not built yet: asking for one is asking for durability of every write that redmesh
+ * cannot give (it has RDB snapshots only), so it is refused rather than silently run without.
  */
 export const APPENDONLY_UNSUPPORTED =
-  "'appendonly yes' is not supported yet: redmesh keeps data in memory only until persistence is built (set appendonly no)";
-
-/** The startup warning for `save` rules that write nothing yet, or undefined when there are none. */
-export function persistenceWarning(config: RedisConfig): string | undefined {
-  const rules = config.format('save');
-  if (rules === '') return undefined;
-  return (
-    `WARNING: persistence is not built yet: the save rules (${rules}) write no RDB file; ` +
-    'the data lives in memory only and is lost when the server stops'
-  );
-}
+  "'appendonly yes' is not supported yet: redmesh has no AOF, only RDB snapshots (set appendonly no)";
 
 /**
  * Settings redmesh accepts in a file but cannot honour; the server refuses to start with these messages

@@ -18,6 +18,24 @@ export const ERR_DB_INDEX = 'ERR DB index is out of range';
 export const ERR_INVALID_EXPIRE = (cmd: string): string => `ERR invalid expire time in '${cmd}' command`;
 export const ERR_TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range';
 export const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
+export const ERR_MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+export const ERR_BGSAVE_IN_PROGRESS = 'ERR Background save already in progress';
+/** Redis's shared.err: a bare "ERR", what SAVE / BGSAVE / DEBUG RELOAD reply when the write failed. */
+export const ERR_BARE = 'ERR';
+export const ERR_BUSYKEY = 'BUSYKEY Target key name already exists.';
+export const ERR_DUMP_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
+export const ERR_BAD_DATA_FORMAT = 'ERR Bad data format';
+export const ERR_INVALID_TTL = 'ERR Invalid TTL value, must be >= 0';
+export const ERR_INVALID_IDLETIME = 'ERR Invalid IDLETIME value, must be >= 0';
+export const ERR_INVALID_FREQ = 'ERR Invalid FREQ value, must be >= 0 and <= 255';
+export const ERR_RELOAD = 'ERR Error trying to load the RDB dump, check server logs.';
+export const ERR_RELOAD_OPTIONS = 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.';
+/** A server run without the persistence room (embedded, unit tests): no file to save to. */
+export const ERR_NO_PERSISTENCE = 'ERR persistence is not available in this server';
+/** RESTORE of a type this server cannot hold yet. */
+export const restoreUnsupported = (typeName: string): string =>
+  `ERR Bad data format: values of type ${typeName} are not supported by this server yet`;
 
 export function wrongArity(commandName: string): string {
   return `ERR wrong number of arguments for '${commandName.toLowerCase()}' command`;

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { BlockRequest, CommandResult, CommandSpec } from '../commands/index.js';
 import {
   ERR_INTERNAL,
+  ERR_MISCONF,
   ERR_NOAUTH,
   ERR_NOT_IN_MULTI,
   ERR_PROTOCOL,
@@ -233,6 +234,14 @@ export class ServerCore implements ClientHost {
     const oom = this.hooks.admitUnderMaxmemory(spec, c.multiQueue !== undefined);
     if (oom !== undefined) {
       this.reject(c, oom);
+      return;
+    }
+    // Redis writeCommandsDeniedByDiskError: the last background save failed (PING is refused too).
+    if (
+      (spec.flags.includes('write') || spec.name === 'ping') &&
+      this.state.persistence?.writesDenied() === true
+    ) {
+      this.reject(c, ERR_MISCONF);
       return;
     }
     if (c.multiQueue !== undefined && !container.runsInMulti) {

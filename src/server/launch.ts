@@ -8,12 +8,13 @@ import {
   ConfigError,
   APPENDONLY_UNSUPPORTED,
   loadConfig,
-  persistenceWarning,
   unsupportedSettings,
   type LoadedConfig,
   type RedisConfig,
 } from '../config/index.js';
 import { allCommands } from '../commands/index.js';
+import { RdbPersistence } from '../persistence/index.js';
+import type { EvictionPolicy, EvictionSettings } from '../store/index.js';
 import { commandTable } from './state.js';
 import { startServer, type RunningServer } from './server.js';
 import { libc } from '../platform/index.js';
@@ -25,6 +26,12 @@ export interface LaunchedServer {
   /** Resolves once the server has stopped (SHUTDOWN, a signal, or stop()). */
   readonly stopped: Promise<void>;
   stop(): Promise<void>;
+  /**
+   * SIGTERM / SIGINT (shutdown-on-sigterm / -sigint): saves first when save points exist (or the
+   * setting says save), then stops. A failed save keeps the server running, as Redis does, unless
+   * the setting says force.
+   */
+  stopOnSignal(signal: 'SIGTERM' | 'SIGINT'): void;
 }
 
 /** Loads the file and options; throws ConfigError (bad line, or an unsupported setting). */
@@ -43,15 +50,58 @@ export async function launchServer(
   supervisor: Supervisor = UNSUPERVISED,
 ): Promise<LaunchedServer> {
   const rc = loaded.config;
+  let persistence: RdbPersistence | undefined;
   const server = await startServer({
     redisConfig: rc,
     log,
     renameCommands: loaded.extras.renameCommands,
+    // The RDB file is loaded synchronously before anything listens: clients never see a partial
+    // dataset (so no LOADING replies), and a corrupt file stops the start with nothing bound or written.
+    beforeListen: (state, core) => {
+      persistence = new RdbPersistence({
+        keyspace: core.keyspace,
+        config: rc,
+        stats: state.stats,
+        log,
+        accessReader: () => {
+          const eviction = state.eviction;
+          const policy = rc.getString('maxmemory-policy') as EvictionPolicy;
+          if (eviction === undefined) return undefined;
+          if (policy.endsWith('-lru')) {
+            return (db, key) => {
+              const last = eviction.lastAccess(db, key);
+              return {
+                idleSeconds: last === undefined ? 0 : Math.max(0, Math.floor((Date.now() - last) / 1000)),
+              };
+            };
+          }
+          if (!policy.endsWith('-lfu')) return undefined;
+          const settings: EvictionSettings = {
+            maxmemory: rc.getNumber('maxmemory'),
+            policy,
+            samples: rc.getNumber('maxmemory-samples'),
+            lfuLogFactor: rc.getNumber('lfu-log-factor'),
+            lfuDecayTime: rc.getNumber('lfu-decay-time'),
+          };
+          return (db, key) => ({ freq: eviction.frequency(settings, db, key, Date.now()) });
+        },
+        recordAccess: (db, key, idle, freq) =>
+          state.eviction?.setAccess(
+            rc.getString('maxmemory-policy') as EvictionPolicy,
+            db,
+            key,
+            Date.now(),
+            idle,
+            freq,
+          ),
+      });
+      persistence.loadAtStart();
+      state.persistence = persistence;
+    },
+    onCron: (now) => persistence?.checkSavePoints(now),
   });
   server.state.supervised = supervisor.mode;
-  // No persistence yet: say so at start, and refuse a CONFIG SET that asks for an AOF.
-  const warning = persistenceWarning(rc);
-  if (warning !== undefined) log(warning);
+  // No AOF: refuse a CONFIG SET that asks for one.
   rc.onApply('appendonly', () => (rc.getBool('appendonly') ? APPENDONLY_UNSUPPORTED : undefined));
 
   const pidfile = rc.getString('pidfile');
@@ -65,6 +115,7 @@ export async function launchServer(
     stopping ??= (async () => {
       log('User requested shutdown...');
       supervisor.stopping();
+      persistence?.dispose();
       await server.close();
       if (pidfile !== '') {
         try {
@@ -84,7 +135,19 @@ export async function launchServer(
       setImmediate(() => void stop());
     },
   };
-  return { server, config: rc, stopped, stop };
+  const stopOnSignal = (signal: 'SIGTERM' | 'SIGINT'): void => {
+    const flags = rc.format(signal === 'SIGTERM' ? 'shutdown-on-sigterm' : 'shutdown-on-sigint').split(' ');
+    const wantSave = flags.includes('save') || (!flags.includes('nosave') && rc.saveParams().length > 0);
+    if (wantSave && persistence !== undefined) {
+      log('Saving the final RDB snapshot before exiting.');
+      if (persistence.saveNow() !== undefined && !flags.includes('force')) {
+        log("Error trying to save the DB, can't exit.");
+        return;
+      }
+    }
+    void stop();
+  };
+  return { server, config: rc, stopped, stop, stopOnSignal };
 }
 
 /** Redis createPidFile: a pidfile that cannot be written is a warning, and the server runs on. */

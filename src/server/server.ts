@@ -28,6 +28,13 @@ export interface ServerOptions {
   readonly renameCommands?: readonly RenameCommand[];
   /** Where to log notices (listening, bind failures); silent when absent. */
   readonly log?: (line: string) => void;
+  /**
+   * Runs once the server state exists and before anything listens (the RDB load at start). A throw
+   * stops the start: nothing is bound.
+   */
+  readonly beforeListen?: (state: ServerState, core: ServerCore) => void;
+  /** Runs on every server cron tick (save points). */
+  readonly onCron?: (now: number) => void;
 }
 
 export interface RunningServer {
@@ -114,6 +121,7 @@ function startListening(options: ServerOptions): RunningServer {
     });
   };
 
+  options.beforeListen?.(state, core);
   const listeners = new Listeners(onConnection, log);
   listeners.start({ bind: [...config.bind], port: config.port });
   if (config.unixsocket !== '') {
@@ -147,6 +155,7 @@ function startListening(options: ServerOptions): RunningServer {
       closeIdleClients(state, core, now);
     }
     core.serveReadyKeys();
+    options.onCron?.(now);
     cron = setTimeout(serverCron, cronPeriod());
   };
   cron = setTimeout(serverCron, cronPeriod());

@@ -92,6 +92,31 @@ export class Evictor {
     table.set(key, logIncrement(counter, settings.lfuLogFactor) * 2 ** 32 + Math.floor(now / 60000));
   }
 
+  /**
+   * RESTORE … IDLETIME / FREQ (Redis objectSetLRUOrLFU): under an LFU policy the key's counter becomes
+   * `freq`; under any other policy its last access becomes `idleSeconds` ago. Whichever does not apply
+   * to the policy is ignored, as in Redis.
+   */
+  setAccess(
+    policy: EvictionPolicy,
+    dbIndex: number,
+    key: string,
+    now: number,
+    idleSeconds: number | undefined,
+    freq: number | undefined,
+  ): void {
+    let table = this.access.get(dbIndex);
+    if (table === undefined) {
+      table = new Map();
+      this.access.set(dbIndex, table);
+    }
+    if (policy.endsWith('-lfu')) {
+      if (freq !== undefined) table.set(key, freq * 2 ** 32 + Math.floor(now / 60000));
+    } else if (idleSeconds !== undefined) {
+      table.set(key, now - idleSeconds * 1000);
+    }
+  }
+
   /** OBJECT IDLETIME: when the key was last used (ms), while an LRU policy is recording it. */
   lastAccess(dbIndex: number, key: string): number | undefined {
     return this.access.get(dbIndex)?.get(key);

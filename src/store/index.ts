@@ -15,3 +15,5 @@ export { cloneValue } from './clone.js';
 export { ScanCursors, MAX_PARKED } from './scan.js';
 export { Evictor } from './eviction.js';
 export type { EvictionPolicy, EvictionSettings } from './eviction.js';
+export { KeyspaceSnapshot } from './snapshot.js';
+export type { SnapshotEntry } from './snapshot.js';

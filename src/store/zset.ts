@@ -152,6 +152,11 @@ export class SortedSet {
     for (const node of this.nodes.values()) if (Object.is(node.score, -0)) node.score = 0;
   }
 
+  /** Redis zsetConvert(zobj, OBJ_ENCODING_SKIPLIST): SORT does it to any sorted set it reads. */
+  convertToSkiplist(): void {
+    this.encodingName = 'skiplist';
+  }
+
   score(member: string): number | undefined {
     return this.nodes.get(member)?.score;
   }

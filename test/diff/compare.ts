@@ -6,6 +6,7 @@
 import { encodeReplyNode, parseReply, type ReplyNode } from '../../src/resp/index.js';
 import { showBytes } from '../helpers/raw-resp.js';
 import type { Check } from './sequence.js';
+import { RdbInput, readValue } from '../../src/persistence/index.js';
 
 /** One item a step observed: a reply's bytes, or an event marker such as '<closed>' or '<timeout>'. */
 export type Observed = Buffer | string;
@@ -68,9 +69,40 @@ function maskHelloId(bytes: Buffer): Buffer {
   return encodeReplyNode({ type: node.type, items });
 }
 
+/**
+ * A DUMP payload of a hash-table set or hash (RDB types 2 and 4): its elements come in the order of
+ * Redis's dict, whose hash seed is random per process, so two real Redis servers differ too. Those are
+ * compared as their sorted content (the checksum then differs as well and is dropped); every other
+ * payload byte for byte.
+ */
+function normaliseDump(bytes: Buffer): Buffer {
+  const node = parse(bytes);
+  if (node === undefined || !('bulk' in node) || node.bulk === null) return bytes;
+  const payload = node.bulk;
+  const type = payload[0];
+  if (type !== 2 && type !== 4) return bytes;
+  try {
+    const value = readValue(new RdbInput(payload, 1, payload.length - 10), type);
+    const content =
+      value.kind === 'set'
+        ? [...value.members].sort()
+        : value.kind === 'hash'
+          ? value.fields.map(([f, v]) => `${f}\0${v}`).sort()
+          : [];
+    return Buffer.from(
+      `dump type ${type} version ${payload.readUInt16LE(payload.length - 10)}: ${JSON.stringify(content)}`,
+      'latin1',
+    );
+  } catch {
+    return bytes;
+  }
+}
+
 function normalise(check: Check, item: Observed): string {
   if (typeof item === 'string') return item;
   switch (check) {
+    case 'dump':
+      return normaliseDump(item).toString('latin1');
     case 'unordered':
       return sortAggregate(item, false).toString('latin1');
     case 'pairs':

@@ -25,6 +25,4 @@ export interface CommandExclusion {
  */
 export const excludedSequences: readonly SequenceExclusion[] = [];
 
-export const excludedCommands: readonly CommandExclusion[] = [
-  { family: 'keys', command: 'DUMP', reason: 'DUMP not implemented (MISMATCHES-keys.md #1)' },
-];
+export const excludedCommands: readonly CommandExclusion[] = [];

@@ -8,6 +8,8 @@
 export type Check =
   /** Byte for byte. */
   | 'exact'
+  /** A DUMP payload: byte for byte, except hash-table sets and hashes, compared by content (see compare.ts). */
+  | 'dump'
   /** An aggregate whose element order Redis does not specify (SMEMBERS, KEYS, RESP3 maps): sort, then compare bytes. */
   | 'unordered'
   /** A flat field/value array (HGETALL in RESP2) or a map: sort the pairs, then compare bytes. */

@@ -172,15 +172,23 @@ async function startRedisOn(port: number, extraArgs: readonly string[]): Promise
   return server;
 }
 
-/** Starts `redmesh server --port P` plus `extraArgs` as a child process. Port 0 picks a free port. */
+/**
+ * Starts `redmesh server --port P --dir <fresh temp dir>` plus `extraArgs` as a child process (its
+ * RDB file, written at SIGTERM when save points exist, lands there and is removed with it; a later
+ * `--dir` in extraArgs wins). Port 0 picks a free port.
+ */
 export function startRedmesh(port: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
   return onPort(port, (p) => startRedmeshOn(p, extraArgs));
 }
 
 async function startRedmeshOn(port: number, extraArgs: readonly string[]): Promise<RunningServer> {
-  const child = spawn(process.execPath, [redmeshMain, 'server', '--port', String(port), ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-server-'));
+  const child = spawn(
+    process.execPath,
+    [redmeshMain, 'server', '--port', String(port), '--dir', dir, ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const server = track(child, 'redmesh', port);
   await waitReady(server, 15_000);
   return server;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { HandshakeState, parseProtocolName } from '../../src/vpn/noise/index.js';
+import { sharedFixture } from '../helpers/shared.js';
 
 // Fixtures live beside the repository (CI has them at ../shared), never inside it.
-const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/noise/', import.meta.url));
+const fixtures = sharedFixture('noise/');
 
 interface Vector {
   readonly protocol_name: string;

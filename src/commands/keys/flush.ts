@@ -22,6 +22,18 @@ function flush(ctx: CommandContext, db: Database): void {
   db.clear();
 }
 
+/**
+ * Redis flushAllDataAndResetRDB: with save points, the emptied dataset is saved at once, after which
+ * nothing is unsaved (7.0.15 reports rdb_changes_since_last_save:0; the server adds the command's
+ * per-key count after this returns, hence the offset).
+ */
+function saveAfterFlushall(ctx: CommandContext, flushed: number): void {
+  const persistence = ctx.server.persistence;
+  if (persistence === undefined || !persistence.hasSavePoints()) return;
+  persistence.saveNow();
+  ctx.server.stats.dirty = -flushed;
+}
+
 /** FLUSHDB [ASYNC | SYNC] — removes every key of the selected database; always propagated. */
 export const flushdb = defineCommand({
   name: 'flushdb',
@@ -38,7 +50,13 @@ export const flushall = defineCommand({
   name: 'flushall',
   parse: parseFlushArgs,
   apply(ctx, argv) {
-    for (const db of ctx.keyspace.databases) flush(ctx, db);
+    ctx.server.persistence?.abortBackgroundSave();
+    let flushed = 0;
+    for (const db of ctx.keyspace.databases) {
+      flushed += db.size;
+      flush(ctx, db);
+    }
+    saveAfterFlushall(ctx, flushed);
     ctx.propagateAs([argv]);
     return OK;
   },

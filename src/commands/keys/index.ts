@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../types.js';
 import { copy, move } from './move.js';
 import { del, unlink } from './del.js';
+import { dumpCommand, restoreCommand } from './dump.js';
 import { exists, touch, type } from './exists.js';
 import { expire, expireat, pexpire, pexpireat } from './expire.js';
 import { flushall, flushdb, swapdb } from './flush.js';
@@ -30,6 +31,8 @@ export const keysCommands: readonly CommandSpec[] = [
   swapdb,
   touch,
   object,
+  dumpCommand,
+  restoreCommand,
   expire,
   pexpire,
   expireat,

@@ -156,6 +156,16 @@ function sortGeneric(ctx: CommandContext, { key, options }: SortArgs): Reply {
     dontsort = false;
     o = { ...o, alpha: true, by: undefined };
   }
+  // Redis "destructively converts encoded sorted sets for SORT": a listpack zset becomes a skiplist.
+  if (
+    value !== undefined &&
+    typeof value !== 'string' &&
+    value.type === 'zset' &&
+    value.zset.encoding === 'listpack'
+  ) {
+    ctx.db.lookupWrite(key, ctx.now);
+    value.zset.convertToSkiplist();
+  }
   const length = all.length;
   let start = o.limitStart < 0 ? 0 : o.limitStart;
   let end = o.limitCount < 0 ? length - 1 : start + o.limitCount - 1;

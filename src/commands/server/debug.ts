@@ -1,14 +1,19 @@
 /**
  * DEBUG SLEEP seconds         — block the whole server (like Redis) for that long
  * DEBUG SET-ACTIVE-EXPIRE 0|1 — turn the active expiry cycle off/on (tests of lazy expiry)
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE] — save the RDB, empty every database, load the file again
  * DEBUG OBJECT key            — a minimal "Value at:… refcount:… encoding:… serializedlength:…" line;
  *                               refcount and encoding as OBJECT REFCOUNT/ENCODING answer them
  * Refused unless enable-debug-command is yes or local, as Redis 7 does.
  */
 import {
+  ERR_BARE,
   ERR_DEBUG_NOT_ALLOWED,
   ERR_NOT_FLOAT,
+  ERR_NO_PERSISTENCE,
   ERR_NO_SUCH_KEY,
+  ERR_RELOAD,
+  ERR_RELOAD_OPTIONS,
   ERR_SYNTAX,
   OK,
   error,
@@ -45,6 +50,20 @@ function debug(ctx: CommandContext, argv: readonly string[]): Reply {
     // Redis reads the flag with atoi(): anything that does not start with a non-zero number is 0.
     if (expirer !== undefined) expirer.enabled = atoi(argv[2] as string) !== 0;
     return OK;
+  }
+  if (sub === 'reload') {
+    const options = { merge: false, flush: true, save: true };
+    for (const opt of argv.slice(2).map((a) => a.toLowerCase())) {
+      if (opt === 'merge') options.merge = true;
+      else if (opt === 'noflush') options.flush = false;
+      else if (opt === 'nosave') options.save = false;
+      else return error(ERR_RELOAD_OPTIONS);
+    }
+    const persistence = ctx.server.persistence;
+    if (persistence === undefined) return error(ERR_NO_PERSISTENCE);
+    const failed = persistence.reload(options);
+    if (failed === 'save') return error(ERR_BARE);
+    return failed === 'load' ? error(ERR_RELOAD) : OK;
   }
   if (sub === 'object' && argv.length === 3) {
     const key = argv[2] as string;

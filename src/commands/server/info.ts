@@ -181,6 +181,7 @@ const startupUsed = memoryUsage().heapUsed;
 function persistenceFields(ctx: CommandContext): Fields {
   const p = ctx.server.persistence;
   const aof = ctx.server.config.getBool('appendonly');
+  const times = p?.bgsaveTimes();
   return [
     ['loading', 0],
     ['async_loading', 0],
@@ -188,18 +189,18 @@ function persistenceFields(ctx: CommandContext): Fields {
     ['current_cow_size', 0],
     ['current_cow_size_age', 0],
     ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
+    ['current_save_keys_processed', times?.keysProcessed ?? 0],
+    ['current_save_keys_total', times?.keysTotal ?? 0],
     ['rdb_changes_since_last_save', ctx.server.stats.dirty],
     ['rdb_bgsave_in_progress', p?.bgsaveInProgress() === true ? 1 : 0],
     ['rdb_last_save_time', lastSaveTime(ctx.server)],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
+    ['rdb_last_bgsave_status', p?.lastBgsaveStatus() ?? 'ok'],
+    ['rdb_last_bgsave_time_sec', times?.last ?? -1],
+    ['rdb_current_bgsave_time_sec', times?.current ?? -1],
     ['rdb_saves', p?.rdbSaves() ?? 0],
     ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', 0],
-    ['rdb_last_load_keys_loaded', 0],
+    ['rdb_last_load_keys_expired', p?.lastLoadKeys().expired ?? 0],
+    ['rdb_last_load_keys_loaded', p?.lastLoadKeys().loaded ?? 0],
     ['aof_enabled', aof ? 1 : 0],
     ['aof_rewrite_in_progress', 0],
     ['aof_rewrite_scheduled', 0],

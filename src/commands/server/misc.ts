@@ -1,10 +1,23 @@
 /**
  * TIME                   — [unix seconds, microseconds]
  * LASTSAVE               — unix time of the last successful save
+ * SAVE                   — write the RDB file now, blocking every client meanwhile
+ * BGSAVE [SCHEDULE]      — write it in the background, clients served meanwhile
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] — save if asked (or if save points exist and persistence is
  *                          there), then close every client and listener and stop the server.
  */
-import { ERR_SHUTDOWN, ERR_SYNTAX, array, bulk, error, integer, type Reply } from '../../resp/index.js';
+import {
+  ERR_NO_PERSISTENCE,
+  ERR_SHUTDOWN,
+  ERR_SYNTAX,
+  OK,
+  array,
+  bulk,
+  error,
+  integer,
+  simple,
+  type Reply,
+} from '../../resp/index.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { lastSaveTime } from './persistence.js';
 import { defineCommand } from '../define.js';
@@ -40,7 +53,27 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply {
   return { kind: 'raw', bytes: '' };
 }
 
+function save(ctx: CommandContext): Reply {
+  const persistence = ctx.server.persistence;
+  if (persistence === undefined) return error(ERR_NO_PERSISTENCE);
+  const problem = persistence.saveCommand();
+  return problem === undefined ? OK : error(problem);
+}
+
+/** BGSAVE [SCHEDULE] — save in the background (inside MULTI it is scheduled, as in Redis). */
+function bgsave(ctx: CommandContext, argv: readonly string[]): Reply {
+  if (argv.length > 2 || (argv.length === 2 && (argv[1] as string).toLowerCase() !== 'schedule')) {
+    return error(ERR_SYNTAX);
+  }
+  const persistence = ctx.server.persistence;
+  if (persistence === undefined) return error(ERR_NO_PERSISTENCE);
+  const outcome = persistence.bgsave(argv.length === 2 || ctx.client.inMulti);
+  return 'status' in outcome ? simple(outcome.status) : error(outcome.error);
+}
+
 export const miscCommands: readonly CommandSpec[] = [
+  serverCommand('bgsave', bgsave),
+  serverCommand('save', save),
   defineCommand({ name: 'time', parse: () => undefined, apply: time }),
   serverCommand('lastsave', (ctx) => integer(lastSaveTime(ctx.server))),
   serverCommand('shutdown', shutdown),

@@ -104,7 +104,7 @@ const gens: readonly (readonly [number, UnitGen])[] = [
   [1, simple(() => ['RANDOMKEY'], 'shape')],
   [2, sortUnit],
   [1, simple((g) => ['SET', g.r.pick(['w_a', 'w_b', 'w_1']), String(g.r.range(-5, 5))])],
-  [2, simple((g) => ['DUMP', g.key()])],
+  [2, simple((g) => ['DUMP', g.key()], 'dump')],
   [1, simple((g) => ['PERSIST', g.key()])],
   [1, retype],
 ];

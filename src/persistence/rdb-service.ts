@@ -1,0 +1,346 @@
+/**
+ * The server's RDB persistence (rdb.c's rdbSave/rdbLoad plus the bits of server.c around them): the
+ * file at `dir`/`dbfilename`, loaded once before the server listens; SAVE, SHUTDOWN/SIGTERM and
+ * FLUSHALL saves; save points checked by the server cron; DEBUG RELOAD; DUMP/RESTORE with the same
+ * encodings; the INFO persistence numbers.
+ *
+ * SAVE, SHUTDOWN, FLUSHALL and DEBUG RELOAD save synchronously, as in Redis; BGSAVE and save points
+ * use the fork-less background save (bgsave.ts) over a copy-on-write snapshot of the keyspace (a
+ * KeyspaceObserver told before any key changes).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ERR_BARE, ERR_BGSAVE_IN_PROGRESS } from '../resp/index.js';
+import { KeyspaceSnapshot, type Keyspace, type Value } from '../store/index.js';
+import { BackgroundSave } from './bgsave.js';
+import { dumpPayload, dumpPayloadIsValid, restorePayload, type RestoreOutcome } from './dump.js';
+import { writeFileAtomically } from './files.js';
+import { loadRdb, type LoadResult } from './load.js';
+import { RdbError } from './rdb/constants.js';
+import { serializeRdb, type AccessRecord } from './rdb/writer.js';
+import type { EncodingLimits } from './rdb/write-values.js';
+
+/** The live settings persistence reads (the server's config; redis.conf names). */
+export interface PersistenceSettings {
+  getString(name: string): string;
+  getNumber(name: string): number;
+  getBool(name: string): boolean;
+  /** `save <seconds> <changes>` rules. */
+  saveParams(): readonly { readonly seconds: number; readonly changes: number }[];
+}
+
+/** What the server lends persistence. */
+export interface PersistenceHost {
+  readonly keyspace: Keyspace;
+  readonly config: PersistenceSettings;
+  /** Redis server.dirty: changes since the last save (reset by a successful save). */
+  readonly stats: { dirty: number };
+  log(line: string): void;
+  /**
+   * For a save under an LRU / LFU maxmemory-policy: a reader of each key's idle seconds / LFU counter
+   * (IDLE / FREQ records); undefined under other policies.
+   */
+  accessReader?(): ((db: number, key: string) => AccessRecord) | undefined;
+  /** A loaded key's IDLE / FREQ record (Redis objectSetLRUOrLFU at load). */
+  recordAccess?(db: number, key: string, idleSeconds: number | undefined, freq: number | undefined): void;
+}
+
+/** A file that could not be loaded: names it and says what is wrong. */
+export class RdbLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RdbLoadError';
+  }
+}
+
+/** Redis CONFIG_BGSAVE_RETRY_DELAY: a failed background save is retried by save points after 5 s. */
+const BGSAVE_RETRY_DELAY_SEC = 5;
+/** Wall-clock budget of one background-save slice. */
+const BGSAVE_SLICE_MS = 1;
+
+export class RdbPersistence {
+  private lastSaveSec: number;
+  /** rdb_last_bgsave_status. */
+  private lastSaveOk = true;
+  private lastBgsaveTrySec = 0;
+  private lastBgsaveSeconds = -1;
+  private background: BackgroundSave | undefined;
+  /** BGSAVE SCHEDULE (or a BGSAVE inside MULTI) waiting for the cron. */
+  private bgsaveScheduled = false;
+  private saves = 0;
+  private lastLoad: LoadResult | undefined;
+  /** AUX fields of the file loaded at start (repl-id, repl-offset, aof-base…). */
+  loadedAux: ReadonlyMap<string, string> = new Map();
+
+  constructor(private readonly host: PersistenceHost) {
+    this.lastSaveSec = Math.floor(Date.now() / 1000);
+  }
+
+  /** `dir`/`dbfilename` as configured now. */
+  filePath(): string {
+    const c = this.host.config;
+    return join(c.getString('dir'), c.getString('dbfilename'));
+  }
+
+  limits(): EncodingLimits {
+    const c = this.host.config;
+    return {
+      hashMaxListpackEntries: c.getNumber('hash-max-listpack-entries'),
+      hashMaxListpackValue: c.getNumber('hash-max-listpack-value'),
+      setMaxIntsetEntries: c.getNumber('set-max-intset-entries'),
+      zsetMaxListpackEntries: c.getNumber('zset-max-listpack-entries'),
+      zsetMaxListpackValue: c.getNumber('zset-max-listpack-value'),
+      listMaxListpackSize: c.getNumber('list-max-listpack-size'),
+    };
+  }
+
+  /**
+   * Loads the RDB file into the (empty) keyspace, if there is one. Throws RdbLoadError naming the file
+   * and the problem; the caller must then stop without saving anything over it.
+   */
+  loadAtStart(): void {
+    const path = this.filePath();
+    if (!existsSync(path)) return;
+    const started = Date.now();
+    this.lastLoad = this.loadFile(path);
+    this.loadedAux = this.lastLoad.aux;
+    const secs = ((Date.now() - started) / 1000).toFixed(3);
+    this.host.log(`DB loaded from disk: ${secs} seconds (${this.lastLoad.keysLoaded} keys from ${path})`);
+  }
+
+  private loadFile(path: string, replaceExisting = false): LoadResult {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (err) {
+      throw new RdbLoadError(`Fatal error loading the DB file ${path}: ${(err as Error).message}. Exiting.`);
+    }
+    try {
+      return loadRdb(bytes, this.host.keyspace, {
+        limits: this.limits(),
+        nowMs: Date.now(),
+        dropExpired: true,
+        replaceExisting,
+        onAccessRecord: this.host.recordAccess?.bind(this.host),
+      });
+    } catch (err) {
+      if (err instanceof RdbError) {
+        throw new RdbLoadError(
+          `Short read or OOM loading DB file ${path}: ${err.message}. Unrecoverable error, aborting now.`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** SAVE: writes the file; returns undefined, or the error that stopped it (the old file is intact). */
+  save(): string | undefined {
+    const c = this.host.config;
+    const path = this.filePath();
+    try {
+      const bytes = serializeRdb(this.host.keyspace.databases, {
+        compression: c.getBool('rdbcompression'),
+        checksum: c.getBool('rdbchecksum'),
+        limits: this.limits(),
+        ctime: Math.floor(Date.now() / 1000),
+        usedMem: process.memoryUsage().rss,
+        accessOf: this.host.accessReader?.(),
+      });
+      writeFileAtomically(path, bytes);
+    } catch (err) {
+      const message = (err as Error).message;
+      this.host.log(`Failed opening the temp RDB file or writing ${path}: ${message}`);
+      return message;
+    }
+    this.host.log('DB saved on disk');
+    this.host.stats.dirty = 0;
+    this.lastSaveSec = Math.floor(Date.now() / 1000);
+    this.lastSaveOk = true;
+    return undefined;
+  }
+
+  /**
+   * SAVE: like save(), counted in rdb_saves. Returns the error reply text (Redis's bare "ERR" when
+   * the write failed) or undefined.
+   */
+  saveCommand(): string | undefined {
+    if (this.background !== undefined) return ERR_BGSAVE_IN_PROGRESS;
+    this.saves++;
+    return this.save() === undefined ? undefined : ERR_BARE;
+  }
+
+  /**
+   * BGSAVE [SCHEDULE]: starts the background save. Returns the status reply or an error reply text
+   * (prefixed "ERR "). `schedule` (or a call from inside MULTI) defers it to the cron instead.
+   */
+  bgsave(schedule: boolean): { readonly status: string } | { readonly error: string } {
+    if (this.background !== undefined) return { error: ERR_BGSAVE_IN_PROGRESS };
+    if (schedule) {
+      this.bgsaveScheduled = true;
+      return { status: 'Background saving scheduled' };
+    }
+    this.startBackgroundSave();
+    return { status: 'Background saving started' };
+  }
+
+  private startBackgroundSave(): void {
+    const c = this.host.config;
+    const dirtyBefore = this.host.stats.dirty;
+    this.saves++;
+    this.lastBgsaveTrySec = Math.floor(Date.now() / 1000);
+    const save = new BackgroundSave(
+      new KeyspaceSnapshot(this.host.keyspace),
+      {
+        path: this.filePath(),
+        sliceMs: BGSAVE_SLICE_MS,
+        compression: c.getBool('rdbcompression'),
+        checksum: c.getBool('rdbchecksum'),
+        limits: this.limits(),
+        ctime: Math.floor(Date.now() / 1000),
+        usedMem: process.memoryUsage().rss,
+        accessOf: this.host.accessReader?.(),
+      },
+      (error) => this.backgroundSaveDone(save, dirtyBefore, error),
+    );
+    this.background = save;
+    save.start();
+    this.host.log('Background saving started');
+  }
+
+  private backgroundSaveDone(save: BackgroundSave, dirtyBefore: number, error: string | undefined): void {
+    if (this.background !== save) return;
+    this.background = undefined;
+    this.lastBgsaveSeconds = Math.round((Date.now() - save.startedAtMs) / 1000);
+    if (error === undefined) {
+      this.host.log('Background saving terminated with success');
+      this.host.stats.dirty -= dirtyBefore;
+      this.lastSaveSec = Math.floor(Date.now() / 1000);
+      this.lastSaveOk = true;
+    } else {
+      this.host.log(`Background saving error: ${error}`);
+      this.lastSaveOk = false;
+    }
+  }
+
+  /** FLUSHALL drops a background save in progress, as Redis kills its child. */
+  abortBackgroundSave(): void {
+    this.cancelBackgroundSave();
+  }
+
+  /** Stops a background save in progress (Redis killRDBChild): a synchronous save is about to run. */
+  private cancelBackgroundSave(): void {
+    if (this.background === undefined) return;
+    this.background.cancel();
+    this.background = undefined;
+    this.host.log('Background saving cancelled');
+  }
+
+  /** stop-writes-on-bgsave-error: writes (and PING) get MISCONF while the last background save failed. */
+  writesDenied(): boolean {
+    const c = this.host.config;
+    return !this.lastSaveOk && c.getBool('stop-writes-on-bgsave-error') && c.saveParams().length > 0;
+  }
+
+  /** Server shutdown: no background save left running. */
+  dispose(): void {
+    this.cancelBackgroundSave();
+  }
+
+  /** True when `save` rules exist (SHUTDOWN, SIGTERM and FLUSHALL save then). */
+  hasSavePoints(): boolean {
+    return this.host.config.saveParams().length > 0;
+  }
+
+  /**
+   * serverCron's save-point check: a rule "save <seconds> <changes>" fires when at least `changes`
+   * writes happened and `seconds` passed since the last save (a failed one is retried after 5 s, as
+   * CONFIG_BGSAVE_RETRY_DELAY). Saves synchronously until BGSAVE is built.
+   */
+  checkSavePoints(nowMs: number): void {
+    if (this.background !== undefined) return;
+    const nowSec = Math.floor(nowMs / 1000);
+    if (this.bgsaveScheduled) {
+      this.bgsaveScheduled = false;
+      this.startBackgroundSave();
+      return;
+    }
+    const dirty = this.host.stats.dirty;
+    if (dirty === 0) return;
+    const elapsed = nowSec - this.lastSaveSec;
+    const retryAllowed = this.lastSaveOk || nowSec - this.lastBgsaveTrySec > BGSAVE_RETRY_DELAY_SEC;
+    for (const p of this.host.config.saveParams()) {
+      if (dirty >= p.changes && elapsed > p.seconds && retryAllowed) {
+        this.host.log(`${p.changes} changes in ${p.seconds} seconds. Saving...`);
+        this.startBackgroundSave();
+        return;
+      }
+    }
+  }
+
+  /**
+   * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless NOSAVE), empty every database (unless
+   * NOFLUSH), load the file again (MERGE: keys already present are replaced). Says which step failed.
+   */
+  reload(options: {
+    readonly merge: boolean;
+    readonly flush: boolean;
+    readonly save: boolean;
+  }): 'save' | 'load' | undefined {
+    this.cancelBackgroundSave();
+    if (options.save && this.save() !== undefined) return 'save';
+    if (options.flush) for (const db of this.host.keyspace.databases) db.clear();
+    try {
+      this.lastLoad = this.loadFile(this.filePath(), options.merge);
+    } catch (err) {
+      this.host.log(`DEBUG RELOAD: ${(err as Error).message}`);
+      return 'load';
+    }
+    this.host.log('DB reloaded by DEBUG RELOAD');
+    return undefined;
+  }
+
+  dump(value: Value): Buffer {
+    return dumpPayload(value, this.limits(), this.host.config.getBool('rdbcompression'));
+  }
+
+  /** RESTORE's payload checks and decoding; undefined when the version or checksum is wrong. */
+  restore(payload: Buffer): RestoreOutcome | undefined {
+    if (!dumpPayloadIsValid(payload)) return undefined;
+    return restorePayload(payload, this.limits());
+  }
+
+  /**
+   * SHUTDOWN, SIGTERM and FLUSHALL: a background save in progress is dropped (Redis kills the child)
+   * and the dataset saved at once. Not counted in rdb_saves, as in Redis.
+   */
+  saveNow(): string | undefined {
+    this.cancelBackgroundSave();
+    return this.save();
+  }
+
+  lastSaveTime(): number {
+    return this.lastSaveSec;
+  }
+  rdbSaves(): number {
+    return this.saves;
+  }
+  bgsaveInProgress(): boolean {
+    return this.background !== undefined;
+  }
+  /** rdb_last_bgsave_time_sec / rdb_current_bgsave_time_sec and the current_save_keys_* fields. */
+  bgsaveTimes(): { last: number; current: number; keysProcessed: number; keysTotal: number } {
+    const b = this.background;
+    return {
+      last: this.lastBgsaveSeconds,
+      current: b === undefined ? -1 : Math.floor((Date.now() - b.startedAtMs) / 1000),
+      keysProcessed: b?.keysProcessed ?? 0,
+      keysTotal: b?.keysTotal ?? 0,
+    };
+  }
+  lastBgsaveStatus(): 'ok' | 'err' {
+    return this.lastSaveOk ? 'ok' : 'err';
+  }
+  lastLoadKeys(): { loaded: number; expired: number } {
+    return { loaded: this.lastLoad?.keysLoaded ?? 0, expired: this.lastLoad?.keysExpired ?? 0 };
+  }
+}

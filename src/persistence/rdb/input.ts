@@ -1,0 +1,184 @@
+/**
+ * A cursor over RDB bytes: the primitive decoders of src/rdb.c (rdbLoadLen, rdbGenericLoadStringObject,
+ * rdbLoadBinaryDoubleValue, rdbLoadDoubleValue, rdbLoadMillisecondTime). Every read is bounds-checked
+ * and a short file is an RdbError saying what was being read.
+ */
+import {
+  RDB_14BITLEN,
+  RDB_32BITLEN,
+  RDB_64BITLEN,
+  RDB_6BITLEN,
+  RDB_ENCVAL,
+  RDB_ENC_INT16,
+  RDB_ENC_INT32,
+  RDB_ENC_INT8,
+  RDB_ENC_LZF,
+  RdbError,
+} from './constants.js';
+import { lzfDecompress } from './lzf.js';
+
+export class RdbInput {
+  pos: number;
+  constructor(
+    readonly bytes: Buffer,
+    start = 0,
+    readonly end = bytes.length,
+  ) {
+    this.pos = start;
+  }
+
+  private need(n: number, what: string): void {
+    if (this.pos + n > this.end) {
+      throw new RdbError(`unexpected end of data at offset ${this.pos} reading ${what}`);
+    }
+  }
+
+  u8(what = 'a byte'): number {
+    this.need(1, what);
+    return this.bytes[this.pos++] as number;
+  }
+
+  raw(n: number, what = 'raw bytes'): Buffer {
+    this.need(n, what);
+    const out = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  /** rdbLoadLenByRef as a bigint: `encoded` when the top bits are 11 (a special string encoding). */
+  lenOrEncoding(): { readonly len: bigint; readonly encoded: boolean } {
+    const first = this.u8('a length');
+    const kind = (first & 0xc0) >> 6;
+    if (kind === RDB_ENCVAL) return { len: BigInt(first & 0x3f), encoded: true };
+    if (kind === RDB_6BITLEN) return { len: BigInt(first & 0x3f), encoded: false };
+    if (kind === RDB_14BITLEN)
+      return { len: BigInt(((first & 0x3f) << 8) | this.u8('a length')), encoded: false };
+    if (first === RDB_32BITLEN) {
+      this.need(4, 'a 32-bit length');
+      const v = this.bytes.readUInt32BE(this.pos);
+      this.pos += 4;
+      return { len: BigInt(v), encoded: false };
+    }
+    if (first === RDB_64BITLEN) {
+      this.need(8, 'a 64-bit length');
+      const v = this.bytes.readBigUInt64BE(this.pos);
+      this.pos += 8;
+      return { len: v, encoded: false };
+    }
+    throw new RdbError(`unknown length encoding 0x${first.toString(16)} at offset ${this.pos - 1}`);
+  }
+
+  /** A length or count (must fit in a JS safe integer). */
+  len(what = 'a length'): number {
+    const { len, encoded } = this.lenOrEncoding();
+    if (encoded) throw new RdbError(`${what} at offset ${this.pos - 1} has a string encoding`);
+    if (len > BigInt(Number.MAX_SAFE_INTEGER)) throw new RdbError(`${what} ${len} is too large`);
+    return Number(len);
+  }
+
+  /** A length read as an unsigned 64-bit number (stream IDs, entries_read). */
+  bigLen(what = 'a length'): bigint {
+    const { len, encoded } = this.lenOrEncoding();
+    if (encoded) throw new RdbError(`${what} at offset ${this.pos - 1} has a string encoding`);
+    return len;
+  }
+
+  /** rdbGenericLoadStringObject: raw, int8/16/32 (as decimal text) or LZF. */
+  string(what = 'a string'): Buffer {
+    const at = this.pos;
+    const { len, encoded } = this.lenOrEncoding();
+    if (!encoded) {
+      if (len > BigInt(this.end - this.pos)) {
+        throw new RdbError(`${what} at offset ${at} claims ${len} bytes, past the end of the data`);
+      }
+      return this.raw(Number(len), what);
+    }
+    switch (Number(len)) {
+      case RDB_ENC_INT8:
+        this.need(1, what);
+        return Buffer.from(String(this.bytes.readInt8(this.pos++)), 'latin1');
+      case RDB_ENC_INT16: {
+        this.need(2, what);
+        const v = this.bytes.readInt16LE(this.pos);
+        this.pos += 2;
+        return Buffer.from(String(v), 'latin1');
+      }
+      case RDB_ENC_INT32: {
+        this.need(4, what);
+        const v = this.bytes.readInt32LE(this.pos);
+        this.pos += 4;
+        return Buffer.from(String(v), 'latin1');
+      }
+      case RDB_ENC_LZF: {
+        const clen = this.len('an LZF compressed length');
+        const ulen = this.len('an LZF original length');
+        const compressed = this.raw(clen, `${what} (LZF)`);
+        try {
+          return lzfDecompress(compressed, ulen);
+        } catch (err) {
+          throw new RdbError(`${what} at offset ${at}: ${(err as Error).message}`);
+        }
+      }
+      default:
+        throw new RdbError(`unknown string encoding ${len} at offset ${at}`);
+    }
+  }
+
+  /** A string as a latin1 JS string (the store's representation of bytes). */
+  text(what = 'a string'): string {
+    // Fast path for the common raw string with a short length: no intermediate Buffer.
+    const first = this.pos < this.end ? (this.bytes[this.pos] as number) : 0xff;
+    if (first >> 6 === RDB_6BITLEN) {
+      const len = first & 0x3f;
+      const from = this.pos + 1;
+      if (from + len <= this.end) {
+        this.pos = from + len;
+        return this.bytes.toString('latin1', from, from + len);
+      }
+    }
+    return this.string(what).toString('latin1');
+  }
+
+  /** rdbLoadBinaryDoubleValue: 8 bytes IEEE-754 little endian. */
+  binaryDouble(): number {
+    this.need(8, 'a binary double');
+    const v = this.bytes.readDoubleLE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** rdbLoadDoubleValue (RDB_TYPE_ZSET): length byte + ASCII; 253 NaN, 254 +inf, 255 -inf. */
+  textDouble(): number {
+    const len = this.u8('a double length');
+    if (len === 253) return NaN;
+    if (len === 254) return Infinity;
+    if (len === 255) return -Infinity;
+    return parseScore(this.raw(len, 'a double').toString('latin1'));
+  }
+
+  /** rdbLoadMillisecondTime: int64 little endian. */
+  millis(what = 'a millisecond time'): number {
+    this.need(8, what);
+    const v = this.bytes.readBigInt64LE(this.pos);
+    this.pos += 8;
+    return Number(v);
+  }
+
+  /** rdbLoadTime: int32 little endian seconds (old EXPIRETIME). */
+  seconds(): number {
+    this.need(4, 'a time in seconds');
+    const v = this.bytes.readInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+}
+
+/** strtod as Redis's listpack/ziplist scores use it: decimal, exponent, inf/-inf/nan. */
+export function parseScore(text: string): number {
+  const t = text.toLowerCase();
+  if (t === 'inf' || t === '+inf' || t === 'infinity' || t === '+infinity') return Infinity;
+  if (t === '-inf' || t === '-infinity') return -Infinity;
+  const v = Number(text);
+  if (text.trim() === '' || Number.isNaN(v)) throw new RdbError(`invalid score ${JSON.stringify(text)}`);
+  return v;
+}

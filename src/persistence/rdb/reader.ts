@@ -1,0 +1,161 @@
+/**
+ * Reading a whole RDB file (rdbLoadRioWithLoadingCtx): the "REDIS" header and version, AUX fields,
+ * SELECTDB, RESIZEDB, the per-key EXPIRETIME(_MS)/IDLE/FREQ prefixes, every key with its value, EOF
+ * and the CRC64 trailer (all zeros = saved with rdbchecksum no). FUNCTION payloads and module AUX data
+ * are refused: this server has neither functions nor modules.
+ */
+import {
+  RDB_OPCODE_AUX,
+  RDB_OPCODE_EOF,
+  RDB_OPCODE_EXPIRETIME,
+  RDB_OPCODE_EXPIRETIME_MS,
+  RDB_OPCODE_FREQ,
+  RDB_OPCODE_FUNCTION,
+  RDB_OPCODE_FUNCTION2,
+  RDB_OPCODE_IDLE,
+  RDB_OPCODE_MODULE_AUX,
+  RDB_OPCODE_RESIZEDB,
+  RDB_OPCODE_SELECTDB,
+  RDB_VERSION,
+  RdbError,
+} from './constants.js';
+import { crc64LE } from './crc64.js';
+import { RdbInput } from './input.js';
+import { RdbUnsupportedType, TYPE_NAMES, isObjectType, readValue, type RdbValue } from './values.js';
+
+export interface RdbKey {
+  readonly db: number;
+  /** latin1 bytes of the key. */
+  readonly key: string;
+  readonly typeByte: number;
+  readonly value: RdbValue;
+  /** Absolute unix ms, when the key has a TTL. */
+  readonly expireMs?: number;
+  /** LRU idle seconds (RDB_OPCODE_IDLE), saved under an LRU maxmemory-policy. */
+  readonly idleSeconds?: number;
+  /** LFU counter (RDB_OPCODE_FREQ), saved under an LFU maxmemory-policy. */
+  readonly freq?: number;
+}
+
+export interface RdbVisitor {
+  aux?(key: string, value: string): void;
+  selectDb?(db: number): void;
+  resizeDb?(dbSize: number, expiresSize: number): void;
+  key(entry: RdbKey): void;
+}
+
+export interface RdbSummary {
+  readonly version: number;
+  /** 'verified', or 'disabled' when the file was saved with rdbchecksum no (or is older than v5). */
+  readonly checksum: 'verified' | 'disabled';
+  /** Bytes consumed (the whole file for a well-formed one). */
+  readonly size: number;
+}
+
+/**
+ * Walks the file, calling the visitor for each record, and verifies the checksum at the end. Throws
+ * RdbError with what is wrong and at which offset. The visitor may throw to stop (e.g. a key of a type
+ * it refuses).
+ */
+export function readRdb(file: Buffer, visitor: RdbVisitor): RdbSummary {
+  if (file.length < 9 || file.toString('latin1', 0, 5) !== 'REDIS') {
+    throw new RdbError('wrong signature: not an RDB file (no "REDIS" header)');
+  }
+  const versionText = file.toString('latin1', 5, 9);
+  if (!/^\d{4}$/.test(versionText)) throw new RdbError(`bad RDB version field "${versionText}"`);
+  const version = Number(versionText);
+  if (version < 1 || version > RDB_VERSION) {
+    throw new RdbError(`can't handle RDB format version ${version}`);
+  }
+  const input = new RdbInput(file, 9);
+  let db = 0;
+  let expireMs: number | undefined;
+  let idleSeconds: number | undefined;
+  let freq: number | undefined;
+  for (;;) {
+    const at = input.pos;
+    const type = input.u8('a record type');
+    if (type === RDB_OPCODE_EXPIRETIME_MS) {
+      expireMs = input.millis('an expire time');
+      continue;
+    }
+    if (type === RDB_OPCODE_EXPIRETIME) {
+      expireMs = input.seconds() * 1000;
+      continue;
+    }
+    if (type === RDB_OPCODE_IDLE) {
+      idleSeconds = input.len('an idle time');
+      continue;
+    }
+    if (type === RDB_OPCODE_FREQ) {
+      freq = input.u8('an LFU counter');
+      continue;
+    }
+    if (type === RDB_OPCODE_EOF) break;
+    if (type === RDB_OPCODE_SELECTDB) {
+      db = input.len('a database number');
+      visitor.selectDb?.(db);
+      continue;
+    }
+    if (type === RDB_OPCODE_RESIZEDB) {
+      const dbSize = input.len('a RESIZEDB size');
+      const expiresSize = input.len('a RESIZEDB size');
+      visitor.resizeDb?.(dbSize, expiresSize);
+      continue;
+    }
+    if (type === RDB_OPCODE_AUX) {
+      const key = input.text('an AUX field name');
+      const value = input.text('an AUX field value');
+      visitor.aux?.(key, value);
+      continue;
+    }
+    if (type === RDB_OPCODE_MODULE_AUX) {
+      throw new RdbError(`module AUX data at offset ${at}: modules are not supported by this server`);
+    }
+    if (type === RDB_OPCODE_FUNCTION || type === RDB_OPCODE_FUNCTION2) {
+      throw new RdbError(
+        `FUNCTION library payload at offset ${at}: functions are not supported by this server`,
+      );
+    }
+    if (!isObjectType(type)) throw new RdbError(`unknown record type ${type} at offset ${at}`);
+    const key = input.text('a key');
+    let value: RdbValue;
+    try {
+      value = readValue(input, type);
+    } catch (err) {
+      if (err instanceof RdbUnsupportedType) {
+        throw new RdbError(
+          `key ${JSON.stringify(key)} (db ${db}) holds a value of type ${err.typeName}, which this server does not support`,
+        );
+      }
+      if (err instanceof RdbError) {
+        throw new RdbError(`key ${JSON.stringify(key)} (db ${db}, ${TYPE_NAMES.get(type)}): ${err.message}`);
+      }
+      throw err;
+    }
+    const entry: RdbKey = { db, key, typeByte: type, value };
+    visitor.key(
+      expireMs === undefined && idleSeconds === undefined && freq === undefined
+        ? entry
+        : { ...entry, expireMs, idleSeconds, freq },
+    );
+    expireMs = undefined;
+    idleSeconds = undefined;
+    freq = undefined;
+  }
+  let checksum: 'verified' | 'disabled' = 'disabled';
+  if (version >= 5) {
+    const eofEnd = input.pos;
+    const stored = input.raw(8, 'the CRC64 checksum');
+    if (!stored.equals(Buffer.alloc(8))) {
+      const computed = crc64LE(file, 0, eofEnd);
+      if (!computed.equals(stored)) {
+        throw new RdbError(
+          `wrong RDB checksum: stored ${stored.toString('hex')}, computed ${computed.toString('hex')}`,
+        );
+      }
+      checksum = 'verified';
+    }
+  }
+  return { version, checksum, size: input.pos };
+}

@@ -1,0 +1,204 @@
+/**
+ * A point-in-time view of the whole keyspace that stays valid while clients keep writing: the
+ * fork-less snapshot behind BGSAVE. It registers itself as a KeyspaceObserver at once; the first
+ * change of a key after that copies its old value and TTL (beforeWrite, while the old state is still
+ * readable). Reading the view yields every key as it was at the start: the copy when the key changed
+ * since, else the stored value, unchanged by construction.
+ *
+ * The key lists are built in bounded slices (prepare()), so a big keyspace costs no pause at the
+ * start: keys are listed from the live tables while writes go on, and a key written during the
+ * listing is then taken from its copy (listed once, and only if it existed at the start).
+ *
+ * SWAPDB moves tables whole: the view follows the tables to their new index (beforeSwap). FLUSHDB
+ * drops a database's tables: the keys the reader has not reached yet are kept first (beforeFlush; no
+ * copy is needed, nothing touches dropped tables again). Memory: one reference per key for the key
+ * lists, plus a copy of each key written during the snapshot.
+ */
+import { cloneValue } from './clone.js';
+import type { Keyspace, KeyspaceObserver } from './database.js';
+import type { Value } from './types.js';
+
+interface Kept {
+  /** undefined: the key did not exist at the start. */
+  readonly value: Value | undefined;
+  readonly expireMs: number | undefined;
+}
+
+interface DatabaseView {
+  readonly index: number;
+  keys: string[];
+  readonly kept: Map<string, Kept>;
+  readonly expiresAtStart: number;
+  /** The index whose tables are this view's now (SWAPDB moves them); undefined once flushed. */
+  holder: number | undefined;
+  /** Position of the next key the reader will ask for (entryAt is called in order). */
+  next: number;
+  /** The live key iterator while the listing runs. */
+  listing: Iterator<string> | undefined;
+  /** Keys first written while the listing ran: taken out of the list, then appended once if they existed. */
+  readonly touched: Set<string>;
+  /** Where the filtering of `touched` keys out of the list has got to (-1: not started). */
+  filtered: number;
+  filteredKeys: string[];
+  ready: boolean;
+}
+
+/** One key of the view. */
+export type SnapshotEntry = readonly [key: string, value: Value, expireMs: number | undefined];
+
+/** Keys handled per check of the clock while preparing. */
+const PREPARE_BATCH = 4096;
+
+export class KeyspaceSnapshot {
+  private readonly views: DatabaseView[];
+  /** Database index → the view whose tables it holds now. */
+  private readonly byHolder: (DatabaseView | undefined)[];
+  private readonly observer: KeyspaceObserver;
+  private released = false;
+
+  constructor(private readonly keyspace: Keyspace) {
+    this.views = keyspace.databases.map((db) => ({
+      index: db.index,
+      keys: [],
+      kept: new Map(),
+      expiresAtStart: db.volatileCount,
+      holder: db.index,
+      next: 0,
+      listing: db.size === 0 ? undefined : db.keys(),
+      touched: new Set(),
+      filtered: -1,
+      filteredKeys: [],
+      ready: db.size === 0,
+    }));
+    this.byHolder = [...this.views];
+    this.observer = {
+      beforeWrite: (db, key) => this.keep(db, key),
+      beforeSwap: (a, b) => {
+        const va = this.byHolder[a];
+        const vb = this.byHolder[b];
+        this.byHolder[a] = vb;
+        this.byHolder[b] = va;
+        if (va !== undefined) va.holder = b;
+        if (vb !== undefined) vb.holder = a;
+      },
+      beforeFlush: (db) => this.detach(db),
+    };
+    keyspace.addObserver(this.observer);
+  }
+
+  /**
+   * Builds the key lists for up to `budgetMs` of wall clock; true once every list is complete (then
+   * databases() and entryAt() may be used). Call again until it returns true.
+   */
+  prepare(budgetMs: number): boolean {
+    const deadline = performance.now() + budgetMs;
+    for (const view of this.views) {
+      while (!view.ready) {
+        this.prepareBatch(view);
+        if (performance.now() >= deadline) return this.views.every((v) => v.ready);
+      }
+    }
+    return true;
+  }
+
+  private prepareBatch(view: DatabaseView): void {
+    if (view.listing !== undefined) {
+      for (let n = 0; n < PREPARE_BATCH; n++) {
+        const r = view.listing.next();
+        if (r.done === true) {
+          view.listing = undefined;
+          break;
+        }
+        view.keys.push(r.value);
+      }
+      if (view.listing !== undefined) return;
+      if (view.touched.size === 0) view.ready = true;
+      else view.filtered = 0;
+      return;
+    }
+    // Filtering: the keys written during the listing leave the list (they may be there twice, or
+    // not at all), then come back once from their copies if they existed at the start.
+    const end = Math.min(view.keys.length, view.filtered + PREPARE_BATCH * 4);
+    for (let i = view.filtered; i < end; i++) {
+      const key = view.keys[i] as string;
+      if (!view.touched.has(key)) view.filteredKeys.push(key);
+    }
+    view.filtered = end;
+    if (end < view.keys.length) return;
+    for (const key of view.touched) if (view.kept.get(key)?.value !== undefined) view.filteredKeys.push(key);
+    view.keys = view.filteredKeys;
+    view.filteredKeys = [];
+    view.touched.clear();
+    view.ready = true;
+  }
+
+  /** The key's state before its first change since the start (cloned: the value is about to change). */
+  private keep(dbIndex: number, key: string): void {
+    const view = this.byHolder[dbIndex];
+    if (view === undefined) return;
+    if (view.listing !== undefined) view.touched.add(key);
+    if (view.kept.has(key)) return;
+    const db = this.keyspace.db(dbIndex);
+    const value = db.peek(key);
+    view.kept.set(key, {
+      value: value === undefined ? undefined : cloneValue(value),
+      expireMs: db.getExpire(key),
+    });
+  }
+
+  /** FLUSHDB: keeps every key the reader has not reached yet, then stops following the tables. */
+  private detach(dbIndex: number): void {
+    const view = this.byHolder[dbIndex];
+    if (view === undefined) return;
+    const db = this.keyspace.db(dbIndex);
+    // A listing in progress is finished now, while the tables are still there.
+    if (view.listing !== undefined) {
+      for (let r = view.listing.next(); r.done !== true; r = view.listing.next()) view.keys.push(r.value);
+      view.listing = undefined;
+      view.filtered = view.touched.size === 0 ? -1 : 0;
+      view.ready = view.touched.size === 0;
+    }
+    const from = view.ready ? view.next : 0;
+    for (let i = from; i < view.keys.length; i++) {
+      const key = view.keys[i] as string;
+      if (view.kept.has(key)) continue;
+      view.kept.set(key, { value: db.peek(key), expireMs: db.getExpire(key) });
+    }
+    view.holder = undefined;
+    this.byHolder[dbIndex] = undefined;
+  }
+
+  /** Databases that had keys at the start, with their index, key count and TTL count then (after prepare). */
+  databases(): readonly { readonly index: number; readonly size: number; readonly expires: number }[] {
+    return this.views
+      .filter((v) => v.keys.length > 0)
+      .map((v) => ({ index: v.index, size: v.keys.length, expires: v.expiresAtStart }));
+  }
+
+  /** The key at `position` (asked in increasing order) of database `index` as it was at the start. */
+  entryAt(index: number, position: number): SnapshotEntry | undefined {
+    const view = this.views[index];
+    const key = view?.keys[position];
+    if (view === undefined || key === undefined) return undefined;
+    view.next = position + 1;
+    const kept = view.kept.get(key);
+    if (kept !== undefined) return kept.value === undefined ? undefined : [key, kept.value, kept.expireMs];
+    if (view.holder === undefined) return undefined;
+    const db = this.keyspace.db(view.holder);
+    const value = db.peek(key);
+    return value === undefined ? undefined : [key, value, db.getExpire(key)];
+  }
+
+  /** Keys copied because they were written during the snapshot: what copy-on-write cost. */
+  get copiedKeys(): number {
+    return this.views.reduce((n, v) => n + v.kept.size, 0);
+  }
+
+  /** Ends the view: unregisters the observer and drops the copies. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.keyspace.removeObserver(this.observer);
+    for (const v of this.views) v.kept.clear();
+  }
+}
