@@ -1,6 +1,8 @@
 import type { CommandSpec } from './types.js';
 import { connectionCommands } from './connection/index.js';
+import { geoCommands } from './geo/index.js';
 import { hashesCommands } from './hashes/index.js';
+import { hllCommands } from './hll/index.js';
 import { keysCommands } from './keys/index.js';
 import { listsCommands } from './lists/index.js';
 import { pubsubCommands } from './pubsub/index.js';
@@ -24,6 +26,8 @@ export const allCommands: readonly CommandSpec[] = [
   ...hashesCommands,
   ...setsCommands,
   ...zsetsCommands,
+  ...geoCommands,
+  ...hllCommands,
   ...pubsubCommands,
   ...transactionsCommands,
 ];

@@ -63,6 +63,14 @@ export function unknownCommand(name: string, args: readonly string[]): string {
   return `ERR unknown command '${cString(name, 128)}', with args beginning with: ${shown}`;
 }
 
+/**
+ * addReplySubcommandSyntaxError: `unknown subcommand or wrong number of arguments for '%.128s'. Try %s
+ * HELP.` — for commands that dispatch on their first argument themselves (DEBUG).
+ */
+export function ERR_SUBCOMMAND_SYNTAX(sub: string, command: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${cString(sub, 128)}'. Try ${cString(command).toUpperCase()} HELP.`;
+}
+
 /** `unknown subcommand '%.128s'. Try %s HELP.` — `container` as the client typed it (upper-cased). */
 export function unknownSubcommand(sub: string, container: string): string {
   return `ERR unknown subcommand '${cString(sub, 128)}'. Try ${cString(container).toUpperCase()} HELP.`;
@@ -163,6 +171,7 @@ export const ERR_UNBLOCK_REASON = 'ERR CLIENT UNBLOCK reason should be TIMEOUT o
 
 // Server commands (server.c, config.c, debug.c, slowlog.c, object.c).
 export const ERR_SHUTDOWN = 'ERR Errors trying to SHUTDOWN. Check logs.';
+export const ERR_NO_SHUTDOWN_IN_PROGRESS = 'ERR No shutdown in progress.';
 export const ERR_GETKEYS_INVALID_COMMAND = 'ERR Invalid command specified';
 export const ERR_GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
 export const ERR_GETKEYS_ARITY = 'ERR Invalid number of arguments specified for command';
@@ -176,3 +185,36 @@ export const ERR_CONFIG_SET_FAILED = (argument: string, message: string): string
 export const ERR_CONFIG_REWRITE = (problem: string): string => `ERR ${problem}`;
 export const ERR_SLOWLOG_COUNT = 'ERR count should be greater than or equal to -1';
 export const ERR_SORT_SCORE = "ERR One or more scores can't be converted into double";
+
+// HyperLogLog (hyperloglog.c).
+export const ERR_HLL_INVALID = 'INVALIDOBJ Corrupted HLL object detected';
+export const ERR_HLL_WRONGTYPE = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
+export const ERR_HLL_NO_KEY = 'ERR The specified key does not exist';
+export const ERR_HLL_NOT_SPARSE = 'ERR HLL encoding is not sparse';
+export const ERR_HLL_TEST_REGISTER = (i: number, expected: number, got: number): string =>
+  `ERR TESTFAILED Register ${i} should be ${expected} but is ${got}`;
+export const ERR_HLL_TEST_SPARSE = 'ERR TESTFAILED sparse encoding not used';
+export const ERR_HLL_TEST_DISAGREE = 'ERR TESTFAILED dense/sparse disagree';
+export const ERR_HLL_TEST_ERROR = (card: number, abserr: number): string =>
+  `ERR TESTFAILED Too big error. card:${card} abserr:${abserr}`;
+export const ERR_PFDEBUG_UNKNOWN = (sub: string): string =>
+  `ERR Unknown PFDEBUG subcommand '${cString(sub)}'`;
+
+// Geo (geo.c).
+export const ERR_GEO_INVALID_PAIR = (lon: string, lat: string): string =>
+  `ERR invalid longitude,latitude pair ${lon},${lat}`;
+export const ERR_GEO_UNIT = 'ERR unsupported unit provided. please use M, KM, FT, MI';
+export const ERR_GEO_RADIUS_NOT_NUMBER = 'ERR need numeric radius';
+export const ERR_GEO_WIDTH_NOT_NUMBER = 'ERR need numeric width';
+export const ERR_GEO_HEIGHT_NOT_NUMBER = 'ERR need numeric height';
+export const ERR_GEO_RADIUS_NEGATIVE = 'ERR radius cannot be negative';
+export const ERR_GEO_BOX_NEGATIVE = 'ERR height or width cannot be negative';
+export const ERR_GEO_MEMBER = 'ERR could not decode requested zset member';
+export const ERR_GEO_COUNT = 'ERR COUNT must be > 0';
+export const ERR_GEO_ANY_NEEDS_COUNT = 'ERR the ANY argument requires COUNT argument';
+export const ERR_GEO_STORE_WITH = (what: string): string =>
+  `ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`;
+export const ERR_GEO_FROM = (command: string): string =>
+  `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cString(command)}`;
+export const ERR_GEO_BY = (command: string): string =>
+  `ERR exactly one of BYRADIUS and BYBOX can be specified for ${cString(command)}`;

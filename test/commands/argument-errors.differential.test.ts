@@ -646,6 +646,41 @@ const CORPUS: readonly (readonly [string, readonly (readonly string[])[]])[] = [
     ],
   ],
   [
+    'DEBUG, SHUTDOWN, SAVE, BGSAVE, LASTSAVE, CONFIG',
+    [
+      ['DEBUG', 'SLEEP', 'abc'],
+      ['DEBUG', 'SLEEP', '1e400'],
+      ['DEBUG', 'SLEEP', '-1e400'],
+      ['DEBUG', 'SLEEP', 'nan'],
+      ['DEBUG', 'SLEEP', '-1'],
+      ['DEBUG', 'SLEEP', '0.001'],
+      ['DEBUG', 'SLEEP'],
+      ['DEBUG', 'SLEEP', '1', '2'],
+      ['DEBUG', 'SET-ACTIVE-EXPIRE'],
+      ['DEBUG', 'OBJECT'],
+      ['DEBUG', 'OBJECT', 'nokey'],
+      ['DEBUG', 'NOSUCH'],
+      ['DEBUG', 'reload', 'bogus'],
+      ['SHUTDOWN', 'ABORT'],
+      ['SHUTDOWN', 'SAVE', 'NOSAVE'],
+      ['SHUTDOWN', 'ABORT', 'NOW'],
+      ['SHUTDOWN', 'FOO'],
+      ['LASTSAVE', 'x'],
+      ['SAVE', 'x'],
+      ['BGSAVE', 'x'],
+      ['BGSAVE', 'SCHEDULE', 'x'],
+      ['CONFIG', 'SET', 'maxmemory'],
+      ['CONFIG', 'SET', 'maxmemory', '1', 'x'],
+      ['CONFIG', 'SET', 'nosuch', '1'],
+      ['CONFIG', 'SET', 'maxmemory', 'x'],
+      ['CONFIG', 'GET'],
+      ['CONFIG', 'GET', 'nosuch*'],
+      ['CONFIG', 'RESETSTAT', 'x'],
+      ['CONFIG', 'REWRITE', 'x'],
+      ['CONFIG', 'FOO'],
+    ],
+  ],
+  [
     'SLOWLOG',
     [
       ['SLOWLOG', 'GET', 'x'],
@@ -672,7 +707,9 @@ test('every family refuses bad arguments with the errors of redis-server 7.0, in
   let redis: RunningServer | undefined;
   let redmesh: RunningServer | undefined;
   try {
-    [redis, redmesh] = await Promise.all([startRedis(0), startRedmesh(0)]);
+    // DEBUG is refused unless enabled; both servers run with it so its argument errors compare.
+    const debug = ['--enable-debug-command', 'yes'];
+    [redis, redmesh] = await Promise.all([startRedis(0, debug), startRedmesh(0, debug)]);
     let errorReplies = 0;
     for (const [family, lines] of CORPUS) {
       const real = await replies(redis, lines);

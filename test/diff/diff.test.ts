@@ -27,6 +27,8 @@ const CI_FAMILIES: readonly string[] = [
   'hashes',
   'sets',
   'zsets',
+  'geo',
+  'hll',
   'pubsub',
   'transactions',
   'protocol',

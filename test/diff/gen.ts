@@ -229,6 +229,8 @@ export const TYPE_OF_FAMILY: Readonly<Record<string, ValueType>> = {
   sets: 'set',
   hashes: 'hash',
   zsets: 'zset',
+  geo: 'zset',
+  hll: 'string',
 };
 
 /** Commands other families' generators borrow, by the value type they need. */

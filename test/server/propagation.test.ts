@@ -249,3 +249,39 @@ test('propagation outside a command (active expiry) is never wrapped; a unit wit
   state.endUnit();
   assert.deepEqual(seen, ['0 DEL k1', '0 DEL k2', '2 SET k v', '2 MULTI', '2 SET k v', '3 DEL k', '3 EXEC']);
 });
+
+/** GEO and HyperLogLog writes: GEOADD becomes ZADD with the geohash scores, the rest go out as sent. */
+const GEO_HLL_SCRIPT: readonly (readonly string[])[] = [
+  ['GEOADD', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+  ['GEOADD', 'g', 'nx', 'CH', '13.361389', '38.115556', 'Palermo', '1', '1', 'x'],
+  ['GEOADD', 'g', 'XX', '1', '1', 'nosuch'],
+  ['GEOADD', 'g', 'CH', '180', '85.05112878', 'edge', '1', '1', 'x'],
+  ['GEORADIUS', 'g', '15', '37', '200', 'km', 'STORE', 'd'],
+  ['GEORADIUS', 'g', '15', '37', '200', 'km'],
+  ['GEORADIUS_RO', 'g', '15', '37', '200', 'km'],
+  ['GEORADIUSBYMEMBER', 'g', 'Palermo', '10', 'km', 'STOREDIST', 'd'],
+  ['GEOSEARCHSTORE', 'd2', 'g', 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km', 'STOREDIST'],
+  ['GEORADIUS', 'nokey', '1', '1', '1', 'km', 'STORE', 'd'],
+  ['GEORADIUS', 'nokey', '1', '1', '1', 'km', 'STORE', 'd'],
+  ['PFADD', 'h', 'a', 'b', 'c'],
+  ['PFADD', 'h', 'a'],
+  ['PFCOUNT', 'h'],
+  ['PFCOUNT', 'h'],
+  ['PFMERGE', 'h2', 'h'],
+  ['PFCOUNT', 'h', 'h2'],
+  ['PFDEBUG', 'TODENSE', 'h'],
+  ['PFDEBUG', 'TODENSE', 'h'],
+  ['PFDEBUG', 'GETREG', 'h2'],
+  ['PFDEBUG', 'ENCODING', 'h2'],
+];
+
+test('GEO and HyperLogLog commands propagate like real Redis: GEOADD as ZADD, PFCOUNT when it caches', async () => {
+  const expected = show(await redisStream([...GEO_HLL_SCRIPT, END_MARKER]));
+  const stream = show(await redmeshStream([...GEO_HLL_SCRIPT, END_MARKER]));
+  assert.deepEqual(stream, expected);
+  assert.ok(
+    expected.includes('zadd g 3479099956230698 Palermo 3479447370796909 Catania'),
+    expected.join('\n'),
+  );
+  assert.ok(expected.includes('PFCOUNT h'), expected.join('\n'));
+});

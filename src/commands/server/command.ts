@@ -72,10 +72,29 @@ function keySpecs(spec: CommandSpec): Reply {
   return array(keySpecsOf(spec).map(keySpecReply));
 }
 
-/** Whether key spec `k` covers argv position `pos` (index + range or keynum specs; others never). */
+/**
+ * Where a key spec's search begins: its index, or (keyword specs, GEORADIUS … STORE key) the
+ * argument after the first occurrence of the keyword searched from `startfrom`, as Redis 7.0 does.
+ */
+function searchBegin(k: KeySpecData, line: readonly string[]): number | undefined {
+  const spec = k.begin_search.spec;
+  if (k.begin_search.type === 'index') return typeof spec.index === 'number' ? spec.index : undefined;
+  if (k.begin_search.type !== 'keyword') return undefined;
+  const { keyword, startfrom } = spec;
+  if (typeof keyword !== 'string' || typeof startfrom !== 'number') return undefined;
+  const forward = startfrom > 0;
+  const start = forward ? startfrom : line.length + startfrom;
+  const end = forward ? line.length - 1 : 0;
+  for (let i = start; i !== end && i >= 1 && i < line.length; i += forward ? 1 : -1) {
+    if ((line[i] as string).toLowerCase() === keyword.toLowerCase()) return i + 1;
+  }
+  return undefined;
+}
+
+/** Whether key spec `k` covers argv position `pos` (index/keyword + range or keynum specs; others never). */
 function specCovers(k: KeySpecData, line: readonly string[], pos: number): boolean {
-  const begin = k.begin_search.spec.index;
-  if (k.begin_search.type !== 'index' || typeof begin !== 'number') return false;
+  const begin = searchBegin(k, line);
+  if (begin === undefined) return false;
   const f = k.find_keys.spec;
   if (k.find_keys.type === 'range') {
     const { lastkey, keystep } = f;
@@ -127,6 +146,7 @@ function keysWithFlags(spec: CommandSpec, line: readonly string[], keys: readonl
   let from = 1;
   for (const key of keys) {
     let pos = line.indexOf(key, from);
+    if (pos < 0) pos = line.indexOf(key, 1); // keys found by later specs may come earlier in argv
     if (pos < 0) pos = from;
     from = pos + 1;
     let flags = specs.find((k) => specCovers(k, line, pos))?.flags ?? specs[0]?.flags ?? [];

@@ -9,32 +9,47 @@ import {
   ERR_CONFIG_REWRITE,
   ERR_CONFIG_SET_FAILED,
   ERR_CONFIG_SET_UNKNOWN,
-  wrongArity,
+  ERR_SYNTAX,
   OK,
   bulk,
   error,
   map,
   type Reply,
 } from '../../resp/index.js';
+import type { ArgCursor } from '../cursor.js';
+import { defineCommand } from '../define.js';
+import { fail } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
-import { containerCommand, helpReply, serverCommand } from './spec.js';
+import { containerCommand, helpReply } from './spec.js';
 
-function configGet(ctx: CommandContext, argv: readonly string[]): Reply {
-  const pairs = ctx.server.configAdmin.getMatching(argv.slice(2));
-  return map(pairs.map(([k, v]) => [bulk(k), bulk(v)] as const));
-}
+/** CONFIG GET's parameters: names or glob patterns, one or more. */
+const configGet = defineCommand({
+  name: 'config|get',
+  parse: (args) => args.rest(),
+  apply(ctx, patterns) {
+    const pairs = ctx.server.configAdmin.getMatching(patterns);
+    return map(pairs.map(([k, v]) => [bulk(k), bulk(v)] as const));
+  },
+});
 
-function configSet(ctx: CommandContext, argv: readonly string[]): Reply {
-  if (argv.length % 2 !== 0) return error(wrongArity('config|set'));
+/** CONFIG SET's parameter/value pairs; a parameter without its value is a syntax error (Redis: argc & 1). */
+function parseConfigSet(args: ArgCursor): [string, string][] {
+  if (args.remaining % 2 !== 0) return fail(ERR_SYNTAX);
   const pairs: [string, string][] = [];
-  for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i] as string, argv[i + 1] as string]);
-  const failure = ctx.server.configAdmin.set(pairs);
-  if (failure === undefined) return OK;
-  if (failure.kind === 'unknown') {
-    return error(ERR_CONFIG_SET_UNKNOWN(failure.argument));
-  }
-  return error(ERR_CONFIG_SET_FAILED(failure.argument, failure.message));
+  while (!args.done) pairs.push([args.string(), args.string()]);
+  return pairs;
 }
+
+const configSet = defineCommand({
+  name: 'config|set',
+  parse: parseConfigSet,
+  apply(ctx, pairs) {
+    const failure = ctx.server.configAdmin.set(pairs);
+    if (failure === undefined) return OK;
+    if (failure.kind === 'unknown') return error(ERR_CONFIG_SET_UNKNOWN(failure.argument));
+    return error(ERR_CONFIG_SET_FAILED(failure.argument, failure.message));
+  },
+});
 
 function configResetStat(ctx: CommandContext): Reply {
   const s = ctx.server.stats;
@@ -69,10 +84,12 @@ const HELP = [
   '    Rewrite the configuration file.',
 ];
 
+const noArguments = (): undefined => undefined;
+
 export const configCommand: CommandSpec = containerCommand('config', [
-  serverCommand('config|get', configGet),
-  serverCommand('config|set', configSet),
-  serverCommand('config|resetstat', configResetStat),
-  serverCommand('config|rewrite', configRewrite),
-  serverCommand('config|help', () => helpReply('CONFIG', HELP)),
+  configGet,
+  configSet,
+  defineCommand({ name: 'config|resetstat', parse: noArguments, apply: configResetStat }),
+  defineCommand({ name: 'config|rewrite', parse: noArguments, apply: configRewrite }),
+  defineCommand({ name: 'config|help', parse: noArguments, apply: () => helpReply('CONFIG', HELP) }),
 ]);

@@ -1,6 +1,8 @@
 import type { Family } from '../gen.js';
 import { expiry } from './expiry.js';
+import { geo } from './geo.js';
 import { hashes } from './hashes.js';
+import { hll } from './hll.js';
 import { keys } from './keys.js';
 import { lists } from './lists.js';
 import { protocol } from './protocol.js';
@@ -19,6 +21,8 @@ export const allFamilies: readonly Family[] = [
   hashes,
   sets,
   zsets,
+  geo,
+  hll,
   pubsub,
   transactions,
   protocol,
