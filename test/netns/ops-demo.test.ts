@@ -1,8 +1,8 @@
 /**
  * `redmesh demo` run as a user would (the CLI, as root): with Debian's redis-server as the Redis side it
- * goes through every step in well under a minute and leaves no namespace behind; with redmesh server it
- * must fail loudly at the replication step until redmesh replicates (flip that test when it does); and
- * Ctrl-C in the middle cleans up.
+ * goes through every step in well under a minute and leaves no namespace behind; with redmesh server
+ * (the default) the same steps pass, its replication running through the tunnel; and Ctrl-C in the
+ * middle cleans up.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -39,14 +39,18 @@ describe('redmesh demo', () => {
     assert.deepEqual(await leftovers(), []);
   });
 
-  test('with redmesh server (no replication on this build yet): fails loudly at the replication step, exit 1', async () => {
+  test('with redmesh server on every node (the default): the same steps pass, replication through the tunnel', async () => {
     const r = await runProcess(process.execPath, [CLI, 'demo'], undefined, 90_000);
-    assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(
-      r.stderr,
-      /FAILED: .* reports role:master although its redis\.conf says replicaof 10\.8\.0\.1: this redmesh server does not replicate yet/,
-    );
-    assert.doesNotMatch(r.stdout, /every acknowledged write/);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const line of [
+      /redmesh server on each node/,
+      /master_link_status:up/,
+      /GET key:99 -> demo-secret-\d+:99/,
+      /bytes captured, "demo-secret-\d+" not among them/,
+      /applications must now connect to 10\.8\.0\.[23]:6379/,
+      /DBSIZE 100/,
+    ])
+      assert.match(r.stdout, line);
     assert.deepEqual(await leftovers(), []);
   });
 
