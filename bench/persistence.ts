@@ -10,7 +10,7 @@
  * Targets: GET p99 <= 1 ms, max <= 10 ms, save and load <= 1.5x Redis, AOF throughput >= 0.8x.
  *
  * Usage: node dist/bench/persistence.js [--keys 1000000] [--value 100] [--requests 200000]
- *                                       [--clients 50] [--json out.json]
+ *                                       [--clients 50] [--persistence-json out.json]
  * A quick check of the bench itself: --keys 50000 --requests 20000.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -27,8 +27,10 @@ const { values } = parseArgs({
     value: { type: 'string', default: '100' },
     requests: { type: 'string', default: '200000' },
     clients: { type: 'string', default: '50' },
-    json: { type: 'string' },
+    'persistence-json': { type: 'string' },
   },
+  // Flags are shared with the other benches run by `npm run bench`.
+  strict: false,
 });
 const keys = Number(values.keys);
 const valueSize = Number(values.value);
@@ -255,8 +257,10 @@ async function main(): Promise<void> {
       `${pad(name, 48)}${lpad(f(a), 12)}${lpad(f(b), 12)}${lpad((b / a).toFixed(2), 8)}  ${target} ${verdict}`,
     );
   }
-  if (values.json !== undefined)
-    writeFileSync(values.json, JSON.stringify({ keys, valueSize, redis, redmesh: ours }, null, 2));
+  const jsonOut = values['persistence-json'];
+  if (typeof jsonOut === 'string') {
+    writeFileSync(jsonOut, JSON.stringify({ keys, valueSize, redis, redmesh: ours }, null, 2));
+  }
 }
 
 await main();

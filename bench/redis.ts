@@ -1,12 +1,13 @@
 /**
  * Redis-side benchmark (issue 2 §7): real redis-server 7.0 and redmesh on loopback, same run.
  *   - redis-benchmark's default test set against each, unpipelined and with -P 16, several runs,
- *     median ops/s per test and the ratio redmesh/redis;
+ *     median ops/s per test and the ratio redmesh/redis; then again with `-r <random>` (random keys
+ *     and members from that many, so hashes, sets and zsets grow big);
  *   - memory per key for 1M small strings loaded with `redis-cli --pipe`, measured two ways:
  *     growth of INFO used_memory and growth of the process RSS (from /proc).
  * Targets: >= 0.8x redis unpipelined, >= 0.5x at -P 16, <= 2x memory per key.
  *
- * Usage: node dist/bench/redis.js [--requests 100000] [--runs 3] [--clients 50] [--keys 1000000]
+ * Usage: node dist/bench/redis.js [--requests 100000] [--runs 3] [--clients 50] [--keys 1000000] [--random 100000]
  *                                 [--tests set,get,...] [--json out.json] [--oracle-only]
  * Numbers only mean something on an otherwise idle machine; the load average is printed with them.
  */
@@ -24,11 +25,15 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     clients: { type: 'string', default: '50' },
     keys: { type: 'string', default: '1000000' },
+    // -r for the random-keys pass (0 skips it).
+    random: { type: 'string', default: '100000' },
     tests: { type: 'string' },
     json: { type: 'string' },
     // Checks the bench itself: a second real Redis stands in for redmesh (ratios should be ~1).
     'oracle-only': { type: 'boolean', default: false },
   },
+  // Shared with the other benches of `npm run bench`: their flags are theirs.
+  strict: false,
 });
 const requests = Number(values.requests);
 const runs = Number(values.runs);
@@ -52,7 +57,12 @@ async function command(port: number, argv: readonly string[]): Promise<Buffer> {
 }
 
 /** One redis-benchmark run: test name → requests per second (from --csv output). */
-async function benchmark(port: number, pipeline: number, tests: string): Promise<Map<string, number>> {
+async function benchmark(
+  port: number,
+  pipeline: number,
+  tests: string,
+  random: number,
+): Promise<Map<string, number>> {
   const args = [
     '-h',
     '127.0.0.1',
@@ -66,6 +76,7 @@ async function benchmark(port: number, pipeline: number, tests: string): Promise
     String(requests),
   ];
   if (pipeline > 1) args.push('-P', String(pipeline));
+  if (random > 0) args.push('-r', String(random));
   args.push('-t', tests);
   const out = await run('redis-benchmark', args);
   const result = new Map<string, number>();
@@ -104,7 +115,8 @@ const DEFAULT_TEST_GROUPS = [
   'lrange',
   'mset',
 ] as const;
-const testGroups: readonly string[] = values.tests?.split(',') ?? DEFAULT_TEST_GROUPS;
+const testGroups: readonly string[] =
+  typeof values.tests === 'string' ? values.tests.split(',') : DEFAULT_TEST_GROUPS;
 
 /**
  * Median ops/s per test over `runs` runs. The servers take turns test by test (a few seconds apart,
@@ -115,6 +127,7 @@ async function throughput(
   pipeline: number,
   redisPort: number,
   redmeshPort: number,
+  random = 0,
 ): Promise<Map<string, [number, number]>> {
   const samples = new Map<string, [number[], number[]]>();
   const sides = [
@@ -126,7 +139,7 @@ async function throughput(
     for (const [, port] of order) await command(port, ['FLUSHALL']);
     for (const group of testGroups) {
       for (const [side, port] of order) {
-        const r = await benchmark(port, pipeline, group);
+        const r = await benchmark(port, pipeline, group, random);
         for (const [test, rps] of r) {
           const entry = samples.get(test) ?? [[], []];
           entry[side].push(rps);
@@ -207,11 +220,17 @@ async function main(): Promise<void> {
     redmesh = values['oracle-only'] ? await startRedis(0) : await startRedmesh(0);
     const plain = await throughput(1, redis.port, redmesh.port);
     const piped = await throughput(16, redis.port, redmesh.port);
+    const random = Number(values.random);
+    const plainRandom = random > 0 ? await throughput(1, redis.port, redmesh.port, random) : undefined;
+    const pipedRandom = random > 0 ? await throughput(16, redis.port, redmesh.port, random) : undefined;
     const payload = massInsertion(memoryKeys);
     const memRedis = await memoryPerKey(redis, payload);
     const memRedmesh = await memoryPerKey(redmesh, payload);
     const r1 = printTable('unpipelined (-c ' + clients + ')', plain, 0.8);
     const r16 = printTable('pipelined -P 16', piped, 0.5);
+    if (plainRandom !== undefined) printTable(`unpipelined, -r ${random} (random keys)`, plainRandom, 0.8);
+    if (pipedRandom !== undefined)
+      printTable(`pipelined -P 16, -r ${random} (random keys)`, pipedRandom, 0.5);
     console.log(
       `\nmemory for ${fmt(memoryKeys)} small strings (SET key:i val:i via redis-cli --pipe), bytes per key:`,
     );
@@ -232,7 +251,7 @@ async function main(): Promise<void> {
         .map((x) => x.toFixed(2))
         .join(' ')}`,
     );
-    if (values.json !== undefined) {
+    if (typeof values.json === 'string') {
       writeFileSync(
         values.json,
         JSON.stringify(
@@ -243,6 +262,8 @@ async function main(): Promise<void> {
             runs,
             unpipelined: Object.fromEntries(plain),
             pipelined16: Object.fromEntries(piped),
+            unpipelinedRandom: plainRandom === undefined ? undefined : Object.fromEntries(plainRandom),
+            pipelined16Random: pipedRandom === undefined ? undefined : Object.fromEntries(pipedRandom),
             memory: { redis: memRedis, redmesh: memRedmesh },
             minRatio: { unpipelined: Math.min(...r1), pipelined16: Math.min(...r16) },
           },

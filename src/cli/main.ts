@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerDemo } from './demo.js';
+import { registerFirewall } from './firewall.js';
+import { registerInit } from './init.js';
 import { registerKeygen } from './keygen.js';
+import { registerPromote } from './promote.js';
 import { registerServer } from './server.js';
+import { registerStatus } from './status.js';
 import { registerVpn } from './vpn.js';
 
 /** `redmesh <subcommand>`: each subcommand lives in its own file and only parses and prints. */
@@ -12,5 +17,10 @@ const program = new Command('redmesh')
 registerServer(program);
 registerVpn(program);
 registerKeygen(program);
+registerInit(program);
+registerFirewall(program);
+registerStatus(program);
+registerPromote(program);
+registerDemo(program);
 
 await program.parseAsync(process.argv);

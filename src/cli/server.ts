@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { RedisConfig } from '../config/index.js';
-import { ensureServerHeap } from '../platform/index.js';
+import { ensureServerHeap, tuneGarbageCollector } from '../platform/index.js';
 import type { SupervisedSetting } from '../server/index.js';
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
@@ -51,6 +51,7 @@ export function registerServer(program: Command): void {
 async function runServer(args: readonly string[]): Promise<number> {
   // First, before any state exists: may re-execute this process (same pid) with a bigger V8 heap.
   const heap = ensureServerHeap();
+  tuneGarbageCollector();
   // Loaded here, not at the top: `redmesh vpn` (same binary) loads none of the Redis side's modules
   // (test/vpn/module-graph.test.ts).
   const { daemonize, launchServer, loadServerConfig, superviseFrom } = await import('../server/index.js');

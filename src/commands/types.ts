@@ -97,8 +97,25 @@ export interface CommandContext {
    * Without it a write command propagates its own argv when it counted at least one change.
    */
   propagateAs(argvs: readonly (readonly string[])[]): void;
+  /**
+   * Redis notifyKeyspaceEvent: publishes `event` about `key` (of `db`, default the selected one) on
+   * __keyspace@<db>__:<key> and __keyevent@<db>__:<event> when notify-keyspace-events enables `type`.
+   * One call per write site, after the change, in the order Redis makes them.
+   */
+  notify(type: NotifyClass, event: string, key: string, db?: Database): void;
   /** The server side: the config view and the ports that commands outside the data families need. */
   readonly server: ServerPorts;
+}
+
+/**
+ * Redis's NOTIFY_* event classes by their notify-keyspace-events letter: g generic, $ string, l list,
+ * s set, h hash, z zset, x expired, e evicted, t stream, m key miss, d module, n new key.
+ */
+export type NotifyClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'm' | 'd' | 'n';
+
+/** Keyspace notifications (Redis notify.c), implemented by the server over pub/sub. */
+export interface KeyspaceEventsPort {
+  notify(type: NotifyClass, event: string, key: string, dbIndex: number): void;
 }
 
 /** One connection as CLIENT LIST / CLIENT INFO and INFO clients see it. */
@@ -382,6 +399,7 @@ export interface ServerPorts {
   readonly slowlog: SlowLogPort;
   readonly clients: ClientsPort;
   readonly pubsub: PubSubPort;
+  readonly keyspaceEvents: KeyspaceEventsPort;
   /** The command table by lowercase name (COMMAND reads it). */
   readonly commands: ReadonlyMap<string, CommandSpec>;
   /** Unix ms when the server started. */

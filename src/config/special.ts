@@ -37,7 +37,7 @@ export interface SaveParam {
 
 /**
  * `save <seconds> <changes> [...]`. In a file the first `save` line replaces the default and later
- * lines add to it (Redis's save_loaded); `save ""` clears.
+ * lines add to it (Redis's save_loaded); `save ""` clears, a bare `save` adds nothing.
  */
 export function saveDirective(): AnyDirective {
   return customDirective<readonly SaveParam[]>(
@@ -51,6 +51,8 @@ export function saveDirective(): AnyDirective {
     {
       multiArg: true,
       parse: (args, previous, continuing) => {
+        // `save ""` clears; a `save` line with no value adds nothing (alone in a file: no save points).
+        if (args.length === 0) return continuing ? previous : [];
         if (args.length === 1 && args[0] === '') return [];
         if (args.length === 0 || args.length % 2 !== 0) return { error: 'Invalid save parameters' };
         const params: SaveParam[] = [];

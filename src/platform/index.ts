@@ -8,5 +8,13 @@ export { libc, setIntOption } from './libc.js';
 export { libm } from './libm.js';
 export type { LibmBindings } from './libm.js';
 export { UNIX_PATH_MAX, abstractUnixAddress, unixPathAddress } from './unix-address.js';
-export { ensureServerHeap, heapDecision, serverHeapLimitMb, usableMemoryBytes } from './heap.js';
+export {
+  HeapPressure,
+  collectGarbage,
+  ensureServerHeap,
+  tuneGarbageCollector,
+  heapDecision,
+  serverHeapLimitMb,
+  usableMemoryBytes,
+} from './heap.js';
 export type { AddrInfoHints, LibcBindings, ReadableWatch } from './libc.js';

@@ -168,6 +168,7 @@ export const ERR_CLIENT_ID_NOT_POSITIVE = 'ERR client-id should be greater than 
 export const ERR_NO_SUCH_USER = (user: string): string => `ERR No such user '${user}'`;
 export const ERR_NO_SUCH_CLIENT = 'ERR No such client';
 export const ERR_TIMEOUT_NOT_INTEGER = 'ERR timeout is not an integer or out of range';
+export const ERR_PAUSE_MODE = 'ERR CLIENT PAUSE mode must be WRITE or ALL';
 export const ERR_UNBLOCK_REASON = 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR';
 
 // Server commands (server.c, config.c, debug.c, slowlog.c, object.c).

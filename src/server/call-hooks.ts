@@ -8,6 +8,7 @@
  */
 import { keysOf, type CommandResult, type CommandSpec } from '../commands/index.js';
 import type { RedisConfig } from '../config/index.js';
+import { HeapPressure } from '../platform/index.js';
 import { ERR_OOM } from '../resp/index.js';
 import type { EvictionPolicy, EvictionSettings, Evictor } from '../store/index.js';
 import type { Client } from './client.js';
@@ -21,8 +22,27 @@ const readEvictionSettings = (rc: RedisConfig): EvictionSettings => ({
   lfuDecayTime: rc.getNumber('lfu-decay-time'),
 });
 
+/**
+ * Commands that read their keys without updating the access time (Redis LOOKUP_NOTOUCH, or dbFind):
+ * asking about a key's TTL, type, existence, encoding or size does not make it recently used.
+ */
+const LOOKUP_NOTOUCH: ReadonlySet<string> = new Set([
+  'ttl',
+  'pttl',
+  'expiretime',
+  'pexpiretime',
+  'type',
+  'exists',
+  'object|encoding',
+  'object|freq',
+  'object|idletime',
+  'object|refcount',
+  'memory|usage',
+]);
+
 export class CallHooks {
   private eviction: { readonly generation: number; readonly settings: EvictionSettings } | undefined;
+  private readonly heap = new HeapPressure();
 
   constructor(
     private readonly state: ServerState,
@@ -45,21 +65,24 @@ export class CallHooks {
    */
   admitUnderMaxmemory(spec: CommandSpec, queuing: boolean): string | undefined {
     const settings = this.evictionSettings();
+    const mayGrow = (): boolean =>
+      spec.flags.includes('denyoom') || (queuing && spec.name.toLowerCase() === 'exec');
+    // Whatever maxmemory says, a heap about to overflow would abort the process with every key:
+    // refuse what may grow memory instead (set maxmemory below the heap to evict by policy).
+    if (spec.flags.includes('denyoom') && this.heap.underPressure()) return this.refuse(spec);
     if (settings.maxmemory === 0) return undefined;
-    const evicted = this.evictor.performEvictions(settings, Date.now());
-    if (evicted === undefined) {
-      const denied = spec.flags.includes('denyoom') || (queuing && spec.name.toLowerCase() === 'exec');
-      if (denied) {
-        this.state.commandStats.recordRejected(spec.name.toLowerCase());
-        return ERR_OOM;
-      }
-      return undefined;
-    }
-    for (const { db, key } of evicted) {
+    const evicted = this.evictor.performEvictions(settings, Date.now(), (db, key) => {
+      this.state.keyspaceEvents.notify('e', 'evicted', key, db);
       this.state.stats.evictedKeys++;
       this.state.propagate(db, ['DEL', key]);
-    }
+    });
+    if (evicted === undefined) return mayGrow() ? this.refuse(spec) : undefined;
     return undefined;
+  }
+
+  private refuse(spec: CommandSpec): string {
+    this.state.commandStats.recordRejected(spec.name.toLowerCase());
+    return ERR_OOM;
   }
 
   /** Should be called after a command ran, with its duration in microseconds. */
@@ -77,7 +100,7 @@ export class CallHooks {
     stats.recordCall(c.lastCommand, Math.round(usec), failed);
     if (failed) stats.recordError(result.message);
     if (!skipSlowlog) slowlog.record(argv, usec, c.addr, c.name, nowMs);
-    if (spec.firstKey <= 0) return;
+    if (spec.firstKey <= 0 || LOOKUP_NOTOUCH.has(spec.name.toLowerCase())) return;
     const settings = this.evictionSettings();
     if (settings.maxmemory === 0) return;
     for (const key of keysOf(spec, argv)) this.evictor.touch(settings, c.dbIndex, key, nowMs);

@@ -12,6 +12,7 @@ import type {
   ClientInfo,
   ClientView,
   CommandContext,
+  NotifyClass,
   CommandSpec,
   ServerPorts,
   SubscriptionKind,
@@ -73,6 +74,11 @@ interface WatchedKey {
   readonly key: string;
   /** The key existed with a TTL not yet passed when WATCHed: if it has expired by EXEC, abort. */
   readonly hadLiveTtl: boolean;
+  /**
+   * The key was already logically expired (still stored) when WATCHed (Redis watchedKey.expired): its
+   * lazy deletion is no change. Cleared once it is gone, so a later write does abort.
+   */
+  expired: boolean;
 }
 
 interface BlockedState {
@@ -105,6 +111,9 @@ class ClientContext implements CommandContext {
   }
   propagateAs(argvs: readonly (readonly string[])[]): void {
     this.propagated = argvs.map((a) => [...a]);
+  }
+  notify(type: NotifyClass, event: string, key: string, db?: Database): void {
+    this.server.keyspaceEvents.notify(type, event, key, (db ?? this.db).index);
   }
 }
 
@@ -196,9 +205,12 @@ export class Client implements RegisteredClient, ClientView {
     this.out.reply(r, this.protocol);
   }
 
-  /** Queues bytes produced outside this client's own command (pub/sub messages), then schedules a flush. */
+  /**
+   * Queues bytes produced outside this client's own command (pub/sub messages), then schedules a
+   * flush. Delivered whatever CLIENT REPLY says, as Redis pushes them (CLIENT_PUSHING).
+   */
   deliver(bytes: string): void {
-    if (this.closed || this.replyMode === 'off') return;
+    if (this.closed) return;
     this.out.raw(bytes);
     this.core.scheduleFlush(this);
   }
@@ -224,10 +236,20 @@ export class Client implements RegisteredClient, ClientView {
     this.core.scheduleFlush(this);
   }
 
-  /** CLIENT REPLY: OFF silences every reply, SKIP the next command's; their own reply is dropped by the command. */
+  /**
+   * CLIENT REPLY (Redis clientReplyCommand): OFF silences every reply, SKIP the next command's (ignored
+   * while OFF); ON clears both, its own +OK included even when a SKIP silenced this very command.
+   */
   setReplyMode(mode: 'on' | 'off' | 'skip'): void {
-    if (mode === 'skip') this.skipArmed = true;
-    else this.replyMode = mode;
+    if (mode === 'skip') {
+      if (this.replyMode !== 'off') this.skipArmed = true;
+      return;
+    }
+    this.replyMode = mode;
+    if (mode === 'on') {
+      this.skipArmed = false;
+      this.skipCurrent = false;
+    }
   }
 
   /** Called by the dispatcher before each command: a SKIP armed by the previous command applies now. */
@@ -304,8 +326,9 @@ export class Client implements RegisteredClient, ClientView {
     for (const key of keys) {
       if (this.watched.some((w) => w.db === this.dbIndex && w.key === key)) continue;
       const ttl = db.getExpire(key);
-      const hadLiveTtl = ttl !== undefined && ttl > now && db.contains(key);
-      this.watched.push({ db: this.dbIndex, key, hadLiveTtl });
+      const stored = ttl !== undefined && db.contains(key);
+      const hadLiveTtl = stored && ttl > now;
+      this.watched.push({ db: this.dbIndex, key, hadLiveTtl, expired: stored && ttl <= now });
       this.core.watch.watch(this.dbIndex, key, this);
     }
     return OK;
@@ -315,6 +338,16 @@ export class Client implements RegisteredClient, ClientView {
     for (const w of this.watched) this.core.watch.unwatch(w.db, w.key, this);
     this.watched = [];
     this.dirtyCas = false;
+  }
+
+  /** Redis touchWatchedKey for this client: the deletion of a key that was expired when WATCHed is no change. */
+  watchedKeyTouched(db: number, key: string): void {
+    const w = this.watched.find((x) => x.db === db && x.key === key);
+    if (w?.expired === true) {
+      w.expired = false;
+      if (!this.core.keyspace.db(db).contains(key)) return;
+    }
+    this.dirtyCas = true;
   }
 
   private watchedKeyExpired(): boolean {
@@ -334,15 +367,28 @@ export class Client implements RegisteredClient, ClientView {
       }
       bytes += this.confirmation(SUBSCRIBE_WORDS[kind], name, this.countFor(kind));
     }
-    return { kind: 'raw', bytes };
+    return this.pushed(bytes);
   }
 
   unsubscribe(kind: SubscriptionKind, names: readonly string[]): Reply {
-    if (names.length === 0) return { kind: 'raw', bytes: this.unsubscribeAll(kind, true) };
+    if (names.length === 0) return this.pushed(this.unsubscribeAll(kind, true));
     let bytes = '';
     for (const name of names) {
       if (this.subscriptions[kind].delete(name)) this.core.state.pubsub.remove(kind, name, this);
       bytes += this.confirmation(UNSUBSCRIBE_WORDS[kind], name, this.countFor(kind));
+    }
+    return this.pushed(bytes);
+  }
+
+  /**
+   * (Un)subscribe confirmations are pushes: Redis sends them even under CLIENT REPLY OFF or SKIP. When
+   * the command's reply would be dropped they are queued here, in order; otherwise they are the reply
+   * (inside EXEC they belong in EXEC's array).
+   */
+  private pushed(bytes: string): Reply {
+    if ((this.replyMode === 'off' || this.skipCurrent) && !this.inMulti) {
+      this.out.raw(bytes);
+      return RAW_EMPTY;
     }
     return { kind: 'raw', bytes };
   }

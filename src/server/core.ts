@@ -122,9 +122,12 @@ export class ServerCore implements ClientHost {
       keyModified: (db, key) => this.watch.touch(db, key),
       keyReady: (db, key) => this.blocking.signalReady(db, key),
       keyExpired: (db, key) => {
+        state.keyspaceEvents.notify('x', 'expired', key, db);
         state.stats.expiredKeys++;
         state.propagate(db, ['DEL', key]);
       },
+      keyAdded: (db, key) => state.keyspaceEvents.notify('n', 'new', key, db),
+      keyMissed: (db, key) => state.keyspaceEvents.notify('m', 'keymiss', key, db),
     };
     this.keyspace = new Keyspace(state.config.databases, observer);
     // Created up front (it is three empty maps until maxmemory is set): OBJECT IDLETIME/FREQ read it.

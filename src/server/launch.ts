@@ -114,6 +114,8 @@ export async function launchServer(
         state.beforeReplies.push(() => aofRef.beforeReplies());
       };
       if (rc.getBool('appendonly')) attachAof();
+      // A replica's full sync replaced the dataset: the AOF starts over from a rewrite (restartAOFAfterSYNC).
+      state.afterDatasetReplaced.push(() => aofRef.restart());
       state.persistence = persistence;
     },
     onCron: (now) => {

@@ -137,6 +137,7 @@ export function attachReplication(
     resumeWrites: () => state.unpauseClients(),
     datasetReplaced: () => {
       for (const db of core.keyspace.databases) core.watch.touchAll(db.index);
+      for (const hook of state.afterDatasetReplaced) hook();
     },
   });
   state.addPropagator((db, argv) => replication.feed(db, argv));

@@ -22,6 +22,7 @@ import type {
 import { ConfigError, RedisConfig, type RenameCommand } from '../config/index.js';
 import { CommandStats } from './command-stats.js';
 import { ConfigAdmin } from './config-binding.js';
+import { KeyspaceNotifier } from './notify.js';
 import { PubSubRegistry } from './pubsub.js';
 import { SlowLog } from './slowlog.js';
 
@@ -96,9 +97,12 @@ export class ServerState implements ServerPorts {
   /** Connected clients by id, in connection order (CLIENT LIST order). */
   readonly registry = new Map<number, RegisteredClient>();
   readonly pubsub = new PubSubRegistry();
+  readonly keyspaceEvents: KeyspaceNotifier;
   readonly propagators: Propagator[] = [];
   /** Run before any reply is written to a socket (the AOF writes, and fsyncs under always, there). */
   readonly beforeReplies: (() => void)[] = [];
+  /** Run after a full sync replaced the dataset (the AOF restarts with a rewrite, as restartAOFAfterSYNC). */
+  readonly afterDatasetReplaced: (() => void)[] = [];
   /** Open execution units (see beginUnit) and what they propagated so far. */
   private unitDepth = 0;
   private pendingPropagation: PendingPropagation[] = [];
@@ -116,6 +120,7 @@ export class ServerState implements ServerPorts {
   ) {
     this.slowlog = new SlowLog(config);
     this.configAdmin = new ConfigAdmin(config);
+    this.keyspaceEvents = new KeyspaceNotifier(config, this.pubsub);
     this.clients = {
       list: () => this.listClients(),
       blockedCount: () => this.blockedClients(),

@@ -5,6 +5,8 @@
 
 export interface Watcher {
   dirtyCas: boolean;
+  /** A watched key was modified: marks the transaction dirty, unless Redis would not (see Client). */
+  watchedKeyTouched(db: number, key: string): void;
 }
 
 export class WatchRegistry {
@@ -44,7 +46,7 @@ export class WatchRegistry {
     if (this.count === 0) return;
     const set = this.byDb[db]?.get(key);
     if (set === undefined) return;
-    for (const who of set) who.dirtyCas = true;
+    for (const who of set) who.watchedKeyTouched(db, key);
   }
 
   /** FLUSHDB / FLUSHALL / SWAPDB: every watcher of the database is dirty. */

@@ -1,3 +1,4 @@
+import { BigMap, BigSet } from './big-map.js';
 import type { Value } from './types.js';
 
 /**
@@ -13,9 +14,9 @@ export function cloneValue(value: Value): Value {
       return { ...value, items: value.items.clone() };
     case 'hash':
       // The copy gets no sampler: it would be shared with the original and miss the copy's changes.
-      return { ...value, fields: new Map(value.fields), sampler: undefined };
+      return { ...value, fields: new BigMap(value.fields), sampler: undefined };
     case 'set':
-      return { ...value, members: new Set(value.members), sampler: undefined };
+      return { ...value, members: new BigSet(value.members), sampler: undefined };
     case 'zset':
       return { ...value, zset: value.zset.clone() };
   }

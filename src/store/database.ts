@@ -1,4 +1,7 @@
+import { BigMap, BigSet } from './big-map.js';
 import { KeySampler } from './key-sampler.js';
+import { EXPIRE_ENTRY_BYTES, keyAccountBytes } from './alloc-model.js';
+import { valueAccountBytes } from './memory.js';
 import { ScanCursors } from './scan.js';
 import type { Value } from './types.js';
 
@@ -31,6 +34,10 @@ export interface KeyspaceObserver {
   keyModified?(db: number, key: string): void;
   /** A list or zset key came into existence: clients blocked on it may be served (Redis signalKeyAsReady). */
   keyReady?(db: number, key: string): void;
+  /** A read lookup found no key (Redis lookupKeyRead's miss): the `keymiss` keyspace event. */
+  keyMissed?(db: number, key: string): void;
+  /** A key came into existence (Redis dbAdd): the `new` keyspace event. */
+  keyAdded?(db: number, key: string): void;
   /** A key was removed because its TTL passed; masters propagate a DEL. */
   keyExpired?(db: number, key: string): void;
 }
@@ -49,16 +56,29 @@ export class Database {
    * mutates through the methods below. Nothing outside this class reads them: iterate with keys(),
    * volatileKeys(), expiryEntries() or entriesWithExpiry().
    */
-  private entries = new Map<string, Value>();
-  private expires = new Map<string, number>();
+  private entries = new BigMap<string, Value>();
+  private expires = new BigMap<string, number>();
   /**
    * Keys whose string was changed in place (APPEND, SETRANGE, SETBIT, BITFIELD, BITOP), which Redis
    * then reports as `raw` in OBJECT ENCODING whatever their content. Any replacement or removal of the
    * key forgets the mark. Absent until first used, so plain SET/GET workloads pay nothing.
    */
-  private rawStrings: Set<string> | undefined;
+  private rawStrings: BigSet<string> | undefined;
   /** RANDOMKEY's O(1) picker, built on the first randomKey() and kept in step with every add/remove. */
   private sampler: KeySampler | undefined;
+  /**
+   * What this database's keys cost in the keyspace's byte count (memory.ts: Redis 7.0's allocations
+   * for the same data): kept up to date by every write below, so INFO used_memory and maxmemory read
+   * the data, not V8's heap (which holds garbage until it is collected). A value handed out by
+   * lookupWrite (or just stored by add/setValue) is changed in place afterwards, so the last
+   * PENDING_VALUES such values are remembered with their bytes as last measured, and re-measured
+   * (O(1): collections keep their own totals) whenever the count is read or changes. A command may
+   * look up several keys before changing them (SMOVE, LMOVE): each stays watched until PENDING_VALUES
+   * newer ones replace it or its key goes.
+   */
+  private bytes = 0;
+  private readonly pendingValues: Value[] = [];
+  private readonly pendingBytes: number[] = [];
   /** When true (a replica), expired keys read as absent but are not deleted: the master sends DEL. */
   expiryIsMasterDriven = false;
 
@@ -78,6 +98,51 @@ export class Database {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** This database's part of the keyspace's byte count (INFO used_memory_dataset, maxmemory). */
+  get usedBytes(): number {
+    this.settle();
+    return this.bytes;
+  }
+
+  /** Re-measures the watched values (they stay watched). */
+  private settle(): void {
+    const n = this.pendingValues.length;
+    for (let i = 0; i < n; i++) {
+      const now = valueAccountBytes(this.pendingValues[i] as Value);
+      this.bytes += now - (this.pendingBytes[i] as number);
+      this.pendingBytes[i] = now;
+    }
+  }
+
+  /** Stops watching a value whose key is gone (after a settle). */
+  private unwatch(value: Value): void {
+    const i = this.pendingValues.indexOf(value);
+    if (i < 0) return;
+    this.pendingValues.splice(i, 1);
+    this.pendingBytes.splice(i, 1);
+  }
+
+  /**
+   * A value stored by add/setValue may still be filled in place by the command that made it (a new
+   * hash gets its fields after add): re-measure it at the next settle, like a lookupWrite. Bare
+   * strings are immutable and skip this.
+   */
+  private watchInPlace(value: Value): void {
+    if (typeof value === 'string' || this.pendingValues.includes(value)) return;
+    if (this.pendingValues.length >= PENDING_VALUES) {
+      this.settle();
+      this.pendingValues.shift();
+      this.pendingBytes.shift();
+    }
+    this.pendingValues.push(value);
+    this.pendingBytes.push(valueAccountBytes(value));
+  }
+
+  /** The bytes a stored key and its value count for (its TTL entry aside). */
+  private entryBytes(key: string, value: Value): number {
+    return keyAccountBytes(key) + valueAccountBytes(value);
   }
 
   /** Number of keys with a TTL (INFO keyspace `expires=`). */
@@ -138,6 +203,10 @@ export class Database {
     if (!this.isExpired(key, now)) return false;
     if (this.expiryIsMasterDriven) return true;
     this.observer.beforeWrite?.(this.index, key);
+    this.settle();
+    const value = this.entries.get(key) as Value;
+    this.unwatch(value);
+    this.bytes -= this.entryBytes(key, value) + EXPIRE_ENTRY_BYTES;
     this.entries.delete(key);
     this.expires.delete(key);
     this.rawStrings?.delete(key);
@@ -147,7 +216,15 @@ export class Database {
     return true;
   }
 
+  /** A read lookup (Redis lookupKeyRead): lazy expiry, and a miss is announced (`keyMissed`). */
   lookupRead(key: string, now: number): Value | undefined {
+    const value = this.lookupQuiet(key, now);
+    if (value === undefined) this.observer.keyMissed?.(this.index, key);
+    return value;
+  }
+
+  /** Like lookupRead without announcing a miss (Redis LOOKUP_NONOTIFY: OBJECT, blocked-list checks). */
+  lookupQuiet(key: string, now: number): Value | undefined {
     if (this.expires.size !== 0 && this.expireIfNeeded(key, now)) return undefined;
     return this.entries.get(key);
   }
@@ -156,7 +233,10 @@ export class Database {
   lookupWrite(key: string, now: number): Value | undefined {
     if (this.expires.size !== 0 && this.expireIfNeeded(key, now)) return undefined;
     const value = this.entries.get(key);
-    if (value !== undefined) this.observer.beforeWrite?.(this.index, key);
+    if (value !== undefined) {
+      this.observer.beforeWrite?.(this.index, key);
+      this.watchInPlace(value);
+    }
     return value;
   }
 
@@ -164,30 +244,41 @@ export class Database {
   add(key: string, value: Value): void {
     this.observer.beforeWrite?.(this.index, key);
     this.entries.set(key, value);
+    this.bytes += this.entryBytes(key, value);
+    this.watchInPlace(value);
     this.sampler?.add(key);
     if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset')) {
       this.observer.keyReady?.(this.index, key);
     }
+    this.observer.keyAdded?.(this.index, key);
   }
 
   /** Sets a key to a new value, creating it or replacing it. Drops the TTL unless keepTtl. */
   setValue(key: string, value: Value, keepTtl: boolean): void {
-    const existed = this.entries.has(key);
-    if (existed) {
+    const old = this.entries.get(key);
+    if (old !== undefined) {
       this.observer.beforeWrite?.(this.index, key);
+      this.settle();
+      this.unwatch(old);
       this.entries.set(key, value);
+      this.bytes += valueAccountBytes(value) - valueAccountBytes(old);
+      this.watchInPlace(value);
       this.rawStrings?.delete(key);
     } else {
       this.add(key, value);
     }
-    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (!keepTtl && this.expires.size !== 0 && this.expires.delete(key)) this.bytes -= EXPIRE_ENTRY_BYTES;
   }
 
   delete(key: string): boolean {
-    if (!this.entries.has(key)) return false;
+    const value = this.entries.get(key);
+    if (value === undefined) return false;
     this.observer.beforeWrite?.(this.index, key);
+    this.settle();
+    this.unwatch(value);
+    this.bytes -= this.entryBytes(key, value);
     this.entries.delete(key);
-    this.expires.delete(key);
+    if (this.expires.size !== 0 && this.expires.delete(key)) this.bytes -= EXPIRE_ENTRY_BYTES;
     this.rawStrings?.delete(key);
     this.sampler?.remove(key);
     return true;
@@ -205,7 +296,7 @@ export class Database {
 
   /** Marks the string at `key` as changed in place (OBJECT ENCODING then says raw). */
   markRawString(key: string): void {
-    this.rawStrings ??= new Set();
+    this.rawStrings ??= new BigSet();
     this.rawStrings.add(key);
   }
 
@@ -219,12 +310,14 @@ export class Database {
 
   setExpire(key: string, whenMs: number): void {
     this.observer.beforeWrite?.(this.index, key);
+    if (!this.expires.has(key)) this.bytes += EXPIRE_ENTRY_BYTES;
     this.expires.set(key, whenMs);
   }
 
   removeExpire(key: string): boolean {
     if (!this.expires.has(key)) return false;
     this.observer.beforeWrite?.(this.index, key);
+    this.bytes -= EXPIRE_ENTRY_BYTES;
     return this.expires.delete(key);
   }
 
@@ -239,6 +332,11 @@ export class Database {
    */
   swapWith(other: Database): void {
     this.observer.beforeSwap?.(this.index, other.index);
+    this.settle();
+    other.settle();
+    [this.bytes, other.bytes] = [other.bytes, this.bytes];
+    this.pendingValues.length = this.pendingBytes.length = 0;
+    other.pendingValues.length = other.pendingBytes.length = 0;
     [this.entries, other.entries] = [other.entries, this.entries];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
@@ -255,12 +353,18 @@ export class Database {
   /** FLUSHDB: drops every key. The old tables are left as they are to whoever still iterates them. */
   clear(): void {
     this.observer.beforeFlush?.(this.index);
-    this.entries = new Map();
-    this.expires = new Map();
+    this.pendingValues.length = 0;
+    this.pendingBytes.length = 0;
+    this.bytes = 0;
+    this.entries = new BigMap();
+    this.expires = new BigMap();
     this.rawStrings = undefined;
     this.sampler = undefined;
   }
 }
+
+/** How many values changed in place a database keeps watching for its byte count (see `bytes`). */
+const PENDING_VALUES = 8;
 
 /** The tables are taken when the iteration is asked for, not at its first step (generators start late). */
 function* withExpiry(
@@ -277,20 +381,32 @@ function fanOut(observers: readonly KeyspaceObserver[]): KeyspaceObserver {
     observers.filter((o) => o[name] !== undefined);
   const out: KeyspaceObserver = {};
   // Only the notifications someone listens to are defined, so the others stay a skipped `?.()`.
+  // The per-write notifications go straight to their observer when only one listens (the eviction's
+  // observer listens to flushes only, and is always there).
   const beforeWrite = having('beforeWrite');
-  if (beforeWrite.length > 0)
+  const [onlyWriter] = beforeWrite;
+  if (beforeWrite.length === 1 && onlyWriter?.beforeWrite !== undefined)
+    out.beforeWrite = onlyWriter.beforeWrite.bind(onlyWriter);
+  else if (beforeWrite.length > 0)
     out.beforeWrite = (db, key) => beforeWrite.forEach((o) => o.beforeWrite?.(db, key));
   const beforeFlush = having('beforeFlush');
   if (beforeFlush.length > 0) out.beforeFlush = (db) => beforeFlush.forEach((o) => o.beforeFlush?.(db));
   const beforeSwap = having('beforeSwap');
   if (beforeSwap.length > 0) out.beforeSwap = (a, b) => beforeSwap.forEach((o) => o.beforeSwap?.(a, b));
   const keyModified = having('keyModified');
-  if (keyModified.length > 0)
+  const [onlyModified] = keyModified;
+  if (keyModified.length === 1 && onlyModified?.keyModified !== undefined)
+    out.keyModified = onlyModified.keyModified.bind(onlyModified);
+  else if (keyModified.length > 0)
     out.keyModified = (db, key) => keyModified.forEach((o) => o.keyModified?.(db, key));
   const keyReady = having('keyReady');
   if (keyReady.length > 0) out.keyReady = (db, key) => keyReady.forEach((o) => o.keyReady?.(db, key));
   const keyExpired = having('keyExpired');
   if (keyExpired.length > 0) out.keyExpired = (db, key) => keyExpired.forEach((o) => o.keyExpired?.(db, key));
+  const keyMissed = having('keyMissed');
+  if (keyMissed.length > 0) out.keyMissed = (db, key) => keyMissed.forEach((o) => o.keyMissed?.(db, key));
+  const keyAdded = having('keyAdded');
+  if (keyAdded.length > 0) out.keyAdded = (db, key) => keyAdded.forEach((o) => o.keyAdded?.(db, key));
   return out;
 }
 

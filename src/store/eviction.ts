@@ -1,5 +1,5 @@
 /**
- * maxmemory eviction (Redis evict.c, approximated): when the estimated dataset is over the limit,
+ * maxmemory eviction (Redis evict.c, approximated): when the keyspace's byte count is over the limit,
  * sample `maxmemory-samples` candidate keys per database, evict the best one by the policy, and repeat
  * until under the limit. Candidates come from a rotating cursor over each database's Map (JS Maps have
  * no random access; a cursor that survives mutation gives a fair spread at no memory cost).
@@ -8,8 +8,9 @@
  * an LRU/LFU policy is active with a limit, in a side table fed by `touch` from the dispatcher, so a
  * server without maxmemory pays nothing per key.
  */
+import { BigMap } from './big-map.js';
 import type { Database, Keyspace } from './database.js';
-import { estimateKeyBytes } from './memory.js';
+import { datasetBytes } from './memory.js';
 
 export type EvictionPolicy =
   | 'noeviction'
@@ -30,48 +31,61 @@ export interface EvictionSettings {
 }
 
 /** Fixed bytes counted besides the keys (Redis's used_memory_startup is about this much). */
-const BASELINE_BYTES = 880 * 1024;
-/** Recompute a database's average key size after this many ms. */
-const AVERAGE_TTL_MS = 100;
-const AVERAGE_SAMPLE = 64;
+export const BASELINE_BYTES = 880 * 1024;
 /** At most this many keys evicted per command, so one write cannot stall the server. */
 const MAX_EVICTIONS_PER_CALL = 10000;
 const LFU_INIT_VAL = 5;
 
-interface Average {
-  bytesPerKey: number;
-  at: number;
-}
-
 export class Evictor {
-  /** db index → key → last access (ms, LRU) or LFU counter*2^32 + minutes of last decrement. */
-  private readonly access = new Map<number, Map<string, number>>();
-  private readonly cursors = new Map<string, Iterator<string>>();
-  private readonly averages = new Map<number, Average>();
+  /** db index → key → LRU clock of the last access (s), or LFU minutes of the last decrement * 256 + counter. */
+  private readonly access = new Map<number, BigMap<string, number>>();
+  /** Sampling cursors, each with the key table it walks (FLUSH and SWAPDB replace a database's table). */
+  private readonly cursors = new Map<string, { readonly source: object; cursor: Iterator<string> }>();
 
-  constructor(private readonly keyspace: Keyspace) {}
-
-  /** Estimated used memory: a baseline plus keys × average key size per database. */
-  usedMemory(now: number): number {
-    let total = BASELINE_BYTES;
-    for (const db of this.keyspace.databases) if (db.size > 0) total += db.size * this.average(db, now);
-    return total;
+  constructor(private readonly keyspace: Keyspace) {
+    // Access data of flushed keys would otherwise stay for good (a leak under FLUSHALL + refill).
+    keyspace.addObserver({
+      beforeFlush: (db) => {
+        this.access.delete(db);
+        this.forgetCursors(db);
+      },
+      beforeSwap: (a, b) => {
+        this.forgetCursors(a);
+        this.forgetCursors(b);
+        const [ta, tb] = [this.access.get(a), this.access.get(b)];
+        this.access.delete(a);
+        this.access.delete(b);
+        if (ta !== undefined) this.access.set(b, ta);
+        if (tb !== undefined) this.access.set(a, tb);
+      },
+    });
   }
 
-  private average(db: Database, now: number): number {
-    const cached = this.averages.get(db.index);
-    if (cached !== undefined && now - cached.at < AVERAGE_TTL_MS) return cached.bytesPerKey;
-    let bytes = 0;
-    let n = 0;
-    for (const key of this.sample(db, db.keys(), `avg:${db.index}`, AVERAGE_SAMPLE)) {
-      const v = db.peek(key);
-      if (v === undefined) continue;
-      bytes += estimateKeyBytes(key, v) + (db.getExpire(key) !== undefined ? 24 : 0);
-      n++;
-    }
-    const bytesPerKey = n === 0 ? 0 : bytes / n;
-    this.averages.set(db.index, { bytesPerKey, at: now });
-    return bytesPerKey;
+  /**
+   * Drops a database's sampling cursors: they hold its old key table, which would stay in memory
+   * (a whole flushed dataset) until eviction next samples that database.
+   */
+  private forgetCursors(db: number): void {
+    for (const name of [`a:${db}`, `v:${db}`]) this.cursors.delete(name);
+  }
+
+  /**
+   * Drops the access data of keys that are gone (DEL, expiry, overwrites by RENAME…) once they
+   * outnumber the live ones: O(n) at most every n removals.
+   */
+  private pruneIfStale(dbIndex: number, table: BigMap<string, number>): void {
+    const db = this.keyspace.db(dbIndex);
+    if (table.size <= 2 * db.size + 1024) return;
+    for (const key of table.keys()) if (!db.contains(key)) table.delete(key);
+  }
+
+  /**
+   * used_memory: a baseline plus the keyspace's byte count (memory.ts), kept on every write — what the
+   * data costs, not V8's heap with its uncollected garbage. `now` is kept for callers.
+   */
+  usedMemory(now?: number): number {
+    void now;
+    return BASELINE_BYTES + datasetBytes(this.keyspace);
   }
 
   /** Should be called after a command used `key` (LRU/LFU bookkeeping); a no-op for other policies. */
@@ -81,15 +95,16 @@ export class Evictor {
     if (!lfu && !settings.policy.endsWith('-lru')) return;
     let table = this.access.get(dbIndex);
     if (table === undefined) {
-      table = new Map();
+      table = new BigMap();
       this.access.set(dbIndex, table);
     }
+    this.pruneIfStale(dbIndex, table);
     if (!lfu) {
-      table.set(key, now);
+      table.set(key, lruClock(now));
       return;
     }
     const counter = this.decayedCounter(table.get(key), settings, now);
-    table.set(key, logIncrement(counter, settings.lfuLogFactor) * 2 ** 32 + Math.floor(now / 60000));
+    table.set(key, lfuMinutes(now) * 256 + logIncrement(counter, settings.lfuLogFactor));
   }
 
   /**
@@ -107,19 +122,21 @@ export class Evictor {
   ): void {
     let table = this.access.get(dbIndex);
     if (table === undefined) {
-      table = new Map();
+      table = new BigMap();
       this.access.set(dbIndex, table);
     }
+    // The same small-integer forms touch() writes (see lruClock / lfuMinutes).
     if (policy.endsWith('-lfu')) {
-      if (freq !== undefined) table.set(key, freq * 2 ** 32 + Math.floor(now / 60000));
+      if (freq !== undefined) table.set(key, lfuMinutes(now) * 256 + Math.min(255, Math.max(0, freq)));
     } else if (idleSeconds !== undefined) {
-      table.set(key, now - idleSeconds * 1000);
+      table.set(key, lruClock(now - idleSeconds * 1000));
     }
   }
 
   /** OBJECT IDLETIME: when the key was last used (ms), while an LRU policy is recording it. */
   lastAccess(dbIndex: number, key: string): number | undefined {
-    return this.access.get(dbIndex)?.get(key);
+    const clock = this.access.get(dbIndex)?.get(key);
+    return clock === undefined ? undefined : LRU_EPOCH_MS + clock * LRU_RESOLUTION_MS;
   }
 
   /** OBJECT FREQ: the key's LFU counter after decay (a key never touched has the initial value). */
@@ -129,18 +146,26 @@ export class Evictor {
 
   private decayedCounter(packed: number | undefined, settings: EvictionSettings, now: number): number {
     if (packed === undefined) return LFU_INIT_VAL;
-    const counter = Math.floor(packed / 2 ** 32);
-    const minutes = packed % 2 ** 32;
-    const elapsed = Math.floor(now / 60000) - minutes;
+    const counter = packed & 255;
+    const minutes = packed >>> 8;
+    // Redis LFUTimeElapsed: the 16-bit minute clock wraps.
+    const nowMinutes = lfuMinutes(now);
+    const elapsed = nowMinutes >= minutes ? nowMinutes - minutes : 65535 - minutes + nowMinutes;
     const periods = settings.lfuDecayTime > 0 ? Math.floor(elapsed / settings.lfuDecayTime) : 0;
     return Math.max(0, counter - periods);
   }
 
   /**
    * Evicts keys until the estimate is under maxmemory. Returns the evicted (db, key) pairs, or
-   * undefined when over the limit and nothing can be evicted (the command then gets -OOM).
+   * undefined when over the limit and nothing (more) can be evicted (the command then gets -OOM).
+   * `onEvicted` is told of each key as it goes, including those evicted before running out of
+   * victims (Redis counts, propagates and announces each one).
    */
-  performEvictions(settings: EvictionSettings, now: number): { db: number; key: string }[] | undefined {
+  performEvictions(
+    settings: EvictionSettings,
+    now: number,
+    onEvicted?: (db: number, key: string) => void,
+  ): { db: number; key: string }[] | undefined {
     const evicted: { db: number; key: string }[] = [];
     if (settings.maxmemory === 0) return evicted;
     let used = this.usedMemory(now);
@@ -149,12 +174,12 @@ export class Evictor {
     while (used > settings.maxmemory && evicted.length < MAX_EVICTIONS_PER_CALL) {
       const victim = this.pickVictim(settings, now);
       if (victim === undefined) return undefined;
-      const value = victim.db.peek(victim.key);
-      used -= value === undefined ? 0 : estimateKeyBytes(victim.key, value);
       victim.db.delete(victim.key);
+      used = this.usedMemory();
       victim.db.signalModified(victim.key);
       this.access.get(victim.db.index)?.delete(victim.key);
       evicted.push({ db: victim.db.index, key: victim.key });
+      onEvicted?.(victim.db.index, victim.key);
     }
     return evicted;
   }
@@ -184,7 +209,7 @@ export class Evictor {
     if (policy.endsWith('-random')) return Math.random();
     if (policy === 'volatile-ttl') return -(db.getExpire(key) ?? Infinity);
     const packed = this.access.get(db.index)?.get(key);
-    if (policy.endsWith('-lru')) return now - (packed ?? 0);
+    if (policy.endsWith('-lru')) return lruClock(now) - (packed ?? 0);
     return 255 - this.decayedCounter(packed, settings, now);
   }
 
@@ -194,7 +219,9 @@ export class Evictor {
    */
   private sample(db: Database, fresh: IterableIterator<string>, name: string, count: number): string[] {
     const out: string[] = [];
-    let cursor = this.cursors.get(name) ?? fresh;
+    // A cursor over a table FLUSHALL replaced would offer keys that are gone: start on the new one.
+    const kept = this.cursors.get(name);
+    let cursor = kept !== undefined && kept.source === db.scanSource ? kept.cursor : fresh;
     let wrapped = false;
     while (out.length < count) {
       const next = cursor.next();
@@ -210,7 +237,7 @@ export class Evictor {
       }
       out.push(next.value);
     }
-    this.cursors.set(name, cursor);
+    this.cursors.set(name, { source: db.scanSource, cursor });
     return out;
   }
 
@@ -218,6 +245,21 @@ export class Evictor {
   reset(): void {
     this.access.clear();
   }
+}
+
+/**
+ * The access data is kept as small integers (V8 stores them inline in the Map: a millisecond timestamp
+ * would be a heap number per key, and a new one per access). LRU has a 100 ms clock (Redis: 1 s,
+ * LRU_CLOCK_RESOLUTION); LFU packs a 16-bit minute clock with an 8-bit counter, as Redis does.
+ */
+const LRU_RESOLUTION_MS = 100;
+/** Ticks are counted from this process's start, so they stay below 2^30 (V8's small integers) for 3 years. */
+const LRU_EPOCH_MS = Date.now();
+function lruClock(now: number): number {
+  return Math.floor((now - LRU_EPOCH_MS) / LRU_RESOLUTION_MS);
+}
+function lfuMinutes(now: number): number {
+  return Math.floor(now / 60000) & 65535;
 }
 
 /** Redis LFULogIncr: the counter grows logarithmically, saturating at 255. */

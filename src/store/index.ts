@@ -13,7 +13,7 @@ export { estimateKeyBytes, databaseBytes, datasetBytes } from './memory.js';
 export { ActiveExpirer } from './expire.js';
 export { cloneValue } from './clone.js';
 export { ScanCursors, MAX_PARKED } from './scan.js';
-export { Evictor } from './eviction.js';
+export { Evictor, BASELINE_BYTES } from './eviction.js';
 export type { EvictionPolicy, EvictionSettings } from './eviction.js';
 export { KeyspaceSnapshot } from './snapshot.js';
 export type { SnapshotEntry } from './snapshot.js';

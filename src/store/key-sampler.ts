@@ -1,3 +1,5 @@
+import { BigMap } from './big-map.js';
+
 /**
  * Uniform random picks from a changing set of keys in O(1): the keys of a database (RANDOMKEY), the
  * members of a set (SRANDMEMBER, SPOP) and the fields of a hash (HRANDFIELD). Redis picks a random
@@ -10,7 +12,7 @@
  */
 export class KeySampler {
   private readonly keys: string[] = [];
-  private readonly slots = new Map<string, number>();
+  private readonly slots = new BigMap<string, number>();
 
   constructor(initial: Iterable<string>) {
     for (const key of initial) this.add(key);

@@ -8,6 +8,8 @@
  * Indexes here are always 0-based from the head and in range; the Redis negative-index rules live
  * with the commands (see commands/lists/).
  */
+import { listElementBytes } from './alloc-model.js';
+
 const MIN_CAPACITY = 4;
 
 export class Quicklist {
@@ -15,6 +17,8 @@ export class Quicklist {
   /** Slot of the head element. */
   private head = 0;
   private count = 0;
+  /** Sum of listElementBytes over the elements: the list's part of the keyspace's byte count. */
+  private packed = 0;
 
   constructor(capacity = MIN_CAPACITY) {
     this.slots = new Array<string | undefined>(Math.max(MIN_CAPACITY, capacity));
@@ -32,10 +36,16 @@ export class Quicklist {
     return this.count;
   }
 
+  /** The elements' bytes as Redis's listpacks would hold them (memory.ts). */
+  get packedBytes(): number {
+    return this.packed;
+  }
+
   pushTail(v: string): void {
     if (this.count === this.slots.length) this.grow();
     this.slots[(this.head + this.count) % this.slots.length] = v;
     this.count++;
+    this.packed += listElementBytes(v);
   }
 
   pushHead(v: string): void {
@@ -43,6 +53,7 @@ export class Quicklist {
     this.head = (this.head - 1 + this.slots.length) % this.slots.length;
     this.slots[this.head] = v;
     this.count++;
+    this.packed += listElementBytes(v);
   }
 
   popHead(): string | undefined {
@@ -51,6 +62,7 @@ export class Quicklist {
     this.slots[this.head] = undefined;
     this.head = (this.head + 1) % this.slots.length;
     this.count--;
+    this.packed -= listElementBytes(v as string);
     this.shrinkIfSparse();
     return v;
   }
@@ -61,6 +73,7 @@ export class Quicklist {
     const v = this.slots[slot];
     this.slots[slot] = undefined;
     this.count--;
+    this.packed -= listElementBytes(v as string);
     this.shrinkIfSparse();
     return v;
   }
@@ -74,7 +87,9 @@ export class Quicklist {
   /** Replaces the element at an in-range index. */
   set(index: number, v: string): void {
     if (index < 0 || index >= this.count) throw new RangeError(`list index ${index} out of range`);
-    this.slots[(this.head + index) % this.slots.length] = v;
+    const slot = (this.head + index) % this.slots.length;
+    this.packed += listElementBytes(v) - listElementBytes(this.slots[slot] as string);
+    this.slots[slot] = v;
   }
 
   /** Elements from `start` to `stop` inclusive (both clamped in range by the caller). */
@@ -127,7 +142,11 @@ export class Quicklist {
 
   private replaceAll(items: readonly string[]): void {
     this.slots = new Array<string | undefined>(Math.max(MIN_CAPACITY, items.length));
-    for (let i = 0; i < items.length; i++) this.slots[i] = items[i];
+    this.packed = 0;
+    for (let i = 0; i < items.length; i++) {
+      this.slots[i] = items[i];
+      this.packed += listElementBytes(items[i] as string);
+    }
     this.head = 0;
     this.count = items.length;
   }

@@ -1,28 +1,53 @@
 /**
- * Memory accounting by estimate (MEMORY USAGE, INFO used_memory_dataset, maxmemory eviction).
- * V8 does not say what one Map entry costs, so sizes follow Redis's own accounting (dict entry, sds
- * headers, jemalloc size classes): close to what `MEMORY USAGE` answers on Redis for small values, so
- * a maxmemory setting means about the same number of keys on both.
+ * Memory accounting (MEMORY USAGE, INFO used_memory / used_memory_dataset, maxmemory eviction).
+ * V8's heap totals include garbage not yet collected and say nothing of what one key costs, so the
+ * keyspace counts its data the way Redis's allocator would hold it (dict entries, sds headers,
+ * listpacks, skiplist nodes, jemalloc size classes): a maxmemory setting then means about the same
+ * data on both, and used_memory moves with the data only.
  */
-import type { Database, Keyspace } from './database.js';
-import type { ByteString } from './byte-string.js';
+import { CONTAINER_BYTES, DICT_ENTRY, ROBJ, allocSize, sdsSize } from './alloc-model.js';
 import type { Value } from './types.js';
 
-/** jemalloc's small size classes, which every Redis allocation is rounded up to. */
-function allocSize(n: number): number {
-  if (n <= 8) return 8;
-  if (n <= 128) return Math.ceil(n / 16) * 16;
-  const step = 2 ** (Math.floor(Math.log2(n - 1)) - 2);
-  return Math.ceil(n / step) * step;
-}
+export {
+  EXPIRE_ENTRY_BYTES,
+  allocSize,
+  hashFieldBytes,
+  hashFieldPackedBytes,
+  keyAccountBytes,
+  listElementBytes,
+  setMemberBytes,
+  zsetMemberBytes,
+  zsetMemberPackedBytes,
+} from './alloc-model.js';
 
-const DICT_ENTRY = 24;
-const ROBJ = 16;
-/** Per-element overhead of a hashtable-encoded hash/set/zset entry, and of a list node. */
-const ELEMENT_OVERHEAD = 24;
-
-function sdsSize(len: number): number {
-  return allocSize(len + (len < 256 ? 3 : len < 65536 ? 5 : 9) + 1);
+/** The value's part of the count, O(1): collections keep their totals as they change. */
+export function valueAccountBytes(value: Value): number {
+  if (typeof value === 'string') {
+    if (value.length <= 20 && isIntLike(value)) return ROBJ;
+    return value.length <= 44 ? allocSize(ROBJ + value.length + 4) : ROBJ + sdsSize(value.length);
+  }
+  switch (value.type) {
+    case 'string':
+      return ROBJ + sdsSize(value.capacity);
+    case 'list':
+      return ROBJ + CONTAINER_BYTES + value.items.packedBytes;
+    case 'hash':
+      return (
+        ROBJ +
+        (value.outgrown === true
+          ? CONTAINER_BYTES + (value.bytes ?? 0)
+          : allocSize(7 + (value.packedBytes ?? 0) + 1))
+      );
+    case 'set':
+      return (
+        ROBJ +
+        (value.outgrown === true
+          ? CONTAINER_BYTES + (value.bytes ?? 0)
+          : allocSize(8 + value.members.size * 8))
+      );
+    case 'zset':
+      return ROBJ + value.zset.memoryBytes;
+  }
 }
 
 function isIntLike(s: string): boolean {
@@ -30,81 +55,25 @@ function isIntLike(s: string): boolean {
 }
 
 /**
- * Estimated bytes of one key and its value. `samples` elements of an aggregate are measured and the
- * rest extrapolated (MEMORY USAGE SAMPLES; 0 = all).
+ * MEMORY USAGE: bytes of one key and its value as Redis reports them (its dict entry counted at
+ * sizeof, 24 bytes), from the same model as the keyspace's byte count. Collections keep exact totals
+ * under that model, so `samples` (MEMORY USAGE SAMPLES) changes nothing: there is nothing to sample.
  */
 export function estimateKeyBytes(key: string, value: Value, samples = 5): number {
-  const base = DICT_ENTRY + sdsSize(key.length);
-  if (typeof value === 'string') {
-    if (isIntLike(value)) return base + ROBJ;
-    return base + (value.length <= 44 ? allocSize(ROBJ + value.length + 4) : ROBJ + sdsSize(value.length));
-  }
-  // A string changed in place holds its spare room too (Redis: sdsAllocSize).
-  if (value.type === 'string') return base + ROBJ + sdsSize(value.capacity);
-  return base + ROBJ + aggregateBytes(value, samples);
+  void samples;
+  return DICT_ENTRY + sdsSize(key.length) + valueAccountBytes(value);
 }
 
-function aggregateBytes(value: Exclude<Value, string | ByteString>, samples: number): number {
-  const limit = samples <= 0 ? Infinity : samples;
-  switch (value.type) {
-    case 'list': {
-      const n = value.items.length;
-      let measured = 0;
-      let count = 0;
-      for (; count < n && count < limit; count++)
-        measured += sdsSize((value.items.at(count) ?? '').length) + ELEMENT_OVERHEAD;
-      return 64 + extrapolate(measured, count, n);
-    }
-    case 'hash':
-      return (
-        64 +
-        sampleIterable(
-          value.fields,
-          value.fields.size,
-          limit,
-          ([f, v]) => sdsSize(f.length) + sdsSize(v.length),
-        )
-      );
-    case 'set':
-      return 64 + sampleIterable(value.members, value.members.size, limit, (m) => sdsSize(m.length));
-    case 'zset':
-      return 64 + value.zset.size * (ELEMENT_OVERHEAD + 32);
-  }
+/** Bytes of one database's keys in the keyspace's byte count (kept on every write: O(1)). */
+export function databaseBytes(db: { readonly usedBytes: number }): number {
+  return db.usedBytes;
 }
 
-function sampleIterable<T>(items: Iterable<T>, size: number, limit: number, cost: (x: T) => number): number {
-  let measured = 0;
-  let count = 0;
-  for (const x of items) {
-    if (count >= limit) break;
-    measured += cost(x) + ELEMENT_OVERHEAD;
-    count++;
-  }
-  return extrapolate(measured, count, size);
-}
-
-function extrapolate(measured: number, count: number, total: number): number {
-  return count === 0 ? 0 : Math.round((measured / count) * total);
-}
-
-/** How many keys per database `datasetBytes` measures before extrapolating. */
-const DATASET_SAMPLE = 512;
-
-/** Estimated bytes of one database's keys, from its first keys (cheap on a million keys). */
-export function databaseBytes(db: Database): number {
-  let measured = 0;
-  let count = 0;
-  for (const [key, value] of db.entriesWithExpiry()) {
-    if (count >= DATASET_SAMPLE) break;
-    measured += estimateKeyBytes(key, value);
-    count++;
-  }
-  return extrapolate(measured, count, db.size) + db.volatileCount * DICT_ENTRY;
-}
-
-/** Estimated bytes of every key in the keyspace (INFO used_memory_dataset). */
-export function datasetBytes(keyspace: Keyspace): number {
+/** Bytes of every key in the keyspace (INFO used_memory_dataset), O(databases). */
+export function datasetBytes(keyspace: {
+  readonly databases: readonly { readonly usedBytes: number }[];
+}): number {
   let total = 0;
-  for (const db of keyspace.databases) if (db.size > 0) total += databaseBytes(db);
+  for (const db of keyspace.databases) total += db.usedBytes;
   return total;
 }

@@ -25,6 +25,9 @@ export interface HashValue {
   readonly fields: ReadonlyMap<string, string>;
   /** HRANDFIELD's O(1) picker over the fields, built on the first pick from a big hash (key-sampler.ts). */
   sampler?: KeySampler;
+  /** The fields' bytes in the keyspace's count, as a hashtable and as a listpack (memory.ts); kept by hash.ts. */
+  bytes?: number;
+  packedBytes?: number;
   /**
    * True once the hash outgrew Redis's listpack encoding (too many fields, or a field or value too
    * long). Redis never converts back, so OBJECT ENCODING and HSCAN keep treating it as a hash table
@@ -38,6 +41,8 @@ export interface SetValue {
   readonly members: ReadonlySet<string>;
   /** SRANDMEMBER/SPOP's O(1) picker over the members, built on the first pick from a big set (key-sampler.ts). */
   sampler?: KeySampler;
+  /** The members' bytes in the keyspace's count as a hashtable (memory.ts); kept by set.ts. */
+  bytes?: number;
   /** True once the set outgrew Redis's intset encoding (a non-integer member, or too many): see HashValue. */
   outgrown?: boolean;
 }

@@ -13,6 +13,8 @@
  * visible facts that follow from the encoding are reproduced (the name, and that a listpack stores a
  * score as text, so -0 reads back as 0).
  */
+import { BigMap } from './big-map.js';
+import { allocSize, zsetMemberBytes, zsetMemberPackedBytes } from './alloc-model.js';
 import { SAMPLER_MIN_SIZE, noteKeyAdded, noteKeyRemoved, randomKeyOf, type Sampled } from './key-sampler.js';
 
 /** Redis ZSKIPLIST_MAXLEVEL and ZSKIPLIST_P. */
@@ -54,19 +56,43 @@ export interface ZEntry {
   readonly score: number;
 }
 
+/**
+ * A skiplist node. Three quarters of the nodes have one level, so level 0's link and span are fields
+ * and only the levels above live in an array (`upper`: next, span, next, span, …): a one-level node is
+ * one object, not three (Redis's zskiplistNode keeps its levels inline the same way).
+ */
 class Node {
   backward: Node | null = null;
-  readonly next: (Node | null)[];
-  /** span[i]: how many rank steps next[i] jumps over. */
-  readonly span: number[];
+  next0: Node | null = null;
+  /** How many rank steps next0 jumps over (1, or 0 on the last node). */
+  span0 = 0;
+  /** Levels 1..level-1: [next1, span1, next2, span2, …]; null for a one-level node. */
+  upper: (Node | null | number)[] | null;
   constructor(
     readonly member: string,
     public score: number,
-    level: number,
+    public level: number,
   ) {
-    this.next = new Array<Node | null>(level).fill(null);
-    this.span = new Array<number>(level).fill(0);
+    this.upper = level > 1 ? new Array<Node | null | number>(2 * (level - 1)).fill(null) : null;
+    if (this.upper !== null) for (let i = 1; i < this.upper.length; i += 2) this.upper[i] = 0;
   }
+}
+
+/** The node after x at level i. */
+function nextOf(x: Node, i: number): Node | null {
+  return i === 0 ? x.next0 : ((x.upper as (Node | null | number)[])[2 * i - 2] as Node | null);
+}
+/** The rank steps x's level-i link jumps over. */
+function spanOf(x: Node, i: number): number {
+  return i === 0 ? x.span0 : ((x.upper as (Node | null | number)[])[2 * i - 1] as number);
+}
+function setNext(x: Node, i: number, n: Node | null): void {
+  if (i === 0) x.next0 = n;
+  else (x.upper as (Node | null | number)[])[2 * i - 2] = n;
+}
+function setSpan(x: Node, i: number, span: number): void {
+  if (i === 0) x.span0 = span;
+  else (x.upper as (Node | null | number)[])[2 * i - 1] = span;
 }
 
 function randomLevel(): number {
@@ -112,13 +138,16 @@ export function lexRangeIsEmpty(range: LexRange): boolean {
 }
 
 export class SortedSet {
-  private readonly nodes = new Map<string, Node>();
+  private readonly nodes = new BigMap<string, Node>();
   /** ZRANDMEMBER's O(1) picker over the members, once built (randomMember); copies start without one. */
   private readonly sampled: Sampled = {};
   /** Header node: its next/span arrays grow with the highest level in use. */
   private readonly head = new Node('', -Infinity, 0);
   private tail: Node | null = null;
   private encodingName: ZSetEncoding;
+  /** The members' bytes in the keyspace's count, as a skiplist and as a listpack (memory.ts). */
+  private tableBytes = 0;
+  private packedBytes = 0;
 
   /**
    * `encoding` 'skiplist' starts the set as Redis's createZsetObject does (results of ZUNION & co.);
@@ -134,6 +163,11 @@ export class SortedSet {
 
   get size(): number {
     return this.nodes.size;
+  }
+
+  /** This set's part of the keyspace's byte count (memory.ts), O(1). */
+  get memoryBytes(): number {
+    return this.encodingName === 'listpack' ? allocSize(7 + this.packedBytes) : 64 + this.tableBytes;
   }
 
   /** What OBJECT ENCODING reports on Redis 7.0 for this set's history. */
@@ -200,9 +234,9 @@ export class SortedSet {
     if (node === undefined) return undefined;
     let rank = 0;
     let x = this.head;
-    for (let i = this.head.next.length - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n && !before(node.score, node.member, n.score, n.member); n = x.next[i]) {
-        rank += x.span[i] ?? 0;
+    for (let i = this.head.level - 1; i >= 0; i--) {
+      for (let n = nextOf(x, i); n && !before(node.score, node.member, n.score, n.member); n = nextOf(x, i)) {
+        rank += spanOf(x, i);
         x = n;
         if (x === node) break;
       }
@@ -227,7 +261,7 @@ export class SortedSet {
       }
       return out;
     }
-    for (let n = this.nodeAt(start); n && out.length <= end - start; n = n.next[0] ?? null) {
+    for (let n = this.nodeAt(start); n && out.length <= end - start; n = n.next0) {
       out.push({ member: n.member, score: n.score });
     }
     return out;
@@ -276,8 +310,7 @@ export class SortedSet {
     if (first === null) return 0;
     if (this.encodingName === 'listpack') {
       let count = 0;
-      for (let n: Node | null = first; n !== null && lexBelowMax(n.member, range.max); n = n.next[0] ?? null)
-        count++;
+      for (let n: Node | null = first; n !== null && lexBelowMax(n.member, range.max); n = n.next0) count++;
       return count;
     }
     const last = this.lastInLexRange(range);
@@ -308,7 +341,7 @@ export class SortedSet {
   pop(count: number, fromMax = false): ZEntry[] {
     const out: ZEntry[] = [];
     while (out.length < count) {
-      const node = fromMax ? this.tail : (this.head.next[0] ?? null);
+      const node = fromMax ? this.tail : this.head.next0;
       if (node === null) break;
       out.push({ member: node.member, score: node.score });
       this.unlinkNode(node);
@@ -318,7 +351,7 @@ export class SortedSet {
 
   /** Entries in order (lowest score first). */
   *entries(): IterableIterator<ZEntry> {
-    for (let n = this.head.next[0] ?? null; n !== null; n = n.next[0] ?? null) {
+    for (let n = this.head.next0; n !== null; n = n.next0) {
       yield { member: n.member, score: n.score };
     }
   }
@@ -356,22 +389,30 @@ export class SortedSet {
   }
 
   private growHead(level: number): void {
-    while (this.head.next.length < level) {
-      this.head.next.push(null);
-      this.head.span.push(this.nodes.size);
+    const head = this.head;
+    while (head.level < level) {
+      // A new top level: the head's link at it jumps over every node.
+      if (head.level === 0) {
+        head.next0 = null;
+        head.span0 = this.nodes.size;
+      } else {
+        head.upper ??= [];
+        head.upper.push(null, this.nodes.size);
+      }
+      head.level++;
     }
   }
 
   /** zslInsert: the caller guarantees the member is absent. */
   private insert(member: string, score: number): Node {
-    const levels = this.head.next.length;
+    const levels = this.head.level;
     const update: Node[] = new Array<Node>(Math.max(levels, 1));
     const rank: number[] = new Array<number>(Math.max(levels, 1)).fill(0);
     let x = this.head;
     for (let i = levels - 1; i >= 0; i--) {
       rank[i] = i === levels - 1 ? 0 : (rank[i + 1] ?? 0);
-      for (let n = x.next[i]; n && before(n.score, n.member, score, member); n = x.next[i]) {
-        rank[i] = (rank[i] ?? 0) + (x.span[i] ?? 0);
+      for (let n = nextOf(x, i); n && before(n.score, n.member, score, member); n = nextOf(x, i)) {
+        rank[i] = (rank[i] ?? 0) + spanOf(x, i);
         x = n;
       }
       update[i] = x;
@@ -386,21 +427,22 @@ export class SortedSet {
       }
     }
     const node = new Node(member, score, level);
+    this.account(node, 1);
     const rank0 = rank[0] ?? 0;
     for (let i = 0; i < level; i++) {
       const prev = update[i] as Node;
       const ri = rank[i] ?? 0;
-      node.next[i] = prev.next[i] ?? null;
-      prev.next[i] = node;
-      node.span[i] = (prev.span[i] ?? 0) - (rank0 - ri);
-      prev.span[i] = rank0 - ri + 1;
+      setNext(node, i, nextOf(prev, i));
+      setNext(prev, i, node);
+      setSpan(node, i, spanOf(prev, i) - (rank0 - ri));
+      setSpan(prev, i, rank0 - ri + 1);
     }
-    for (let i = level; i < this.head.next.length; i++) {
+    for (let i = level; i < this.head.level; i++) {
       const prev = update[i] ?? this.head;
-      prev.span[i] = (prev.span[i] ?? 0) + 1;
+      setSpan(prev, i, spanOf(prev, i) + 1);
     }
     node.backward = update[0] === this.head || update[0] === undefined ? null : update[0];
-    const after = node.next[0] ?? null;
+    const after = node.next0;
     if (after !== null) after.backward = node;
     else this.tail = node;
     return node;
@@ -411,22 +453,23 @@ export class SortedSet {
     const level = randomLevel();
     this.growHead(level);
     const node = new Node(member, score, level);
+    this.account(node, 1);
     const size = this.nodes.size; // nodes before this one
     // Walk from the head along each level to its last node.
     let x = this.head;
     let rankOfX = 0;
-    for (let i = this.head.next.length - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n; n = x.next[i]) {
-        rankOfX += x.span[i] ?? 0;
+    for (let i = this.head.level - 1; i >= 0; i--) {
+      for (let n = nextOf(x, i); n; n = nextOf(x, i)) {
+        rankOfX += spanOf(x, i);
         x = n;
       }
       if (i < level) {
-        x.next[i] = node;
-        x.span[i] = size + 1 - rankOfX;
-        node.next[i] = null;
-        node.span[i] = 0;
+        setNext(x, i, node);
+        setSpan(x, i, size + 1 - rankOfX);
+        setNext(node, i, null);
+        setSpan(node, i, 0);
       } else {
-        x.span[i] = (x.span[i] ?? 0) + 1;
+        setSpan(x, i, spanOf(x, i) + 1);
       }
     }
     node.backward = this.tail;
@@ -437,7 +480,7 @@ export class SortedSet {
   /** zslUpdateScore: in place when the order does not change, else unlink and reinsert. */
   private updateScore(node: Node, score: number): void {
     const prev = node.backward;
-    const after = node.next[0] ?? null;
+    const after = node.next0;
     if (
       (prev === null || before(prev.score, prev.member, score, node.member)) &&
       (after === null || before(score, node.member, after.score, after.member))
@@ -452,51 +495,60 @@ export class SortedSet {
 
   /** Finds the update[] path to node and removes it from the list and the map (zslDelete). */
   private unlinkNode(node: Node): void {
-    const levels = this.head.next.length;
+    const levels = this.head.level;
     const update: Node[] = new Array<Node>(levels);
     let x = this.head;
     for (let i = levels - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n && before(n.score, n.member, node.score, node.member); n = x.next[i]) x = n;
+      for (let n = nextOf(x, i); n && before(n.score, n.member, node.score, node.member); n = nextOf(x, i))
+        x = n;
       update[i] = x;
     }
     this.unlinkWithPath(node, update);
   }
 
   private unlinkWithPath(node: Node, update: readonly Node[]): void {
-    for (let i = 0; i < this.head.next.length; i++) {
+    for (let i = 0; i < this.head.level; i++) {
       const prev = update[i] as Node;
-      if (prev.next[i] === node) {
-        prev.span[i] = (prev.span[i] ?? 0) + (node.span[i] ?? 0) - 1;
-        prev.next[i] = node.next[i] ?? null;
+      if (nextOf(prev, i) === node) {
+        setSpan(prev, i, spanOf(prev, i) + spanOf(node, i) - 1);
+        setNext(prev, i, nextOf(node, i));
       } else {
-        prev.span[i] = (prev.span[i] ?? 0) - 1;
+        setSpan(prev, i, spanOf(prev, i) - 1);
       }
     }
-    const after = node.next[0] ?? null;
+    const after = node.next0;
     if (after !== null) after.backward = node.backward;
     else this.tail = node.backward;
-    while (this.head.next.length > 0 && this.head.next[this.head.next.length - 1] === null) {
-      this.head.next.pop();
-      this.head.span.pop();
+    const head = this.head;
+    while (head.level > 0 && nextOf(head, head.level - 1) === null) {
+      if (head.level > 1) head.upper?.splice(-2, 2);
+      head.level--;
     }
     this.nodes.delete(node.member);
+    this.account(node, -1);
     noteKeyRemoved(this.sampled, node.member);
+  }
+
+  private account(node: Node, sign: 1 | -1): void {
+    this.tableBytes += sign * zsetMemberBytes(node.member, node.level);
+    this.packedBytes += sign * zsetMemberPackedBytes(node.member);
   }
 
   /** Removes consecutive nodes from `first` while `keep` holds, at most `limit` of them. */
   private deleteRun(first: Node | null, keep: (n: Node) => boolean, limit: number): ZEntry[] {
     const out: ZEntry[] = [];
     if (first === null) return out;
-    const levels = this.head.next.length;
+    const levels = this.head.level;
     const update: Node[] = new Array<Node>(levels);
     let x = this.head;
     for (let i = levels - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n && before(n.score, n.member, first.score, first.member); n = x.next[i]) x = n;
+      for (let n = nextOf(x, i); n && before(n.score, n.member, first.score, first.member); n = nextOf(x, i))
+        x = n;
       update[i] = x;
     }
     // The path to `first` is also the path to every node after it once its predecessors are gone.
     for (let n: Node | null = first; n !== null && out.length < limit && keep(n);) {
-      const next: Node | null = n.next[0] ?? null;
+      const next: Node | null = n.next0;
       out.push({ member: n.member, score: n.score });
       this.unlinkWithPath(n, update);
       n = next;
@@ -509,9 +561,9 @@ export class SortedSet {
     const target = rank + 1; // spans count 1-based ranks
     let traversed = 0;
     let x = this.head;
-    for (let i = this.head.next.length - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n && traversed + (x.span[i] ?? 0) <= target; n = x.next[i]) {
-        traversed += x.span[i] ?? 0;
+    for (let i = this.head.level - 1; i >= 0; i--) {
+      for (let n = nextOf(x, i); n && traversed + spanOf(x, i) <= target; n = nextOf(x, i)) {
+        traversed += spanOf(x, i);
         x = n;
       }
       if (traversed === target) return x;
@@ -527,18 +579,18 @@ export class SortedSet {
   private firstInScoreRange(range: ScoreRange): Node | null {
     if (scoreRangeIsEmpty(range)) return null;
     let x = this.head;
-    for (let i = this.head.next.length - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n && !scoreAboveMin(n.score, range); n = x.next[i]) x = n;
+    for (let i = this.head.level - 1; i >= 0; i--) {
+      for (let n = nextOf(x, i); n && !scoreAboveMin(n.score, range); n = nextOf(x, i)) x = n;
     }
-    const first = x.next[0] ?? null;
+    const first = x.next0;
     return first !== null && scoreBelowMax(first.score, range) ? first : null;
   }
 
   private lastInScoreRange(range: ScoreRange): Node | null {
     if (scoreRangeIsEmpty(range)) return null;
     let x = this.head;
-    for (let i = this.head.next.length - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n && scoreBelowMax(n.score, range); n = x.next[i]) x = n;
+    for (let i = this.head.level - 1; i >= 0; i--) {
+      for (let n = nextOf(x, i); n && scoreBelowMax(n.score, range); n = nextOf(x, i)) x = n;
     }
     return x !== this.head && scoreAboveMin(x.score, range) ? x : null;
   }
@@ -550,7 +602,7 @@ export class SortedSet {
    */
   private lexRangeMayMatch(range: LexRange): boolean {
     if (lexRangeIsEmpty(range)) return false;
-    const first = this.head.next[0] ?? null;
+    const first = this.head.next0;
     if (this.tail === null || first === null) return false;
     return lexAboveMin(this.tail.member, range.min) && lexBelowMax(first.member, range.max);
   }
@@ -563,8 +615,8 @@ export class SortedSet {
     if (!this.lexRangeMayMatch(range)) return null;
     let first: Node | null;
     if (this.encodingName === 'listpack') {
-      first = this.head.next[0] ?? null;
-      while (first !== null && !lexAboveMin(first.member, range.min)) first = first.next[0] ?? null;
+      first = this.head.next0;
+      while (first !== null && !lexAboveMin(first.member, range.min)) first = first.next0;
     } else {
       first = this.descendToLexMin(range);
     }
@@ -574,10 +626,10 @@ export class SortedSet {
   /** zslFirstInLexRange's descent: the node after the last one (per level) that is below min. */
   private descendToLexMin(range: LexRange): Node | null {
     let x = this.head;
-    for (let i = this.head.next.length - 1; i >= 0; i--) {
-      for (let n = x.next[i]; n && !lexAboveMin(n.member, range.min); n = x.next[i]) x = n;
+    for (let i = this.head.level - 1; i >= 0; i--) {
+      for (let n = nextOf(x, i); n && !lexAboveMin(n.member, range.min); n = nextOf(x, i)) x = n;
     }
-    return x.next[0] ?? null;
+    return x.next0;
   }
 
   private lastInLexRange(range: LexRange): Node | null {
@@ -588,8 +640,8 @@ export class SortedSet {
       while (last !== null && !lexBelowMax(last.member, range.max)) last = last.backward;
     } else {
       let x = this.head;
-      for (let i = this.head.next.length - 1; i >= 0; i--) {
-        for (let n = x.next[i]; n && lexBelowMax(n.member, range.max); n = x.next[i]) x = n;
+      for (let i = this.head.level - 1; i >= 0; i--) {
+        for (let n = nextOf(x, i); n && lexBelowMax(n.member, range.max); n = nextOf(x, i)) x = n;
       }
       last = x === this.head ? null : x;
     }
@@ -613,7 +665,7 @@ export class SortedSet {
     for (
       ;
       n !== null && inRange(n) && (count < 0 || out.length < count);
-      n = reverse ? n.backward : (n.next[0] ?? null)
+      n = reverse ? n.backward : n.next0
     ) {
       out.push({ member: n.member, score: n.score });
     }

@@ -163,3 +163,10 @@ test('deprecated directives are accepted and ignored; ACL users and modules are 
   assert.match(loadError('loadmodule /x.so').reason, /not supported by redmesh/);
   assert.match(loadError('user alice on >pw').reason, /not supported by redmesh/);
 });
+
+test('a save line with no value means no save points, as redis-server 7.0 reads it', () => {
+  // Checked by hand on redis-server 7.0.15: CONFIG GET save answers "" for a file holding a bare
+  // `save`, and "100 1" for `save 100 1` followed by a bare `save`.
+  assert.equal(loadConfigText('save\n').config.format('save'), '');
+  assert.equal(loadConfigText('save 100 1\nsave\n').config.format('save'), '100 1');
+});

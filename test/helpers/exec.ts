@@ -65,6 +65,8 @@ export function makeRunner(databases = 16, observer: KeyspaceObserver = {}): Tes
         propagateAs: (argvs) => {
           propagateAs = argvs.map((a) => [...a]);
         },
+        notify: (type, event, key, db) =>
+          server.keyspaceEvents.notify(type, event, key, (db ?? ctx.db).index),
         server,
       };
       const result = spec.run(ctx, argv);

@@ -175,18 +175,27 @@ async function startRedisOn(port: number, extraArgs: readonly string[]): Promise
 /**
  * Starts `redmesh server --port P --dir <fresh temp dir>` plus `extraArgs` as a child process (its
  * RDB file, written at SIGTERM when save points exist, lands there and is removed with it; a later
- * `--dir` in extraArgs wins). Port 0 picks a free port.
+ * `--dir` in extraArgs wins). Port 0 picks a free port. `env` is added to this process's environment
+ * for the child (e.g. NODE_OPTIONS).
  */
-export function startRedmesh(port: number, extraArgs: readonly string[] = []): Promise<RunningServer> {
-  return onPort(port, (p) => startRedmeshOn(p, extraArgs));
+export function startRedmesh(
+  port: number,
+  extraArgs: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
+): Promise<RunningServer> {
+  return onPort(port, (p) => startRedmeshOn(p, extraArgs, env));
 }
 
-async function startRedmeshOn(port: number, extraArgs: readonly string[]): Promise<RunningServer> {
+async function startRedmeshOn(
+  port: number,
+  extraArgs: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'redmesh-server-'));
   const child = spawn(
     process.execPath,
     [redmeshMain, 'server', '--port', String(port), '--dir', dir, ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const server = track(child, 'redmesh', port);

@@ -5,6 +5,8 @@
 import {
   ERR_CLIENT_ID_NOT_POSITIVE,
   ERR_INVALID_CLIENT_ID,
+  ERR_PAUSE_MODE,
+  ERR_SUBCOMMAND_SYNTAX,
   ERR_NO_SUCH_CLIENT,
   ERR_NO_SUCH_USER,
   ERR_NOT_INTEGER,
@@ -75,9 +77,10 @@ const list = defineCommand({
     if (args.remaining > 1 && args.option('ID')) {
       const ids = new Set<number>();
       while (!args.done) {
+        // Any 64-bit integer is accepted (Redis getLongLongFromObjectOrReply); 0 or less matches no one.
         const id = parseInt64(args.string());
-        if (typeof id !== 'number' || id <= 0) return fail(ERR_INVALID_CLIENT_ID);
-        ids.add(id);
+        if (id === undefined) return fail(ERR_INVALID_CLIENT_ID);
+        ids.add(Number(id));
       }
       return { ids };
     }
@@ -172,11 +175,14 @@ const kill = defineCommand({
 const pause = defineCommand({
   name: 'client|pause',
   parse(args) {
+    // clientCommand takes PAUSE with 3 or 4 arguments only, before reading any of them.
+    if (args.remaining > 2) return fail(ERR_SUBCOMMAND_SYNTAX(args.argv[1] ?? '', args.argv[0] ?? ''));
+    // The mode is checked before the timeout, as Redis does.
+    const mode = (args.argv[3] ?? 'ALL').toUpperCase();
+    if (mode !== 'WRITE' && mode !== 'ALL') return fail(ERR_PAUSE_MODE);
     const ms = args.int64(ERR_TIMEOUT_NOT_INTEGER);
     if (typeof ms !== 'number') return fail(ERR_TIMEOUT_NOT_INTEGER);
     if (ms < 0) return fail(ERR_TIMEOUT_NEGATIVE);
-    const mode = args.remaining === 1 ? args.oneOf('WRITE', 'ALL') : 'ALL';
-    args.end();
     return { ms, mode: mode === 'WRITE' ? ('write' as const) : ('all' as const) };
   },
   apply(ctx, { ms, mode }) {
@@ -225,9 +231,10 @@ const reply = defineCommand({
 const unblock = defineCommand({
   name: 'client|unblock',
   parse(args) {
+    // clientCommand takes UNBLOCK with 3 or 4 arguments only, before reading any of them.
+    if (args.remaining > 2) return fail(ERR_SUBCOMMAND_SYNTAX(args.argv[1] ?? '', args.argv[0] ?? ''));
     const target = args.int64();
     if (typeof target !== 'number') return fail(ERR_NOT_INTEGER);
-    if (args.remaining > 1) return fail(ERR_SYNTAX);
     let withError = false;
     if (args.option('ERROR')) withError = true;
     else if (!args.done && !args.option('TIMEOUT')) return fail(ERR_UNBLOCK_REASON);

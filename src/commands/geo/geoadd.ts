@@ -77,6 +77,7 @@ function apply(ctx: CommandContext, args: GeoaddArgs): Reply {
   }
   if (added + changed > 0) {
     ctx.keyModified(args.key);
+    ctx.notify('z', 'zadd', args.key); // GEOADD runs as ZADD in Redis (geoaddCommand → zaddCommand)
     const pairs = args.points.flatMap((p) => [p.score.toString(), p.member]);
     ctx.propagateAs([['zadd', args.key, ...args.options, ...pairs]]);
   }

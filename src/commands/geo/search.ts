@@ -250,7 +250,10 @@ function apply(ctx: CommandContext, { sourceKey, rest }: SearchLine, variant: Va
   const args = parseOptions(rest, zset, variant);
   if (zset === undefined) {
     if (args.storeKey === undefined) return EMPTY_ARRAY;
-    if (ctx.db.delete(args.storeKey)) ctx.keyModified(args.storeKey);
+    if (ctx.db.delete(args.storeKey)) {
+      ctx.keyModified(args.storeKey);
+      ctx.notify('g', 'del', args.storeKey);
+    }
     return ZERO;
   }
   let sort = args.sort;
@@ -269,7 +272,9 @@ function apply(ctx: CommandContext, { sourceKey, rest }: SearchLine, variant: Va
   if (args.storeKey === undefined) return resultsReply(ctx, args, results);
   const stored = newZSet(ctx, 'skiplist');
   for (const p of results) stored.set(p.member, args.storeDist ? p.dist : p.score);
-  return integer(storeResult(ctx, args.storeKey, stored));
+  // geo.c: the event names the command family (GEOSEARCHSTORE or GEORADIUS… STORE).
+  const event = variant.searchStore ? 'geosearchstore' : 'georadiusstore';
+  return integer(storeResult(ctx, args.storeKey, stored, event));
 }
 
 /** addReplyLongLong(score): the C conversion of the score to a long long. */

@@ -12,6 +12,10 @@ export function hashForWrite(ctx: CommandContext, key: string, existing: HashVal
 
 /** Call after removing fields: an emptied hash key is deleted. */
 export function afterFieldRemoval(ctx: CommandContext, key: string, hash: HashValue): void {
-  if (hash.fields.size === 0) ctx.db.delete(key);
+  ctx.notify('h', 'hdel', key);
+  if (hash.fields.size === 0) {
+    ctx.db.delete(key);
+    ctx.notify('g', 'del', key);
+  }
   ctx.keyModified(key);
 }

@@ -37,6 +37,7 @@ export const hincrby = defineCommand({
     setField(hash, field, sum.toString());
     noteHashWrite(ctx, hash, field, sum.toString());
     ctx.keyModified(key);
+    ctx.notify('h', 'hincrby', key);
     return integer(Number.isSafeInteger(Number(sum)) ? Number(sum) : sum);
   },
 });
@@ -61,6 +62,7 @@ export const hincrbyfloat = defineCommand({
     setField(hash, field, text);
     noteHashWrite(ctx, hash, field, text);
     ctx.keyModified(key);
+    ctx.notify('h', 'hincrbyfloat', key);
     ctx.propagateAs([['HSET', key, field, text]]);
     return bulk(text);
   },

@@ -34,6 +34,7 @@ function setFields(ctx: CommandContext, { key, pairs }: SetFieldsArgs): number {
     noteHashWrite(ctx, hash, field, value);
   }
   ctx.keyModified(key);
+  ctx.notify('h', 'hset', key);
   return created;
 }
 
@@ -62,6 +63,7 @@ export const hsetnx = defineCommand({
     setField(hash, field, value);
     noteHashWrite(ctx, hash, field, value);
     ctx.keyModified(key);
+    ctx.notify('h', 'hset', key);
     return ONE;
   },
 });

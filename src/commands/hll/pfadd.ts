@@ -36,7 +36,10 @@ function apply(ctx: CommandContext, args: PfaddArgs): Reply {
   if (existing === undefined || updated > 0 || corrupted) storeHll(ctx, args.key, hll);
   else ctx.db.markRawString(args.key); // dbUnshareStringValue
   if (corrupted) return error(ERR_HLL_INVALID);
-  if (updated > 0) ctx.keyModified(args.key);
+  if (updated > 0) {
+    ctx.keyModified(args.key);
+    ctx.notify('$', 'pfadd', args.key);
+  }
   return updated > 0 ? ONE : ZERO;
 }
 

@@ -49,6 +49,7 @@ function apply(ctx: CommandContext, { destKey, sources }: PfmergeArgs): Reply {
   dest.invalidateCache();
   storeHll(ctx, destKey, dest);
   ctx.keyModified(destKey);
+  ctx.notify('$', 'pfadd', destKey); // hyperloglog.c: PFMERGE announces "pfadd" too
   return OK;
 }
 

@@ -8,6 +8,7 @@ function deleteKeys(ctx: CommandContext, keys: readonly string[]): Reply {
     ctx.db.expireIfNeeded(key, ctx.now);
     if (ctx.db.delete(key)) {
       ctx.keyModified(key);
+      ctx.notify('g', 'del', key);
       deleted++;
     }
   }

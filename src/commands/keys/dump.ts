@@ -82,6 +82,7 @@ function restore(ctx: CommandContext, argv: readonly string[]): Reply {
   if (ttl !== 0 && ttl <= ctx.now && !ctx.db.expiryIsMasterDriven) {
     if (deleted) {
       ctx.keyModified(key);
+      ctx.notify('g', 'del', key);
       ctx.propagateAs([['DEL', key]]);
     }
     return OK;
@@ -103,6 +104,7 @@ function restore(ctx: CommandContext, argv: readonly string[]): Reply {
     );
   }
   ctx.keyModified(key);
+  ctx.notify('g', 'restore', key);
   return OK;
 }
 

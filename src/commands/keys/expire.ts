@@ -85,11 +85,13 @@ function expireGeneric(ctx: CommandContext, { key, flags, when }: ExpireArgs, co
   if (alreadyExpired(ctx, ctx.db, whenMs)) {
     ctx.db.delete(key);
     ctx.keyModified(key);
+    ctx.notify('g', 'del', key);
     ctx.propagateAs([['DEL', key]]);
     return ONE;
   }
   ctx.db.setExpire(key, whenMs);
   ctx.keyModified(key);
+  ctx.notify('g', 'expire', key);
   if (commandName !== 'pexpireat') ctx.propagateAs([['PEXPIREAT', key, when.toString()]]);
   return ONE;
 }

@@ -1,3 +1,4 @@
+import { collectGarbage } from '../../platform/index.js';
 import { ERR_DB_INDEX, ERR_SWAPDB_FIRST, ERR_SWAPDB_SECOND, OK, error } from '../../resp/index.js';
 import type { Database } from '../../store/index.js';
 import type { ArgCursor } from '../cursor.js';
@@ -16,10 +17,19 @@ function parseFlushArgs(args: ArgCursor): readonly string[] {
   return args.argv;
 }
 
+/**
+ * Past this many bytes flushed, a full collection runs right after the reply: Redis frees a flushed
+ * dataset at once, while V8 would keep it (as RSS) until its heap grows enough to collect again. The
+ * collection marks only what is still live, so it is quick once the data is gone.
+ */
+const COLLECT_AFTER_FLUSH_BYTES = 32 * 2 ** 20;
+
 /** Empties a database, signalling every key so WATCHers abort (Redis counts each key as dirty). */
 function flush(ctx: CommandContext, db: Database): void {
   for (const key of db.keys()) ctx.keyModified(key, db);
+  const freed = db.usedBytes;
   db.clear();
+  if (freed >= COLLECT_AFTER_FLUSH_BYTES) setImmediate(collectGarbage);
 }
 
 /**

@@ -31,6 +31,8 @@ export const move = defineCommand({
     src.delete(key);
     ctx.keyModified(key, src);
     ctx.keyModified(key, dst);
+    ctx.notify('g', 'move_from', key, src);
+    ctx.notify('g', 'move_to', key, dst);
     return ONE;
   },
 });
@@ -65,6 +67,7 @@ export const copy = defineCommand({
     if (expire !== undefined) dst.setExpire(newKey, expire);
     if (ctx.db.isRawString(key)) dst.markRawString(newKey);
     ctx.keyModified(newKey, dst);
+    ctx.notify('g', 'copy_to', newKey, dst);
     return ONE;
   },
 });

@@ -24,7 +24,7 @@ function keyedSubcommand(
     name: `object|${name}`,
     parse: (args) => args.key(),
     apply(ctx, key) {
-      const value = ctx.db.lookupRead(key, ctx.now);
+      const value = ctx.db.lookupQuiet(key, ctx.now);
       return value === undefined ? NULL : reply(ctx, value, key);
     },
   });

@@ -29,6 +29,8 @@ function renameGeneric(ctx: CommandContext, { from, to }: RenameArgs, nx: boolea
   ctx.db.delete(from);
   ctx.keyModified(from);
   ctx.keyModified(to);
+  ctx.notify('g', 'rename_from', from);
+  ctx.notify('g', 'rename_to', to);
   return nx ? ONE : OK;
 }
 

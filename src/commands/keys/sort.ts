@@ -215,22 +215,27 @@ function store(ctx: CommandContext, picked: readonly string[], gets: readonly st
     const list: ListValue = { type: 'list', items };
     ctx.db.setValue(key, list, false);
     ctx.keyModified(key);
+    ctx.notify('l', 'sortstore', key);
   } else if (ctx.db.delete(key)) {
     ctx.keyModified(key);
+    ctx.notify('g', 'del', key);
   }
   return integer(items.length);
 }
 
-/** The keys SORT reads and writes (COMMAND GETKEYS): the sorted key, and the STORE destination. */
+/**
+ * The keys SORT reads and writes (COMMAND GETKEYS): the sorted key, and the STORE destination — the
+ * last STORE only, the one SORT writes (Redis sortGetKeys).
+ */
 function sortKeys(argv: readonly string[]): readonly string[] {
-  const keys = [argv[1] ?? ''];
+  let store: string | undefined;
   for (let j = 2; j < argv.length; j++) {
     const opt = (argv[j] as string).toLowerCase();
     if (opt === 'limit') j += 2;
     else if (opt === 'by' || opt === 'get') j++;
-    else if (opt === 'store' && j + 1 < argv.length) keys.push(argv[++j] as string);
+    else if (opt === 'store' && j + 1 < argv.length) store = argv[++j];
   }
-  return keys;
+  return store === undefined ? [argv[1] ?? ''] : [argv[1] ?? '', store];
 }
 
 export const sort = defineCommand({

@@ -39,6 +39,7 @@ export const persist = defineCommand({
     if (ctx.db.lookupWrite(key, ctx.now) === undefined) return ZERO;
     if (!ctx.db.removeExpire(key)) return ZERO;
     ctx.keyModified(key);
+    ctx.notify('g', 'persist', key);
     return ONE;
   },
 });

@@ -29,7 +29,7 @@ import type { MpopRequest } from './mpop.js';
 
 /** True when the key holds a non-empty list; a key of another type simply is not ready (Redis 7.0). */
 function isReadyList(ctx: CommandContext, key: string): boolean {
-  const value = ctx.db.lookupRead(key, ctx.now);
+  const value = ctx.db.lookupQuiet(key, ctx.now);
   return value !== undefined && typeof value !== 'string' && value.type === 'list' && value.items.length > 0;
 }
 

@@ -56,13 +56,17 @@ export function popMany(
     if (v === undefined) break;
     out.push(v);
   }
-  afterRemoval(ctx, key, list);
+  afterRemoval(ctx, key, list, end === 'left' ? 'lpop' : 'rpop');
   return out;
 }
 
-/** Call after removing elements: deletes an empty list key and signals the change. */
-export function afterRemoval(ctx: CommandContext, key: string, list: ListValue): void {
-  if (list.items.length === 0) ctx.db.delete(key);
+/** Call after removing elements: notifies `event`, deletes an empty list key and signals the change. */
+export function afterRemoval(ctx: CommandContext, key: string, list: ListValue, event: string): void {
+  ctx.notify('l', event, key);
+  if (list.items.length === 0) {
+    ctx.db.delete(key);
+    ctx.notify('g', 'del', key);
+  }
   ctx.keyModified(key);
 }
 

@@ -25,6 +25,7 @@ export const lset = defineCommand({
     if (index < 0 || index >= list.items.length) return fail(ERR_INDEX_OUT_OF_RANGE);
     list.items.set(index, args.string());
     ctx.keyModified(key);
+    ctx.notify('l', 'lset', key);
     return OK;
   },
 });
@@ -52,6 +53,7 @@ export const linsert = defineCommand({
     if (at < 0) return integer(-1);
     list.items.insertAt(after ? at + 1 : at, element);
     ctx.keyModified(key);
+    ctx.notify('l', 'linsert', key);
     return integer(list.items.length);
   },
 });
@@ -64,7 +66,7 @@ export const lrem = defineCommand({
     if (list === undefined) return ZERO;
     const removed =
       count >= 0 ? removeFromHead(list.items, element, count) : removeFromTail(list.items, element, -count);
-    if (removed > 0) afterRemoval(ctx, key, list);
+    if (removed > 0) afterRemoval(ctx, key, list, 'lrem');
     return integer(removed);
   },
 });
@@ -96,7 +98,8 @@ export const ltrim = defineCommand({
     const range = clampRange(start, stop, length);
     if (range === undefined) list.items.clear();
     else list.items.trim(range[0], range[1]);
-    if (list.items.length !== length) afterRemoval(ctx, key, list);
+    if (list.items.length !== length) afterRemoval(ctx, key, list, 'ltrim');
+    else ctx.notify('l', 'ltrim', key);
     return OK;
   },
 });

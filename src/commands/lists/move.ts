@@ -31,7 +31,8 @@ export function moveElement(
   const dst = listForPush(ctx, destination, dstExisting);
   pushEnd(dst, to, value);
   if (destination !== source) ctx.keyModified(destination);
-  afterRemoval(ctx, source, src);
+  ctx.notify('l', to === 'left' ? 'lpush' : 'rpush', destination);
+  afterRemoval(ctx, source, src, from === 'left' ? 'lpop' : 'rpop');
   return bulk(value);
 }
 

@@ -22,6 +22,7 @@ function pushCommand(name: string, end: End, onlyIfExists: boolean): CommandSpec
       const list = listForPush(ctx, key, existing);
       for (const element of elements) pushEnd(list, end, element);
       ctx.keyModified(key);
+      ctx.notify('l', end === 'left' ? 'lpush' : 'rpush', key);
       return integer(list.items.length);
     },
   });

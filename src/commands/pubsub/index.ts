@@ -3,6 +3,7 @@
  * SUNSUBSCRIBE, PUBLISH, SPUBLISH, PUBSUB CHANNELS|NUMSUB|NUMPAT|SHARDCHANNELS|SHARDNUMSUB|HELP.
  */
 import {
+  ERR_SUBCOMMAND_SYNTAX,
   unknownSubcommand,
   array,
   bulk,
@@ -14,6 +15,7 @@ import {
 } from '../../resp/index.js';
 import { NO_SESSION, sessionOf } from '../session.js';
 import { defineCommand, tableCommand } from '../define.js';
+import { fail } from '../typed.js';
 import type { CommandSpec, SubscriptionKind } from '../types.js';
 
 function subscriber(name: string, kind: SubscriptionKind, leave: boolean): CommandSpec {
@@ -58,7 +60,10 @@ const spublish = publisher('spublish', 'shard');
 function channels(name: string, kind: 'channel' | 'shard'): CommandSpec {
   return defineCommand({
     name,
-    parse: (args) => (args.done ? undefined : args.string()),
+    parse(args) {
+      if (args.remaining > 1) return fail(ERR_SUBCOMMAND_SYNTAX(args.argv[1] ?? '', args.argv[0] ?? ''));
+      return args.done ? undefined : args.string();
+    },
     apply: (ctx, pattern) => bulkArray(ctx.server.pubsub.activeChannels(kind, pattern)),
   });
 }

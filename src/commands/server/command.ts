@@ -150,6 +150,10 @@ function keysWithFlags(spec: CommandSpec, line: readonly string[], keys: readonl
     if (pos < 0) pos = from;
     from = pos + 1;
     let flags = specs.find((k) => specCovers(k, line, pos))?.flags ?? specs[0]?.flags ?? [];
+    // SORT's STORE key has a spec of unknown position: sortGetKeys flags it as that spec says (OW).
+    if (spec.name.toLowerCase() === 'sort' && pos > 1) {
+      flags = specs.find((k) => k.flags.includes('OW'))?.flags ?? flags;
+    }
     if (flags.includes('variable_flags')) flags = variableFlags(spec.name.toLowerCase(), line, flags);
     out.push(array([bulk(key), set(flags.map(simple))]));
   }

@@ -94,7 +94,7 @@ function applyDebug(ctx: CommandContext, args: DebugArgs): Reply {
       return failed === 'load' ? error(ERR_RELOAD) : OK;
     }
     case 'object': {
-      const value = ctx.db.lookupRead(args.key, ctx.now);
+      const value = ctx.db.lookupQuiet(args.key, ctx.now);
       if (value === undefined) return error(ERR_NO_SUCH_KEY);
       return simple(
         `Value at:0x0 refcount:${refcountOf(ctx, value, args.key)} encoding:${encodingOf(ctx, value, args.key)} serializedlength:${estimateKeyBytes(args.key, value)} lru:0 lru_seconds_idle:0`,

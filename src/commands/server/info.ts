@@ -8,7 +8,7 @@ import { cpuUsage, memoryUsage } from 'node:process';
 import { totalmem, type } from 'node:os';
 import { bytesToHuman, REDIS_COMPAT_VERSION } from '../../config/index.js';
 import { verbatim } from '../../resp/index.js';
-import { datasetBytes, type Keyspace } from '../../store/index.js';
+import { BASELINE_BYTES, datasetBytes, type Keyspace } from '../../store/index.js';
 import type { CommandContext, CommandSpec, ServerPorts } from '../types.js';
 import { lastSaveTime } from './persistence.js';
 import { defineCommand } from '../define.js';
@@ -112,8 +112,10 @@ function clientsFields(ctx: CommandContext): Fields {
 
 function memoryFields(ctx: CommandContext): Fields {
   const mu = memoryUsage();
-  const used = mu.heapUsed + mu.external;
+  // The data as Redis's allocator would hold it (store/memory.ts), not V8's heap: the heap holds
+  // garbage until it is collected, so it would move with churn rather than with the data.
   const dataset = datasetBytes(ctx.keyspace);
+  const used = BASELINE_BYTES + dataset;
   const rc = ctx.server.config;
   const maxmemory = rc.getNumber('maxmemory');
   const peak = Math.max(used, peakUsed);
@@ -129,7 +131,7 @@ function memoryFields(ctx: CommandContext): Fields {
     ['used_memory_peak_human', bytesToHuman(peak)],
     ['used_memory_peak_perc', pct(used, peak)],
     ['used_memory_overhead', overhead],
-    ['used_memory_startup', startupUsed],
+    ['used_memory_startup', BASELINE_BYTES],
     ['used_memory_dataset', dataset],
     ['used_memory_dataset_perc', pct(dataset, used)],
     ['allocator_allocated', mu.heapUsed],
@@ -176,7 +178,6 @@ function memoryFields(ctx: CommandContext): Fields {
 }
 
 let peakUsed = 0;
-const startupUsed = memoryUsage().heapUsed;
 
 function persistenceFields(ctx: CommandContext): Fields {
   const p = ctx.server.persistence;

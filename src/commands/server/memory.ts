@@ -3,8 +3,18 @@
  * MEMORY STATS | DOCTOR | HELP
  */
 import { memoryUsage } from 'node:process';
-import { ERR_NOT_INTEGER, NULL, bulk, integer, map, verbatim, type Reply } from '../../resp/index.js';
-import { datasetBytes, estimateKeyBytes } from '../../store/index.js';
+import { collectGarbage } from '../../platform/index.js';
+import {
+  ERR_NOT_INTEGER,
+  ERR_SYNTAX,
+  NULL,
+  bulk,
+  integer,
+  map,
+  verbatim,
+  type Reply,
+} from '../../resp/index.js';
+import { BASELINE_BYTES, datasetBytes, estimateKeyBytes } from '../../store/index.js';
 import { parseSafeInt } from '../args.js';
 import { defineCommand } from '../define.js';
 import { fail } from '../typed.js';
@@ -18,14 +28,15 @@ const memoryUsageCmd = defineCommand({
     let samples = 5;
     if (args.remaining === 2 && args.option('SAMPLES')) {
       const n = parseSafeInt(args.string());
-      if (n === undefined || n < 0) return fail(ERR_NOT_INTEGER);
+      if (n === undefined) return fail(ERR_NOT_INTEGER);
+      if (n < 0) return fail(ERR_SYNTAX);
       samples = n;
     }
     args.end();
     return { key, samples };
   },
   apply(ctx, { key, samples }) {
-    const value = ctx.db.lookupRead(key, ctx.now);
+    const value = ctx.db.lookupQuiet(key, ctx.now);
     return value === undefined ? NULL : integer(estimateKeyBytes(key, value, samples));
   },
 });
@@ -36,8 +47,8 @@ function memoryStats(ctx: CommandContext): Reply {
   const keys = ctx.keyspace.databases.reduce((n, db) => n + db.size, 0);
   return map([
     [bulk('peak.allocated'), integer(mu.heapTotal)],
-    [bulk('total.allocated'), integer(mu.heapUsed + mu.external)],
-    [bulk('startup.allocated'), integer(0)],
+    [bulk('total.allocated'), integer(BASELINE_BYTES + dataset)],
+    [bulk('startup.allocated'), integer(BASELINE_BYTES)],
     [bulk('keys.count'), integer(keys)],
     [bulk('keys.bytes-per-key'), integer(keys === 0 ? 0 : Math.round(dataset / keys))],
     [bulk('dataset.bytes'), integer(dataset)],
@@ -76,7 +87,11 @@ export const memoryCommand: CommandSpec = containerCommand('memory', [
   memoryUsageCmd,
   bare('stats', memoryStats),
   bare('doctor', memoryDoctor),
-  bare('purge', () => ({ kind: 'simple', value: 'OK' })),
+  // Redis asks jemalloc to return dirty pages; here a full collection frees what the data dropped.
+  bare('purge', () => {
+    collectGarbage();
+    return { kind: 'simple', value: 'OK' };
+  }),
   bare('malloc-stats', () => verbatim('Stats not supported for the current allocator')),
   bare('help', () => helpReply('MEMORY', HELP)),
 ]);

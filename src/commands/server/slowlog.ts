@@ -2,7 +2,15 @@
  * SLOWLOG GET [count]  — newest entries first: [id, time, duration µs, argv, peer, client name]
  * SLOWLOG LEN | RESET | HELP
  */
-import { ERR_SLOWLOG_COUNT, array, bulk, integer, OK, type Reply } from '../../resp/index.js';
+import {
+  ERR_SLOWLOG_COUNT,
+  ERR_SUBCOMMAND_SYNTAX,
+  array,
+  bulk,
+  integer,
+  OK,
+  type Reply,
+} from '../../resp/index.js';
 import { parseSafeInt } from '../args.js';
 import type { ArgCursor } from '../cursor.js';
 import { defineCommand } from '../define.js';
@@ -12,6 +20,7 @@ import { containerCommand, helpReply } from './spec.js';
 
 /** How many entries SLOWLOG GET wants: 10 by default, -1 for all (read only when it is the one argument). */
 function parseCount(args: ArgCursor): number {
+  if (args.remaining > 1) return fail(ERR_SUBCOMMAND_SYNTAX(args.argv[1] ?? '', args.argv[0] ?? ''));
   if (args.remaining !== 1) return 10;
   const n = parseSafeInt(args.string());
   if (n === undefined || n < -1) return fail(ERR_SLOWLOG_COUNT);
@@ -62,5 +71,5 @@ export const slowlogCommand: CommandSpec = containerCommand('slowlog', [
     ctx.server.slowlog.reset();
     return OK;
   }),
-  bare('help', () => helpReply('SLOWLOG', HELP)),
+  bare('help', () => helpReply('SLOWLOG', HELP, 'Prints this help.')),
 ]);

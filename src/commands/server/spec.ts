@@ -19,13 +19,16 @@ export function containerCommand(name: string, subcommands: readonly CommandSpec
   );
 }
 
-/** Redis's HELP reply: "<CMD> <subcommand> [<arg> [value] [opt] ...]. Subcommands are:" then lines. */
-export function helpReply(command: string, lines: readonly string[]): Reply {
+/**
+ * Redis's HELP reply: "<CMD> <subcommand> [<arg> [value] [opt] ...]. Subcommands are:" then lines,
+ * then HELP described by `helpText` (SLOWLOG's own says "Prints this help.").
+ */
+export function helpReply(command: string, lines: readonly string[], helpText = 'Print this help.'): Reply {
   const all = [
     `${command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
     ...lines,
     'HELP',
-    '    Print this help.',
+    `    ${helpText}`,
   ];
   return { kind: 'array', items: all.map((value) => ({ kind: 'simple', value })) };
 }

@@ -95,7 +95,7 @@ function storeCommand(name: string, op: Operation): CommandSpec {
     apply(ctx, { destination, keys }) {
       const sets = lookupSets(ctx, keys);
       const result = combine(op, sets);
-      storeSet(ctx, destination, result, op === 'diff' && diffBuiltAsHashTable(ctx, sets));
+      storeSet(ctx, destination, result, name, op === 'diff' && diffBuiltAsHashTable(ctx, sets));
       return integer(result.size);
     },
   });

@@ -14,9 +14,13 @@ export function setForAdd(ctx: CommandContext, key: string, existing: SetValue |
   return set;
 }
 
-/** Call after removing members: an emptied set key is deleted. */
-export function afterMemberRemoval(ctx: CommandContext, key: string, set: SetValue): void {
-  if (set.members.size === 0) ctx.db.delete(key);
+/** Call after removing members: notifies `event`; an emptied set key is deleted. */
+export function afterMemberRemoval(ctx: CommandContext, key: string, set: SetValue, event: string): void {
+  ctx.notify('s', event, key);
+  if (set.members.size === 0) {
+    ctx.db.delete(key);
+    ctx.notify('g', 'del', key);
+  }
   ctx.keyModified(key);
 }
 
@@ -50,6 +54,7 @@ export function storeSet(
   ctx: CommandContext,
   key: string,
   members: ReadonlySet<string>,
+  event: string,
   outgrown = false,
 ): void {
   if (members.size > 0) {
@@ -57,7 +62,9 @@ export function storeSet(
     if (outgrown) set.outgrown = true;
     ctx.db.setValue(key, set, false);
     ctx.keyModified(key);
+    ctx.notify('s', event, key);
   } else if (ctx.db.delete(key)) {
     ctx.keyModified(key);
+    ctx.notify('g', 'del', key);
   }
 }

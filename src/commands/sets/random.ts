@@ -77,12 +77,15 @@ function spopWithCount(ctx: CommandContext, key: string, count: number): Reply {
   if (set === undefined || count === 0) return setReply([]);
   if (count >= set.members.size) {
     const all = orderedMembers(set.members, set.outgrown);
+    ctx.notify('s', 'spop', key);
     ctx.db.delete(key);
     ctx.keyModified(key);
+    ctx.notify('g', 'del', key);
     ctx.propagateAs([['DEL', key]]);
     return setReply(all.map((m) => bulk(m)));
   }
   const popped = popSome(ctx, key, set, count);
+  ctx.notify('s', 'spop', key);
   ctx.keyModified(key);
   ctx.propagateAs(popped.map((m) => ['SREM', key, m]));
   return setReply(popped.map((m) => bulk(m)));
@@ -103,7 +106,7 @@ export const spop = defineCommand({
     if (set === undefined) return NULL;
     const member = randomMember(set) as string;
     removeMember(set, member);
-    afterMemberRemoval(ctx, key, set);
+    afterMemberRemoval(ctx, key, set, 'spop');
     ctx.propagateAs([['SREM', key, member]]);
     return bulk(member);
   },

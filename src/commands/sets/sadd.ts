@@ -20,7 +20,10 @@ export const sadd = defineCommand({
       if (addMember(set, member)) added++;
       noteSetAdd(ctx, set, member);
     }
-    if (added > 0) ctx.keyModified(key);
+    if (added > 0) {
+      ctx.keyModified(key);
+      ctx.notify('s', 'sadd', key);
+    }
     return integer(added);
   },
 });
@@ -33,7 +36,7 @@ export const srem = defineCommand({
     if (set === undefined) return ZERO;
     let removed = 0;
     for (const member of members) if (removeMember(set, member)) removed++;
-    if (removed > 0) afterMemberRemoval(ctx, key, set);
+    if (removed > 0) afterMemberRemoval(ctx, key, set, 'srem');
     return integer(removed);
   },
 });
@@ -47,11 +50,12 @@ export const smove = defineCommand({
     const dst = writeTyped(ctx, destination, 'set');
     if (src === dst) return src.members.has(member) ? ONE : ZERO;
     if (!removeMember(src, member)) return ZERO;
-    afterMemberRemoval(ctx, source, src);
+    afterMemberRemoval(ctx, source, src, 'srem');
     const target = setForAdd(ctx, destination, dst);
     if (addMember(target, member)) {
       noteSetAdd(ctx, target, member);
       ctx.keyModified(destination);
+      ctx.notify('s', 'sadd', destination);
     }
     return ONE;
   },

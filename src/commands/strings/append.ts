@@ -18,18 +18,21 @@ export const append = defineCommand({
     if (current === undefined) {
       ctx.db.add(key, suffix);
       ctx.keyModified(key);
+      ctx.notify('$', 'append', key);
       return integer(suffix.length);
     }
     checkStringLength(ctx, current.length, suffix.length);
     if (typeof current !== 'string') {
       current.writeAt(current.length, suffix);
       ctx.keyModified(key);
+      ctx.notify('$', 'append', key);
       return integer(current.length);
     }
     const next = current + suffix;
     ctx.db.setValue(key, next, true);
     ctx.db.markRawString(key);
     ctx.keyModified(key);
+    ctx.notify('$', 'append', key);
     return integer(next.length);
   },
 });

@@ -67,6 +67,7 @@ export function stringForBitWrite(ctx: CommandContext, key: string, maxBit: numb
 export function storeBits(ctx: CommandContext, key: string, target: BitTarget): void {
   storeBitsSilently(ctx, key, target);
   ctx.keyModified(key);
+  ctx.notify('$', 'setbit', key);
 }
 
 /** Keeps a grown-but-unchanged bitmap without counting a change (BITFIELD whose writes all failed). */
@@ -263,7 +264,10 @@ export const bitop = defineCommand({
       maxLen = Math.max(maxLen, value.length);
     }
     if (maxLen === 0) {
-      if (ctx.db.delete(dest)) ctx.keyModified(dest);
+      if (ctx.db.delete(dest)) {
+        ctx.keyModified(dest);
+        ctx.notify('g', 'del', dest);
+      }
       return ZERO;
     }
     const out = Buffer.alloc(maxLen);
@@ -271,6 +275,7 @@ export const bitop = defineCommand({
     ctx.db.setValue(dest, fromBytes(out), false);
     ctx.db.markRawString(dest);
     ctx.keyModified(dest);
+    ctx.notify('$', 'set', dest);
     return integer(maxLen);
   },
 });

@@ -18,6 +18,7 @@ export const getdel = defineCommand({
     if (value === undefined) return NULL;
     ctx.db.delete(key);
     ctx.keyModified(key);
+    ctx.notify('g', 'del', key);
     ctx.propagateAs([['DEL', key]]);
     return bulk(value);
   },

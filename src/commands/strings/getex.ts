@@ -20,14 +20,17 @@ export const getex = defineCommand({
       if ((unit === 'EXAT' || unit === 'PXAT') && when <= ctx.now && !ctx.db.expiryIsMasterDriven) {
         ctx.db.delete(key);
         ctx.keyModified(key);
+        ctx.notify('g', 'del', key);
         ctx.propagateAs([['DEL', key]]);
         return bulk(value);
       }
       ctx.db.setExpire(key, when);
       ctx.keyModified(key);
+      ctx.notify('g', 'expire', key);
       ctx.propagateAs([['PEXPIREAT', key, String(when)]]);
     } else if (options.persist && ctx.db.removeExpire(key)) {
       ctx.keyModified(key);
+      ctx.notify('g', 'persist', key);
       ctx.propagateAs([['PERSIST', key]]);
     }
     return bulk(value);

@@ -30,6 +30,7 @@ function incrDecr(ctx: CommandContext, key: string, by: number | bigint): Reply 
   if (current === undefined) ctx.db.add(key, text);
   else ctx.db.setValue(key, text, true);
   ctx.keyModified(key);
+  ctx.notify('$', 'incrby', key);
   return integer(result);
 }
 

@@ -25,6 +25,7 @@ export const incrbyfloat = defineCommand({
     if (current === undefined) ctx.db.add(key, text);
     else ctx.db.setValue(key, text, true);
     ctx.keyModified(key);
+    ctx.notify('$', 'incrbyfloat', key);
     ctx.propagateAs([['SET', key, text, 'KEEPTTL']]);
     return bulk(text);
   },

@@ -64,6 +64,7 @@ export const setrange = defineCommand({
     target.value.writeAt(offset, patch);
     if (!target.existed) ctx.db.add(key, target.value);
     ctx.keyModified(key);
+    ctx.notify('$', 'setrange', key);
     return integer(target.value.length);
   },
 });

@@ -107,6 +107,8 @@ function setGeneric(
   ctx.db.setValue(key, value, options.keepTtl);
   if (when !== undefined) ctx.db.setExpire(key, when);
   ctx.keyModified(key);
+  ctx.notify('$', 'set', key);
+  if (when !== undefined) ctx.notify('g', 'expire', key);
   if (when !== undefined) ctx.propagateAs([['SET', key, value, 'PXAT', String(when)]]);
   else if (options.get) ctx.propagateAs([argv.filter((a, i) => i < 3 || !isOption(a, 'GET'))]);
   return options.get ? bulkOrNull(old) : okReply;
@@ -183,6 +185,7 @@ export const getset = defineCommand({
     const old = readString(ctx, key);
     ctx.db.setValue(key, value, false);
     ctx.keyModified(key);
+    ctx.notify('$', 'set', key);
     ctx.propagateAs([['SET', key, value]]);
     return bulkOrNull(old);
   },
@@ -204,6 +207,7 @@ export const mset = defineCommand({
     for (const [key, value] of pairs) {
       ctx.db.setValue(key, value, false);
       ctx.keyModified(key);
+      ctx.notify('$', 'set', key);
     }
     return OK;
   },
@@ -220,6 +224,7 @@ export const msetnx = defineCommand({
     for (const [key, value] of pairs) {
       ctx.db.setValue(key, value, false);
       ctx.keyModified(key);
+      ctx.notify('$', 'set', key);
     }
     return ONE;
   },

@@ -49,21 +49,28 @@ export function newZSet(ctx: CommandContext, encoding: ZSetEncoding = 'listpack'
 
 /** Removes the key once its set became empty (Redis never keeps an empty zset). */
 export function deleteIfEmpty(ctx: CommandContext, key: string, zset: SortedSet): void {
-  if (zset.size === 0) ctx.db.delete(key);
+  if (zset.size === 0) {
+    ctx.db.delete(key);
+    ctx.notify('g', 'del', key);
+  }
 }
 
 /**
  * The end of every *STORE command: a non-empty result replaces dst (dropping its TTL), an empty one
  * deletes dst. Either way a change is counted only when something happened, like Redis.
  */
-export function storeResult(ctx: CommandContext, dst: string, result: SortedSet): number {
+export function storeResult(ctx: CommandContext, dst: string, result: SortedSet, event: string): number {
   if (result.size > 0) {
     result.convertToListpackIfSmall();
     ctx.db.setValue(dst, { type: 'zset', zset: result }, false);
     ctx.keyModified(dst);
+    ctx.notify('z', event, dst);
     return result.size;
   }
-  if (ctx.db.delete(dst)) ctx.keyModified(dst);
+  if (ctx.db.delete(dst)) {
+    ctx.keyModified(dst);
+    ctx.notify('g', 'del', dst);
+  }
   return 0;
 }
 

@@ -114,7 +114,10 @@ function apply(ctx: CommandContext, args: ZAddArgs): Reply {
     // The key was created for this call but nothing went in (NX on... never; a NaN on the first pair).
     if (zset.size === 0) ctx.db.delete(args.key);
   }
-  if (added + updated > 0) ctx.keyModified(args.key);
+  if (added + updated > 0) {
+    ctx.keyModified(args.key);
+    ctx.notify('z', flags.incr ? 'zincr' : 'zadd', args.key);
+  }
   if (failure !== undefined) return failure;
   if (flags.incr) return processed > 0 ? double(lastScore) : NULL;
   return integer(flags.ch ? added + updated : added);

@@ -37,6 +37,7 @@ type End = 'min' | 'max';
 /** Pops up to `count` entries from `key`, deletes the key when emptied, and marks it modified. */
 function popFrom(ctx: CommandContext, key: string, zset: SortedSet, end: End, count: number): ZEntry[] {
   const popped = zset.pop(count, end === 'max');
+  ctx.notify('z', end === 'max' ? 'zpopmax' : 'zpopmin', key);
   deleteIfEmpty(ctx, key, zset);
   ctx.keyModified(key);
   return popped;

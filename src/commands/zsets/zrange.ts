@@ -127,7 +127,7 @@ function rangeStore(ctx: CommandContext, dst: string, src: string, q: RangeQuery
   // zrangeResultBeginStore: always a listpack at first, converted as it grows.
   const result = newZSet(ctx);
   for (const e of entries) result.set(e.member, e.score);
-  return integer(storeResult(ctx, dst, result));
+  return integer(storeResult(ctx, dst, result, 'zrangestore'));
 }
 
 function readCommand(name: string, type: RangeType, direction: Direction): CommandSpec {

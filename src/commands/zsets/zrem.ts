@@ -25,6 +25,7 @@ export const zrem = defineCommand({
       if (zset.size === 0) break;
     }
     if (deleted > 0) {
+      ctx.notify('z', 'zrem', key);
       deleteIfEmpty(ctx, key, zset);
       ctx.keyModified(key);
     }
@@ -33,11 +34,17 @@ export const zrem = defineCommand({
 });
 
 /** zremrangeGenericCommand after parsing: look the key up, remove, delete when empty. */
-function removeRange(ctx: CommandContext, key: string, remove: (zset: SortedSet) => ZEntry[]): Reply {
+function removeRange(
+  ctx: CommandContext,
+  key: string,
+  event: string,
+  remove: (zset: SortedSet) => ZEntry[],
+): Reply {
   const zset = writeZSet(ctx, key);
   if (zset === undefined) return ZERO;
   const removed = remove(zset);
   if (removed.length > 0) {
+    ctx.notify('z', event, key);
     deleteIfEmpty(ctx, key, zset);
     ctx.keyModified(key);
   }
@@ -48,7 +55,7 @@ export const zremrangebyrank = defineCommand({
   name: 'zremrangebyrank',
   parse: (args) => ({ key: args.key(), start: args.integer(), stop: args.integer() }),
   apply: (ctx, { key, start, stop }) =>
-    removeRange(ctx, key, (zset) => {
+    removeRange(ctx, key, 'zremrangebyrank', (zset) => {
       const [from, to] = clampRanks(start, stop, zset.size);
       return from > to ? [] : zset.deleteRangeByRank(from, to);
     }),
@@ -57,13 +64,15 @@ export const zremrangebyrank = defineCommand({
 export const zremrangebyscore = defineCommand({
   name: 'zremrangebyscore',
   parse: (args) => ({ key: args.key(), range: readScoreRange(args) }),
-  apply: (ctx, { key, range }) => removeRange(ctx, key, (zset) => zset.deleteRangeByScore(range)),
+  apply: (ctx, { key, range }) =>
+    removeRange(ctx, key, 'zremrangebyscore', (zset) => zset.deleteRangeByScore(range)),
 });
 
 export const zremrangebylex = defineCommand({
   name: 'zremrangebylex',
   parse: (args) => ({ key: args.key(), range: readLexRange(args) }),
-  apply: (ctx, { key, range }) => removeRange(ctx, key, (zset) => zset.deleteRangeByLex(range)),
+  apply: (ctx, { key, range }) =>
+    removeRange(ctx, key, 'zremrangebylex', (zset) => zset.deleteRangeByLex(range)),
 });
 
 /**

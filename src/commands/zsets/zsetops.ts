@@ -196,7 +196,7 @@ function run(ctx: CommandContext, line: SetOpLine, v: Variant): Reply {
     return integer(cardinality);
   }
   const result = compute(ctx, v.op, args);
-  if (line.destination !== undefined) return integer(storeResult(ctx, line.destination, result));
+  if (line.destination !== undefined) return integer(storeResult(ctx, line.destination, result, v.name));
   return entriesReply(ctx, [...result.entries()], args.withScores);
 }
 

@@ -458,6 +458,13 @@ export class AofPersistence {
     this.startEverysec();
   }
 
+  /** After a replica's full sync: the old files describe another dataset; a new base replaces them. */
+  restart(): void {
+    if (!this.enabled) return;
+    this.turnOff();
+    this.turnOn();
+  }
+
   /** CONFIG SET appendonly no: flush, fsync and close; a rewrite in progress is dropped. */
   turnOff(): void {
     if (!this.enabled) return;

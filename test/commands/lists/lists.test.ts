@@ -37,6 +37,7 @@ function contextFor(
     now,
     keyModified: () => undefined,
     propagateAs: (argvs) => propagated.push(...argvs.map((a) => [...a])),
+    notify: () => undefined,
     server: new ServerState(defaultConfig(), commandTable(allCommands)),
     propagated,
   };

@@ -75,3 +75,36 @@ test('Evictor: random and LFU policies pick victims from sampled keys', () => {
   assert.deepEqual(ev.performEvictions(settings('noeviction', 1), now), undefined);
   assert.deepEqual(ev.performEvictions(settings('volatile-lru', 1), now), undefined);
 });
+
+test('Evictor: after a FLUSHALL and a refill past maxmemory, allkeys-lru evicts instead of refusing', () => {
+  const ks = new Keyspace(1, {});
+  const db = ks.db(0);
+  const ev = new Evictor(ks);
+  const lru = settings('allkeys-lru', 1024 * 1024);
+  const now = Date.now();
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 3000; i++) {
+      db.add(`r${round}:k${i}`, VALUE);
+      ev.touch(lru, 0, `r${round}:k${i}`, now);
+      // Evicting as the dispatcher does before each write: never "nothing to evict" while keys exist.
+      assert.notEqual(ev.performEvictions(lru, now), undefined, `round ${round}, key ${i}`);
+    }
+    assert.ok(ev.usedMemory() <= 1024 * 1024);
+    db.clear(); // FLUSHALL: the sampling cursors must not go on over the flushed table
+    assert.equal(ev.usedMemory(), ev.usedMemory(now));
+  }
+});
+
+test('Evictor: LRU data of flushed keys is dropped with them', () => {
+  const ks = new Keyspace(1, {});
+  const db = ks.db(0);
+  const ev = new Evictor(ks);
+  const lru = settings('allkeys-lru', 1024 * 1024 * 1024);
+  for (let i = 0; i < 100; i++) {
+    db.add(`k${i}`, VALUE);
+    ev.touch(lru, 0, `k${i}`, Date.now());
+  }
+  assert.notEqual(ev.lastAccess(0, 'k1'), undefined);
+  db.clear();
+  assert.equal(ev.lastAccess(0, 'k1'), undefined);
+});

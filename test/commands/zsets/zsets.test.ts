@@ -35,6 +35,7 @@ function contextOf(
     now: runner.now,
     keyModified: () => undefined,
     propagateAs: (argvs) => propagated.push(...argvs.map((a) => [...a])),
+    notify: () => undefined,
     server: {} as CommandContext['server'],
     propagated,
   };

@@ -1,0 +1,2 @@
+export { PromoteError, promote } from './promote.js';
+export type { PromoteOptions, PromoteResult } from './promote.js';

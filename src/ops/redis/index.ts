@@ -1,0 +1,9 @@
+export {
+  RedisConnection,
+  RedisReplyError,
+  describe,
+  parseInfo,
+  parseRedisAddress,
+  withConnection,
+} from './client.js';
+export type { RedisAddress } from './client.js';

@@ -1,0 +1,133 @@
+/**
+ * Behaviours once found to differ from Redis 7.0 (issue 16, point 7), each checked against a real
+ * redis-server 7.0 started beside redmesh: WATCH of a key that had already expired logically, and
+ * which commands update a key's last-access time.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RawConnection, showBytes } from '../helpers/raw-resp.js';
+import { startRedis, startRedmesh, stopAll, type RunningServer } from '../helpers/servers.js';
+
+type Line = readonly string[];
+
+/** Runs the lines on one connection; `['#after', ms]` waits until ms have passed since the last reply. */
+async function replies(server: RunningServer, lines: readonly Line[]): Promise<string[]> {
+  const c = await RawConnection.open(server.port, 2000);
+  try {
+    const out: string[] = [];
+    let last = Date.now();
+    for (const line of lines) {
+      if (line[0] === '#after') {
+        const until = last + Number(line[1]);
+        while (Date.now() < until) await new Promise((r) => setTimeout(r, until - Date.now()));
+        continue;
+      }
+      out.push(showBytes(await c.call(line)));
+      last = Date.now();
+    }
+    return out;
+  } finally {
+    c.close();
+  }
+}
+
+async function withBoth(
+  body: (redis: RunningServer, redmesh: RunningServer) => Promise<void>,
+): Promise<void> {
+  let redis: RunningServer | undefined;
+  let redmesh: RunningServer | undefined;
+  try {
+    const debug = ['--enable-debug-command', 'yes'];
+    [redis, redmesh] = await Promise.all([startRedis(0, debug), startRedmesh(0, debug)]);
+    await body(redis, redmesh);
+  } finally {
+    await stopAll(redis, redmesh);
+  }
+}
+
+test('EXEC runs after WATCH of a key that had already expired, as in redis-server 7.0', async () => {
+  const lines: Line[] = [
+    ['FLUSHALL'],
+    // Only lazy expiry, so a key is still stored when WATCHed after its TTL passed.
+    ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'],
+    // Watched while logically expired, then lazily deleted by a read: no change, EXEC runs.
+    ['SET', 'k', 'v', 'PX', '5'],
+    ['#after', '30'],
+    ['WATCH', 'k'],
+    ['GET', 'k'],
+    ['MULTI'],
+    ['SET', 'x', '1'],
+    ['EXEC'],
+    // Watched while expired and never touched: EXEC runs.
+    ['SET', 'k2', 'v', 'PX', '5'],
+    ['#after', '30'],
+    ['WATCH', 'k2'],
+    ['MULTI'],
+    ['SET', 'x', '1'],
+    ['EXEC'],
+    // Watched while expired, then written: EXEC aborts.
+    ['SET', 'k3', 'v', 'PX', '5'],
+    ['#after', '30'],
+    ['WATCH', 'k3'],
+    ['SET', 'k3', 'new'],
+    ['MULTI'],
+    ['SET', 'x', '1'],
+    ['EXEC'],
+    // Watched while expired, deleted, then created again: EXEC aborts.
+    ['SET', 'k4', 'v', 'PX', '5'],
+    ['#after', '30'],
+    ['WATCH', 'k4'],
+    ['EXISTS', 'k4'],
+    ['SET', 'k4', 'again'],
+    ['MULTI'],
+    ['SET', 'x', '1'],
+    ['EXEC'],
+    // Watched alive with a TTL that passes before EXEC: EXEC aborts.
+    ['SET', 'k5', 'v', 'PX', '20'],
+    ['WATCH', 'k5'],
+    ['#after', '40'],
+    ['MULTI'],
+    ['SET', 'x', '1'],
+    ['EXEC'],
+  ];
+  await withBoth(async (redis, redmesh) => {
+    const real = await replies(redis, lines);
+    const ours = await replies(redmesh, lines);
+    assert.deepEqual(ours, real);
+  });
+});
+
+test('TTL, TYPE, EXISTS and OBJECT do not update the last-access time; GET does (redis-server 7.0)', async () => {
+  const idle = async (server: RunningServer): Promise<{ untouched: number; read: number }> => {
+    const c = await RawConnection.open(server.port, 2000);
+    try {
+      await c.call(['FLUSHALL']);
+      // redmesh keeps access times only under a maxmemory (a gap of its own, not this test's subject).
+      await c.call(['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru']);
+      await c.call(['CONFIG', 'SET', 'maxmemory', '1gb']);
+      await c.call(['SET', 'k', 'v']);
+      await c.call(['SET', 'j', 'v']);
+      const until = Date.now() + 2100;
+      while (Date.now() < until) await new Promise((r) => setTimeout(r, until - Date.now()));
+      for (const cmd of ['TTL', 'PTTL', 'EXPIRETIME', 'PEXPIRETIME', 'TYPE', 'EXISTS'])
+        await c.call([cmd, 'k']);
+      await c.call(['OBJECT', 'ENCODING', 'k']);
+      await c.call(['OBJECT', 'IDLETIME', 'k']);
+      await c.call(['GET', 'j']);
+      const read = (b: Buffer): number => Number(/^:(\d+)/.exec(b.toString('latin1'))?.[1]);
+      return {
+        untouched: read(await c.call(['OBJECT', 'IDLETIME', 'k'])),
+        read: read(await c.call(['OBJECT', 'IDLETIME', 'j'])),
+      };
+    } finally {
+      c.close();
+    }
+  };
+  await withBoth(async (redis, redmesh) => {
+    for (const server of [redis, redmesh]) {
+      const { untouched, read } = await idle(server);
+      assert.ok(untouched >= 1, `${server.name}: idle time of the key only asked about: ${untouched}`);
+      assert.equal(read, 0, `${server.name}: idle time of the key read with GET`);
+    }
+  });
+});
