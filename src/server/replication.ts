@@ -54,13 +54,27 @@ export function rdbForReplication(persistence: RdbPersistence, config: RedisConf
   };
 }
 
-/** The replication settings as the live config has them now. */
+/**
+ * The replication settings as the live config has them now. Read on every command (READONLY and
+ * min-replicas checks), so derived once per config generation and bound port, not per call: twenty
+ * config lookups per command halved pipelined throughput.
+ */
 function settingsOf(config: RedisConfig, boundPort: () => number): ReplicationSettings {
+  const port = boundPort();
+  const cached = config.cached('replication-settings', () => ({
+    port,
+    settings: readSettings(config, port),
+  }));
+  if (cached.port === port) return cached.settings;
+  return readSettings(config, port);
+}
+
+function readSettings(config: RedisConfig, port: number): ReplicationSettings {
   const limit = config.clientOutputBufferLimit.replica;
   return {
     masterauth: config.getString('masterauth'),
     masteruser: config.getString('masteruser'),
-    port: boundPort(),
+    port,
     replicaAnnounceIp: config.getString('replica-announce-ip'),
     replicaAnnouncePort: config.getNumber('replica-announce-port'),
     replicaPriority: config.getNumber('replica-priority'),
