@@ -21,6 +21,7 @@ import {
   fitForRelay,
   holdUnrouted,
   initiateHandshake,
+  probeDirectPaths,
   probeEndpoint,
   sendFrame,
   sendHello,
@@ -34,6 +35,8 @@ import {
   nextPeerDeadline,
   runInitPeerTimer,
   runPeerTimers,
+  timersFrameForInitPeer,
+  timersFrameForLostPeer,
   timersInitPeerAdded,
   type TimerActions,
 } from './timers.js';
@@ -106,6 +109,7 @@ export class VpnEngine {
       cookie: undefined,
       dialAt: undefined,
       interval: 0,
+      lastHelloAt: undefined,
     };
     e.initPeers.push(ip);
     if (this.started) timersInitPeerAdded(e.timers, ip, e.lastNow);
@@ -147,7 +151,8 @@ export class VpnEngine {
     }
     let sent = false;
     for (const peer of e.peers.values()) {
-      if (peer.connected() && (peer.flags & PeerFlag.userdata) !== 0) {
+      if (peer.connected()) {
+        if ((peer.flags & PeerFlag.userdata) === 0) continue;
         if (peer.path?.kind === 'relay') {
           // (Clamping is in place: a flooded SYN then reaches direct peers clamped too, harmless.)
           for (const f of fitForRelay(e, frame, now)) sendTransport(e, peer, TransportKind.frame, f, now);
@@ -155,9 +160,15 @@ export class VpnEngine {
           sendTransport(e, peer, TransportKind.frame, frame, now);
         }
         sent = true;
+      } else {
+        // The frame may be for a peer we lost (its MAC entries went with it): dial it now.
+        timersFrameForLostPeer(e.timers, peer, now);
       }
     }
-    if (!sent) holdUnrouted(e, frame, now);
+    if (!sent) {
+      holdUnrouted(e, frame, now);
+      for (const ip of e.initPeers) timersFrameForInitPeer(e.timers, ip, e.peers, now);
+    }
   }
 
   /** A batch of frames read in one wakeup. */
@@ -222,6 +233,7 @@ function timerActions(e: EngineState): TimerActions {
     sendKeepalive: (p, now) => sendKeepalive(e, p, now),
     sendPeerInfo: (p, now) => sendPeerInfo(e, p, now),
     probeEndpoint: (p, now) => probeEndpoint(e, p, now),
+    probeDirectPaths: (p, now) => probeDirectPaths(e, p, now),
     peerDown: (p, now, reason) => peerDown(e, p, now, reason),
     expireSession: (p, s) => e.dropSession(p, s),
     forgetPeer: (p) => forgetPeer(e, p),

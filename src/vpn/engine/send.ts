@@ -188,7 +188,10 @@ export function sendHello(
     e.nextTimestamp(now),
     e.freshCookie(initPeer?.cookie, now),
   );
-  if (initPeer !== undefined) initPeer.helloMac1 = hello.mac1;
+  if (initPeer !== undefined) {
+    initPeer.helloMac1 = hello.mac1;
+    initPeer.lastHelloAt = now;
+  }
   e.io.sendDatagram(endpoint, hello.message);
 }
 
@@ -207,6 +210,24 @@ export function probeEndpoint(e: EngineState, peer: Peer, now: number): void {
   e.io.log('debug', 'peer.unanswered', { peer: peer.nodeId, path: describePath(peer.path) });
   const ip = e.initPeers.find((i) => sameEndpoint(i.endpoint, endpoint));
   sendHello(e, endpoint, ip, now);
+}
+
+/**
+ * Should be called every DIRECT_PATH_PROBE_INTERVAL while a connected peer is reached through a relay:
+ * a keepalive on its current session goes straight to each of its direct candidates (at most three).
+ * The session is end to end, so the first one that arrives is authentic there and moves the peer's
+ * path to us to the direct one (roaming); its answer moves ours. Costs 32 bytes and no Diffie-Hellman
+ * per candidate. The keepalive timers are not touched: these may be lost, the relayed path carries on.
+ */
+export function probeDirectPaths(e: EngineState, peer: Peer, now: number): void {
+  const s = peer.current;
+  if (s === undefined || !canSend(s, now)) return;
+  for (const endpoint of peer.candidates.slice(0, 3)) {
+    const datagram = sealTransport(s.sendKey, s.remoteIndex, s.sendCounter, TransportKind.keepalive, EMPTY);
+    s.sendCounter += 1;
+    e.io.sendDatagram(endpoint, datagram);
+    peer.bytesOut += datagram.length;
+  }
 }
 
 /** Tells `peer` about every other peer we reach directly (in as many messages as it takes). */
