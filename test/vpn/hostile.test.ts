@@ -210,3 +210,53 @@ test('session keys are wiped when their session is dropped', async () => {
   assert.deepEqual(session.sendKey, zero);
   assert.deepEqual(session.receiveKey, zero);
 });
+
+test('hellos, forged or replayed, never make a node send more bytes than it received', async () => {
+  const keys = networkKeys(await networkKey('MYNET', PSK));
+  const sources = [1, 2, 3].map((i) => ({ address: `198.51.100.${i}`, port: 7000 }));
+  // A member sends hellos naming identities nobody runs (so no handshake ever completes), from three
+  // addresses. Each scenario runs on a fresh victim, and its answers are counted until long after
+  // every retransmission would have ended.
+  const scenarios: Record<string, (send: (hello: Uint8Array) => void, net: FakeNetwork) => void> = {
+    'one hello each for 50 identities': (send, net) => {
+      for (let i = 0; i < 50; i++) {
+        send(createHello(keys, generateIdentity(), i + 1, net.now * 1000, undefined).message);
+        net.run(1_000);
+      }
+    },
+    '500 hellos for one identity, each with a fresh timestamp': (send, net) => {
+      const ghost = generateIdentity();
+      for (let i = 0; i < 500; i++) {
+        send(createHello(keys, ghost, i + 1, net.now * 1000 + i, undefined).message);
+        net.run(200);
+      }
+    },
+    'one captured hello replayed 500 times': (send, net) => {
+      const captured = createHello(keys, generateIdentity(), 9, net.now * 1000, undefined).message;
+      for (let i = 0; i < 500; i++) {
+        send(captured);
+        net.run(20);
+      }
+    },
+  };
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    const net = new FakeNetwork();
+    const victim = await net.addNode('victim');
+    let received = 0;
+    let i = 0;
+    scenario((hello) => {
+      net.inject(sources[i++ % 3]!, victim.endpoint, hello);
+      received += hello.length;
+    }, net);
+    net.run(200_000);
+    const answers = net.wire.filter((d) => d.from.address === victim.endpoint.address);
+    const sent = answers.reduce((n, d) => n + d.bytes.length, 0);
+    assert.ok(answers.length > 0, `${name}: the victim answered (one initiation per fresh hello at most)`);
+    assert.ok(sent <= received, `${name}: sent ${sent} bytes for ${received} received`);
+    const sourceAddresses = new Set(sources.map((s) => s.address));
+    assert.ok(
+      answers.every((d) => sourceAddresses.has(d.to.address)),
+      `${name}: answers only go where hellos came from`,
+    );
+  }
+});

@@ -13,6 +13,7 @@ import {
   MESSAGE_HELLO,
   MESSAGE_TRANSPORT,
   NODE_ID_SIZE,
+  REDIAL_MIN_INTERVAL,
   REJECT_AFTER_TIME,
 } from '../protocol/constants.js';
 import { cookieReplyReceiver, openCookieReply } from '../protocol/cookie.js';
@@ -30,7 +31,7 @@ import { TransportKind, openTransport, parseTransportHeader } from '../protocol/
 import { ETH_HEADER } from '../packet/index.js';
 import { HELLO_REPLAY_MEMORY, type Path, type Peer } from './peer.js';
 import { decodePeerInfo, usablePeerInfoEntry } from './peer-info.js';
-import { initiateHandshake, sendKeepalive, sendTransport, sendVia } from './send.js';
+import { answerHello, sendKeepalive, sendTransport, sendVia } from './send.js';
 import { installCurrent, newSession, peerFor, updatePath } from './sessions.js';
 import { describePath, type EngineState } from './state.js';
 import { timersAuthenticatedPacketReceived, timersDataReceived, timersWantPeer } from './timers.js';
@@ -223,7 +224,9 @@ function receiveHello(e: EngineState, datagram: Uint8Array, path: Path, now: num
   if (seen.length > HELLO_REPLAY_MEMORY) seen.shift();
   if (path.kind === 'direct') peer.addCandidate(path.endpoint);
   if (peer.connected()) return;
-  if (peer.handshake === undefined) initiateHandshake(e, peer, now);
+  // At most one initiation per hello, and not more often than a redial would go (REDIAL_MIN_INTERVAL).
+  if (peer.lastInitiationAt !== undefined && now - peer.lastInitiationAt < REDIAL_MIN_INTERVAL) return;
+  answerHello(e, peer, path, now);
 }
 
 /** A cookie reply to our hello or initiation (the other side is under load): keep the cookie for the next try. */

@@ -63,6 +63,17 @@ export function timersHandshakeInitiated(t: TimerActions, peer: Peer, now: numbe
   t.schedule(peer.retransmitHandshakeAt);
 }
 
+/**
+ * Should be called after a hello from a peer we never had a session with was answered with one
+ * initiation: no retransmission (its next hello asks again), but the peer is forgotten
+ * FORGET_UNCONFIRMED_PEER_AFTER from when we learned of it unless a session is confirmed first.
+ */
+export function timersHelloAnswered(t: TimerActions, peer: Peer, now: number): void {
+  peer.lastInitiationAt = now;
+  peer.retransmitHandshakeAt = undefined;
+  t.schedule(peer.lastUsefulAt + FORGET_UNCONFIRMED_PEER_AFTER);
+}
+
 /** Should be called when a new session becomes current (either side of a handshake). */
 export function timersSessionDerived(t: TimerActions, peer: Peer, session: Session): void {
   peer.retransmitHandshakeAt = undefined;
@@ -117,7 +128,7 @@ export function timersDataReceived(t: TimerActions, peer: Peer, now: number): vo
 
 /** Should be called when we want to reach a peer we are not connected to (learned, lost, hello). */
 export function timersWantPeer(t: TimerActions, peer: Peer, now: number): void {
-  if (peer.connected() || peer.handshake !== undefined) return;
+  if (peer.connected() || retransmitting(peer)) return;
   if (peer.redialAt !== undefined && peer.redialAt <= now) return;
   peer.redialAt = now;
   t.schedule(now);
@@ -261,7 +272,12 @@ function expiredRetransmitHandshake(t: TimerActions, peer: Peer, now: number): v
 
 function expiredRedial(t: TimerActions, peer: Peer, now: number): void {
   peer.redialAt = undefined;
-  if (!peer.connected() && peer.handshake === undefined) t.initiateHandshake(peer, now);
+  if (!peer.connected() && !retransmitting(peer)) t.initiateHandshake(peer, now);
+}
+
+/** Our initiation to the peer is in flight and will be retransmitted (a hello's answer is not). */
+function retransmitting(peer: Peer): boolean {
+  return peer.handshake !== undefined && peer.retransmitHandshakeAt !== undefined;
 }
 
 /** The earliest deadline of a peer's timers (may be early; never late). */
