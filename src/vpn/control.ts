@@ -2,6 +2,7 @@
  * The daemon's control socket: a unix socket (default `/run/redmesh/vpn-<interface>.sock`, mode 0600)
  * that answers every connection with one JSON status document and closes. `redmesh vpn status` reads it.
  */
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import type { Server } from 'node:net';
@@ -137,4 +138,40 @@ export function formatStatus(r: StatusReport): string {
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Removes the control socket when the daemon stops, also after it dropped its privileges: the socket's
+ * directory (`/run/redmesh`, root's) is then no longer writable by the daemon, and after a `chroot` not
+ * even reachable. So before the drop the daemon leaves a small root process behind: `/bin/sh` waiting
+ * on a pipe, which removes the socket (that one path, whatever it reads) when the pipe is closed — by a
+ * clean stop, or by the kernel when the daemon dies. It ignores SIGTERM/SIGINT/SIGHUP, which a service
+ * manager or a terminal sends to the whole group at once, so the removal still happens after them.
+ */
+export class ControlSocketRemover {
+  private constructor(private readonly child: ReturnType<typeof spawn>) {}
+
+  /** Starts the remover for `path` (call while still privileged). */
+  static start(path: string): ControlSocketRemover {
+    const child = spawn('/bin/sh', ['-c', `trap '' TERM INT HUP; read _ ; rm -f -- "$1"`, 'sh', path], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    child.on('error', () => undefined);
+    child.stdin?.on('error', () => undefined);
+    return new ControlSocketRemover(child);
+  }
+
+  /** Removes the socket now; resolves once it is gone (bounded by `timeoutMs`). */
+  remove(timeoutMs = 5000): Promise<void> {
+    const child = this.child;
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.stdin?.end('\n');
+    });
+  }
 }

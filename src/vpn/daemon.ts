@@ -27,13 +27,13 @@ import { performance } from 'node:perf_hooks';
 import type { InitPeer, PeerVpnConfig } from './config/index.js';
 import { VpnEngine, deriveNetworkKey } from './engine/index.js';
 import type { EngineIO, EngineOptions, NetworkKey, UdpEndpoint } from './engine/index.js';
-import { defaultControlSocketPath, listenControl, peerReport } from './control.js';
+import { ControlSocketRemover, defaultControlSocketPath, listenControl, peerReport } from './control.js';
 import type { StatusReport } from './control.js';
 import { configureInterface } from './iproute.js';
 import { UNDERLAY_MTU, tapMtu } from './packet/index.js';
 import { stableTapMac } from './mac.js';
 import type { LogFn } from './log.js';
-import { dropPrivileges } from './privdrop.js';
+import { dropPrivileges, willDropPrivileges } from './privdrop.js';
 import { TapDevice } from './tap.js';
 import { UdpTransport } from './udp.js';
 
@@ -78,6 +78,8 @@ export class VpnDaemon {
   private tap: TapDevice | undefined;
   private control: Server | undefined;
   private controlPath: string | undefined;
+  /** Set when privileges are dropped: it removes the control socket we no longer may. */
+  private controlRemover: ControlSocketRemover | undefined;
   private mtu: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerDeadline: number | undefined;
@@ -144,12 +146,9 @@ export class VpnDaemon {
       this.options.controlSocketPath ??
       defaultControlSocketPath(this.tap?.name ?? `${c.networkName.toLowerCase()}-${this.udp.port}`);
     this.control = await listenControl(this.controlPath, () => this.statusReport());
-    const dropped = await dropPrivileges({
-      user: c.user,
-      group: c.group,
-      chroot: c.chroot,
-      auto: c.privDrop,
-    });
+    const plan = { user: c.user, group: c.group, chroot: c.chroot, auto: c.privDrop };
+    if (willDropPrivileges(plan)) this.controlRemover = ControlSocketRemover.start(this.controlPath);
+    const dropped = await dropPrivileges(plan);
     if (dropped !== undefined) this.log('info', 'privileges-dropped', { ...dropped });
     await this.dialInitPeers(c.initPeers);
     this.guard('start', () => engine.start(now()));
@@ -332,10 +331,14 @@ export class VpnDaemon {
     this.udp?.close();
     if (this.control !== undefined) {
       this.control.close();
-      try {
-        if (this.controlPath !== undefined) unlinkSync(this.controlPath);
-      } catch {
-        // after a privilege drop the socket's directory may not be ours; the next start replaces it
+      if (this.controlRemover !== undefined) {
+        await this.controlRemover.remove();
+      } else {
+        try {
+          if (this.controlPath !== undefined) unlinkSync(this.controlPath);
+        } catch {
+          // already gone
+        }
       }
     }
     await this.tap?.close();
