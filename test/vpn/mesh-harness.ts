@@ -77,6 +77,7 @@ export class FakeNetwork {
       psk: opts.psk ?? 'correct horse battery staple',
       tunneling: opts.tunneling ?? true,
       relay: opts.relay ?? false,
+      allowedNodes: opts.allowedNodes,
     };
     const endpoint = at ?? { address: `192.0.2.${this.nextHost++}`, port: 7000 };
     const nk = await networkKey(options.networkName, options.psk);

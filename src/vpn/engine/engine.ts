@@ -30,7 +30,8 @@ import {
   sendTransport,
 } from './send.js';
 import { forgetPeer, peerDown } from './sessions.js';
-import { EngineState } from './state.js';
+import { EngineState, allowedSet } from './state.js';
+import { encodeKey } from '../protocol/node-keys.js';
 import {
   nextPeerDeadline,
   runInitPeerTimer,
@@ -203,6 +204,7 @@ export class VpnEngine {
       if (!p.connected()) continue;
       rows.push({
         nodeId: p.nodeId,
+        publicKey: encodeKey(p.staticKey),
         endpoint: p.path?.kind === 'direct' ? p.path.endpoint : undefined,
         relayedVia: p.path?.kind === 'relay' ? p.path.via.nodeId : undefined,
         bytesIn: p.bytesIn,
@@ -212,6 +214,36 @@ export class VpnEngine {
       });
     }
     return rows;
+  }
+
+  /** This node's static public key (base64, as `allowednodes` lists it). */
+  get publicKey(): string {
+    return encodeKey(this.state.identity.publicKey);
+  }
+
+  /** How many node keys `allowednodes` admits, or undefined when anyone holding the PSK is admitted. */
+  allowedNodeCount(): number | undefined {
+    return this.state.allowed?.size;
+  }
+
+  /**
+   * Replaces the `allowednodes` list (undefined: anyone holding the PSK). Every peer it no longer
+   * admits is shut out at once: logged (`peer.revoked`), its sessions dropped (keys wiped) and its
+   * handshake abandoned, and it is forgotten, so its packets are unknown indexes from then on and its
+   * hellos and initiations are refused. The network's PSK is untouched.
+   */
+  setAllowedNodes(keys: readonly Uint8Array[] | undefined, now: number): void {
+    const e = this.state;
+    e.lastNow = now;
+    e.allowed = allowedSet(keys);
+    for (const peer of [...e.peers.values()]) {
+      if (e.admits(peer.staticKey)) continue;
+      if (peer.confirmed || peer.connected()) {
+        e.io.log('info', 'peer.revoked', { peer: peer.nodeId, key: encodeKey(peer.staticKey) });
+        e.stats.peersRevoked += 1;
+      }
+      forgetPeer(e, peer);
+    }
   }
 
   /** Peers in the peer table, connected or not (bounded by MAX_PEERS). */

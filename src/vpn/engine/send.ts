@@ -146,13 +146,14 @@ export function initiateHandshake(e: EngineState, peer: Peer, now: number): void
 /**
  * Should be called when a fresh hello from `peer` arrived on `path` and we are not connected to it:
  * one initiation, on that path only, so what we send (148 bytes) is never more than what arrived (a
- * hello is padded to the same size). A peer we never had a session with gets no timed retransmission
- * either: its next hello asks again. So a replayed or forged hello costs us at most one equal-sized
+ * hello is padded to the same size). A peer we never had a session with gets no timed
+ * retransmission either: its next hello asks again. So a replayed or forged hello costs us at most one equal-sized
  * datagram, to the address it came from (held back by the per-address rate limit).
  */
 export function answerHello(e: EngineState, peer: Peer, path: Path, now: number): void {
   const message = newInitiation(e, peer, now);
   sendVia(e, path, peer, message);
+  // Retransmitted only to a peer we lost and want back anyway; for any other a hello gets one answer.
   if (peer.confirmed) timersHandshakeInitiated(e.timers, peer, now);
   else timersHelloAnswered(e.timers, peer, now);
 }

@@ -71,7 +71,7 @@ export function timersHandshakeInitiated(t: TimerActions, peer: Peer, now: numbe
 export function timersHelloAnswered(t: TimerActions, peer: Peer, now: number): void {
   peer.lastInitiationAt = now;
   peer.retransmitHandshakeAt = undefined;
-  t.schedule(peer.lastUsefulAt + FORGET_UNCONFIRMED_PEER_AFTER);
+  if (!peer.confirmed) t.schedule(peer.lastUsefulAt + FORGET_UNCONFIRMED_PEER_AFTER);
 }
 
 /** Should be called when a new session becomes current (either side of a handshake). */
