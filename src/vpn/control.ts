@@ -18,6 +18,8 @@ export function defaultControlSocketPath(interfaceName: string): string {
 /** One peer as `redmesh vpn status` shows it; times are ages in ms (the engine's clock is monotonic). */
 export interface PeerStatusReport {
   readonly nodeId: string;
+  /** The peer's public node key (base64): what `allowednodes` lists. */
+  readonly publicKey: string;
   readonly endpoint: string | undefined;
   readonly relayedVia: string | undefined;
   readonly bytesIn: number;
@@ -28,6 +30,12 @@ export interface PeerStatusReport {
 
 export interface StatusReport {
   readonly nodeId: string;
+  /** This node's public key (base64): what the other nodes' `allowednodes` must list. */
+  readonly publicKey: string;
+  /** `nodekey`: from the configured key file; `per process`: a fresh one at every start. */
+  readonly identity: 'nodekey' | 'per process';
+  /** Keys `allowednodes` admits; undefined: anyone holding the PSK. */
+  readonly allowedNodes: number | undefined;
   readonly networkName: string;
   readonly interface: string | undefined;
   readonly mtu: number | undefined;
@@ -45,6 +53,7 @@ export function peerReport(p: PeerStatus, now: number): PeerStatusReport {
   const ep = p.endpoint;
   return {
     nodeId: p.nodeId,
+    publicKey: p.publicKey,
     endpoint:
       ep === undefined
         ? undefined
@@ -129,12 +138,13 @@ export function formatStatus(r: StatusReport): string {
     ms === undefined ? 'never' : `${(ms / 1000).toFixed(1)}s ago`;
   const lines = [
     `node ${r.nodeId}  network ${r.networkName}  interface ${r.interface ?? '(none)'}  mtu ${r.mtu ?? '-'}  udp port ${r.port}  pid ${r.pid}  up ${(r.uptimeMs / 1000).toFixed(0)}s`,
+    `key ${r.publicKey} (${r.identity})  admits ${r.allowedNodes === undefined ? 'anyone with the psk' : `the ${r.allowedNodes} key(s) in allowednodes`}`,
     `${r.peers.length} peer(s)`,
   ];
   for (const p of r.peers) {
     const via = p.relayedVia === undefined ? '' : ` via ${p.relayedVia.slice(0, 16)}`;
     lines.push(
-      `  ${p.nodeId.slice(0, 16)}  ${p.endpoint ?? '-'}${via}  in ${p.bytesIn} B  out ${p.bytesOut} B  handshake ${secs(p.lastHandshakeAgoMs)}  last packet ${secs(p.lastReceiveAgoMs)}`,
+      `  ${p.nodeId.slice(0, 16)}  ${p.endpoint ?? '-'}${via}  in ${p.bytesIn} B  out ${p.bytesOut} B  handshake ${secs(p.lastHandshakeAgoMs)}  last packet ${secs(p.lastReceiveAgoMs)}  key ${p.publicKey}`,
     );
   }
   return lines.join('\n') + '\n';
