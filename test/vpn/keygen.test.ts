@@ -32,7 +32,7 @@ test('redmesh keygen --node prints a private node key; --public its public key, 
   assert.match(privateKey, /^[A-Za-z0-9+/]{43}=\n$/);
   const pub = await new Promise<string>((resolve, reject) => {
     const child = execFile(process.execPath, [cli, 'keygen', '--public'], (err, out) =>
-      err ? reject(err) : resolve(out),
+      err === null ? resolve(out) : reject(new Error(err.message)),
     );
     child.stdin?.end(privateKey);
   });
