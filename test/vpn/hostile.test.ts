@@ -9,7 +9,7 @@ import { encodePeerInfo, type PeerInfoEntry } from '../../src/vpn/engine/peer-in
 import { sendTransport } from '../../src/vpn/engine/send.js';
 import type { EngineState } from '../../src/vpn/engine/state.js';
 import { TransportKind } from '../../src/vpn/protocol/transport.js';
-import { createHello } from '../../src/vpn/protocol/handshake.js';
+import { createHello, createInitiation } from '../../src/vpn/protocol/handshake.js';
 import { networkKeys } from '../../src/vpn/protocol/keys.js';
 import { INITIATION, writeMacs } from '../../src/vpn/protocol/messages.js';
 import {
@@ -259,4 +259,30 @@ test('hellos, forged or replayed, never make a node send more bytes than it rece
       `${name}: answers only go where hellos came from`,
     );
   }
+});
+
+test('an initiation with a valid MAC1 but made without the PSK leaves no state and gets no answer', async () => {
+  const net = new FakeNetwork();
+  const a = await net.addNode('a');
+  const keys = networkKeys(await networkKey('MYNET', PSK));
+  const stranger = networkKeys(await networkKey('MYNET', 'someone else entirely'));
+  const aState = (a.engine as unknown as { state: EngineState }).state;
+  // The attacker has the MAC1 key (say, leaked) but not the PSK: its Noise message uses another psk.
+  const forged = createInitiation(
+    { ...stranger, mac1Key: keys.mac1Key },
+    generateIdentity(),
+    aState.identity.publicKey,
+    5,
+    net.now * 1000,
+    1,
+    undefined,
+  );
+  const from = { address: '198.51.100.50', port: 7000 };
+  net.inject(from, a.endpoint, forged.message);
+  net.run(10);
+  assert.equal(a.engine.counters().dropped.wrongNetwork, 0, 'MAC1 passed');
+  assert.equal(a.engine.counters().dropped.handshakeFailed, 1, 'Noise refused it');
+  assert.equal(a.engine.knownPeerCount(), 0, 'no peer, no session, no index');
+  assert.equal(aState.indexes.size, 0);
+  assert.equal(net.wire.filter((d) => d.to.address === from.address).length, 0, 'no answer');
 });
