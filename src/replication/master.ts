@@ -397,7 +397,7 @@ export class MasterSide {
         reader.destroy();
         return;
       }
-      link.channel.write(chunk as Buffer);
+      link.channel.write(chunk);
       if (link.channel.pendingBytes >= PAYLOAD_SEND_HIGH_WATER) {
         reader.pause();
         link.channel.onDrain(() => {
