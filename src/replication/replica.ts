@@ -55,8 +55,8 @@ function memorySink(rdb: ReplicationRdb): PayloadSink {
   };
 }
 
-function fileSink(rdb: ReplicationRdb): PayloadSink {
-  const { temp, final } = rdb.transferFiles();
+function fileSink(rdb: ReplicationRdb, log: (line: string) => void): PayloadSink {
+  const { temp, final, removeAfterLoad } = rdb.transferFiles();
   const fd = openSync(temp, 'w', 0o644);
   let open = true;
   const close = (): void => {
@@ -74,6 +74,10 @@ function fileSink(rdb: ReplicationRdb): PayloadSink {
       // Decoded before the rename, so a payload that does not decode never replaces dbfilename.
       const decoded = rdb.decodeFile(temp);
       renameSync(temp, final);
+      if (removeAfterLoad) {
+        log('Removing the RDB file obtained from the master. This replica has persistence disabled');
+        rmSync(final, { force: true });
+      }
       return decoded;
     },
     discard: () => {
@@ -349,7 +353,7 @@ export class ReplicaSide {
     const empty = this.host.keyspace.databases.every((db) => db.size === 0);
     if (mode === 'swapdb' || (mode === 'on-empty-db' && empty)) return memorySink(rdb);
     try {
-      return fileSink(rdb);
+      return fileSink(rdb, (line) => this.host.log(line));
     } catch (err) {
       this.host.log(
         `Opening the temp file needed for MASTER <-> REPLICA synchronization: ${(err as Error).message}`,

@@ -97,9 +97,10 @@ export interface ReplicationRdb {
   ): SnapshotWriter;
   /**
    * A file for a payload a replica receives to disk (repl-diskless-load disabled): a fresh temp
-   * file in `dir` (Redis's temp-<unixtime>.<pid>.rdb), and where it goes once whole (dbfilename).
+   * file in `dir` (Redis's temp-<unixtime>.<pid>.rdb), where it goes once whole (dbfilename), and
+   * whether it is removed once loaded (rdb-del-sync-files with persistence off).
    */
-  transferFiles(): { readonly temp: string; readonly final: string };
+  transferFiles(): { readonly temp: string; readonly final: string; readonly removeAfterLoad: boolean };
   /** Decodes an RDB file as `decode` does (the replica's disk-based load). */
   decodeFile(path: string): { readonly keyspace: Keyspace; readonly aux: ReadonlyMap<string, string> };
 }

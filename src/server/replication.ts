@@ -115,6 +115,11 @@ export function rdbForReplication(persistence: RdbPersistence, config: RedisConf
       return {
         temp: join(dirname(final), `temp-${Math.floor(Date.now() / 1000)}.${process.pid}.rdb`),
         final,
+        // rdb-del-sync-files with every persistence off (allPersistenceDisabled): nothing keeps it.
+        removeAfterLoad:
+          config.getBool('rdb-del-sync-files') &&
+          !persistence.hasSavePoints() &&
+          !config.getBool('appendonly'),
       };
     },
   };

@@ -245,3 +245,36 @@ test('a redmesh master with repl-diskless-sync no sends its snapshot file to a r
     await stopAll(ours, real, master);
   }
 });
+
+test('rdb-del-sync-files yes with persistence off: the payload file is removed once loaded, as on a real replica', async () => {
+  let master: RunningServer | undefined;
+  let real: RunningServer | undefined;
+  let ours: RunningServer | undefined;
+  try {
+    master = await startRedis(0, ['--enable-debug-command', 'yes', '--repl-diskless-sync', 'no']);
+    const m = await connectTo(master);
+    await text(m, ['DEBUG', 'POPULATE', '1000']);
+    const args = [
+      ...['--save', '', '--rdb-del-sync-files', 'yes'],
+      ...['--replicaof', '127.0.0.1', String(master.port)],
+    ];
+    [real, ours] = await Promise.all([startRedis(0, args), startRedmesh(0, args)]);
+    const r = await connectTo(real);
+    const o = await connectTo(ours);
+    await waitInSync(m, r);
+    await waitInSync(m, o);
+    await assertSameDataset(m, o, 'rdb-del-sync-files');
+    for (const c of [r, o]) {
+      const dir = await configGet(c, 'dir');
+      assert.deepEqual(
+        readdirSync(dir).filter((f) => f.endsWith('.rdb')),
+        [],
+        `no RDB file left in ${dir}`,
+      );
+    }
+    assert.match(ours.output(), /Removing the RDB file obtained from the master/);
+    for (const c of [m, r, o]) c.close();
+  } finally {
+    await stopAll(ours, real, master);
+  }
+});
