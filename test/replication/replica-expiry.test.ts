@@ -111,6 +111,19 @@ test('a redmesh replica reads logically expired keys as a real 7.0 replica does,
     for (const c of [r, o]) await text(c, ['SELECT', '0']);
     assert.equal(await text(o, ['DBSIZE']), ':6', 'reads deleted nothing on the redmesh replica');
 
+    // A writable replica: a write deletes the expired key it finds first (lookupKey's force delete).
+    const writes = [['APPEND', 'list', 'x'], ['TYPE', 'list'], ['TTL', 'list'], ['DBSIZE']];
+    const written: string[][] = [];
+    for (const c of [r, o]) {
+      await text(c, ['CONFIG', 'SET', 'replica-read-only', 'no']);
+      const out: string[] = [];
+      for (const argv of writes) out.push(await text(c, argv));
+      written.push(out);
+      await text(c, ['CONFIG', 'SET', 'replica-read-only', 'yes']);
+    }
+    assert.deepEqual(written[1], written[0]);
+    assert.deepEqual(written[0], [':1', '+string', ':-1', ':6']);
+
     // The master's commands reach both replicas after the keys expired by the replicas' clocks:
     // they must act on the keys as the master did (INCR continues, PEXPIRE revives).
     freeze(real, true);
