@@ -563,8 +563,12 @@ export class ReplicaSide {
     this.socket?.write(encodeCommand(['REPLCONF', 'ACK', String(this.offsets.masterReplOffset)]));
   }
 
-  /** Closes the current attempt and lets the cron retry. */
+  /**
+   * Closes the current attempt and lets the cron retry. The attempt's pending read fails at once, so
+   * a payload being received is discarded now (its temp file removed), not at its read timeout.
+   */
   private drop(): void {
+    this.reader?.fail(new LinkError('link dropped'));
     this.socket?.destroy();
     this.linkLost();
   }
@@ -628,6 +632,7 @@ export class ReplicaSide {
   /** REPLICAOF NO ONE / another master: the link ends for good. */
   stop(): void {
     this.stopped = true;
+    this.reader?.fail(new LinkError('replication stopped'));
     this.attempt++;
     this.socket?.destroy();
     this.socket = undefined;

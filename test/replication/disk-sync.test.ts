@@ -278,3 +278,34 @@ test('rdb-del-sync-files yes with persistence off: the payload file is removed o
     await stopAll(ours, real, master);
   }
 });
+
+test('REPLICAOF NO ONE during a transfer to disk drops the temp file at once and keeps the old data', async () => {
+  let master: RunningServer | undefined;
+  let replica: RunningServer | undefined;
+  let proxy: CuttingProxy | undefined;
+  try {
+    master = await startRedis(0, [
+      ...['--enable-debug-command', 'yes', '--rdbcompression', 'no', '--repl-diskless-sync', 'no'],
+    ]);
+    const m = await connectTo(master);
+    await text(m, ['DEBUG', 'POPULATE', KEYS, 'key', '1000']);
+    proxy = new CuttingProxy(master.port, HOLD_AFTER);
+    const proxyPort = await proxy.listen();
+    replica = await startRedmesh(0);
+    const r = await connectTo(replica);
+    const dir = await configGet(r, 'dir');
+    await text(r, ['SET', 'old:key', 'old-value']);
+    await text(r, ['REPLICAOF', '127.0.0.1', String(proxyPort)]);
+    await waitFor('the transfer to stall part-way', () => proxy?.held === true, 30_000);
+    await waitFor('the temp file in dir', () => tempFiles(dir).length === 1);
+    assert.equal(await text(r, ['REPLICAOF', 'NO', 'ONE']), '+OK');
+    await waitFor('the temp file removed', () => tempFiles(dir).length === 0, 2000);
+    assert.equal(await info(r, 'role'), 'master');
+    assert.equal(await text(r, ['GET', 'old:key']), 'old-value');
+    assert.equal(await text(r, ['DBSIZE']), ':1');
+    for (const c of [m, r]) c.close();
+  } finally {
+    proxy?.close();
+    await stopAll(replica, master);
+  }
+});
