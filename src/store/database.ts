@@ -247,7 +247,10 @@ export class Database {
     this.bytes += this.entryBytes(key, value);
     this.watchInPlace(value);
     this.sampler?.add(key);
-    if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset' || value.type === 'stream')) {
+    if (
+      typeof value !== 'string' &&
+      (value.type === 'list' || value.type === 'zset' || value.type === 'stream')
+    ) {
       this.observer.keyReady?.(this.index, key);
     }
     this.observer.keyAdded?.(this.index, key);
@@ -264,6 +267,7 @@ export class Database {
       this.bytes += valueAccountBytes(value) - valueAccountBytes(old);
       this.watchInPlace(value);
       this.rawStrings?.delete(key);
+      if (typeof old !== 'string' && old.type === 'stream') this.observer.keyReady?.(this.index, key);
     } else {
       this.add(key, value);
     }
@@ -281,6 +285,8 @@ export class Database {
     if (this.expires.size !== 0 && this.expires.delete(key)) this.bytes -= EXPIRE_ENTRY_BYTES;
     this.rawStrings?.delete(key);
     this.sampler?.remove(key);
+    // Redis signalDeletedKeyAsReady: a reader blocked on a stream learns that it went away.
+    if (typeof value !== 'string' && value.type === 'stream') this.observer.keyReady?.(this.index, key);
     return true;
   }
 
@@ -351,7 +357,10 @@ export class Database {
     [this.sampler, other.sampler] = [other.sampler, this.sampler];
     for (const db of [this, other]) {
       for (const [key, value] of db.entries) {
-        if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset' || value.type === 'stream')) {
+        if (
+          typeof value !== 'string' &&
+          (value.type === 'list' || value.type === 'zset' || value.type === 'stream')
+        ) {
           db.observer.keyReady?.(db.index, key);
         }
       }

@@ -393,7 +393,8 @@ export const xclaim = defineCommand({
       if (!fresh && nack !== undefined && minIdle !== 0 && now - nack.deliveryTime < minIdle) continue;
       consumer ??= lookupOrCreateConsumer(ctx, key, group, argv[3] as string);
       if (nack === undefined) {
-        nack = { deliveryTime: o.deliveryTime, deliveryCount: 0, consumer };
+        // streamCreateNACK: a NACK made by FORCE starts delivered once.
+        nack = { deliveryTime: o.deliveryTime, deliveryCount: 1, consumer };
         group.pel.set(k, nack);
       } else if (nack.consumer !== consumer) {
         nack.consumer.pel.delete(k);
