@@ -2,7 +2,16 @@ export { Database, Keyspace } from './database.js';
 export type { KeyspaceObserver } from './database.js';
 export { typeOf, stringText } from './types.js';
 export { ByteString } from './byte-string.js';
-export type { Value, StringValue, ListValue, HashValue, SetValue, ZSetValue, StreamValue, TypeName } from './types.js';
+export type {
+  Value,
+  StringValue,
+  ListValue,
+  HashValue,
+  SetValue,
+  ZSetValue,
+  StreamValue,
+  TypeName,
+} from './types.js';
 export { Quicklist } from './list.js';
 export { SortedSet } from './zset.js';
 export {

@@ -3,7 +3,15 @@
  * the stream lookups, and the propagation forms of consumer-group changes (streamPropagateXCLAIM,
  * streamPropagateGroupID, streamPropagateConsumerCreation).
  */
-import { array, bulk, bulkArray, NULL_ARRAY, type Reply } from '../../resp/index.js';
+import {
+  array,
+  bulk,
+  bulkArray,
+  ERR_NOGROUP,
+  ERR_STREAM_INVALID_ID,
+  NULL_ARRAY,
+  type Reply,
+} from '../../resp/index.js';
 import {
   INVALID_ENTRIES_READ,
   MAX_ID,
@@ -20,10 +28,6 @@ import {
 import { fail } from '../typed.js';
 import { readTyped, writeTyped } from '../typed.js';
 import type { CommandContext } from '../types.js';
-
-export const ERR_INVALID_ID = 'ERR Invalid stream ID specified as stream command argument';
-export const ERR_START_ID = 'ERR invalid start ID for the interval';
-export const ERR_END_ID = 'ERR invalid end ID for the interval';
 
 /** strtoull in base 10 as string2ull uses it: spaces, a sign, digits, nothing after; no overflow. */
 function string2ull(s: string): bigint | undefined {
@@ -74,13 +78,13 @@ export function parseStreamId(
 /** streamParseStrictIDOrReply. */
 export function strictId(text: string, missingSeq = 0n): StreamID {
   const parsed = parseStreamId(text, missingSeq, true);
-  return parsed === undefined ? fail(ERR_INVALID_ID) : parsed.id;
+  return parsed === undefined ? fail(ERR_STREAM_INVALID_ID) : parsed.id;
 }
 
 /** streamParseIDOrReply (`-` and `+` allowed). */
 export function looseId(text: string, missingSeq = 0n): StreamID {
   const parsed = parseStreamId(text, missingSeq, false);
-  return parsed === undefined ? fail(ERR_INVALID_ID) : parsed.id;
+  return parsed === undefined ? fail(ERR_STREAM_INVALID_ID) : parsed.id;
 }
 
 /** streamParseIntervalIDOrReply: an ID, or `(ID` exclusive (strict after the parenthesis). */
@@ -123,7 +127,7 @@ export function writeStream(ctx: CommandContext, key: string): StreamValue | und
 }
 
 export function noGroupError(key: string, group: string): never {
-  return fail(`NOGROUP No such key '${key}' or consumer group '${group}'`);
+  return fail(ERR_NOGROUP(key, group));
 }
 
 /** streamCreateConsumer with SCC_DEFAULT: notifies xgroup-createconsumer and counts one change. */

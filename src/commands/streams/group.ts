@@ -17,14 +17,29 @@
 import {
   array,
   bulk,
+  ERR_BUSYGROUP,
+  ERR_NOGROUP,
+  ERR_NOGROUP_FOR_KEY,
+  ERR_NOT_INTEGER,
+  ERR_STREAM_INVALID_END_ID,
+  ERR_STREAM_INVALID_START_ID,
+  ERR_SUBCOMMAND_SYNTAX,
   ERR_SYNTAX,
+  ERR_XAUTOCLAIM_COUNT,
+  ERR_XAUTOCLAIM_MIN_IDLE,
+  ERR_XCLAIM_IDLE,
+  ERR_XCLAIM_MIN_IDLE,
+  ERR_XCLAIM_OPTION,
+  ERR_XCLAIM_RETRYCOUNT,
+  ERR_XCLAIM_TIME,
+  ERR_XGROUP_ENTRIESREAD,
+  ERR_XGROUP_KEY_REQUIRED,
   integer,
   NULL,
   NULL_ARRAY,
   OK,
   ONE,
   ZERO,
-  ERR_SUBCOMMAND_SYNTAX,
   type Reply,
 } from '../../resp/index.js';
 import {
@@ -47,8 +62,6 @@ import { defineCommand } from '../define.js';
 import { fail } from '../typed.js';
 import type { CommandContext } from '../types.js';
 import {
-  ERR_END_ID,
-  ERR_START_ID,
   intervalId,
   looseId,
   lookupOrCreateConsumer,
@@ -83,8 +96,8 @@ function parseGroupOptions(argv: readonly string[], sub: 'CREATE' | 'SETID' | 'O
       i++;
     } else if ((sub === 'CREATE' || sub === 'SETID') && opt === 'ENTRIESREAD' && i + 1 < argv.length) {
       const n = parseLong(argv[i + 1] as string);
-      if (n === undefined) fail('ERR value is not an integer or out of range');
-      if (n < 0 && n !== -1) fail('ERR value for ENTRIESREAD must be positive or -1');
+      if (n === undefined) fail(ERR_NOT_INTEGER);
+      if (n < 0 && n !== -1) fail(ERR_XGROUP_ENTRIESREAD);
       entriesRead = BigInt(n);
       i += 2;
     } else {
@@ -94,8 +107,7 @@ function parseGroupOptions(argv: readonly string[], sub: 'CREATE' | 'SETID' | 'O
   return { key: argv[2] as string, group: argv[3] as string, mkstream, entriesRead, argv };
 }
 
-const ERR_KEY_REQUIRED =
-  'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.';
+const ERR_KEY_REQUIRED = ERR_XGROUP_KEY_REQUIRED;
 
 /** Looks the key (and for some subcommands the group) up as xgroupCommand does before dispatching. */
 function groupStream(ctx: CommandContext, t: GroupTarget, needGroup: boolean): Stream | undefined {
@@ -103,7 +115,7 @@ function groupStream(ctx: CommandContext, t: GroupTarget, needGroup: boolean): S
   if (t.mkstream) return value?.stream;
   if (value === undefined) return fail(ERR_KEY_REQUIRED);
   if (needGroup && value.stream.group(t.group) === undefined) {
-    fail(`NOGROUP No such consumer group '${t.group}' for key name '${t.key}'`);
+    fail(ERR_NOGROUP_FOR_KEY(t.group, t.key));
   }
   return value.stream;
 }
@@ -121,7 +133,7 @@ export const xgroupCreate = defineCommand({
       ctx.db.add(t.key, { type: 'stream', stream: s });
       ctx.db.signalModified(t.key);
     }
-    if (s.group(t.group) !== undefined) return fail('BUSYGROUP Consumer Group name already exists');
+    if (s.group(t.group) !== undefined) return fail(ERR_BUSYGROUP);
     s.groups ??= new SortedMap();
     s.groups.set(t.group, new StreamGroup(t.group, id, t.entriesRead));
     ctx.keyModified(t.key);
@@ -243,27 +255,27 @@ export const xpending = defineCommand({
     let minIdle = 0;
     if ((argv[3] as string).toUpperCase() === 'IDLE') {
       const n = parseLong(argv[4] as string);
-      if (n === undefined) fail('ERR value is not an integer or out of range');
+      if (n === undefined) fail(ERR_NOT_INTEGER);
       minIdle = n;
       if (argv.length < 8) fail(ERR_SYNTAX);
       startIdx += 2;
     }
     const c = parseLong(argv[startIdx + 2] as string);
-    if (c === undefined) fail('ERR value is not an integer or out of range');
+    if (c === undefined) fail(ERR_NOT_INTEGER);
     const count = Math.max(0, c);
     const s = intervalId(argv[startIdx] as string, 0n);
     const start = s.exclusive ? incrId(s.id) : s.id;
-    if (start === undefined) fail(ERR_START_ID);
+    if (start === undefined) fail(ERR_STREAM_INVALID_START_ID);
     const e = intervalId(argv[startIdx + 1] as string, 18446744073709551615n);
     const end = e.exclusive ? decrId(e.id) : e.id;
-    if (end === undefined) fail(ERR_END_ID);
+    if (end === undefined) fail(ERR_STREAM_INVALID_END_ID);
     const consumer = startIdx + 3 < argv.length ? (argv[startIdx + 3] as string) : undefined;
     return { key, group, range: { start, end, count, minIdle, consumer } };
   },
   apply(ctx, { key, group, range }) {
     const value = readStream(ctx, key);
     const g = value?.stream.group(group);
-    if (g === undefined) return fail(`NOGROUP No such key '${key}' or consumer group '${group}'`);
+    if (g === undefined) return fail(ERR_NOGROUP(key, group));
     if (range === undefined) {
       if (g.pel.size === 0) return array([integer(0), NULL, NULL, NULL_ARRAY]);
       const consumers: Reply[] = [];
@@ -324,7 +336,7 @@ export const xclaim = defineCommand({
     if (value === undefined || group === undefined) return noGroupError(key, groupName);
     const s = value.stream;
     const idle = parseLong(argv[4] as string);
-    if (idle === undefined) return fail('ERR Invalid min-idle-time argument for XCLAIM');
+    if (idle === undefined) return fail(ERR_XCLAIM_MIN_IDLE);
     const minIdle = Math.max(0, idle);
     let j = 5;
     for (; j < argv.length; j++) if (parseStreamId(argv[j] as string, 0n, true) === undefined) break;
@@ -345,20 +357,20 @@ export const xclaim = defineCommand({
       else if (upper === 'JUSTID') o.justid = true;
       else if (upper === 'IDLE' && more > 0) {
         const n = parseLong(argv[++j] as string);
-        if (n === undefined) return fail('ERR Invalid IDLE option argument for XCLAIM');
+        if (n === undefined) return fail(ERR_XCLAIM_IDLE);
         o.deliveryTime = now - n;
       } else if (upper === 'TIME' && more > 0) {
         const n = parseLong(argv[++j] as string);
-        if (n === undefined) return fail('ERR Invalid TIME option argument for XCLAIM');
+        if (n === undefined) return fail(ERR_XCLAIM_TIME);
         o.deliveryTime = n;
       } else if (upper === 'RETRYCOUNT' && more > 0) {
         const n = parseLong(argv[++j] as string);
-        if (n === undefined) return fail('ERR Invalid RETRYCOUNT option argument for XCLAIM');
+        if (n === undefined) return fail(ERR_XCLAIM_RETRYCOUNT);
         o.retryCount = n;
       } else if (upper === 'LASTID' && more > 0) {
         o.lastId = strictId(argv[++j] as string);
       } else {
-        return fail(`ERR Unrecognized XCLAIM option '${opt}'`);
+        return fail(ERR_XCLAIM_OPTION(opt));
       }
     }
     const propagation: string[][] = [];
@@ -429,10 +441,10 @@ export const xautoclaim = defineCommand({
   parse(args) {
     const argv = args.argv;
     const idle = parseLong(argv[4] as string);
-    if (idle === undefined) fail('ERR Invalid min-idle-time argument for XAUTOCLAIM');
+    if (idle === undefined) fail(ERR_XAUTOCLAIM_MIN_IDLE);
     const start = intervalId(argv[5] as string, 0n);
     const startId = start.exclusive ? incrId(start.id) : start.id;
-    if (startId === undefined) fail(ERR_START_ID);
+    if (startId === undefined) fail(ERR_STREAM_INVALID_START_ID);
     let count = 100;
     let justid = false;
     for (let j = 6; j < argv.length; j++) {
@@ -441,7 +453,7 @@ export const xautoclaim = defineCommand({
       if (opt === 'COUNT' && more > 0) {
         const n = parseLong(argv[j + 1] as string);
         const maxCount = Math.floor(9223372036854775807 / 16);
-        if (n === undefined || n < 1 || n > maxCount) fail('ERR COUNT must be > 0');
+        if (n === undefined || n < 1 || n > maxCount) fail(ERR_XAUTOCLAIM_COUNT);
         count = n;
         j++;
       } else if (opt === 'JUSTID') {

@@ -1,3 +1,4 @@
+import { ERR_NO_SUCH_KEY, ERR_NOGROUP_FOR_KEY, ERR_NOT_INTEGER } from '../../resp/index.js';
 /**
  * XINFO STREAM key [FULL [COUNT count]]  — the stream's counters, first/last entry, or everything.
  * XINFO GROUPS key                       — each group: consumers, pending, last ID, entries-read, lag.
@@ -37,7 +38,7 @@ function field(name: string, value: Reply): readonly [Reply, Reply] {
 
 function streamOf(ctx: CommandContext, key: string): Stream {
   const value = readStream(ctx, key);
-  return value === undefined ? fail('ERR no such key') : value.stream;
+  return value === undefined ? fail(ERR_NO_SUCH_KEY) : value.stream;
 }
 
 function entriesRead(g: StreamGroup): Reply {
@@ -69,7 +70,7 @@ export const xinfoStream = defineCommand({
       if (rest === 4) {
         if ((argv[4] as string).toUpperCase() !== 'COUNT') syntax();
         const n = parseLong(argv[5] as string);
-        if (n === undefined) fail('ERR value is not an integer or out of range');
+        if (n === undefined) fail(ERR_NOT_INTEGER);
         count = n < 0 ? 10 : n;
       }
     }
@@ -174,7 +175,7 @@ export const xinfoConsumers = defineCommand({
   apply(ctx, { key, group }) {
     const s = streamOf(ctx, key);
     const g = s.group(group);
-    if (g === undefined) return fail(`NOGROUP No such consumer group '${group}' for key name '${key}'`);
+    if (g === undefined) return fail(ERR_NOGROUP_FOR_KEY(group, key));
     const now = Date.now();
     const out: Reply[] = [];
     for (const [name, c] of g.consumers.entries()) {

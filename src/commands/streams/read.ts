@@ -15,11 +15,22 @@
 import {
   array,
   bulk,
+  ERR_NOGROUP_BLOCKED,
+  ERR_NOGROUP_XREADGROUP,
   ERR_NOT_INTEGER,
+  ERR_STREAM_INVALID_END_ID,
+  ERR_STREAM_INVALID_START_ID,
   ERR_SYNTAX,
   ERR_TIMEOUT_NEGATIVE,
   ERR_TIMEOUT_NOT_INTEGER,
   ERR_TIMEOUT_OUT_OF_RANGE,
+  ERR_UNBLOCKED_STREAM_DELETED,
+  ERR_XREAD_GROUP_OPTION,
+  ERR_XREAD_GT_ID,
+  ERR_XREAD_NOACK_OPTION,
+  ERR_XREAD_UNBALANCED,
+  ERR_XREADGROUP_DOLLAR,
+  ERR_XREADGROUP_MISSING_GROUP,
   map,
   NULL_ARRAY,
   type Reply,
@@ -44,8 +55,6 @@ import { defineCommand } from '../define.js';
 import { fail } from '../typed.js';
 import type { BlockRequest, CommandContext, CommandResult } from '../types.js';
 import {
-  ERR_END_ID,
-  ERR_START_ID,
   createConsumer,
   createConsumerPropagation,
   entryReply,
@@ -72,11 +81,11 @@ function rangeCommand(name: string, rev: boolean) {
       const start = intervalId(startArg, 0n);
       let startId: StreamID | undefined = start.id;
       if (start.exclusive) startId = incrId(start.id);
-      if (startId === undefined) fail(ERR_START_ID);
+      if (startId === undefined) fail(ERR_STREAM_INVALID_START_ID);
       const end = intervalId(endArg, 18446744073709551615n);
       let endId: StreamID | undefined = end.id;
       if (end.exclusive) endId = decrId(end.id);
-      if (endId === undefined) fail(ERR_END_ID);
+      if (endId === undefined) fail(ERR_STREAM_INVALID_END_ID);
       let count = -1;
       while (!args.done) {
         if (args.remaining >= 2 && args.option('COUNT')) {
@@ -143,27 +152,23 @@ function parseRead(argv: readonly string[], now: number, xreadgroup: boolean): R
       const n = argv.length - streamsArg;
       if (n % 2 !== 0) {
         const symbol = xreadgroup ? '>' : '$';
-        fail(
-          `ERR Unbalanced '${commandName}' list of streams: for each stream key an ID or '${symbol}' must be specified.`,
-        );
+        fail(ERR_XREAD_UNBALANCED(commandName, symbol));
       }
       break;
     } else if (opt === 'GROUP' && more >= 2) {
-      if (!xreadgroup)
-        fail('ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.');
-      group = argv[i + 1] as string;
+      if (!xreadgroup) fail(ERR_XREAD_GROUP_OPTION);
+      group = argv[i + 1];
       consumer = argv[i + 2] as string;
       i += 2;
     } else if (opt === 'NOACK') {
-      if (!xreadgroup)
-        fail('ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.');
+      if (!xreadgroup) fail(ERR_XREAD_NOACK_OPTION);
       noack = true;
     } else {
       fail(ERR_SYNTAX);
     }
   }
   if (streamsArg === 0) fail(ERR_SYNTAX);
-  if (xreadgroup && group === undefined) fail('ERR Missing GROUP option for XREADGROUP');
+  if (xreadgroup && group === undefined) fail(ERR_XREADGROUP_MISSING_GROUP);
   const n = (argv.length - streamsArg) / 2;
   return {
     group,
@@ -286,23 +291,19 @@ function readCommand(ctx: CommandContext, req: ReadRequest): CommandResult {
     if (req.group !== undefined) {
       group = value?.stream.group(req.group);
       if (group === undefined) {
-        fail(`NOGROUP No such key '${key}' or consumer group '${req.group}' in XREADGROUP with GROUP option`);
+        fail(ERR_NOGROUP_XREADGROUP(key, req.group));
       }
     }
     if (idArg === '$') {
       if (xreadgroup) {
-        fail(
-          'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
-        );
+        fail(ERR_XREADGROUP_DOLLAR);
       }
       points.push({ key, gt: value?.stream.lastId ?? ZERO_ID, group });
       continue;
     }
     if (idArg === '>') {
       if (!xreadgroup) {
-        fail(
-          'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
-        );
+        fail(ERR_XREAD_GT_ID);
       }
       points.push({ key, gt: MAX_ID, group });
       continue;
@@ -395,7 +396,7 @@ function serveBlockedStream(
   const value = ctx.db.lookupQuiet(key, ctx.now);
   if (value === undefined || typeof value === 'string' || value.type !== 'stream') {
     // 7.0 ends a group reader whose stream went away (deleted or overwritten by another type).
-    if (req.group !== undefined) return errorReply('UNBLOCKED the stream key no longer exists');
+    if (req.group !== undefined) return errorReply(ERR_UNBLOCKED_STREAM_DELETED);
     return undefined;
   }
   const s = value.stream;
@@ -404,7 +405,7 @@ function serveBlockedStream(
   if (req.group !== undefined) {
     group = s.group(req.group);
     if (group === undefined) {
-      return errorReply('NOGROUP the consumer group this client was blocked on no longer exists');
+      return errorReply(ERR_NOGROUP_BLOCKED);
     }
     gt = group.lastId;
   }

@@ -10,7 +10,30 @@
  * a replica or the AOF ends with the same entries (streamRewriteApproxSpecifier /
  * streamRewriteTrimArgument). Master and AOF clients are not bound by LIMIT (mustObeyClient).
  */
-import { bulk, integer, NULL, OK, ZERO } from '../../resp/index.js';
+import {
+  bulk,
+  ERR_NO_SUCH_KEY,
+  ERR_STREAM_ELEMENTS_TOO_LARGE,
+  ERR_STREAM_IDS_EXHAUSTED,
+  ERR_STREAM_INVALID_ID,
+  ERR_STREAM_LIMIT_NEGATIVE,
+  ERR_STREAM_LIMIT_WITHOUT_APPROX,
+  ERR_STREAM_LIMIT_WITHOUT_STRATEGY,
+  ERR_STREAM_MAXLEN_AND_MINID,
+  ERR_STREAM_MAXLEN_NEGATIVE,
+  ERR_XADD_ID_NOT_GREATER,
+  ERR_XADD_ID_ZERO,
+  ERR_XSETID_BELOW_GIVEN_MAX_DELETED,
+  ERR_XSETID_BELOW_MAX_DELETED,
+  ERR_XSETID_BELOW_TOP,
+  ERR_XSETID_ENTRIES_ADDED_BELOW_LENGTH,
+  ERR_XSETID_ENTRIES_ADDED_NEGATIVE,
+  ERR_XTRIM_NO_STRATEGY,
+  integer,
+  NULL,
+  OK,
+  ZERO,
+} from '../../resp/index.js';
 import {
   Stream,
   compareIds,
@@ -28,7 +51,7 @@ import type { ArgCursor } from '../cursor.js';
 import { defineCommand } from '../define.js';
 import { fail } from '../typed.js';
 import type { CommandContext } from '../types.js';
-import { parseStreamId, readStream, strictId, writeStream, ERR_INVALID_ID } from './common.js';
+import { parseStreamId, readStream, strictId, writeStream } from './common.js';
 
 interface TrimArgs {
   strategy: TrimStrategy | undefined;
@@ -49,7 +72,7 @@ interface AddArgs extends TrimArgs {
   seqGiven: boolean;
 }
 
-const ERR_MAXLEN_MINID = 'ERR syntax error, MAXLEN and MINID options at the same time are not compatible';
+const ERR_MAXLEN_MINID = ERR_STREAM_MAXLEN_AND_MINID;
 
 /** streamParseAddOrTrimArgsOrReply: the options up to the ID (XADD) or the end (XTRIM). */
 function parseAddOrTrim(argv: readonly string[], ctx: CommandContext, xadd: boolean): AddArgs {
@@ -84,7 +107,7 @@ function parseAddOrTrim(argv: readonly string[], ctx: CommandContext, xadd: bool
       const threshold = argv[i + 1] as string;
       if (upper === 'MAXLEN') {
         const n = integerArg(threshold);
-        if (n < 0) fail('ERR The MAXLEN argument must be >= 0.');
+        if (n < 0) fail(ERR_STREAM_MAXLEN_NEGATIVE);
         a.strategy = { kind: 'maxlen', maxlen: n };
       } else {
         a.strategy = { kind: 'minid', minid: strictId(threshold) };
@@ -93,7 +116,7 @@ function parseAddOrTrim(argv: readonly string[], ctx: CommandContext, xadd: bool
       a.thresholdIndex = i;
     } else if (upper === 'LIMIT' && moreargs > 0) {
       const n = integerArg(argv[i + 1] as string);
-      if (n < 0) fail('ERR The LIMIT argument must be >= 0.');
+      if (n < 0) fail(ERR_STREAM_LIMIT_NEGATIVE);
       a.limit = n;
       a.limitGiven = true;
       i++;
@@ -101,7 +124,7 @@ function parseAddOrTrim(argv: readonly string[], ctx: CommandContext, xadd: bool
       a.noMkstream = true;
     } else if (xadd) {
       const parsed = parseStreamId(opt, 0n, true, true);
-      if (parsed === undefined) fail(ERR_INVALID_ID);
+      if (parsed === undefined) fail(ERR_STREAM_INVALID_ID);
       a.id = parsed.id;
       a.seqGiven = parsed.seqGiven;
       break;
@@ -111,14 +134,13 @@ function parseAddOrTrim(argv: readonly string[], ctx: CommandContext, xadd: bool
   }
   a.idIndex = i;
   if (a.limit !== 0 && a.strategy === undefined) {
-    fail('ERR syntax error, LIMIT cannot be used without specifying a trimming strategy');
+    fail(ERR_STREAM_LIMIT_WITHOUT_STRATEGY);
   }
-  if (!xadd && a.strategy === undefined)
-    fail('ERR syntax error, XTRIM must be called with a trimming strategy');
+  if (!xadd && a.strategy === undefined) fail(ERR_XTRIM_NO_STRATEGY);
   if (ctx.client.obeysPrimary === true) {
     a.limit = 0;
   } else if (a.limitGiven) {
-    if (!a.approx) fail('ERR syntax error, LIMIT cannot be used without the special ~ option');
+    if (!a.approx) fail(ERR_STREAM_LIMIT_WITHOUT_APPROX);
   } else if (a.approx) {
     a.limit = 100 * ctx.server.config.getNumber('stream-node-max-entries');
     if (a.limit <= 0) a.limit = 10000;
@@ -159,7 +181,7 @@ export const xadd = defineCommand({
     const n = args.argv.length - fieldPos;
     if (n < 2 || n % 2 === 1) fail(wrongArity('xadd'));
     if (a.id !== undefined && a.seqGiven && a.id.ms === 0n && a.id.seq === 0n) {
-      fail('ERR The ID specified in XADD must be greater than 0-0');
+      fail(ERR_XADD_ID_ZERO);
     }
     return { ...a, argv: args.argv };
   },
@@ -174,7 +196,7 @@ export const xadd = defineCommand({
     }
     const s = value.stream;
     if (s.lastId.ms === UINT64_MAX && s.lastId.seq === UINT64_MAX) {
-      return fail('ERR The stream has exhausted the last possible ID, unable to add more items');
+      return fail(ERR_STREAM_IDS_EXHAUSTED);
     }
     let id: StreamID | undefined;
     if (a.id === undefined) {
@@ -188,10 +210,10 @@ export const xadd = defineCommand({
       id = a.id;
     }
     if (id === undefined || compareIds(id, s.lastId) <= 0) {
-      return fail('ERR The ID specified in XADD is equal or smaller than the target stream top item');
+      return fail(ERR_XADD_ID_NOT_GREATER);
     }
     if (!s.append(id, argv.slice(a.idIndex + 1), nodeLimits(ctx))) {
-      return fail('ERR Elements are too large to be stored');
+      return fail(ERR_STREAM_ELEMENTS_TOO_LARGE);
     }
     ctx.keyModified(key);
     ctx.notify('t', 'xadd', key);
@@ -272,12 +294,12 @@ export const xsetid = defineCommand({
       const opt = args.string().toUpperCase();
       if (opt === 'ENTRIESADDED' && more > 0) {
         const n = args.int64();
-        if (BigInt(n) < 0n) fail('ERR entries_added must be positive');
+        if (BigInt(n) < 0n) fail(ERR_XSETID_ENTRIES_ADDED_NEGATIVE);
         entriesAdded = BigInt(n);
       } else if (opt === 'MAXDELETEDID' && more > 0) {
         maxDeleted = strictId(args.string());
         if (compareIds(id, maxDeleted) < 0) {
-          fail('ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id');
+          fail(ERR_XSETID_BELOW_GIVEN_MAX_DELETED);
         }
       } else {
         fail(ERR_SYNTAX);
@@ -287,19 +309,19 @@ export const xsetid = defineCommand({
   },
   apply(ctx, { key, id, entriesAdded, maxDeleted }) {
     const value = writeStream(ctx, key);
-    if (value === undefined) return fail('ERR no such key');
+    if (value === undefined) return fail(ERR_NO_SUCH_KEY);
     const s = value.stream;
     if (s.length > 0) {
       const top = s.edgeId(false) as StreamID;
       if (compareIds(id, top) < 0) {
-        return fail('ERR The ID specified in XSETID is smaller than the target stream top item');
+        return fail(ERR_XSETID_BELOW_TOP);
       }
       if (entriesAdded !== -1n && BigInt(s.length) > entriesAdded) {
-        return fail('ERR The entries_added specified in XSETID is smaller than the target stream length');
+        return fail(ERR_XSETID_ENTRIES_ADDED_BELOW_LENGTH);
       }
     }
     if (compareIds(id, s.maxDeletedId) < 0) {
-      return fail('ERR The ID specified in XSETID is smaller than current max_deleted_entry_id');
+      return fail(ERR_XSETID_BELOW_MAX_DELETED);
     }
     s.lastId = id;
     if (entriesAdded !== -1n) s.entriesAdded = entriesAdded;
