@@ -270,8 +270,6 @@ export const ERR_XREAD_GROUP_OPTION =
 export const ERR_XADD_ID_NOT_GREATER =
   'ERR The ID specified in XADD is equal or smaller than the target stream top item';
 export const ERR_XADD_ID_ZERO = 'ERR The ID specified in XADD must be greater than 0-0';
-export const ERR_XSETID_BELOW_MAX_DELETED =
-  'ERR The ID specified in XSETID is smaller than current max_deleted_entry_id';
 export const ERR_XSETID_BELOW_GIVEN_MAX_DELETED =
   'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id';
 export const ERR_XSETID_BELOW_TOP =
@@ -299,12 +297,14 @@ export const ERR_XTRIM_NO_STRATEGY = 'ERR syntax error, XTRIM must be called wit
 export const ERR_XGROUP_ENTRIESREAD = 'ERR value for ENTRIESREAD must be positive or -1';
 export const ERR_NOGROUP_BLOCKED = 'NOGROUP the consumer group this client was blocked on no longer exists';
 export const ERR_UNBLOCKED_STREAM_DELETED = 'UNBLOCKED the stream key no longer exists';
+/** The formatted stream errors: their %s arguments are C strings (cut at a NUL byte). */
 export const ERR_XREAD_UNBALANCED = (command: string, symbol: string): string =>
-  `ERR Unbalanced '${command}' list of streams: for each stream key an ID or '${symbol}' must be specified.`;
-export const ERR_XCLAIM_OPTION = (option: string): string => `ERR Unrecognized XCLAIM option '${option}'`;
+  `ERR Unbalanced '${cString(command)}' list of streams: for each stream key an ID or '${symbol}' must be specified.`;
+export const ERR_XCLAIM_OPTION = (option: string): string =>
+  `ERR Unrecognized XCLAIM option '${cString(option)}'`;
 export const ERR_NOGROUP_FOR_KEY = (group: string, key: string): string =>
-  `NOGROUP No such consumer group '${group}' for key name '${key}'`;
+  `NOGROUP No such consumer group '${cString(group)}' for key name '${cString(key)}'`;
 export const ERR_NOGROUP = (key: string, group: string): string =>
-  `NOGROUP No such key '${key}' or consumer group '${group}'`;
+  `NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}'`;
 export const ERR_NOGROUP_XREADGROUP = (key: string, group: string): string =>
-  `NOGROUP No such key '${key}' or consumer group '${group}' in XREADGROUP with GROUP option`;
+  `NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}' in XREADGROUP with GROUP option`;

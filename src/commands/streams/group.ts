@@ -213,8 +213,9 @@ export const xack = defineCommand({
   apply(ctx, { key, group, ids }) {
     const value = writeStream(ctx, key);
     const g = value?.stream.group(group);
-    const parsed = ids.map((t) => strictId(t));
+    // 7.0 answers 0 for a missing key or group before it looks at the IDs.
     if (g === undefined) return ZERO;
+    const parsed = ids.map((t) => strictId(t));
     let acked = 0;
     for (const id of parsed) {
       const k = idKey(id);

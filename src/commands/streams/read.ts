@@ -329,16 +329,19 @@ function readCommand(ctx: CommandContext, req: ReadRequest): CommandResult {
         serve = true;
         point.gt = group.lastId;
       }
+    } else if (s.length > 0 && compareIds(lastValidId(s), point.gt) > 0) {
+      serve = true;
+    }
+    if (!serve) continue;
+    // 7.0 looks the consumer up (creating it) only for a stream it serves now.
+    if (group !== undefined && req.group !== undefined) {
       consumer = group.consumers.get(req.consumer);
       if (consumer === undefined) {
         consumer = createConsumer(ctx, point.key, group, req.consumer);
         if (req.noack) propagation.push(createConsumerPropagation(point.key, req.group, req.consumer));
       }
       consumer.seenTime = ctx.now;
-    } else if (s.length > 0 && compareIds(lastValidId(s), point.gt) > 0) {
-      serve = true;
     }
-    if (!serve) continue;
     const start = incrId(point.gt) ?? MAX_ID;
     let items: Reply[];
     if (group === undefined || consumer === undefined || req.group === undefined) {

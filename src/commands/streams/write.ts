@@ -24,7 +24,6 @@ import {
   ERR_XADD_ID_NOT_GREATER,
   ERR_XADD_ID_ZERO,
   ERR_XSETID_BELOW_GIVEN_MAX_DELETED,
-  ERR_XSETID_BELOW_MAX_DELETED,
   ERR_XSETID_BELOW_TOP,
   ERR_XSETID_ENTRIES_ADDED_BELOW_LENGTH,
   ERR_XSETID_ENTRIES_ADDED_NEGATIVE,
@@ -319,9 +318,6 @@ export const xsetid = defineCommand({
       if (entriesAdded !== -1n && BigInt(s.length) > entriesAdded) {
         return fail(ERR_XSETID_ENTRIES_ADDED_BELOW_LENGTH);
       }
-    }
-    if (compareIds(id, s.maxDeletedId) < 0) {
-      return fail(ERR_XSETID_BELOW_MAX_DELETED);
     }
     s.lastId = id;
     if (entriesAdded !== -1n) s.entriesAdded = entriesAdded;
