@@ -196,3 +196,79 @@ async function dumpOf(c: RawConnection, key: string): Promise<Buffer> {
 function withoutSeenTime(reply: string): string {
   return reply.replace(/seen-time\r\n:\d+/g, 'seen-time\r\n:?');
 }
+
+test('keyspace notifications of stream commands are the events Redis 7.0 sends, in its order', async () => {
+  await withTwin(async (t) => {
+    await t.sameAll([['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']]);
+    const portOf = async (c: RawConnection): Promise<number> =>
+      Number(/(\d+)\r\n$/.exec((await c.call(['CONFIG', 'GET', 'port'])).toString('latin1'))?.[1]);
+    const subscribers = await Promise.all([
+      RawConnection.open(await portOf(t.redis)),
+      RawConnection.open(await portOf(t.redmesh)),
+    ]);
+    try {
+      for (const s of subscribers) {
+        await s.call(['PSUBSCRIBE', '__key*@0__:*']);
+        await s.call(['PSUBSCRIBE', 'marker']);
+      }
+      const commands: string[][] = [
+        ['XADD', 'n', '1-1', 'a', 'b'],
+        ['XADD', 'n', 'MAXLEN', '0', '2-1', 'a', 'b'],
+        ['XADD', 'n', '3-1', 'a', 'b'],
+        ['XTRIM', 'n', 'MAXLEN', '0'],
+        ['XADD', 'n', '4-1', 'a', 'b'],
+        ['XDEL', 'n', '4-1', '9-9'],
+        ['XGROUP', 'CREATE', 'n', 'g', '$'],
+        ['XGROUP', 'CREATECONSUMER', 'n', 'g', 'c'],
+        ['XGROUP', 'SETID', 'n', 'g', '0'],
+        ['XADD', 'n', '5-1', 'a', 'b'],
+        ['XREADGROUP', 'GROUP', 'g', 'c3', 'STREAMS', 'n', '>'],
+        ['XCLAIM', 'n', 'g', 'c4', '0', '5-1'],
+        ['XAUTOCLAIM', 'n', 'g', 'c5', '0', '0'],
+        ['XGROUP', 'DELCONSUMER', 'n', 'g', 'c'],
+        ['XGROUP', 'DESTROY', 'n', 'g'],
+        ['XSETID', 'n', '9-9'],
+        ['XGROUP', 'CREATE', 'n2', 'g', '$', 'MKSTREAM'],
+        ['DEL', 'n'],
+        ['PUBLISH', 'marker', 'end'],
+      ];
+      await t.sameAll(commands);
+      // Every event up to the marker message published last.
+      const events = async (c: RawConnection): Promise<string[]> => {
+        const out: string[] = [];
+        for (;;) {
+          const r = await c.read(5000);
+          assert.equal(r.kind, 'reply', 'the marker message did not arrive');
+          const text = (r as { bytes: Buffer }).bytes.toString('latin1');
+          if (text.includes('marker')) return out;
+          out.push(text);
+        }
+      };
+      const [real, ours] = await Promise.all(subscribers.map(events));
+      assert.ok((real as string[]).length >= 30, `only ${(real as string[]).length} events from Redis`);
+      assert.deepStrictEqual(ours, real);
+    } finally {
+      for (const s of subscribers) s.close();
+    }
+  });
+});
+
+test('COMMAND GETKEYS, MULTI and XREAD BLOCK inside EXEC answer as Redis does', async () => {
+  await withTwin(async (t) => {
+    await t.sameAll([
+      ['COMMAND', 'GETKEYS', 'XREAD', 'COUNT', '1', 'STREAMS', 'a', 'b', '0', '0'],
+      ['COMMAND', 'GETKEYS', 'XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'a', '>'],
+      ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'],
+      ['MULTI'],
+      ['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'],
+      ['XADD', 's', '1-1', 'a', 'b'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'],
+      ['EXEC'],
+      ['XREAD', 'BLOCK', '-1', 'STREAMS', 's', '$'],
+      ['XREAD', 'BLOCK', 'x', 'STREAMS', 's', '$'],
+      ['XREAD', 'BLOCK', '10', 'STREAMS', 's', '$'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '10', 'STREAMS', 's', '>'],
+    ]);
+  });
+});
