@@ -7,7 +7,10 @@ import {
   INVALID_ENTRIES_READ,
   Quicklist,
   SortedMap,
+  STREAM_ITEM_FLAG_DELETED,
+  STREAM_ITEM_FLAG_SAMEFIELDS,
   Stream,
+  StreamNode,
   StreamConsumer,
   StreamGroup,
   ZERO_ID,
@@ -79,7 +82,7 @@ export function storeValueOf(v: RdbValue, limits: EncodingLimits): Value | undef
       return { type: 'zset', zset };
     }
     case 'stream':
-      return { type: 'stream', stream: streamOf(v.stream, limits) };
+      return { type: 'stream', stream: streamOf(v.stream) };
   }
 }
 
@@ -89,17 +92,24 @@ function parseId(text: string): StreamID {
 }
 
 /**
- * A loaded stream. The entries are appended again under the node limits in force, so the nodes are
- * rebuilt rather than kept as saved (deleted entries inside a saved node are not carried over).
+ * A loaded stream, its listpack nodes kept as saved (rdbLoadObject inserts each listpack into the
+ * rax as it is): the same node boundaries and deleted entries as the Redis that wrote it.
  */
-function streamOf(v: RdbStream, limits: EncodingLimits): Stream {
+function streamOf(v: RdbStream): Stream {
   const s = new Stream();
-  const nodeLimits = {
-    maxBytes: limits.streamNodeMaxBytes ?? 4096,
-    maxEntries: limits.streamNodeMaxEntries ?? 100,
-  };
-  for (const [id, pairs] of v.entries) s.append(parseId(id), pairs, nodeLimits);
-  if (s.length !== v.length) throw new RdbError(`stream length ${v.length} but ${s.length} entries`);
+  let live = 0;
+  for (const saved of v.nodes) {
+    const node = new StreamNode(parseId(saved.master), saved.masterFields);
+    for (const [id, flags, pairs] of saved.entries) {
+      node.append(parseId(id), pairs, (flags & STREAM_ITEM_FLAG_SAMEFIELDS) !== 0);
+      if ((flags & STREAM_ITEM_FLAG_DELETED) !== 0) node.markDeleted(node.ids.length - 1);
+    }
+    if (node.live === 0) throw new RdbError('stream node with no live entry');
+    live += node.live;
+    s.adoptNode(node);
+  }
+  if (live !== v.length) throw new RdbError(`stream length ${v.length} but ${live} entries`);
+  s.length = live;
   s.lastId = parseId(v.lastId);
   s.firstId = v.firstId === undefined ? (s.edgeId(true) ?? ZERO_ID) : parseId(v.firstId);
   s.maxDeletedId = v.maxDeletedId === undefined ? ZERO_ID : parseId(v.maxDeletedId);

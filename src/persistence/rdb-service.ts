@@ -106,8 +106,6 @@ export class RdbPersistence {
       zsetMaxListpackEntries: c.getNumber('zset-max-listpack-entries'),
       zsetMaxListpackValue: c.getNumber('zset-max-listpack-value'),
       listMaxListpackSize: c.getNumber('list-max-listpack-size'),
-      streamNodeMaxBytes: c.getNumber('stream-node-max-bytes'),
-      streamNodeMaxEntries: c.getNumber('stream-node-max-entries'),
     };
   }
 

@@ -252,7 +252,6 @@ export const unrecognizedReplconf = (option: string): string => `ERR Unrecognize
 // --- streams (t_stream.c) ---
 
 export const ERR_BUSYGROUP = 'BUSYGROUP Consumer Group name already exists';
-export const ERR_XAUTOCLAIM_COUNT = 'ERR COUNT must be > 0';
 export const ERR_STREAM_ELEMENTS_TOO_LARGE = 'ERR Elements are too large to be stored';
 export const ERR_XCLAIM_IDLE = 'ERR Invalid IDLE option argument for XCLAIM';
 export const ERR_XCLAIM_RETRYCOUNT = 'ERR Invalid RETRYCOUNT option argument for XCLAIM';

@@ -386,6 +386,15 @@ export class Stream {
     return true;
   }
 
+  /**
+   * Appends a whole node as loaded from an RDB (its entries already in place, deleted ones marked):
+   * keeps Redis's node boundaries. The caller sets length and the IDs afterwards.
+   */
+  adoptNode(node: StreamNode): void {
+    this.nodes.push(node);
+    this.nodesBytes += allocSize(node.bytes);
+  }
+
   /** Index of the node that would hold `id`: the last node whose master ≤ id (0 when none). */
   private nodeIndexFor(id: StreamID): number {
     let lo = 0;

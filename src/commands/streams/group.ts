@@ -25,7 +25,7 @@ import {
   ERR_STREAM_INVALID_START_ID,
   ERR_SUBCOMMAND_SYNTAX,
   ERR_SYNTAX,
-  ERR_XAUTOCLAIM_COUNT,
+  ERR_GEO_COUNT,
   ERR_XAUTOCLAIM_MIN_IDLE,
   ERR_XCLAIM_IDLE,
   ERR_XCLAIM_MIN_IDLE,
@@ -454,7 +454,7 @@ export const xautoclaim = defineCommand({
       if (opt === 'COUNT' && more > 0) {
         const n = parseLong(argv[j + 1] as string);
         const maxCount = Math.floor(9223372036854775807 / 16);
-        if (n === undefined || n < 1 || n > maxCount) fail(ERR_XAUTOCLAIM_COUNT);
+        if (n === undefined || n < 1 || n > maxCount) fail(ERR_GEO_COUNT);
         count = n;
         j++;
       } else if (opt === 'JUSTID') {

@@ -38,9 +38,6 @@ export interface EncodingLimits {
   readonly zsetMaxListpackValue: number;
   /** list-max-listpack-size: negative = node byte limit class (-2 = 8 KB), positive = elements per node. */
   readonly listMaxListpackSize: number;
-  /** stream-node-max-bytes / -entries: how a loaded stream's entries are packed into nodes. */
-  readonly streamNodeMaxBytes?: number;
-  readonly streamNodeMaxEntries?: number;
 }
 
 /** Redis 7.0's defaults (as Debian's redis-server reports them with CONFIG GET). */
@@ -51,8 +48,6 @@ export const DEFAULT_ENCODING_LIMITS: EncodingLimits = {
   zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
   listMaxListpackSize: -2,
-  streamNodeMaxBytes: 4096,
-  streamNodeMaxEntries: 100,
 };
 
 /** quicklist.c optimization_level, SIZE_SAFETY_LIMIT and SIZE_ESTIMATE_OVERHEAD. */
