@@ -264,7 +264,10 @@ export class Database {
     this.bytes += this.entryBytes(key, value);
     this.watchInPlace(value);
     this.sampler?.add(key);
-    if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset')) {
+    if (
+      typeof value !== 'string' &&
+      (value.type === 'list' || value.type === 'zset' || value.type === 'stream')
+    ) {
       this.observer.keyReady?.(this.index, key);
     }
     this.observer.keyAdded?.(this.index, key);
@@ -281,6 +284,7 @@ export class Database {
       this.bytes += valueAccountBytes(value) - valueAccountBytes(old);
       this.watchInPlace(value);
       this.rawStrings?.delete(key);
+      if (typeof old !== 'string' && old.type === 'stream') this.observer.keyReady?.(this.index, key);
     } else {
       this.add(key, value);
     }
@@ -298,6 +302,8 @@ export class Database {
     if (this.expires.size !== 0 && this.expires.delete(key)) this.bytes -= EXPIRE_ENTRY_BYTES;
     this.rawStrings?.delete(key);
     this.sampler?.remove(key);
+    // Redis signalDeletedKeyAsReady: a reader blocked on a stream learns that it went away.
+    if (typeof value !== 'string' && value.type === 'stream') this.observer.keyReady?.(this.index, key);
     return true;
   }
 
@@ -338,6 +344,14 @@ export class Database {
     return this.expires.delete(key);
   }
 
+  /**
+   * Redis signalKeyAsReady for a key that already existed (XADD to a stream, XGROUP CREATE/SETID):
+   * clients blocked on it are retried. add() signals new list, zset and stream keys itself.
+   */
+  signalReady(key: string): void {
+    this.observer.keyReady?.(this.index, key);
+  }
+
   /** Redis signalModifiedKey: commands call it after any change to a key, through the context. */
   signalModified(key: string): void {
     this.observer.keyModified?.(this.index, key);
@@ -360,7 +374,10 @@ export class Database {
     [this.sampler, other.sampler] = [other.sampler, this.sampler];
     for (const db of [this, other]) {
       for (const [key, value] of db.entries) {
-        if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset')) {
+        if (
+          typeof value !== 'string' &&
+          (value.type === 'list' || value.type === 'zset' || value.type === 'stream')
+        ) {
           db.observer.keyReady?.(db.index, key);
         }
       }
