@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import { ERR_BARE, ERR_BGSAVE_IN_PROGRESS } from '../resp/index.js';
 import { KeyspaceSnapshot, type Keyspace, type Value } from '../store/index.js';
 import { BackgroundSave } from './bgsave.js';
-import { dumpPayload, dumpPayloadIsValid, restorePayload, type RestoreOutcome } from './dump.js';
+import {
+  dumpFunctionsPayload,
+  dumpPayload,
+  dumpPayloadIsValid,
+  restoreFunctionsPayload,
+  restorePayload,
+  type RestoreOutcome,
+} from './dump.js';
 import { writeFileAtomically } from './files.js';
 import { loadRdb, type LoadResult } from './load.js';
 import { RdbError } from './rdb/constants.js';
@@ -345,6 +352,14 @@ export class RdbPersistence {
   }
 
   /** RESTORE's payload checks and decoding; undefined when the version or checksum is wrong. */
+  dumpFunctions(codes: readonly string[]): Buffer {
+    return dumpFunctionsPayload(codes, this.host.config.getBool('rdbcompression'));
+  }
+
+  restoreFunctions(payload: Buffer): string[] | undefined {
+    return restoreFunctionsPayload(payload);
+  }
+
   restore(payload: Buffer): RestoreOutcome | undefined {
     if (!dumpPayloadIsValid(payload)) return undefined;
     return restorePayload(payload, this.limits());

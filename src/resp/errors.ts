@@ -248,3 +248,11 @@ export const ERR_BGSAVE_FOR_REPLICATION = "ERR BGSAVE failed, replication can't 
 /** The PING replies a replica accepts from its master while the handshake goes on (auth pending). */
 export const PING_REPLY_AUTH_PREFIXES = ['-NOAUTH', '-NOPERM', '-ERR operation not permitted'] as const;
 export const unrecognizedReplconf = (option: string): string => `ERR Unrecognized REPLCONF option: ${option}`;
+
+// Scripting (eval.c, script.c, functions.c).
+export const ERR_BUSY_SCRIPT =
+  'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+export const ERR_NOTBUSY = 'NOTBUSY No scripts in execution right now.';
+export const ERR_NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
+export const ERR_NUMKEYS_GREATER = "ERR Number of keys can't be greater than number of args";
+export const ERR_NUMKEYS_NEGATIVE = "ERR Number of keys can't be negative";

@@ -1,0 +1,258 @@
+/**
+ * Scripting's server-wide state (Redis eval.c's script cache and functions.c's libraries) over one
+ * Lua engine: what EVAL, SCRIPT, FUNCTION and FCALL act on. The server makes one (with its ScriptHost)
+ * and offers it to commands as `ctx.server.scripting`.
+ */
+import { createHash } from 'node:crypto';
+import { ERR_BUSY_SCRIPT, error, type Reply } from '../../resp/index.js';
+import type { ClientView } from '../types.js';
+import { LuaEngine, SCRIPT_FLAGS, type RegisteredFunction, type ScriptHost, type ScriptRun } from './engine.js';
+
+/** The shebang's flags, or compat mode (no shebang: Redis's pre-7.0 rules). */
+export interface ScriptFlags {
+  readonly compat: boolean;
+  readonly flags: ReadonlySet<string>;
+}
+
+const COMPAT: ScriptFlags = { compat: true, flags: new Set() };
+
+interface CachedScript {
+  readonly body: string;
+  readonly ref: number;
+  readonly flags: ScriptFlags;
+}
+
+export interface Library {
+  readonly name: string;
+  readonly code: string;
+  readonly functions: ReadonlyMap<string, RegisteredFunction>;
+}
+
+/** Everything a run needs to know about its caller and the server at the start (scriptPrepareForRun). */
+export interface RunStart {
+  readonly caller: ClientView;
+  readonly now: number;
+  /** A refusal of writes at the start (READONLY replica, MISCONF), as Redis's reply text. */
+  readonly writeRefusal: string | undefined;
+  /** server.script_oom with maxmemory set. */
+  readonly oom: boolean;
+}
+
+export function sha1hex(body: string): string {
+  return createHash('sha1').update(body, 'latin1').digest('hex');
+}
+
+/** evalExtractShebangFlags: the flags, or the error reply text. */
+export function shebangFlags(body: string): ScriptFlags | { readonly error: string } {
+  if (!body.startsWith('#!')) return COMPAT;
+  const end = body.indexOf('\n');
+  if (end < 0) return { error: 'ERR Invalid script shebang' };
+  const parts = body.slice(0, end).split(/[ \t\r]+/).filter((p) => p !== '');
+  if (parts.length === 0) return { error: 'ERR Invalid engine in script shebang' };
+  if (parts[0] !== '#!lua') return { error: `ERR Unexpected engine in script shebang: ${parts[0]}` };
+  const flags = new Set<string>();
+  for (const part of parts.slice(1)) {
+    if (!part.startsWith('flags=')) return { error: `ERR Unknown lua shebang option: ${part}` };
+    for (const flag of part.slice(6).split(',')) {
+      if (flag === '') continue;
+      if (!SCRIPT_FLAGS.includes(flag)) return { error: `ERR Unexpected flag in script shebang: ${flag}` };
+      flags.add(flag);
+    }
+  }
+  return { compat: false, flags };
+}
+
+/** The body without its shebang line (the newline stays, so line numbers match the script's). */
+function withoutShebang(body: string): string {
+  if (!body.startsWith('#!')) return body;
+  const end = body.indexOf('\n');
+  return end < 0 ? '' : body.slice(end);
+}
+
+export class Scripting {
+  readonly engine: LuaEngine;
+  private readonly scripts = new Map<string, CachedScript>();
+  readonly libraries = new Map<string, Library>();
+  /** Function name → its library. */
+  private readonly functionIndex = new Map<string, Library>();
+
+  constructor(private readonly host: ScriptHost) {
+    this.engine = new LuaEngine(host);
+  }
+
+  /** The caller and the server's state as a script starts. */
+  start(caller: ClientView, now: number): RunStart {
+    return { caller, now, ...this.host.startConditions(caller) };
+  }
+
+  get running(): ScriptRun | undefined {
+    return this.engine.current;
+  }
+
+  /** luaCreateFunction: the cached script of a body (compiled once), or the error reply. */
+  private scriptOf(body: string): { sha: string; script: CachedScript } | Reply {
+    const sha = sha1hex(body);
+    const hit = this.scripts.get(sha);
+    if (hit !== undefined) return { sha, script: hit };
+    const flags = shebangFlags(body);
+    if ('error' in flags) return error(flags.error);
+    const ref = this.engine.compile(withoutShebang(body), '@user_script', 'eval');
+    if (typeof ref !== 'number') {
+      if (ref.error.startsWith('ERR scripting')) return error(ref.error);
+      return error(`ERR Error compiling script (new function): ${ref.error}`);
+    }
+    const script = { body, ref, flags };
+    this.scripts.set(sha, script);
+    return { sha, script };
+  }
+
+  /** SCRIPT LOAD: the sha, or the compile error. */
+  load(body: string): Reply {
+    const found = this.scriptOf(body);
+    return 'sha' in found ? { kind: 'bulk', value: found.sha } : found;
+  }
+
+  exists(sha: string): boolean {
+    return this.scripts.has(sha.toLowerCase());
+  }
+
+  /** SCRIPT FLUSH: the cache and the VM go (functions are loaded again into the new VM). */
+  flushScripts(): void {
+    this.scripts.clear();
+    this.engine.reset();
+    const libs = [...this.libraries.values()];
+    this.libraries.clear();
+    this.functionIndex.clear();
+    for (const lib of libs) this.loadLibrary(lib.code, false);
+  }
+
+  /** EVAL / EVALSHA [_RO]: `script` is the body, or the sha when `bySha`. */
+  eval(
+    start: RunStart,
+    script: string,
+    bySha: boolean,
+    keys: readonly string[],
+    args: readonly string[],
+    ro: boolean,
+  ): Reply {
+    let sha: string;
+    let cached: CachedScript | undefined;
+    if (bySha) {
+      sha = script.toLowerCase();
+      cached = sha.length === 40 ? this.scripts.get(sha) : undefined;
+      if (cached === undefined) return error('NOSCRIPT No matching script. Please use EVAL.');
+    } else {
+      const found = this.scriptOf(script);
+      if (!('sha' in found)) return found;
+      sha = found.sha;
+      cached = found.script;
+    }
+    const run = this.prepare(start, sha, true, cached.flags, ro);
+    if (!('evalMode' in run)) return run;
+    return this.engine.runEval(run, cached.ref, keys, args);
+  }
+
+  /** FCALL / FCALL_RO. */
+  fcall(start: RunStart, name: string, keys: readonly string[], args: readonly string[], ro: boolean): Reply {
+    const lib = this.functionIndex.get(name);
+    const fn = lib?.functions.get(name);
+    if (fn === undefined) return error('ERR Function not found');
+    const run = this.prepare(start, name, false, { compat: false, flags: new Set(fn.flags) }, ro);
+    if (!('evalMode' in run)) return run;
+    return this.engine.runFunction(run, fn.ref, keys, args);
+  }
+
+  /** scriptPrepareForRun: the run context, or the reply refusing it. */
+  private prepare(start: RunStart, name: string, evalMode: boolean, f: ScriptFlags, ro: boolean): ScriptRun | Reply {
+    if (this.engine.current !== undefined) return error(ERR_BUSY_SCRIPT);
+    if (!f.compat) {
+      if (!f.flags.has('allow-oom') && start.oom) {
+        return error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+      }
+      if (!f.flags.has('no-writes')) {
+        if (start.writeRefusal !== undefined) return error(start.writeRefusal);
+        if (ro) return error('ERR Can not execute a script with write flag using *_ro command.');
+      }
+    }
+    return {
+      caller: start.caller,
+      name,
+      evalMode,
+      readOnly: ro || (!f.compat && f.flags.has('no-writes')),
+      allowOom: !f.compat && f.flags.has('allow-oom'),
+      writeDirty: false,
+      resp: 2,
+      repl: 3,
+      startMs: start.now,
+      oomAtStart: start.oom,
+    };
+  }
+
+  // --- functions ---
+
+  /**
+   * FUNCTION LOAD [REPLACE] code: the library's name, or an error text. functionsCreateWithLibraryCtx.
+   */
+  loadLibrary(code: string, replace: boolean): string | { readonly error: string } {
+    const meta = libraryMetadata(code);
+    if ('error' in meta) return meta;
+    const old = this.libraries.get(meta.name);
+    if (old !== undefined && !replace) return { error: `ERR Library '${meta.name}' already exists` };
+    const loaded = this.engine.loadLibrary(withoutShebang(code));
+    if ('error' in loaded) return loaded;
+    for (const name of loaded.keys()) {
+      const owner = this.functionIndex.get(name);
+      if (owner !== undefined && owner !== old) return { error: `ERR Function ${name} already exists` };
+    }
+    if (old !== undefined) this.deleteLibrary(old.name);
+    const lib: Library = { name: meta.name, code, functions: loaded };
+    this.libraries.set(lib.name, lib);
+    for (const name of loaded.keys()) this.functionIndex.set(name, lib);
+    return lib.name;
+  }
+
+  deleteLibrary(name: string): boolean {
+    const lib = this.libraries.get(name);
+    if (lib === undefined) return false;
+    this.libraries.delete(name);
+    for (const fn of lib.functions.keys()) this.functionIndex.delete(fn);
+    return true;
+  }
+
+  flushFunctions(): void {
+    this.libraries.clear();
+    this.functionIndex.clear();
+  }
+
+  functionCount(): number {
+    return this.functionIndex.size;
+  }
+}
+
+/** functionExtractLibMetaData: `#!lua name=<lib>` on the first line. */
+export function libraryMetadata(code: string): { readonly name: string } | { readonly error: string } {
+  if (!code.startsWith('#!')) return { error: 'ERR Missing library metadata' };
+  const end = code.indexOf('\n');
+  if (end < 0) return { error: 'ERR Invalid library metadata' };
+  const parts = code.slice(0, end).split(/[ \t\r]+/).filter((p) => p !== '');
+  if (parts.length === 0) return { error: 'ERR Invalid library metadata' };
+  const engine = (parts[0] as string).slice(2);
+  if (engine.toLowerCase() !== 'lua') return { error: `ERR Engine '${engine}' not found` };
+  let name: string | undefined;
+  for (const part of parts.slice(1)) {
+    if (part.startsWith('name=')) {
+      if (name !== undefined) return { error: 'ERR Invalid metadata value, name argument was given multiple times' };
+      name = part.slice(5);
+      continue;
+    }
+    return { error: `ERR Invalid metadata value given: ${part}` };
+  }
+  if (name === undefined) return { error: 'ERR Library name was not given' };
+  if (!/^[A-Za-z0-9_]+$/.test(name)) {
+    return {
+      error:
+        'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long',
+    };
+  }
+  return { name };
+}
