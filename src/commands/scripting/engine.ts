@@ -674,16 +674,11 @@ export class LuaEngine {
       api.pushboolean(l, 1);
       return 1;
     });
-    fn('rand', (l) => {
-      // redisLrand48: the 48-bit LCG of rand.c, seeded per script.
-      this.rand48 = (this.rand48 * 0x5deece66dn + 0xbn) & 0xffffffffffffn;
-      const r = Number(this.rand48 >> 17n);
-      api.pushnumber(l, (r % LRAND48_MAX) / LRAND48_MAX);
-      return 1;
-    });
-    fn('srand', (l) => {
-      const seed = BigInt.asUintN(32, BigInt(Math.trunc(api.tonumber(l, 1))));
-      this.rand48 = ((seed << 16n) | 0x330en) & 0xffffffffffffn;
+    fn('random', (l) => this.random(api, l));
+    fn('randomseed', (l) => {
+      const seed = this.checkInt(api, l, 1, 'randomseed');
+      if (seed === undefined) return 0;
+      this.rand48 = ((BigInt.asUintN(32, BigInt(seed)) << 16n) | 0x330en) & 0xffffffffffffn;
       return 0;
     });
     fn('register_function', (l) => this.registerFunction(api, l));
@@ -699,6 +694,42 @@ export class LuaEngine {
     for (const [name, body] of makeCmsgpack(api, raiseString)) fn(name, body);
     api.setfield(L, -2, 'cmsgpack');
     void LUA_GLOBALSINDEX;
+  }
+
+  /** luaL_checkint: the integer argument, or undefined after raising Lua's bad-argument error. */
+  private checkInt(api: LuaApi, L: LuaState, n: number, fname: string): number | undefined {
+    const t = api.type(L, n);
+    if (t !== LUA_TNUMBER && (t !== LUA_TSTRING || Number.isNaN(Number((api.toBytes(L, n) ?? '').trim() || 'x')))) {
+      const names = ['nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'];
+      const got = t < 0 ? 'no value' : (names[t] ?? '?');
+      this.raiseString(api, L, `bad argument #${n} to '${fname}' (number expected, got ${got})`);
+      return undefined;
+    }
+    return Math.trunc(api.tonumber(L, n)) | 0;
+  }
+
+  /** redis_math_random: Lua's math.random over redisLrand48 (rand.c's 48-bit LCG). */
+  private random(api: LuaApi, L: LuaState): number {
+    this.rand48 = (this.rand48 * 0x5deece66dn + 0xbn) & 0xffffffffffffn;
+    const r = (Number(this.rand48 >> 17n) % LRAND48_MAX) / LRAND48_MAX;
+    const argc = api.gettop(L);
+    if (argc === 0) {
+      api.pushnumber(L, r);
+      return 1;
+    }
+    if (argc > 2) return this.raiseString(api, L, 'wrong number of arguments');
+    const first = this.checkInt(api, L, 1, 'random');
+    if (first === undefined) return 1;
+    if (argc === 1) {
+      if (first < 1) return this.raiseString(api, L, "bad argument #1 to 'random' (interval is empty)");
+      api.pushnumber(L, Math.floor(r * first) + 1);
+      return 1;
+    }
+    const u = this.checkInt(api, L, 2, 'random');
+    if (u === undefined) return 1;
+    if (first > u) return this.raiseString(api, L, "bad argument #2 to 'random' (interval is empty)");
+    api.pushnumber(L, Math.floor(r * (u - first + 1)) + first);
+    return 1;
   }
 
   /** luaArgsToRedisArgv: numbers as %.17g, strings as they are; anything else is an error text. */

@@ -15,10 +15,12 @@ import {
   error,
   integer,
   map,
+  simple,
   NULL,
   type Reply,
 } from '../../resp/index.js';
 import type { ArgCursor } from '../cursor.js';
+import { parseInt64 } from '../args.js';
 import { defineCommand } from '../define.js';
 import { containerCommand, helpReply } from '../server/spec.js';
 import { fail } from '../typed.js';
@@ -44,11 +46,15 @@ interface ScriptCall {
 /** `script numkeys key... arg...`, with eval.c's numkeys errors. */
 function parseScriptCall(args: ArgCursor): ScriptCall {
   const script = args.string();
+  return { script, ...parseKeysAndArgs(args) };
+}
+
+function parseKeysAndArgs(args: ArgCursor): { keys: readonly string[]; args: readonly string[] } {
   const numkeys = args.int64();
   if (numkeys > args.remaining) return fail(ERR_NUMKEYS_GREATER);
   if (numkeys < 0) return fail(ERR_NUMKEYS_NEGATIVE);
   const rest = args.rest();
-  return { script, keys: rest.slice(0, Number(numkeys)), args: rest.slice(Number(numkeys)) };
+  return { keys: rest.slice(0, Number(numkeys)), args: rest.slice(Number(numkeys)) };
 }
 
 /** The keys of `EVAL script numkeys key...` (evalGetKeys). */
@@ -85,10 +91,9 @@ function fcallCommand(name: string, ro: boolean): CommandSpec {
     name,
     parse(args) {
       const fn = args.string();
-      const numkeys = args.int64();
-      if (numkeys > args.remaining || numkeys < 0) return fail('ERR Bad number of keys provided');
-      const rest = args.rest();
-      return { fn, keys: rest.slice(0, Number(numkeys)), args: rest.slice(Number(numkeys)) };
+      const text = args.peek() ?? '';
+      if (parseInt64(text) === undefined) return fail('ERR Bad number of keys provided');
+      return { fn, ...parseKeysAndArgs(args) };
     },
     apply(ctx, call) {
       const s = scriptingOf(ctx);
@@ -120,10 +125,12 @@ function withScripting<A>(
 }
 
 /** ASYNC | SYNC, or nothing (FLUSH's mode; both run at once here). */
-function parseFlushMode(args: ArgCursor): void {
-  if (args.done) return;
-  const mode = args.string().toLowerCase();
-  if ((mode !== 'async' && mode !== 'sync') || !args.done) fail(ERR_SYNTAX);
+function flushMode(error: string): (args: ArgCursor) => void {
+  return (args) => {
+    if (args.done) return;
+    const mode = args.string().toLowerCase();
+    if ((mode !== 'async' && mode !== 'sync') || !args.done) fail(error);
+  };
 }
 
 const SCRIPT_HELP = [
@@ -152,7 +159,7 @@ const scriptCommand = containerCommand('script', [
     (s, shas) => array(shas.map((sha) => (s.exists(sha) ? ONE : ZERO))),
   ),
   /** SCRIPT FLUSH [ASYNC|SYNC]. */
-  withScripting('script|flush', parseFlushMode, (s) => {
+  withScripting('script|flush', flushMode('ERR SCRIPT FLUSH only support SYNC|ASYNC option'), (s) => {
     s.flushScripts();
     return OK;
   }),
@@ -191,7 +198,7 @@ const functionList = withScripting(
                 map([
                   [bulk('name'), bulk(f.name)],
                   [bulk('description'), f.description === undefined ? NULL : bulk(f.description)],
-                  [bulk('flags'), { kind: 'set', items: f.flags.map(bulk) }],
+                  [bulk('flags'), { kind: 'set', items: f.flags.map((x) => simple(x)) }],
                 ]),
               ),
             ),
@@ -291,7 +298,7 @@ const functionCommand = containerCommand('function', [
     },
   ),
   /** FUNCTION FLUSH [ASYNC|SYNC]. */
-  withScripting('function|flush', parseFlushMode, (s, _a, ctx) => {
+  withScripting('function|flush', flushMode('ERR FUNCTION FLUSH only supports SYNC|ASYNC option'), (s, _a, ctx) => {
     s.flushFunctions();
     ctx.keyModified('\0functions');
     return OK;
@@ -340,7 +347,7 @@ const functionCommand = containerCommand('function', [
       const p = ctx.server.persistence;
       if (p === undefined) return error('ERR persistence is not available in this server');
       const codes = p.restoreFunctions(Buffer.from(payload, 'latin1'));
-      if (codes === undefined) return error('ERR payload version or checksum are wrong');
+      if (codes === undefined) return error('ERR DUMP payload version or checksum are wrong');
       const reply = restoreLibraries(s, codes, policy);
       if (reply.kind !== 'error') ctx.keyModified('\0functions');
       return reply;

@@ -93,37 +93,10 @@ local function pcallResult(ok, ...)
 end
 local function redisPcall(f, ...) return pcallResult(opcall(f, ...)) end
 
--- math.random / randomseed over Redis's rand48, so every script sees the same sequence.
-local floor = math.floor
-local function checkint(n, v, fname)
-  local x = tonumber(v)
-  if x == nil then
-    local got = v == nil and 'no value' or type(v)
-    error('bad argument #' .. n .. " to '" .. fname .. "' (number expected, got " .. got .. ')', 3)
-  end
-  return x - x % 1
-end
-local function random(...)
-  local n = select('#', ...)
-  local r = js.rand()
-  if n == 0 then return r end
-  local a, b = ...
-  if n == 1 then
-    local u = checkint(1, a, 'random')
-    if u < 1 then error("bad argument #1 to 'random' (interval is empty)", 2) end
-    return floor(r * u) + 1
-  elseif n == 2 then
-    local l, u = checkint(1, a, 'random'), checkint(2, b, 'random')
-    if l > u then error("bad argument #2 to 'random' (interval is empty)", 2) end
-    return floor(r * (u - l + 1)) + l
-  end
-  error('wrong number of arguments', 2)
-end
-local function randomseed(s) js.srand(checkint(1, s, 'randomseed')) end
-
 local mathlib = {}
 for k, v in pairs(math) do mathlib[k] = v end
-mathlib.random, mathlib.randomseed = random, randomseed
+-- math.random / randomseed over Redis's rand48 (JS), so every arch sees the same sequence.
+mathlib.random, mathlib.randomseed = js.random, js.randomseed
 
 local function library(t)
   local copy = {}
