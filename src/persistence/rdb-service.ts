@@ -56,6 +56,10 @@ export interface PersistenceHost {
   replicationAux?(): readonly (readonly [string, string])[];
   /** A loaded key's IDLE / FREQ record (Redis objectSetLRUOrLFU at load). */
   recordAccess?(db: number, key: string, idleSeconds: number | undefined, freq: number | undefined): void;
+  /** The FUNCTION libraries' codes a save carries. */
+  functionCodes?(): readonly string[];
+  /** A load found these libraries: they replace the server's (Redis loads them with the keys). */
+  loadFunctions?(codes: readonly string[]): void;
 }
 
 /** What the RDB side asks of the AOF (BGREWRITEAOF and INFO go through the one persistence port). */
@@ -140,6 +144,7 @@ export class RdbPersistence {
       ctime: Math.floor(Date.now() / 1000),
       usedMem: process.memoryUsage().rss,
       accessOf: this.host.accessReader?.(),
+      functions: this.host.functionCodes?.(),
     };
   }
 
@@ -162,13 +167,15 @@ export class RdbPersistence {
       throw new RdbLoadError(`Fatal error loading the DB file ${path}: ${(err as Error).message}. Exiting.`);
     }
     try {
-      return loadRdb(bytes, this.host.keyspace, {
+      const result = loadRdb(bytes, this.host.keyspace, {
         limits: this.limits(),
         nowMs: Date.now(),
         dropExpired: true,
         replaceExisting,
         onAccessRecord: this.host.recordAccess?.bind(this.host),
       });
+      this.host.loadFunctions?.(result.functions);
+      return result;
     } catch (err) {
       if (err instanceof RdbError) {
         throw new RdbLoadError(
@@ -192,6 +199,7 @@ export class RdbPersistence {
         usedMem: process.memoryUsage().rss,
         extraAux: this.host.replicationAux?.(),
         accessOf: this.host.accessReader?.(),
+        functions: this.host.functionCodes?.(),
       });
       writeFileAtomically(path, bytes);
     } catch (err) {
@@ -247,6 +255,7 @@ export class RdbPersistence {
         usedMem: process.memoryUsage().rss,
         extraAux: this.host.replicationAux?.(),
         accessOf: this.host.accessReader?.(),
+        functions: this.host.functionCodes?.(),
       },
       (error) => this.backgroundSaveDone(save, dirtyBefore, error),
     );

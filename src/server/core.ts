@@ -76,7 +76,11 @@ interface CommandEntry {
   readonly pubsubAllowed: boolean;
   /** Runs at once inside MULTI instead of being queued. */
   readonly runsInMulti: boolean;
+  /** EVAL, EVALSHA, FCALL and their _RO forms: a script's flags decide whether it writes. */
+  readonly scripting: boolean;
 }
+
+const SCRIPT_RUNNERS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 
 function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
   const has = (f: CommandSpec['flags'][number]): boolean => spec.flags.includes(f);
@@ -93,6 +97,7 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     skipSlowlog: has('skip_slowlog'),
     pubsubAllowed: PUBSUB_ALLOWED.has(base),
     runsInMulti: MULTI_IMMEDIATE.has(base),
+    scripting: SCRIPT_RUNNERS.has(base),
   };
 }
 
@@ -171,6 +176,12 @@ export class ServerCore implements ClientHost {
   }
 
   // --- scripts (Redis script.c) ---
+
+  /** getCommandFlags for a script runner: write when its shebang or function flags allow writes. */
+  private scriptTraits(entry: CommandEntry, argv: readonly string[]): { write: boolean; stale: boolean } {
+    const writes = this.state.scripting?.writesOf(argv);
+    return { write: writes ?? entry.write, stale: entry.stale };
+  }
 
   /** The Lua client (Redis's lua_client): the connection every command of a script runs on. */
   private scriptClientOf(): Client {
@@ -384,7 +395,8 @@ export class ServerCore implements ClientHost {
       c.reply(QUEUED);
       return;
     }
-    const replicationRefusal = this.state.replicationChecks?.refusal(entry, c.isMaster);
+    const traits = entry.scripting ? this.scriptTraits(entry, argv) : entry;
+    const replicationRefusal = this.state.replicationChecks?.refusal(traits, c.isMaster);
     if (replicationRefusal !== undefined) {
       this.reject(c, replicationRefusal);
       return;

@@ -4,7 +4,7 @@
  * it. Everything replication needs from a Client is here, so the room never sees one.
  */
 import type { Socket } from 'node:net';
-import type { ClientView, ReplicationPort } from '../commands/index.js';
+import type { ClientView, ReplicationPort, Scripting } from '../commands/index.js';
 import type { RedisConfig } from '../config/index.js';
 import {
   Replication,
@@ -25,7 +25,11 @@ const SNAPSHOT_SLICE_MS = 2;
  * keys whose TTL passed: its master sends their DEL), and the snapshot streams as an RDB carrying the
  * replication AUX fields.
  */
-export function rdbForReplication(persistence: RdbPersistence, config: RedisConfig): ReplicationRdb {
+export function rdbForReplication(
+  persistence: RdbPersistence,
+  config: RedisConfig,
+  scripting: Scripting | undefined,
+): ReplicationRdb {
   return {
     decode: (payload) => {
       const keyspace = new Keyspace(config.databases);
@@ -34,6 +38,8 @@ export function rdbForReplication(persistence: RdbPersistence, config: RedisConf
         nowMs: Date.now(),
         dropExpired: false,
       });
+      // The payload is good, so the dataset is replaced right after this: the libraries go with it.
+      scripting?.replaceLibraries(result.functions, (line) => process.stderr.write(`${line}\n`));
       return { keyspace, aux: result.aux };
     },
     snapshot: (keyspace, aux, chunk, done) =>
@@ -46,6 +52,7 @@ export function rdbForReplication(persistence: RdbPersistence, config: RedisConf
           ctime: Math.floor(Date.now() / 1000),
           usedMem: process.memoryUsage().rss,
           extraAux: aux,
+          functions: scripting?.libraryCodes(),
           sliceMs: SNAPSHOT_SLICE_MS,
         },
         chunk,

@@ -188,6 +188,28 @@ export class Scripting {
     };
   }
 
+  /**
+   * evalGetCommandFlags / fcallGetCommandFlags: a script with a shebang, or a function, that may
+   * write makes its EVAL / FCALL a write command for the server's checks (READONLY on a replica).
+   * Undefined for compat-mode scripts and unknown ones (the command's own flags apply).
+   */
+  writesOf(argv: readonly string[]): boolean | undefined {
+    const name = (argv[0] ?? '').toLowerCase();
+    let flags: ScriptFlags | undefined;
+    if (name === 'eval' || name === 'eval_ro') {
+      const body = argv[1] ?? '';
+      const found = this.scripts.get(sha1hex(body))?.flags ?? shebangFlags(body);
+      flags = 'error' in found ? undefined : found;
+    } else if (name === 'evalsha' || name === 'evalsha_ro') {
+      flags = this.scripts.get((argv[1] ?? '').toLowerCase())?.flags;
+    } else if (name === 'fcall' || name === 'fcall_ro') {
+      const fn = this.functionIndex.get(argv[1] ?? '')?.functions.get(argv[1] ?? '');
+      if (fn !== undefined) flags = { compat: false, flags: new Set(fn.flags) };
+    }
+    if (flags === undefined || flags.compat) return undefined;
+    return !flags.flags.has('no-writes');
+  }
+
   // --- functions ---
 
   /**
@@ -217,6 +239,20 @@ export class Scripting {
     this.libraries.delete(name);
     for (const fn of lib.functions.keys()) this.functionIndex.delete(fn);
     return true;
+  }
+
+  /** Every library's code (what RDB saves and FUNCTION DUMP carries). */
+  libraryCodes(): string[] {
+    return [...this.libraries.values()].map((l) => l.code);
+  }
+
+  /** An RDB load's libraries replace the server's; one that does not load is logged and skipped. */
+  replaceLibraries(codes: readonly string[], log: (line: string) => void): void {
+    this.flushFunctions();
+    for (const code of codes) {
+      const out = this.loadLibrary(code, true);
+      if (typeof out !== 'string') log(`Failed loading library from the RDB: ${out.error}`);
+    }
   }
 
   flushFunctions(): void {
