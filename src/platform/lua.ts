@@ -38,7 +38,8 @@ export const LUA_GCSTEP = 5;
 
 /** The Debian packages scripting needs, for error messages and the README. */
 export const LUA_PACKAGES = 'liblua5.1-0 lua-cjson lua-bitop';
-export const LUA_MISSING = `ERR scripting needs Lua 5.1: install Debian's ${LUA_PACKAGES} (apt-get install -y ${LUA_PACKAGES})`;
+/** Why scripting is off, after "scripting needs Lua 5.1" (resp's ERR_LUA_MISSING adds that). */
+export const LUA_MISSING = `: install Debian's ${LUA_PACKAGES} (apt-get install -y ${LUA_PACKAGES})`;
 
 export interface LuaApi {
   newState(): LuaState;
@@ -139,8 +140,8 @@ function bind(): LuaApi {
     pushlstring(L, b, b.length);
   };
   return {
-    newState: f('void *luaL_newstate()') as LuaApi['newState'],
-    close: f('void lua_close(void *L)') as LuaApi['close'],
+    newState: f('void *luaL_newstate()'),
+    close: f('void lua_close(void *L)'),
     openLibraries(L) {
       for (const open of openers) {
         open(L);
@@ -151,33 +152,37 @@ function bind(): LuaApi {
       openBit(L);
       settop(L, 0);
     },
-    loadBuffer: ((L: LuaState, code: Buffer, name: string) =>
-      (f('int luaL_loadbuffer(void *L, const char *buf, size_t sz, const char *name)') as (
-        ...a: unknown[]
-      ) => number)(L, code, code.length, name)) as LuaApi['loadBuffer'],
+    loadBuffer: (L: LuaState, code: Buffer, name: string) =>
+      (
+        f('int luaL_loadbuffer(void *L, const char *buf, size_t sz, const char *name)') as (
+          ...a: unknown[]
+        ) => number
+      )(L, code, code.length, name),
     pcall: f('int lua_pcall(void *L, int nargs, int nresults, int errfunc)') as LuaApi['pcall'],
-    call: f('void lua_call(void *L, int nargs, int nresults)') as LuaApi['call'],
+    call: f('void lua_call(void *L, int nargs, int nresults)'),
     gettop: f('int lua_gettop(void *L)') as LuaApi['gettop'],
     settop,
     type: typeOf,
     checkstack: f('int lua_checkstack(void *L, int n)') as LuaApi['checkstack'],
-    pushvalue: f('void lua_pushvalue(void *L, int idx)') as LuaApi['pushvalue'],
-    pushnil: f('void lua_pushnil(void *L)') as LuaApi['pushnil'],
-    pushnumber: f('void lua_pushnumber(void *L, double n)') as LuaApi['pushnumber'],
-    pushboolean: f('void lua_pushboolean(void *L, int b)') as LuaApi['pushboolean'],
+    pushvalue: f('void lua_pushvalue(void *L, int idx)'),
+    pushnil: f('void lua_pushnil(void *L)'),
+    pushnumber: f('void lua_pushnumber(void *L, double n)'),
+    pushboolean: f('void lua_pushboolean(void *L, int b)'),
     pushlstring,
-    pushcclosure: lib.func('void lua_pushcclosure(void *L, lua_CFunction_redmesh *fn, int n)') as LuaApi['pushcclosure'],
-    createtable: f('void lua_createtable(void *L, int narr, int nrec)') as LuaApi['createtable'],
-    rawget: f('void lua_rawget(void *L, int idx)') as LuaApi['rawget'],
-    rawset: f('void lua_rawset(void *L, int idx)') as LuaApi['rawset'],
-    rawgeti: f('void lua_rawgeti(void *L, int idx, int n)') as LuaApi['rawgeti'],
-    rawseti: f('void lua_rawseti(void *L, int idx, int n)') as LuaApi['rawseti'],
+    pushcclosure: lib.func(
+      'void lua_pushcclosure(void *L, lua_CFunction_redmesh *fn, int n)',
+    ) as LuaApi['pushcclosure'],
+    createtable: f('void lua_createtable(void *L, int narr, int nrec)'),
+    rawget: f('void lua_rawget(void *L, int idx)'),
+    rawset: f('void lua_rawset(void *L, int idx)'),
+    rawgeti: f('void lua_rawgeti(void *L, int idx, int n)'),
+    rawseti: f('void lua_rawseti(void *L, int idx, int n)'),
     next: f('int lua_next(void *L, int idx)') as LuaApi['next'],
     objlen: f('size_t lua_objlen(void *L, int idx)') as LuaApi['objlen'],
     tonumber: f('double lua_tonumber(void *L, int idx)') as LuaApi['tonumber'],
     toboolean: f('int lua_toboolean(void *L, int idx)') as LuaApi['toboolean'],
     setfield,
-    getfield: f('void lua_getfield(void *L, int idx, const char *k)') as LuaApi['getfield'],
+    getfield: f('void lua_getfield(void *L, int idx, const char *k)'),
     ref: f('int luaL_ref(void *L, int t)') as LuaApi['ref'],
     gc: f('int lua_gc(void *L, int what, int data)') as LuaApi['gc'],
     toBytes,

@@ -21,6 +21,8 @@ import {
   ERR_PROTOCOL,
   ERR_PUBSUB_CONTEXT,
   ERR_READONLY,
+  ERR_SCRIPT_MISCONF,
+  ERR_SCRIPT_WRITE_ON_REPLICA,
   QUEUED,
   encodeReply,
   error,
@@ -199,10 +201,9 @@ export class ServerCore implements ClientHost {
     const isMaster = caller instanceof Client && caller.isMaster;
     const refusal = this.state.replicationChecks?.refusal({ write: true, stale: true }, isMaster);
     let writeRefusal: string | undefined;
-    if (refusal === ERR_READONLY) writeRefusal = 'ERR Can not run script with write flag on readonly replica';
+    if (refusal === ERR_READONLY) writeRefusal = ERR_SCRIPT_WRITE_ON_REPLICA;
     else if (this.state.persistence?.writesDenied() === true) {
-      writeRefusal =
-        "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.";
+      writeRefusal = ERR_SCRIPT_MISCONF;
     }
     return { writeRefusal, oom: false };
   }
@@ -262,7 +263,15 @@ export class ServerCore implements ClientHost {
     }
     this.state.stats.totalCommandsProcessed++;
     if (isBlock(result)) result = result.onTimeout(ctx);
-    this.hooks.recordCall(c, spec, argv, (performance.now() - started) * 1000, result, entry.skipSlowlog, ctx.now);
+    this.hooks.recordCall(
+      c,
+      spec,
+      argv,
+      (performance.now() - started) * 1000,
+      result,
+      entry.skipSlowlog,
+      ctx.now,
+    );
     // SELECT inside a script changes the script's database, not the caller's.
     this.scriptDb = c.dbIndex;
     if (run.repl === 0) {
@@ -271,7 +280,6 @@ export class ServerCore implements ClientHost {
     } else this.afterCall(c, spec, argv, ctx.db.index, entry.write);
     return result;
   }
-
 
   authRequired(): boolean {
     return this.state.config.requirepass !== '';

@@ -127,7 +127,8 @@ export async function launchServer(
       persistence?.checkSavePoints(now);
       aof?.cron();
     },
-    replicationRdb: () => (persistence === undefined ? undefined : rdbForReplication(persistence, rc, scripting)),
+    replicationRdb: () =>
+      persistence === undefined ? undefined : rdbForReplication(persistence, rc, scripting),
   });
   started.server = server;
   // PSYNC continuity across a restart: the history saved in the RDB file (repl-id, repl-offset).

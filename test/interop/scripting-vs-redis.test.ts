@@ -33,10 +33,10 @@ const CORPUS: readonly (readonly string[])[] = [
   eval0("return redis.status_reply('FINE')"),
   eval0("local t = {} t[1]='a' t[3]='c' return t"),
   eval0("return {1, {2, {3, 'x'}}, 'y'}"),
-  eval0("return {map={a=1}}"),
-  eval0("redis.setresp(3); return {double=3.25}"),
-  eval0("redis.setresp(3); return {map={a=1}}"),
-  eval0("redis.setresp(3); return {set={x=true}}"),
+  eval0('return {map={a=1}}'),
+  eval0('redis.setresp(3); return {double=3.25}'),
+  eval0('redis.setresp(3); return {map={a=1}}'),
+  eval0('redis.setresp(3); return {set={x=true}}'),
   eval0("redis.setresp(3); return {big_number='123456789012345678901234567890'}"),
   eval0("redis.setresp(3); return {verbatim_string={format='txt', string='hello'}}"),
   eval0('redis.setresp(3); return {true, false}'),
@@ -77,7 +77,7 @@ const CORPUS: readonly (readonly string[])[] = [
   eval0('return redis.call()'),
   eval0('return redis.call({})'),
   eval0('local a = {}; a.b.c = 1'),
-  eval0('return {pcall(error, {err=\'X y\'})}'),
+  eval0("return {pcall(error, {err='X y'})}"),
   eval0("local ok, e = pcall(redis.call, 'nosuch'); return e"),
   eval0("local ok, e = pcall(error, 'zz'); return e"),
   eval0('return redis.setresp(4)'),
@@ -102,25 +102,27 @@ const CORPUS: readonly (readonly string[])[] = [
   eval0("return type(loadstring('return 1'))"),
   eval0('local t = setmetatable({}, {__index = function() return 7 end}); return t.z'),
   // Lua 5.1 itself: numbers, strings
-  eval0("return tostring(1e15)..','..tostring(0.1)..','..tostring(1/0)..','..tostring(2^53)..','..tostring(-0)..','..tostring(1e100)"),
+  eval0(
+    "return tostring(1e15)..','..tostring(0.1)..','..tostring(1/0)..','..tostring(2^53)..','..tostring(-0)..','..tostring(1e100)",
+  ),
   eval0("return string.format('%5.2f|%d|%s|%q', 3.14159, 42, 'x', 'a\\nb')"),
   eval0("return {string.find('hello world', 'o w'), string.match('key:123', '%d+'), ('x'):rep(3)}"),
   eval0("return tostring(10 / 3)..' '..tostring(7 % 3)..' '..tostring(-7 % 3)..' '..tostring(2^0.5)"),
   eval0("return {math.floor(-3.5), math.huge > 0 and 1 or 0, #'abc', tonumber('0x10'), tonumber('  12  ')}"),
   eval0('return {tostring(math.random()), math.random(10), math.random(5, 8)}'),
-  eval0("return math.random(0)"),
+  eval0('return math.random(0)'),
   // Libraries
   eval0('return cjson.encode({a=1,b={1,2,3}})'),
-  eval0("return cjson.decode('[1,2,{\"x\":3}]')[3].x"),
+  eval0('return cjson.decode(\'[1,2,{"x":3}]\')[3].x'),
   eval0("return cjson.encode({1.5, 'x', true})"),
-  eval0('return bit.band(0xff, 0x0f)..\' \'..bit.tohex(255)..\' \'..bit.bor(1, 2)..\' \'..bit.lshift(1, 40)'),
+  eval0("return bit.band(0xff, 0x0f)..' '..bit.tohex(255)..' '..bit.bor(1, 2)..' '..bit.lshift(1, 40)"),
   eval0("return struct.pack('>iHb', 1, 2, 3)"),
   eval0("return {struct.unpack('<i2', struct.pack('<i2', -5))}"),
   eval0("return {struct.unpack('>I4 c3 s', struct.pack('>I4 c3 s', 7, 'abc', 'zero'))}"),
   eval0("return struct.size('!4bi')"),
   eval0("return struct.pack('q')"),
   eval0("return struct.pack('<d f', 1.5, 0.25)"),
-  eval0("return cmsgpack.pack({1,2,3})"),
+  eval0('return cmsgpack.pack({1,2,3})'),
   eval0("return cmsgpack.pack({a=1}, 'x', 3.5, -100000, true, 2^40, 0.1)"),
   eval0("return {cmsgpack.unpack(cmsgpack.pack({1,{2,'x'}}, 'y', -1, 300))}"),
   eval0("return cmsgpack.unpack('\\xc1')"),
@@ -144,13 +146,22 @@ const CORPUS: readonly (readonly string[])[] = [
   ['EVALSHA_RO', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', '0'],
   ['EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', '0'],
   ['EVALSHA', 'abc', '0'],
-  ['SCRIPT', 'EXISTS', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db', 'ffffffffffffffffffffffffffffffffffffffff'],
+  [
+    'SCRIPT',
+    'EXISTS',
+    'e0e1f9fabfc9d4800c877a703b823ac0578ff8db',
+    'ffffffffffffffffffffffffffffffffffffffff',
+  ],
   ['SCRIPT', 'KILL'],
   ['SCRIPT', 'FLUSH'],
   ['SCRIPT', 'EXISTS', 'e0e1f9fabfc9d4800c877a703b823ac0578ff8db'],
   ['SCRIPT', 'FLUSH', 'BOGUS'],
   // FUNCTION / FCALL (one function per library: Redis lists dicts in hash order)
-  ['FUNCTION', 'LOAD', "#!lua name=mylib\nredis.register_function('f1', function(keys, args) return {keys[1], args[1]} end)"],
+  [
+    'FUNCTION',
+    'LOAD',
+    "#!lua name=mylib\nredis.register_function('f1', function(keys, args) return {keys[1], args[1]} end)",
+  ],
   [
     'FUNCTION',
     'LOAD',
@@ -174,14 +185,23 @@ const CORPUS: readonly (readonly string[])[] = [
   ['FCALL', 'g', '0'],
   ['FUNCTION', 'LOAD', '#!lua name=c1\nreturn 1 +'],
   ['FUNCTION', 'LOAD', "#!lua name=c2\nredis.register_function('x')"],
-  ['FUNCTION', 'LOAD', "#!lua name=c3\nredis.register_function{function_name='x', callback=function() end, flags={'bogus'}}"],
+  [
+    'FUNCTION',
+    'LOAD',
+    "#!lua name=c3\nredis.register_function{function_name='x', callback=function() end, flags={'bogus'}}",
+  ],
   ['FUNCTION', 'LOAD', '#!lua name=c4'],
   ['FUNCTION', 'LOAD', '#!lua name=c6 foo=bar\n'],
   ['FUNCTION', 'LOAD', "#!lua\nredis.register_function('x', function() end)"],
   ['FUNCTION', 'LOAD', '#!lua name=a name=b\n'],
   ['FUNCTION', 'LOAD', '#!lua name=a-b\n'],
   ['FUNCTION', 'LOAD', '#!foo name=ab\n'],
-  ['FUNCTION', 'LOAD', 'REPLACE', "#!lua name=mylib\nredis.register_function('f1', function(keys, args) return 1 end)"],
+  [
+    'FUNCTION',
+    'LOAD',
+    'REPLACE',
+    "#!lua name=mylib\nredis.register_function('f1', function(keys, args) return 1 end)",
+  ],
   ['FCALL', 'f1', '0'],
   ['FUNCTION', 'DELETE', 'nosuch'],
   ['FUNCTION', 'DELETE', 'lib7'],
@@ -240,7 +260,9 @@ test('ioredis defineCommand: EVALSHA, NOSCRIPT, then the EVAL fallback, then EVA
       numberOfKeys: 1,
       lua: "redis.call('incrby', KEYS[1], ARGV[1]) return {redis.call('get', KEYS[1]), ARGV[1]}",
     });
-    const run = (c as unknown as { addAndGet(k: string, n: number): Promise<[string, string]> }).addAndGet.bind(c);
+    const run = (
+      c as unknown as { addAndGet(k: string, n: number): Promise<[string, string]> }
+    ).addAndGet.bind(c);
     assert.deepEqual(await run('counter', 5), ['5', '5']);
     assert.deepEqual(await run('counter', 2), ['7', '2']);
     const [loaded] = (await c.call('SCRIPT', 'EXISTS', 'f'.repeat(40))) as number[];
@@ -248,8 +270,14 @@ test('ioredis defineCommand: EVALSHA, NOSCRIPT, then the EVAL fallback, then EVA
     await c.script('FLUSH');
     assert.deepEqual(await run('counter', 1), ['8', '1'], 'after SCRIPT FLUSH the EVAL fallback runs');
     const stats = (await c.info('commandstats')).split('\r\n');
-    assert.ok(stats.some((l) => l.startsWith('cmdstat_evalsha:calls=')), stats.join('\n'));
-    assert.ok(stats.some((l) => l.startsWith('cmdstat_eval:calls=')), stats.join('\n'));
+    assert.ok(
+      stats.some((l) => l.startsWith('cmdstat_evalsha:calls=')),
+      stats.join('\n'),
+    );
+    assert.ok(
+      stats.some((l) => l.startsWith('cmdstat_eval:calls=')),
+      stats.join('\n'),
+    );
   } finally {
     c?.disconnect();
     await stopAll(server);

@@ -36,7 +36,11 @@ test('a real Redis replica of redmesh receives script effects wrapped in MULTI/E
     ]);
     assert.equal(silenced, ':1');
     await text(m, ['EVAL', "redis.call('select', 2) redis.call('set', 'in2', 'v') return 1", '0']);
-    await text(m, ['FUNCTION', 'LOAD', "#!lua name=replib\nredis.register_function('bump', function(k) return redis.call('incr', k[1]) end)"]);
+    await text(m, [
+      'FUNCTION',
+      'LOAD',
+      "#!lua name=replib\nredis.register_function('bump', function(k) return redis.call('incr', k[1]) end)",
+    ]);
     await text(m, ['FCALL', 'bump', '1', 'bumped']);
     await waitInSync(m, r);
     // The replica got the effects, not the scripts.
@@ -54,7 +58,10 @@ test('a real Redis replica of redmesh receives script effects wrapped in MULTI/E
     await waitInSync(m, r);
     await assertSameDataset(m, r, 'after the scripts');
     // A function that may write is a write command on a replica (fcallGetCommandFlags), as in 7.0.
-    assert.equal(await text(r, ['FCALL_RO', 'bump', '1', 'x']), "-READONLY You can't write against a read only replica.");
+    assert.equal(
+      await text(r, ['FCALL_RO', 'bump', '1', 'x']),
+      "-READONLY You can't write against a read only replica.",
+    );
     const libs = await text(r, ['FUNCTION', 'LIST']);
     assert.match(libs, /replib/, 'FUNCTION LOAD was replicated');
     m.close();
@@ -64,13 +71,17 @@ test('a real Redis replica of redmesh receives script effects wrapped in MULTI/E
   }
 });
 
-test('scripts on a redmesh replica of real Redis: READONLY rules of 7.0, and the master\'s functions arrive', async () => {
+test("scripts on a redmesh replica of real Redis: READONLY rules of 7.0, and the master's functions arrive", async () => {
   let master: RunningServer | undefined;
   let replica: RunningServer | undefined;
   try {
     master = await startRedis(0);
     const m = await connectTo(master);
-    await text(m, ['FUNCTION', 'LOAD', "#!lua name=mlib\nredis.register_function{function_name='ro', callback=function(k) return redis.call('get', k[1]) end, flags={'no-writes'}}"]);
+    await text(m, [
+      'FUNCTION',
+      'LOAD',
+      "#!lua name=mlib\nredis.register_function{function_name='ro', callback=function(k) return redis.call('get', k[1]) end, flags={'no-writes'}}",
+    ]);
     await text(m, ['SET', 'k', 'v']);
     replica = await startRedmesh(0, ['--replicaof', '127.0.0.1', String(master.port)]);
     const r = await connectTo(replica);

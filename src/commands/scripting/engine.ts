@@ -23,6 +23,13 @@ import {
   type LuaState,
 } from '../../platform/index.js';
 import {
+  ERR_COMPILE_FUNCTION,
+  ERR_LUA_MISSING,
+  ERR_LUA_MISSING_PREFIX,
+  ERR_LUA_STACK_LIMIT,
+  ERR_NO_FUNCTIONS,
+  ERR_REGISTER_FUNCTIONS,
+  ERR_SCRIPT_RUN,
   NULL,
   bool,
   bulk,
@@ -167,7 +174,7 @@ export class LuaEngine {
 
   private createVm(): Vm | string {
     const api = luaApi();
-    if (typeof api === 'string') return api;
+    if (typeof api === 'string') return ERR_LUA_MISSING(api);
     const L = api.newState();
     api.openLibraries(L);
     const code = Buffer.from(PRELUDE, 'latin1');
@@ -262,7 +269,7 @@ export class LuaEngine {
   private failure(api: LuaApi, L: LuaState, run: ScriptRun): Reply {
     if (api.type(L, -1) !== LUA_TTABLE) {
       const msg = api.toBytes(L, -1) ?? 'execution failure';
-      return error(mapNewlines(`ERR Error running script ${run.name}, ${msg.slice(0, 100)}`).trimEnd());
+      return error(mapNewlines(ERR_SCRIPT_RUN(run.name, msg.slice(0, 100))).trimEnd());
     }
     const field = (name: string): string | undefined => {
       api.pushBytes(L, name);
@@ -274,7 +281,8 @@ export class LuaEngine {
     const msg = field('err') ?? '';
     const source = field('source');
     const line = field('line');
-    const where = source !== undefined && line !== undefined ? ` script: ${run.name}, on ${source}:${line}.` : '';
+    const where =
+      source !== undefined && line !== undefined ? ` script: ${run.name}, on ${source}:${line}.` : '';
     return error(mapNewlines(msg + where));
   }
 
@@ -282,7 +290,9 @@ export class LuaEngine {
   loadLibrary(body: string): Map<string, RegisteredFunction> | { readonly error: string } {
     const ref = this.compile(body, '@user_function', 'function');
     if (typeof ref !== 'number') {
-      return { error: ref.error.startsWith('ERR scripting') ? ref.error : `ERR Error compiling function: ${ref.error}` };
+      return {
+        error: ref.error.startsWith(ERR_LUA_MISSING_PREFIX) ? ref.error : ERR_COMPILE_FUNCTION(ref.error),
+      };
     }
     const vm = this.vm() as Vm;
     const { api, L } = vm;
@@ -299,13 +309,13 @@ export class LuaEngine {
           api.rawget(L, -2);
           msg = api.toBytes(L, -1) ?? '';
         } else msg = api.toBytes(L, -1) ?? '';
-        return { error: `ERR Error registering functions: ${mapNewlines(msg)}` };
+        return { error: ERR_REGISTER_FUNCTIONS(mapNewlines(msg)) };
       }
     } finally {
       this.loading = undefined;
       api.settop(L, 0);
     }
-    if (loading.functions.size === 0) return { error: 'ERR No functions registered' };
+    if (loading.functions.size === 0) return { error: ERR_NO_FUNCTIONS };
     return loading.functions;
   }
 
@@ -315,7 +325,7 @@ export class LuaEngine {
   private toReply(api: LuaApi, L: LuaState, resp: 2 | 3, depth: number): Reply {
     const t = api.type(L, -1);
     let reply: Reply;
-    if (depth > 1000 || api.checkstack(L, 4) === 0) reply = error('ERR reached lua stack limit');
+    if (depth > 1000 || api.checkstack(L, 4) === 0) reply = error(ERR_LUA_STACK_LIMIT);
     else if (t === LUA_TSTRING) reply = bulk(api.toBytes(L, -1) ?? '');
     else if (t === LUA_TBOOLEAN) {
       const b = api.toboolean(L, -1) !== 0;
@@ -630,18 +640,24 @@ export class LuaEngine {
     });
     fn('set_repl', (l) => {
       const run = this.current;
-      if (run === undefined) return this.raise(api, l, 'redis.set_repl can only be called inside a script invocation');
+      if (run === undefined)
+        return this.raise(api, l, 'redis.set_repl can only be called inside a script invocation');
       if (api.gettop(l) !== 1) return this.raise(api, l, 'redis.set_repl() requires two arguments.');
       const flags = Math.trunc(api.tonumber(l, -1));
       if ((flags & ~PROPAGATE_ALL) !== 0) {
-        return this.raise(api, l, 'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+        return this.raise(
+          api,
+          l,
+          'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.',
+        );
       }
       run.repl = flags;
       return 0;
     });
     fn('setresp', (l) => {
       const run = this.current;
-      if (run === undefined) return this.raise(api, l, 'redis.setresp can only be called inside a script invocation');
+      if (run === undefined)
+        return this.raise(api, l, 'redis.setresp can only be called inside a script invocation');
       if (api.gettop(l) !== 1) return this.raise(api, l, 'redis.setresp() requires one argument.');
       const resp = Math.trunc(api.tonumber(l, 1));
       if (resp !== 2 && resp !== 3) return this.raise(api, l, 'RESP version must be 2 or 3.');
@@ -670,7 +686,8 @@ export class LuaEngine {
       }
       const argv = this.readArgs(api, l);
       if (typeof argv === 'string') return this.raise(api, l, argv);
-      if (!this.host.commandExists(argv)) return this.raise(api, l, 'Invalid command passed to redis.acl_check_cmd()');
+      if (!this.host.commandExists(argv))
+        return this.raise(api, l, 'Invalid command passed to redis.acl_check_cmd()');
       api.pushboolean(l, 1);
       return 1;
     });
@@ -699,8 +716,21 @@ export class LuaEngine {
   /** luaL_checkint: the integer argument, or undefined after raising Lua's bad-argument error. */
   private checkInt(api: LuaApi, L: LuaState, n: number, fname: string): number | undefined {
     const t = api.type(L, n);
-    if (t !== LUA_TNUMBER && (t !== LUA_TSTRING || Number.isNaN(Number((api.toBytes(L, n) ?? '').trim() || 'x')))) {
-      const names = ['nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'];
+    if (
+      t !== LUA_TNUMBER &&
+      (t !== LUA_TSTRING || Number.isNaN(Number((api.toBytes(L, n) ?? '').trim() || 'x')))
+    ) {
+      const names = [
+        'nil',
+        'boolean',
+        'userdata',
+        'number',
+        'string',
+        'table',
+        'function',
+        'userdata',
+        'thread',
+      ];
       const got = t < 0 ? 'no value' : (names[t] ?? '?');
       this.raiseString(api, L, `bad argument #${n} to '${fname}' (number expected, got ${got})`);
       return undefined;
@@ -753,7 +783,8 @@ export class LuaEngine {
   /** luaRedisGenericCommand: redis.call (raise) and redis.pcall. */
   private redisCall(api: LuaApi, L: LuaState, raise: boolean): number {
     const run = this.current;
-    if (run === undefined) return this.raise(api, L, 'redis.call/pcall can only be called inside a script invocation');
+    if (run === undefined)
+      return this.raise(api, L, 'redis.call/pcall can only be called inside a script invocation');
     const argv = this.readArgs(api, L);
     if (typeof argv === 'string') {
       this.pushErrorTable(api, L, argv, false);
@@ -772,7 +803,8 @@ export class LuaEngine {
   /** function_lua.c luaRegisterFunction, during FUNCTION LOAD. */
   private registerFunction(api: LuaApi, L: LuaState): number {
     const loading = this.loading;
-    if (loading === undefined) return this.raise(api, L, 'redis.register_function can only be called on FUNCTION LOAD command');
+    if (loading === undefined)
+      return this.raise(api, L, 'redis.register_function can only be called on FUNCTION LOAD command');
     const argc = api.gettop(L);
     let name: string | undefined;
     let flags: string[] = [];
@@ -794,18 +826,38 @@ export class LuaEngine {
         const key = api.toBytes(L, -2) ?? '';
         const t = api.type(L, -1);
         if (key === 'function_name') {
-          if (t !== LUA_TSTRING) return this.raise(api, L, 'function_name argument given to redis.register_function must be a string');
+          if (t !== LUA_TSTRING)
+            return this.raise(
+              api,
+              L,
+              'function_name argument given to redis.register_function must be a string',
+            );
           name = api.toBytes(L, -1);
         } else if (key === 'description') {
-          if (t !== LUA_TSTRING) return this.raise(api, L, 'description argument given to redis.register_function must be a string');
+          if (t !== LUA_TSTRING)
+            return this.raise(
+              api,
+              L,
+              'description argument given to redis.register_function must be a string',
+            );
           description = api.toBytes(L, -1);
         } else if (key === 'callback') {
-          if (t !== LUA_TFUNCTION) return this.raise(api, L, 'callback argument given to redis.register_function must be a function');
+          if (t !== LUA_TFUNCTION)
+            return this.raise(
+              api,
+              L,
+              'callback argument given to redis.register_function must be a function',
+            );
           haveCallback = true;
           api.pushvalue(L, -1);
           api.setfield(L, LUA_REGISTRYINDEX, '__redmesh_pending_callback');
         } else if (key === 'flags') {
-          if (t !== LUA_TTABLE) return this.raise(api, L, 'flags argument to redis.register_function must be a table representing function flags');
+          if (t !== LUA_TTABLE)
+            return this.raise(
+              api,
+              L,
+              'flags argument to redis.register_function must be a table representing function flags',
+            );
           const read = this.readFlags(api, L);
           if (read === undefined) return this.raise(api, L, 'unknown flag given');
           flags = read;
@@ -814,19 +866,26 @@ export class LuaEngine {
         }
         api.settop(L, -2);
       }
-      if (name === undefined) return this.raise(api, L, 'redis.register_function must get a function name argument');
+      if (name === undefined)
+        return this.raise(api, L, 'redis.register_function must get a function name argument');
       if (!haveCallback) return this.raise(api, L, 'redis.register_function must get a callback argument');
       api.getfield(L, LUA_REGISTRYINDEX, '__redmesh_pending_callback');
     } else if (argc === 2) {
-      if (api.type(L, 1) !== LUA_TSTRING) return this.raise(api, L, 'first argument to redis.register_function must be a string');
-      if (api.type(L, 2) !== LUA_TFUNCTION) return this.raise(api, L, 'second argument to redis.register_function must be a function');
+      if (api.type(L, 1) !== LUA_TSTRING)
+        return this.raise(api, L, 'first argument to redis.register_function must be a string');
+      if (api.type(L, 2) !== LUA_TFUNCTION)
+        return this.raise(api, L, 'second argument to redis.register_function must be a function');
       name = api.toBytes(L, 1) ?? '';
       api.pushvalue(L, 2);
     } else {
       return this.raise(api, L, 'wrong number of arguments to redis.register_function');
     }
     if (!/^[A-Za-z0-9_]+$/.test(name)) {
-      return this.raise(api, L, 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long');
+      return this.raise(
+        api,
+        L,
+        'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long',
+      );
     }
     if (loading.functions.has(name)) return this.raise(api, L, 'Function already exists in the library');
     const ref = api.ref(L, LUA_REGISTRYINDEX);

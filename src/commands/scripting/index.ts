@@ -3,6 +3,18 @@
  * LOAD/EXISTS/FLUSH/KILL, FUNCTION LOAD/LIST/DELETE/FLUSH/DUMP/RESTORE/STATS/KILL, FCALL, FCALL_RO.
  */
 import {
+  ERR_DUMP_PAYLOAD,
+  ERR_FCALL_NUMKEYS,
+  ERR_FUNCTION_CODE_MISSING,
+  ERR_FUNCTION_FLUSH_OPTION,
+  ERR_LIBRARYNAME_MISSING,
+  ERR_LIBRARY_NOT_FOUND,
+  ERR_NO_PERSISTENCE,
+  ERR_NO_SCRIPTING,
+  ERR_RESTORE_POLICY,
+  ERR_SCRIPT_FLUSH_OPTION,
+  ERR_UNKNOWN_ARGUMENT,
+  ERR_UNKNOWN_OPTION_GIVEN,
   ERR_NOTBUSY,
   ERR_NUMKEYS_GREATER,
   ERR_NUMKEYS_NEGATIVE,
@@ -31,7 +43,7 @@ export { Scripting, sha1hex } from './scripting.js';
 export type { Library } from './scripting.js';
 export type { ScriptHost, ScriptRun } from './engine.js';
 
-const NO_SCRIPTING = error('ERR scripting is not available in this server');
+const NO_SCRIPTING = error(ERR_NO_SCRIPTING);
 
 function scriptingOf(ctx: CommandContext): Scripting | undefined {
   return ctx.server.scripting;
@@ -92,7 +104,7 @@ function fcallCommand(name: string, ro: boolean): CommandSpec {
     parse(args) {
       const fn = args.string();
       const text = args.peek() ?? '';
-      if (parseInt64(text) === undefined) return fail('ERR Bad number of keys provided');
+      if (parseInt64(text) === undefined) return fail(ERR_FCALL_NUMKEYS);
       return { fn, ...parseKeysAndArgs(args) };
     },
     apply(ctx, call) {
@@ -151,7 +163,11 @@ const SCRIPT_HELP = [
 /** SCRIPT LOAD | EXISTS | FLUSH | KILL | HELP. */
 const scriptCommand = containerCommand('script', [
   /** SCRIPT LOAD script — compiles and caches a script; its sha1. */
-  withScripting('script|load', (a) => a.string(), (s, body) => s.load(body)),
+  withScripting(
+    'script|load',
+    (a) => a.string(),
+    (s, body) => s.load(body),
+  ),
   /** SCRIPT EXISTS sha1 [sha1 ...]. */
   withScripting(
     'script|exists',
@@ -159,13 +175,21 @@ const scriptCommand = containerCommand('script', [
     (s, shas) => array(shas.map((sha) => (s.exists(sha) ? ONE : ZERO))),
   ),
   /** SCRIPT FLUSH [ASYNC|SYNC]. */
-  withScripting('script|flush', flushMode('ERR SCRIPT FLUSH only support SYNC|ASYNC option'), (s) => {
+  withScripting('script|flush', flushMode(ERR_SCRIPT_FLUSH_OPTION), (s) => {
     s.flushScripts();
     return OK;
   }),
   /** SCRIPT KILL — scripts run to completion on the main thread, so none is ever found busy. */
-  withScripting('script|kill', () => undefined, () => error(ERR_NOTBUSY)),
-  defineCommand({ name: 'script|help', parse: () => undefined, apply: () => helpReply('SCRIPT', SCRIPT_HELP) }),
+  withScripting(
+    'script|kill',
+    () => undefined,
+    () => error(ERR_NOTBUSY),
+  ),
+  defineCommand({
+    name: 'script|help',
+    parse: () => undefined,
+    apply: () => helpReply('SCRIPT', SCRIPT_HELP),
+  }),
 ]);
 
 /** FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]. */
@@ -178,14 +202,16 @@ const functionList = withScripting(
       const opt = args.string().toLowerCase();
       if (opt === 'withcode' && !withCode) withCode = true;
       else if (opt === 'libraryname' && pattern === undefined) {
-        if (args.done) return fail('ERR library name argument was not given');
+        if (args.done) return fail(ERR_LIBRARYNAME_MISSING);
         pattern = args.string();
-      } else return fail(`ERR Unknown argument ${args.argv[args.argv.length - 1] ?? ''}`);
+      } else return fail(ERR_UNKNOWN_ARGUMENT(args.argv[args.argv.length - 1] ?? ''));
     }
     return { pattern, withCode };
   },
   (s, { pattern, withCode }) => {
-    const libs = [...s.libraries.values()].filter((l) => pattern === undefined || globMatchSimple(pattern, l.name));
+    const libs = [...s.libraries.values()].filter(
+      (l) => pattern === undefined || globMatchSimple(pattern, l.name),
+    );
     return array(
       libs.map((lib) => {
         const entries: [Reply, Reply][] = [
@@ -273,10 +299,11 @@ const functionCommand = containerCommand('function', [
     (args) => {
       let replace = false;
       if (args.remaining > 1) {
-        if (args.string().toLowerCase() !== 'replace') return fail('ERR Unknown option given: ' + (args.argv[2] ?? ''));
+        if (args.string().toLowerCase() !== 'replace')
+          return fail(ERR_UNKNOWN_OPTION_GIVEN(args.argv[2] ?? ''));
         replace = true;
       }
-      if (args.remaining !== 1) return fail('ERR Function code is missing');
+      if (args.remaining !== 1) return fail(ERR_FUNCTION_CODE_MISSING);
       return { replace, code: args.string() };
     },
     (s, { replace, code }, ctx) => {
@@ -292,43 +319,54 @@ const functionCommand = containerCommand('function', [
     'function|delete',
     (a) => a.string(),
     (s, name, ctx) => {
-      if (!s.deleteLibrary(name)) return error('ERR Library not found');
+      if (!s.deleteLibrary(name)) return error(ERR_LIBRARY_NOT_FOUND);
       ctx.keyModified('\0functions');
       return OK;
     },
   ),
   /** FUNCTION FLUSH [ASYNC|SYNC]. */
-  withScripting('function|flush', flushMode('ERR FUNCTION FLUSH only supports SYNC|ASYNC option'), (s, _a, ctx) => {
+  withScripting('function|flush', flushMode(ERR_FUNCTION_FLUSH_OPTION), (s, _a, ctx) => {
     s.flushFunctions();
     ctx.keyModified('\0functions');
     return OK;
   }),
   /** FUNCTION STATS — no function is ever running when another client asks (main-thread VM). */
-  withScripting('function|stats', () => undefined, (s) =>
-    map([
-      [bulk('running_script'), NULL],
-      [
-        bulk('engines'),
-        map([
-          [
-            bulk('LUA'),
-            map([
-              [bulk('libraries_count'), integer(s.libraries.size)],
-              [bulk('functions_count'), integer(s.functionCount())],
-            ]),
-          ],
-        ]),
-      ],
-    ]),
+  withScripting(
+    'function|stats',
+    () => undefined,
+    (s) =>
+      map([
+        [bulk('running_script'), NULL],
+        [
+          bulk('engines'),
+          map([
+            [
+              bulk('LUA'),
+              map([
+                [bulk('libraries_count'), integer(s.libraries.size)],
+                [bulk('functions_count'), integer(s.functionCount())],
+              ]),
+            ],
+          ]),
+        ],
+      ]),
   ),
   /** FUNCTION KILL. */
-  withScripting('function|kill', () => undefined, () => error(ERR_NOTBUSY)),
+  withScripting(
+    'function|kill',
+    () => undefined,
+    () => error(ERR_NOTBUSY),
+  ),
   /** FUNCTION DUMP — the libraries as a DUMP-style payload (RDB_OPCODE_FUNCTION2 entries). */
-  withScripting('function|dump', () => undefined, (s, _a, ctx) => {
-    const p = ctx.server.persistence;
-    if (p === undefined) return error('ERR persistence is not available in this server');
-    return bulk(p.dumpFunctions([...s.libraries.values()].map((l) => l.code)).toString('latin1'));
-  }),
+  withScripting(
+    'function|dump',
+    () => undefined,
+    (s, _a, ctx) => {
+      const p = ctx.server.persistence;
+      if (p === undefined) return error(ERR_NO_PERSISTENCE);
+      return bulk(p.dumpFunctions([...s.libraries.values()].map((l) => l.code)).toString('latin1'));
+    },
+  ),
   /** FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]. */
   withScripting(
     'function|restore',
@@ -337,7 +375,7 @@ const functionCommand = containerCommand('function', [
       let policy: 'flush' | 'append' | 'replace' = 'append';
       if (!args.done) {
         const p = args.string().toLowerCase();
-        if (p !== 'flush' && p !== 'append' && p !== 'replace') return fail('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+        if (p !== 'flush' && p !== 'append' && p !== 'replace') return fail(ERR_RESTORE_POLICY);
         policy = p;
       }
       if (!args.done) return fail(ERR_SYNTAX);
@@ -345,19 +383,27 @@ const functionCommand = containerCommand('function', [
     },
     (s, { payload, policy }, ctx) => {
       const p = ctx.server.persistence;
-      if (p === undefined) return error('ERR persistence is not available in this server');
+      if (p === undefined) return error(ERR_NO_PERSISTENCE);
       const codes = p.restoreFunctions(Buffer.from(payload, 'latin1'));
-      if (codes === undefined) return error('ERR DUMP payload version or checksum are wrong');
+      if (codes === undefined) return error(ERR_DUMP_PAYLOAD);
       const reply = restoreLibraries(s, codes, policy);
       if (reply.kind !== 'error') ctx.keyModified('\0functions');
       return reply;
     },
   ),
-  defineCommand({ name: 'function|help', parse: () => undefined, apply: () => helpReply('FUNCTION', FUNCTION_HELP) }),
+  defineCommand({
+    name: 'function|help',
+    parse: () => undefined,
+    apply: () => helpReply('FUNCTION', FUNCTION_HELP),
+  }),
 ]);
 
 /** functionRestoreCommand: all libraries load or none does. */
-function restoreLibraries(s: Scripting, codes: readonly string[], policy: 'flush' | 'append' | 'replace'): Reply {
+function restoreLibraries(
+  s: Scripting,
+  codes: readonly string[],
+  policy: 'flush' | 'append' | 'replace',
+): Reply {
   const saved = [...s.libraries.values()].map((l) => l.code);
   if (policy === 'flush') s.flushFunctions();
   for (const code of codes) {

@@ -4,9 +4,39 @@
  * and offers it to commands as `ctx.server.scripting`.
  */
 import { createHash } from 'node:crypto';
-import { ERR_BUSY_SCRIPT, error, type Reply } from '../../resp/index.js';
+import {
+  ERR_BUSY_SCRIPT,
+  ERR_COMPILE_SCRIPT,
+  ERR_ENGINE_NOT_FOUND,
+  ERR_FUNCTION_EXISTS,
+  ERR_FUNCTION_NOT_FOUND,
+  ERR_LIBRARY_EXISTS,
+  ERR_LIBRARY_METADATA_INVALID,
+  ERR_LIBRARY_METADATA_MISSING,
+  ERR_LIBRARY_NAME_INVALID,
+  ERR_LIBRARY_NAME_MISSING,
+  ERR_LIBRARY_NAME_TWICE,
+  ERR_LUA_MISSING_PREFIX,
+  ERR_METADATA_VALUE,
+  ERR_NOSCRIPT,
+  ERR_SCRIPT_OOM,
+  ERR_SCRIPT_WRITE_RO,
+  ERR_SHEBANG_ENGINE,
+  ERR_SHEBANG_ENGINE_INVALID,
+  ERR_SHEBANG_FLAG,
+  ERR_SHEBANG_INVALID,
+  ERR_SHEBANG_OPTION,
+  error,
+  type Reply,
+} from '../../resp/index.js';
 import type { ClientView } from '../types.js';
-import { LuaEngine, SCRIPT_FLAGS, type RegisteredFunction, type ScriptHost, type ScriptRun } from './engine.js';
+import {
+  LuaEngine,
+  SCRIPT_FLAGS,
+  type RegisteredFunction,
+  type ScriptHost,
+  type ScriptRun,
+} from './engine.js';
 
 /** The shebang's flags, or compat mode (no shebang: Redis's pre-7.0 rules). */
 export interface ScriptFlags {
@@ -46,16 +76,19 @@ export function sha1hex(body: string): string {
 export function shebangFlags(body: string): ScriptFlags | { readonly error: string } {
   if (!body.startsWith('#!')) return COMPAT;
   const end = body.indexOf('\n');
-  if (end < 0) return { error: 'ERR Invalid script shebang' };
-  const parts = body.slice(0, end).split(/[ \t\r]+/).filter((p) => p !== '');
-  if (parts.length === 0) return { error: 'ERR Invalid engine in script shebang' };
-  if (parts[0] !== '#!lua') return { error: `ERR Unexpected engine in script shebang: ${parts[0]}` };
+  if (end < 0) return { error: ERR_SHEBANG_INVALID };
+  const parts = body
+    .slice(0, end)
+    .split(/[ \t\r]+/)
+    .filter((p) => p !== '');
+  if (parts.length === 0) return { error: ERR_SHEBANG_ENGINE_INVALID };
+  if (parts[0] !== '#!lua') return { error: ERR_SHEBANG_ENGINE(parts[0] ?? '') };
   const flags = new Set<string>();
   for (const part of parts.slice(1)) {
-    if (!part.startsWith('flags=')) return { error: `ERR Unknown lua shebang option: ${part}` };
+    if (!part.startsWith('flags=')) return { error: ERR_SHEBANG_OPTION(part) };
     for (const flag of part.slice(6).split(',')) {
       if (flag === '') continue;
-      if (!SCRIPT_FLAGS.includes(flag)) return { error: `ERR Unexpected flag in script shebang: ${flag}` };
+      if (!SCRIPT_FLAGS.includes(flag)) return { error: ERR_SHEBANG_FLAG(flag) };
       flags.add(flag);
     }
   }
@@ -98,8 +131,8 @@ export class Scripting {
     if ('error' in flags) return error(flags.error);
     const ref = this.engine.compile(withoutShebang(body), '@user_script', 'eval');
     if (typeof ref !== 'number') {
-      if (ref.error.startsWith('ERR scripting')) return error(ref.error);
-      return error(`ERR Error compiling script (new function): ${ref.error}`);
+      if (ref.error.startsWith(ERR_LUA_MISSING_PREFIX)) return error(ref.error);
+      return error(ERR_COMPILE_SCRIPT(ref.error));
     }
     const script = { body, ref, flags };
     this.scripts.set(sha, script);
@@ -140,7 +173,7 @@ export class Scripting {
     if (bySha) {
       sha = script.toLowerCase();
       cached = sha.length === 40 ? this.scripts.get(sha) : undefined;
-      if (cached === undefined) return error('NOSCRIPT No matching script. Please use EVAL.');
+      if (cached === undefined) return error(ERR_NOSCRIPT);
     } else {
       const found = this.scriptOf(script);
       if (!('sha' in found)) return found;
@@ -156,22 +189,28 @@ export class Scripting {
   fcall(start: RunStart, name: string, keys: readonly string[], args: readonly string[], ro: boolean): Reply {
     const lib = this.functionIndex.get(name);
     const fn = lib?.functions.get(name);
-    if (fn === undefined) return error('ERR Function not found');
+    if (fn === undefined) return error(ERR_FUNCTION_NOT_FOUND);
     const run = this.prepare(start, name, false, { compat: false, flags: new Set(fn.flags) }, ro);
     if (!('evalMode' in run)) return run;
     return this.engine.runFunction(run, fn.ref, keys, args);
   }
 
   /** scriptPrepareForRun: the run context, or the reply refusing it. */
-  private prepare(start: RunStart, name: string, evalMode: boolean, f: ScriptFlags, ro: boolean): ScriptRun | Reply {
+  private prepare(
+    start: RunStart,
+    name: string,
+    evalMode: boolean,
+    f: ScriptFlags,
+    ro: boolean,
+  ): ScriptRun | Reply {
     if (this.engine.current !== undefined) return error(ERR_BUSY_SCRIPT);
     if (!f.compat) {
       if (!f.flags.has('allow-oom') && start.oom) {
-        return error("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+        return error(ERR_SCRIPT_OOM);
       }
       if (!f.flags.has('no-writes')) {
         if (start.writeRefusal !== undefined) return error(start.writeRefusal);
-        if (ro) return error('ERR Can not execute a script with write flag using *_ro command.');
+        if (ro) return error(ERR_SCRIPT_WRITE_RO);
       }
     }
     return {
@@ -219,12 +258,12 @@ export class Scripting {
     const meta = libraryMetadata(code);
     if ('error' in meta) return meta;
     const old = this.libraries.get(meta.name);
-    if (old !== undefined && !replace) return { error: `ERR Library '${meta.name}' already exists` };
+    if (old !== undefined && !replace) return { error: ERR_LIBRARY_EXISTS(meta.name) };
     const loaded = this.engine.loadLibrary(withoutShebang(code));
     if ('error' in loaded) return loaded;
     for (const name of loaded.keys()) {
       const owner = this.functionIndex.get(name);
-      if (owner !== undefined && owner !== old) return { error: `ERR Function ${name} already exists` };
+      if (owner !== undefined && owner !== old) return { error: ERR_FUNCTION_EXISTS(name) };
     }
     if (old !== undefined) this.deleteLibrary(old.name);
     const lib: Library = { name: meta.name, code, functions: loaded };
@@ -267,27 +306,29 @@ export class Scripting {
 
 /** functionExtractLibMetaData: `#!lua name=<lib>` on the first line. */
 export function libraryMetadata(code: string): { readonly name: string } | { readonly error: string } {
-  if (!code.startsWith('#!')) return { error: 'ERR Missing library metadata' };
+  if (!code.startsWith('#!')) return { error: ERR_LIBRARY_METADATA_MISSING };
   const end = code.indexOf('\n');
-  if (end < 0) return { error: 'ERR Invalid library metadata' };
-  const parts = code.slice(0, end).split(/[ \t\r]+/).filter((p) => p !== '');
-  if (parts.length === 0) return { error: 'ERR Invalid library metadata' };
+  if (end < 0) return { error: ERR_LIBRARY_METADATA_INVALID };
+  const parts = code
+    .slice(0, end)
+    .split(/[ \t\r]+/)
+    .filter((p) => p !== '');
+  if (parts.length === 0) return { error: ERR_LIBRARY_METADATA_INVALID };
   const engine = (parts[0] as string).slice(2);
-  if (engine.toLowerCase() !== 'lua') return { error: `ERR Engine '${engine}' not found` };
+  if (engine.toLowerCase() !== 'lua') return { error: ERR_ENGINE_NOT_FOUND(engine) };
   let name: string | undefined;
   for (const part of parts.slice(1)) {
     if (part.startsWith('name=')) {
-      if (name !== undefined) return { error: 'ERR Invalid metadata value, name argument was given multiple times' };
+      if (name !== undefined) return { error: ERR_LIBRARY_NAME_TWICE };
       name = part.slice(5);
       continue;
     }
-    return { error: `ERR Invalid metadata value given: ${part}` };
+    return { error: ERR_METADATA_VALUE(part) };
   }
-  if (name === undefined) return { error: 'ERR Library name was not given' };
+  if (name === undefined) return { error: ERR_LIBRARY_NAME_MISSING };
   if (!/^[A-Za-z0-9_]+$/.test(name)) {
     return {
-      error:
-        'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long',
+      error: ERR_LIBRARY_NAME_INVALID,
     };
   }
   return { name };

@@ -54,7 +54,8 @@ function nextOption(fmt: string, pos: { i: number }, h: Header): Option | undefi
     case 'i':
     case 'I': {
       const size = readNumber(fmt, pos, 4);
-      if (size > MAXINTSIZE) throw new FormatError(`integral size ${size} is larger than limit of ${MAXINTSIZE}`);
+      if (size > MAXINTSIZE)
+        throw new FormatError(`integral size ${size} is larger than limit of ${MAXINTSIZE}`);
       return { opt, size };
     }
     case 's':
@@ -87,7 +88,10 @@ function toAlign(len: number, h: Header, o: Option): number {
 }
 
 function intBytes(n: number, size: number, little: boolean): Buffer {
-  let v = BigInt.asUintN(64, BigInt(Math.trunc(n < 0 ? Math.max(n, -9223372036854775808) : Math.min(n, 18446744073709551615))));
+  let v = BigInt.asUintN(
+    64,
+    BigInt(Math.trunc(n < 0 ? Math.max(n, -9223372036854775808) : Math.min(n, 18446744073709551615))),
+  );
   const out = Buffer.alloc(size);
   for (let i = 0; i < size; i++) {
     const byte = i < 8 ? Number(v & 0xffn) : n < 0 ? 0xff : 0;
@@ -121,7 +125,17 @@ export function makeStruct(api: LuaApi, raise: Raise): [string, (L: LuaState) =>
     return t === LUA_TSTRING || t === LUA_TNUMBER ? api.toBytes(L, n) : undefined;
   };
   const typeName = (L: LuaState, n: number): string => {
-    const names = ['nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'];
+    const names = [
+      'nil',
+      'boolean',
+      'userdata',
+      'number',
+      'string',
+      'table',
+      'function',
+      'userdata',
+      'thread',
+    ];
     const t = api.type(L, n);
     return t < 0 ? 'no value' : (names[t] ?? '?');
   };
@@ -169,8 +183,11 @@ export function makeStruct(api: LuaApi, raise: Raise): [string, (L: LuaState) =>
             }
             const v = api.tonumber(L, arg++);
             chunk = Buffer.alloc(o.size);
-            if (o.opt === 'f') h.little ? chunk.writeFloatLE(v) : chunk.writeFloatBE(v);
-            else h.little ? chunk.writeDoubleLE(v) : chunk.writeDoubleBE(v);
+            if (o.opt === 'f') {
+              if (h.little) chunk.writeFloatLE(v);
+              else chunk.writeFloatBE(v);
+            } else if (h.little) chunk.writeDoubleLE(v);
+            else chunk.writeDoubleBE(v);
             break;
           }
           case 'c':
@@ -245,7 +262,14 @@ export function makeStruct(api: LuaApi, raise: Raise): [string, (L: LuaState) =>
             break;
           case 'f':
           case 'd':
-            last = o.opt === 'f' ? (h.little ? data.readFloatLE(p) : data.readFloatBE(p)) : h.little ? data.readDoubleLE(p) : data.readDoubleBE(p);
+            last =
+              o.opt === 'f'
+                ? h.little
+                  ? data.readFloatLE(p)
+                  : data.readFloatBE(p)
+                : h.little
+                  ? data.readDoubleLE(p)
+                  : data.readDoubleBE(p);
             api.pushnumber(L, last);
             pushed++;
             p += o.size;
