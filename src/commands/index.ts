@@ -18,7 +18,7 @@ export type * from './types.js';
 export * from './args.js';
 export { keysOf } from './server/index.js';
 export { Scripting, sha1hex } from './scripting/index.js';
-export type { Library, ScriptHost, ScriptRun } from './scripting/index.js';
+export type { Library, ScriptCaller, ScriptHost, ScriptRun } from './scripting/index.js';
 
 /** Every command family, in one list; the server builds its lowercase-name lookup table from it. */
 export const allCommands: readonly CommandSpec[] = [

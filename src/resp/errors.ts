@@ -254,7 +254,6 @@ export const ERR_BUSY_SCRIPT =
   'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 export const ERR_NOTBUSY = 'NOTBUSY No scripts in execution right now.';
 export const ERR_NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
-export const ERR_NUMKEYS_GREATER = "ERR Number of keys can't be greater than number of args";
 export const ERR_NUMKEYS_NEGATIVE = "ERR Number of keys can't be negative";
 export const ERR_SCRIPT_RUN = (name: string, msg: string): string =>
   `ERR Error running script ${name}, ${msg}`;
@@ -300,3 +299,6 @@ export const ERR_LIBRARY_NAME_INVALID =
 export const ERR_SCRIPT_WRITE_ON_REPLICA = 'ERR Can not run script with write flag on readonly replica';
 export const ERR_SCRIPT_MISCONF =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.";
+export const ERR_LDB_UNSUPPORTED =
+  'ERR the Lua debugger (SCRIPT DEBUG YES|SYNC) is not supported by this server';
+export const ERR_SCRIPT_DEBUG_MODE = 'ERR Use SCRIPT DEBUG YES/SYNC/NO';

@@ -7,9 +7,9 @@ import { performance } from 'node:perf_hooks';
 import {
   Scripting,
   type BlockRequest,
-  type ClientView,
   type CommandResult,
   type CommandSpec,
+  type ScriptCaller,
   type ScriptRun,
 } from '../commands/index.js';
 import { REDIS_COMPAT_VERSION } from '../config/index.js';
@@ -197,7 +197,7 @@ export class ServerCore implements ClientHost {
     return this.scriptClient;
   }
 
-  private scriptStartConditions(caller: ClientView): { writeRefusal: string | undefined; oom: boolean } {
+  private scriptStartConditions(caller: ScriptCaller): { writeRefusal: string | undefined; oom: boolean } {
     const isMaster = caller instanceof Client && caller.isMaster;
     const refusal = this.state.replicationChecks?.refusal({ write: true, stale: true }, isMaster);
     let writeRefusal: string | undefined;

@@ -46,14 +46,19 @@ import {
   type Reply,
   type ReplyNode,
 } from '../../resp/index.js';
-import type { ClientView } from '../types.js';
 import { PRELUDE } from './prelude.js';
 import { makeCmsgpack } from './cmsgpack.js';
 import { makeStruct } from './struct.js';
 
+/** The client a script runs for, as the engine sees it (a ScriptCaller; no import, no cycle with types.ts). */
+export interface ScriptCaller {
+  readonly id: number;
+  readonly dbIndex: number;
+}
+
 /** Redis scriptRunCtx: one running script or function. */
 export interface ScriptRun {
-  readonly caller: ClientView;
+  readonly caller: ScriptCaller;
   /** The sha (EVAL) or function name (FCALL) that errors name. */
   readonly name: string;
   readonly evalMode: boolean;
@@ -83,7 +88,7 @@ export interface ScriptHost {
   readonly version: string;
   readonly versionNum: number;
   /** What scriptPrepareForRun checks: writes refused now (READONLY replica, MISCONF), memory over maxmemory. */
-  startConditions(caller: ClientView): { readonly writeRefusal: string | undefined; readonly oom: boolean };
+  startConditions(caller: ScriptCaller): { readonly writeRefusal: string | undefined; readonly oom: boolean };
 }
 
 /** A function a library registered (function_lua.c luaRegisterFunction). */

@@ -15,8 +15,10 @@ import {
   ERR_SCRIPT_FLUSH_OPTION,
   ERR_UNKNOWN_ARGUMENT,
   ERR_UNKNOWN_OPTION_GIVEN,
+  ERR_LDB_UNSUPPORTED,
   ERR_NOTBUSY,
-  ERR_NUMKEYS_GREATER,
+  ERR_SCRIPT_DEBUG_MODE,
+  ERR_NUMKEYS_TOO_MANY,
   ERR_NUMKEYS_NEGATIVE,
   ERR_SYNTAX,
   OK,
@@ -41,7 +43,7 @@ import type { Scripting } from './scripting.js';
 
 export { Scripting, sha1hex } from './scripting.js';
 export type { Library } from './scripting.js';
-export type { ScriptHost, ScriptRun } from './engine.js';
+export type { ScriptCaller, ScriptHost, ScriptRun } from './engine.js';
 
 const NO_SCRIPTING = error(ERR_NO_SCRIPTING);
 
@@ -63,7 +65,7 @@ function parseScriptCall(args: ArgCursor): ScriptCall {
 
 function parseKeysAndArgs(args: ArgCursor): { keys: readonly string[]; args: readonly string[] } {
   const numkeys = args.int64();
-  if (numkeys > args.remaining) return fail(ERR_NUMKEYS_GREATER);
+  if (numkeys > args.remaining) return fail(ERR_NUMKEYS_TOO_MANY);
   if (numkeys < 0) return fail(ERR_NUMKEYS_NEGATIVE);
   const rest = args.rest();
   return { keys: rest.slice(0, Number(numkeys)), args: rest.slice(Number(numkeys)) };
@@ -185,6 +187,16 @@ const scriptCommand = containerCommand('script', [
     () => undefined,
     () => error(ERR_NOTBUSY),
   ),
+  /** SCRIPT DEBUG YES|SYNC|NO — the Lua debugger (ldb) is not built: only NO is accepted. */
+  defineCommand({
+    name: 'script|debug',
+    parse: (a) => a.string().toLowerCase(),
+    apply: (_ctx, mode) => {
+      if (mode === 'no') return OK;
+      if (mode === 'yes' || mode === 'sync') return error(ERR_LDB_UNSUPPORTED);
+      return error(ERR_SCRIPT_DEBUG_MODE);
+    },
+  }),
   defineCommand({
     name: 'script|help',
     parse: () => undefined,

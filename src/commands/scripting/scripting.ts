@@ -29,11 +29,11 @@ import {
   error,
   type Reply,
 } from '../../resp/index.js';
-import type { ClientView } from '../types.js';
 import {
   LuaEngine,
   SCRIPT_FLAGS,
   type RegisteredFunction,
+  type ScriptCaller,
   type ScriptHost,
   type ScriptRun,
 } from './engine.js';
@@ -60,7 +60,7 @@ export interface Library {
 
 /** Everything a run needs to know about its caller and the server at the start (scriptPrepareForRun). */
 export interface RunStart {
-  readonly caller: ClientView;
+  readonly caller: ScriptCaller;
   readonly now: number;
   /** A refusal of writes at the start (READONLY replica, MISCONF), as Redis's reply text. */
   readonly writeRefusal: string | undefined;
@@ -114,7 +114,7 @@ export class Scripting {
   }
 
   /** The caller and the server's state as a script starts. */
-  start(caller: ClientView, now: number): RunStart {
+  start(caller: ScriptCaller, now: number): RunStart {
     return { caller, now, ...this.host.startConditions(caller) };
   }
 
