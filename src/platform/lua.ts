@@ -99,7 +99,9 @@ export function luaApi(): LuaApi | string {
 
 function bind(): LuaApi {
   // Global: lua-cjson and lua-bitop resolve the lua_* symbols from the process, not from a NEEDED entry.
-  const lib: LibraryHandle = koffi.load('liblua5.1.so.0', { global: true });
+  const lib: LibraryHandle = koffi.load(process.env.REDMESH_LUA_LIBRARY ?? 'liblua5.1.so.0', {
+    global: true,
+  });
   const cjson = koffi.load('liblua5.1-cjson.so.0');
   const bitop = koffi.load('liblua5.1-bitop.so.0');
   const libc = koffi.load('libc.so.6');

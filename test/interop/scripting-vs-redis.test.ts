@@ -59,6 +59,11 @@ const CORPUS: readonly (readonly string[])[] = [
   eval0("return redis.call('set', 'f', 0.1) and redis.call('get', 'f')"),
   eval0("return redis.call('lpush', 'l', 1, 2, 3)"),
   eval0("return redis.call('blpop', 'nolist', 0)"),
+  // Blocking commands allowed in scripts do not block there (they answer as if timed out).
+  eval0("return redis.call('blmpop', 0, 1, 'nolist', 'LEFT')"),
+  eval0("return redis.call('bzmpop', 0, 1, 'nozset', 'MIN')"),
+  eval0("return redis.call('blmpop', 0, 1, 'l', 'RIGHT', 'COUNT', 2)"),
+  eval0("return redis.call('bzmpop', 0, 1, 'z', 'MAX')"),
   eval0("return redis.call('select', 1)"),
   eval0("return redis.call('get', 'k')"),
   // Errors: their tables, texts and the script:/on suffixes
@@ -278,6 +283,69 @@ test('ioredis defineCommand: EVALSHA, NOSCRIPT, then the EVAL fallback, then EVA
       stats.some((l) => l.startsWith('cmdstat_eval:calls=')),
       stats.join('\n'),
     );
+  } finally {
+    c?.disconnect();
+    await stopAll(server);
+  }
+});
+
+test('keyspace notifications from inside scripts are the ones real Redis sends', async () => {
+  let redis: RunningServer | undefined;
+  let redmesh: RunningServer | undefined;
+  const clients: Redis[] = [];
+  try {
+    [redis, redmesh] = await Promise.all([startRedis(0), startRedmesh(0)]);
+    const events = async (port: number): Promise<string[]> => {
+      const sub = new Redis({ host: '127.0.0.1', port, retryStrategy: () => null });
+      const c = new Redis({ host: '127.0.0.1', port, retryStrategy: () => null });
+      clients.push(sub, c);
+      await c.config('SET', 'notify-keyspace-events', 'KEA');
+      const got: string[] = [];
+      sub.on('pmessage', (_p: string, channel: string, message: string) => got.push(`${channel} ${message}`));
+      await sub.psubscribe('__key*__:*');
+      await c.eval(
+        "redis.call('set', KEYS[1], 'v') redis.call('incr', KEYS[2]) redis.call('del', KEYS[1]) redis.call('lpush', KEYS[3], 'a') return 1",
+        3,
+        'a',
+        'b',
+        'c',
+      );
+      await c.set('done', '1');
+      const deadline = Date.now() + 5000;
+      while (!got.some((e) => e.endsWith(' done')) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      return got;
+    };
+    const [want, got] = await Promise.all([events(redis.port), events(redmesh.port)]);
+    assert.ok(want.length > 4, want.join('\n'));
+    assert.deepEqual(got, want);
+  } finally {
+    for (const c of clients) c.disconnect();
+    await stopAll(redis, redmesh);
+  }
+});
+
+test('without Lua installed the server starts and scripting says which packages to install', async () => {
+  let server: RunningServer | undefined;
+  let c: Redis | undefined;
+  try {
+    server = await startRedmesh(0, [], { REDMESH_LUA_LIBRARY: '/nonexistent/liblua5.1.so.0' });
+    c = new Redis({
+      host: '127.0.0.1',
+      port: server.port,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 1,
+    });
+    assert.equal(await c.ping(), 'PONG');
+    await assert.rejects(
+      c.eval('return 1', 0),
+      /^ReplyError: ERR scripting needs Lua 5\.1: install Debian's liblua5\.1-0 lua-cjson lua-bitop/,
+    );
+    await assert.rejects(
+      c.call('FUNCTION', 'LOAD', "#!lua name=x\nredis.register_function('f', function() end)"),
+      /liblua5\.1-0/,
+    );
+    assert.equal(await c.set('still', 'works'), 'OK');
   } finally {
     c?.disconnect();
     await stopAll(server);
