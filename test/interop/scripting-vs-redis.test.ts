@@ -6,6 +6,9 @@
  * an EVAL fallback) and FUNCTION DUMP / RESTORE in both directions.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { RawConnection, showBytes } from '../helpers/raw-resp.js';
@@ -384,5 +387,44 @@ test('FUNCTION DUMP payloads go both ways between real Redis and redmesh', async
     a?.disconnect();
     b?.disconnect();
     await stopAll(redis, redmesh);
+  }
+});
+
+test('FUNCTION libraries are saved in the RDB: a restarted redmesh and a real Redis both load them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-functions-'));
+  let first: RunningServer | undefined;
+  let second: RunningServer | undefined;
+  let redis: RunningServer | undefined;
+  const clients: Redis[] = [];
+  const connect = (port: number): Redis => {
+    const c = new Redis({ host: '127.0.0.1', port, retryStrategy: () => null, maxRetriesPerRequest: 1 });
+    clients.push(c);
+    return c;
+  };
+  try {
+    first = await startRedmesh(0, ['--dir', dir]);
+    const a = connect(first.port);
+    await a.call(
+      'FUNCTION',
+      'LOAD',
+      "#!lua name=saved\nredis.register_function('hello', function(k, a) return 'hi ' .. a[1] end)",
+    );
+    await a.set('key', 'value');
+    assert.equal(await a.save(), 'OK');
+    await stopAll(first);
+    first = undefined;
+    second = await startRedmesh(0, ['--dir', dir]);
+    const b = connect(second.port);
+    assert.equal(await b.call('FCALL', 'hello', '0', 'there'), 'hi there');
+    await stopAll(second);
+    second = undefined;
+    redis = await startRedis(0, ['--dir', dir, '--dbfilename', 'dump.rdb']);
+    const r = connect(redis.port);
+    assert.equal(await r.call('FCALL', 'hello', '0', 'redis'), 'hi redis');
+    assert.equal(await r.get('key'), 'value');
+  } finally {
+    for (const c of clients) c.disconnect();
+    await stopAll(first, second, redis);
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -145,6 +145,17 @@ export class Scripting {
     return 'sha' in found ? { kind: 'bulk', value: found.sha } : found;
   }
 
+  scriptCount(): number {
+    return this.scripts.size;
+  }
+
+  /** The cached scripts' bodies, in bytes (INFO used_memory_scripts_eval). */
+  scriptBytes(): number {
+    let n = 0;
+    for (const s of this.scripts.values()) n += s.body.length;
+    return n;
+  }
+
   exists(sha: string): boolean {
     return this.scripts.has(sha.toLowerCase());
   }
