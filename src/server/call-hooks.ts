@@ -43,6 +43,8 @@ const LOOKUP_NOTOUCH: ReadonlySet<string> = new Set([
 export class CallHooks {
   private eviction: { readonly generation: number; readonly settings: EvictionSettings } | undefined;
   private readonly heap = new HeapPressure();
+  /** Redis pre_command_oom_state: the last admission found memory over maxmemory (scripts read it). */
+  outOfMemory = false;
 
   constructor(
     private readonly state: ServerState,
@@ -63,19 +65,24 @@ export class CallHooks {
    * Should be called before a command runs (or is queued in MULTI). Evicts keys if maxmemory is
    * exceeded; returns the OOM error when the command may grow memory and nothing could be freed.
    */
-  admitUnderMaxmemory(spec: CommandSpec, queuing: boolean): string | undefined {
+  admitUnderMaxmemory(
+    spec: CommandSpec,
+    queuing: boolean,
+    denyoom = spec.flags.includes('denyoom'),
+  ): string | undefined {
     const settings = this.evictionSettings();
-    const mayGrow = (): boolean =>
-      spec.flags.includes('denyoom') || (queuing && spec.name.toLowerCase() === 'exec');
+    const mayGrow = (): boolean => denyoom || (queuing && spec.name.toLowerCase() === 'exec');
     // Whatever maxmemory says, a heap about to overflow would abort the process with every key:
     // refuse what may grow memory instead (set maxmemory below the heap to evict by policy).
-    if (spec.flags.includes('denyoom') && this.heap.underPressure()) return this.refuse(spec);
+    this.outOfMemory = false;
+    if (denyoom && this.heap.underPressure()) return this.refuse(spec);
     if (settings.maxmemory === 0) return undefined;
     const evicted = this.evictor.performEvictions(settings, Date.now(), (db, key) => {
       this.state.keyspaceEvents.notify('e', 'evicted', key, db);
       this.state.stats.evictedKeys++;
       this.state.propagate(db, ['DEL', key]);
     });
+    this.outOfMemory = evicted === undefined;
     if (evicted === undefined) return mayGrow() ? this.refuse(spec) : undefined;
     return undefined;
   }

@@ -16,6 +16,7 @@ import { REDIS_COMPAT_VERSION } from '../config/index.js';
 import {
   ERR_INTERNAL,
   ERR_MISCONF,
+  ERR_OOM,
   ERR_NOAUTH,
   ERR_NOT_IN_MULTI,
   ERR_PROTOCOL,
@@ -180,9 +181,17 @@ export class ServerCore implements ClientHost {
   // --- scripts (Redis script.c) ---
 
   /** getCommandFlags for a script runner: write when its shebang or function flags allow writes. */
-  private scriptTraits(entry: CommandEntry, argv: readonly string[]): { write: boolean; stale: boolean } {
-    const writes = this.state.scripting?.writesOf(argv);
-    return { write: writes ?? entry.write, stale: entry.stale };
+  private scriptTraits(
+    entry: CommandEntry,
+    argv: readonly string[],
+  ): { write: boolean; stale: boolean; denyoom: boolean } {
+    return (
+      this.state.scripting?.commandFlagsOf(argv) ?? {
+        write: entry.write,
+        stale: entry.stale,
+        denyoom: entry.spec.flags.includes('denyoom'),
+      }
+    );
   }
 
   /** The Lua client (Redis's lua_client): the connection every command of a script runs on. */
@@ -205,7 +214,7 @@ export class ServerCore implements ClientHost {
     else if (this.state.persistence?.writesDenied() === true) {
       writeRefusal = ERR_SCRIPT_MISCONF;
     }
-    return { writeRefusal, oom: false };
+    return { writeRefusal, oom: this.hooks.outOfMemory };
   }
 
   /**
@@ -237,8 +246,12 @@ export class ServerCore implements ClientHost {
       const ro = this.state.replicationChecks?.refusal({ write: true, stale: true }, fromMaster);
       if (ro === ERR_READONLY) return { refusal: `-${ERR_READONLY}` };
       if (this.state.persistence?.writesDenied() === true) return { refusal: `-${ERR_MISCONF}` };
-      run.writeDirty = true;
     }
+    // scriptVerifyOOM: only before the script's first write (it cannot stop half way after that).
+    if (run.oomAtStart && !run.allowOom && !run.writeDirty && !fromMaster && spec.flags.includes('denyoom')) {
+      return { refusal: `-${ERR_OOM}` };
+    }
+    if (entry.write) run.writeDirty = true;
     const c = this.scriptClientOf();
     if (this.scriptRun !== run) {
       // scriptPrepareForRun: the Lua client starts in the caller's database.
@@ -385,7 +398,8 @@ export class ServerCore implements ClientHost {
       this.reject(c, ERR_PUBSUB_CONTEXT(entry.fullName));
       return;
     }
-    const oom = this.hooks.admitUnderMaxmemory(spec, c.multiQueue !== undefined);
+    const traits = entry.scripting ? this.scriptTraits(entry, argv) : undefined;
+    const oom = this.hooks.admitUnderMaxmemory(spec, c.multiQueue !== undefined, traits?.denyoom);
     if (oom !== undefined) {
       this.reject(c, oom);
       return;
@@ -403,8 +417,7 @@ export class ServerCore implements ClientHost {
       c.reply(QUEUED);
       return;
     }
-    const traits = entry.scripting ? this.scriptTraits(entry, argv) : entry;
-    const replicationRefusal = this.state.replicationChecks?.refusal(traits, c.isMaster);
+    const replicationRefusal = this.state.replicationChecks?.refusal(traits ?? entry, c.isMaster);
     if (replicationRefusal !== undefined) {
       this.reject(c, replicationRefusal);
       return;

@@ -219,6 +219,16 @@ const CORPUS: readonly (readonly string[])[] = [
   ['FUNCTION', 'FLUSH'],
   ['FUNCTION', 'LIST'],
   ['FUNCTION', 'STATS'],
+  // Over maxmemory: compat scripts fail at their first denyoom write, shebang scripts at the start
+  ['CONFIG', 'SET', 'maxmemory', '1'],
+  eval0("return redis.call('set','oom1','v')"),
+  eval0("return redis.call('get','k')"),
+  eval0('#!lua\nreturn 1'),
+  eval0("#!lua flags=allow-oom\nreturn redis.call('set','oom2','v')"),
+  eval0("#!lua flags=no-writes\nreturn redis.call('get','k')"),
+  eval0("redis.call('del','nothing') return redis.call('set','oom3','v')"),
+  eval0("redis.call('del','k2') return redis.call('set','oom4','v')"),
+  ['CONFIG', 'SET', 'maxmemory', '0'],
 ];
 
 async function replies(port: number, resp3: boolean): Promise<string[]> {

@@ -216,7 +216,8 @@ export class Scripting {
   ): ScriptRun | Reply {
     if (this.engine.current !== undefined) return error(ERR_BUSY_SCRIPT);
     if (!f.compat) {
-      if (!f.flags.has('allow-oom') && start.oom) {
+      // no-writes implies allow-oom.
+      if (!f.flags.has('allow-oom') && !f.flags.has('no-writes') && start.oom) {
         return error(ERR_SCRIPT_OOM);
       }
       if (!f.flags.has('no-writes')) {
@@ -243,7 +244,9 @@ export class Scripting {
    * write makes its EVAL / FCALL a write command for the server's checks (READONLY on a replica).
    * Undefined for compat-mode scripts and unknown ones (the command's own flags apply).
    */
-  writesOf(argv: readonly string[]): boolean | undefined {
+  commandFlagsOf(
+    argv: readonly string[],
+  ): { readonly write: boolean; readonly denyoom: boolean; readonly stale: boolean } | undefined {
     const name = (argv[0] ?? '').toLowerCase();
     let flags: ScriptFlags | undefined;
     if (name === 'eval' || name === 'eval_ro') {
@@ -257,7 +260,13 @@ export class Scripting {
       if (fn !== undefined) flags = { compat: false, flags: new Set(fn.flags) };
     }
     if (flags === undefined || flags.compat) return undefined;
-    return !flags.flags.has('no-writes');
+    // scriptFlagsToCmdFlags: no-writes implies allow-oom.
+    const f = flags.flags;
+    return {
+      write: !f.has('no-writes'),
+      denyoom: !f.has('no-writes') && !f.has('allow-oom'),
+      stale: f.has('allow-stale'),
+    };
   }
 
   // --- functions ---
