@@ -31,6 +31,7 @@ const CI_FAMILIES: readonly string[] = [
   'hll',
   'pubsub',
   'transactions',
+  'scripting',
   'protocol',
 ];
 const CI_SEED = 20261127;

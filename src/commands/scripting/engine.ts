@@ -33,6 +33,7 @@ import {
   NULL,
   bool,
   bulk,
+  cString,
   double,
   encodeReply,
   error,
@@ -125,7 +126,8 @@ export function luaErrorText(buffer: string): string {
       msg = buffer.slice(sp + 1);
     }
   }
-  return `${code} ${msg.replace(/^[\r\n]+|[\r\n]+$/g, '')}`;
+  // lua_pushstring of the result: a C string.
+  return cString(`${code} ${msg.replace(/^[\r\n]+|[\r\n]+$/g, '')}`);
 }
 
 const mapNewlines = (s: string): string => s.replace(/[\r\n]/g, ' ');
@@ -283,7 +285,7 @@ export class LuaEngine {
       api.settop(L, -2);
       return v;
     };
-    const msg = field('err') ?? '';
+    const msg = cString(field('err') ?? '');
     const source = field('source');
     const line = field('line');
     const where =
@@ -350,13 +352,14 @@ export class LuaEngine {
     };
     const pop = (): void => api.settop(L, -2);
     if (field('err') === LUA_TSTRING) {
-      const msg = api.toBytes(L, -1) ?? '';
+      const msg = cString(api.toBytes(L, -1) ?? '');
       pop();
       return error(mapNewlines(msg));
     }
     pop();
     if (field('ok') === LUA_TSTRING) {
-      const ok = api.toBytes(L, -1) ?? '';
+      // sdsnew(lua_tostring()): a C string, cut at its first NUL.
+      const ok = cString(api.toBytes(L, -1) ?? '');
       pop();
       return simple(mapNewlines(ok));
     }

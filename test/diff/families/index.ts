@@ -7,6 +7,7 @@ import { keys } from './keys.js';
 import { lists } from './lists.js';
 import { protocol } from './protocol.js';
 import { pubsub } from './pubsub.js';
+import { scripting } from './scripting.js';
 import { sets } from './sets.js';
 import { strings } from './strings.js';
 import { transactions } from './transactions.js';
@@ -25,5 +26,6 @@ export const allFamilies: readonly Family[] = [
   hll,
   pubsub,
   transactions,
+  scripting,
   protocol,
 ];
