@@ -7,6 +7,7 @@ import { keysCommands } from './keys/index.js';
 import { listsCommands } from './lists/index.js';
 import { pubsubCommands } from './pubsub/index.js';
 import { replicationCommands } from './replication/index.js';
+import { scriptingCommands } from './scripting/index.js';
 import { serverCommands } from './server/index.js';
 import { setsCommands } from './sets/index.js';
 import { streamsCommands } from './streams/index.js';
@@ -17,6 +18,8 @@ import { zsetsCommands } from './zsets/index.js';
 export type * from './types.js';
 export * from './args.js';
 export { keysOf } from './server/index.js';
+export { Scripting, sha1hex } from './scripting/index.js';
+export type { Library, ScriptCaller, ScriptHost, ScriptRun } from './scripting/index.js';
 
 /** Every command family, in one list; the server builds its lowercase-name lookup table from it. */
 export const allCommands: readonly CommandSpec[] = [
@@ -33,5 +36,6 @@ export const allCommands: readonly CommandSpec[] = [
   ...streamsCommands,
   ...pubsubCommands,
   ...transactionsCommands,
+  ...scriptingCommands,
   ...replicationCommands,
 ];

@@ -1,6 +1,7 @@
 import type { ConfigSetFailure, ConfigView } from '../config/index.js';
 import type { Reply } from '../resp/index.js';
 import type { Database, EvictionPolicy, EvictionSettings, Keyspace, Value } from '../store/index.js';
+import type { Scripting } from './scripting/scripting.js';
 
 /** One key spec as COMMAND INFO shows it (RESP3 map order: notes, flags, begin_search, find_keys). */
 export interface KeySpecData {
@@ -329,6 +330,10 @@ export interface PersistencePort {
   dump(value: Value): Buffer;
   /** RESTORE: undefined when the payload's version or checksum is wrong. */
   restore(payload: Buffer): RestoreResult | undefined;
+  /** FUNCTION DUMP: the libraries' codes as a payload real Redis restores. */
+  dumpFunctions(codes: readonly string[]): Buffer;
+  /** FUNCTION RESTORE: the libraries' codes, or undefined when version or checksum are wrong. */
+  restoreFunctions(payload: Buffer): string[] | undefined;
 }
 
 /** What a RESTORE payload decodes to. */
@@ -417,6 +422,8 @@ export interface ServerPorts {
   readonly shutdown?: ShutdownPort;
   readonly activeExpiry?: ActiveExpiryPort;
   readonly eviction?: EvictionPort;
+  /** EVAL, SCRIPT, FUNCTION, FCALL: the script cache, the function libraries and the Lua engine. */
+  readonly scripting?: Scripting;
   /** Registers a (dbIndex, argv) listener for every propagated change (replication, AOF). */
   addPropagator(listener: (dbIndex: number, argv: readonly string[]) => void): void;
 }

@@ -4,7 +4,7 @@
  * as uint64 LE. Interchangeable with real Redis 7.0 in both directions.
  */
 import type { Value } from '../store/index.js';
-import { RDB_VERSION, RdbError } from './rdb/constants.js';
+import { RDB_OPCODE_FUNCTION2, RDB_VERSION, RdbError } from './rdb/constants.js';
 import { crc64LE } from './rdb/crc64.js';
 import { RdbInput } from './rdb/input.js';
 import { RdbOutput } from './rdb/output.js';
@@ -53,4 +53,37 @@ export function restorePayload(payload: Buffer, limits: EncodingLimits): Restore
     if (err instanceof RdbError) return { kind: 'bad-format', detail: err.message };
     throw err;
   }
+}
+
+/**
+ * FUNCTION DUMP (functionDumpCommand): each library as RDB_OPCODE_FUNCTION2 + its code as an RDB
+ * string, then the RDB version and the CRC64, like a key's DUMP payload.
+ */
+export function dumpFunctionsPayload(codes: readonly string[], compression: boolean): Buffer {
+  const out = new RdbOutput(compression, 256);
+  for (const code of codes) {
+    out.u8(RDB_OPCODE_FUNCTION2);
+    out.string(code);
+  }
+  const version = Buffer.alloc(2);
+  version.writeUInt16LE(RDB_VERSION, 0);
+  out.bytes(version);
+  return Buffer.concat([out.view(), crc64LE(out.view())]);
+}
+
+/** FUNCTION RESTORE: the libraries' codes, or undefined when the payload is not a valid one. */
+export function restoreFunctionsPayload(payload: Buffer): string[] | undefined {
+  if (!dumpPayloadIsValid(payload)) return undefined;
+  const input = new RdbInput(payload, 0, payload.length - 10);
+  const codes: string[] = [];
+  try {
+    while (input.pos < input.end) {
+      if (input.u8('an opcode') !== RDB_OPCODE_FUNCTION2) return undefined;
+      codes.push(input.text('a library code'));
+    }
+  } catch (err) {
+    if (err instanceof RdbError) return undefined;
+    throw err;
+  }
+  return codes;
 }

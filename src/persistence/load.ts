@@ -52,6 +52,8 @@ export interface LoadResult {
   readonly aux: ReadonlyMap<string, string>;
   readonly keysLoaded: number;
   readonly keysExpired: number;
+  /** The FUNCTION libraries' codes, in file order. */
+  readonly functions: readonly string[];
 }
 
 /** A store value for a decoded RDB value, or undefined for an empty collection (Redis skips those). */
@@ -149,8 +151,10 @@ export function loadRdb(file: Buffer, keyspace: Keyspace, options: LoadOptions):
   const aux = new Map<string, string>();
   let keysLoaded = 0;
   let keysExpired = 0;
+  const functions: string[] = [];
   const summary = readRdb(file, {
     aux: (k, v) => aux.set(k, v),
+    function: (code) => functions.push(code),
     selectDb: (db) => {
       if (db >= keyspace.databases.length) {
         throw new RdbError(
@@ -189,5 +193,5 @@ export function loadRdb(file: Buffer, keyspace: Keyspace, options: LoadOptions):
       keysLoaded++;
     },
   });
-  return { summary, aux, keysLoaded, keysExpired };
+  return { summary, aux, keysLoaded, keysExpired, functions };
 }

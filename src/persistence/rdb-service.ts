@@ -13,7 +13,14 @@ import { join } from 'node:path';
 import { ERR_BARE, ERR_BGSAVE_IN_PROGRESS } from '../resp/index.js';
 import { KeyspaceSnapshot, type Keyspace, type Value } from '../store/index.js';
 import { BackgroundSave } from './bgsave.js';
-import { dumpPayload, dumpPayloadIsValid, restorePayload, type RestoreOutcome } from './dump.js';
+import {
+  dumpFunctionsPayload,
+  dumpPayload,
+  dumpPayloadIsValid,
+  restoreFunctionsPayload,
+  restorePayload,
+  type RestoreOutcome,
+} from './dump.js';
 import { writeFileAtomically } from './files.js';
 import { loadRdb, type LoadResult } from './load.js';
 import { RdbError } from './rdb/constants.js';
@@ -49,6 +56,10 @@ export interface PersistenceHost {
   replicationAux?(): readonly (readonly [string, string])[];
   /** A loaded key's IDLE / FREQ record (Redis objectSetLRUOrLFU at load). */
   recordAccess?(db: number, key: string, idleSeconds: number | undefined, freq: number | undefined): void;
+  /** The FUNCTION libraries' codes a save carries. */
+  functionCodes?(): readonly string[];
+  /** A load found these libraries: they replace the server's (Redis loads them with the keys). */
+  loadFunctions?(codes: readonly string[]): void;
 }
 
 /** What the RDB side asks of the AOF (BGREWRITEAOF and INFO go through the one persistence port). */
@@ -133,6 +144,7 @@ export class RdbPersistence {
       ctime: Math.floor(Date.now() / 1000),
       usedMem: process.memoryUsage().rss,
       accessOf: this.host.accessReader?.(),
+      functions: this.host.functionCodes?.(),
     };
   }
 
@@ -155,13 +167,15 @@ export class RdbPersistence {
       throw new RdbLoadError(`Fatal error loading the DB file ${path}: ${(err as Error).message}. Exiting.`);
     }
     try {
-      return loadRdb(bytes, this.host.keyspace, {
+      const result = loadRdb(bytes, this.host.keyspace, {
         limits: this.limits(),
         nowMs: Date.now(),
         dropExpired: true,
         replaceExisting,
         onAccessRecord: this.host.recordAccess?.bind(this.host),
       });
+      this.host.loadFunctions?.(result.functions);
+      return result;
     } catch (err) {
       if (err instanceof RdbError) {
         throw new RdbLoadError(
@@ -185,6 +199,7 @@ export class RdbPersistence {
         usedMem: process.memoryUsage().rss,
         extraAux: this.host.replicationAux?.(),
         accessOf: this.host.accessReader?.(),
+        functions: this.host.functionCodes?.(),
       });
       writeFileAtomically(path, bytes);
     } catch (err) {
@@ -240,6 +255,7 @@ export class RdbPersistence {
         usedMem: process.memoryUsage().rss,
         extraAux: this.host.replicationAux?.(),
         accessOf: this.host.accessReader?.(),
+        functions: this.host.functionCodes?.(),
       },
       (error) => this.backgroundSaveDone(save, dirtyBefore, error),
     );
@@ -345,6 +361,14 @@ export class RdbPersistence {
   }
 
   /** RESTORE's payload checks and decoding; undefined when the version or checksum is wrong. */
+  dumpFunctions(codes: readonly string[]): Buffer {
+    return dumpFunctionsPayload(codes, this.host.config.getBool('rdbcompression'));
+  }
+
+  restoreFunctions(payload: Buffer): string[] | undefined {
+    return restoreFunctionsPayload(payload);
+  }
+
   restore(payload: Buffer): RestoreOutcome | undefined {
     if (!dumpPayloadIsValid(payload)) return undefined;
     return restorePayload(payload, this.limits());

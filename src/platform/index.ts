@@ -18,3 +18,4 @@ export {
   usableMemoryBytes,
 } from './heap.js';
 export type { AddrInfoHints, LibcBindings, ReadableWatch } from './libc.js';
+export * from './lua.js';

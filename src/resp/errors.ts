@@ -307,3 +307,57 @@ export const ERR_NOGROUP = (key: string, group: string): string =>
   `NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}'`;
 export const ERR_NOGROUP_XREADGROUP = (key: string, group: string): string =>
   `NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}' in XREADGROUP with GROUP option`;
+
+// Scripting (eval.c, script.c, functions.c).
+export const ERR_BUSY_SCRIPT =
+  'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+export const ERR_NOTBUSY = 'NOTBUSY No scripts in execution right now.';
+export const ERR_NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
+export const ERR_NUMKEYS_NEGATIVE = "ERR Number of keys can't be negative";
+export const ERR_SCRIPT_RUN = (name: string, msg: string): string =>
+  `ERR Error running script ${name}, ${msg}`;
+export const ERR_LUA_MISSING_PREFIX = 'ERR scripting needs Lua 5.1';
+export const ERR_LUA_MISSING = (detail: string): string => `${ERR_LUA_MISSING_PREFIX}${detail}`;
+export const ERR_COMPILE_FUNCTION = (msg: string): string => `ERR Error compiling function: ${msg}`;
+export const ERR_REGISTER_FUNCTIONS = (msg: string): string => `ERR Error registering functions: ${msg}`;
+export const ERR_NO_FUNCTIONS = 'ERR No functions registered';
+export const ERR_LUA_STACK_LIMIT = 'ERR reached lua stack limit';
+export const ERR_NO_SCRIPTING = 'ERR scripting is not available in this server';
+export const ERR_FCALL_NUMKEYS = 'ERR Bad number of keys provided';
+export const ERR_SCRIPT_FLUSH_OPTION = 'ERR SCRIPT FLUSH only support SYNC|ASYNC option';
+export const ERR_FUNCTION_FLUSH_OPTION = 'ERR FUNCTION FLUSH only supports SYNC|ASYNC option';
+export const ERR_LIBRARYNAME_MISSING = 'ERR library name argument was not given';
+export const ERR_UNKNOWN_ARGUMENT = (arg: string): string => `ERR Unknown argument ${arg}`;
+export const ERR_UNKNOWN_OPTION_GIVEN = (arg: string): string => `ERR Unknown option given: ${arg}`;
+export const ERR_FUNCTION_CODE_MISSING = 'ERR Function code is missing';
+export const ERR_LIBRARY_NOT_FOUND = 'ERR Library not found';
+export const ERR_RESTORE_POLICY =
+  'ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.';
+export const ERR_SHEBANG_INVALID = 'ERR Invalid script shebang';
+export const ERR_SHEBANG_ENGINE_INVALID = 'ERR Invalid engine in script shebang';
+export const ERR_SHEBANG_ENGINE = (engine: string): string =>
+  `ERR Unexpected engine in script shebang: ${engine}`;
+export const ERR_SHEBANG_OPTION = (option: string): string => `ERR Unknown lua shebang option: ${option}`;
+export const ERR_SHEBANG_FLAG = (flag: string): string => `ERR Unexpected flag in script shebang: ${flag}`;
+export const ERR_COMPILE_SCRIPT = (msg: string): string =>
+  `ERR Error compiling script (new function): ${msg}`;
+export const ERR_FUNCTION_NOT_FOUND = 'ERR Function not found';
+export const ERR_SCRIPT_OOM =
+  "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
+export const ERR_SCRIPT_WRITE_RO = 'ERR Can not execute a script with write flag using *_ro command.';
+export const ERR_LIBRARY_EXISTS = (name: string): string => `ERR Library '${name}' already exists`;
+export const ERR_FUNCTION_EXISTS = (name: string): string => `ERR Function ${name} already exists`;
+export const ERR_LIBRARY_METADATA_MISSING = 'ERR Missing library metadata';
+export const ERR_LIBRARY_METADATA_INVALID = 'ERR Invalid library metadata';
+export const ERR_ENGINE_NOT_FOUND = (engine: string): string => `ERR Engine '${engine}' not found`;
+export const ERR_LIBRARY_NAME_TWICE = 'ERR Invalid metadata value, name argument was given multiple times';
+export const ERR_METADATA_VALUE = (part: string): string => `ERR Invalid metadata value given: ${part}`;
+export const ERR_LIBRARY_NAME_MISSING = 'ERR Library name was not given';
+export const ERR_LIBRARY_NAME_INVALID =
+  'ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
+export const ERR_SCRIPT_WRITE_ON_REPLICA = 'ERR Can not run script with write flag on readonly replica';
+export const ERR_SCRIPT_MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.";
+export const ERR_LDB_UNSUPPORTED =
+  'ERR the Lua debugger (SCRIPT DEBUG YES|SYNC) is not supported by this server';
+export const ERR_SCRIPT_DEBUG_MODE = 'ERR Use SCRIPT DEBUG YES/SYNC/NO';

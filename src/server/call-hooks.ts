@@ -43,6 +43,8 @@ const LOOKUP_NOTOUCH: ReadonlySet<string> = new Set([
 export class CallHooks {
   private eviction: { readonly generation: number; readonly settings: EvictionSettings } | undefined;
   private readonly heap = new HeapPressure();
+  /** Redis pre_command_oom_state: the last admission found memory over maxmemory (scripts read it). */
+  outOfMemory = false;
 
   constructor(
     private readonly state: ServerState,
@@ -66,6 +68,7 @@ export class CallHooks {
   admitUnderMaxmemory(spec: CommandSpec, denyoom: boolean, queuing: boolean): string | undefined {
     // Whatever maxmemory says, a heap about to overflow would abort the process with every key:
     // refuse what may grow memory instead (set maxmemory below the heap to evict by policy).
+    this.outOfMemory = false;
     if (denyoom && this.heap.underPressure()) return this.refuse(spec);
     const settings = this.evictionSettings();
     if (settings.maxmemory === 0) return undefined;
@@ -75,6 +78,7 @@ export class CallHooks {
       this.state.propagate(db, ['DEL', key]);
     });
     const mayGrow = denyoom || (queuing && spec.name.toLowerCase() === 'exec');
+    this.outOfMemory = evicted === undefined;
     if (evicted === undefined) return mayGrow ? this.refuse(spec) : undefined;
     return undefined;
   }

@@ -4,14 +4,26 @@
  * output flush. Sockets are accepted in server.ts; this file never listens.
  */
 import { performance } from 'node:perf_hooks';
-import type { BlockRequest, CommandResult, CommandSpec } from '../commands/index.js';
+import {
+  Scripting,
+  type BlockRequest,
+  type CommandResult,
+  type CommandSpec,
+  type ScriptCaller,
+  type ScriptRun,
+} from '../commands/index.js';
+import { REDIS_COMPAT_VERSION } from '../config/index.js';
 import {
   ERR_INTERNAL,
   ERR_MISCONF,
+  ERR_OOM,
   ERR_NOAUTH,
   ERR_NOT_IN_MULTI,
   ERR_PROTOCOL,
   ERR_PUBSUB_CONTEXT,
+  ERR_READONLY,
+  ERR_SCRIPT_MISCONF,
+  ERR_SCRIPT_WRITE_ON_REPLICA,
   QUEUED,
   encodeReply,
   error,
@@ -20,7 +32,7 @@ import {
   wrongArity,
   type Reply,
 } from '../resp/index.js';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { MasterClient } from '../replication/index.js';
 import { Evictor, Keyspace, type KeyspaceObserver } from '../store/index.js';
 import { BlockingRegistry } from './blocking.js';
@@ -71,7 +83,11 @@ interface CommandEntry {
   readonly pubsubAllowed: boolean;
   /** Runs at once inside MULTI instead of being queued. */
   readonly runsInMulti: boolean;
+  /** EVAL, EVALSHA, FCALL and their _RO forms: a script's flags decide whether it writes. */
+  readonly scripting: boolean;
 }
+
+const SCRIPT_RUNNERS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
 
 function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
   const has = (f: CommandSpec['flags'][number]): boolean => spec.flags.includes(f);
@@ -91,11 +107,20 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     deniedOnDiskError: has('write') || base === 'ping',
     pubsubAllowed: PUBSUB_ALLOWED.has(base),
     runsInMulti: MULTI_IMMEDIATE.has(base),
+    scripting: SCRIPT_RUNNERS.has(base),
   };
 }
 
 function isBlock(result: CommandResult): result is BlockRequest {
   return result.kind === 'block';
+}
+
+const VERBOSITY_LEVELS = ['debug', 'verbose', 'notice', 'warning'];
+
+/** REDIS_VERSION_NUM: 0x00MMmmpp. */
+function versionNumber(v: string): number {
+  const [a, b, c] = v.split('.').map(Number);
+  return ((a ?? 0) << 16) | ((b ?? 0) << 8) | (c ?? 0);
 }
 
 export class ServerCore implements ClientHost {
@@ -123,6 +148,10 @@ export class ServerCore implements ClientHost {
   private serving = false;
   /** Clients in WAIT: retried when replicas' ACKs arrive. */
   private readonly ackWaiters = new Set<Client>();
+  private scriptClient: Client | undefined;
+  /** The database the running script's commands use (SELECT in a script changes it). */
+  private scriptDb = 0;
+  private scriptRun: ScriptRun | undefined;
 
   constructor(readonly state: ServerState) {
     const observer: KeyspaceObserver = {
@@ -142,6 +171,134 @@ export class ServerCore implements ClientHost {
     state.eviction = evictor;
     this.hooks = new CallHooks(state, evictor);
     state.onUnpause = () => this.resumeHeld();
+    state.scripting = new Scripting({
+      call: (run, argv) => this.callForScript(run, argv),
+      commandExists: (argv) => this.lookupEntry(argv[0] ?? '') !== undefined,
+      log: (level, message) => {
+        if (level >= VERBOSITY_LEVELS.indexOf(state.config.getString('loglevel'))) {
+          process.stderr.write(`${process.pid}:M ${message}\n`);
+        }
+      },
+      version: REDIS_COMPAT_VERSION,
+      versionNum: versionNumber(REDIS_COMPAT_VERSION),
+      startConditions: (caller) => this.scriptStartConditions(caller),
+    });
+  }
+
+  // --- scripts (Redis script.c) ---
+
+  /** getCommandFlags for a script runner: write when its shebang or function flags allow writes. */
+  private scriptTraits(
+    entry: CommandEntry,
+    argv: readonly string[],
+  ): { write: boolean; stale: boolean; denyoom: boolean } {
+    return (
+      this.state.scripting?.commandFlagsOf(argv) ?? {
+        write: entry.write,
+        stale: entry.stale,
+        denyoom: entry.spec.flags.includes('denyoom'),
+      }
+    );
+  }
+
+  /** The Lua client (Redis's lua_client): the connection every command of a script runs on. */
+  private scriptClientOf(): Client {
+    if (this.scriptClient === undefined) {
+      const c = new Client(0, new Socket(), this);
+      c.authenticated = true;
+      // Blocking commands must not block in a script (CLIENT_DENY_BLOCKING).
+      c.inMulti = true;
+      this.scriptClient = c;
+    }
+    return this.scriptClient;
+  }
+
+  private scriptStartConditions(caller: ScriptCaller): { writeRefusal: string | undefined; oom: boolean } {
+    const isMaster = caller instanceof Client && caller.isMaster;
+    const refusal = this.state.replicationChecks?.refusal({ write: true, stale: true }, isMaster);
+    let writeRefusal: string | undefined;
+    if (refusal === ERR_READONLY) writeRefusal = ERR_SCRIPT_WRITE_ON_REPLICA;
+    else if (this.state.persistence?.writesDenied() === true) {
+      writeRefusal = ERR_SCRIPT_MISCONF;
+    }
+    return { writeRefusal, oom: this.hooks.outOfMemory };
+  }
+
+  /**
+   * Redis scriptCall: a command of a running script. Its checks (arity, noscript, read-only script,
+   * READONLY replica, MISCONF) give scriptCall's error texts; then the command runs on the Lua
+   * client as any call does: counted, slow-logged, its effects propagated inside the script's unit.
+   */
+  private callForScript(run: ScriptRun, argv: string[]): Reply | { refusal: string } {
+    let entry = this.lookupEntry(argv[0] as string);
+    if (entry !== undefined && entry.hasSubcommands && argv.length >= 2) {
+      const full = `${entry.fullName}|${(argv[1] as string).toLowerCase()}`;
+      const sub = entry.spec.subcommands?.find((x) => x.name.toLowerCase() === full);
+      entry = sub === undefined ? undefined : this.entryOf(sub, full);
+    }
+    if (entry === undefined) return { refusal: 'Unknown Redis command called from script' };
+    const spec = entry.spec;
+    if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
+      return { refusal: 'Wrong number of args calling Redis command from script' };
+    }
+    if (spec.flags.includes('noscript')) return { refusal: 'This Redis command is not allowed from script' };
+    const caller = run.caller;
+    const fromMaster = caller instanceof Client && caller.isMaster;
+    if (!entry.stale) {
+      const stale = this.state.replicationChecks?.refusal({ write: false, stale: false }, fromMaster);
+      if (stale !== undefined) return { refusal: 'Can not execute the command on a stale replica' };
+    }
+    if (entry.write) {
+      if (run.readOnly) return { refusal: 'Write commands are not allowed from read-only scripts.' };
+      const ro = this.state.replicationChecks?.refusal({ write: true, stale: true }, fromMaster);
+      if (ro === ERR_READONLY) return { refusal: `-${ERR_READONLY}` };
+      if (this.state.persistence?.writesDenied() === true) return { refusal: `-${ERR_MISCONF}` };
+    }
+    // scriptVerifyOOM: only before the script's first write (it cannot stop half way after that).
+    if (run.oomAtStart && !run.allowOom && !run.writeDirty && !fromMaster && spec.flags.includes('denyoom')) {
+      return { refusal: `-${ERR_OOM}` };
+    }
+    if (entry.write) run.writeDirty = true;
+    const c = this.scriptClientOf();
+    if (this.scriptRun !== run) {
+      // scriptPrepareForRun: the Lua client starts in the caller's database.
+      this.scriptRun = run;
+      this.scriptDb = caller.dbIndex;
+    }
+    c.protocol = run.resp;
+    c.dbIndex = this.scriptDb;
+    c.lastCommand = entry.fullName;
+    const ctx = c.ctx;
+    ctx.now = run.startMs;
+    ctx.db = this.keyspace.db(c.dbIndex);
+    ctx.dirty = 0;
+    ctx.propagated = undefined;
+    const started = performance.now();
+    let result: CommandResult;
+    try {
+      result = spec.run(ctx, argv);
+    } catch (err) {
+      process.stderr.write(`redmesh: command ${spec.name} failed: ${String(err)}\n`);
+      result = error(ERR_INTERNAL);
+    }
+    this.state.stats.totalCommandsProcessed++;
+    if (isBlock(result)) result = result.onTimeout(ctx);
+    this.hooks.recordCall(
+      c,
+      spec,
+      argv,
+      (performance.now() - started) * 1000,
+      result,
+      entry.skipSlowlog,
+      ctx.now,
+    );
+    // SELECT inside a script changes the script's database, not the caller's.
+    this.scriptDb = c.dbIndex;
+    if (run.repl === 0) {
+      this.state.stats.dirty += ctx.dirty;
+      ctx.propagated = undefined;
+    } else this.afterCall(c, spec, argv, ctx.db.index, entry.write);
+    return result;
   }
 
   authRequired(): boolean {
@@ -248,7 +405,12 @@ export class ServerCore implements ClientHost {
       this.reject(c, ERR_PUBSUB_CONTEXT(entry.fullName));
       return;
     }
-    const oom = this.hooks.admitUnderMaxmemory(spec, entry.denyoom, c.multiQueue !== undefined);
+    const traits = entry.scripting ? this.scriptTraits(entry, argv) : undefined;
+    const oom = this.hooks.admitUnderMaxmemory(
+      spec,
+      traits?.denyoom ?? entry.denyoom,
+      c.multiQueue !== undefined,
+    );
     if (oom !== undefined) {
       this.reject(c, oom);
       return;
@@ -263,7 +425,7 @@ export class ServerCore implements ClientHost {
       c.reply(QUEUED);
       return;
     }
-    const replicationRefusal = this.state.replicationChecks?.refusal(entry, c.isMaster);
+    const replicationRefusal = this.state.replicationChecks?.refusal(traits ?? entry, c.isMaster);
     if (replicationRefusal !== undefined) {
       this.reject(c, replicationRefusal);
       return;

@@ -11,7 +11,7 @@ import {
   type LoadedConfig,
   type RedisConfig,
 } from '../config/index.js';
-import { allCommands } from '../commands/index.js';
+import { allCommands, type Scripting } from '../commands/index.js';
 import { AofPersistence, RdbPersistence } from '../persistence/index.js';
 import type { EvictionPolicy, EvictionSettings } from '../store/index.js';
 import { rdbForReplication } from './replication.js';
@@ -54,6 +54,7 @@ export async function launchServer(
   let aof: AofPersistence | undefined;
   let attachAof: () => void = () => undefined;
   const started: { server?: RunningServer } = {};
+  let scripting: Scripting | undefined;
   const server = await startServer({
     redisConfig: rc,
     log,
@@ -61,6 +62,7 @@ export async function launchServer(
     // The RDB file is loaded synchronously before anything listens: clients never see a partial
     // dataset (so no LOADING replies), and a corrupt file stops the start with nothing bound or written.
     beforeListen: (state, core, replayer) => {
+      scripting = state.scripting;
       persistence = new RdbPersistence({
         keyspace: core.keyspace,
         config: rc,
@@ -98,6 +100,8 @@ export async function launchServer(
             freq,
           ),
         replicationAux: () => started.server?.replication.saveInfo() ?? [],
+        functionCodes: () => state.scripting?.libraryCodes() ?? [],
+        loadFunctions: (codes) => state.scripting?.replaceLibraries(codes, log),
       });
       aof = new AofPersistence({ keyspace: core.keyspace, config: rc, rdb: persistence, log, replayer });
       persistence.aof = aof;
@@ -123,7 +127,8 @@ export async function launchServer(
       persistence?.checkSavePoints(now);
       aof?.cron();
     },
-    replicationRdb: () => (persistence === undefined ? undefined : rdbForReplication(persistence, rc)),
+    replicationRdb: () =>
+      persistence === undefined ? undefined : rdbForReplication(persistence, rc, scripting),
   });
   started.server = server;
   // PSYNC continuity across a restart: the history saved in the RDB file (repl-id, repl-offset).

@@ -6,7 +6,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import type { ClientView, ReplicationPort } from '../commands/index.js';
+import type { ClientView, ReplicationPort, Scripting } from '../commands/index.js';
 import type { RedisConfig } from '../config/index.js';
 import {
   Replication,
@@ -27,7 +27,11 @@ const SNAPSHOT_SLICE_MS = 2;
  * keys whose TTL passed: its master sends their DEL), and the snapshot streams as an RDB carrying the
  * replication AUX fields.
  */
-export function rdbForReplication(persistence: RdbPersistence, config: RedisConfig): ReplicationRdb {
+export function rdbForReplication(
+  persistence: RdbPersistence,
+  config: RedisConfig,
+  scripting: Scripting | undefined,
+): ReplicationRdb {
   const decode = (payload: Buffer): { keyspace: Keyspace; aux: ReadonlyMap<string, string> } => {
     const keyspace = new Keyspace(config.databases);
     const result = loadRdb(payload, keyspace, {
@@ -35,6 +39,8 @@ export function rdbForReplication(persistence: RdbPersistence, config: RedisConf
       nowMs: Date.now(),
       dropExpired: false,
     });
+    // The payload is good, so the dataset is replaced right after this: the libraries go with it.
+    scripting?.replaceLibraries(result.functions, (line) => process.stderr.write(`${line}\n`));
     return { keyspace, aux: result.aux };
   };
   const streamOf = (
@@ -52,6 +58,7 @@ export function rdbForReplication(persistence: RdbPersistence, config: RedisConf
         ctime: Math.floor(Date.now() / 1000),
         usedMem: process.memoryUsage().rss,
         extraAux: aux,
+        functions: scripting?.libraryCodes(),
         sliceMs: SNAPSHOT_SLICE_MS,
       },
       chunk,

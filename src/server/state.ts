@@ -14,6 +14,7 @@ import type {
   EvictionPort,
   PersistencePort,
   ReplicationPort,
+  Scripting,
   ServerPorts,
   ServerStats,
   Session,
@@ -89,6 +90,7 @@ export class ServerState implements ServerPorts {
   shutdown: ShutdownPort | undefined;
   activeExpiry: ActiveExpiryPort | undefined;
   eviction: EvictionPort | undefined;
+  scripting: Scripting | undefined;
   replicationChecks: ReplicationChecks | undefined;
   private lastClientId = 0;
   /** INFO process_supervised: set by launchServer from the `supervised` decision. */

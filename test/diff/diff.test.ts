@@ -32,6 +32,7 @@ const CI_FAMILIES: readonly string[] = [
   'streams',
   'pubsub',
   'transactions',
+  'scripting',
   'protocol',
 ];
 const CI_SEED = 20261127;

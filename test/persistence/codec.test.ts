@@ -282,7 +282,7 @@ test('a hand-built version 6 file with pre-7.0 encodings decodes and loads', () 
   assert.equal(keyspace.db(0).getExpire('textz'), 2046820352000);
 });
 
-test('refusals name the key and the type: module values, FUNCTION payloads, databases, duplicates; an empty stream loads', () => {
+test('refusals name the key and the type: module values, pre-GA FUNCTION payloads, databases, duplicates; an empty stream and FUNCTION2 libraries load', () => {
   const load = (file: Buffer, dbs = 16): void => {
     loadRdb(file, new Keyspace(dbs, {}), {
       limits: DEFAULT_ENCODING_LIMITS,
@@ -331,7 +331,15 @@ test('refusals name the key and the type: module values, FUNCTION payloads, data
     .raw(0xf5)
     .str('#!lua name=lib\nredis.register_function("f", function() end)')
     .file('0010');
-  assert.throws(() => load(fn), /FUNCTION library payload.*not supported/);
+  // RDB_OPCODE_FUNCTION2 libraries load (the server hands them to scripting); the pre-GA opcode is refused.
+  const loaded = loadRdb(fn, new Keyspace(16, {}), {
+    limits: DEFAULT_ENCODING_LIMITS,
+    nowMs: Date.now(),
+    dropExpired: true,
+  });
+  assert.deepEqual(loaded.functions, ['#!lua name=lib\nredis.register_function("f", function() end)']);
+  const oldFn = new Bytes().raw(0xf6).str('#!lua name=lib').file('0010');
+  assert.throws(() => load(oldFn), /FUNCTION library payload.*RDB_OPCODE_FUNCTION\) is not supported/);
   const db20 = new Bytes().raw(0xfe, 20).raw(0).str('k').str('v').file('0010');
   assert.throws(() => load(db20), /more than 16 databases/);
   const dup = new Bytes().raw(0xfe, 0).raw(0).str('k').str('v').raw(0).str('k').str('w').file('0010');

@@ -122,6 +122,11 @@ function memoryFields(ctx: CommandContext): Fields {
   peakUsed = peak;
   const overhead = Math.max(0, used - dataset);
   const pct = (a: number, b: number): string => `${b === 0 ? '0.00' : ((a / b) * 100).toFixed(2)}%`;
+  // One Lua VM serves EVAL and FUNCTION here (Redis has one each): its memory shows as the eval VM's.
+  const scripting = ctx.server.scripting;
+  const lua = scripting?.engine.memory() ?? 0;
+  const scriptBytes = scripting?.scriptBytes() ?? 0;
+  const functionBytes = scripting?.libraryCodes().reduce((n, c) => n + c.length, 0) ?? 0;
   return [
     ['used_memory', used],
     ['used_memory_human', bytesToHuman(used)],
@@ -139,19 +144,19 @@ function memoryFields(ctx: CommandContext): Fields {
     ['allocator_resident', mu.rss],
     ['total_system_memory', totalmem()],
     ['total_system_memory_human', bytesToHuman(totalmem())],
-    ['used_memory_lua', 0],
-    ['used_memory_vm_eval', 0],
-    ['used_memory_lua_human', '0B'],
-    ['used_memory_scripts_eval', 0],
-    ['number_of_cached_scripts', 0],
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
+    ['used_memory_lua', lua],
+    ['used_memory_vm_eval', lua],
+    ['used_memory_lua_human', bytesToHuman(lua)],
+    ['used_memory_scripts_eval', scriptBytes],
+    ['number_of_cached_scripts', scripting?.scriptCount() ?? 0],
+    ['number_of_functions', scripting?.functionCount() ?? 0],
+    ['number_of_libraries', scripting?.libraries.size ?? 0],
     ['used_memory_vm_functions', 0],
-    ['used_memory_vm_total', 0],
-    ['used_memory_vm_total_human', '0B'],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', 0],
-    ['used_memory_scripts_human', '0B'],
+    ['used_memory_vm_total', lua],
+    ['used_memory_vm_total_human', bytesToHuman(lua)],
+    ['used_memory_functions', functionBytes],
+    ['used_memory_scripts', scriptBytes + functionBytes],
+    ['used_memory_scripts_human', bytesToHuman(scriptBytes + functionBytes)],
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', rc.getString('maxmemory-policy')],

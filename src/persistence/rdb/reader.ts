@@ -41,6 +41,8 @@ export interface RdbVisitor {
   aux?(key: string, value: string): void;
   selectDb?(db: number): void;
   resizeDb?(dbSize: number, expiresSize: number): void;
+  /** A FUNCTION library (RDB_OPCODE_FUNCTION2): its code, `#!lua name=…` line included. */
+  function?(code: string): void;
   key(entry: RdbKey): void;
 }
 
@@ -112,9 +114,13 @@ export function readRdb(file: Buffer, visitor: RdbVisitor): RdbSummary {
     if (type === RDB_OPCODE_MODULE_AUX) {
       throw new RdbError(`module AUX data at offset ${at}: modules are not supported by this server`);
     }
-    if (type === RDB_OPCODE_FUNCTION || type === RDB_OPCODE_FUNCTION2) {
+    if (type === RDB_OPCODE_FUNCTION2) {
+      visitor.function?.(input.text('a FUNCTION library'));
+      continue;
+    }
+    if (type === RDB_OPCODE_FUNCTION) {
       throw new RdbError(
-        `FUNCTION library payload at offset ${at}: functions are not supported by this server`,
+        `FUNCTION library payload at offset ${at}: the pre-7.0-GA format (RDB_OPCODE_FUNCTION) is not supported`,
       );
     }
     if (!isObjectType(type)) throw new RdbError(`unknown record type ${type} at offset ${at}`);

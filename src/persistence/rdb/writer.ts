@@ -9,6 +9,7 @@ import {
   RDB_OPCODE_EOF,
   RDB_OPCODE_EXPIRETIME_MS,
   RDB_OPCODE_FREQ,
+  RDB_OPCODE_FUNCTION2,
   RDB_OPCODE_IDLE,
   RDB_OPCODE_RESIZEDB,
   RDB_OPCODE_SELECTDB,
@@ -33,6 +34,8 @@ export interface RdbWriteOptions {
   readonly usedMem: number;
   /** Further aux fields after the standard ones (repl-stream-db, repl-id, repl-offset). */
   readonly extraAux?: readonly (readonly [string, string])[];
+  /** FUNCTION libraries' codes, each saved as an RDB_OPCODE_FUNCTION2 record after the AUX fields. */
+  readonly functions?: readonly string[];
   /**
    * Under an LRU / LFU maxmemory-policy, each key's idle seconds / LFU counter, written as IDLE / FREQ
    * records as Redis does (absent for other policies).
@@ -61,6 +64,11 @@ export function writeHeader(out: RdbOutput, options: RdbWriteOptions): void {
   aux(out, 'used-mem', String(options.usedMem));
   for (const [k, v] of options.extraAux ?? []) aux(out, k, v);
   aux(out, 'aof-base', options.aofBase === true ? '1' : '0');
+  // rdbSaveFunctions: the libraries come before any database.
+  for (const code of options.functions ?? []) {
+    out.u8(RDB_OPCODE_FUNCTION2);
+    out.string(code);
+  }
 }
 
 /** SELECTDB and RESIZEDB before a database's keys. */

@@ -7,6 +7,7 @@ import { keys } from './keys.js';
 import { lists } from './lists.js';
 import { protocol } from './protocol.js';
 import { pubsub } from './pubsub.js';
+import { scripting } from './scripting.js';
 import { sets } from './sets.js';
 import { streams } from './streams.js';
 import { strings } from './strings.js';
@@ -27,5 +28,6 @@ export const allFamilies: readonly Family[] = [
   streams,
   pubsub,
   transactions,
+  scripting,
   protocol,
 ];
