@@ -357,11 +357,18 @@ export interface ReplicationPort {
   isReplica(): boolean;
   /** FAILOVER [TO host port [FORCE]] [TIMEOUT ms] | FAILOVER ABORT. */
   failover(argv: readonly string[]): Reply;
+  /** DEBUG CHANGE-REPL-ID: a new replication id, replid2 cleared (changeReplicationId + clearReplicationId2). */
+  changeReplicationId(): void;
 }
 
 /** The server's way to stop (SHUTDOWN): closes listeners and clients, then the process may exit. */
 export interface ShutdownPort {
   shutdown(): void;
+}
+
+/** The periodic server cron (DEBUG PAUSE-CRON stops it: no active expiry, timeouts, stats samples). */
+export interface CronPort {
+  paused: boolean;
 }
 
 /** The active expiry cycle (DEBUG SET-ACTIVE-EXPIRE switches it). */
@@ -414,6 +421,7 @@ export interface ServerPorts {
   readonly replication?: ReplicationPort;
   readonly shutdown?: ShutdownPort;
   readonly activeExpiry?: ActiveExpiryPort;
+  readonly cron?: CronPort;
   readonly eviction?: EvictionPort;
   /** Registers a (dbIndex, argv) listener for every propagated change (replication, AOF). */
   addPropagator(listener: (dbIndex: number, argv: readonly string[]) => void): void;

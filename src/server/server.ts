@@ -182,6 +182,10 @@ function startListening(options: ServerOptions): RunningServer {
   let cron: NodeJS.Timeout;
   const serverCron = (): void => {
     const now = Date.now();
+    if (state.cron.paused) {
+      cron = setTimeout(serverCron, cronPeriod());
+      return;
+    }
     expirer.cycle(now, cronPeriod() * EXPIRE_TIME_SHARE);
     if (now - lastTimeoutCheck >= 1000) {
       lastTimeoutCheck = now;

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type {
   ActiveExpiryPort,
+  CronPort,
   ClientInfo,
   ClientView,
   ClientsPort,
@@ -88,6 +89,8 @@ export class ServerState implements ServerPorts {
   replication: ReplicationPort | undefined;
   shutdown: ShutdownPort | undefined;
   activeExpiry: ActiveExpiryPort | undefined;
+  /** DEBUG PAUSE-CRON: the server cron skips its work while paused. */
+  readonly cron: CronPort = { paused: false };
   eviction: EvictionPort | undefined;
   replicationChecks: ReplicationChecks | undefined;
   private lastClientId = 0;
