@@ -23,6 +23,9 @@
 import {
   ERR_BARE,
   ERR_DEBUG_NOT_ALLOWED,
+  ERR_DEBUG_PROTOCOL_TYPE,
+  ERR_NOT_ENCODED_AS,
+  ERR_RESP2_UNSUPPORTED,
   ERR_NO_PERSISTENCE,
   ERR_NO_SUCH_KEY,
   ERR_RELOAD,
@@ -200,8 +203,6 @@ const PROTOCOL_TYPES = [
 ] as const;
 type ProtocolType = (typeof PROTOCOL_TYPES)[number];
 
-const ERR_PROTOCOL_TYPE = `ERR Wrong protocol type name. Please use one of the following: ${PROTOCOL_TYPES.join('|')}`;
-
 type DebugArgs =
   | { readonly sub: 'help' }
   | { readonly sub: 'sleep'; readonly ms: number }
@@ -298,7 +299,7 @@ function protocolReply(ctx: CommandContext, type: ProtocolType | undefined): Rep
       };
     }
     case 'push':
-      if (!resp3) return error('ERR RESP2 is not supported by this command');
+      if (!resp3) return error(ERR_RESP2_UNSUPPORTED);
       return {
         kind: 'raw',
         bytes:
@@ -312,7 +313,7 @@ function protocolReply(ctx: CommandContext, type: ProtocolType | undefined): Rep
     case 'false':
       return bool(false);
     case undefined:
-      return error(ERR_PROTOCOL_TYPE);
+      return error(ERR_DEBUG_PROTOCOL_TYPE);
   }
 }
 
@@ -335,7 +336,7 @@ function stringmatchFuzz(): void {
 function printLayout(ctx: CommandContext, key: string, wanted: 'listpack' | 'quicklist'): Reply {
   const value = ctx.db.lookupQuiet(key, ctx.now);
   if (value === undefined) return error(ERR_NO_SUCH_KEY);
-  if (encodingOf(ctx, value, key) !== wanted) return error(`ERR Not a ${wanted} encoded object.`);
+  if (encodingOf(ctx, value, key) !== wanted) return error(ERR_NOT_ENCODED_AS(wanted));
   const entries =
     typeof value === 'string' || value.type === 'string'
       ? []
