@@ -228,6 +228,8 @@ export interface CommandStatsPort {
   /** Error replies by their first word (errorstat_ERR:count=…). */
   readonly errors: ReadonlyMap<string, number>;
   readonly totalErrorReplies: number;
+  /** INFO latencystats: each command's latency histogram (percentiles in ns, HdrHistogram buckets). */
+  readonly latency: ReadonlyMap<string, { valueAtPercentile(percentile: number): number }>;
   reset(): void;
 }
 

@@ -42,6 +42,7 @@ const LOOKUP_NOTOUCH: ReadonlySet<string> = new Set([
 
 export class CallHooks {
   private eviction: { readonly generation: number; readonly settings: EvictionSettings } | undefined;
+  private latencyTracking: { readonly generation: number; readonly on: boolean } | undefined;
   private readonly heap = new HeapPressure();
 
   constructor(
@@ -80,6 +81,16 @@ export class CallHooks {
     return undefined;
   }
 
+  /** latency-tracking, read again only after a config change. */
+  private latencyTrackingOn(): boolean {
+    const config = this.state.config;
+    const kept = this.latencyTracking;
+    if (kept !== undefined && kept.generation === config.generation) return kept.on;
+    const on = config.getBool('latency-tracking');
+    this.latencyTracking = { generation: config.generation, on };
+    return on;
+  }
+
   private refuse(spec: CommandSpec): string {
     this.state.commandStats.recordRejected(spec.name.toLowerCase());
     return ERR_OOM;
@@ -98,6 +109,7 @@ export class CallHooks {
     const { commandStats: stats, slowlog } = this.state;
     const failed = result.kind === 'error';
     stats.recordCall(c.lastCommand, Math.round(usec), failed);
+    if (this.latencyTrackingOn()) stats.recordLatency(c.lastCommand, usec);
     if (failed) stats.recordError(result.message);
     if (!skipSlowlog) slowlog.record(argv, usec, c.addr, c.name, nowMs);
     if (spec.firstKey <= 0 || LOOKUP_NOTOUCH.has(spec.name.toLowerCase())) return;

@@ -305,6 +305,24 @@ function errorstatsFields(ctx: CommandContext): Fields {
   return [...ctx.server.commandStats.errors].map(([code, n]) => [`errorstat_${code}`, `count=${n}`]);
 }
 
+/** printf("%f") with trailing zeros (and a bare point) trimmed: Redis's trimDoubleString. */
+function percentileLabel(p: number): string {
+  const text = p.toFixed(6);
+  return text.replace(/\.?0+$/, '');
+}
+
+/** latency_percentiles_usec_<cmd>:p50=…,p99=… per command that ran, while latency-tracking is on. */
+function latencystatsFields(ctx: CommandContext): Fields {
+  const config = ctx.server.config;
+  if (!config.getBool('latency-tracking')) return [];
+  const raw = config.format('latency-tracking-info-percentiles');
+  const percentiles = raw === '' ? [] : raw.split(' ').map(Number);
+  return [...ctx.server.commandStats.latency].map(([name, h]) => [
+    `latency_percentiles_usec_${name}`,
+    percentiles.map((p) => `p${percentileLabel(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`).join(','),
+  ]);
+}
+
 /** db0:keys=1,expires=0,avg_ttl=0 for every non-empty database. */
 export function keyspaceFields(keyspace: Keyspace, nowMs: number): Fields {
   const out: [string, string][] = [];
@@ -348,7 +366,7 @@ function sectionFields(name: string, ctx: CommandContext, nowMs: number): Fields
     case 'errorstats':
       return errorstatsFields(ctx);
     case 'latencystats':
-      return [];
+      return latencystatsFields(ctx);
     case 'cluster':
       return [['cluster_enabled', 0]];
     case 'keyspace':
