@@ -70,14 +70,14 @@ export class CallHooks {
       spec.flags.includes('denyoom') || (queuing && spec.name.toLowerCase() === 'exec');
     // Whatever maxmemory says, a heap about to overflow would abort the process with every key:
     // refuse what may grow memory instead (set maxmemory below the heap to evict by policy).
-    if (spec.flags.includes('denyoom') && this.heap.underPressure()) return this.refuse(spec);
+    if (spec.flags.includes('denyoom') && this.heap.underPressure()) return ERR_OOM;
     if (settings.maxmemory === 0) return undefined;
     const evicted = this.evictor.performEvictions(settings, Date.now(), (db, key) => {
       this.state.keyspaceEvents.notify('e', 'evicted', key, db);
       this.state.stats.evictedKeys++;
       this.state.propagate(db, ['DEL', key]);
     });
-    if (evicted === undefined) return mayGrow() ? this.refuse(spec) : undefined;
+    if (evicted === undefined) return mayGrow() ? ERR_OOM : undefined;
     return undefined;
   }
 
@@ -91,14 +91,10 @@ export class CallHooks {
     return on;
   }
 
-  private refuse(spec: CommandSpec): string {
-    this.state.commandStats.recordRejected(spec.name.toLowerCase());
-    return ERR_OOM;
-  }
-
   /** Should be called after a command ran, with its duration in microseconds. */
   recordCall(
     c: Client,
+    name: string,
     spec: CommandSpec,
     argv: readonly string[],
     usec: number,
@@ -108,8 +104,8 @@ export class CallHooks {
   ): void {
     const { commandStats: stats, slowlog } = this.state;
     const failed = result.kind === 'error';
-    stats.recordCall(c.lastCommand, Math.round(usec), failed);
-    if (this.latencyTrackingOn()) stats.recordLatency(c.lastCommand, usec);
+    stats.recordCall(name, Math.round(usec), failed);
+    if (this.latencyTrackingOn()) stats.recordLatency(name, usec);
     if (failed) stats.recordError(result.message);
     if (!skipSlowlog) slowlog.record(argv, usec, c.addr, c.name, nowMs);
     if (spec.firstKey <= 0 || LOOKUP_NOTOUCH.has(spec.name.toLowerCase())) return;

@@ -226,24 +226,24 @@ export class ServerCore implements ClientHost {
     const spec = entry.spec;
     c.lastCommand = entry.fullName;
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
-      this.reject(c, wrongArity(entry.fullName));
+      this.reject(c, wrongArity(entry.fullName), entry.fullName);
       return;
     }
     if (!c.authenticated && !entry.noAuth) {
-      this.reject(c, ERR_NOAUTH);
+      this.reject(c, ERR_NOAUTH, entry.fullName);
       return;
     }
     if (c.multiQueue !== undefined && entry.noMulti) {
-      this.reject(c, ERR_NOT_IN_MULTI);
+      this.reject(c, ERR_NOT_IN_MULTI, entry.fullName);
       return;
     }
     if (c.protocol === 2 && !container.pubsubAllowed && c.inPubsubMode) {
-      this.reject(c, ERR_PUBSUB_CONTEXT(entry.fullName));
+      this.reject(c, ERR_PUBSUB_CONTEXT(entry.fullName), entry.fullName);
       return;
     }
     const oom = this.hooks.admitUnderMaxmemory(spec, c.multiQueue !== undefined);
     if (oom !== undefined) {
-      this.reject(c, oom);
+      this.reject(c, oom, entry.fullName);
       return;
     }
     // Redis writeCommandsDeniedByDiskError: the last background save failed (PING is refused too).
@@ -251,7 +251,7 @@ export class ServerCore implements ClientHost {
       (spec.flags.includes('write') || spec.name === 'ping') &&
       this.state.persistence?.writesDenied() === true
     ) {
-      this.reject(c, ERR_MISCONF);
+      this.reject(c, ERR_MISCONF, entry.fullName);
       return;
     }
     if (c.multiQueue !== undefined && !container.runsInMulti) {
@@ -261,7 +261,7 @@ export class ServerCore implements ClientHost {
     }
     const replicationRefusal = this.state.replicationChecks?.refusal(entry, c.isMaster);
     if (replicationRefusal !== undefined) {
-      this.reject(c, replicationRefusal);
+      this.reject(c, replicationRefusal, entry.fullName);
       return;
     }
     if (this.state.pausedUntil !== 0 && this.state.isPaused(entry.writeLike)) {
@@ -303,9 +303,16 @@ export class ServerCore implements ClientHost {
     return this.entryOf(sub, full);
   }
 
-  /** An error before execution: inside MULTI it also dooms the transaction (EXECABORT). */
-  private reject(c: Client, message: string): void {
+  /**
+   * An error before execution: inside MULTI it also dooms the transaction (EXECABORT). Counted as
+   * Redis rejectCommand + afterErrorReply do: in errorstats, and as a rejected call of the command
+   * when it was found (`fullName`).
+   */
+  private reject(c: Client, message: string, fullName?: string): void {
     if (c.multiQueue !== undefined) c.multiError = true;
+    const stats = this.state.commandStats;
+    stats.recordError(message);
+    if (fullName !== undefined) stats.recordRejected(fullName);
     c.reply(error(message));
   }
 
@@ -334,7 +341,7 @@ export class ServerCore implements ClientHost {
     this.state.stats.totalCommandsProcessed++;
     this.tick = performance.now();
     const usec = (this.tick - started) * 1000;
-    this.hooks.recordCall(c, spec, argv, usec, result, entry.skipSlowlog, ctx.now);
+    this.hooks.recordCall(c, entry.fullName, spec, argv, usec, result, entry.skipSlowlog, ctx.now);
     if (isBlock(result)) {
       if (c.inMulti) result = result.onTimeout(ctx);
       else {

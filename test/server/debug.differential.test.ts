@@ -30,8 +30,8 @@ async function replies(server: RunningServer, lines: readonly Line[]): Promise<s
   const c = await RawConnection.open(server.port, 2000);
   try {
     const out: string[] = [];
-    // Redis's STRINGMATCH-TEST fuzzes for several seconds.
-    for (const line of lines) out.push(showBytes(await c.call(line, 20_000), 4000));
+    // Redis's STRINGMATCH-TEST fuzzes ten million rounds: 5 s on a quiet machine, more on a busy one.
+    for (const line of lines) out.push(showBytes(await c.call(line, 120_000), 4000));
     return out;
   } finally {
     c.close();
@@ -161,7 +161,7 @@ test('DEBUG PROTOCOL replies every type as redis-server 7.0 does, in RESP2 and R
   });
 });
 
-test('DEBUG HELP, LISTPACK, QUICKLIST, ERROR, STRINGMATCH-TEST and argument errors answer as redis-server 7.0', async () => {
+test('DEBUG HELP, LISTPACK, QUICKLIST, ERROR and argument errors answer as redis-server 7.0', async () => {
   const lines: Line[] = [
     ['FLUSHALL'],
     ['RPUSH', 'l', 'a', 'b'],
@@ -179,7 +179,6 @@ test('DEBUG HELP, LISTPACK, QUICKLIST, ERROR, STRINGMATCH-TEST and argument erro
     ['DEBUG', 'QUICKLIST', 'h'],
     ['DEBUG', 'QUICKLIST', 'l', '1', '2'],
     ['DEBUG', 'ERROR', 'MYERR some\r\ntext'],
-    ['DEBUG', 'STRINGMATCH-TEST'],
     ['DEBUG', 'DIGEST', 'x'],
     ['DEBUG', 'PROTOCOL'],
     ['DEBUG', 'CHANGE-REPL-ID', 'x'],
@@ -190,6 +189,14 @@ test('DEBUG HELP, LISTPACK, QUICKLIST, ERROR, STRINGMATCH-TEST and argument erro
     ['DEBUG', 'SLEEP', '-1'],
   ];
   await withBoth(async (redis, redmesh) => {
+    const [real, ours] = await Promise.all([replies(redis, lines), replies(redmesh, lines)]);
+    assert.deepEqual(ours, real);
+  });
+});
+
+test('DEBUG STRINGMATCH-TEST fuzzes the matcher and answers as redis-server 7.0', async () => {
+  await withBoth(async (redis, redmesh) => {
+    const lines: Line[] = [['DEBUG', 'STRINGMATCH-TEST'], ['PING']];
     const [real, ours] = await Promise.all([replies(redis, lines), replies(redmesh, lines)]);
     assert.deepEqual(ours, real);
   });

@@ -399,7 +399,8 @@ function applyDebug(ctx: CommandContext, args: DebugArgs): Reply {
       stringmatchFuzz();
       return simple('Apparently Redis did not crash: test passed');
     case 'error':
-      return error(args.message);
+      // Written as raw bytes (addReplySds), so Redis counts it in no error statistics.
+      return { kind: 'raw', bytes: `-${args.message}\r\n` };
   }
 }
 

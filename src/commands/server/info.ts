@@ -301,8 +301,11 @@ function commandstatsFields(ctx: CommandContext): Fields {
   ]);
 }
 
+/** errorstat_<CODE>:count=N, in byte order of the codes (Redis keeps them in a radix tree). */
 function errorstatsFields(ctx: CommandContext): Fields {
-  return [...ctx.server.commandStats.errors].map(([code, n]) => [`errorstat_${code}`, `count=${n}`]);
+  return [...ctx.server.commandStats.errors]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([code, n]) => [`errorstat_${code}`, `count=${n}`]);
 }
 
 /** printf("%f") with trailing zeros (and a bare point) trimmed: Redis's trimDoubleString. */
