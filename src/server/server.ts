@@ -12,7 +12,7 @@ import { Client } from './client.js';
 import { applyOverrides, bindListenerConfig, type SettingsOverrides } from './config-binding.js';
 import { readThroughSharedBuffer } from './connection.js';
 import { ServerCore } from './core.js';
-import { Listeners } from './listeners.js';
+import { ListenError, Listeners } from './listeners.js';
 import { attachReplication } from './replication.js';
 import { ServerState, commandTable } from './state.js';
 
@@ -160,6 +160,10 @@ function startListening(options: ServerOptions): RunningServer {
       void listeners.close();
       throw err;
     }
+  }
+  if (!listeners.listening) {
+    void listeners.close();
+    throw new ListenError('Configured to not listen anywhere, exiting.');
   }
   state.boundPorts.push(listeners.boundPort);
   if (options.redisConfig === undefined && config.port === 0) recordBoundPort(config, listeners.boundPort);
