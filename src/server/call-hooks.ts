@@ -10,7 +10,7 @@ import { keysOf, type CommandResult, type CommandSpec } from '../commands/index.
 import type { RedisConfig } from '../config/index.js';
 import { HeapPressure } from '../platform/index.js';
 import { ERR_OOM } from '../resp/index.js';
-import type { EvictionPolicy, EvictionSettings, Evictor } from '../store/index.js';
+import type { EvictionPolicy, EvictionSettings, Evictor, Keyspace } from '../store/index.js';
 import type { Client } from './client.js';
 import type { ServerState } from './state.js';
 
@@ -40,6 +40,11 @@ const LOOKUP_NOTOUCH: ReadonlySet<string> = new Set([
   'memory|usage',
 ]);
 
+/** Redis MAXMEMORY_FLAG_NO_SHARED_INTEGERS: LRU/LFU policies need an access time per value. */
+function sharesIntegers(settings: EvictionSettings): boolean {
+  return settings.maxmemory === 0 || !/lru|lfu/.test(settings.policy);
+}
+
 export class CallHooks {
   private eviction: { readonly generation: number; readonly settings: EvictionSettings } | undefined;
   private latencyTracking: { readonly generation: number; readonly on: boolean } | undefined;
@@ -47,8 +52,12 @@ export class CallHooks {
 
   constructor(
     private readonly state: ServerState,
+    private readonly keyspace: Keyspace,
     private readonly evictor: Evictor,
-  ) {}
+  ) {
+    // Keys loaded before the first command (RDB, AOF) are stored under the configured policy.
+    this.evictionSettings();
+  }
 
   /** The eviction settings, read again only after a config change (admit and record both need them). */
   private evictionSettings(): EvictionSettings {
@@ -57,6 +66,7 @@ export class CallHooks {
     if (kept !== undefined && kept.generation === config.generation) return kept.settings;
     const settings = readEvictionSettings(config);
     this.eviction = { generation: config.generation, settings };
+    this.keyspace.setShareIntegers(sharesIntegers(settings));
     return settings;
   }
 

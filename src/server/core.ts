@@ -133,7 +133,7 @@ export class ServerCore implements ClientHost {
     // Created up front (it is three empty maps until maxmemory is set): OBJECT IDLETIME/FREQ read it.
     const evictor = new Evictor(this.keyspace);
     state.eviction = evictor;
-    this.hooks = new CallHooks(state, evictor);
+    this.hooks = new CallHooks(state, this.keyspace, evictor);
     state.onUnpause = () => this.resumeHeld();
   }
 

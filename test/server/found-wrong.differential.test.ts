@@ -183,3 +183,46 @@ test('SETBIT and BITFIELD that change nothing are not counted as changes (redis-
     assert.deepEqual(ours, real);
   });
 });
+
+test('small integers are not shared objects while maxmemory has an LRU/LFU policy (redis-server 7.0)', async () => {
+  const stored = (key: string): Line[] => [
+    ['OBJECT', 'REFCOUNT', key],
+    ['OBJECT', 'ENCODING', key],
+  ];
+  const lines: Line[] = [
+    ['FLUSHALL'],
+    ['SET', 'a', '100'],
+    ...stored('a'),
+    // An LRU policy without maxmemory still shares.
+    ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'],
+    ['SET', 'b', '100'],
+    ...stored('b'),
+    ['CONFIG', 'SET', 'maxmemory', '1gb'],
+    ['SET', 'c', '100'],
+    ...stored('c'),
+    ['INCR', 'c'],
+    ...stored('c'),
+    ['MSET', 'm1', '5', 'm2', '10000'],
+    ...stored('m1'),
+    ...stored('m2'),
+    // Stored before: still the shared object.
+    ...stored('a'),
+    ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'],
+    ['SET', 'd', '0'],
+    ...stored('d'),
+    ['CONFIG', 'SET', 'maxmemory-policy', 'volatile-ttl'],
+    ['SET', 'e', '200'],
+    ...stored('e'),
+    ...stored('c'),
+    ['RENAME', 'e', 'e2'],
+    ...stored('e2'),
+    ['CONFIG', 'SET', 'maxmemory', '0'],
+    ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
+  ];
+  await withBoth(async (redis, redmesh) => {
+    const real = await replies(redis, lines);
+    const ours = await replies(redmesh, lines);
+    assert.deepEqual(ours, real);
+    assert.ok(real.includes(':1\\r\\n') && real.includes(':2147483647\\r\\n'), real.join(' '));
+  });
+});
