@@ -136,8 +136,17 @@ export interface ClientInfo {
   readonly ssub: number;
   /** Commands queued in MULTI, or -1 outside MULTI. */
   readonly multi: number;
+  /** Query buffer bytes: the batch being run (the running command's included) or what waits unparsed. */
   readonly qbuf: number;
+  readonly qbufFree: number;
+  /** The running (or blocked) command's argument bytes. */
+  readonly argvMem: number;
+  /** Queued output: in the 16 KB reply buffer, in list blocks (count, bytes). */
+  readonly obl: number;
+  readonly oll: number;
   readonly omem: number;
+  /** An estimate of the client's memory as Redis counts it (tot-mem). */
+  readonly totMem: number;
   readonly cmd: string;
   readonly user: string;
   readonly resp: 2 | 3;
@@ -198,6 +207,9 @@ export interface ServerStats {
   totalNetOutputBytes: number;
   /** Clients closed for exceeding an output buffer limit. */
   clientOutputBufferLimitDisconnections: number;
+  /** The largest query / output buffer a client held in the last 8 seconds (INFO clients' recent max). */
+  clientRecentMaxInputBuffer: number;
+  clientRecentMaxOutputBuffer: number;
   /** Full resyncs served, PSYNCs accepted, PSYNCs refused (sync_full, sync_partial_ok/err). */
   syncFull: number;
   syncPartialOk: number;

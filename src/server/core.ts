@@ -177,10 +177,14 @@ export class ServerCore implements ClientHost {
     const outer = this.inBatch;
     this.inBatch = true;
     this.refreshClock();
+    // Redis keeps the batch read in the query buffer until it has run (CLIENT LIST qbuf).
+    c.inputBatchBytes = c.parser.buffered;
+    c.hasRead = true;
     try {
       this.runInput(c);
     } finally {
       this.inBatch = outer;
+      c.inputBatchBytes = -1;
     }
     // Replies leave after every readable client of this loop turn had its input run (Redis writes in
     // beforeSleep too): a write wakes the client's process, which on a busy machine preempts the
@@ -209,12 +213,15 @@ export class ServerCore implements ClientHost {
       }
       if (argv.length === 0) continue;
       this.processCommand(c, argv);
+      // A blocked command keeps its arguments (argv-mem) until it is served.
+      if (c.blockedState === undefined) c.runningArgv = undefined;
     }
   }
 
   /** Redis processCommand: the checks in 7.0's order, then queue (MULTI) or call. */
   processCommand(c: Client, argv: string[]): void {
     c.startCommand();
+    c.runningArgv = argv;
     const name = argv[0] as string;
     const container = this.lookupEntry(name);
     if (container === undefined) {
@@ -389,6 +396,7 @@ export class ServerCore implements ClientHost {
     this.ackWaiters.delete(c);
     this.blocking.remove(state.db, state.request.keys, c);
     c.blockedState = undefined;
+    c.runningArgv = undefined;
   }
 
   /** After an unblock: flush the reply and go on with the client's pipelined input. */
@@ -508,19 +516,20 @@ export class ServerCore implements ClientHost {
       }
       return;
     }
+    if (c.closeAsap) {
+      // Over an output limit: what is queued is dropped, not sent (Redis frees the client first).
+      c.out.takeView();
+      c.out.trim();
+      c.socket.destroy();
+      this.forget(c);
+      return;
+    }
     if (c.out.length > 0) {
       this.state.stats.totalNetOutputBytes += c.out.length;
       c.socket.write(c.out.takeView());
       // A write the kernel did not take at once keeps referring to the bytes: write on in a new buffer.
       if (c.socket.writableLength > 0) c.out.release();
       else c.out.trim();
-      if (this.overOutputLimit(c)) {
-        this.state.stats.clientOutputBufferLimitDisconnections++;
-        c.socket.destroy();
-        // Like Redis's CLOSE_ASAP: the rest of its pipeline is not run (its replies would go nowhere).
-        c.closed = true;
-        return;
-      }
       if (c.socket.writableLength > READ_PAUSE_BYTES && !c.inputPaused) {
         c.inputPaused = true;
         c.socket.pause();
@@ -542,18 +551,33 @@ export class ServerCore implements ClientHost {
     }
   }
 
+  /**
+   * Redis closeClientOnOutputBufferLimitReached, called each time output is queued (so one huge reply
+   * is caught before any of it is sent): over the hard limit, or over the soft limit for longer than
+   * its seconds, the client is closed as soon as possible, its queued output dropped.
+   */
+  checkOutputLimit(c: Client): void {
+    if (c.closeAsap || !this.overOutputLimit(c)) return;
+    c.closeAsap = true;
+    c.closing = true;
+    this.state.stats.clientOutputBufferLimitDisconnections++;
+    this.scheduleFlush(c);
+  }
+
   /** Redis checkClientOutputBufferLimits: hard limit at once, soft limit when exceeded for too long. */
   private overOutputLimit(c: Client): boolean {
-    // A replica's limit is the replication room's (client-output-buffer-limit replica).
-    if (c.isReplica) return false;
+    // A replica's limit is the replication room's (client-output-buffer-limit replica); a master's
+    // link never gets replies.
+    if (c.isReplica || c.isMaster) return false;
     const limits = this.state.config.clientOutputBufferLimit;
     const limit = c.inPubsubMode ? limits.pubsub : limits.normal;
-    const used = c.socket.writableLength;
+    if (limit.hard === 0 && limit.soft === 0) return false;
+    const used = c.out.length + c.socket.writableLength;
     if (limit.hard > 0 && used >= limit.hard) return true;
     if (limit.soft > 0 && used >= limit.soft) {
-      const now = Date.now();
+      const now = Math.floor(Date.now() / 1000);
       if (c.softLimitSince === 0) c.softLimitSince = now;
-      else if (now - c.softLimitSince >= limit.softSeconds * 1000) return true;
+      else if (now - c.softLimitSince > limit.softSeconds) return true;
     } else {
       c.softLimitSince = 0;
     }

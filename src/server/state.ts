@@ -45,6 +45,8 @@ export function emptyStats(): ServerStats {
     totalNetInputBytes: 0,
     totalNetOutputBytes: 0,
     clientOutputBufferLimitDisconnections: 0,
+    clientRecentMaxInputBuffer: 0,
+    clientRecentMaxOutputBuffer: 0,
     syncFull: 0,
     syncPartialOk: 0,
     syncPartialErr: 0,

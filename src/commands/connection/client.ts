@@ -43,8 +43,9 @@ export function formatClientInfo(c: ClientInfo): string {
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${c.age} idle=${c.idle} ` +
     `flags=${c.flags} db=${c.db} sub=${c.sub} psub=${c.psub} ssub=${c.ssub} multi=${c.multi} ` +
-    `qbuf=${c.qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=${c.omem} ` +
-    `tot-mem=${c.omem + c.qbuf} events=r cmd=${c.cmd} user=${c.user} redir=-1 resp=${c.resp}\n`
+    `qbuf=${c.qbuf} qbuf-free=${c.qbufFree} argv-mem=${c.argvMem} multi-mem=0 rbs=16384 rbp=0 ` +
+    `obl=${c.obl} oll=${c.oll} omem=${c.omem} tot-mem=${c.totMem} events=r cmd=${c.cmd} user=${c.user} ` +
+    `redir=-1 resp=${c.resp}\n`
   );
 }
 
