@@ -268,8 +268,6 @@ const HELP_LINES = [
   '      Kill connections authenticated by <username>.',
   '    * SKIPME (YES|NO)',
   '      Skip killing current connection (default: yes).',
-  '    * ID <client-id>',
-  '      Kill connections by client id.',
   'LIST [options ...]',
   '    Return information about client connections. Options:',
   '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
@@ -287,7 +285,7 @@ const HELP_LINES = [
   'NO-EVICT (ON|OFF)',
   '    Protect current client connection from eviction.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ];
 
 const help = bare('help', () => array(HELP_LINES.map((l) => simple(l))));

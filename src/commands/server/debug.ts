@@ -56,6 +56,7 @@ import { encodingOf, refcountOf } from '../encoding.js';
 import { fail } from '../typed.js';
 import type { CommandContext, CommandSpec } from '../types.js';
 import { datasetDigest, keyValueDigest } from './digest.js';
+import { protectedCommandAllowed } from './module.js';
 import { helpReply } from './spec.js';
 
 /** DEBUG HELP: Redis 7.0.15's lines, HELP's own last. */
@@ -221,7 +222,7 @@ const BARE = new Set(['help', 'digest', 'change-repl-id', 'stringmatch-test']);
 /** Redis debugCommand's dispatch: the subcommand and its argument count, else its syntax error. */
 function parseDebug(args: ArgCursor, ctx: CommandContext): DebugArgs {
   // Refused before anything is parsed, whatever the arguments (Redis checks in processCommand).
-  if (ctx.server.config.getString('enable-debug-command') === 'no') return fail(ERR_DEBUG_NOT_ALLOWED);
+  if (!protectedCommandAllowed(ctx, 'enable-debug-command')) return fail(ERR_DEBUG_NOT_ALLOWED);
   const typed = args.string();
   const sub = typed.toLowerCase();
   const count = args.remaining;
