@@ -201,6 +201,8 @@ export interface ServerStats {
   keyspaceMisses: number;
   expiredKeys: number;
   evictedKeys: number;
+  /** Clients closed by maxmemory-clients (INFO evicted_clients). */
+  evictedClients: number;
   /** Changes since the last save (Redis server.dirty). */
   dirty: number;
   totalNetInputBytes: number;

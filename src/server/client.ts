@@ -463,6 +463,11 @@ export class Client implements RegisteredClient, ClientView {
    * class for 16 KB plus the sds header: free = 20474 − qbuf); queued output fills the 16 KB reply
    * buffer first (obl), then 16 KB blocks (oll, omem); tot-mem adds those to the client's own size.
    */
+  /** The client's memory as maxmemory-clients counts it (CLIENT LIST tot-mem). */
+  memoryUsage(): number {
+    return this.bufferInfo().totMem;
+  }
+
   private bufferInfo(): Pick<
     ClientInfo,
     'qbuf' | 'qbufFree' | 'argvMem' | 'obl' | 'oll' | 'omem' | 'totMem'

@@ -91,6 +91,9 @@ function isBlock(result: CommandResult): result is BlockRequest {
   return result.kind === 'block';
 }
 
+/** Redis's floor for maxmemory-clients (128 KB). */
+const CLIENT_EVICTION_MIN_LIMIT = 128 * 1024;
+
 export class ServerCore implements ClientHost {
   readonly keyspace: Keyspace;
   readonly watch = new WatchRegistry();
@@ -186,6 +189,7 @@ export class ServerCore implements ClientHost {
       this.inBatch = outer;
       c.inputBatchBytes = -1;
     }
+    this.evictClients();
     // Replies leave after every readable client of this loop turn had its input run (Redis writes in
     // beforeSleep too): a write wakes the client's process, which on a busy machine preempts the
     // server before it reaches the next socket.
@@ -582,6 +586,47 @@ export class ServerCore implements ClientHost {
       c.softLimitSince = 0;
     }
     return false;
+  }
+
+  /**
+   * Redis getClientEvictionLimit: maxmemory-clients in bytes, or a percentage of maxmemory (none
+   * without one); 0 when disabled, and never below 128 KB so a bad setting cannot cut every client off.
+   */
+  private clientEvictionLimit(): number {
+    return this.state.config.cached('client-eviction-limit', (config) => {
+      const setting = config.format('maxmemory-clients');
+      const limit = setting.endsWith('%')
+        ? Math.floor((config.getNumber('maxmemory') * Number(setting.slice(0, -1))) / 100)
+        : Number(setting);
+      return limit === 0 ? 0 : Math.max(limit, CLIENT_EVICTION_MIN_LIMIT);
+    });
+  }
+
+  /**
+   * Redis evictClients (maxmemory-clients): while the clients together use more memory than the
+   * limit, the normal or pub/sub client using the most is closed (never one with CLIENT NO-EVICT, a
+   * master or a replica). Run after each batch of input and from the cron.
+   */
+  evictClients(): void {
+    const limit = this.clientEvictionLimit();
+    if (limit === 0) return;
+    let total = 0;
+    const evictable: { client: Client; memory: number }[] = [];
+    for (const reg of this.state.registry.values()) {
+      const c = reg as Client;
+      const memory = c.memoryUsage();
+      total += memory;
+      if (!c.noEvict && !c.isMaster && !c.isReplica && !c.closed) evictable.push({ client: c, memory });
+    }
+    if (total <= limit) return;
+    evictable.sort((a, b) => b.memory - a.memory);
+    for (const { client, memory } of evictable) {
+      if (total <= limit) break;
+      total -= memory;
+      this.state.stats.evictedClients++;
+      client.socket.destroy();
+      this.forget(client);
+    }
   }
 
   /** A closed connection leaves every table it was in. */

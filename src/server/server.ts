@@ -198,6 +198,7 @@ function startListening(options: ServerOptions): RunningServer {
       bufferPeaks.sample(state, now);
     }
     core.serveReadyKeys();
+    core.evictClients();
     options.onCron?.(now);
     cron = setTimeout(serverCron, cronPeriod());
   };

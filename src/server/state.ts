@@ -41,6 +41,7 @@ export function emptyStats(): ServerStats {
     keyspaceMisses: 0,
     expiredKeys: 0,
     evictedKeys: 0,
+    evictedClients: 0,
     dirty: 0,
     totalNetInputBytes: 0,
     totalNetOutputBytes: 0,
