@@ -266,3 +266,14 @@ test('DEBUG PAUSE-CRON 1 stops active expiry until PAUSE-CRON 0, as in redis-ser
     }
   });
 });
+
+test('DEBUG DIGEST is the same after DEBUG RELOAD, on redis-server 7.0 and on redmesh', async () => {
+  await withBoth(async (redis, redmesh) => {
+    const lines: Line[] = [...DATASET, ['DEBUG', 'DIGEST'], ['DEBUG', 'RELOAD'], ['DEBUG', 'DIGEST']];
+    const [real, ours] = await Promise.all([replies(redis, lines), replies(redmesh, lines)]);
+    assert.deepEqual(ours, real);
+    const digests = real.slice(-3);
+    assert.equal(digests[1], '+OK\\r\\n');
+    assert.equal(digests[0], digests[2]);
+  });
+});
