@@ -111,10 +111,11 @@ const SHARED_REFCOUNT = 2147483647;
 
 /**
  * OBJECT REFCOUNT and DEBUG OBJECT's `refcount:`: Redis's shared small integers, else 1 (a string
- * APPEND or SETRANGE made raw is an object of its own, whatever it holds).
+ * APPEND or SETRANGE made raw is an object of its own, whatever it holds; so is a small integer
+ * stored while maxmemory had an LRU/LFU policy).
  */
 export function refcountOf(ctx: CommandContext, value: Value, key: string): number {
-  if (typeof value === 'string' && encodingOf(ctx, value, key) === 'int') {
+  if (typeof value === 'string' && encodingOf(ctx, value, key) === 'int' && !ctx.db.isUnsharedInteger(key)) {
     const n = parseInt64(value);
     if (typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS) return SHARED_REFCOUNT;
   }

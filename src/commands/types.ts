@@ -139,8 +139,17 @@ export interface ClientInfo {
   readonly ssub: number;
   /** Commands queued in MULTI, or -1 outside MULTI. */
   readonly multi: number;
+  /** Query buffer bytes: the batch being run (the running command's included) or what waits unparsed. */
   readonly qbuf: number;
+  readonly qbufFree: number;
+  /** The running (or blocked) command's argument bytes. */
+  readonly argvMem: number;
+  /** Queued output: in the 16 KB reply buffer, in list blocks (count, bytes). */
+  readonly obl: number;
+  readonly oll: number;
   readonly omem: number;
+  /** An estimate of the client's memory as Redis counts it (tot-mem). */
+  readonly totMem: number;
   readonly cmd: string;
   readonly user: string;
   readonly resp: 2 | 3;
@@ -195,12 +204,17 @@ export interface ServerStats {
   keyspaceMisses: number;
   expiredKeys: number;
   evictedKeys: number;
+  /** Clients closed by maxmemory-clients (INFO evicted_clients). */
+  evictedClients: number;
   /** Changes since the last save (Redis server.dirty). */
   dirty: number;
   totalNetInputBytes: number;
   totalNetOutputBytes: number;
   /** Clients closed for exceeding an output buffer limit. */
   clientOutputBufferLimitDisconnections: number;
+  /** The largest query / output buffer a client held in the last 8 seconds (INFO clients' recent max). */
+  clientRecentMaxInputBuffer: number;
+  clientRecentMaxOutputBuffer: number;
   /** Full resyncs served, PSYNCs accepted, PSYNCs refused (sync_full, sync_partial_ok/err). */
   syncFull: number;
   syncPartialOk: number;
@@ -231,6 +245,8 @@ export interface CommandStatsPort {
   /** Error replies by their first word (errorstat_ERR:count=…). */
   readonly errors: ReadonlyMap<string, number>;
   readonly totalErrorReplies: number;
+  /** INFO latencystats: each command's latency histogram (percentiles in ns, HdrHistogram buckets). */
+  readonly latency: ReadonlyMap<string, { valueAtPercentile(percentile: number): number }>;
   reset(): void;
 }
 
@@ -364,11 +380,18 @@ export interface ReplicationPort {
   isReplica(): boolean;
   /** FAILOVER [TO host port [FORCE]] [TIMEOUT ms] | FAILOVER ABORT. */
   failover(argv: readonly string[]): Reply;
+  /** DEBUG CHANGE-REPL-ID: a new replication id, replid2 cleared (changeReplicationId + clearReplicationId2). */
+  changeReplicationId(): void;
 }
 
 /** The server's way to stop (SHUTDOWN): closes listeners and clients, then the process may exit. */
 export interface ShutdownPort {
   shutdown(): void;
+}
+
+/** The periodic server cron (DEBUG PAUSE-CRON stops it: no active expiry, timeouts, stats samples). */
+export interface CronPort {
+  paused: boolean;
 }
 
 /** The active expiry cycle (DEBUG SET-ACTIVE-EXPIRE switches it). */
@@ -421,6 +444,7 @@ export interface ServerPorts {
   readonly replication?: ReplicationPort;
   readonly shutdown?: ShutdownPort;
   readonly activeExpiry?: ActiveExpiryPort;
+  readonly cron?: CronPort;
   readonly eviction?: EvictionPort;
   /** EVAL, SCRIPT, FUNCTION, FCALL: the script cache, the function libraries and the Lua engine. */
   readonly scripting?: Scripting;

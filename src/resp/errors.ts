@@ -179,6 +179,17 @@ export const ERR_GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
 export const ERR_GETKEYS_ARITY = 'ERR Invalid number of arguments specified for command';
 export const ERR_DEBUG_NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+export const ERR_MODULE_NOT_ALLOWED =
+  'ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+export const ERR_MODULE_LOAD = 'ERR Error loading the extension. Please check the server logs.';
+export const ERR_MODULE_UNLOAD = 'ERR Error unloading module: no such module with that name';
+export const ERR_CLUSTER_DISABLED = 'ERR This instance has cluster support disabled';
+export const ERR_DEBUG_PROTOCOL_TYPE =
+  'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false';
+export const ERR_RESP2_UNSUPPORTED = 'ERR RESP2 is not supported by this command';
+/** DEBUG LISTPACK / QUICKLIST of a value with another encoding. */
+export const ERR_NOT_ENCODED_AS = (encoding: 'listpack' | 'quicklist'): string =>
+  `ERR Not a ${encoding} encoded object.`;
 export const ERR_CONFIG_SET_UNKNOWN = (argument: string): string =>
   `ERR Unknown option or number of arguments for CONFIG SET - '${argument}'`;
 export const ERR_CONFIG_SET_FAILED = (argument: string, message: string): string =>

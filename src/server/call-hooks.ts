@@ -10,7 +10,7 @@ import { keysOf, type CommandResult, type CommandSpec } from '../commands/index.
 import type { RedisConfig } from '../config/index.js';
 import { HeapPressure } from '../platform/index.js';
 import { ERR_OOM } from '../resp/index.js';
-import type { EvictionPolicy, EvictionSettings, Evictor } from '../store/index.js';
+import type { EvictionPolicy, EvictionSettings, Evictor, Keyspace } from '../store/index.js';
 import type { Client } from './client.js';
 import type { ServerState } from './state.js';
 
@@ -40,16 +40,26 @@ const LOOKUP_NOTOUCH: ReadonlySet<string> = new Set([
   'memory|usage',
 ]);
 
+/** Redis MAXMEMORY_FLAG_NO_SHARED_INTEGERS: LRU/LFU policies need an access time per value. */
+function sharesIntegers(settings: EvictionSettings): boolean {
+  return settings.maxmemory === 0 || !/lru|lfu/.test(settings.policy);
+}
+
 export class CallHooks {
   private eviction: { readonly generation: number; readonly settings: EvictionSettings } | undefined;
+  private latencyTracking: { readonly generation: number; readonly on: boolean } | undefined;
   private readonly heap = new HeapPressure();
   /** Redis pre_command_oom_state: the last admission found memory over maxmemory (scripts read it). */
   outOfMemory = false;
 
   constructor(
     private readonly state: ServerState,
+    private readonly keyspace: Keyspace,
     private readonly evictor: Evictor,
-  ) {}
+  ) {
+    // Keys loaded before the first command (RDB, AOF) are stored under the configured policy.
+    this.evictionSettings();
+  }
 
   /** The eviction settings, read again only after a config change (admit and record both need them). */
   private evictionSettings(): EvictionSettings {
@@ -58,6 +68,7 @@ export class CallHooks {
     if (kept !== undefined && kept.generation === config.generation) return kept.settings;
     const settings = readEvictionSettings(config);
     this.eviction = { generation: config.generation, settings };
+    this.keyspace.setShareIntegers(sharesIntegers(settings));
     return settings;
   }
 
@@ -69,7 +80,7 @@ export class CallHooks {
     // Whatever maxmemory says, a heap about to overflow would abort the process with every key:
     // refuse what may grow memory instead (set maxmemory below the heap to evict by policy).
     this.outOfMemory = false;
-    if (denyoom && this.heap.underPressure()) return this.refuse(spec);
+    if (denyoom && this.heap.underPressure()) return ERR_OOM;
     const settings = this.evictionSettings();
     if (settings.maxmemory === 0) return undefined;
     const evicted = this.evictor.performEvictions(settings, Date.now(), (db, key) => {
@@ -79,18 +90,24 @@ export class CallHooks {
     });
     const mayGrow = denyoom || (queuing && spec.name.toLowerCase() === 'exec');
     this.outOfMemory = evicted === undefined;
-    if (evicted === undefined) return mayGrow ? this.refuse(spec) : undefined;
+    if (evicted === undefined) return mayGrow ? ERR_OOM : undefined;
     return undefined;
   }
 
-  private refuse(spec: CommandSpec): string {
-    this.state.commandStats.recordRejected(spec.name.toLowerCase());
-    return ERR_OOM;
+  /** latency-tracking, read again only after a config change. */
+  private latencyTrackingOn(): boolean {
+    const config = this.state.config;
+    const kept = this.latencyTracking;
+    if (kept !== undefined && kept.generation === config.generation) return kept.on;
+    const on = config.getBool('latency-tracking');
+    this.latencyTracking = { generation: config.generation, on };
+    return on;
   }
 
   /** Should be called after a command ran, with its duration in microseconds. */
   recordCall(
     c: Client,
+    name: string,
     spec: CommandSpec,
     argv: readonly string[],
     usec: number,
@@ -100,7 +117,8 @@ export class CallHooks {
   ): void {
     const { commandStats: stats, slowlog } = this.state;
     const failed = result.kind === 'error';
-    stats.recordCall(c.lastCommand, Math.round(usec), failed);
+    stats.recordCall(name, Math.round(usec), failed);
+    if (this.latencyTrackingOn()) stats.recordLatency(name, usec);
     if (failed) stats.recordError(result.message);
     if (!skipSlowlog) slowlog.record(argv, usec, c.addr, c.name, nowMs);
     if (spec.firstKey <= 0) return;

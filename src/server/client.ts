@@ -56,6 +56,8 @@ export interface ClientHost {
   /** Runs one command for the client (EXEC's queue). */
   call(c: Client, spec: CommandSpec, argv: readonly string[]): void;
   scheduleFlush(c: Client): void;
+  /** Closes the client as soon as possible when its queued output is over a limit. */
+  checkOutputLimit(c: Client): void;
   /** Takes the client out of every table (blocking, WATCH, pub/sub, registry). */
   leave(c: Client): void;
   /** Removes a blocked client from the blocked tables. */
@@ -88,6 +90,14 @@ interface BlockedState {
   readonly argv: readonly string[];
   timer: NodeJS.Timeout | undefined;
 }
+
+/** Redis's 16 KB static reply buffer (PROTO_REPLY_CHUNK_BYTES). */
+const REPLY_BUFFER_BYTES = 16384;
+/** A query buffer read into with room for 16 KB: jemalloc's 20480 class less the sds header and NUL. */
+const QUERY_BUFFER_ALLOC = 20474;
+const SDS_ALLOC_OVERHEAD = 6;
+/** The rest of a client's memory in Redis 7.0's tot-mem (its struct and small allocations). */
+const CLIENT_STRUCT_BYTES = 784;
 
 const RAW_EMPTY: Reply = Object.freeze({ kind: 'raw', bytes: '' });
 
@@ -151,8 +161,19 @@ export class Client implements RegisteredClient, ClientView {
   readonly createdAt = Date.now();
   lastInteraction = Date.now();
   lastCommand = 'NULL';
-  /** When the output buffer first went over the soft limit (0 = it is under it). */
+  /** Query buffer bytes of the batch being run (-1 between batches), see bufferInfo. */
+  inputBatchBytes = -1;
+  /** Anything was read (Redis allocated the query buffer). */
+  hasRead = false;
+  /** The argv of the command running or blocked (CLIENT LIST argv-mem). */
+  runningArgv: readonly string[] | undefined;
+  /** Unix second when the output buffer first went over the soft limit (0 = it is under it). */
   softLimitSince = 0;
+  /**
+   * Over an output buffer limit (Redis CLIENT_CLOSE_ASAP): nothing more is sent or run, the
+   * connection is dropped at the next flush with its queued output.
+   */
+  closeAsap = false;
   readonly addr: string;
   readonly laddr: string;
   /** The master's client on a replica (flag M): runs the replication stream, never gets replies. */
@@ -207,6 +228,7 @@ export class Client implements RegisteredClient, ClientView {
   reply(r: Reply): void {
     if (this.replyMode === 'off' || this.skipCurrent) return;
     this.out.reply(r, this.protocol);
+    this.core.checkOutputLimit(this);
   }
 
   /**
@@ -216,6 +238,7 @@ export class Client implements RegisteredClient, ClientView {
   deliver(bytes: string): void {
     if (this.closed) return;
     this.out.raw(bytes);
+    this.core.checkOutputLimit(this);
     this.core.scheduleFlush(this);
   }
 
@@ -438,6 +461,44 @@ export class Client implements RegisteredClient, ClientView {
     return true;
   }
 
+  /**
+   * CLIENT LIST's buffer fields as Redis 7.0 shows them: the query buffer holds the whole batch read
+   * until it has run (so the running command counts), allocated at 20 KB on the first read (jemalloc's
+   * class for 16 KB plus the sds header: free = 20474 − qbuf); queued output fills the 16 KB reply
+   * buffer first (obl), then 16 KB blocks (oll, omem); tot-mem adds those to the client's own size.
+   */
+  /** The client's memory as maxmemory-clients counts it (CLIENT LIST tot-mem). */
+  memoryUsage(): number {
+    return this.bufferInfo().totMem;
+  }
+
+  private bufferInfo(): Pick<
+    ClientInfo,
+    'qbuf' | 'qbufFree' | 'argvMem' | 'obl' | 'oll' | 'omem' | 'totMem'
+  > {
+    const qbuf = this.inputBatchBytes >= 0 ? this.inputBatchBytes : this.parser.buffered;
+    const allocated = this.hasRead ? Math.max(QUERY_BUFFER_ALLOC, qbuf) : 0;
+    let argvMem = 0;
+    for (const a of this.runningArgv ?? []) argvMem += a.length;
+    const pending = this.out.length + this.socket.writableLength;
+    const obl = Math.min(pending, REPLY_BUFFER_BYTES);
+    const omem = pending - obl;
+    return {
+      qbuf,
+      qbufFree: allocated - Math.min(qbuf, allocated),
+      argvMem,
+      obl,
+      oll: Math.ceil(omem / REPLY_BUFFER_BYTES),
+      omem,
+      totMem:
+        CLIENT_STRUCT_BYTES +
+        (allocated === 0 ? 0 : allocated + SDS_ALLOC_OVERHEAD) +
+        REPLY_BUFFER_BYTES +
+        argvMem +
+        omem,
+    };
+  }
+
   info(now: number): ClientInfo {
     const flags =
       (this.isMaster ? 'M' : '') +
@@ -463,8 +524,7 @@ export class Client implements RegisteredClient, ClientView {
       psub: this.subscriptions.pattern.size,
       ssub: this.subscriptions.shard.size,
       multi: this.multiQueue?.length ?? -1,
-      qbuf: this.parser.buffered,
-      omem: this.out.length + this.socket.writableLength,
+      ...this.bufferInfo(),
       cmd: this.lastCommand,
       user: 'default',
       resp: this.protocol,

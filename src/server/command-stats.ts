@@ -4,6 +4,7 @@
  * CommandStatsPort.
  */
 import type { CommandStatsPort } from '../commands/index.js';
+import { LatencyHistogram } from './latency-histogram.js';
 
 /** One command's counters (mutable here; commands see them read-only). */
 interface MutableCommandStat {
@@ -17,6 +18,8 @@ export class CommandStats implements CommandStatsPort {
   readonly byName = new Map<string, MutableCommandStat>();
   readonly errors = new Map<string, number>();
   totalErrorReplies = 0;
+  /** INFO latencystats: per command (full name, 'config|get'), while latency-tracking is on. */
+  readonly latency = new Map<string, LatencyHistogram>();
 
   private stat(name: string): MutableCommandStat {
     let s = this.byName.get(name);
@@ -33,6 +36,15 @@ export class CommandStats implements CommandStatsPort {
     s.usec += usec;
     if (failed) s.failedCalls++;
   }
+  /** A command ran for `usec` µs: Redis records whole microseconds, in ns, in its histogram. */
+  recordLatency(name: string, usec: number): void {
+    let h = this.latency.get(name);
+    if (h === undefined) {
+      h = new LatencyHistogram();
+      this.latency.set(name, h);
+    }
+    h.record(Math.trunc(usec) * 1000);
+  }
   /** A command was refused before running (arity, OOM, NOAUTH…). */
   recordRejected(name: string): void {
     this.stat(name).rejectedCalls++;
@@ -45,6 +57,7 @@ export class CommandStats implements CommandStatsPort {
   reset(): void {
     this.byName.clear();
     this.errors.clear();
+    this.latency.clear();
     this.totalErrorReplies = 0;
   }
 }

@@ -123,6 +123,9 @@ function versionNumber(v: string): number {
   return ((a ?? 0) << 16) | ((b ?? 0) << 8) | (c ?? 0);
 }
 
+/** Redis's floor for maxmemory-clients (128 KB). */
+const CLIENT_EVICTION_MIN_LIMIT = 128 * 1024;
+
 export class ServerCore implements ClientHost {
   readonly keyspace: Keyspace;
   readonly watch = new WatchRegistry();
@@ -169,7 +172,7 @@ export class ServerCore implements ClientHost {
     // Created up front (it is three empty maps until maxmemory is set): OBJECT IDLETIME/FREQ read it.
     const evictor = new Evictor(this.keyspace);
     state.eviction = evictor;
-    this.hooks = new CallHooks(state, evictor);
+    this.hooks = new CallHooks(state, this.keyspace, evictor);
     state.onUnpause = () => this.resumeHeld();
     state.scripting = new Scripting({
       call: (run, argv) => this.callForScript(run, argv),
@@ -285,6 +288,7 @@ export class ServerCore implements ClientHost {
     if (isBlock(result)) result = result.onTimeout(ctx);
     this.hooks.recordCall(
       c,
+      entry.fullName,
       spec,
       argv,
       (performance.now() - started) * 1000,
@@ -341,11 +345,16 @@ export class ServerCore implements ClientHost {
     const outer = this.inBatch;
     this.inBatch = true;
     this.refreshClock();
+    // Redis keeps the batch read in the query buffer until it has run (CLIENT LIST qbuf).
+    c.inputBatchBytes = c.parser.buffered;
+    c.hasRead = true;
     try {
       this.runInput(c);
     } finally {
       this.inBatch = outer;
+      c.inputBatchBytes = -1;
     }
+    this.evictClients();
     // Replies leave after every readable client of this loop turn had its input run (Redis writes in
     // beforeSleep too): a write wakes the client's process, which on a busy machine preempts the
     // server before it reaches the next socket.
@@ -373,12 +382,15 @@ export class ServerCore implements ClientHost {
       }
       if (argv.length === 0) continue;
       this.processCommand(c, argv);
+      // A blocked command keeps its arguments (argv-mem) until it is served.
+      if (c.blockedState === undefined) c.runningArgv = undefined;
     }
   }
 
   /** Redis processCommand: the checks in 7.0's order, then queue (MULTI) or call. */
   processCommand(c: Client, argv: string[]): void {
     c.startCommand();
+    c.runningArgv = argv;
     const name = argv[0] as string;
     const container = this.lookupEntry(name);
     if (container === undefined) {
@@ -390,19 +402,19 @@ export class ServerCore implements ClientHost {
     const spec = entry.spec;
     c.lastCommand = entry.fullName;
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
-      this.reject(c, wrongArity(entry.fullName));
+      this.reject(c, wrongArity(entry.fullName), entry.fullName);
       return;
     }
     if (!c.authenticated && !entry.noAuth) {
-      this.reject(c, ERR_NOAUTH);
+      this.reject(c, ERR_NOAUTH, entry.fullName);
       return;
     }
     if (c.multiQueue !== undefined && entry.noMulti) {
-      this.reject(c, ERR_NOT_IN_MULTI);
+      this.reject(c, ERR_NOT_IN_MULTI, entry.fullName);
       return;
     }
     if (c.protocol === 2 && !container.pubsubAllowed && c.inPubsubMode) {
-      this.reject(c, ERR_PUBSUB_CONTEXT(entry.fullName));
+      this.reject(c, ERR_PUBSUB_CONTEXT(entry.fullName), entry.fullName);
       return;
     }
     const traits = entry.scripting ? this.scriptTraits(entry, argv) : undefined;
@@ -412,12 +424,12 @@ export class ServerCore implements ClientHost {
       c.multiQueue !== undefined,
     );
     if (oom !== undefined) {
-      this.reject(c, oom);
+      this.reject(c, oom, entry.fullName);
       return;
     }
     // Redis writeCommandsDeniedByDiskError: the last background save failed (PING is refused too).
     if (entry.deniedOnDiskError && this.state.persistence?.writesDenied() === true) {
-      this.reject(c, ERR_MISCONF);
+      this.reject(c, ERR_MISCONF, entry.fullName);
       return;
     }
     if (c.multiQueue !== undefined && !container.runsInMulti) {
@@ -427,7 +439,7 @@ export class ServerCore implements ClientHost {
     }
     const replicationRefusal = this.state.replicationChecks?.refusal(traits ?? entry, c.isMaster);
     if (replicationRefusal !== undefined) {
-      this.reject(c, replicationRefusal);
+      this.reject(c, replicationRefusal, entry.fullName);
       return;
     }
     if (this.state.pausedUntil !== 0 && this.state.isPaused(entry.writeLike)) {
@@ -469,9 +481,16 @@ export class ServerCore implements ClientHost {
     return this.entryOf(sub, full);
   }
 
-  /** An error before execution: inside MULTI it also dooms the transaction (EXECABORT). */
-  private reject(c: Client, message: string): void {
+  /**
+   * An error before execution: inside MULTI it also dooms the transaction (EXECABORT). Counted as
+   * Redis rejectCommand + afterErrorReply do: in errorstats, and as a rejected call of the command
+   * when it was found (`fullName`).
+   */
+  private reject(c: Client, message: string, fullName?: string): void {
     if (c.multiQueue !== undefined) c.multiError = true;
+    const stats = this.state.commandStats;
+    stats.recordError(message);
+    if (fullName !== undefined) stats.recordRejected(fullName);
     c.reply(error(message));
   }
 
@@ -500,7 +519,7 @@ export class ServerCore implements ClientHost {
     this.state.stats.totalCommandsProcessed++;
     this.tick = performance.now();
     const usec = (this.tick - started) * 1000;
-    this.hooks.recordCall(c, spec, argv, usec, result, entry.skipSlowlog, ctx.now);
+    this.hooks.recordCall(c, entry.fullName, spec, argv, usec, result, entry.skipSlowlog, ctx.now);
     if (isBlock(result)) {
       if (c.inMulti) result = result.onTimeout(ctx);
       else {
@@ -548,6 +567,7 @@ export class ServerCore implements ClientHost {
     this.ackWaiters.delete(c);
     this.blocking.remove(state.db, state.request.keys, c);
     c.blockedState = undefined;
+    c.runningArgv = undefined;
   }
 
   /** After an unblock: flush the reply and go on with the client's pipelined input. */
@@ -672,19 +692,20 @@ export class ServerCore implements ClientHost {
       }
       return;
     }
+    if (c.closeAsap) {
+      // Over an output limit: what is queued is dropped, not sent (Redis frees the client first).
+      c.out.takeView();
+      c.out.trim();
+      c.socket.destroy();
+      this.forget(c);
+      return;
+    }
     if (c.out.length > 0) {
       this.state.stats.totalNetOutputBytes += c.out.length;
       c.socket.write(c.out.takeView());
       // A write the kernel did not take at once keeps referring to the bytes: write on in a new buffer.
       if (c.socket.writableLength > 0) c.out.release();
       else c.out.trim();
-      if (this.overOutputLimit(c)) {
-        this.state.stats.clientOutputBufferLimitDisconnections++;
-        c.socket.destroy();
-        // Like Redis's CLOSE_ASAP: the rest of its pipeline is not run (its replies would go nowhere).
-        c.closed = true;
-        return;
-      }
       if (c.socket.writableLength > READ_PAUSE_BYTES && !c.inputPaused) {
         c.inputPaused = true;
         c.socket.pause();
@@ -706,22 +727,78 @@ export class ServerCore implements ClientHost {
     }
   }
 
+  /**
+   * Redis closeClientOnOutputBufferLimitReached, called each time output is queued (so one huge reply
+   * is caught before any of it is sent): over the hard limit, or over the soft limit for longer than
+   * its seconds, the client is closed as soon as possible, its queued output dropped.
+   */
+  checkOutputLimit(c: Client): void {
+    if (c.closeAsap || !this.overOutputLimit(c)) return;
+    c.closeAsap = true;
+    c.closing = true;
+    this.state.stats.clientOutputBufferLimitDisconnections++;
+    this.scheduleFlush(c);
+  }
+
   /** Redis checkClientOutputBufferLimits: hard limit at once, soft limit when exceeded for too long. */
   private overOutputLimit(c: Client): boolean {
-    // A replica's limit is the replication room's (client-output-buffer-limit replica).
-    if (c.isReplica) return false;
+    // A replica's limit is the replication room's (client-output-buffer-limit replica); a master's
+    // link never gets replies.
+    if (c.isReplica || c.isMaster) return false;
     const limits = this.state.config.clientOutputBufferLimit;
     const limit = c.inPubsubMode ? limits.pubsub : limits.normal;
-    const used = c.socket.writableLength;
+    if (limit.hard === 0 && limit.soft === 0) return false;
+    const used = c.out.length + c.socket.writableLength;
     if (limit.hard > 0 && used >= limit.hard) return true;
     if (limit.soft > 0 && used >= limit.soft) {
-      const now = Date.now();
+      const now = Math.floor(Date.now() / 1000);
       if (c.softLimitSince === 0) c.softLimitSince = now;
-      else if (now - c.softLimitSince >= limit.softSeconds * 1000) return true;
+      else if (now - c.softLimitSince > limit.softSeconds) return true;
     } else {
       c.softLimitSince = 0;
     }
     return false;
+  }
+
+  /**
+   * Redis getClientEvictionLimit: maxmemory-clients in bytes, or a percentage of maxmemory (none
+   * without one); 0 when disabled, and never below 128 KB so a bad setting cannot cut every client off.
+   */
+  private clientEvictionLimit(): number {
+    return this.state.config.cached('client-eviction-limit', (config) => {
+      const setting = config.format('maxmemory-clients');
+      const limit = setting.endsWith('%')
+        ? Math.floor((config.getNumber('maxmemory') * Number(setting.slice(0, -1))) / 100)
+        : Number(setting);
+      return limit === 0 ? 0 : Math.max(limit, CLIENT_EVICTION_MIN_LIMIT);
+    });
+  }
+
+  /**
+   * Redis evictClients (maxmemory-clients): while the clients together use more memory than the
+   * limit, the normal or pub/sub client using the most is closed (never one with CLIENT NO-EVICT, a
+   * master or a replica). Run after each batch of input and from the cron.
+   */
+  evictClients(): void {
+    const limit = this.clientEvictionLimit();
+    if (limit === 0) return;
+    let total = 0;
+    const evictable: { client: Client; memory: number }[] = [];
+    for (const reg of this.state.registry.values()) {
+      const c = reg as Client;
+      const memory = c.memoryUsage();
+      total += memory;
+      if (!c.noEvict && !c.isMaster && !c.isReplica && !c.closed) evictable.push({ client: c, memory });
+    }
+    if (total <= limit) return;
+    evictable.sort((a, b) => b.memory - a.memory);
+    for (const { client, memory } of evictable) {
+      if (total <= limit) break;
+      total -= memory;
+      this.state.stats.evictedClients++;
+      client.socket.destroy();
+      this.forget(client);
+    }
   }
 
   /** A closed connection leaves every table it was in. */

@@ -45,6 +45,11 @@ export class Listeners {
     return this.servers.length;
   }
 
+  /** Listening anywhere at all: a TCP address or the Unix socket. */
+  get listening(): boolean {
+    return this.servers.length > 0 || this.unix !== undefined;
+  }
+
   /**
    * Startup: listens on every address of the plan; port 0 picks a free port (used by embeddings and
    * tests — Redis would not listen at all). Throws ListenError when a required address fails or
@@ -53,7 +58,10 @@ export class Listeners {
   start(plan: ListenPlan): void {
     const failure = this.open(plan, true);
     if (failure !== undefined) throw new ListenError(failure);
-    if (this.servers.length === 0) throw new ListenError('Failed listening on any bind address');
+    // `bind ""` listens on no TCP address (a Unix socket only, checked by the caller, as Redis does).
+    if (this.servers.length === 0 && plan.bind.length > 0) {
+      throw new ListenError('Failed listening on any bind address');
+    }
   }
 
   /**

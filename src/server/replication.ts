@@ -285,6 +285,11 @@ export function attachReplication(
     requestAcks: () => replication.requestAcks(),
     isReplica: () => replication.isReplica(),
     failover: (argv) => replication.failoverCommand(argv),
+    changeReplicationId: () => {
+      log('Changing replication IDs after receiving DEBUG change-repl-id');
+      replication.offsets.changeReplicationId();
+      replication.offsets.clearReplicationId2();
+    },
   };
   state.replication = port;
   state.replicationChecks = replication;

@@ -12,7 +12,7 @@ import { Client } from './client.js';
 import { applyOverrides, bindListenerConfig, type SettingsOverrides } from './config-binding.js';
 import { readThroughSharedBuffer } from './connection.js';
 import { ServerCore } from './core.js';
-import { Listeners } from './listeners.js';
+import { ListenError, Listeners } from './listeners.js';
 import { attachReplication } from './replication.js';
 import { ServerState, commandTable } from './state.js';
 
@@ -161,6 +161,10 @@ function startListening(options: ServerOptions): RunningServer {
       throw err;
     }
   }
+  if (!listeners.listening) {
+    void listeners.close();
+    throw new ListenError('Configured to not listen anywhere, exiting.');
+  }
   state.boundPorts.push(listeners.boundPort);
   if (options.redisConfig === undefined && config.port === 0) recordBoundPort(config, listeners.boundPort);
   bindListenerConfig(config, (bind, port) => {
@@ -178,16 +182,23 @@ function startListening(options: ServerOptions): RunningServer {
   // DEBUG SET-ACTIVE-EXPIRE switches the expirer through this port.
   state.activeExpiry = expirer;
   let lastTimeoutCheck = 0;
+  const bufferPeaks = new ClientBufferPeaks();
   const cronPeriod = (): number => 1000 / Math.max(1, Math.min(500, config.hz));
   let cron: NodeJS.Timeout;
   const serverCron = (): void => {
     const now = Date.now();
+    if (state.cron.paused) {
+      cron = setTimeout(serverCron, cronPeriod());
+      return;
+    }
     expirer.cycle(now, cronPeriod() * EXPIRE_TIME_SHARE);
     if (now - lastTimeoutCheck >= 1000) {
       lastTimeoutCheck = now;
       closeIdleClients(state, core, now);
+      bufferPeaks.sample(state, now);
     }
     core.serveReadyKeys();
+    core.evictClients();
     options.onCron?.(now);
     cron = setTimeout(serverCron, cronPeriod());
   };
@@ -218,6 +229,44 @@ function startListening(options: ServerOptions): RunningServer {
 function recordBoundPort(config: RedisConfig, port: number): void {
   const directive = config.lookup('port');
   if (directive !== undefined) config.setFromFile(directive, [String(port)], false);
+}
+
+/** Seconds of history in Redis's CLIENTS_PEAK_MEM_USAGE_SLOTS. */
+const PEAK_SLOTS = 8;
+
+/**
+ * INFO's client_recent_max_input_buffer / client_recent_max_output_buffer (Redis
+ * clientsCronTrackExpansiveClients): once a second every client's query buffer and queued output are
+ * sampled into that second's slot; the stats are the largest over the last eight slots.
+ */
+class ClientBufferPeaks {
+  private readonly seconds = new Float64Array(PEAK_SLOTS);
+  private readonly input = new Float64Array(PEAK_SLOTS);
+  private readonly output = new Float64Array(PEAK_SLOTS);
+
+  sample(state: ServerState, now: number): void {
+    const second = Math.floor(now / 1000);
+    const slot = second % PEAK_SLOTS;
+    if (this.seconds[slot] !== second) {
+      this.seconds[slot] = second;
+      this.input[slot] = 0;
+      this.output[slot] = 0;
+    }
+    for (const reg of state.registry.values()) {
+      const c = reg as Client;
+      this.input[slot] = Math.max(this.input[slot] as number, c.parser.buffered);
+      this.output[slot] = Math.max(this.output[slot] as number, c.out.length + c.socket.writableLength);
+    }
+    let input = 0;
+    let output = 0;
+    for (let i = 0; i < PEAK_SLOTS; i++) {
+      if (second - (this.seconds[i] as number) >= PEAK_SLOTS) continue;
+      input = Math.max(input, this.input[i] as number);
+      output = Math.max(output, this.output[i] as number);
+    }
+    state.stats.clientRecentMaxInputBuffer = input;
+    state.stats.clientRecentMaxOutputBuffer = output;
+  }
 }
 
 /** Redis `timeout`: idle normal clients are closed (not blocked or subscribed ones). */

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type {
   ActiveExpiryPort,
+  CronPort,
   ClientInfo,
   ClientView,
   ClientsPort,
@@ -41,10 +42,13 @@ export function emptyStats(): ServerStats {
     keyspaceMisses: 0,
     expiredKeys: 0,
     evictedKeys: 0,
+    evictedClients: 0,
     dirty: 0,
     totalNetInputBytes: 0,
     totalNetOutputBytes: 0,
     clientOutputBufferLimitDisconnections: 0,
+    clientRecentMaxInputBuffer: 0,
+    clientRecentMaxOutputBuffer: 0,
     syncFull: 0,
     syncPartialOk: 0,
     syncPartialErr: 0,
@@ -89,6 +93,8 @@ export class ServerState implements ServerPorts {
   replication: ReplicationPort | undefined;
   shutdown: ShutdownPort | undefined;
   activeExpiry: ActiveExpiryPort | undefined;
+  /** DEBUG PAUSE-CRON: the server cron skips its work while paused. */
+  readonly cron: CronPort = { paused: false };
   eviction: EvictionPort | undefined;
   scripting: Scripting | undefined;
   replicationChecks: ReplicationChecks | undefined;

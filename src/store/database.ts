@@ -50,6 +50,9 @@ export interface KeyspaceObserver {
  * lookupWrite() (it is what lets a running snapshot copy the old value first); create keys with add(),
  * replace with overwrite(), remove with delete(). Every one of them applies lazy expiry.
  */
+/** The text of Redis's shared integer objects (OBJ_SHARED_INTEGERS: 0..9999, canonical decimal). */
+const SHARED_INTEGER = /^(?:0|[1-9][0-9]{0,3})$/;
+
 export class Database {
   /**
    * Reassigned only by swapWith (SWAPDB) and clear (FLUSH), never emptied in place; everything else
@@ -64,6 +67,14 @@ export class Database {
    * key forgets the mark. Absent until first used, so plain SET/GET workloads pay nothing.
    */
   private rawStrings: BigSet<string> | undefined;
+  /**
+   * Keys holding a small integer (0..9999) stored while Redis would not share integer objects (a
+   * maxmemory with an LRU/LFU policy: each value needs its own access time), so OBJECT REFCOUNT says 1
+   * rather than the shared object's count. Absent until first used, like rawStrings.
+   */
+  private unsharedIntegers: BigSet<string> | undefined;
+  /** Whether a small integer stored now is Redis's shared object; the server sets it from maxmemory. */
+  shareIntegers = true;
   /** RANDOMKEY's O(1) picker, built on the first randomKey() and kept in step with every add/remove. */
   private sampler: KeySampler | undefined;
   /**
@@ -223,6 +234,7 @@ export class Database {
     this.entries.delete(key);
     this.expires.delete(key);
     this.rawStrings?.delete(key);
+    this.unsharedIntegers?.delete(key);
     this.sampler?.remove(key);
     this.observer.keyModified?.(this.index, key);
     this.observer.keyExpired?.(this.index, key);
@@ -264,6 +276,7 @@ export class Database {
     this.bytes += this.entryBytes(key, value);
     this.watchInPlace(value);
     this.sampler?.add(key);
+    if (!this.shareIntegers) this.noteUnsharedInteger(key, value);
     if (
       typeof value !== 'string' &&
       (value.type === 'list' || value.type === 'zset' || value.type === 'stream')
@@ -285,6 +298,8 @@ export class Database {
       this.watchInPlace(value);
       this.rawStrings?.delete(key);
       if (typeof old !== 'string' && old.type === 'stream') this.observer.keyReady?.(this.index, key);
+      this.unsharedIntegers?.delete(key);
+      if (!this.shareIntegers) this.noteUnsharedInteger(key, value);
     } else {
       this.add(key, value);
     }
@@ -301,10 +316,22 @@ export class Database {
     this.entries.delete(key);
     if (this.expires.size !== 0 && this.expires.delete(key)) this.bytes -= EXPIRE_ENTRY_BYTES;
     this.rawStrings?.delete(key);
+    this.unsharedIntegers?.delete(key);
     this.sampler?.remove(key);
     // Redis signalDeletedKeyAsReady: a reader blocked on a stream learns that it went away.
     if (typeof value !== 'string' && value.type === 'stream') this.observer.keyReady?.(this.index, key);
     return true;
+  }
+
+  private noteUnsharedInteger(key: string, value: Value): void {
+    if (typeof value !== 'string' || !SHARED_INTEGER.test(value)) return;
+    this.unsharedIntegers ??= new BigSet();
+    this.unsharedIntegers.add(key);
+  }
+
+  /** The key holds a small integer that is not Redis's shared object (see unsharedIntegers). */
+  isUnsharedInteger(key: string): boolean {
+    return this.unsharedIntegers?.has(key) === true;
   }
 
   /**
@@ -371,6 +398,7 @@ export class Database {
     [this.entries, other.entries] = [other.entries, this.entries];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
+    [this.unsharedIntegers, other.unsharedIntegers] = [other.unsharedIntegers, this.unsharedIntegers];
     [this.sampler, other.sampler] = [other.sampler, this.sampler];
     for (const db of [this, other]) {
       for (const [key, value] of db.entries) {
@@ -393,6 +421,7 @@ export class Database {
     this.entries = new BigMap();
     this.expires = new BigMap();
     this.rawStrings = undefined;
+    this.unsharedIntegers = undefined;
     this.sampler = undefined;
   }
 }
@@ -475,6 +504,14 @@ export class Keyspace {
   /** Brackets a command of the master's stream on a replica (see Database.applyingMasterStream). */
   setApplyingMasterStream(on: boolean): void {
     for (const db of this.databases) db.applyingMasterStream = on;
+  }
+
+  /**
+   * Redis shares small integer objects unless maxmemory is set with an LRU/LFU policy; values stored
+   * while `on` is false are their own objects (OBJECT REFCOUNT 1) for as long as they are kept.
+   */
+  setShareIntegers(on: boolean): void {
+    for (const db of this.databases) db.shareIntegers = on;
   }
 
   db(index: number): Database {

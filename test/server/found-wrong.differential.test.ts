@@ -131,3 +131,98 @@ test('TTL, TYPE, EXISTS and OBJECT do not update the last-access time; GET does 
     }
   });
 });
+
+/** Each line's reply and how much it moved rdb_changes_since_last_save (Redis's server.dirty). */
+async function repliesWithDirty(server: RunningServer, lines: readonly Line[]): Promise<string[]> {
+  const c = await RawConnection.open(server.port, 2000);
+  try {
+    const dirty = async (): Promise<number> => {
+      const info = (await c.call(['INFO', 'persistence'])).toString('latin1');
+      return Number(/rdb_changes_since_last_save:(\d+)/.exec(info)?.[1]);
+    };
+    const out: string[] = [];
+    for (const line of lines) {
+      const before = await dirty();
+      const reply = showBytes(await c.call(line));
+      out.push(`${line.join(' ')} -> ${reply} dirty+${(await dirty()) - before}`);
+    }
+    return out;
+  } finally {
+    c.close();
+  }
+}
+
+test('SETBIT and BITFIELD that change nothing are not counted as changes (redis-server 7.0)', async () => {
+  const lines: Line[] = [
+    ['FLUSHALL'],
+    ['SETBIT', 'b', '3', '1'],
+    ['SETBIT', 'b', '3', '1'],
+    ['SETBIT', 'b', '3', '0'],
+    ['SETBIT', 'b', '100', '0'],
+    ['SETBIT', 'new', '0', '0'],
+    ['BITFIELD', 'b', 'SET', 'u8', '0', '0'],
+    ['BITFIELD', 'b', 'SET', 'u8', '0', '16'],
+    ['BITFIELD', 'b', 'SET', 'u8', '0', '16', 'GET', 'u8', '0', 'SET', 'u8', '0', '16'],
+    ['BITFIELD', 'b', 'SET', 'u8', '0', '2', 'SET', 'u8', '8', '3', 'INCRBY', 'u8', '0', '1'],
+    ['BITFIELD', 'b', 'SET', 'u8', '0', '3', 'SET', 'u8', '8', '3', 'SET', 'u8', '16', '3'],
+    ['BITFIELD', 'b', 'INCRBY', 'u8', '0', '0'],
+    // Growing the string counts every write of the call, changed or not.
+    ['BITFIELD', 'b', 'SET', 'u8', '0', '3', 'SET', 'u8', '400', '0'],
+    ['BITFIELD', 'nk', 'SET', 'u8', '0', '0'],
+    ['BITFIELD', 'nk', 'SET', 'u8', '0', '1', 'SET', 'u8', '8', '1'],
+    ['BITFIELD', 'nk', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '1000'],
+    ['BITFIELD', 'nk', 'OVERFLOW', 'SAT', 'INCRBY', 'u8', '0', '1000'],
+    ['BITFIELD', 'nk', 'OVERFLOW', 'SAT', 'INCRBY', 'u8', '0', '1000'],
+    ['BITFIELD', 'nk', 'OVERFLOW', 'WRAP', 'SET', 'i8', '8', '257'],
+    ['GET', 'b'],
+    ['GET', 'nk'],
+  ];
+  await withBoth(async (redis, redmesh) => {
+    const real = await repliesWithDirty(redis, lines);
+    const ours = await repliesWithDirty(redmesh, lines);
+    assert.deepEqual(ours, real);
+  });
+});
+
+test('small integers are not shared objects while maxmemory has an LRU/LFU policy (redis-server 7.0)', async () => {
+  const stored = (key: string): Line[] => [
+    ['OBJECT', 'REFCOUNT', key],
+    ['OBJECT', 'ENCODING', key],
+  ];
+  const lines: Line[] = [
+    ['FLUSHALL'],
+    ['SET', 'a', '100'],
+    ...stored('a'),
+    // An LRU policy without maxmemory still shares.
+    ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'],
+    ['SET', 'b', '100'],
+    ...stored('b'),
+    ['CONFIG', 'SET', 'maxmemory', '1gb'],
+    ['SET', 'c', '100'],
+    ...stored('c'),
+    ['INCR', 'c'],
+    ...stored('c'),
+    ['MSET', 'm1', '5', 'm2', '10000'],
+    ...stored('m1'),
+    ...stored('m2'),
+    // Stored before: still the shared object.
+    ...stored('a'),
+    ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'],
+    ['SET', 'd', '0'],
+    ...stored('d'),
+    ['CONFIG', 'SET', 'maxmemory-policy', 'volatile-ttl'],
+    ['SET', 'e', '200'],
+    ...stored('e'),
+    ...stored('c'),
+    ['RENAME', 'e', 'e2'],
+    ...stored('e2'),
+    ['CONFIG', 'SET', 'maxmemory', '0'],
+    ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
+  ];
+  await withBoth(async (redis, redmesh) => {
+    const real = await replies(redis, lines);
+    const ours = await replies(redmesh, lines);
+    assert.deepEqual(ours, real);
+    assert.ok(real.includes(':1\\r\\n') && real.includes(':2147483647\\r\\n'), real.join(' '));
+  });
+});

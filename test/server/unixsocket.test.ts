@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -101,4 +102,95 @@ test("unixsocket: a path that cannot be bound stops the server with Redis's mess
     long.output,
     /Failed opening Unix socket: unix socket path too long \(\d+ bytes, at most 107\)/,
   );
+});
+
+/** Spawns `command args`, collecting its output; `stop` kills it by pid (SIGKILL after 3 s). */
+function spawnServer(command: string, args: readonly string[]) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  return {
+    output: () => output,
+    exited,
+    stop: async (): Promise<void> => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Whether a TCP connection to 127.0.0.1:port is accepted. */
+function tcpAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+test('bind "" with unixsocket: no TCP listener, the Unix socket serves (as redis-server 7.0)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-bindnone-'));
+  try {
+    for (const name of ['redis', 'redmesh'] as const) {
+      const path = join(dir, `${name}.sock`);
+      const port = await freePort();
+      const common = ['--port', String(port), '--bind', '', '--unixsocket', path, '--dir', dir];
+      const server =
+        name === 'redis'
+          ? spawnServer('redis-server', [...common, '--save', ''])
+          : spawnServer(process.execPath, [redmeshMain, 'server', ...common]);
+      try {
+        let pong = '';
+        const deadline = Date.now() + 15_000;
+        while (pong !== 'PONG\n' && Date.now() < deadline) {
+          pong = await cliOverSocket(path, 'PING').catch(() => '');
+          if (pong !== 'PONG\n') await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.equal(pong, 'PONG\n', `${name}: ${server.output()}`);
+        assert.equal(await cliOverSocket(path, 'CONFIG', 'GET', 'bind'), 'bind\n\n', name);
+        assert.equal(await tcpAccepts(port), false, `${name} accepted TCP on ${port}`);
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bind "" without unixsocket: the server exits, "Configured to not listen anywhere" (as redis-server 7.0)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-bindnone-'));
+  try {
+    const port = String(await freePort());
+    const redis = spawnServer('redis-server', ['--port', port, '--bind', '', '--save', '', '--dir', dir]);
+    const redmesh = spawnServer(process.execPath, [
+      redmeshMain,
+      'server',
+      '--port',
+      port,
+      '--bind',
+      '',
+      '--dir',
+      dir,
+    ]);
+    const timer = setTimeout(() => void Promise.all([redis.stop(), redmesh.stop()]), 15_000);
+    try {
+      await Promise.all([redis.exited, redmesh.exited]);
+    } finally {
+      clearTimeout(timer);
+    }
+    for (const s of [redis, redmesh])
+      assert.match(s.output(), /Configured to not listen anywhere, exiting\./);
+    assert.equal(await redmesh.exited, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -43,8 +43,9 @@ export function formatClientInfo(c: ClientInfo): string {
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} age=${c.age} idle=${c.idle} ` +
     `flags=${c.flags} db=${c.db} sub=${c.sub} psub=${c.psub} ssub=${c.ssub} multi=${c.multi} ` +
-    `qbuf=${c.qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=${c.omem} ` +
-    `tot-mem=${c.omem + c.qbuf} events=r cmd=${c.cmd} user=${c.user} redir=-1 resp=${c.resp}\n`
+    `qbuf=${c.qbuf} qbuf-free=${c.qbufFree} argv-mem=${c.argvMem} multi-mem=0 rbs=16384 rbp=0 ` +
+    `obl=${c.obl} oll=${c.oll} omem=${c.omem} tot-mem=${c.totMem} events=r cmd=${c.cmd} user=${c.user} ` +
+    `redir=-1 resp=${c.resp}\n`
   );
 }
 
@@ -267,8 +268,6 @@ const HELP_LINES = [
   '      Kill connections authenticated by <username>.',
   '    * SKIPME (YES|NO)',
   '      Skip killing current connection (default: yes).',
-  '    * ID <client-id>',
-  '      Kill connections by client id.',
   'LIST [options ...]',
   '    Return information about client connections. Options:',
   '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
@@ -286,7 +285,7 @@ const HELP_LINES = [
   'NO-EVICT (ON|OFF)',
   '    Protect current client connection from eviction.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ];
 
 const help = bare('help', () => array(HELP_LINES.map((l) => simple(l))));

@@ -111,3 +111,5 @@ function restore(ctx: CommandContext, argv: readonly string[]): Reply {
 export const dumpCommand: CommandSpec = tableCommand('dump', dump);
 
 export const restoreCommand: CommandSpec = tableCommand('restore', restore);
+/** RESTORE-ASKING: RESTORE as a cluster node answers it after ASKING; the same without a cluster. */
+export const restoreAskingCommand: CommandSpec = tableCommand('restore-asking', restore);

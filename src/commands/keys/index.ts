@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../types.js';
 import { copy, move } from './move.js';
 import { del, unlink } from './del.js';
-import { dumpCommand, restoreCommand } from './dump.js';
+import { dumpCommand, restoreAskingCommand, restoreCommand } from './dump.js';
 import { exists, touch, type } from './exists.js';
 import { expire, expireat, pexpire, pexpireat } from './expire.js';
 import { flushall, flushdb, swapdb } from './flush.js';
@@ -33,6 +33,7 @@ export const keysCommands: readonly CommandSpec[] = [
   object,
   dumpCommand,
   restoreCommand,
+  restoreAskingCommand,
   expire,
   pexpire,
   expireat,

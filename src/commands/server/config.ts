@@ -91,5 +91,9 @@ export const configCommand: CommandSpec = containerCommand('config', [
   configSet,
   defineCommand({ name: 'config|resetstat', parse: noArguments, apply: configResetStat }),
   defineCommand({ name: 'config|rewrite', parse: noArguments, apply: configRewrite }),
-  defineCommand({ name: 'config|help', parse: noArguments, apply: () => helpReply('CONFIG', HELP) }),
+  defineCommand({
+    name: 'config|help',
+    parse: noArguments,
+    apply: () => helpReply('CONFIG', HELP, 'Prints this help.'),
+  }),
 ]);

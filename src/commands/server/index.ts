@@ -1,10 +1,12 @@
 import type { CommandSpec } from '../types.js';
+import { clusterCommands } from './cluster.js';
 import { commandCommand } from './command.js';
 import { configCommand } from './config.js';
 import { debugCommand } from './debug.js';
 import { infoCommand } from './info.js';
 import { memoryCommand } from './memory.js';
 import { miscCommands } from './misc.js';
+import { moduleCommand } from './module.js';
 import { slowlogCommand } from './slowlog.js';
 
 /** The server family. See the command files beside this one. */
@@ -16,6 +18,8 @@ export const serverCommands: readonly CommandSpec[] = [
   memoryCommand,
   debugCommand,
   ...miscCommands,
+  moduleCommand,
+  ...clusterCommands,
 ];
 
 export { keysOf } from './command.js';

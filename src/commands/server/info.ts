@@ -102,8 +102,8 @@ function clientsFields(ctx: CommandContext): Fields {
     ['connected_clients', h.clients.list().length],
     ['cluster_connections', 0],
     ['maxclients', h.config.maxclients],
-    ['client_recent_max_input_buffer', 0],
-    ['client_recent_max_output_buffer', 0],
+    ['client_recent_max_input_buffer', h.stats.clientRecentMaxInputBuffer],
+    ['client_recent_max_output_buffer', h.stats.clientRecentMaxOutputBuffer],
     ['blocked_clients', h.clients.blockedCount()],
     ['tracking_clients', 0],
     ['clients_in_timeout_table', 0],
@@ -252,7 +252,7 @@ function statsFields(ctx: CommandContext): Fields {
     ['expired_time_cap_reached_count', 0],
     ['expire_cycle_cpu_milliseconds', 0],
     ['evicted_keys', s.evictedKeys],
-    ['evicted_clients', 0],
+    ['evicted_clients', s.evictedClients],
     ['total_eviction_exceeded_time', 0],
     ['current_eviction_exceeded_time', 0],
     ['keyspace_hits', s.keyspaceHits],
@@ -306,8 +306,29 @@ function commandstatsFields(ctx: CommandContext): Fields {
   ]);
 }
 
+/** errorstat_<CODE>:count=N, in byte order of the codes (Redis keeps them in a radix tree). */
 function errorstatsFields(ctx: CommandContext): Fields {
-  return [...ctx.server.commandStats.errors].map(([code, n]) => [`errorstat_${code}`, `count=${n}`]);
+  return [...ctx.server.commandStats.errors]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([code, n]) => [`errorstat_${code}`, `count=${n}`]);
+}
+
+/** printf("%f") with trailing zeros (and a bare point) trimmed: Redis's trimDoubleString. */
+function percentileLabel(p: number): string {
+  const text = p.toFixed(6);
+  return text.replace(/\.?0+$/, '');
+}
+
+/** latency_percentiles_usec_<cmd>:p50=…,p99=… per command that ran, while latency-tracking is on. */
+function latencystatsFields(ctx: CommandContext): Fields {
+  const config = ctx.server.config;
+  if (!config.getBool('latency-tracking')) return [];
+  const raw = config.format('latency-tracking-info-percentiles');
+  const percentiles = raw === '' ? [] : raw.split(' ').map(Number);
+  return [...ctx.server.commandStats.latency].map(([name, h]) => [
+    `latency_percentiles_usec_${name}`,
+    percentiles.map((p) => `p${percentileLabel(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`).join(','),
+  ]);
 }
 
 /** db0:keys=1,expires=0,avg_ttl=0 for every non-empty database. */
@@ -353,7 +374,7 @@ function sectionFields(name: string, ctx: CommandContext, nowMs: number): Fields
     case 'errorstats':
       return errorstatsFields(ctx);
     case 'latencystats':
-      return [];
+      return latencystatsFields(ctx);
     case 'cluster':
       return [['cluster_enabled', 0]];
     case 'keyspace':

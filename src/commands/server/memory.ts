@@ -94,5 +94,5 @@ export const memoryCommand: CommandSpec = containerCommand('memory', [
     return { kind: 'simple', value: 'OK' };
   }),
   bare('malloc-stats', () => verbatim('Stats not supported for the current allocator')),
-  bare('help', () => helpReply('MEMORY', HELP)),
+  bare('help', () => helpReply('MEMORY', HELP, 'Prints this help.')),
 ]);

@@ -133,9 +133,20 @@ function signedOverflow(value: bigint, incr: bigint, bits: number, kind: Overflo
   return [false, 0n];
 }
 
-/** Runs a SET or INCRBY on the buffer; the reply is the old value (SET), the new one (INCRBY) or nil on FAIL. */
-function applyWrite(bytes: Buffer, op: FieldOp): Reply {
-  const old = op.signed ? readSigned(bytes, op.offset, op.bits) : readUnsigned(bytes, op.offset, op.bits);
+interface WriteOutcome {
+  /** The old value (SET), the new one (INCRBY) or nil on FAIL. */
+  readonly reply: Reply;
+  /** The field's bits differ from before. */
+  readonly changed: boolean;
+}
+
+function readField(bytes: Buffer, op: FieldOp): bigint {
+  return op.signed ? readSigned(bytes, op.offset, op.bits) : readUnsigned(bytes, op.offset, op.bits);
+}
+
+/** Runs a SET or INCRBY on the buffer. */
+function applyWrite(bytes: Buffer, op: FieldOp): WriteOutcome {
+  const old = readField(bytes, op);
   const check = op.signed ? signedOverflow : unsignedOverflow;
   let next: bigint;
   let overflowed: boolean;
@@ -150,9 +161,9 @@ function applyWrite(bytes: Buffer, op: FieldOp): Reply {
     overflowed = o;
     next = o ? limit : v;
   }
-  if (overflowed && op.overflow === 'FAIL') return NULL;
+  if (overflowed && op.overflow === 'FAIL') return { reply: NULL, changed: false };
   writeBits(bytes, op.offset, op.bits, next);
-  return int64Reply(op.opcode === 'INCRBY' ? next : old);
+  return { reply: int64Reply(op.opcode === 'INCRBY' ? next : old), changed: readField(bytes, op) !== old };
 }
 
 interface BitfieldArgs {
@@ -179,20 +190,21 @@ function bitfieldGeneric(ctx: CommandContext, { key, ops }: BitfieldArgs, readOn
   if (readOnly) return fail(ERR_BITFIELD_RO);
   const highest = Math.max(...writes.map((op) => op.offset + op.bits - 1));
   const target = stringForBitWrite(ctx, key, highest);
-  const replies = ops.map((op) =>
-    op.opcode === 'GET'
-      ? int64Reply(
-          op.signed
-            ? readSigned(target.bytes, op.offset, op.bits)
-            : readUnsigned(target.bytes, op.offset, op.bits),
-        )
-      : applyWrite(target.bytes, op),
-  );
-  // Redis counts a change per SET/INCRBY that was not refused by OVERFLOW FAIL; with none, the key
-  // is still created (grown) but not signalled, so nothing is propagated (as redis-server 7.0.15 does).
-  const changes = ops.filter((op, i) => op.opcode !== 'GET' && replies[i]?.kind !== 'null').length;
-  if (changes > 0) storeBits(ctx, key, target);
-  else if (target.grew) storeBitsSilently(ctx, key, target);
+  // Redis 7.0.15 counts a change per SET/INCRBY not refused by OVERFLOW FAIL that changed its bits,
+  // or every such write once the string was created or grown; with none, a grown key is kept but
+  // not signalled, so nothing counts as dirty or is propagated.
+  let changes = 0;
+  const replies = ops.map((op) => {
+    if (op.opcode === 'GET') return int64Reply(readField(target.bytes, op));
+    const outcome = applyWrite(target.bytes, op);
+    if (outcome.reply.kind !== 'null' && (outcome.changed || target.grew)) changes++;
+    return outcome.reply;
+  });
+  if (changes > 0) {
+    storeBits(ctx, key, target);
+    // Redis's server.dirty += changes: one counted by storeBits, the rest here.
+    for (let i = 1; i < changes; i++) ctx.keyModified(key);
+  } else if (target.grew) storeBitsSilently(ctx, key, target);
   return array(replies);
 }
 
