@@ -10,6 +10,7 @@
  * Usage: node dist/bench/redis.js [--requests 100000] [--runs 3] [--clients 50] [--keys 1000000] [--random 100000]
  *                                 [--tests set,get,...] [--json out.json] [--oracle-only]
  * Numbers only mean something on an otherwise idle machine; the load average is printed with them.
+ * REDMESH_MAIN=<other checkout>/dist/src/cli/main.js benches another build with this same code.
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';

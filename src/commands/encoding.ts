@@ -100,6 +100,8 @@ export function encodingOf(ctx: CommandContext, value: Value, key: string): stri
     case 'zset':
       // The sorted-set container tracks its own encoding, conversions included.
       return value.zset.encoding;
+    case 'stream':
+      return 'stream';
   }
 }
 

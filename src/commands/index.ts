@@ -9,6 +9,7 @@ import { pubsubCommands } from './pubsub/index.js';
 import { replicationCommands } from './replication/index.js';
 import { serverCommands } from './server/index.js';
 import { setsCommands } from './sets/index.js';
+import { streamsCommands } from './streams/index.js';
 import { stringsCommands } from './strings/index.js';
 import { transactionsCommands } from './transactions/index.js';
 import { zsetsCommands } from './zsets/index.js';
@@ -29,6 +30,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...zsetsCommands,
   ...geoCommands,
   ...hllCommands,
+  ...streamsCommands,
   ...pubsubCommands,
   ...transactionsCommands,
   ...replicationCommands,

@@ -10,7 +10,7 @@
  * and propagates.
  */
 import { ERR_WRONGTYPE, error, type Reply } from '../resp/index.js';
-import type { HashValue, ListValue, SetValue, Value, ZSetValue } from '../store/index.js';
+import type { HashValue, ListValue, SetValue, StreamValue, Value, ZSetValue } from '../store/index.js';
 import type { CommandContext, CommandResult } from './types.js';
 
 export class CommandError extends Error {
@@ -44,6 +44,7 @@ interface TypedValues {
   hash: HashValue;
   set: SetValue;
   zset: ZSetValue;
+  stream: StreamValue;
 }
 
 function ofType<T extends keyof TypedValues>(value: Value | undefined, type: T): TypedValues[T] | undefined {

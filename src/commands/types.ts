@@ -77,6 +77,8 @@ export interface ClientView {
   dbIndex: number;
   /** True while the command runs inside EXEC (blocking commands must not block then). */
   readonly inMulti: boolean;
+  /** The master's link or the AOF loader (Redis mustObeyClient): limits meant for users do not apply. */
+  readonly obeysPrimary?: boolean;
 }
 
 /**

@@ -45,7 +45,6 @@ export function restorePayload(payload: Buffer, limits: EncodingLimits): Restore
     const type = input.u8('the type');
     if (!isObjectType(type)) return { kind: 'bad-format', detail: `unknown type ${type}` };
     const decoded = readValue(input, type);
-    if (decoded.kind === 'stream') return { kind: 'unsupported', typeName: 'stream' };
     const value = storeValueOf(decoded, limits);
     if (value === undefined) return { kind: 'bad-format', detail: 'empty value' };
     return { kind: 'value', value };

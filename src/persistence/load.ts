@@ -1,10 +1,22 @@
 /**
  * Loading an RDB image into the keyspace (rdbLoad): every key becomes a store value in the encoding
  * Redis 7.0 would hold it in after loading (encodings follow content and the limits in force, as
- * Redis converts on load). Streams are refused: this server has no stream type yet.
+ * Redis converts on load). Modules and unknown types are refused, naming the key and type.
  */
 import {
+  INVALID_ENTRIES_READ,
   Quicklist,
+  SortedMap,
+  STREAM_ITEM_FLAG_DELETED,
+  STREAM_ITEM_FLAG_SAMEFIELDS,
+  Stream,
+  StreamNode,
+  StreamConsumer,
+  StreamGroup,
+  ZERO_ID,
+  idKey,
+  type StreamID,
+  type StreamNack,
   SortedSet,
   newHashValue,
   newSetValue,
@@ -14,7 +26,7 @@ import {
 } from '../store/index.js';
 import { RdbError } from './rdb/constants.js';
 import { readRdb, type RdbSummary } from './rdb/reader.js';
-import type { RdbValue } from './rdb/values.js';
+import type { RdbStream, RdbValue } from './rdb/values.js';
 import type { EncodingLimits } from './rdb/write-values.js';
 
 export interface LoadOptions {
@@ -70,8 +82,66 @@ export function storeValueOf(v: RdbValue, limits: EncodingLimits): Value | undef
       return { type: 'zset', zset };
     }
     case 'stream':
-      throw new RdbError('streams are not supported by this server yet');
+      return { type: 'stream', stream: streamOf(v.stream) };
   }
+}
+
+function parseId(text: string): StreamID {
+  const [ms, seq] = text.split('-') as [string, string];
+  return { ms: BigInt(ms), seq: BigInt(seq) };
+}
+
+/**
+ * A loaded stream, its listpack nodes kept as saved (rdbLoadObject inserts each listpack into the
+ * rax as it is): the same node boundaries and deleted entries as the Redis that wrote it.
+ */
+function streamOf(v: RdbStream): Stream {
+  const s = new Stream();
+  let live = 0;
+  for (const saved of v.nodes) {
+    const node = new StreamNode(parseId(saved.master), saved.masterFields);
+    for (const [id, flags, pairs] of saved.entries) {
+      node.append(parseId(id), pairs, (flags & STREAM_ITEM_FLAG_SAMEFIELDS) !== 0);
+      if ((flags & STREAM_ITEM_FLAG_DELETED) !== 0) node.markDeleted(node.ids.length - 1);
+    }
+    if (node.live === 0) throw new RdbError('stream node with no live entry');
+    live += node.live;
+    s.adoptNode(node);
+  }
+  if (live !== v.length) throw new RdbError(`stream length ${v.length} but ${live} entries`);
+  s.length = live;
+  s.lastId = parseId(v.lastId);
+  s.firstId = v.firstId === undefined ? (s.edgeId(true) ?? ZERO_ID) : parseId(v.firstId);
+  s.maxDeletedId = v.maxDeletedId === undefined ? ZERO_ID : parseId(v.maxDeletedId);
+  s.entriesAdded = v.entriesAdded ?? BigInt(v.length);
+  if (v.groups.length > 0) s.groups = new SortedMap();
+  for (const g of v.groups) {
+    const entriesRead =
+      g.entriesRead === undefined || g.entriesRead === 18446744073709551615n
+        ? INVALID_ENTRIES_READ
+        : g.entriesRead;
+    const group = new StreamGroup(g.name, parseId(g.lastId), entriesRead);
+    const nacks = new Map<string, { deliveryTime: number; deliveryCount: number }>();
+    for (const [id, time, count] of g.pel)
+      nacks.set(idKey(parseId(id)), { deliveryTime: time, deliveryCount: count });
+    for (const c of g.consumers) {
+      const consumer = new StreamConsumer(c.name, c.seenTime);
+      group.consumers.set(c.name, consumer);
+      for (const id of c.pel) {
+        const k = idKey(parseId(id));
+        const n = nacks.get(k);
+        if (n === undefined)
+          throw new RdbError(`consumer PEL entry ${id} missing from group ${g.name}'s PEL`);
+        const nack: StreamNack = { ...n, consumer };
+        consumer.pel.set(k, nack);
+        group.pel.set(k, nack);
+      }
+    }
+    if (group.pel.size !== nacks.size)
+      throw new RdbError(`group ${g.name} has PEL entries without a consumer`);
+    s.groups?.set(g.name, group);
+  }
+  return s;
 }
 
 /** Reads `file` into `keyspace` (which the caller has emptied). Throws RdbError naming what is wrong. */

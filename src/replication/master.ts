@@ -9,6 +9,7 @@
  * (diskless: until its first ACK, since it finds the end of the payload by the last bytes of a read).
  */
 import { randomBytes } from 'node:crypto';
+import { createReadStream, rmSync, type ReadStream } from 'node:fs';
 import { ERR_BGSAVE_FOR_REPLICATION } from '../resp/index.js';
 import { GETACK_ARGV, PING_ARGV, RDB_EOF_MARK_SIZE, type ReplicaState } from './constants.js';
 import { ReplicationBacklog } from './backlog.js';
@@ -37,6 +38,8 @@ export class ReplicaLink {
   startOnAck = false;
   /** The offset the full sync started at (+FULLRESYNC <id> <offset>). */
   syncOffset = 0;
+  /** Disk-based sync: the payload file being sent to this replica (sendBulkToSlave). */
+  payloadReader: ReadStream | undefined;
   closed = false;
 
   constructor(readonly channel: ReplicaChannel) {}
@@ -72,12 +75,24 @@ export class ReplicaLink {
 interface FullSync {
   readonly offset: number;
   readonly diskless: boolean;
+  /** Disk-based: replicas that arrive while the file is being written share it. */
   readonly links: ReplicaLink[];
-  /** Disk framing: the payload so far (a replica arriving during it shares it). */
-  readonly payload: Buffer[];
   writer: SnapshotWriter | undefined;
   readonly eofMark: string;
 }
+
+/** A disk-based payload being sent: removed once no replica reads it any more. */
+interface PayloadFile {
+  readonly path: string;
+  readonly size: number;
+  readers: number;
+}
+
+/**
+ * Bytes a replica's connection may hold before the payload file's reading pauses for it to drain:
+ * the file streams at the replica's pace instead of piling up in the master's memory.
+ */
+const PAYLOAD_SEND_HIGH_WATER = 1 << 20;
 
 export class MasterSide {
   /** Replicas in the order they attached (INFO slaveN order). */
@@ -304,7 +319,6 @@ export class MasterSide {
       offset,
       diskless,
       links: waiting,
-      payload: [],
       writer: undefined,
       eofMark: randomBytes(RDB_EOF_MARK_SIZE / 2).toString('hex'),
     };
@@ -330,20 +344,89 @@ export class MasterSide {
       ['repl-id', this.offsets.replid],
       ['repl-offset', String(offset)],
     ];
+    if (!diskless) {
+      // Disk-based (repl-diskless-sync no): the snapshot goes to a file, then the file to each replica.
+      sync.writer = rdb.snapshotToFile(this.host.keyspace, aux, (result) =>
+        this.payloadFileDone(sync, result),
+      );
+      return;
+    }
     sync.writer = rdb.snapshot(
       this.host.keyspace,
       aux,
       (bytes) => {
-        if (!sync.diskless) {
-          sync.payload.push(bytes);
-          return;
-        }
         for (const l of sync.links) if (!l.closed) l.channel.write(bytes);
       },
       (error) => this.snapshotDone(sync, error),
     );
   }
 
+  /** The disk-based payload is on disk: `$<size>` and the file to each replica that waited for it. */
+  private payloadFileDone(
+    sync: FullSync,
+    result: { readonly path: string; readonly size: number } | { readonly error: string },
+  ): void {
+    if (this.fullSync !== sync) {
+      if ('path' in result) rmSync(result.path, { force: true });
+      return;
+    }
+    if ('error' in result) {
+      this.snapshotDone(sync, result.error);
+      return;
+    }
+    this.fullSync = undefined;
+    this.host.log('Background saving terminated with success');
+    const file: PayloadFile = { path: result.path, size: result.size, readers: 0 };
+    for (const l of sync.links) {
+      if (l.closed) continue;
+      l.state = 'send_bulk';
+      l.channel.write(`$${file.size}\r\n`);
+      this.sendPayloadFile(l, file);
+    }
+    if (file.readers === 0) rmSync(file.path, { force: true });
+    this.startWaiting();
+  }
+
+  /** sendBulkToSlave: the file at the replica's pace; then it goes online with the held stream. */
+  private sendPayloadFile(link: ReplicaLink, file: PayloadFile): void {
+    file.readers++;
+    const reader = createReadStream(file.path, { highWaterMark: 256 * 1024 });
+    link.payloadReader = reader;
+    reader.on('data', (chunk) => {
+      if (link.closed) {
+        reader.destroy();
+        return;
+      }
+      link.channel.write(chunk);
+      if (link.channel.pendingBytes >= PAYLOAD_SEND_HIGH_WATER) {
+        reader.pause();
+        link.channel.onDrain(() => {
+          if (!link.closed) reader.resume();
+        });
+      }
+    });
+    reader.on('end', () => {
+      link.payloadReader = undefined;
+      if (!link.closed) this.replicaOnline(link, false);
+    });
+    reader.on('error', (err) => {
+      this.host.log(`SYNC failed. Can't read RDB file: ${err.message}`);
+      link.channel.close();
+    });
+    reader.on('close', () => {
+      if (--file.readers === 0) rmSync(file.path, { force: true });
+    });
+  }
+
+  /** Replicas that arrived while a payload was produced wait for the next snapshot. */
+  private startWaiting(): void {
+    if (!this.links.some((l) => l.state === 'wait_bgsave')) return;
+    const s = this.host.settings();
+    if (s.replDisklessSync && s.replDisklessSyncDelay > 0) this.waitingSinceMs = Date.now();
+    else this.startSnapshot();
+  }
+
+  /** The diskless payload is sent (or the snapshot failed). */
   private snapshotDone(sync: FullSync, error: string | undefined): void {
     if (this.fullSync !== sync) return;
     this.fullSync = undefined;
@@ -351,39 +434,24 @@ export class MasterSide {
       this.host.log(`Background transfer error: ${error}`);
       for (const l of sync.links) l.channel.close();
     } else {
-      this.host.log(
-        sync.diskless
-          ? 'Background RDB transfer terminated with success'
-          : 'Background saving terminated with success',
-      );
-      const payload = sync.diskless ? undefined : Buffer.concat(sync.payload);
+      this.host.log('Background RDB transfer terminated with success');
       for (const l of sync.links) {
         if (l.closed) continue;
-        if (payload !== undefined) {
-          l.channel.write(`$${payload.length}\r\n`);
-          l.channel.write(payload);
-        } else {
-          l.channel.write(sync.eofMark);
-        }
-        this.replicaOnline(l, sync.diskless);
+        l.channel.write(sync.eofMark);
+        this.replicaOnline(l, true);
       }
     }
-    // Replicas that arrived during a diskless transfer wait for the next snapshot.
-    if (this.links.some((l) => l.state === 'wait_bgsave')) {
-      const s = this.host.settings();
-      if (s.replDisklessSync && s.replDisklessSyncDelay > 0) this.waitingSinceMs = Date.now();
-      else this.startSnapshot();
-    }
+    this.startWaiting();
   }
 
   /** replicaPutOnline: the payload is sent; the held stream follows (after the first ACK for EOF). */
   private replicaOnline(link: ReplicaLink, diskless: boolean): void {
     if (link.rdbOnly) {
-      // redis-cli --rdb: the payload is all it wanted.
+      // redis-cli --rdb: the payload is all it wanted (closed once it has left).
       this.host.log(
         `Streamed RDB transfer with replica ${link.name} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`,
       );
-      link.channel.close();
+      link.channel.onDrain(() => link.channel.close());
       return;
     }
     link.state = 'online';
@@ -402,6 +470,8 @@ export class MasterSide {
   private detach(link: ReplicaLink): void {
     if (link.closed) return;
     link.closed = true;
+    link.payloadReader?.destroy();
+    link.payloadReader = undefined;
     const i = this.links.indexOf(link);
     if (i < 0) return;
     this.links.splice(i, 1);
@@ -477,10 +547,9 @@ export class MasterSide {
     }
     this.cronLoops++;
     for (const l of this.links) {
-      // Keep-alive newlines while a replica waits for its payload to start (not counted in offsets).
-      if (l.state === 'wait_bgsave' || (l.state === 'send_bulk' && this.fullSync?.diskless !== true)) {
-        l.channel.write('\n');
-      }
+      // Keep-alive newlines while a replica waits for its payload to start (not counted in offsets);
+      // never once its payload has begun (`send_bulk`: the `$` line or EOF mark is out).
+      if (l.state === 'wait_bgsave') l.channel.write('\n');
     }
     for (const l of [...this.links]) {
       if (l.state !== 'online' || l.preSync || l.startOnAck) continue;

@@ -9,6 +9,7 @@
  * so a corrupt or truncated one never touches the data. A dropped link keeps the master's id and
  * offset (the cached master) for PSYNC on the next attempt, made by the once-per-second cron.
  */
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { PING_REPLY_AUTH_PREFIXES, RequestParser } from '../resp/index.js';
 import type { Keyspace } from '../store/index.js';
@@ -18,10 +19,73 @@ import { LinkReader } from './link-reader.js';
 import type { MasterSide } from './master.js';
 import type { ReplicationOffsets } from './offsets.js';
 import { encodeCommand } from './stream.js';
-import type { MasterClient, ReplicationHost } from './types.js';
+import type { MasterClient, ReplicationHost, ReplicationRdb } from './types.js';
 
 /** A link attempt that failed: logged as Redis does, then retried by the cron. */
 class LinkError extends Error {}
+
+/**
+ * Where a payload goes while it arrives. repl-diskless-load disabled (or on-empty-db with data): a
+ * temp file in `dir`, written as the bytes come, renamed to dbfilename and loaded once whole, so the
+ * payload is never held in memory during the transfer; otherwise in memory ("to parser"). Either
+ * way the live dataset is replaced only by a whole payload that decodes.
+ */
+interface PayloadSink {
+  readonly target: 'disk' | 'parser';
+  write(bytes: Buffer): void;
+  /** The payload is whole: decode it (a file then becomes dbfilename). Throws when it cannot. */
+  decode(): { readonly keyspace: Keyspace; readonly aux: ReadonlyMap<string, string> };
+  /** The transfer failed: drop what was received (the temp file is removed). */
+  discard(): void;
+}
+
+function memorySink(rdb: ReplicationRdb): PayloadSink {
+  let chunks: Buffer[] = [];
+  return {
+    target: 'parser',
+    write: (bytes) => void chunks.push(bytes),
+    decode: () => {
+      const payload = Buffer.concat(chunks);
+      chunks = [];
+      return rdb.decode(payload);
+    },
+    discard: () => {
+      chunks = [];
+    },
+  };
+}
+
+function fileSink(rdb: ReplicationRdb, log: (line: string) => void): PayloadSink {
+  const { temp, final, removeAfterLoad } = rdb.transferFiles();
+  const fd = openSync(temp, 'w', 0o644);
+  let open = true;
+  const close = (): void => {
+    if (!open) return;
+    open = false;
+    closeSync(fd);
+  };
+  return {
+    target: 'disk',
+    write: (bytes) => {
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+    },
+    decode: () => {
+      close();
+      // Decoded before the rename, so a payload that does not decode never replaces dbfilename.
+      const decoded = rdb.decodeFile(temp);
+      renameSync(temp, final);
+      if (removeAfterLoad) {
+        log('Removing the RDB file obtained from the master. This replica has persistence disabled');
+        rmSync(final, { force: true });
+      }
+      return decoded;
+    },
+    discard: () => {
+      close();
+      rmSync(temp, { force: true });
+    },
+  };
+}
 
 interface Transfer {
   /** -1 before the `$` line, 0 for EOF framing, else the announced size. */
@@ -217,7 +281,10 @@ export class ReplicaSide {
     throw new LinkError(reply);
   }
 
-  /** readSyncBulkPayload: both framings; the dataset is replaced only by a whole, valid payload. */
+  /**
+   * readSyncBulkPayload: both framings, to disk or to memory (repl-diskless-load); the dataset is
+   * replaced only by a whole, valid payload.
+   */
   private async receivePayload(
     socket: Socket,
     reader: LinkReader,
@@ -239,46 +306,78 @@ export class ReplicaSide {
       );
       throw new LinkError(header);
     }
-    const chunks: Buffer[] = [];
-    let rest: Buffer;
-    if (header.startsWith('$EOF:') && header.length === 5 + RDB_EOF_MARK_SIZE) {
-      const mark = Buffer.from(header.slice(5), 'latin1');
-      transfer.total = 0;
-      this.host.log('MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to disk');
-      rest = await this.readUntilMark(reader, transfer, chunks, mark);
-    } else {
-      const size = Number(header.slice(1));
-      if (!Number.isSafeInteger(size) || size < 0) {
-        this.host.log(`Bad protocol from MASTER: payload size '${header}'`);
-        throw new LinkError(header);
-      }
-      transfer.total = size;
-      this.host.log(`MASTER <-> REPLICA sync: receiving ${size} bytes from master to disk`);
-      rest = await this.readExactly(reader, transfer, chunks, size);
+    const eof = header.startsWith('$EOF:') && header.length === 5 + RDB_EOF_MARK_SIZE;
+    const size = Number(header.slice(1));
+    if (!eof && (!Number.isSafeInteger(size) || size < 0)) {
+      this.host.log(`Bad protocol from MASTER: payload size '${header}'`);
+      throw new LinkError(header);
     }
-    if (attempt !== this.attempt) return;
-    this.load(Buffer.concat(chunks), replid, offset);
+    const sink = this.openSink();
+    let rest: Buffer;
+    try {
+      if (eof) {
+        transfer.total = 0;
+        this.host.log(
+          `MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to ${sink.target}`,
+        );
+        rest = await this.readUntilMark(reader, transfer, sink, Buffer.from(header.slice(5), 'latin1'));
+      } else {
+        transfer.total = size;
+        this.host.log(`MASTER <-> REPLICA sync: receiving ${size} bytes from master to ${sink.target}`);
+        rest = await this.readExactly(reader, transfer, sink, size);
+      }
+    } catch (err) {
+      sink.discard();
+      throw err;
+    }
+    if (attempt !== this.attempt) {
+      sink.discard();
+      return;
+    }
+    this.load(sink, replid, offset);
     this.transfer = undefined;
     this.startStream(socket, attempt, rest);
-    if (header.startsWith('$EOF:')) this.sendAck();
+    if (eof) this.sendAck();
+  }
+
+  /** useDisklessLoad: swapdb always loads from memory, on-empty-db only into an empty dataset. */
+  private openSink(): PayloadSink {
+    const rdb = this.host.rdb;
+    if (rdb === undefined) {
+      this.host.log(
+        'Failed trying to load the MASTER synchronization DB from disk: this server has no RDB loader',
+      );
+      throw new LinkError('no rdb');
+    }
+    const mode = this.host.settings().replDisklessLoad;
+    const empty = this.host.keyspace.databases.every((db) => db.size === 0);
+    if (mode === 'swapdb' || (mode === 'on-empty-db' && empty)) return memorySink(rdb);
+    try {
+      return fileSink(rdb, (line) => this.host.log(line));
+    } catch (err) {
+      this.host.log(
+        `Opening the temp file needed for MASTER <-> REPLICA synchronization: ${(err as Error).message}`,
+      );
+      throw new LinkError('temp file');
+    }
   }
 
   private async readExactly(
     reader: LinkReader,
     transfer: Transfer,
-    chunks: Buffer[],
+    sink: PayloadSink,
     size: number,
   ): Promise<Buffer> {
     for (;;) {
       const bytes = reader.takeAll();
       const need = size - transfer.read;
       if (bytes.length >= need) {
-        chunks.push(bytes.subarray(0, need));
+        sink.write(bytes.subarray(0, need));
         transfer.read += need;
         return bytes.subarray(need);
       }
       if (bytes.length > 0) {
-        chunks.push(bytes);
+        sink.write(bytes);
         transfer.read += bytes.length;
         transfer.lastIoMs = Date.now();
       }
@@ -286,28 +385,31 @@ export class ReplicaSide {
     }
   }
 
+  /**
+   * EOF framing: the payload ends with the mark, known only when the last bytes received are it, so
+   * the last mark-length bytes are held back from the sink until more arrive (a mark may span reads).
+   */
   private async readUntilMark(
     reader: LinkReader,
     transfer: Transfer,
-    chunks: Buffer[],
+    sink: PayloadSink,
     mark: Buffer,
   ): Promise<Buffer> {
     let tail = Buffer.alloc(0);
     for (;;) {
       const bytes = reader.takeAll();
       if (bytes.length > 0) {
-        chunks.push(bytes);
         transfer.read += bytes.length;
         transfer.lastIoMs = Date.now();
-        // The mark ends the payload; compare the last bytes received (a mark may span two reads).
-        tail = Buffer.concat([tail, bytes]).subarray(-mark.length);
-        if (tail.length === mark.length && tail.equals(mark)) {
-          const all = Buffer.concat(chunks);
-          chunks.length = 0;
-          chunks.push(all.subarray(0, all.length - mark.length));
+        const seen = tail.length === 0 ? bytes : Buffer.concat([tail, bytes]);
+        if (seen.length >= mark.length && seen.subarray(seen.length - mark.length).equals(mark)) {
+          sink.write(seen.subarray(0, seen.length - mark.length));
           transfer.read -= mark.length;
           return Buffer.alloc(0);
         }
+        const keep = Math.min(mark.length, seen.length);
+        sink.write(seen.subarray(0, seen.length - keep));
+        tail = Buffer.from(seen.subarray(seen.length - keep));
       }
       await this.awaitBytes(reader);
     }
@@ -322,22 +424,21 @@ export class ReplicaSide {
    * The payload is whole: decode it apart, then swap it in (emptyData + rdbLoad). Throws LinkError
    * (dataset untouched) when it cannot be decoded.
    */
-  private load(payload: Buffer, replid: string, offset: number): void {
-    const rdb = this.host.rdb;
-    if (rdb === undefined) {
-      this.host.log(
-        'Failed trying to load the MASTER synchronization DB from disk: this server has no RDB loader',
-      );
-      throw new LinkError('no rdb');
-    }
+  private load(sink: PayloadSink, replid: string, offset: number): void {
     let decoded: { readonly keyspace: Keyspace; readonly aux: ReadonlyMap<string, string> };
     try {
-      decoded = rdb.decode(payload);
+      decoded = sink.decode();
     } catch (err) {
+      sink.discard();
       this.host.log(
         `Short read or OOM loading DB. Unrecoverable error, aborting now: ${(err as Error).message}`,
       );
-      this.host.log('Failed trying to load the MASTER synchronization DB from disk, check server logs.');
+      this.host.log(
+        sink.target === 'disk'
+          ? 'Failed trying to load the MASTER synchronization DB from disk, check server logs.'
+          : 'Failed trying to load the MASTER synchronization DB from socket, check server logs.',
+      );
+      if (sink.target === 'parser') this.host.log('MASTER <-> REPLICA sync: Discarding the half-loaded data');
       throw new LinkError('bad payload');
     }
     // replicationAttachToNewMaster: sub-replicas resync, the old history is gone.
@@ -462,8 +563,12 @@ export class ReplicaSide {
     this.socket?.write(encodeCommand(['REPLCONF', 'ACK', String(this.offsets.masterReplOffset)]));
   }
 
-  /** Closes the current attempt and lets the cron retry. */
+  /**
+   * Closes the current attempt and lets the cron retry. The attempt's pending read fails at once, so
+   * a payload being received is discarded now (its temp file removed), not at its read timeout.
+   */
   private drop(): void {
+    this.reader?.fail(new LinkError('link dropped'));
     this.socket?.destroy();
     this.linkLost();
   }
@@ -527,6 +632,7 @@ export class ReplicaSide {
   /** REPLICAOF NO ONE / another master: the link ends for good. */
   stop(): void {
     this.stopped = true;
+    this.reader?.fail(new LinkError('replication stopped'));
     this.attempt++;
     this.socket?.destroy();
     this.socket = undefined;

@@ -27,6 +27,8 @@ export interface ReplicationSettings {
   readonly replDisklessSyncDelay: number;
   readonly replDisklessSyncMaxReplicas: number;
   readonly replDisableTcpNodelay: boolean;
+  /** How a replica loads a payload: from a file it was written to, or from memory (see ReplicaSide). */
+  readonly replDisklessLoad: 'disabled' | 'on-empty-db' | 'swapdb';
   readonly minReplicasToWrite: number;
   readonly minReplicasMaxLag: number;
   /** client-output-buffer-limit replica: bytes (0 = none) and seconds. */
@@ -57,6 +59,8 @@ export interface ReplicaChannel {
   close(): void;
   /** Called once when the connection is gone. */
   onClose(listener: () => void): void;
+  /** Called once when the bytes written so far have been taken by the kernel (at once if none wait). */
+  onDrain(listener: () => void): void;
 }
 
 /** A payload being written for a full sync: the snapshot of one instant, in slices. */
@@ -81,6 +85,24 @@ export interface ReplicationRdb {
     chunk: (bytes: Buffer) => void,
     done: (error: string | undefined) => void,
   ): SnapshotWriter;
+  /**
+   * The same snapshot written to a file of its own in the server's `dir` (disk-based full sync: the
+   * payload never sits whole in memory); `done` gets the file and its size, or an error (the file
+   * is then gone). A cancelled writer removes its file and calls nothing.
+   */
+  snapshotToFile(
+    keyspace: Keyspace,
+    aux: readonly (readonly [string, string])[],
+    done: (result: { readonly path: string; readonly size: number } | { readonly error: string }) => void,
+  ): SnapshotWriter;
+  /**
+   * A file for a payload a replica receives to disk (repl-diskless-load disabled): a fresh temp
+   * file in `dir` (Redis's temp-<unixtime>.<pid>.rdb), where it goes once whole (dbfilename), and
+   * whether it is removed once loaded (rdb-del-sync-files with persistence off).
+   */
+  transferFiles(): { readonly temp: string; readonly final: string; readonly removeAfterLoad: boolean };
+  /** Decodes an RDB file as `decode` does (the replica's disk-based load). */
+  decodeFile(path: string): { readonly keyspace: Keyspace; readonly aux: ReadonlyMap<string, string> };
 }
 
 /** What the server lends the replication room. */

@@ -248,3 +248,62 @@ export const ERR_BGSAVE_FOR_REPLICATION = "ERR BGSAVE failed, replication can't 
 /** The PING replies a replica accepts from its master while the handshake goes on (auth pending). */
 export const PING_REPLY_AUTH_PREFIXES = ['-NOAUTH', '-NOPERM', '-ERR operation not permitted'] as const;
 export const unrecognizedReplconf = (option: string): string => `ERR Unrecognized REPLCONF option: ${option}`;
+
+// --- streams (t_stream.c) ---
+
+export const ERR_BUSYGROUP = 'BUSYGROUP Consumer Group name already exists';
+export const ERR_STREAM_ELEMENTS_TOO_LARGE = 'ERR Elements are too large to be stored';
+export const ERR_XCLAIM_IDLE = 'ERR Invalid IDLE option argument for XCLAIM';
+export const ERR_XCLAIM_RETRYCOUNT = 'ERR Invalid RETRYCOUNT option argument for XCLAIM';
+export const ERR_XCLAIM_TIME = 'ERR Invalid TIME option argument for XCLAIM';
+export const ERR_XAUTOCLAIM_MIN_IDLE = 'ERR Invalid min-idle-time argument for XAUTOCLAIM';
+export const ERR_XCLAIM_MIN_IDLE = 'ERR Invalid min-idle-time argument for XCLAIM';
+export const ERR_STREAM_INVALID_ID = 'ERR Invalid stream ID specified as stream command argument';
+export const ERR_XREADGROUP_MISSING_GROUP = 'ERR Missing GROUP option for XREADGROUP';
+export const ERR_XREADGROUP_DOLLAR =
+  'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.';
+export const ERR_XREAD_GT_ID =
+  'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.';
+export const ERR_XREAD_GROUP_OPTION =
+  'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.';
+export const ERR_XADD_ID_NOT_GREATER =
+  'ERR The ID specified in XADD is equal or smaller than the target stream top item';
+export const ERR_XADD_ID_ZERO = 'ERR The ID specified in XADD must be greater than 0-0';
+export const ERR_XSETID_BELOW_GIVEN_MAX_DELETED =
+  'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id';
+export const ERR_XSETID_BELOW_TOP =
+  'ERR The ID specified in XSETID is smaller than the target stream top item';
+export const ERR_STREAM_LIMIT_NEGATIVE = 'ERR The LIMIT argument must be >= 0.';
+export const ERR_STREAM_MAXLEN_NEGATIVE = 'ERR The MAXLEN argument must be >= 0.';
+export const ERR_XREAD_NOACK_OPTION =
+  'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.';
+export const ERR_XGROUP_KEY_REQUIRED =
+  'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.';
+export const ERR_XSETID_ENTRIES_ADDED_BELOW_LENGTH =
+  'ERR The entries_added specified in XSETID is smaller than the target stream length';
+export const ERR_STREAM_IDS_EXHAUSTED =
+  'ERR The stream has exhausted the last possible ID, unable to add more items';
+export const ERR_XSETID_ENTRIES_ADDED_NEGATIVE = 'ERR entries_added must be positive';
+export const ERR_STREAM_INVALID_END_ID = 'ERR invalid end ID for the interval';
+export const ERR_STREAM_INVALID_START_ID = 'ERR invalid start ID for the interval';
+export const ERR_STREAM_LIMIT_WITHOUT_STRATEGY =
+  'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy';
+export const ERR_STREAM_LIMIT_WITHOUT_APPROX =
+  'ERR syntax error, LIMIT cannot be used without the special ~ option';
+export const ERR_STREAM_MAXLEN_AND_MINID =
+  'ERR syntax error, MAXLEN and MINID options at the same time are not compatible';
+export const ERR_XTRIM_NO_STRATEGY = 'ERR syntax error, XTRIM must be called with a trimming strategy';
+export const ERR_XGROUP_ENTRIESREAD = 'ERR value for ENTRIESREAD must be positive or -1';
+export const ERR_NOGROUP_BLOCKED = 'NOGROUP the consumer group this client was blocked on no longer exists';
+export const ERR_UNBLOCKED_STREAM_DELETED = 'UNBLOCKED the stream key no longer exists';
+/** The formatted stream errors: their %s arguments are C strings (cut at a NUL byte). */
+export const ERR_XREAD_UNBALANCED = (command: string, symbol: string): string =>
+  `ERR Unbalanced '${cString(command)}' list of streams: for each stream key an ID or '${symbol}' must be specified.`;
+export const ERR_XCLAIM_OPTION = (option: string): string =>
+  `ERR Unrecognized XCLAIM option '${cString(option)}'`;
+export const ERR_NOGROUP_FOR_KEY = (group: string, key: string): string =>
+  `NOGROUP No such consumer group '${cString(group)}' for key name '${cString(key)}'`;
+export const ERR_NOGROUP = (key: string, group: string): string =>
+  `NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}'`;
+export const ERR_NOGROUP_XREADGROUP = (key: string, group: string): string =>
+  `NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}' in XREADGROUP with GROUP option`;

@@ -157,6 +157,10 @@ export class Client implements RegisteredClient, ClientView {
   readonly laddr: string;
   /** The master's client on a replica (flag M): runs the replication stream, never gets replies. */
   isMaster = false;
+  /** Redis mustObeyClient: the master's link, or the AOF loader (the fake client with id 0). */
+  get obeysPrimary(): boolean {
+    return this.isMaster || this.id === 0;
+  }
   /** A replica of this server after SYNC/PSYNC (flag S): its output is the replication stream. */
   isReplica = false;
   /** This connection as the replication room sees it, once it sent REPLCONF/SYNC/PSYNC. */

@@ -453,7 +453,12 @@ export class ServerCore implements ClientHost {
         if (c.closed) return;
         this.refreshClock();
         c.lastInteraction = Date.now();
-        this.processCommand(c, argv);
+        this.keyspace.setApplyingMasterStream(true);
+        try {
+          this.processCommand(c, argv);
+        } finally {
+          this.keyspace.setApplyingMasterStream(false);
+        }
       },
       close: () => this.forget(c),
       get dbIndex() {

@@ -3,7 +3,9 @@
  * config, the master's client, replica connections made from clients) and the commands' port over
  * it. Everything replication needs from a Client is here, so the room never sees one.
  */
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { dirname, join } from 'node:path';
 import type { ClientView, ReplicationPort } from '../commands/index.js';
 import type { RedisConfig } from '../config/index.js';
 import {
@@ -26,31 +28,100 @@ const SNAPSHOT_SLICE_MS = 2;
  * replication AUX fields.
  */
 export function rdbForReplication(persistence: RdbPersistence, config: RedisConfig): ReplicationRdb {
-  return {
-    decode: (payload) => {
-      const keyspace = new Keyspace(config.databases);
-      const result = loadRdb(payload, keyspace, {
+  const decode = (payload: Buffer): { keyspace: Keyspace; aux: ReadonlyMap<string, string> } => {
+    const keyspace = new Keyspace(config.databases);
+    const result = loadRdb(payload, keyspace, {
+      limits: persistence.limits(),
+      nowMs: Date.now(),
+      dropExpired: false,
+    });
+    return { keyspace, aux: result.aux };
+  };
+  const streamOf = (
+    keyspace: Keyspace,
+    aux: readonly (readonly [string, string])[],
+    chunk: (bytes: Buffer) => void,
+    done: (error: string | undefined) => void,
+  ): RdbSnapshotStream =>
+    new RdbSnapshotStream(
+      keyspace,
+      {
+        compression: config.getBool('rdbcompression'),
+        checksum: config.getBool('rdbchecksum'),
         limits: persistence.limits(),
-        nowMs: Date.now(),
-        dropExpired: false,
-      });
-      return { keyspace, aux: result.aux };
-    },
-    snapshot: (keyspace, aux, chunk, done) =>
-      new RdbSnapshotStream(
+        ctime: Math.floor(Date.now() / 1000),
+        usedMem: process.memoryUsage().rss,
+        extraAux: aux,
+        sliceMs: SNAPSHOT_SLICE_MS,
+      },
+      chunk,
+      done,
+    );
+  let files = 0;
+  return {
+    decode,
+    decodeFile: (path) => decode(readFileSync(path)),
+    snapshot: streamOf,
+    snapshotToFile: (keyspace, aux, done) => {
+      const path = join(dirname(persistence.filePath()), `temp-repl-${process.pid}-${++files}.rdb`);
+      let fd: number;
+      try {
+        fd = openSync(path, 'w', 0o600);
+      } catch (err) {
+        setImmediate(() => done({ error: `Failed opening ${path}: ${(err as Error).message}` }));
+        return { cancel: () => undefined };
+      }
+      let size = 0;
+      let writeError: string | undefined;
+      let open = true;
+      const close = (): void => {
+        if (!open) return;
+        open = false;
+        closeSync(fd);
+      };
+      const stream = streamOf(
         keyspace,
-        {
-          compression: config.getBool('rdbcompression'),
-          checksum: config.getBool('rdbchecksum'),
-          limits: persistence.limits(),
-          ctime: Math.floor(Date.now() / 1000),
-          usedMem: process.memoryUsage().rss,
-          extraAux: aux,
-          sliceMs: SNAPSHOT_SLICE_MS,
+        aux,
+        (bytes) => {
+          if (writeError !== undefined) return;
+          try {
+            for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+            size += bytes.length;
+          } catch (err) {
+            writeError = `Write error saving the payload on disk: ${(err as Error).message}`;
+          }
         },
-        chunk,
-        done,
-      ),
+        (error) => {
+          close();
+          const failure = error ?? writeError;
+          if (failure === undefined) {
+            done({ path, size });
+            return;
+          }
+          rmSync(path, { force: true });
+          done({ error: failure });
+        },
+      );
+      return {
+        cancel: () => {
+          stream.cancel();
+          close();
+          rmSync(path, { force: true });
+        },
+      };
+    },
+    transferFiles: () => {
+      const final = persistence.filePath();
+      return {
+        temp: join(dirname(final), `temp-${Math.floor(Date.now() / 1000)}.${process.pid}.rdb`),
+        final,
+        // rdb-del-sync-files with every persistence off (allPersistenceDisabled): nothing keeps it.
+        removeAfterLoad:
+          config.getBool('rdb-del-sync-files') &&
+          !persistence.hasSavePoints() &&
+          !config.getBool('appendonly'),
+      };
+    },
   };
 }
 
@@ -89,6 +160,7 @@ function readSettings(config: RedisConfig, port: number): ReplicationSettings {
     replDisklessSyncDelay: config.getNumber('repl-diskless-sync-delay'),
     replDisklessSyncMaxReplicas: config.getNumber('repl-diskless-sync-max-replicas'),
     replDisableTcpNodelay: config.getBool('repl-disable-tcp-nodelay'),
+    replDisklessLoad: config.getString('repl-diskless-load') as ReplicationSettings['replDisklessLoad'],
     minReplicasToWrite: config.getNumber('min-replicas-to-write'),
     minReplicasMaxLag: config.getNumber('min-replicas-max-lag'),
     replicaOutputLimit: limit,
@@ -118,6 +190,10 @@ function channelOf(c: Client, core: ServerCore): ReplicaChannel {
     onClose: (listener) => {
       if (c.socket.destroyed) setImmediate(listener);
       else c.socket.once('close', listener);
+    },
+    onDrain: (listener) => {
+      if (c.socket.writableLength === 0 || c.socket.destroyed) setImmediate(listener);
+      else c.socket.once('drain', listener);
     },
   };
   c.replicaChannel = channel;

@@ -19,5 +19,7 @@ export function cloneValue(value: Value): Value {
       return { ...value, members: new BigSet(value.members), sampler: undefined };
     case 'zset':
       return { ...value, zset: value.zset.clone() };
+    case 'stream':
+      return { type: 'stream', stream: value.stream.clone() };
   }
 }

@@ -81,6 +81,12 @@ export class Database {
   private readonly pendingBytes: number[] = [];
   /** When true (a replica), expired keys read as absent but are not deleted: the master sends DEL. */
   expiryIsMasterDriven = false;
+  /**
+   * While a command of the master's stream runs on a replica: no key counts as expired (Redis
+   * expireIfNeeded returns 0 when the current client is the master), so the stream does what it did
+   * on the master whatever the replica's clock says.
+   */
+  applyingMasterStream = false;
 
   constructor(
     readonly index: number,
@@ -198,10 +204,17 @@ export class Database {
     return when !== undefined && when <= now;
   }
 
-  /** Deletes the key if its TTL has passed (lazy expiry). Returns true if the key is logically gone. */
-  expireIfNeeded(key: string, now: number): boolean {
+  /**
+   * Deletes the key if its TTL has passed (lazy expiry). Returns true if the key is logically gone.
+   * On a replica (Redis 7.0 expireIfNeeded): the master's own commands see the key as present, other
+   * clients see it gone without deleting it, unless `forceDelete` (a write on a writable replica).
+   */
+  expireIfNeeded(key: string, now: number, forceDelete = false): boolean {
     if (!this.isExpired(key, now)) return false;
-    if (this.expiryIsMasterDriven) return true;
+    if (this.expiryIsMasterDriven) {
+      if (this.applyingMasterStream) return false;
+      if (!forceDelete) return true;
+    }
     this.observer.beforeWrite?.(this.index, key);
     this.settle();
     const value = this.entries.get(key) as Value;
@@ -229,9 +242,13 @@ export class Database {
     return this.entries.get(key);
   }
 
-  /** Like lookupRead, for a value the caller is about to mutate in place. */
+  /**
+   * Like lookupRead, for a value the caller is about to mutate in place. A write on a writable
+   * replica deletes the expired key it finds (Redis lookupKey's force_delete_expired), so the write
+   * starts from an absent key; a read-only replica never gets here from a normal client.
+   */
   lookupWrite(key: string, now: number): Value | undefined {
-    if (this.expires.size !== 0 && this.expireIfNeeded(key, now)) return undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key, now, true)) return undefined;
     const value = this.entries.get(key);
     if (value !== undefined) {
       this.observer.beforeWrite?.(this.index, key);
@@ -247,7 +264,10 @@ export class Database {
     this.bytes += this.entryBytes(key, value);
     this.watchInPlace(value);
     this.sampler?.add(key);
-    if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset')) {
+    if (
+      typeof value !== 'string' &&
+      (value.type === 'list' || value.type === 'zset' || value.type === 'stream')
+    ) {
       this.observer.keyReady?.(this.index, key);
     }
     this.observer.keyAdded?.(this.index, key);
@@ -264,6 +284,7 @@ export class Database {
       this.bytes += valueAccountBytes(value) - valueAccountBytes(old);
       this.watchInPlace(value);
       this.rawStrings?.delete(key);
+      if (typeof old !== 'string' && old.type === 'stream') this.observer.keyReady?.(this.index, key);
     } else {
       this.add(key, value);
     }
@@ -281,6 +302,8 @@ export class Database {
     if (this.expires.size !== 0 && this.expires.delete(key)) this.bytes -= EXPIRE_ENTRY_BYTES;
     this.rawStrings?.delete(key);
     this.sampler?.remove(key);
+    // Redis signalDeletedKeyAsReady: a reader blocked on a stream learns that it went away.
+    if (typeof value !== 'string' && value.type === 'stream') this.observer.keyReady?.(this.index, key);
     return true;
   }
 
@@ -321,6 +344,14 @@ export class Database {
     return this.expires.delete(key);
   }
 
+  /**
+   * Redis signalKeyAsReady for a key that already existed (XADD to a stream, XGROUP CREATE/SETID):
+   * clients blocked on it are retried. add() signals new list, zset and stream keys itself.
+   */
+  signalReady(key: string): void {
+    this.observer.keyReady?.(this.index, key);
+  }
+
   /** Redis signalModifiedKey: commands call it after any change to a key, through the context. */
   signalModified(key: string): void {
     this.observer.keyModified?.(this.index, key);
@@ -343,7 +374,10 @@ export class Database {
     [this.sampler, other.sampler] = [other.sampler, this.sampler];
     for (const db of [this, other]) {
       for (const [key, value] of db.entries) {
-        if (typeof value !== 'string' && (value.type === 'list' || value.type === 'zset')) {
+        if (
+          typeof value !== 'string' &&
+          (value.type === 'list' || value.type === 'zset' || value.type === 'stream')
+        ) {
           db.observer.keyReady?.(db.index, key);
         }
       }
@@ -438,6 +472,11 @@ export class Keyspace {
     const entry = observers.length === 0 ? {} : fanOut(observers);
     for (const db of this.databases) db.setObserver(entry);
   }
+  /** Brackets a command of the master's stream on a replica (see Database.applyingMasterStream). */
+  setApplyingMasterStream(on: boolean): void {
+    for (const db of this.databases) db.applyingMasterStream = on;
+  }
+
   db(index: number): Database {
     const db = this.databases[index];
     if (db === undefined) throw new RangeError(`no database ${index}`);

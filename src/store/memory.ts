@@ -6,6 +6,7 @@
  * data on both, and used_memory moves with the data only.
  */
 import { CONTAINER_BYTES, DICT_ENTRY, ROBJ, allocSize, sdsSize } from './alloc-model.js';
+import { streamMemoryBytes } from './stream.js';
 import type { Value } from './types.js';
 
 export {
@@ -47,6 +48,8 @@ export function valueAccountBytes(value: Value): number {
       );
     case 'zset':
       return ROBJ + value.zset.memoryBytes;
+    case 'stream':
+      return ROBJ + streamMemoryBytes(value.stream);
   }
 }
 

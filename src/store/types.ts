@@ -12,6 +12,7 @@
 import type { ByteString } from './byte-string.js';
 import type { KeySampler } from './key-sampler.js';
 import type { Quicklist } from './list.js';
+import type { Stream } from './stream.js';
 import type { SortedSet } from './zset.js';
 
 export type StringValue = string;
@@ -51,14 +52,20 @@ export interface ZSetValue {
   readonly zset: SortedSet;
 }
 
+/** A stream (store/stream.ts): entries, IDs, consumer groups. */
+export interface StreamValue {
+  readonly type: 'stream';
+  readonly stream: Stream;
+}
+
 /** A string is a bare latin1 JS string, or a ByteString once SETRANGE/SETBIT/BITFIELD changed it in place. */
-export type Value = StringValue | ByteString | ListValue | HashValue | SetValue | ZSetValue;
+export type Value = StringValue | ByteString | ListValue | HashValue | SetValue | ZSetValue | StreamValue;
 
 /** The latin1 text of a string value (either representation). */
 export function stringText(value: StringValue | ByteString): string {
   return typeof value === 'string' ? value : value.text();
 }
-export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset';
+export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
 
 export function typeOf(value: Value): TypeName {
   return typeof value === 'string' ? 'string' : value.type;

@@ -29,6 +29,7 @@ const CI_FAMILIES: readonly string[] = [
   'zsets',
   'geo',
   'hll',
+  'streams',
   'pubsub',
   'transactions',
   'protocol',

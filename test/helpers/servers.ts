@@ -25,7 +25,12 @@ export interface RunningServer {
 }
 
 /** The compiled CLI entry point, found relative to this file (dist/test/helpers → dist/src/cli). */
-export const redmeshMain = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/**
+ * The redmesh CLI the tests and benchmarks start: this checkout's, or REDMESH_MAIN's (another build's
+ * dist/src/cli/main.js, to bench a before/after pair with the same bench code).
+ */
+export const redmeshMain =
+  process.env.REDMESH_MAIN ?? fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 function track(child: ChildProcess, name: 'redis' | 'redmesh', port: number): RunningServer {
   let out = '';

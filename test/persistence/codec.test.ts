@@ -282,7 +282,7 @@ test('a hand-built version 6 file with pre-7.0 encodings decodes and loads', () 
   assert.equal(keyspace.db(0).getExpire('textz'), 2046820352000);
 });
 
-test('refusals name the key and the type: module values, streams, FUNCTION payloads, databases, duplicates', () => {
+test('refusals name the key and the type: module values, FUNCTION payloads, databases, duplicates; an empty stream loads', () => {
   const load = (file: Buffer, dbs = 16): void => {
     loadRdb(file, new Keyspace(dbs, {}), {
       limits: DEFAULT_ENCODING_LIMITS,
@@ -319,7 +319,14 @@ test('refusals name the key and the type: module values, streams, FUNCTION paylo
     (describeRdb(emptyStream).dbs as Record<string, Record<string, { type: string }>>)['0']?.events?.type,
     'stream_listpacks2',
   );
-  assert.throws(() => load(emptyStream), /"events" \(db 0\) is a stream: streams are not supported/);
+  // Streams load (an empty one keeps its last ID and entries-added, as Redis keeps them).
+  const keyspace = new Keyspace(16, {});
+  loadRdb(emptyStream, keyspace, { limits: DEFAULT_ENCODING_LIMITS, nowMs: Date.now(), dropExpired: true });
+  const events = keyspace.db(0).peek('events');
+  assert.ok(events !== undefined && typeof events !== 'string' && events.type === 'stream');
+  assert.equal(events.stream.length, 0);
+  assert.deepEqual(events.stream.lastId, { ms: 5n, seq: 1n });
+  assert.equal(events.stream.entriesAdded, 3n);
   const fn = new Bytes()
     .raw(0xf5)
     .str('#!lua name=lib\nredis.register_function("f", function() end)')

@@ -263,6 +263,11 @@ export function snapshotKeyspace(keyspace: Keyspace): Snapshot {
       } else if (value.type === 'hash') {
         type = 'hash';
         raw = [...value.fields].flat();
+      } else if (value.type === 'stream') {
+        type = 'stream';
+        raw = [
+          ...value.stream.range({ ms: 0n, seq: 0n }, { ms: 2n ** 64n - 1n, seq: 2n ** 64n - 1n }),
+        ].flatMap(([id, pairs]) => [`${id.ms}-${id.seq}`, ...pairs]);
       } else {
         type = 'zset';
         raw = [...value.zset.entries()].flatMap((e) => [

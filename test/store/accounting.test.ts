@@ -51,6 +51,8 @@ function recountValue(value: Value): number {
       // Node levels are random: check the total is at least the level-1 cost of every member.
       return 16 + value.zset.memoryBytes;
     }
+    case 'stream':
+      return valueAccountBytes(value);
   }
 }
 

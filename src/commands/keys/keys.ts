@@ -19,22 +19,27 @@ export const keys = defineCommand({
 /**
  * RANDOMKEY — a random key, nil when the database is empty. An expired key it lands on is deleted
  * and another is drawn (Redis dbRandomKey), so the loop ends: each round either returns or removes
- * a key. O(1) per draw (Database.randomKey).
+ * a key. O(1) per draw (Database.randomKey). A replica does not delete: it draws again, and when
+ * every key has a TTL (all may be logically expired) gives the 100th expired draw back as Redis does.
  */
 export const randomkey = defineCommand({
   name: 'randomkey',
   parse: () => undefined,
   apply(ctx) {
     const db = ctx.db;
+    const allVolatile = db.size === db.volatileCount;
+    let triesLeft = RANDOMKEY_REPLICA_TRIES;
     for (let picked = db.randomKey(); picked !== undefined; picked = db.randomKey()) {
       if (!db.isExpired(picked, ctx.now)) return bulk(picked);
-      // A replica keeps expired keys until the master deletes them: give one back rather than loop.
-      if (db.expiryIsMasterDriven) return bulk(picked);
+      if (allVolatile && db.expiryIsMasterDriven && --triesLeft === 0) return bulk(picked);
       db.expireIfNeeded(picked, ctx.now);
     }
     return NULL;
   },
 });
+
+/** dbRandomKey's maxtries: draws a replica makes among only-volatile keys before it gives up. */
+const RANDOMKEY_REPLICA_TRIES = 100;
 
 /** DBSIZE — the number of keys in the selected database (expired-but-not-yet-removed ones included). */
 export const dbsize = defineCommand({

@@ -36,7 +36,8 @@ const memoryUsageCmd = defineCommand({
     return { key, samples };
   },
   apply(ctx, { key, samples }) {
-    const value = ctx.db.lookupQuiet(key, ctx.now);
+    // Redis memoryCommand finds the key in the dict itself: an expired key is measured, not expired.
+    const value = ctx.db.peek(key);
     return value === undefined ? NULL : integer(estimateKeyBytes(key, value, samples));
   },
 });

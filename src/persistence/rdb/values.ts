@@ -52,8 +52,19 @@ export interface RdbStreamGroup {
   }[];
 }
 
+/** One listpack node as saved: its master entry and every entry in it, deleted ones included. */
+export interface RdbStreamNode {
+  readonly master: StreamId;
+  readonly masterFields: readonly string[];
+  /** id, flags (STREAM_ITEM_FLAG_*), field-value pairs. */
+  readonly entries: readonly (readonly [StreamId, number, readonly string[]])[];
+}
+
 export interface RdbStream {
+  /** The live entries, in order. */
   readonly entries: readonly (readonly [StreamId, readonly string[]])[];
+  /** The nodes as saved, so a loader can keep Redis's node boundaries and deleted entries. */
+  readonly nodes: readonly RdbStreamNode[];
   readonly length: number;
   readonly lastId: StreamId;
   readonly firstId: StreamId | undefined;
@@ -223,7 +234,12 @@ function lpInt(entries: readonly string[], i: number): bigint {
 }
 
 /** Stream listpack node (t_stream.c streamAppendItem layout): master entry, then entries. */
-function streamNodeEntries(master: StreamId, lp: readonly string[], out: [StreamId, string[]][]): void {
+function streamNodeEntries(
+  master: StreamId,
+  lp: readonly string[],
+  out: [StreamId, string[]][],
+): RdbStreamNode {
+  const all: [StreamId, number, string[]][] = [];
   const [msText, seqText] = master.split('-') as [string, string];
   const masterMs = BigInt(msText);
   const masterSeq = BigInt(seqText);
@@ -246,18 +262,21 @@ function streamNodeEntries(master: StreamId, lp: readonly string[], out: [Stream
     p++; // lp-count
     if (p > lp.length) throw new RdbError('stream listpack entry runs past the end');
     if ((flags & STREAM_ITEM_FLAG_DELETED) === 0) out.push([id, fields]);
+    all.push([id, flags, fields]);
   }
+  return { master, masterFields, entries: all };
 }
 
 function readStream(input: RdbInput, type: number): RdbStream {
   const v2 = type === RDB_TYPE_STREAM_LISTPACKS_2;
   const entries: [StreamId, string[]][] = [];
-  const nodes = input.len('a stream node count');
-  for (let i = 0; i < nodes; i++) {
+  const nodes: RdbStreamNode[] = [];
+  const nodeCount = input.len('a stream node count');
+  for (let i = 0; i < nodeCount; i++) {
     const master = rawStreamId(input.string('a stream node key'));
     const lp = listpackEntries(input.string('a stream listpack'));
     if (lp.length === 0) throw new RdbError('empty stream listpack');
-    streamNodeEntries(master, lp, entries);
+    nodes.push(streamNodeEntries(master, lp, entries));
   }
   const length = input.len('a stream length');
   const id = (): StreamId => `${input.bigLen('a stream ID')}-${input.bigLen('a stream ID')}`;
@@ -294,5 +313,5 @@ function readStream(input: RdbInput, type: number): RdbStream {
     }
     groups.push({ name, lastId: groupLastId, entriesRead, pel, consumers });
   }
-  return { entries, length, lastId, firstId, maxDeletedId, entriesAdded, groups };
+  return { entries, nodes, length, lastId, firstId, maxDeletedId, entriesAdded, groups };
 }

@@ -4,7 +4,14 @@
  * 0; lists as quicklist 2 of listpack nodes; small hashes and sorted sets as listpacks; small
  * all-integer sets as intsets; the rest as hash tables and skiplists.
  */
-import { stringText, type Value } from '../../store/index.js';
+import {
+  idKey,
+  stringText,
+  STREAM_ITEM_FLAG_SAMEFIELDS,
+  type Stream,
+  type StreamNode,
+  type Value,
+} from '../../store/index.js';
 import {
   QUICKLIST_NODE_CONTAINER_PACKED,
   RDB_TYPE_HASH,
@@ -12,6 +19,7 @@ import {
   RDB_TYPE_LIST_QUICKLIST_2,
   RDB_TYPE_SET,
   RDB_TYPE_SET_INTSET,
+  RDB_TYPE_STREAM_LISTPACKS_2,
   RDB_TYPE_STRING,
   RDB_TYPE_ZSET_2,
   RDB_TYPE_ZSET_LISTPACK,
@@ -134,6 +142,8 @@ export function valueType(value: Value, l: EncodingLimits): number {
       return setIsIntset(value.members, value.outgrown === true, l) ? RDB_TYPE_SET_INTSET : RDB_TYPE_SET;
     case 'zset':
       return value.zset.encoding === 'listpack' ? RDB_TYPE_ZSET_LISTPACK : RDB_TYPE_ZSET_2;
+    case 'stream':
+      return RDB_TYPE_STREAM_LISTPACKS_2;
   }
 }
 
@@ -186,6 +196,70 @@ export function writeValue(out: RdbOutput, value: Value, type: number, l: Encodi
         }
       }
       return;
+    }
+    case 'stream':
+      writeStream(out, value.stream);
+      return;
+  }
+}
+
+/** One node's listpack as streamAppendItem built it: master entry, then each entry (deleted ones too). */
+function nodeListpack(node: StreamNode): Buffer {
+  const els: string[] = [String(node.live), String(node.deleted), String(node.masterFields.length)];
+  els.push(...node.masterFields, '0');
+  for (let i = 0; i < node.ids.length; i++) {
+    const id = node.ids[i] as { ms: bigint; seq: bigint };
+    const flags = node.flags[i] as number;
+    const pairs = node.pairs[i] as readonly string[];
+    const same = (flags & STREAM_ITEM_FLAG_SAMEFIELDS) !== 0;
+    els.push(
+      String(flags),
+      String(BigInt.asIntN(64, id.ms - node.master.ms)),
+      String(BigInt.asIntN(64, id.seq - node.master.seq)),
+    );
+    if (!same) els.push(String(pairs.length / 2));
+    for (let j = 0; j < pairs.length; j++) if (!same || j % 2 === 1) els.push(pairs[j] as string);
+    els.push(String(same ? pairs.length / 2 + 3 : pairs.length + 4));
+  }
+  return buildListpack(els);
+}
+
+function writeId(out: RdbOutput, id: { ms: bigint; seq: bigint }): void {
+  out.bigLen(id.ms);
+  out.bigLen(id.seq);
+}
+
+/** rdbSaveObject for OBJ_STREAM as RDB_TYPE_STREAM_LISTPACKS_2 (Redis 7.0). */
+function writeStream(out: RdbOutput, s: Stream): void {
+  out.len(s.nodes.length);
+  for (const node of s.nodes) {
+    out.blob(Buffer.from(idKey(node.master), 'latin1'));
+    out.blob(nodeListpack(node));
+  }
+  out.len(s.length);
+  writeId(out, s.lastId);
+  writeId(out, s.firstId);
+  writeId(out, s.maxDeletedId);
+  out.bigLen(s.entriesAdded);
+  const groups = s.groups === undefined ? [] : [...s.groups.entries()];
+  out.len(groups.length);
+  for (const [name, g] of groups) {
+    out.string(name);
+    writeId(out, g.lastId);
+    out.bigLen(BigInt.asUintN(64, g.entriesRead));
+    out.len(g.pel.size);
+    for (const [k, nack] of g.pel.entries()) {
+      out.bytes(Buffer.from(k, 'latin1'));
+      out.millis(nack.deliveryTime);
+      out.len(nack.deliveryCount);
+    }
+    const consumers = [...g.consumers.entries()];
+    out.len(consumers.length);
+    for (const [cname, c] of consumers) {
+      out.string(cname);
+      out.millis(c.seenTime);
+      out.len(c.pel.size);
+      for (const [k] of c.pel.entries()) out.bytes(Buffer.from(k, 'latin1'));
     }
   }
 }

@@ -8,6 +8,7 @@ import { lists } from './lists.js';
 import { protocol } from './protocol.js';
 import { pubsub } from './pubsub.js';
 import { sets } from './sets.js';
+import { streams } from './streams.js';
 import { strings } from './strings.js';
 import { transactions } from './transactions.js';
 import { zsets } from './zsets.js';
@@ -23,6 +24,7 @@ export const allFamilies: readonly Family[] = [
   zsets,
   geo,
   hll,
+  streams,
   pubsub,
   transactions,
   protocol,
