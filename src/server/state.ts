@@ -77,9 +77,9 @@ export interface ReplicationChecks {
 /** Called with (dbIndex, argv) for every change to replicate or append (replication/AOF hook). */
 export type Propagator = (dbIndex: number, argv: readonly string[]) => void;
 
-type PendingPropagation = readonly [number, readonly string[]];
 const MULTI: readonly string[] = Object.freeze(['MULTI']);
 const EXEC: readonly string[] = Object.freeze(['EXEC']);
+const EMPTY_ARGV: readonly string[] = Object.freeze([]);
 
 export class ServerState implements ServerPorts {
   readonly stats: ServerStats = emptyStats();
@@ -113,7 +113,11 @@ export class ServerState implements ServerPorts {
   readonly afterDatasetReplaced: (() => void)[] = [];
   /** Open execution units (see beginUnit) and what they propagated so far. */
   private unitDepth = 0;
-  private pendingPropagation: PendingPropagation[] = [];
+  // Parallel arrays reused across units (slots overwritten, never shrunk), pendingCount of them in
+  // use: no [db, argv] tuple or fresh array is allocated per write.
+  private readonly pendingDbs: number[] = [];
+  private readonly pendingArgvs: (readonly string[])[] = [];
+  private pendingCount = 0;
   /** CLIENT PAUSE: until when (unix ms) and what it holds; 0 = not paused. */
   pausedUntil = 0;
   pauseMode: 'all' | 'write' = 'all';
@@ -208,8 +212,16 @@ export class ServerState implements ServerPorts {
    */
   propagate(dbIndex: number, argv: readonly string[]): void {
     if (this.propagators.length === 0) return;
-    if (this.unitDepth > 0) this.pendingPropagation.push([dbIndex, argv]);
-    else this.emit(dbIndex, argv);
+    if (this.unitDepth > 0) {
+      const i = this.pendingCount++;
+      if (i < this.pendingDbs.length) {
+        this.pendingDbs[i] = dbIndex;
+        this.pendingArgvs[i] = argv;
+      } else {
+        this.pendingDbs.push(dbIndex);
+        this.pendingArgvs.push(argv);
+      }
+    } else this.emit(dbIndex, argv);
   }
 
   /**
@@ -228,17 +240,27 @@ export class ServerState implements ServerPorts {
    * replica or the AOF applies them atomically.
    */
   endUnit(): void {
-    if (--this.unitDepth > 0 || this.pendingPropagation.length === 0) return;
-    const ops = this.pendingPropagation;
-    this.pendingPropagation = [];
-    if (ops.length === 1) {
-      const [db, argv] = ops[0] as PendingPropagation;
-      this.emit(db, argv);
+    if (--this.unitDepth > 0) return;
+    const n = this.pendingCount;
+    if (n === 0) return;
+    this.pendingCount = 0;
+    if (n === 1) {
+      const argv = this.pendingArgvs[0] as readonly string[];
+      this.pendingArgvs[0] = EMPTY_ARGV; // not kept alive by the reused slot
+      this.emit(this.pendingDbs[0] as number, argv);
       return;
     }
-    this.emit((ops[0] as PendingPropagation)[0], MULTI);
-    for (const [db, argv] of ops) this.emit(db, argv);
-    this.emit((ops[ops.length - 1] as PendingPropagation)[0], EXEC);
+    // Copied out before emitting: a propagator must not see the slots being reused under it.
+    const dbs = this.pendingDbs.slice(0, n);
+    const argvs = this.pendingArgvs.slice(0, n);
+    if (n > 1024) {
+      // A huge transaction: do not keep its slots around.
+      this.pendingDbs.length = 0;
+      this.pendingArgvs.length = 0;
+    } else this.pendingArgvs.fill(EMPTY_ARGV, 0, n);
+    this.emit(dbs[0] as number, MULTI);
+    for (let i = 0; i < n; i++) this.emit(dbs[i] as number, argvs[i] as readonly string[]);
+    this.emit(dbs[n - 1] as number, EXEC);
   }
 
   private emit(dbIndex: number, argv: readonly string[]): void {
