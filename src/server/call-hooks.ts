@@ -6,6 +6,7 @@
  * This runs for every command, so the settings it reads are cached by the config until the next
  * CONFIG SET.
  */
+import { performance } from 'node:perf_hooks';
 import { keysOf, type CommandResult, type CommandSpec } from '../commands/index.js';
 import type { RedisConfig } from '../config/index.js';
 import { HeapPressure } from '../platform/index.js';
@@ -71,11 +72,17 @@ export class CallHooks {
     // refuse what may grow memory instead (set maxmemory below the heap to evict by policy).
     if (spec.flags.includes('denyoom') && this.heap.underPressure()) return this.refuse(spec);
     if (settings.maxmemory === 0) return undefined;
+    const started = performance.now();
+    let count = 0;
     const evicted = this.evictor.performEvictions(settings, Date.now(), (db, key) => {
+      count++;
       this.state.keyspaceEvents.notify('e', 'evicted', key, db);
       this.state.stats.evictedKeys++;
       this.state.propagate(db, ['DEL', key]);
     });
+    if (count > 0) {
+      this.state.latency.addSampleIfNeeded('eviction-cycle', Math.floor(performance.now() - started));
+    }
     if (evicted === undefined) return mayGrow() ? this.refuse(spec) : undefined;
     return undefined;
   }
@@ -98,6 +105,12 @@ export class CallHooks {
     const { commandStats: stats, slowlog } = this.state;
     const failed = result.kind === 'error';
     stats.recordCall(c.lastCommand, Math.round(usec), failed);
+    const latency = this.state.latency;
+    latency.recordCommand(c.lastCommand, usec);
+    latency.addSampleIfNeeded(
+      spec.flags.includes('fast') ? 'fast-command' : 'command',
+      Math.floor(usec / 1000),
+    );
     if (failed) stats.recordError(result.message);
     if (!skipSlowlog) slowlog.record(argv, usec, c.addr, c.name, nowMs);
     if (spec.firstKey <= 0 || LOOKUP_NOTOUCH.has(spec.name.toLowerCase())) return;
