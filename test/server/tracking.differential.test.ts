@@ -393,3 +393,91 @@ test('LOLWUT: version line, VERSION 5 Schotter byte for byte where it has no ran
     [0, 'LOLWUT', '1', '2'],
   ]);
 });
+
+/** `flags=… redir=…` of each client in CLIENT LIST order, ids replaced by connection numbers. */
+function flagsAndRedirs(list: string, ids: readonly number[]): string[] {
+  return list
+    .split('\n')
+    .filter((l) => l.startsWith('id='))
+    .map((l) => {
+      const id = Number(/^id=(\d+)/.exec(l)?.[1]);
+      const redir = Number(/ redir=(-?\d+)/.exec(l)?.[1]);
+      const flags = / flags=(\S+)/.exec(l)?.[1] ?? '';
+      const who = (n: number): string => (ids.includes(n) ? `c${ids.indexOf(n)}` : String(n));
+      return `${who(id)} flags=${flags} redir=${redir > 0 ? who(redir) : redir}`;
+    });
+}
+
+test('CLIENT LIST flags in 7.0 order (P b t B, O, R) and redir=', async () => {
+  const seen: string[][] = [];
+  for (const start of [startRedis, startRedmesh]) {
+    const server = await start(0);
+    const s: Session = { conns: [], inMulti: new Set(), ids: [], streams: [] };
+    try {
+      for (let i = 0; i < 5; i++) await open(server, s, i);
+      const [c0, c1, c2, c3, c4] = s.conns as RawConnection[];
+      await c0?.call(['HELLO', '3']);
+      await c0?.call(['SUBSCRIBE', 'x']);
+      await c0?.call(['CLIENT', 'TRACKING', 'on', 'BCAST']);
+      c0?.send(['BLPOP', 'nolist', '5']);
+      await c1?.call(['MONITOR']);
+      await c2?.call(['CLIENT', 'TRACKING', 'on', 'REDIRECT', String(s.ids[3])]);
+      await c2?.call(['GET', 'k']);
+      c3?.close();
+      await c4?.call(['PING']);
+      await c4?.call(['SET', 'k', '1']);
+      const list = (await (c4 as RawConnection).call(['CLIENT', 'LIST'])).toString('latin1');
+      seen.push(flagsAndRedirs(list, s.ids));
+    } finally {
+      for (const c of s.conns) c?.close();
+      await server.stop();
+    }
+  }
+  assert.deepEqual(seen[1], seen[0]);
+  assert.deepEqual(seen[0], [
+    'c0 flags=PbtB redir=0',
+    'c1 flags=O redir=-1',
+    'c2 flags=tR redir=c3',
+    'c4 flags=N redir=-1',
+  ]);
+});
+
+/** Reads invalidation pushes until `count` keys arrived; returns them sorted. */
+async function invalidatedKeys(c: RawConnection, count: number): Promise<string[]> {
+  const keys: string[] = [];
+  while (keys.length < count) {
+    const r = await c.read(5000);
+    if (r.kind !== 'reply') throw new Error(`${r.kind} after ${keys.join(',')}`);
+    const m = /^>2\r\n\$10\r\ninvalidate\r\n\*1\r\n\$\d+\r\n(.*)\r\n$/.exec(r.bytes.toString('latin1'));
+    if (m === null) throw new Error(`not an invalidation: ${showBytes(r.bytes)}`);
+    keys.push(m[1] as string);
+  }
+  return keys.sort();
+}
+
+test('eviction and active expiry invalidate tracked keys (nobody reads them)', async () => {
+  for (const start of [startRedis, startRedmesh]) {
+    const server = await start(0, ['--maxmemory-policy', 'allkeys-random']);
+    const reader = await RawConnection.open(server.port);
+    const writer = await RawConnection.open(server.port);
+    try {
+      await reader.call(['HELLO', '3']);
+      await reader.call(['CLIENT', 'TRACKING', 'on']);
+      await writer.call(['SET', 'e', '1', 'PX', '50']);
+      await reader.call(['GET', 'e']);
+      // The active expiry cycle deletes it: the invalidation comes unprompted.
+      assert.deepEqual(await invalidatedKeys(reader, 1), ['e'], server.name);
+      const keys = ['k1', 'k2', 'k3', 'k4', 'k5'];
+      for (const k of keys) await writer.call(['SET', k, 'x'.repeat(100)]);
+      await reader.call(['MGET', ...keys]);
+      // Far below what the data needs: the next command evicts every key.
+      await writer.call(['CONFIG', 'SET', 'maxmemory', '1']);
+      await writer.call(['PING']);
+      assert.deepEqual(await invalidatedKeys(reader, 5), keys, server.name);
+    } finally {
+      reader.close();
+      writer.close();
+      await server.stop();
+    }
+  }
+});
