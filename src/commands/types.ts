@@ -230,6 +230,8 @@ export interface TrackingPort {
   totalItems(): number;
   /** BCAST prefixes in use (tracking_total_prefixes). */
   totalPrefixes(): number;
+  /** Every key changed at once (Redis emptyData: DEBUG RELOAD): tracking clients get a null invalidation. */
+  invalidateAll(): void;
 }
 
 /** One latency event's samples (Redis latency.c latencyTimeSeries). */

@@ -119,8 +119,7 @@ class ClientContext implements CommandContext {
         this.core.watch.touch(db.index, key);
       }
     }
-    const state = this.core.state;
-    state.tracking.invalidateAll(state.registry.values());
+    this.core.state.tracking.invalidateAll();
   }
   databasesSwapped(a: Database, b: Database): void {
     for (const db of [a, b]) {

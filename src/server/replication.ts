@@ -152,7 +152,7 @@ export function attachReplication(
     datasetReplaced: () => {
       for (const db of core.keyspace.databases) core.watch.touchAll(db.index);
       // Redis emptyData → signalFlushedDb: caching clients drop everything.
-      state.tracking.invalidateAll(state.registry.values());
+      state.tracking.invalidateAll();
       for (const hook of state.afterDatasetReplaced) hook();
     },
   });

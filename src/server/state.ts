@@ -131,7 +131,10 @@ export class ServerState implements ServerPorts {
     this.slowlog = new SlowLog(config);
     this.configAdmin = new ConfigAdmin(config);
     this.keyspaceEvents = new KeyspaceNotifier(config, this.pubsub);
-    this.tracking = new ClientTracking((id) => this.registry.get(id));
+    this.tracking = new ClientTracking(
+      (id) => this.registry.get(id),
+      () => this.registry.values(),
+    );
     this.latency = new LatencyMonitor(config);
     this.clients = {
       list: () => this.listClients(),

@@ -96,7 +96,11 @@ export class ClientTracking implements TrackingPort {
   current: TrackedClient | undefined;
   executing = false;
 
-  constructor(private readonly lookupClient: (id: number) => TrackedClient | undefined) {}
+  constructor(
+    private readonly lookupClient: (id: number) => TrackedClient | undefined,
+    /** Every connected client, in connection order. */
+    private readonly allClients: () => Iterable<TrackedClient>,
+  ) {}
 
   clientCount(): number {
     return this.trackingClients;
@@ -214,9 +218,9 @@ export class ClientTracking implements TrackingPort {
    * Redis trackingInvalidateKeysOnFlush: every tracking client (BCAST ones too) is told that every
    * key is invalid (a null instead of the key array), and the table starts empty.
    */
-  invalidateAll(clients: Iterable<TrackedClient>): void {
+  invalidateAll(): void {
     if (this.trackingClients > 0) {
-      for (const c of clients) {
+      for (const c of this.allClients()) {
         if (c.tracking === undefined) continue;
         if (c === this.current) this.pending.push(null);
         else this.send(c, nullOf(c));
