@@ -242,6 +242,15 @@ export class Client implements RegisteredClient, ClientView {
     this.core.scheduleFlush(this);
   }
 
+  /**
+   * Queues bytes produced outside this client's own command that are replies, not pushes (MONITOR's
+   * lines): CLIENT REPLY OFF silences them, as it does in Redis.
+   */
+  deliverReply(bytes: string): void {
+    if (this.replyMode === 'off') return;
+    this.deliver(bytes);
+  }
+
   setProtocol(version: 2 | 3): void {
     this.protocol = version;
   }

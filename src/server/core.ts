@@ -399,7 +399,7 @@ export class ServerCore implements ClientHost {
   private feedMonitors(c: Client, entry: CommandEntry, argv: readonly string[]): void {
     const monitor = this.state.monitor;
     if (!monitor.active || !entry.monitored) return;
-    monitor.feed(c.dbIndex, c.monitorSource, argv);
+    monitor.feed(c.dbIndex, c.monitorSource, argv, c);
   }
 
   private afterCall(

@@ -15,9 +15,12 @@
 import { performance } from 'node:perf_hooks';
 import { quoteArg } from '../resp/index.js';
 
-/** A monitoring connection: it receives the lines as pushes (they are sent whatever CLIENT REPLY says). */
+/** A monitoring connection. */
 export interface MonitorClient {
-  deliver(bytes: string): void;
+  /** Queues a line as an ordinary reply: nothing while the monitor itself said CLIENT REPLY OFF. */
+  deliverReply(bytes: string): void;
+  /** Queues the line of the monitor's own command as part of its reply (CLIENT REPLY SKIP drops it too). */
+  reply(r: { readonly kind: 'raw'; readonly bytes: string }): void;
 }
 
 const REDACTED = '(redacted)';
@@ -90,13 +93,16 @@ export class MonitorFeed {
 
   /**
    * Shows one command to every monitor. `source` is the client's address ("127.0.0.1:50000"),
-   * "unix:<path>" or "lua".
+   * "unix:<path>" or "lua"; `origin` the client that ran it, when it is a connection.
    */
-  feed(dbIndex: number, source: string, argv: readonly string[]): void {
+  feed(dbIndex: number, source: string, argv: readonly string[], origin?: MonitorClient): void {
     if (this.monitors.size === 0) return;
     let line = `+${timestamp()} [${dbIndex} ${source}]`;
     for (const a of redactedArgv(argv)) line += ' ' + quoteArg(a);
     line += '\r\n';
-    for (const m of this.monitors) m.deliver(line);
+    for (const m of this.monitors) {
+      if (m === origin) m.reply({ kind: 'raw', bytes: line });
+      else m.deliverReply(line);
+    }
   }
 }

@@ -481,3 +481,42 @@ test('eviction and active expiry invalidate tracked keys (nobody reads them)', a
     }
   }
 });
+
+test('MONITOR lines are replies: CLIENT REPLY OFF and SKIP on the monitor silence them', async () => {
+  const streams: string[] = [];
+  for (const start of [startRedis, startRedmesh]) {
+    const server = await start(0);
+    const m = await RawConnection.open(server.port);
+    const o = await RawConnection.open(server.port);
+    try {
+      await m.call(['MONITOR']);
+      m.send(['CLIENT', 'REPLY', 'OFF']);
+      await o.call(['SET', 'a', '1']);
+      m.send(['CLIENT', 'REPLY', 'ON']);
+      await o.call(['SET', 'a', '2']);
+      m.send(['CLIENT', 'REPLY', 'SKIP']);
+      m.send(['PING', 'skipped']);
+      await o.call(['SET', 'a', '3']);
+      m.send(['PING', BARRIER]);
+      let text = '';
+      for (;;) {
+        const r = await m.read(5000);
+        if (r.kind !== 'reply') throw new Error(`${server.name}: ${r.kind}`);
+        const t = r.bytes.toString('latin1');
+        if (BARRIER_REPLIES.includes(t)) break;
+        text += t;
+      }
+      streams.push(text.replace(/\+\d{10}\.\d{6} /g, '+TS ').replace(/127\.0\.0\.1:\d+/g, 'ADDR'));
+    } finally {
+      m.close();
+      o.close();
+      await server.stop();
+    }
+  }
+  assert.equal(streams[1], streams[0]);
+  assert.equal(
+    streams[0],
+    '+OK\r\n+TS [0 ADDR] "CLIENT" "REPLY" "ON"\r\n+TS [0 ADDR] "SET" "a" "2"\r\n' +
+      '+TS [0 ADDR] "CLIENT" "REPLY" "SKIP"\r\n+TS [0 ADDR] "SET" "a" "3"\r\n',
+  );
+});
