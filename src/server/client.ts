@@ -101,7 +101,7 @@ class ClientContext implements CommandContext {
   propagated: (readonly string[])[] | undefined;
   constructor(
     readonly keyspace: Keyspace,
-    readonly client: ClientView,
+    readonly client: Client,
     readonly server: ServerPorts,
     private readonly core: ClientHost,
   ) {
@@ -110,7 +110,7 @@ class ClientContext implements CommandContext {
   keyModified(key: string, db?: Database): void {
     this.dirty++;
     this.core.watch.touch((db ?? this.db).index, key);
-    this.core.state.tracking.invalidateKey(key, this.client as Client);
+    this.core.state.tracking.invalidateKey(key, this.client);
   }
   databasesFlushed(dbs: readonly Database[]): void {
     for (const db of dbs) {

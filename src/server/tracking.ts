@@ -38,6 +38,7 @@ export interface TrackedClient {
 /** One client's tracking flags (Redis CLIENT_TRACKING_* and client_tracking_prefixes). */
 export interface TrackingState extends TrackingView {
   redirect: number;
+  bcast: boolean;
   optin: boolean;
   optout: boolean;
   noloop: boolean;
@@ -137,7 +138,7 @@ export class ClientTracking implements TrackingPort {
     state.optin = options.optin;
     state.optout = options.optout;
     state.noloop = options.noloop;
-    (state as { bcast: boolean }).bcast = options.bcast;
+    state.bcast = options.bcast;
     c.tracking = state;
     this.table ??= new Map();
     if (!options.bcast) return;
