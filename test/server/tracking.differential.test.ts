@@ -336,7 +336,7 @@ test('MONITOR lines: format, quoting, db after the command, redaction, hidden ad
     [1, 'HELLO', '4', 'AUTH', 'a', 'b'],
     [1, 'CONFIG', 'GET', 'maxmemory'],
     [1, 'CLIENT', 'KILL', 'ID', '999999'],
-    [1, 'SLOWLOG', 'LEN'],
+    [1, 'SLOWLOG', 'RESET'],
     [1, 'MULTI'],
     [1, 'INCR', 'n'],
     [1, 'EXEC'],
