@@ -127,6 +127,12 @@ export class LatencyMonitor implements LatencyPort {
     return this.settings;
   }
 
+  /** True when the monitor is on and `latencyMs` reaches its threshold (a sample would be kept). */
+  wants(latencyMs: number): boolean {
+    const threshold = this.current().threshold;
+    return threshold !== 0 && latencyMs >= threshold;
+  }
+
   /** Redis latencyAddSampleIfNeeded: keeps the sample when the monitor is on and it reaches the threshold. */
   addSampleIfNeeded(event: string, latencyMs: number): void {
     const threshold = this.current().threshold;
