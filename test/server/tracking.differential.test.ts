@@ -287,6 +287,26 @@ test('RESP2 REDIRECT to a __redis__:invalidate subscriber, OPTIN/OPTOUT and CACH
   ]);
 });
 
+test('REDIRECT to a RESP3 client (pushes, subscribed or not) and to a RESP2 one that is not subscribed', async () => {
+  await compare('redirect-resp3', [
+    [0, 'HELLO', '3'],
+    [2, 'PING'],
+    [1, 'CLIENT', 'TRACKING', 'on', 'REDIRECT', '$ID0'],
+    [1, 'GET', 'k'],
+    [3, 'SET', 'k', '1'],
+    [1, 'CLIENT', 'TRACKING', 'on', 'REDIRECT', '$ID2'],
+    [1, 'GET', 'k'],
+    [3, 'SET', 'k', '2'],
+    [1, 'CLIENT', 'TRACKINGINFO'],
+    [1, 'CLIENT', 'TRACKING', 'off'],
+    [1, 'CLIENT', 'TRACKING', 'on', 'BCAST', 'REDIRECT', '$ID0', 'PREFIX', 'k'],
+    [3, 'MSET', 'k', '3', 'kk', '4', 'x', '5'],
+    [0, 'SUBSCRIBE', '__redis__:invalidate'],
+    [3, 'SET', 'k', '6'],
+    [3, 'FLUSHALL'],
+  ]);
+});
+
 test('tracking-table-max-keys evicts entries with invalidations; INFO tracking counters', async () => {
   for (const [name, start] of [
     ['redis', startRedis],
