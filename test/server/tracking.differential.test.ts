@@ -76,18 +76,18 @@ async function runScenario(server: RunningServer, steps: readonly Step[]): Promi
           if (r.kind !== 'reply') throw new Error(`connection ${i}: ${r.kind} in MULTI`);
           s.streams[i] += r.bytes.toString('latin1');
         }
-        if (word === 'MULTI') s.inMulti.add(i);
+        if (word === 'MULTI' && !s.inMulti.has(i)) {
+          // Its reply first: MULTI has run before any other connection's barrier is sent.
+          const r = await c.read(5000);
+          if (r.kind !== 'reply') throw new Error(`connection ${i}: ${r.kind} after MULTI`);
+          s.streams[i] += r.bytes.toString('latin1');
+          s.inMulti.add(i);
+        }
         if (word === 'EXEC' || word === 'DISCARD') s.inMulti.delete(i);
         // The sender first: its command has run before any other connection's barrier is sent.
         const order = [i, ...s.conns.keys()].filter((j, k, all) => all.indexOf(j) === k);
         for (const j of order) {
           if (s.conns[j] !== undefined && !s.inMulti.has(j)) await drainTo(s, j);
-        }
-        // The MULTI reply itself.
-        if (word === 'MULTI') {
-          const r = await c.read(5000);
-          if (r.kind !== 'reply') throw new Error(`connection ${i}: ${r.kind} after MULTI`);
-          s.streams[i] += r.bytes.toString('latin1');
         }
       } catch (e) {
         throw new Error(`${server.name}, step ${JSON.stringify(step)}: ${(e as Error).message}`);
