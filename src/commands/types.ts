@@ -101,6 +101,16 @@ export interface CommandContext {
    */
   propagateAs(argvs: readonly (readonly string[])[]): void;
   /**
+   * Redis signalFlushedDb, before FLUSHDB / FLUSHALL empty `dbs`: every key counts as changed (WATCH,
+   * `dirty`), and clients tracking keys get one invalidation of everything instead of one per key.
+   */
+  databasesFlushed(dbs: readonly Database[]): void;
+  /**
+   * After SWAPDB exchanged `a` and `b`: every key of both counts as changed for WATCH and `dirty`.
+   * Client-side caching is not told (Redis 7.0 sends no invalidation for SWAPDB).
+   */
+  databasesSwapped(a: Database, b: Database): void;
+  /**
    * Redis notifyKeyspaceEvent: publishes `event` about `key` (of `db`, default the selected one) on
    * __keyspace@<db>__:<key> and __keyevent@<db>__:<event> when notify-keyspace-events enables `type`.
    * One call per write site, after the change, in the order Redis makes them.
@@ -152,6 +162,8 @@ export interface ClientInfo {
   readonly totMem: number;
   readonly cmd: string;
   readonly user: string;
+  /** CLIENT TRACKING's redirection: -1 when tracking is off, 0 when on without REDIRECT. */
+  readonly redir: number;
   readonly resp: 2 | 3;
 }
 
@@ -188,6 +200,75 @@ export interface Session {
   setReplyMode(mode: 'on' | 'off' | 'skip'): void;
   /** CLIENT NO-EVICT. */
   noEvict: boolean;
+  /** The client's CLIENT TRACKING state, undefined while tracking is off. */
+  readonly tracking: TrackingView | undefined;
+  /** CLIENT TRACKING ON (options already checked against the current state). */
+  enableTracking(options: TrackingOptions): void;
+  /** CLIENT TRACKING OFF. */
+  disableTracking(): void;
+  /** CLIENT CACHING YES|NO (already checked): the next command (or transaction) reverses OPTIN/OPTOUT. */
+  setCachingGiven(): void;
+  /** MONITOR: 'started', or 'already' when the client is a replica or monitor (Redis then says nothing). */
+  startMonitor(): 'started' | 'already';
+}
+
+/** CLIENT TRACKING ON's options (Redis CLIENT_TRACKING_* flags); `redirect` 0 means none. */
+export interface TrackingOptions {
+  readonly redirect: number;
+  readonly bcast: boolean;
+  readonly optin: boolean;
+  readonly optout: boolean;
+  readonly noloop: boolean;
+  readonly prefixes: readonly string[];
+}
+
+/** A tracking client's state as CLIENT TRACKINGINFO shows it. */
+export interface TrackingView extends Omit<TrackingOptions, 'prefixes'> {
+  /** CLIENT CACHING was given for the next command. */
+  readonly caching: boolean;
+  /** The redirection target disconnected (flag R, `broken_redirect`). */
+  readonly brokenRedirect: boolean;
+  /** BCAST prefixes, in Redis's (byte) order. */
+  readonly prefixes: ReadonlySet<string>;
+}
+
+/** INFO's client-side caching counters (Redis tracking.c). */
+export interface TrackingPort {
+  /** Clients with tracking on (tracking_clients). */
+  clientCount(): number;
+  /** Keys in the tracking table (tracking_total_keys). */
+  totalKeys(): number;
+  /** Client ids across the table (tracking_total_items). */
+  totalItems(): number;
+  /** BCAST prefixes in use (tracking_total_prefixes). */
+  totalPrefixes(): number;
+  /** Every key changed at once (Redis emptyData: DEBUG RELOAD): tracking clients get a null invalidation. */
+  invalidateAll(): void;
+}
+
+/** One latency event's samples (Redis latency.c latencyTimeSeries). */
+export interface LatencySample {
+  /** Unix seconds. */
+  readonly time: number;
+  readonly latencyMs: number;
+}
+
+/** LATENCY DOCTOR / LATEST / HISTORY / RESET / GRAPH / HISTOGRAM (server/latency.ts). */
+export interface LatencyPort {
+  /** Events with samples, in the order they first occurred. */
+  events(): readonly string[];
+  /** The event's samples, oldest first, and its all-time maximum; undefined when it has none. */
+  series(event: string): { readonly samples: readonly LatencySample[]; readonly max: number } | undefined;
+  /** Forgets one event (case-insensitive) or, without a name, every event; returns how many. */
+  reset(event?: string): number;
+  /** The DOCTOR report. */
+  doctorReport(): string;
+  /** The per-command latency histogram (LATENCY HISTOGRAM): calls and [usec, cumulative count] steps. */
+  histogram(
+    fullName: string,
+  ): { readonly calls: number; readonly steps: readonly (readonly [number, number])[] } | undefined;
+  /** CONFIG RESETSTAT: the histograms start over. */
+  resetHistograms(): void;
 }
 
 // --- Ports: what the server offers the commands. This room declares what it needs; server/ implements
@@ -283,6 +364,8 @@ export interface ClientsPort {
   unpause(): void;
   /** CLIENT UNBLOCK: ends a blocking command as by timeout, or with an UNBLOCKED error. */
   unblock(id: number, withError: boolean): boolean;
+  /** True when a client with this id is connected (CLIENT TRACKING REDIRECT). */
+  exists(id: number): boolean;
 }
 
 /** PUBLISH, PUBSUB CHANNELS / NUMSUB / NUMPAT, INFO's pubsub counters. */
@@ -430,6 +513,8 @@ export interface ServerPorts {
   readonly clients: ClientsPort;
   readonly pubsub: PubSubPort;
   readonly keyspaceEvents: KeyspaceEventsPort;
+  readonly tracking: TrackingPort;
+  readonly latency: LatencyPort;
   /** The command table by lowercase name (COMMAND reads it). */
   readonly commands: ReadonlyMap<string, CommandSpec>;
   /** Unix ms when the server started. */

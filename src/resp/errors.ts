@@ -372,3 +372,25 @@ export const ERR_SCRIPT_MISCONF =
 export const ERR_LDB_UNSUPPORTED =
   'ERR the Lua debugger (SCRIPT DEBUG YES|SYNC) is not supported by this server';
 export const ERR_SCRIPT_DEBUG_MODE = 'ERR Use SCRIPT DEBUG YES/SYNC/NO';
+
+// Client-side caching, MONITOR, LATENCY (networking.c, tracking.c, latency.c).
+export const ERR_TRACKING_REDIRECT_SINGLE = 'ERR A client can only redirect to a single other client';
+export const ERR_TRACKING_REDIRECT_MISSING = 'ERR The client ID you want redirect to does not exist';
+export const ERR_TRACKING_PREFIX_NEEDS_BCAST = 'ERR PREFIX option requires BCAST mode to be enabled';
+export const ERR_TRACKING_BCAST_SWITCH =
+  "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.";
+export const ERR_TRACKING_OPT_BCAST = 'ERR OPTIN and OPTOUT are not compatible with BCAST';
+export const ERR_TRACKING_OPTIN_OPTOUT = "ERR You can't use both OPTIN and OPTOUT";
+export const ERR_TRACKING_OPT_SWITCH =
+  "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.";
+export const ERR_TRACKING_PREFIX_EXISTING = (prefix: string, existing: string): string =>
+  `ERR Prefix '${prefix}' overlaps with an existing prefix '${existing}'. Prefixes for a single client must not overlap.`;
+export const ERR_TRACKING_PREFIX_PROVIDED = (prefix: string, other: string): string =>
+  `ERR Prefix '${prefix}' overlaps with another provided prefix '${other}'. Prefixes for a single client must not overlap.`;
+export const ERR_CACHING_NOT_TRACKING =
+  'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled';
+export const ERR_CACHING_YES = 'ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.';
+export const ERR_CACHING_NO = 'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.';
+export const ERR_MONITOR_DENY_BLOCKING = "ERR MONITOR isn't allowed for DENY BLOCKING client";
+export const ERR_LATENCY_NO_SAMPLES = (event: string): string =>
+  `ERR No samples available for event '${event}'`;

@@ -6,6 +6,7 @@
  * This runs for every command, so the settings it reads are cached by the config until the next
  * CONFIG SET.
  */
+import { performance } from 'node:perf_hooks';
 import { keysOf, type CommandResult, type CommandSpec } from '../commands/index.js';
 import type { RedisConfig } from '../config/index.js';
 import { HeapPressure } from '../platform/index.js';
@@ -83,11 +84,17 @@ export class CallHooks {
     if (denyoom && this.heap.underPressure()) return ERR_OOM;
     const settings = this.evictionSettings();
     if (settings.maxmemory === 0) return undefined;
+    const started = performance.now();
+    let count = 0;
     const evicted = this.evictor.performEvictions(settings, Date.now(), (db, key) => {
+      count++;
       this.state.keyspaceEvents.notify('e', 'evicted', key, db);
       this.state.stats.evictedKeys++;
       this.state.propagate(db, ['DEL', key]);
     });
+    if (count > 0) {
+      this.state.latency.addSampleIfNeeded('eviction-cycle', Math.floor(performance.now() - started));
+    }
     const mayGrow = denyoom || (queuing && spec.name.toLowerCase() === 'exec');
     this.outOfMemory = evicted === undefined;
     if (evicted === undefined) return mayGrow ? ERR_OOM : undefined;
@@ -119,6 +126,11 @@ export class CallHooks {
     const failed = result.kind === 'error';
     stats.recordCall(name, Math.round(usec), failed);
     if (this.latencyTrackingOn()) stats.recordLatency(name, usec);
+    const latency = this.state.latency;
+    latency.recordCommand(name, usec);
+    const ms = Math.floor(usec / 1000);
+    if (latency.wants(ms))
+      latency.addSampleIfNeeded(spec.flags.includes('fast') ? 'fast-command' : 'command', ms);
     if (failed) stats.recordError(result.message);
     if (!skipSlowlog) slowlog.record(argv, usec, c.addr, c.name, nowMs);
     if (spec.firstKey <= 0) return;

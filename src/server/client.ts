@@ -16,6 +16,7 @@ import type {
   CommandSpec,
   ServerPorts,
   SubscriptionKind,
+  TrackingOptions,
 } from '../commands/index.js';
 import {
   EMPTY_ARRAY,
@@ -41,6 +42,7 @@ import type { ReplicaChannel } from '../replication/index.js';
 import type { Database, Keyspace } from '../store/index.js';
 import { socketFd } from './connection.js';
 import type { RegisteredClient, ServerState } from './state.js';
+import type { TrackingState } from './tracking.js';
 import type { WatchRegistry } from './watch.js';
 
 /**
@@ -109,7 +111,7 @@ class ClientContext implements CommandContext {
   propagated: (readonly string[])[] | undefined;
   constructor(
     readonly keyspace: Keyspace,
-    readonly client: ClientView,
+    readonly client: Client,
     readonly server: ServerPorts,
     private readonly core: ClientHost,
   ) {
@@ -118,6 +120,25 @@ class ClientContext implements CommandContext {
   keyModified(key: string, db?: Database): void {
     this.dirty++;
     this.core.watch.touch((db ?? this.db).index, key);
+    this.core.state.tracking.invalidateKey(key, this.client);
+  }
+  databasesFlushed(dbs: readonly Database[]): void {
+    for (const db of dbs) {
+      for (const key of db.keys()) {
+        this.dirty++;
+        this.core.watch.touch(db.index, key);
+      }
+    }
+    this.core.state.tracking.invalidateAll();
+  }
+  databasesSwapped(a: Database, b: Database): void {
+    for (const db of [a, b]) {
+      for (const key of db.keys()) {
+        this.dirty += 2;
+        this.core.watch.touch(a.index, key);
+        this.core.watch.touch(b.index, key);
+      }
+    }
   }
   propagateAs(argvs: readonly (readonly string[])[]): void {
     this.propagated = argvs.map((a) => [...a]);
@@ -167,6 +188,8 @@ export class Client implements RegisteredClient, ClientView {
   hasRead = false;
   /** The argv of the command running or blocked (CLIENT LIST argv-mem). */
   runningArgv: readonly string[] | undefined;
+  /** The table name of the last command looked up (undefined for an unknown one): CLIENT CACHING's lifetime. */
+  lastCommandBase: string | undefined;
   /** Unix second when the output buffer first went over the soft limit (0 = it is under it). */
   softLimitSince = 0;
   /**
@@ -186,6 +209,10 @@ export class Client implements RegisteredClient, ClientView {
   isReplica = false;
   /** This connection as the replication room sees it, once it sent REPLCONF/SYNC/PSYNC. */
   replicaChannel: ReplicaChannel | undefined;
+  /** CLIENT TRACKING state (undefined while off); the tracking room keeps it. */
+  tracking: TrackingState | undefined;
+  /** In MONITOR mode (flag O). */
+  monitoring = false;
 
   constructor(
     readonly id: number,
@@ -242,6 +269,15 @@ export class Client implements RegisteredClient, ClientView {
     this.core.scheduleFlush(this);
   }
 
+  /**
+   * Queues bytes produced outside this client's own command that are replies, not pushes (MONITOR's
+   * lines): CLIENT REPLY OFF silences them, as it does in Redis.
+   */
+  deliverReply(bytes: string): void {
+    if (this.replyMode === 'off') return;
+    this.deliver(bytes);
+  }
+
   setProtocol(version: 2 | 3): void {
     this.protocol = version;
   }
@@ -286,6 +322,8 @@ export class Client implements RegisteredClient, ClientView {
   }
 
   reset(): void {
+    this.disableTracking();
+    this.stopMonitor();
     this.discardMulti();
     this.unwatch();
     for (const kind of ['channel', 'pattern', 'shard'] as const) this.unsubscribeAll(kind);
@@ -297,6 +335,43 @@ export class Client implements RegisteredClient, ClientView {
     this.skipCurrent = false;
     this.noEvict = false;
     this.authenticated = !this.core.authRequired();
+  }
+
+  // --- client-side caching and MONITOR ---
+
+  enableTracking(options: TrackingOptions): void {
+    this.core.state.tracking.enable(this, options);
+  }
+
+  disableTracking(): void {
+    this.core.state.tracking.disable(this);
+  }
+
+  setCachingGiven(): void {
+    if (this.tracking !== undefined) this.tracking.caching = true;
+  }
+
+  /** Redis resetClient: CLIENT CACHING applies to one command (or one transaction) only. */
+  clearCachingGiven(): void {
+    if (this.tracking !== undefined) this.tracking.caching = false;
+  }
+
+  startMonitor(): 'started' | 'already' {
+    if (this.monitoring || this.isReplica) return 'already';
+    this.monitoring = true;
+    this.core.state.monitor.monitors.add(this);
+    return 'started';
+  }
+
+  stopMonitor(): void {
+    if (!this.monitoring) return;
+    this.monitoring = false;
+    this.core.state.monitor.monitors.delete(this);
+  }
+
+  /** How MONITOR names this client: its address, or `unix:<path>` for a Unix socket client. */
+  get monitorSource(): string {
+    return this.unixPath !== undefined ? `unix:${this.unixPath}` : this.addr;
   }
 
   // --- transactions (Redis multi.c) ---
@@ -500,12 +575,17 @@ export class Client implements RegisteredClient, ClientView {
   }
 
   info(now: number): ClientInfo {
+    // Redis catClientInfoString's order.
+    const tracking = this.tracking;
     const flags =
+      (this.isReplica ? 'S' : this.monitoring ? 'O' : '') +
       (this.isMaster ? 'M' : '') +
-      (this.isReplica ? 'S' : '') +
-      (this.blocked ? 'b' : '') +
       (this.inPubsubMode ? 'P' : '') +
       (this.multiQueue !== undefined ? 'x' : '') +
+      (this.blocked ? 'b' : '') +
+      (tracking !== undefined ? 't' : '') +
+      (tracking?.brokenRedirect === true ? 'R' : '') +
+      (tracking?.bcast === true ? 'B' : '') +
       (this.dirtyCas ? 'd' : '') +
       (this.closing ? 'c' : '') +
       (this.unixPath !== undefined ? 'U' : '') +
@@ -527,6 +607,7 @@ export class Client implements RegisteredClient, ClientView {
       ...this.bufferInfo(),
       cmd: this.lastCommand,
       user: 'default',
+      redir: tracking === undefined ? -1 : tracking.redirect,
       resp: this.protocol,
     };
   }

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   Scripting,
+  keysOf,
   type BlockRequest,
   type CommandResult,
   type CommandSpec,
@@ -85,6 +86,10 @@ interface CommandEntry {
   readonly runsInMulti: boolean;
   /** EVAL, EVALSHA, FCALL and their _RO forms: a script's flags decide whether it writes. */
   readonly scripting: boolean;
+  /** Its keys are remembered for client-side caching (readonly, not pubsub). */
+  readonly trackKeys: boolean;
+  /** Shown to MONITOR (not admin, not skip_monitor). */
+  readonly monitored: boolean;
 }
 
 const SCRIPT_RUNNERS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
@@ -108,6 +113,8 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     pubsubAllowed: PUBSUB_ALLOWED.has(base),
     runsInMulti: MULTI_IMMEDIATE.has(base),
     scripting: SCRIPT_RUNNERS.has(base),
+    trackKeys: has('readonly') && !has('pubsub') && (spec.firstKey > 0 || spec.keys !== undefined),
+    monitored: !has('admin') && !has('skip_monitor'),
   };
 }
 
@@ -149,6 +156,8 @@ export class ServerCore implements ClientHost {
   /** Clients whose next command is held by CLIENT PAUSE. */
   private readonly held = new Set<Client>();
   private serving = false;
+  /** Nesting of running commands (EXEC runs its queue inside its own call). */
+  private callDepth = 0;
   /** Clients in WAIT: retried when replicas' ACKs arrive. */
   private readonly ackWaiters = new Set<Client>();
   private scriptClient: Client | undefined;
@@ -158,7 +167,11 @@ export class ServerCore implements ClientHost {
 
   constructor(readonly state: ServerState) {
     const observer: KeyspaceObserver = {
-      keyModified: (db, key) => this.watch.touch(db, key),
+      keyModified: (db, key) => {
+        this.watch.touch(db, key);
+        // Expiry and eviction change keys outside any command (Redis signalModifiedKey(NULL, …)).
+        state.tracking.invalidateKey(key, undefined);
+      },
       keyReady: (db, key) => this.blocking.signalReady(db, key),
       keyExpired: (db, key) => {
         state.keyspaceEvents.notify('x', 'expired', key, db);
@@ -387,12 +400,30 @@ export class ServerCore implements ClientHost {
     }
   }
 
-  /** Redis processCommand: the checks in 7.0's order, then queue (MULTI) or call. */
+  /** Redis processCommand, with the client as server.current_client while it runs. */
   processCommand(c: Client, argv: string[]): void {
+    const tracking = this.state.tracking;
+    const outer = tracking.current;
+    tracking.current = c;
+    try {
+      this.processCommandChecked(c, argv);
+    } finally {
+      tracking.current = outer;
+      // Redis resetClient: CLIENT CACHING holds for the next command only (a whole transaction when
+      // given before MULTI or inside it).
+      if (c.tracking !== undefined && c.multiQueue === undefined && c.lastCommandBase !== 'client') {
+        c.clearCachingGiven();
+      }
+    }
+  }
+
+  /** The checks in 7.0's order, then queue (MULTI) or call. */
+  private processCommandChecked(c: Client, argv: string[]): void {
     c.startCommand();
     c.runningArgv = argv;
     const name = argv[0] as string;
     const container = this.lookupEntry(name);
+    c.lastCommandBase = container?.fullName;
     if (container === undefined) {
       this.reject(c, unknownCommand(name, argv.slice(1)));
       return;
@@ -426,6 +457,10 @@ export class ServerCore implements ClientHost {
     if (oom !== undefined) {
       this.reject(c, oom, entry.fullName);
       return;
+    }
+    // A reasonable amount of memory for client-side caching metadata (tracking-table-max-keys).
+    if (this.state.tracking.clientCount() > 0) {
+      this.state.tracking.limitUsedSlots(this.state.config.getNumber('tracking-table-max-keys'));
     }
     // Redis writeCommandsDeniedByDiskError: the last background save failed (PING is refused too).
     if (entry.deniedOnDiskError && this.state.persistence?.writesDenied() === true) {
@@ -509,26 +544,48 @@ export class ServerCore implements ClientHost {
     ctx.dirty = 0;
     ctx.propagated = undefined;
     const dbIndex = c.dbIndex;
+    const tracking = this.state.tracking;
+    const outerExecuting = tracking.executing;
+    tracking.executing = true;
+    this.callDepth++;
     let result: CommandResult;
     try {
       result = spec.run(ctx, argv);
     } catch (err) {
       process.stderr.write(`redmesh: command ${spec.name} failed: ${String(err)}\n`);
       result = error(ERR_INTERNAL);
+    } finally {
+      this.callDepth--;
+      tracking.executing = outerExecuting;
     }
     this.state.stats.totalCommandsProcessed++;
     this.tick = performance.now();
     const usec = (this.tick - started) * 1000;
     this.hooks.recordCall(c, entry.fullName, spec, argv, usec, result, entry.skipSlowlog, ctx.now);
+    // Redis call(): a tracking client's reads are remembered (in default mode), whatever the reply.
+    if (entry.trackKeys && c.tracking !== undefined && !c.tracking.bcast) {
+      tracking.rememberKeys(c, keysOf(spec, argv));
+    }
     if (isBlock(result)) {
       if (c.inMulti) result = result.onTimeout(ctx);
       else {
+        this.feedMonitors(c, entry, argv);
         this.startBlock(c, spec, argv, result);
         return;
       }
     }
     c.reply(result);
+    this.feedMonitors(c, entry, argv);
     this.afterCall(c, spec, argv, dbIndex, entry.write);
+    // Invalidations the command caused for its own client follow its reply (EXEC's, not inside it).
+    if (this.callDepth === 0) tracking.flushPending(c.closed ? undefined : c);
+  }
+
+  /** MONITOR: the command as run, in the database it left selected (Redis feeds after call()). */
+  private feedMonitors(c: Client, entry: CommandEntry, argv: readonly string[]): void {
+    const monitor = this.state.monitor;
+    if (!monitor.active || !entry.monitored) return;
+    monitor.feed(c.dbIndex, c.monitorSource, argv, c);
   }
 
   private afterCall(
@@ -814,6 +871,8 @@ export class ServerCore implements ClientHost {
    * PUBSUB NUMSUB, CLIENT LIST) may still see it. Safe to repeat.
    */
   leave(c: Client): void {
+    c.disableTracking();
+    c.stopMonitor();
     this.endBlock(c);
     this.held.delete(c);
     c.unwatch();

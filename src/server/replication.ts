@@ -234,6 +234,8 @@ export function attachReplication(
     resumeWrites: () => state.unpauseClients(),
     datasetReplaced: () => {
       for (const db of core.keyspace.databases) core.watch.touchAll(db.index);
+      // Redis emptyData → signalFlushedDb: caching clients drop everything.
+      state.tracking.invalidateAll();
       for (const hook of state.afterDatasetReplaced) hook();
     },
   });

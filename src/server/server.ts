@@ -2,6 +2,7 @@
  * `startServer`: TCP listeners (Redis `bind` list, `-` for optional addresses, IPv6), accept-time
  * checks (maxclients, protected mode), keepalive, and the periodic cron (active expiry, idle timeout).
  */
+import { performance } from 'node:perf_hooks';
 import { ERR_DENIED_PROTECTED_MODE, ERR_MAX_CLIENTS } from '../resp/index.js';
 import type { Socket } from 'node:net';
 import { allCommands, type CommandSpec } from '../commands/index.js';
@@ -191,7 +192,9 @@ function startListening(options: ServerOptions): RunningServer {
       cron = setTimeout(serverCron, cronPeriod());
       return;
     }
+    const expireStarted = performance.now();
     expirer.cycle(now, cronPeriod() * EXPIRE_TIME_SHARE);
+    state.latency.addSampleIfNeeded('expire-cycle', Math.floor(performance.now() - expireStarted));
     if (now - lastTimeoutCheck >= 1000) {
       lastTimeoutCheck = now;
       closeIdleClients(state, core, now);

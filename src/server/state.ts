@@ -24,9 +24,12 @@ import type {
 import { ConfigError, RedisConfig, type RenameCommand } from '../config/index.js';
 import { CommandStats } from './command-stats.js';
 import { ConfigAdmin } from './config-binding.js';
+import { LatencyMonitor } from './latency.js';
+import { MonitorFeed } from './monitor.js';
 import { KeyspaceNotifier } from './notify.js';
 import { PubSubRegistry } from './pubsub.js';
 import { SlowLog } from './slowlog.js';
+import { ClientTracking, type TrackedClient, type TrackingState } from './tracking.js';
 
 /** Redis 7.0's defaults: a fresh live config with nothing loaded. */
 export function defaultConfig(): RedisConfig {
@@ -56,7 +59,8 @@ export function emptyStats(): ServerStats {
 }
 
 /** What the server registers per connection so the state can list, find and act on it. */
-export interface RegisteredClient extends Session {
+export interface RegisteredClient extends Session, TrackedClient {
+  tracking: TrackingState | undefined;
   readonly view: ClientView;
   info(now: number): ClientInfo;
   readonly blocked: boolean;
@@ -106,6 +110,12 @@ export class ServerState implements ServerPorts {
   readonly registry = new Map<number, RegisteredClient>();
   readonly pubsub = new PubSubRegistry();
   readonly keyspaceEvents: KeyspaceNotifier;
+  /** Client-side caching: the tracking table, BCAST prefixes, invalidation messages. */
+  readonly tracking: ClientTracking;
+  /** Clients in MONITOR mode. */
+  readonly monitor = new MonitorFeed();
+  /** LATENCY's events and per-command histograms. */
+  readonly latency: LatencyMonitor;
   readonly propagators: Propagator[] = [];
   /** Run before any reply is written to a socket (the AOF writes, and fsyncs under always, there). */
   readonly beforeReplies: (() => void)[] = [];
@@ -133,6 +143,11 @@ export class ServerState implements ServerPorts {
     this.slowlog = new SlowLog(config);
     this.configAdmin = new ConfigAdmin(config);
     this.keyspaceEvents = new KeyspaceNotifier(config, this.pubsub);
+    this.tracking = new ClientTracking(
+      (id) => this.registry.get(id),
+      () => this.registry.values(),
+    );
+    this.latency = new LatencyMonitor(config);
     this.clients = {
       list: () => this.listClients(),
       blockedCount: () => this.blockedClients(),
@@ -141,6 +156,7 @@ export class ServerState implements ServerPorts {
       pause: (untilMs, mode) => this.pauseClients(untilMs, mode),
       unpause: () => this.unpauseClients(),
       unblock: (id, withError) => this.unblockClient(id, withError),
+      exists: (id) => this.registry.has(id),
     };
   }
 

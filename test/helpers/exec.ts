@@ -62,6 +62,12 @@ export function makeRunner(databases = 16, observer: KeyspaceObserver = {}): Tes
         keyModified: () => {
           dirty++;
         },
+        databasesFlushed: (dbs) => {
+          for (const db of dbs) dirty += db.size;
+        },
+        databasesSwapped: (a, b) => {
+          dirty += 2 * (a.size + b.size);
+        },
         propagateAs: (argvs) => {
           propagateAs = argvs.map((a) => [...a]);
         },

@@ -1,6 +1,8 @@
 /**
  * CLIENT subcommand … — inspect and control connections (Redis networking.c clientCommand):
- * ID, GETNAME, SETNAME, LIST, INFO, KILL, PAUSE, UNPAUSE, NO-EVICT, REPLY, UNBLOCK, GETREDIR, HELP.
+ * ID, GETNAME, SETNAME, LIST, INFO, KILL, PAUSE, UNPAUSE, NO-EVICT, REPLY, UNBLOCK, HELP, and the
+ * client-side caching ones: TRACKING, CACHING, GETREDIR, TRACKINGINFO (the tracking itself is
+ * server/tracking.ts).
  */
 import {
   ERR_CLIENT_ID_NOT_POSITIVE,
@@ -24,6 +26,20 @@ import {
   simple,
   verbatim,
   array,
+  map,
+  set,
+  ERR_CACHING_NO,
+  ERR_CACHING_NOT_TRACKING,
+  ERR_CACHING_YES,
+  ERR_TRACKING_BCAST_SWITCH,
+  ERR_TRACKING_OPT_BCAST,
+  ERR_TRACKING_OPT_SWITCH,
+  ERR_TRACKING_OPTIN_OPTOUT,
+  ERR_TRACKING_PREFIX_EXISTING,
+  ERR_TRACKING_PREFIX_NEEDS_BCAST,
+  ERR_TRACKING_PREFIX_PROVIDED,
+  ERR_TRACKING_REDIRECT_MISSING,
+  ERR_TRACKING_REDIRECT_SINGLE,
   type Reply,
 } from '../../resp/index.js';
 import { parseInt64 } from '../args.js';
@@ -45,7 +61,7 @@ export function formatClientInfo(c: ClientInfo): string {
     `flags=${c.flags} db=${c.db} sub=${c.sub} psub=${c.psub} ssub=${c.ssub} multi=${c.multi} ` +
     `qbuf=${c.qbuf} qbuf-free=${c.qbufFree} argv-mem=${c.argvMem} multi-mem=0 rbs=16384 rbp=0 ` +
     `obl=${c.obl} oll=${c.oll} omem=${c.omem} tot-mem=${c.totMem} events=r cmd=${c.cmd} user=${c.user} ` +
-    `redir=-1 resp=${c.resp}\n`
+    `redir=${c.redir} resp=${c.resp}\n`
   );
 }
 
@@ -244,10 +260,164 @@ const unblock = defineCommand({
   apply: (ctx, { target, withError }) => integer(ctx.server.clients.unblock(target, withError) ? 1 : 0),
 });
 
-const getredir = bare('getredir', () => integer(-1));
+/** CLIENT GETREDIR — the redirection client id, 0 without REDIRECT, -1 when tracking is off. */
+const getredir = bare('getredir', (ctx) => {
+  const session = sessionOf(ctx);
+  if (session === undefined) return NO_SESSION;
+  return integer(session.tracking?.redirect ?? -1);
+});
+
+/**
+ * Redis addReplyErrorFormat's text of a byte string: cut at the first NUL (%s), with CR and LF made
+ * spaces so the error stays one protocol line.
+ */
+function errorText(s: string): string {
+  const nul = s.indexOf('\0');
+  return (nul < 0 ? s : s.slice(0, nul)).replace(/[\r\n]/g, ' ');
+}
+
+/**
+ * CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX prefix [PREFIX prefix ...]] [OPTIN] [OPTOUT]
+ * [NOLOOP] — server-assisted client-side caching (Redis networking.c). The options are read first,
+ * then ON's combinations are checked against each other and the client's current mode.
+ */
+const tracking = defineCommand({
+  name: 'client|tracking',
+  parse(args, ctx) {
+    const mode = args.string();
+    let redirect = 0;
+    let bcast = false;
+    let optin = false;
+    let optout = false;
+    let noloop = false;
+    const prefixes: string[] = [];
+    while (!args.done) {
+      const more = args.remaining > 1;
+      const word = args.string().toLowerCase();
+      if (word === 'redirect' && more) {
+        if (redirect !== 0) return fail(ERR_TRACKING_REDIRECT_SINGLE);
+        const id = parseInt64(args.string());
+        if (id === undefined) return fail(ERR_NOT_INTEGER);
+        if (typeof id !== 'number' || !ctx.server.clients.exists(id))
+          return fail(ERR_TRACKING_REDIRECT_MISSING);
+        redirect = id;
+      } else if (word === 'bcast') bcast = true;
+      else if (word === 'optin') optin = true;
+      else if (word === 'optout') optout = true;
+      else if (word === 'noloop') noloop = true;
+      else if (word === 'prefix' && more) prefixes.push(args.string());
+      else return fail(ERR_SYNTAX);
+    }
+    const on = mode.toLowerCase();
+    if (on !== 'on' && on !== 'off') return fail(ERR_SYNTAX);
+    return { on: on === 'on', options: { redirect, bcast, optin, optout, noloop, prefixes } };
+  },
+  apply(ctx, { on, options }) {
+    const session = sessionOf(ctx);
+    if (session === undefined) return NO_SESSION;
+    if (!on) {
+      session.disableTracking();
+      return OK;
+    }
+    const current = session.tracking;
+    if (!options.bcast && options.prefixes.length > 0) return error(ERR_TRACKING_PREFIX_NEEDS_BCAST);
+    if (current !== undefined && current.bcast !== options.bcast) return error(ERR_TRACKING_BCAST_SWITCH);
+    if (options.bcast && (options.optin || options.optout)) return error(ERR_TRACKING_OPT_BCAST);
+    if (options.optin && options.optout) return error(ERR_TRACKING_OPTIN_OPTOUT);
+    if ((options.optin && current?.optout === true) || (options.optout && current?.optin === true)) {
+      return error(ERR_TRACKING_OPT_SWITCH);
+    }
+    let collisionReply = '';
+    if (options.bcast) {
+      const collision = prefixCollision(current?.prefixes, options.prefixes);
+      if (collision !== undefined) {
+        const message = errorText(collision.message);
+        if (!collision.alsoEnable) return error(message);
+        // 7.0.15 replies the error and then enables tracking and replies +OK as well.
+        collisionReply = `-${message}\r\n`;
+      }
+    }
+    session.enableTracking(options);
+    return collisionReply === '' ? OK : { kind: 'raw', bytes: collisionReply + '+OK\r\n' };
+  },
+});
+
+/**
+ * Redis checkPrefixCollisionsOrReply: a prefix overlapping one the client has, or one given after it.
+ * As in 7.0.15, an overlap between given prefixes found for any but the first prefix is replied as an
+ * error and yet tracking goes on (the function returns the prefix's index, which reads as success).
+ */
+function prefixCollision(
+  own: ReadonlySet<string> | undefined,
+  prefixes: readonly string[],
+): { readonly message: string; readonly alsoEnable: boolean } | undefined {
+  const overlaps = (a: string, b: string): boolean => a.startsWith(b) || b.startsWith(a);
+  const existing = own === undefined ? [] : [...own].sort();
+  for (let i = 0; i < prefixes.length; i++) {
+    const p = prefixes[i] as string;
+    const clash = existing.find((e) => overlaps(e, p));
+    if (clash !== undefined) return { message: ERR_TRACKING_PREFIX_EXISTING(p, clash), alsoEnable: false };
+    for (let j = i + 1; j < prefixes.length; j++) {
+      const q = prefixes[j] as string;
+      if (overlaps(p, q)) return { message: ERR_TRACKING_PREFIX_PROVIDED(p, q), alsoEnable: i > 0 };
+    }
+  }
+  return undefined;
+}
+
+/** CLIENT CACHING YES|NO — in OPTIN (YES) or OPTOUT (NO) mode, reverses the default for the next command. */
+const caching = defineCommand({
+  name: 'client|caching',
+  parse: (args) => args.string(),
+  apply(ctx, answer) {
+    const session = sessionOf(ctx);
+    if (session === undefined) return NO_SESSION;
+    const state = session.tracking;
+    if (state === undefined) return error(ERR_CACHING_NOT_TRACKING);
+    const word = answer.toLowerCase();
+    if (word === 'yes') {
+      if (!state.optin) return error(ERR_CACHING_YES);
+    } else if (word === 'no') {
+      if (!state.optout) return error(ERR_CACHING_NO);
+    } else {
+      return error(ERR_SYNTAX);
+    }
+    session.setCachingGiven();
+    return OK;
+  },
+});
+
+/** CLIENT TRACKINGINFO — the connection's tracking flags, redirection and BCAST prefixes. */
+const trackinginfo = bare('trackinginfo', (ctx) => {
+  const session = sessionOf(ctx);
+  if (session === undefined) return NO_SESSION;
+  const t = session.tracking;
+  const flags: string[] = [];
+  if (t === undefined) flags.push('off');
+  else {
+    flags.push('on');
+    if (t.bcast) flags.push('bcast');
+    if (t.optin) flags.push('optin');
+    if (t.optin && t.caching) flags.push('caching-yes');
+    if (t.optout) flags.push('optout');
+    if (t.optout && t.caching) flags.push('caching-no');
+    if (t.noloop) flags.push('noloop');
+    if (t.brokenRedirect) flags.push('broken_redirect');
+  }
+  const prefixes = t === undefined ? [] : [...t.prefixes].sort();
+  return map([
+    [bulk('flags'), set(flags.map((f) => bulk(f)))],
+    [bulk('redirect'), integer(t?.redirect ?? -1)],
+    [bulk('prefixes'), array(prefixes.map((p) => bulk(p)))],
+  ]);
+});
 
 const HELP_LINES = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
   'GETNAME',
   '    Return the name of the current connection.',
   'ID',
@@ -282,6 +452,11 @@ const HELP_LINES = [
   '    Assign the name <name> to the current connection.',
   'UNBLOCK <clientid> [TIMEOUT|ERROR]',
   '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
   'NO-EVICT (ON|OFF)',
   '    Protect current client connection from eviction.',
   'HELP',
@@ -307,6 +482,9 @@ export const client = tableCommand(
       reply,
       unblock,
       getredir,
+      tracking,
+      caching,
+      trackinginfo,
       help,
     ],
   },

@@ -24,9 +24,8 @@ function parseFlushArgs(args: ArgCursor): readonly string[] {
  */
 const COLLECT_AFTER_FLUSH_BYTES = 32 * 2 ** 20;
 
-/** Empties a database, signalling every key so WATCHers abort (Redis counts each key as dirty). */
-function flush(ctx: CommandContext, db: Database): void {
-  for (const key of db.keys()) ctx.keyModified(key, db);
+/** Empties a database whose flush was already signalled (ctx.databasesFlushed). */
+function flush(db: Database): void {
   const freed = db.usedBytes;
   db.clear();
   if (freed >= COLLECT_AFTER_FLUSH_BYTES) setImmediate(collectGarbage);
@@ -49,7 +48,8 @@ export const flushdb = defineCommand({
   name: 'flushdb',
   parse: parseFlushArgs,
   apply(ctx, argv) {
-    flush(ctx, ctx.db);
+    ctx.databasesFlushed([ctx.db]);
+    flush(ctx.db);
     ctx.propagateAs([argv]);
     return OK;
   },
@@ -62,9 +62,10 @@ export const flushall = defineCommand({
   apply(ctx, argv) {
     ctx.server.persistence?.abortBackgroundSave();
     let flushed = 0;
+    ctx.databasesFlushed(ctx.keyspace.databases);
     for (const db of ctx.keyspace.databases) {
       flushed += db.size;
-      flush(ctx, db);
+      flush(db);
     }
     saveAfterFlushall(ctx, flushed);
     ctx.propagateAs([argv]);
@@ -87,12 +88,7 @@ export const swapdb = defineCommand({
     if (a !== b) {
       a.swapWith(b);
       // A key watched in either database may now read differently.
-      for (const db of [a, b]) {
-        for (const key of db.keys()) {
-          ctx.keyModified(key, a);
-          ctx.keyModified(key, b);
-        }
-      }
+      ctx.databasesSwapped(a, b);
     }
     ctx.propagateAs([argv]);
     return OK;

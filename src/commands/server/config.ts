@@ -64,6 +64,7 @@ function configResetStat(ctx: CommandContext): Reply {
   s.totalNetOutputBytes = 0;
   s.clientOutputBufferLimitDisconnections = 0;
   ctx.server.commandStats.reset();
+  ctx.server.latency.resetHistograms();
   ctx.server.slowlog.reset();
   return OK;
 }

@@ -374,6 +374,8 @@ function applyDebug(ctx: CommandContext, args: DebugArgs): Reply {
     case 'reload': {
       const persistence = ctx.server.persistence;
       if (persistence === undefined) return error(ERR_NO_PERSISTENCE);
+      // Redis emptyData before loading: caching clients drop everything.
+      if (args.options.flush) ctx.server.tracking.invalidateAll();
       const failed = persistence.reload(args.options);
       if (failed === 'save') return error(ERR_BARE);
       return failed === 'load' ? error(ERR_RELOAD) : OK;

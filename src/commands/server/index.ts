@@ -4,9 +4,12 @@ import { commandCommand } from './command.js';
 import { configCommand } from './config.js';
 import { debugCommand } from './debug.js';
 import { infoCommand } from './info.js';
+import { latencyCommand } from './latency.js';
+import { lolwutCommand } from './lolwut.js';
 import { memoryCommand } from './memory.js';
 import { miscCommands } from './misc.js';
 import { moduleCommand } from './module.js';
+import { monitorCommand } from './monitor.js';
 import { slowlogCommand } from './slowlog.js';
 
 /** The server family. See the command files beside this one. */
@@ -17,6 +20,9 @@ export const serverCommands: readonly CommandSpec[] = [
   slowlogCommand,
   memoryCommand,
   debugCommand,
+  latencyCommand,
+  lolwutCommand,
+  monitorCommand,
   ...miscCommands,
   moduleCommand,
   ...clusterCommands,

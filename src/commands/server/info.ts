@@ -105,7 +105,7 @@ function clientsFields(ctx: CommandContext): Fields {
     ['client_recent_max_input_buffer', h.stats.clientRecentMaxInputBuffer],
     ['client_recent_max_output_buffer', h.stats.clientRecentMaxOutputBuffer],
     ['blocked_clients', h.clients.blockedCount()],
-    ['tracking_clients', 0],
+    ['tracking_clients', h.tracking.clientCount()],
     ['clients_in_timeout_table', 0],
   ];
 }
@@ -270,9 +270,9 @@ function statsFields(ctx: CommandContext): Fields {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', ctx.server.tracking.totalKeys()],
+    ['tracking_total_items', ctx.server.tracking.totalItems()],
+    ['tracking_total_prefixes', ctx.server.tracking.totalPrefixes()],
     ['unexpected_error_replies', 0],
     ['total_error_replies', cs.totalErrorReplies],
     ['dump_payload_sanitizations', 0],

@@ -36,6 +36,8 @@ function contextFor(
     client: { id: 2, protocol: 2, dbIndex: 0, inMulti },
     now,
     keyModified: () => undefined,
+    databasesFlushed: () => undefined,
+    databasesSwapped: () => undefined,
     propagateAs: (argvs) => propagated.push(...argvs.map((a) => [...a])),
     notify: () => undefined,
     server: new ServerState(defaultConfig(), commandTable(allCommands)),

@@ -34,6 +34,8 @@ function contextOf(
     client: { id: 1, protocol: 2, dbIndex: 0, inMulti },
     now: runner.now,
     keyModified: () => undefined,
+    databasesFlushed: () => undefined,
+    databasesSwapped: () => undefined,
     propagateAs: (argvs) => propagated.push(...argvs.map((a) => [...a])),
     notify: () => undefined,
     server: {} as CommandContext['server'],
