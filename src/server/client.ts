@@ -157,6 +157,8 @@ export class Client implements RegisteredClient, ClientView {
   readonly laddr: string;
   /** The master's client on a replica (flag M): runs the replication stream, never gets replies. */
   isMaster = false;
+  /** The AOF loading client (Redis's fake client): runs commands while the dataset loads. */
+  loader = false;
   /** A replica of this server after SYNC/PSYNC (flag S): its output is the replication stream. */
   isReplica = false;
   /** This connection as the replication room sees it, once it sent REPLCONF/SYNC/PSYNC. */

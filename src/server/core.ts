@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { BlockRequest, CommandResult, CommandSpec } from '../commands/index.js';
 import {
   ERR_INTERNAL,
+  ERR_LOADING,
   ERR_MISCONF,
   ERR_NOAUTH,
   ERR_NOT_IN_MULTI,
@@ -67,6 +68,8 @@ interface CommandEntry {
   readonly pubsubAllowed: boolean;
   /** Runs at once inside MULTI instead of being queued. */
   readonly runsInMulti: boolean;
+  /** Flagged `loading`: served while the dataset loads (INFO, PING…); others get -LOADING. */
+  readonly allowedWhileLoading: boolean;
 }
 
 function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
@@ -80,6 +83,7 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     noMulti: has('no_multi'),
     write: has('write'),
     stale: has('stale'),
+    allowedWhileLoading: has('loading'),
     writeLike: has('write') || has('may_replicate'),
     skipSlowlog: has('skip_slowlog'),
     pubsubAllowed: PUBSUB_ALLOWED.has(base),
@@ -252,6 +256,11 @@ export class ServerCore implements ClientHost {
       this.state.persistence?.writesDenied() === true
     ) {
       this.reject(c, ERR_MISCONF);
+      return;
+    }
+    // Redis: loading and not flagged CMD_LOADING (the AOF's own loading client runs everything).
+    if (this.state.persistence?.loading !== undefined && !entry.allowedWhileLoading && !c.loader) {
+      this.reject(c, ERR_LOADING);
       return;
     }
     if (c.multiQueue !== undefined && !container.runsInMulti) {
