@@ -136,7 +136,12 @@ export class AofPersistence {
   }
 
   /** Loads one file, its bytes counted from `offset` in `loading`; returns the commands applied. */
-  private async loadFile(path: string, last: boolean, loading: LoadingState, offset: number): Promise<number> {
+  private async loadFile(
+    path: string,
+    last: boolean,
+    loading: LoadingState,
+    offset: number,
+  ): Promise<number> {
     const bytes = await readFile(path);
     if (bytes.length === 0) return 0;
     if (bytes.subarray(0, 5).equals(REDIS_MAGIC)) {

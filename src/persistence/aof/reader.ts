@@ -82,7 +82,8 @@ export class AofScanner {
   }
 
   private end(): AofScan {
-    if (this.beforeMulti >= 0) return { validUpTo: this.beforeMulti, truncated: true, commands: this.commands };
+    if (this.beforeMulti >= 0)
+      return { validUpTo: this.beforeMulti, truncated: true, commands: this.commands };
     return { validUpTo: this.validUpTo, truncated: false, commands: this.commands };
   }
 
