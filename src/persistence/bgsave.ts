@@ -26,8 +26,12 @@ const writeAsync = promisify(write);
 /** Bytes queued for the file beyond which serializing waits for the disk. */
 const MAX_INFLIGHT_BYTES = 8 << 20;
 
-/** Bytes buffered before they are written to the temporary file. */
-const FLUSH_BYTES = 1 << 20;
+/**
+ * Bytes buffered before they are written to the temporary file. The CRC64 of a chunk is computed when
+ * it is handed over, inside the slice: 128 KB keeps that under a fraction of a ms (a 1 MB chunk cost
+ * several ms of CRC at once on a busy machine), and the writes stay big.
+ */
+const FLUSH_BYTES = 128 << 10;
 
 export interface BackgroundSaveOptions extends RdbWriteOptions {
   readonly path: string;
@@ -57,7 +61,7 @@ export class BackgroundSave {
     private readonly options: BackgroundSaveOptions,
     private readonly done: (error: string | undefined) => void,
   ) {
-    this.out = new RdbOutput(options.compression, FLUSH_BYTES + (1 << 16));
+    this.out = new RdbOutput(options.compression, FLUSH_BYTES + (FLUSH_BYTES >> 1));
     this.temp = join(dirname(options.path), `temp-bg-${process.pid}.rdb`);
     const format = options.aofCommands === undefined ? rdbFormat(options) : aofFormat(options.aofCommands);
     this.writer = new SnapshotWriter(snapshot, this.out, format, FLUSH_BYTES, () => this.flush());
