@@ -72,6 +72,24 @@ export class RdbInput {
 
   /** A length or count (must fit in a JS safe integer). */
   len(what = 'a length'): number {
+    // The 6-, 14- and 32-bit forms without the bigint of lenOrEncoding (one per string on a load).
+    if (this.pos < this.end) {
+      const first = this.bytes[this.pos] as number;
+      const kind = first >> 6;
+      if (kind === RDB_6BITLEN) {
+        this.pos++;
+        return first & 0x3f;
+      }
+      if (kind === RDB_14BITLEN && this.pos + 1 < this.end) {
+        this.pos += 2;
+        return ((first & 0x3f) << 8) | (this.bytes[this.pos - 1] as number);
+      }
+      if (first === RDB_32BITLEN && this.pos + 4 < this.end) {
+        const v = this.bytes.readUInt32BE(this.pos + 1);
+        this.pos += 5;
+        return v;
+      }
+    }
     const { len, encoded } = this.lenOrEncoding();
     if (encoded) throw new RdbError(`${what} at offset ${this.pos - 1} has a string encoding`);
     if (len > BigInt(Number.MAX_SAFE_INTEGER)) throw new RdbError(`${what} ${len} is too large`);
