@@ -24,8 +24,9 @@ async function waitFor(what: string, cond: () => Promise<boolean>, timeoutMs: nu
   }
 }
 
+/** One command; generous bound: real Redis's SAVE or DEBUG POPULATE of a million keys on a busy machine. */
 async function call(c: RawConnection, ...argv: string[]): Promise<string> {
-  return (await c.call(argv, 10_000)).toString('latin1');
+  return (await c.call(argv, 120_000)).toString('latin1');
 }
 
 /** Real Redis with `keys` keys (DEBUG POPULATE: key:N → value:N padded to 100 bytes); its dir. */
