@@ -380,8 +380,20 @@ export interface PubSubPort {
   patternCount(): number;
 }
 
+/** A dataset load in progress (INFO persistence loading_* fields). */
+export interface LoadingStatus {
+  /** Unix seconds the load started (loading_start_time). */
+  readonly startTimeSec: number;
+  readonly totalBytes: number;
+  readonly loadedBytes: number;
+  /** The used-mem AUX field of the RDB being loaded (loading_rdb_used_mem), 0 until read. */
+  readonly rdbUsedMem: number;
+}
+
 /** What persistence (the RDB file) offers SAVE, BGSAVE, DUMP/RESTORE, INFO, LASTSAVE, SHUTDOWN, FLUSHALL. */
 export interface PersistencePort {
+  /** Set while the dataset loads (at start): commands without the `loading` flag get -LOADING. */
+  readonly loading: LoadingStatus | undefined;
   /** Unix seconds of the last successful save. */
   lastSaveTime(): number;
   rdbSaves(): number;

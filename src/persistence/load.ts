@@ -25,7 +25,7 @@ import {
   type Value,
 } from '../store/index.js';
 import { RdbError } from './rdb/constants.js';
-import { readRdb, type RdbSummary } from './rdb/reader.js';
+import { RdbReader, type RdbKey, type RdbSummary } from './rdb/reader.js';
 import type { RdbStream, RdbValue } from './rdb/values.js';
 import type { EncodingLimits } from './rdb/write-values.js';
 
@@ -148,50 +148,129 @@ function streamOf(v: RdbStream): Stream {
 
 /** Reads `file` into `keyspace` (which the caller has emptied). Throws RdbError naming what is wrong. */
 export function loadRdb(file: Buffer, keyspace: Keyspace, options: LoadOptions): LoadResult {
-  const aux = new Map<string, string>();
-  let keysLoaded = 0;
-  let keysExpired = 0;
-  const functions: string[] = [];
-  const summary = readRdb(file, {
-    aux: (k, v) => aux.set(k, v),
-    function: (code) => functions.push(code),
-    selectDb: (db) => {
-      if (db >= keyspace.databases.length) {
-        throw new RdbError(
-          `FATAL: Data file was created with a Redis server configured to handle more than ${keyspace.databases.length} databases (SELECTDB ${db}). Exiting`,
-        );
-      }
-    },
-    key: (e) => {
-      const db = keyspace.db(e.db);
-      let value: Value | undefined;
-      try {
-        value = storeValueOf(e.value, options.limits);
-      } catch (err) {
-        throw new RdbError(
-          `key ${JSON.stringify(e.key)} (db ${e.db}) is a ${e.value.kind}: ${(err as Error).message}`,
-        );
-      }
-      if (value === undefined) return;
-      if (options.dropExpired && e.expireMs !== undefined && e.expireMs < options.nowMs) {
-        keysExpired++;
-        return;
-      }
-      if (options.replaceExisting === true) {
-        db.delete(e.key);
-        db.add(e.key, value);
-      } else {
-        // One hash lookup per key: a duplicate shows as a size that did not grow (then the load fails).
-        const before = db.size;
-        db.add(e.key, value);
-        if (db.size === before) throw new RdbError(`duplicate key ${JSON.stringify(e.key)} in db ${e.db}`);
-      }
-      if (e.expireMs !== undefined) db.setExpire(e.key, e.expireMs);
-      if (e.idleSeconds !== undefined || e.freq !== undefined) {
-        options.onAccessRecord?.(e.db, e.key, e.idleSeconds, e.freq);
-      }
-      keysLoaded++;
-    },
-  });
-  return { summary, aux, keysLoaded, keysExpired, functions };
+  const load = new RdbLoad(file, keyspace, options);
+  for (;;) {
+    const result = load.step(Infinity);
+    if (result !== undefined) return result;
+  }
+}
+
+/** A dataset load in progress, as INFO shows it (loading_* fields). */
+export interface LoadingState {
+  /** Unix seconds the load started. */
+  readonly startTimeSec: number;
+  /** Bytes to load (the RDB file, or every AOF file). */
+  readonly totalBytes: number;
+  /** Bytes consumed so far. */
+  loadedBytes: number;
+  /** The used-mem AUX field of the RDB being loaded, once read (loading_rdb_used_mem). */
+  rdbUsedMem: number;
+}
+
+/** Redis's loading-process-events-interval-bytes default: the loop is served every 2 MB loaded. */
+export const LOADING_SLICE_BYTES = 2 * 1024 * 1024;
+
+/** One turn of the event loop: clients are served (LOADING) between slices of a load. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * loadRdb in slices of about LOADING_SLICE_BYTES of the file, handing the event loop back between
+ * them so clients are served (with LOADING errors) meanwhile. `loading.loadedBytes` becomes
+ * `offset` + the bytes consumed after every slice.
+ */
+export async function loadRdbInSlices(
+  file: Buffer,
+  keyspace: Keyspace,
+  options: LoadOptions,
+  loading: LoadingState,
+  offset = 0,
+): Promise<LoadResult> {
+  const load = new RdbLoad(file, keyspace, options);
+  for (;;) {
+    const result = load.step(LOADING_SLICE_BYTES);
+    loading.loadedBytes = offset + load.position;
+    const usedMem = Number(load.aux.get('used-mem'));
+    if (Number.isSafeInteger(usedMem)) loading.rdbUsedMem = usedMem;
+    if (result !== undefined) return result;
+    await yieldToEventLoop();
+  }
+}
+
+/** One load: the RDB walk with a visitor that adds each key to the keyspace. */
+class RdbLoad {
+  readonly aux = new Map<string, string>();
+  readonly functions: string[] = [];
+  private keysLoaded = 0;
+  private keysExpired = 0;
+  private readonly reader: RdbReader;
+
+  constructor(
+    file: Buffer,
+    private readonly keyspace: Keyspace,
+    private readonly options: LoadOptions,
+  ) {
+    this.reader = new RdbReader(file, {
+      aux: (k, v) => this.aux.set(k, v),
+      function: (code) => this.functions.push(code),
+      selectDb: (db) => {
+        if (db >= keyspace.databases.length) {
+          throw new RdbError(
+            `FATAL: Data file was created with a Redis server configured to handle more than ${keyspace.databases.length} databases (SELECTDB ${db}). Exiting`,
+          );
+        }
+      },
+      key: (e) => this.addKey(e),
+    });
+  }
+
+  get position(): number {
+    return this.reader.position;
+  }
+
+  /** Reads about `maxBytes` more; the result once the whole file is loaded. */
+  step(maxBytes: number): LoadResult | undefined {
+    const summary = this.reader.readSome(maxBytes);
+    if (summary === undefined) return undefined;
+    return {
+      summary,
+      aux: this.aux,
+      keysLoaded: this.keysLoaded,
+      keysExpired: this.keysExpired,
+      functions: this.functions,
+    };
+  }
+
+  private addKey(e: RdbKey): void {
+    const options = this.options;
+    const db = this.keyspace.db(e.db);
+    let value: Value | undefined;
+    try {
+      value = storeValueOf(e.value, options.limits);
+    } catch (err) {
+      throw new RdbError(
+        `key ${JSON.stringify(e.key)} (db ${e.db}) is a ${e.value.kind}: ${(err as Error).message}`,
+      );
+    }
+    if (value === undefined) return;
+    if (options.dropExpired && e.expireMs !== undefined && e.expireMs < options.nowMs) {
+      this.keysExpired++;
+      return;
+    }
+    if (options.replaceExisting === true) {
+      db.delete(e.key);
+      db.add(e.key, value);
+    } else {
+      // One hash lookup per key: a duplicate shows as a size that did not grow (then the load fails).
+      const before = db.size;
+      db.add(e.key, value);
+      if (db.size === before) throw new RdbError(`duplicate key ${JSON.stringify(e.key)} in db ${e.db}`);
+    }
+    if (e.expireMs !== undefined) db.setExpire(e.key, e.expireMs);
+    if (e.idleSeconds !== undefined || e.freq !== undefined) {
+      options.onAccessRecord?.(e.db, e.key, e.idleSeconds, e.freq);
+    }
+    this.keysLoaded++;
+  }
 }

@@ -8,7 +8,8 @@
  * use the fork-less background save (bgsave.ts) over a copy-on-write snapshot of the keyspace (a
  * KeyspaceObserver told before any key changes).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ERR_BARE, ERR_BGSAVE_IN_PROGRESS } from '../resp/index.js';
 import { KeyspaceSnapshot, type Keyspace, type Value } from '../store/index.js';
@@ -22,7 +23,7 @@ import {
   type RestoreOutcome,
 } from './dump.js';
 import { writeFileAtomically } from './files.js';
-import { loadRdb, type LoadResult } from './load.js';
+import { loadRdb, loadRdbInSlices, type LoadingState, type LoadOptions, type LoadResult } from './load.js';
 import { RdbError } from './rdb/constants.js';
 import { serializeRdb, type AccessRecord, type RdbWriteOptions } from './rdb/writer.js';
 import type { EncodingLimits } from './rdb/write-values.js';
@@ -69,6 +70,22 @@ export interface AofPort {
   enabledInfo(): [string, number | string][];
 }
 
+/** An RdbError from loading `path` as the RdbLoadError that stops the server; other errors unchanged. */
+function loadError(path: string, err: unknown): unknown {
+  if (!(err instanceof RdbError)) return err;
+  return new RdbLoadError(
+    `Short read or OOM loading DB file ${path}: ${err.message}. Unrecoverable error, aborting now.`,
+  );
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** A file that could not be loaded: names it and says what is wrong. */
 export class RdbLoadError extends Error {
   constructor(message: string) {
@@ -93,6 +110,8 @@ export class RdbPersistence {
   private bgsaveScheduled = false;
   private saves = 0;
   private lastLoad: LoadResult | undefined;
+  /** The load in progress (INFO loading_* fields; clients get LOADING meanwhile), or undefined. */
+  loading: LoadingState | undefined;
   /** The append-only file, set by whoever starts the server (aof/aof-service.ts). */
   aof: AofPort | undefined;
   /** AUX fields of the file loaded at start (repl-id, repl-offset, aof-base…). */
@@ -121,20 +140,46 @@ export class RdbPersistence {
   }
 
   /**
-   * Loads the RDB file into the (empty) keyspace, if there is one. Throws RdbLoadError naming the file
-   * and the problem; the caller must then stop without saving anything over it.
+   * Loads the RDB file into the (empty) keyspace, if there is one, in slices: the server listens
+   * meanwhile and answers LOADING (`loading` is set from this call on, before it first yields).
+   * Rejects with RdbLoadError naming the file and the problem; the caller must then stop without
+   * saving anything over it.
    */
-  loadAtStart(): void {
+  async loadAtStart(): Promise<void> {
     const path = this.filePath();
     if (!existsSync(path)) return;
     const started = Date.now();
-    this.lastLoad = this.loadFile(path);
+    const loading = this.startLoading(fileSize(path));
+    try {
+      this.lastLoad = await this.loadFileInSlices(path, loading, 0);
+    } finally {
+      this.loading = undefined;
+    }
     this.loadedAux = this.lastLoad.aux;
     const secs = ((Date.now() - started) / 1000).toFixed(3);
     this.host.log(`DB loaded from disk: ${secs} seconds (${this.lastLoad.keysLoaded} keys from ${path})`);
   }
 
-  /** The options of an RDB written now (the AOF's base files use them too). */
+  /** Marks a load in progress of `totalBytes` (Redis startLoading): INFO shows it, clients get LOADING. */
+  startLoading(totalBytes: number): LoadingState {
+    this.loading = {
+      startTimeSec: Math.floor(Date.now() / 1000),
+      totalBytes,
+      loadedBytes: 0,
+      rdbUsedMem: 0,
+    };
+    return this.loading;
+  }
+
+  /** Redis stopLoading. */
+  stopLoading(): void {
+    this.loading = undefined;
+  }
+
+  /**
+   * The options of an RDB written now. An AOF base uses them as they are; a dump.rdb (SAVE, BGSAVE)
+   * adds the replication AUX fields (saveOptions), as Redis passes rsi only there.
+   */
   writeOptions(): RdbWriteOptions {
     const c = this.host.config;
     return {
@@ -148,15 +193,55 @@ export class RdbPersistence {
     };
   }
 
+  /** writeOptions plus the replication AUX fields: what dump.rdb carries. */
+  private saveOptions(): RdbWriteOptions {
+    return { ...this.writeOptions(), extraAux: this.host.replicationAux?.() };
+  }
+
   /** The dataset as an RDB image now (an AOF's first base). */
   serializeNow(options: RdbWriteOptions): Buffer {
     return serializeRdb(this.host.keyspace.databases, options);
   }
 
-  /** Loads an RDB file (an AOF's base) into the keyspace; throws RdbLoadError naming the file. */
-  loadRdbFile(path: string): LoadResult {
-    this.lastLoad = this.loadFile(path);
+  /**
+   * Loads an RDB file (an AOF's base) into the keyspace in slices, counting its bytes from `offset`
+   * in `loading`; rejects with RdbLoadError naming the file.
+   */
+  async loadRdbFile(path: string, loading: LoadingState, offset: number): Promise<LoadResult> {
+    this.lastLoad = await this.loadFileInSlices(path, loading, offset);
     return this.lastLoad;
+  }
+
+  private loadOptions(replaceExisting: boolean): LoadOptions {
+    return {
+      limits: this.limits(),
+      nowMs: Date.now(),
+      dropExpired: true,
+      replaceExisting,
+      onAccessRecord: this.host.recordAccess?.bind(this.host),
+    };
+  }
+
+  private async loadFileInSlices(path: string, loading: LoadingState, offset: number): Promise<LoadResult> {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      throw new RdbLoadError(`Fatal error loading the DB file ${path}: ${(err as Error).message}. Exiting.`);
+    }
+    try {
+      const result = await loadRdbInSlices(
+        bytes,
+        this.host.keyspace,
+        this.loadOptions(false),
+        loading,
+        offset,
+      );
+      this.host.loadFunctions?.(result.functions);
+      return result;
+    } catch (err) {
+      throw loadError(path, err);
+    }
   }
 
   private loadFile(path: string, replaceExisting = false): LoadResult {
@@ -167,40 +252,19 @@ export class RdbPersistence {
       throw new RdbLoadError(`Fatal error loading the DB file ${path}: ${(err as Error).message}. Exiting.`);
     }
     try {
-      const result = loadRdb(bytes, this.host.keyspace, {
-        limits: this.limits(),
-        nowMs: Date.now(),
-        dropExpired: true,
-        replaceExisting,
-        onAccessRecord: this.host.recordAccess?.bind(this.host),
-      });
+      const result = loadRdb(bytes, this.host.keyspace, this.loadOptions(replaceExisting));
       this.host.loadFunctions?.(result.functions);
       return result;
     } catch (err) {
-      if (err instanceof RdbError) {
-        throw new RdbLoadError(
-          `Short read or OOM loading DB file ${path}: ${err.message}. Unrecoverable error, aborting now.`,
-        );
-      }
-      throw err;
+      throw loadError(path, err);
     }
   }
 
   /** SAVE: writes the file; returns undefined, or the error that stopped it (the old file is intact). */
   save(): string | undefined {
-    const c = this.host.config;
     const path = this.filePath();
     try {
-      const bytes = serializeRdb(this.host.keyspace.databases, {
-        compression: c.getBool('rdbcompression'),
-        checksum: c.getBool('rdbchecksum'),
-        limits: this.limits(),
-        ctime: Math.floor(Date.now() / 1000),
-        usedMem: process.memoryUsage().rss,
-        extraAux: this.host.replicationAux?.(),
-        accessOf: this.host.accessReader?.(),
-        functions: this.host.functionCodes?.(),
-      });
+      const bytes = serializeRdb(this.host.keyspace.databases, this.saveOptions());
       writeFileAtomically(path, bytes);
     } catch (err) {
       const message = (err as Error).message;
@@ -239,24 +303,12 @@ export class RdbPersistence {
   }
 
   private startBackgroundSave(): void {
-    const c = this.host.config;
     const dirtyBefore = this.host.stats.dirty;
     this.saves++;
     this.lastBgsaveTrySec = Math.floor(Date.now() / 1000);
     const save = new BackgroundSave(
       new KeyspaceSnapshot(this.host.keyspace),
-      {
-        path: this.filePath(),
-        sliceMs: BGSAVE_SLICE_MS,
-        compression: c.getBool('rdbcompression'),
-        checksum: c.getBool('rdbchecksum'),
-        limits: this.limits(),
-        ctime: Math.floor(Date.now() / 1000),
-        usedMem: process.memoryUsage().rss,
-        extraAux: this.host.replicationAux?.(),
-        accessOf: this.host.accessReader?.(),
-        functions: this.host.functionCodes?.(),
-      },
+      { ...this.saveOptions(), path: this.filePath(), sliceMs: BGSAVE_SLICE_MS },
       (error) => this.backgroundSaveDone(save, dirtyBefore, error),
     );
     this.background = save;

@@ -20,6 +20,8 @@ export const ERR_TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range
 export const ERR_TIMEOUT_NEGATIVE = 'ERR timeout is negative';
 export const ERR_MISCONF =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+/** Redis shared.loadingerr: a command without the `loading` flag while the dataset loads. */
+export const ERR_LOADING = 'LOADING Redis is loading the dataset in memory';
 export const ERR_BGSAVE_IN_PROGRESS = 'ERR Background save already in progress';
 export const ERR_AOF_REWRITE_IN_PROGRESS = 'ERR Background append only file rewriting already in progress';
 /** Redis's shared.err: a bare "ERR", what SAVE / BGSAVE / DEBUG RELOAD reply when the write failed. */

@@ -201,9 +201,11 @@ export class Client implements RegisteredClient, ClientView {
   readonly laddr: string;
   /** The master's client on a replica (flag M): runs the replication stream, never gets replies. */
   isMaster = false;
+  /** The AOF loading client (Redis's fake client): runs commands while the dataset loads. */
+  loader = false;
   /** Redis mustObeyClient: the master's link, or the AOF loader (the fake client with id 0). */
   get obeysPrimary(): boolean {
-    return this.isMaster || this.id === 0;
+    return this.isMaster || this.id === 0 || this.loader;
   }
   /** A replica of this server after SYNC/PSYNC (flag S): its output is the replication stream. */
   isReplica = false;

@@ -16,6 +16,7 @@ import {
 import { REDIS_COMPAT_VERSION } from '../config/index.js';
 import {
   ERR_INTERNAL,
+  ERR_LOADING,
   ERR_MISCONF,
   ERR_OOM,
   ERR_NOAUTH,
@@ -90,6 +91,8 @@ interface CommandEntry {
   readonly trackKeys: boolean;
   /** Shown to MONITOR (not admin, not skip_monitor). */
   readonly monitored: boolean;
+  /** Flagged `loading`: served while the dataset loads (INFO, PING…); others get -LOADING. */
+  readonly allowedWhileLoading: boolean;
 }
 
 const SCRIPT_RUNNERS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
@@ -105,6 +108,7 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     noMulti: has('no_multi'),
     write: has('write'),
     stale: has('stale'),
+    allowedWhileLoading: has('loading'),
     writeLike: has('write') || has('may_replicate'),
     skipSlowlog: has('skip_slowlog'),
     denyoom: has('denyoom'),
@@ -465,6 +469,11 @@ export class ServerCore implements ClientHost {
     // Redis writeCommandsDeniedByDiskError: the last background save failed (PING is refused too).
     if (entry.deniedOnDiskError && this.state.persistence?.writesDenied() === true) {
       this.reject(c, ERR_MISCONF, entry.fullName);
+      return;
+    }
+    // Redis: loading and not flagged CMD_LOADING (the AOF's own loading client runs everything).
+    if (this.state.persistence?.loading !== undefined && !entry.allowedWhileLoading && !c.loader) {
+      this.reject(c, ERR_LOADING);
       return;
     }
     if (c.multiQueue !== undefined && !container.runsInMulti) {

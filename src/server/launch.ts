@@ -59,8 +59,6 @@ export async function launchServer(
     redisConfig: rc,
     log,
     renameCommands: loaded.extras.renameCommands,
-    // The RDB file is loaded synchronously before anything listens: clients never see a partial
-    // dataset (so no LOADING replies), and a corrupt file stops the start with nothing bound or written.
     beforeListen: (state, core, replayer) => {
       scripting = state.scripting;
       persistence = new RdbPersistence({
@@ -105,11 +103,6 @@ export async function launchServer(
       });
       aof = new AofPersistence({ keyspace: core.keyspace, config: rc, rdb: persistence, log, replayer });
       persistence.aof = aof;
-      // With appendonly yes the AOF is the dataset and the RDB is not read (Redis loadDataFromDisk).
-      if (rc.getBool('appendonly')) {
-        aof.loadAtStart();
-        aof.openAtStart();
-      } else persistence.loadAtStart();
       const aofRef = aof;
       // Hooked in only once an AOF is on: a server without one keeps propagation's fast path.
       attachAof = () => {
@@ -117,10 +110,20 @@ export async function launchServer(
         state.addPropagator(aofRef.propagator);
         state.beforeReplies.push(() => aofRef.beforeReplies());
       };
-      if (rc.getBool('appendonly')) attachAof();
       // A replica's full sync replaced the dataset: the AOF starts over from a rewrite (restartAOFAfterSYNC).
       state.afterDatasetReplaced.push(() => aofRef.restart());
       state.persistence = persistence;
+    },
+    // The dataset loads once the server listens, in slices: clients get LOADING meanwhile (Redis
+    // loadDataFromDisk with processEventsWhileBlocked). A corrupt file stops the start, nothing written.
+    loadDataset: async () => {
+      if (persistence === undefined || aof === undefined) return;
+      // With appendonly yes the AOF is the dataset and the RDB is not read (Redis loadDataFromDisk).
+      if (rc.getBool('appendonly')) {
+        await aof.loadAtStart();
+        aof.openAtStart();
+        attachAof();
+      } else await persistence.loadAtStart();
     },
     onCron: (now) => {
       aof?.beforeReplies();

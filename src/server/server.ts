@@ -42,7 +42,13 @@ export interface ServerOptions {
     core: ServerCore,
     replayer: () => (argv: string[]) => void,
   ) => void;
-  /** Runs on every server cron tick (save points). */
+  /**
+   * Runs once the server listens (the dataset load at start, in slices): clients connect meanwhile
+   * and get LOADING; the cron's expiry and `onCron` wait, and replication starts only after it.
+   * A rejection stops the server and rejects the start.
+   */
+  readonly loadDataset?: () => Promise<void>;
+  /** Runs on every server cron tick once loaded (save points). */
   readonly onCron?: (now: number) => void;
 }
 
@@ -64,12 +70,19 @@ const EXPIRE_TIME_SHARE = 0.25;
  * Starts a server. Listening is synchronous (see listeners.ts); the promise is kept so callers need not
  * care, and a listen failure arrives as a rejection.
  */
-export function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  try {
-    return Promise.resolve(startListening(options));
-  } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const server = startListening(options);
+  if (options.loadDataset !== undefined) {
+    try {
+      await options.loadDataset();
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
   }
+  // Replication: a master with no replicas until one attaches, or a replica of `replicaof`.
+  server.replication.start(server.state.config.replicaOf());
+  return server;
 }
 
 function startListening(options: ServerOptions): RunningServer {
@@ -146,6 +159,7 @@ function startListening(options: ServerOptions): RunningServer {
     };
     const c = new Client(0, fake as unknown as Socket, core);
     c.authenticated = true;
+    c.loader = true;
     return (argv) => {
       core.processCommand(c, argv);
       c.out.takeView();
@@ -175,9 +189,7 @@ function startListening(options: ServerOptions): RunningServer {
     return ok;
   });
 
-  // Replication: a master with no replicas until one attaches, or a replica of `replicaof`.
   const replication = attachReplication(core, log, () => options.replicationRdb?.());
-  replication.start(config.replicaOf());
 
   const expirer = new ActiveExpirer(core.keyspace);
   // DEBUG SET-ACTIVE-EXPIRE switches the expirer through this port.
@@ -192,17 +204,23 @@ function startListening(options: ServerOptions): RunningServer {
       cron = setTimeout(serverCron, cronPeriod());
       return;
     }
-    const expireStarted = performance.now();
-    expirer.cycle(now, cronPeriod() * EXPIRE_TIME_SHARE);
-    state.latency.addSampleIfNeeded('expire-cycle', Math.floor(performance.now() - expireStarted));
+    // While the dataset loads only clients are looked after (Redis runs no serverCron then).
+    const loading = state.persistence?.loading !== undefined;
+    if (!loading) {
+      const expireStarted = performance.now();
+      expirer.cycle(now, cronPeriod() * EXPIRE_TIME_SHARE);
+      state.latency.addSampleIfNeeded('expire-cycle', Math.floor(performance.now() - expireStarted));
+    }
     if (now - lastTimeoutCheck >= 1000) {
       lastTimeoutCheck = now;
       closeIdleClients(state, core, now);
       bufferPeaks.sample(state, now);
     }
-    core.serveReadyKeys();
+    if (!loading) {
+      core.serveReadyKeys();
+      options.onCron?.(now);
+    }
     core.evictClients();
-    options.onCron?.(now);
     cron = setTimeout(serverCron, cronPeriod());
   };
   cron = setTimeout(serverCron, cronPeriod());

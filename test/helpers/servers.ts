@@ -78,7 +78,7 @@ async function processIdOf(c: RawConnection): Promise<number | undefined> {
   return m === null ? undefined : Number(m[1]);
 }
 
-/** Polls until the server answers PING (any reply, NOAUTH included), bounded by `timeoutMs`. */
+/** Polls until the server answers PING (any reply but LOADING, NOAUTH included), bounded by `timeoutMs`. */
 async function waitReady(server: RunningServer, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
@@ -88,7 +88,9 @@ async function waitReady(server: RunningServer, timeoutMs: number): Promise<void
     try {
       const c = await RawConnection.open(server.port, 1000);
       try {
-        await c.call(['PING'], 1000);
+        // A server still loading its dataset answers -LOADING: not ready for the test yet.
+        const pong = await c.call(['PING'], 1000);
+        if (pong.toString('latin1').startsWith('-LOADING')) throw new Error('still loading the dataset');
         answeredBy = (await processIdOf(c)) ?? server.pid;
       } finally {
         c.close();

@@ -9,7 +9,7 @@ import { totalmem, type } from 'node:os';
 import { bytesToHuman, REDIS_COMPAT_VERSION } from '../../config/index.js';
 import { verbatim } from '../../resp/index.js';
 import { BASELINE_BYTES, datasetBytes, type Keyspace } from '../../store/index.js';
-import type { CommandContext, CommandSpec, ServerPorts } from '../types.js';
+import type { CommandContext, CommandSpec, LoadingStatus, ServerPorts } from '../types.js';
 import { lastSaveTime } from './persistence.js';
 import { defineCommand } from '../define.js';
 
@@ -190,7 +190,7 @@ function persistenceFields(ctx: CommandContext): Fields {
   const times = p?.bgsaveTimes();
   const aofInfo = p?.aofInfo();
   return [
-    ['loading', 0],
+    ['loading', p?.loading === undefined ? 0 : 1],
     ['async_loading', 0],
     ['current_cow_peak', 0],
     ['current_cow_size', 0],
@@ -225,6 +225,29 @@ function persistenceFields(ctx: CommandContext): Fields {
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
     ...(aofInfo?.enabled ?? []),
+    ...loadingFields(p?.loading),
+  ];
+}
+
+/** Redis 7.0's loading_* fields, shown while a load is in progress (same formulas, eta included). */
+function loadingFields(loading: LoadingStatus | undefined): Fields {
+  if (loading === undefined) return [];
+  let perc = 0;
+  let remaining = 1;
+  if (loading.totalBytes > 0) {
+    perc = (loading.loadedBytes / loading.totalBytes) * 100;
+    remaining = loading.totalBytes - loading.loadedBytes;
+  }
+  const elapsed = Math.floor(Date.now() / 1000) - loading.startTimeSec;
+  // A fake 1 second figure without enough information, as Redis does.
+  const eta = elapsed === 0 ? 1 : Math.floor((elapsed * remaining) / (loading.loadedBytes + 1));
+  return [
+    ['loading_start_time', loading.startTimeSec],
+    ['loading_total_bytes', loading.totalBytes],
+    ['loading_rdb_used_mem', loading.rdbUsedMem],
+    ['loading_loaded_bytes', loading.loadedBytes],
+    ['loading_loaded_perc', perc.toFixed(2)],
+    ['loading_eta_seconds', eta],
   ];
 }
 

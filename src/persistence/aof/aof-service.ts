@@ -25,15 +25,17 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ERR_AOF_REWRITE_IN_PROGRESS } from '../../resp/index.js';
 import { KeyspaceSnapshot, type Keyspace } from '../../store/index.js';
 import { BackgroundSave } from '../bgsave.js';
 import { writeFileAtomically } from '../files.js';
+import { LOADING_SLICE_BYTES, yieldToEventLoop, type LoadingState } from '../load.js';
 import type { PersistenceSettings, RdbPersistence } from '../rdb-service.js';
 import { RdbLoadError } from '../rdb-service.js';
 import { formatManifest, parseManifest, type AofFileInfo, type AofManifest } from './manifest.js';
-import { AofFormatError, encodeCommand, scanAof } from './reader.js';
+import { AofFormatError, AofScanner, encodeCommand } from './reader.js';
 import { keyCommands } from './rewrite.js';
 
 export interface AofHost {
@@ -91,11 +93,12 @@ export class AofPersistence {
   }
 
   /**
-   * Loads base then incr files, in manifest order (loadAppendOnlyFiles). A truncated last file is
-   * cut back to its last whole command when aof-load-truncated is yes; anything else wrong throws
-   * RdbLoadError naming the file and offset, and nothing is written.
+   * Loads base then incr files, in manifest order (loadAppendOnlyFiles), in slices: the server
+   * listens meanwhile and answers LOADING. A truncated last file is cut back to its last whole
+   * command when aof-load-truncated is yes; anything else wrong rejects with RdbLoadError naming
+   * the file and offset, and nothing is written.
    */
-  loadAtStart(): void {
+  async loadAtStart(): Promise<void> {
     const manifestPath = this.manifestPath();
     if (!existsSync(manifestPath)) return;
     const started = Date.now();
@@ -106,14 +109,25 @@ export class AofPersistence {
       throw new RdbLoadError(`Fatal error loading the AOF manifest: ${(err as Error).message}`);
     }
     const files = [...(manifest.base === undefined ? [] : [manifest.base]), ...manifest.incr];
-    let total = 0;
-    files.forEach((f, i) => {
+    const paths = files.map((f) => {
       const path = join(this.dir(), f.name);
       if (!existsSync(path)) {
         throw new RdbLoadError(`Fatal error: The AOF file ${path} (listed in ${manifestPath}) doesn't exist`);
       }
-      total += this.loadFile(path, i === files.length - 1);
+      return path;
     });
+    // loading_total_bytes: every file of the manifest (getBaseAndIncrAppendOnlyFilesSize).
+    const loading = this.host.rdb.startLoading(paths.reduce((n, p) => n + statSync(p).size, 0));
+    let total = 0;
+    try {
+      for (let i = 0; i < paths.length; i++) {
+        const offset = loading.loadedBytes;
+        total += await this.loadFile(paths[i] as string, i === paths.length - 1, loading, offset);
+        loading.loadedBytes = offset + statSync(paths[i] as string).size;
+      }
+    } finally {
+      this.host.rdb.stopLoading();
+    }
     this.manifest = manifest;
     const secs = ((Date.now() - started) / 1000).toFixed(3);
     this.host.log(
@@ -121,17 +135,28 @@ export class AofPersistence {
     );
   }
 
-  /** Loads one file; returns the commands applied. */
-  private loadFile(path: string, last: boolean): number {
-    const bytes = readFileSync(path);
+  /** Loads one file, its bytes counted from `offset` in `loading`; returns the commands applied. */
+  private async loadFile(
+    path: string,
+    last: boolean,
+    loading: LoadingState,
+    offset: number,
+  ): Promise<number> {
+    const bytes = await readFile(path);
     if (bytes.length === 0) return 0;
     if (bytes.subarray(0, 5).equals(REDIS_MAGIC)) {
-      this.host.rdb.loadRdbFile(path);
+      await this.host.rdb.loadRdbFile(path, loading, offset);
       return 0;
     }
     let scan;
     try {
-      scan = scanAof(bytes, this.host.replayer());
+      const scanner = new AofScanner(bytes, this.host.replayer());
+      for (;;) {
+        scan = scanner.scanSome(LOADING_SLICE_BYTES);
+        loading.loadedBytes = offset + scanner.position;
+        if (scan !== undefined) break;
+        await yieldToEventLoop();
+      }
     } catch (err) {
       if (err instanceof AofFormatError) {
         throw new RdbLoadError(

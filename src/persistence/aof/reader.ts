@@ -27,60 +27,101 @@ class Truncated extends Error {}
 
 /** Calls `apply` with each whole command of `buf` (argv as latin1 strings), in order. */
 export function scanAof(buf: Buffer, apply: (argv: string[]) => void): AofScan {
-  let pos = 0;
-  let validUpTo = 0;
-  let beforeMulti = -1;
-  let commands = 0;
-  const line = (): string => {
-    const end = buf.indexOf('\r\n', pos, 'latin1');
-    if (end < 0) throw new Truncated();
-    const s = buf.toString('latin1', pos, end);
-    pos = end + 2;
-    return s;
-  };
+  const scanner = new AofScanner(buf, apply);
   for (;;) {
-    if (pos >= buf.length) break;
-    const start = pos;
-    try {
-      if (buf[pos] === 0x23 /* '#' */) {
-        line();
-        if (beforeMulti < 0) validUpTo = pos;
-        continue;
-      }
-      if (buf[pos] !== 0x2a /* '*' */)
-        throw new AofFormatError('Bad file format reading the append only file', pos);
-      const count = Number(line().slice(1));
-      if (!Number.isInteger(count) || count < 1) {
-        throw new AofFormatError('Bad file format reading the append only file', start);
-      }
-      const argv: string[] = [];
-      for (let i = 0; i < count; i++) {
-        if (pos >= buf.length) throw new Truncated();
-        const at = pos;
-        if (buf[pos] !== 0x24 /* '$' */)
-          throw new AofFormatError('Bad file format reading the append only file', at);
-        const len = Number(line().slice(1));
-        if (!Number.isInteger(len) || len < 0) {
-          throw new AofFormatError('Bad file format reading the append only file', at);
-        }
-        if (pos + len + 2 > buf.length) throw new Truncated();
-        argv.push(buf.toString('latin1', pos, pos + len));
-        pos += len + 2;
-      }
-      const name = (argv[0] as string).toLowerCase();
-      if (name === 'multi') beforeMulti = start;
-      apply(argv);
-      commands++;
-      if (name === 'exec') beforeMulti = -1;
-      if (beforeMulti < 0) validUpTo = pos;
-    } catch (err) {
-      if (err instanceof Truncated)
-        return { validUpTo: beforeMulti >= 0 ? beforeMulti : start, truncated: true, commands };
-      throw err;
-    }
+    const scan = scanner.scanSome(Infinity);
+    if (scan !== undefined) return scan;
   }
-  if (beforeMulti >= 0) return { validUpTo: beforeMulti, truncated: true, commands };
-  return { validUpTo, truncated: false, commands };
+}
+
+/**
+ * The same scan, resumable: each scanSome call applies whole commands until about `maxBytes` more
+ * are consumed, so a load can hand the event loop back between calls.
+ */
+export class AofScanner {
+  private pos = 0;
+  private validUpTo = 0;
+  private beforeMulti = -1;
+  private commands = 0;
+
+  constructor(
+    private readonly buf: Buffer,
+    private readonly apply: (argv: string[]) => void,
+  ) {}
+
+  /** Bytes consumed so far. */
+  get position(): number {
+    return this.pos;
+  }
+
+  private line(): string {
+    const buf = this.buf;
+    const end = buf.indexOf('\r\n', this.pos, 'latin1');
+    if (end < 0) throw new Truncated();
+    const s = buf.toString('latin1', this.pos, end);
+    this.pos = end + 2;
+    return s;
+  }
+
+  /** Applies commands until `maxBytes` more are consumed; the outcome once the buffer is done. */
+  scanSome(maxBytes: number): AofScan | undefined {
+    const buf = this.buf;
+    const stopAt = this.pos + maxBytes;
+    while (this.pos < stopAt) {
+      if (this.pos >= buf.length) return this.end();
+      const start = this.pos;
+      try {
+        this.scanCommand(start);
+      } catch (err) {
+        if (!(err instanceof Truncated)) throw err;
+        const validUpTo = this.beforeMulti >= 0 ? this.beforeMulti : start;
+        return { validUpTo, truncated: true, commands: this.commands };
+      }
+    }
+    return this.pos >= buf.length ? this.end() : undefined;
+  }
+
+  private end(): AofScan {
+    if (this.beforeMulti >= 0)
+      return { validUpTo: this.beforeMulti, truncated: true, commands: this.commands };
+    return { validUpTo: this.validUpTo, truncated: false, commands: this.commands };
+  }
+
+  /** One annotation line or one whole command at `start`. */
+  private scanCommand(start: number): void {
+    const buf = this.buf;
+    if (buf[start] === 0x23 /* '#' */) {
+      this.line();
+      if (this.beforeMulti < 0) this.validUpTo = this.pos;
+      return;
+    }
+    if (buf[start] !== 0x2a /* '*' */)
+      throw new AofFormatError('Bad file format reading the append only file', start);
+    const count = Number(this.line().slice(1));
+    if (!Number.isInteger(count) || count < 1) {
+      throw new AofFormatError('Bad file format reading the append only file', start);
+    }
+    const argv: string[] = [];
+    for (let i = 0; i < count; i++) {
+      if (this.pos >= buf.length) throw new Truncated();
+      const at = this.pos;
+      if (buf[at] !== 0x24 /* '$' */)
+        throw new AofFormatError('Bad file format reading the append only file', at);
+      const len = Number(this.line().slice(1));
+      if (!Number.isInteger(len) || len < 0) {
+        throw new AofFormatError('Bad file format reading the append only file', at);
+      }
+      if (this.pos + len + 2 > buf.length) throw new Truncated();
+      argv.push(buf.toString('latin1', this.pos, this.pos + len));
+      this.pos += len + 2;
+    }
+    const name = (argv[0] as string).toLowerCase();
+    if (name === 'multi') this.beforeMulti = start;
+    this.apply(argv);
+    this.commands++;
+    if (name === 'exec') this.beforeMulti = -1;
+    if (this.beforeMulti < 0) this.validUpTo = this.pos;
+  }
 }
 
 /** One command in RESP, as latin1 text (the AOF and the replication stream's format). */

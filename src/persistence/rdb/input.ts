@@ -19,6 +19,8 @@ import { lzfDecompress } from './lzf.js';
 
 export class RdbInput {
   pos: number;
+  /** Where LZF strings read as text are decompressed (grown as needed, reused). */
+  private scratch = Buffer.allocUnsafe(4096);
   constructor(
     readonly bytes: Buffer,
     start = 0,
@@ -70,6 +72,24 @@ export class RdbInput {
 
   /** A length or count (must fit in a JS safe integer). */
   len(what = 'a length'): number {
+    // The 6-, 14- and 32-bit forms without the bigint of lenOrEncoding (one per string on a load).
+    if (this.pos < this.end) {
+      const first = this.bytes[this.pos] as number;
+      const kind = first >> 6;
+      if (kind === RDB_6BITLEN) {
+        this.pos++;
+        return first & 0x3f;
+      }
+      if (kind === RDB_14BITLEN && this.pos + 1 < this.end) {
+        this.pos += 2;
+        return ((first & 0x3f) << 8) | (this.bytes[this.pos - 1] as number);
+      }
+      if (first === RDB_32BITLEN && this.pos + 4 < this.end) {
+        const v = this.bytes.readUInt32BE(this.pos + 1);
+        this.pos += 5;
+        return v;
+      }
+    }
     const { len, encoded } = this.lenOrEncoding();
     if (encoded) throw new RdbError(`${what} at offset ${this.pos - 1} has a string encoding`);
     if (len > BigInt(Number.MAX_SAFE_INTEGER)) throw new RdbError(`${what} ${len} is too large`);
@@ -126,17 +146,41 @@ export class RdbInput {
 
   /** A string as a latin1 JS string (the store's representation of bytes). */
   text(what = 'a string'): string {
-    // Fast path for the common raw string with a short length: no intermediate Buffer.
-    const first = this.pos < this.end ? (this.bytes[this.pos] as number) : 0xff;
-    if (first >> 6 === RDB_6BITLEN) {
-      const len = first & 0x3f;
-      const from = this.pos + 1;
+    // Fast paths for raw strings up to 16 KB and for LZF strings: no intermediate Buffer per string.
+    const bytes = this.bytes;
+    const first = this.pos < this.end ? (bytes[this.pos] as number) : 0xff;
+    const kind = first >> 6;
+    if (kind === RDB_6BITLEN || (kind === RDB_14BITLEN && this.pos + 1 < this.end)) {
+      const len =
+        kind === RDB_6BITLEN ? first & 0x3f : ((first & 0x3f) << 8) | (bytes[this.pos + 1] as number);
+      const from = this.pos + (kind === RDB_6BITLEN ? 1 : 2);
       if (from + len <= this.end) {
         this.pos = from + len;
-        return this.bytes.toString('latin1', from, from + len);
+        return bytes.toString('latin1', from, from + len);
       }
+    } else if (first === ((RDB_ENCVAL << 6) | RDB_ENC_LZF)) {
+      return this.lzfText(what);
     }
     return this.string(what).toString('latin1');
+  }
+
+  /** An LZF string decompressed into a reused scratch buffer, then made a latin1 string. */
+  private lzfText(what: string): string {
+    const at = this.pos;
+    this.pos++;
+    const clen = this.len('an LZF compressed length');
+    const ulen = this.len('an LZF original length');
+    this.need(clen, `${what} (LZF)`);
+    if (this.scratch.length < ulen)
+      this.scratch = Buffer.allocUnsafe(Math.max(ulen, this.scratch.length * 2));
+    let out: Buffer;
+    try {
+      out = lzfDecompress(this.bytes, ulen, this.scratch, this.pos, this.pos + clen);
+    } catch (err) {
+      throw new RdbError(`${what} at offset ${at}: ${(err as Error).message}`);
+    }
+    this.pos += clen;
+    return out.toString('latin1', 0, ulen);
   }
 
   /** rdbLoadBinaryDoubleValue: 8 bytes IEEE-754 little endian. */

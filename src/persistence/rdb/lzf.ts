@@ -152,12 +152,21 @@ function compress(input: Uint8Array, maxOut: number, out: Buffer): Buffer | unde
   return out.subarray(0, op);
 }
 
-/** Decompresses an LZF stream that must expand to exactly `outLen` bytes. */
-export function lzfDecompress(input: Uint8Array, outLen: number): Buffer {
-  const out = Buffer.allocUnsafe(outLen);
-  let ip = 0;
+/**
+ * Decompresses the LZF stream input[start, end) that must expand to exactly `outLen` bytes, into
+ * `into` (at offset 0, when it is big enough: a loader's reused scratch buffer) or a new buffer.
+ */
+export function lzfDecompress(
+  input: Uint8Array,
+  outLen: number,
+  into?: Buffer,
+  start = 0,
+  end = input.length,
+): Buffer {
+  const out = into !== undefined && into.length >= outLen ? into : Buffer.allocUnsafe(outLen);
+  let ip = start;
   let op = 0;
-  const inEnd = input.length;
+  const inEnd = end;
   while (ip < inEnd) {
     const ctrl = input[ip++] as number;
     if (ctrl < 32) {
@@ -180,5 +189,5 @@ export function lzfDecompress(input: Uint8Array, outLen: number): Buffer {
     }
   }
   if (op !== outLen) throw new RdbError(`LZF data expands to ${op} bytes, ${outLen} stated`);
-  return out;
+  return out === into ? out.subarray(0, outLen) : out;
 }

@@ -153,7 +153,10 @@ export class RdbOutput {
 
   /** The bytes written so far, handed over, and the buffer emptied (a background save flushes slices). */
   take(): Buffer {
-    const out = Buffer.from(this.buf.subarray(0, this.size));
+    // A mostly full buffer is handed over whole (no copy) and replaced; a mostly empty one is copied.
+    const full = this.size >= this.buf.length >> 1;
+    const out = full ? this.buf.subarray(0, this.size) : Buffer.from(this.buf.subarray(0, this.size));
+    if (full) this.buf = Buffer.allocUnsafe(this.buf.length);
     this.size = 0;
     return out;
   }

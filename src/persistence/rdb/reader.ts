@@ -19,7 +19,7 @@ import {
   RDB_VERSION,
   RdbError,
 } from './constants.js';
-import { crc64LE } from './crc64.js';
+import { Crc64 } from './crc64.js';
 import { RdbInput } from './input.js';
 import { RdbUnsupportedType, TYPE_NAMES, isObjectType, readValue, type RdbValue } from './values.js';
 
@@ -60,70 +60,117 @@ export interface RdbSummary {
  * it refuses).
  */
 export function readRdb(file: Buffer, visitor: RdbVisitor): RdbSummary {
-  if (file.length < 9 || file.toString('latin1', 0, 5) !== 'REDIS') {
-    throw new RdbError('wrong signature: not an RDB file (no "REDIS" header)');
-  }
-  const versionText = file.toString('latin1', 5, 9);
-  if (!/^\d{4}$/.test(versionText)) throw new RdbError(`bad RDB version field "${versionText}"`);
-  const version = Number(versionText);
-  if (version < 1 || version > RDB_VERSION) {
-    throw new RdbError(`can't handle RDB format version ${version}`);
-  }
-  const input = new RdbInput(file, 9);
-  let db = 0;
-  let expireMs: number | undefined;
-  let idleSeconds: number | undefined;
-  let freq: number | undefined;
+  const reader = new RdbReader(file, visitor);
   for (;;) {
-    const at = input.pos;
-    const type = input.u8('a record type');
-    if (type === RDB_OPCODE_EXPIRETIME_MS) {
-      expireMs = input.millis('an expire time');
-      continue;
+    const summary = reader.readSome(Infinity);
+    if (summary !== undefined) return summary;
+  }
+}
+
+/**
+ * The same walk, resumable: each readSome call reads whole records until about `maxBytes` more of
+ * the file are consumed, so a load can hand the event loop back between calls (Redis's
+ * processEventsWhileBlocked every loading-process-events-interval-bytes).
+ */
+export class RdbReader {
+  private readonly input: RdbInput;
+  readonly version: number;
+  private db = 0;
+  private expireMs: number | undefined;
+  private idleSeconds: number | undefined;
+  private freq: number | undefined;
+  /** The CRC64 follows the bytes read, slice by slice (no whole-file pass at the end). */
+  private readonly crc = new Crc64();
+  private crcUpTo = 0;
+
+  /** Checks the header at once: a file that is not an RDB fails here. */
+  constructor(
+    private readonly file: Buffer,
+    private readonly visitor: RdbVisitor,
+  ) {
+    if (file.length < 9 || file.toString('latin1', 0, 5) !== 'REDIS') {
+      throw new RdbError('wrong signature: not an RDB file (no "REDIS" header)');
     }
-    if (type === RDB_OPCODE_EXPIRETIME) {
-      expireMs = input.seconds() * 1000;
-      continue;
+    const versionText = file.toString('latin1', 5, 9);
+    if (!/^\d{4}$/.test(versionText)) throw new RdbError(`bad RDB version field "${versionText}"`);
+    const version = Number(versionText);
+    if (version < 1 || version > RDB_VERSION) {
+      throw new RdbError(`can't handle RDB format version ${version}`);
     }
-    if (type === RDB_OPCODE_IDLE) {
-      idleSeconds = input.len('an idle time');
-      continue;
+    this.version = version;
+    this.input = new RdbInput(file, 9);
+  }
+
+  /** Bytes of the file consumed so far. */
+  get position(): number {
+    return this.input.pos;
+  }
+
+  /** Reads records until `maxBytes` more are consumed; the summary once EOF and checksum are read. */
+  readSome(maxBytes: number): RdbSummary | undefined {
+    const input = this.input;
+    const visitor = this.visitor;
+    const stopAt = input.pos + maxBytes;
+    while (input.pos < stopAt) {
+      const at = input.pos;
+      const type = input.u8('a record type');
+      if (type === RDB_OPCODE_EXPIRETIME_MS) {
+        this.expireMs = input.millis('an expire time');
+        continue;
+      }
+      if (type === RDB_OPCODE_EXPIRETIME) {
+        this.expireMs = input.seconds() * 1000;
+        continue;
+      }
+      if (type === RDB_OPCODE_IDLE) {
+        this.idleSeconds = input.len('an idle time');
+        continue;
+      }
+      if (type === RDB_OPCODE_FREQ) {
+        this.freq = input.u8('an LFU counter');
+        continue;
+      }
+      if (type === RDB_OPCODE_EOF) return this.finish();
+      if (type === RDB_OPCODE_SELECTDB) {
+        this.db = input.len('a database number');
+        visitor.selectDb?.(this.db);
+        continue;
+      }
+      if (type === RDB_OPCODE_RESIZEDB) {
+        const dbSize = input.len('a RESIZEDB size');
+        const expiresSize = input.len('a RESIZEDB size');
+        visitor.resizeDb?.(dbSize, expiresSize);
+        continue;
+      }
+      if (type === RDB_OPCODE_AUX) {
+        const key = input.text('an AUX field name');
+        const value = input.text('an AUX field value');
+        visitor.aux?.(key, value);
+        continue;
+      }
+      if (type === RDB_OPCODE_MODULE_AUX) {
+        throw new RdbError(`module AUX data at offset ${at}: modules are not supported by this server`);
+      }
+      if (type === RDB_OPCODE_FUNCTION2) {
+        visitor.function?.(input.text('a FUNCTION library'));
+        continue;
+      }
+      if (type === RDB_OPCODE_FUNCTION) {
+        throw new RdbError(
+          `FUNCTION library payload at offset ${at}: the pre-7.0-GA format (RDB_OPCODE_FUNCTION) is not supported`,
+        );
+      }
+      if (!isObjectType(type)) throw new RdbError(`unknown record type ${type} at offset ${at}`);
+      this.readKey(type);
     }
-    if (type === RDB_OPCODE_FREQ) {
-      freq = input.u8('an LFU counter');
-      continue;
-    }
-    if (type === RDB_OPCODE_EOF) break;
-    if (type === RDB_OPCODE_SELECTDB) {
-      db = input.len('a database number');
-      visitor.selectDb?.(db);
-      continue;
-    }
-    if (type === RDB_OPCODE_RESIZEDB) {
-      const dbSize = input.len('a RESIZEDB size');
-      const expiresSize = input.len('a RESIZEDB size');
-      visitor.resizeDb?.(dbSize, expiresSize);
-      continue;
-    }
-    if (type === RDB_OPCODE_AUX) {
-      const key = input.text('an AUX field name');
-      const value = input.text('an AUX field value');
-      visitor.aux?.(key, value);
-      continue;
-    }
-    if (type === RDB_OPCODE_MODULE_AUX) {
-      throw new RdbError(`module AUX data at offset ${at}: modules are not supported by this server`);
-    }
-    if (type === RDB_OPCODE_FUNCTION2) {
-      visitor.function?.(input.text('a FUNCTION library'));
-      continue;
-    }
-    if (type === RDB_OPCODE_FUNCTION) {
-      throw new RdbError(
-        `FUNCTION library payload at offset ${at}: the pre-7.0-GA format (RDB_OPCODE_FUNCTION) is not supported`,
-      );
-    }
-    if (!isObjectType(type)) throw new RdbError(`unknown record type ${type} at offset ${at}`);
+    this.crc.update(this.file, this.crcUpTo, input.pos);
+    this.crcUpTo = input.pos;
+    return undefined;
+  }
+
+  private readKey(type: number): void {
+    const input = this.input;
+    const db = this.db;
     const key = input.text('a key');
     let value: RdbValue;
     try {
@@ -139,29 +186,36 @@ export function readRdb(file: Buffer, visitor: RdbVisitor): RdbSummary {
       }
       throw err;
     }
+    const { expireMs, idleSeconds, freq } = this;
     const entry: RdbKey = { db, key, typeByte: type, value };
-    visitor.key(
+    this.visitor.key(
       expireMs === undefined && idleSeconds === undefined && freq === undefined
         ? entry
         : { ...entry, expireMs, idleSeconds, freq },
     );
-    expireMs = undefined;
-    idleSeconds = undefined;
-    freq = undefined;
+    this.expireMs = undefined;
+    this.idleSeconds = undefined;
+    this.freq = undefined;
   }
-  let checksum: 'verified' | 'disabled' = 'disabled';
-  if (version >= 5) {
-    const eofEnd = input.pos;
-    const stored = input.raw(8, 'the CRC64 checksum');
-    if (!stored.equals(Buffer.alloc(8))) {
-      const computed = crc64LE(file, 0, eofEnd);
-      if (!computed.equals(stored)) {
-        throw new RdbError(
-          `wrong RDB checksum: stored ${stored.toString('hex')}, computed ${computed.toString('hex')}`,
-        );
+
+  /** After EOF: the CRC64 trailer (version 5 on), checked unless it is all zeros. */
+  private finish(): RdbSummary {
+    const input = this.input;
+    let checksum: 'verified' | 'disabled' = 'disabled';
+    if (this.version >= 5) {
+      const eofEnd = input.pos;
+      const stored = input.raw(8, 'the CRC64 checksum');
+      if (!stored.equals(Buffer.alloc(8))) {
+        this.crc.update(this.file, this.crcUpTo, eofEnd);
+        const computed = this.crc.digestLE();
+        if (!computed.equals(stored)) {
+          throw new RdbError(
+            `wrong RDB checksum: stored ${stored.toString('hex')}, computed ${computed.toString('hex')}`,
+          );
+        }
+        checksum = 'verified';
       }
-      checksum = 'verified';
     }
+    return { version: this.version, checksum, size: input.pos };
   }
-  return { version, checksum, size: input.pos };
 }

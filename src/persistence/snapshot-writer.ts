@@ -1,0 +1,92 @@
+/**
+ * The one slice loop of the fork-less snapshot (BGSAVE, AOF rewrite, full sync): walks a
+ * KeyspaceSnapshot database by database, key by key, serializing into an RdbOutput until a slice's
+ * time is used. Where the bytes go (a file, replicas) is the caller's business: it is told each time
+ * `chunkBytes` are buffered.
+ */
+import type { KeyspaceSnapshot, Value } from '../store/index.js';
+import type { RdbOutput } from './rdb/output.js';
+import { writeDatabaseStart, writeKey, type RdbWriteOptions } from './rdb/writer.js';
+
+/** How one database's start and one key are written (an RDB image, or AOF commands). */
+export interface SnapshotFormat {
+  databaseStart(out: RdbOutput, index: number, size: number, expires: number): void;
+  key(out: RdbOutput, db: number, key: string, value: Value, expireMs: number | undefined): void;
+}
+
+/** RDB records: SELECTDB + RESIZEDB, then each key (with its IDLE / FREQ record when asked). */
+export function rdbFormat(options: RdbWriteOptions): SnapshotFormat {
+  const accessOf = options.accessOf;
+  return {
+    databaseStart: writeDatabaseStart,
+    key: (out, db, key, value, expireMs) =>
+      writeKey(out, key, value, expireMs, options.limits, accessOf?.(db, key)),
+  };
+}
+
+/** AOF commands (a base without the RDB preamble): SELECT, then the commands that rebuild each key. */
+export function aofFormat(
+  keyCommands: (key: string, value: Value, expireMs: number | undefined) => string,
+): SnapshotFormat {
+  return {
+    databaseStart: (out, index, size) => {
+      if (size > 0) out.latin1(`*2\r\n$6\r\nSELECT\r\n$${String(index).length}\r\n${index}\r\n`);
+    },
+    key: (out, _db, key, value, expireMs) => out.latin1(keyCommands(key, value, expireMs)),
+  };
+}
+
+/** Keys serialized between two looks at the clock. */
+const KEYS_PER_CLOCK_CHECK = 16;
+
+export class SnapshotWriter {
+  /** The snapshot's databases, once its key lists are built (prepare). */
+  private databases:
+    readonly { readonly index: number; readonly size: number; readonly expires: number }[] | undefined;
+  private dbCursor = 0;
+  private keyCursor = -1;
+  keysProcessed = 0;
+  keysTotal = 0;
+
+  constructor(
+    private readonly snapshot: KeyspaceSnapshot,
+    private readonly out: RdbOutput,
+    private readonly format: SnapshotFormat,
+    private readonly chunkBytes: number,
+    /** Told when `chunkBytes` or more are buffered in `out`. */
+    private readonly chunkReady: () => void,
+  ) {}
+
+  /**
+   * Lists the snapshot's keys, then serializes keys, until `sliceMs` of wall-clock time is used;
+   * true once every key is written.
+   */
+  writeSlice(sliceMs: number): boolean {
+    if (this.databases === undefined) {
+      if (!this.snapshot.prepare(sliceMs)) return false;
+      this.databases = this.snapshot.databases();
+      this.keysTotal = this.databases.reduce((n, d) => n + d.size, 0);
+    }
+    const databases = this.databases;
+    const out = this.out;
+    const deadline = performance.now() + sliceMs;
+    for (let n = 1; ; n++) {
+      const db = databases[this.dbCursor];
+      if (db === undefined) return true;
+      if (this.keyCursor < 0) {
+        this.format.databaseStart(out, db.index, db.size, db.expires);
+        this.keyCursor = 0;
+      }
+      if (this.keyCursor >= db.size) {
+        this.dbCursor++;
+        this.keyCursor = -1;
+        continue;
+      }
+      const entry = this.snapshot.entryAt(db.index, this.keyCursor++);
+      if (entry !== undefined) this.format.key(out, db.index, entry[0], entry[1], entry[2]);
+      this.keysProcessed++;
+      if (out.length >= this.chunkBytes) this.chunkReady();
+      if (n % KEYS_PER_CLOCK_CHECK === 0 && performance.now() >= deadline) return false;
+    }
+  }
+}
