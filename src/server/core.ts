@@ -9,6 +9,10 @@ import {
   ERR_INTERNAL,
   ERR_MISCONF,
   ERR_NOAUTH,
+  ERR_NOPERM_CHANNEL,
+  ERR_NOPERM_COMMAND,
+  ERR_NOPERM_EXEC,
+  ERR_NOPERM_KEY,
   ERR_NOT_IN_MULTI,
   ERR_PROTOCOL,
   ERR_PUBSUB_CONTEXT,
@@ -23,6 +27,7 @@ import {
 import type { Socket } from 'node:net';
 import type { MasterClient } from '../replication/index.js';
 import { Evictor, Keyspace, type KeyspaceObserver } from '../store/index.js';
+import { aclTraits, type AclCommandTraits, type AclUser } from './acl/index.js';
 import { BlockingRegistry } from './blocking.js';
 import { CallHooks } from './call-hooks.js';
 import { Client, type ClientHost } from './client.js';
@@ -67,6 +72,8 @@ interface CommandEntry {
   readonly pubsubAllowed: boolean;
   /** Runs at once inside MULTI instead of being queued. */
   readonly runsInMulti: boolean;
+  /** What the ACL check needs (catalog id, keys, channels). */
+  readonly acl: AclCommandTraits;
 }
 
 function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
@@ -84,6 +91,7 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     skipSlowlog: has('skip_slowlog'),
     pubsubAllowed: PUBSUB_ALLOWED.has(base),
     runsInMulti: MULTI_IMMEDIATE.has(base),
+    acl: aclTraits(spec, fullName),
   };
 }
 
@@ -135,17 +143,6 @@ export class ServerCore implements ClientHost {
     state.eviction = evictor;
     this.hooks = new CallHooks(state, evictor);
     state.onUnpause = () => this.resumeHeld();
-  }
-
-  authRequired(): boolean {
-    return this.state.config.requirepass !== '';
-  }
-
-  /** The default user: `nopass` when requirepass is empty, else requirepass. */
-  checkPassword(username: string, password: string): boolean {
-    if (username !== 'default') return false;
-    const required = this.state.config.requirepass;
-    return required === '' || password === required;
   }
 
   lookup(name: string): CommandSpec | undefined {
@@ -225,17 +222,33 @@ export class ServerCore implements ClientHost {
     if (entry === undefined) return;
     const spec = entry.spec;
     c.lastCommand = entry.fullName;
+    c.argv0 = name;
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
       this.reject(c, wrongArity(entry.fullName));
       return;
     }
-    if (!c.authenticated && !entry.noAuth) {
+    if (!c.authenticated && !entry.noAuth && this.state.acl.authRequired()) {
       this.reject(c, ERR_NOAUTH);
       return;
     }
     if (c.multiQueue !== undefined && entry.noMulti) {
       this.reject(c, ERR_NOT_IN_MULTI);
       return;
+    }
+    // The default user (and any user allowed everything) skips the check: nothing runs per command.
+    const user = c.aclUser;
+    if (user !== undefined && !user.unrestricted) {
+      const refusal = this.aclRefusal(
+        c,
+        user,
+        entry,
+        argv,
+        c.multiQueue !== undefined ? 'multi' : 'toplevel',
+      );
+      if (refusal !== undefined) {
+        this.reject(c, refusal);
+        return;
+      }
     }
     if (c.protocol === 2 && !container.pubsubAllowed && c.inPubsubMode) {
       this.reject(c, ERR_PUBSUB_CONTEXT(entry.fullName));
@@ -278,6 +291,31 @@ export class ServerCore implements ClientHost {
       this.state.endUnit();
     }
     this.serveReadyKeys();
+  }
+
+  /** ACLCheckAllPerm and its log entry: the NOPERM text, or undefined when the user may run argv. */
+  private aclRefusal(
+    c: Client,
+    user: AclUser,
+    entry: CommandEntry,
+    argv: readonly string[],
+    context: 'toplevel' | 'multi',
+  ): string | undefined {
+    const denial = this.state.acl.check(user, entry.acl, argv);
+    if (denial === undefined) return undefined;
+    this.state.acl.logDenial(c, denial.reason, context, denial.object);
+    if (denial.reason === 'command') return ERR_NOPERM_COMMAND(entry.fullName);
+    return denial.reason === 'key' ? ERR_NOPERM_KEY : ERR_NOPERM_CHANNEL;
+  }
+
+  /** EXEC checks each queued command again: the user's rules may have changed since it was queued. */
+  execRefusal(c: Client, spec: CommandSpec, argv: readonly string[]): Reply | undefined {
+    const user = c.aclUser;
+    if (user === undefined || user.unrestricted) return undefined;
+    const denial = this.state.acl.check(user, this.entryOf(spec).acl, argv);
+    if (denial === undefined) return undefined;
+    this.state.acl.logDenial(c, denial.reason, 'multi', denial.object);
+    return error(ERR_NOPERM_EXEC(denial.reason));
   }
 
   /** Container commands (CLIENT, CONFIG…) dispatch on their second word. */
@@ -442,6 +480,7 @@ export class ServerCore implements ClientHost {
     const c = new Client(this.state.allocateClientId(), socket, this);
     c.isMaster = true;
     c.authenticated = true;
+    c.aclUser = undefined;
     c.replyMode = 'off';
     this.state.registry.set(c.id, c);
     return {

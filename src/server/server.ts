@@ -5,7 +5,7 @@
 import { ERR_DENIED_PROTECTED_MODE, ERR_MAX_CLIENTS } from '../resp/index.js';
 import type { Socket } from 'node:net';
 import { allCommands, type CommandSpec } from '../commands/index.js';
-import { RedisConfig, type RenameCommand, type ServerSettings } from '../config/index.js';
+import { RedisConfig, type RenameCommand, type ServerSettings, type UserDirective } from '../config/index.js';
 import type { Replication, ReplicationRdb } from '../replication/index.js';
 import { ActiveExpirer } from '../store/index.js';
 import { Client } from './client.js';
@@ -28,6 +28,8 @@ export interface ServerOptions {
   readonly commands?: readonly CommandSpec[];
   /** redis.conf `rename-command` lines, applied to the command table in order. */
   readonly renameCommands?: readonly RenameCommand[];
+  /** redis.conf `user` lines (already checked by loadServerConfig); loaded with the aclfile at start. */
+  readonly users?: readonly UserDirective[];
   /** Where to log notices (listening, bind failures); silent when absent. */
   readonly log?: (line: string) => void;
   /** The RDB codec and snapshot for full syncs (from persistence); without it full syncs fail. */
@@ -78,6 +80,8 @@ function startListening(options: ServerOptions): RunningServer {
     config,
     commandTable(options.commands ?? allCommands, options.renameCommands),
   );
+  // Users from redis.conf or the aclfile (ACLLoadUsersAtStartup): a bad file stops the start.
+  state.acl.loadAtStartup(options.users ?? []);
   const core = new ServerCore(state);
   const log = options.log ?? (() => undefined);
   const sockets = new Set<Socket>();
@@ -145,6 +149,7 @@ function startListening(options: ServerOptions): RunningServer {
     };
     const c = new Client(0, fake as unknown as Socket, core);
     c.authenticated = true;
+    c.aclUser = undefined;
     return (argv) => {
       core.processCommand(c, argv);
       c.out.takeView();

@@ -20,6 +20,7 @@ import type {
   ShutdownPort,
 } from '../commands/index.js';
 import { ConfigError, RedisConfig, type RenameCommand } from '../config/index.js';
+import { Acl, type AclClient } from './acl/index.js';
 import { CommandStats } from './command-stats.js';
 import { ConfigAdmin } from './config-binding.js';
 import { KeyspaceNotifier } from './notify.js';
@@ -51,7 +52,7 @@ export function emptyStats(): ServerStats {
 }
 
 /** What the server registers per connection so the state can list, find and act on it. */
-export interface RegisteredClient extends Session {
+export interface RegisteredClient extends Session, AclClient {
   readonly view: ClientView;
   info(now: number): ClientInfo;
   readonly blocked: boolean;
@@ -84,6 +85,8 @@ export class ServerState implements ServerPorts {
   readonly slowlog: SlowLog;
   readonly configAdmin: ConfigAdmin;
   readonly clients: ClientsPort;
+  /** ACL users, the default user's password (requirepass), the ACL log. */
+  readonly acl: Acl;
   persistence: PersistencePort | undefined;
   replication: ReplicationPort | undefined;
   shutdown: ShutdownPort | undefined;
@@ -119,7 +122,12 @@ export class ServerState implements ServerPorts {
     readonly commands: ReadonlyMap<string, CommandSpec>,
   ) {
     this.slowlog = new SlowLog(config);
-    this.configAdmin = new ConfigAdmin(config);
+    this.acl = new Acl(config, () => this.registry.values());
+    this.configAdmin = new ConfigAdmin(config, () => this.acl.rewriteLines());
+    config.onApply('requirepass', (c) => {
+      this.acl.setDefaultPassword(c.getString('requirepass'));
+      return undefined;
+    });
     this.keyspaceEvents = new KeyspaceNotifier(config, this.pubsub);
     this.clients = {
       list: () => this.listClients(),

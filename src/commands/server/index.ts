@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../types.js';
+import { aclCommand } from './acl.js';
 import { commandCommand } from './command.js';
 import { configCommand } from './config.js';
 import { debugCommand } from './debug.js';
@@ -10,6 +11,7 @@ import { slowlogCommand } from './slowlog.js';
 /** The server family. See the command files beside this one. */
 export const serverCommands: readonly CommandSpec[] = [
   configCommand,
+  aclCommand,
   infoCommand,
   commandCommand,
   slowlogCommand,
@@ -18,4 +20,4 @@ export const serverCommands: readonly CommandSpec[] = [
   ...miscCommands,
 ];
 
-export { keysOf } from './command.js';
+export { keysOf, keyAccess, type KeyAccess } from './command.js';
