@@ -427,6 +427,8 @@ export interface AclPort {
   exists(name: string): boolean;
   /** ACL WHOAMI. */
   whoami(client: ClientView): string;
+  /** The default user is `nopass` (AUTH <password> then has nothing to check against). */
+  defaultUserNopass(): boolean;
   /** ACL CAT category: undefined when there is no such category. */
   commandsInCategory(category: string): string[] | undefined;
   readonly categories: readonly string[];

@@ -387,6 +387,10 @@ export class Acl implements AclPort {
     return 'default';
   }
 
+  defaultUserNopass(): boolean {
+    return this.defaultUser.nopass;
+  }
+
   commandsInCategory(category: string): string[] | undefined {
     const flag = aclCatalog().categoryFlag(category);
     return flag === 0 ? undefined : aclCatalog().inCategory(flag);
