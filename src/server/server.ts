@@ -94,6 +94,7 @@ function startListening(options: ServerOptions): RunningServer {
       state.registry.size,
       accepted.remoteAddress,
       unixPath !== undefined,
+      state.acl.defaultUserNopass(),
     );
     if (refusal !== undefined) {
       state.stats.rejectedConnections++;
@@ -239,18 +240,20 @@ function closeIdleClients(state: ServerState, core: ServerCore, now: number): vo
 }
 
 /**
- * Redis's accept-time checks: maxclients, then protected mode (no password and a client that is not
- * on the loopback interface). Returns the bytes to send before closing, or undefined to accept.
+ * Redis's accept-time checks: maxclients, then protected mode (the default user has no password and
+ * a client that is not on the loopback interface). Returns the bytes to send before closing, or
+ * undefined to accept. `defaultNopass` is the ACL default user's state (requirepass sets it).
  */
 export function admissionError(
   config: Pick<ServerSettings, 'maxclients' | 'protectedMode' | 'requirepass'>,
   connected: number,
   remoteAddress: string | undefined,
   unixSocket = false,
+  defaultNopass = config.requirepass === '',
 ): string | undefined {
   if (connected >= config.maxclients) return MAX_CLIENTS;
   // Redis: protected mode concerns TCP clients only; a Unix socket client is local by definition.
-  if (config.protectedMode && config.requirepass === '' && !unixSocket && !isLoopback(remoteAddress)) {
+  if (config.protectedMode && defaultNopass && !unixSocket && !isLoopback(remoteAddress)) {
     return DENIED;
   }
   return undefined;
