@@ -227,6 +227,15 @@ test('ACL SETUSER, GETUSER, LIST, USERS, DRYRUN, DELUSER, CAT, GENPASS, LOG, LOA
       ['ACL', 'foo'],
       ['ACL', 'HELP'],
       ['ACL', 'USERS'],
+      // acl-pubsub-default decides the channels of new users and of `reset` (7.0's default: none).
+      ['ACL', 'SETUSER', 'pc1', 'on'],
+      ['CONFIG', 'SET', 'acl-pubsub-default', 'allchannels'],
+      ['ACL', 'SETUSER', 'pc2', 'on', '(~x +get)'],
+      ['ACL', 'SETUSER', 'pc1', 'reset'],
+      ['ACL', 'LIST'],
+      ['CONFIG', 'SET', 'acl-pubsub-default', 'resetchannels'],
+      ['ACL', 'SETUSER', 'pc2', 'reset'],
+      ['ACL', 'LIST'],
     ];
     for (const argv of commands) await c.same(argv);
     // ACL CAT <category>: Redis lists its command dict in hash order, so compare the sets.
