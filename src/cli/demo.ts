@@ -20,7 +20,7 @@ export function registerDemo(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExample:\n  sudo redmesh demo\n  sudo redmesh demo --server redis-server --keep\n',
+      '\nExample:\n  sudo redmesh demo\n  sudo redmesh demo --server redis-server --keep\n  redmesh demo   (without root: rootless, in a user namespace, where the kernel and /dev/net/tun allow it)\n',
     )
     .action(async (flags: DemoFlags) => {
       if (flags.server !== 'redmesh' && flags.server !== 'redis-server') {
@@ -30,11 +30,12 @@ export function registerDemo(program: Command): void {
       }
       const { DemoError, runDemo } = await import('../ops/index.js');
       try {
-        await runDemo({
+        const status = await runDemo({
           server: flags.server,
           keep: flags.keep === true,
           print: (l) => process.stdout.write(`${l}\n`),
         });
+        if (status !== undefined) process.exitCode = status;
       } catch (err) {
         if (!(err instanceof DemoError)) throw err;
         process.stderr.write(`redmesh demo: FAILED: ${err.message}\n`);

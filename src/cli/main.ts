@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerCapture } from './capture.js';
 import { registerDemo } from './demo.js';
 import { registerFirewall } from './firewall.js';
 import { registerInit } from './init.js';
@@ -22,5 +23,6 @@ registerFirewall(program);
 registerStatus(program);
 registerPromote(program);
 registerDemo(program);
+registerCapture(program);
 
 await program.parseAsync(process.argv);

@@ -11,3 +11,4 @@ export * from './redis/index.js';
 export * from './status/index.js';
 export * from './promote/index.js';
 export * from './demo/index.js';
+export * from './capture/index.js';

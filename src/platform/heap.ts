@@ -132,15 +132,16 @@ export class HeapPressure {
   }
 
   /** True while the heap is within `reserve` of its limit after a collection. */
-  underPressure(now: number = Date.now()): boolean {
+  underPressure(now?: number): boolean {
     if ((++this.asks & (CHECK_EVERY - 1)) !== 0 && !this.pressed) return false;
     let used = getHeapStatistics().used_heap_size;
     if (used < this.limit - this.reserve) {
       this.pressed = false;
       return false;
     }
-    if (this.collect !== undefined && now - this.lastCollection >= 1000) {
-      this.lastCollection = now;
+    const at = now ?? Date.now();
+    if (this.collect !== undefined && at - this.lastCollection >= 1000) {
+      this.lastCollection = at;
       this.collect();
       used = getHeapStatistics().used_heap_size;
     }
@@ -150,7 +151,7 @@ export class HeapPressure {
 }
 
 /** Asks per heap reading while not under pressure (a power of two). */
-const CHECK_EVERY = 32;
+const CHECK_EVERY = 256;
 
 /** V8's gc() made callable without --expose-gc on the command line; undefined if V8 refuses. */
 function exposeGc(): (() => void) | undefined {

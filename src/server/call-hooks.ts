@@ -63,20 +63,19 @@ export class CallHooks {
    * Should be called before a command runs (or is queued in MULTI). Evicts keys if maxmemory is
    * exceeded; returns the OOM error when the command may grow memory and nothing could be freed.
    */
-  admitUnderMaxmemory(spec: CommandSpec, queuing: boolean): string | undefined {
-    const settings = this.evictionSettings();
-    const mayGrow = (): boolean =>
-      spec.flags.includes('denyoom') || (queuing && spec.name.toLowerCase() === 'exec');
+  admitUnderMaxmemory(spec: CommandSpec, denyoom: boolean, queuing: boolean): string | undefined {
     // Whatever maxmemory says, a heap about to overflow would abort the process with every key:
     // refuse what may grow memory instead (set maxmemory below the heap to evict by policy).
-    if (spec.flags.includes('denyoom') && this.heap.underPressure()) return this.refuse(spec);
+    if (denyoom && this.heap.underPressure()) return this.refuse(spec);
+    const settings = this.evictionSettings();
     if (settings.maxmemory === 0) return undefined;
     const evicted = this.evictor.performEvictions(settings, Date.now(), (db, key) => {
       this.state.keyspaceEvents.notify('e', 'evicted', key, db);
       this.state.stats.evictedKeys++;
       this.state.propagate(db, ['DEL', key]);
     });
-    if (evicted === undefined) return mayGrow() ? this.refuse(spec) : undefined;
+    const mayGrow = denyoom || (queuing && spec.name.toLowerCase() === 'exec');
+    if (evicted === undefined) return mayGrow ? this.refuse(spec) : undefined;
     return undefined;
   }
 
@@ -100,9 +99,9 @@ export class CallHooks {
     stats.recordCall(c.lastCommand, Math.round(usec), failed);
     if (failed) stats.recordError(result.message);
     if (!skipSlowlog) slowlog.record(argv, usec, c.addr, c.name, nowMs);
-    if (spec.firstKey <= 0 || LOOKUP_NOTOUCH.has(spec.name.toLowerCase())) return;
+    if (spec.firstKey <= 0) return;
     const settings = this.evictionSettings();
-    if (settings.maxmemory === 0) return;
+    if (settings.maxmemory === 0 || LOOKUP_NOTOUCH.has(spec.name.toLowerCase())) return;
     for (const key of keysOf(spec, argv)) this.evictor.touch(settings, c.dbIndex, key, nowMs);
   }
 }

@@ -68,6 +68,10 @@ interface CommandEntry {
   /** Held by CLIENT PAUSE WRITE. */
   readonly writeLike: boolean;
   readonly skipSlowlog: boolean;
+  /** Flagged `denyoom`: refused with OOM when memory is full. */
+  readonly denyoom: boolean;
+  /** Refused with MISCONF while background saves fail. */
+  readonly deniedOnDiskError: boolean;
   /** Allowed to a RESP2 client in subscribed mode. */
   readonly pubsubAllowed: boolean;
   /** Runs at once inside MULTI instead of being queued. */
@@ -89,6 +93,9 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     stale: has('stale'),
     writeLike: has('write') || has('may_replicate'),
     skipSlowlog: has('skip_slowlog'),
+    denyoom: has('denyoom'),
+    // Redis writeCommandsDeniedByDiskError: writes and PING are refused while saves fail (MISCONF).
+    deniedOnDiskError: has('write') || base === 'ping',
     pubsubAllowed: PUBSUB_ALLOWED.has(base),
     runsInMulti: MULTI_IMMEDIATE.has(base),
     acl: aclTraits(spec, fullName),
@@ -254,16 +261,13 @@ export class ServerCore implements ClientHost {
       this.reject(c, ERR_PUBSUB_CONTEXT(entry.fullName));
       return;
     }
-    const oom = this.hooks.admitUnderMaxmemory(spec, c.multiQueue !== undefined);
+    const oom = this.hooks.admitUnderMaxmemory(spec, entry.denyoom, c.multiQueue !== undefined);
     if (oom !== undefined) {
       this.reject(c, oom);
       return;
     }
     // Redis writeCommandsDeniedByDiskError: the last background save failed (PING is refused too).
-    if (
-      (spec.flags.includes('write') || spec.name === 'ping') &&
-      this.state.persistence?.writesDenied() === true
-    ) {
+    if (entry.deniedOnDiskError && this.state.persistence?.writesDenied() === true) {
       this.reject(c, ERR_MISCONF);
       return;
     }

@@ -28,6 +28,8 @@ function parseEnabled(flags: string): EnabledEvents {
 export class KeyspaceNotifier implements KeyspaceEventsPort {
   private flags = '';
   private enabled: EnabledEvents = parseEnabled('');
+  /** The config generation `flags` was read at: notify runs on every write, a lookup would cost. */
+  private generation = -1;
 
   constructor(
     private readonly config: ConfigView,
@@ -35,12 +37,15 @@ export class KeyspaceNotifier implements KeyspaceEventsPort {
   ) {}
 
   notify(type: NotifyClass, event: string, key: string, dbIndex: number): void {
-    const flags = this.config.getString('notify-keyspace-events');
-    if (flags === '') return;
-    if (flags !== this.flags) {
-      this.flags = flags;
-      this.enabled = parseEnabled(flags);
+    if (this.generation !== this.config.generation) {
+      this.generation = this.config.generation;
+      const flags = this.config.getString('notify-keyspace-events');
+      if (flags !== this.flags) {
+        this.flags = flags;
+        this.enabled = parseEnabled(flags);
+      }
     }
+    if (this.flags === '') return;
     const { classes, keyspace, keyevent } = this.enabled;
     if (!classes.has(type)) return;
     if (keyspace) this.pubsub.publish('channel', `__keyspace@${dbIndex}__:${key}`, event);

@@ -50,8 +50,18 @@ export function valueAccountBytes(value: Value): number {
   }
 }
 
+/** `0` or an optional minus and digits without a leading zero (the strings Redis may store as ints). */
 function isIntLike(s: string): boolean {
-  return s.length > 0 && s.length <= 20 && /^-?[1-9][0-9]*$|^0$/.test(s);
+  const n = s.length;
+  if (n === 0 || n > 20) return false;
+  if (n === 1) return s.charCodeAt(0) >= 48 && s.charCodeAt(0) <= 57;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === n || s.charCodeAt(i) < 49 || s.charCodeAt(i) > 57) return false;
+  for (i++; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /**

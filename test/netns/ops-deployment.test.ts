@@ -145,6 +145,16 @@ describe('redmesh init deployment in namespaces, redmesh firewall', () => {
     assert.match(apply, /applied with nftables/);
     const table = await bed.exec(a.ns, 'nft', ['list', 'table', 'inet', 'redmesh']);
     assert.equal(await probe(outsider, a.underlay, 6379), 'filtered');
+    // What the tutorial checks with nmap from outside. A UDP service that answers no probe is
+    // "open|filtered" to nmap at best; that the VPN port is really open shows below (c rejoins).
+    const scan = await bed.exec(
+      outsider.ns,
+      'nmap',
+      ['-Pn', '-n', '-sS', '-sU', '-p', 'T:6379,U:7000', a.underlay],
+      60_000,
+    );
+    assert.match(scan, /6379\/tcp\s+filtered/, scan);
+    assert.match(scan, /7000\/udp\s+open/, scan);
     assert.equal(
       (
         await bed.exec(b.ns, 'redis-cli', ['-h', '10.8.0.1', '-a', password, '--no-auth-warning', 'PING'])

@@ -6,11 +6,17 @@
  * what it does and how long it took; everything is torn down at the end, on failure, and on Ctrl-C
  * (with `keep`, once Ctrl-C is pressed).
  *
- * The Redis side is `redmesh server` by default. Until redmesh's replication is built, its replicas stay
- * masters: the step that waits for the replication links then fails and says so; it never pretends.
- * `server: 'redis-server'` runs Debian's redis-server 7.0 from the same configs instead.
+ * The Redis side is `redmesh server` by default; `server: 'redis-server'` runs Debian's redis-server 7.0
+ * from the same configs instead.
+ *
+ * Without root it runs rootless where the machine allows it: it re-executes itself inside a user
+ * namespace of its own (`unshare --user --map-root-user --net --mount --pid`), where it is root over
+ * namespaces it created and nothing else, and mounts a private /run for `ip netns`. What that needs
+ * (unshare, unprivileged user namespaces, a /dev/net/tun the user may open) is checked first and each
+ * missing piece named. Everything it starts lives in that PID namespace and dies with it.
  */
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { access, appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,13 +43,27 @@ export interface DemoOptions {
 
 export class DemoError extends Error {}
 
+/**
+ * Set (to the pid whose namespaces the demo runs in) in the environment of the demo re-executed
+ * inside its own user namespace.
+ */
+const ROOTLESS_MARK = 'REDMESH_DEMO_ROOTLESS';
+const TUN = '/dev/net/tun';
+
+/** True in a user namespace that maps only part of the uids (the rootless re-execution), not on the host. */
+async function inPartialUserNamespace(): Promise<boolean> {
+  try {
+    const map = (await readFile('/proc/self/uid_map', 'latin1')).trim().split(/\s+/);
+    return !(map.length === 3 && map[0] === '0' && map[1] === '0' && map[2] === '4294967295');
+  } catch {
+    return false;
+  }
+}
+
 /** What the demo needs from the machine; each missing piece is named with how to get it. */
 export async function demoPrerequisites(server: DemoServer): Promise<string[]> {
   const missing: string[] = [];
-  if (process.getuid?.() !== 0)
-    missing.push(
-      'root: network namespaces and TAP devices need CAP_SYS_ADMIN and CAP_NET_ADMIN (run with sudo); the rootless mode through user namespaces is not built',
-    );
+  if (process.getuid?.() !== 0) missing.push(...(await rootlessMissing()));
   for (const [tool, pkg] of [
     ['ip', 'iproute2'],
     ['tcpdump', 'tcpdump'],
@@ -53,11 +73,93 @@ export async function demoPrerequisites(server: DemoServer): Promise<string[]> {
     if (!(await onPath(tool))) missing.push(`${tool} (apt-get install ${pkg})`);
   }
   try {
-    await access('/dev/net/tun', constants.R_OK | constants.W_OK);
+    await access(TUN, constants.R_OK | constants.W_OK);
   } catch {
-    missing.push('/dev/net/tun (modprobe tun)');
+    missing.push(await tunProblem());
   }
   return missing;
+}
+
+/** Why this user cannot open /dev/net/tun, and what would fix it. */
+async function tunProblem(): Promise<string> {
+  try {
+    const st = await stat(TUN);
+    const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
+    if (process.getuid?.() === 0) return `${TUN} cannot be opened read-write (mode ${mode})`;
+    return `${TUN} is mode ${mode} (owner uid ${st.uid}), so uid ${process.getuid?.() ?? '?'} cannot open it: rootless TAP devices need it read-write for everyone (\`sudo chmod 0666 ${TUN}\`, the mode most distributions give it; opening it still needs CAP_NET_ADMIN in the namespace)`;
+  } catch {
+    return `${TUN} is missing (sudo modprobe tun)`;
+  }
+}
+
+/**
+ * Without root: what keeps the rootless mode (a user namespace of our own) from running here. The
+ * tools and the TAP device are checked by demoPrerequisites for both modes.
+ */
+async function rootlessMissing(): Promise<string[]> {
+  if (!(await onPath('unshare')))
+    return ['root (sudo), or unshare for the rootless mode (apt-get install util-linux)'];
+  try {
+    await sh('unshare', ['--user', '--map-root-user', '--net', '--mount', 'true'], 5000);
+    return [];
+  } catch (err) {
+    const why = (err as Error).message.split('\n')[0] ?? '';
+    return [
+      `root (sudo), or unprivileged user namespaces for the rootless mode: the kernel refused one (${why.trim()}); check sysctl user.max_user_namespaces (must be > 0), kernel.unprivileged_userns_clone (Debian: 1) and kernel.apparmor_restrict_unprivileged_userns (Ubuntu: 0)`,
+    ];
+  }
+}
+
+/**
+ * Not root: re-runs the demo as root of a user namespace of its own (with its own network, mount
+ * and PID namespaces: everything it starts dies with it), forwarding Ctrl-C; resolves to its exit
+ * status.
+ */
+async function runRootless(o: DemoOptions): Promise<number> {
+  const [node = process.execPath, main = ''] = thisRedmesh();
+  const args = [
+    '--user',
+    '--map-root-user',
+    '--net',
+    '--mount',
+    '--propagation',
+    'private',
+    '--pid',
+    '--fork',
+    '--kill-child',
+    '--mount-proc',
+    '--',
+    node,
+    main,
+    'demo',
+    '--server',
+    o.server,
+    ...(o.keep ? ['--keep'] : []),
+  ];
+  o.print(
+    `==> not root: rootless mode, the demo re-runs as root of a user namespace of its own (unshare ${args.slice(0, 10).join(' ')})`,
+  );
+  const child = spawn('unshare', args, { stdio: 'inherit', env: { ...process.env, [ROOTLESS_MARK]: '1' } });
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
+  const onInt = (): void => forward('SIGINT');
+  const onTerm = (): void => forward('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    if (o.keep && child.pid !== undefined)
+      o.print(
+        `  its namespaces belong to pid ${child.pid}: run the connect commands it prints with \`nsenter --target ${child.pid} --user --mount --net --preserve-credentials\` in place of \`sudo\``,
+      );
+    return await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 1)));
+    });
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
 }
 
 async function onPath(tool: string): Promise<boolean> {
@@ -77,10 +179,20 @@ interface Running {
   dir: string | undefined;
 }
 
-/** Runs the demo; resolves when it is over (with `keep`, after Ctrl-C). */
-export async function runDemo(o: DemoOptions): Promise<void> {
+/**
+ * Runs the demo; resolves when it is over (with `keep`, after Ctrl-C), to an exit status when it ran
+ * rootless in a child process.
+ */
+export async function runDemo(o: DemoOptions): Promise<number | undefined> {
   const missing = await demoPrerequisites(o.server);
   if (missing.length > 0) throw new DemoError(`the demo needs: ${missing.join('; ')}`);
+  if (process.getuid?.() !== 0) return runRootless(o);
+  const rootless = process.env[ROOTLESS_MARK] !== undefined && (await inPartialUserNamespace());
+  if (rootless) {
+    // `ip netns` keeps its namespaces under /run/netns: a private /run, in our own mount namespace.
+    await sh('mount', ['-t', 'tmpfs', '-o', 'mode=0755', 'tmpfs', '/run']);
+    await sh('ip', ['link', 'set', 'lo', 'up']);
+  }
   const running: Running = { bed: undefined, dir: undefined };
   const cleanup = async (): Promise<void> => {
     const { bed, dir } = running;
@@ -102,7 +214,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await scenario(o, running);
+    await scenario(o, running, rootless);
     if (o.keep) {
       // The nodes' processes are our children: keep them (and their output pipes) alive until asked to stop.
       o.print('press Ctrl-C to stop the demo and clean up');
@@ -114,6 +226,7 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     process.off('SIGTERM', onSignal);
     await step(o, 'clean up: processes, namespaces, files', cleanup);
   }
+  return undefined;
 }
 
 async function step<T>(o: DemoOptions, what: string, fn: () => Promise<T>): Promise<T> {
@@ -124,7 +237,7 @@ async function step<T>(o: DemoOptions, what: string, fn: () => Promise<T>): Prom
   return result;
 }
 
-async function scenario(o: DemoOptions, running: Running): Promise<void> {
+async function scenario(o: DemoOptions, running: Running, rootless: boolean): Promise<void> {
   const started = Date.now();
   const prefix = netnsPrefix('rmdemo');
   const bed = await step(
@@ -162,6 +275,18 @@ async function scenario(o: DemoOptions, running: Running): Promise<void> {
     (await bed.exec(node.ns, 'redis-cli', ['-a', password, '--no-auth-warning', ...args])).trim();
   const [a, b, c] = nodes as [NetnsNode, NetnsNode, NetnsNode];
 
+  if (rootless)
+    await step(
+      o,
+      'rootless: the VPN keeps its uid (enableprivdrop no): the user namespace maps no nobody to drop to, and that uid is already unprivileged outside it',
+      async () => {
+        for (const name of names)
+          await appendFile(
+            join(dir, name, 'peervpn.conf'),
+            '\n# redmesh demo, rootless\nenableprivdrop no\n',
+          );
+      },
+    );
   await step(o, "the mesh: redmesh vpn with each node's peervpn.conf", async () => {
     const vpns = nodes.map((n, i) =>
       bed.spawn(n.ns, redmeshNode, [
@@ -241,23 +366,31 @@ async function scenario(o: DemoOptions, running: Running): Promise<void> {
 
   const marker = `demo-secret-${Date.now()}`;
   const capture = join(dir, 'underlay.pcap');
-  const dump = await step(o, `tcpdump on a's underlay interface ${a.veth} -> ${capture}`, async () => {
-    const d = bed.spawn(a.ns, 'tcpdump', [
-      '-i',
-      a.veth,
-      '-n',
-      '--immediate-mode',
-      '-U',
-      '-s',
-      '0',
-      '-Z',
-      'root',
-      '-w',
-      capture,
-    ]);
-    await waitForOutput(d, /listening on/, 5000);
-    return d;
-  });
+  const dump = await step(
+    o,
+    `${rootless ? 'redmesh capture' : 'tcpdump'} on a's underlay interface ${a.veth} -> ${capture}`,
+    async () => {
+      // tcpdump, run as uid 0 of the rootless demo's user namespace, fails dropping to its own user
+      // (that namespace maps no other uid): there the demo captures with redmesh's own AF_PACKET reader.
+      const d = rootless
+        ? bed.spawn(a.ns, redmeshNode, [redmeshMain, 'capture', a.veth, capture])
+        : bed.spawn(a.ns, 'tcpdump', [
+            '-i',
+            a.veth,
+            '-n',
+            '--immediate-mode',
+            '-U',
+            '-s',
+            '0',
+            '-Z',
+            'root',
+            '-w',
+            capture,
+          ]);
+      await waitForOutput(d, /listening on/, 5000);
+      return d;
+    },
+  );
 
   const writes = 100;
   await step(
