@@ -98,7 +98,7 @@ export class CallHooks {
     const failed = result.kind === 'error';
     stats.recordCall(c.lastCommand, Math.round(usec), failed);
     if (failed) stats.recordError(result.message);
-    if (!skipSlowlog) slowlog.record(argv, usec, c.addr, c.name, nowMs);
+    if (!skipSlowlog) slowlog.record(spec.name.toLowerCase(), argv, usec, c.addr, c.name, nowMs);
     if (spec.firstKey <= 0) return;
     const settings = this.evictionSettings();
     if (settings.maxmemory === 0 || LOOKUP_NOTOUCH.has(spec.name.toLowerCase())) return;

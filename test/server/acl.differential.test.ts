@@ -433,3 +433,26 @@ test('users changed or deleted: DELUSER drops their connections, narrower channe
     assert.equal(await selfish.redmesh.waitClosed(3000), true);
   });
 });
+
+test('secrets never reach the slow log: AUTH, HELLO AUTH, ACL SETUSER and CONFIG SET of passwords are redacted as 7.0 does', async () => {
+  await withPair(async (pair) => {
+    const c = await pair.open();
+    await c.same(['CONFIG', 'SET', 'slowlog-log-slower-than', '0']);
+    await c.same(['SLOWLOG', 'RESET']);
+    for (const argv of [
+      ['ACL', 'SETUSER', 'q', 'on', '>secretpw', '~*', '+@all'],
+      ['AUTH', 'q', 'secretpw'],
+      ['AUTH', 'default', 'wrong'],
+      ['HELLO', '2', 'AUTH', 'q', 'secretpw', 'SETNAME', 'n'],
+      ['CONFIG', 'SET', 'masterauth', 'abc', 'maxmemory', '0'],
+      ['CONFIG', 'SET', 'masteruser', 'u'],
+      ['CONFIG', 'SET', 'requirepass', ''],
+    ]) {
+      await c.both(argv);
+    }
+    const [a, b] = await c.both(['SLOWLOG', 'GET', '20']);
+    const argvs = (log: Js): Js[] => (log as Js[][]).map((e) => e[3] as Js);
+    assert.deepEqual(argvs(b), argvs(a));
+    assert.ok(!JSON.stringify(b).includes('secretpw'));
+  });
+});
