@@ -157,11 +157,11 @@ export interface Session {
   readonly authenticated: boolean;
   /** Subscribed to any channel, pattern or shard channel. */
   readonly inPubsubMode: boolean;
-  /** Checks a password against requirepass; marks the session authenticated when it matches. */
+  /** AUTH as an ACL user (requirepass is the default user's password); on success the session runs as it. */
   authenticate(username: string, password: string): boolean;
   /** Close the connection once the replies already produced are written (QUIT, CLIENT KILL of self). */
   closeAfterReply(): void;
-  /** RESET: leave MULTI, unwatch, unsubscribe all, db 0, RESP2, unauthenticated if auth is required, no name. */
+  /** RESET: leave MULTI, unwatch, unsubscribe all, db 0, RESP2, the default user (unauthenticated if it needs a password), no name. */
   reset(): void;
   /** MULTI / EXEC / DISCARD / WATCH / UNWATCH, with Redis's replies and errors. */
   multi(): Reply;
