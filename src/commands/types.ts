@@ -439,8 +439,8 @@ export interface AclPort {
   dryRun(username: string, spec: CommandSpec, fullName: string, argv: readonly string[]): string | undefined;
   /** Whether an aclfile is configured (ACL LOAD/SAVE need one). */
   hasFile(): boolean;
-  /** ACL LOAD: the error text, or undefined. */
-  load(): string | undefined;
+  /** ACL LOAD: the error text, or undefined. The caller, if its user is replaced, is closed after its reply. */
+  load(caller: ClientView): string | undefined;
   /** ACL SAVE: the error text, or undefined. */
   save(): string | undefined;
 }

@@ -171,6 +171,18 @@ test('aclfile: users load at start, ACL SAVE writes the same file as Redis, ACL 
       await sameReply(r, m, ['ACL', 'LIST']);
       assert.equal(await ro.waitClosed(3000), true);
       assert.equal(await mo.waitClosed(3000), true);
+      // ACL LOAD sent by a connection whose user it replaces: the reply arrives, then the connection closes.
+      const ro2 = await open(redis);
+      const mo2 = await open(redmesh);
+      try {
+        await sameReply(ro2, mo2, ['AUTH', 'ops', 'any']);
+        await sameReply(ro2, mo2, ['ACL', 'LOAD']);
+        assert.equal(await ro2.waitClosed(3000), true);
+        assert.equal(await mo2.waitClosed(3000), true);
+      } finally {
+        ro2.close();
+        mo2.close();
+      }
       await sameReply(r, m, ['CONFIG', 'REWRITE']);
     } finally {
       for (const c of [r, m, ro, mo]) c.close();

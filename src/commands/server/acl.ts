@@ -240,7 +240,7 @@ export const aclCommand: CommandSpec = containerCommand('acl', [
   bare('load', (ctx) => {
     const acl = ctx.server.acl;
     if (!acl.hasFile()) return error(ERR_ACL_NO_FILE);
-    const problem = acl.load();
+    const problem = acl.load(ctx.client);
     return problem === undefined ? OK : error(ERR_ACL(problem));
   }),
   bare('save', (ctx) => {

@@ -200,7 +200,7 @@ export class Acl implements AclPort {
    * leaves the users as they were; else the new set replaces them, the default user keeping its
    * identity, and clients of every other old user are disconnected.
    */
-  private loadFile(file: string): string | undefined {
+  private loadFile(file: string, callerId?: number): string | undefined {
     let text: string;
     try {
       text = readFileSync(file, 'latin1');
@@ -250,7 +250,7 @@ export class Acl implements AclPort {
     fresh.set('default', this.defaultUser);
     const old = this.users;
     this.users = fresh;
-    for (const [name, u] of old) if (name !== 'default') this.disconnectUser(u, undefined);
+    for (const [name, u] of old) if (name !== 'default') this.disconnectUser(u, callerId);
     return undefined;
   }
 
@@ -409,8 +409,8 @@ export class Acl implements AclPort {
     return this.config.getString('aclfile') !== '';
   }
 
-  load(): string | undefined {
-    return this.loadFile(this.config.getString('aclfile'));
+  load(caller: ClientView): string | undefined {
+    return this.loadFile(this.config.getString('aclfile'), caller.id);
   }
 
   save(): string | undefined {
