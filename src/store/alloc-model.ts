@@ -44,7 +44,7 @@ function elementSdsSize(len: number): number {
 }
 
 /** Bytes one listpack entry of `len` bytes takes (encoding header + data + back-length). */
-function listpackEntryBytes(len: number): number {
+export function listpackEntryBytes(len: number): number {
   const header = len < 64 ? 1 : len < 4096 ? 2 : 5;
   const total = header + len;
   return total + (total < 128 ? 1 : total < 16384 ? 2 : 3);

@@ -84,7 +84,8 @@ function removeFromHead(items: Quicklist, element: string, limit: number): numbe
 /** Removes up to `limit` matches scanning from the tail. */
 function removeFromTail(items: Quicklist, element: string, limit: number): number {
   const drop = new Set<number>();
-  for (let i = items.length - 1; i >= 0 && drop.size < limit; i--) if (items.at(i) === element) drop.add(i);
+  const all = items.toArray();
+  for (let i = all.length - 1; i >= 0 && drop.size < limit; i--) if (all[i] === element) drop.add(i);
   return drop.size === 0 ? 0 : items.retain((_, i) => !drop.has(i));
 }
 

@@ -59,17 +59,18 @@ export const lpos = defineCommand({
     const fromTail = opts.rank < 0;
     // Redis negates a negative rank in a C long; LONG_MIN stays negative, so every match qualifies.
     const rank = opts.rank === INT64_MIN_AS_DOUBLE ? 1 : Math.abs(opts.rank);
-    const length = list.items.length;
     const found: number[] = [];
     let matches = 0;
-    for (let step = 0; step < length && (opts.maxlen === 0 || step < opts.maxlen); step++) {
-      const index = fromTail ? length - 1 - step : step;
-      if (list.items.at(index) !== element) continue;
+    let step = 0;
+    list.items.walk(fromTail, (value, index) => {
+      if (opts.maxlen !== 0 && step >= opts.maxlen) return false;
+      step++;
+      if (value !== element) return true;
       matches++;
-      if (matches < rank) continue;
+      if (matches < rank) return true;
       found.push(index);
-      if (opts.count === undefined || (opts.count > 0 && found.length >= opts.count)) break;
-    }
+      return !(opts.count === undefined || (opts.count > 0 && found.length >= opts.count));
+    });
     if (opts.count !== undefined) return array(found.map((i) => integer(i)));
     return found.length === 0 ? NULL : integer(found[0] as number);
   },
