@@ -6,16 +6,21 @@
  *   - ping RTT at two cadences: 50 pings 20 ms apart (sparse: every packet wakes a sleeping daemon)
  *     and 200 pings 2 ms apart (busy), with the daemons' CPU time per ping,
  *   - a Redis 1M-key full sync through the tunnel (real redis-server master and replica),
- *   - iperf3 B→A with 5% loss on both underlay links (netem),
+ *   - iperf3 B→A with 5% loss on both underlay links (nftables random drop on egress),
  *   - recovery after a partition (--partition seconds of 100% loss, default 60; 0 skips it): time from
  *     the heal until a ping crosses the tunnel again,
- *   - redmesh again over an IPv6 underlay (the other tunnels are measured over IPv4 only).
+ *   - redmesh again over an IPv6 underlay (the other tunnels are measured over IPv4 only),
+ *   - redmesh's relay → direct switch time (--no-relay-switch skips it): three nodes, the direct path
+ *     between two of them blocked (nftables) until they talk through the third (`enablerelay yes`),
+ *     then opened; seconds until both sides report the direct path. Measured for redmesh only: of the
+ *     peers only tinc and nebula relay, each with its own setup (not built here).
  * Prints a table and each tunnel's ratio to the best non-redmesh tunnel.
  *
  * Usage: node dist/bench/vpn.js [--only name,name] [--seconds 5] [--keys 1000000]
  * Needs root, iperf3, wireguard-go + wg, tincd, nebula, redis-server. Run it with nothing else loading the cores.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +55,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     keys: { type: 'string', default: '1000000' },
     partition: { type: 'string', default: '60' },
+    'no-relay-switch': { type: 'boolean', default: false },
   },
 });
 const seconds = Number(values.seconds);
@@ -201,17 +207,34 @@ async function fullSyncIn(bed: Testbed, address: string, dirA: string, dirB: str
   return elapsed;
 }
 
-/** netem on both hosts' underlay veths (`loss 5%`, `loss 100%`); undefined removes it. */
-async function underlayLoss(bed: Testbed, loss: string | undefined): Promise<void> {
+/**
+ * Random loss of `percent` % of every datagram leaving either host's underlay veth (nftables `numgen
+ * random`, so no sch_netem module is needed); undefined removes it. 100 partitions the underlay.
+ */
+async function underlayLoss(bed: Testbed, percent: number | undefined): Promise<void> {
   for (const n of bed.nodes) {
-    if (loss === undefined) await bed.exec(n.ns, 'tc', ['qdisc', 'del', 'dev', n.veth, 'root']);
-    else await bed.exec(n.ns, 'tc', ['qdisc', 'add', 'dev', n.veth, 'root', 'netem', 'loss', loss]);
+    if (percent === undefined) {
+      await bed.exec(n.ns, 'nft', ['delete', 'table', 'inet', 'rmbloss']);
+      continue;
+    }
+    const verdict =
+      percent >= 100 ? ['drop'] : ['numgen', 'random', 'mod', '100', '<', String(percent), 'drop'];
+    await bed.exec(n.ns, 'nft', ['add', 'table', 'inet', 'rmbloss']);
+    await bed.exec(n.ns, 'nft', [
+      'add',
+      'chain',
+      'inet',
+      'rmbloss',
+      'out',
+      '{ type filter hook output priority 0 ; }',
+    ]);
+    await bed.exec(n.ns, 'nft', ['add', 'rule', 'inet', 'rmbloss', 'out', 'oifname', n.veth, ...verdict]);
   }
 }
 
 /** Partition the underlay for `seconds`, heal it, and return the seconds until a tunnel ping answers. */
 async function recoveryAfterPartition(bed: Testbed, address: string, seconds: number): Promise<number> {
-  await underlayLoss(bed, '100%');
+  await underlayLoss(bed, 100);
   try {
     await new Promise((r) => setTimeout(r, seconds * 1000));
   } finally {
@@ -255,7 +278,7 @@ async function measure(tunnel: Tunnel): Promise<Result> {
         result.cpuPerGB = cpu / ((bToA.bytes + aToB.bytes) / 1e9);
       }
       if (keys > 0) result.syncSeconds = await fullSync(bed, up.serverAddress);
-      await underlayLoss(bed, '5%');
+      await underlayLoss(bed, 5);
       try {
         result.mbitLoss5 = (await iperf(bed, b, a, up.serverAddress, false)).bits / 1e6;
       } finally {
@@ -273,6 +296,75 @@ async function measure(tunnel: Tunnel): Promise<Result> {
     await bed.destroy();
   }
   return result;
+}
+
+/**
+ * redmesh's relay → direct switch: relay r (`enablerelay yes`), b and c knowing only r, b ↔ c dropped
+ * in b's namespace until b pings c through r; then the rules go and b keeps pinging c (every 200 ms)
+ * while both daemons' status is polled. Returns the seconds until both report the direct path.
+ */
+async function relayToDirectSwitch(): Promise<number> {
+  const bed = await Testbed.create(3, netnsPrefix('rmr'));
+  const dir = await mkdtemp(join(tmpdir(), 'rmb-relay-'));
+  try {
+    const [r, b, c] = [bed.node(0), bed.node(1), bed.node(2)];
+    const rules =
+      `table inet rmbblock {\n` +
+      `  chain in { type filter hook input priority 0; ip saddr ${c.underlay} drop; }\n` +
+      `  chain out { type filter hook output priority 0; ip daddr ${c.underlay} drop; }\n` +
+      `}\n`;
+    await writeFile(join(dir, 'block.nft'), rules);
+    await bed.exec(b.ns, 'nft', ['-f', join(dir, 'block.nft')]);
+    const psk = randomBytes(382).toString('base64');
+    const nodes: [NetnsNode, string, string][] = [
+      [r, '10.8.0.1', 'enablerelay yes\n'],
+      [b, '10.8.0.2', `initpeers ${r.underlay} 7000\n`],
+      [c, '10.8.0.3', `initpeers ${r.underlay} 7000\n`],
+    ];
+    for (const [n, overlay, extra] of nodes) {
+      const file = join(dir, `${n.ns}.conf`);
+      const conf =
+        `port 7000\nnetworkname redmeshrelay\npsk ${psk}\ninterface rmbpv0\nifconfig4 ${overlay}/24\n` +
+        `enableprivdrop no\n${extra}`;
+      await writeFile(file, conf, { mode: 0o600 });
+      bed.spawn(n.ns, process.execPath, [cli, 'vpn', file, '--control-socket', join(dir, `${n.ns}.sock`)]);
+    }
+    const pingC = (): Promise<boolean> =>
+      bed.exec(b.ns, 'ping', ['-c', '1', '-W', '0.2', '10.8.0.3'], 3000).then(
+        () => true,
+        () => false,
+      );
+    await waitFor('b pings c through the relay', pingC, 60_000, 100);
+    const status = async (n: NetnsNode): Promise<{ endpoint?: string; relayedVia?: string }[]> => {
+      const out = await bed.exec(n.ns, process.execPath, [
+        cli,
+        'vpn',
+        'status',
+        '--json',
+        '--control-socket',
+        join(dir, `${n.ns}.sock`),
+      ]);
+      return (JSON.parse(out) as { peers: { endpoint?: string; relayedVia?: string }[] }).peers;
+    };
+    const direct = async (n: NetnsNode, other: NetnsNode): Promise<boolean> =>
+      (await status(n)).some((p) => p.endpoint === `${other.underlay}:7000` && p.relayedVia === undefined);
+    if (await direct(b, c)) throw new Error('b reached c directly although the path was blocked');
+    await bed.exec(b.ns, 'nft', ['delete', 'table', 'inet', 'rmbblock']);
+    const opened = Date.now();
+    await waitFor(
+      'b and c on the direct path',
+      async () => {
+        void pingC();
+        return (await direct(b, c)) && (await direct(c, b));
+      },
+      300_000,
+      200,
+    );
+    return (Date.now() - opened) / 1000;
+  } finally {
+    await bed.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function fmt(v: number | undefined, digits = 0): string {
@@ -302,4 +394,17 @@ for (const r of results) {
   console.log(
     `| ${r.name} | ${fmt(r.mbitBtoA)} | ${fmt(r.mbitAtoB)} | ${fmt(r.cpuPerGB, 1)} | ${fmt(r.rttMinMs, 3)}/${fmt(r.rttAvgMs, 3)} | ${fmt(r.cpuPerPingUs)} | ${fmt(r.rttBusyAvgMs, 3)} | ${fmt(r.syncSeconds, 2)} | ${fmt(r.mbitLoss5)} | ${fmt(r.recoverySeconds, 1)} | ${best > 0 ? (worst / best).toFixed(2) : '-'} |`,
   );
+}
+
+if (values['no-relay-switch'] !== true && tunnels.some((t) => t.name === 'redmesh')) {
+  process.stderr.write('measuring redmesh relay → direct switch…\n');
+  try {
+    console.log(
+      `\nredmesh relay → direct switch: ${(await relayToDirectSwitch()).toFixed(1)} s after the direct path opened (bound 10 s)`,
+    );
+  } catch (e) {
+    console.log(
+      `\nredmesh relay → direct switch: error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+    );
+  }
 }

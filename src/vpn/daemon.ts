@@ -21,19 +21,21 @@
 import { execFile } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { unlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { Server } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { InitPeer, PeerVpnConfig } from './config/index.js';
 import { VpnEngine, deriveNetworkKey } from './engine/index.js';
-import type { EngineIO, EngineOptions, NetworkKey, UdpEndpoint } from './engine/index.js';
-import { defaultControlSocketPath, listenControl, peerReport } from './control.js';
+import type { EngineIO, EngineIdentity, EngineOptions, NetworkKey, UdpEndpoint } from './engine/index.js';
+import { parseAllowedNodesFile } from './config/index.js';
+import { ControlSocketRemover, defaultControlSocketPath, listenControl, peerReport } from './control.js';
 import type { StatusReport } from './control.js';
 import { configureInterface } from './iproute.js';
 import { UNDERLAY_MTU, tapMtu } from './packet/index.js';
 import { stableTapMac } from './mac.js';
 import type { LogFn } from './log.js';
-import { dropPrivileges } from './privdrop.js';
+import { dropPrivileges, willDropPrivileges } from './privdrop.js';
 import { TapDevice } from './tap.js';
 import { UdpTransport } from './udp.js';
 
@@ -56,6 +58,9 @@ export interface DaemonOptions {
 export type ShellEngine = Pick<
   VpnEngine,
   | 'nodeId'
+  | 'publicKey'
+  | 'allowedNodeCount'
+  | 'setAllowedNodes'
   | 'start'
   | 'addInitPeer'
   | 'onDatagrams'
@@ -66,9 +71,18 @@ export type ShellEngine = Pick<
   | 'counters'
 >;
 
-export type EngineFactory = (options: EngineOptions, key: NetworkKey, io: EngineIO) => ShellEngine;
+export type EngineFactory = (
+  options: EngineOptions,
+  key: NetworkKey,
+  io: EngineIO,
+  identity: EngineIdentity | undefined,
+) => ShellEngine;
 
-const createVpnEngine: EngineFactory = (options, key, io) => new VpnEngine(options, key, io);
+const createVpnEngine: EngineFactory = (options, key, io, identity) =>
+  new VpnEngine(options, key, io, identity);
+
+/** How often the `allowednodes` file is read again: a key removed from it is shut out within this. */
+export const ALLOWED_NODES_RELOAD_MS = 5_000;
 
 const now = (): number => performance.now();
 
@@ -78,10 +92,16 @@ export class VpnDaemon {
   private tap: TapDevice | undefined;
   private control: Server | undefined;
   private controlPath: string | undefined;
+  /** Set when privileges are dropped: it removes the control socket we no longer may. */
+  private controlRemover: ControlSocketRemover | undefined;
   private mtu: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerDeadline: number | undefined;
   private resolveTimer: NodeJS.Timeout | undefined;
+  private allowedNodesTimer: NodeJS.Timeout | undefined;
+  /** The allowednodes file as last applied (or last refused), to notice changes. */
+  private allowedNodesText: string | undefined;
+  private allowedNodesProblem: string | undefined;
   private readonly dialled = new Set<string>();
   private readonly startedAt = now();
   private stopping: Promise<void> | undefined;
@@ -132,9 +152,17 @@ export class VpnDaemon {
       log: (level, event, fields) => this.log(level, event, fields),
     };
     const engine = (this.options.createEngine ?? createVpnEngine)(
-      { networkName: c.networkName, psk: c.psk, tunneling: c.tunneling, relay: c.relay },
+      {
+        networkName: c.networkName,
+        psk: c.psk,
+        tunneling: c.tunneling,
+        relay: c.relay,
+        allowedNodes: c.allowedNodes?.map((n) => n.publicKey),
+        timestampOrigin: Date.now() - now(),
+      },
       key,
       io,
+      c.nodeKey,
     );
     // The engine keeps only the keys derived from it: the stretched PSK itself is wiped. (The PSK
     // text stays in the config object: JavaScript strings cannot be wiped.)
@@ -144,13 +172,11 @@ export class VpnDaemon {
       this.options.controlSocketPath ??
       defaultControlSocketPath(this.tap?.name ?? `${c.networkName.toLowerCase()}-${this.udp.port}`);
     this.control = await listenControl(this.controlPath, () => this.statusReport());
-    const dropped = await dropPrivileges({
-      user: c.user,
-      group: c.group,
-      chroot: c.chroot,
-      auto: c.privDrop,
-    });
+    const plan = { user: c.user, group: c.group, chroot: c.chroot, auto: c.privDrop };
+    if (willDropPrivileges(plan)) this.controlRemover = ControlSocketRemover.start(this.controlPath);
+    const dropped = await dropPrivileges(plan);
     if (dropped !== undefined) this.log('info', 'privileges-dropped', { ...dropped });
+    this.watchAllowedNodes(c);
     await this.dialInitPeers(c.initPeers);
     this.guard('start', () => engine.start(now()));
     this.udp.startReading();
@@ -167,7 +193,70 @@ export class VpnDaemon {
       interface: this.tap?.name,
       mtu: this.mtu,
       control: this.controlPath,
+      key: engine.publicKey,
+      identity: c.nodeKey === undefined ? 'per process' : 'nodekey',
+      admits: c.allowedNodes === undefined ? 'anyone with the psk' : `${c.allowedNodes.length} allowednodes`,
     });
+  }
+
+  /**
+   * Reads the `allowednodes` file again every ALLOWED_NODES_RELOAD_MS (after the privilege drop, so it
+   * must be readable by that user, and inside the chroot if there is one: it holds public keys only) and
+   * hands a changed list to the engine, which shuts out every node no longer listed. A file that cannot
+   * be read or parsed leaves the list in force as it was (never fail open) and is logged.
+   */
+  private watchAllowedNodes(c: PeerVpnConfig): void {
+    let path = c.allowedNodesPath;
+    if (path === undefined) return;
+    if (c.chroot !== undefined) {
+      const jail = c.chroot.replace(/\/+$/, '');
+      if (!path.startsWith(`${jail}/`)) {
+        this.log('warn', 'allowednodes', {
+          warning: `${path} is outside the chroot ${c.chroot}: changes take effect at the next start only`,
+        });
+        return;
+      }
+      path = path.slice(jail.length);
+    }
+    const file = path;
+    const check = async (): Promise<void> => {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        this.noteAllowedNodesProblem(`cannot read ${file}: ${(err as Error).message}`);
+        return;
+      }
+      if (text === this.allowedNodesText) return;
+      this.allowedNodesText = text;
+      let keys: Uint8Array[];
+      try {
+        keys = parseAllowedNodesFile(file, text).map((n) => n.publicKey);
+      } catch (err) {
+        this.noteAllowedNodesProblem(`${(err as Error).message}; the previous list stays in force`);
+        return;
+      }
+      this.guard('allowednodes', () => this.engine?.setAllowedNodes(keys, now()));
+      this.log('info', 'allowednodes', { file, keys: keys.length });
+    };
+    const loop = (): void => {
+      this.allowedNodesTimer = setTimeout(() => {
+        void check().finally(() => {
+          if (this.stopping === undefined) loop();
+        });
+      }, ALLOWED_NODES_RELOAD_MS);
+    };
+    void readFile(file, 'utf8').then(
+      (text) => (this.allowedNodesText = text),
+      () => undefined,
+    );
+    loop();
+  }
+
+  private noteAllowedNodesProblem(problem: string): void {
+    if (problem === this.allowedNodesProblem) return;
+    this.allowedNodesProblem = problem;
+    this.log('error', 'allowednodes', { error: problem });
   }
 
   /** TAP device, MTU, addresses, then the operator's upcmd. */
@@ -293,6 +382,9 @@ export class VpnDaemon {
     }
     return {
       nodeId: engine?.nodeId ?? '',
+      publicKey: engine?.publicKey ?? '',
+      identity: this.options.config.nodeKey === undefined ? 'per process' : 'nodekey',
+      allowedNodes: engine?.allowedNodeCount(),
       networkName: this.options.config.networkName,
       interface: this.tap?.name,
       mtu: this.mtu,
@@ -329,13 +421,18 @@ export class VpnDaemon {
     this.log('info', 'stopping', { reason });
     if (this.timer !== undefined) clearTimeout(this.timer);
     if (this.resolveTimer !== undefined) clearTimeout(this.resolveTimer);
+    if (this.allowedNodesTimer !== undefined) clearTimeout(this.allowedNodesTimer);
     this.udp?.close();
     if (this.control !== undefined) {
       this.control.close();
-      try {
-        if (this.controlPath !== undefined) unlinkSync(this.controlPath);
-      } catch {
-        // after a privilege drop the socket's directory may not be ours; the next start replaces it
+      if (this.controlRemover !== undefined) {
+        await this.controlRemover.remove();
+      } else {
+        try {
+          if (this.controlPath !== undefined) unlinkSync(this.controlPath);
+        } catch {
+          // already gone
+        }
       }
     }
     await this.tap?.close();

@@ -71,15 +71,20 @@ async function nogroupGid(): Promise<number> {
   return (await lookupId('group', 'nogroup')) ?? (await lookupId('group', 'nobody')) ?? 65533;
 }
 
+/** Whether `dropPrivileges(plan)` will change this process's user (so root-only clean-up must be arranged first). */
+export function willDropPrivileges(plan: PrivDropPlan): boolean {
+  const explicit = plan.user !== undefined || plan.group !== undefined || plan.chroot !== undefined;
+  return (explicit || plan.auto) && process.getuid?.() === 0;
+}
+
 /**
  * Drops privileges per `plan`. Returns undefined when there was nothing to do (no drop configured, or
  * not running as root). Throws with the reason when a configured drop cannot be done: running on as
  * root when the operator asked otherwise would be worse than not starting.
  */
 export async function dropPrivileges(plan: PrivDropPlan): Promise<PrivDropResult | undefined> {
+  if (!willDropPrivileges(plan)) return undefined;
   const explicit = plan.user !== undefined || plan.group !== undefined || plan.chroot !== undefined;
-  if (!explicit && !plan.auto) return undefined;
-  if (process.getuid?.() !== 0) return undefined;
 
   let uid: number | undefined;
   let gid: number | undefined;

@@ -8,7 +8,7 @@
  * mount namespace: the machine's own node is never changed.
  */
 import assert from 'node:assert/strict';
-import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -25,6 +25,8 @@ describe('redmesh demo without root', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'redmesh-rootless-'));
     await chmod(dir, 0o755);
+    await mkdir(join(dir, 'tmp'), { mode: 0o1777 });
+    await chmod(join(dir, 'tmp'), 0o1777);
     for (const mode of ['600', '666'])
       await sh('mknod', ['-m', mode, join(dir, `tun${mode}`), 'c', '10', '200']);
     // The demo must be readable by nobody: a checkout under a private directory is not, so copy it.
@@ -45,14 +47,27 @@ describe('redmesh demo without root', () => {
     }
   });
 
+  /**
+   * Processes of this test's demos still running: uid 65534's processes whose command line names the
+   * demo's CLI or the test's directory (its TMPDIR: the demo's files, the VPN configs). Other
+   * programs run as nobody too (every VPN that dropped privileges), so nothing else is looked at.
+   */
+  async function ours(): Promise<string[]> {
+    const r = await runProcess('pgrep', ['-u', NOBODY, '-a'], undefined, 5000);
+    return r.stdout.split('\n').filter((l) => l.includes(dir) || l.includes(`${cli} demo`));
+  }
+
   after(async () => {
-    await sh('pkill', ['-KILL', '-u', NOBODY, '-f', 'redmesh']).catch(() => '');
+    for (const line of await ours()) {
+      const pid = Number(line.split(' ')[0]);
+      if (pid > 0) process.kill(pid, 'SIGKILL');
+    }
     await rm(dir, { recursive: true, force: true });
   });
 
   /** Runs `redmesh demo …` as nobody, with a /dev/net/tun of the given mode. */
   function demoAsNobody(tunMode: '600' | '666', args: readonly string[]): ReturnType<typeof runProcess> {
-    const script = `mount --bind "$1" /dev/net/tun && shift && cd / && exec setpriv --reuid ${NOBODY} --regid ${NOBODY} --clear-groups -- "$@"`;
+    const script = `mount --bind "$1" /dev/net/tun && export TMPDIR="$2" && shift 2 && cd / && exec setpriv --reuid ${NOBODY} --regid ${NOBODY} --clear-groups -- "$@"`;
     return runProcess(
       'unshare',
       [
@@ -64,6 +79,7 @@ describe('redmesh demo without root', () => {
         script,
         'sh',
         join(dir, `tun${tunMode}`),
+        join(dir, 'tmp'),
         process.execPath,
         cli,
         'demo',
@@ -100,7 +116,11 @@ describe('redmesh demo without root', () => {
       /==> clean up/,
     ])
       assert.match(r.stdout, line);
-    const left = await runProcess('pgrep', ['-u', NOBODY, '-a'], undefined, 5000);
-    assert.equal(left.stdout.trim(), '', 'processes of uid 65534 left behind');
+    assert.match(
+      r.stdout,
+      new RegExp(`init .* --out ${join(dir, 'tmp')}/redmesh-demo-`),
+      'the demo works in our TMPDIR',
+    );
+    assert.deepEqual(await ours(), [], 'processes of the demo left behind');
   });
 });

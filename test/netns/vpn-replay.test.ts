@@ -17,6 +17,7 @@ import {
   TRANSPORT_OVERHEAD,
 } from '../../src/vpn/protocol/constants.js';
 import { TransportKind } from '../../src/vpn/protocol/transport.js';
+import { HELLO } from '../../src/vpn/protocol/messages.js';
 import { udpDatagrams, type CapturedDatagram } from './pcap.js';
 import { Testbed, waitFor, type NetnsNode } from '../../src/ops/index.js';
 import { VpnFiles, capture, pingOnce, startTutorialVpn, vpnStatus } from './vpn-helpers.js';
@@ -109,7 +110,9 @@ test('captured packets replayed and bit-flipped on the wire are dropped and coun
         d.payload[1] === TransportKind.frame &&
         d.payload.length === ECHO_REQUEST_DATAGRAM,
     );
-    const hello = wire.find((d) => fromB(d) && d.payload[0] === MESSAGE_HELLO && d.payload.length === 120);
+    const hello = wire.find(
+      (d) => fromB(d) && d.payload[0] === MESSAGE_HELLO && d.payload.length === HELLO.size,
+    );
     const initiation = wire.find(
       (d) => d.payload[0] === MESSAGE_HANDSHAKE_INITIATION && d.payload.length === 148,
     );

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Testbed, sh, waitFor, waitForOutput } from '../../src/ops/index.js';
@@ -95,7 +96,35 @@ test('daemon shell: TAP and UDP wired through the seam, status socket, privilege
     assert.equal(await bed.kill(da, 'SIGTERM'), 0);
     assert.match(da.output(), /stopped interface=peervpn0/);
     assert.equal(await linkExists(bed, a.ns, 'peervpn0'), false, 'SIGTERM removed the interface');
+    assert.equal(existsSync(files.socket('a')), false, 'and the control socket, though it runs as nobody');
     assert.equal(await pingOnce(bed, b.ns, '10.8.0.1'), false);
+  } finally {
+    await bed.destroy();
+    await files.remove();
+  }
+});
+
+test('the control socket is removed on a clean stop after a chroot and a drop to nobody, and when the daemon is killed', async () => {
+  const bed = await Testbed.create(1);
+  const files = await VpnFiles.create();
+  try {
+    const a = bed.node(0);
+    const jail = join(files.dir, 'jail');
+    await mkdir(jail);
+    const psk = randomBytes(382).toString('base64');
+    const conf = await files.config(
+      'a',
+      tutorialConfig({ psk, overlay: '10.8.0.1', extra: `user nobody\nchroot ${jail}\n` }),
+    );
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      const d = bed.spawn(a.ns, process.execPath, [SHELL_DAEMON, conf, files.socket('a')]);
+      await waitForOutput(d, /info started /, START_TIMEOUT_MS);
+      assert.equal(await effectiveUid(bed, a.ns, d.child.pid ?? -1), 65534);
+      assert.ok(existsSync(files.socket('a')), 'the socket is there while it runs');
+      await bed.kill(d, signal);
+      // The socket's directory is root's and outside the chroot: the daemon cannot remove it itself.
+      await waitFor(`control socket removed after ${signal}`, () => !existsSync(files.socket('a')), 5000, 20);
+    }
   } finally {
     await bed.destroy();
     await files.remove();

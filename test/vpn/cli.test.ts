@@ -64,9 +64,13 @@ test('log lines are timestamp, level, event, key=value', () => {
   assert.equal(line, '1970-01-01T00:00:00.000Z info peer-up node=ab12 endpoint=192.0.2.2:7000 why="a b" n=3');
 });
 
-test('status text lists each peer with endpoint, bytes and handshake age', () => {
+test('status text lists each peer with endpoint, bytes, handshake age and key; and how nodes are admitted', () => {
+  const key = Buffer.alloc(32, 1).toString('base64');
   const text = formatStatus({
     nodeId: 'f'.repeat(64),
+    publicKey: key,
+    identity: 'nodekey',
+    allowedNodes: 3,
     networkName: 'REDISREPL',
     interface: 'peervpn0',
     mtu: 1426,
@@ -76,6 +80,7 @@ test('status text lists each peer with endpoint, bytes and handshake age', () =>
     peers: [
       {
         nodeId: 'a'.repeat(64),
+        publicKey: key,
         endpoint: '192.0.2.2:7000',
         relayedVia: undefined,
         bytesIn: 10,
@@ -87,8 +92,9 @@ test('status text lists each peer with endpoint, bytes and handshake age', () =>
     counters: {},
   });
   assert.match(text, /network REDISREPL {2}interface peervpn0 {2}mtu 1426 {2}udp port 7000/);
+  assert.ok(text.includes(`key ${key} (nodekey)  admits the 3 key(s) in allowednodes\n`), text);
   assert.match(
     text,
-    /1 peer\(s\)\n {2}aaaaaaaaaaaaaaaa {2}192\.0\.2\.2:7000 {2}in 10 B {2}out 20 B {2}handshake 1\.5s ago {2}last packet never\n$/,
+    /1 peer\(s\)\n {2}aaaaaaaaaaaaaaaa {2}192\.0\.2\.2:7000 {2}in 10 B {2}out 20 B {2}handshake 1\.5s ago {2}last packet never {2}key AQEB/,
   );
 });

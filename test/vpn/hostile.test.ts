@@ -9,7 +9,7 @@ import { encodePeerInfo, type PeerInfoEntry } from '../../src/vpn/engine/peer-in
 import { sendTransport } from '../../src/vpn/engine/send.js';
 import type { EngineState } from '../../src/vpn/engine/state.js';
 import { TransportKind } from '../../src/vpn/protocol/transport.js';
-import { createHello } from '../../src/vpn/protocol/handshake.js';
+import { createHello, createInitiation } from '../../src/vpn/protocol/handshake.js';
 import { networkKeys } from '../../src/vpn/protocol/keys.js';
 import { INITIATION, writeMacs } from '../../src/vpn/protocol/messages.js';
 import {
@@ -209,4 +209,80 @@ test('session keys are wiped when their session is dropped', async () => {
   net.runUntil(() => !connectedTo(a, b), 60_000);
   assert.deepEqual(session.sendKey, zero);
   assert.deepEqual(session.receiveKey, zero);
+});
+
+test('hellos, forged or replayed, never make a node send more bytes than it received', async () => {
+  const keys = networkKeys(await networkKey('MYNET', PSK));
+  const sources = [1, 2, 3].map((i) => ({ address: `198.51.100.${i}`, port: 7000 }));
+  // A member sends hellos naming identities nobody runs (so no handshake ever completes), from three
+  // addresses. Each scenario runs on a fresh victim, and its answers are counted until long after
+  // every retransmission would have ended.
+  const scenarios: Record<string, (send: (hello: Uint8Array) => void, net: FakeNetwork) => void> = {
+    'one hello each for 50 identities': (send, net) => {
+      for (let i = 0; i < 50; i++) {
+        send(createHello(keys, generateIdentity(), i + 1, net.now * 1000, undefined).message);
+        net.run(1_000);
+      }
+    },
+    '500 hellos for one identity, each with a fresh timestamp': (send, net) => {
+      const ghost = generateIdentity();
+      for (let i = 0; i < 500; i++) {
+        send(createHello(keys, ghost, i + 1, net.now * 1000 + i, undefined).message);
+        net.run(200);
+      }
+    },
+    'one captured hello replayed 500 times': (send, net) => {
+      const captured = createHello(keys, generateIdentity(), 9, net.now * 1000, undefined).message;
+      for (let i = 0; i < 500; i++) {
+        send(captured);
+        net.run(20);
+      }
+    },
+  };
+  for (const [name, scenario] of Object.entries(scenarios)) {
+    const net = new FakeNetwork();
+    const victim = await net.addNode('victim');
+    let received = 0;
+    let i = 0;
+    scenario((hello) => {
+      net.inject(sources[i++ % 3]!, victim.endpoint, hello);
+      received += hello.length;
+    }, net);
+    net.run(200_000);
+    const answers = net.wire.filter((d) => d.from.address === victim.endpoint.address);
+    const sent = answers.reduce((n, d) => n + d.bytes.length, 0);
+    assert.ok(answers.length > 0, `${name}: the victim answered (one initiation per fresh hello at most)`);
+    assert.ok(sent <= received, `${name}: sent ${sent} bytes for ${received} received`);
+    const sourceAddresses = new Set(sources.map((s) => s.address));
+    assert.ok(
+      answers.every((d) => sourceAddresses.has(d.to.address)),
+      `${name}: answers only go where hellos came from`,
+    );
+  }
+});
+
+test('an initiation with a valid MAC1 but made without the PSK leaves no state and gets no answer', async () => {
+  const net = new FakeNetwork();
+  const a = await net.addNode('a');
+  const keys = networkKeys(await networkKey('MYNET', PSK));
+  const stranger = networkKeys(await networkKey('MYNET', 'someone else entirely'));
+  const aState = (a.engine as unknown as { state: EngineState }).state;
+  // The attacker has the MAC1 key (say, leaked) but not the PSK: its Noise message uses another psk.
+  const forged = createInitiation(
+    { ...stranger, mac1Key: keys.mac1Key },
+    generateIdentity(),
+    aState.identity.publicKey,
+    5,
+    net.now * 1000,
+    1,
+    undefined,
+  );
+  const from = { address: '198.51.100.50', port: 7000 };
+  net.inject(from, a.endpoint, forged.message);
+  net.run(10);
+  assert.equal(a.engine.counters().dropped.wrongNetwork, 0, 'MAC1 passed');
+  assert.equal(a.engine.counters().dropped.handshakeFailed, 1, 'Noise refused it');
+  assert.equal(a.engine.knownPeerCount(), 0, 'no peer, no session, no index');
+  assert.equal(aState.indexes.size, 0);
+  assert.equal(net.wire.filter((d) => d.to.address === from.address).length, 0, 'no answer');
 });

@@ -77,6 +77,7 @@ export class FakeNetwork {
       psk: opts.psk ?? 'correct horse battery staple',
       tunneling: opts.tunneling ?? true,
       relay: opts.relay ?? false,
+      allowedNodes: opts.allowedNodes,
     };
     const endpoint = at ?? { address: `192.0.2.${this.nextHost++}`, port: 7000 };
     const nk = await networkKey(options.networkName, options.psk);
@@ -167,15 +168,17 @@ export function connectedTo(a: Node, b: Node): boolean {
 
 /**
  * A relay node (tunneling off) and two nodes that know only it and cannot reach each other directly,
- * run until B and C are connected through the relay.
+ * run until B and C are connected through the relay. `openDirect` lets B and C reach each other.
  */
-export async function relayedPair(net: FakeNetwork): Promise<{ r: Node; b: Node; c: Node }> {
+export async function relayedPair(
+  net: FakeNetwork,
+): Promise<{ r: Node; b: Node; c: Node; openDirect: () => void }> {
   const r = await net.addNode('relay', { relay: true, tunneling: false });
   const b = await net.addNode('b', {}, [r]);
   const c = await net.addNode('c', {}, [r]);
-  net.block(b, c);
+  const openDirect = net.block(b, c);
   net.runUntil(() => connectedTo(b, c) && connectedTo(c, b), 20_000);
-  return { r, b, c };
+  return { r, b, c, openDirect };
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { test } from 'node:test';
 import { maxFrameSize, tapMtu } from '../../src/vpn/packet/index.js';
 import { decodePeerInfo, encodePeerInfo } from '../../src/vpn/engine/peer-info.js';
@@ -153,7 +153,7 @@ test('a hello carries the static key encrypted under the network secret', async 
   const otherPsk = networkKeys(await networkKey('MYNET', 'not the password'));
   const me = X25519.generateKeyPair();
   const hello = createHello(keys, me, 5, 99, undefined);
-  assert.equal(hello.message.length, 120);
+  assert.equal(hello.message.length, 148, 'as long as the initiation it asks for');
   assert.ok(!Buffer.from(hello.message).includes(me.publicKey), 'static key not in clear');
   assert.deepEqual(consumeHello(keys, hello.message), {
     remoteStatic: new Uint8Array(me.publicKey),
@@ -209,4 +209,33 @@ test('sessions are rekeyed by their initiator on time or message count, and neve
   assert.ok(!canSend(session(0, 0, true), REJECT_AFTER_TIME));
   assert.ok(!canSend(session(0, REJECT_AFTER_MESSAGES, true), 1));
   assert.ok(REJECT_AFTER_MESSAGES < 2 ** 53, 'counters stay exact JS integers');
+});
+
+test('the network secret is scrypt (N = 2^15, r = 8, p = 1) of the PSK salted with the network name', async () => {
+  const psk = 'correct horse battery staple';
+  const k = await networkKey('MYNET', psk);
+  const expected = scryptSync(psk, 'redmesh-vpn-v1 network MYNET', 32, {
+    N: 2 ** 15,
+    r: 8,
+    p: 1,
+    maxmem: 64 << 20,
+  });
+  assert.deepEqual(Buffer.from(k.secret), expected);
+  const other = await networkKey('OTHERNET', psk);
+  assert.notDeepEqual(Buffer.from(other.secret), expected, 'another network name, another secret');
+});
+
+test('every handshake uses fresh ephemerals: the same two static keys never derive the same session keys twice', async () => {
+  const keys = networkKeys(await networkKey('MYNET', 'correct horse battery staple'));
+  const i = X25519.generateKeyPair();
+  const r = X25519.generateKeyPair();
+  const handshake = (ts: number): Uint8Array => {
+    const init = createInitiation(keys, i, r.publicKey, 1, ts, 0, undefined);
+    const c = consumeInitiation(keys, r, init.message)!;
+    const resp = createResponse(keys, c.state, 2, 1, 0, undefined);
+    return consumeResponse(init.state, resp.message)!.keys.send;
+  };
+  const first = handshake(1);
+  const second = handshake(2);
+  assert.notDeepEqual(first, second);
 });

@@ -9,6 +9,7 @@ export {
   normaliseNetworkName,
   parsePeerVpnBool,
   parsePeerVpnConfig,
+  parseAllowedNodesFile,
   readConfigFromStream,
 } from './peervpn.js';
 export type { InitPeer, InterfaceAddress, PeerVpnConfig } from './peervpn.js';

@@ -13,6 +13,9 @@
  * {@link MIN_PSK_LENGTH}, and a PSK line that a `#`/`;` cut short.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { nodeIdentityFromText, parseAllowedNodes, type AllowedNode } from '../protocol/node-keys.js';
+import type { EngineIdentity as NodeIdentity } from '../engine/types.js';
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import { createInterface } from 'node:readline';
 
@@ -92,6 +95,19 @@ export interface PeerVpnConfig {
   readonly warnings: readonly string[];
   /** Texts of `echo` lines, in order, to print as PeerVPN does. */
   readonly echoes: readonly string[];
+  /**
+   * redmesh `nodekey <file>`: this node's private X25519 key (`redmesh keygen --node`), so its identity
+   * outlives the process. Undefined: a fresh identity per process, as PeerVPN. The path is resolved
+   * against the config file's directory; `loadPeerVpnConfig` reads the key.
+   */
+  readonly nodeKeyPath: string | undefined;
+  readonly nodeKey: NodeIdentity | undefined;
+  /**
+   * redmesh `allowednodes <file>`: the public node keys this node admits (one per line). Undefined:
+   * anyone holding the PSK. Re-read by the daemon while it runs, so removing a key revokes that node.
+   */
+  readonly allowedNodesPath: string | undefined;
+  readonly allowedNodes: readonly AllowedNode[] | undefined;
 }
 
 type OptionKind = 'string' | 'bool' | 'ignored';
@@ -123,6 +139,9 @@ const OPTIONS: Readonly<Record<string, OptionKind>> = {
   enableseccomp: 'bool',
   forceseccomp: 'bool',
   enablevirtserv: 'bool',
+  // redmesh's own (a PeerVPN config never has them, so it keeps working unchanged):
+  nodekey: 'string',
+  allowednodes: 'string',
 };
 
 /** Boolean options whose `yes` redmesh does not implement: accepted, warned about. */
@@ -277,6 +296,10 @@ function buildConfig(
     ndpCache: bool('enablendpcache', false),
     warnings,
     echoes,
+    nodeKeyPath: nonEmpty(str('nodekey')),
+    nodeKey: undefined,
+    allowedNodesPath: nonEmpty(str('allowednodes')),
+    allowedNodes: undefined,
   };
 }
 
@@ -406,11 +429,82 @@ export async function loadPeerVpnConfig(path: string): Promise<PeerVpnConfig> {
   } catch (err) {
     throw new PeerVpnConfigError(path, undefined, `cannot read config: ${(err as Error).message}`);
   }
-  const config = parsePeerVpnConfig(text, path);
-  const permissionWarning = checkPermissions(path, (await stat(path)).mode, config);
+  const parsed = parsePeerVpnConfig(text, path);
+  const permissionWarning = checkPermissions(path, (await stat(path)).mode, parsed);
+  const config = await loadNodeKeys(parsed, dirname(path));
   return permissionWarning === undefined
     ? config
     : { ...config, warnings: [...config.warnings, permissionWarning] };
+}
+
+/**
+ * Reads the files `nodekey` and `allowednodes` name (relative paths against `baseDir`, the config
+ * file's directory). A node key is a secret: refused when others may write it, warned about when they
+ * may read it. Any problem is an error naming the file: a node must not start with an identity or a
+ * list other than the one configured.
+ */
+async function loadNodeKeys(config: PeerVpnConfig, baseDir: string): Promise<PeerVpnConfig> {
+  const warnings = [...config.warnings];
+  let nodeKeyPath = config.nodeKeyPath;
+  let nodeKey: NodeIdentity | undefined;
+  if (nodeKeyPath !== undefined) {
+    nodeKeyPath = resolve(baseDir, nodeKeyPath);
+    const text = await readKeyFile(nodeKeyPath, 'nodekey');
+    const mode = (await stat(nodeKeyPath)).mode;
+    if ((mode & 0o002) !== 0) {
+      throw new PeerVpnConfigError(
+        nodeKeyPath,
+        undefined,
+        `refusing a node key writable by every user: run 'chmod 600 ${nodeKeyPath}'`,
+      );
+    }
+    if ((mode & 0o066) !== 0) {
+      warnings.push(
+        `${nodeKeyPath}: SECURITY: the node key is readable or writable by others (mode ${(mode & 0o777).toString(8)}): run 'chmod 600 ${nodeKeyPath}'`,
+      );
+    }
+    try {
+      nodeKey = nodeIdentityFromText(text);
+    } catch (err) {
+      throw new PeerVpnConfigError(nodeKeyPath, undefined, (err as Error).message);
+    }
+  }
+  let allowedNodesPath = config.allowedNodesPath;
+  let allowedNodes: readonly AllowedNode[] | undefined;
+  if (allowedNodesPath !== undefined) {
+    allowedNodesPath = resolve(baseDir, allowedNodesPath);
+    allowedNodes = parseAllowedNodesFile(
+      allowedNodesPath,
+      await readKeyFile(allowedNodesPath, 'allowednodes'),
+    );
+  }
+  return { ...config, warnings, nodeKeyPath, nodeKey, allowedNodesPath, allowedNodes };
+}
+
+async function readKeyFile(path: string, option: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new PeerVpnConfigError(
+      path,
+      undefined,
+      `cannot read the '${option}' file: ${(err as Error).message}`,
+    );
+  }
+}
+
+/** An allowednodes file's keys; a bad line is an error at `file:line`. */
+export function parseAllowedNodesFile(path: string, text: string): AllowedNode[] {
+  try {
+    return parseAllowedNodes(text);
+  } catch (err) {
+    const m = /^line (\d+): (.*)$/.exec((err as Error).message);
+    throw new PeerVpnConfigError(
+      path,
+      m === null ? undefined : Number(m[1]),
+      m?.[2] ?? (err as Error).message,
+    );
+  }
 }
 
 /**

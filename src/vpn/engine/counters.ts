@@ -31,6 +31,8 @@ export interface DropCounters {
   readonly expiredSession: number;
   /** Frame that could not be sent or delivered (no peer, queue full, tunneling disabled, relay refused). */
   readonly noRoute: number;
+  /** Hello, initiation or peer-exchange entry naming a node key `allowednodes` does not list. */
+  readonly notAllowed: number;
 }
 
 /** Every drop reason at zero, as a fresh object the caller may count into. */
@@ -48,6 +50,7 @@ export function zeroDropCounters(): Mutable<DropCounters> {
     replay: 0,
     expiredSession: 0,
     noRoute: 0,
+    notAllowed: 0,
   };
 }
 
@@ -63,8 +66,10 @@ export interface EngineCounters {
   readonly mssClamped: number;
   /** Packets too big for a relayed datagram: fragmented, or answered with ICMP into the TAP. */
   readonly tooBigForRelay: number;
-  /** Never-confirmed peers forgotten to make room in a full peer table. */
+  /** Peers forgotten to make room in a full peer table (never-confirmed ones first). */
   readonly peersEvicted: number;
+  /** Peers shut out because `allowednodes` no longer lists them. */
+  readonly peersRevoked: number;
   readonly framesFromTap: number;
   readonly framesToTap: number;
 }
@@ -79,6 +84,7 @@ export function zeroEventCounters(): Mutable<Omit<EngineCounters, 'dropped'>> {
     mssClamped: 0,
     tooBigForRelay: 0,
     peersEvicted: 0,
+    peersRevoked: 0,
     framesFromTap: 0,
     framesToTap: 0,
   };

@@ -21,6 +21,7 @@ import {
   fitForRelay,
   holdUnrouted,
   initiateHandshake,
+  probeDirectPaths,
   probeEndpoint,
   sendFrame,
   sendHello,
@@ -29,11 +30,14 @@ import {
   sendTransport,
 } from './send.js';
 import { forgetPeer, peerDown } from './sessions.js';
-import { EngineState } from './state.js';
+import { EngineState, allowedSet } from './state.js';
+import { encodeKey } from '../protocol/node-keys.js';
 import {
   nextPeerDeadline,
   runInitPeerTimer,
   runPeerTimers,
+  timersFrameForInitPeer,
+  timersFrameForLostPeer,
   timersInitPeerAdded,
   type TimerActions,
 } from './timers.js';
@@ -106,6 +110,7 @@ export class VpnEngine {
       cookie: undefined,
       dialAt: undefined,
       interval: 0,
+      lastHelloAt: undefined,
     };
     e.initPeers.push(ip);
     if (this.started) timersInitPeerAdded(e.timers, ip, e.lastNow);
@@ -147,7 +152,8 @@ export class VpnEngine {
     }
     let sent = false;
     for (const peer of e.peers.values()) {
-      if (peer.connected() && (peer.flags & PeerFlag.userdata) !== 0) {
+      if (peer.connected()) {
+        if ((peer.flags & PeerFlag.userdata) === 0) continue;
         if (peer.path?.kind === 'relay') {
           // (Clamping is in place: a flooded SYN then reaches direct peers clamped too, harmless.)
           for (const f of fitForRelay(e, frame, now)) sendTransport(e, peer, TransportKind.frame, f, now);
@@ -155,9 +161,15 @@ export class VpnEngine {
           sendTransport(e, peer, TransportKind.frame, frame, now);
         }
         sent = true;
+      } else {
+        // The frame may be for a peer we lost (its MAC entries went with it): dial it now.
+        timersFrameForLostPeer(e.timers, peer, now);
       }
     }
-    if (!sent) holdUnrouted(e, frame, now);
+    if (!sent) {
+      holdUnrouted(e, frame, now);
+      for (const ip of e.initPeers) timersFrameForInitPeer(e.timers, ip, e.peers, now);
+    }
   }
 
   /** A batch of frames read in one wakeup. */
@@ -192,6 +204,7 @@ export class VpnEngine {
       if (!p.connected()) continue;
       rows.push({
         nodeId: p.nodeId,
+        publicKey: encodeKey(p.staticKey),
         endpoint: p.path?.kind === 'direct' ? p.path.endpoint : undefined,
         relayedVia: p.path?.kind === 'relay' ? p.path.via.nodeId : undefined,
         bytesIn: p.bytesIn,
@@ -201,6 +214,36 @@ export class VpnEngine {
       });
     }
     return rows;
+  }
+
+  /** This node's static public key (base64, as `allowednodes` lists it). */
+  get publicKey(): string {
+    return encodeKey(this.state.identity.publicKey);
+  }
+
+  /** How many node keys `allowednodes` admits, or undefined when anyone holding the PSK is admitted. */
+  allowedNodeCount(): number | undefined {
+    return this.state.allowed?.size;
+  }
+
+  /**
+   * Replaces the `allowednodes` list (undefined: anyone holding the PSK). Every peer it no longer
+   * admits is shut out at once: logged (`peer.revoked`), its sessions dropped (keys wiped) and its
+   * handshake abandoned, and it is forgotten, so its packets are unknown indexes from then on and its
+   * hellos and initiations are refused. The network's PSK is untouched.
+   */
+  setAllowedNodes(keys: readonly Uint8Array[] | undefined, now: number): void {
+    const e = this.state;
+    e.lastNow = now;
+    e.allowed = allowedSet(keys);
+    for (const peer of [...e.peers.values()]) {
+      if (e.admits(peer.staticKey)) continue;
+      if (peer.confirmed || peer.connected()) {
+        e.io.log('info', 'peer.revoked', { peer: peer.nodeId, key: encodeKey(peer.staticKey) });
+        e.stats.peersRevoked += 1;
+      }
+      forgetPeer(e, peer);
+    }
   }
 
   /** Peers in the peer table, connected or not (bounded by MAX_PEERS). */
@@ -222,6 +265,7 @@ function timerActions(e: EngineState): TimerActions {
     sendKeepalive: (p, now) => sendKeepalive(e, p, now),
     sendPeerInfo: (p, now) => sendPeerInfo(e, p, now),
     probeEndpoint: (p, now) => probeEndpoint(e, p, now),
+    probeDirectPaths: (p, now) => probeDirectPaths(e, p, now),
     peerDown: (p, now, reason) => peerDown(e, p, now, reason),
     expireSession: (p, s) => e.dropSession(p, s),
     forgetPeer: (p) => forgetPeer(e, p),

@@ -66,6 +66,8 @@ export interface InitPeerDial {
   /** When to say hello next; undefined before `start`. */
   dialAt: number | undefined;
   interval: number;
+  /** When we last said hello there (demand dials are spaced by DEMAND_DIAL_INTERVAL). */
+  lastHelloAt: number | undefined;
 }
 
 /** Everything we know about one node of the mesh, keyed by its NodeID. */
@@ -106,6 +108,10 @@ export class Peer {
 
   // Timer deadlines (see timers.ts). undefined = not armed.
   retransmitHandshakeAt: number | undefined;
+  /** When we last sent an initiation (demand dials are spaced by DEMAND_DIAL_INTERVAL). */
+  lastInitiationAt: number | undefined;
+  /** Reached through a relay: send a keepalive to the direct candidates at this time. */
+  directProbeAt: number | undefined;
   rekeyAt: number | undefined;
   redialAt: number | undefined;
   redialInterval = 0;

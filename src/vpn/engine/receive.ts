@@ -13,7 +13,9 @@ import {
   MESSAGE_HELLO,
   MESSAGE_TRANSPORT,
   NODE_ID_SIZE,
+  REDIAL_MIN_INTERVAL,
   REJECT_AFTER_TIME,
+  REKEY_TIMEOUT,
 } from '../protocol/constants.js';
 import { cookieReplyReceiver, openCookieReply } from '../protocol/cookie.js';
 import {
@@ -30,7 +32,7 @@ import { TransportKind, openTransport, parseTransportHeader } from '../protocol/
 import { ETH_HEADER } from '../packet/index.js';
 import { HELLO_REPLAY_MEMORY, type Path, type Peer } from './peer.js';
 import { decodePeerInfo, usablePeerInfoEntry } from './peer-info.js';
-import { initiateHandshake, sendKeepalive, sendTransport, sendVia } from './send.js';
+import { answerHello, initiateHandshake, sendKeepalive, sendTransport, sendVia } from './send.js';
 import { installCurrent, newSession, peerFor, updatePath } from './sessions.js';
 import { describePath, type EngineState } from './state.js';
 import { timersAuthenticatedPacketReceived, timersDataReceived, timersWantPeer } from './timers.js';
@@ -142,6 +144,15 @@ function receiveInitiation(e: EngineState, datagram: Uint8Array, path: Path, now
     });
     return;
   }
+  if (!e.admits(c.remoteStatic)) {
+    e.dropped.notAllowed += 1;
+    e.logLimited('warn', 'handshake.rejected', now, {
+      reason: 'node key not in allowednodes',
+      key: Buffer.from(c.remoteStatic).toString('base64'),
+      from: describePath(path),
+    });
+    return;
+  }
   const peer = peerFor(e, c.remoteStatic, now);
   if (peer === undefined) return;
   if (c.timestamp <= peer.latestInitiationTimestamp) {
@@ -212,6 +223,10 @@ function receiveHello(e: EngineState, datagram: Uint8Array, path: Path, now: num
     return;
   }
   if (Buffer.compare(h.remoteStatic, e.identity.publicKey) === 0) return; // we dialled ourselves
+  if (!e.admits(h.remoteStatic)) {
+    e.dropped.notAllowed += 1; // not answered: a hello proves only the PSK, which a revoked node holds
+    return;
+  }
   const peer = peerFor(e, h.remoteStatic, now);
   if (peer === undefined) return;
   const seen = peer.recentHelloTimestamps;
@@ -222,8 +237,18 @@ function receiveHello(e: EngineState, datagram: Uint8Array, path: Path, now: num
   seen.push(h.timestamp);
   if (seen.length > HELLO_REPLAY_MEMORY) seen.shift();
   if (path.kind === 'direct') peer.addCandidate(path.endpoint);
-  if (peer.connected()) return;
-  if (peer.handshake === undefined) initiateHandshake(e, peer, now);
+  if (peer.connected()) {
+    // A peer we are connected to says hello when it lost our session (it restarted under its
+    // `nodekey`, or its data to us went unanswered): rekey, on the session's own path, at most every
+    // REKEY_TIMEOUT. A forged hello costs one early rekey with the real peer and sends nothing to its source.
+    if (peer.handshake !== undefined) return;
+    if (peer.lastInitiationAt !== undefined && now - peer.lastInitiationAt < REKEY_TIMEOUT) return;
+    initiateHandshake(e, peer, now);
+    return;
+  }
+  // At most one initiation per hello, and not more often than a redial would go.
+  if (peer.lastInitiationAt !== undefined && now - peer.lastInitiationAt < REDIAL_MIN_INTERVAL) return;
+  answerHello(e, peer, path, now);
 }
 
 /** A cookie reply to our hello or initiation (the other side is under load): keep the cookie for the next try. */
@@ -350,6 +375,10 @@ function learnPeerInfo(e: EngineState, from: Peer, payload: Uint8Array, now: num
       continue;
     }
     if (Buffer.compare(entry.staticKey, e.identity.publicKey) === 0) continue;
+    if (!e.admits(entry.staticKey)) {
+      e.dropped.notAllowed += 1;
+      continue;
+    }
     const peer = peerFor(e, entry.staticKey, now);
     if (peer === undefined) continue;
     peer.addCandidate(entry.endpoint);

@@ -18,7 +18,12 @@ import { RELAYED_MAX_IP_PACKET, clampTcpMss, fitRelayedPath } from '../packet/in
 import { canSend, rekeyDue, sameEndpoint, type InitPeerDial, type Path, type Peer } from './peer.js';
 import { encodePeerInfo, type PeerInfoEntry } from './peer-info.js';
 import { describePath, type EngineState } from './state.js';
-import { timersAuthenticatedPacketSent, timersDataSent, timersHandshakeInitiated } from './timers.js';
+import {
+  timersAuthenticatedPacketSent,
+  timersDataSent,
+  timersHandshakeInitiated,
+  timersHelloAnswered,
+} from './timers.js';
 import type { UdpEndpoint } from './types.js';
 
 /** ICMP errors (fragmentation needed / packet too big) written into the TAP per second, at most. */
@@ -133,6 +138,28 @@ export function sendVia(e: EngineState, path: Path, target: Peer, datagram: Uint
  */
 export function initiateHandshake(e: EngineState, peer: Peer, now: number): void {
   const paths = handshakePaths(e, peer);
+  const message = newInitiation(e, peer, now);
+  for (const p of paths) sendVia(e, p, peer, message);
+  timersHandshakeInitiated(e.timers, peer, now);
+}
+
+/**
+ * Should be called when a fresh hello from `peer` arrived on `path` and we are not connected to it:
+ * one initiation, on that path only, so what we send (148 bytes) is never more than what arrived (a
+ * hello is padded to the same size). A peer we never had a session with gets no timed
+ * retransmission either: its next hello asks again. So a replayed or forged hello costs us at most one equal-sized
+ * datagram, to the address it came from (held back by the per-address rate limit).
+ */
+export function answerHello(e: EngineState, peer: Peer, path: Path, now: number): void {
+  const message = newInitiation(e, peer, now);
+  sendVia(e, path, peer, message);
+  // Retransmitted only to a peer we lost and want back anyway; for any other a hello gets one answer.
+  if (peer.confirmed) timersHandshakeInitiated(e.timers, peer, now);
+  else timersHelloAnswered(e.timers, peer, now);
+}
+
+/** A new initiation to `peer` (replacing one in flight), registered under a fresh index. */
+function newInitiation(e: EngineState, peer: Peer, now: number): Uint8Array {
   const firstAttemptAt = peer.handshake?.firstAttemptAt ?? now;
   e.abandonHandshake(peer);
   const localIndex = e.newIndex();
@@ -147,8 +174,7 @@ export function initiateHandshake(e: EngineState, peer: Peer, now: number): void
   );
   peer.handshake = { localIndex, state: init.state, mac1: init.mac1, firstAttemptAt };
   e.indexes.set(localIndex, peer);
-  for (const p of paths) sendVia(e, p, peer, init.message);
-  timersHandshakeInitiated(e.timers, peer, now);
+  return init.message;
 }
 
 function handshakePaths(e: EngineState, peer: Peer): Path[] {
@@ -188,7 +214,10 @@ export function sendHello(
     e.nextTimestamp(now),
     e.freshCookie(initPeer?.cookie, now),
   );
-  if (initPeer !== undefined) initPeer.helloMac1 = hello.mac1;
+  if (initPeer !== undefined) {
+    initPeer.helloMac1 = hello.mac1;
+    initPeer.lastHelloAt = now;
+  }
   e.io.sendDatagram(endpoint, hello.message);
 }
 
@@ -207,6 +236,24 @@ export function probeEndpoint(e: EngineState, peer: Peer, now: number): void {
   e.io.log('debug', 'peer.unanswered', { peer: peer.nodeId, path: describePath(peer.path) });
   const ip = e.initPeers.find((i) => sameEndpoint(i.endpoint, endpoint));
   sendHello(e, endpoint, ip, now);
+}
+
+/**
+ * Should be called every DIRECT_PATH_PROBE_INTERVAL while a connected peer is reached through a relay:
+ * a keepalive on its current session goes straight to each of its direct candidates (at most three).
+ * The session is end to end, so the first one that arrives is authentic there and moves the peer's
+ * path to us to the direct one (roaming); its answer moves ours. Costs 32 bytes and no Diffie-Hellman
+ * per candidate. The keepalive timers are not touched: these may be lost, the relayed path carries on.
+ */
+export function probeDirectPaths(e: EngineState, peer: Peer, now: number): void {
+  const s = peer.current;
+  if (s === undefined || !canSend(s, now)) return;
+  for (const endpoint of peer.candidates.slice(0, 3)) {
+    const datagram = sealTransport(s.sendKey, s.remoteIndex, s.sendCounter, TransportKind.keepalive, EMPTY);
+    s.sendCounter += 1;
+    e.io.sendDatagram(endpoint, datagram);
+    peer.bytesOut += datagram.length;
+  }
 }
 
 /** Tells `peer` about every other peer we reach directly (in as many messages as it takes). */

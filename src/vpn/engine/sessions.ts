@@ -2,7 +2,7 @@
  * Peers and their sessions over their life: a peer is created when a node of our network first
  * authenticates (or is learned), a confirmed session becomes current and brings the peer up, the peer
  * roams between paths, goes down when it falls silent, and is forgotten when it restarted elsewhere
- * or stayed useless for FORGET_PEER_AFTER. (wireguard-go keeps these in peer.go and
+ * or, never confirmed, stayed useless for FORGET_UNCONFIRMED_PEER_AFTER. (wireguard-go keeps these in peer.go and
  * noise-protocol.go's BeginSymmetricSession.)
  */
 import { MAX_PEERS, REDIAL_MAX_INTERVAL } from '../protocol/constants.js';
@@ -10,16 +10,22 @@ import type { SessionKeys } from '../protocol/handshake.js';
 import { nodeIdOf } from '../protocol/keys.js';
 import { ReplayWindow } from '../protocol/replay.js';
 import { Peer, sameEndpoint, type Path, type Session } from './peer.js';
-import { announce, flushQueue, flushUnrouted, sendPeerInfo } from './send.js';
+import { announce, flushQueue, flushUnrouted, sendKeepalive, sendPeerInfo } from './send.js';
 import { describePath, type EngineState } from './state.js';
-import { timersDirectPathLost, timersPeerUp, timersSessionDerived, timersWantPeer } from './timers.js';
+import {
+  timersDirectPathLost,
+  timersPathRelayed,
+  timersPeerUp,
+  timersSessionDerived,
+  timersWantPeer,
+} from './timers.js';
 
 /** The peer with this static key, created when new; undefined when the peer table is full (MAX_PEERS). */
 export function peerFor(e: EngineState, staticKey: Uint8Array, now: number): Peer | undefined {
   const id = nodeIdOf(staticKey);
   const known = e.peers.get(id);
   if (known !== undefined) return known;
-  if (e.peers.size >= MAX_PEERS && !evictUnconfirmed(e, now)) {
+  if (e.peers.size >= MAX_PEERS && !evictOne(e, now)) {
     e.logLimited('warn', 'peer.table_full', now, { max: MAX_PEERS });
     return undefined;
   }
@@ -30,19 +36,26 @@ export function peerFor(e: EngineState, staticKey: Uint8Array, now: number): Pee
 
 /**
  * Makes room in a full peer table: the peer we never had a session with, learned longest ago, is
- * forgotten (its handshake in flight with it). Peers that were ever confirmed are never evicted, so a
- * flood of throw-away identities (anyone with the PSK can make them) only displaces its own kind and
- * never keeps a real node out. False when every peer was confirmed.
+ * forgotten (its handshake in flight with it); only when there is none, the confirmed peer lost
+ * longest ago (a dormant one, kept so that demand can dial it after a long partition). Connected
+ * peers are never evicted, and confirmed ones only after every unconfirmed one, so a flood of
+ * throw-away identities (anyone with the PSK can make them) only displaces its own kind and never
+ * keeps a real node out. False when every peer is connected.
  */
-function evictUnconfirmed(e: EngineState, now: number): boolean {
+function evictOne(e: EngineState, now: number): boolean {
   let victim: Peer | undefined;
   for (const p of e.peers.values()) {
-    if (p.confirmed || p.connected()) continue;
-    if (victim === undefined || p.lastUsefulAt < victim.lastUsefulAt) victim = p;
+    if (p.connected()) continue;
+    if (victim === undefined) victim = p;
+    else if (p.confirmed !== victim.confirmed) victim = p.confirmed ? victim : p;
+    else if (p.lastUsefulAt < victim.lastUsefulAt) victim = p;
   }
   if (victim === undefined) return false;
   e.stats.peersEvicted += 1;
-  e.logLimited('warn', 'peer.table_full', now, { max: MAX_PEERS, evicted: 'oldest unconfirmed peer' });
+  e.logLimited('warn', 'peer.table_full', now, {
+    max: MAX_PEERS,
+    evicted: victim.confirmed ? 'the peer lost longest ago' : 'oldest unconfirmed peer',
+  });
   forgetPeer(e, victim);
   return true;
 }
@@ -135,6 +148,7 @@ export function peerDown(e: EngineState, peer: Peer, now: number, reason: string
   peer.peerInfoAt = undefined;
   peer.unansweredProbeAt = undefined;
   peer.passiveKeepaliveAt = undefined;
+  peer.directProbeAt = undefined;
   peer.lastUsefulAt = now;
   e.macTable.forgetPeer(peer);
   timersWantPeer(e.timers, peer, now);
@@ -162,11 +176,17 @@ export function updatePath(e: EngineState, peer: Peer, path: Path, now: number):
     if (cur !== undefined) e.io.log('debug', 'peer.roamed', { peer: peer.nodeId, path: describePath(path) });
     peer.path = path;
     peer.addCandidate(path.endpoint);
+    peer.directProbeAt = undefined;
+    // From a relay to direct (our probe's answer, or theirs): answer on the direct path at once, so
+    // the other side moves too instead of waiting for its next probe or keepalive.
+    if (cur?.kind === 'relay') sendKeepalive(e, peer, now);
     return;
   }
   const directAlive =
     peer.path?.kind === 'direct' &&
     peer.lastDirectReceivedAt !== undefined &&
     now - peer.lastDirectReceivedAt < 2 * REDIAL_MAX_INTERVAL;
-  if (!directAlive) peer.path = path;
+  if (directAlive) return;
+  peer.path = path;
+  timersPathRelayed(e.timers, peer, now);
 }

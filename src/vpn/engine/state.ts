@@ -44,6 +44,8 @@ export class EngineState {
   /** When `start` was called (the engine's clock). */
   startedAt = 0;
   readonly logGate = new Map<string, { at: number; suppressed: number }>();
+  /** Hex static keys `allowednodes` admits; undefined: anyone holding the PSK. */
+  allowed: Set<string> | undefined;
   readonly dropped = zeroDropCounters();
   readonly stats = zeroEventCounters();
   /** What the timers (timers.ts) call back into. */
@@ -59,6 +61,12 @@ export class EngineState {
     this.ourFlags = (options.tunneling ? PeerFlag.userdata : 0) | (options.relay ? PeerFlag.relay : 0);
     this.cookies = new CookieChecker(keys.cookieKey);
     this.timers = timerActions(this);
+    this.allowed = allowedSet(options.allowedNodes);
+  }
+
+  /** May a node with this static key be a peer? (`allowednodes`, when set.) */
+  admits(staticKey: Uint8Array): boolean {
+    return this.allowed === undefined || this.allowed.has(Buffer.from(staticKey).toString('hex'));
   }
 
   /** Make sure `onTimer` runs no later than `deadline`. */
@@ -76,7 +84,8 @@ export class EngineState {
 
   /** Strictly increasing per process (our static key is per process, so this is per identity). */
   nextTimestamp(now: number): number {
-    this.lastTimestamp = Math.max(this.lastTimestamp + 1, Math.floor(now * 1000));
+    const origin = this.options.timestampOrigin ?? 0;
+    this.lastTimestamp = Math.max(this.lastTimestamp + 1, Math.floor((origin + now) * 1000));
     return this.lastTimestamp;
   }
 
@@ -123,6 +132,11 @@ export class EngineState {
     this.io.log(level, event, gate?.suppressed ? { ...fields, suppressed: gate.suppressed } : fields);
     this.logGate.set(event, { at: now, suppressed: 0 });
   }
+}
+
+/** The `allowednodes` keys as a set of hex strings (undefined stays undefined: PSK only). */
+export function allowedSet(keys: readonly Uint8Array[] | undefined): Set<string> | undefined {
+  return keys === undefined ? undefined : new Set(keys.map((k) => Buffer.from(k).toString('hex')));
 }
 
 /** A path as the log shows it: `192.0.2.1:7000`, `[2001:db8::1]:7000` or `relay:<nodeId prefix>`. */

@@ -1,6 +1,8 @@
 import {
   DEAD_PEER_TIMEOUT,
-  FORGET_PEER_AFTER,
+  DEMAND_DIAL_INTERVAL,
+  DIRECT_PATH_PROBE_INTERVAL,
+  DORMANT_AFTER,
   FORGET_UNCONFIRMED_PEER_AFTER,
   KEEPALIVE_TIMEOUT,
   PASSIVE_KEEPALIVE_TIMEOUT,
@@ -34,6 +36,8 @@ export interface TimerActions {
   sendPeerInfo(peer: Peer, now: number): void;
   /** Data to the peer went unanswered: say hello at its endpoint, where a restarted node may now be. */
   probeEndpoint(peer: Peer, now: number): void;
+  /** The peer is reached through a relay: a keepalive to its direct candidates, to find a direct path. */
+  probeDirectPaths(peer: Peer, now: number): void;
   peerDown(peer: Peer, now: number, reason: string): void;
   expireSession(peer: Peer, session: Session): void;
   forgetPeer(peer: Peer): void;
@@ -54,8 +58,20 @@ export function timersHandshakeInitiated(t: TimerActions, peer: Peer, now: numbe
     interval = Math.min(Math.max(REDIAL_MIN_INTERVAL, peer.redialInterval * 2), REDIAL_MAX_INTERVAL);
     peer.redialInterval = interval;
   }
+  peer.lastInitiationAt = now;
   peer.retransmitHandshakeAt = now + interval + Math.floor(Math.random() * 333);
   t.schedule(peer.retransmitHandshakeAt);
+}
+
+/**
+ * Should be called after a hello from a peer we never had a session with was answered with one
+ * initiation: no retransmission (its next hello asks again), but the peer is forgotten
+ * FORGET_UNCONFIRMED_PEER_AFTER from when we learned of it unless a session is confirmed first.
+ */
+export function timersHelloAnswered(t: TimerActions, peer: Peer, now: number): void {
+  peer.lastInitiationAt = now;
+  peer.retransmitHandshakeAt = undefined;
+  if (!peer.confirmed) t.schedule(peer.lastUsefulAt + FORGET_UNCONFIRMED_PEER_AFTER);
 }
 
 /** Should be called when a new session becomes current (either side of a handshake). */
@@ -112,10 +128,49 @@ export function timersDataReceived(t: TimerActions, peer: Peer, now: number): vo
 
 /** Should be called when we want to reach a peer we are not connected to (learned, lost, hello). */
 export function timersWantPeer(t: TimerActions, peer: Peer, now: number): void {
-  if (peer.connected() || peer.handshake !== undefined) return;
+  if (peer.connected() || retransmitting(peer)) return;
   if (peer.redialAt !== undefined && peer.redialAt <= now) return;
   peer.redialAt = now;
   t.schedule(now);
+}
+
+/**
+ * Should be called when a frame from the TAP found no connected peer to take it (flooded to the
+ * others, or held) and `peer` is not connected: it may be the frame's destination, lost in a
+ * partition. A peer we had a session with is dialled at once, at most every DEMAND_DIAL_INTERVAL,
+ * whatever its redial backoff (or dormancy) says, so traffic resumes within about a second of a
+ * path healing. Peers never confirmed are left to their own timer (anyone with the PSK can make them).
+ */
+export function timersFrameForLostPeer(t: TimerActions, peer: Peer, now: number): void {
+  if (!peer.confirmed) return;
+  if (peer.lastInitiationAt !== undefined && now - peer.lastInitiationAt < DEMAND_DIAL_INTERVAL) return;
+  t.initiateHandshake(peer, now);
+}
+
+/**
+ * Should be called when a frame from the TAP found no connected peer at all: an init peer nobody is
+ * connected at gets a hello at once, at most every DEMAND_DIAL_INTERVAL (the node there may have
+ * restarted under a new identity while we could not reach it).
+ */
+export function timersFrameForInitPeer(
+  t: TimerActions,
+  initPeer: InitPeerDial,
+  peers: ReadonlyMap<string, Peer>,
+  now: number,
+): void {
+  if (initPeer.dialAt === undefined || connectedDirectlyAt(peers, initPeer.endpoint)) return;
+  if (initPeer.lastHelloAt !== undefined && now - initPeer.lastHelloAt < DEMAND_DIAL_INTERVAL) return;
+  t.dialInitPeer(initPeer, now);
+}
+
+/**
+ * Should be called when a connected peer's path becomes a relay: its direct candidates are probed
+ * every DIRECT_PATH_PROBE_INTERVAL from now on.
+ */
+export function timersPathRelayed(t: TimerActions, peer: Peer, now: number): void {
+  if (peer.directProbeAt !== undefined) return;
+  peer.directProbeAt = now + DIRECT_PATH_PROBE_INTERVAL;
+  t.schedule(peer.directProbeAt);
 }
 
 /** Runs every expired timer of one peer. */
@@ -143,6 +198,11 @@ export function runPeerTimers(t: TimerActions, peer: Peer, now: number): void {
   if (peer.connected() && peer.peerInfoAt !== undefined && now >= peer.peerInfoAt) {
     peer.peerInfoAt = now + PEERINFO_INTERVAL;
     t.sendPeerInfo(peer, now);
+  }
+  if (peer.directProbeAt !== undefined && now >= peer.directProbeAt) {
+    const relayed = peer.connected() && peer.path?.kind === 'relay';
+    peer.directProbeAt = relayed ? now + DIRECT_PATH_PROBE_INTERVAL : undefined;
+    if (relayed) t.probeDirectPaths(peer, now);
   }
   if (peer.connected() && peer.unansweredProbeAt !== undefined && now >= peer.unansweredProbeAt) {
     // Re-armed by the next data packet: at most one probe per UNANSWERED_DATA_TIMEOUT while it lasts.
@@ -199,14 +259,25 @@ function expiredRetransmitHandshake(t: TimerActions, peer: Peer, now: number): v
     else t.initiateHandshake(peer, now);
     return;
   }
-  const forgetAfter = peer.confirmed ? FORGET_PEER_AFTER : FORGET_UNCONFIRMED_PEER_AFTER;
-  if (now - peer.lastUsefulAt >= forgetAfter) t.forgetPeer(peer);
+  if (!peer.confirmed) {
+    if (now - peer.lastUsefulAt >= FORGET_UNCONFIRMED_PEER_AFTER) t.forgetPeer(peer);
+    else t.initiateHandshake(peer, now);
+    return;
+  }
+  // Dormant: no more timed redials (our initiation is dropped), but the peer stays known, so a frame
+  // for it dials it again (timersFrameForLostPeer) however long the partition lasted.
+  if (now - peer.lastUsefulAt >= DORMANT_AFTER) t.abandonHandshake(peer);
   else t.initiateHandshake(peer, now);
 }
 
 function expiredRedial(t: TimerActions, peer: Peer, now: number): void {
   peer.redialAt = undefined;
-  if (!peer.connected() && peer.handshake === undefined) t.initiateHandshake(peer, now);
+  if (!peer.connected() && !retransmitting(peer)) t.initiateHandshake(peer, now);
+}
+
+/** Our initiation to the peer is in flight and will be retransmitted (a hello's answer is not). */
+function retransmitting(peer: Peer): boolean {
+  return peer.handshake !== undefined && peer.retransmitHandshakeAt !== undefined;
 }
 
 /** The earliest deadline of a peer's timers (may be early; never late). */
@@ -227,6 +298,7 @@ export function nextPeerDeadline(peer: Peer): number | undefined {
     consider(peer.passiveKeepaliveAt);
   }
   if (peer.handshake !== undefined) consider(peer.retransmitHandshakeAt);
+  consider(peer.directProbeAt);
   if (!peer.confirmed && !peer.connected()) consider(peer.lastUsefulAt + FORGET_UNCONFIRMED_PEER_AFTER);
   consider(peer.rekeyAt);
   consider(peer.redialAt);

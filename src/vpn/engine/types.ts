@@ -35,11 +35,24 @@ export interface EngineOptions {
   readonly tunneling: boolean;
   /** PeerVPN `enablerelay`: forward for peers that cannot reach each other. */
   readonly relay: boolean;
+  /**
+   * redmesh `allowednodes`: the static public keys this node admits. Undefined: anyone holding the PSK
+   * (PeerVPN's model). Changed at run time with `VpnEngine.setAllowedNodes`.
+   */
+  readonly allowedNodes?: readonly Uint8Array[];
+  /**
+   * Wall-clock time (ms since the epoch) at which `now` was 0. Initiation timestamps count from it, so a
+   * node key that outlives its process (redmesh `nodekey`) keeps them increasing across restarts (peers
+   * drop initiations that are not newer than the last one). 0: count from the engine's clock, enough for
+   * a per-process identity.
+   */
+  readonly timestampOrigin?: number;
 }
 
 /** Per-peer facts for `redmesh vpn status`. */
 export interface PeerStatus {
   readonly nodeId: string; // hex
+  readonly publicKey: string; // base64, as in allowednodes
   readonly endpoint: UdpEndpoint | undefined;
   readonly relayedVia: string | undefined; // nodeId of the relay when indirect
   readonly bytesIn: number;

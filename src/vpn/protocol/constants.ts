@@ -57,7 +57,23 @@ export const UNROUTED_FRAME_HOLD_TIME = 2_000;
 export const PEERINFO_INTERVAL = 20_000;
 export const REDIAL_MIN_INTERVAL = 1_000;
 export const REDIAL_MAX_INTERVAL = 30_000;
-export const FORGET_PEER_AFTER = 600_000;
+/**
+ * A confirmed peer unreachable this long is no longer redialled on a timer. It stays in the peer table
+ * (a full table evicts it after the unconfirmed peers) and is dialled again on demand (DEMAND_DIAL_INTERVAL),
+ * so traffic resumes within seconds however long a partition lasted.
+ */
+export const DORMANT_AFTER = 600_000;
+/**
+ * A frame from the TAP that no connected peer takes (flooded, or held) dials every peer we lost and
+ * every unconnected init peer at once, at most once per this interval each (WireGuard dials on data
+ * too). That, not the redial backoff, bounds recovery after a partition heals.
+ */
+export const DEMAND_DIAL_INTERVAL = 1_000;
+/**
+ * While a connected peer is reached through a relay, a keepalive on its session goes to its direct
+ * candidates this often; the first that arrives moves both sides to the direct path (roaming).
+ */
+export const DIRECT_PATH_PROBE_INTERVAL = 4_000;
 /**
  * A peer we never had a session with (learned from a hello or peer exchange, which anyone holding the
  * PSK can fill with throw-away identities) is forgotten after this long without one.

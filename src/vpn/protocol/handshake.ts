@@ -181,6 +181,9 @@ export function responseReceiver(message: Uint8Array): number {
   return readU32(message, 8);
 }
 
+/** static(32) timestamp(8) and zero padding to the initiation's size (see messages.ts). */
+const HELLO_PLAINTEXT_SIZE = HELLO.noiseEnd - 32 - 16;
+
 export function createHello(
   keys: NetworkKeys,
   identity: StaticIdentity,
@@ -193,11 +196,11 @@ export function createHello(
   writeU32(message, 4, senderIndex);
   const nonce = randomBytes(24);
   message.set(nonce, 8);
-  const plain = new Uint8Array(40);
+  const plain = new Uint8Array(HELLO_PLAINTEXT_SIZE); // the padding stays zero
   plain.set(identity.publicKey, 0);
   writeU64(plain, 32, timestamp);
   sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-    message.subarray(32, 88),
+    message.subarray(32, HELLO.noiseEnd),
     plain,
     message.subarray(0, 8),
     null,
@@ -214,12 +217,12 @@ export interface ConsumedHello {
 }
 
 export function consumeHello(keys: NetworkKeys, message: Uint8Array): ConsumedHello | undefined {
-  const plain = new Uint8Array(40);
+  const plain = new Uint8Array(HELLO_PLAINTEXT_SIZE);
   try {
     sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
       plain,
       null,
-      message.subarray(32, 88),
+      message.subarray(32, HELLO.noiseEnd),
       message.subarray(0, 8),
       message.subarray(8, 32),
       keys.helloKey,

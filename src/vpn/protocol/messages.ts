@@ -14,8 +14,11 @@ import { sodium } from './sodium.js';
  *   HandshakeResponse    (96): sender(4) @4, receiver(4) @8, ephemeral(32) @12,
  *                              payload{flags(4)}(4+16) @44, mac1 @64, mac2 @80
  *   CookieReply          (64): receiver(4) @4, nonce(24) @8, cookie(16+16) @32
- *   Hello               (120): sender(4) @4, nonce(24) @8, {static(32) timestamp(8)}(40+16) @32,
- *                              mac1 @88, mac2 @104
+ *   Hello               (148): sender(4) @4, nonce(24) @8, {static(32) timestamp(8) zero(28)}(68+16) @32,
+ *                              mac1 @116, mac2 @132
+ *
+ * A hello is padded to the size of the initiation it asks for, so answering one never sends more bytes
+ * than arrived (no amplification).
  *
  * The Noise message proper (ephemeral..payload) sits between the index fields and the MACs.
  * MAC1 = BLAKE2b-128 keyed with the network's mac1Key over everything before it: it proves the sender
@@ -46,10 +49,10 @@ export const RESPONSE: MessageLayout = {
 };
 export const HELLO: MessageLayout = {
   type: MESSAGE_HELLO,
-  size: 120,
+  size: 148,
   noiseOffset: 8,
-  noiseEnd: 88,
-  mac1Offset: 88,
+  noiseEnd: 116,
+  mac1Offset: 116,
 };
 export const COOKIE_REPLY_SIZE = 64;
 export const MAC_SIZE = 16;

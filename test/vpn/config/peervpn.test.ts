@@ -13,6 +13,7 @@ import {
   parsePeerVpnConfig,
   readConfigFromStream,
 } from '../../../src/vpn/config/index.js';
+import { generateNodeKey, publicKeyOf } from '../../../src/vpn/protocol/node-keys.js';
 
 /** A PSK as the tutorial makes it: `openssl rand -base64 382 | tr -d '\n'`. */
 const PSK = randomBytes(382).toString('base64');
@@ -300,6 +301,71 @@ describe('config file permissions', () => {
     await withFile(0o600, config, async (path) => {
       const c = await loadPeerVpnConfig(path);
       assert.ok(!c.warnings.some((w) => w.includes('SECURITY')));
+    });
+  });
+});
+
+describe('nodekey and allowednodes (redmesh options)', () => {
+  const withDir = async (check: (dir: string) => Promise<void>): Promise<void> => {
+    const dir = await mkdtemp(join(tmpdir(), 'rmv-nodekey-'));
+    try {
+      await check(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  const writeConf = async (dir: string, extra: string): Promise<string> => {
+    const path = join(dir, 'peervpn.conf');
+    await writeFile(path, `networkname N\npsk ${PSK}\n${extra}`, { mode: 0o600 });
+    return path;
+  };
+
+  test('a PeerVPN config without them keeps a per-process identity and admits anyone with the PSK', async () => {
+    await withDir(async (dir) => {
+      const c = await loadPeerVpnConfig(await writeConf(dir, ''));
+      assert.equal(c.nodeKey, undefined);
+      assert.equal(c.allowedNodes, undefined);
+    });
+  });
+
+  test('paths are relative to the config file; the key and the list are read at load', async () => {
+    await withDir(async (dir) => {
+      const key = generateNodeKey();
+      await writeFile(join(dir, 'node.key'), `${key}\n`, { mode: 0o600 });
+      await writeFile(
+        join(dir, 'allowed'),
+        `# mesh\n${publicKeyOf(key)} me\n${publicKeyOf(generateNodeKey())}\n`,
+      );
+      const c = await loadPeerVpnConfig(await writeConf(dir, 'nodekey node.key\nallowednodes allowed\n'));
+      assert.equal(Buffer.from(c.nodeKey!.publicKey).toString('base64'), publicKeyOf(key));
+      assert.equal(c.nodeKeyPath, join(dir, 'node.key'));
+      assert.equal(c.allowedNodes?.length, 2);
+      assert.equal(c.allowedNodes?.[0]?.name, 'me');
+    });
+  });
+
+  test('a bad allowednodes line, a missing file, a bad or world-writable node key are refused by name', async () => {
+    await withDir(async (dir) => {
+      await writeFile(join(dir, 'allowed'), `${publicKeyOf(generateNodeKey())}\nnot-a-key\n`);
+      await assert.rejects(
+        loadPeerVpnConfig(await writeConf(dir, 'allowednodes allowed\n')),
+        new RegExp(`${join(dir, 'allowed')}:2: 'not-a-key' is not a public node key`),
+      );
+      await assert.rejects(
+        loadPeerVpnConfig(await writeConf(dir, 'allowednodes nowhere\n')),
+        /cannot read the 'allowednodes' file/,
+      );
+      await writeFile(join(dir, 'bad.key'), 'hello\n', { mode: 0o600 });
+      await assert.rejects(loadPeerVpnConfig(await writeConf(dir, 'nodekey bad.key\n')), /not a node key/);
+      await writeFile(join(dir, 'open.key'), generateNodeKey());
+      await chmod(join(dir, 'open.key'), 0o666);
+      await assert.rejects(
+        loadPeerVpnConfig(await writeConf(dir, 'nodekey open.key\n')),
+        /refusing a node key writable by every user/,
+      );
+      await chmod(join(dir, 'open.key'), 0o644);
+      const c = await loadPeerVpnConfig(await writeConf(dir, 'nodekey open.key\n'));
+      assert.ok(c.warnings.some((w) => /SECURITY: the node key is readable/.test(w)));
     });
   });
 });
