@@ -17,9 +17,11 @@ import { zsetsCommands } from './zsets/index.js';
 
 export type * from './types.js';
 export * from './args.js';
-export { keysOf } from './server/index.js';
 export { Scripting, sha1hex } from './scripting/index.js';
 export type { Library, ScriptCaller, ScriptHost, ScriptRun } from './scripting/index.js';
+export { keysOf, keyAccess, type KeyAccess } from './server/index.js';
+export { REDIS_COMMAND_TABLE } from './table.generated.js';
+export { formatClientInfo } from './connection/client.js';
 
 /** Every command family, in one list; the server builds its lowercase-name lookup table from it. */
 export const allCommands: readonly CommandSpec[] = [

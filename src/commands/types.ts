@@ -181,11 +181,11 @@ export interface Session {
   readonly authenticated: boolean;
   /** Subscribed to any channel, pattern or shard channel. */
   readonly inPubsubMode: boolean;
-  /** Checks a password against requirepass; marks the session authenticated when it matches. */
+  /** AUTH as an ACL user (requirepass is the default user's password); on success the session runs as it. */
   authenticate(username: string, password: string): boolean;
   /** Close the connection once the replies already produced are written (QUIT, CLIENT KILL of self). */
   closeAfterReply(): void;
-  /** RESET: leave MULTI, unwatch, unsubscribe all, db 0, RESP2, unauthenticated if auth is required, no name. */
+  /** RESET: leave MULTI, unwatch, unsubscribe all, db 0, RESP2, the default user (unauthenticated if it needs a password), no name. */
   reset(): void;
   /** MULTI / EXEC / DISCARD / WATCH / UNWATCH, with Redis's replies and errors. */
   multi(): Reply;
@@ -511,6 +511,65 @@ export interface EvictionPort {
   ): void;
 }
 
+/** One selector as ACL GETUSER shows it. */
+export interface AclSelectorView {
+  readonly commands: string;
+  readonly keys: string;
+  readonly channels: string;
+}
+
+/** ACL GETUSER's facts about a user. */
+export interface AclUserView {
+  readonly flags: readonly string[];
+  readonly passwords: readonly string[];
+  readonly root: AclSelectorView;
+  readonly selectors: readonly AclSelectorView[];
+}
+
+/** One ACL LOG entry (Redis 7.0.15: seven fields). */
+export interface AclLogEntry {
+  readonly count: number;
+  readonly reason: 'command' | 'key' | 'channel' | 'auth';
+  readonly context: 'toplevel' | 'multi' | 'lua';
+  readonly object: string;
+  readonly username: string;
+  /** Unix ms of the last occurrence. */
+  readonly lastMs: number;
+  /** The client as CLIENT LIST showed it then. */
+  readonly client: ClientInfo;
+}
+
+/** ACL users, rules, the ACL log and the ACL file (server/acl). */
+export interface AclPort {
+  /** ACL SETUSER: applies all rules or none; the error text (after "ERR ") when one is refused. */
+  setUser(caller: ClientView, name: string, rules: readonly string[]): string | undefined;
+  /** ACL DELUSER: how many existed; their clients are disconnected. */
+  deleteUsers(caller: ClientView, names: readonly string[]): number;
+  getUser(name: string): AclUserView | undefined;
+  /** ACL LIST lines ('user <name> <rules>'), by name. */
+  list(): string[];
+  usernames(): string[];
+  exists(name: string): boolean;
+  /** ACL WHOAMI. */
+  whoami(client: ClientView): string;
+  /** The default user is `nopass` (AUTH <password> then has nothing to check against). */
+  defaultUserNopass(): boolean;
+  /** ACL CAT category: undefined when there is no such category. */
+  commandsInCategory(category: string): string[] | undefined;
+  readonly categories: readonly string[];
+  /** Newest first. */
+  log(count: number): readonly AclLogEntry[];
+  resetLog(): void;
+  /** ACL DRYRUN: undefined when allowed, else the sentence explaining why not. */
+  dryRun(username: string, spec: CommandSpec, fullName: string, argv: readonly string[]): string | undefined;
+  /** Whether an aclfile is configured (ACL LOAD/SAVE need one). */
+  hasFile(): boolean;
+  /** ACL LOAD: the error text, or undefined. The caller, if its user is replaced, is closed after its reply. */
+  load(caller: ClientView): string | undefined;
+  /** ACL SAVE: the error text, or undefined. */
+  save(): string | undefined;
+}
+
 /**
  * The server side that commands outside the data families need (INFO, CONFIG, COMMAND, CLIENT,
  * HELLO, pub/sub, transactions). Implemented by server/state.ts.
@@ -527,6 +586,7 @@ export interface ServerPorts {
   readonly keyspaceEvents: KeyspaceEventsPort;
   readonly tracking: TrackingPort;
   readonly latency: LatencyPort;
+  readonly acl: AclPort;
   /** The command table by lowercase name (COMMAND reads it). */
   readonly commands: ReadonlyMap<string, CommandSpec>;
   /** Unix ms when the server started. */

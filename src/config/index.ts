@@ -16,5 +16,5 @@ export {
   optionsToConfigText,
   unsupportedSettings,
 } from './load.js';
-export type { LoadedConfig, ExtraDirectives, RenameCommand, ConfigLocation } from './load.js';
+export type { LoadedConfig, ExtraDirectives, RenameCommand, ConfigLocation, UserDirective } from './load.js';
 export { rewriteConfigText, rewriteConfigFile, REWRITE_SIGNATURE } from './rewrite.js';

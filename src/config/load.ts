@@ -54,9 +54,17 @@ export interface RenameCommand {
   readonly where: ConfigLocation;
 }
 
+/** A `user` line of redis.conf. */
+export interface UserDirective {
+  readonly args: readonly string[];
+  readonly where: ConfigLocation;
+}
+
 /** Lines that are not settings: rename-command (applied by the server to its command table), include. */
 export interface ExtraDirectives {
   readonly renameCommands: RenameCommand[];
+  /** `user name rules…` lines (args without the word `user`); the server's ACL checks and loads them. */
+  readonly users: UserDirective[];
   readonly includes: string[];
 }
 
@@ -115,7 +123,7 @@ export function loadConfig(file: string | undefined, options: readonly string[] 
   const config = new RedisConfig();
   const state: LoadState = {
     config,
-    extras: { renameCommands: [], includes: [] },
+    extras: { renameCommands: [], users: [], includes: [] },
     seen: new Set(),
     depth: 0,
   };
@@ -132,7 +140,7 @@ export function loadConfigText(text: string, sourceName = '(text)'): LoadedConfi
   const config = new RedisConfig();
   const state: LoadState = {
     config,
-    extras: { renameCommands: [], includes: [] },
+    extras: { renameCommands: [], users: [], includes: [] },
     seen: new Set(),
     depth: 0,
   };
@@ -218,8 +226,12 @@ function applyLine(
     state.extras.renameCommands.push({ from: args[0] as string, to: args[1] as string, where });
     return undefined;
   }
-  if (name === 'user' || name === 'loadmodule' || name === 'sentinel') {
-    return `'${name}' is not supported by redmesh (no ACL users, modules or sentinel); remove this line`;
+  if (name === 'user' && args.length >= 1) {
+    state.extras.users.push({ args, where });
+    return undefined;
+  }
+  if (name === 'loadmodule' || name === 'sentinel') {
+    return `'${name}' is not supported by redmesh (no modules or sentinel); remove this line`;
   }
   return 'Bad directive or wrong number of arguments';
 }

@@ -11,6 +11,22 @@ export const ERR_NO_SUCH_KEY = 'ERR no such key';
 export const ERR_INDEX_OUT_OF_RANGE = 'ERR index out of range';
 export const ERR_NOAUTH = 'NOAUTH Authentication required.';
 export const ERR_WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+/** processCommand's ACL refusals (Redis 7.0 server.c). */
+export const ERR_NOPERM_COMMAND = (fullName: string): string =>
+  `NOPERM this user has no permissions to run the '${fullName}' command`;
+export const ERR_NOPERM_KEY =
+  'NOPERM this user has no permissions to access one of the keys used as arguments';
+export const ERR_NOPERM_CHANNEL =
+  'NOPERM this user has no permissions to access one of the channels used as arguments';
+/** EXEC's re-check of a queued command (multi.c): the rules changed after it was queued. */
+export const ERR_NOPERM_EXEC = (reason: 'command' | 'key' | 'channel'): string =>
+  'NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. ' +
+  'This command is no longer allowed for the following reason: ' +
+  (reason === 'command'
+    ? 'no permission to execute the command or subcommand'
+    : reason === 'key'
+      ? 'no permission to touch the specified keys'
+      : 'no permission to access one of the channels used as arguments');
 export const ERR_READONLY = "READONLY You can't write against a read only replica.";
 export const ERR_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 export const ERR_EXECABORT = 'EXECABORT Transaction discarded because of previous errors.';
@@ -160,7 +176,7 @@ export const ERR_CLIENT_NAME = 'ERR Client names cannot contain spaces, newlines
 export const ERR_AUTH_NOT_CONFIGURED =
   'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?';
 export const ERR_HELLO_NOAUTH =
-  'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
+  'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
 export const ERR_HELLO_PROTOCOL_NOT_INTEGER = 'ERR Protocol version is not an integer or out of range';
 export const ERR_NOPROTO = 'NOPROTO unsupported protocol version';
 export const ERR_HELLO_SYNTAX = (option: string): string => `ERR Syntax error in HELLO option '${option}'`;
@@ -396,3 +412,18 @@ export const ERR_CACHING_NO = 'ERR CLIENT CACHING NO is only valid when tracking
 export const ERR_MONITOR_DENY_BLOCKING = "ERR MONITOR isn't allowed for DENY BLOCKING client";
 export const ERR_LATENCY_NO_SAMPLES = (event: string): string =>
   `ERR No samples available for event '${event}'`;
+
+// --- ACL (acl.c aclCommand) ---
+/** An ACL rule or file problem, whose text the ACL room words (ACLSetUserStringError and friends). */
+export const ERR_ACL = (text: string): string => `ERR ${text}`;
+export const ERR_ACL_NO_FILE =
+  'ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ' +
+  'ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) ' +
+  'in order to store users in the Redis configuration.';
+export const ERR_ACL_GENPASS_BITS =
+  'ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096';
+export const ERR_ACL_DEFAULT_UNDELETABLE = "ERR The 'default' user cannot be removed";
+export const ERR_ACL_UNKNOWN_CATEGORY = (name: string): string =>
+  `ERR Unknown category '${name.slice(0, 128)}'`;
+export const ERR_ACL_DRYRUN_NO_USER = (name: string): string => `ERR User '${name}' not found`;
+export const ERR_ACL_DRYRUN_NO_COMMAND = (name: string): string => `ERR Command '${name}' not found`;

@@ -132,7 +132,7 @@ export class CallHooks {
     if (latency.wants(ms))
       latency.addSampleIfNeeded(spec.flags.includes('fast') ? 'fast-command' : 'command', ms);
     if (failed) stats.recordError(result.message);
-    if (!skipSlowlog) slowlog.record(argv, usec, c.addr, c.name, nowMs);
+    if (!skipSlowlog) slowlog.record(spec.name.toLowerCase(), argv, usec, c.addr, c.name, nowMs);
     if (spec.firstKey <= 0) return;
     const settings = this.evictionSettings();
     if (settings.maxmemory === 0 || LOOKUP_NOTOUCH.has(spec.name.toLowerCase())) return;

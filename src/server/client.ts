@@ -40,6 +40,7 @@ import {
 } from '../resp/index.js';
 import type { ReplicaChannel } from '../replication/index.js';
 import type { Database, Keyspace } from '../store/index.js';
+import type { AclUser } from './acl/index.js';
 import { socketFd } from './connection.js';
 import type { RegisteredClient, ServerState } from './state.js';
 import type { TrackingState } from './tracking.js';
@@ -53,10 +54,10 @@ export interface ClientHost {
   readonly keyspace: Keyspace;
   readonly state: ServerState;
   readonly watch: WatchRegistry;
-  authRequired(): boolean;
-  checkPassword(username: string, password: string): boolean;
   /** Runs one command for the client (EXEC's queue). */
   call(c: Client, spec: CommandSpec, argv: readonly string[]): void;
+  /** EXEC's ACL re-check of a queued command: the NOPERM reply when the rules changed since queueing. */
+  execRefusal(c: Client, spec: CommandSpec, argv: readonly string[]): Reply | undefined;
   scheduleFlush(c: Client): void;
   /** Closes the client as soon as possible when its queued output is over a limit. */
   checkOutputLimit(c: Client): void;
@@ -155,8 +156,14 @@ export class Client implements RegisteredClient, ClientView {
   dbIndex = 0;
   name = '';
   authenticated: boolean;
+  /** The ACL user (Redis c->user); undefined for the master's and the AOF's clients, which run anything. */
+  aclUser: AclUser | undefined;
+  /** argv[0] of the command being run, as the client spelled it (the ACL LOG object of a failed AUTH). */
+  argv0 = '';
   /** Inside EXEC: blocking commands must not block. */
   inMulti = false;
+  /** While EXEC runs: how many commands it holds (CLIENT LIST multi=, as Redis keeps mstate until EXEC ends). */
+  private execLength = -1;
   multiQueue: QueuedCommand[] | undefined;
   multiError = false;
   dirtyCas = false;
@@ -223,10 +230,12 @@ export class Client implements RegisteredClient, ClientView {
     /** The `unixsocket` path when the client connected through it (CLIENT LIST flag U). */
     private readonly unixPath?: string,
   ) {
-    this.authenticated = !core.authRequired();
+    const acl = core.state.acl;
+    this.aclUser = acl.defaultUser;
+    this.authenticated = acl.startsAuthenticated();
     this.parser = new RequestParser({
       maxBulkLen: () => core.state.config.protoMaxBulkLen,
-      authRequired: () => !this.authenticated,
+      authRequired: () => !this.authenticated && acl.authRequired(),
     });
     this.ctx = new ClientContext(core.keyspace, this, core.state, core);
     // Redis prints a Unix socket client's addr and laddr as the socket's path with port 0.
@@ -284,10 +293,22 @@ export class Client implements RegisteredClient, ClientView {
     this.protocol = version;
   }
 
+  revertToDefaultUser(defaultUser: AclUser): void {
+    this.aclUser = defaultUser;
+    this.authenticated = false;
+  }
+
+  /** ACLAuthenticateUser: on success the connection runs as `username`; a failure is logged. */
   authenticate(username: string, password: string): boolean {
-    const ok = this.core.checkPassword(username, password);
-    if (ok) this.authenticated = true;
-    return ok;
+    const acl = this.core.state.acl;
+    const user = acl.credentials(username, password);
+    if (user === undefined) {
+      acl.logDenial(this, 'auth', this.inMulti ? 'multi' : 'toplevel', this.argv0, username);
+      return false;
+    }
+    this.aclUser = user;
+    this.authenticated = true;
+    return true;
   }
 
   closeAfterReply(): void {
@@ -336,7 +357,9 @@ export class Client implements RegisteredClient, ClientView {
     this.skipArmed = false;
     this.skipCurrent = false;
     this.noEvict = false;
-    this.authenticated = !this.core.authRequired();
+    const acl = this.core.state.acl;
+    this.aclUser = acl.defaultUser;
+    this.authenticated = acl.startsAuthenticated();
   }
 
   // --- client-side caching and MONITOR ---
@@ -412,10 +435,16 @@ export class Client implements RegisteredClient, ClientView {
     if (queue.length === 0) return EMPTY_ARRAY;
     this.out.header(0x2a, queue.length); // *
     this.inMulti = true;
+    this.execLength = queue.length;
     try {
-      for (const { spec, argv } of queue) this.core.call(this, spec, argv);
+      for (const { spec, argv } of queue) {
+        const refusal = this.core.execRefusal(this, spec, argv);
+        if (refusal !== undefined) this.reply(refusal);
+        else this.core.call(this, spec, argv);
+      }
     } finally {
       this.inMulti = false;
+      this.execLength = -1;
       // EXEC itself changed nothing: its commands counted and propagated their own changes.
       this.ctx.dirty = 0;
       this.ctx.propagated = undefined;
@@ -583,7 +612,7 @@ export class Client implements RegisteredClient, ClientView {
       (this.isReplica ? 'S' : this.monitoring ? 'O' : '') +
       (this.isMaster ? 'M' : '') +
       (this.inPubsubMode ? 'P' : '') +
-      (this.multiQueue !== undefined ? 'x' : '') +
+      (this.multiQueue !== undefined || this.execLength >= 0 ? 'x' : '') +
       (this.blocked ? 'b' : '') +
       (tracking !== undefined ? 't' : '') +
       (tracking?.brokenRedirect === true ? 'R' : '') +
@@ -605,10 +634,10 @@ export class Client implements RegisteredClient, ClientView {
       sub: this.subscriptions.channel.size,
       psub: this.subscriptions.pattern.size,
       ssub: this.subscriptions.shard.size,
-      multi: this.multiQueue?.length ?? -1,
+      multi: this.multiQueue?.length ?? this.execLength,
       ...this.bufferInfo(),
       cmd: this.lastCommand,
-      user: 'default',
+      user: this.aclUser?.name ?? '(superuser)',
       redir: tracking === undefined ? -1 : tracking.redirect,
       resp: this.protocol,
     };

@@ -8,7 +8,11 @@ import type { ConfigAdminPort } from '../commands/index.js';
 import { rewriteConfigFile, type ConfigSetFailure, type RedisConfig } from '../config/index.js';
 
 export class ConfigAdmin implements ConfigAdminPort {
-  constructor(private readonly config: RedisConfig) {}
+  constructor(
+    private readonly config: RedisConfig,
+    /** The ACL users as CONFIG REWRITE writes them (`name rules…`). */
+    private readonly userLines: () => readonly string[] = () => [],
+  ) {}
 
   getMatching(patterns: readonly string[]): [string, string][] {
     return this.config.getMatching(patterns);
@@ -19,7 +23,7 @@ export class ConfigAdmin implements ConfigAdminPort {
   }
 
   rewrite(): string | undefined {
-    return rewriteConfigFile(this.config);
+    return rewriteConfigFile(this.config, this.userLines());
   }
 }
 

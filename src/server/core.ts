@@ -20,6 +20,10 @@ import {
   ERR_MISCONF,
   ERR_OOM,
   ERR_NOAUTH,
+  ERR_NOPERM_CHANNEL,
+  ERR_NOPERM_COMMAND,
+  ERR_NOPERM_EXEC,
+  ERR_NOPERM_KEY,
   ERR_NOT_IN_MULTI,
   ERR_PROTOCOL,
   ERR_PUBSUB_CONTEXT,
@@ -37,6 +41,7 @@ import {
 import { Socket } from 'node:net';
 import type { MasterClient } from '../replication/index.js';
 import { Evictor, Keyspace, type KeyspaceObserver } from '../store/index.js';
+import { aclTraits, type AclCommandTraits, type AclUser } from './acl/index.js';
 import { BlockingRegistry } from './blocking.js';
 import { CallHooks } from './call-hooks.js';
 import { Client, type ClientHost } from './client.js';
@@ -93,6 +98,8 @@ interface CommandEntry {
   readonly monitored: boolean;
   /** Flagged `loading`: served while the dataset loads (INFO, PING…); others get -LOADING. */
   readonly allowedWhileLoading: boolean;
+  /** What the ACL check needs (catalog id, keys, channels). */
+  readonly acl: AclCommandTraits;
 }
 
 const SCRIPT_RUNNERS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
@@ -119,8 +126,16 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     scripting: SCRIPT_RUNNERS.has(base),
     trackKeys: has('readonly') && !has('pubsub') && (spec.firstKey > 0 || spec.keys !== undefined),
     monitored: !has('admin') && !has('skip_monitor'),
+    acl: aclTraits(spec, fullName),
   };
 }
+
+/** script.c scriptVerifyACL's texts, by the reason ACLCheckAllPerm gives. */
+const SCRIPT_ACL_DENIALS: Readonly<Record<'command' | 'key' | 'channel', string>> = {
+  command: "The user executing the script can't run this command or subcommand",
+  key: "The user executing the script can't access at least one of the keys mentioned in the command arguments",
+  channel: "The user executing the script can't publish to the channel mentioned in the command",
+};
 
 function isBlock(result: CommandResult): result is BlockRequest {
   return result.kind === 'block';
@@ -268,6 +283,15 @@ export class ServerCore implements ClientHost {
       const stale = this.state.replicationChecks?.refusal({ write: false, stale: false }, fromMaster);
       if (stale !== undefined) return { refusal: 'Can not execute the command on a stale replica' };
     }
+    // scriptVerifyACL: the script runs with its caller's user; a denial is logged in the lua context.
+    const user = caller instanceof Client ? caller.aclUser : undefined;
+    if (user !== undefined && !user.unrestricted) {
+      const denial = this.state.acl.check(user, entry.acl, argv);
+      if (denial !== undefined) {
+        this.state.acl.logDenial(caller as Client, denial.reason, 'lua', denial.object);
+        return { refusal: SCRIPT_ACL_DENIALS[denial.reason] };
+      }
+    }
     if (entry.write) {
       if (run.readOnly) return { refusal: 'Write commands are not allowed from read-only scripts.' };
       const ro = this.state.replicationChecks?.refusal({ write: true, stale: true }, fromMaster);
@@ -320,17 +344,6 @@ export class ServerCore implements ClientHost {
       ctx.propagated = undefined;
     } else this.afterCall(c, spec, argv, ctx.db.index, entry.write);
     return result;
-  }
-
-  authRequired(): boolean {
-    return this.state.config.requirepass !== '';
-  }
-
-  /** The default user: `nopass` when requirepass is empty, else requirepass. */
-  checkPassword(username: string, password: string): boolean {
-    if (username !== 'default') return false;
-    const required = this.state.config.requirepass;
-    return required === '' || password === required;
   }
 
   lookup(name: string): CommandSpec | undefined {
@@ -436,17 +449,33 @@ export class ServerCore implements ClientHost {
     if (entry === undefined) return;
     const spec = entry.spec;
     c.lastCommand = entry.fullName;
+    c.argv0 = name;
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
       this.reject(c, wrongArity(entry.fullName), entry.fullName);
       return;
     }
-    if (!c.authenticated && !entry.noAuth) {
+    if (!c.authenticated && !entry.noAuth && this.state.acl.authRequired()) {
       this.reject(c, ERR_NOAUTH, entry.fullName);
       return;
     }
     if (c.multiQueue !== undefined && entry.noMulti) {
       this.reject(c, ERR_NOT_IN_MULTI, entry.fullName);
       return;
+    }
+    // The default user (and any user allowed everything) skips the check: nothing runs per command.
+    const user = c.aclUser;
+    if (user !== undefined && !user.unrestricted) {
+      const refusal = this.aclRefusal(
+        c,
+        user,
+        entry,
+        argv,
+        c.multiQueue !== undefined ? 'multi' : 'toplevel',
+      );
+      if (refusal !== undefined) {
+        this.reject(c, refusal);
+        return;
+      }
     }
     if (c.protocol === 2 && !container.pubsubAllowed && c.inPubsubMode) {
       this.reject(c, ERR_PUBSUB_CONTEXT(entry.fullName), entry.fullName);
@@ -500,6 +529,31 @@ export class ServerCore implements ClientHost {
       this.state.endUnit();
     }
     this.serveReadyKeys();
+  }
+
+  /** ACLCheckAllPerm and its log entry: the NOPERM text, or undefined when the user may run argv. */
+  private aclRefusal(
+    c: Client,
+    user: AclUser,
+    entry: CommandEntry,
+    argv: readonly string[],
+    context: 'toplevel' | 'multi',
+  ): string | undefined {
+    const denial = this.state.acl.check(user, entry.acl, argv);
+    if (denial === undefined) return undefined;
+    this.state.acl.logDenial(c, denial.reason, context, denial.object);
+    if (denial.reason === 'command') return ERR_NOPERM_COMMAND(entry.fullName);
+    return denial.reason === 'key' ? ERR_NOPERM_KEY : ERR_NOPERM_CHANNEL;
+  }
+
+  /** EXEC checks each queued command again: the user's rules may have changed since it was queued. */
+  execRefusal(c: Client, spec: CommandSpec, argv: readonly string[]): Reply | undefined {
+    const user = c.aclUser;
+    if (user === undefined || user.unrestricted) return undefined;
+    const denial = this.state.acl.check(user, this.entryOf(spec).acl, argv);
+    if (denial === undefined) return undefined;
+    this.state.acl.logDenial(c, denial.reason, 'multi', denial.object);
+    return error(ERR_NOPERM_EXEC(denial.reason));
   }
 
   /** Container commands (CLIENT, CONFIG…) dispatch on their second word. */
@@ -694,6 +748,7 @@ export class ServerCore implements ClientHost {
     const c = new Client(this.state.allocateClientId(), socket, this);
     c.isMaster = true;
     c.authenticated = true;
+    c.aclUser = undefined;
     c.replyMode = 'off';
     this.state.registry.set(c.id, c);
     return {

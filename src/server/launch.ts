@@ -14,6 +14,7 @@ import {
 import { allCommands, type Scripting } from '../commands/index.js';
 import { AofPersistence, RdbPersistence } from '../persistence/index.js';
 import type { EvictionPolicy, EvictionSettings } from '../store/index.js';
+import { Acl } from './acl/index.js';
 import { rdbForReplication } from './replication.js';
 import { commandTable } from './state.js';
 import { startServer, type RunningServer } from './server.js';
@@ -41,6 +42,7 @@ export function loadServerConfig(file: string | undefined, options: readonly str
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   // rename-command lines are checked now, so a bad one fails like any other config line.
   commandTable(allCommands, loaded.extras.renameCommands);
+  Acl.validateUserLines(loaded.extras.users);
   return loaded;
 }
 
@@ -59,6 +61,7 @@ export async function launchServer(
     redisConfig: rc,
     log,
     renameCommands: loaded.extras.renameCommands,
+    users: loaded.extras.users,
     beforeListen: (state, core, replayer) => {
       scripting = state.scripting;
       persistence = new RdbPersistence({

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { ERR_DENIED_PROTECTED_MODE, ERR_MAX_CLIENTS } from '../resp/index.js';
 import type { Socket } from 'node:net';
 import { allCommands, type CommandSpec } from '../commands/index.js';
-import { RedisConfig, type RenameCommand, type ServerSettings } from '../config/index.js';
+import { RedisConfig, type RenameCommand, type ServerSettings, type UserDirective } from '../config/index.js';
 import type { Replication, ReplicationRdb } from '../replication/index.js';
 import { ActiveExpirer } from '../store/index.js';
 import { Client } from './client.js';
@@ -29,6 +29,8 @@ export interface ServerOptions {
   readonly commands?: readonly CommandSpec[];
   /** redis.conf `rename-command` lines, applied to the command table in order. */
   readonly renameCommands?: readonly RenameCommand[];
+  /** redis.conf `user` lines (already checked by loadServerConfig); loaded with the aclfile at start. */
+  readonly users?: readonly UserDirective[];
   /** Where to log notices (listening, bind failures); silent when absent. */
   readonly log?: (line: string) => void;
   /** The RDB codec and snapshot for full syncs (from persistence); without it full syncs fail. */
@@ -92,6 +94,8 @@ function startListening(options: ServerOptions): RunningServer {
     config,
     commandTable(options.commands ?? allCommands, options.renameCommands),
   );
+  // Users from redis.conf or the aclfile (ACLLoadUsersAtStartup): a bad file stops the start.
+  state.acl.loadAtStartup(options.users ?? []);
   const core = new ServerCore(state);
   const log = options.log ?? (() => undefined);
   const sockets = new Set<Socket>();
@@ -104,6 +108,7 @@ function startListening(options: ServerOptions): RunningServer {
       state.registry.size,
       accepted.remoteAddress,
       unixPath !== undefined,
+      state.acl.defaultUserNopass(),
     );
     if (refusal !== undefined) {
       state.stats.rejectedConnections++;
@@ -160,6 +165,7 @@ function startListening(options: ServerOptions): RunningServer {
     const c = new Client(0, fake as unknown as Socket, core);
     c.authenticated = true;
     c.loader = true;
+    c.aclUser = undefined;
     return (argv) => {
       core.processCommand(c, argv);
       c.out.takeView();
@@ -304,18 +310,20 @@ function closeIdleClients(state: ServerState, core: ServerCore, now: number): vo
 }
 
 /**
- * Redis's accept-time checks: maxclients, then protected mode (no password and a client that is not
- * on the loopback interface). Returns the bytes to send before closing, or undefined to accept.
+ * Redis's accept-time checks: maxclients, then protected mode (the default user has no password and
+ * a client that is not on the loopback interface). Returns the bytes to send before closing, or
+ * undefined to accept. `defaultNopass` is the ACL default user's state (requirepass sets it).
  */
 export function admissionError(
   config: Pick<ServerSettings, 'maxclients' | 'protectedMode' | 'requirepass'>,
   connected: number,
   remoteAddress: string | undefined,
   unixSocket = false,
+  defaultNopass = config.requirepass === '',
 ): string | undefined {
   if (connected >= config.maxclients) return MAX_CLIENTS;
   // Redis: protected mode concerns TCP clients only; a Unix socket client is local by definition.
-  if (config.protectedMode && config.requirepass === '' && !unixSocket && !isLoopback(remoteAddress)) {
+  if (config.protectedMode && defaultNopass && !unixSocket && !isLoopback(remoteAddress)) {
     return DENIED;
   }
   return undefined;

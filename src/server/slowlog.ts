@@ -16,6 +16,46 @@ const readSettings = (config: ConfigView): { threshold: number; maxLen: number }
   maxLen: config.getNumber('slowlog-max-len'),
 });
 
+const REDACTED = '(redacted)';
+/** Configs whose CONFIG SET value Redis redacts (SENSITIVE_CONFIG in 7.0's config.c). */
+const SENSITIVE_CONFIGS = new Set(['requirepass', 'masterauth', 'masteruser']);
+
+/**
+ * The command line as Redis keeps it after the command ran: passwords and ACL rules replaced by
+ * "(redacted)" (redactClientCommandArgument in AUTH, HELLO AUTH, ACL SETUSER, MIGRATE AUTH/AUTH2 and
+ * CONFIG SET of a sensitive setting), so the slow log never holds a secret. `name` is the spec's
+ * lowercase full name ('auth', 'acl|setuser').
+ */
+export function redactedArgv(name: string, argv: readonly string[]): readonly string[] {
+  const hide = (from: number, to = argv.length): string[] =>
+    argv.map((a, i) => (i >= from && i < to ? REDACTED : a));
+  switch (name) {
+    case 'auth':
+      return hide(1);
+    case 'acl|setuser':
+      return hide(2);
+    case 'hello': {
+      const at = argv.findIndex((a, i) => i >= 2 && a.toLowerCase() === 'auth');
+      return at < 0 ? argv : hide(at + 1, at + 3);
+    }
+    case 'migrate': {
+      let out = argv;
+      argv.forEach((a, i) => {
+        const word = a.toLowerCase();
+        if (i >= 6 && word === 'auth') out = out.map((x, j) => (j === i + 1 ? REDACTED : x));
+        if (i >= 6 && word === 'auth2') out = out.map((x, j) => (j === i + 2 ? REDACTED : x));
+      });
+      return out;
+    }
+    case 'config|set':
+      return argv.map((a, i) =>
+        i >= 3 && i % 2 === 1 && SENSITIVE_CONFIGS.has((argv[i - 1] as string).toLowerCase()) ? REDACTED : a,
+      );
+    default:
+      return argv;
+  }
+}
+
 export class SlowLog implements SlowLogPort {
   private entries: SlowLogEntry[] = [];
   private nextId = 0;
@@ -26,9 +66,17 @@ export class SlowLog implements SlowLogPort {
    * Should be called after a command ran (not for commands flagged skip_slowlog, as Redis does).
    * `peer` is "ip:port" of the client.
    */
-  record(argv: readonly string[], durationUs: number, peer: string, clientName: string, nowMs: number): void {
+  record(
+    name: string,
+    argv: readonly string[],
+    durationUs: number,
+    peer: string,
+    clientName: string,
+    nowMs: number,
+  ): void {
     const { threshold, maxLen } = this.config.cached('slowlog-settings', readSettings);
     if (threshold < 0 || durationUs < threshold) return;
+    argv = redactedArgv(name, argv);
     this.entries.unshift({
       id: this.nextId++,
       time: Math.floor(nowMs / 1000),

@@ -22,6 +22,7 @@ import type {
   ShutdownPort,
 } from '../commands/index.js';
 import { ConfigError, RedisConfig, type RenameCommand } from '../config/index.js';
+import { Acl, type AclClient } from './acl/index.js';
 import { CommandStats } from './command-stats.js';
 import { ConfigAdmin } from './config-binding.js';
 import { LatencyMonitor } from './latency.js';
@@ -59,7 +60,7 @@ export function emptyStats(): ServerStats {
 }
 
 /** What the server registers per connection so the state can list, find and act on it. */
-export interface RegisteredClient extends Session, TrackedClient {
+export interface RegisteredClient extends Session, TrackedClient, AclClient {
   tracking: TrackingState | undefined;
   readonly view: ClientView;
   info(now: number): ClientInfo;
@@ -93,6 +94,8 @@ export class ServerState implements ServerPorts {
   readonly slowlog: SlowLog;
   readonly configAdmin: ConfigAdmin;
   readonly clients: ClientsPort;
+  /** ACL users, the default user's password (requirepass), the ACL log. */
+  readonly acl: Acl;
   persistence: PersistencePort | undefined;
   replication: ReplicationPort | undefined;
   shutdown: ShutdownPort | undefined;
@@ -141,7 +144,12 @@ export class ServerState implements ServerPorts {
     readonly commands: ReadonlyMap<string, CommandSpec>,
   ) {
     this.slowlog = new SlowLog(config);
-    this.configAdmin = new ConfigAdmin(config);
+    this.acl = new Acl(config, () => this.registry.values());
+    this.configAdmin = new ConfigAdmin(config, () => this.acl.rewriteLines());
+    config.onApply('requirepass', (c) => {
+      this.acl.setDefaultPassword(c.getString('requirepass'));
+      return undefined;
+    });
     this.keyspaceEvents = new KeyspaceNotifier(config, this.pubsub);
     this.tracking = new ClientTracking(
       (id) => this.registry.get(id),

@@ -158,10 +158,15 @@ test('the stock Debian redis.conf loads with nothing refused (daemonize yes runs
   assert.deepEqual(unsupportedSettings(config), []);
 });
 
-test('deprecated directives are accepted and ignored; ACL users and modules are refused clearly', () => {
+test('deprecated directives are accepted and ignored; modules are refused clearly; user lines are kept for the ACL', () => {
   loadConfigText('list-max-ziplist-entries 512\nlua-replicate-commands yes\n');
   assert.match(loadError('loadmodule /x.so').reason, /not supported by redmesh/);
-  assert.match(loadError('user alice on >pw').reason, /not supported by redmesh/);
+  const { extras } = loadConfigText('port 7000\nuser alice on >pw ~cache:* +get\n');
+  assert.deepEqual(
+    extras.users.map((u) => [u.args, u.where.line]),
+    [[['alice', 'on', '>pw', '~cache:*', '+get'], 2]],
+  );
+  assert.equal(loadError('user').reason, 'Bad directive or wrong number of arguments');
 });
 
 test('a save line with no value means no save points, as redis-server 7.0 reads it', () => {

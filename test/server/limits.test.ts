@@ -46,6 +46,8 @@ test('protected mode refuses non-loopback clients without a password', () => {
   assert.ok(binary.includes(denied.slice(0, -2)), 'same DENIED text as redis-server');
   assert.equal(admissionError({ ...config, requirepass: 'x' }, 0, '192.0.2.7'), undefined);
   assert.equal(admissionError({ ...config, protectedMode: false }, 0, '192.0.2.7'), undefined);
+  // A default user given a password by an ACL rule (`user default on >pw`), not requirepass, counts too.
+  assert.equal(admissionError(config, 0, '192.0.2.7', false, false), undefined);
   assert.equal(isLoopback('10.0.0.1'), false);
 });
 

@@ -4,8 +4,8 @@ import { NO_SESSION, sessionOf } from '../session.js';
 import { fail } from '../typed.js';
 
 /**
- * AUTH [username] password — authenticates the connection. Only the `default` user exists; its
- * password is `requirepass` (none = `nopass`, any password is accepted with a username).
+ * AUTH [username] password — authenticates the connection as an ACL user (`default` when no username
+ * is given; requirepass is its password).
  */
 export const auth = defineCommand({
   name: 'auth',
@@ -17,7 +17,7 @@ export const auth = defineCommand({
   apply(ctx, { username, password }) {
     const session = sessionOf(ctx);
     if (session === undefined) return NO_SESSION;
-    if (username === undefined && ctx.server.config.requirepass === '') return error(ERR_AUTH_NOT_CONFIGURED);
+    if (username === undefined && ctx.server.acl.defaultUserNopass()) return error(ERR_AUTH_NOT_CONFIGURED);
     return session.authenticate(username ?? 'default', password) ? OK : error(ERR_WRONGPASS);
   },
 });

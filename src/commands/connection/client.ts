@@ -142,7 +142,7 @@ interface KillFilter {
   readonly skipMe: boolean;
 }
 
-function parseKillFilter(args: ArgCursor): KillFilter {
+function parseKillFilter(args: ArgCursor, ctx: CommandContext): KillFilter {
   const tests: ((c: ClientInfo) => boolean)[] = [];
   let skipMe = true;
   while (!args.done) {
@@ -163,7 +163,7 @@ function parseKillFilter(args: ArgCursor): KillFilter {
       tests.push((c) => c.laddr === value);
     } else if (args.option('USER')) {
       const value = args.string();
-      if (value !== 'default') return fail(ERR_NO_SUCH_USER(value));
+      if (!ctx.server.acl.exists(value)) return fail(ERR_NO_SUCH_USER(value));
       tests.push((c) => c.user === value);
     } else if (args.option('SKIPME')) {
       skipMe = args.oneOf('YES', 'NO') === 'YES';
@@ -177,7 +177,7 @@ function parseKillFilter(args: ArgCursor): KillFilter {
 /** CLIENT KILL addr:port (the old form, which may kill the caller itself) or CLIENT KILL <filter> <value> ... */
 const kill = defineCommand({
   name: 'client|kill',
-  parse: (args) => (args.remaining === 1 ? { addr: args.string() } : parseKillFilter(args)),
+  parse: (args, ctx) => (args.remaining === 1 ? { addr: args.string() } : parseKillFilter(args, ctx)),
   apply(ctx, parsed) {
     if ('addr' in parsed) {
       const killed = ctx.server.clients.kill((c) => c.addr === parsed.addr);

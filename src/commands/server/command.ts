@@ -136,13 +136,26 @@ function variableFlags(
   return declared;
 }
 
+/** One key of a command line and the key-spec flags that apply to it (RW, access, update…). */
+export interface KeyAccess {
+  readonly key: string;
+  /** The key's index in argv. */
+  readonly pos: number;
+  readonly flags: readonly string[];
+}
+
 /**
- * The flags GETKEYSANDFLAGS gives each key: those of the key spec that covers its position (as Redis
- * reports them), else the first spec's. Keys are located in argv in order, as keysOf returns them.
+ * The keys of a command line with their flags (COMMAND GETKEYSANDFLAGS, ACL key checks): those of the
+ * key spec that covers its position (as Redis reports them), else the first spec's. Keys are located
+ * in argv in order, as keysOf returns them.
  */
-function keysWithFlags(spec: CommandSpec, line: readonly string[], keys: readonly string[]): Reply[] {
+export function keyAccess(spec: CommandSpec, line: readonly string[]): KeyAccess[] {
+  return keysWithFlags(spec, line, keysOf(spec, line));
+}
+
+function keysWithFlags(spec: CommandSpec, line: readonly string[], keys: readonly string[]): KeyAccess[] {
   const specs = keySpecsOf(spec);
-  const out: Reply[] = [];
+  const out: KeyAccess[] = [];
   let from = 1;
   for (const key of keys) {
     let pos = line.indexOf(key, from);
@@ -155,7 +168,7 @@ function keysWithFlags(spec: CommandSpec, line: readonly string[], keys: readonl
       flags = specs.find((k) => k.flags.includes('OW'))?.flags ?? flags;
     }
     if (flags.includes('variable_flags')) flags = variableFlags(spec.name.toLowerCase(), line, flags);
-    out.push(array([bulk(key), set(flags.map(simple))]));
+    out.push({ key, pos, flags });
   }
   return out;
 }
@@ -315,7 +328,9 @@ const commandGetKeysAndFlags = defineCommand({
   parse: (args) => args.rest(),
   apply(ctx, line) {
     const r = resolveGetKeys(ctx, line);
-    return 'kind' in r ? r : array(keysWithFlags(r.spec, line, r.keys));
+    return 'kind' in r
+      ? r
+      : array(keysWithFlags(r.spec, line, r.keys).map((k) => array([bulk(k.key), set(k.flags.map(simple))])));
   },
 });
 

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../types.js';
 import { clusterCommands } from './cluster.js';
+import { aclCommand } from './acl.js';
 import { commandCommand } from './command.js';
 import { configCommand } from './config.js';
 import { debugCommand } from './debug.js';
@@ -15,6 +16,7 @@ import { slowlogCommand } from './slowlog.js';
 /** The server family. See the command files beside this one. */
 export const serverCommands: readonly CommandSpec[] = [
   configCommand,
+  aclCommand,
   infoCommand,
   commandCommand,
   slowlogCommand,
@@ -28,4 +30,4 @@ export const serverCommands: readonly CommandSpec[] = [
   ...clusterCommands,
 ];
 
-export { keysOf } from './command.js';
+export { keysOf, keyAccess, type KeyAccess } from './command.js';
