@@ -183,14 +183,16 @@ test('CLIENT LIST shows the running command in qbuf, qbuf-free and argv-mem, and
       await c.call(['SET', 'big', 'q'.repeat(4_000_000)], 10_000);
       await reader.call(['PING']);
       reader.pauseReading();
-      reader.send(['GET', 'big']);
-      reader.send(['GET', 'big']);
+      // More than the kernel's socket buffers can take (tcp_rmem's maximum is 32 MB on recent kernels,
+      // plus the sender's tcp_wmem), so some of it must wait in the server's output buffer.
+      for (let i = 0; i < 16; i++) reader.send(['GET', 'big']);
       await until(`${server.name}: omem of the slow reader`, async () => {
         const line = (await c.call(['CLIENT', 'LIST']))
           .toString('latin1')
           .split('\n')
           .find((l) => l.includes('cmd=get'));
-        return line !== undefined && field(line, 'omem') > 1_000_000 && field(line, 'obl') === 16384;
+        // obl depends on how much of the static buffer the kernel took already (0 or 16384 on Redis).
+        return line !== undefined && field(line, 'omem') > 1_000_000;
       });
       await until(
         `${server.name}: client_recent_max_output_buffer`,
