@@ -8,10 +8,14 @@ import type { ReplayWindow } from '../protocol/replay.js';
 import type { HandshakeState } from '../noise/index.js';
 import type { UdpEndpoint } from './types.js';
 
-/** How packets reach a peer: straight to its UDP endpoint, or wrapped for a relay peer. */
+/**
+ * How packets reach a peer: straight to its UDP endpoint, or wrapped for a relay peer. A handshake-class
+ * datagram that arrived through a relay also carries the NodeID the relay names as its origin
+ * (relayOutFrom), so a cookie reply can go back to it through the relay.
+ */
 export type Path =
   | { readonly kind: 'direct'; readonly endpoint: UdpEndpoint }
-  | { readonly kind: 'relay'; readonly via: Peer };
+  | { readonly kind: 'relay'; readonly via: Peer; readonly origin?: Uint8Array };
 
 /** One direction-pair of transport keys from one handshake ("keypair" in WireGuard). */
 export interface Session {
