@@ -126,6 +126,13 @@ export class Peer {
   lastProbeAt: number | undefined;
   /** Data received, nothing sent since: send a keepalive at this time (PASSIVE_KEEPALIVE_TIMEOUT). */
   passiveKeepaliveAt: number | undefined;
+  /**
+   * A new node came up at this peer's address (another port): it may be this node restarted. Set to
+   * when we asked it for an answer; until one arrives it is withheld from peer exchange, and at
+   * restartCheckAt it is retired if none came (sessions.ts suspectRestart).
+   */
+  restartSuspect: { readonly since: number; readonly newNodeId: string } | undefined;
+  restartCheckAt: number | undefined;
 
   bytesIn = 0;
   bytesOut = 0;
@@ -151,6 +158,12 @@ export class Peer {
     if (this.next?.localIndex === localIndex) return this.next;
     if (this.previous?.localIndex === localIndex) return this.previous;
     return undefined;
+  }
+
+  /** A new node came up at our address and we have not heard from this one since (restartSuspect). */
+  suspectedRestarted(): boolean {
+    const s = this.restartSuspect;
+    return s !== undefined && (this.lastReceivedAt === undefined || this.lastReceivedAt < s.since);
   }
 
   addCandidate(endpoint: UdpEndpoint): void {

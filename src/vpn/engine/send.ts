@@ -269,11 +269,15 @@ export function probeDirectPaths(e: EngineState, peer: Peer, now: number): void 
   }
 }
 
-/** Tells `peer` about every other peer we reach directly (in as many messages as it takes). */
+/**
+ * Tells `peer` about every other peer we reach directly (in as many messages as it takes), except one
+ * that may be the old identity of a node that restarted at another port (Peer.suspectedRestarted).
+ */
 export function sendPeerInfo(e: EngineState, peer: Peer, now: number): void {
   const entries: PeerInfoEntry[] = [];
   for (const other of e.peers.values()) {
     if (other === peer || !other.connected() || other.path?.kind !== 'direct') continue;
+    if (other.suspectedRestarted()) continue; // maybe a restart's ghost: not until it answers
     entries.push({ staticKey: other.staticKey, flags: other.flags, endpoint: other.path.endpoint });
   }
   // Rotate through the peers when there are more than fit in one message.
