@@ -155,7 +155,17 @@ function admitWithCookie(
 
 /** An initiation that passed MAC1 and the load check: as responder, derive a session and answer. */
 function receiveInitiation(e: EngineState, datagram: Uint8Array, path: Path, now: number): void {
-  const c = consumeInitiation(e.keys, e.identity, datagram);
+  const c = consumeInitiation(e.keys, e.identity, datagram, (k) => e.admits(k));
+  if (c !== undefined && 'refusedStatic' in c) {
+    // Refused right after the one DH that decrypts the initiator's key (protocol/handshake.ts).
+    e.dropped.notAllowed += 1;
+    e.logLimited('warn', 'handshake.rejected', now, {
+      reason: 'node key not in allowednodes',
+      key: Buffer.from(c.refusedStatic).toString('base64'),
+      from: describePath(path),
+    });
+    return;
+  }
   if (c === undefined) {
     e.dropped.handshakeFailed += 1;
     if (now - e.startedAt < STALE_IDENTITY_GRACE) {
@@ -170,15 +180,6 @@ function receiveInitiation(e: EngineState, datagram: Uint8Array, path: Path, now
     }
     e.logLimited('warn', 'handshake.rejected', now, {
       reason: 'initiation failed authentication',
-      from: describePath(path),
-    });
-    return;
-  }
-  if (!e.admits(c.remoteStatic)) {
-    e.dropped.notAllowed += 1;
-    e.logLimited('warn', 'handshake.rejected', now, {
-      reason: 'node key not in allowednodes',
-      key: Buffer.from(c.remoteStatic).toString('base64'),
       from: describePath(path),
     });
     return;
