@@ -208,19 +208,28 @@ test('a restarted node in a mesh does not dial its own old identity, and nobody 
   }
 });
 
-test('two nodes behind one address both stay: a new one there does not retire a live one', async () => {
-  const net = new FakeNetwork();
-  const a = await net.addNode('a');
-  const b = await net.addNode('b', {}, [a]);
-  net.runUntil(() => connectedTo(a, b) && connectedTo(b, a), 5_000);
-  net.run(5_000); // b idle for a while: its last packet to a is seconds old
-  const c = await net.addNode('c', {}, [a], { address: b.endpoint.address, port: 7001 });
-  const mesh = [a, b, c];
-  net.runUntil(() => mesh.every((x) => mesh.every((y) => x === y || connectedTo(x, y))), 5_000);
-  net.run(30_000);
-  assert.ok(
-    mesh.every((x) => mesh.every((y) => x === y || connectedTo(x, y))),
-    'all three stay connected',
-  );
-  assert.equal(a.logs.filter((l) => l.event === 'peer.down').length, 0, 'a took nobody down');
+test('two nodes behind one address both stay: a new one there does not retire a live one, even if its first answer is lost', async () => {
+  for (const firstAnswerLost of [false, true]) {
+    const net = new FakeNetwork();
+    const a = await net.addNode('a');
+    const b = await net.addNode('b', {}, [a]);
+    net.runUntil(() => connectedTo(a, b) && connectedTo(b, a), 5_000);
+    net.run(5_000); // b idle for a while: its last packet to a is seconds old
+    // Lose everything between a and b for the first second after c comes up: a's first question to b
+    // (or b's answer) is lost; the second, halfway through the wait, is answered.
+    const unblock = firstAnswerLost ? net.block(a, b) : () => {};
+    const c = await net.addNode('c', {}, [a], { address: b.endpoint.address, port: 7001 });
+    net.runUntil(() => connectedTo(a, c), 5_000);
+    net.run(1_000);
+    unblock();
+    const mesh = [a, b, c];
+    net.runUntil(() => mesh.every((x) => mesh.every((y) => x === y || connectedTo(x, y))), 30_000);
+    net.run(30_000);
+    const label = `(first answer lost: ${firstAnswerLost})`;
+    assert.ok(
+      mesh.every((x) => mesh.every((y) => x === y || connectedTo(x, y))),
+      `all three stay ${label}`,
+    );
+    assert.equal(a.logs.filter((l) => l.event === 'peer.down').length, 0, `a took nobody down ${label}`);
+  }
 });

@@ -127,11 +127,11 @@ export class Peer {
   /** Data received, nothing sent since: send a keepalive at this time (PASSIVE_KEEPALIVE_TIMEOUT). */
   passiveKeepaliveAt: number | undefined;
   /**
-   * A new node came up at this peer's address (another port): it may be this node restarted. Set to
-   * when we asked it for an answer; until one arrives it is withheld from peer exchange, and at
-   * restartCheckAt it is retired if none came (sessions.ts suspectRestart).
+   * A new node came up at this peer's address (another port): it may be this node restarted. `since`:
+   * when we first asked it for an answer (`asked` times so far); until one arrives it is withheld from
+   * peer exchange, and at the last restartCheckAt it is retired if none came (sessions.ts suspectRestart).
    */
-  restartSuspect: { readonly since: number; readonly newNodeId: string } | undefined;
+  restartSuspect: { readonly since: number; readonly newNodeId: string; asked: number } | undefined;
   restartCheckAt: number | undefined;
 
   bytesIn = 0;

@@ -5,7 +5,7 @@
  * or, never confirmed, stayed useless for FORGET_UNCONFIRMED_PEER_AFTER. (wireguard-go keeps these in peer.go and
  * noise-protocol.go's BeginSymmetricSession.)
  */
-import { MAX_PEERS, REDIAL_MAX_INTERVAL } from '../protocol/constants.js';
+import { MAX_PEERS, REDIAL_MAX_INTERVAL, UNANSWERED_DATA_TIMEOUT } from '../protocol/constants.js';
 import type { SessionKeys } from '../protocol/handshake.js';
 import { nodeIdOf } from '../protocol/keys.js';
 import { ReplayWindow } from '../protocol/replay.js';
@@ -150,24 +150,37 @@ function replaceStalePeers(e: EngineState, peer: Peer, now: number): void {
 
 /**
  * Should be called when `newPeer` came up at another port of `peer`'s address. `peer` gets a data
- * packet (an empty peer exchange), which a live node answers within PASSIVE_KEEPALIVE_TIMEOUT; until
- * something authenticated arrives from it, it is left out of peer exchange (so nobody, the restarted
- * node least of all, is told to dial a ghost), and if nothing has by UNANSWERED_DATA_TIMEOUT it is
- * retired as a restart's old identity (restartCheckExpired), instead of after DEAD_PEER_TIMEOUT.
+ * packet (an empty peer exchange), which a live node answers within PASSIVE_KEEPALIVE_TIMEOUT, and a
+ * second one halfway through the wait in case one of the two was lost; until something authenticated
+ * arrives from it, it is left out of peer exchange (so nobody, the restarted node least of all, is told
+ * to dial a ghost), and if nothing has by UNANSWERED_DATA_TIMEOUT it is retired as a restart's old
+ * identity (restartCheckExpired), instead of after DEAD_PEER_TIMEOUT.
  */
 function suspectRestart(e: EngineState, peer: Peer, newPeer: Peer, now: number): void {
   if (peer.suspectedRestarted()) return;
-  peer.restartSuspect = { since: now, newNodeId: newPeer.nodeId };
-  sendTransport(e, peer, TransportKind.peerInfo, encodePeerInfo([]), now);
-  timersRestartSuspected(e.timers, peer, now);
+  peer.restartSuspect = { since: now, newNodeId: newPeer.nodeId, asked: 1 };
+  askForAnswer(e, peer, now);
+  timersRestartSuspected(e.timers, peer, now + UNANSWERED_DATA_TIMEOUT / 2);
 }
 
-/** Should be called at a suspected peer's restartCheckAt: retired when it never answered, kept otherwise. */
+function askForAnswer(e: EngineState, peer: Peer, now: number): void {
+  sendTransport(e, peer, TransportKind.peerInfo, encodePeerInfo([]), now);
+}
+
+/** Should be called at a suspected peer's restartCheckAt: kept when it answered, asked again once, then retired. */
 export function restartCheckExpired(e: EngineState, peer: Peer, now: number): void {
   const suspect = peer.restartSuspect;
-  const silent = peer.suspectedRestarted();
-  peer.restartSuspect = undefined;
-  if (suspect === undefined || !silent || !peer.connected()) return;
+  if (suspect === undefined) return;
+  if (!peer.suspectedRestarted() || !peer.connected()) {
+    peer.restartSuspect = undefined;
+    return;
+  }
+  if (suspect.asked === 1) {
+    suspect.asked = 2;
+    askForAnswer(e, peer, now);
+    timersRestartSuspected(e.timers, peer, suspect.since + UNANSWERED_DATA_TIMEOUT);
+    return;
+  }
   peerDown(e, peer, now, `restarted: new node ${suspect.newNodeId.slice(0, 16)} at its address`);
   forgetPeer(e, peer);
 }

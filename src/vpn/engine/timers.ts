@@ -41,7 +41,7 @@ export interface TimerActions {
   peerDown(peer: Peer, now: number, reason: string): void;
   expireSession(peer: Peer, session: Session): void;
   forgetPeer(peer: Peer): void;
-  /** A new node came up at the peer's address and UNANSWERED_DATA_TIMEOUT passed: retire it if it never answered. */
+  /** A new node came up at the peer's address and we asked the peer for an answer: ask again, or retire it. */
   restartCheckExpired(peer: Peer, now: number): void;
   /** Say hello at an init peer's endpoint (so the node there initiates to us). */
   dialInitPeer(initPeer: InitPeerDial, now: number): void;
@@ -177,11 +177,11 @@ export function timersPathRelayed(t: TimerActions, peer: Peer, now: number): voi
 
 /**
  * Should be called when a new node came up at another port of this peer's address and the peer was
- * sent data a live node answers within PASSIVE_KEEPALIVE_TIMEOUT: checked after UNANSWERED_DATA_TIMEOUT.
+ * sent data a live node answers within PASSIVE_KEEPALIVE_TIMEOUT: whether it answered is checked at `at`.
  */
-export function timersRestartSuspected(t: TimerActions, peer: Peer, now: number): void {
-  peer.restartCheckAt = now + UNANSWERED_DATA_TIMEOUT;
-  t.schedule(peer.restartCheckAt);
+export function timersRestartSuspected(t: TimerActions, peer: Peer, at: number): void {
+  peer.restartCheckAt = at;
+  t.schedule(at);
 }
 
 /** Runs every expired timer of one peer. */
