@@ -12,6 +12,7 @@ import {
   ERR_GETKEYS_INVALID_COMMAND,
   ERR_GETKEYS_NO_KEYS,
   ERR_GETKEYS_ARITY,
+  ERR_GETKEYS_INVALID_ARGS,
   NULL,
   array,
   bulk,
@@ -183,7 +184,7 @@ export function commandInfo(spec: CommandSpec): Reply {
     integer(spec.lastKey),
     integer(spec.step),
     set((spec.categories ?? []).map((c) => simple(`@${c}`))),
-    array((spec.tips ?? []).map(simple)),
+    array((spec.tips ?? []).map(bulk)),
     keySpecs(spec),
     array((spec.subcommands ?? []).map(commandInfo)),
   ]);
@@ -318,7 +319,8 @@ function resolveGetKeys(
     return error(ERR_GETKEYS_ARITY);
   }
   const keys = keysOf(spec, line);
-  if (keys.length === 0) return error(ERR_GETKEYS_NO_KEYS);
+  // Redis: no keys found is an error, unless the command may be called without keys (EVAL … 0).
+  if (keys.length === 0 && !spec.flags.includes('no_mandatory_keys')) return error(ERR_GETKEYS_INVALID_ARGS);
   return { spec, keys };
 }
 

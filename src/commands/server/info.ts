@@ -285,7 +285,7 @@ function statsFields(ctx: CommandContext): Fields {
     ['pubsubshard_channels', 0],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
-    ['migrate_cached_sockets', 0],
+    ['migrate_cached_sockets', ctx.server.migrate?.size ?? 0],
     ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0],
     ['active_defrag_misses', 0],
