@@ -485,3 +485,37 @@ test('FUNCTION libraries are saved in the RDB: a restarted redmesh and a real Re
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('SCRIPT DEBUG: NO, bad modes and arity answer as redis; YES and SYNC are refused in plain words (no Lua debugger)', async () => {
+  let redis: RunningServer | undefined;
+  let redmesh: RunningServer | undefined;
+  try {
+    [redis, redmesh] = await Promise.all([startRedis(0), startRedmesh(0)]);
+    const ask = async (port: number, argv: readonly string[]): Promise<string> => {
+      const c = await RawConnection.open(port, 2000);
+      try {
+        return showBytes(await c.call(argv));
+      } finally {
+        c.close();
+      }
+    };
+    for (const argv of [
+      ['SCRIPT', 'DEBUG', 'NO'],
+      ['SCRIPT', 'DEBUG', 'maybe'],
+      ['SCRIPT', 'DEBUG'],
+      ['SCRIPT', 'DEBUG', 'NO', 'x'],
+    ]) {
+      assert.equal(await ask(redmesh.port, argv), await ask(redis.port, argv), argv.join(' '));
+    }
+    for (const mode of ['YES', 'sync']) {
+      assert.equal(
+        await ask(redmesh.port, ['SCRIPT', 'DEBUG', mode]),
+        '-ERR the Lua debugger (SCRIPT DEBUG YES|SYNC) is not supported by this server\\r\\n',
+      );
+    }
+    // The connection goes on as a normal one: a script runs without the debugger.
+    assert.equal(await ask(redmesh.port, ['EVAL', 'return 1', '0']), ':1\\r\\n');
+  } finally {
+    await stopAll(redis, redmesh);
+  }
+});
