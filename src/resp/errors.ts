@@ -341,6 +341,13 @@ export const ERR_NOGROUP_XREADGROUP = (key: string, group: string): string =>
 export const ERR_BUSY_SCRIPT =
   'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 export const ERR_NOTBUSY = 'NOTBUSY No scripts in execution right now.';
+/** shared.slowscripterr: a function is past busy-reply-threshold. */
+export const ERR_BUSY_FUNCTION =
+  'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+export const ERR_UNKILLABLE_WRITTEN =
+  'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
+export const ERR_UNKILLABLE_MASTER =
+  'UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.';
 export const ERR_NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
 export const ERR_NUMKEYS_NEGATIVE = "ERR Number of keys can't be negative";
 export const ERR_SCRIPT_RUN = (name: string, msg: string): string =>
