@@ -248,7 +248,9 @@ function bind(): LuaApi {
     yield: f('int lua_yield(void *L, int nresults)') as LuaApi['yield'],
     xmove: f('void lua_xmove(void *from, void *to, int n)'),
     pushthread: f('int lua_pushthread(void *L)') as LuaApi['pushthread'],
-    sethook: lib.func('int lua_sethook(void *L, lua_Hook_redmesh *f, int mask, int count)') as LuaApi['sethook'],
+    sethook: lib.func(
+      'int lua_sethook(void *L, lua_Hook_redmesh *f, int mask, int count)',
+    ) as LuaApi['sethook'],
     registerHook: (fn) => koffi.register((L: LuaState, ar: LuaDebug) => fn(L, ar), koffi.pointer(Hook)),
     hookLine(L, ar) {
       getinfo(L, 'l', ar);

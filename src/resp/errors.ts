@@ -30,6 +30,9 @@ export const ERR_NOPERM_EXEC = (reason: 'command' | 'key' | 'channel'): string =
 export const ERR_READONLY = "READONLY You can't write against a read only replica.";
 export const ERR_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 export const ERR_EXECABORT = 'EXECABORT Transaction discarded because of previous errors.';
+/** execCommandAbort: EXEC itself was refused before running. */
+export const ERR_EXECABORT_BECAUSE = (reason: string): string =>
+  `EXECABORT Transaction discarded because of: ${reason}`;
 export const ERR_DB_INDEX = 'ERR DB index is out of range';
 export const ERR_INVALID_EXPIRE = (cmd: string): string => `ERR invalid expire time in '${cmd}' command`;
 export const ERR_TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range';

@@ -16,6 +16,7 @@ import {
 } from '../commands/index.js';
 import { REDIS_COMPAT_VERSION } from '../config/index.js';
 import {
+  ERR_EXECABORT_BECAUSE,
   ERR_INTERNAL,
   ERR_LOADING,
   ERR_MISCONF,
@@ -603,8 +604,13 @@ export class ServerCore implements ClientHost {
   private reject(c: Client, message: string, fullName?: string): void {
     if (c.multiQueue !== undefined) c.multiError = true;
     const stats = this.state.commandStats;
-    stats.recordError(message);
     if (fullName !== undefined) stats.recordRejected(fullName);
+    // Redis rejectCommand → execCommandAbort: a refused EXEC discards the transaction.
+    if (c.multiQueue !== undefined && c.runningArgv?.[0]?.toLowerCase() === 'exec') {
+      c.discard();
+      message = ERR_EXECABORT_BECAUSE(message);
+    }
+    stats.recordError(message);
     c.reply(error(message));
   }
 
@@ -699,7 +705,13 @@ export class ServerCore implements ClientHost {
    * event loop has served other clients (BUSY for all but allow-busy commands).
    */
   private suspendScript(c: Client, entry: CommandEntry, argv: readonly string[], started: number): void {
-    const request: BlockRequest = { kind: 'block', keys: [], deadlineMs: 0, retry: () => undefined, onTimeout: () => NULL };
+    const request: BlockRequest = {
+      kind: 'block',
+      keys: [],
+      deadlineMs: 0,
+      retry: () => undefined,
+      onTimeout: () => NULL,
+    };
     c.blockedState = { request, db: c.dbIndex, spec: entry.spec, argv, timer: undefined };
     this.state.beginUnit();
     setImmediate(() => this.scriptSlice(c, entry, argv, started));
@@ -730,7 +742,13 @@ export class ServerCore implements ClientHost {
   }
 
   /** The script ended (or was killed): its caller gets the reply and goes on with its input. */
-  private endScript(c: Client, entry: CommandEntry, argv: readonly string[], started: number, reply: Reply): void {
+  private endScript(
+    c: Client,
+    entry: CommandEntry,
+    argv: readonly string[],
+    started: number,
+    reply: Reply,
+  ): void {
     const now = performance.now();
     const usec = (now - started) * 1000;
     this.hooks.recordCall(c, entry.fullName, entry.spec, argv, usec, reply, entry.skipSlowlog, Date.now());

@@ -337,7 +337,8 @@ export class LuaEngine {
       api.rawgeti(L, LUA_REGISTRYINDEX, vm.abandonedRef);
       api.call(L, 0, 0);
       this.host.log(3, 'Lua script killed by user with SCRIPT KILL.');
-      const where = source !== undefined && line !== undefined ? ` script: ${run.name}, on ${source}:${line}.` : '';
+      const where =
+        source !== undefined && line !== undefined ? ` script: ${run.name}, on ${source}:${line}.` : '';
       return error(mapNewlines(`ERR Script killed by user with SCRIPT KILL...${where}`));
     } finally {
       this.endRun(vm);

@@ -54,6 +54,8 @@ function scriptingOf(ctx: CommandContext): Scripting | undefined {
 }
 
 interface ScriptCall {
+  /** The command as the client sent it (FUNCTION STATS shows it). */
+  readonly argv: readonly string[];
   readonly script: string;
   readonly keys: readonly string[];
   readonly args: readonly string[];
@@ -61,8 +63,9 @@ interface ScriptCall {
 
 /** `script numkeys key... arg...`, with eval.c's numkeys errors. */
 function parseScriptCall(args: ArgCursor): ScriptCall {
+  const argv = args.argv;
   const script = args.string();
-  return { script, ...parseKeysAndArgs(args) };
+  return { argv, script, ...parseKeysAndArgs(args) };
 }
 
 function parseKeysAndArgs(args: ArgCursor): { keys: readonly string[]; args: readonly string[] } {
@@ -108,8 +111,7 @@ function evalCommand(name: string, bySha: boolean, ro: boolean): CommandSpec {
     apply(ctx, call) {
       const s = scriptingOf(ctx);
       if (s === undefined) return NO_SCRIPTING;
-      const argv = [name, call.script, String(call.keys.length), ...call.keys, ...call.args];
-      const start = s.start(ctx.client, ctx.now, callerCanWait(ctx), argv);
+      const start = s.start(ctx.client, ctx.now, callerCanWait(ctx), call.argv);
       return outcome(s, s.eval(start, call.script, bySha, call.keys, call.args, ro));
     },
     keys: scriptKeys,
@@ -129,16 +131,16 @@ function fcallCommand(name: string, ro: boolean): CommandSpec {
   return defineCommand({
     name,
     parse(args) {
+      const argv = args.argv;
       const fn = args.string();
       const text = args.peek() ?? '';
       if (parseInt64(text) === undefined) return fail(ERR_FCALL_NUMKEYS);
-      return { fn, ...parseKeysAndArgs(args) };
+      return { argv, fn, ...parseKeysAndArgs(args) };
     },
     apply(ctx, call) {
       const s = scriptingOf(ctx);
       if (s === undefined) return NO_SCRIPTING;
-      const argv = [name, call.fn, String(call.keys.length), ...call.keys, ...call.args];
-      const start = s.start(ctx.client, ctx.now, callerCanWait(ctx), argv);
+      const start = s.start(ctx.client, ctx.now, callerCanWait(ctx), call.argv);
       return outcome(s, s.fcall(start, call.fn, call.keys, call.args, ro));
     },
     keys: scriptKeys,
