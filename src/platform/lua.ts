@@ -93,8 +93,8 @@ export interface LuaApi {
   yield(L: LuaState, nresults: number): number;
   xmove(from: LuaState, to: LuaState, n: number): void;
   pushthread(L: LuaState): number;
-  /** Installs a C count hook (made by registerHook) on L; a null hook removes it. */
-  sethook(L: LuaState, hook: LuaHook | null, mask: number, count: number): void;
+  /** Installs a C count hook (made by registerHook) on L; null removes it. */
+  sethook(L: LuaState, hook: LuaHook, mask: number, count: number): void;
   /** Registers a JS function as a lua_Hook (`ar` is the hook's lua_Debug). */
   registerHook(fn: (L: LuaState, ar: LuaDebug) => void): LuaHook;
   /** Inside a hook: the line the interrupted function is at (lua_getinfo "l" of the hook's record). */
@@ -243,7 +243,7 @@ function bind(): LuaApi {
     toBytes,
     pushBytes,
     register: (fn) => koffi.register(fn, koffi.pointer(CFunction)),
-    newthread: f('void *lua_newthread(void *L)') as LuaApi['newthread'],
+    newthread: f('void *lua_newthread(void *L)'),
     resume: f('int lua_resume(void *L, int narg)') as LuaApi['resume'],
     yield: f('int lua_yield(void *L, int nresults)') as LuaApi['yield'],
     xmove: f('void lua_xmove(void *from, void *to, int n)'),

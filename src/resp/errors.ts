@@ -349,6 +349,8 @@ export const ERR_BUSY_FUNCTION =
   'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
 export const ERR_UNKILLABLE_WRITTEN =
   'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
+/** luaMaskCountHook's error once SCRIPT KILL or FUNCTION KILL was accepted. */
+export const ERR_SCRIPT_KILLED = 'ERR Script killed by user with SCRIPT KILL...';
 export const ERR_UNKILLABLE_MASTER =
   'UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.';
 export const ERR_NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';

@@ -34,6 +34,7 @@ import {
   ERR_LUA_STACK_LIMIT,
   ERR_NO_FUNCTIONS,
   ERR_NOTBUSY,
+  ERR_SCRIPT_KILLED,
   ERR_REGISTER_FUNCTIONS,
   ERR_SCRIPT_RUN,
   NULL,
@@ -201,7 +202,9 @@ export class LuaEngine {
   private gcCount = 0;
   /** The running script's coroutine (set with `current`). */
   private thread: ScriptThread | undefined;
-  private hook: LuaHook | undefined;
+  private hook: LuaHook;
+  /** The last script's coroutine when its body returned: the next script runs in it. */
+  private spare: ScriptThread | undefined;
   /** The line the hook last suspended a thread at. */
   private yieldLine = -1;
 
@@ -217,6 +220,7 @@ export class LuaEngine {
   reset(): void {
     const old = this.vmState;
     this.vmState = undefined;
+    this.spare = undefined;
     if (old !== undefined && typeof old !== 'string') old.api.close(old.L);
   }
 
@@ -339,7 +343,7 @@ export class LuaEngine {
       this.host.log(3, 'Lua script killed by user with SCRIPT KILL.');
       const where =
         source !== undefined && line !== undefined ? ` script: ${run.name}, on ${source}:${line}.` : '';
-      return error(mapNewlines(`ERR Script killed by user with SCRIPT KILL...${where}`));
+      return error(mapNewlines(ERR_SCRIPT_KILLED + where));
     } finally {
       this.endRun(vm);
     }
@@ -348,12 +352,20 @@ export class LuaEngine {
   /** A coroutine for a script, known to the prelude as one of the engine's threads. */
   private startThread(vm: Vm, run: ScriptRun): LuaState {
     const { api, L } = vm;
+    this.current = run;
+    // A coroutine whose body returned can run another (lua_resume starts it again).
+    const spare = this.spare;
+    if (spare !== undefined) {
+      this.spare = undefined;
+      this.thread = spare;
+      api.settop(spare.co, 0);
+      return spare.co;
+    }
     const co = api.newthread(L);
     api.rawgeti(L, LUA_REGISTRYINDEX, vm.adoptRef);
     api.pushvalue(L, -2);
     api.call(L, 1, 0);
     this.thread = { co, ref: api.ref(L, LUA_REGISTRYINDEX) };
-    this.current = run;
     return co;
   }
 
@@ -382,7 +394,10 @@ export class LuaEngine {
         // lua_pcall(…, 1, …): the first value returned, nil when none.
         if (api.gettop(co) === 0) api.pushnil(co);
         api.settop(co, 1);
-        return this.toReply(api, co, run.resp, 0);
+        const reply = this.toReply(api, co, run.resp, 0);
+        this.spare = thread;
+        this.thread = undefined;
+        return reply;
       }
       if (status === LUA_ERRRUN) {
         api.rawgeti(L, LUA_REGISTRYINDEX, vm.threadHandlerRef);
@@ -882,7 +897,7 @@ export class LuaEngine {
     fn('register_function', (l) => this.registerFunction(api, l));
     // The raise hook replaced the count hook on this thread: it comes back once the error is raised.
     fn('restoreHook', (l) => {
-      api.sethook(l, this.hook ?? null, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
+      api.sethook(l, this.hook, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
       return 0;
     });
     fn('yieldable', (l) => {

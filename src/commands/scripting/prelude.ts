@@ -149,8 +149,18 @@ local function pcallFinish(co, ok, ...)
   if ok then return true, ... end
   return pcallResult(false, ...)
 end
+-- Whether a function is C (coroutine.create refuses those; they run under the C pcall).
+local cFunction = setmetatable({}, {__mode = 'k'})
+local function isC(f)
+  local c = cFunction[f]
+  if c == nil then
+    c = getinfo(f, 'S').what == 'C'
+    cFunction[f] = c
+  end
+  return c
+end
 local function redisPcall(f, ...)
-  if pcallThreads >= MAX_PCALL_THREADS or type(f) ~= 'function' or getinfo(f, 'S').what == 'C' then
+  if pcallThreads >= MAX_PCALL_THREADS or type(f) ~= 'function' or isC(f) then
     return pcallResult(opcall(f, ...))
   end
   pcallThreads = pcallThreads + 1
