@@ -721,6 +721,7 @@ export class ServerCore implements ClientHost {
     const scripting = this.state.scripting as Scripting;
     const tracking = this.state.tracking;
     const outer = tracking.current;
+    const outerExecuting = tracking.executing;
     tracking.current = c;
     tracking.executing = true;
     let reply: ScriptOutcome;
@@ -732,7 +733,7 @@ export class ServerCore implements ClientHost {
       reply = error(ERR_INTERNAL);
     } finally {
       tracking.current = outer;
-      tracking.executing = false;
+      tracking.executing = outerExecuting;
     }
     if (reply.kind === 'suspended') {
       setImmediate(() => this.scriptSlice(c, entry, argv, started));

@@ -133,6 +133,11 @@ async function scenario(port: number): Promise<string[]> {
     await record(t, other, ['FUNCTION', 'KILL']);
     await scriptReply(t, caller, 'FCALL_RO spin_ro');
 
+    // A script inside MULTI … EXEC: the same reply (redmesh runs it to its end there, unsuspended).
+    await record(t, caller, ['MULTI']);
+    await record(t, caller, ['EVAL', 'local n = 0 for i = 1, 2000000 do n = n + 1 end return n', '0']);
+    await record(t, caller, ['EXEC'], 30_000);
+
     // Long but under the threshold: nobody is told BUSY, the reply is the script's.
     await record(t, other, ['CONFIG', 'SET', 'busy-reply-threshold', '60000']);
     caller.send(['EVAL', 'local n = 0 for i = 1, 3000000 do n = n + 1 end return n', '0']);
