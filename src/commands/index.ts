@@ -18,7 +18,7 @@ import { zsetsCommands } from './zsets/index.js';
 export type * from './types.js';
 export * from './args.js';
 export { Scripting, sha1hex } from './scripting/index.js';
-export type { Library, ScriptCaller, ScriptHost, ScriptRun } from './scripting/index.js';
+export type { Library, ScriptCaller, ScriptHost, ScriptOutcome, ScriptRun } from './scripting/index.js';
 export { keysOf, keyAccess, type KeyAccess } from './server/index.js';
 export { REDIS_COMMAND_TABLE } from './table.generated.js';
 export { formatClientInfo } from './connection/client.js';

@@ -64,6 +64,12 @@ export interface BlockRequest {
   readonly deadlineMs: number;
   /** Also retried when replicas' ACKs arrive (WAIT), not only when one of `keys` is ready. */
   readonly onReplicaAck?: boolean;
+  /**
+   * A script suspended past busy-reply-threshold (EVAL, FCALL): the server resumes it slice by slice
+   * through `scripting` while other clients get BUSY; retry is never called, onTimeout runs it to its
+   * end where the caller cannot wait.
+   */
+  readonly script?: boolean;
   retry(ctx: CommandContext): Reply | undefined;
   onTimeout(ctx: CommandContext): Reply;
 }

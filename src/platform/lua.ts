@@ -31,6 +31,11 @@ export const LUA_TSTRING = 4;
 export const LUA_TTABLE = 5;
 export const LUA_TFUNCTION = 6;
 
+/** lua_resume / lua_status results. */
+export const LUA_YIELD = 1;
+/** lua_sethook masks. */
+export const LUA_MASKCOUNT = 8;
+
 /** lua_gc options. */
 export const LUA_GCCOLLECT = 2;
 export const LUA_GCCOUNT = 3;
@@ -76,6 +81,7 @@ export interface LuaApi {
   setfield(L: LuaState, idx: number, k: string): void;
   getfield(L: LuaState, idx: number, k: string): void;
   ref(L: LuaState, t: number): number;
+  unref(L: LuaState, t: number, ref: number): void;
   gc(L: LuaState, what: number, data: number): number;
   /** The string (or number, converted in place) at idx as a latin1 byte string; undefined otherwise. */
   toBytes(L: LuaState, idx: number): string | undefined;
@@ -83,7 +89,48 @@ export interface LuaApi {
   pushBytes(L: LuaState, s: string): void;
   /** Registers a JS function as a lua_CFunction (kept for the life of the process). */
   register(fn: (L: LuaState) => number): LuaCFunction;
+  /** A new coroutine (pushed on L's stack, returned). */
+  newthread(L: LuaState): LuaState;
+  /** Starts or continues a coroutine: 0 done, LUA_YIELD suspended, else an error status. */
+  resume(L: LuaState, nargs: number): number;
+  /** Only from a count hook (or a C function) where `yieldable` holds: it raises otherwise. */
+  yield(L: LuaState, nresults: number): number;
+  xmove(from: LuaState, to: LuaState, n: number): void;
+  pushthread(L: LuaState): number;
+  /** Installs a C count hook (made by registerHook) on L; null removes it. */
+  sethook(L: LuaState, hook: LuaHook, mask: number, count: number): void;
+  /** Registers a JS function as a lua_Hook (`ar` is the hook's lua_Debug). */
+  registerHook(fn: (L: LuaState, ar: LuaDebug) => void): LuaHook;
+  /** Inside a hook: the line the interrupted function is at (lua_getinfo "l" of the hook's record). */
+  hookLine(L: LuaState, ar: LuaDebug): number;
+  /**
+   * lua_yield would not raise on L: no C call (pcall, a metamethod, table.sort's comparator…) lies
+   * between the running code and L's lua_resume. Read from lua_State's nCcalls / baseCcalls, whose
+   * offsets checkLayout validates; false when they could not be validated.
+   */
+  yieldable(L: LuaState): boolean;
+  /** nCcalls and baseCcalls of L as read at their Lua 5.1.5 x86-64 offsets (for the layout check). */
+  cCalls(L: LuaState): readonly [number, number];
+  /** The layout check passed: yieldable() can be trusted. */
+  layoutChecked: boolean;
 }
+
+/** A registered lua_Hook (koffi.register's handle). */
+export type LuaHook = unknown;
+/** The lua_Debug pointer a hook receives. */
+export type LuaDebug = unknown;
+/** lua_Debug's currentline in Lua 5.1 on x86-64 (after an int and four pointers). */
+const OFFSET_CURRENTLINE = 40;
+
+/**
+ * lua_State's fields in Lua 5.1.5 on x86-64 (lstate.h): after CommonHeader, status and eight
+ * pointers and two ints, `unsigned short nCcalls, baseCcalls` at 96 and 98, then hookmask (100),
+ * allowhook, basehookcount (104), hookcount (108).
+ */
+const OFFSET_NCCALLS = 96;
+const OFFSET_BASECCALLS = 98;
+const OFFSET_HOOKMASK = 100;
+const OFFSET_BASEHOOKCOUNT = 104;
 
 let api: LuaApi | undefined;
 let failure: string | undefined;
@@ -93,7 +140,9 @@ export function luaApi(): LuaApi | string {
   if (api !== undefined) return api;
   if (failure !== undefined) return failure;
   try {
-    api = bind();
+    const bound = bind();
+    bound.layoutChecked = checkLayout(bound);
+    api = bound;
     return api;
   } catch (e) {
     failure = `${LUA_MISSING} (${e instanceof Error ? e.message : String(e)})`;
@@ -110,7 +159,10 @@ function bind(): LuaApi {
   const bitop = koffi.load('liblua5.1-bitop.so.0');
   const libc = koffi.load('libc.so.6');
   const CFunction = koffi.proto('int lua_CFunction_redmesh(void *L)');
+  const Hook = koffi.proto('void lua_Hook_redmesh(void *L, void *ar)');
+  const u16 = (L: LuaState, offset: number): number => koffi.decode(L, offset, 'uint16') as number;
   const f = (sig: string): ((...a: unknown[]) => unknown) => lib.func(sig) as (...a: unknown[]) => unknown;
+  const getinfo = f('int lua_getinfo(void *L, const char *what, void *ar)');
   const openers = ['luaopen_base', 'luaopen_table', 'luaopen_string', 'luaopen_math', 'luaopen_debug'].map(
     (n) => lib.func(`int ${n}(void *L)`) as (L: LuaState) => number,
   );
@@ -192,9 +244,77 @@ function bind(): LuaApi {
     setfield,
     getfield: f('void lua_getfield(void *L, int idx, const char *k)'),
     ref: f('int luaL_ref(void *L, int t)') as LuaApi['ref'],
+    unref: f('void luaL_unref(void *L, int t, int ref)'),
     gc: f('int lua_gc(void *L, int what, int data)') as LuaApi['gc'],
     toBytes,
     pushBytes,
     register: (fn) => koffi.register(fn, koffi.pointer(CFunction)),
+    newthread: f('void *lua_newthread(void *L)'),
+    resume: f('int lua_resume(void *L, int narg)') as LuaApi['resume'],
+    yield: f('int lua_yield(void *L, int nresults)') as LuaApi['yield'],
+    xmove: f('void lua_xmove(void *from, void *to, int n)'),
+    pushthread: f('int lua_pushthread(void *L)') as LuaApi['pushthread'],
+    sethook: lib.func(
+      'int lua_sethook(void *L, lua_Hook_redmesh *f, int mask, int count)',
+    ) as LuaApi['sethook'],
+    registerHook: (fn) => koffi.register((L: LuaState, ar: LuaDebug) => fn(L, ar), koffi.pointer(Hook)),
+    hookLine(L, ar) {
+      getinfo(L, 'l', ar);
+      return koffi.decode(ar, OFFSET_CURRENTLINE, 'int32') as number;
+    },
+    yieldable(L) {
+      return this.layoutChecked && u16(L, OFFSET_NCCALLS) === u16(L, OFFSET_BASECCALLS);
+    },
+    cCalls: (L) => [u16(L, OFFSET_NCCALLS), u16(L, OFFSET_BASECCALLS)],
+    layoutChecked: false,
   };
+}
+
+/**
+ * Validates the lua_State offsets yieldable() reads, on a scratch state: a count hook set through
+ * the API must show up as hookmask and basehookcount, nCcalls must be 0 at rest and 1 inside a
+ * C function called by lua_pcall, and a coroutine's C function sees nCcalls == baseCcalls. When
+ * anything differs (another Lua build), scripts are never suspended (they run to their end, as
+ * without a time limit).
+ */
+export function checkLayout(a: LuaApi): boolean {
+  const L = a.newState();
+  try {
+    const hook = a.registerHook(() => undefined);
+    a.sethook(L, hook, LUA_MASKCOUNT, 12345);
+    const maskOk = (koffi.decode(L, OFFSET_HOOKMASK, 'uint8') as number) === LUA_MASKCOUNT;
+    const countOk = (koffi.decode(L, OFFSET_BASEHOOKCOUNT, 'int32') as number) === 12345;
+    a.sethook(L, null, 0, 0);
+    const rest = a.cCalls(L);
+    let inside: readonly [number, number] = [-1, -1];
+    const probe = a.register((l) => {
+      inside = a.cCalls(l);
+      return 0;
+    });
+    a.pushcclosure(L, probe, 0);
+    a.pcall(L, 0, 0, 0);
+    const co = a.newthread(L);
+    let inThread: readonly [number, number] = [-1, -1];
+    a.pushcclosure(
+      co,
+      a.register((l) => {
+        inThread = a.cCalls(l);
+        return 0;
+      }),
+      0,
+    );
+    const status = a.resume(co, 0);
+    return (
+      maskOk &&
+      countOk &&
+      rest[0] === 0 &&
+      inside[0] === 1 &&
+      inside[1] === 0 &&
+      status === 0 &&
+      inThread[0] === inThread[1] &&
+      inThread[0] > 0
+    );
+  } finally {
+    a.close(L);
+  }
 }

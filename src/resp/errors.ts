@@ -30,6 +30,9 @@ export const ERR_NOPERM_EXEC = (reason: 'command' | 'key' | 'channel'): string =
 export const ERR_READONLY = "READONLY You can't write against a read only replica.";
 export const ERR_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 export const ERR_EXECABORT = 'EXECABORT Transaction discarded because of previous errors.';
+/** execCommandAbort: EXEC itself was refused before running. */
+export const ERR_EXECABORT_BECAUSE = (reason: string): string =>
+  `EXECABORT Transaction discarded because of: ${reason}`;
 export const ERR_DB_INDEX = 'ERR DB index is out of range';
 export const ERR_INVALID_EXPIRE = (cmd: string): string => `ERR invalid expire time in '${cmd}' command`;
 export const ERR_TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range';
@@ -343,6 +346,15 @@ export const ERR_NOGROUP_XREADGROUP = (key: string, group: string): string =>
 export const ERR_BUSY_SCRIPT =
   'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 export const ERR_NOTBUSY = 'NOTBUSY No scripts in execution right now.';
+/** shared.slowscripterr: a function is past busy-reply-threshold. */
+export const ERR_BUSY_FUNCTION =
+  'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+export const ERR_UNKILLABLE_WRITTEN =
+  'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
+/** luaMaskCountHook's error once SCRIPT KILL or FUNCTION KILL was accepted. */
+export const ERR_SCRIPT_KILLED = 'ERR Script killed by user with SCRIPT KILL...';
+export const ERR_UNKILLABLE_MASTER =
+  'UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.';
 export const ERR_NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
 export const ERR_NUMKEYS_NEGATIVE = "ERR Number of keys can't be negative";
 export const ERR_SCRIPT_RUN = (name: string, msg: string): string =>

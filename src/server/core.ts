@@ -11,10 +11,12 @@ import {
   type CommandResult,
   type CommandSpec,
   type ScriptCaller,
+  type ScriptOutcome,
   type ScriptRun,
 } from '../commands/index.js';
 import { REDIS_COMPAT_VERSION } from '../config/index.js';
 import {
+  ERR_EXECABORT_BECAUSE,
   ERR_INTERNAL,
   ERR_LOADING,
   ERR_MISCONF,
@@ -30,6 +32,7 @@ import {
   ERR_READONLY,
   ERR_SCRIPT_MISCONF,
   ERR_SCRIPT_WRITE_ON_REPLICA,
+  NULL,
   QUEUED,
   encodeReply,
   error,
@@ -98,6 +101,8 @@ interface CommandEntry {
   readonly monitored: boolean;
   /** Flagged `loading`: served while the dataset loads (INFO, PING…); others get -LOADING. */
   readonly allowedWhileLoading: boolean;
+  /** Flagged `allow-busy`: served while a script is past busy-reply-threshold; others get -BUSY. */
+  readonly allowBusy: boolean;
   /** What the ACL check needs (catalog id, keys, channels). */
   readonly acl: AclCommandTraits;
 }
@@ -116,6 +121,7 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     write: has('write'),
     stale: has('stale'),
     allowedWhileLoading: has('loading'),
+    allowBusy: has('allow_busy'),
     writeLike: has('write') || has('may_replicate'),
     skipSlowlog: has('skip_slowlog'),
     denyoom: has('denyoom'),
@@ -190,6 +196,10 @@ export class ServerCore implements ClientHost {
   private scriptRun: ScriptRun | undefined;
   /** The running EVAL / FCALL (its keys are what a tracking caller remembers when the script reads). */
   private scriptRunner: { readonly spec: CommandSpec; readonly argv: readonly string[] } | undefined;
+  /** The master's commands that arrived while a script was busy (run when it ends, as Redis does). */
+  private readonly masterBacklog: { run: (argv: string[]) => void; argv: string[] }[] = [];
+  /** The server is closing: a suspended script is dropped instead of resumed. */
+  private closing = false;
 
   constructor(readonly state: ServerState) {
     const observer: KeyspaceObserver = {
@@ -224,6 +234,7 @@ export class ServerCore implements ClientHost {
       version: REDIS_COMPAT_VERSION,
       versionNum: versionNumber(REDIS_COMPAT_VERSION),
       startConditions: (caller) => this.scriptStartConditions(caller),
+      busyThreshold: () => state.config.getNumber('busy-reply-threshold'),
     });
   }
 
@@ -501,11 +512,12 @@ export class ServerCore implements ClientHost {
       return;
     }
     const traits = entry.scripting ? this.scriptTraits(entry, argv) : undefined;
-    const oom = this.hooks.admitUnderMaxmemory(
-      spec,
-      traits?.denyoom ?? entry.denyoom,
-      c.multiQueue !== undefined,
-    );
+    const busy = this.state.scripting?.busy;
+    // Redis performs no eviction while a script is busy (the keyspace is the script's).
+    const oom =
+      busy === undefined
+        ? this.hooks.admitUnderMaxmemory(spec, traits?.denyoom ?? entry.denyoom, c.multiQueue !== undefined)
+        : undefined;
     if (oom !== undefined) {
       this.reject(c, oom, entry.fullName);
       return;
@@ -522,6 +534,11 @@ export class ServerCore implements ClientHost {
     // Redis: loading and not flagged CMD_LOADING (the AOF's own loading client runs everything).
     if (this.state.persistence?.loading !== undefined && !entry.allowedWhileLoading && !c.loader) {
       this.reject(c, ERR_LOADING);
+      return;
+    }
+    // A script past busy-reply-threshold: only allow-busy commands (MULTI's too, PR #7022) are served.
+    if (busy !== undefined && !entry.allowBusy) {
+      this.reject(c, (this.state.scripting as Scripting).busyError(), entry.fullName);
       return;
     }
     if (c.multiQueue !== undefined && !container.runsInMulti) {
@@ -606,8 +623,13 @@ export class ServerCore implements ClientHost {
   private reject(c: Client, message: string, fullName?: string): void {
     if (c.multiQueue !== undefined) c.multiError = true;
     const stats = this.state.commandStats;
-    stats.recordError(message);
     if (fullName !== undefined) stats.recordRejected(fullName);
+    // Redis rejectCommand → execCommandAbort: a refused EXEC discards the transaction.
+    if (c.multiQueue !== undefined && c.runningArgv?.[0]?.toLowerCase() === 'exec') {
+      c.discard();
+      message = ERR_EXECABORT_BECAUSE(message);
+    }
+    stats.recordError(message);
     c.reply(error(message));
   }
 
@@ -651,6 +673,13 @@ export class ServerCore implements ClientHost {
     }
     this.state.stats.totalCommandsProcessed++;
     this.tick = performance.now();
+    if (isBlock(result) && result.script === true) {
+      if (c.inMulti) result = result.onTimeout(ctx);
+      else {
+        this.suspendScript(c, entry, argv, started);
+        return;
+      }
+    }
     const usec = (this.tick - started) * 1000;
     this.hooks.recordCall(c, entry.fullName, spec, argv, usec, result, entry.skipSlowlog, ctx.now);
     // Redis call(): a tracking client's reads are remembered (in default mode), whatever the reply.
@@ -693,6 +722,87 @@ export class ServerCore implements ClientHost {
     } else if (ctx.dirty > 0 && isWrite) {
       this.state.propagate(dbIndex, argv);
     }
+  }
+
+  // --- scripts past busy-reply-threshold ---
+
+  /**
+   * Should be called when a client's script yielded past busy-reply-threshold. The client waits as a
+   * blocked one (Redis protectClient: its further input waits); the execution unit stays open so the
+   * script's effects still go out as one MULTI … EXEC; the script goes on in slices, each after the
+   * event loop has served other clients (BUSY for all but allow-busy commands).
+   */
+  private suspendScript(c: Client, entry: CommandEntry, argv: readonly string[], started: number): void {
+    const request: BlockRequest = {
+      kind: 'block',
+      keys: [],
+      deadlineMs: 0,
+      retry: () => undefined,
+      onTimeout: () => NULL,
+    };
+    c.blockedState = { request, db: c.dbIndex, spec: entry.spec, argv, timer: undefined };
+    this.state.beginUnit();
+    setImmediate(() => this.scriptSlice(c, entry, argv, started));
+  }
+
+  private scriptSlice(c: Client, entry: CommandEntry, argv: readonly string[], started: number): void {
+    const scripting = this.state.scripting as Scripting;
+    const tracking = this.state.tracking;
+    const outer = tracking.current;
+    const outerExecuting = tracking.executing;
+    tracking.current = c;
+    tracking.executing = true;
+    const outerRunner = this.scriptRunner;
+    this.scriptRunner = { spec: entry.spec, argv };
+    let reply: ScriptOutcome;
+    try {
+      // A closing server drops the script (SHUTDOWN NOSAVE while it is busy).
+      reply = this.closing ? scripting.abandon() : scripting.resume();
+    } catch (err) {
+      process.stderr.write(`redmesh: script failed: ${String(err)}\n`);
+      reply = error(ERR_INTERNAL);
+    } finally {
+      tracking.current = outer;
+      tracking.executing = outerExecuting;
+      this.scriptRunner = outerRunner;
+    }
+    if (reply.kind === 'suspended') {
+      setImmediate(() => this.scriptSlice(c, entry, argv, started));
+      return;
+    }
+    this.endScript(c, entry, argv, started, reply);
+  }
+
+  /** The script ended (or was killed): its caller gets the reply and goes on with its input. */
+  private endScript(
+    c: Client,
+    entry: CommandEntry,
+    argv: readonly string[],
+    started: number,
+    reply: Reply,
+  ): void {
+    const now = performance.now();
+    const usec = (now - started) * 1000;
+    this.hooks.recordCall(c, entry.fullName, entry.spec, argv, usec, reply, entry.skipSlowlog, Date.now());
+    this.endBlock(c);
+    if (!c.closed) {
+      c.reply(reply);
+      this.feedMonitors(c, entry, argv);
+    }
+    this.state.endUnit();
+    if (!c.closed) {
+      this.state.tracking.flushPending(c);
+      this.resumeAfterBlock(c);
+    }
+    this.serveReadyKeys();
+    // exitScriptTimedoutMode: the master's stream goes on.
+    const backlog = this.masterBacklog.splice(0);
+    for (const { run, argv: a } of backlog) run(a);
+  }
+
+  /** Server shutdown: a suspended script is not resumed again. */
+  stopScripts(): void {
+    this.closing = true;
   }
 
   // --- blocking ---
@@ -779,18 +889,24 @@ export class ServerCore implements ClientHost {
     c.aclUser = undefined;
     c.replyMode = 'off';
     this.state.registry.set(c.id, c);
+    const run = (argv: string[]): void => {
+      if (c.closed) return;
+      // Redis processInputBuffer: the master's stream waits while a script is busy (no BUSY reply).
+      if (this.state.scripting?.busy !== undefined) {
+        this.masterBacklog.push({ run, argv });
+        return;
+      }
+      this.refreshClock();
+      c.lastInteraction = Date.now();
+      this.keyspace.setApplyingMasterStream(true);
+      try {
+        this.processCommand(c, argv);
+      } finally {
+        this.keyspace.setApplyingMasterStream(false);
+      }
+    };
     return {
-      run: (argv) => {
-        if (c.closed) return;
-        this.refreshClock();
-        c.lastInteraction = Date.now();
-        this.keyspace.setApplyingMasterStream(true);
-        try {
-          this.processCommand(c, argv);
-        } finally {
-          this.keyspace.setApplyingMasterStream(false);
-        }
-      },
+      run,
       close: () => this.forget(c),
       get dbIndex() {
         return c.dbIndex;

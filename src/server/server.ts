@@ -210,6 +210,12 @@ function startListening(options: ServerOptions): RunningServer {
       cron = setTimeout(serverCron, cronPeriod());
       return;
     }
+    // A script past busy-reply-threshold owns the keyspace: Redis runs no serverCron then (no active
+    // expiry, save points, blocked-key serving or client eviction).
+    if (state.scripting?.busy !== undefined) {
+      cron = setTimeout(serverCron, cronPeriod());
+      return;
+    }
     // While the dataset loads only clients are looked after (Redis runs no serverCron then).
     const loading = state.persistence?.loading !== undefined;
     if (!loading) {
@@ -240,6 +246,7 @@ function startListening(options: ServerOptions): RunningServer {
     async close(): Promise<void> {
       clearTimeout(cron);
       state.migrate.closeAll();
+      core.stopScripts();
       replication.stop();
       state.dispose();
       for (const c of state.registry.values()) core.endBlock(c as Client);

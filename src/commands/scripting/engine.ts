@@ -7,6 +7,7 @@
  * (`ScriptHost.call`), so they are checked, counted and propagated as Redis does for the Lua client.
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import {
   LUA_GLOBALSINDEX,
   LUA_REGISTRYINDEX,
@@ -18,7 +19,11 @@ import {
   LUA_TTABLE,
   LUA_GCSTEP,
   LUA_GCCOUNT,
+  LUA_MASKCOUNT,
+  LUA_YIELD,
   luaApi,
+  type LuaDebug,
+  type LuaHook,
   type LuaApi,
   type LuaState,
 } from '../../platform/index.js';
@@ -28,6 +33,8 @@ import {
   ERR_LUA_MISSING_PREFIX,
   ERR_LUA_STACK_LIMIT,
   ERR_NO_FUNCTIONS,
+  ERR_NOTBUSY,
+  ERR_SCRIPT_KILLED,
   ERR_REGISTER_FUNCTIONS,
   ERR_SCRIPT_RUN,
   NULL,
@@ -55,6 +62,8 @@ import { makeStruct } from './struct.js';
 export interface ScriptCaller {
   readonly id: number;
   readonly dbIndex: number;
+  /** The master's link or the AOF loader. */
+  readonly obeysPrimary?: boolean;
 }
 
 /** Redis scriptRunCtx: one running script or function. */
@@ -76,7 +85,29 @@ export interface ScriptRun {
   readonly startMs: number;
   /** server.script_oom: memory was over maxmemory when the script started. */
   readonly oomAtStart: boolean;
+  /**
+   * Its caller can wait for the reply (a client's own command, not EXEC's, the master's or the
+   * AOF's): past busy-reply-threshold the script is suspended between slices so the server can answer
+   * others; otherwise it runs to its end.
+   */
+  readonly suspendable: boolean;
+  /** performance.now() at the start (script.c start_time, monotonic). */
+  readonly startedAt: number;
+  /** SCRIPT_TIMEDOUT: ran past busy-reply-threshold; other clients get BUSY until it ends. */
+  timedOut: boolean;
+  /** SCRIPT_KILLED: SCRIPT KILL / FUNCTION KILL asked it to stop. */
+  killed: boolean;
+  /** The caller's command (FUNCTION STATS). */
+  readonly argv: readonly string[];
 }
+
+/** What running a script gives: its reply, or SUSPENDED when it yielded to the event loop. */
+export type ScriptOutcome = Reply | typeof SUSPENDED;
+export const SUSPENDED: { readonly kind: 'suspended' } = Object.freeze({ kind: 'suspended' });
+
+/** Lua instructions between two calls of the time-limit hook (Redis luaMaskCountHook's count). */
+const HOOK_INSTRUCTIONS = 100000;
+const LUA_ERRRUN = 2;
 
 /** What the engine needs from the server. */
 export interface ScriptHost {
@@ -86,6 +117,8 @@ export interface ScriptHost {
   commandExists(argv: readonly string[]): boolean;
   /** serverLogRaw at a level (0 debug … 3 warning), when the server's verbosity lets it through. */
   log(level: number, message: string): void;
+  /** busy-reply-threshold in ms (0: no limit). */
+  busyThreshold(): number;
   readonly version: string;
   readonly versionNum: number;
   /** What scriptPrepareForRun checks: writes refused now (READONLY replica, MISCONF), memory over maxmemory. */
@@ -141,6 +174,17 @@ interface Vm {
   readonly bindRef: number;
   readonly runEvalRef: number;
   readonly loadLibraryRef: number;
+  readonly threadHandlerRef: number;
+  readonly suspendedAtRef: number;
+  readonly adoptRef: number;
+  readonly abandonedRef: number;
+  readonly ownerRef: number;
+}
+
+/** The coroutine a script runs in, and its registry ref (which keeps it alive). */
+interface ScriptThread {
+  readonly co: LuaState;
+  readonly ref: number;
 }
 
 /** A library being loaded: register_function adds to it. */
@@ -156,6 +200,13 @@ export class LuaEngine {
   /** redisLrand48's state, rand.c's initial X0..X2, shared by every script, as in 7.0. */
   private rand48 = 0x1234abcd330en;
   private gcCount = 0;
+  /** The running script's coroutine (set with `current`). */
+  private thread: ScriptThread | undefined;
+  private hook: LuaHook;
+  /** The last script's coroutine when its body returned: the next script runs in it. */
+  private spare: ScriptThread | undefined;
+  /** The line the hook last suspended a thread at. */
+  private yieldLine = -1;
 
   constructor(private readonly host: ScriptHost) {}
 
@@ -169,6 +220,7 @@ export class LuaEngine {
   reset(): void {
     const old = this.vmState;
     this.vmState = undefined;
+    this.spare = undefined;
     if (old !== undefined && typeof old !== 'string') old.api.close(old.L);
   }
 
@@ -184,6 +236,9 @@ export class LuaEngine {
     if (typeof api === 'string') return ERR_LUA_MISSING(api);
     const L = api.newState();
     api.openLibraries(L);
+    // Every coroutine inherits the main state's hook.
+    this.hook ??= api.registerHook((l, ar) => this.countHook(api, l, ar));
+    api.sethook(L, this.hook, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
     const code = Buffer.from(PRELUDE, 'latin1');
     if (api.loadBuffer(L, code, '=redmesh') !== 0) throw new Error(`Lua prelude: ${api.toBytes(L, -1)}`);
     this.pushJsTable(api, L);
@@ -200,6 +255,11 @@ export class LuaEngine {
       bindRef: ref('bind'),
       runEvalRef: ref('runEval'),
       loadLibraryRef: ref('loadLibrary'),
+      threadHandlerRef: ref('threadErrorHandler'),
+      suspendedAtRef: ref('suspendedAt'),
+      adoptRef: ref('adopt'),
+      abandonedRef: ref('abandoned'),
+      ownerRef: ref('owner'),
     };
     api.settop(L, 0);
     return vm;
@@ -230,46 +290,174 @@ export class LuaEngine {
   }
 
   /** Runs an EVAL script (its compiled ref) with KEYS and ARGV; the reply for the caller. */
-  runEval(run: ScriptRun, ref: number, keys: readonly string[], args: readonly string[]): Reply {
+  runEval(run: ScriptRun, ref: number, keys: readonly string[], args: readonly string[]): ScriptOutcome {
     const vm = this.vm();
     if (typeof vm === 'string') return error(vm);
-    const { api, L } = vm;
-    api.rawgeti(L, LUA_REGISTRYINDEX, vm.handlerRef);
-    api.rawgeti(L, LUA_REGISTRYINDEX, vm.runEvalRef);
-    api.rawgeti(L, LUA_REGISTRYINDEX, ref);
-    this.pushArray(api, L, keys);
-    this.pushArray(api, L, args);
-    return this.protectedCall(vm, run, 3, -5);
+    const { api } = vm;
+    const co = this.startThread(vm, run);
+    api.rawgeti(co, LUA_REGISTRYINDEX, vm.runEvalRef);
+    api.rawgeti(co, LUA_REGISTRYINDEX, ref);
+    this.pushArray(api, co, keys);
+    this.pushArray(api, co, args);
+    return this.step(vm, 3);
   }
 
   /** Runs a registered function with its keys and args tables. */
-  runFunction(run: ScriptRun, ref: number, keys: readonly string[], args: readonly string[]): Reply {
+  runFunction(run: ScriptRun, ref: number, keys: readonly string[], args: readonly string[]): ScriptOutcome {
     const vm = this.vm();
     if (typeof vm === 'string') return error(vm);
-    const { api, L } = vm;
-    api.rawgeti(L, LUA_REGISTRYINDEX, vm.handlerRef);
-    api.rawgeti(L, LUA_REGISTRYINDEX, ref);
-    this.pushArray(api, L, keys);
-    this.pushArray(api, L, args);
-    return this.protectedCall(vm, run, 2, -4);
+    const { api } = vm;
+    const co = this.startThread(vm, run);
+    api.rawgeti(co, LUA_REGISTRYINDEX, ref);
+    this.pushArray(api, co, keys);
+    this.pushArray(api, co, args);
+    return this.step(vm, 2);
   }
 
-  private protectedCall(vm: Vm, run: ScriptRun, nargs: number, handlerIndex: number): Reply {
+  /** Continues the suspended script for another slice. */
+  resume(): ScriptOutcome {
+    const vm = this.vm();
+    if (typeof vm === 'string' || this.thread === undefined) return error(ERR_NOTBUSY);
+    return this.step(vm, 0);
+  }
+
+  /**
+   * Ends the suspended script where it stands (scriptKill's effect, luaMaskCountHook's error): the
+   * reply for its caller, Redis's kill error with the position of the script's code.
+   */
+  kill(): Reply {
+    const vm = this.vm();
+    const run = this.current;
+    const thread = this.thread;
+    if (typeof vm === 'string' || run === undefined || thread === undefined) return error(ERR_NOTBUSY);
+    const { api, L } = vm;
+    try {
+      api.rawgeti(L, LUA_REGISTRYINDEX, vm.suspendedAtRef);
+      api.rawgeti(L, LUA_REGISTRYINDEX, thread.ref);
+      api.pcall(L, 1, 3, 0);
+      const source = api.toBytes(L, -3);
+      // Level 0 of user code: the script's own thread was suspended by the hook, in that frame.
+      const line = api.tonumber(L, -1) === 0 ? String(this.yieldLine) : api.toBytes(L, -2);
+      api.rawgeti(L, LUA_REGISTRYINDEX, vm.abandonedRef);
+      api.call(L, 0, 0);
+      this.host.log(3, 'Lua script killed by user with SCRIPT KILL.');
+      const where =
+        source !== undefined && line !== undefined ? ` script: ${run.name}, on ${source}:${line}.` : '';
+      return error(mapNewlines(ERR_SCRIPT_KILLED + where));
+    } finally {
+      this.endRun(vm);
+    }
+  }
+
+  /** A coroutine for a script, known to the prelude as one of the engine's threads. */
+  private startThread(vm: Vm, run: ScriptRun): LuaState {
     const { api, L } = vm;
     this.current = run;
-    let reply: Reply;
+    // A coroutine whose body returned can run another (lua_resume starts it again).
+    const spare = this.spare;
+    if (spare !== undefined) {
+      this.spare = undefined;
+      this.thread = spare;
+      api.settop(spare.co, 0);
+      return spare.co;
+    }
+    const co = api.newthread(L);
+    api.rawgeti(L, LUA_REGISTRYINDEX, vm.adoptRef);
+    api.pushvalue(L, -2);
+    api.call(L, 1, 0);
+    this.thread = { co, ref: api.ref(L, LUA_REGISTRYINDEX) };
+    return co;
+  }
+
+  /** Resumes the script's coroutine: SUSPENDED when a slice ended, else the reply (and the run ends). */
+  private step(vm: Vm, nargs: number): ScriptOutcome {
+    const { api, L } = vm;
+    const thread = this.thread as ScriptThread;
+    const run = this.current as ScriptRun;
+    const co = thread.co;
+    let status: number;
     try {
-      const failed = api.pcall(L, nargs, 1, handlerIndex) !== 0;
+      status = api.resume(co, nargs);
+      // Only suspendable runs are ever suspended by the hook; be safe anyway.
+      while (status === LUA_YIELD && !run.suspendable) status = api.resume(co, 0);
+    } catch (err) {
+      this.endRun(vm);
+      throw err;
+    }
+    if (status === LUA_YIELD) return SUSPENDED;
+    try {
       if (++this.gcCount === 50) {
         api.gc(L, LUA_GCSTEP, 50);
         this.gcCount = 0;
       }
-      reply = failed ? this.failure(api, L, run) : this.toReply(api, L, run.resp, 0);
+      if (status === 0) {
+        // lua_pcall(…, 1, …): the first value returned, nil when none.
+        if (api.gettop(co) === 0) api.pushnil(co);
+        api.settop(co, 1);
+        const reply = this.toReply(api, co, run.resp, 0);
+        this.spare = thread;
+        this.thread = undefined;
+        return reply;
+      }
+      if (status === LUA_ERRRUN) {
+        api.rawgeti(L, LUA_REGISTRYINDEX, vm.threadHandlerRef);
+        api.rawgeti(L, LUA_REGISTRYINDEX, thread.ref);
+        api.xmove(co, L, 1);
+        // The handler cannot fail but for memory: its error is then the value failure() reads.
+        api.pcall(L, 2, 1, 0);
+      } else api.xmove(co, L, 1);
+      return this.failure(api, L, run);
     } finally {
-      this.current = undefined;
-      api.settop(L, 0);
+      this.endRun(vm);
     }
-    return reply;
+  }
+
+  private endRun(vm: Vm): void {
+    const { api, L } = vm;
+    if (this.thread !== undefined) api.unref(L, LUA_REGISTRYINDEX, this.thread.ref);
+    this.thread = undefined;
+    this.current = undefined;
+    api.settop(L, 0);
+  }
+
+  /**
+   * The count hook, every HOOK_INSTRUCTIONS instructions of any thread (script.c scriptInterrupt):
+   * past busy-reply-threshold the script is marked timed out (logged once) and, where the running
+   * coroutine can yield, its slice ends: the engine's caller sees SUSPENDED and lets the event loop
+   * run. Lua 5.1's luaV_execute supports a count hook that yields (the thread resumes at the
+   * interrupted instruction).
+   */
+  private countHook(api: LuaApi, L: LuaState, ar: LuaDebug): void {
+    const run = this.current;
+    if (run === undefined || !run.suspendable) return;
+    if (!run.timedOut) {
+      const threshold = this.host.busyThreshold();
+      const elapsed = performance.now() - run.startedAt;
+      if (threshold <= 0 || elapsed < threshold) return;
+      run.timedOut = true;
+      this.host.log(
+        3,
+        `Slow script detected: still in execution after ${Math.floor(elapsed)} milliseconds. ` +
+          `You can try killing the script using the ${run.evalMode ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. ` +
+          `Script name is: ${run.name}.`,
+      );
+    }
+    if (!api.yieldable(L) || !this.engineThread(api, L)) return;
+    // Read now: once suspended the frame shows the line of the instruction before.
+    this.yieldLine = api.hookLine(L, ar);
+    api.yield(L, 0);
+  }
+
+  /** L is the script's coroutine or one of its pcall threads (not a coroutine of the script's own). */
+  private engineThread(api: LuaApi, L: LuaState): boolean {
+    const vm = this.vm() as Vm;
+    const top = api.gettop(L);
+    api.rawgeti(L, LUA_REGISTRYINDEX, vm.ownerRef);
+    api.pushthread(L);
+    api.rawget(L, -2);
+    const ours = api.type(L, -1) !== LUA_TNIL;
+    api.settop(L, top);
+    return ours;
   }
 
   /** luaCallFunction's error reply: the error table's text, with where it was raised. */
@@ -707,6 +895,15 @@ export class LuaEngine {
       return 0;
     });
     fn('register_function', (l) => this.registerFunction(api, l));
+    // The raise hook replaced the count hook on this thread: it comes back once the error is raised.
+    fn('restoreHook', (l) => {
+      api.sethook(l, this.hook, LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
+      return 0;
+    });
+    fn('yieldable', (l) => {
+      api.pushboolean(l, api.yieldable(l) ? 1 : 0);
+      return 1;
+    });
     api.pushBytes(L, this.host.version);
     api.setfield(L, -2, 'version');
     api.pushnumber(L, this.host.versionNum);

@@ -2,7 +2,9 @@
  * The scripting family (Redis eval.c, functions.c): EVAL, EVALSHA, EVAL_RO, EVALSHA_RO, SCRIPT
  * LOAD/EXISTS/FLUSH/KILL, FUNCTION LOAD/LIST/DELETE/FLUSH/DUMP/RESTORE/STATS/KILL, FCALL, FCALL_RO.
  */
+import { performance } from 'node:perf_hooks';
 import {
+  ERR_BUSY_SCRIPT,
   ERR_DUMP_PAYLOAD,
   ERR_FCALL_NUMKEYS,
   ERR_FUNCTION_CODE_MISSING,
@@ -16,7 +18,6 @@ import {
   ERR_UNKNOWN_ARGUMENT,
   ERR_UNKNOWN_OPTION_GIVEN,
   ERR_LDB_UNSUPPORTED,
-  ERR_NOTBUSY,
   ERR_SCRIPT_DEBUG_MODE,
   ERR_NUMKEYS_TOO_MANY,
   ERR_NUMKEYS_NEGATIVE,
@@ -38,12 +39,13 @@ import { parseInt64 } from '../args.js';
 import { defineCommand } from '../define.js';
 import { containerCommand, helpReply } from '../server/spec.js';
 import { fail } from '../typed.js';
-import type { CommandContext, CommandSpec } from '../types.js';
+import type { CommandContext, CommandResult, CommandSpec } from '../types.js';
+import type { ScriptOutcome } from './engine.js';
 import type { Scripting } from './scripting.js';
 
 export { Scripting, sha1hex } from './scripting.js';
 export type { Library } from './scripting.js';
-export type { ScriptCaller, ScriptHost, ScriptRun } from './engine.js';
+export type { ScriptCaller, ScriptHost, ScriptOutcome, ScriptRun } from './engine.js';
 
 const NO_SCRIPTING = error(ERR_NO_SCRIPTING);
 
@@ -52,6 +54,8 @@ function scriptingOf(ctx: CommandContext): Scripting | undefined {
 }
 
 interface ScriptCall {
+  /** The command as the client sent it (FUNCTION STATS shows it). */
+  readonly argv: readonly string[];
   readonly script: string;
   readonly keys: readonly string[];
   readonly args: readonly string[];
@@ -59,8 +63,9 @@ interface ScriptCall {
 
 /** `script numkeys key... arg...`, with eval.c's numkeys errors. */
 function parseScriptCall(args: ArgCursor): ScriptCall {
+  const argv = args.argv;
   const script = args.string();
-  return { script, ...parseKeysAndArgs(args) };
+  return { argv, script, ...parseKeysAndArgs(args) };
 }
 
 function parseKeysAndArgs(args: ArgCursor): { keys: readonly string[]; args: readonly string[] } {
@@ -78,6 +83,27 @@ function scriptKeys(argv: readonly string[]): readonly string[] | undefined {
   return argv.slice(3, 3 + n);
 }
 
+/**
+ * A script may be suspended past busy-reply-threshold when its caller can wait for the reply: a
+ * client's own command, not one of EXEC's queue, nor the master's stream or the AOF's.
+ */
+function callerCanWait(ctx: CommandContext): boolean {
+  return !ctx.client.inMulti && ctx.client.obeysPrimary !== true;
+}
+
+/** A suspended script becomes a block the server resumes (BlockRequest.script). */
+function outcome(s: Scripting, out: ScriptOutcome): CommandResult {
+  if (out.kind !== 'suspended') return out;
+  return {
+    kind: 'block',
+    keys: [],
+    deadlineMs: 0,
+    script: true,
+    retry: () => undefined,
+    onTimeout: () => s.finish(),
+  };
+}
+
 function evalCommand(name: string, bySha: boolean, ro: boolean): CommandSpec {
   return defineCommand({
     name,
@@ -85,7 +111,8 @@ function evalCommand(name: string, bySha: boolean, ro: boolean): CommandSpec {
     apply(ctx, call) {
       const s = scriptingOf(ctx);
       if (s === undefined) return NO_SCRIPTING;
-      return s.eval(s.start(ctx.client, ctx.now), call.script, bySha, call.keys, call.args, ro);
+      const start = s.start(ctx.client, ctx.now, callerCanWait(ctx), call.argv);
+      return outcome(s, s.eval(start, call.script, bySha, call.keys, call.args, ro));
     },
     keys: scriptKeys,
   });
@@ -104,15 +131,17 @@ function fcallCommand(name: string, ro: boolean): CommandSpec {
   return defineCommand({
     name,
     parse(args) {
+      const argv = args.argv;
       const fn = args.string();
       const text = args.peek() ?? '';
       if (parseInt64(text) === undefined) return fail(ERR_FCALL_NUMKEYS);
-      return { fn, ...parseKeysAndArgs(args) };
+      return { argv, fn, ...parseKeysAndArgs(args) };
     },
     apply(ctx, call) {
       const s = scriptingOf(ctx);
       if (s === undefined) return NO_SCRIPTING;
-      return s.fcall(s.start(ctx.client, ctx.now), call.fn, call.keys, call.args, ro);
+      const start = s.start(ctx.client, ctx.now, callerCanWait(ctx), call.argv);
+      return outcome(s, s.fcall(start, call.fn, call.keys, call.args, ro));
     },
     keys: scriptKeys,
   });
@@ -181,11 +210,11 @@ const scriptCommand = containerCommand('script', [
     s.flushScripts();
     return OK;
   }),
-  /** SCRIPT KILL — scripts run to completion on the main thread, so none is ever found busy. */
+  /** SCRIPT KILL — stops the script past busy-reply-threshold, unless it already wrote. */
   withScripting(
     'script|kill',
     () => undefined,
-    () => error(ERR_NOTBUSY),
+    (s) => s.kill(true),
   ),
   /** SCRIPT DEBUG YES|SYNC|NO — the Lua debugger (ldb) is not built: only NO is accepted. */
   defineCommand({
@@ -342,13 +371,23 @@ const functionCommand = containerCommand('function', [
     ctx.keyModified('\0functions');
     return OK;
   }),
-  /** FUNCTION STATS — no function is ever running when another client asks (main-thread VM). */
+  /** FUNCTION STATS — the function past busy-reply-threshold (a busy EVAL gets BUSY), the engines. */
   withScripting(
     'function|stats',
     () => undefined,
-    (s) =>
-      map([
-        [bulk('running_script'), NULL],
+    (s) => {
+      const run = s.running;
+      if (run?.evalMode === true) return error(ERR_BUSY_SCRIPT);
+      const running =
+        run === undefined
+          ? NULL
+          : map([
+              [bulk('name'), bulk(run.name)],
+              [bulk('command'), array(run.argv.map((a) => bulk(a)))],
+              [bulk('duration_ms'), integer(Math.floor(performance.now() - run.startedAt))],
+            ]);
+      return map([
+        [bulk('running_script'), running],
         [
           bulk('engines'),
           map([
@@ -361,13 +400,14 @@ const functionCommand = containerCommand('function', [
             ],
           ]),
         ],
-      ]),
+      ]);
+    },
   ),
-  /** FUNCTION KILL. */
+  /** FUNCTION KILL — stops the function past busy-reply-threshold, unless it already wrote. */
   withScripting(
     'function|kill',
     () => undefined,
-    () => error(ERR_NOTBUSY),
+    (s) => s.kill(false),
   ),
   /** FUNCTION DUMP — the libraries as a DUMP-style payload (RDB_OPCODE_FUNCTION2 entries). */
   withScripting(

@@ -26,6 +26,7 @@ local function raiseHook()
   local f = getinfo(2, 'f')
   if f == nil or f.func == sethook or f.func == arm then return end
   sethook()
+  js.restoreHook()
   local e = pending
   pending = nil
   if pendingWhere then
@@ -42,18 +43,19 @@ arm = function(e, where)
 end
 
 -- eval.c's __redis__err__handler: the error as a table with where it happened (the caller of a C
--- function). Frames of this chunk stand for the C functions Redis has there.
-local function errorHandler(err)
+-- function). Frames of this chunk stand for the C functions Redis has there. 'info(level)' reads
+-- the frame at 'level' as the handler would see it (2: the function that raised).
+local function locate(info, err)
   local level = 2
-  local i = getinfo(level, 'nSl')
+  local i = info(level)
   if i and i.what == 'C' then
     level = 3
-    i = getinfo(level, 'nSl')
+    i = info(level)
   end
   if i and i.source == INTERNAL then
     level = level + 1
-    i = getinfo(level, 'nSl')
-    if i and i.what == 'C' then i = getinfo(level + 1, 'nSl') end
+    i = info(level)
+    if i and i.what == 'C' then i = info(level + 1) end
   end
   if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end
   if i then
@@ -61,6 +63,25 @@ local function errorHandler(err)
     err['line'] = i.currentline
   end
   return err
+end
+local function errorHandler(err)
+  local e = locate(function(level) return getinfo(level + 2, 'nSl') end, err)
+  return e
+end
+-- The same for a script's coroutine that died of the error: its frames are still there, the one
+-- that raised at level 0.
+local function threadErrorHandler(co, err)
+  local e = locate(function(level) return getinfo(co, level - 2, 'nSl') end, err)
+  return e
+end
+-- Where a suspended script stands (SCRIPT KILL's error): its innermost frame of user code, and
+-- that frame's level.
+local function suspendedAt(co)
+  for level = 0, 200 do
+    local i = getinfo(co, level, 'Sl')
+    if i == nil then return nil end
+    if i.what ~= 'C' and i.what ~= 'tail' and i.source ~= INTERNAL then return i.source, i.currentline, level end
+  end
 end
 
 local function readonlyError() error('Attempt to modify a readonly table', 2) end
@@ -91,7 +112,67 @@ local function pcallResult(ok, ...)
   end
   return false, e
 end
-local function redisPcall(f, ...) return pcallResult(opcall(f, ...)) end
+
+-- Scripts run in coroutines so that the time-limit hook can suspend them (engine.ts). The threads
+-- that run user code for the engine -- the script's own and pcall's -- map to the coroutine user code
+-- believes it runs in (false: the main thread, where Redis runs scripts).
+local cocreate, coresume, costatus, coyield, corunning =
+  coroutine.create, coroutine.resume, coroutine.status, coroutine.yield, coroutine.running
+local owner = setmetatable({}, {__mode = 'k'})
+local function userRunning()
+  local co = corunning()
+  local o = owner[co]
+  if o == nil then return co end
+  if o == false then return nil end
+  return o
+end
+-- Lua 5.1 refuses a yield across pcall or from the main thread: so do the engine's threads.
+local function userYield(...)
+  if owner[corunning()] ~= nil then error('attempt to yield across metamethod/C-call boundary', 0) end
+  return coyield(...)
+end
+
+-- pcall as a coroutine, so a script spinning inside pcall can still be suspended: when its slice
+-- ends (the only way one of these threads yields) the slice is passed up to the script's resumer,
+-- or, where this thread cannot yield (inside a user coroutine or a C call), it simply goes on.
+-- Results and errors are pcall's. Deep nesting falls back to the C pcall (each level here is a
+-- lua_resume on the C stack).
+local MAX_PCALL_THREADS = 150
+local pcallThreads = 0
+local yieldable = js.yieldable
+local function pcallFinish(co, ok, ...)
+  if ok and costatus(co) == 'suspended' then
+    if owner[corunning()] ~= nil and yieldable() then coyield() end
+    return pcallFinish(co, coresume(co))
+  end
+  pcallThreads = pcallThreads - 1
+  if ok then return true, ... end
+  return pcallResult(false, ...)
+end
+-- Whether a function is C (coroutine.create refuses those; they run under the C pcall).
+local cFunction = setmetatable({}, {__mode = 'k'})
+local function isC(f)
+  local c = cFunction[f]
+  if c == nil then
+    c = getinfo(f, 'S').what == 'C'
+    cFunction[f] = c
+  end
+  return c
+end
+local function redisPcall(f, ...)
+  if pcallThreads >= MAX_PCALL_THREADS or type(f) ~= 'function' or isC(f) then
+    return pcallResult(opcall(f, ...))
+  end
+  pcallThreads = pcallThreads + 1
+  local co = cocreate(f)
+  local o = userRunning()
+  if o == nil then o = false end
+  owner[co] = o
+  return pcallFinish(co, coresume(co, ...))
+end
+-- A killed script's pcall threads are dropped without finishing.
+local function abandoned() pcallThreads = 0 end
+local function adopt(co) owner[co] = false end
 
 local mathlib = {}
 for k, v in pairs(math) do mathlib[k] = v end
@@ -143,7 +224,9 @@ local function baseGlobals(mode)
     g[name] = _G[name]
   end
   g.pcall = redisPcall
-  g.coroutine = readonly(library(coroutine))
+  local co = library(coroutine)
+  co.yield, co.running = userYield, userRunning
+  g.coroutine = readonly(co)
   g.string = readonly(library(string))
   g.table = readonly(library(table))
   g.math = readonly(mathlib)
@@ -200,5 +283,6 @@ local function bind(f, kind)
 end
 
 return {arm = arm, bind = bind, errorHandler = errorHandler, evalEnv = evalEnv, fnEnv = fnEnv, runEval = runEval,
-  loadLibrary = loadLibrary, setfenv = setfenv, sethook = sethook}
+  loadLibrary = loadLibrary, setfenv = setfenv, sethook = sethook, threadErrorHandler = threadErrorHandler,
+  suspendedAt = suspendedAt, adopt = adopt, abandoned = abandoned, owner = owner}
 `;

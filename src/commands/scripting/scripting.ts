@@ -5,7 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  ERR_BUSY_FUNCTION,
   ERR_BUSY_SCRIPT,
+  ERR_NOTBUSY,
+  ERR_UNKILLABLE_MASTER,
+  ERR_UNKILLABLE_WRITTEN,
+  OK,
   ERR_COMPILE_SCRIPT,
   ERR_ENGINE_NOT_FOUND,
   ERR_FUNCTION_EXISTS,
@@ -29,9 +34,11 @@ import {
   error,
   type Reply,
 } from '../../resp/index.js';
+import { performance } from 'node:perf_hooks';
 import {
   LuaEngine,
   SCRIPT_FLAGS,
+  type ScriptOutcome,
   type RegisteredFunction,
   type ScriptCaller,
   type ScriptHost,
@@ -66,6 +73,10 @@ export interface RunStart {
   readonly writeRefusal: string | undefined;
   /** server.script_oom with maxmemory set. */
   readonly oom: boolean;
+  /** The caller can wait: the script may be suspended past busy-reply-threshold (ScriptRun.suspendable). */
+  readonly suspendable: boolean;
+  /** The caller's command as FUNCTION STATS shows it. */
+  readonly argv: readonly string[];
 }
 
 export function sha1hex(body: string): string {
@@ -114,12 +125,57 @@ export class Scripting {
   }
 
   /** The caller and the server's state as a script starts. */
-  start(caller: ScriptCaller, now: number): RunStart {
-    return { caller, now, ...this.host.startConditions(caller) };
+  start(caller: ScriptCaller, now: number, suspendable: boolean, argv: readonly string[]): RunStart {
+    return { caller, now, suspendable, argv, ...this.host.startConditions(caller) };
   }
 
   get running(): ScriptRun | undefined {
     return this.engine.current;
+  }
+
+  /**
+   * The script that made the server busy (past busy-reply-threshold): other clients get BUSY
+   * (busyError) except for the commands flagged allow-busy.
+   */
+  get busy(): ScriptRun | undefined {
+    const run = this.engine.current;
+    return run?.timedOut === true ? run : undefined;
+  }
+
+  /** shared.slowevalerr or shared.slowscripterr, for the busy script. */
+  busyError(): string {
+    return this.engine.current?.evalMode === false ? ERR_BUSY_FUNCTION : ERR_BUSY_SCRIPT;
+  }
+
+  /** Runs the suspended script for another slice (or ends it when it was killed). */
+  resume(): ScriptOutcome {
+    if (this.engine.current?.killed === true) return this.engine.kill();
+    return this.engine.resume();
+  }
+
+  /** Drops the suspended script (the server is closing): the reply its caller would get. */
+  abandon(): Reply {
+    return this.engine.kill();
+  }
+
+  /** Runs the suspended script to its end (for a caller that cannot wait). */
+  finish(): Reply {
+    for (;;) {
+      const out = this.resume();
+      if (out.kind !== 'suspended') return out;
+    }
+  }
+
+  /** script.c scriptKill: SCRIPT KILL (isEval) or FUNCTION KILL. */
+  kill(isEval: boolean): Reply {
+    const run = this.engine.current;
+    if (run === undefined) return error(ERR_NOTBUSY);
+    if (run.caller.obeysPrimary === true) return error(ERR_UNKILLABLE_MASTER);
+    if (run.writeDirty) return error(ERR_UNKILLABLE_WRITTEN);
+    if (isEval && !run.evalMode) return error(ERR_BUSY_FUNCTION);
+    if (!isEval && run.evalMode) return error(ERR_BUSY_SCRIPT);
+    run.killed = true;
+    return OK;
   }
 
   /** luaCreateFunction: the cached script of a body (compiled once), or the error reply. */
@@ -178,7 +234,7 @@ export class Scripting {
     keys: readonly string[],
     args: readonly string[],
     ro: boolean,
-  ): Reply {
+  ): ScriptOutcome {
     let sha: string;
     let cached: CachedScript | undefined;
     if (bySha) {
@@ -197,7 +253,13 @@ export class Scripting {
   }
 
   /** FCALL / FCALL_RO. */
-  fcall(start: RunStart, name: string, keys: readonly string[], args: readonly string[], ro: boolean): Reply {
+  fcall(
+    start: RunStart,
+    name: string,
+    keys: readonly string[],
+    args: readonly string[],
+    ro: boolean,
+  ): ScriptOutcome {
     const lib = this.functionIndex.get(name);
     const fn = lib?.functions.get(name);
     if (fn === undefined) return error(ERR_FUNCTION_NOT_FOUND);
@@ -236,6 +298,11 @@ export class Scripting {
       repl: 3,
       startMs: start.now,
       oomAtStart: start.oom,
+      suspendable: start.suspendable,
+      startedAt: performance.now(),
+      timedOut: false,
+      killed: false,
+      argv: start.argv,
     };
   }
 

@@ -63,6 +63,9 @@ function parseShutdown(args: ArgCursor): ShutdownArgs {
 function shutdown(ctx: CommandContext, args: ShutdownArgs): Reply {
   // Shutdown here is immediate (no waiting for replicas), so there is never one in progress to abort.
   if (args.abort) return error(ERR_NO_SHUTDOWN_IN_PROGRESS);
+  // A busy script leaves only SHUTDOWN NOSAVE (shutdownCommand).
+  const scripting = ctx.server.scripting;
+  if (args.save !== false && scripting?.busy !== undefined) return error(scripting.busyError());
   const persistence = ctx.server.persistence;
   const wantSave = args.save ?? ctx.server.config.saveParams().length > 0;
   if (wantSave && persistence !== undefined) {
