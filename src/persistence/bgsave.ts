@@ -15,6 +15,7 @@ import { RDB_OPCODE_EOF } from './rdb/constants.js';
 import { Crc64 } from './rdb/crc64.js';
 import { RdbOutput } from './rdb/output.js';
 import { writeHeader, type RdbWriteOptions } from './rdb/writer.js';
+import type { SliceStats } from './slice-stats.js';
 import { SnapshotWriter, aofFormat, rdbFormat } from './snapshot-writer.js';
 
 const fsyncAsync = promisify(fsync);
@@ -75,11 +76,17 @@ export class BackgroundSave {
     return this.writer.keysTotal;
   }
 
+  /** How long each slice held the event loop (logged by the caller when the save ends). */
+  get sliceStats(): SliceStats {
+    return this.writer.stats;
+  }
+
   /**
    * Schedules the save. Like a forked child's, any failure (the temporary file cannot be created
    * included) is reported later through `done`, never by this call.
    */
   start(): void {
+    this.writer.stats.watchLoop();
     setImmediate(() => {
       if (this.cancelled) return;
       try {
@@ -101,6 +108,7 @@ export class BackgroundSave {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
+    this.writer.stats.stop();
     this.snapshot.release();
     const fd = this.fd;
     this.fd = undefined;
@@ -186,6 +194,7 @@ export class BackgroundSave {
         await closeAsync(dirFd);
       }
       this.cancelled = true;
+      this.writer.stats.stop();
       this.done(undefined);
     } catch (err) {
       this.fail(err);

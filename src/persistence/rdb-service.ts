@@ -322,6 +322,7 @@ export class RdbPersistence {
     this.lastBgsaveSeconds = Math.round((Date.now() - save.startedAtMs) / 1000);
     if (error === undefined) {
       this.host.log('Background saving terminated with success');
+      this.host.log(`Background saving held the event loop in ${save.sliceStats.describe()}`);
       this.host.stats.dirty -= dirtyBefore;
       this.lastSaveSec = Math.floor(Date.now() / 1000);
       this.lastSaveOk = true;

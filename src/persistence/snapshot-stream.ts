@@ -9,6 +9,7 @@ import { RDB_OPCODE_EOF } from './rdb/constants.js';
 import { Crc64 } from './rdb/crc64.js';
 import { RdbOutput } from './rdb/output.js';
 import { writeHeader, type RdbWriteOptions } from './rdb/writer.js';
+import type { SliceStats } from './slice-stats.js';
 import { SnapshotWriter, rdbFormat } from './snapshot-writer.js';
 
 /** Bytes gathered before they are handed on within a slice. */
@@ -40,6 +41,11 @@ export class RdbSnapshotStream {
       this.emit(),
     );
     setImmediate(this.step);
+  }
+
+  /** How long each slice held the event loop. */
+  get sliceStats(): SliceStats {
+    return this.writer.stats;
   }
 
   /** Keys written so far. */

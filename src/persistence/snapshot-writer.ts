@@ -6,6 +6,7 @@
  */
 import type { KeyspaceSnapshot, Value } from '../store/index.js';
 import type { RdbOutput } from './rdb/output.js';
+import { SliceStats } from './slice-stats.js';
 import { writeDatabaseStart, writeKey, type RdbWriteOptions } from './rdb/writer.js';
 
 /** How one database's start and one key are written (an RDB image, or AOF commands). */
@@ -47,6 +48,8 @@ export class SnapshotWriter {
   private keyCursor = -1;
   keysProcessed = 0;
   keysTotal = 0;
+  /** Every slice's duration (the save's stretches on the event loop). */
+  readonly stats = new SliceStats();
 
   constructor(
     private readonly snapshot: KeyspaceSnapshot,
@@ -62,14 +65,22 @@ export class SnapshotWriter {
    * true once every key is written.
    */
   writeSlice(sliceMs: number): boolean {
+    this.stats.sliceStart();
+    try {
+      return this.runSlice(performance.now() + sliceMs);
+    } finally {
+      this.stats.sliceEnd();
+    }
+  }
+
+  private runSlice(deadline: number): boolean {
     if (this.databases === undefined) {
-      if (!this.snapshot.prepare(sliceMs)) return false;
+      if (!this.snapshot.prepare(deadline - performance.now())) return false;
       this.databases = this.snapshot.databases();
       this.keysTotal = this.databases.reduce((n, d) => n + d.size, 0);
     }
     const databases = this.databases;
     const out = this.out;
-    const deadline = performance.now() + sliceMs;
     for (let n = 1; ; n++) {
       const db = databases[this.dbCursor];
       if (db === undefined) return true;

@@ -466,6 +466,7 @@ export class AofPersistence {
     this.rewrites++;
     this.baseSize = this.currentSize = this.sizeOfFiles();
     this.host.log('Background AOF rewrite finished successfully');
+    this.host.log(`Background AOF rewrite held the event loop in ${job.sliceStats.describe()}`);
   }
 
   /** CONFIG SET appendonly yes on a running server: rewrite first (startAppendOnly), writes go on meanwhile. */
