@@ -24,6 +24,7 @@ import {
   type Keyspace,
   type Value,
 } from '../store/index.js';
+import { relaxHeapGrowth } from '../platform/index.js';
 import { RdbError } from './rdb/constants.js';
 import { RdbReader, type RdbKey, type RdbSummary } from './rdb/reader.js';
 import type { RdbStream, RdbValue } from './rdb/values.js';
@@ -149,9 +150,14 @@ function streamOf(v: RdbStream): Stream {
 /** Reads `file` into `keyspace` (which the caller has emptied). Throws RdbError naming what is wrong. */
 export function loadRdb(file: Buffer, keyspace: Keyspace, options: LoadOptions): LoadResult {
   const load = new RdbLoad(file, keyspace, options);
-  for (;;) {
-    const result = load.step(Infinity);
-    if (result !== undefined) return result;
+  const restoreHeapGrowth = relaxHeapGrowth();
+  try {
+    for (;;) {
+      const result = load.step(Infinity);
+      if (result !== undefined) return result;
+    }
+  } finally {
+    restoreHeapGrowth();
   }
 }
 
@@ -188,13 +194,18 @@ export async function loadRdbInSlices(
   offset = 0,
 ): Promise<LoadResult> {
   const load = new RdbLoad(file, keyspace, options);
-  for (;;) {
-    const result = load.step(LOADING_SLICE_BYTES);
-    loading.loadedBytes = offset + load.position;
-    const usedMem = Number(load.aux.get('used-mem'));
-    if (Number.isSafeInteger(usedMem)) loading.rdbUsedMem = usedMem;
-    if (result !== undefined) return result;
-    await yieldToEventLoop();
+  const restoreHeapGrowth = relaxHeapGrowth();
+  try {
+    for (;;) {
+      const result = load.step(LOADING_SLICE_BYTES);
+      loading.loadedBytes = offset + load.position;
+      const usedMem = Number(load.aux.get('used-mem'));
+      if (Number.isSafeInteger(usedMem)) loading.rdbUsedMem = usedMem;
+      if (result !== undefined) return result;
+      await yieldToEventLoop();
+    }
+  } finally {
+    restoreHeapGrowth();
   }
 }
 

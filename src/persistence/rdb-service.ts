@@ -97,7 +97,7 @@ export class RdbLoadError extends Error {
 /** Redis CONFIG_BGSAVE_RETRY_DELAY: a failed background save is retried by save points after 5 s. */
 const BGSAVE_RETRY_DELAY_SEC = 5;
 /** Wall-clock budget of one background-save slice. */
-const BGSAVE_SLICE_MS = 1;
+const BGSAVE_SLICE_MS = 0.5;
 
 export class RdbPersistence {
   private lastSaveSec: number;

@@ -1,12 +1,13 @@
 /**
  * How long the fork-less snapshot held the event loop: every slice's duration (the synchronous
  * stretch from the slice's start to its return, garbage collections inside it included), in wall
- * time and in the process's CPU time, and the event loop's delay over the whole save (perf_hooks),
+ * time and in the CPU time of the event loop's thread, and the event loop's delay over the whole save (perf_hooks),
  * which also sees what runs between slices. Measured inside the server; the CPU figures hold even
  * when a loaded machine preempts the process (then wall times, and a client's latencies, are noise).
  * Logged when a save ends; tests read `slices` to check the keyspace was cut up.
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { libc } from '../platform/index.js';
 
 /** Durations are counted in buckets of this many ms (p99 is read from them). */
 const BUCKET_MS = 0.05;
@@ -40,11 +41,12 @@ class DurationHistogram {
 export class SliceStats {
   /** Wall time of each slice. */
   readonly wall = new DurationHistogram();
-  /** CPU time (user + system, all of the process's threads) of each slice. */
+  /** CPU time of the event loop's thread in each slice (its own share of garbage collection included). */
   readonly cpu = new DurationHistogram();
   private loop: IntervalHistogram | undefined;
   private wallStart = 0;
-  private cpuStart: NodeJS.CpuUsage | undefined;
+  private cpuStart = 0;
+  private readonly threadCpuNs = threadCpuClock();
 
   get slices(): number {
     return this.wall.count;
@@ -62,14 +64,13 @@ export class SliceStats {
   }
 
   sliceStart(): void {
-    this.cpuStart = process.cpuUsage();
+    this.cpuStart = this.threadCpuNs();
     this.wallStart = performance.now();
   }
 
   sliceEnd(): void {
     this.wall.record(performance.now() - this.wallStart);
-    const cpu = process.cpuUsage(this.cpuStart);
-    this.cpu.record((cpu.user + cpu.system) / 1000);
+    this.cpu.record((this.threadCpuNs() - this.cpuStart) / 1e6);
   }
 
   /** One log line: slices, p99 and longest slice (wall, CPU), and the loop's delay when watched. */
@@ -84,4 +85,15 @@ export class SliceStats {
     }
     return line;
   }
+}
+
+/** The event loop thread's CPU clock in ns, or a clock that stays at 0 where libc is unavailable. */
+function threadCpuClock(): () => number {
+  try {
+    const c = libc();
+    if (c.threadCpuNs() >= 0) return () => c.threadCpuNs();
+  } catch {
+    // no libc binding here: CPU figures read 0
+  }
+  return () => 0;
 }

@@ -81,6 +81,7 @@ export class SnapshotWriter {
     }
     const databases = this.databases;
     const out = this.out;
+    const snapshot = this.snapshot;
     for (let n = 1; ; n++) {
       const db = databases[this.dbCursor];
       if (db === undefined) return true;
@@ -93,8 +94,8 @@ export class SnapshotWriter {
         this.keyCursor = -1;
         continue;
       }
-      const entry = this.snapshot.entryAt(db.index, this.keyCursor++);
-      if (entry !== undefined) this.format.key(out, db.index, entry[0], entry[1], entry[2]);
+      const value = snapshot.valueAt(db.index, this.keyCursor++);
+      if (value !== undefined) this.format.key(out, db.index, snapshot.readKey, value, snapshot.readExpireMs);
       this.keysProcessed++;
       if (out.length >= this.chunkBytes) this.chunkReady();
       if (n % KEYS_PER_CLOCK_CHECK === 0 && performance.now() >= deadline) return false;

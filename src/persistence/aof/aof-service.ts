@@ -48,7 +48,7 @@ export interface AofHost {
 }
 
 const REDIS_MAGIC = Buffer.from('REDIS', 'latin1');
-const SLICE_MS = 1;
+const SLICE_MS = 0.5;
 
 export class AofPersistence {
   private manifest: AofManifest | undefined;
