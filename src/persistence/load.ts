@@ -24,6 +24,7 @@ import {
   type Keyspace,
   type Value,
 } from '../store/index.js';
+import { relaxHeapGrowth } from '../platform/index.js';
 import { RdbError } from './rdb/constants.js';
 import { RdbReader, type RdbKey, type RdbSummary } from './rdb/reader.js';
 import type { RdbStream, RdbValue } from './rdb/values.js';
@@ -149,9 +150,14 @@ function streamOf(v: RdbStream): Stream {
 /** Reads `file` into `keyspace` (which the caller has emptied). Throws RdbError naming what is wrong. */
 export function loadRdb(file: Buffer, keyspace: Keyspace, options: LoadOptions): LoadResult {
   const load = new RdbLoad(file, keyspace, options);
-  for (;;) {
-    const result = load.step(Infinity);
-    if (result !== undefined) return result;
+  const restoreHeapGrowth = relaxHeapGrowth();
+  try {
+    for (;;) {
+      const result = load.step(Infinity);
+      if (result !== undefined) return result;
+    }
+  } finally {
+    restoreHeapGrowth();
   }
 }
 
@@ -188,13 +194,18 @@ export async function loadRdbInSlices(
   offset = 0,
 ): Promise<LoadResult> {
   const load = new RdbLoad(file, keyspace, options);
-  for (;;) {
-    const result = load.step(LOADING_SLICE_BYTES);
-    loading.loadedBytes = offset + load.position;
-    const usedMem = Number(load.aux.get('used-mem'));
-    if (Number.isSafeInteger(usedMem)) loading.rdbUsedMem = usedMem;
-    if (result !== undefined) return result;
-    await yieldToEventLoop();
+  const restoreHeapGrowth = relaxHeapGrowth();
+  try {
+    for (;;) {
+      const result = load.step(LOADING_SLICE_BYTES);
+      loading.loadedBytes = offset + load.position;
+      const usedMem = Number(load.aux.get('used-mem'));
+      if (Number.isSafeInteger(usedMem)) loading.rdbUsedMem = usedMem;
+      if (result !== undefined) return result;
+      await yieldToEventLoop();
+    }
+  } finally {
+    restoreHeapGrowth();
   }
 }
 
@@ -222,6 +233,8 @@ class RdbLoad {
         }
       },
       key: (e) => this.addKey(e),
+      stringKey: (db, key, value, expireMs, idleSeconds, freq) =>
+        this.addValue(db, key, value, expireMs, idleSeconds, freq),
     });
   }
 
@@ -243,33 +256,44 @@ class RdbLoad {
   }
 
   private addKey(e: RdbKey): void {
-    const options = this.options;
-    const db = this.keyspace.db(e.db);
     let value: Value | undefined;
     try {
-      value = storeValueOf(e.value, options.limits);
+      value = storeValueOf(e.value, this.options.limits);
     } catch (err) {
       throw new RdbError(
         `key ${JSON.stringify(e.key)} (db ${e.db}) is a ${e.value.kind}: ${(err as Error).message}`,
       );
     }
     if (value === undefined) return;
-    if (options.dropExpired && e.expireMs !== undefined && e.expireMs < options.nowMs) {
+    this.addValue(e.db, e.key, value, e.expireMs, e.idleSeconds, e.freq);
+  }
+
+  private addValue(
+    dbIndex: number,
+    key: string,
+    value: Value,
+    expireMs: number | undefined,
+    idleSeconds: number | undefined,
+    freq: number | undefined,
+  ): void {
+    const options = this.options;
+    const db = this.keyspace.db(dbIndex);
+    if (options.dropExpired && expireMs !== undefined && expireMs < options.nowMs) {
       this.keysExpired++;
       return;
     }
     if (options.replaceExisting === true) {
-      db.delete(e.key);
-      db.add(e.key, value);
+      db.delete(key);
+      db.add(key, value);
     } else {
       // One hash lookup per key: a duplicate shows as a size that did not grow (then the load fails).
       const before = db.size;
-      db.add(e.key, value);
-      if (db.size === before) throw new RdbError(`duplicate key ${JSON.stringify(e.key)} in db ${e.db}`);
+      db.add(key, value);
+      if (db.size === before) throw new RdbError(`duplicate key ${JSON.stringify(key)} in db ${dbIndex}`);
     }
-    if (e.expireMs !== undefined) db.setExpire(e.key, e.expireMs);
-    if (e.idleSeconds !== undefined || e.freq !== undefined) {
-      options.onAccessRecord?.(e.db, e.key, e.idleSeconds, e.freq);
+    if (expireMs !== undefined) db.setExpire(key, expireMs);
+    if (idleSeconds !== undefined || freq !== undefined) {
+      options.onAccessRecord?.(dbIndex, key, idleSeconds, freq);
     }
     this.keysLoaded++;
   }

@@ -97,7 +97,7 @@ export class RdbLoadError extends Error {
 /** Redis CONFIG_BGSAVE_RETRY_DELAY: a failed background save is retried by save points after 5 s. */
 const BGSAVE_RETRY_DELAY_SEC = 5;
 /** Wall-clock budget of one background-save slice. */
-const BGSAVE_SLICE_MS = 1;
+const BGSAVE_SLICE_MS = 0.5;
 
 export class RdbPersistence {
   private lastSaveSec: number;
@@ -322,6 +322,7 @@ export class RdbPersistence {
     this.lastBgsaveSeconds = Math.round((Date.now() - save.startedAtMs) / 1000);
     if (error === undefined) {
       this.host.log('Background saving terminated with success');
+      this.host.log(`Background saving held the event loop in ${save.sliceStats.describe()}`);
       this.host.stats.dirty -= dirtyBefore;
       this.lastSaveSec = Math.floor(Date.now() / 1000);
       this.lastSaveOk = true;

@@ -6,6 +6,7 @@
  */
 import type { KeyspaceSnapshot, Value } from '../store/index.js';
 import type { RdbOutput } from './rdb/output.js';
+import { SliceStats } from './slice-stats.js';
 import { writeDatabaseStart, writeKey, type RdbWriteOptions } from './rdb/writer.js';
 
 /** How one database's start and one key are written (an RDB image, or AOF commands). */
@@ -47,6 +48,8 @@ export class SnapshotWriter {
   private keyCursor = -1;
   keysProcessed = 0;
   keysTotal = 0;
+  /** Every slice's duration (the save's stretches on the event loop). */
+  readonly stats = new SliceStats();
 
   constructor(
     private readonly snapshot: KeyspaceSnapshot,
@@ -62,14 +65,23 @@ export class SnapshotWriter {
    * true once every key is written.
    */
   writeSlice(sliceMs: number): boolean {
+    this.stats.sliceStart();
+    try {
+      return this.runSlice(performance.now() + sliceMs);
+    } finally {
+      this.stats.sliceEnd();
+    }
+  }
+
+  private runSlice(deadline: number): boolean {
     if (this.databases === undefined) {
-      if (!this.snapshot.prepare(sliceMs)) return false;
+      if (!this.snapshot.prepare(deadline - performance.now())) return false;
       this.databases = this.snapshot.databases();
       this.keysTotal = this.databases.reduce((n, d) => n + d.size, 0);
     }
     const databases = this.databases;
     const out = this.out;
-    const deadline = performance.now() + sliceMs;
+    const snapshot = this.snapshot;
     for (let n = 1; ; n++) {
       const db = databases[this.dbCursor];
       if (db === undefined) return true;
@@ -82,8 +94,8 @@ export class SnapshotWriter {
         this.keyCursor = -1;
         continue;
       }
-      const entry = this.snapshot.entryAt(db.index, this.keyCursor++);
-      if (entry !== undefined) this.format.key(out, db.index, entry[0], entry[1], entry[2]);
+      const value = snapshot.valueAt(db.index, this.keyCursor++);
+      if (value !== undefined) this.format.key(out, db.index, snapshot.readKey, value, snapshot.readExpireMs);
       this.keysProcessed++;
       if (out.length >= this.chunkBytes) this.chunkReady();
       if (n % KEYS_PER_CLOCK_CHECK === 0 && performance.now() >= deadline) return false;

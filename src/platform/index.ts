@@ -12,6 +12,7 @@ export {
   HeapPressure,
   collectGarbage,
   ensureServerHeap,
+  relaxHeapGrowth,
   tuneGarbageCollector,
   heapDecision,
   serverHeapLimitMb,

@@ -70,6 +70,8 @@ export interface LibcBindings {
   /** execv: replaces this process (same pid) with `path` run with `argv`; returns only on failure. */
   execv(path: string, argv: readonly string[]): number;
   strerror(errno: number): string;
+  /** CPU time of the calling thread (clock_gettime(CLOCK_THREAD_CPUTIME_ID)), in ns; -1 on failure. */
+  threadCpuNs(): number;
   errno(): number;
   /** The address of a Buffer's bytes (stable for the Buffer's lifetime: backing stores do not move). */
   address(buf: Buffer): bigint;
@@ -101,6 +103,9 @@ export function libc(): LibcBindings {
   return bindings;
 }
 
+/** <time.h>: the calling thread's CPU-time clock. */
+const CLOCK_THREAD_CPUTIME_ID = 3;
+
 function load(): LibcBindings {
   const lib = koffi.load('libc.so.6');
   const ioctl = lib.func('int ioctl(int fd, unsigned long request, ...)');
@@ -131,6 +136,8 @@ function load(): LibcBindings {
   const chroot = lib.func('int chroot(const char *path)');
   const execv = lib.func('int execv(const char *path, const char **argv)');
   const strerror = lib.func('const char *strerror(int errnum)');
+  const clockGettime = lib.func('int clock_gettime(int clock, void *timespec)');
+  const timespec = Buffer.alloc(16);
   const getaddrinfo = addrinfoCalls(lib);
   const ntopBuffer = Buffer.alloc(64);
   const intValue = Buffer.alloc(4);
@@ -173,6 +180,10 @@ function load(): LibcBindings {
     clearCloexec: (fd) => fcntl(fd, F_SETFD, 'int', 0) as number,
     execv: (path, argv) => execv(path, [...argv, null]) as number,
     strerror: (errno) => strerror(errno) as string,
+    threadCpuNs: () =>
+      (clockGettime(CLOCK_THREAD_CPUTIME_ID, timespec) as number) !== 0
+        ? -1
+        : (timespec.readUInt32LE(0) + timespec.readUInt32LE(4) * 2 ** 32) * 1e9 + timespec.readUInt32LE(8),
     errno: () => koffi.errno(),
     address: (buf) => koffi.address(buf),
     watchReadable: readableWatcher(),

@@ -19,8 +19,8 @@ import { RdbSnapshotStream, loadRdb, type RdbPersistence } from '../persistence/
 import { Client } from './client.js';
 import type { ServerCore } from './core.js';
 
-/** Wall-clock budget of one slice of a full-sync snapshot. */
-const SNAPSHOT_SLICE_MS = 2;
+/** Wall-clock budget of one slice of a full-sync snapshot (as BGSAVE's: clients wait at most about this). */
+const SNAPSHOT_SLICE_MS = 0.5;
 
 /**
  * Full sync through persistence: a payload is decoded into a keyspace of its own (a replica keeps

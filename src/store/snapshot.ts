@@ -26,7 +26,7 @@ interface Kept {
 
 interface DatabaseView {
   readonly index: number;
-  keys: string[];
+  keys: KeyList;
   readonly kept: Map<string, Kept>;
   readonly expiresAtStart: number;
   /** The index whose tables are this view's now (SWAPDB moves them); undefined once flushed. */
@@ -39,7 +39,7 @@ interface DatabaseView {
   readonly touched: Set<string>;
   /** Where the filtering of `touched` keys out of the list has got to (-1: not started). */
   filtered: number;
-  filteredKeys: string[];
+  filteredKeys: KeyList;
   ready: boolean;
 }
 
@@ -47,7 +47,40 @@ interface DatabaseView {
 export type SnapshotEntry = readonly [key: string, value: Value, expireMs: number | undefined];
 
 /** Keys handled per check of the clock while preparing. */
-const PREPARE_BATCH = 4096;
+const PREPARE_BATCH = 1024;
+
+/**
+ * Keys per chunk of a KeyList: 256 KB of references, past V8's biggest regular object (128 KB), so a
+ * chunk is born in the large-object space, which the young-generation collections never copy (chunks
+ * born young were copied twice each, several ms per collection while a big keyspace was listed).
+ */
+const CHUNK_KEYS = 32768;
+
+/**
+ * The list of a database's keys, in fixed chunks: appending never copies what is there (a single
+ * array of a million keys is copied whole, several ms at once, each time it grows).
+ */
+class KeyList {
+  private readonly chunks: string[][] = [];
+  private last: string[] = [];
+  private lastLength = CHUNK_KEYS;
+  length = 0;
+
+  push(key: string): void {
+    if (this.lastLength === CHUNK_KEYS) {
+      this.last = new Array<string>(CHUNK_KEYS);
+      this.chunks.push(this.last);
+      this.lastLength = 0;
+    }
+    this.last[this.lastLength++] = key;
+    this.length++;
+  }
+
+  /** The key at `i` (0 <= i < length). */
+  at(i: number): string {
+    return (this.chunks[Math.floor(i / CHUNK_KEYS)] as string[])[i % CHUNK_KEYS] as string;
+  }
+}
 
 export class KeyspaceSnapshot {
   private readonly views: DatabaseView[];
@@ -59,7 +92,7 @@ export class KeyspaceSnapshot {
   constructor(private readonly keyspace: Keyspace) {
     this.views = keyspace.databases.map((db) => ({
       index: db.index,
-      keys: [],
+      keys: new KeyList(),
       kept: new Map(),
       expiresAtStart: db.volatileCount,
       holder: db.index,
@@ -67,7 +100,7 @@ export class KeyspaceSnapshot {
       listing: db.size === 0 ? undefined : db.keys(),
       touched: new Set(),
       filtered: -1,
-      filteredKeys: [],
+      filteredKeys: new KeyList(),
       ready: db.size === 0,
     }));
     this.byHolder = [...this.views];
@@ -120,14 +153,14 @@ export class KeyspaceSnapshot {
     // not at all), then come back once from their copies if they existed at the start.
     const end = Math.min(view.keys.length, view.filtered + PREPARE_BATCH * 4);
     for (let i = view.filtered; i < end; i++) {
-      const key = view.keys[i] as string;
+      const key = view.keys.at(i);
       if (!view.touched.has(key)) view.filteredKeys.push(key);
     }
     view.filtered = end;
     if (end < view.keys.length) return;
     for (const key of view.touched) if (view.kept.get(key)?.value !== undefined) view.filteredKeys.push(key);
     view.keys = view.filteredKeys;
-    view.filteredKeys = [];
+    view.filteredKeys = new KeyList();
     view.touched.clear();
     view.ready = true;
   }
@@ -160,7 +193,7 @@ export class KeyspaceSnapshot {
     }
     const from = view.ready ? view.next : 0;
     for (let i = from; i < view.keys.length; i++) {
-      const key = view.keys[i] as string;
+      const key = view.keys.at(i);
       if (view.kept.has(key)) continue;
       view.kept.set(key, { value: db.peek(key), expireMs: db.getExpire(key) });
     }
@@ -177,16 +210,36 @@ export class KeyspaceSnapshot {
 
   /** The key at `position` (asked in increasing order) of database `index` as it was at the start. */
   entryAt(index: number, position: number): SnapshotEntry | undefined {
+    const value = this.valueAt(index, position);
+    return value === undefined ? undefined : [this.readKey, value, this.readExpireMs];
+  }
+
+  /** The key valueAt last found, and its TTL then. */
+  readKey = '';
+  readExpireMs: number | undefined;
+
+  /**
+   * entryAt without building an entry (the snapshot writers read millions): the value, with its key
+   * and TTL left in readKey / readExpireMs; undefined when the position holds no key of the view.
+   */
+  valueAt(index: number, position: number): Value | undefined {
     const view = this.views[index];
-    const key = view?.keys[position];
-    if (view === undefined || key === undefined) return undefined;
+    if (view === undefined || position >= view.keys.length) return undefined;
+    const key = view.keys.at(position);
     view.next = position + 1;
     const kept = view.kept.get(key);
-    if (kept !== undefined) return kept.value === undefined ? undefined : [key, kept.value, kept.expireMs];
+    if (kept !== undefined) {
+      this.readKey = key;
+      this.readExpireMs = kept.expireMs;
+      return kept.value;
+    }
     if (view.holder === undefined) return undefined;
     const db = this.keyspace.db(view.holder);
     const value = db.peek(key);
-    return value === undefined ? undefined : [key, value, db.getExpire(key)];
+    if (value === undefined) return undefined;
+    this.readKey = key;
+    this.readExpireMs = db.getExpire(key);
+    return value;
   }
 
   /** Keys copied because they were written during the snapshot: what copy-on-write cost. */

@@ -81,7 +81,8 @@ test('a snapshot reads the keyspace of its start whatever happens after', () => 
 test('writes while the key lists are being built: each key listed once, as it was at the start', () => {
   const ks = new Keyspace(2);
   const db = ks.db(0);
-  const n = 20_000;
+  // More keys than two chunks of the key lists (32768 each): the listing and the filtering cross them.
+  const n = 80_000;
   for (let i = 0; i < n; i++) db.add(`k${i}`, `v${i}`);
   ks.db(1).add('other', 'x');
   const snap = new KeyspaceSnapshot(ks);

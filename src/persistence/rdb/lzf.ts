@@ -68,22 +68,30 @@ function matchLength(input: Uint8Array, ref: number, ip: number, maxlen: number)
  * practice.)
  */
 export function lzfCompress(input: Uint8Array, maxOut: number, scratch?: Buffer): Buffer | undefined {
-  if (input.length === 0 || maxOut <= 0) return undefined;
   const out =
     scratch !== undefined && scratch.length >= maxOut + 8 ? scratch : Buffer.allocUnsafe(maxOut + 8);
-  const compressed = compress(input, maxOut, out);
-  nextEpoch(input.length);
-  return compressed;
+  const size = lzfCompressInto(input, input.length, maxOut, out);
+  return size === 0 ? undefined : out.subarray(0, size);
 }
 
-function compress(input: Uint8Array, maxOut: number, out: Buffer): Buffer | undefined {
-  const inEnd = input.length;
+/**
+ * lzfCompress of input[0, inputLength) into `out` (at least maxOut + 8 bytes), without allocating:
+ * the compressed size, or 0 when it would not fit in `maxOut` bytes.
+ */
+export function lzfCompressInto(input: Uint8Array, inputLength: number, maxOut: number, out: Buffer): number {
+  if (inputLength === 0 || maxOut <= 0) return 0;
+  const size = compress(input, inputLength, maxOut, out);
+  nextEpoch(inputLength);
+  return size;
+}
+
+function compress(input: Uint8Array, inEnd: number, maxOut: number, out: Buffer): number {
   const htab = hashTable(inEnd);
   const base = epoch;
   let ip = 0;
   let op = 1; // start run: the first literal run's control byte is reserved at out[0]
   let lit = 0;
-  let hval = (((input[0] as number) << 8) | (input[1] ?? 0)) >>> 0;
+  let hval = (((input[0] as number) << 8) | (inEnd > 1 ? (input[1] as number) : 0)) >>> 0;
   while (ip < inEnd - 2) {
     hval = ((hval << 8) | (input[ip + 2] as number)) >>> 0;
     const slot = idx(hval);
@@ -103,7 +111,7 @@ function compress(input: Uint8Array, maxOut: number, out: Buffer): Buffer | unde
       const maxlen = Math.min(inEnd - ip - 2, MAX_REF);
       out[op - lit - 1] = lit - 1; // stop run
       if (lit === 0) op--; // undo run if length is zero
-      if (op + 3 + 1 >= maxOut) return undefined;
+      if (op + 3 + 1 >= maxOut) return 0;
       len = matchLength(input, ref, ip, maxlen);
       len -= 2; // len is now #octets - 1
       ip++;
@@ -127,7 +135,7 @@ function compress(input: Uint8Array, maxOut: number, out: Buffer): Buffer | unde
       htab[idx(hval)] = base + ip;
       ip++;
     } else {
-      if (op >= maxOut) return undefined;
+      if (op >= maxOut) return 0;
       lit++;
       out[op++] = input[ip++] as number;
       if (lit === MAX_LIT) {
@@ -137,7 +145,7 @@ function compress(input: Uint8Array, maxOut: number, out: Buffer): Buffer | unde
       }
     }
   }
-  if (op + 3 > maxOut) return undefined;
+  if (op + 3 > maxOut) return 0;
   while (ip < inEnd) {
     lit++;
     out[op++] = input[ip++] as number;
@@ -149,7 +157,7 @@ function compress(input: Uint8Array, maxOut: number, out: Buffer): Buffer | unde
   }
   out[op - lit - 1] = lit - 1; // end run
   if (lit === 0) op--;
-  return out.subarray(0, op);
+  return op;
 }
 
 /**

@@ -13,13 +13,18 @@ import {
   RDB_ENC_LZF,
 } from './constants.js';
 import { canonicalInt64 } from './int64.js';
-import { lzfCompress } from './lzf.js';
+import { lzfCompressInto } from './lzf.js';
+
+/** Buffers kept for reuse by take(): enough for the writes a background save keeps queued. */
+const MAX_SPARE = 64;
 
 export class RdbOutput {
   private buf: Buffer;
   private size = 0;
   private scratchIn = Buffer.allocUnsafe(256);
   private scratchOut = Buffer.allocUnsafe(256);
+  /** Buffers given back by recycle(), for take() to reuse. */
+  private readonly spare: Buffer[] = [];
 
   constructor(
     /** rdbcompression: strings longer than 20 bytes are stored LZF-compressed when that saves 4+ bytes. */
@@ -87,10 +92,10 @@ export class RdbOutput {
     if (this.compression && s.length > 20) {
       // The bytes go through a reused scratch buffer: no allocation per string.
       if (this.scratchIn.length < s.length) this.scratchIn = Buffer.allocUnsafe(s.length * 2);
-      const raw = this.scratchIn.subarray(0, this.scratchIn.write(s, 0, 'latin1'));
-      if (this.lzfString(raw)) return;
-      this.len(raw.length);
-      this.bytes(raw);
+      const n = this.scratchIn.write(s, 0, 'latin1');
+      if (this.lzfString(this.scratchIn, n)) return;
+      this.len(n);
+      this.latin1(s);
       return;
     }
     this.len(s.length);
@@ -99,7 +104,7 @@ export class RdbOutput {
 
   /** A binary blob (listpack, intset) as a string: LZF when worth it. */
   blob(b: Buffer): void {
-    if (this.compression && b.length > 20 && this.lzfString(b)) return;
+    if (this.compression && b.length > 20 && this.lzfString(b, b.length)) return;
     this.len(b.length);
     this.bytes(b);
   }
@@ -127,15 +132,21 @@ export class RdbOutput {
   }
 
   /** rdbSaveLzfStringObject: kept only when it saves at least 4 bytes. */
-  private lzfString(raw: Buffer): boolean {
-    if (raw.length <= 4) return false;
-    if (this.scratchOut.length < raw.length + 8) this.scratchOut = Buffer.allocUnsafe(raw.length * 2 + 8);
-    const compressed = lzfCompress(raw, raw.length - 4, this.scratchOut);
-    if (compressed === undefined) return false;
+  private lzfString(raw: Buffer, rawLength: number): boolean {
+    if (rawLength <= 4) return false;
+    if (this.scratchOut.length < rawLength + 8) this.scratchOut = Buffer.allocUnsafe(rawLength * 2 + 8);
+    const size = lzfCompressInto(raw, rawLength, rawLength - 4, this.scratchOut);
+    if (size === 0) return false;
     this.u8((RDB_ENCVAL << 6) | RDB_ENC_LZF);
-    this.len(compressed.length);
-    this.len(raw.length);
-    this.bytes(compressed);
+    this.len(size);
+    this.len(rawLength);
+    this.room(size);
+    const scratch = this.scratchOut;
+    const buf = this.buf;
+    // Short results (most values) are copied here: cheaper than a call into the runtime.
+    if (size < 64) for (let i = 0, at = this.size; i < size; i++) buf[at + i] = scratch[i] as number;
+    else scratch.copy(buf, this.size, 0, size);
+    this.size += size;
     return true;
   }
 
@@ -156,9 +167,22 @@ export class RdbOutput {
     // A mostly full buffer is handed over whole (no copy) and replaced; a mostly empty one is copied.
     const full = this.size >= this.buf.length >> 1;
     const out = full ? this.buf.subarray(0, this.size) : Buffer.from(this.buf.subarray(0, this.size));
-    if (full) this.buf = Buffer.allocUnsafe(this.buf.length);
+    if (full) this.buf = this.spare.pop() ?? Buffer.allocUnsafe(this.buf.length);
     this.size = 0;
     return out;
+  }
+
+  /**
+   * Gives back a chunk take() handed over, once its bytes are no longer needed (written to the file):
+   * its memory serves a later take(). Without this, a save of gigabytes allocates as much memory
+   * outside the heap, and V8 answers that growth with full collections (pauses) during the save.
+   */
+  recycle(chunk: Buffer): void {
+    const whole = chunk.buffer;
+    if (chunk.byteOffset !== 0 || whole.byteLength !== this.buf.length || this.spare.length >= MAX_SPARE) {
+      return;
+    }
+    this.spare.push(Buffer.from(whole, 0, whole.byteLength));
   }
 
   /** The bytes written so far (a view: copy it if writing continues). */

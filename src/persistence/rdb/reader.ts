@@ -16,6 +16,7 @@ import {
   RDB_OPCODE_MODULE_AUX,
   RDB_OPCODE_RESIZEDB,
   RDB_OPCODE_SELECTDB,
+  RDB_TYPE_STRING,
   RDB_VERSION,
   RdbError,
 } from './constants.js';
@@ -44,6 +45,18 @@ export interface RdbVisitor {
   /** A FUNCTION library (RDB_OPCODE_FUNCTION2): its code, `#!lua name=…` line included. */
   function?(code: string): void;
   key(entry: RdbKey): void;
+  /**
+   * When given, a string key comes here instead of to key(), without the RdbKey and RdbValue objects
+   * (a load of millions of strings otherwise makes as many of each, all garbage at once).
+   */
+  stringKey?(
+    db: number,
+    key: string,
+    value: string,
+    expireMs: number | undefined,
+    idleSeconds: number | undefined,
+    freq: number | undefined,
+  ): void;
 }
 
 export interface RdbSummary {
@@ -172,9 +185,13 @@ export class RdbReader {
     const input = this.input;
     const db = this.db;
     const key = input.text('a key');
-    let value: RdbValue;
+    let value: RdbValue | string;
     try {
-      value = readValue(input, type);
+      // A string for stringKey is read as it is, without its RdbValue.
+      value =
+        type === RDB_TYPE_STRING && this.visitor.stringKey !== undefined
+          ? input.text('a string value')
+          : readValue(input, type);
     } catch (err) {
       if (err instanceof RdbUnsupportedType) {
         throw new RdbError(
@@ -187,6 +204,13 @@ export class RdbReader {
       throw err;
     }
     const { expireMs, idleSeconds, freq } = this;
+    this.expireMs = undefined;
+    this.idleSeconds = undefined;
+    this.freq = undefined;
+    if (typeof value === 'string') {
+      this.visitor.stringKey?.(db, key, value, expireMs, idleSeconds, freq);
+      return;
+    }
     const entry: RdbKey = { db, key, typeByte: type, value };
     this.visitor.key(
       expireMs === undefined && idleSeconds === undefined && freq === undefined
