@@ -9,6 +9,10 @@
  * start: keys are listed from the live tables while writes go on, and a key written during the
  * listing is then taken from its copy (listed once, and only if it existed at the start).
  *
+ * Each key is listed with its value: a key not written since the start still holds that very value
+ * (any change, in place or not, copies it first), so reading the view costs no lookup of the key in
+ * the live table; only its TTL is looked up, and only in a database that had TTLs at the start.
+ *
  * SWAPDB moves tables whole: the view follows the tables to their new index (beforeSwap). FLUSHDB
  * drops a database's tables: the keys the reader has not reached yet are kept first (beforeFlush; no
  * copy is needed, nothing touches dropped tables again). Memory: one reference per key for the key
@@ -27,19 +31,22 @@ interface Kept {
 interface DatabaseView {
   readonly index: number;
   keys: string[];
+  /** values[i] is keys[i]'s value when it was listed (its value at the start unless it is in `kept`). */
+  values: Value[];
   readonly kept: Map<string, Kept>;
   readonly expiresAtStart: number;
   /** The index whose tables are this view's now (SWAPDB moves them); undefined once flushed. */
   holder: number | undefined;
   /** Position of the next key the reader will ask for (entryAt is called in order). */
   next: number;
-  /** The live key iterator while the listing runs. */
-  listing: Iterator<string> | undefined;
+  /** The live (key, value) iterator while the listing runs. */
+  listing: Iterator<[string, Value]> | undefined;
   /** Keys first written while the listing ran: taken out of the list, then appended once if they existed. */
   readonly touched: Set<string>;
   /** Where the filtering of `touched` keys out of the list has got to (-1: not started). */
   filtered: number;
   filteredKeys: string[];
+  filteredValues: Value[];
   ready: boolean;
 }
 
@@ -60,14 +67,16 @@ export class KeyspaceSnapshot {
     this.views = keyspace.databases.map((db) => ({
       index: db.index,
       keys: [],
+      values: [],
       kept: new Map(),
       expiresAtStart: db.volatileCount,
       holder: db.index,
       next: 0,
-      listing: db.size === 0 ? undefined : db.keys(),
+      listing: db.size === 0 ? undefined : db.keyValues(),
       touched: new Set(),
       filtered: -1,
       filteredKeys: [],
+      filteredValues: [],
       ready: db.size === 0,
     }));
     this.byHolder = [...this.views];
@@ -109,7 +118,8 @@ export class KeyspaceSnapshot {
           view.listing = undefined;
           break;
         }
-        view.keys.push(r.value);
+        view.keys.push(r.value[0]);
+        view.values.push(r.value[1]);
       }
       if (view.listing !== undefined) return;
       if (view.touched.size === 0) view.ready = true;
@@ -121,13 +131,22 @@ export class KeyspaceSnapshot {
     const end = Math.min(view.keys.length, view.filtered + PREPARE_BATCH * 4);
     for (let i = view.filtered; i < end; i++) {
       const key = view.keys[i] as string;
-      if (!view.touched.has(key)) view.filteredKeys.push(key);
+      if (view.touched.has(key)) continue;
+      view.filteredKeys.push(key);
+      view.filteredValues.push(view.values[i] as Value);
     }
     view.filtered = end;
     if (end < view.keys.length) return;
-    for (const key of view.touched) if (view.kept.get(key)?.value !== undefined) view.filteredKeys.push(key);
+    for (const key of view.touched) {
+      const value = view.kept.get(key)?.value;
+      if (value === undefined) continue;
+      view.filteredKeys.push(key);
+      view.filteredValues.push(value);
+    }
     view.keys = view.filteredKeys;
+    view.values = view.filteredValues;
     view.filteredKeys = [];
+    view.filteredValues = [];
     view.touched.clear();
     view.ready = true;
   }
@@ -153,7 +172,10 @@ export class KeyspaceSnapshot {
     const db = this.keyspace.db(dbIndex);
     // A listing in progress is finished now, while the tables are still there.
     if (view.listing !== undefined) {
-      for (let r = view.listing.next(); r.done !== true; r = view.listing.next()) view.keys.push(r.value);
+      for (let r = view.listing.next(); r.done !== true; r = view.listing.next()) {
+        view.keys.push(r.value[0]);
+        view.values.push(r.value[1]);
+      }
       view.listing = undefined;
       view.filtered = view.touched.size === 0 ? -1 : 0;
       view.ready = view.touched.size === 0;
@@ -162,7 +184,7 @@ export class KeyspaceSnapshot {
     for (let i = from; i < view.keys.length; i++) {
       const key = view.keys[i] as string;
       if (view.kept.has(key)) continue;
-      view.kept.set(key, { value: db.peek(key), expireMs: db.getExpire(key) });
+      view.kept.set(key, { value: view.values[i], expireMs: db.getExpire(key) });
     }
     view.holder = undefined;
     this.byHolder[dbIndex] = undefined;
@@ -181,12 +203,13 @@ export class KeyspaceSnapshot {
     const key = view?.keys[position];
     if (view === undefined || key === undefined) return undefined;
     view.next = position + 1;
-    const kept = view.kept.get(key);
+    const kept = view.kept.size === 0 ? undefined : view.kept.get(key);
     if (kept !== undefined) return kept.value === undefined ? undefined : [key, kept.value, kept.expireMs];
+    // Not written since the start: the listed value is the value then, and the TTL unchanged.
     if (view.holder === undefined) return undefined;
-    const db = this.keyspace.db(view.holder);
-    const value = db.peek(key);
-    return value === undefined ? undefined : [key, value, db.getExpire(key)];
+    const value = view.values[position] as Value;
+    if (view.expiresAtStart === 0) return [key, value, undefined];
+    return [key, value, this.keyspace.db(view.holder).getExpire(key)];
   }
 
   /** Keys copied because they were written during the snapshot: what copy-on-write cost. */
