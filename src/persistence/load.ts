@@ -198,6 +198,9 @@ export async function loadRdbInSlices(
   }
 }
 
+/** RdbStreamLoad hands the bytes fed to its reader when the reader has fewer than this left. */
+const STREAM_HANDOVER_BYTES = 256 * 1024;
+
 /**
  * A load fed as its bytes arrive (a replica's full-sync payload, never whole in memory): `feed`
  * hands over bytes, `step` decodes whole records of what was fed (a record cut by the end of what
@@ -209,6 +212,7 @@ export class RdbStreamLoad {
   private pendingBytes = 0;
   private ended = false;
   private endHandedOver = false;
+  private result: LoadResult | undefined;
 
   constructor(
     private readonly keyspace: Keyspace,
@@ -241,18 +245,29 @@ export class RdbStreamLoad {
    * decoded before more bytes are fed, undefined after a slice (call again).
    */
   step(maxBytes: number): LoadResult | 'more' | undefined {
-    if (!this.handOver()) return 'more';
+    if (this.result !== undefined) return this.result;
+    if (!this.handOver(false)) return 'more';
     const load = this.load as RdbLoad;
     const before = load.position;
-    const result = load.step(maxBytes);
-    if (result !== undefined) return result;
-    return load.position === before ? 'more' : undefined;
+    this.result = load.step(maxBytes);
+    if (this.result !== undefined) return this.result;
+    if (load.position !== before) return undefined;
+    // A record longer than what the reader holds: it needs the bytes fed since, whatever it holds.
+    if (this.pendingBytes === 0 && !(this.ended && !this.endHandedOver)) return 'more';
+    this.handOver(true);
+    this.result = load.step(maxBytes);
+    return this.result ?? (load.position === before ? 'more' : undefined);
   }
 
-  /** Gives the reader what was fed since; false while not even the header is there. */
-  private handOver(): boolean {
+  /**
+   * Gives the reader what was fed since, once it is about to run out of what it has (the bytes it has
+   * not consumed are copied into its next window: kept small, they cost nothing); false while not
+   * even the header is there.
+   */
+  private handOver(always: boolean): boolean {
     const last = this.ended && !this.endHandedOver;
     if (this.pendingBytes === 0 && !last) return this.load !== undefined;
+    if (!always && this.load !== undefined && this.load.buffered >= STREAM_HANDOVER_BYTES) return true;
     const bytes = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending);
     if (this.load === undefined) {
       // The header (REDIS + version) is checked at once: wait for its 9 bytes.
@@ -307,6 +322,10 @@ class RdbLoad {
 
   append(bytes: Buffer, last: boolean): void {
     this.reader.append(bytes, last);
+  }
+
+  get buffered(): number {
+    return this.reader.buffered;
   }
 
   /** Reads about `maxBytes` more; the result once the whole file is loaded. */

@@ -113,6 +113,11 @@ export class RdbReader {
     return this.base + this.input.pos;
   }
 
+  /** Bytes given and not consumed yet (streaming: what the reader can go on with before append). */
+  get buffered(): number {
+    return this.file.length - this.input.pos;
+  }
+
   /**
    * A payload read as it arrives (a replica's full sync): from now on, bytes may follow those given,
    * handed over with append. Until then a record cut by the end of the bytes is not an error: readSome
