@@ -322,6 +322,9 @@ export class ReplicaSide {
           load.progress = rdb.startLoading(transfer.total);
       }
       const rest = await this.transferPayload(socket, reader, attempt, transfer, load, file);
+      // What follows the payload is the stream (a `$<len>` master sends it at once): it waits in the
+      // socket until the master's client takes it, after the load.
+      socket.pause();
       load.loader.end();
       if (!diskless) {
         this.host.log('MASTER <-> REPLICA sync: Flushing old data');
@@ -336,8 +339,8 @@ export class ReplicaSide {
       file = undefined;
       this.install(decoded, replid, offset, mode === 'swapdb' && diskless);
       this.transfer = undefined;
+      this.startStream(socket, attempt, Buffer.concat([rest, reader.takeAll()]));
       socket.resume();
-      this.startStream(socket, attempt, rest);
       if (eof) this.sendAck();
     } finally {
       if (load.progress !== undefined) rdb.stopLoading();

@@ -404,3 +404,38 @@ test('REPLICAOF NO ONE during a transfer to disk drops the temp file at once and
     await stopAll(replica, master);
   }
 });
+
+test('a `$<len>` master streams writes right after the payload while the replica still decodes it: none is lost', async () => {
+  let master: RunningServer | undefined;
+  let replica: RunningServer | undefined;
+  try {
+    master = await startRedis(0, [
+      ...['--enable-debug-command', 'yes', '--rdbcompression', 'no', '--repl-diskless-sync', 'no'],
+    ]);
+    const m = await connectTo(master);
+    // Some 20 MB: the decoder is still behind when the last payload byte arrives.
+    await text(m, ['DEBUG', 'POPULATE', '200000', 'key', '100']);
+    replica = await startRedmesh(0, ['--replicaof', '127.0.0.1', String(master.port)]);
+    const r = await connectTo(replica);
+    const writer = await connectTo(master);
+    let writing = true;
+    let writes = 0;
+    const writes$ = (async (): Promise<void> => {
+      while (writing) {
+        await text(writer, ['INCR', 'counter']);
+        writes++;
+      }
+    })();
+    const detail = (): string => `${replica?.output() ?? ''}\n--- master\n${master?.output() ?? ''}`;
+    await waitFor('the link up', async () => (await info(r, 'master_link_status')) === 'up', 60_000, detail);
+    writing = false;
+    await writes$;
+    assert.match(replica.output(), /receiving \d+ bytes from master to disk/);
+    await waitInSync(m, r, detail);
+    assert.equal(await text(r, ['GET', 'counter']), String(writes));
+    assert.equal(await text(r, ['DBSIZE']), ':200001');
+    for (const c of [m, r, writer]) c.close();
+  } finally {
+    await stopAll(replica, master);
+  }
+});
