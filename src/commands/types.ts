@@ -271,6 +271,31 @@ export interface LatencyPort {
   resetHistograms(): void;
 }
 
+/**
+ * One cached connection MIGRATE talks to a target over, with Redis's blocking I/O (syncio.c): the
+ * server waits for it, up to the timeout, doing nothing else.
+ */
+export interface MigrateLink {
+  /** The database the last successful MIGRATE selected on it (-1: unknown, SELECT next time). */
+  lastDbid: number;
+  /** errno of the last failed write or read (ETIMEDOUT for a timeout, 0 for the end of the stream). */
+  readonly lastErrno: number;
+  /** syncWrite: all of `data` within `timeoutMs`, or false. */
+  write(data: Buffer, timeoutMs: number): boolean;
+  /** syncReadLine: one reply line without CR LF, or undefined (error, end, timeout, empty line). */
+  readLine(timeoutMs: number): string | undefined;
+}
+
+/** MIGRATE's connection cache per "host:port" (Redis migrateGetSocket / migrateCloseSocket). */
+export interface MigratePort {
+  /** The cached link, or a new one connected within `timeoutMs`; undefined when connecting failed. */
+  socket(host: string, port: string, timeoutMs: number): MigrateLink | undefined;
+  /** Closes and forgets the link (the next MIGRATE connects again and sends SELECT). */
+  close(host: string, port: string): void;
+  /** Cached links (INFO migrate_cached_sockets). */
+  readonly size: number;
+}
+
 // --- Ports: what the server offers the commands. This room declares what it needs; server/ implements
 // it (server/state.ts). An optional port is a room that may be absent: a command then behaves as Redis
 // does without the feature (no persistence: nothing was ever saved; no replication: a master without
@@ -605,6 +630,8 @@ export interface ServerPorts {
   readonly eviction?: EvictionPort;
   /** EVAL, SCRIPT, FUNCTION, FCALL: the script cache, the function libraries and the Lua engine. */
   readonly scripting?: Scripting;
+  /** MIGRATE's cached connections to target instances (server/migrate-sockets.ts). */
+  readonly migrate?: MigratePort;
   /** Registers a (dbIndex, argv) listener for every propagated change (replication, AOF). */
   addPropagator(listener: (dbIndex: number, argv: readonly string[]) => void): void;
 }

@@ -44,6 +44,14 @@ export const MSG_NOSIGNAL = 0x4000;
 /** sizeof(sun_path) in struct sockaddr_un. */
 export const SUN_PATH_MAX = 108;
 
+// <netinet/tcp.h>, <poll.h>
+export const IPPROTO_TCP = 6;
+export const TCP_NODELAY = 1;
+export const POLLIN = 0x1;
+export const POLLOUT = 0x4;
+export const POLLERR = 0x8;
+export const POLLHUP = 0x10;
+
 // <netdb.h>
 export const AI_PASSIVE = 0x1;
 export const AI_NUMERICSERV = 0x400;
@@ -54,6 +62,8 @@ export const EINTR = constants.errno.EINTR;
 export const EIO = constants.errno.EIO;
 export const EINVAL = constants.errno.EINVAL;
 export const EMSGSIZE = constants.errno.EMSGSIZE;
+export const EINPROGRESS = constants.errno.EINPROGRESS;
+export const ETIMEDOUT = constants.errno.ETIMEDOUT;
 /** Linux errno values @types/node does not name. */
 export const ESOCKTNOSUPPORT = 94;
 export const EPFNOSUPPORT = 96;

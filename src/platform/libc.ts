@@ -41,6 +41,13 @@ export interface LibcBindings {
   socket(domain: number, type: number, protocol: number): number;
   bind(fd: number, address: Buffer, length: number): number;
   listen(fd: number, backlog: number): number;
+  /** connect to the sockaddr bytes `address` (a non-blocking socket gives -1 with EINPROGRESS). */
+  connect(fd: number, address: Buffer): number;
+  /**
+   * poll(2) of one fd for `events` (POLLIN/POLLOUT) up to `timeoutMs`: the revents bits, 0 on timeout,
+   * -1 on failure. Blocks the calling thread, as Redis's aeWait does (MIGRATE's synchronous I/O).
+   */
+  pollOne(fd: number, events: number, timeoutMs: number): number;
   /** `length` is a 4-byte in/out socklen_t. */
   getsockname(fd: number, address: Buffer, length: Buffer): number;
   setsockopt(fd: number, level: number, name: number, value: Buffer, length: number): number;
@@ -104,6 +111,9 @@ function load(): LibcBindings {
   const socket = lib.func('int socket(int domain, int type, int protocol)');
   const bind = lib.func('int bind(int fd, const void *address, unsigned int length)');
   const listen = lib.func('int listen(int fd, int backlog)');
+  const connect = lib.func('int connect(int fd, const void *address, unsigned int length)');
+  const poll = lib.func('int poll(void *fds, unsigned long nfds, int timeout)');
+  const pollfd = Buffer.alloc(8);
   const getsockname = lib.func('int getsockname(int fd, void *address, void *length)');
   const setsockopt = lib.func(
     'int setsockopt(int fd, int level, int name, const void *value, unsigned int length)',
@@ -133,6 +143,15 @@ function load(): LibcBindings {
     socket: (domain, type, protocol) => socket(domain, type, protocol) as number,
     bind: (fd, address, length) => bind(fd, address, length) as number,
     listen: (fd, backlog) => listen(fd, backlog) as number,
+    connect: (fd, address) => connect(fd, address, address.length) as number,
+    pollOne: (fd, events, timeoutMs) => {
+      // struct pollfd { int fd; short events; short revents; }
+      pollfd.writeInt32LE(fd, 0);
+      pollfd.writeInt16LE(events, 4);
+      pollfd.writeInt16LE(0, 6);
+      const n = poll(pollfd, 1, timeoutMs) as number;
+      return n <= 0 ? n : pollfd.readUInt16LE(6);
+    },
     getsockname: (fd, address, length) => getsockname(fd, address, length) as number,
     setsockopt: (fd, level, name, value, length) => setsockopt(fd, level, name, value, length) as number,
     setsockoptInt: (fd, level, name, value) => {

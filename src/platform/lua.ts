@@ -68,6 +68,10 @@ export interface LuaApi {
   next(L: LuaState, idx: number): number;
   objlen(L: LuaState, idx: number): number;
   tonumber(L: LuaState, idx: number): number;
+  /** lua_isnumber: a number, or a string convertible to one. */
+  isnumber(L: LuaState, idx: number): number;
+  /** lua_insert: moves the top element into position `idx`, shifting up the elements above it. */
+  insert(L: LuaState, idx: number): void;
   toboolean(L: LuaState, idx: number): number;
   setfield(L: LuaState, idx: number, k: string): void;
   getfield(L: LuaState, idx: number, k: string): void;
@@ -182,6 +186,8 @@ function bind(): LuaApi {
     next: f('int lua_next(void *L, int idx)') as LuaApi['next'],
     objlen: f('size_t lua_objlen(void *L, int idx)') as LuaApi['objlen'],
     tonumber: f('double lua_tonumber(void *L, int idx)') as LuaApi['tonumber'],
+    isnumber: f('int lua_isnumber(void *L, int idx)') as LuaApi['isnumber'],
+    insert: f('void lua_insert(void *L, int idx)'),
     toboolean: f('int lua_toboolean(void *L, int idx)') as LuaApi['toboolean'],
     setfield,
     getfield: f('void lua_getfield(void *L, int idx, const char *k)'),

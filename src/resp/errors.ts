@@ -195,6 +195,8 @@ export const ERR_NO_SHUTDOWN_IN_PROGRESS = 'ERR No shutdown in progress.';
 export const ERR_GETKEYS_INVALID_COMMAND = 'ERR Invalid command specified';
 export const ERR_GETKEYS_NO_KEYS = 'ERR The command has no key arguments';
 export const ERR_GETKEYS_ARITY = 'ERR Invalid number of arguments specified for command';
+/** COMMAND GETKEYS of a call whose keys cannot be found (a key count of 0, KEYS after a key…). */
+export const ERR_GETKEYS_INVALID_ARGS = 'ERR Invalid arguments specified for command';
 export const ERR_DEBUG_NOT_ALLOWED =
   'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
 export const ERR_MODULE_NOT_ALLOWED =
@@ -427,3 +429,12 @@ export const ERR_ACL_UNKNOWN_CATEGORY = (name: string): string =>
   `ERR Unknown category '${name.slice(0, 128)}'`;
 export const ERR_ACL_DRYRUN_NO_USER = (name: string): string => `ERR User '${name}' not found`;
 export const ERR_ACL_DRYRUN_NO_COMMAND = (name: string): string => `ERR Command '${name}' not found`;
+
+// MIGRATE (cluster.c migrateCommand).
+export const ERR_MIGRATE_KEYS_WITH_KEY =
+  'ERR When using MIGRATE KEYS option, the key argument must be set to the empty string';
+export const ERR_MIGRATE_CONNECT = 'IOERR error or timeout connecting to the client';
+export const ERR_MIGRATE_IO = (writing: boolean): string =>
+  `IOERR error or timeout ${writing ? 'writing' : 'reading'} to target instance`;
+export const ERR_MIGRATE_TARGET = (targetError: string): string =>
+  `ERR Target instance replied with error: ${targetError}`;

@@ -41,6 +41,16 @@ const LOOKUP_NOTOUCH: ReadonlySet<string> = new Set([
   'memory|usage',
 ]);
 
+/** EVAL, EVALSHA, FCALL and their _RO forms: their keys are touched by the commands the script runs. */
+const SCRIPT_RUNNERS: ReadonlySet<string> = new Set([
+  'eval',
+  'evalsha',
+  'eval_ro',
+  'evalsha_ro',
+  'fcall',
+  'fcall_ro',
+]);
+
 /** Redis MAXMEMORY_FLAG_NO_SHARED_INTEGERS: LRU/LFU policies need an access time per value. */
 function sharesIntegers(settings: EvictionSettings): boolean {
   return settings.maxmemory === 0 || !/lru|lfu/.test(settings.policy);
@@ -133,9 +143,13 @@ export class CallHooks {
       latency.addSampleIfNeeded(spec.flags.includes('fast') ? 'fast-command' : 'command', ms);
     if (failed) stats.recordError(result.message);
     if (!skipSlowlog) slowlog.record(spec.name.toLowerCase(), argv, usec, c.addr, c.name, nowMs);
-    if (spec.firstKey <= 0) return;
+    // Commands with movable keys (ZUNION, SINTERCARD, LMPOP, SORT…) touch the keys they read too; a
+    // script runner does not touch its KEYS: the commands its script runs do.
+    if (spec.firstKey <= 0 && spec.keys === undefined) return;
     const settings = this.evictionSettings();
-    if (settings.maxmemory === 0 || LOOKUP_NOTOUCH.has(spec.name.toLowerCase())) return;
+    if (settings.maxmemory === 0) return;
+    const lower = spec.name.toLowerCase();
+    if (LOOKUP_NOTOUCH.has(lower) || SCRIPT_RUNNERS.has(lower)) return;
     for (const key of keysOf(spec, argv)) this.evictor.touch(settings, c.dbIndex, key, nowMs);
   }
 }

@@ -124,7 +124,12 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     pubsubAllowed: PUBSUB_ALLOWED.has(base),
     runsInMulti: MULTI_IMMEDIATE.has(base),
     scripting: SCRIPT_RUNNERS.has(base),
-    trackKeys: has('readonly') && !has('pubsub') && (spec.firstKey > 0 || spec.keys !== undefined),
+    // A script runner's keys are remembered when its script reads (callForScript), not by the runner.
+    trackKeys:
+      has('readonly') &&
+      !has('pubsub') &&
+      !SCRIPT_RUNNERS.has(base) &&
+      (spec.firstKey > 0 || spec.keys !== undefined),
     monitored: !has('admin') && !has('skip_monitor'),
     acl: aclTraits(spec, fullName),
   };
@@ -183,6 +188,8 @@ export class ServerCore implements ClientHost {
   /** The database the running script's commands use (SELECT in a script changes it). */
   private scriptDb = 0;
   private scriptRun: ScriptRun | undefined;
+  /** The running EVAL / FCALL (its keys are what a tracking caller remembers when the script reads). */
+  private scriptRunner: { readonly spec: CommandSpec; readonly argv: readonly string[] } | undefined;
 
   constructor(readonly state: ServerState) {
     const observer: KeyspaceObserver = {
@@ -339,6 +346,18 @@ export class ServerCore implements ClientHost {
     );
     // SELECT inside a script changes the script's database, not the caller's.
     this.scriptDb = c.dbIndex;
+    // Redis call() for the Lua client: MONITOR sees the command as `[db lua]`, in the database it
+    // left selected; and a read makes a tracking caller remember the keys of its EVAL / FCALL (7.0
+    // remembers the caller's command's keys, not the ones the script read).
+    const monitor = this.state.monitor;
+    if (monitor.active && entry.monitored) monitor.feed(c.dbIndex, 'lua', argv);
+    const runner = this.scriptRunner;
+    if (runner !== undefined && spec.flags.includes('readonly') && caller instanceof Client) {
+      const tracked = caller.tracking;
+      if (tracked !== undefined && !tracked.bcast) {
+        this.state.tracking.rememberKeys(caller, keysOf(runner.spec, runner.argv));
+      }
+    }
     if (run.repl === 0) {
       this.state.stats.dirty += ctx.dirty;
       ctx.propagated = undefined;
@@ -612,6 +631,14 @@ export class ServerCore implements ClientHost {
     const outerExecuting = tracking.executing;
     tracking.executing = true;
     this.callDepth++;
+    const outerRunner = this.scriptRunner;
+    if (entry.scripting) {
+      // Redis evalCommand / fcallCommand feed MONITOR themselves before running (they are
+      // skip_monitor), so the script's own commands appear after it.
+      const monitor = this.state.monitor;
+      if (monitor.active) monitor.feed(c.dbIndex, c.monitorSource, argv, c);
+      this.scriptRunner = { spec, argv };
+    }
     let result: CommandResult;
     try {
       result = spec.run(ctx, argv);
@@ -621,6 +648,7 @@ export class ServerCore implements ClientHost {
     } finally {
       this.callDepth--;
       tracking.executing = outerExecuting;
+      this.scriptRunner = outerRunner;
     }
     this.state.stats.totalCommandsProcessed++;
     this.tick = performance.now();

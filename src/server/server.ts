@@ -221,6 +221,7 @@ function startListening(options: ServerOptions): RunningServer {
       lastTimeoutCheck = now;
       closeIdleClients(state, core, now);
       bufferPeaks.sample(state, now);
+      state.migrate.closeIdle(now);
     }
     if (!loading) {
       core.serveReadyKeys();
@@ -238,6 +239,7 @@ function startListening(options: ServerOptions): RunningServer {
     replication,
     async close(): Promise<void> {
       clearTimeout(cron);
+      state.migrate.closeAll();
       replication.stop();
       state.dispose();
       for (const c of state.registry.values()) core.endBlock(c as Client);

@@ -26,6 +26,7 @@ import { Acl, type AclClient } from './acl/index.js';
 import { CommandStats } from './command-stats.js';
 import { ConfigAdmin } from './config-binding.js';
 import { LatencyMonitor } from './latency.js';
+import { MigrateSockets } from './migrate-sockets.js';
 import { MonitorFeed } from './monitor.js';
 import { KeyspaceNotifier } from './notify.js';
 import { PubSubRegistry } from './pubsub.js';
@@ -104,6 +105,8 @@ export class ServerState implements ServerPorts {
   readonly cron: CronPort = { paused: false };
   eviction: EvictionPort | undefined;
   scripting: Scripting | undefined;
+  /** MIGRATE's cached connections to target instances. */
+  readonly migrate = new MigrateSockets();
   replicationChecks: ReplicationChecks | undefined;
   private lastClientId = 0;
   /** INFO process_supervised: set by launchServer from the `supervised` decision. */

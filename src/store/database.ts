@@ -106,6 +106,8 @@ export class Database {
      * hot path pays one optional call per write, as with no list at all), or a fan-out over several.
      */
     private observer: KeyspaceObserver,
+    /** INFO keyspace_hits / keyspace_misses, shared by the keyspace's databases. */
+    private readonly lookups: LookupStats = { hits: 0, misses: 0 },
   ) {}
 
   /** Should be called by the Keyspace only, when its observers change. */
@@ -252,7 +254,10 @@ export class Database {
   /** A read lookup (Redis lookupKeyRead): lazy expiry, and a miss is announced (`keyMissed`). */
   lookupRead(key: string, now: number): Value | undefined {
     const value = this.lookupQuiet(key, now);
-    if (value === undefined) this.observer.keyMissed?.(this.index, key);
+    if (value === undefined) {
+      this.lookups.misses++;
+      this.observer.keyMissed?.(this.index, key);
+    } else this.lookups.hits++;
     return value;
   }
 
@@ -482,8 +487,16 @@ function fanOut(observers: readonly KeyspaceObserver[]): KeyspaceObserver {
 }
 
 /** All databases of a server (`databases` directive, 16 by default). */
+/** Redis stat_keyspace_hits / stat_keyspace_misses: read lookups that found a key, or none. */
+export interface LookupStats {
+  hits: number;
+  misses: number;
+}
+
 export class Keyspace {
   readonly databases: readonly Database[];
+  /** Counted by every database's lookupRead (INFO stats; CONFIG RESETSTAT zeroes them). */
+  readonly lookups: LookupStats = { hits: 0, misses: 0 };
   /** Parked SCAN/HSCAN/SSCAN/ZSCAN iterations of this server (see scan.ts). */
   readonly scanCursors = new ScanCursors();
   private observers: readonly KeyspaceObserver[];
@@ -491,7 +504,7 @@ export class Keyspace {
   /** `observer`: the server's own (WATCH, blocked clients, expiry propagation); more may be added. */
   constructor(count: number, observer: KeyspaceObserver = {}) {
     this.observers = [observer];
-    this.databases = Array.from({ length: count }, (_, i) => new Database(i, observer));
+    this.databases = Array.from({ length: count }, (_, i) => new Database(i, observer, this.lookups));
   }
 
   /** Registers another observer (a snapshot starting); it is told of every change from now on. */

@@ -134,6 +134,53 @@ const CORPUS: readonly (readonly string[])[] = [
   eval0("return cmsgpack.pack({a=1}, 'x', 3.5, -100000, true, 2^40, 0.1)"),
   eval0("return {cmsgpack.unpack(cmsgpack.pack({1,{2,'x'}}, 'y', -1, 300))}"),
   eval0("return cmsgpack.unpack('\\xc1')"),
+  // unpack_one / unpack_limit: the next offset (-1 at the end) before the objects, limits, errors.
+  eval0('return {cmsgpack.unpack_one(cmsgpack.pack(1, {2, 3}, "x"))}'),
+  eval0('return {cmsgpack.unpack_one(cmsgpack.pack(1, {2, 3}, "x"), 1)}'),
+  eval0('return {cmsgpack.unpack_one(cmsgpack.pack(1, {2, 3}, "x"), 4)}'),
+  eval0('return {cmsgpack.unpack_one(cmsgpack.pack(1, 2), 2)}'),
+  eval0('return {cmsgpack.unpack_one(cmsgpack.pack(1, 2), 3)}'),
+  eval0('return {cmsgpack.unpack_one(cmsgpack.pack(1, 2), -1)}'),
+  eval0('return {cmsgpack.unpack_one(cmsgpack.pack(1, 2), "1")}'),
+  eval0('return {cmsgpack.unpack_one(cmsgpack.pack(1, 2), 1.9)}'),
+  eval0('return {cmsgpack.unpack_one(cmsgpack.pack(1, 2), "x")}'),
+  eval0('return {cmsgpack.unpack_one(cmsgpack.pack(1, 2), {})}'),
+  eval0('return {cmsgpack.unpack_one(cmsgpack.pack(1, 2), nil)}'),
+  eval0('return {cmsgpack.unpack_one()}'),
+  eval0('return {cmsgpack.unpack_one({})}'),
+  eval0('return {cmsgpack.unpack_one(12)}'),
+  eval0('return {cmsgpack.unpack_one(string.char(0xcd, 1))}'),
+  eval0('return {cmsgpack.unpack_one(string.char(1, 0xc1), 1)}'),
+  eval0('return {cmsgpack.unpack_one("")}'),
+  eval0('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4), 2)}'),
+  eval0('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4), 2, 3)}'),
+  eval0('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4), 0)}'),
+  eval0('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4), 0, 1)}'),
+  eval0('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4), 10)}'),
+  eval0('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4), -1)}'),
+  eval0('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4), 1, 5)}'),
+  eval0('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4))}'),
+  eval0('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4), 4294967297)}'),
+  // Beyond a C int, and beyond int64 (7.0 on x86-64: checks on the 64-bit value, messages print an int).
+  ...[
+    '2147483648',
+    '4294967296',
+    '-4294967295',
+    '-2147483649',
+    '1e300',
+    '-1e300',
+    '0/0',
+    '2.9',
+    '-0.5',
+  ].flatMap((n) => [
+    eval0(`return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4), ${n})}`),
+    eval0(`return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3, 4), ${n})}`),
+  ]),
+  eval0('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4), "2", "1")}'),
+  eval0('return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3, 4), true)}'),
+  eval0(
+    'local s = cmsgpack.pack("a", "b", "c"); local out, off = {}, 0; repeat local o, v = cmsgpack.unpack_one(s, off); off = o; out[#out + 1] = v until off == -1; return out',
+  ),
   // Shebang flags and the *_RO commands
   eval0("#!lua flags=no-writes\nreturn redis.call('set','a','b')"),
   eval0("#!lua flags=no-writes\nreturn redis.call('get','k')"),
@@ -436,5 +483,39 @@ test('FUNCTION libraries are saved in the RDB: a restarted redmesh and a real Re
     for (const c of clients) c.disconnect();
     await stopAll(first, second, redis);
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SCRIPT DEBUG: NO, bad modes and arity answer as redis; YES and SYNC are refused in plain words (no Lua debugger)', async () => {
+  let redis: RunningServer | undefined;
+  let redmesh: RunningServer | undefined;
+  try {
+    [redis, redmesh] = await Promise.all([startRedis(0), startRedmesh(0)]);
+    const ask = async (port: number, argv: readonly string[]): Promise<string> => {
+      const c = await RawConnection.open(port, 2000);
+      try {
+        return showBytes(await c.call(argv));
+      } finally {
+        c.close();
+      }
+    };
+    for (const argv of [
+      ['SCRIPT', 'DEBUG', 'NO'],
+      ['SCRIPT', 'DEBUG', 'maybe'],
+      ['SCRIPT', 'DEBUG'],
+      ['SCRIPT', 'DEBUG', 'NO', 'x'],
+    ]) {
+      assert.equal(await ask(redmesh.port, argv), await ask(redis.port, argv), argv.join(' '));
+    }
+    for (const mode of ['YES', 'sync']) {
+      assert.equal(
+        await ask(redmesh.port, ['SCRIPT', 'DEBUG', mode]),
+        '-ERR the Lua debugger (SCRIPT DEBUG YES|SYNC) is not supported by this server\\r\\n',
+      );
+    }
+    // The connection goes on as a normal one: a script runs without the debugger.
+    assert.equal(await ask(redmesh.port, ['EVAL', 'return 1', '0']), ':1\\r\\n');
+  } finally {
+    await stopAll(redis, redmesh);
   }
 });

@@ -132,6 +132,45 @@ test('TTL, TYPE, EXISTS and OBJECT do not update the last-access time; GET does 
   });
 });
 
+test('commands with movable keys touch what they read; EVAL touches only what its script reads (redis-server 7.0)', async () => {
+  const idleTimes = async (server: RunningServer): Promise<string> => {
+    const c = await RawConnection.open(server.port, 2000);
+    try {
+      await c.call(['FLUSHALL']);
+      await c.call(['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru']);
+      await c.call(['CONFIG', 'SET', 'maxmemory', '1gb']);
+      await c.call(['ZADD', 'z', '1', 'a']);
+      await c.call(['SADD', 's', 'a']);
+      await c.call(['RPUSH', 'l', 'a', 'b']);
+      await c.call(['SET', 'declared', 'v']);
+      await c.call(['SET', 'read', 'v']);
+      await c.call(['SET', 'untouched', 'v']);
+      const until = Date.now() + 2100;
+      while (Date.now() < until) await new Promise((r) => setTimeout(r, until - Date.now()));
+      await c.call(['ZUNION', '1', 'z']);
+      await c.call(['SINTERCARD', '1', 's']);
+      await c.call(['LMPOP', '1', 'l', 'LEFT']);
+      await c.call(['EVAL', 'return 1', '1', 'declared']);
+      await c.call(['EVAL', "return redis.call('get', 'read')", '0']);
+      const out: string[] = [];
+      for (const key of ['z', 's', 'l', 'declared', 'read', 'untouched']) {
+        const idle = Number(
+          /^:(\d+)/.exec((await c.call(['OBJECT', 'IDLETIME', key])).toString('latin1'))?.[1],
+        );
+        out.push(`${key}:${idle >= 1 ? 'idle' : 'used'}`);
+      }
+      return out.join(' ');
+    } finally {
+      c.close();
+    }
+  };
+  await withBoth(async (redis, redmesh) => {
+    const real = await idleTimes(redis);
+    assert.equal(real, 'z:used s:used l:used declared:idle read:used untouched:idle');
+    assert.equal(await idleTimes(redmesh), real);
+  });
+});
+
 /** Each line's reply and how much it moved rdb_changes_since_last_save (Redis's server.dirty). */
 async function repliesWithDirty(server: RunningServer, lines: readonly Line[]): Promise<string[]> {
   const c = await RawConnection.open(server.port, 2000);

@@ -176,7 +176,8 @@ test('handshakes that arrive through a relay are rate-limited like direct ones',
   const net = new FakeNetwork();
   const { r, b, c } = await relayedPair(net);
   // The relay turns hostile: it hands one target a captured initiation 50 times at once, wrapped as
-  // relayed traffic (the origin is hidden from the target, so the relay's name is what is limited).
+  // relayed traffic, naming one origin (limited as that relay's origin), then 50 times naming none
+  // (as a relay of an older version would: limited under the relay's name).
   const init = net.wire.find(
     (d) => d.bytes[0] === 1 && [b, c].some((n) => n.endpoint.address === d.to.address),
   );
@@ -184,15 +185,19 @@ test('handshakes that arrive through a relay are rate-limited like direct ones',
   const target = [b, c].find((n) => n.endpoint.address === init.to.address)!;
   const rs = (r.engine as unknown as { state: EngineState }).state;
   const toTarget = rs.peers.get(target.engine.nodeId)!;
-  const before = target.engine.counters();
-  for (let i = 0; i < 50; i++) {
-    assert.ok(sendTransport(rs, toTarget, TransportKind.relayOut, init.bytes, net.now));
+  const origin = Buffer.from(generateIdentity().publicKey); // any 32 bytes: the relay names whom it likes
+  for (const [kind, payload] of [
+    [TransportKind.relayOutFrom, Buffer.concat([origin, init.bytes])],
+    [TransportKind.relayOut, init.bytes],
+  ] as const) {
+    const before = target.engine.counters();
+    for (let i = 0; i < 50; i++) assert.ok(sendTransport(rs, toTarget, kind, payload, net.now));
+    net.run(5);
+    const after = target.engine.counters();
+    const processed = after.handshakesProcessed - before.handshakesProcessed;
+    assert.ok(processed <= HANDSHAKE_BURST_PER_IP, `${processed} relayed handshakes cost DH work`);
+    assert.ok(after.dropped.rateLimited - before.dropped.rateLimited >= 50 - HANDSHAKE_BURST_PER_IP);
   }
-  net.run(5);
-  const after = target.engine.counters();
-  const processed = after.handshakesProcessed - before.handshakesProcessed;
-  assert.ok(processed <= HANDSHAKE_BURST_PER_IP, `${processed} relayed handshakes cost DH work`);
-  assert.ok(after.dropped.rateLimited - before.dropped.rateLimited >= 50 - HANDSHAKE_BURST_PER_IP);
   assert.ok(connectedTo(b, c) && connectedTo(c, b), 'the relayed session was not disturbed');
 });
 
@@ -285,4 +290,44 @@ test('an initiation with a valid MAC1 but made without the PSK leaves no state a
   assert.equal(a.engine.knownPeerCount(), 0, 'no peer, no session, no index');
   assert.equal(aState.indexes.size, 0);
   assert.equal(net.wire.filter((d) => d.to.address === from.address).length, 0, 'no answer');
+});
+
+test('under load, a handshake that arrives through a relay gets a cookie back through it, and the pair still joins', async () => {
+  const net = new FakeNetwork();
+  const r = await net.addNode('relay', { relay: true, tunneling: false });
+  const b = await net.addNode('b');
+  const c = await net.addNode('c');
+  net.block(b, c); // B and C can meet only through the relay
+  const keys = networkKeys(await networkKey('MYNET', PSK));
+  // A flood of PSK-valid hellos from spoofed addresses keeps both B and C above the load threshold
+  // (each address stays within its own rate): there every handshake needs a cookie, relayed or not.
+  const flood = createHello(keys, generateIdentity(), 1, 1_000, undefined).message;
+  let source = 0;
+  const loadBoth = (): void => {
+    for (let k = 0; k < 8; k++) {
+      source += 1;
+      const from = { address: `198.51.${100 + ((source >> 8) & 3)}.${source & 0xff}`, port: 40_000 };
+      net.inject(from, b.endpoint, flood);
+      net.inject(from, c.endpoint, flood);
+    }
+  };
+  for (let t = 0; t < 2_000; t += 50) {
+    loadBoth();
+    net.run(50);
+  }
+  const cookiesBefore = b.engine.counters().cookieRepliesSent + c.engine.counters().cookieRepliesSent;
+  b.engine.addInitPeer(r.endpoint);
+  c.engine.addInitPeer(r.endpoint);
+  const took = net.runUntil(() => {
+    loadBoth();
+    return connectedTo(b, c) && connectedTo(c, b);
+  }, 30_000);
+  assert.ok(took < 20_000, `joined in ${took} ms`);
+  assert.ok(r.engine.counters().relayedPackets > 0, 'through the relay');
+  const cookies = b.engine.counters().cookieRepliesSent + c.engine.counters().cookieRepliesSent;
+  assert.ok(cookies > cookiesBefore, 'through cookie round trips');
+  assert.ok(
+    [b, c].some((n) => n.engine.counters().dropped.underLoad > 0),
+    'handshakes without a cookie were turned away meanwhile',
+  );
 });

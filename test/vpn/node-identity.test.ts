@@ -15,12 +15,16 @@ import {
   publicKeyOf,
 } from '../../src/vpn/protocol/node-keys.js';
 import { REKEY_AFTER_TIME } from '../../src/vpn/protocol/constants.js';
+import { createInitiation } from '../../src/vpn/protocol/handshake.js';
+import { networkKeys } from '../../src/vpn/protocol/keys.js';
+import { X25519 } from '../../src/vpn/noise/index.js';
 import {
   BROADCAST,
   FakeNetwork,
   connectedTo,
   containsBytes,
   ethernetFrame,
+  networkKey,
   type Node,
 } from './mesh-harness.js';
 
@@ -101,4 +105,38 @@ test('node keys: generated, their public keys derived, listed; bad lists are ref
     /line 2: 'bogus' is not a public node key/,
   );
   assert.throws(() => parseAllowedNodes(`${Buffer.alloc(32).toString('base64')}\n`), /small-order/);
+});
+
+test('an unlisted node holding the PSK costs one Diffie-Hellman per initiation before it is refused', async () => {
+  const net = new FakeNetwork();
+  const aId = generateIdentity();
+  const a = await net.addNode('a', { identity: aId, allowedNodes: [aId.publicKey] });
+  const keys = networkKeys(await networkKey('MYNET', 'correct horse battery staple'));
+  const x = generateIdentity(); // knows the PSK and a's public key, is not listed
+  const from = { address: '198.51.100.7', port: 7000 };
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as it was, never called unbound
+  const realDh = X25519.dh;
+  let dhs = 0;
+  X25519.dh = (priv, pub) => {
+    dhs += 1;
+    return realDh.call(X25519, priv, pub);
+  };
+  try {
+    for (let i = 0; i < 3; i++) {
+      const init = createInitiation(keys, x, aId.publicKey, i + 1, 1_000 + i, 1, undefined);
+      const before = dhs;
+      net.inject(from, a.endpoint, init.message);
+      net.run(5);
+      // es decrypts the initiator's key, which is then refused: no ss, no PSK, no state, no answer.
+      assert.equal(dhs - before, 1, `initiation ${i}: ${dhs - before} DH operations`);
+    }
+  } finally {
+    X25519.dh = realDh;
+  }
+  assert.equal(a.engine.counters().dropped.notAllowed, 3);
+  assert.equal(a.engine.knownPeerCount(), 0);
+  assert.equal(net.wire.filter((d) => d.to.address === from.address).length, 0, 'no answer');
+  assert.ok(
+    a.logs.some((l) => l.event === 'handshake.rejected' && /allowednodes/.test(String(l.fields?.reason))),
+  );
 });

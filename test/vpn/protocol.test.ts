@@ -12,7 +12,12 @@ import {
   REKEY_AFTER_TIME,
   REPLAY_WINDOW_SIZE,
 } from '../../src/vpn/protocol/constants.js';
-import { CookieChecker, openCookieReply } from '../../src/vpn/protocol/cookie.js';
+import {
+  CookieChecker,
+  endpointSource,
+  openCookieReply,
+  relayedOriginSource,
+} from '../../src/vpn/protocol/cookie.js';
 import {
   consumeHello,
   consumeInitiation,
@@ -162,7 +167,7 @@ test('a hello carries the static key encrypted under the network secret', async 
   assert.equal(consumeHello(otherPsk, hello.message), undefined);
 });
 
-test('cookies: under load a reply is sent whose cookie keys a valid MAC2 for that address only', async () => {
+test('cookies: under load a reply is sent whose cookie keys a valid MAC2 for that address (or relay and origin) only', async () => {
   const keys = networkKeys(await networkKey('MYNET', 'correct horse battery staple'));
   const checker = new CookieChecker(keys.cookieKey);
   const from = { address: '192.0.2.1', port: 7000 };
@@ -173,13 +178,27 @@ test('cookies: under load a reply is sent whose cookie keys a valid MAC2 for tha
   assert.ok(!checker.underLoad(3000), 'and then recovers');
   const i = X25519.generateKeyPair();
   const init = createInitiation(keys, i, X25519.generateKeyPair().publicKey, 1, 1, 0, undefined);
-  const reply = checker.makeReply(1, init.mac1, from, 0);
+  const reply = checker.makeReply(1, init.mac1, endpointSource(from), 0);
   assert.equal(reply.length, 64);
   assert.equal(openCookieReply(keys.cookieKey, reply, new Uint8Array(16)), undefined, 'bound to our MAC1');
   const cookie = openCookieReply(keys.cookieKey, reply, init.mac1)!;
   const retry = createInitiation(keys, i, X25519.generateKeyPair().publicKey, 1, 2, 0, cookie);
-  assert.ok(mac2Valid(INITIATION, retry.message, checker.cookieFor(from, 0)));
-  assert.ok(!mac2Valid(INITIATION, retry.message, checker.cookieFor({ ...from, port: 7001 }, 0)));
+  assert.ok(mac2Valid(INITIATION, retry.message, checker.cookieFor(endpointSource(from), 0)));
+  assert.ok(
+    !mac2Valid(INITIATION, retry.message, checker.cookieFor(endpointSource({ ...from, port: 7001 }), 0)),
+  );
+  // Through a relay the cookie is bound to that relay and the origin it named: no other pair's.
+  const relayed = relayedOriginSource('aa'.repeat(32), 'bb'.repeat(32));
+  const viaRelay = openCookieReply(keys.cookieKey, checker.makeReply(1, init.mac1, relayed, 0), init.mac1)!;
+  const relayedRetry = createInitiation(keys, i, X25519.generateKeyPair().publicKey, 1, 3, 0, viaRelay);
+  assert.ok(mac2Valid(INITIATION, relayedRetry.message, checker.cookieFor(relayed, 0)));
+  for (const other of [
+    relayedOriginSource('cc'.repeat(32), 'bb'.repeat(32)),
+    relayedOriginSource('aa'.repeat(32), 'cc'.repeat(32)),
+    endpointSource(from),
+  ]) {
+    assert.ok(!mac2Valid(INITIATION, relayedRetry.message, checker.cookieFor(other, 0)));
+  }
 });
 
 test('TAP MTU: a full frame plus overhead fits a 1500-byte datagram', () => {

@@ -7,8 +7,11 @@
  * randomField (O(1) on big hashes) with the strategies of Redis's hrandfieldWithCountCommand, so a
  * small count costs O(count).
  *
- * Redis would try to build any |count| up to 2^63; we refuse more than MAX_RANDOM_REPLY elements
- * with "value is out of range" rather than exhaust memory.
+ * The count is checked as Redis 7.0 checks it (LONG_MIN, and WITHVALUES beyond ±LONG_MAX/2, are out of
+ * range before the key is read); a missing key then answers an empty array and a wrong type WRONGTYPE
+ * whatever the count. Redis would then try to build any |count| up to 2^63 in memory (7.0.15 was
+ * OOM-killed at ~23 GB answering one); for an existing hash we refuse more than MAX_RANDOM_REPLY
+ * elements with "value is out of range" rather than exhaust memory (a deliberate difference).
  */
 import {
   INT64_MAX,
@@ -75,13 +78,13 @@ export const hrandfield = defineCommand({
     const values = args.option('WITHVALUES');
     args.end();
     if (values && (wide < -INT64_MAX / 2n || wide > INT64_MAX / 2n)) return fail(ERR_OUT_OF_RANGE);
-    if (wide < -BigInt(MAX_RANDOM_REPLY)) return fail(ERR_OUT_OF_RANGE);
     return { key, single: false, count: Number(wide), values };
   },
   apply(ctx, parsed) {
     const hash = readTyped(ctx, parsed.key, 'hash');
     if (parsed.single) return hash === undefined ? NULL : bulkOrNull(randomField(hash));
     if (hash === undefined || parsed.count === 0) return EMPTY_ARRAY;
+    if (parsed.count < -MAX_RANDOM_REPLY) return fail(ERR_OUT_OF_RANGE);
     return withValues(ctx, hash, fieldsFor(hash, parsed.count), parsed.values);
   },
 });

@@ -4,6 +4,7 @@ import { del, unlink } from './del.js';
 import { dumpCommand, restoreAskingCommand, restoreCommand } from './dump.js';
 import { exists, touch, type } from './exists.js';
 import { expire, expireat, pexpire, pexpireat } from './expire.js';
+import { migrateCommand } from './migrate.js';
 import { flushall, flushdb, swapdb } from './flush.js';
 import { dbsize, keys, randomkey } from './keys.js';
 import { object } from './object.js';
@@ -34,6 +35,7 @@ export const keysCommands: readonly CommandSpec[] = [
   dumpCommand,
   restoreCommand,
   restoreAskingCommand,
+  migrateCommand,
   expire,
   pexpire,
   expireat,

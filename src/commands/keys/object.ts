@@ -24,7 +24,10 @@ function keyedSubcommand(
     name: `object|${name}`,
     parse: (args) => args.key(),
     apply(ctx, key) {
+      // objectCommandLookup: no keymiss event, but the lookup counts in keyspace_hits / misses.
       const value = ctx.db.lookupQuiet(key, ctx.now);
+      if (value === undefined) ctx.keyspace.lookups.misses++;
+      else ctx.keyspace.lookups.hits++;
       return value === undefined ? NULL : reply(ctx, value, key);
     },
   });

@@ -3,7 +3,9 @@
  * a Lua number that is an integer is packed as the smallest int type, any other as a float32 when
  * that is exact, else a float64; a table whose keys are exactly 1..n is an array, any other a map;
  * tables nested deeper than 16 are packed as nil.
- * cmsgpack.pack(...), cmsgpack.unpack(s) (unpack_one / unpack_limit are not provided yet).
+ * cmsgpack.pack(...), cmsgpack.unpack(s), cmsgpack.unpack_one(s [, offset]) and
+ * cmsgpack.unpack_limit(s, limit [, offset]); the last two return the offset of the next object (-1
+ * once the input is used up) before the objects, as mp_unpack_full does.
  */
 import {
   LUA_TBOOLEAN,
@@ -284,18 +286,63 @@ export function makeCmsgpack(api: LuaApi, raise: Raise): [string, (L: LuaState) 
     }
   };
 
-  /** mp_unpack_full: up to `limit` objects (0 = all) from `offset`. */
-  const unpackFull = (L: LuaState, limit: number, offset: number): number => {
+  const typeNames = [
+    'nil',
+    'boolean',
+    'userdata',
+    'number',
+    'string',
+    'table',
+    'function',
+    'userdata',
+    'thread',
+  ];
+  const typeName = (L: LuaState, idx: number): string => typeNames[api.type(L, idx)] ?? 'no value';
+  const argError = (L: LuaState, n: number, fname: string, msg: string): number =>
+    raise(L, `bad argument #${n} to '${fname}' (${msg})`);
+
+  /**
+   * luaL_checkinteger / luaL_optinteger as redis-server 7.0 (x86-64) reads them for mp_unpack_one and
+   * mp_unpack_limit: lua_tointeger truncates toward zero, and a number out of the 64-bit range or NaN
+   * becomes INT64_MIN (cvttsd2si). The checks and the loop see that 64-bit value; only the error
+   * messages print it as a C int (its low 32 bits). Undefined: a type error was raised.
+   */
+  const intArg = (L: LuaState, n: number, fname: string, fallback?: bigint): bigint | undefined => {
+    if (fallback !== undefined && api.type(L, n) <= 0) return fallback;
+    if (api.isnumber(L, n) === 0) {
+      argError(L, n, fname, `number expected, got ${typeName(L, n)}`);
+      return undefined;
+    }
+    const d = api.tonumber(L, n);
+    if (Number.isNaN(d) || d >= 2 ** 63 || d < -(2 ** 63)) return -(2n ** 63n);
+    return BigInt(Math.trunc(d));
+  };
+  const cInt = (v: bigint): number => Number(BigInt.asIntN(32, v));
+
+  /**
+   * mp_unpack_full: up to `limit` objects from `offset` (limit 0 and offset 0: every object, and no
+   * offset returned). Otherwise the next offset (-1 at the end) comes first.
+   */
+  const unpackFull = (L: LuaState, fname: string, limit: bigint, offset: bigint): number => {
     const s = api.toBytes(L, 1);
-    if (s === undefined) return raise(L, "bad argument #1 to 'unpack' (string expected, got no value)");
+    if (s === undefined) return argError(L, 1, fname, `string expected, got ${typeName(L, 1)}`);
     const d = Buffer.from(s, 'latin1');
+    const decodeAll = limit === 0n && offset === 0n;
+    // Redis prints the input length where it means the limit.
+    if (offset < 0n || limit < 0n) {
+      return raise(L, `Invalid request to unpack with offset of ${cInt(offset)} and limit of ${d.length}.`);
+    }
+    if (offset > BigInt(d.length)) {
+      return raise(L, `Start offset ${cInt(offset)} greater than input length ${d.length}.`);
+    }
+    const max = decodeAll || limit > BigInt(d.length) ? Infinity : Number(limit);
     api.settop(L, 0);
-    let pos = offset;
+    let pos = Number(offset);
     let count = 0;
     try {
-      while (pos < d.length && (limit === 0 || count < limit)) {
+      for (; pos < d.length && count < max; count++) {
+        api.checkstack(L, 2);
         pos = decode(L, d, pos);
-        count++;
       }
     } catch (e) {
       api.settop(L, 0);
@@ -303,12 +350,34 @@ export function makeCmsgpack(api: LuaApi, raise: Raise): [string, (L: LuaState) 
       if (e instanceof BadFormat) return raise(L, 'Bad data format in input.');
       throw e;
     }
-    return count;
+    if (decodeAll) return count;
+    api.checkstack(L, 1);
+    api.pushnumber(L, pos >= d.length ? -1 : pos);
+    api.insert(L, 1);
+    return count + 1;
   };
 
-  const unpack = (L: LuaState): number => unpackFull(L, 0, 0);
+  /** lua_pop(L, lua_gettop(L) - 1): only the input stays (an empty stack stays empty). */
+  const keepInput = (L: LuaState): void => api.settop(L, -(api.gettop(L) - 1) - 1);
+  const unpack = (L: LuaState): number => unpackFull(L, 'unpack', 0n, 0n);
+  const unpackOne = (L: LuaState): number => {
+    const offset = intArg(L, 2, 'unpack_one', 0n);
+    if (offset === undefined) return 1;
+    keepInput(L);
+    return unpackFull(L, 'unpack_one', 1n, offset);
+  };
+  const unpackLimit = (L: LuaState): number => {
+    const limit = intArg(L, 2, 'unpack_limit');
+    if (limit === undefined) return 1;
+    const offset = intArg(L, 3, 'unpack_limit', 0n);
+    if (offset === undefined) return 1;
+    keepInput(L);
+    return unpackFull(L, 'unpack_limit', limit, offset);
+  };
   return [
     ['pack', pack],
     ['unpack', unpack],
+    ['unpack_one', unpackOne],
+    ['unpack_limit', unpackLimit],
   ];
 }

@@ -4,14 +4,16 @@
  * COMMAND GETKEYS cmd [arg ...]   — the keys a command line touches
  * Replies have Redis 7.0's shape, built from the command specs, whose metadata (arity, flags, key
  * positions, ACL categories, tips, key specs) comes from the generated table (../table.generated.ts).
- * DOCS is minimal (summary empty).
+ * DOCS is Redis 7.0's own text (../docs.generated.ts, copied from a real redis-server).
  */
+import { REDIS_COMMAND_DOCS, type DocNode } from '../docs.generated.js';
 import {
   ERR_SYNTAX,
   unknownSubcommand,
   ERR_GETKEYS_INVALID_COMMAND,
   ERR_GETKEYS_NO_KEYS,
   ERR_GETKEYS_ARITY,
+  ERR_GETKEYS_INVALID_ARGS,
   NULL,
   array,
   bulk,
@@ -183,7 +185,7 @@ export function commandInfo(spec: CommandSpec): Reply {
     integer(spec.lastKey),
     integer(spec.step),
     set((spec.categories ?? []).map((c) => simple(`@${c}`))),
-    array((spec.tips ?? []).map(simple)),
+    array((spec.tips ?? []).map(bulk)),
     keySpecs(spec),
     array((spec.subcommands ?? []).map(commandInfo)),
   ]);
@@ -263,7 +265,34 @@ function groupOf(spec: CommandSpec): string {
   return 'server';
 }
 
+function isDocArray(node: DocNode): node is readonly DocNode[] {
+  return Array.isArray(node);
+}
+
+/** A generated COMMAND DOCS node as the reply it was (see docs.generated.ts). */
+function docReply(node: DocNode): Reply {
+  if (typeof node === 'string') return bulk(node);
+  if (typeof node === 'number') return integer(node);
+  if (isDocArray(node)) return array(node.map(docReply));
+  if ('m' in node) return map(node.m.map(([k, v]) => [docReply(k), docReply(v)] as const));
+  if ('s' in node) return set(node.s.map(docReply));
+  return simple(node.st);
+}
+
+/** Redis 7.0's docs of a command or subcommand ('config|get' is found in CONFIG's subcommands map). */
+function generatedDocs(name: string): DocNode | undefined {
+  const [base, sub] = name.split('|', 2);
+  const top = REDIS_COMMAND_DOCS[base ?? ''];
+  if (sub === undefined || top === undefined) return top;
+  if (typeof top !== 'object' || !('m' in top)) return undefined;
+  const subs = top.m.find(([k]) => k === 'subcommands')?.[1];
+  if (subs === undefined || typeof subs !== 'object' || !('m' in subs)) return undefined;
+  return subs.m.find(([k]) => k === name)?.[1];
+}
+
 function docs(spec: CommandSpec): Reply {
+  const generated = generatedDocs(spec.name.toLowerCase());
+  if (generated !== undefined) return docReply(generated);
   const entries: (readonly [Reply, Reply])[] = [
     [bulk('summary'), bulk('')],
     [bulk('since'), bulk('1.0.0')],
@@ -318,7 +347,8 @@ function resolveGetKeys(
     return error(ERR_GETKEYS_ARITY);
   }
   const keys = keysOf(spec, line);
-  if (keys.length === 0) return error(ERR_GETKEYS_NO_KEYS);
+  // Redis: no keys found is an error, unless the command may be called without keys (EVAL … 0).
+  if (keys.length === 0 && !spec.flags.includes('no_mandatory_keys')) return error(ERR_GETKEYS_INVALID_ARGS);
   return { spec, keys };
 }
 

@@ -58,6 +58,8 @@ function configResetStat(ctx: CommandContext): Reply {
   s.rejectedConnections = 0;
   s.keyspaceHits = 0;
   s.keyspaceMisses = 0;
+  ctx.keyspace.lookups.hits = 0;
+  ctx.keyspace.lookups.misses = 0;
   s.expiredKeys = 0;
   s.evictedKeys = 0;
   s.totalNetInputBytes = 0;

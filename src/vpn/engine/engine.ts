@@ -29,7 +29,7 @@ import {
   sendPeerInfo,
   sendTransport,
 } from './send.js';
-import { forgetPeer, peerDown } from './sessions.js';
+import { forgetPeer, peerDown, restartCheckExpired } from './sessions.js';
 import { EngineState, allowedSet } from './state.js';
 import { encodeKey } from '../protocol/node-keys.js';
 import {
@@ -269,6 +269,7 @@ function timerActions(e: EngineState): TimerActions {
     peerDown: (p, now, reason) => peerDown(e, p, now, reason),
     expireSession: (p, s) => e.dropSession(p, s),
     forgetPeer: (p) => forgetPeer(e, p),
+    restartCheckExpired: (p, now) => restartCheckExpired(e, p, now),
     dialInitPeer: (ip, now) => sendHello(e, ip.endpoint, ip, now),
     schedule: (deadline) => e.schedule(deadline),
   };

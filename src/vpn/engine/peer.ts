@@ -8,10 +8,14 @@ import type { ReplayWindow } from '../protocol/replay.js';
 import type { HandshakeState } from '../noise/index.js';
 import type { UdpEndpoint } from './types.js';
 
-/** How packets reach a peer: straight to its UDP endpoint, or wrapped for a relay peer. */
+/**
+ * How packets reach a peer: straight to its UDP endpoint, or wrapped for a relay peer. A handshake-class
+ * datagram that arrived through a relay also carries the NodeID the relay names as its origin
+ * (relayOutFrom), so a cookie reply can go back to it through the relay.
+ */
 export type Path =
   | { readonly kind: 'direct'; readonly endpoint: UdpEndpoint }
-  | { readonly kind: 'relay'; readonly via: Peer };
+  | { readonly kind: 'relay'; readonly via: Peer; readonly origin?: Uint8Array };
 
 /** One direction-pair of transport keys from one handshake ("keypair" in WireGuard). */
 export interface Session {
@@ -122,6 +126,13 @@ export class Peer {
   lastProbeAt: number | undefined;
   /** Data received, nothing sent since: send a keepalive at this time (PASSIVE_KEEPALIVE_TIMEOUT). */
   passiveKeepaliveAt: number | undefined;
+  /**
+   * A new node came up at this peer's address (another port): it may be this node restarted. `since`:
+   * when we first asked it for an answer (`asked` times so far); until one arrives it is withheld from
+   * peer exchange, and at the last restartCheckAt it is retired if none came (sessions.ts suspectRestart).
+   */
+  restartSuspect: { readonly since: number; readonly newNodeId: string; asked: number } | undefined;
+  restartCheckAt: number | undefined;
 
   bytesIn = 0;
   bytesOut = 0;
@@ -147,6 +158,12 @@ export class Peer {
     if (this.next?.localIndex === localIndex) return this.next;
     if (this.previous?.localIndex === localIndex) return this.previous;
     return undefined;
+  }
+
+  /** A new node came up at our address and we have not heard from this one since (restartSuspect). */
+  suspectedRestarted(): boolean {
+    const s = this.restartSuspect;
+    return s !== undefined && (this.lastReceivedAt === undefined || this.lastReceivedAt < s.since);
   }
 
   addCandidate(endpoint: UdpEndpoint): void {

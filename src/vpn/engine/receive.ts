@@ -17,7 +17,12 @@ import {
   REJECT_AFTER_TIME,
   REKEY_TIMEOUT,
 } from '../protocol/constants.js';
-import { cookieReplyReceiver, openCookieReply } from '../protocol/cookie.js';
+import {
+  cookieReplyReceiver,
+  endpointSource,
+  openCookieReply,
+  relayedOriginSource,
+} from '../protocol/cookie.js';
 import {
   PeerFlag,
   consumeHello,
@@ -32,11 +37,17 @@ import { TransportKind, openTransport, parseTransportHeader } from '../protocol/
 import { ETH_HEADER } from '../packet/index.js';
 import { HELLO_REPLAY_MEMORY, type Path, type Peer } from './peer.js';
 import { decodePeerInfo, usablePeerInfoEntry } from './peer-info.js';
-import { answerHello, initiateHandshake, sendKeepalive, sendTransport, sendVia } from './send.js';
+import {
+  answerHello,
+  initiateHandshake,
+  sendKeepalive,
+  sendThroughRelay,
+  sendTransport,
+  sendVia,
+} from './send.js';
 import { installCurrent, newSession, peerFor, updatePath } from './sessions.js';
 import { describePath, type EngineState } from './state.js';
 import { timersAuthenticatedPacketReceived, timersDataReceived, timersWantPeer } from './timers.js';
-import type { UdpEndpoint } from './types.js';
 
 /** After start, initiations that fail authentication are logged as a restart's echo, not as a warning. */
 const STALE_IDENTITY_GRACE = 60_000;
@@ -82,22 +93,17 @@ function receiveHandshake(e: EngineState, datagram: Uint8Array, path: Path, now:
     receiveResponse(e, datagram, path, now);
     return;
   }
-  // A relayed handshake's origin is hidden from us: it is limited under the relay's name instead.
-  const source = path.kind === 'direct' ? path.endpoint.address : `relay ${path.via.nodeId}`;
-  const verdict = e.rateLimiter.admit(source, now);
+  const verdict = e.rateLimiter.admit(rateLimitSource(path), now);
   if (verdict === 'over-rate') {
     e.dropped.rateLimited += 1;
     return;
   }
   e.cookies.noteHandshake(now);
-  if (verdict === 'untracked' || e.cookies.underLoad(now)) {
-    if (path.kind === 'relay') {
-      // No cookie round trip is possible (a reply cannot be addressed to a hidden origin): dropped,
-      // as an initiation without a cookie is; the origin retries, and its direct attempts go on.
-      e.dropped.underLoad += 1;
-      return;
-    }
-    if (!admitWithCookie(e, layout, datagram, path.endpoint, now)) return;
+  if (
+    (verdict === 'untracked' || e.cookies.underLoad(now)) &&
+    !admitWithCookie(e, layout, datagram, path, now)
+  ) {
+    return;
   }
   e.stats.handshakesProcessed += 1;
   if (layout.type === MESSAGE_HELLO) receiveHello(e, datagram, path, now);
@@ -105,27 +111,61 @@ function receiveHandshake(e: EngineState, datagram: Uint8Array, path: Path, now:
 }
 
 /**
+ * Who a handshake is rate-limited as: a direct sender by its IP address (ports are free to vary); one
+ * that came through a relay by that relay and the origin it names, as if it were an address of its own.
+ * (A relay of an older version names no origin: then the relay itself.)
+ */
+function rateLimitSource(path: Path): string {
+  if (path.kind === 'direct') return path.endpoint.address;
+  if (path.origin === undefined) return `relay ${path.via.nodeId}`;
+  return relayedOriginSource(path.via.nodeId, Buffer.from(path.origin).toString('hex'));
+}
+
+/**
  * Under load (or from a source the full rate limiter cannot track), a handshake needs a cookie (MAC2);
- * one without gets a cookie reply, smaller than what triggered it, and no Diffie-Hellman work.
+ * one without gets a cookie reply, smaller than what triggered it, and no Diffie-Hellman work. The
+ * cookie is bound to where the handshake came from: a direct sender's address and port, or a relay and
+ * the origin it named (the reply goes back through that relay to that origin). A relayed handshake
+ * whose origin is not named cannot be answered, and is dropped.
  */
 function admitWithCookie(
   e: EngineState,
   layout: MessageLayout,
   datagram: Uint8Array,
-  from: UdpEndpoint,
+  path: Path,
   now: number,
 ): boolean {
-  if (mac2Valid(layout, datagram, e.cookies.cookieFor(from, now))) return true;
+  const origin = path.kind === 'relay' ? path.origin : undefined;
+  if (path.kind === 'relay' && origin === undefined) {
+    e.dropped.underLoad += 1;
+    return false;
+  }
+  const source =
+    path.kind === 'direct'
+      ? endpointSource(path.endpoint)
+      : relayedOriginSource(path.via.nodeId, Buffer.from(origin!).toString('hex'));
+  if (mac2Valid(layout, datagram, e.cookies.cookieFor(source, now))) return true;
   e.dropped.underLoad += 1;
-  const reply = e.cookies.makeReply(senderIndexOf(datagram), mac1Of(layout, datagram), from, now);
+  const reply = e.cookies.makeReply(senderIndexOf(datagram), mac1Of(layout, datagram), source, now);
   e.stats.cookieRepliesSent += 1;
-  e.io.sendDatagram(from, reply);
+  if (path.kind === 'direct') e.io.sendDatagram(path.endpoint, reply);
+  else sendThroughRelay(e, path.via, origin!, reply);
   return false;
 }
 
 /** An initiation that passed MAC1 and the load check: as responder, derive a session and answer. */
 function receiveInitiation(e: EngineState, datagram: Uint8Array, path: Path, now: number): void {
-  const c = consumeInitiation(e.keys, e.identity, datagram);
+  const c = consumeInitiation(e.keys, e.identity, datagram, (k) => e.admits(k));
+  if (c !== undefined && 'refusedStatic' in c) {
+    // Refused right after the one DH that decrypts the initiator's key (protocol/handshake.ts).
+    e.dropped.notAllowed += 1;
+    e.logLimited('warn', 'handshake.rejected', now, {
+      reason: 'node key not in allowednodes',
+      key: Buffer.from(c.refusedStatic).toString('base64'),
+      from: describePath(path),
+    });
+    return;
+  }
   if (c === undefined) {
     e.dropped.handshakeFailed += 1;
     if (now - e.startedAt < STALE_IDENTITY_GRACE) {
@@ -140,15 +180,6 @@ function receiveInitiation(e: EngineState, datagram: Uint8Array, path: Path, now
     }
     e.logLimited('warn', 'handshake.rejected', now, {
       reason: 'initiation failed authentication',
-      from: describePath(path),
-    });
-    return;
-  }
-  if (!e.admits(c.remoteStatic)) {
-    e.dropped.notAllowed += 1;
-    e.logLimited('warn', 'handshake.rejected', now, {
-      reason: 'node key not in allowednodes',
-      key: Buffer.from(c.remoteStatic).toString('base64'),
       from: describePath(path),
     });
     return;
@@ -341,12 +372,23 @@ function deliver(
       if (path.kind === 'relay') e.dropped.malformed += 1;
       else receiveDatagram(e, payload, { kind: 'relay', via: peer }, now);
       return;
+    case TransportKind.relayOutFrom:
+      // The same, for a handshake-class datagram, with the origin the relay names (for a cookie reply).
+      if (path.kind === 'relay' || payload.length <= NODE_ID_SIZE) e.dropped.malformed += 1;
+      else {
+        const origin = payload.subarray(0, NODE_ID_SIZE);
+        receiveDatagram(e, payload.subarray(NODE_ID_SIZE), { kind: 'relay', via: peer, origin }, now);
+      }
+      return;
     default:
       e.dropped.malformed += 1;
   }
 }
 
-/** As a relay: forwards an opaque datagram from `from` to the peer it names. */
+/**
+ * As a relay: forwards an opaque datagram from `from` to the peer it names: a transport datagram as
+ * relayOut, a handshake-class one as relayOutFrom with `from`'s NodeID in front.
+ */
 function relay(e: EngineState, from: Peer, payload: Uint8Array, now: number): void {
   if (!e.options.relay || payload.length < NODE_ID_SIZE) {
     e.dropped.noRoute += 1;
@@ -357,9 +399,17 @@ function relay(e: EngineState, from: Peer, payload: Uint8Array, now: number): vo
     e.dropped.noRoute += 1;
     return;
   }
-  if (sendTransport(e, target, TransportKind.relayOut, payload.subarray(NODE_ID_SIZE), now)) {
-    e.stats.relayedPackets += 1;
+  const inner = payload.subarray(NODE_ID_SIZE);
+  if (inner[0] === MESSAGE_TRANSPORT) {
+    if (sendTransport(e, target, TransportKind.relayOut, inner, now)) e.stats.relayedPackets += 1;
+    return;
   }
+  // A handshake-class datagram: name its origin (authenticated by our session with it), so the target
+  // can rate-limit it and, under load, send it a cookie back through us.
+  const named = new Uint8Array(NODE_ID_SIZE + inner.length);
+  named.set(from.nodeIdBytes, 0);
+  named.set(inner, NODE_ID_SIZE);
+  if (sendTransport(e, target, TransportKind.relayOutFrom, named, now)) e.stats.relayedPackets += 1;
 }
 
 /** Peer exchange: peers `from` reaches directly become candidates (and `from` a relay to them). */

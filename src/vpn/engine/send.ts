@@ -123,9 +123,22 @@ export function sendVia(e: EngineState, path: Path, target: Peer, datagram: Uint
     e.io.sendDatagram(path.endpoint, datagram);
     return true;
   }
-  const relay = path.via;
+  return sendThroughRelay(e, path.via, target.nodeIdBytes, datagram);
+}
+
+/**
+ * Wraps a datagram for the node `targetNodeId` (the target's NodeID first) in a relayIn packet to
+ * `relay`. The target need not be a peer of ours: a cookie reply goes back this way to a relayed
+ * origin we know only by the NodeID its relay named. False when the relay cannot be reached directly.
+ */
+export function sendThroughRelay(
+  e: EngineState,
+  relay: Peer,
+  targetNodeId: Uint8Array,
+  datagram: Uint8Array,
+): boolean {
   const wrapped = new Uint8Array(NODE_ID_SIZE + datagram.length);
-  wrapped.set(target.nodeIdBytes, 0);
+  wrapped.set(targetNodeId, 0);
   wrapped.set(datagram, NODE_ID_SIZE);
   return relay.path?.kind === 'direct' && sendTransport(e, relay, TransportKind.relayIn, wrapped, e.lastNow);
 }
@@ -256,11 +269,15 @@ export function probeDirectPaths(e: EngineState, peer: Peer, now: number): void 
   }
 }
 
-/** Tells `peer` about every other peer we reach directly (in as many messages as it takes). */
+/**
+ * Tells `peer` about every other peer we reach directly (in as many messages as it takes), except one
+ * that may be the old identity of a node that restarted at another port (Peer.suspectedRestarted).
+ */
 export function sendPeerInfo(e: EngineState, peer: Peer, now: number): void {
   const entries: PeerInfoEntry[] = [];
   for (const other of e.peers.values()) {
     if (other === peer || !other.connected() || other.path?.kind !== 'direct') continue;
+    if (other.suspectedRestarted()) continue; // maybe a restart's ghost: not until it answers
     entries.push({ staticKey: other.staticKey, flags: other.flags, endpoint: other.path.endpoint });
   }
   // Rotate through the peers when there are more than fit in one message.

@@ -5,17 +5,20 @@
  * or, never confirmed, stayed useless for FORGET_UNCONFIRMED_PEER_AFTER. (wireguard-go keeps these in peer.go and
  * noise-protocol.go's BeginSymmetricSession.)
  */
-import { MAX_PEERS, REDIAL_MAX_INTERVAL } from '../protocol/constants.js';
+import { MAX_PEERS, REDIAL_MAX_INTERVAL, UNANSWERED_DATA_TIMEOUT } from '../protocol/constants.js';
 import type { SessionKeys } from '../protocol/handshake.js';
 import { nodeIdOf } from '../protocol/keys.js';
 import { ReplayWindow } from '../protocol/replay.js';
 import { Peer, sameEndpoint, type Path, type Session } from './peer.js';
-import { announce, flushQueue, flushUnrouted, sendKeepalive, sendPeerInfo } from './send.js';
+import { TransportKind } from '../protocol/transport.js';
+import { encodePeerInfo } from './peer-info.js';
+import { announce, flushQueue, flushUnrouted, sendKeepalive, sendPeerInfo, sendTransport } from './send.js';
 import { describePath, type EngineState } from './state.js';
 import {
   timersDirectPathLost,
   timersPathRelayed,
   timersPeerUp,
+  timersRestartSuspected,
   timersSessionDerived,
   timersWantPeer,
 } from './timers.js';
@@ -114,6 +117,10 @@ function peerUp(e: EngineState, peer: Peer, now: number): void {
  * from the endpoint of another peer means that node restarted. The old identity can never come back,
  * so it is dropped at once (its MAC entries with it, so frames flood to the new node) instead of
  * after DEAD_PEER_TIMEOUT, and forgotten rather than redialled.
+ *
+ * A new peer at another port of a connected peer's address may be that node restarted on another
+ * port (its config changed, or a NAT mapped its new socket elsewhere), or a second node behind the
+ * same address: the other peer is asked (suspectRestart).
  */
 function replaceStalePeers(e: EngineState, peer: Peer, now: number): void {
   const here = peer.path;
@@ -124,12 +131,58 @@ function replaceStalePeers(e: EngineState, peer: Peer, now: number): void {
       other.path?.kind === 'direct'
         ? sameEndpoint(other.path.endpoint, here.endpoint)
         : other.path === undefined && other.candidates.some((c) => sameEndpoint(c, here.endpoint));
-    if (!sameHome) continue;
+    if (!sameHome) {
+      if (
+        other.connected() &&
+        other.path?.kind === 'direct' &&
+        other.path.endpoint.address === here.endpoint.address
+      ) {
+        suspectRestart(e, other, peer, now);
+      }
+      continue;
+    }
     if (other.connected()) {
       peerDown(e, other, now, `restarted: new node ${peer.nodeId.slice(0, 16)} at its endpoint`);
     }
     forgetPeer(e, other);
   }
+}
+
+/**
+ * Should be called when `newPeer` came up at another port of `peer`'s address. `peer` gets a data
+ * packet (an empty peer exchange), which a live node answers within PASSIVE_KEEPALIVE_TIMEOUT, and a
+ * second one halfway through the wait in case one of the two was lost; until something authenticated
+ * arrives from it, it is left out of peer exchange (so nobody, the restarted node least of all, is told
+ * to dial a ghost), and if nothing has by UNANSWERED_DATA_TIMEOUT it is retired as a restart's old
+ * identity (restartCheckExpired), instead of after DEAD_PEER_TIMEOUT.
+ */
+function suspectRestart(e: EngineState, peer: Peer, newPeer: Peer, now: number): void {
+  if (peer.suspectedRestarted()) return;
+  peer.restartSuspect = { since: now, newNodeId: newPeer.nodeId, asked: 1 };
+  askForAnswer(e, peer, now);
+  timersRestartSuspected(e.timers, peer, now + UNANSWERED_DATA_TIMEOUT / 2);
+}
+
+function askForAnswer(e: EngineState, peer: Peer, now: number): void {
+  sendTransport(e, peer, TransportKind.peerInfo, encodePeerInfo([]), now);
+}
+
+/** Should be called at a suspected peer's restartCheckAt: kept when it answered, asked again once, then retired. */
+export function restartCheckExpired(e: EngineState, peer: Peer, now: number): void {
+  const suspect = peer.restartSuspect;
+  if (suspect === undefined) return;
+  if (!peer.suspectedRestarted() || !peer.connected()) {
+    peer.restartSuspect = undefined;
+    return;
+  }
+  if (suspect.asked === 1) {
+    suspect.asked = 2;
+    askForAnswer(e, peer, now);
+    timersRestartSuspected(e.timers, peer, suspect.since + UNANSWERED_DATA_TIMEOUT);
+    return;
+  }
+  peerDown(e, peer, now, `restarted: new node ${suspect.newNodeId.slice(0, 16)} at its address`);
+  forgetPeer(e, peer);
 }
 
 /**
@@ -149,6 +202,8 @@ export function peerDown(e: EngineState, peer: Peer, now: number, reason: string
   peer.unansweredProbeAt = undefined;
   peer.passiveKeepaliveAt = undefined;
   peer.directProbeAt = undefined;
+  peer.restartSuspect = undefined;
+  peer.restartCheckAt = undefined;
   peer.lastUsefulAt = now;
   e.macTable.forgetPeer(peer);
   timersWantPeer(e.timers, peer, now);

@@ -41,6 +41,8 @@ export interface TimerActions {
   peerDown(peer: Peer, now: number, reason: string): void;
   expireSession(peer: Peer, session: Session): void;
   forgetPeer(peer: Peer): void;
+  /** A new node came up at the peer's address and we asked the peer for an answer: ask again, or retire it. */
+  restartCheckExpired(peer: Peer, now: number): void;
   /** Say hello at an init peer's endpoint (so the node there initiates to us). */
   dialInitPeer(initPeer: InitPeerDial, now: number): void;
   /** Make sure `onTimer` runs no later than `deadline`. */
@@ -173,6 +175,15 @@ export function timersPathRelayed(t: TimerActions, peer: Peer, now: number): voi
   t.schedule(peer.directProbeAt);
 }
 
+/**
+ * Should be called when a new node came up at another port of this peer's address and the peer was
+ * sent data a live node answers within PASSIVE_KEEPALIVE_TIMEOUT: whether it answered is checked at `at`.
+ */
+export function timersRestartSuspected(t: TimerActions, peer: Peer, at: number): void {
+  peer.restartCheckAt = at;
+  t.schedule(at);
+}
+
 /** Runs every expired timer of one peer. */
 export function runPeerTimers(t: TimerActions, peer: Peer, now: number): void {
   if (unconfirmedTooLong(peer, now)) {
@@ -180,6 +191,11 @@ export function runPeerTimers(t: TimerActions, peer: Peer, now: number): void {
     return;
   }
   expiredSessions(t, peer, now);
+  if (peer.restartCheckAt !== undefined && now >= peer.restartCheckAt) {
+    peer.restartCheckAt = undefined;
+    t.restartCheckExpired(peer, now);
+    if (!peer.connected()) return;
+  }
   if (peer.current !== undefined) {
     const lastHeard = peer.lastReceivedAt ?? peer.current.createdAt;
     if (now - lastHeard >= DEAD_PEER_TIMEOUT) {
@@ -299,6 +315,7 @@ export function nextPeerDeadline(peer: Peer): number | undefined {
   }
   if (peer.handshake !== undefined) consider(peer.retransmitHandshakeAt);
   consider(peer.directProbeAt);
+  consider(peer.restartCheckAt);
   if (!peer.confirmed && !peer.connected()) consider(peer.lastUsefulAt + FORGET_UNCONFIRMED_PEER_AFTER);
   consider(peer.rekeyAt);
   consider(peer.redialAt);

@@ -238,7 +238,11 @@ export class HandshakeState {
   }
 
   /** Returns the payload; throws NoiseDecryptError on authentication failure, Error on bad length. */
-  readMessage(message: Uint8Array): Buffer {
+  /**
+   * `checkRemoteStatic`, when given, sees the remote static key as soon as it is decrypted, before
+   * any DH that uses it: it may throw to stop the handshake there (a key we refuse anyway).
+   */
+  readMessage(message: Uint8Array, checkRemoteStatic?: (remoteStatic: Buffer) => void): Buffer {
     const msg = this.nextMessage(false);
     let off = 0;
     const take = (n: number): Buffer => {
@@ -258,6 +262,7 @@ export class HandshakeState {
         }
         case 's':
           this.rs = this.ss.decryptAndHash(take(this.ss.cipherState.hasKey() ? dhLen + 16 : dhLen));
+          checkRemoteStatic?.(this.rs);
           break;
         case 'psk':
           this.ss.mixKeyAndHash(this.nextPsk());

@@ -13,7 +13,10 @@ import { sodium } from './sodium.js';
  * MAC2 proves the sender received a cookie at its source address. Others get a 64-byte cookie reply
  * (smaller than what triggered it) and cost us one BLAKE2b and one XChaCha20-Poly1305, no DH.
  *
- *   cookie = BLAKE2b-128(key = secret rotated every COOKIE_SECRET_LIFETIME, address ‖ port)
+ *   cookie = BLAKE2b-128(key = secret rotated every COOKIE_SECRET_LIFETIME, source)
+ *   source = "address|port" for a direct sender (endpointSource), "relay|relayNodeId|originNodeId" for a
+ *            handshake a relay passed on (relayedOriginSource): the relay names the origin, and the
+ *            cookie reply goes back through that relay to that origin only
  *   reply  = type(4) receiver(4) nonce(24) XChaCha20-Poly1305(cookieKey, nonce, ad = MAC1 of the message, cookie)
  */
 export class CookieChecker {
@@ -43,17 +46,17 @@ export class CookieChecker {
     this.bucketCount = 0;
   }
 
-  /** The cookie a sender at `from` must key its MAC2 with. */
-  cookieFor(from: UdpEndpoint, now: number): Uint8Array {
+  /** The cookie a sender at `source` (endpointSource / relayedOriginSource) must key its MAC2 with. */
+  cookieFor(source: string, now: number): Uint8Array {
     if (this.secretCreatedAt === undefined || now - this.secretCreatedAt >= COOKIE_SECRET_LIFETIME) {
       this.secret = randomBytes(32);
       this.secretCreatedAt = now;
     }
-    return mac(this.secret, Buffer.from(`${from.address}|${from.port}`, 'latin1'));
+    return mac(this.secret, Buffer.from(source, 'latin1'));
   }
 
   /** A cookie reply to the message whose sender index and MAC1 are given. */
-  makeReply(receiverIndex: number, messageMac1: Uint8Array, from: UdpEndpoint, now: number): Uint8Array {
+  makeReply(receiverIndex: number, messageMac1: Uint8Array, source: string, now: number): Uint8Array {
     const reply = new Uint8Array(COOKIE_REPLY_SIZE);
     reply[0] = MESSAGE_COOKIE_REPLY;
     writeU32(reply, 4, receiverIndex);
@@ -61,7 +64,7 @@ export class CookieChecker {
     reply.set(nonce, 8);
     sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
       reply.subarray(32),
-      this.cookieFor(from, now),
+      this.cookieFor(source, now),
       messageMac1,
       null,
       nonce,
@@ -69,6 +72,20 @@ export class CookieChecker {
     );
     return reply;
   }
+}
+
+/** What a cookie binds a direct sender to: its address and port. */
+export function endpointSource(from: UdpEndpoint): string {
+  return `${from.address}|${from.port}`;
+}
+
+/**
+ * What a cookie binds a handshake that arrived through a relay to: that relay (it authenticated itself
+ * to us) and the origin it says the handshake came from (its NodeID, hex). The cookie reply goes back
+ * through that relay to that origin, so the cookie is useless from any other relay, origin or address.
+ */
+export function relayedOriginSource(relayNodeId: string, originNodeId: string): string {
+  return `relay|${relayNodeId}|${originNodeId}`;
 }
 
 /** The receiver index a cookie reply is addressed to, or undefined if it is not one. */

@@ -108,12 +108,36 @@ export interface ConsumedInitiation {
   readonly state: HandshakeState;
 }
 
-/** Undefined when the Noise message does not authenticate (MAC1 was checked by the caller). */
+/** An initiation whose static key `admits` refused (decrypted, but not yet proven by the `ss` DH). */
+export interface RefusedInitiation {
+  readonly refusedStatic: Uint8Array;
+}
+
+/**
+ * Undefined when the Noise message does not authenticate (MAC1 was checked by the caller). The
+ * initiator's static key is refused as soon as it is decrypted, before the `ss` DH and the PSK:
+ * a small-order one (undefined), or one `admits` refuses (RefusedInitiation). That is one X25519 (`es`,
+ * which the static key is encrypted under) per refused initiation instead of two; none is possible:
+ * IK hides the initiator's identity under `es`, and any cleartext hint could be forged by whoever
+ * holds the PSK, a revoked node included.
+ */
 export function consumeInitiation(
   keys: NetworkKeys,
   identity: StaticIdentity,
   message: Uint8Array,
-): ConsumedInitiation | undefined {
+): ConsumedInitiation | undefined;
+export function consumeInitiation(
+  keys: NetworkKeys,
+  identity: StaticIdentity,
+  message: Uint8Array,
+  admits: (remoteStatic: Uint8Array) => boolean,
+): ConsumedInitiation | RefusedInitiation | undefined;
+export function consumeInitiation(
+  keys: NetworkKeys,
+  identity: StaticIdentity,
+  message: Uint8Array,
+  admits: (remoteStatic: Uint8Array) => boolean = () => true,
+): ConsumedInitiation | RefusedInitiation | undefined {
   const state = new HandshakeState({
     protocolName: NOISE_PROTOCOL_NAME,
     initiator: false,
@@ -124,20 +148,30 @@ export function consumeInitiation(
   // The ephemeral travels in clear first: a small-order one is refused before any DH work.
   if (isLowOrderPoint(message.subarray(INITIATION.noiseOffset, INITIATION.noiseOffset + 32)))
     return undefined;
+  let refusedStatic: Uint8Array | undefined;
+  const checkStatic = (rs: Uint8Array): void => {
+    if (isLowOrderPoint(rs)) throw new Error('small-order static key');
+    if (!admits(rs)) {
+      refusedStatic = new Uint8Array(rs);
+      throw new Error('static key not admitted');
+    }
+  };
   try {
-    const payload = state.readMessage(message.subarray(INITIATION.noiseOffset, INITIATION.noiseEnd));
+    const payload = state.readMessage(
+      message.subarray(INITIATION.noiseOffset, INITIATION.noiseEnd),
+      checkStatic,
+    );
     if (payload.length !== 12) return undefined;
-    const remoteStatic = new Uint8Array(state.remoteStaticKey()!);
-    if (isLowOrderPoint(remoteStatic)) return undefined;
     return {
-      remoteStatic,
+      remoteStatic: new Uint8Array(state.remoteStaticKey()!),
       senderIndex: readU32(message, 4),
       timestamp: readU64(payload, 0),
       flags: readU32(payload, 8),
       state,
     };
   } catch {
-    return undefined; // authentication failure, or an invalid (e.g. low-order) public key
+    // authentication failure, an invalid (e.g. low-order) public key, or a refused one
+    return refusedStatic === undefined ? undefined : { refusedStatic };
   }
 }
 

@@ -19,6 +19,12 @@ export const TransportKind = {
   peerInfo: 2,
   relayIn: 3,
   relayOut: 4,
+  /**
+   * origin NodeID(32) ‖ inner handshake-class datagram, from a relay: the relay names who handed it the
+   * datagram, so the target can send a cookie reply back to that origin through it under load. Transport
+   * datagrams go in relayOut (no origin: 32 bytes less on the relayed data path).
+   */
+  relayOutFrom: 5,
 } as const;
 export type TransportKind = (typeof TransportKind)[keyof typeof TransportKind];
 
