@@ -19,7 +19,7 @@ export { serializeRdb, REDIS_VERSION } from './rdb/writer.js';
 export type { RdbWriteOptions, AccessRecord } from './rdb/writer.js';
 export { DEFAULT_ENCODING_LIMITS, d2string } from './rdb/write-values.js';
 export type { EncodingLimits } from './rdb/write-values.js';
-export { loadRdb, storeValueOf } from './load.js';
+export { loadRdb, storeValueOf, RdbStreamLoad } from './load.js';
 export type { LoadOptions, LoadResult } from './load.js';
 export { dumpPayload, dumpPayloadIsValid, restorePayload } from './dump.js';
 export type { RestoreOutcome } from './dump.js';

@@ -209,6 +209,92 @@ export async function loadRdbInSlices(
   }
 }
 
+/** RdbStreamLoad hands the bytes fed to its reader when the reader has fewer than this left. */
+const STREAM_HANDOVER_BYTES = 256 * 1024;
+
+/**
+ * A load fed as its bytes arrive (a replica's full-sync payload, never whole in memory): `feed`
+ * hands over bytes, `step` decodes whole records of what was fed (a record cut by the end of what
+ * arrived waits for the rest), `end` says nothing more comes. Throws RdbError as loadRdb does.
+ */
+export class RdbStreamLoad {
+  private load: RdbLoad | undefined;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private ended = false;
+  private endHandedOver = false;
+  private result: LoadResult | undefined;
+
+  constructor(
+    private readonly keyspace: Keyspace,
+    private readonly options: LoadOptions,
+  ) {}
+
+  feed(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+  }
+
+  /** No more bytes: what was fed must be the whole payload. */
+  end(): void {
+    this.ended = true;
+  }
+
+  /** Payload bytes decoded so far. */
+  get position(): number {
+    return this.load?.position ?? 0;
+  }
+
+  /** AUX fields read so far (used-mem for loading_rdb_used_mem). */
+  get aux(): ReadonlyMap<string, string> {
+    return this.load?.aux ?? new Map();
+  }
+
+  /**
+   * Decodes about `maxBytes` more: the result once the payload is loaded, 'more' when nothing can be
+   * decoded before more bytes are fed, undefined after a slice (call again).
+   */
+  step(maxBytes: number): LoadResult | 'more' | undefined {
+    if (this.result !== undefined) return this.result;
+    if (!this.handOver(false)) return 'more';
+    const load = this.load as RdbLoad;
+    const before = load.position;
+    this.result = load.step(maxBytes);
+    if (this.result !== undefined) return this.result;
+    if (load.position !== before) return undefined;
+    // A record longer than what the reader holds: it needs the bytes fed since, whatever it holds.
+    if (this.pendingBytes === 0 && !(this.ended && !this.endHandedOver)) return 'more';
+    this.handOver(true);
+    this.result = load.step(maxBytes);
+    return this.result ?? (load.position === before ? 'more' : undefined);
+  }
+
+  /**
+   * Gives the reader what was fed since, once it is about to run out of what it has (the bytes it has
+   * not consumed are copied into its next window: kept small, they cost nothing); false while not
+   * even the header is there.
+   */
+  private handOver(always: boolean): boolean {
+    const last = this.ended && !this.endHandedOver;
+    if (this.pendingBytes === 0 && !last) return this.load !== undefined;
+    if (!always && this.load !== undefined && this.load.buffered >= STREAM_HANDOVER_BYTES) return true;
+    const bytes = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending);
+    if (this.load === undefined) {
+      // The header (REDIS + version) is checked at once: wait for its 9 bytes.
+      if (bytes.length < 9 && !this.ended) return false;
+      this.load = new RdbLoad(bytes, this.keyspace, this.options);
+      if (!this.ended) this.load.expectMore();
+    } else {
+      this.load.append(bytes, this.ended);
+    }
+    this.endHandedOver = this.ended;
+    this.pending = [];
+    this.pendingBytes = 0;
+    return true;
+  }
+}
+
 /** One load: the RDB walk with a visitor that adds each key to the keyspace. */
 class RdbLoad {
   readonly aux = new Map<string, string>();
@@ -240,6 +326,19 @@ class RdbLoad {
 
   get position(): number {
     return this.reader.position;
+  }
+
+  /** Streaming (RdbStreamLoad): bytes may follow those the load was made with. */
+  expectMore(): void {
+    this.reader.expectMore();
+  }
+
+  append(bytes: Buffer, last: boolean): void {
+    this.reader.append(bytes, last);
+  }
+
+  get buffered(): number {
+    return this.reader.buffered;
   }
 
   /** Reads about `maxBytes` more; the result once the whole file is loaded. */

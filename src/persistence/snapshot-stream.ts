@@ -30,6 +30,9 @@ export class RdbSnapshotStream {
   private readonly writer: SnapshotWriter;
   private finished = false;
   private started = false;
+  /** Paused by the receiver (its socket is full): no slice runs until resume. */
+  private paused = false;
+  private stepScheduled = true;
 
   /** Takes the snapshot now (the instant of the stream); writing starts on the next turn. */
   constructor(
@@ -56,6 +59,20 @@ export class RdbSnapshotStream {
     return this.writer.keysProcessed;
   }
 
+  /** The receiver cannot take more now: slices stop after the current one until resume. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (!this.stepScheduled && !this.finished) {
+      this.stepScheduled = true;
+      setImmediate(this.step);
+    }
+  }
+
   /** Stops the stream (the replicas are gone): no more bytes, no `done`. */
   cancel(): void {
     if (this.finished) return;
@@ -64,7 +81,8 @@ export class RdbSnapshotStream {
   }
 
   private readonly step = (): void => {
-    if (this.finished) return;
+    this.stepScheduled = false;
+    if (this.finished || this.paused) return;
     try {
       if (!this.started) {
         this.started = true;
@@ -74,7 +92,10 @@ export class RdbSnapshotStream {
       if (complete) this.out.u8(RDB_OPCODE_EOF);
       this.emit();
       if (!complete) {
-        setImmediate(this.step);
+        if (!this.paused) {
+          this.stepScheduled = true;
+          setImmediate(this.step);
+        }
         return;
       }
       const trailer = this.options.checksum ? this.crc.digestLE() : Buffer.alloc(8);

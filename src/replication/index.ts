@@ -6,7 +6,10 @@
 export { Replication } from './replication.js';
 export type { CommandTraits, InfoField } from './replication.js';
 export type {
+  DecodedPayload,
+  LoadingProgress,
   MasterClient,
+  PayloadLoader,
   ReplicaChannel,
   ReplicationHost,
   ReplicationRdb,

@@ -62,7 +62,8 @@ export class LinkReader {
     this.throwIfFailed();
   }
 
-  private throwIfFailed(): void {
+  /** Throws the link's failure, if it failed. */
+  throwIfFailed(): void {
     if (this.failure !== undefined) throw this.failure;
   }
 

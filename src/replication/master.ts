@@ -15,7 +15,7 @@ import { GETACK_ARGV, PING_ARGV, RDB_EOF_MARK_SIZE, type ReplicaState } from './
 import { ReplicationBacklog } from './backlog.js';
 import type { ReplicationOffsets } from './offsets.js';
 import { encodeCommand, selectCommand } from './stream.js';
-import type { ReplicaChannel, ReplicationHost, SnapshotWriter } from './types.js';
+import type { ReplicaChannel, ReplicationHost, SnapshotStream, SnapshotWriter } from './types.js';
 
 /** A connection that sent REPLCONF/SYNC/PSYNC: what it told us, and its state once a replica. */
 export class ReplicaLink {
@@ -78,6 +78,9 @@ interface FullSync {
   /** Disk-based: replicas that arrive while the file is being written share it. */
   readonly links: ReplicaLink[];
   writer: SnapshotWriter | undefined;
+  /** Diskless: the snapshot written to the sockets, paused while one of them is full. */
+  stream: SnapshotStream | undefined;
+  paused: boolean;
   readonly eofMark: string;
 }
 
@@ -320,6 +323,8 @@ export class MasterSide {
       diskless,
       links: waiting,
       writer: undefined,
+      stream: undefined,
+      paused: false,
       eofMark: randomBytes(RDB_EOF_MARK_SIZE / 2).toString('hex'),
     };
     this.fullSync = sync;
@@ -351,14 +356,38 @@ export class MasterSide {
       );
       return;
     }
-    sync.writer = rdb.snapshot(
+    sync.stream = rdb.snapshot(
       this.host.keyspace,
       aux,
       (bytes) => {
         for (const l of sync.links) if (!l.closed) l.channel.write(bytes);
+        this.throttle(sync);
       },
       (error) => this.snapshotDone(sync, error),
     );
+    sync.writer = sync.stream;
+  }
+
+  /**
+   * Diskless payload backpressure: while a replica's socket holds PAYLOAD_SEND_HIGH_WATER bytes not
+   * taken by the kernel, the snapshot waits, so the payload leaves at the slowest replica's pace
+   * instead of piling up in the master's memory (Redis's child blocks on the socket the same way).
+   */
+  private throttle(sync: FullSync): void {
+    const stream = sync.stream;
+    if (sync.paused || stream === undefined) return;
+    const full = sync.links.filter((l) => !l.closed && l.channel.pendingBytes >= PAYLOAD_SEND_HIGH_WATER);
+    if (full.length === 0) return;
+    sync.paused = true;
+    stream.pause();
+    let waiting = full.length;
+    for (const l of full) {
+      l.channel.onDrain(() => {
+        if (--waiting > 0) return;
+        sync.paused = false;
+        stream.resume();
+      });
+    }
   }
 
   /** The disk-based payload is on disk: `$<size>` and the file to each replica that waited for it. */

@@ -9,82 +9,41 @@
  * so a corrupt or truncated one never touches the data. A dropped link keeps the master's id and
  * offset (the cached master) for PSYNC on the next attempt, made by the once-per-second cron.
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { PING_REPLY_AUTH_PREFIXES, RequestParser } from '../resp/index.js';
-import type { Keyspace } from '../store/index.js';
 import { RDB_EOF_MARK_SIZE, type ReplicaLinkState } from './constants.js';
 import { isReplid } from './ids.js';
 import { LinkReader } from './link-reader.js';
 import type { MasterSide } from './master.js';
 import type { ReplicationOffsets } from './offsets.js';
 import { encodeCommand } from './stream.js';
-import type { MasterClient, ReplicationHost, ReplicationRdb } from './types.js';
+import { PayloadFraming, TransferFile } from './payload.js';
+import type {
+  DecodedPayload,
+  LoadingProgress,
+  MasterClient,
+  PayloadLoader,
+  ReplicationHost,
+} from './types.js';
 
 /** A link attempt that failed: logged as Redis does, then retried by the cron. */
 class LinkError extends Error {}
 
-/**
- * Where a payload goes while it arrives. repl-diskless-load disabled (or on-empty-db with data): a
- * temp file in `dir`, written as the bytes come, renamed to dbfilename and loaded once whole, so the
- * payload is never held in memory during the transfer; otherwise in memory ("to parser"). Either
- * way the live dataset is replaced only by a whole payload that decodes.
- */
-interface PayloadSink {
-  readonly target: 'disk' | 'parser';
-  write(bytes: Buffer): void;
-  /** The payload is whole: decode it (a file then becomes dbfilename). Throws when it cannot. */
-  decode(): { readonly keyspace: Keyspace; readonly aux: ReadonlyMap<string, string> };
-  /** The transfer failed: drop what was received (the temp file is removed). */
-  discard(): void;
-}
+/** Decoding a payload while it arrives: bytes per decoder step, and the time one loop turn may take. */
+const LOAD_STEP_BYTES = 64 * 1024;
+const LOAD_TURN_MS = 10;
+/** Undecoded payload bytes at which reading from the master pauses until the decoder catches up. */
+const LOAD_BACKLOG_BYTES = 32 * 1024 * 1024;
 
-function memorySink(rdb: ReplicationRdb): PayloadSink {
-  let chunks: Buffer[] = [];
-  return {
-    target: 'parser',
-    write: (bytes) => void chunks.push(bytes),
-    decode: () => {
-      const payload = Buffer.concat(chunks);
-      chunks = [];
-      return rdb.decode(payload);
-    },
-    discard: () => {
-      chunks = [];
-    },
-  };
-}
-
-function fileSink(rdb: ReplicationRdb, log: (line: string) => void): PayloadSink {
-  const { temp, final, removeAfterLoad } = rdb.transferFiles();
-  const fd = openSync(temp, 'w', 0o644);
-  let open = true;
-  const close = (): void => {
-    if (!open) return;
-    open = false;
-    closeSync(fd);
-  };
-  return {
-    target: 'disk',
-    write: (bytes) => {
-      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
-    },
-    decode: () => {
-      close();
-      // Decoded before the rename, so a payload that does not decode never replaces dbfilename.
-      const decoded = rdb.decodeFile(temp);
-      renameSync(temp, final);
-      if (removeAfterLoad) {
-        log('Removing the RDB file obtained from the master. This replica has persistence disabled');
-        rmSync(final, { force: true });
-      }
-      return decoded;
-    },
-    discard: () => {
-      close();
-      rmSync(temp, { force: true });
-    },
-  };
+/** One payload being received and decoded. */
+interface PayloadLoad {
+  readonly loader: PayloadLoader;
+  readonly framing: PayloadFraming;
+  /** Decoded from the socket (a diskless load), or written to a temp file as well. */
+  readonly diskless: boolean;
+  /** Set while clients get -LOADING (Redis startLoading .. stopLoading). */
+  progress: LoadingProgress | undefined;
+  newlineSentMs: number;
 }
 
 interface Transfer {
@@ -282,8 +241,13 @@ export class ReplicaSide {
   }
 
   /**
-   * readSyncBulkPayload: both framings, to disk or to memory (repl-diskless-load); the dataset is
-   * replaced only by a whole, valid payload.
+   * readSyncBulkPayload: both framings, decoded as the bytes arrive (in slices, the event loop served
+   * between them) into a dataset of its own that replaces the live one only once whole and valid.
+   * Redis 7.0's phases are kept: with repl-diskless-load disabled the payload goes to a temp file
+   * while clients are served as replica-serve-stale-data says, and the load proper (-LOADING) is what
+   * is left to decode once the transfer ended; a diskless load is a load from its first byte (LOADING,
+   * or, for swapdb in the same history, async loading: the old data keeps being served). A link lost
+   * mid-payload leaves the dataset as it was and the temp file removed.
    */
   private async receivePayload(
     socket: Socket,
@@ -312,36 +276,6 @@ export class ReplicaSide {
       this.host.log(`Bad protocol from MASTER: payload size '${header}'`);
       throw new LinkError(header);
     }
-    const sink = this.openSink();
-    let rest: Buffer;
-    try {
-      if (eof) {
-        transfer.total = 0;
-        this.host.log(
-          `MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF to ${sink.target}`,
-        );
-        rest = await this.readUntilMark(reader, transfer, sink, Buffer.from(header.slice(5), 'latin1'));
-      } else {
-        transfer.total = size;
-        this.host.log(`MASTER <-> REPLICA sync: receiving ${size} bytes from master to ${sink.target}`);
-        rest = await this.readExactly(reader, transfer, sink, size);
-      }
-    } catch (err) {
-      sink.discard();
-      throw err;
-    }
-    if (attempt !== this.attempt) {
-      sink.discard();
-      return;
-    }
-    this.load(sink, replid, offset);
-    this.transfer = undefined;
-    this.startStream(socket, attempt, rest);
-    if (eof) this.sendAck();
-  }
-
-  /** useDisklessLoad: swapdb always loads from memory, on-empty-db only into an empty dataset. */
-  private openSink(): PayloadSink {
     const rdb = this.host.rdb;
     if (rdb === undefined) {
       this.host.log(
@@ -349,69 +283,179 @@ export class ReplicaSide {
       );
       throw new LinkError('no rdb');
     }
+    // useDisklessLoad: swapdb always loads from the socket, on-empty-db only into an empty dataset.
     const mode = this.host.settings().replDisklessLoad;
-    const empty = this.host.keyspace.databases.every((db) => db.size === 0);
-    if (mode === 'swapdb' || (mode === 'on-empty-db' && empty)) return memorySink(rdb);
-    try {
-      return fileSink(rdb, (line) => this.host.log(line));
-    } catch (err) {
-      this.host.log(
-        `Opening the temp file needed for MASTER <-> REPLICA synchronization: ${(err as Error).message}`,
-      );
-      throw new LinkError('temp file');
+    const diskless =
+      mode === 'swapdb' ||
+      (mode === 'on-empty-db' && this.host.keyspace.databases.every((db) => db.size === 0));
+    let file: TransferFile | undefined;
+    if (!diskless) {
+      try {
+        file = new TransferFile(rdb);
+      } catch (err) {
+        this.host.log(
+          `Opening the temp file needed for MASTER <-> REPLICA synchronization: ${(err as Error).message}`,
+        );
+        throw new LinkError('temp file');
+      }
     }
-  }
-
-  private async readExactly(
-    reader: LinkReader,
-    transfer: Transfer,
-    sink: PayloadSink,
-    size: number,
-  ): Promise<Buffer> {
-    for (;;) {
-      const bytes = reader.takeAll();
-      const need = size - transfer.read;
-      if (bytes.length >= need) {
-        sink.write(bytes.subarray(0, need));
-        transfer.read += need;
-        return bytes.subarray(need);
+    const target = diskless ? 'to parser' : 'to disk';
+    transfer.total = eof ? 0 : size;
+    this.host.log(
+      eof
+        ? `MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF ${target}`
+        : `MASTER <-> REPLICA sync: receiving ${size} bytes from master ${target}`,
+    );
+    const load: PayloadLoad = {
+      loader: rdb.payloadLoader(),
+      framing: new PayloadFraming(eof ? Buffer.from(header.slice(5), 'latin1') : size),
+      diskless,
+      progress: undefined,
+      newlineSentMs: 0,
+    };
+    try {
+      if (diskless) {
+        if (mode !== 'swapdb') this.host.log('MASTER <-> REPLICA sync: Flushing old data');
+        this.host.log('MASTER <-> REPLICA sync: Loading DB in memory');
+        // Async loading (7.0): swapdb in the history this replica already has keeps serving it.
+        if (mode !== 'swapdb' || this.offsets.replid !== replid)
+          load.progress = rdb.startLoading(transfer.total);
       }
-      if (bytes.length > 0) {
-        sink.write(bytes);
-        transfer.read += bytes.length;
-        transfer.lastIoMs = Date.now();
+      const rest = await this.transferPayload(socket, reader, attempt, transfer, load, file);
+      // What follows the payload is the stream (a `$<len>` master sends it at once): it waits in the
+      // socket until the master's client takes it, after the load.
+      socket.pause();
+      load.loader.end();
+      if (!diskless) {
+        this.host.log('MASTER <-> REPLICA sync: Flushing old data');
+        this.host.log('MASTER <-> REPLICA sync: Loading DB in memory');
+        load.progress = rdb.startLoading(load.framing.payloadBytes);
       }
-      await this.awaitBytes(reader);
+      const decoded = await this.finishLoad(socket, attempt, load);
+      if (load.progress !== undefined) rdb.stopLoading();
+      load.progress = undefined;
+      if (attempt !== this.attempt) throw new LinkError('link dropped');
+      file?.keep((line) => this.host.log(line));
+      file = undefined;
+      this.install(decoded, replid, offset, mode === 'swapdb' && diskless);
+      this.transfer = undefined;
+      this.startStream(socket, attempt, Buffer.concat([rest, reader.takeAll()]));
+      socket.resume();
+      if (eof) this.sendAck();
+    } finally {
+      if (load.progress !== undefined) rdb.stopLoading();
+      file?.discard();
     }
   }
 
   /**
-   * EOF framing: the payload ends with the mark, known only when the last bytes received are it, so
-   * the last mark-length bytes are held back from the sink until more arrive (a mark may span reads).
+   * The transfer: payload bytes go to the temp file (if any) and the decoder, which decodes while
+   * the rest arrives; reading pauses while the decoder is LOAD_BACKLOG_BYTES behind. Returns the
+   * bytes that came after the payload (the stream).
    */
-  private async readUntilMark(
+  private async transferPayload(
+    socket: Socket,
     reader: LinkReader,
+    attempt: number,
     transfer: Transfer,
-    sink: PayloadSink,
-    mark: Buffer,
+    load: PayloadLoad,
+    file: TransferFile | undefined,
   ): Promise<Buffer> {
-    let tail = Buffer.alloc(0);
+    let paused = false;
     for (;;) {
       const bytes = reader.takeAll();
       if (bytes.length > 0) {
         transfer.read += bytes.length;
         transfer.lastIoMs = Date.now();
-        const seen = tail.length === 0 ? bytes : Buffer.concat([tail, bytes]);
-        if (seen.length >= mark.length && seen.subarray(seen.length - mark.length).equals(mark)) {
-          sink.write(seen.subarray(0, seen.length - mark.length));
-          transfer.read -= mark.length;
-          return Buffer.alloc(0);
+        const { payload, rest } = load.framing.take(bytes);
+        if (rest !== undefined && transfer.total === 0) transfer.read = load.framing.payloadBytes;
+        if (payload.length > 0) {
+          file?.write(payload);
+          load.loader.feed(payload);
         }
-        const keep = Math.min(mark.length, seen.length);
-        sink.write(seen.subarray(0, seen.length - keep));
-        tail = Buffer.from(seen.subarray(seen.length - keep));
+        if (rest !== undefined) return rest;
       }
-      await this.awaitBytes(reader);
+      const step = this.decodeTurn(load);
+      const behind = load.framing.payloadBytes - load.loader.position;
+      if (!paused && behind >= LOAD_BACKLOG_BYTES) {
+        paused = true;
+        socket.pause();
+      } else if (paused && behind < LOAD_BACKLOG_BYTES / 2) {
+        paused = false;
+        socket.resume();
+      }
+      if (step === 'more') await this.awaitBytes(reader);
+      else await this.nextTurn(reader, attempt, load, socket);
+    }
+  }
+
+  /** What is left to decode once the payload is whole (Redis's load proper), in slices. */
+  private async finishLoad(socket: Socket, attempt: number, load: PayloadLoad): Promise<DecodedPayload> {
+    for (;;) {
+      const step = this.decodeTurn(load);
+      if (step !== undefined && step !== 'more') {
+        const version = step.aux.get('redis-ver');
+        if (version !== undefined) this.host.log(`Loading RDB produced by version ${version}`);
+        let keys = 0;
+        for (const db of step.keyspace.databases) keys += db.size;
+        this.host.log(`Done loading RDB, keys loaded: ${keys}, keys expired: 0.`);
+        return step;
+      }
+      if (step === 'more') throw new Error('payload decoder wants bytes after the end');
+      await this.nextTurn(undefined, attempt, load, socket).catch((err: unknown) => {
+        if (load.diskless) this.host.log('MASTER <-> REPLICA sync: Discarding the half-loaded data');
+        throw err;
+      });
+    }
+  }
+
+  /**
+   * Decodes for up to LOAD_TURN_MS: the payload once whole, 'more' when the decoder waits for bytes,
+   * undefined when the time is up. A payload that does not decode fails the link (the dataset is
+   * untouched), logged as Redis does.
+   */
+  private decodeTurn(load: PayloadLoad): DecodedPayload | 'more' | undefined {
+    const deadline = performance.now() + LOAD_TURN_MS;
+    try {
+      for (;;) {
+        const step = load.loader.step(LOAD_STEP_BYTES);
+        if (load.progress !== undefined) {
+          load.progress.loadedBytes = load.loader.position;
+          load.progress.rdbUsedMem = load.loader.usedMem;
+        }
+        if (step !== undefined || performance.now() >= deadline) return step;
+      }
+    } catch (err) {
+      this.host.log(
+        `Short read or OOM loading DB. Unrecoverable error, aborting now: ${(err as Error).message}`,
+      );
+      this.host.log(
+        load.diskless
+          ? 'Failed trying to load the MASTER synchronization DB from socket, check server logs.'
+          : 'Failed trying to load the MASTER synchronization DB from disk, check server logs.',
+      );
+      throw new LinkError('bad payload');
+    }
+  }
+
+  /**
+   * One turn of the event loop between slices; while the load proper runs, a newline to the master
+   * at most once a second (replicationSendNewlineToMaster) keeps it from timing this replica out.
+   */
+  private async nextTurn(
+    reader: LinkReader | undefined,
+    attempt: number,
+    load: PayloadLoad,
+    socket: Socket,
+  ): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (attempt !== this.attempt) throw new LinkError('link dropped');
+    reader?.throwIfFailed();
+    const now = Date.now();
+    if (this.transfer !== undefined) this.transfer.lastIoMs = Math.max(this.transfer.lastIoMs, now - 1);
+    if (load.progress !== undefined && now - load.newlineSentMs >= 1000) {
+      load.newlineSentMs = now;
+      socket.write('\n');
     }
   }
 
@@ -421,43 +465,20 @@ export class ReplicaSide {
   }
 
   /**
-   * The payload is whole: decode it apart, then swap it in (emptyData + rdbLoad). Throws LinkError
-   * (dataset untouched) when it cannot be decoded.
+   * The payload is whole and decoded: it replaces the dataset (emptyData + the loaded databases, or
+   * swapMainDbWithTempDb for swapdb), and the master's history becomes this replica's.
    */
-  private load(sink: PayloadSink, replid: string, offset: number): void {
-    let decoded: { readonly keyspace: Keyspace; readonly aux: ReadonlyMap<string, string> };
-    try {
-      decoded = sink.decode();
-    } catch (err) {
-      sink.discard();
-      this.host.log(
-        `Short read or OOM loading DB. Unrecoverable error, aborting now: ${(err as Error).message}`,
-      );
-      this.host.log(
-        sink.target === 'disk'
-          ? 'Failed trying to load the MASTER synchronization DB from disk, check server logs.'
-          : 'Failed trying to load the MASTER synchronization DB from socket, check server logs.',
-      );
-      if (sink.target === 'parser') this.host.log('MASTER <-> REPLICA sync: Discarding the half-loaded data');
-      throw new LinkError('bad payload');
-    }
+  private install(decoded: DecodedPayload, replid: string, offset: number, swapdb: boolean): void {
     // replicationAttachToNewMaster: sub-replicas resync, the old history is gone.
     this.master.disconnectAll();
     this.master.cancelFullSync();
-    this.host.log('MASTER <-> REPLICA sync: Flushing old data');
-    const live = this.host.keyspace;
-    this.host.log('MASTER <-> REPLICA sync: Loading DB in memory');
-    let keys = 0;
-    for (const db of live.databases) {
+    if (swapdb) this.host.log('MASTER <-> REPLICA sync: Swapping active DB with loaded DB');
+    for (const db of this.host.keyspace.databases) {
       const fresh = decoded.keyspace.databases[db.index];
       db.clear();
-      if (fresh === undefined) continue;
-      keys += fresh.size;
-      db.swapWith(fresh);
+      if (fresh !== undefined) db.swapWith(fresh);
     }
-    const version = decoded.aux.get('redis-ver');
-    if (version !== undefined) this.host.log(`Loading RDB produced by version ${version}`);
-    this.host.log(`Done loading RDB, keys loaded: ${keys}, keys expired: 0.`);
+    if (swapdb) this.host.log('MASTER <-> REPLICA sync: Discarding old DB in background');
     this.host.datasetReplaced();
     this.offsets.replid = replid;
     this.offsets.masterReplOffset = offset;

@@ -68,13 +68,53 @@ export interface SnapshotWriter {
   cancel(): void;
 }
 
+/** A payload written to replicas' sockets: it waits (pause) while a socket is full. */
+export interface SnapshotStream extends SnapshotWriter {
+  pause(): void;
+  resume(): void;
+}
+
+/** A full-sync payload decoded: a keyspace built apart from the live one, and its AUX fields. */
+export interface DecodedPayload {
+  readonly keyspace: Keyspace;
+  readonly aux: ReadonlyMap<string, string>;
+}
+
+/**
+ * A payload decoded as it arrives, into a keyspace of the server's size built apart from the live
+ * one (a corrupt or cut payload never touches the dataset): `feed` the bytes in order, `end` once
+ * the payload is whole; `step` throws with a reason when the payload is bad.
+ */
+export interface PayloadLoader {
+  feed(bytes: Buffer): void;
+  end(): void;
+  /**
+   * Decodes about `maxBytes` more: the payload once whole, 'more' when nothing can be decoded
+   * before more bytes are fed, undefined after a slice (call again).
+   */
+  step(maxBytes: number): DecodedPayload | 'more' | undefined;
+  /** Payload bytes decoded so far. */
+  readonly position: number;
+  /** The payload's used-mem AUX field once read, else 0. */
+  readonly usedMem: number;
+}
+
+/** A load in progress as INFO persistence shows it (loading_loaded_bytes, loading_rdb_used_mem). */
+export interface LoadingProgress {
+  loadedBytes: number;
+  rdbUsedMem: number;
+}
+
 /** What persistence lends replication: the RDB codec and the fork-less snapshot. */
 export interface ReplicationRdb {
+  /** A decoder for one full-sync payload. */
+  payloadLoader(): PayloadLoader;
   /**
-   * Decodes a whole RDB payload into a keyspace of the server's size, built apart from the live one
-   * (a corrupt payload never touches the dataset). Throws with a reason when the payload is bad.
+   * Redis startLoading: from now until stopLoading, commands not flagged `loading` get -LOADING and
+   * INFO shows loading:1 with the progress the caller keeps in the object returned.
    */
-  decode(payload: Buffer): { readonly keyspace: Keyspace; readonly aux: ReadonlyMap<string, string> };
+  startLoading(totalBytes: number): LoadingProgress;
+  stopLoading(): void;
   /**
    * Writes the keyspace as it is now as an RDB, in slices on the event loop (copy-on-write keeps the
    * instant), with the given AUX fields; `chunk` gets the bytes in order, `done` the end or an error.
@@ -84,7 +124,7 @@ export interface ReplicationRdb {
     aux: readonly (readonly [string, string])[],
     chunk: (bytes: Buffer) => void,
     done: (error: string | undefined) => void,
-  ): SnapshotWriter;
+  ): SnapshotStream;
   /**
    * The same snapshot written to a file of its own in the server's `dir` (disk-based full sync: the
    * payload never sits whole in memory); `done` gets the file and its size, or an error (the file
@@ -101,8 +141,6 @@ export interface ReplicationRdb {
    * whether it is removed once loaded (rdb-del-sync-files with persistence off).
    */
   transferFiles(): { readonly temp: string; readonly final: string; readonly removeAfterLoad: boolean };
-  /** Decodes an RDB file as `decode` does (the replica's disk-based load). */
-  decodeFile(path: string): { readonly keyspace: Keyspace; readonly aux: ReadonlyMap<string, string> };
 }
 
 /** What the server lends the replication room. */

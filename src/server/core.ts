@@ -531,6 +531,12 @@ export class ServerCore implements ClientHost {
       this.reject(c, ERR_MISCONF, entry.fullName);
       return;
     }
+    // Redis's order: NOREPLICAS, READONLY and MASTERDOWN come before LOADING and MULTI's queueing.
+    const replicationRefusal = this.state.replicationChecks?.refusal(traits ?? entry, c.isMaster);
+    if (replicationRefusal !== undefined) {
+      this.reject(c, replicationRefusal, entry.fullName);
+      return;
+    }
     // Redis: loading and not flagged CMD_LOADING (the AOF's own loading client runs everything).
     if (this.state.persistence?.loading !== undefined && !entry.allowedWhileLoading && !c.loader) {
       this.reject(c, ERR_LOADING);
@@ -544,11 +550,6 @@ export class ServerCore implements ClientHost {
     if (c.multiQueue !== undefined && !container.runsInMulti) {
       c.multiQueue.push({ spec, argv });
       c.reply(QUEUED);
-      return;
-    }
-    const replicationRefusal = this.state.replicationChecks?.refusal(traits ?? entry, c.isMaster);
-    if (replicationRefusal !== undefined) {
-      this.reject(c, replicationRefusal, entry.fullName);
       return;
     }
     if (this.state.pausedUntil !== 0 && this.state.isPaused(entry.writeLike)) {

@@ -3,19 +3,20 @@
  * config, the master's client, replica connections made from clients) and the commands' port over
  * it. Everything replication needs from a Client is here, so the room never sees one.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { ClientView, ReplicationPort, Scripting } from '../commands/index.js';
 import type { RedisConfig } from '../config/index.js';
 import {
   Replication,
+  type PayloadLoader,
   type ReplicaChannel,
   type ReplicationRdb,
   type ReplicationSettings,
 } from '../replication/index.js';
 import { Keyspace } from '../store/index.js';
-import { RdbSnapshotStream, loadRdb, type RdbPersistence } from '../persistence/index.js';
+import { RdbSnapshotStream, RdbStreamLoad, type RdbPersistence } from '../persistence/index.js';
 import { Client } from './client.js';
 import type { ServerCore } from './core.js';
 
@@ -32,16 +33,31 @@ export function rdbForReplication(
   config: RedisConfig,
   scripting: Scripting | undefined,
 ): ReplicationRdb {
-  const decode = (payload: Buffer): { keyspace: Keyspace; aux: ReadonlyMap<string, string> } => {
+  const payloadLoader = (): PayloadLoader => {
     const keyspace = new Keyspace(config.databases);
-    const result = loadRdb(payload, keyspace, {
+    const load = new RdbStreamLoad(keyspace, {
       limits: persistence.limits(),
       nowMs: Date.now(),
       dropExpired: false,
     });
-    // The payload is good, so the dataset is replaced right after this: the libraries go with it.
-    scripting?.replaceLibraries(result.functions, (line) => process.stderr.write(`${line}\n`));
-    return { keyspace, aux: result.aux };
+    return {
+      feed: (bytes) => load.feed(bytes),
+      end: () => load.end(),
+      step: (maxBytes) => {
+        const result = load.step(maxBytes);
+        if (result === undefined || result === 'more') return result;
+        // The payload is good, so the dataset is replaced right after this: the libraries go with it.
+        scripting?.replaceLibraries(result.functions, (line) => process.stderr.write(`${line}\n`));
+        return { keyspace, aux: result.aux };
+      },
+      get position() {
+        return load.position;
+      },
+      get usedMem() {
+        const usedMem = Number(load.aux.get('used-mem'));
+        return Number.isSafeInteger(usedMem) ? usedMem : 0;
+      },
+    };
   };
   const streamOf = (
     keyspace: Keyspace,
@@ -66,8 +82,9 @@ export function rdbForReplication(
     );
   let files = 0;
   return {
-    decode,
-    decodeFile: (path) => decode(readFileSync(path)),
+    payloadLoader,
+    startLoading: (totalBytes) => persistence.startLoading(totalBytes),
+    stopLoading: () => persistence.stopLoading(),
     snapshot: streamOf,
     snapshotToFile: (keyspace, aux, done) => {
       const path = join(dirname(persistence.filePath()), `temp-repl-${process.pid}-${++files}.rdb`);
@@ -178,6 +195,11 @@ function readSettings(config: RedisConfig, port: number): ReplicationSettings {
 function channelOf(c: Client, core: ServerCore): ReplicaChannel {
   const existing = c.replicaChannel;
   if (existing !== undefined) return existing;
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    c.socket.uncork();
+  };
   const channel: ReplicaChannel = {
     id: c.id,
     ip: c.addr.slice(0, c.addr.lastIndexOf(':')),
@@ -185,6 +207,13 @@ function channelOf(c: Client, core: ServerCore): ReplicaChannel {
       if (c.closed) return;
       // Replies queued before (REPLCONF's +OK) go first: the stream must follow them.
       if (c.out.length > 0) core.flush(c);
+      // What a loop turn propagates leaves in one write once the turn's input has run, as Redis
+      // writes replicas' buffers in beforeSleep: not one system call per command.
+      if (!corked) {
+        corked = true;
+        c.socket.cork();
+        setImmediate(uncork);
+      }
       c.socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
     },
     get pendingBytes() {
@@ -200,7 +229,9 @@ function channelOf(c: Client, core: ServerCore): ReplicaChannel {
     },
     onDrain: (listener) => {
       if (c.socket.writableLength === 0 || c.socket.destroyed) setImmediate(listener);
-      else c.socket.once('drain', listener);
+      // Called once every byte written before has left ('drain' alone is not emitted for a
+      // buffer that never passed the high-water mark, nor while the turn's writes are corked).
+      else c.socket.write(Buffer.alloc(0), () => listener());
     },
   };
   c.replicaChannel = channel;

@@ -57,7 +57,7 @@ export class Database {
   /**
    * Reassigned only by swapWith (SWAPDB) and clear (FLUSH), never emptied in place; everything else
    * mutates through the methods below. Nothing outside this class reads them: iterate with keys(),
-   * volatileKeys(), expiryEntries() or entriesWithExpiry().
+   * keyValues(), volatileKeys(), expiryEntries() or entriesWithExpiry().
    */
   private entries = new BigMap<string, Value>();
   private expires = new BigMap<string, number>();
@@ -186,6 +186,14 @@ export class Database {
    */
   keys(): MapIterator<string> {
     return this.entries.keys();
+  }
+
+  /**
+   * (key, value) of every stored key, live like keys(): a snapshot lists each value with its key, so
+   * it need not look the key up again to write it.
+   */
+  keyValues(): MapIterator<[string, Value]> {
+    return this.entries.entries();
   }
 
   /** Every key with a TTL, live like keys(). */

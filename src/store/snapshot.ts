@@ -9,6 +9,10 @@
  * start: keys are listed from the live tables while writes go on, and a key written during the
  * listing is then taken from its copy (listed once, and only if it existed at the start).
  *
+ * Each key is listed with its value: a key not written since the start still holds that very value
+ * (any change, in place or not, copies it first), so reading the view costs no lookup of the key in
+ * the live table; only its TTL is looked up, and only in a database that had TTLs at the start.
+ *
  * SWAPDB moves tables whole: the view follows the tables to their new index (beforeSwap). FLUSHDB
  * drops a database's tables: the keys the reader has not reached yet are kept first (beforeFlush; no
  * copy is needed, nothing touches dropped tables again). Memory: one reference per key for the key
@@ -26,20 +30,23 @@ interface Kept {
 
 interface DatabaseView {
   readonly index: number;
-  keys: KeyList;
+  keys: ChunkList<string>;
+  /** values.at(i) is keys.at(i)'s value when it was listed (its value at the start unless it is in `kept`). */
+  values: ChunkList<Value>;
   readonly kept: Map<string, Kept>;
   readonly expiresAtStart: number;
   /** The index whose tables are this view's now (SWAPDB moves them); undefined once flushed. */
   holder: number | undefined;
   /** Position of the next key the reader will ask for (entryAt is called in order). */
   next: number;
-  /** The live key iterator while the listing runs. */
-  listing: Iterator<string> | undefined;
+  /** The live (key, value) iterator while the listing runs. */
+  listing: Iterator<[string, Value]> | undefined;
   /** Keys first written while the listing ran: taken out of the list, then appended once if they existed. */
   readonly touched: Set<string>;
   /** Where the filtering of `touched` keys out of the list has got to (-1: not started). */
   filtered: number;
-  filteredKeys: KeyList;
+  filteredKeys: ChunkList<string>;
+  filteredValues: ChunkList<Value>;
   ready: boolean;
 }
 
@@ -50,35 +57,35 @@ export type SnapshotEntry = readonly [key: string, value: Value, expireMs: numbe
 const PREPARE_BATCH = 1024;
 
 /**
- * Keys per chunk of a KeyList: 256 KB of references, past V8's biggest regular object (128 KB), so a
+ * Items per chunk of a ChunkList: 256 KB of references, past V8's biggest regular object (128 KB), so a
  * chunk is born in the large-object space, which the young-generation collections never copy (chunks
  * born young were copied twice each, several ms per collection while a big keyspace was listed).
  */
 const CHUNK_KEYS = 32768;
 
 /**
- * The list of a database's keys, in fixed chunks: appending never copies what is there (a single
+ * A list of a database's keys (or their values), in fixed chunks: appending never copies what is there (a single
  * array of a million keys is copied whole, several ms at once, each time it grows).
  */
-class KeyList {
-  private readonly chunks: string[][] = [];
-  private last: string[] = [];
+class ChunkList<T> {
+  private readonly chunks: T[][] = [];
+  private last: T[] = [];
   private lastLength = CHUNK_KEYS;
   length = 0;
 
-  push(key: string): void {
+  push(item: T): void {
     if (this.lastLength === CHUNK_KEYS) {
-      this.last = new Array<string>(CHUNK_KEYS);
+      this.last = new Array<T>(CHUNK_KEYS);
       this.chunks.push(this.last);
       this.lastLength = 0;
     }
-    this.last[this.lastLength++] = key;
+    this.last[this.lastLength++] = item;
     this.length++;
   }
 
-  /** The key at `i` (0 <= i < length). */
-  at(i: number): string {
-    return (this.chunks[Math.floor(i / CHUNK_KEYS)] as string[])[i % CHUNK_KEYS] as string;
+  /** The item at `i` (0 <= i < length). */
+  at(i: number): T {
+    return (this.chunks[Math.floor(i / CHUNK_KEYS)] as T[])[i % CHUNK_KEYS] as T;
   }
 }
 
@@ -92,15 +99,17 @@ export class KeyspaceSnapshot {
   constructor(private readonly keyspace: Keyspace) {
     this.views = keyspace.databases.map((db) => ({
       index: db.index,
-      keys: new KeyList(),
+      keys: new ChunkList<string>(),
+      values: new ChunkList<Value>(),
       kept: new Map(),
       expiresAtStart: db.volatileCount,
       holder: db.index,
       next: 0,
-      listing: db.size === 0 ? undefined : db.keys(),
+      listing: db.size === 0 ? undefined : db.keyValues(),
       touched: new Set(),
       filtered: -1,
-      filteredKeys: new KeyList(),
+      filteredKeys: new ChunkList<string>(),
+      filteredValues: new ChunkList<Value>(),
       ready: db.size === 0,
     }));
     this.byHolder = [...this.views];
@@ -142,7 +151,8 @@ export class KeyspaceSnapshot {
           view.listing = undefined;
           break;
         }
-        view.keys.push(r.value);
+        view.keys.push(r.value[0]);
+        view.values.push(r.value[1]);
       }
       if (view.listing !== undefined) return;
       if (view.touched.size === 0) view.ready = true;
@@ -154,13 +164,22 @@ export class KeyspaceSnapshot {
     const end = Math.min(view.keys.length, view.filtered + PREPARE_BATCH * 4);
     for (let i = view.filtered; i < end; i++) {
       const key = view.keys.at(i);
-      if (!view.touched.has(key)) view.filteredKeys.push(key);
+      if (view.touched.has(key)) continue;
+      view.filteredKeys.push(key);
+      view.filteredValues.push(view.values.at(i));
     }
     view.filtered = end;
     if (end < view.keys.length) return;
-    for (const key of view.touched) if (view.kept.get(key)?.value !== undefined) view.filteredKeys.push(key);
+    for (const key of view.touched) {
+      const value = view.kept.get(key)?.value;
+      if (value === undefined) continue;
+      view.filteredKeys.push(key);
+      view.filteredValues.push(value);
+    }
     view.keys = view.filteredKeys;
-    view.filteredKeys = new KeyList();
+    view.values = view.filteredValues;
+    view.filteredKeys = new ChunkList<string>();
+    view.filteredValues = new ChunkList<Value>();
     view.touched.clear();
     view.ready = true;
   }
@@ -186,7 +205,10 @@ export class KeyspaceSnapshot {
     const db = this.keyspace.db(dbIndex);
     // A listing in progress is finished now, while the tables are still there.
     if (view.listing !== undefined) {
-      for (let r = view.listing.next(); r.done !== true; r = view.listing.next()) view.keys.push(r.value);
+      for (let r = view.listing.next(); r.done !== true; r = view.listing.next()) {
+        view.keys.push(r.value[0]);
+        view.values.push(r.value[1]);
+      }
       view.listing = undefined;
       view.filtered = view.touched.size === 0 ? -1 : 0;
       view.ready = view.touched.size === 0;
@@ -195,7 +217,7 @@ export class KeyspaceSnapshot {
     for (let i = from; i < view.keys.length; i++) {
       const key = view.keys.at(i);
       if (view.kept.has(key)) continue;
-      view.kept.set(key, { value: db.peek(key), expireMs: db.getExpire(key) });
+      view.kept.set(key, { value: view.values.at(i), expireMs: db.getExpire(key) });
     }
     view.holder = undefined;
     this.byHolder[dbIndex] = undefined;
@@ -227,19 +249,18 @@ export class KeyspaceSnapshot {
     if (view === undefined || position >= view.keys.length) return undefined;
     const key = view.keys.at(position);
     view.next = position + 1;
-    const kept = view.kept.get(key);
+    const kept = view.kept.size === 0 ? undefined : view.kept.get(key);
     if (kept !== undefined) {
+      if (kept.value === undefined) return undefined;
       this.readKey = key;
       this.readExpireMs = kept.expireMs;
       return kept.value;
     }
+    // Not written since the start: the listed value is the value then, and the TTL unchanged.
     if (view.holder === undefined) return undefined;
-    const db = this.keyspace.db(view.holder);
-    const value = db.peek(key);
-    if (value === undefined) return undefined;
     this.readKey = key;
-    this.readExpireMs = db.getExpire(key);
-    return value;
+    this.readExpireMs = view.expiresAtStart === 0 ? undefined : this.keyspace.db(view.holder).getExpire(key);
+    return view.values.at(position);
   }
 
   /** Keys copied because they were written during the snapshot: what copy-on-write cost. */

@@ -1,9 +1,12 @@
 /**
  * Disk-based full sync and repl-diskless-load against a real Redis 7.0 master (and a real replica of
  * a redmesh master), with a payload cut in the middle by a proxy that holds the first transfer
- * part-way: while it is held the replica serves its old data (or MASTERDOWN with
- * replica-serve-stale-data no) and, when it goes to disk, has a temp file growing in its dir; after
- * the cut the old data is intact and the temp file gone; the retry loads the master's dataset.
+ * part-way. While it is held the payload is already being decoded (the load streams), and the replica
+ * answers as 7.0 does: a transfer to disk serves the old data (or MASTERDOWN with
+ * replica-serve-stale-data no) with a temp file growing in its dir; a diskless load is a load
+ * (-LOADING, INFO loading:1 with loading_loaded_bytes growing), except swapdb in the history the
+ * replica already has (async loading: the old data is served). After the cut the old data is intact
+ * and the temp file gone; the retry loads the master's dataset.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
@@ -21,10 +24,13 @@ import { assertSameDataset, connectTo, info, text, waitFor, waitInSync } from '.
  */
 class CuttingProxy {
   readonly server: Server;
+  /** The connection that is held and cut (1: the first); the ones before it pass through. */
+  holdConnection = 1;
   connections = 0;
   forwarded = 0;
   held = false;
   private first: Socket[] = [];
+  private passed: [client: Socket, upstream: Socket][] = [];
   private released = false;
   private waiting: (() => void)[] = [];
 
@@ -39,7 +45,13 @@ class CuttingProxy {
       upstream.on('error', () => client.destroy());
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
-      if (n === 1) {
+      if (n < this.holdConnection) {
+        this.passed.push([client, upstream]);
+        client.pipe(upstream);
+        upstream.pipe(client);
+        return;
+      }
+      if (n === this.holdConnection) {
         this.first = [client, upstream];
         client.pipe(upstream);
         upstream.on('data', (bytes: Buffer) => {
@@ -74,6 +86,18 @@ class CuttingProxy {
     for (const s of this.first) s.destroy();
   }
 
+  /** The connections before the held one stop passing what the target sends. */
+  stallPassed(): void {
+    for (const [client, upstream] of this.passed) {
+      upstream.unpipe(client);
+      upstream.pause();
+    }
+  }
+
+  dropPassed(): void {
+    for (const pair of this.passed) for (const s of pair) s.destroy();
+  }
+
   release(): void {
     this.released = true;
     for (const go of this.waiting.splice(0)) go();
@@ -101,14 +125,22 @@ async function configGet(c: RawConnection, name: string): Promise<string> {
 const KEYS = '5000';
 const HOLD_AFTER = 1 << 20;
 
-for (const { load, framing, staleNo } of [
-  { load: 'disabled', framing: 'disk', staleNo: false },
-  { load: 'disabled', framing: 'diskless', staleNo: true },
-  { load: 'on-empty-db', framing: 'disk', staleNo: false },
-  { load: 'swapdb', framing: 'diskless', staleNo: false },
-  { load: 'swapdb', framing: 'disk', staleNo: true },
+/** INFO persistence's field, from a replica that may be loading (INFO is served while loading). */
+async function persistenceField(c: RawConnection, name: string): Promise<string> {
+  const body = await text(c, ['INFO', 'persistence']);
+  return new RegExp(`^${name}:(.*)$`, 'm').exec(body)?.[1]?.trim() ?? '';
+}
+
+for (const { load, framing, staleNo, empty } of [
+  { load: 'disabled', framing: 'disk', staleNo: false, empty: false },
+  { load: 'disabled', framing: 'diskless', staleNo: true, empty: false },
+  { load: 'on-empty-db', framing: 'disk', staleNo: false, empty: false },
+  { load: 'on-empty-db', framing: 'diskless', staleNo: false, empty: true },
+  { load: 'on-empty-db', framing: 'disk', staleNo: false, empty: true },
+  { load: 'swapdb', framing: 'diskless', staleNo: false, empty: false },
+  { load: 'swapdb', framing: 'disk', staleNo: true, empty: false },
 ] as const) {
-  test(`repl-diskless-load ${load}, ${framing} master (real Redis): cut mid-payload keeps the old data, the retry loads${staleNo ? ', MASTERDOWN while syncing with replica-serve-stale-data no' : ''}`, async () => {
+  test(`repl-diskless-load ${load}, ${framing} master (real Redis)${empty ? ', empty replica' : ''}: cut mid-payload keeps the old data, the retry loads${staleNo ? ', MASTERDOWN while syncing with replica-serve-stale-data no' : ''}`, async () => {
     let master: RunningServer | undefined;
     let replica: RunningServer | undefined;
     let proxy: CuttingProxy | undefined;
@@ -128,7 +160,7 @@ for (const { load, framing, staleNo } of [
       const r = await connectTo(replica);
       const dir = await configGet(r, 'dir');
       // Old data: the replica is not empty (on-empty-db then goes to disk like disabled).
-      await text(r, ['SET', 'old:key', 'old-value']);
+      if (!empty) await text(r, ['SET', 'old:key', 'old-value']);
       await text(r, ['REPLICAOF', '127.0.0.1', String(proxyPort)]);
       const detail = (): string => `${replica?.output() ?? ''}\n--- master\n${master?.output() ?? ''}`;
       await waitFor('the transfer to stall part-way', () => proxy?.held === true, 30_000, detail);
@@ -137,7 +169,7 @@ for (const { load, framing, staleNo } of [
         async () => (await info(r, 'master_sync_in_progress')) === '1',
       );
       assert.equal(await info(r, 'master_link_status'), 'down');
-      const toDisk = load !== 'swapdb';
+      const toDisk = load === 'disabled' || (load === 'on-empty-db' && !empty);
       const target = toDisk ? 'disk' : 'parser';
       const announced =
         framing === 'disk'
@@ -153,8 +185,21 @@ for (const { load, framing, staleNo } of [
       }
       if (staleNo) {
         assert.match(await text(r, ['GET', 'old:key']), /^-MASTERDOWN /);
-      } else {
+      } else if (toDisk) {
         assert.equal(await text(r, ['GET', 'old:key']), 'old-value', 'stale data served while syncing');
+        assert.equal(await persistenceField(r, 'loading'), '0');
+      } else {
+        // A diskless load in a new history is a load (startLoading): LOADING, as 7.0 answers once it
+        // serves events (a real 7.0 replica blocked on the held socket does not answer at all).
+        assert.equal(await text(r, ['GET', 'old:key']), '-LOADING Redis is loading the dataset in memory');
+        assert.equal(await persistenceField(r, 'loading'), '1');
+        // The load streams: what arrived is decoded while the rest of the payload is held.
+        await waitFor(
+          'loading_loaded_bytes to grow while the payload is held',
+          async () => Number(await persistenceField(r, 'loading_loaded_bytes')) > HOLD_AFTER / 2,
+          10_000,
+          detail,
+        );
       }
 
       proxy.cut();
@@ -162,9 +207,14 @@ for (const { load, framing, staleNo } of [
         /I\/O error trying to sync with MASTER/.test(replica?.output() ?? ''),
       );
       await waitFor('the temp file removed', () => tempFiles(dir).length === 0, 5000, detail);
+      await waitFor('the load to stop', async () => (await persistenceField(r, 'loading')) === '0');
       await text(r, ['CONFIG', 'SET', 'replica-serve-stale-data', 'yes']);
-      assert.equal(await text(r, ['GET', 'old:key']), 'old-value', 'the old data survives the cut');
-      assert.equal(await text(r, ['DBSIZE']), ':1');
+      if (empty) {
+        assert.equal(await text(r, ['DBSIZE']), ':0', 'the empty replica stays empty');
+      } else {
+        assert.equal(await text(r, ['GET', 'old:key']), 'old-value', 'the old data survives the cut');
+        assert.equal(await text(r, ['DBSIZE']), ':1');
+      }
 
       proxy.release();
       await waitInSync(m, r, detail);
@@ -182,6 +232,51 @@ for (const { load, framing, staleNo } of [
     }
   });
 }
+
+test('repl-diskless-load swapdb: a full resync in the history the replica already has serves the old data while it loads (async loading)', async () => {
+  let master: RunningServer | undefined;
+  let replica: RunningServer | undefined;
+  let proxy: CuttingProxy | undefined;
+  try {
+    master = await startRedis(0, [
+      ...['--enable-debug-command', 'yes', '--rdbcompression', 'no', '--repl-backlog-size', '16kb'],
+      ...['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0'],
+    ]);
+    const m = await connectTo(master);
+    await text(m, ['DEBUG', 'POPULATE', KEYS, 'key', '1000']);
+    proxy = new CuttingProxy(master.port, HOLD_AFTER);
+    proxy.holdConnection = 2;
+    const proxyPort = await proxy.listen();
+    replica = await startRedmesh(0, ['--repl-diskless-load', 'swapdb']);
+    const r = await connectTo(replica);
+    await text(r, ['REPLICAOF', '127.0.0.1', String(proxyPort)]);
+    const detail = (): string => `${replica?.output() ?? ''}\n--- master\n${master?.output() ?? ''}`;
+    await waitInSync(m, r, detail);
+    const before = await text(r, ['GET', 'key:1']);
+    // The stream stops reaching the replica while the master writes more than its backlog holds, so
+    // the reconnection's PSYNC gets a full resync with the same replication id.
+    proxy.stallPassed();
+    for (let i = 0; i < 40; i++) await text(m, ['SET', `big:${i}`, 'b'.repeat(1000)]);
+    proxy.dropPassed();
+    await waitFor('the second transfer to stall part-way', () => proxy?.held === true, 30_000, detail);
+    await waitFor(
+      'master_sync_in_progress:1',
+      async () => (await info(r, 'master_sync_in_progress')) === '1',
+    );
+    assert.match(replica.output(), /Full resync from master/);
+    assert.equal(await text(r, ['GET', 'key:1']), before, 'the old data is served while it loads');
+    assert.equal(await persistenceField(r, 'loading'), '0');
+    proxy.release();
+    proxy.cut();
+    await waitInSync(m, r, detail);
+    assert.equal(await text(r, ['DBSIZE']), `:${Number(KEYS) + 40}`);
+    await assertSameDataset(m, r, 'after the async load');
+    for (const c of [m, r]) c.close();
+  } finally {
+    proxy?.close();
+    await stopAll(replica, master);
+  }
+});
 
 test('repl-diskless-load on-empty-db: an empty replica loads from memory (to parser)', async () => {
   let master: RunningServer | undefined;
@@ -306,6 +401,41 @@ test('REPLICAOF NO ONE during a transfer to disk drops the temp file at once and
     for (const c of [m, r]) c.close();
   } finally {
     proxy?.close();
+    await stopAll(replica, master);
+  }
+});
+
+test('a `$<len>` master streams writes right after the payload while the replica still decodes it: none is lost', async () => {
+  let master: RunningServer | undefined;
+  let replica: RunningServer | undefined;
+  try {
+    master = await startRedis(0, [
+      ...['--enable-debug-command', 'yes', '--rdbcompression', 'no', '--repl-diskless-sync', 'no'],
+    ]);
+    const m = await connectTo(master);
+    // Some 20 MB: the decoder is still behind when the last payload byte arrives.
+    await text(m, ['DEBUG', 'POPULATE', '200000', 'key', '100']);
+    replica = await startRedmesh(0, ['--replicaof', '127.0.0.1', String(master.port)]);
+    const r = await connectTo(replica);
+    const writer = await connectTo(master);
+    let writing = true;
+    let writes = 0;
+    const writes$ = (async (): Promise<void> => {
+      while (writing) {
+        await text(writer, ['INCR', 'counter']);
+        writes++;
+      }
+    })();
+    const detail = (): string => `${replica?.output() ?? ''}\n--- master\n${master?.output() ?? ''}`;
+    await waitFor('the link up', async () => (await info(r, 'master_link_status')) === 'up', 60_000, detail);
+    writing = false;
+    await writes$;
+    assert.match(replica.output(), /receiving \d+ bytes from master to disk/);
+    await waitInSync(m, r, detail);
+    assert.equal(await text(r, ['GET', 'counter']), String(writes));
+    assert.equal(await text(r, ['DBSIZE']), ':200001');
+    for (const c of [m, r, writer]) c.close();
+  } finally {
     await stopAll(replica, master);
   }
 });

@@ -17,6 +17,12 @@ import {
 } from './constants.js';
 import { lzfDecompress } from './lzf.js';
 
+/**
+ * The data ended inside what was being read. A reader of bytes still arriving (a replica's payload)
+ * takes it as "wait for more"; for a whole file it is the error it says.
+ */
+export class RdbShortRead extends RdbError {}
+
 export class RdbInput {
   pos: number;
   /** Where LZF strings read as text are decompressed (grown as needed, reused). */
@@ -31,7 +37,7 @@ export class RdbInput {
 
   private need(n: number, what: string): void {
     if (this.pos + n > this.end) {
-      throw new RdbError(`unexpected end of data at offset ${this.pos} reading ${what}`);
+      throw new RdbShortRead(`unexpected end of data at offset ${this.pos} reading ${what}`);
     }
   }
 
@@ -109,7 +115,7 @@ export class RdbInput {
     const { len, encoded } = this.lenOrEncoding();
     if (!encoded) {
       if (len > BigInt(this.end - this.pos)) {
-        throw new RdbError(`${what} at offset ${at} claims ${len} bytes, past the end of the data`);
+        throw new RdbShortRead(`${what} at offset ${at} claims ${len} bytes, past the end of the data`);
       }
       return this.raw(Number(len), what);
     }

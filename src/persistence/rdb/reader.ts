@@ -21,7 +21,7 @@ import {
   RdbError,
 } from './constants.js';
 import { Crc64 } from './crc64.js';
-import { RdbInput } from './input.js';
+import { RdbInput, RdbShortRead } from './input.js';
 import { RdbUnsupportedType, TYPE_NAMES, isObjectType, readValue, type RdbValue } from './values.js';
 
 export interface RdbKey {
@@ -86,7 +86,7 @@ export function readRdb(file: Buffer, visitor: RdbVisitor): RdbSummary {
  * processEventsWhileBlocked every loading-process-events-interval-bytes).
  */
 export class RdbReader {
-  private readonly input: RdbInput;
+  private input: RdbInput;
   readonly version: number;
   private db = 0;
   private expireMs: number | undefined;
@@ -95,10 +95,17 @@ export class RdbReader {
   /** The CRC64 follows the bytes read, slice by slice (no whole-file pass at the end). */
   private readonly crc = new Crc64();
   private crcUpTo = 0;
+  /**
+   * Streaming (see append): more bytes may follow `file`, so a record cut by its end is read again
+   * from its start once they are there. `base` is the payload offset of file[0].
+   */
+  private streaming = false;
+  private base = 0;
+  private recordStart = 0;
 
   /** Checks the header at once: a file that is not an RDB fails here. */
   constructor(
-    private readonly file: Buffer,
+    private file: Buffer,
     private readonly visitor: RdbVisitor,
   ) {
     if (file.length < 9 || file.toString('latin1', 0, 5) !== 'REDIS') {
@@ -116,16 +123,61 @@ export class RdbReader {
 
   /** Bytes of the file consumed so far. */
   get position(): number {
-    return this.input.pos;
+    return this.base + this.input.pos;
+  }
+
+  /** Bytes given and not consumed yet (streaming: what the reader can go on with before append). */
+  get buffered(): number {
+    return this.file.length - this.input.pos;
+  }
+
+  /**
+   * A payload read as it arrives (a replica's full sync): from now on, bytes may follow those given,
+   * handed over with append. Until then a record cut by the end of the bytes is not an error: readSome
+   * stops before it and reads it again once the rest is appended.
+   */
+  expectMore(): void {
+    this.streaming = true;
+  }
+
+  /**
+   * The bytes that follow those given so far; `last`: no more will come (a cut record is then an
+   * error). Only the bytes not consumed yet are kept.
+   */
+  append(bytes: Buffer, last: boolean): void {
+    const pos = this.input.pos;
+    this.crc.update(this.file, this.crcUpTo, pos);
+    const rest = this.file.subarray(pos);
+    this.base += pos;
+    this.file = rest.length === 0 ? bytes : Buffer.concat([rest, bytes]);
+    this.input = new RdbInput(this.file, 0);
+    this.crcUpTo = 0;
+    this.recordStart = 0;
+    if (last) this.streaming = false;
   }
 
   /** Reads records until `maxBytes` more are consumed; the summary once EOF and checksum are read. */
   readSome(maxBytes: number): RdbSummary | undefined {
+    if (!this.streaming) return this.readRecords(maxBytes);
+    try {
+      return this.readRecords(maxBytes);
+    } catch (err) {
+      if (!(err instanceof RdbShortRead)) throw err;
+      // The record goes on in bytes not here yet: it is read again once they are appended.
+      this.input.pos = this.recordStart;
+      this.crc.update(this.file, this.crcUpTo, this.recordStart);
+      this.crcUpTo = this.recordStart;
+      return undefined;
+    }
+  }
+
+  private readRecords(maxBytes: number): RdbSummary | undefined {
     const input = this.input;
     const visitor = this.visitor;
     const stopAt = input.pos + maxBytes;
     while (input.pos < stopAt) {
       const at = input.pos;
+      this.recordStart = at;
       const type = input.u8('a record type');
       if (type === RDB_OPCODE_EXPIRETIME_MS) {
         this.expireMs = input.millis('an expire time');
@@ -193,6 +245,7 @@ export class RdbReader {
           ? input.text('a string value')
           : readValue(input, type);
     } catch (err) {
+      if (err instanceof RdbShortRead && this.streaming) throw err;
       if (err instanceof RdbUnsupportedType) {
         throw new RdbError(
           `key ${JSON.stringify(key)} (db ${db}) holds a value of type ${err.typeName}, which this server does not support`,
@@ -240,6 +293,6 @@ export class RdbReader {
         checksum = 'verified';
       }
     }
-    return { version: this.version, checksum, size: input.pos };
+    return { version: this.version, checksum, size: this.position };
   }
 }
