@@ -181,6 +181,10 @@ export class ReplyWriter {
         return proto === 3 ? this.line(0x28, r.value) : this.bulk(r.value); // (
       case 'raw':
         return this.raw(r.bytes);
+      case 'encoded':
+        this.ensure(r.bytes.length);
+        this.pos += r.bytes.copy(this.buf, this.pos);
+        return;
     }
   }
 
