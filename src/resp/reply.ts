@@ -23,7 +23,7 @@ export type Reply =
   /** Already-encoded bytes, written as they are (e.g. a cached reply or a replication stream). */
   | { readonly kind: 'raw'; readonly bytes: string }
   /** Already-encoded bytes that read the same in RESP2 and RESP3 (bulk-string arrays: bulk-array.ts). */
-  | { readonly kind: 'encoded'; readonly bytes: Buffer };
+  | { readonly kind: 'encoded'; readonly bytes: string };
 
 export const OK: Reply = Object.freeze({ kind: 'simple', value: 'OK' });
 export const PONG: Reply = Object.freeze({ kind: 'simple', value: 'PONG' });

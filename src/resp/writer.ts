@@ -182,9 +182,7 @@ export class ReplyWriter {
       case 'raw':
         return this.raw(r.bytes);
       case 'encoded':
-        this.ensure(r.bytes.length);
-        this.pos += r.bytes.copy(this.buf, this.pos);
-        return;
+        return this.raw(r.bytes);
     }
   }
 

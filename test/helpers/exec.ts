@@ -93,8 +93,9 @@ export function makeRunner(databases = 16, observer: KeyspaceObserver = {}): Tes
 export function decoded(reply: Reply): Reply {
   if (reply.kind === 'array') return { kind: 'array', items: reply.items.map(decoded) };
   if (reply.kind !== 'encoded') return reply;
-  const parsed = parseReply(reply.bytes);
-  if (parsed === undefined || parsed.end !== reply.bytes.length) throw new Error('bad encoded reply');
+  const bytes = Buffer.from(reply.bytes, 'latin1');
+  const parsed = parseReply(bytes);
+  if (parsed === undefined || parsed.end !== bytes.length) throw new Error('bad encoded reply');
   return fromNode(parsed.node);
 }
 

@@ -16,12 +16,12 @@ function element(i: number): string {
   return s;
 }
 
-function encodedRange(q: Quicklist, start: number, stop: number): Buffer {
-  const builder = new BulkArrayBuilder(stop - start + 1, 0);
+function encodedRange(q: Quicklist, start: number, stop: number): string {
+  const builder = new BulkArrayBuilder(stop - start + 1);
   q.rangeInto(start, stop, builder);
   const reply = builder.reply();
   assert.equal(reply.kind, 'encoded');
-  return reply.kind === 'encoded' ? reply.bytes : Buffer.alloc(0);
+  return reply.kind === 'encoded' ? reply.bytes : '';
 }
 
 test('an encoded range has the bytes of the bulk array of its elements, in RESP2 and RESP3', () => {
@@ -46,10 +46,10 @@ test('an encoded range has the bytes of the bulk array of its elements, in RESP2
     [2999, 2999],
   ];
   for (const [start, stop] of ranges) {
-    const got = encodedRange(q, start, stop).toString('latin1');
+    const got = encodedRange(q, start, stop);
     for (const proto of [2, 3] as const) {
       assert.equal(got, encodeReply(bulkArray(model.slice(start, stop + 1)), proto), `${start}..${stop}`);
-      assert.equal(encodeReply({ kind: 'encoded', bytes: Buffer.from(got, 'latin1') }, proto), got);
+      assert.equal(encodeReply({ kind: 'encoded', bytes: got }, proto), got);
     }
   }
 });
@@ -57,9 +57,9 @@ test('an encoded range has the bytes of the bulk array of its elements, in RESP2
 test('an encoded range is a copy: later writes to the list do not change it', () => {
   const q = new Quicklist();
   for (let i = 0; i < 100; i++) q.pushTail(`e${i}`);
-  const before = Buffer.from(encodedRange(q, 0, 99));
   const held = encodedRange(q, 0, 99);
+  const before = encodeReply(bulkArray(q.range(0, 99)), 2);
   for (let i = 0; i < 100; i++) q.set(i, 'changed');
   q.pushHead('new');
-  assert.deepEqual(held, before);
+  assert.equal(held, before);
 });

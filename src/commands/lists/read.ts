@@ -29,7 +29,7 @@ export const lrange = defineCommand({
     if (range === undefined) return EMPTY_ARRAY;
     // Encoded straight from the list's packed bytes: no string or reply object per element.
     const [from, to] = range;
-    const reply = new BulkArrayBuilder(to - from + 1, (to - from + 1) * 16);
+    const reply = new BulkArrayBuilder(to - from + 1);
     list.items.rangeInto(from, to, reply);
     return reply.reply();
   },
