@@ -236,6 +236,14 @@ export class SortedSet {
     return true;
   }
 
+  /**
+   * Changes the score of a present member whose current score the caller has just read with score():
+   * set() without looking the member up again (ZADD reads the score first for its flags).
+   */
+  update(member: string, current: number, score: number): void {
+    this.updateScore(member, current, this.storedScore(score));
+  }
+
   /** Removes member; returns whether it was there. */
   delete(member: string): boolean {
     const score = this.scores.get(member);

@@ -123,7 +123,13 @@ function run(seed: number, steps: number, space: number, lexOnly: boolean): void
     if (op < (growing ? 0.75 : 0.25)) {
       const m = memberOf(r, space);
       const s = score();
-      assert.equal(z.set(m, s), model.set(m, s), `set ${label}`);
+      const current = z.score(m);
+      if (current !== undefined && r() < 0.5) {
+        z.update(m, current, s);
+        model.set(m, s);
+      } else {
+        assert.equal(z.set(m, s), model.set(m, s), `set ${label}`);
+      }
     } else if (op < (growing ? 0.78 : 0.7)) {
       const m = r() < 0.8 && n > 0 ? (model.items[Math.floor(r() * n)] as ZEntry).member : memberOf(r, space);
       assert.equal(z.delete(m), model.delete(m), `delete ${label}`);
