@@ -8,6 +8,7 @@ export type { ParserLimits, ProtocolError } from './parser.js';
 export { encodeReply, formatDouble, formatG } from './encoder.js';
 export type { Protocol } from './encoder.js';
 export { ReplyWriter } from './writer.js';
+export { BulkArrayBuilder } from './bulk-array.js';
 export {
   DEFAULT_REPLY_LIMITS,
   ReplyProtocolError,

@@ -21,7 +21,9 @@ export type Reply =
   | { readonly kind: 'bignum'; readonly value: string } // RESP3 (123 ; RESP2 bulk
   | { readonly kind: 'push'; readonly items: readonly Reply[] } // RESP3 >N ; RESP2 *N
   /** Already-encoded bytes, written as they are (e.g. a cached reply or a replication stream). */
-  | { readonly kind: 'raw'; readonly bytes: string };
+  | { readonly kind: 'raw'; readonly bytes: string }
+  /** Already-encoded bytes that read the same in RESP2 and RESP3 (bulk-string arrays: bulk-array.ts). */
+  | { readonly kind: 'encoded'; readonly bytes: string };
 
 export const OK: Reply = Object.freeze({ kind: 'simple', value: 'OK' });
 export const PONG: Reply = Object.freeze({ kind: 'simple', value: 'PONG' });

@@ -181,6 +181,8 @@ export class ReplyWriter {
         return proto === 3 ? this.line(0x28, r.value) : this.bulk(r.value); // (
       case 'raw':
         return this.raw(r.bytes);
+      case 'encoded':
+        return this.raw(r.bytes);
     }
   }
 

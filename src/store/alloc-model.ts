@@ -67,9 +67,19 @@ export function hashFieldPackedBytes(field: string, value: string): number {
 export function setMemberBytes(member: string): number {
   return ENTRY_BYTES + elementSdsSize(member.length);
 }
-/** Skiplist-encoded zset: a dict entry, the member sds, and a skiplist node of `level` levels. */
-export function zsetMemberBytes(member: string, level: number): number {
-  return ENTRY_BYTES + elementSdsSize(member.length) + allocSize(24 + 16 * level);
+/**
+ * A zskiplistNode of Redis (24 bytes + 16 per level) averaged over its random level (level l with
+ * probability 0.75·0.25^(l-1)): our sorted sets have no levels to count, so each member is charged
+ * Redis's expected node size (about 53 bytes).
+ */
+const SKIPLIST_NODE_BYTES = Math.round(
+  Array.from({ length: 32 }, (_, i) => 0.75 * 0.25 ** i * allocSize(24 + 16 * (i + 1))).reduce(
+    (a, b) => a + b,
+  ),
+);
+/** Skiplist-encoded zset: a dict entry, the member sds, and a skiplist node of average level. */
+export function zsetMemberBytes(member: string): number {
+  return ENTRY_BYTES + elementSdsSize(member.length) + SKIPLIST_NODE_BYTES;
 }
 /** Listpack-encoded zset: member and score entries (a score takes about 9 bytes as text). */
 export function zsetMemberPackedBytes(member: string): number {

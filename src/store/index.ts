@@ -13,6 +13,7 @@ export type {
   TypeName,
 } from './types.js';
 export { Quicklist } from './list.js';
+export type { ByteSink } from './list.js';
 export { SortedSet } from './zset.js';
 export {
   Stream,

@@ -155,6 +155,11 @@ function chunksOf(values: readonly string[]): Chunk[] {
   return out;
 }
 
+/** Receives elements as bytes: `len` bytes of `src` from `at`, valid only during the call. */
+export interface ByteSink {
+  add(src: Buffer, at: number, len: number): void;
+}
+
 export class Quicklist {
   private chunks: Chunk[] = [];
   private count = 0;
@@ -296,6 +301,33 @@ export class Quicklist {
       }
     }
     return out;
+  }
+
+  /**
+   * Hands the elements from `start` to `stop` inclusive (clamped in range by the caller) to `sink` as
+   * byte ranges of the chunks, in order, without making strings (LRANGE's reply is built from them).
+   */
+  rangeInto(start: number, stop: number, sink: ByteSink): void {
+    if (start > stop || start >= this.count) return;
+    let ci = this.chunkIndexOf(start);
+    let c = this.chunks[ci] as Chunk;
+    let off = c.offsetOf(this.within);
+    for (let n = stop - start + 1; n > 0; n--) {
+      while (off >= c.end) {
+        c = this.chunks[++ci] as Chunk;
+        off = c.start;
+      }
+      const d = c.data;
+      const b = d[off] as number;
+      if (b < BIG) {
+        sink.add(d, off + 1, b);
+        off += b + 2;
+      } else {
+        const len = d.readUInt32LE(off + 1);
+        sink.add(d, off + 5, len);
+        off += len + 10;
+      }
+    }
   }
 
   toArray(): string[] {

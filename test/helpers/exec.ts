@@ -7,7 +7,8 @@
 import { allCommands } from '../../src/commands/index.js';
 import type { CommandContext, CommandResult, CommandSpec } from '../../src/commands/index.js';
 import { wrongArity } from '../../src/resp/errors.js';
-import { error } from '../../src/resp/reply.js';
+import { error, type Reply } from '../../src/resp/reply.js';
+import { parseReply, type ReplyNode } from '../../src/resp/reply-parser.js';
 import { ServerState, commandTable, defaultConfig } from '../../src/server/state.js';
 import { Keyspace, type KeyspaceObserver } from '../../src/store/index.js';
 
@@ -79,8 +80,31 @@ export function makeRunner(databases = 16, observer: KeyspaceObserver = {}): Tes
       runner.dbIndex = client.dbIndex;
       if (propagateAs !== undefined) for (const a of propagateAs) runner.propagated.push([...a]);
       else if (dirty > 0 && spec.flags.includes('write')) runner.propagated.push([...argv]);
-      return result;
+      return result.kind === 'block' ? result : decoded(result);
     },
   };
   return runner;
+}
+
+/**
+ * A reply with its `encoded` parts (bytes built straight from stored data, like LRANGE's) read back
+ * into the reply objects a client would see, so tests compare replies whatever way they were built.
+ */
+export function decoded(reply: Reply): Reply {
+  if (reply.kind === 'array') return { kind: 'array', items: reply.items.map(decoded) };
+  if (reply.kind !== 'encoded') return reply;
+  const bytes = Buffer.from(reply.bytes, 'latin1');
+  const parsed = parseReply(bytes);
+  if (parsed === undefined || parsed.end !== bytes.length) throw new Error('bad encoded reply');
+  return fromNode(parsed.node);
+}
+
+function fromNode(node: ReplyNode): Reply {
+  if ('items' in node && node.type === '*' && node.items !== null) {
+    return { kind: 'array', items: node.items.map(fromNode) };
+  }
+  if ('bulk' in node && node.type === '$' && node.bulk !== null) {
+    return { kind: 'bulk', value: node.bulk.toString('latin1') };
+  }
+  throw new Error(`unexpected node in an encoded reply: ${node.type}`);
 }

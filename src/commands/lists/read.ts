@@ -5,7 +5,7 @@
  * LRANGE key start stop         — elements start..stop inclusive; negative indexes count from the tail.
  * LINDEX key index              — one element or nil. (The key is looked up before the index is parsed.)
  */
-import { bulkArray, bulkOrNull, EMPTY_ARRAY, integer, NULL, ZERO } from '../../resp/index.js';
+import { BulkArrayBuilder, bulkOrNull, EMPTY_ARRAY, integer, NULL, ZERO } from '../../resp/index.js';
 import { defineCommand } from '../define.js';
 import { readTyped } from '../typed.js';
 import { absoluteIndex, clampRange } from './common.js';
@@ -26,7 +26,12 @@ export const lrange = defineCommand({
     const list = readTyped(ctx, key, 'list');
     if (list === undefined) return EMPTY_ARRAY;
     const range = clampRange(start, stop, list.items.length);
-    return range === undefined ? EMPTY_ARRAY : bulkArray(list.items.range(range[0], range[1]));
+    if (range === undefined) return EMPTY_ARRAY;
+    // Encoded straight from the list's packed bytes: no string or reply object per element.
+    const [from, to] = range;
+    const reply = new BulkArrayBuilder(to - from + 1);
+    list.items.rangeInto(from, to, reply);
+    return reply.reply();
   },
 });
 

@@ -82,7 +82,7 @@ function addOne(zset: SortedSet, flags: ZAddFlags, member: string, score: number
   }
   if ((flags.lt && next >= current) || (flags.gt && next <= current)) return ['skipped', current];
   if (next === current) return ['unchanged', next];
-  zset.set(member, next);
+  zset.update(member, current, next);
   return ['updated', next];
 }
 
