@@ -14,6 +14,9 @@
  * A quick run: --elements 100000 --dataset-keys 1000000 --big-requests 50000 --mixed-seconds 10
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { runProcess } from '../test/helpers/process.js';
@@ -271,9 +274,16 @@ async function bigDataset({ redis, redmesh }: Servers): Promise<void> {
  */
 async function gcPauses(): Promise<void> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--trace-gc', redmeshMain, 'server', '--port', String(port)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // No save points and a directory of its own: a save of the big dataset would write into the
+  // working directory (and a later server started there would load it).
+  const dir = mkdtempSync(join(tmpdir(), 'redmesh-bigdata-'));
+  const child = spawn(
+    process.execPath,
+    ['--trace-gc', redmeshMain, 'server', '--port', String(port), '--save', '', '--dir', dir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('latin1')));
   child.stderr.on('data', (c: Buffer) => (out += c.toString('latin1')));
@@ -318,6 +328,7 @@ async function gcPauses(): Promise<void> {
     );
   } finally {
     child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -38,7 +38,8 @@ export async function withRedmesh(
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'redmesh-conf-'));
   const file = join(dir, 'redis.conf');
-  writeFileSync(file, `port 0\nbind 127.0.0.1\nsave ""\n${confText}`);
+  // Its own dir: a dump.rdb left in the working directory must never be loaded into a test's server.
+  writeFileSync(file, `port 0\nbind 127.0.0.1\nsave ""\ndir ${dir}\n${confText}`);
   const launched = await launchServer(loadServerConfig(file, options), () => undefined);
   const port = launched.server.port;
   const password = launched.config.getString('requirepass');
