@@ -96,8 +96,12 @@ export class RdbLoadError extends Error {
 
 /** Redis CONFIG_BGSAVE_RETRY_DELAY: a failed background save is retried by save points after 5 s. */
 const BGSAVE_RETRY_DELAY_SEC = 5;
-/** Wall-clock budget of one background-save slice. */
-const BGSAVE_SLICE_MS = 0.5;
+/**
+ * Wall-clock budget of one background-save slice. 0.25 ms rather than 0.5: 1M keys, quiet machine, a
+ * client sending GETs one at a time during the save: save time unchanged (~620 ms), GETs answered
+ * 984-1005 -> 1448-2465, p50 0.56 -> 0.30 ms; the p99 (~3 ms) is the young-generation collections.
+ */
+const BGSAVE_SLICE_MS = 0.25;
 
 export class RdbPersistence {
   private lastSaveSec: number;
