@@ -196,6 +196,15 @@ export class Database {
     return this.entries.entries();
   }
 
+  /**
+   * The same walk as two live iterators, keys and values, to be advanced in lockstep (a Map's keys()
+   * and values() iterators visit the same entries in the same order whatever changes between steps):
+   * no [key, value] array per key, which made a snapshot's listing of 1M keys ~75 MB of garbage.
+   */
+  keyAndValueIterators(): { readonly keys: MapIterator<string>; readonly values: MapIterator<Value> } {
+    return { keys: this.entries.keys(), values: this.entries.values() };
+  }
+
   /** Every key with a TTL, live like keys(). */
   volatileKeys(): MapIterator<string> {
     return this.expires.keys();

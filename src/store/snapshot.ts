@@ -39,8 +39,8 @@ interface DatabaseView {
   holder: number | undefined;
   /** Position of the next key the reader will ask for (entryAt is called in order). */
   next: number;
-  /** The live (key, value) iterator while the listing runs. */
-  listing: Iterator<[string, Value]> | undefined;
+  /** The live key and value iterators (advanced in lockstep) while the listing runs. */
+  listing: { readonly keys: Iterator<string>; readonly values: Iterator<Value> } | undefined;
   /** Keys first written while the listing ran: taken out of the list, then appended once if they existed. */
   readonly touched: Set<string>;
   /** Where the filtering of `touched` keys out of the list has got to (-1: not started). */
@@ -105,7 +105,7 @@ export class KeyspaceSnapshot {
       expiresAtStart: db.volatileCount,
       holder: db.index,
       next: 0,
-      listing: db.size === 0 ? undefined : db.keyValues(),
+      listing: db.size === 0 ? undefined : db.keyAndValueIterators(),
       touched: new Set(),
       filtered: -1,
       filteredKeys: new ChunkList<string>(),
@@ -145,14 +145,15 @@ export class KeyspaceSnapshot {
 
   private prepareBatch(view: DatabaseView): void {
     if (view.listing !== undefined) {
+      const { keys, values } = view.listing;
       for (let n = 0; n < PREPARE_BATCH; n++) {
-        const r = view.listing.next();
+        const r = keys.next();
         if (r.done === true) {
           view.listing = undefined;
           break;
         }
-        view.keys.push(r.value[0]);
-        view.values.push(r.value[1]);
+        view.keys.push(r.value);
+        view.values.push(values.next().value as Value);
       }
       if (view.listing !== undefined) return;
       if (view.touched.size === 0) view.ready = true;
@@ -205,9 +206,10 @@ export class KeyspaceSnapshot {
     const db = this.keyspace.db(dbIndex);
     // A listing in progress is finished now, while the tables are still there.
     if (view.listing !== undefined) {
-      for (let r = view.listing.next(); r.done !== true; r = view.listing.next()) {
-        view.keys.push(r.value[0]);
-        view.values.push(r.value[1]);
+      const { keys, values } = view.listing;
+      for (let r = keys.next(); r.done !== true; r = keys.next()) {
+        view.keys.push(r.value);
+        view.values.push(values.next().value as Value);
       }
       view.listing = undefined;
       view.filtered = view.touched.size === 0 ? -1 : 0;
