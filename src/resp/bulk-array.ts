@@ -12,73 +12,28 @@
  * not change it (a reply can wait in a MULTI's results or a script's call while the data changes).
  */
 import type { Reply } from './reply.js';
+import { ReplyWriter } from './writer.js';
 
-const CR = 13;
-const LF = 10;
-/** Up to this many bytes an element is copied by a JS loop; longer ones by Buffer#copy (a native call). */
-const SHORT_COPY = 32;
-const INITIAL_BYTES = 16 * 1024;
-const KEEP_BYTES = 1024 * 1024;
-
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
-
-/** The buffer every builder fills (one at a time); replaced when one grows it. */
-let scratch: Buffer = Buffer.allocUnsafeSlow(INITIAL_BYTES);
+/**
+ * The writer every builder fills (one at a time). A grown buffer is kept up to 1 MB, so big LRANGEs
+ * do not allocate a new one (external memory) each time.
+ */
+const scratch = new ReplyWriter(16 * 1024, 1024 * 1024);
 
 export class BulkArrayBuilder {
-  private buf: Buffer = scratch;
-  private pos = 0;
-
   /** `count` elements follow. */
   constructor(count: number) {
-    this.pos = this.writeHeader(0x2a, count, 0); // *
+    scratch.takeView(); // empty, even if an earlier builder never reached reply()
+    scratch.header(0x2a, count); // *
   }
 
   /** Adds one element: `len` bytes of `src` from `at`. */
   add(src: Buffer, at: number, len: number): void {
-    this.ensure(len + 24);
-    const b = this.buf;
-    let p = this.writeHeader(0x24, len, this.pos); // $
-    if (len <= SHORT_COPY) for (let i = 0; i < len; i++) b[p++] = src[at + i] as number;
-    else p += src.copy(b, p, at, at + len);
-    b[p++] = CR;
-    b[p++] = LF;
-    this.pos = p;
+    scratch.bulkBytes(src, at, len);
   }
 
   /** The reply; `add` must have been called `count` times. */
   reply(): Reply {
-    const bytes = (this.buf as Latin1Buffer).latin1Slice(0, this.pos);
-    // A scratch grown by a huge reply is not kept.
-    scratch = this.buf.length > KEEP_BYTES ? Buffer.allocUnsafeSlow(INITIAL_BYTES) : this.buf;
-    return { kind: 'encoded', bytes };
-  }
-
-  private writeHeader(prefix: number, n: number, at: number): number {
-    const b = this.buf;
-    let p = at;
-    b[p++] = prefix;
-    if (n < 10) {
-      b[p++] = 0x30 + n;
-    } else if (n < 100) {
-      b[p++] = 0x30 + ((n / 10) | 0);
-      b[p++] = 0x30 + (n % 10);
-    } else {
-      const digits = String(n);
-      for (let i = 0; i < digits.length; i++) b[p++] = digits.charCodeAt(i);
-    }
-    b[p++] = CR;
-    b[p++] = LF;
-    return p;
-  }
-
-  private ensure(extra: number): void {
-    const need = this.pos + extra;
-    if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
-    const grown = Buffer.allocUnsafeSlow(size);
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
+    return { kind: 'encoded', bytes: scratch.takeString() };
   }
 }

@@ -30,7 +30,11 @@ export class ReplyWriter {
   private buf: Buffer;
   private pos = 0;
 
-  constructor(initialBytes = INITIAL_BYTES) {
+  constructor(
+    initialBytes = INITIAL_BYTES,
+    /** A buffer grown past this is not kept once its bytes are taken (trim). */
+    private readonly keepBytes = KEEP_BYTES,
+  ) {
     this.buf = Buffer.allocUnsafe(initialBytes);
   }
 
@@ -56,7 +60,7 @@ export class ReplyWriter {
 
   /** After takeView(): shrinks a buffer that a big reply grew, so idle connections stay small. */
   trim(): void {
-    if (this.buf.length > KEEP_BYTES) this.buf = Buffer.allocUnsafe(INITIAL_BYTES);
+    if (this.buf.length > this.keepBytes) this.buf = Buffer.allocUnsafe(INITIAL_BYTES);
   }
 
   /** The bytes written so far as a latin1 string; the writer is emptied. */
@@ -115,6 +119,19 @@ export class ReplyWriter {
     this.header(0x24, value.length); // $
     this.raw(value);
     this.crlf();
+  }
+
+  /** A bulk string of `len` bytes of `src` from `at` (bytes the caller holds: no JS string made). */
+  bulkBytes(src: Buffer, at: number, len: number): void {
+    this.header(0x24, len); // $
+    this.ensure(len + 2);
+    const b = this.buf;
+    let p = this.pos;
+    if (len <= SHORT_STRING) for (let i = 0; i < len; i++) b[p++] = src[at + i] as number;
+    else p += src.copy(b, p, at, at + len);
+    b[p++] = CR;
+    b[p++] = LF;
+    this.pos = p;
   }
 
   private crlf(): void {
