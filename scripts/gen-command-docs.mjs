@@ -11,30 +11,12 @@
  *
  * test/server/migrate.differential.test.ts compares COMMAND DOCS with a live redis-server.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { connect } from 'node:net';
 import { parseReply } from '../dist/src/resp/index.js';
+import { startOracleRedis } from './lib/oracle-redis.mjs';
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-
-const port = await freePort();
-const dir = mkdtempSync(join(tmpdir(), 'redmesh-gen-'));
-const server = spawn(
-  'redis-server',
-  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-  { stdio: 'ignore' },
-);
+const oracle = await startOracleRedis();
+const port = oracle.port;
 
 /** Sends HELLO 3 then COMMAND DOCS and returns the second reply's node. */
 async function fetchDocs() {
@@ -66,8 +48,7 @@ let root;
 try {
   root = await fetchDocs();
 } finally {
-  server.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  oracle.stop();
 }
 
 /** A reply node as a compact JSON tree (see DocNode in the generated file). */

@@ -10,30 +10,11 @@
  *
  * test/commands/command-table.test.ts checks the table against a live redis-server's COMMAND INFO.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Redis from 'ioredis';
+import { startOracleRedis } from './lib/oracle-redis.mjs';
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-
-const port = await freePort();
-const dir = mkdtempSync(join(tmpdir(), 'redmesh-gen-'));
-const server = spawn(
-  'redis-server',
-  ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-  { stdio: 'ignore' },
-);
+const oracle = await startOracleRedis();
+const port = oracle.port;
 let all;
 let version;
 try {
@@ -43,8 +24,7 @@ try {
   version = /redis_version:(\S+)/.exec(await client.info('server'))?.[1];
   await client.quit();
 } finally {
-  server.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  oracle.stop();
 }
 if (!version?.startsWith('7.0.')) throw new Error(`need redis-server 7.0, got ${version}`);
 
