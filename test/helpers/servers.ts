@@ -218,6 +218,21 @@ export function startUnderTest(port: number, extraArgs: readonly string[] = []):
   return process.env.REDMESH_TARGET === 'redis' ? startRedis(port, extraArgs) : startRedmesh(port, extraArgs);
 }
 
+/** A real redis-server and a redmesh server started with the same arguments, both stopped after `body`. */
+export async function withRedisAndRedmesh(
+  args: readonly string[],
+  body: (redis: RunningServer, redmesh: RunningServer) => Promise<void>,
+): Promise<void> {
+  let redis: RunningServer | undefined;
+  let redmesh: RunningServer | undefined;
+  try {
+    [redis, redmesh] = await Promise.all([startRedis(0, args), startRedmesh(0, args)]);
+    await body(redis, redmesh);
+  } finally {
+    await stopAll(redis, redmesh);
+  }
+}
+
 /** Stops every server given, ignoring the undefined ones (for `finally` blocks). */
 export async function stopAll(...servers: (RunningServer | undefined)[]): Promise<void> {
   await Promise.all(servers.map((s) => (s === undefined ? Promise.resolve() : s.stop())));

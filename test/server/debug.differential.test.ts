@@ -7,22 +7,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RawConnection, showBytes } from '../helpers/raw-resp.js';
-import { startRedis, startRedmesh, stopAll, type RunningServer } from '../helpers/servers.js';
+import { withRedisAndRedmesh, type RunningServer } from '../helpers/servers.js';
 
 type Line = readonly string[];
 
-async function withBoth(
-  body: (redis: RunningServer, redmesh: RunningServer) => Promise<void>,
-): Promise<void> {
-  let redis: RunningServer | undefined;
-  let redmesh: RunningServer | undefined;
-  try {
-    const debug = ['--enable-debug-command', 'yes'];
-    [redis, redmesh] = await Promise.all([startRedis(0, debug), startRedmesh(0, debug)]);
-    await body(redis, redmesh);
-  } finally {
-    await stopAll(redis, redmesh);
-  }
+function withBoth(body: (redis: RunningServer, redmesh: RunningServer) => Promise<void>): Promise<void> {
+  return withRedisAndRedmesh(['--enable-debug-command', 'yes'], body);
 }
 
 /** Runs the lines on one connection and returns each reply as readable bytes. */

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RawConnection, showBytes } from '../helpers/raw-resp.js';
-import { startRedis, startRedmesh, stopAll, type RunningServer } from '../helpers/servers.js';
+import { withRedisAndRedmesh, type RunningServer } from '../helpers/servers.js';
 
 type Line = readonly string[];
 
@@ -31,18 +31,8 @@ async function replies(server: RunningServer, lines: readonly Line[]): Promise<s
   }
 }
 
-async function withBoth(
-  body: (redis: RunningServer, redmesh: RunningServer) => Promise<void>,
-): Promise<void> {
-  let redis: RunningServer | undefined;
-  let redmesh: RunningServer | undefined;
-  try {
-    const debug = ['--enable-debug-command', 'yes'];
-    [redis, redmesh] = await Promise.all([startRedis(0, debug), startRedmesh(0, debug)]);
-    await body(redis, redmesh);
-  } finally {
-    await stopAll(redis, redmesh);
-  }
+function withBoth(body: (redis: RunningServer, redmesh: RunningServer) => Promise<void>): Promise<void> {
+  return withRedisAndRedmesh(['--enable-debug-command', 'yes'], body);
 }
 
 test('EXEC runs after WATCH of a key that had already expired, as in redis-server 7.0', async () => {
