@@ -15,7 +15,7 @@ import {
   RDB_ENC_LZF,
   RdbError,
 } from './constants.js';
-import { lzfDecompress } from './lzf.js';
+import { lzfDecompress, lzfDecompressInto } from './lzf.js';
 
 /**
  * The data ended inside what was being read. A reader of bytes still arriving (a replica's payload)
@@ -179,14 +179,13 @@ export class RdbInput {
     this.need(clen, `${what} (LZF)`);
     if (this.scratch.length < ulen)
       this.scratch = Buffer.allocUnsafe(Math.max(ulen, this.scratch.length * 2));
-    let out: Buffer;
     try {
-      out = lzfDecompress(this.bytes, ulen, this.scratch, this.pos, this.pos + clen);
+      lzfDecompressInto(this.bytes, this.pos, this.pos + clen, this.scratch, ulen);
     } catch (err) {
       throw new RdbError(`${what} at offset ${at}: ${(err as Error).message}`);
     }
     this.pos += clen;
-    return out.toString('latin1', 0, ulen);
+    return this.scratch.toString('latin1', 0, ulen);
   }
 
   /** rdbLoadBinaryDoubleValue: 8 bytes IEEE-754 little endian. */
