@@ -23,6 +23,12 @@ import { lzfDecompress, lzfDecompressInto } from './lzf.js';
  */
 export class RdbShortRead extends RdbError {}
 
+/**
+ * Buffer's own latin1 decoder (present on every Node Buffer): toString('latin1', …) checks and
+ * dispatches its arguments in JS first, on each of the two strings per key of a load.
+ */
+type Latin1Slicer = Buffer & { latin1Slice(start: number, end: number): string };
+
 export class RdbInput {
   pos: number;
   /** Where LZF strings read as text are decompressed (grown as needed, reused). */
@@ -162,7 +168,7 @@ export class RdbInput {
       const from = this.pos + (kind === RDB_6BITLEN ? 1 : 2);
       if (from + len <= this.end) {
         this.pos = from + len;
-        return bytes.toString('latin1', from, from + len);
+        return (bytes as Latin1Slicer).latin1Slice(from, from + len);
       }
     } else if (first === ((RDB_ENCVAL << 6) | RDB_ENC_LZF)) {
       return this.lzfText(what);
@@ -185,7 +191,7 @@ export class RdbInput {
       throw new RdbError(`${what} at offset ${at}: ${(err as Error).message}`);
     }
     this.pos += clen;
-    return this.scratch.toString('latin1', 0, ulen);
+    return (this.scratch as Latin1Slicer).latin1Slice(0, ulen);
   }
 
   /** rdbLoadBinaryDoubleValue: 8 bytes IEEE-754 little endian. */
