@@ -10,8 +10,10 @@ export type { LibmBindings } from './libm.js';
 export { UNIX_PATH_MAX, abstractUnixAddress, unixPathAddress } from './unix-address.js';
 export {
   HeapPressure,
+  boundHeapHeadroom,
   collectGarbage,
   ensureServerHeap,
+  heapGrowingPercent,
   relaxHeapGrowth,
   tuneGarbageCollector,
   heapDecision,
