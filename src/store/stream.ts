@@ -223,7 +223,9 @@ function readLatin1(buf: Buffer, pos: number): string {
 }
 
 const EMPTY_BUFFER = Buffer.alloc(0);
-const EMPTY_OFFSETS = new Uint32Array(0);
+const EMPTY_OFFSETS = new Uint16Array(0);
+/** Offsets fit a Uint16Array while the node's packed bytes stay below this (the default 4096 does). */
+const SHORT_OFFSETS_LIMIT = 65536;
 
 /**
  * One listpack node of the radix tree: its master entry and every entry added to it, deleted ones too.
@@ -250,7 +252,8 @@ export class StreamNode {
   private readonly masterFieldBytes: number;
   private data: Buffer = EMPTY_BUFFER;
   private used = 0;
-  private offsets: Uint32Array = EMPTY_OFFSETS;
+  /** Where each entry starts in `data`: 16-bit while they fit (2 bytes an entry), else 32-bit. */
+  private offsets: Uint16Array | Uint32Array = EMPTY_OFFSETS;
 
   constructor(master: StreamID, masterFields: readonly string[]) {
     this.master = master;
@@ -409,7 +412,10 @@ export class StreamNode {
     this.live++;
   }
 
-  /** Room for `bytes` more packed bytes and `entries` offsets, growing by doubling. */
+  /**
+   * Room for `bytes` more packed bytes and `entries` offsets, growing by doubling (from the size
+   * presize() expects), and widening the offsets once an entry starts past 16 bits.
+   */
   private reserve(bytes: number, entries: number): void {
     const need = this.used + bytes;
     if (need > this.data.length) {
@@ -417,16 +423,36 @@ export class StreamNode {
       this.data.copy(grown, 0, 0, this.used);
       this.data = grown;
     }
-    if (entries > this.offsets.length) {
-      const grown = new Uint32Array(Math.max(entries, this.offsets.length * 2, 4));
-      grown.set(this.offsets);
+    const wide = this.used >= SHORT_OFFSETS_LIMIT;
+    if (entries > this.offsets.length || (wide && this.offsets instanceof Uint16Array)) {
+      const length = Math.max(entries, entries > this.offsets.length ? this.offsets.length * 2 : 0, 4);
+      const grown = wide ? new Uint32Array(length) : new Uint16Array(length);
+      grown.set(this.offsets.subarray(0, this.count));
       this.offsets = grown;
     }
   }
 
-  /** Trims the node's storage to its exact size: no entry will be appended to it any more. */
+  /**
+   * Sizes an empty node's storage for `bytes` packed bytes and `entries` entries (the size of the
+   * node before it, usually): one allocation per node instead of a doubling series.
+   */
+  presize(bytes: number, entries: number): void {
+    if (this.count !== 0) return;
+    this.data = Buffer.allocUnsafeSlow(Math.max(64, bytes));
+    this.offsets = bytes >= SHORT_OFFSETS_LIMIT ? new Uint32Array(entries) : new Uint16Array(entries);
+  }
+
+  /** Bytes of packed entries. */
+  get packedBytes(): number {
+    return this.used;
+  }
+
+  /**
+   * No entry will be appended any more: trims the storage to its exact size, unless the slack is
+   * under an eighth (not worth an allocation and a copy).
+   */
   seal(): void {
-    if (this.data.length !== this.used) {
+    if (this.data.length - this.used > this.used >> 3) {
       const exact = Buffer.allocUnsafeSlow(this.used);
       this.data.copy(exact, 0, 0, this.used);
       this.data = exact;
@@ -614,10 +640,13 @@ export class Stream {
     }
     let same: boolean;
     if (node === undefined) {
-      this.nodes[this.nodes.length - 1]?.seal();
+      const prev = this.nodes[this.nodes.length - 1];
+      prev?.seal();
       const fields: string[] = [];
       for (let i = 0; i < pairs.length; i += 2) fields.push(pairs[i] as string);
       node = new StreamNode(id, fields);
+      // The next node most likely fills like the one before it.
+      if (prev !== undefined) node.presize(prev.packedBytes + (prev.packedBytes >> 4), prev.count + 1);
       this.nodes.push(node);
       this.nodesBytes += allocSize(node.bytes);
       same = true;
