@@ -11,8 +11,11 @@
  * Redis's node boundaries (not some other chunking) is what makes the approximate trims (`~`, LIMIT)
  * remove exactly the entries Redis removes, and lets XINFO report the same radix-tree-keys; the
  * byte size of each node's listpack is modelled (lpBytes) for the node-full rule and for memory.
+ * Each node packs its entries into one Buffer much as the listpack does (see StreamNode), so the
+ * process holds about what Redis holds per entry, not an object graph per entry.
  *
- * IDs are pairs of bigints (both parts are unsigned 64-bit). Mutate a stream only after
+ * IDs are pairs of bigints (both parts are unsigned 64-bit); inside a node they are stored as
+ * varints relative to the node's master ID and read back exactly. Mutate a stream only after
  * Database.lookupWrite (snapshot copy-on-write), like every other type.
  */
 import { allocSize } from './alloc-model.js';
