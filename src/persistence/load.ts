@@ -105,7 +105,7 @@ function streamOf(v: RdbStream): Stream {
     const node = new StreamNode(parseId(saved.master), saved.masterFields);
     for (const [id, flags, pairs] of saved.entries) {
       node.append(parseId(id), pairs, (flags & STREAM_ITEM_FLAG_SAMEFIELDS) !== 0);
-      if ((flags & STREAM_ITEM_FLAG_DELETED) !== 0) node.markDeleted(node.ids.length - 1);
+      if ((flags & STREAM_ITEM_FLAG_DELETED) !== 0) node.markDeleted(node.count - 1);
     }
     if (node.live === 0) throw new RdbError('stream node with no live entry');
     live += node.live;

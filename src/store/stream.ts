@@ -11,8 +11,11 @@
  * Redis's node boundaries (not some other chunking) is what makes the approximate trims (`~`, LIMIT)
  * remove exactly the entries Redis removes, and lets XINFO report the same radix-tree-keys; the
  * byte size of each node's listpack is modelled (lpBytes) for the node-full rule and for memory.
+ * Each node packs its entries into one Buffer much as the listpack does (see StreamNode), so the
+ * process holds about what Redis holds per entry, not an object graph per entry.
  *
- * IDs are pairs of bigints (both parts are unsigned 64-bit). Mutate a stream only after
+ * IDs are pairs of bigints (both parts are unsigned 64-bit); inside a node they are stored as
+ * varints relative to the node's master ID and read back exactly. Mutate a stream only after
  * Database.lookupWrite (snapshot copy-on-write), like every other type.
  */
 import { allocSize } from './alloc-model.js';
@@ -109,20 +112,151 @@ export const STREAM_ITEM_FLAG_SAMEFIELDS = 2;
 /** t_stream.c STREAM_LISTPACK_MAX_SIZE: a listpack never grows past 1 GB. */
 const STREAM_LISTPACK_MAX_SIZE = 1 << 30;
 
-/** One listpack node of the radix tree: its master entry and every entry added to it, deleted ones too. */
+// --- packed entries --------------------------------------------------------------------------------
+
+/**
+ * An unsigned or signed integer as a number when it is a safe integer, else as a bigint. Relational
+ * operators compare a number with a bigint exactly, so two such values compare with < and >.
+ */
+type Int = number | bigint;
+
+function intOf(n: bigint): Int {
+  return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n;
+}
+
+function cmpInt(a: Int, b: Int): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function varintBytes(v: Int): number {
+  let n = 1;
+  if (typeof v === 'number') {
+    while (v >= 128) {
+      v = Math.floor(v / 128);
+      n++;
+    }
+  } else {
+    while (v >= 128n) {
+      v >>= 7n;
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Writes v (≥ 0) as an unsigned LEB128 varint at pos; returns the position after it. */
+function writeVarint(buf: Buffer, pos: number, v: Int): number {
+  if (typeof v === 'number') {
+    while (v >= 128) {
+      buf[pos++] = (v % 128) | 128;
+      v = Math.floor(v / 128);
+    }
+    buf[pos++] = v;
+    return pos;
+  }
+  while (v >= 128n) {
+    buf[pos++] = Number(v & 127n) | 128;
+    v >>= 7n;
+  }
+  buf[pos++] = Number(v);
+  return pos;
+}
+
+/** Where the last readVarint stopped (one reader at a time: the main thread). */
+let varintEnd = 0;
+
+/** Reads an unsigned LEB128 varint at pos (sets varintEnd); past 2^53 it is a bigint. */
+function readVarint(buf: Buffer, pos: number): Int {
+  let b = buf[pos] as number;
+  if (b < 128) {
+    varintEnd = pos + 1;
+    return b;
+  }
+  let v = b & 127;
+  let mul = 128;
+  // Seven bytes hold 49 bits: exact as a number. Longer varints are decoded as bigints.
+  for (let k = 1; k < 7; k++) {
+    b = buf[pos + k] as number;
+    v += (b & 127) * mul;
+    if (b < 128) {
+      varintEnd = pos + k + 1;
+      return v;
+    }
+    mul *= 128;
+  }
+  let big = 0n;
+  let shift = 0n;
+  let p = pos;
+  for (;;) {
+    b = buf[p++] as number;
+    big |= BigInt(b & 127) << shift;
+    shift += 7n;
+    if (b < 128) break;
+  }
+  varintEnd = p;
+  return intOf(big);
+}
+
+function skipVarint(buf: Buffer, pos: number): number {
+  while ((buf[pos++] as number) >= 128);
+  return pos;
+}
+
+function writeLatin1(buf: Buffer, pos: number, s: string): number {
+  const len = s.length;
+  pos = writeVarint(buf, pos, len);
+  if (len < 32) {
+    for (let i = 0; i < len; i++) buf[pos + i] = s.charCodeAt(i);
+  } else {
+    buf.write(s, pos, len, 'latin1');
+  }
+  return pos + len;
+}
+
+function latin1Bytes(s: string): number {
+  return varintBytes(s.length) + s.length;
+}
+
+/** Reads a length-prefixed latin1 string at pos (sets varintEnd past it). */
+function readLatin1(buf: Buffer, pos: number): string {
+  const len = readVarint(buf, pos) as number;
+  const from = varintEnd;
+  varintEnd = from + len;
+  return buf.toString('latin1', from, from + len);
+}
+
+const EMPTY_BUFFER = Buffer.alloc(0);
+const EMPTY_OFFSETS = new Uint16Array(0);
+/** Offsets fit a Uint16Array while the node's packed bytes stay below this (the default 4096 does). */
+const SHORT_OFFSETS_LIMIT = 65536;
+
+/**
+ * One listpack node of the radix tree: its master entry and every entry added to it, deleted ones too.
+ *
+ * The entries are packed the way a listpack packs them, into one Buffer per node, so an entry costs
+ * its field and value bytes plus a few bytes, not objects and bigints. Each entry is:
+ *   flags byte (STREAM_ITEM_FLAG_*), varint ms − master.ms, varint seq,
+ *   same fields: varint-length value per master field;
+ *   otherwise:   varint field count, then varint-length field and value for each.
+ * `offsets` holds where each entry starts, so lookups binary-search by decoding the IDs in place.
+ * Varints are unsigned LEB128 (the ID parts are unsigned 64-bit; seq is stored whole, not as a
+ * delta, so every stored number is ≥ 0). The last node grows its buffer by doubling; seal() trims a
+ * node to its exact size once no more entries will come to it. `bytes` is still the size of the
+ * listpack Redis would hold (the memory model and the node-full rule), not of this buffer.
+ */
 export class StreamNode {
   /** The rax key: the ID of the node's first entry (deleted or not). */
   readonly master: StreamID;
   readonly masterFields: readonly string[];
-  readonly ids: StreamID[] = [];
-  /** Each entry's field-value pairs, flat. */
-  readonly pairs: (readonly string[])[] = [];
-  readonly flags: number[] = [];
   live = 0;
   deleted = 0;
-  /** Bytes of the entries (not the master entry and header). */
+  /** Bytes of the entries in Redis's listpack (not the master entry and header). */
   entryBytes = 0;
   private readonly masterFieldBytes: number;
+  private data: Buffer = EMPTY_BUFFER;
+  private used = 0;
+  /** Where each entry starts in `data`: 16-bit while they fit (2 bytes an entry), else 32-bit. */
+  private offsets: Uint16Array | Uint32Array = EMPTY_OFFSETS;
 
   constructor(master: StreamID, masterFields: readonly string[]) {
     this.master = master;
@@ -130,6 +264,11 @@ export class StreamNode {
     let b = 0;
     for (const f of masterFields) b += lpElementBytes(f);
     this.masterFieldBytes = b;
+  }
+
+  /** Entries in the node, deleted ones included. */
+  get count(): number {
+    return this.live + this.deleted;
   }
 
   /** lpBytes of the node's listpack. */
@@ -147,16 +286,84 @@ export class StreamNode {
   }
 
   get lastId(): StreamID {
-    return this.ids[this.ids.length - 1] as StreamID;
+    return this.idAt(this.count - 1);
+  }
+
+  /** Entry i's flags (STREAM_ITEM_FLAG_DELETED / _SAMEFIELDS). */
+  flagsAt(i: number): number {
+    return this.data[this.offsets[i] as number] as number;
+  }
+
+  isDeleted(i: number): boolean {
+    return ((this.data[this.offsets[i] as number] as number) & STREAM_ITEM_FLAG_DELETED) !== 0;
+  }
+
+  idAt(i: number): StreamID {
+    const data = this.data;
+    const dMs = readVarint(data, (this.offsets[i] as number) + 1);
+    const seq = readVarint(data, varintEnd);
+    return {
+      ms: dMs === 0 ? this.master.ms : this.master.ms + BigInt(dMs),
+      seq: BigInt(seq),
+    };
+  }
+
+  /** Entry i's field-value pairs, flat (a new array). */
+  pairsAt(i: number): string[] {
+    const data = this.data;
+    const at = this.offsets[i] as number;
+    let p = skipVarint(data, skipVarint(data, at + 1));
+    const out: string[] = [];
+    if (((data[at] as number) & STREAM_ITEM_FLAG_SAMEFIELDS) !== 0) {
+      const fields = this.masterFields;
+      for (let f = 0; f < fields.length; f++) {
+        out.push(fields[f] as string, readLatin1(data, p));
+        p = varintEnd;
+      }
+      return out;
+    }
+    const nf = readVarint(data, p) as number;
+    p = varintEnd;
+    for (let k = 0; k < nf * 2; k++) {
+      out.push(readLatin1(data, p));
+      p = varintEnd;
+    }
+    return out;
+  }
+
+  /** Entry i's ID against `id` (as compareIds), reading it in place. */
+  compareAt(i: number, id: StreamID): number {
+    return this.compareRel(i, intOf(id.ms - this.master.ms), intOf(id.seq));
+  }
+
+  /** Entry i against the ID (master.ms + dMs, seq). */
+  private compareRel(i: number, dMs: Int, seq: Int): number {
+    const data = this.data;
+    const c = cmpInt(readVarint(data, (this.offsets[i] as number) + 1), dMs);
+    if (c !== 0) return c;
+    return cmpInt(readVarint(data, varintEnd), seq);
   }
 
   /** Index of the first entry with ID ≥ id (deleted entries included). */
   lowerBound(id: StreamID): number {
+    return this.search(id, 0);
+  }
+
+  /** Index of the first entry with ID > id (deleted entries included). */
+  upperBound(id: StreamID): number {
+    return this.search(id, 1);
+  }
+
+  /** The first index whose entry compares ≥ `atLeast` against id. */
+  private search(id: StreamID, atLeast: number): number {
+    const dMs = intOf(id.ms - this.master.ms);
+    if (dMs < 0) return 0;
+    const seq = intOf(id.seq);
     let lo = 0;
-    let hi = this.ids.length;
+    let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (compareIds(this.ids[mid] as StreamID, id) < 0) lo = mid + 1;
+      if (this.compareRel(mid, dMs, seq) < atLeast) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -169,10 +376,12 @@ export class StreamNode {
     return true;
   }
 
+  /** Adds an entry after the last one (`id` greater than every ID in the node). */
   append(id: StreamID, pairs: readonly string[], sameFields: boolean): void {
+    const lpDeltaMs = id.ms - this.master.ms;
     let b =
       intEntryBytes(sameFields ? STREAM_ITEM_FLAG_SAMEFIELDS : 0) +
-      deltaBytes(id.ms - this.master.ms) +
+      deltaBytes(lpDeltaMs) +
       deltaBytes(id.seq - this.master.seq);
     const nf = pairs.length / 2;
     if (!sameFields) b += intEntryBytes(nf);
@@ -181,28 +390,94 @@ export class StreamNode {
     }
     b += intEntryBytes(sameFields ? nf + 3 : nf * 2 + 4);
     this.entryBytes += b;
-    this.ids.push(id);
-    this.pairs.push(pairs);
-    this.flags.push(sameFields ? STREAM_ITEM_FLAG_SAMEFIELDS : 0);
+
+    const dMs = intOf(lpDeltaMs);
+    const seq = intOf(id.seq);
+    let size = 1 + varintBytes(dMs) + varintBytes(seq);
+    if (!sameFields) size += varintBytes(nf);
+    for (let i = sameFields ? 1 : 0; i < pairs.length; i += sameFields ? 2 : 1)
+      size += latin1Bytes(pairs[i] as string);
+    const n = this.count;
+    this.reserve(size, n + 1);
+    const data = this.data;
+    let p = this.used;
+    this.offsets[n] = p;
+    data[p++] = sameFields ? STREAM_ITEM_FLAG_SAMEFIELDS : 0;
+    p = writeVarint(data, p, dMs);
+    p = writeVarint(data, p, seq);
+    if (sameFields) {
+      for (let i = 1; i < pairs.length; i += 2) p = writeLatin1(data, p, pairs[i] as string);
+    } else {
+      p = writeVarint(data, p, nf);
+      for (let i = 0; i < pairs.length; i++) p = writeLatin1(data, p, pairs[i] as string);
+    }
+    this.used = p;
     this.live++;
+  }
+
+  /**
+   * Room for `bytes` more packed bytes and `entries` offsets, growing by doubling (from the size
+   * presize() expects), and widening the offsets once an entry starts past 16 bits.
+   */
+  private reserve(bytes: number, entries: number): void {
+    const need = this.used + bytes;
+    if (need > this.data.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, this.data.length * 2, 64));
+      this.data.copy(grown, 0, 0, this.used);
+      this.data = grown;
+    }
+    const wide = this.used >= SHORT_OFFSETS_LIMIT;
+    if (entries > this.offsets.length || (wide && this.offsets instanceof Uint16Array)) {
+      const length = Math.max(entries, entries > this.offsets.length ? this.offsets.length * 2 : 0, 4);
+      const grown = wide ? new Uint32Array(length) : new Uint16Array(length);
+      grown.set(this.offsets.subarray(0, this.count));
+      this.offsets = grown;
+    }
+  }
+
+  /**
+   * Sizes an empty node's storage for `bytes` packed bytes and `entries` entries (the size of the
+   * node before it, usually): one allocation per node instead of a doubling series.
+   */
+  presize(bytes: number, entries: number): void {
+    if (this.count !== 0) return;
+    this.data = Buffer.allocUnsafeSlow(Math.max(64, bytes));
+    this.offsets = bytes >= SHORT_OFFSETS_LIMIT ? new Uint32Array(entries) : new Uint16Array(entries);
+  }
+
+  /** Bytes of packed entries. */
+  get packedBytes(): number {
+    return this.used;
+  }
+
+  /**
+   * No entry will be appended any more: trims the storage to its exact size, unless the slack is
+   * under an eighth (not worth an allocation and a copy).
+   */
+  seal(): void {
+    if (this.data.length - this.used > this.used >> 3) {
+      const exact = Buffer.allocUnsafeSlow(this.used);
+      this.data.copy(exact, 0, 0, this.used);
+      this.data = exact;
+    }
+    if (this.offsets.length !== this.count) this.offsets = this.offsets.slice(0, this.count);
   }
 
   /** Marks entry `i` deleted (it stays in the listpack, as in Redis). */
   markDeleted(i: number): void {
-    this.flags[i] = (this.flags[i] as number) | STREAM_ITEM_FLAG_DELETED;
+    const at = this.offsets[i] as number;
+    this.data[at] = (this.data[at] as number) | STREAM_ITEM_FLAG_DELETED;
     this.live--;
     this.deleted++;
   }
 
-  isDeleted(i: number): boolean {
-    return ((this.flags[i] as number) & STREAM_ITEM_FLAG_DELETED) !== 0;
-  }
-
+  /** A copy (snapshot copy-on-write) that shares nothing mutable with this node; sealed. */
   clone(): StreamNode {
     const n = new StreamNode(this.master, this.masterFields);
-    n.ids.push(...this.ids);
-    n.pairs.push(...this.pairs);
-    n.flags.push(...this.flags);
+    n.data = Buffer.allocUnsafeSlow(this.used);
+    this.data.copy(n.data, 0, 0, this.used);
+    n.used = this.used;
+    n.offsets = this.offsets.slice(0, this.count);
     n.live = this.live;
     n.deleted = this.deleted;
     n.entryBytes = this.entryBytes;
@@ -368,9 +643,13 @@ export class Stream {
     }
     let same: boolean;
     if (node === undefined) {
+      const prev = this.nodes[this.nodes.length - 1];
+      prev?.seal();
       const fields: string[] = [];
       for (let i = 0; i < pairs.length; i += 2) fields.push(pairs[i] as string);
       node = new StreamNode(id, fields);
+      // The next node most likely fills like the one before it.
+      if (prev !== undefined) node.presize(prev.packedBytes + (prev.packedBytes >> 4), prev.count + 1);
       this.nodes.push(node);
       this.nodesBytes += allocSize(node.bytes);
       same = true;
@@ -391,6 +670,7 @@ export class Stream {
    * keeps Redis's node boundaries. The caller sets length and the IDs afterwards.
    */
   adoptNode(node: StreamNode): void {
+    node.seal();
     this.nodes.push(node);
     this.nodesBytes += allocSize(node.bytes);
   }
@@ -412,9 +692,7 @@ export class Stream {
     if (this.nodes.length === 0) return undefined;
     const node = this.nodes[this.nodeIndexFor(id)] as StreamNode;
     const i = node.lowerBound(id);
-    if (i < node.ids.length && compareIds(node.ids[i] as StreamID, id) === 0 && !node.isDeleted(i)) {
-      return [node, i];
-    }
+    if (i < node.count && node.compareAt(i, id) === 0 && !node.isDeleted(i)) return [node, i];
     return undefined;
   }
 
@@ -425,22 +703,20 @@ export class Stream {
       for (let n = this.nodeIndexFor(start); n < this.nodes.length; n++) {
         const node = this.nodes[n] as StreamNode;
         if (compareIds(node.master, end) > 0) return;
-        for (let i = node.lowerBound(start); i < node.ids.length; i++) {
-          const id = node.ids[i] as StreamID;
-          if (compareIds(id, end) > 0) return;
-          if (!node.isDeleted(i)) yield [id, node.pairs[i] as readonly string[]];
+        const stop = node.upperBound(end);
+        for (let i = node.lowerBound(start); i < stop; i++) {
+          if (!node.isDeleted(i)) yield [node.idAt(i), node.pairsAt(i)];
         }
+        if (stop < node.count) return;
       }
     } else {
       for (let n = this.nodeIndexFor(end); n >= 0; n--) {
         const node = this.nodes[n] as StreamNode;
-        let i = node.lowerBound(end);
-        if (i >= node.ids.length || compareIds(node.ids[i] as StreamID, end) > 0) i--;
-        for (; i >= 0; i--) {
-          const id = node.ids[i] as StreamID;
-          if (compareIds(id, start) < 0) return;
-          if (!node.isDeleted(i)) yield [id, node.pairs[i] as readonly string[]];
+        const first = node.lowerBound(start);
+        for (let i = node.upperBound(end) - 1; i >= first; i--) {
+          if (!node.isDeleted(i)) yield [node.idAt(i), node.pairsAt(i)];
         }
+        if (first > 0) return;
       }
     }
   }
@@ -462,8 +738,7 @@ export class Stream {
     const n = this.nodeIndexFor(id);
     const node = this.nodes[n] as StreamNode;
     const i = node.lowerBound(id);
-    if (i >= node.ids.length || compareIds(node.ids[i] as StreamID, id) !== 0 || node.isDeleted(i))
-      return false;
+    if (i >= node.count || node.compareAt(i, id) !== 0 || node.isDeleted(i)) return false;
     if (node.live === 1) {
       this.nodes.splice(n, 1);
       this.nodesBytes -= allocSize(node.bytes);
@@ -504,11 +779,11 @@ export class Stream {
       }
       if (approx) break;
       this.resized(node, () => {
-        for (let i = 0; i < node.ids.length; i++) {
+        for (let i = 0; i < node.count; i++) {
           const stop =
             strategy.kind === 'maxlen'
               ? this.length <= strategy.maxlen
-              : compareIds(node.ids[i] as StreamID, strategy.minid) >= 0;
+              : node.compareAt(i, strategy.minid) >= 0;
           if (stop) break;
           if (!node.isDeleted(i)) {
             node.markDeleted(i);

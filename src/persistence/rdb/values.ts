@@ -250,7 +250,8 @@ function streamNodeEntries(
   let p = 3 + masterFieldCount + 1; // the master entry ends with a 0
   for (let n = 0; n < count + deleted; n++) {
     const flags = Number(lpInt(lp, p));
-    const id = `${masterMs + lpInt(lp, p + 1)}-${masterSeq + lpInt(lp, p + 2)}`;
+    // The deltas are (int64)(id − master) per part: wrap back into unsigned 64 bits (streamDecodeID).
+    const id = `${BigInt.asUintN(64, masterMs + lpInt(lp, p + 1))}-${BigInt.asUintN(64, masterSeq + lpInt(lp, p + 2))}`;
     p += 3;
     const fields: string[] = [];
     if ((flags & STREAM_ITEM_FLAG_SAMEFIELDS) !== 0) {

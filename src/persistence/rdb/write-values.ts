@@ -207,10 +207,10 @@ export function writeValue(out: RdbOutput, value: Value, type: number, l: Encodi
 function nodeListpack(node: StreamNode): Buffer {
   const els: string[] = [String(node.live), String(node.deleted), String(node.masterFields.length)];
   els.push(...node.masterFields, '0');
-  for (let i = 0; i < node.ids.length; i++) {
-    const id = node.ids[i] as { ms: bigint; seq: bigint };
-    const flags = node.flags[i] as number;
-    const pairs = node.pairs[i] as readonly string[];
+  for (let i = 0; i < node.count; i++) {
+    const id = node.idAt(i);
+    const flags = node.flagsAt(i);
+    const pairs = node.pairsAt(i);
     const same = (flags & STREAM_ITEM_FLAG_SAMEFIELDS) !== 0;
     els.push(
       String(flags),
