@@ -206,3 +206,24 @@ export function collectGarbage(): boolean {
   return true;
 }
 let sharedGc: (() => void) | null | undefined;
+
+/**
+ * A full garbage collection that also compacts the old generation (MEMORY PURGE): false when V8 would
+ * not expose its collector. V8's own collections move objects only off pages that are nearly empty,
+ * and at most a few MB per collection, so after deletes or evictions scattered over the keyspace its
+ * pages stay partly empty and all of them resident (maxmemory 50mb after churn: 20 MB of 72 MB of old
+ * space free in pages after a full collection). Here every fragmented page is evacuated and given
+ * back to the system. The pause grows with the live heap, as the collection's own does: it runs only
+ * when asked for, never by itself.
+ */
+export function compactGarbage(): boolean {
+  const gc = (sharedGc ??= exposeGc() ?? null);
+  if (gc === null) return false;
+  setFlagsFromString('--compact-on-every-full-gc');
+  try {
+    gc();
+  } finally {
+    setFlagsFromString('--no-compact-on-every-full-gc');
+  }
+  return true;
+}

@@ -11,6 +11,7 @@ export { UNIX_PATH_MAX, abstractUnixAddress, unixPathAddress } from './unix-addr
 export {
   HeapPressure,
   collectGarbage,
+  compactGarbage,
   ensureServerHeap,
   relaxHeapGrowth,
   tuneGarbageCollector,
