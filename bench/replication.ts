@@ -4,8 +4,8 @@
  *     replica until its link is up with every key, for redis→redis, redmesh→redmesh and the mixed
  *     pairs (diskless, no delay);
  *   - replication lag under redis-benchmark write load (SET, 100-byte values): a probe writes a
- *     fresh value on the master every 10 ms and polls the replica until it reads it; p50/p99 of that
- *     time, and the master−replica offset difference sampled alongside.
+ *     fresh value on the master every 10 ms and reads the replica back to back until it holds it;
+ *     p50/p99 of that time, and the master−replica offset difference sampled alongside.
  *   - full sync through `redmesh vpn` between two network namespaces (the tutorial's set-up):
  *     redis→redis and redmesh→redmesh, from REPLICAOF on an empty replica until it holds every key
  *     (needs root; skipped otherwise, or with --no-vpn).
@@ -65,6 +65,18 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what:
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * Reads the probe key on the replica back to back until it holds `value`: each read waits only for the
+ * last one's reply, so the time found is the lag to within one round trip (a 5 ms poll would round
+ * every sample up to the next 5 ms, and a replica 1 ms behind would read as 5.5 ms).
+ */
+async function readUntil(r: RawConnection, key: string, value: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await call(r, ['GET', key])) !== value) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${key} never read ${value} on the replica`);
   }
 }
 
@@ -137,7 +149,7 @@ async function lag(
       const value = `probe-${i}`;
       const t0 = performance.now();
       await call(m, ['SET', 'lag:probe', value]);
-      await waitUntil(async () => (await call(r, ['GET', 'lag:probe'])) === value, 10_000, 'probe visible');
+      await readUntil(r, 'lag:probe', value, 10_000);
       samples.push(performance.now() - t0);
       const mo = Number(infoField(await call(m, ['INFO', 'replication']), 'master_repl_offset'));
       const ro = Number(infoField(await call(r, ['INFO', 'replication']), 'master_repl_offset'));

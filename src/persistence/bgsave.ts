@@ -39,6 +39,8 @@ export interface BackgroundSaveOptions extends RdbWriteOptions {
   readonly path: string;
   /** Wall-clock budget of one slice, in ms. */
   readonly sliceMs: number;
+  /** When it says a client is waiting, the slice ends before its budget (SnapshotWriter.writeSlice). */
+  readonly inputWaiting?: (() => boolean) | undefined;
   /**
    * An RDB image (default), or, for an AOF base without the RDB preamble, the commands that rebuild
    * each key (given as `aofCommands`).
@@ -134,7 +136,7 @@ export class BackgroundSave {
   private readonly step = (): void => {
     if (this.cancelled) return;
     try {
-      if (this.writer.writeSlice(this.options.sliceMs)) {
+      if (this.writer.writeSlice(this.options.sliceMs, this.options.inputWaiting)) {
         void this.finish();
         return;
       }

@@ -55,6 +55,11 @@ export interface PersistenceHost {
    * there is no history to continue.
    */
   replicationAux?(): readonly (readonly [string, string])[];
+  /**
+   * True when a client has sent bytes the event loop has not read yet: a background save's slice then
+   * ends early, so requests are served while it runs (asked every few tens of µs).
+   */
+  inputWaiting?(): boolean;
   /** A loaded key's IDLE / FREQ record (Redis objectSetLRUOrLFU at load). */
   recordAccess?(db: number, key: string, idleSeconds: number | undefined, freq: number | undefined): void;
   /** The FUNCTION libraries' codes a save carries. */
@@ -121,7 +126,11 @@ export class RdbPersistence {
   /** AUX fields of the file loaded at start (repl-id, repl-offset, aof-base…). */
   loadedAux: ReadonlyMap<string, string> = new Map();
 
+  /** The host's inputWaiting, for every sliced snapshot (BGSAVE, AOF rewrite, full sync). */
+  readonly inputWaiting: (() => boolean) | undefined;
+
   constructor(private readonly host: PersistenceHost) {
+    this.inputWaiting = host.inputWaiting === undefined ? undefined : () => host.inputWaiting?.() === true;
     this.lastSaveSec = Math.floor(Date.now() / 1000);
   }
 
@@ -312,7 +321,12 @@ export class RdbPersistence {
     this.lastBgsaveTrySec = Math.floor(Date.now() / 1000);
     const save = new BackgroundSave(
       new KeyspaceSnapshot(this.host.keyspace),
-      { ...this.saveOptions(), path: this.filePath(), sliceMs: BGSAVE_SLICE_MS },
+      {
+        ...this.saveOptions(),
+        path: this.filePath(),
+        sliceMs: BGSAVE_SLICE_MS,
+        inputWaiting: this.inputWaiting,
+      },
       (error) => this.backgroundSaveDone(save, dirtyBefore, error),
     );
     this.background = save;

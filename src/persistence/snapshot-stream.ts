@@ -21,6 +21,8 @@ const CHUNK_BYTES = 32 * 1024;
 export interface SnapshotStreamOptions extends RdbWriteOptions {
   /** Wall-clock budget of one slice, in ms. */
   readonly sliceMs: number;
+  /** When it says a client is waiting, the slice ends before its budget (SnapshotWriter.writeSlice). */
+  readonly inputWaiting?: (() => boolean) | undefined;
 }
 
 export class RdbSnapshotStream {
@@ -88,7 +90,7 @@ export class RdbSnapshotStream {
         this.started = true;
         writeHeader(this.out, this.options);
       }
-      const complete = this.writer.writeSlice(this.options.sliceMs);
+      const complete = this.writer.writeSlice(this.options.sliceMs, this.options.inputWaiting);
       if (complete) this.out.u8(RDB_OPCODE_EOF);
       this.emit();
       if (!complete) {

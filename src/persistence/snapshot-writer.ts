@@ -39,8 +39,23 @@ export function aofFormat(
 
 /** Keys serialized between two looks at the clock. */
 const KEYS_PER_CLOCK_CHECK = 16;
+/**
+ * A slice runs at least this long before a waiting client can end it, so a save still progresses
+ * while requests arrive back to back (then about MIN_SLICE_MS of save per loop turn).
+ */
+const MIN_SLICE_MS = 0.03;
+/**
+ * ...and at least this share of the time the loop spent since the last slice: under heavy client
+ * load (a loop turn of ms of requests) the save still gets a third of the loop, as it did with whole
+ * slices, instead of 30 µs per turn; a single waiting client (a turn of tens of µs) changes nothing.
+ */
+const SHARE_OF_GAP = 0.5;
+/** Between two questions to inputWaiting (an epoll_wait, ~1.5 µs: ~5% of the slice's time). */
+const INPUT_CHECK_MS = 0.03;
 
 export class SnapshotWriter {
+  /** When the last slice ended (performance.now()), 0 before the first. */
+  private lastSliceEnd = 0;
   /** The snapshot's databases, once its key lists are built (prepare). */
   private databases:
     readonly { readonly index: number; readonly size: number; readonly expires: number }[] | undefined;
@@ -64,16 +79,20 @@ export class SnapshotWriter {
    * Lists the snapshot's keys, then serializes keys, until `sliceMs` of wall-clock time is used;
    * true once every key is written.
    */
-  writeSlice(sliceMs: number): boolean {
+  writeSlice(sliceMs: number, inputWaiting?: () => boolean): boolean {
     this.stats.sliceStart();
     try {
-      return this.runSlice(performance.now() + sliceMs);
+      return this.runSlice(performance.now() + sliceMs, inputWaiting);
     } finally {
       this.stats.sliceEnd();
+      this.lastSliceEnd = performance.now();
     }
   }
 
-  private runSlice(deadline: number): boolean {
+  private runSlice(deadline: number, inputWaiting: (() => boolean) | undefined): boolean {
+    const start = performance.now();
+    const gap = this.lastSliceEnd === 0 ? 0 : start - this.lastSliceEnd;
+    let nextInputCheck = start + Math.min(deadline - start, Math.max(MIN_SLICE_MS, gap * SHARE_OF_GAP));
     if (this.databases === undefined) {
       if (!this.snapshot.prepare(deadline - performance.now())) return false;
       this.databases = this.snapshot.databases();
@@ -98,7 +117,17 @@ export class SnapshotWriter {
       if (value !== undefined) this.format.key(out, db.index, snapshot.readKey, value, snapshot.readExpireMs);
       this.keysProcessed++;
       if (out.length >= this.chunkBytes) this.chunkReady();
-      if (n % KEYS_PER_CLOCK_CHECK === 0 && performance.now() >= deadline) return false;
+      if (n % KEYS_PER_CLOCK_CHECK === 0) {
+        const now = performance.now();
+        if (now >= deadline) return false;
+        if (inputWaiting !== undefined && now >= nextInputCheck) {
+          if (inputWaiting()) {
+            this.stats.endedForInput++;
+            return false;
+          }
+          nextInputCheck = now + INPUT_CHECK_MS;
+        }
+      }
     }
   }
 }

@@ -49,6 +49,17 @@ export const IPPROTO_TCP = 6;
 export const TCP_NODELAY = 1;
 export const POLLIN = 0x1;
 export const POLLOUT = 0x4;
+
+// <sys/epoll.h>
+export const EPOLL_CLOEXEC = 0o2000000;
+export const EPOLL_CTL_ADD = 1;
+export const EPOLLIN = 0x1;
+/** The peer closed its end (counts as input: the loop reads the EOF). */
+export const EPOLLRDHUP = 0x2000;
+/** Edge-triggered: a readiness is reported once per arrival, then only again after new bytes. */
+export const EPOLLET = 0x80000000;
+/** sizeof(struct epoll_event): 12 on x86-64 (packed), 16 on arm64; buffers here use the larger. */
+export const EPOLL_EVENT_SIZE = 16;
 export const POLLERR = 0x8;
 export const POLLHUP = 0x10;
 

@@ -12,7 +12,7 @@
  */
 import koffi from 'koffi';
 import type { LibraryHandle } from 'koffi';
-import { F_DUPFD_CLOEXEC, F_SETFD } from './constants.js';
+import { EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_EVENT_SIZE, F_DUPFD_CLOEXEC, F_SETFD } from './constants.js';
 import { libcError } from './errno.js';
 
 /** A readiness watch on an fd, driven by the main libuv loop; `close` stops it (idempotent). */
@@ -48,6 +48,12 @@ export interface LibcBindings {
    * -1 on failure. Blocks the calling thread, as Redis's aeWait does (MIGRATE's synchronous I/O).
    */
   pollOne(fd: number, events: number, timeoutMs: number): number;
+  /** epoll_create1(EPOLL_CLOEXEC): a new epoll set of our own (libuv's is never touched). */
+  epollCreate(): number;
+  /** epoll_ctl(EPOLL_CTL_ADD) of `fd` for `events` (EPOLLIN…, EPOLLET). */
+  epollAdd(epfd: number, fd: number, events: number): number;
+  /** epoll_wait without waiting: how many of the set's fds are ready (at most `max`), -1 on failure. */
+  epollReady(epfd: number, max: number): number;
   /** `length` is a 4-byte in/out socklen_t. */
   getsockname(fd: number, address: Buffer, length: Buffer): number;
   setsockopt(fd: number, level: number, name: number, value: Buffer, length: number): number;
@@ -119,6 +125,11 @@ function load(): LibcBindings {
   const connect = lib.func('int connect(int fd, const void *address, unsigned int length)');
   const poll = lib.func('int poll(void *fds, unsigned long nfds, int timeout)');
   const pollfd = Buffer.alloc(8);
+  const epollCreate1 = lib.func('int epoll_create1(int flags)');
+  const epollCtl = lib.func('int epoll_ctl(int epfd, int op, int fd, void *event)');
+  const epollWait = lib.func('int epoll_wait(int epfd, void *events, int maxevents, int timeout)');
+  const epollEvent = Buffer.alloc(EPOLL_EVENT_SIZE);
+  let epollEvents = Buffer.alloc(0);
   const getsockname = lib.func('int getsockname(int fd, void *address, void *length)');
   const setsockopt = lib.func(
     'int setsockopt(int fd, int level, int name, const void *value, unsigned int length)',
@@ -158,6 +169,17 @@ function load(): LibcBindings {
       pollfd.writeInt16LE(0, 6);
       const n = poll(pollfd, 1, timeoutMs) as number;
       return n <= 0 ? n : pollfd.readUInt16LE(6);
+    },
+    epollCreate: () => epollCreate1(EPOLL_CLOEXEC) as number,
+    epollAdd: (epfd, fd, events) => {
+      // struct epoll_event { uint32_t events; epoll_data_t data; }: the data is not read back here
+      epollEvent.fill(0);
+      epollEvent.writeUInt32LE(events >>> 0, 0);
+      return epollCtl(epfd, EPOLL_CTL_ADD, fd, epollEvent) as number;
+    },
+    epollReady: (epfd, max) => {
+      if (epollEvents.length < max * EPOLL_EVENT_SIZE) epollEvents = Buffer.alloc(max * EPOLL_EVENT_SIZE);
+      return epollWait(epfd, epollEvents, max, 0) as number;
     },
     getsockname: (fd, address, length) => getsockname(fd, address, length) as number,
     setsockopt: (fd, level, name, value, length) => setsockopt(fd, level, name, value, length) as number,

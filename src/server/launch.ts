@@ -69,6 +69,7 @@ export async function launchServer(
         config: rc,
         stats: state.stats,
         log,
+        inputWaiting: () => state.inputWatch.pending(),
         accessReader: () => {
           const eviction = state.eviction;
           const policy = rc.getString('maxmemory-policy') as EvictionPolicy;

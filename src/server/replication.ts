@@ -76,6 +76,7 @@ export function rdbForReplication(
         extraAux: aux,
         functions: scripting?.libraryCodes(),
         sliceMs: SNAPSHOT_SLICE_MS,
+        inputWaiting: persistence.inputWaiting,
       },
       chunk,
       done,

@@ -11,7 +11,7 @@ import type { Replication, ReplicationRdb } from '../replication/index.js';
 import { ActiveExpirer } from '../store/index.js';
 import { Client } from './client.js';
 import { applyOverrides, bindListenerConfig, type SettingsOverrides } from './config-binding.js';
-import { readThroughSharedBuffer } from './connection.js';
+import { readThroughSharedBuffer, socketFd } from './connection.js';
 import { ServerCore } from './core.js';
 import { ListenError, Listeners } from './listeners.js';
 import { attachReplication } from './replication.js';
@@ -136,6 +136,7 @@ function startListening(options: ServerOptions): RunningServer {
       return;
     }
     sockets.add(socket);
+    state.inputWatch.add(socketFd(socket));
     socket.on('error', () => undefined);
     socket.setNoDelay(true);
     if (config.tcpKeepalive > 0) socket.setKeepAlive(true, config.tcpKeepalive * 1000);

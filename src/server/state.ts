@@ -27,6 +27,7 @@ import { CommandStats } from './command-stats.js';
 import { ConfigAdmin } from './config-binding.js';
 import { LatencyMonitor } from './latency.js';
 import { MigrateSockets } from './migrate-sockets.js';
+import { InputWatch } from './input-watch.js';
 import { MonitorFeed } from './monitor.js';
 import { KeyspaceNotifier } from './notify.js';
 import { PubSubRegistry } from './pubsub.js';
@@ -114,6 +115,8 @@ export class ServerState implements ServerPorts {
   readonly boundPorts: number[] = [];
   /** Connected clients by id, in connection order (CLIENT LIST order). */
   readonly registry = new Map<number, RegisteredClient>();
+  /** Whether a client has bytes not read yet: sliced snapshots end a slice early for them. */
+  readonly inputWatch = new InputWatch();
   readonly pubsub = new PubSubRegistry();
   readonly keyspaceEvents: KeyspaceNotifier;
   /** Client-side caching: the tracking table, BCAST prefixes, invalidation messages. */
@@ -297,6 +300,7 @@ export class ServerState implements ServerPorts {
   /** Stops timers the state owns (server shutdown). */
   dispose(): void {
     clearTimeout(this.pauseTimer);
+    this.inputWatch.close();
   }
 }
 

@@ -405,6 +405,7 @@ export class AofPersistence {
         aofCommands: preamble ? undefined : keyCommands,
         path: join(this.dir(), base.name),
         sliceMs: SLICE_MS,
+        inputWaiting: this.host.rdb.inputWaiting,
       },
       (error) => this.rewriteDone(job, base, keepFrom, error),
     );
