@@ -5,7 +5,7 @@
  *     until well past maxmemory;
  *   - steady overwrite: the same SETs for `--overwrite` more requests under allkeys-lru.
  * RSS is sampled every 100 ms (peak and at the end of each phase), used_memory after each phase, and
- * RSS once more after MEMORY PURGE (redmesh: a full collection; Redis: jemalloc's purge), which
+ * RSS once more after MEMORY PURGE (redmesh: a full, compacting collection; Redis: jemalloc's purge), which
  * separates garbage awaiting the next collection from what the process holds for the data.
  * Target: redmesh's RSS within about 1.5x of its used_memory (Redis: about 1.1-1.3x).
  *
@@ -62,6 +62,25 @@ interface Phase {
   readonly purgedRss: number;
 }
 
+/**
+ * The server's RSS once it stops falling (unchanged for 500 ms, at most 5 s): a compacting collection
+ * copies live objects to fresh pages first and unmaps the old ones from a background thread after.
+ */
+async function settledRss(server: RunningServer): Promise<number> {
+  const deadline = Date.now() + 5000;
+  let low = server.rssBytes();
+  let lowSince = Date.now();
+  while (Date.now() < deadline && Date.now() - lowSince < 500) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const rss = server.rssBytes();
+    if (rss < low) {
+      low = rss;
+      lowSince = Date.now();
+    }
+  }
+  return low;
+}
+
 /** Runs `work` while sampling the server's RSS; returns the phase's numbers. */
 async function phase(server: RunningServer, name: string, work: () => Promise<void>): Promise<Phase> {
   let peak = server.rssBytes();
@@ -76,7 +95,7 @@ async function phase(server: RunningServer, name: string, work: () => Promise<vo
   const rss = server.rssBytes();
   const used = await usedMemory(server.port);
   await command(server.port, ['MEMORY', 'PURGE']);
-  return { name, used, rss, peakRss: Math.max(peak, rss), purgedRss: server.rssBytes() };
+  return { name, used, rss, peakRss: Math.max(peak, rss), purgedRss: await settledRss(server) };
 }
 
 async function churn(server: RunningServer): Promise<Phase[]> {
