@@ -321,10 +321,15 @@ async function gcPauses(): Promise<void> {
     ].map((m) => [m[1] as string, Number(m[2])] as const);
     const long = pauses.filter(([, ms]) => ms > 50);
     const max = pauses.reduce((a, [, ms]) => Math.max(a, ms), 0);
+    // Incremental marking steps run on the main thread between requests: not pauses in V8's sense,
+    // but a long one stalls clients all the same (each Mark-Compact line names its cycle's longest).
+    const steps = [...out.slice(mark).matchAll(/biggest step ([0-9.]+) ms/g)].map((m) => Number(m[1]));
+    const over10 = pauses.filter(([, ms]) => ms > 10).length;
     console.log(
       `\nGC during a ${mixedSeconds} s GET/SET mix on ${fmt(datasetKeys)} keys (${fmt(ops)} requests): ` +
-        `${pauses.length} collections, ${long.length} over 50 ms, longest ${max.toFixed(1)} ms` +
-        (long.length > 0 ? ` (${long.map(([k, ms]) => `${k} ${ms}`).join(', ')})` : ''),
+        `${pauses.length} collections, ${over10} over 10 ms, ${long.length} over 50 ms, longest ${max.toFixed(1)} ms` +
+        (long.length > 0 ? ` (${long.map(([k, ms]) => `${k} ${ms}`).join(', ')})` : '') +
+        `; longest incremental marking step ${steps.length > 0 ? `${Math.max(...steps).toFixed(1)} ms` : 'none'}`,
     );
   } finally {
     child.kill('SIGKILL');

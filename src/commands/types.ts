@@ -419,6 +419,8 @@ export interface LoadingStatus {
   readonly loadedBytes: number;
   /** The used-mem AUX field of the RDB being loaded (loading_rdb_used_mem), 0 until read. */
   readonly rdbUsedMem: number;
+  /** Redis 7.0 async loading: the old data is served meanwhile (INFO loading:0, async_loading:1). */
+  readonly async: boolean;
 }
 
 /** What persistence (the RDB file) offers SAVE, BGSAVE, DUMP/RESTORE, INFO, LASTSAVE, SHUTDOWN, FLUSHALL. */

@@ -171,6 +171,11 @@ export interface LoadingState {
   loadedBytes: number;
   /** The used-mem AUX field of the RDB being loaded, once read (loading_rdb_used_mem). */
   rdbUsedMem: number;
+  /**
+   * Redis 7.0 async loading (a replica's swapdb load in the history it has): the old data keeps
+   * being served; only commands flagged no-async-loading get -LOADING (INFO async_loading:1).
+   */
+  readonly async: boolean;
 }
 
 /** Redis's loading-process-events-interval-bytes default: the loop is served every 2 MB loaded. */

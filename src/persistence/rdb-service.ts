@@ -173,13 +173,17 @@ export class RdbPersistence {
     this.host.log(`DB loaded from disk: ${secs} seconds (${this.lastLoad.keysLoaded} keys from ${path})`);
   }
 
-  /** Marks a load in progress of `totalBytes` (Redis startLoading): INFO shows it, clients get LOADING. */
-  startLoading(totalBytes: number): LoadingState {
+  /**
+   * Marks a load in progress of `totalBytes` (Redis startLoading): INFO shows it, clients get LOADING
+   * (with `async`, only for commands flagged no-async-loading).
+   */
+  startLoading(totalBytes: number, async = false): LoadingState {
     this.loading = {
       startTimeSec: Math.floor(Date.now() / 1000),
       totalBytes,
       loadedBytes: 0,
       rdbUsedMem: 0,
+      async,
     };
     return this.loading;
   }

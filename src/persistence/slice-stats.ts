@@ -54,6 +54,13 @@ export class SliceStats {
   private loop: IntervalHistogram | undefined;
   private wallStart = 0;
   private cpuStart = 0;
+  /** The loop thread's CPU clock when the last slice ended (0 before the first). */
+  private cpuLastEnd = 0;
+  /**
+   * CPU time (ms) the event loop's thread spent between the last slice and this one: the work the
+   * loop did for everything else (clients), not time preempted or asleep.
+   */
+  gapCpuMs = 0;
   private readonly threadCpuNs = threadCpuClock();
 
   get slices(): number {
@@ -73,12 +80,14 @@ export class SliceStats {
 
   sliceStart(): void {
     this.cpuStart = this.threadCpuNs();
+    this.gapCpuMs = this.cpuLastEnd === 0 ? 0 : Math.max(0, (this.cpuStart - this.cpuLastEnd) / 1e6);
     this.wallStart = performance.now();
   }
 
   sliceEnd(): void {
     this.wall.record(performance.now() - this.wallStart);
-    this.cpu.record((this.threadCpuNs() - this.cpuStart) / 1e6);
+    this.cpuLastEnd = this.threadCpuNs();
+    this.cpu.record((this.cpuLastEnd - this.cpuStart) / 1e6);
   }
 
   /** One log line: slices, p99 and longest slice (wall, CPU), and the loop's delay when watched. */

@@ -45,17 +45,17 @@ const KEYS_PER_CLOCK_CHECK = 16;
  */
 const MIN_SLICE_MS = 0.03;
 /**
- * ...and at least this share of the time the loop spent since the last slice: under heavy client
- * load (a loop turn of ms of requests) the save still gets a third of the loop, as it did with whole
- * slices, instead of 30 µs per turn; a single waiting client (a turn of tens of µs) changes nothing.
+ * ...and at least this share of the CPU time the loop spent on other work since the last slice: under
+ * heavy client load (a loop turn of ms of requests) the save still gets a third of the loop, as it did
+ * with whole slices, instead of 30 µs per turn; a single waiting client (a turn of tens of µs) changes
+ * nothing. CPU, not wall time: on a loaded machine the wall-clock gap includes time the process was
+ * preempted, which would make every slice run its whole budget.
  */
 const SHARE_OF_GAP = 0.5;
 /** Between two questions to inputWaiting (an epoll_wait, ~1.5 µs: ~5% of the slice's time). */
 const INPUT_CHECK_MS = 0.03;
 
 export class SnapshotWriter {
-  /** When the last slice ended (performance.now()), 0 before the first. */
-  private lastSliceEnd = 0;
   /** The snapshot's databases, once its key lists are built (prepare). */
   private databases:
     readonly { readonly index: number; readonly size: number; readonly expires: number }[] | undefined;
@@ -85,13 +85,12 @@ export class SnapshotWriter {
       return this.runSlice(performance.now() + sliceMs, inputWaiting);
     } finally {
       this.stats.sliceEnd();
-      this.lastSliceEnd = performance.now();
     }
   }
 
   private runSlice(deadline: number, inputWaiting: (() => boolean) | undefined): boolean {
     const start = performance.now();
-    const gap = this.lastSliceEnd === 0 ? 0 : start - this.lastSliceEnd;
+    const gap = this.stats.gapCpuMs;
     let nextInputCheck = start + Math.min(deadline - start, Math.max(MIN_SLICE_MS, gap * SHARE_OF_GAP));
     if (this.databases === undefined) {
       if (!this.snapshot.prepare(deadline - performance.now())) return false;

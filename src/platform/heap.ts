@@ -10,7 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { libcError } from './errno.js';
 import { libc } from './libc.js';
@@ -29,6 +30,14 @@ const SEMI_SPACE_MB = 4;
  * a fixed 1.2x keeps garbage from outgrowing the data. Applied at run time (V8 reads it per GC).
  */
 const HEAP_GROWING_PERCENT = 20;
+/**
+ * The least room the old generation gets past what survived the last full collection, whatever 20%
+ * of it is: on a heap of a few tens of MB, 20% meant a full collection (marking every object, pauses
+ * of several ms) every few MB of promoted values — a replica applying a write stream ran one every
+ * ~5 MB. Below maxmemory it is at most 20% of maxmemory, so a server under maxmemory churn keeps
+ * its garbage within 20% of the data (bench/memory-churn.ts).
+ */
+const MIN_HEADROOM_BYTES = 64 * 2 ** 20;
 
 /** Set in the environment of the re-executed process, so it never re-executes again. */
 const SIZED_MARK = 'REDMESH_HEAP_SIZED';
@@ -165,16 +174,56 @@ function exposeGc(): (() => void) | undefined {
 }
 
 /**
- * Makes V8 collect the old generation before garbage outgrows the data (HEAP_GROWING_PERCENT), unless
- * REDMESH_HEAP=node asks for Node's defaults. Call once at server start.
+ * Makes V8 collect the old generation before garbage outgrows the data (HEAP_GROWING_PERCENT, with
+ * at least MIN_HEADROOM_BYTES of room), unless REDMESH_HEAP=node asks for Node's defaults. Call once
+ * at server start.
+ *
+ * V8 reads its growing factor (--heap-growing-percent) when a full collection sets the next one's
+ * limit, so after each full collection the factor is set again from the size that survived it: the
+ * percentage that gives MIN_HEADROOM_BYTES on that size, or HEAP_GROWING_PERCENT if more.
  */
 export function tuneGarbageCollector(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.REDMESH_HEAP === 'node') return;
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  if (env.REDMESH_HEAP === 'node' || growthTuned) return;
   growthTuned = true;
+  applyGrowth();
+  new PerformanceObserver((list) => {
+    const entries = list.getEntries() as readonly { readonly detail?: unknown }[];
+    if (entries.some((e) => (e.detail as { kind?: number } | undefined)?.kind === GC_MAJOR)) {
+      applyGrowth();
+    }
+  }).observe({ entryTypes: ['gc'] });
 }
 let growthTuned = false;
 let relaxedGrowth = 0;
+let headroomFloor = MIN_HEADROOM_BYTES;
+const GC_MAJOR = perfConstants.NODE_PERFORMANCE_GC_MAJOR;
+
+/**
+ * Should be called when maxmemory changes (0: none): the headroom floor becomes at most 20% of it.
+ */
+export function boundHeapHeadroom(maxmemory: number): void {
+  const bound = Math.floor((maxmemory * HEAP_GROWING_PERCENT) / 100);
+  const floor = maxmemory > 0 ? Math.min(MIN_HEADROOM_BYTES, bound) : MIN_HEADROOM_BYTES;
+  if (floor === headroomFloor) return;
+  headroomFloor = floor;
+  if (growthTuned) applyGrowth();
+}
+
+/** The old generation's growth for `oldBytes` surviving: HEAP_GROWING_PERCENT, or the floor's share. */
+export function heapGrowingPercent(oldBytes: number, floor: number = headroomFloor): number {
+  const forFloor = Math.ceil((floor * 100) / Math.max(oldBytes, 2 ** 20));
+  return Math.max(HEAP_GROWING_PERCENT, forFloor);
+}
+
+/** Sets V8's growing factor for the old generation's size now, unless a load relaxed it. */
+function applyGrowth(): void {
+  if (relaxedGrowth > 0) return;
+  let old = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    if (!space.space_name.startsWith('new_')) old += space.space_used_size;
+  }
+  setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent(old)}`);
+}
 
 /**
  * Lets V8 choose the old generation's growth again (its own 1.1x to 4x) until the returned function
@@ -191,7 +240,7 @@ export function relaxHeapGrowth(): () => void {
   return () => {
     if (ended) return;
     ended = true;
-    if (--relaxedGrowth === 0) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+    if (--relaxedGrowth === 0) applyGrowth();
   };
 }
 

@@ -10,9 +10,11 @@ export type { LibmBindings } from './libm.js';
 export { UNIX_PATH_MAX, abstractUnixAddress, unixPathAddress } from './unix-address.js';
 export {
   HeapPressure,
+  boundHeapHeadroom,
   collectGarbage,
   compactGarbage,
   ensureServerHeap,
+  heapGrowingPercent,
   relaxHeapGrowth,
   tuneGarbageCollector,
   heapDecision,

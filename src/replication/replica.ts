@@ -74,14 +74,18 @@ export class ReplicaSide {
   /** repl_down_since: 0 until a link was lost. */
   linkDownSinceMs = 0;
   private connectStartedMs = 0;
-  /** Stream parsing: commands, and the bytes they came in (proxied as they are). */
+  /**
+   * Stream parsing: commands, and the bytes they came in (proxied as they are). Counts are stream
+   * bytes since the stream started: `read` arrived, `applied` ran (Redis's master client reploff),
+   * `proxied` went to the backlog and sub-replicas. `unproxied` holds the bytes from `proxied` on.
+   */
   private parser: RequestParser | undefined;
-  private fed = 0;
-  private consumed = 0;
-  private raw: Buffer[] = [];
+  private read = 0;
+  private applied = 0;
+  private proxied = 0;
+  private unproxied: Buffer[] = [];
   /** Inside MULTI: the offset advances at EXEC, so a link lost mid-transaction resumes before it. */
   private inTransaction = false;
-  private transactionBytes: Buffer[] = [];
   private stopped = false;
 
   constructor(
@@ -318,8 +322,8 @@ export class ReplicaSide {
         if (mode !== 'swapdb') this.host.log('MASTER <-> REPLICA sync: Flushing old data');
         this.host.log('MASTER <-> REPLICA sync: Loading DB in memory');
         // Async loading (7.0): swapdb in the history this replica already has keeps serving it.
-        if (mode !== 'swapdb' || this.offsets.replid !== replid)
-          load.progress = rdb.startLoading(transfer.total);
+        const async = mode === 'swapdb' && this.offsets.replid === replid;
+        load.progress = rdb.startLoading(transfer.total, async);
       }
       const rest = await this.transferPayload(socket, reader, attempt, transfer, load, file);
       // What follows the payload is the stream (a `$<len>` master sends it at once): it waits in the
@@ -506,76 +510,80 @@ export class ReplicaSide {
     this.masterClient = this.host.openMasterClient(socket);
     if (this.streamDb !== 0) this.masterClient.run(['SELECT', String(this.streamDb)]);
     this.parser = new RequestParser({ maxBulkLen: () => Number.MAX_SAFE_INTEGER, authRequired: () => false });
-    this.fed = 0;
-    this.consumed = 0;
-    this.raw = [];
+    this.read = 0;
+    this.applied = 0;
+    this.proxied = 0;
+    this.unproxied = [];
     this.inTransaction = false;
-    this.transactionBytes = [];
     this.psyncFrom = undefined;
     if (first.length > 0) this.onStream(first);
   }
 
-  /** The stream: each whole command runs, then counts in the offset and goes to sub-replicas as it came. */
+  /**
+   * The stream, one read at a time (Redis processInputBuffer on the master client): each whole
+   * command runs and moves the applied offset; what was applied then goes to the backlog and to
+   * sub-replicas as it came, in one piece per read (replicationFeedStreamFromMasterStream).
+   */
   private onStream(bytes: Buffer): void {
     const parser = this.parser;
-    if (parser === undefined) return;
+    const client = this.masterClient;
+    if (parser === undefined || client === undefined) return;
     this.readReplOffset += bytes.length;
-    this.fed += bytes.length;
-    this.raw.push(bytes);
+    this.read += bytes.length;
+    this.unproxied.push(bytes);
     parser.feed(bytes);
-    for (;;) {
-      const argv = parser.next();
-      if (argv === undefined) break;
-      if (!Array.isArray(argv)) {
-        this.host.log(`Protocol error from MASTER: ${argv.message}`);
-        this.drop();
-        return;
+    client.batch(() => {
+      for (;;) {
+        const argv = parser.next();
+        if (argv === undefined) break;
+        if (!Array.isArray(argv)) {
+          this.host.log(`Protocol error from MASTER: ${argv.message}`);
+          this.drop();
+          return;
+        }
+        if (argv.length > 0) this.apply(client, argv);
+        // Redis commandProcessed: the offset is where parsing stopped, except inside MULTI.
+        if (!this.inTransaction) this.applied = this.read - parser.buffered;
+        if (this.parser !== parser) return;
       }
-      const consumed = this.fed - parser.buffered;
-      const unit = this.takeRaw(consumed - this.consumed);
-      this.consumed = consumed;
-      if (argv.length === 0) continue;
-      this.apply(argv, unit);
-    }
+    });
+    this.proxyApplied();
   }
 
-  private takeRaw(n: number): Buffer {
-    const out: Buffer[] = [];
-    let left = n;
+  private apply(client: MasterClient, argv: string[]): void {
+    const name = argv[0] as string;
+    if (isWord(name, 'replconf') && isWord(argv[1] ?? '', 'getack')) {
+      // The ACK carries the offset before the GETACK itself.
+      this.proxyApplied();
+      this.sendAck();
+    } else if (!isWord(name, 'ping')) {
+      client.run(argv);
+      this.streamDb = client.dbIndex;
+    }
+    if (isWord(name, 'multi')) this.inTransaction = true;
+    else if (isWord(name, 'exec') || isWord(name, 'discard')) this.inTransaction = false;
+  }
+
+  /**
+   * The applied bytes not proxied yet go to the backlog and sub-replicas (and count in
+   * master_repl_offset): the chunks as they were read, a chunk split only where applying stopped.
+   */
+  private proxyApplied(): void {
+    let left = this.applied - this.proxied;
+    if (left <= 0) return;
+    this.proxied = this.applied;
     while (left > 0) {
-      const c = this.raw[0] as Buffer;
-      if (c.length <= left) {
-        out.push(c);
-        this.raw.shift();
-        left -= c.length;
+      const chunk = this.unproxied[0] as Buffer;
+      if (chunk.length <= left) {
+        this.unproxied.shift();
+        left -= chunk.length;
+        this.master.feedBytes(chunk);
       } else {
-        out.push(c.subarray(0, left));
-        this.raw[0] = c.subarray(left);
+        this.unproxied[0] = chunk.subarray(left);
+        this.master.feedBytes(chunk.subarray(0, left));
         left = 0;
       }
     }
-    return out.length === 1 ? (out[0] as Buffer) : Buffer.concat(out);
-  }
-
-  private apply(argv: string[], unit: Buffer): void {
-    const name = (argv[0] as string).toLowerCase();
-    if (name === 'replconf' && (argv[1] ?? '').toLowerCase() === 'getack') {
-      // The ACK carries the offset before the GETACK itself.
-      this.sendAck();
-    } else if (name !== 'ping' && this.masterClient !== undefined) {
-      this.masterClient.run(argv);
-      this.streamDb = this.masterClient.dbIndex;
-    }
-    if (name === 'multi') this.inTransaction = true;
-    if (this.inTransaction) {
-      this.transactionBytes.push(unit);
-      if (name !== 'exec' && name !== 'discard') return;
-      this.inTransaction = false;
-      unit = Buffer.concat(this.transactionBytes);
-      this.transactionBytes = [];
-    }
-    // Applied: the offset moves and sub-replicas get the same bytes (replicationFeedStreamFromMasterStream).
-    this.master.feedBytes(unit);
   }
 
   /** replicationSendAck: REPLCONF ACK <applied offset>. */
@@ -595,6 +603,7 @@ export class ReplicaSide {
   }
 
   private linkLost(): void {
+    this.proxyApplied();
     const wasConnected = this.linkState === 'connected';
     if (this.linkState === 'sync') this.host.log('I/O error trying to sync with MASTER: connection lost');
     this.attempt++;
@@ -663,6 +672,11 @@ export class ReplicaSide {
     this.transfer = undefined;
     this.linkState = 'none';
   }
+}
+
+/** Whether `arg` is `lower` in any case, without a lowercased copy for the common mismatch. */
+function isWord(arg: string, lower: string): boolean {
+  return arg.length === lower.length && (arg === lower || arg.toLowerCase() === lower);
 }
 
 function errnoText(err: NodeJS.ErrnoException): string {

@@ -39,6 +39,11 @@ export interface ReplicationSettings {
 export interface MasterClient {
   /** Runs one command of the stream (no reply, no READONLY/auth checks). */
   run(argv: string[]): void;
+  /**
+   * Runs `work`, the commands of one read of the stream, as a client's input batch: the clock is
+   * read once for all of them (Redis's cached time), not once per command.
+   */
+  batch(work: () => void): void;
   /** The database the stream is in now (after its SELECTs). */
   readonly dbIndex: number;
   /** Leaves the server's client table (the link is gone). */
@@ -111,9 +116,10 @@ export interface ReplicationRdb {
   payloadLoader(): PayloadLoader;
   /**
    * Redis startLoading: from now until stopLoading, commands not flagged `loading` get -LOADING and
-   * INFO shows loading:1 with the progress the caller keeps in the object returned.
+   * INFO shows loading:1 with the progress the caller keeps in the object returned. An `async` load
+   * (7.0 async loading) refuses only commands flagged no-async-loading and shows async_loading:1.
    */
-  startLoading(totalBytes: number): LoadingProgress;
+  startLoading(totalBytes: number, async?: boolean): LoadingProgress;
   stopLoading(): void;
   /**
    * Writes the keyspace as it is now as an RDB, in slices on the event loop (copy-on-write keeps the

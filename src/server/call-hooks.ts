@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { keysOf, type CommandResult, type CommandSpec } from '../commands/index.js';
 import type { RedisConfig } from '../config/index.js';
-import { HeapPressure } from '../platform/index.js';
+import { HeapPressure, boundHeapHeadroom } from '../platform/index.js';
 import { ERR_OOM } from '../resp/index.js';
 import type { EvictionPolicy, EvictionSettings, Evictor, Keyspace } from '../store/index.js';
 import type { Client } from './client.js';
@@ -80,6 +80,7 @@ export class CallHooks {
     const settings = readEvictionSettings(config);
     this.eviction = { generation: config.generation, settings };
     this.keyspace.setShareIntegers(sharesIntegers(settings));
+    boundHeapHeadroom(settings.maxmemory);
     return settings;
   }
 

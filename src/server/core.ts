@@ -101,6 +101,8 @@ interface CommandEntry {
   readonly monitored: boolean;
   /** Flagged `loading`: served while the dataset loads (INFO, PING…); others get -LOADING. */
   readonly allowedWhileLoading: boolean;
+  /** Flagged `no_async_loading`: -LOADING during a replica's async loading (SAVE, REPLICAOF…). */
+  readonly noAsyncLoading: boolean;
   /** Flagged `allow-busy`: served while a script is past busy-reply-threshold; others get -BUSY. */
   readonly allowBusy: boolean;
   /** What the ACL check needs (catalog id, keys, channels). */
@@ -121,6 +123,7 @@ function commandEntry(spec: CommandSpec, fullName: string): CommandEntry {
     write: has('write'),
     stale: has('stale'),
     allowedWhileLoading: has('loading'),
+    noAsyncLoading: has('no_async_loading'),
     allowBusy: has('allow_busy'),
     writeLike: has('write') || has('may_replicate'),
     skipSlowlog: has('skip_slowlog'),
@@ -537,10 +540,14 @@ export class ServerCore implements ClientHost {
       this.reject(c, replicationRefusal, entry.fullName);
       return;
     }
-    // Redis: loading and not flagged CMD_LOADING (the AOF's own loading client runs everything).
-    if (this.state.persistence?.loading !== undefined && !entry.allowedWhileLoading && !c.loader) {
-      this.reject(c, ERR_LOADING);
-      return;
+    // Redis: loading and not flagged CMD_LOADING (the AOF's own loading client runs everything);
+    // during async loading only commands flagged no-async-loading (EXEC: any queued one).
+    const loading = this.state.persistence?.loading;
+    if (loading !== undefined && !c.loader) {
+      if (loading.async ? this.deniedWhileAsyncLoading(c, entry) : !entry.allowedWhileLoading) {
+        this.reject(c, ERR_LOADING);
+        return;
+      }
     }
     // A script past busy-reply-threshold: only allow-busy commands (MULTI's too, PR #7022) are served.
     if (busy !== undefined && !entry.allowBusy) {
@@ -566,6 +573,13 @@ export class ServerCore implements ClientHost {
       this.state.endUnit();
     }
     this.serveReadyKeys();
+  }
+
+  /** Redis is_deny_async_loading_command: the command, or for EXEC one of those it queued. */
+  private deniedWhileAsyncLoading(c: Client, entry: CommandEntry): boolean {
+    if (entry.noAsyncLoading) return true;
+    if (entry.fullName !== 'exec' || c.multiQueue === undefined) return false;
+    return c.multiQueue.some((q) => this.entryOf(q.spec).noAsyncLoading);
   }
 
   /** ACLCheckAllPerm and its log entry: the NOPERM text, or undefined when the user may run argv. */
@@ -897,8 +911,6 @@ export class ServerCore implements ClientHost {
         this.masterBacklog.push({ run, argv });
         return;
       }
-      this.refreshClock();
-      c.lastInteraction = Date.now();
       this.keyspace.setApplyingMasterStream(true);
       try {
         this.processCommand(c, argv);
@@ -906,8 +918,20 @@ export class ServerCore implements ClientHost {
         this.keyspace.setApplyingMasterStream(false);
       }
     };
+    const batch = (work: () => void): void => {
+      const outer = this.inBatch;
+      this.inBatch = true;
+      this.refreshClock();
+      c.lastInteraction = Date.now();
+      try {
+        work();
+      } finally {
+        this.inBatch = outer;
+      }
+    };
     return {
       run,
+      batch,
       close: () => this.forget(c),
       get dbIndex() {
         return c.dbIndex;

@@ -84,7 +84,7 @@ export function rdbForReplication(
   let files = 0;
   return {
     payloadLoader,
-    startLoading: (totalBytes) => persistence.startLoading(totalBytes),
+    startLoading: (totalBytes, async) => persistence.startLoading(totalBytes, async),
     stopLoading: () => persistence.stopLoading(),
     snapshot: streamOf,
     snapshotToFile: (keyspace, aux, done) => {

@@ -217,8 +217,10 @@ function startListening(options: ServerOptions): RunningServer {
       cron = setTimeout(serverCron, cronPeriod());
       return;
     }
-    // While the dataset loads only clients are looked after (Redis runs no serverCron then).
-    const loading = state.persistence?.loading !== undefined;
+    // While the dataset loads only clients are looked after (Redis runs no serverCron then); a
+    // replica's async loading serves its old data meanwhile, so the rest of the server runs on.
+    const inLoad = state.persistence?.loading;
+    const loading = inLoad !== undefined && !inLoad.async;
     if (!loading) {
       const expireStarted = performance.now();
       expirer.cycle(now, cronPeriod() * EXPIRE_TIME_SHARE);

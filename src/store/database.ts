@@ -1,4 +1,5 @@
-import { BigMap, BigSet } from './big-map.js';
+import { BigSet } from './big-map.js';
+import { PartitionedMap } from './partitioned-map.js';
 import { KeySampler } from './key-sampler.js';
 import { EXPIRE_ENTRY_BYTES, keyAccountBytes } from './alloc-model.js';
 import { valueAccountBytes } from './memory.js';
@@ -59,8 +60,8 @@ export class Database {
    * mutates through the methods below. Nothing outside this class reads them: iterate with keys(),
    * keyValues(), volatileKeys(), expiryEntries() or entriesWithExpiry().
    */
-  private entries = new BigMap<string, Value>();
-  private expires = new BigMap<string, number>();
+  private entries = new PartitionedMap<Value>();
+  private expires = new PartitionedMap<number>();
   /**
    * Keys whose string was changed in place (APPEND, SETRANGE, SETBIT, BITFIELD, BITOP), which Redis
    * then reports as `raw` in OBJECT ENCODING whatever their content. Any replacement or removal of the
@@ -180,9 +181,10 @@ export class Database {
   }
 
   /**
-   * Every stored key, expired ones included, in insertion order. The iterator is live (it sees keys
-   * added after it started and skips deleted ones) and survives changes; after a FLUSH or SWAPDB it
-   * goes on over the tables it started on.
+   * Every stored key, expired ones included, in the key table's order (partitioned-map.ts: by hash
+   * partition, then insertion). The iterator is live (it skips deleted keys, sees most keys added
+   * after it started, and visits every key present throughout exactly once) and survives changes;
+   * after a FLUSH or SWAPDB it goes on over the tables it started on.
    */
   keys(): MapIterator<string> {
     return this.entries.keys();
@@ -440,8 +442,8 @@ export class Database {
     this.pendingValues.length = 0;
     this.pendingBytes.length = 0;
     this.bytes = 0;
-    this.entries = new BigMap();
-    this.expires = new BigMap();
+    this.entries = new PartitionedMap();
+    this.expires = new PartitionedMap();
     this.rawStrings = undefined;
     this.unsharedIntegers = undefined;
     this.sampler = undefined;

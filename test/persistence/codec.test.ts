@@ -51,6 +51,61 @@ test('LZF round-trips repetitive and random data, refuses what does not shrink, 
   );
 });
 
+/** An LZF back-reference of `length` bytes (3..264) starting `distance` bytes (1..8192) behind. */
+function lzfBackReference(distance: number, length: number): number[] {
+  const off = distance - 1;
+  const l = length - 2;
+  return l < 7 ? [(l << 5) | (off >> 8), off & 0xff] : [(7 << 5) | (off >> 8), l - 7, off & 0xff];
+}
+
+/** LZF decoded one byte at a time, as lzf_d.c reads it: the reference the decoder must equal. */
+function lzfReference(input: readonly number[]): Buffer {
+  const out: number[] = [];
+  for (let ip = 0; ip < input.length;) {
+    const ctrl = input[ip++] as number;
+    if (ctrl < 32) {
+      for (let i = 0; i <= ctrl; i++) out.push(input[ip++] as number);
+      continue;
+    }
+    let len = ctrl >> 5;
+    if (len === 7) len += input[ip++] as number;
+    const ref = out.length - ((ctrl & 0x1f) << 8) - 1 - (input[ip++] as number);
+    for (let i = 0; i < len + 2; i++) out.push(out[ref + i] as number);
+  }
+  return Buffer.from(out);
+}
+
+test('LZF back-references of every shape decode as byte-by-byte copies (short, long, runs, overlaps)', () => {
+  const literal = Array.from('abcdefghijklmnopqrstuvwxyz012345', (c) => c.charCodeAt(0));
+  const stream = [
+    literal.length - 1,
+    ...literal,
+    ...lzfBackReference(32, 5), // short: copied byte by byte
+    ...lzfBackReference(30, 25), // long, not overlapping: one copyWithin
+    ...lzfBackReference(62, 62), // as long as its distance: still not overlapping
+    ...lzfBackReference(1, 264), // a run of one byte: fill
+    ...lzfBackReference(3, 100), // overlapping with a period of 3 bytes
+    ...lzfBackReference(17, 40), // overlapping, period longer than the native-copy threshold
+    ...lzfBackReference(400, 264),
+    2,
+    0x00,
+    0xff,
+    0x80,
+  ];
+  const expected = lzfReference(stream);
+  assert.equal(expected.length, 32 + 5 + 25 + 62 + 264 + 100 + 40 + 264 + 3);
+  assert.ok(lzfDecompress(Buffer.from(stream), expected.length).equals(expected));
+  // Into a reused scratch buffer holding older bytes, from the middle of a larger input.
+  const scratch = Buffer.alloc(expected.length + 50, 0x55);
+  const framed = Buffer.from([9, 9, ...stream, 9]);
+  const out = lzfDecompress(framed, expected.length, scratch, 2, 2 + stream.length);
+  assert.ok(out.equals(expected));
+  assert.throws(
+    () => lzfDecompress(Buffer.from([0, 0x61, ...lzfBackReference(1, 20)]), 20),
+    /past its stated/,
+  );
+});
+
 test('listpack: integers take the smallest width, strings every length class, all read back', () => {
   const long = ['', 'x'.repeat(63), 'y'.repeat(64), 'z'.repeat(4095), 'w'.repeat(4096), 'v'.repeat(70_000)];
   const elements = [...INT_EDGES, ...long];

@@ -5,7 +5,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { heapDecision, serverHeapLimitMb, usableMemoryBytes } from '../../src/platform/index.js';
+import {
+  heapDecision,
+  heapGrowingPercent,
+  serverHeapLimitMb,
+  usableMemoryBytes,
+} from '../../src/platform/index.js';
+import { runProcess } from '../helpers/process.js';
 import { RawConnection, infoField, replyText } from '../helpers/raw-resp.js';
 import { startRedmesh, stopAll, type RunningServer } from '../helpers/servers.js';
 
@@ -41,4 +47,51 @@ test('`redmesh server` re-executes itself with the bigger heap: same pid, stdout
   } finally {
     await stopAll(server);
   }
+});
+
+test('the old generation grows by 20%, but by at least the headroom floor (64 MB, or 20% of maxmemory)', () => {
+  const MB = 2 ** 20;
+  assert.equal(heapGrowingPercent(2048 * MB, 64 * MB), 20, 'a big heap: 20%');
+  assert.equal(heapGrowingPercent(320 * MB, 64 * MB), 20, 'where 20% is the floor');
+  assert.equal(heapGrowingPercent(32 * MB, 64 * MB), 200, 'a small heap: the floor');
+  assert.equal(heapGrowingPercent(0, 64 * MB), 6400, 'an empty heap counts as 1 MB');
+  assert.equal(heapGrowingPercent(32 * MB, 10 * MB), 32, 'maxmemory 50mb bounds the floor to 10 MB');
+});
+
+/**
+ * A child process that keeps 100k 100-byte values and overwrites them 200k times (a replica applying
+ * SETs on random keys: every overwritten value dies in the old generation), printing how many full
+ * collections it made. `tuned` uses the server's policy, otherwise a fixed 20% growth.
+ */
+async function majorCollections(policy: 'tuned' | 'fixed 20%'): Promise<number> {
+  const platform = new URL('../../src/platform/index.js', import.meta.url).href;
+  const script = `
+    import { PerformanceObserver, constants } from 'node:perf_hooks';
+    import { setFlagsFromString } from 'node:v8';
+    import { tuneGarbageCollector } from ${JSON.stringify(platform)};
+    if (process.argv[1] === 'tuned') tuneGarbageCollector({});
+    else setFlagsFromString('--heap-growing-percent=20');
+    let majors = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors++;
+    }).observe({ entryTypes: ['gc'] });
+    const kept = new Map();
+    for (let i = 0; i < 300000; i++) kept.set('key:' + (i % 100000), 'v'.repeat(100) + i);
+    setTimeout(() => console.log(majors), 100);
+  `;
+  const r = await runProcess(
+    process.execPath,
+    ['--max-semi-space-size=4', '--input-type=module', '-e', script, policy],
+    undefined,
+    60_000,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  return Number(r.stdout.trim());
+}
+
+test('a small heap under overwrites is not fully collected every few MB (the headroom floor)', async () => {
+  const tuned = await majorCollections('tuned');
+  const fixed = await majorCollections('fixed 20%');
+  assert.ok(fixed >= 3, `a fixed 20% growth collects often on a small heap (${fixed} full collections)`);
+  assert.ok(tuned <= 2, `the floor leaves room for the churn (${tuned} full collections, ${fixed} at 20%)`);
 });

@@ -253,6 +253,10 @@ test('repl-diskless-load swapdb: a full resync in the history the replica alread
     const detail = (): string => `${replica?.output() ?? ''}\n--- master\n${master?.output() ?? ''}`;
     await waitInSync(m, r, detail);
     const before = await text(r, ['GET', 'key:1']);
+    // A transaction queued before the load: its EXEC during the load is refused for the BGSAVE in it.
+    const queued = await connectTo(replica);
+    assert.equal(await text(queued, ['MULTI']), '+OK');
+    assert.equal(await text(queued, ['BGSAVE']), '+QUEUED');
     // The stream stops reaching the replica while the master writes more than its backlog holds, so
     // the reconnection's PSYNC gets a full resync with the same replication id.
     proxy.stallPassed();
@@ -265,10 +269,26 @@ test('repl-diskless-load swapdb: a full resync in the history the replica alread
     );
     assert.match(replica.output(), /Full resync from master/);
     assert.equal(await text(r, ['GET', 'key:1']), before, 'the old data is served while it loads');
+    // Redis 7.0: INFO shows async_loading:1 (loading:0, with the loading_* progress), and commands
+    // flagged no-async-loading (SAVE, BGSAVE, REPLICAOF…) get -LOADING, inside MULTI too.
     assert.equal(await persistenceField(r, 'loading'), '0');
+    assert.equal(await persistenceField(r, 'async_loading'), '1');
+    assert.match(await persistenceField(r, 'loading_loaded_bytes'), /^\d+$/);
+    for (const argv of [['BGSAVE'], ['SAVE'], ['REPLICAOF', '127.0.0.1', String(proxyPort)]]) {
+      assert.equal(await text(r, argv), '-LOADING Redis is loading the dataset in memory', argv[0]);
+    }
+    assert.equal(await text(r, ['MULTI']), '+OK');
+    assert.equal(await text(r, ['BGSAVE']), '-LOADING Redis is loading the dataset in memory');
+    assert.match(await text(r, ['EXEC']), /^-EXECABORT/);
+    assert.equal(
+      await text(queued, ['EXEC']),
+      '-EXECABORT Transaction discarded because of: LOADING Redis is loading the dataset in memory',
+    );
+    queued.close();
     proxy.release();
     proxy.cut();
     await waitInSync(m, r, detail);
+    assert.equal(await persistenceField(r, 'async_loading'), '0');
     assert.equal(await text(r, ['DBSIZE']), `:${Number(KEYS) + 40}`);
     await assertSameDataset(m, r, 'after the async load');
     for (const c of [m, r]) c.close();

@@ -190,8 +190,8 @@ function persistenceFields(ctx: CommandContext): Fields {
   const times = p?.bgsaveTimes();
   const aofInfo = p?.aofInfo();
   return [
-    ['loading', p?.loading === undefined ? 0 : 1],
-    ['async_loading', 0],
+    ['loading', p?.loading === undefined || p.loading.async ? 0 : 1],
+    ['async_loading', p?.loading?.async === true ? 1 : 0],
     ['current_cow_peak', 0],
     ['current_cow_size', 0],
     ['current_cow_size_age', 0],

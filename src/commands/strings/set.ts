@@ -38,7 +38,9 @@ const EXPIRE_UNITS = ['EX', 'PX', 'EXAT', 'PXAT'] as const;
  * Redis parseExtendedStringArgumentsOrReply: the options left on the cursor, with its exact conflict
  * rules (an option repeated is fine, a conflicting one is a syntax error). `forGetex` selects GETEX's set.
  */
-export function parseStringSetOptions(args: ArgCursor, forGetex: boolean): StringSetOptions {
+export function parseStringSetOptions(args: ArgCursor, forGetex: boolean): Readonly<StringSetOptions> {
+  // A plain SET (most of them, and every one a replica applies) shares one options object.
+  if (args.done) return NO_OPTIONS;
   const o = plainOptions({});
   while (!args.done) {
     const noExpire = o.expireUnit === undefined;
@@ -79,7 +81,7 @@ export function expireAtMs(ctx: CommandContext, unit: ExpireUnit, arg: string, c
 interface SetArgs {
   readonly key: string;
   readonly value: string;
-  readonly options: StringSetOptions;
+  readonly options: Readonly<StringSetOptions>;
   /** The command line, for propagation (SET … GET propagates without the GET). */
   readonly argv: readonly string[];
 }
@@ -126,6 +128,8 @@ function plainOptions(overrides: Partial<StringSetOptions>): StringSetOptions {
     ...overrides,
   };
 }
+
+const NO_OPTIONS: Readonly<StringSetOptions> = Object.freeze(plainOptions({}));
 
 /**
  * SET key value [NX | XX] [GET] [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | KEEPTTL]

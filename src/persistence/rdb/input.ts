@@ -15,13 +15,19 @@ import {
   RDB_ENC_LZF,
   RdbError,
 } from './constants.js';
-import { lzfDecompress } from './lzf.js';
+import { lzfDecompress, lzfDecompressInto } from './lzf.js';
 
 /**
  * The data ended inside what was being read. A reader of bytes still arriving (a replica's payload)
  * takes it as "wait for more"; for a whole file it is the error it says.
  */
 export class RdbShortRead extends RdbError {}
+
+/**
+ * Buffer's own latin1 decoder (present on every Node Buffer): toString('latin1', …) checks and
+ * dispatches its arguments in JS first, on each of the two strings per key of a load.
+ */
+type Latin1Slicer = Buffer & { latin1Slice(start: number, end: number): string };
 
 export class RdbInput {
   pos: number;
@@ -162,7 +168,7 @@ export class RdbInput {
       const from = this.pos + (kind === RDB_6BITLEN ? 1 : 2);
       if (from + len <= this.end) {
         this.pos = from + len;
-        return bytes.toString('latin1', from, from + len);
+        return (bytes as Latin1Slicer).latin1Slice(from, from + len);
       }
     } else if (first === ((RDB_ENCVAL << 6) | RDB_ENC_LZF)) {
       return this.lzfText(what);
@@ -179,14 +185,13 @@ export class RdbInput {
     this.need(clen, `${what} (LZF)`);
     if (this.scratch.length < ulen)
       this.scratch = Buffer.allocUnsafe(Math.max(ulen, this.scratch.length * 2));
-    let out: Buffer;
     try {
-      out = lzfDecompress(this.bytes, ulen, this.scratch, this.pos, this.pos + clen);
+      lzfDecompressInto(this.bytes, this.pos, this.pos + clen, this.scratch, ulen);
     } catch (err) {
       throw new RdbError(`${what} at offset ${at}: ${(err as Error).message}`);
     }
     this.pos += clen;
-    return out.toString('latin1', 0, ulen);
+    return (this.scratch as Latin1Slicer).latin1Slice(0, ulen);
   }
 
   /** rdbLoadBinaryDoubleValue: 8 bytes IEEE-754 little endian. */

@@ -172,30 +172,60 @@ export function lzfDecompress(
   end = input.length,
 ): Buffer {
   const out = into !== undefined && into.length >= outLen ? into : Buffer.allocUnsafe(outLen);
+  lzfDecompressInto(input, start, end, out, outLen);
+  return out === into ? out.subarray(0, outLen) : out;
+}
+
+/**
+ * Back-references at least this long are copied with one native call (copyWithin, or fill for a
+ * run of one byte); shorter ones byte by byte, which costs less than the call.
+ */
+const NATIVE_COPY_MIN = 16;
+
+/**
+ * lzfDecompress writing out[0, outLen) (out must hold outLen bytes) and nothing else: no view of the
+ * result is made, so a loader decoding millions of values makes no garbage here.
+ */
+export function lzfDecompressInto(
+  input: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  outLen: number,
+): void {
   let ip = start;
   let op = 0;
-  const inEnd = end;
-  while (ip < inEnd) {
+  while (ip < end) {
     const ctrl = input[ip++] as number;
     if (ctrl < 32) {
       const run = ctrl + 1;
       if (op + run > outLen) throw new RdbError('LZF data expands past its stated length');
-      if (ip + run > inEnd) throw new RdbError('LZF literal run past the end of the input');
+      if (ip + run > end) throw new RdbError('LZF literal run past the end of the input');
       for (let i = 0; i < run; i++) out[op++] = input[ip++] as number;
     } else {
       let len = ctrl >> 5;
       if (len === 7) {
-        if (ip >= inEnd) throw new RdbError('LZF back-reference cut short');
+        if (ip >= end) throw new RdbError('LZF back-reference cut short');
         len += input[ip++] as number;
       }
-      if (ip >= inEnd) throw new RdbError('LZF back-reference cut short');
-      const ref = op - ((ctrl & 0x1f) << 8) - 1 - (input[ip++] as number);
+      if (ip >= end) throw new RdbError('LZF back-reference cut short');
+      const distance = (((ctrl & 0x1f) << 8) | (input[ip++] as number)) + 1;
+      const ref = op - distance;
       len += 2;
       if (op + len > outLen) throw new RdbError('LZF data expands past its stated length');
       if (ref < 0) throw new RdbError('LZF back-reference before the start of the output');
-      for (let i = 0; i < len; i++) out[op++] = out[ref + i] as number;
+      if (len < NATIVE_COPY_MIN) {
+        for (let i = 0; i < len; i++) out[op + i] = out[ref + i] as number;
+      } else if (distance >= len) {
+        out.copyWithin(op, ref, ref + len);
+      } else if (distance === 1) {
+        out.fill(out[ref] as number, op, op + len);
+      } else {
+        // An overlapping copy repeats the `distance` bytes before op: byte by byte, as LZF means it.
+        for (let i = 0; i < len; i++) out[op + i] = out[ref + i] as number;
+      }
+      op += len;
     }
   }
   if (op !== outLen) throw new RdbError(`LZF data expands to ${op} bytes, ${outLen} stated`);
-  return out === into ? out.subarray(0, outLen) : out;
 }

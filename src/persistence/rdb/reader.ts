@@ -179,6 +179,11 @@ export class RdbReader {
       const at = input.pos;
       this.recordStart = at;
       const type = input.u8('a record type');
+      // Most records of a dataset are string keys: they skip the opcode tests below.
+      if (type === RDB_TYPE_STRING) {
+        this.readKey(type);
+        continue;
+      }
       if (type === RDB_OPCODE_EXPIRETIME_MS) {
         this.expireMs = input.millis('an expire time');
         continue;

@@ -1,0 +1,130 @@
+/**
+ * A string-keyed Map split by a hash of the key into a fixed number of smaller tables: a database's
+ * key table (Database.entries, .expires), which holds millions of keys.
+ *
+ * Why not one table (a BigMap of ≤16M keys per shard): V8 keeps a Map's entries in one backing array,
+ * 450 MB for 10M keys. Its concurrent marker scans such an array in one go, out of sight of the main
+ * thread, which then finds its own work list empty, takes marking for finished and does the rest in
+ * the atomic pause: Mark-Compact pauses of 0.5–4.6 s on 10M keys (--trace-gc-nvp: nearly all of it
+ * mark.full_closure_parallel). Growing such a table also rehashes every key at once (a stall of the
+ * same order). With PARTITIONS tables each array stays small (10M keys: ~2 MB each), so marking is
+ * spread over many objects that the main thread sees, and a rehash moves 1/PARTITIONS of the keys.
+ *
+ * A key always lives in the table its hash picks, so, like BigMap, iteration walks the tables in
+ * order with each one's live iterator and reads the table list as it goes: it survives any change,
+ * and visits every key present from its start to its end exactly once (SCAN's guarantee, scan.ts).
+ * A key added during the walk is seen if it lands in a table the walk has not finished. Unlike a
+ * Map, the order is not the insertion order (Redis's own order is its hash table's).
+ *
+ * Tables are made on the first key that needs them, so an empty database costs one array.
+ */
+import { BigMap } from './big-map.js';
+
+/** Tables per map: a power of two (the hash is masked). */
+export const PARTITIONS = 256;
+const MASK = PARTITIONS - 1;
+/** Characters hashed from each end of a long key: enough to spread keys, bounded cost per lookup. */
+const HASHED_END = 16;
+
+/** The table index of `key`: FNV-1a over its length and up to HASHED_END characters from each end. */
+export function partitionOf(key: string): number {
+  const n = key.length;
+  let h = Math.imul(0x811c9dc5 ^ n, 0x01000193);
+  if (n <= 2 * HASHED_END) {
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  } else {
+    for (let i = 0; i < HASHED_END; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    for (let i = n - HASHED_END; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  }
+  // The low bits of FNV mix poorly: fold the high half in.
+  return (h ^ (h >>> 16)) & MASK;
+}
+
+export class PartitionedMap<V> implements Map<string, V> {
+  private parts: (BigMap<string, V> | undefined)[] = new Array<BigMap<string, V> | undefined>(PARTITIONS);
+  private count = 0;
+
+  constructor(entries?: Iterable<readonly [string, V]>) {
+    if (entries !== undefined) for (const [k, v] of entries) this.set(k, v);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** How many tables hold keys (for tests). */
+  get partitionCount(): number {
+    let n = 0;
+    for (const p of this.parts) if (p !== undefined && p.size > 0) n++;
+    return n;
+  }
+
+  get(key: string): V | undefined {
+    return this.parts[partitionOf(key)]?.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.parts[partitionOf(key)]?.has(key) ?? false;
+  }
+
+  set(key: string, value: V): this {
+    const i = partitionOf(key);
+    let p = this.parts[i];
+    if (p === undefined) this.parts[i] = p = new BigMap<string, V>();
+    const before = p.size;
+    p.set(key, value);
+    this.count += p.size - before;
+    return this;
+  }
+
+  delete(key: string): boolean {
+    if (this.parts[partitionOf(key)]?.delete(key) !== true) return false;
+    this.count--;
+    return true;
+  }
+
+  clear(): void {
+    this.parts = new Array<BigMap<string, V> | undefined>(PARTITIONS);
+    this.count = 0;
+  }
+
+  forEach(callback: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
+  }
+
+  keys(): MapIterator<string> {
+    return this.walk((p) => p.keys());
+  }
+
+  values(): MapIterator<V> {
+    return this.walk((p) => p.values());
+  }
+
+  entries(): MapIterator<[string, V]> {
+    return this.walk((p) => p.entries());
+  }
+
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.entries();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'PartitionedMap';
+  }
+
+  /**
+   * Every table's iterator in turn. Reads `this.parts` at each table, so one made after the walk
+   * started is walked if the walk has not passed its index; after clear() the walk goes on over the
+   * tables it started on (as a Map iterator does over a Map that was replaced).
+   */
+  private *walk<R>(each: (p: BigMap<string, V>) => Iterator<R>): Generator<R, undefined, unknown> {
+    const parts = this.parts;
+    for (let i = 0; i < PARTITIONS; i++) {
+      const p = parts[i];
+      if (p === undefined) continue;
+      const it = each(p);
+      for (let r = it.next(); r.done !== true; r = it.next()) yield r.value;
+    }
+    return undefined;
+  }
+}
