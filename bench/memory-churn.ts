@@ -4,7 +4,9 @@
  *   - FLUSHALL + refill, `--rounds` times: redis-benchmark SETs of `--size`-byte values on random keys
  *     until well past maxmemory;
  *   - steady overwrite: the same SETs for `--overwrite` more requests under allkeys-lru.
- * RSS is sampled every 100 ms (peak and at the end of each phase), used_memory after each phase.
+ * RSS is sampled every 100 ms (peak and at the end of each phase), used_memory after each phase, and
+ * RSS once more after MEMORY PURGE (redmesh: a full, compacting collection; Redis: jemalloc's purge), which
+ * separates garbage awaiting the next collection from what the process holds for the data.
  * Target: redmesh's RSS within about 1.5x of its used_memory (Redis: about 1.1-1.3x).
  *
  * Usage: node dist/bench/memory-churn.js [--maxmemory 50mb] [--rounds 5] [--churn-requests 400000]
@@ -56,6 +58,27 @@ interface Phase {
   readonly used: number;
   readonly rss: number;
   readonly peakRss: number;
+  /** RSS right after MEMORY PURGE at the end of the phase. */
+  readonly purgedRss: number;
+}
+
+/**
+ * The server's RSS once it stops falling (unchanged for 500 ms, at most 5 s): a compacting collection
+ * copies live objects to fresh pages first and unmaps the old ones from a background thread after.
+ */
+async function settledRss(server: RunningServer): Promise<number> {
+  const deadline = Date.now() + 5000;
+  let low = server.rssBytes();
+  let lowSince = Date.now();
+  while (Date.now() < deadline && Date.now() - lowSince < 500) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const rss = server.rssBytes();
+    if (rss < low) {
+      low = rss;
+      lowSince = Date.now();
+    }
+  }
+  return low;
 }
 
 /** Runs `work` while sampling the server's RSS; returns the phase's numbers. */
@@ -70,7 +93,9 @@ async function phase(server: RunningServer, name: string, work: () => Promise<vo
     clearInterval(timer);
   }
   const rss = server.rssBytes();
-  return { name, used: await usedMemory(server.port), rss, peakRss: Math.max(peak, rss) };
+  const used = await usedMemory(server.port);
+  await command(server.port, ['MEMORY', 'PURGE']);
+  return { name, used, rss, peakRss: Math.max(peak, rss), purgedRss: await settledRss(server) };
 }
 
 async function churn(server: RunningServer): Promise<Phase[]> {
@@ -93,14 +118,17 @@ async function churn(server: RunningServer): Promise<Phase[]> {
 const mb = (n: number): string => (n / 2 ** 20).toFixed(1).padStart(8);
 
 function print(name: string, phases: readonly Phase[]): number {
-  console.log(`\n${name}: phase, used_memory MB, RSS MB, peak RSS MB, RSS/used, peak/used`);
+  console.log(
+    `\n${name}: phase, used_memory MB, RSS MB, peak RSS MB, RSS after MEMORY PURGE MB, RSS/used, peak/used, purged/used`,
+  );
   let worst = 0;
   for (const p of phases) {
     const ratio = p.rss / p.used;
     const peakRatio = p.peakRss / p.used;
     worst = Math.max(worst, peakRatio);
     console.log(
-      `  ${p.name.padEnd(20)}${mb(p.used)}${mb(p.rss)}${mb(p.peakRss)}${ratio.toFixed(2).padStart(8)}${peakRatio.toFixed(2).padStart(8)}`,
+      `  ${p.name.padEnd(20)}${mb(p.used)}${mb(p.rss)}${mb(p.peakRss)}${mb(p.purgedRss)}` +
+        `${ratio.toFixed(2).padStart(8)}${peakRatio.toFixed(2).padStart(8)}${(p.purgedRss / p.used).toFixed(2).padStart(8)}`,
     );
   }
   return worst;

@@ -255,3 +255,26 @@ export function collectGarbage(): boolean {
   return true;
 }
 let sharedGc: (() => void) | null | undefined;
+
+/**
+ * A full garbage collection that also compacts the old generation (MEMORY PURGE): false when V8 would
+ * not expose its collector. V8's own collections move objects only off pages that are nearly empty,
+ * and at most a few MB per collection, so after deletes or evictions scattered over the keyspace its
+ * pages stay partly empty and all of them resident (maxmemory 50mb after churn: 20 MB of 72 MB of old
+ * space free in pages after a full collection). Here every fragmented page is evacuated and given
+ * back to the system (maxmemory 500mb: RSS 814 -> 719 MB after a refill, 1300 -> 958 MB after steady
+ * overwrites). Its costs are why it runs only when asked for, never by itself: a pause that grows with
+ * the live heap (about 1 s of CPU at 500 MB of data), and for a second or two up to ~40% more RSS,
+ * while the live objects are copied and before the old pages are unmapped.
+ */
+export function compactGarbage(): boolean {
+  const gc = (sharedGc ??= exposeGc() ?? null);
+  if (gc === null) return false;
+  setFlagsFromString('--compact-on-every-full-gc');
+  try {
+    gc();
+  } finally {
+    setFlagsFromString('--no-compact-on-every-full-gc');
+  }
+  return true;
+}

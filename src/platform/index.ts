@@ -12,6 +12,7 @@ export {
   HeapPressure,
   boundHeapHeadroom,
   collectGarbage,
+  compactGarbage,
   ensureServerHeap,
   heapGrowingPercent,
   relaxHeapGrowth,

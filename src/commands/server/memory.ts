@@ -3,7 +3,7 @@
  * MEMORY STATS | DOCTOR | HELP
  */
 import { memoryUsage } from 'node:process';
-import { collectGarbage } from '../../platform/index.js';
+import { compactGarbage } from '../../platform/index.js';
 import {
   ERR_NOT_INTEGER,
   ERR_SYNTAX,
@@ -88,9 +88,10 @@ export const memoryCommand: CommandSpec = containerCommand('memory', [
   memoryUsageCmd,
   bare('stats', memoryStats),
   bare('doctor', memoryDoctor),
-  // Redis asks jemalloc to return dirty pages; here a full collection frees what the data dropped.
+  // Redis asks jemalloc to return dirty pages; here a full, compacting collection frees what the
+  // data dropped and gives back the pages deletes and evictions left partly empty.
   bare('purge', () => {
-    collectGarbage();
+    compactGarbage();
     return { kind: 'simple', value: 'OK' };
   }),
   bare('malloc-stats', () => verbatim('Stats not supported for the current allocator')),
