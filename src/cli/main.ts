@@ -1,28 +1,13 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { registerCapture } from './capture.js';
-import { registerDemo } from './demo.js';
-import { registerFirewall } from './firewall.js';
-import { registerInit } from './init.js';
-import { registerKeygen } from './keygen.js';
-import { registerPromote } from './promote.js';
-import { registerServer } from './server.js';
-import { registerStatus } from './status.js';
-import { registerVpn } from './vpn.js';
+/**
+ * The `redmesh` executable. `redmesh server` re-executes itself with a V8 heap sized to the machine
+ * (platform/heap.ts) before anything else loads: deciding that here, first, means the CLI's modules
+ * (every subcommand, the server, koffi's users) load once, in the process that runs, instead of
+ * once before the execv and again after it (~150 ms of CPU at every server start). The server's
+ * own call of ensureServerHeap then finds the heap sized and returns the sentence it logs.
+ */
+import { ensureServerHeap } from '../platform/index.js';
 
-/** `redmesh <subcommand>`: each subcommand lives in its own file and only parses and prints. */
-const program = new Command('redmesh')
-  .description('Encrypted Redis replication across untrusted networks: mesh VPN + Redis-compatible server')
-  .version('0.1.0');
-
-registerServer(program);
-registerVpn(program);
-registerKeygen(program);
-registerInit(program);
-registerFirewall(program);
-registerStatus(program);
-registerPromote(program);
-registerDemo(program);
-registerCapture(program);
-
-await program.parseAsync(process.argv);
+if (process.argv[2] === 'server') ensureServerHeap();
+const { runCli } = await import('./program.js');
+await runCli(process.argv);
