@@ -8,7 +8,7 @@
  * an LRU/LFU policy is active with a limit, in a side table fed by `touch` from the dispatcher, so a
  * server without maxmemory pays nothing per key.
  */
-import { BigMap } from './big-map.js';
+import { PartitionedMap } from './partitioned-map.js';
 import type { Database, Keyspace } from './database.js';
 import { datasetBytes } from './memory.js';
 
@@ -38,7 +38,7 @@ const LFU_INIT_VAL = 5;
 
 export class Evictor {
   /** db index → key → LRU clock of the last access (s), or LFU minutes of the last decrement * 256 + counter. */
-  private readonly access = new Map<number, BigMap<string, number>>();
+  private readonly access = new Map<number, PartitionedMap<number>>();
   /** Sampling cursors, each with the key table it walks (FLUSH and SWAPDB replace a database's table). */
   private readonly cursors = new Map<string, { readonly source: object; cursor: Iterator<string> }>();
 
@@ -73,7 +73,7 @@ export class Evictor {
    * Drops the access data of keys that are gone (DEL, expiry, overwrites by RENAME…) once they
    * outnumber the live ones: O(n) at most every n removals.
    */
-  private pruneIfStale(dbIndex: number, table: BigMap<string, number>): void {
+  private pruneIfStale(dbIndex: number, table: PartitionedMap<number>): void {
     const db = this.keyspace.db(dbIndex);
     if (table.size <= 2 * db.size + 1024) return;
     for (const key of table.keys()) if (!db.contains(key)) table.delete(key);
@@ -95,7 +95,7 @@ export class Evictor {
     if (!lfu && !settings.policy.endsWith('-lru')) return;
     let table = this.access.get(dbIndex);
     if (table === undefined) {
-      table = new BigMap();
+      table = new PartitionedMap();
       this.access.set(dbIndex, table);
     }
     this.pruneIfStale(dbIndex, table);
@@ -122,7 +122,7 @@ export class Evictor {
   ): void {
     let table = this.access.get(dbIndex);
     if (table === undefined) {
-      table = new BigMap();
+      table = new PartitionedMap();
       this.access.set(dbIndex, table);
     }
     // The same small-integer forms touch() writes (see lruClock / lfuMinutes).
