@@ -11,6 +11,7 @@ import type { Reply } from '../../src/resp/reply.js';
 import { makeRunner } from '../helpers/exec.js';
 import type { TestRunner } from '../helpers/exec.js';
 import { startRedis, type RunningServer } from '../helpers/servers.js';
+import { seeded } from '../commands/twin.js';
 
 // --- a minimal RESP client that keeps each reply's raw bytes ------------------------------------
 
@@ -92,18 +93,6 @@ class RawClient {
 }
 
 // --- the random command generator -----------------------------------------------------------------
-
-/** A seeded PRNG (mulberry32) so a failure can be replayed from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ZKEYS = ['za', 'zb', 'zc', 'big', 'nokey'];
 const OTHER_KEYS = ['str', 'set'];
@@ -324,7 +313,7 @@ async function compareRun(
   seed: number,
   count: number,
 ): Promise<number> {
-  const next = commandGenerator(prng(seed));
+  const next = commandGenerator(seeded(seed));
   let compared = 0;
   for (let i = 0; i < count; i++) {
     const argv = next().map((a) => a.replace('1/3', '0.333333333333333333'));

@@ -7,18 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Quicklist } from '../../src/store/index.js';
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../commands/twin.js';
 
 function element(r: () => number, n: number): string {
   const sizes = [0, 1, 3, 10, 126, 127, 128, 129, 300, 9000];
@@ -31,7 +20,7 @@ function element(r: () => number, n: number): string {
 describe('Quicklist (packed chunks) against an array', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     test(`seed ${seed}: 4000 random operations`, () => {
-      const r = rng(seed);
+      const r = seeded(seed);
       const q = new Quicklist();
       let model: string[] = [];
       let n = 0;

@@ -8,18 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SortedSet } from '../../src/store/index.js';
 import type { LexRange, ScoreRange, ZEntry } from '../../src/store/index.js';
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../commands/twin.js';
 
 function before(a: ZEntry, b: ZEntry): boolean {
   return a.score < b.score || (a.score === b.score && a.member < b.member);
@@ -111,7 +100,7 @@ function assertSame(z: SortedSet, model: Model, label: string): void {
  * `lexOnly` every score is 0, so lex ranges have a meaning to compare.
  */
 function run(seed: number, steps: number, space: number, lexOnly: boolean): void {
-  const r = rng(seed);
+  const r = seeded(seed);
   const z = new SortedSet({ maxListpackEntries: 128, maxListpackValue: 64 }, 'skiplist');
   const model = new Model();
   const score = (): number => (lexOnly ? 0 : (SCORES[Math.floor(r() * SCORES.length)] as number));
