@@ -221,8 +221,8 @@ const SPOP_SCRIPT: readonly (readonly string[])[] = [
 test('SPOP propagates SREM per member in MULTI/EXEC, or DEL for the whole set, like real Redis', async () => {
   // The members popped are random: compare with each SREM's member replaced by a placeholder.
   const anonymous = (lines: string[]): string[] => lines.map((l) => l.replace(/^(SREM \S+) .*$/, '$1 <m>'));
-  const expected = anonymous(show(await redisStream([...SPOP_SCRIPT, END_MARKER])));
-  const stream = show(await redmeshStream([...SPOP_SCRIPT, END_MARKER]));
+  const expected = anonymous(show(await redisStream(SPOP_SCRIPT)));
+  const stream = show(await redmeshStream(SPOP_SCRIPT));
   assert.deepEqual(anonymous(stream), expected);
   assert.ok(expected.includes('DEL u') && expected.filter((l) => l === 'SREM big <m>').length === 260);
   // The members a unit removes are distinct (what was popped), and are what the SADDs added.
@@ -276,8 +276,8 @@ const GEO_HLL_SCRIPT: readonly (readonly string[])[] = [
 ];
 
 test('GEO and HyperLogLog commands propagate like real Redis: GEOADD as ZADD, PFCOUNT when it caches', async () => {
-  const expected = show(await redisStream([...GEO_HLL_SCRIPT, END_MARKER]));
-  const stream = show(await redmeshStream([...GEO_HLL_SCRIPT, END_MARKER]));
+  const expected = show(await redisStream(GEO_HLL_SCRIPT));
+  const stream = show(await redmeshStream(GEO_HLL_SCRIPT));
   assert.deepEqual(stream, expected);
   assert.ok(
     expected.includes('zadd g 3479099956230698 Palermo 3479447370796909 Catania'),
