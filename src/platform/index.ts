@@ -14,6 +14,7 @@ export {
   collectGarbage,
   compactGarbage,
   ensureServerHeap,
+  semiSpaceMb,
   heapGrowingPercent,
   relaxHeapGrowth,
   tuneGarbageCollector,

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import {
   heapDecision,
   heapGrowingPercent,
+  semiSpaceMb,
   serverHeapLimitMb,
   usableMemoryBytes,
 } from '../../src/platform/index.js';
@@ -35,6 +36,9 @@ test('`redmesh server` re-executes itself with the bigger heap: same pid, stdout
     server = await startRedmesh(0);
     const cmdline = readFileSync(`/proc/${server.pid}/cmdline`, 'latin1').split('\0');
     assert.ok(cmdline.includes(`--max-old-space-size=${serverHeapLimitMb()}`), cmdline.join(' '));
+    // No maxmemory: semi-spaces of 16 MB from the start.
+    assert.ok(cmdline.includes('--max-semi-space-size=16'), cmdline.join(' '));
+    assert.ok(cmdline.includes('--min-semi-space-size=16'), cmdline.join(' '));
     const c = await RawConnection.open(server.port);
     try {
       const info = replyText(await c.call(['INFO', 'server']));
@@ -42,8 +46,32 @@ test('`redmesh server` re-executes itself with the bigger heap: same pid, stdout
     } finally {
       c.close();
     }
-    assert.match(server.output(), /heap limit \d+ MB \(sized at start\)/);
+    assert.match(server.output(), /heap limit \d+ MB \(sized at start\), semi-spaces 16 MB/);
     assert.match(server.output(), /ready to accept connections/);
+  } finally {
+    await stopAll(server);
+  }
+});
+
+test('the young generation is 16 MB semi-spaces, or maxmemory / 32 between 4 and 16 MB', () => {
+  assert.equal(semiSpaceMb(0), 16);
+  assert.equal(semiSpaceMb(50 * 2 ** 20), 4);
+  assert.equal(semiSpaceMb(256 * 2 ** 20), 8);
+  assert.equal(semiSpaceMb(500 * 2 ** 20), 15);
+  assert.equal(semiSpaceMb(4 * 2 ** 30), 16);
+  assert.equal(semiSpaceMb(1), 4);
+});
+
+test('a server with a small maxmemory keeps small semi-spaces (an operator-given size wins)', async () => {
+  let server: RunningServer | undefined;
+  try {
+    server = await startRedmesh(0, ['--maxmemory', '50mb']);
+    const cmdline = readFileSync(`/proc/${server.pid}/cmdline`, 'latin1').split('\0');
+    assert.ok(cmdline.includes('--min-semi-space-size=4'), cmdline.join(' '));
+    await stopAll(server);
+    server = await startRedmesh(0, ['--maxmemory', '50mb'], { NODE_OPTIONS: '--max-semi-space-size=2' });
+    const given = readFileSync(`/proc/${server.pid}/cmdline`, 'latin1');
+    assert.ok(!given.includes('semi-space'), given);
   } finally {
     await stopAll(server);
   }
