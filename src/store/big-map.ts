@@ -118,8 +118,11 @@ export class BigMap<K, V> extends Sharded<K, Map<K, V>> implements Map<K, V> {
     return this;
   }
 
+  /** Each shard's native forEach: no [key, value] array or iterator result per entry. */
   forEach(callback: (value: V, key: K, map: Map<K, V>) => void, thisArg?: unknown): void {
-    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
+    for (let i = 0; i < this.shards.length; i++) {
+      (this.shards[i] as Map<K, V>).forEach((v, k) => callback.call(thisArg, v, k, this));
+    }
   }
 
   keys(): MapIterator<K> {
@@ -158,7 +161,9 @@ export class BigSet<K> extends Sharded<K, Set<K>> implements Set<K> {
   }
 
   forEach(callback: (value: K, key: K, set: Set<K>) => void, thisArg?: unknown): void {
-    for (const k of this.keys()) callback.call(thisArg, k, k, this);
+    for (let i = 0; i < this.shards.length; i++) {
+      (this.shards[i] as Set<K>).forEach((k) => callback.call(thisArg, k, k, this));
+    }
   }
 
   keys(): SetIterator<K> {

@@ -88,8 +88,20 @@ export class PartitionedMap<V> implements Map<string, V> {
     this.count = 0;
   }
 
+  /** Each table's own forEach: no [key, value] array or iterator result per entry. */
   forEach(callback: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
-    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
+    const parts = this.parts;
+    for (let i = 0; i < PARTITIONS; i++) parts[i]?.forEach((v, k) => callback.call(thisArg, v, k, this));
+  }
+
+  /**
+   * The tables themselves, in iteration order, undefined where none was made yet: a live view (a
+   * table made later appears in it; after clear() it goes on holding the tables it had), for a walk
+   * that lists whole tables with their native forEach (store/snapshot.ts) instead of one iterator
+   * step per key, which allocates a result object per key at each level.
+   */
+  tables(): readonly (ReadonlyMap<string, V> | undefined)[] {
+    return this.parts;
   }
 
   keys(): MapIterator<string> {

@@ -92,4 +92,11 @@ test('BigSet grows into shards and keeps the Set API', () => {
   s.add('u');
   assert.equal(s.shardCount, 3);
   assert.deepEqual(new Set(s), new Set(['x', 'z', 'w', 'v', 'u']));
+  const visited: string[] = [];
+  s.forEach((v, k, set) => {
+    assert.equal(v, k);
+    assert.equal(set, s);
+    visited.push(k);
+  });
+  assert.deepEqual(visited, [...s]);
 });

@@ -91,3 +91,20 @@ test('a walk started before clear() goes on over the tables it started on', () =
   assert.equal(rest, 99);
   assert.equal(m.size, 0);
 });
+
+test('tables() is the live list of tables: one made later appears, clear() leaves the old list whole', () => {
+  const m = new PartitionedMap<number>();
+  const tables = m.tables();
+  assert.equal(tables.filter((t) => t !== undefined).length, 0);
+  for (let i = 0; i < 1000; i++) m.set(`k${i}`, i);
+  // The tables hold the entries in iteration order.
+  const listed: [string, number][] = [];
+  for (const t of tables) t?.forEach((v, k) => listed.push([k, v]));
+  assert.deepEqual(listed, [...m.entries()]);
+  m.clear();
+  assert.equal(
+    tables.reduce((n, t) => n + (t?.size ?? 0), 0),
+    1000,
+  );
+  assert.equal(m.tables().filter((t) => t !== undefined).length, 0);
+});
