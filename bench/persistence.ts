@@ -1,7 +1,7 @@
 /**
  * Persistence benchmark (issue 12 §8): real redis-server 7.0 and redmesh, same run.
- *   - N keys x V-byte values loaded with `redis-cli --pipe`, then BGSAVE while one client runs GETs
- *     back to back: save time (BGSAVE to rdb_bgsave_in_progress:0), GET p99 / max latency during the
+ *   - N keys x V-byte values loaded with `redis-cli --pipe`, then BGSAVE while one client (a process of
+ *     its own: lib/latency-client.ts) runs GETs back to back: save time (BGSAVE to rdb_bgsave_in_progress:0), GET p99 / max latency during the
  *     save, peak RSS during the save (the server plus its children: Redis's forked child counts, its
  *     copy-on-write pages shared with the parent are counted twice, so Redis's figure is an upper
  *     bound), file size;
@@ -17,6 +17,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LatencyClient } from './lib/latency-client.js';
 import { runProcess } from '../test/helpers/process.js';
 import { RawConnection, infoField, replyText } from '../test/helpers/raw-resp.js';
 import { startRedis, startRedmesh, stopAll, type RunningServer } from '../test/helpers/servers.js';
@@ -98,27 +99,20 @@ interface SaveResult {
 async function bgsaveRun(side: Side, payload: Buffer): Promise<SaveResult> {
   const dir = mkdtempSync(join(tmpdir(), `bench-persist-${side}-`));
   let server: RunningServer | undefined;
+  let reader: LatencyClient | undefined;
   try {
     server = await start(side, ['--dir', dir, '--dbfilename', 'bench.rdb', '--save', '']);
     const out = await run('redis-cli', ['-p', String(server.port), '--pipe'], payload);
     if (!/errors: 0/.test(out)) throw new Error(`redis-cli --pipe on ${side}: ${out}`);
     const control = await RawConnection.open(server.port);
-    const reader = await RawConnection.open(server.port);
+    // The GETs are timed in a process of their own (see lib/latency-client.ts).
+    reader = await LatencyClient.start(server.port, keys);
     const rssBefore = treeRss(server.pid);
     let peakRss = rssBefore;
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, treeRss((server as RunningServer).pid));
     }, 5);
-    const latencies: number[] = [];
-    let saving = true;
-    const getter = (async () => {
-      let i = 0;
-      while (saving) {
-        const t0 = performance.now();
-        await reader.call(['GET', `key:${(i = (i + 7919) % keys)}`], 30_000);
-        latencies.push(performance.now() - t0);
-      }
-    })();
+    reader.begin();
     const t0 = performance.now();
     const reply = replyText(await control.call(['BGSAVE'], 30_000));
     if (!reply.startsWith('Background saving started')) throw new Error(`BGSAVE on ${side}: ${reply}`);
@@ -131,11 +125,9 @@ async function bgsaveRun(side: Side, payload: Buffer): Promise<SaveResult> {
       await new Promise((r) => setTimeout(r, 2));
     }
     const saveMs = performance.now() - t0;
-    saving = false;
-    await getter;
+    const latencies = await reader.end();
     clearInterval(sampler);
     control.close();
-    reader.close();
     const fileBytes = statSync(join(dir, 'bench.rdb')).size;
     await server.stop();
     // Load at start: the time the server itself reports.
@@ -197,6 +189,7 @@ async function bgsaveRun(side: Side, payload: Buffer): Promise<SaveResult> {
       aofSetRps: Number(rps[1]),
     };
   } finally {
+    reader?.kill();
     await stopAll(server);
     rmSync(dir, { recursive: true, force: true });
   }
