@@ -100,8 +100,6 @@ async function phase(server: RunningServer, name: string, work: () => Promise<vo
 
 async function churn(server: RunningServer): Promise<Phase[]> {
   const port = server.port;
-  await command(port, ['CONFIG', 'SET', 'maxmemory', flag('maxmemory')]);
-  await command(port, ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru']);
   const out: Phase[] = [];
   for (let i = 0; i < Number(flag('rounds')); i++) {
     out.push(
@@ -144,8 +142,10 @@ export async function memoryChurn(): Promise<void> {
         .join(' ')}`,
   );
   try {
-    redis = await startRedis(0);
-    redmesh = await startRedmesh(0);
+    // Set at start, as in a config file: redmesh sizes its young generation from it (README: memory).
+    const limits = ['--maxmemory', flag('maxmemory'), '--maxmemory-policy', 'allkeys-lru'];
+    redis = await startRedis(0, limits);
+    redmesh = await startRedmesh(0, limits);
     const ours = await churn(redmesh);
     const theirs = await churn(redis);
     const worstRedis = print('redis', theirs);
