@@ -4,14 +4,15 @@
  *     replica until its link is up with every key, for redis→redis, redmesh→redmesh and the mixed
  *     pairs (diskless, no delay);
  *   - replication lag under redis-benchmark write load (SET, 100-byte values): a probe writes a
- *     fresh value on the master every 10 ms and reads the replica back to back until it holds it;
- *     p50/p99 of that time, and the master−replica offset difference sampled alongside.
+ *     fresh value on the master every 10 ms and reads the replica back to back until it holds it
+ *     (in a process of its own: lib/lag-probe.ts); p50/p99 of that time, and the master−replica
+ *     offset difference sampled alongside.
  *   - full sync through `redmesh vpn` between two network namespaces (the tutorial's set-up):
  *     redis→redis and redmesh→redmesh, from REPLICAOF on an empty replica until it holds every key
  *     (needs root; skipped otherwise, or with --no-vpn).
  * Targets: full sync ≤ 1.3× Redis's time; lag p99 ≤ 10 ms.
  *
- * Usage: node dist/bench/replication.js [--keys 1000000] [--probes 300] [--requests 2000000] [--no-vpn]
+ * Usage: node dist/bench/replication.js [--keys 1000000] [--probes 1000] [--requests 2000000] [--no-vpn]
  * Numbers only mean something on an otherwise idle machine; the load average is printed with them.
  */
 import { spawn } from 'node:child_process';
@@ -21,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Testbed, netnsPrefix, waitFor, type NetnsNode } from '../src/ops/index.js';
+import { probeLag } from './lib/lag-probe.js';
 import { redmesh } from './lib/tunnels.js';
 import { runProcess } from '../test/helpers/process.js';
 import { RawConnection, infoField, replyText } from '../test/helpers/raw-resp.js';
@@ -29,7 +31,7 @@ import { startRedis, startRedmesh, stopAll, type RunningServer } from '../test/h
 const { values } = parseArgs({
   options: {
     keys: { type: 'string', default: '1000000' },
-    probes: { type: 'string', default: '300' },
+    probes: { type: 'string', default: '1000' },
     requests: { type: 'string', default: '2000000' },
     'no-vpn': { type: 'boolean', default: false },
   },
@@ -65,18 +67,6 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what:
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/**
- * Reads the probe key on the replica back to back until it holds `value`: each read waits only for the
- * last one's reply, so the time found is the lag to within one round trip (a 5 ms poll would round
- * every sample up to the next 5 ms, and a replica 1 ms behind would read as 5.5 ms).
- */
-async function readUntil(r: RawConnection, key: string, value: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await call(r, ['GET', key])) !== value) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${key} never read ${value} on the replica`);
   }
 }
 
@@ -143,19 +133,17 @@ async function lag(
       60_000,
       'link up',
     );
-    const samples: number[] = [];
+    // The probes run in a process of their own (lib/lag-probe.ts); the offsets are read meanwhile.
+    let probing = true;
+    const lags = probeLag(master.port, replica.port, probes, 10).finally(() => (probing = false));
     const offsets: number[] = [];
-    for (let i = 0; i < probes; i++) {
-      const value = `probe-${i}`;
-      const t0 = performance.now();
-      await call(m, ['SET', 'lag:probe', value]);
-      await readUntil(r, 'lag:probe', value, 10_000);
-      samples.push(performance.now() - t0);
+    while (probing) {
       const mo = Number(infoField(await call(m, ['INFO', 'replication']), 'master_repl_offset'));
       const ro = Number(infoField(await call(r, ['INFO', 'replication']), 'master_repl_offset'));
       offsets.push(mo - ro);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    const samples = await lags;
     m.close();
     r.close();
     samples.sort((a, b) => a - b);

@@ -9,7 +9,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { connect } from 'node:net';
+import { LeanConnection } from './lean-connection.js';
 
 const ROLE = 'latency-client';
 /** GETs sent before the client says it is ready. */
@@ -96,11 +96,10 @@ export class LatencyClient {
 }
 
 /**
- * The child: GETs back to back until told to end. It allocates next to nothing per request (the
- * command is written into one buffer, replies are read through the socket's `onread` buffer and only
- * counted, latencies go to a preallocated array) and runs without V8's background threads: measured
- * with `perf sched` (bench/persistence.ts, 1M keys), most GETs over 1 ms during a save were the
- * client itself waiting for a CPU behind its own garbage collector's threads, or behind the bench's.
+ * The child: GETs back to back until told to end, through a LeanConnection, with latencies in a
+ * preallocated array, and without V8's background threads: measured with `perf sched`
+ * (bench/persistence.ts, 1M keys), most GETs over 1 ms during a save were the client itself waiting
+ * for a CPU behind its own garbage collector's threads, or behind the bench's.
  */
 async function childMain(port: number, keys: number): Promise<void> {
   const send = (m: FromChild, then?: () => void): void =>
@@ -115,73 +114,18 @@ async function childMain(port: number, keys: number): Promise<void> {
   process.on('disconnect', () => process.exit(0));
   const latencies = new Float64Array(MAX_SAMPLES);
   let samples = 0;
-  const command = Buffer.alloc(64 + String(keys).length);
   let i = 0;
-  let replyBytes = -1; // bytes of the reply being read; -1 until its header is complete
-  let received = 0;
-  let header = '';
-  let sentAt = 0;
-  let resolveReply: (() => void) | undefined;
-  let failure: Error | undefined;
-  const socket = connect({
-    port,
-    host: '127.0.0.1',
-    noDelay: true,
-    onread: {
-      buffer: Buffer.alloc(64 * 1024),
-      callback: (n: number, buf: Uint8Array): boolean => {
-        let pos = 0;
-        while (pos < n) {
-          if (replyBytes < 0) {
-            // "$<len>\r\n" (or "$-1\r\n"): the header is a few bytes, kept as text until its \n.
-            const c = buf[pos++] as number;
-            header += String.fromCharCode(c);
-            if (c !== 0x0a) continue;
-            if (header[0] !== '$') failure = new Error(`not a bulk reply: ${JSON.stringify(header)}`);
-            const len = Number(header.slice(1, -2));
-            replyBytes = len < 0 ? 0 : len + 2;
-            received = 0;
-            header = '';
-          }
-          const take = Math.min(replyBytes - received, n - pos);
-          received += take;
-          pos += take;
-          if (received === replyBytes) {
-            replyBytes = -1;
-            const r = resolveReply;
-            resolveReply = undefined;
-            r?.();
-          }
-        }
-        return true;
-      },
-    },
-  });
-  socket.on('error', (e) => {
-    failure = e;
-    resolveReply?.();
-  });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  const get = (): Promise<void> => {
-    const key = `key:${(i = (i + 7919) % keys)}`;
-    const len = command.write(`*2\r\n$3\r\nGET\r\n$${key.length}\r\n${key}\r\n`, 0, 'latin1');
-    sentAt = performance.now();
-    const done = new Promise<void>((resolve) => (resolveReply = resolve));
-    socket.write(command.subarray(0, len));
-    return done;
-  };
   try {
+    const c = await LeanConnection.open(port);
+    const get = (): Promise<void> => c.call(['GET', `key:${(i = (i + 7919) % keys)}`]);
     for (let n = 0; n < WARM_GETS; n++) await get();
     send({ kind: 'ready' });
-    while (!ending && failure === undefined) {
+    while (!ending) {
+      const t0 = performance.now();
       await get();
-      if (recording && samples < MAX_SAMPLES) latencies[samples++] = performance.now() - sentAt;
+      if (recording && samples < MAX_SAMPLES) latencies[samples++] = performance.now() - t0;
     }
-    if (failure !== undefined) throw failure;
-    socket.destroy();
+    c.close();
     // Disconnecting only once the message is out: a disconnect drops what is still queued.
     send({ kind: 'result', latencies: Array.from(latencies.subarray(0, samples)) }, () =>
       process.disconnect(),
