@@ -109,8 +109,8 @@ class ChunkList<T> {
 }
 
 /**
- * Lists the next table whole if it has at most `wholeTableKeys` keys, else up to `batch` keys of it, into `keys` and `values`; false
- * once every table is listed.
+ * Lists into `keys` and `values` the next table whole if it has at most `wholeTableKeys` keys, else
+ * up to `batch` keys of it; false once every table is listed.
  */
 function listSome(
   l: Listing,
