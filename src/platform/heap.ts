@@ -80,57 +80,68 @@ export function serverHeapLimitMb(usableBytes: number = usableMemoryBytes()): nu
   return Math.floor((usableBytes * HEAP_SHARE) / 2 ** 20);
 }
 
-/** Why the heap is left as it is, or undefined when the process should re-execute with a bigger one. */
+/** SIZED_MARK's value when the re-execution was for the young generation only (the heap limit kept). */
+const YOUNG_ONLY = 'young';
+
+/**
+ * Why the heap limit is left as it is, or undefined when the process should re-execute with a bigger
+ * one. After a re-execution (SIZED_MARK set) it also names the semi-spaces it was given.
+ */
 export function heapDecision(
   execArgv: readonly string[],
   env: NodeJS.ProcessEnv,
   currentLimitMb: number,
   wantedMb: number,
 ): string | undefined {
-  if (env[SIZED_MARK] !== undefined) {
-    const semi = execArgv.find((a) => a.startsWith(`${SEMI_SPACE_FLAGS[0]}=`))?.split('=')[1];
-    const young = semi === undefined ? '' : `, semi-spaces ${semi} MB`;
+  const mark = env[SIZED_MARK];
+  const semi = execArgv.find((a) => a.startsWith(`${SEMI_SPACE_FLAGS[0]}=`))?.split('=')[1];
+  const young = mark === undefined || semi === undefined ? '' : `, semi-spaces ${semi} MB`;
+  if (mark !== undefined && mark !== YOUNG_ONLY)
     return `heap limit ${currentLimitMb} MB (sized at start)${young}`;
-  }
   if (execArgv.some((a) => a.startsWith(HEAP_FLAG)) || (env.NODE_OPTIONS ?? '').includes(HEAP_FLAG)) {
-    return `heap limit ${currentLimitMb} MB (${HEAP_FLAG} given to node)`;
+    return `heap limit ${currentLimitMb} MB (${HEAP_FLAG} given to node)${young}`;
   }
   if (env.REDMESH_HEAP === 'node')
     return `heap limit ${currentLimitMb} MB (REDMESH_HEAP=node: Node's default)`;
-  if (currentLimitMb >= wantedMb) return `heap limit ${currentLimitMb} MB`;
+  if (currentLimitMb >= wantedMb || mark === YOUNG_ONLY) return `heap limit ${currentLimitMb} MB${young}`;
   return undefined;
 }
 
 /**
- * Re-executes this process with a heap limit sized to the usable memory and semi-spaces sized for
- * `maxmemory` (semiSpaceMb; an operator's own semi-space flags win), unless `heapDecision` says not
- * to; returns the sentence to log then. Call it first thing, before any state exists: on success it
- * does not return.
+ * Re-executes this process (same pid, same stdio) with a heap limit sized to the usable memory and
+ * semi-spaces sized for `maxmemory` (semiSpaceMb): the limit unless `heapDecision` keeps it, the
+ * semi-spaces unless node was given its own or REDMESH_HEAP=node asks for Node's defaults. Returns the
+ * sentence to log when there is nothing to do (or the re-execution failed). Call it first thing,
+ * before any state exists: when it re-executes, it does not return.
  */
 export function ensureServerHeap(maxmemory = 0): string {
   const currentMb = Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
   const wantedMb = serverHeapLimitMb();
-  const kept = heapDecision(process.execArgv, process.env, currentMb, wantedMb);
-  if (kept !== undefined) return kept;
+  const env = process.env;
+  const kept = heapDecision(process.execArgv, env, currentMb, wantedMb);
+  const given = [...process.execArgv, env.NODE_OPTIONS ?? ''];
+  const youngGiven = SEMI_SPACE_FLAGS.some((f) => given.some((a) => a.includes(f)));
+  const young =
+    env[SIZED_MARK] !== undefined || env.REDMESH_HEAP === 'node' || youngGiven
+      ? []
+      : SEMI_SPACE_FLAGS.map((f) => `${f}=${semiSpaceMb(maxmemory)}`);
+  if (kept !== undefined && young.length === 0) return kept;
   const c = libc();
   // Node opens stdio close-on-exec here; the new image must keep the same stdout/stderr.
   for (const fd of [0, 1, 2]) c.clearCloexec(fd);
-  process.env[SIZED_MARK] = String(wantedMb);
-  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''];
-  const young = SEMI_SPACE_FLAGS.some((f) => given.some((a) => a.includes(f)))
-    ? []
-    : SEMI_SPACE_FLAGS.map((f) => `${f}=${semiSpaceMb(maxmemory)}`);
-  const argv = [
+  env[SIZED_MARK] = kept === undefined ? String(wantedMb) : YOUNG_ONLY;
+  const heap = kept === undefined ? [`${HEAP_FLAG}=${wantedMb}`] : [];
+  c.execv(process.execPath, [
     process.execPath,
     ...process.execArgv,
-    `${HEAP_FLAG}=${wantedMb}`,
+    ...heap,
     ...young,
     ...process.argv.slice(1),
-  ];
-  c.execv(process.execPath, argv);
+  ]);
   const failure = libcError('execv', c.errno());
-  delete process.env[SIZED_MARK];
-  return `heap limit ${currentMb} MB (could not re-execute with ${wantedMb} MB: ${failure.message})`;
+  delete env[SIZED_MARK];
+  const wanted = kept === undefined ? `${wantedMb} MB` : 'sized semi-spaces';
+  return `heap limit ${currentMb} MB (could not re-execute with ${wanted}: ${failure.message})`;
 }
 
 /**

@@ -28,6 +28,20 @@ test('an operator-chosen limit, REDMESH_HEAP=node, or a process already sized ar
   assert.match(heapDecision([], { REDMESH_HEAP: 'node' }, 4144, 21000) ?? '', /Node's default/);
   assert.match(heapDecision([], { REDMESH_HEAP_SIZED: '21000' }, 21048, 21000) ?? '', /sized at start/);
   assert.match(heapDecision([], {}, 30000, 21000) ?? '', /^heap limit 30000 MB$/);
+  // After a re-execution: the semi-spaces it was given are named; a limit kept is still described.
+  const semi = ['--max-semi-space-size=16', '--min-semi-space-size=16'];
+  assert.equal(
+    heapDecision(semi, { REDMESH_HEAP_SIZED: '21000' }, 21048, 21000),
+    'heap limit 21048 MB (sized at start), semi-spaces 16 MB',
+  );
+  assert.equal(
+    heapDecision(['--max-old-space-size=600', ...semi], { REDMESH_HEAP_SIZED: 'young' }, 600, 21000),
+    'heap limit 600 MB (--max-old-space-size given to node), semi-spaces 16 MB',
+  );
+  assert.equal(
+    heapDecision(semi, { REDMESH_HEAP_SIZED: 'young' }, 30000, 21000),
+    'heap limit 30000 MB, semi-spaces 16 MB',
+  );
 });
 
 test('`redmesh server` re-executes itself with the bigger heap: same pid, stdout still logged', async () => {
@@ -60,6 +74,27 @@ test('the young generation is 16 MB semi-spaces, or maxmemory / 32 between 4 and
   assert.equal(semiSpaceMb(500 * 2 ** 20), 15);
   assert.equal(semiSpaceMb(4 * 2 ** 30), 16);
   assert.equal(semiSpaceMb(1), 4);
+});
+
+test('an operator-given heap limit is kept, and the semi-spaces are still sized; REDMESH_HEAP=node sizes neither', async () => {
+  let server: RunningServer | undefined;
+  try {
+    server = await startRedmesh(0, [], { NODE_OPTIONS: '--max-old-space-size=600' });
+    const cmdline = readFileSync(`/proc/${server.pid}/cmdline`, 'latin1').split('\0');
+    assert.ok(cmdline.includes('--min-semi-space-size=16'), cmdline.join(' '));
+    assert.ok(!cmdline.some((a) => a.startsWith('--max-old-space-size')), cmdline.join(' '));
+    assert.match(
+      server.output(),
+      /heap limit 6\d\d MB \(--max-old-space-size given to node\), semi-spaces 16 MB/,
+    );
+    await stopAll(server);
+    server = await startRedmesh(0, [], { REDMESH_HEAP: 'node' });
+    const plain = readFileSync(`/proc/${server.pid}/cmdline`, 'latin1');
+    assert.ok(!plain.includes('semi-space') && !plain.includes('old-space'), plain);
+    assert.match(server.output(), /REDMESH_HEAP=node/);
+  } finally {
+    await stopAll(server);
+  }
 });
 
 test('a server with a small maxmemory keeps small semi-spaces (an operator-given size wins)', async () => {
