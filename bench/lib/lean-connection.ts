@@ -1,8 +1,9 @@
 /**
  * A client connection for the benches' timing processes (latency-client.ts, lag-probe.ts) that
- * allocates next to nothing per request: commands are written into one buffer, replies are read
- * through the socket's `onread` buffer, and a reply is kept only as its first bytes (enough to tell
- * +OK, nil, an error or a short value). Measured with `perf sched` during a save, a client that
+ * allocates no Buffer per request: commands are written into one buffer, replies are read through
+ * the socket's `onread` buffer, and a reply is kept only as its first bytes (enough to tell +OK, nil,
+ * an error or a short value). What is left per request is a promise and a few short strings (the
+ * command's parts, the reply's header line). Measured with `perf sched` during a save, a client that
  * allocated per reply spent its tail waiting for a CPU behind its own garbage collector's threads.
  * Replies handled: simple strings, errors, integers and bulk strings (no arrays).
  */
