@@ -231,6 +231,21 @@ export class Database {
     return this.entries;
   }
 
+  /** The key's eviction access number (eviction.ts: LRU clock or LFU counter), undefined if none. */
+  accessOf(key: string): number | undefined {
+    return this.entries.accessOf(key);
+  }
+
+  /** Records the key's eviction access number (0 to 2^32 - 2); nothing when the key is not stored. */
+  setAccess(key: string, n: number): void {
+    this.entries.setAccess(key, n);
+  }
+
+  /** Forgets every key's eviction access number. */
+  clearAccess(): void {
+    this.entries.clearAccess();
+  }
+
   /** True when the key has a TTL in the past. */
   isExpired(key: string, now: number): boolean {
     const when = this.expires.get(key);

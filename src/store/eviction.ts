@@ -4,11 +4,11 @@
  * until under the limit. Candidates come from a rotating cursor over each database's Map (JS Maps have
  * no random access; a cursor that survives mutation gives a fair spread at no memory cost).
  *
- * LRU/LFU need to know when a key was last used. That metadata (one number per key) is kept only while
- * an LRU/LFU policy is active with a limit, in a side table fed by `touch` from the dispatcher, so a
- * server without maxmemory pays nothing per key.
+ * LRU/LFU need to know when a key was last used. That number is kept with the key in the keyspace's
+ * own table (Database.setAccess: 4 bytes per key, made on first use), fed by `touch` from the
+ * dispatcher while an LRU/LFU policy is active with a limit, so a server without maxmemory pays
+ * nothing per key, and the number goes when its key goes.
  */
-import { PartitionedMap } from './partitioned-map.js';
 import type { Database, Keyspace } from './database.js';
 import { datasetBytes } from './memory.js';
 
@@ -37,26 +37,15 @@ const MAX_EVICTIONS_PER_CALL = 10000;
 const LFU_INIT_VAL = 5;
 
 export class Evictor {
-  /** db index → key → LRU clock of the last access (s), or LFU minutes of the last decrement * 256 + counter. */
-  private readonly access = new Map<number, PartitionedMap<number>>();
   /** Sampling cursors, each with the key table it walks (FLUSH and SWAPDB replace a database's table). */
   private readonly cursors = new Map<string, { readonly source: object; cursor: Iterator<string> }>();
 
   constructor(private readonly keyspace: Keyspace) {
-    // Access data of flushed keys would otherwise stay for good (a leak under FLUSHALL + refill).
     keyspace.addObserver({
-      beforeFlush: (db) => {
-        this.access.delete(db);
-        this.forgetCursors(db);
-      },
+      beforeFlush: (db) => this.forgetCursors(db),
       beforeSwap: (a, b) => {
         this.forgetCursors(a);
         this.forgetCursors(b);
-        const [ta, tb] = [this.access.get(a), this.access.get(b)];
-        this.access.delete(a);
-        this.access.delete(b);
-        if (ta !== undefined) this.access.set(b, ta);
-        if (tb !== undefined) this.access.set(a, tb);
       },
     });
   }
@@ -67,16 +56,6 @@ export class Evictor {
    */
   private forgetCursors(db: number): void {
     for (const name of [`a:${db}`, `v:${db}`]) this.cursors.delete(name);
-  }
-
-  /**
-   * Drops the access data of keys that are gone (DEL, expiry, overwrites by RENAME…) once they
-   * outnumber the live ones: O(n) at most every n removals.
-   */
-  private pruneIfStale(dbIndex: number, table: PartitionedMap<number>): void {
-    const db = this.keyspace.db(dbIndex);
-    if (table.size <= 2 * db.size + 1024) return;
-    for (const key of table.keys()) if (!db.contains(key)) table.delete(key);
   }
 
   /**
@@ -93,24 +72,19 @@ export class Evictor {
     if (settings.maxmemory === 0) return;
     const lfu = settings.policy.endsWith('-lfu');
     if (!lfu && !settings.policy.endsWith('-lru')) return;
-    let table = this.access.get(dbIndex);
-    if (table === undefined) {
-      table = new PartitionedMap();
-      this.access.set(dbIndex, table);
-    }
-    this.pruneIfStale(dbIndex, table);
+    const db = this.keyspace.db(dbIndex);
     if (!lfu) {
-      table.set(key, lruClock(now));
+      db.setAccess(key, lruClock(now));
       return;
     }
-    const counter = this.decayedCounter(table.get(key), settings, now);
-    table.set(key, lfuMinutes(now) * 256 + logIncrement(counter, settings.lfuLogFactor));
+    const counter = this.decayedCounter(db.accessOf(key), settings, now);
+    db.setAccess(key, lfuMinutes(now) * 256 + logIncrement(counter, settings.lfuLogFactor));
   }
 
   /**
    * RESTORE … IDLETIME / FREQ (Redis objectSetLRUOrLFU): under an LFU policy the key's counter becomes
    * `freq`; under any other policy its last access becomes `idleSeconds` ago. Whichever does not apply
-   * to the policy is ignored, as in Redis.
+   * to the policy is ignored, as in Redis. The key must exist.
    */
   setAccess(
     policy: EvictionPolicy,
@@ -120,28 +94,24 @@ export class Evictor {
     idleSeconds: number | undefined,
     freq: number | undefined,
   ): void {
-    let table = this.access.get(dbIndex);
-    if (table === undefined) {
-      table = new PartitionedMap();
-      this.access.set(dbIndex, table);
-    }
-    // The same small-integer forms touch() writes (see lruClock / lfuMinutes).
+    const db = this.keyspace.db(dbIndex);
+    // The same forms touch() writes (see lruClock / lfuMinutes).
     if (policy.endsWith('-lfu')) {
-      if (freq !== undefined) table.set(key, lfuMinutes(now) * 256 + Math.min(255, Math.max(0, freq)));
+      if (freq !== undefined) db.setAccess(key, lfuMinutes(now) * 256 + Math.min(255, Math.max(0, freq)));
     } else if (idleSeconds !== undefined) {
-      table.set(key, lruClock(now - idleSeconds * 1000));
+      db.setAccess(key, lruClock(now - idleSeconds * 1000));
     }
   }
 
   /** OBJECT IDLETIME: when the key was last used (ms), while an LRU policy is recording it. */
   lastAccess(dbIndex: number, key: string): number | undefined {
-    const clock = this.access.get(dbIndex)?.get(key);
-    return clock === undefined ? undefined : LRU_EPOCH_MS + clock * LRU_RESOLUTION_MS;
+    const clock = this.keyspace.db(dbIndex).accessOf(key);
+    return clock === undefined ? undefined : LRU_EPOCH_MS + (clock - LRU_OFFSET) * LRU_RESOLUTION_MS;
   }
 
   /** OBJECT FREQ: the key's LFU counter after decay (a key never touched has the initial value). */
   frequency(settings: EvictionSettings, dbIndex: number, key: string, now: number): number {
-    return this.decayedCounter(this.access.get(dbIndex)?.get(key), settings, now);
+    return this.decayedCounter(this.keyspace.db(dbIndex).accessOf(key), settings, now);
   }
 
   private decayedCounter(packed: number | undefined, settings: EvictionSettings, now: number): number {
@@ -177,7 +147,6 @@ export class Evictor {
       victim.db.delete(victim.key);
       used = this.usedMemory();
       victim.db.signalModified(victim.key);
-      this.access.get(victim.db.index)?.delete(victim.key);
       evicted.push({ db: victim.db.index, key: victim.key });
       onEvicted?.(victim.db.index, victim.key);
     }
@@ -208,7 +177,7 @@ export class Evictor {
     const policy = settings.policy;
     if (policy.endsWith('-random')) return Math.random();
     if (policy === 'volatile-ttl') return -(db.getExpire(key) ?? Infinity);
-    const packed = this.access.get(db.index)?.get(key);
+    const packed = db.accessOf(key);
     if (policy.endsWith('-lru')) return lruClock(now) - (packed ?? 0);
     return 255 - this.decayedCounter(packed, settings, now);
   }
@@ -241,22 +210,27 @@ export class Evictor {
     return out;
   }
 
-  /** Drops LRU/LFU data (policy or maxmemory changed, FLUSHALL). */
+  /** Drops LRU/LFU data (policy or maxmemory changed). */
   reset(): void {
-    this.access.clear();
+    for (const db of this.keyspace.databases) db.clearAccess();
   }
 }
 
 /**
- * The access data is kept as small integers (V8 stores them inline in the Map: a millisecond timestamp
- * would be a heap number per key, and a new one per access). LRU has a 100 ms clock (Redis: 1 s,
+ * The access data is kept as 32-bit integers, in a typed array beside the key table (a millisecond
+ * timestamp would not fit). LRU has a 100 ms clock (Redis: 1 s,
  * LRU_CLOCK_RESOLUTION); LFU packs a 16-bit minute clock with an 8-bit counter, as Redis does.
  */
 const LRU_RESOLUTION_MS = 100;
-/** Ticks are counted from this process's start, so they stay below 2^30 (V8's small integers) for 3 years. */
+/**
+ * Ticks are counted from this process's start, offset by 2^31 so that an access before the start
+ * (RESTORE … IDLETIME, an RDB's idle times) fits too: 6.8 years either way in an unsigned 32 bits.
+ */
 const LRU_EPOCH_MS = Date.now();
+const LRU_OFFSET = 2 ** 31;
 function lruClock(now: number): number {
-  return Math.floor((now - LRU_EPOCH_MS) / LRU_RESOLUTION_MS);
+  const tick = Math.floor((now - LRU_EPOCH_MS) / LRU_RESOLUTION_MS) + LRU_OFFSET;
+  return Math.min(2 ** 32 - 2, Math.max(0, tick));
 }
 function lfuMinutes(now: number): number {
   return Math.floor(now / 60000) & 65535;

@@ -2,15 +2,15 @@
  * A string-keyed Map split by a hash of the key into a fixed number of smaller tables: a database's
  * key table (Database.entries, .expires), which holds millions of keys.
  *
- * Why not one table (a BigMap of ≤16M keys per shard): V8 keeps a Map's entries in one backing array,
- * 450 MB for 10M keys. Its concurrent marker scans such an array in one go, out of sight of the main
+ * The tables are DenseTables (dense-table.ts: what a V8 Map costs per key under churn, and why). Why
+ * not one table: a single backing array is 450 MB for 10M keys. Its concurrent marker scans such an array in one go, out of sight of the main
  * thread, which then finds its own work list empty, takes marking for finished and does the rest in
  * the atomic pause: Mark-Compact pauses of 0.5–4.6 s on 10M keys (--trace-gc-nvp: nearly all of it
  * mark.full_closure_parallel). Growing such a table also rehashes every key at once (a stall of the
  * same order). With PARTITIONS tables each array stays small (10M keys: ~2 MB each), so marking is
  * spread over many objects that the main thread sees, and a rehash moves 1/PARTITIONS of the keys.
  *
- * A key always lives in the table its hash picks, so, like BigMap, iteration walks the tables in
+ * A key always lives in the table its hash picks, so iteration walks the tables in
  * order with each one's live iterator and reads the table list as it goes: it survives any change,
  * and visits every key present from its start to its end exactly once (SCAN's guarantee, scan.ts).
  * A key added during the walk is seen if it lands in a table the walk has not finished. Unlike a
@@ -18,30 +18,19 @@
  *
  * Tables are made on the first key that needs them, so an empty database costs one array.
  */
-import { BigMap } from './big-map.js';
+import { DenseTable, keyHash } from './dense-table.js';
 
 /** Tables per map: a power of two (the hash is masked). */
 export const PARTITIONS = 256;
 const MASK = PARTITIONS - 1;
-/** Characters hashed from each end of a long key: enough to spread keys, bounded cost per lookup. */
-const HASHED_END = 16;
 
-/** The table index of `key`: FNV-1a over its length and up to HASHED_END characters from each end. */
+/** The table index of `key`: the low bits of its hash (the table's index uses the high ones). */
 export function partitionOf(key: string): number {
-  const n = key.length;
-  let h = Math.imul(0x811c9dc5 ^ n, 0x01000193);
-  if (n <= 2 * HASHED_END) {
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  } else {
-    for (let i = 0; i < HASHED_END; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    for (let i = n - HASHED_END; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  }
-  // The low bits of FNV mix poorly: fold the high half in.
-  return (h ^ (h >>> 16)) & MASK;
+  return keyHash(key) & MASK;
 }
 
 export class PartitionedMap<V> implements Map<string, V> {
-  private parts: (BigMap<string, V> | undefined)[] = new Array<BigMap<string, V> | undefined>(PARTITIONS);
+  private parts: (DenseTable<V> | undefined)[] = new Array<DenseTable<V> | undefined>(PARTITIONS);
   private count = 0;
 
   constructor(entries?: Iterable<readonly [string, V]>) {
@@ -60,31 +49,49 @@ export class PartitionedMap<V> implements Map<string, V> {
   }
 
   get(key: string): V | undefined {
-    return this.parts[partitionOf(key)]?.get(key);
+    const h = keyHash(key);
+    return this.parts[h & MASK]?.getHashed(key, h);
   }
 
   has(key: string): boolean {
-    return this.parts[partitionOf(key)]?.has(key) ?? false;
+    const h = keyHash(key);
+    return this.parts[h & MASK]?.hasHashed(key, h) ?? false;
   }
 
   set(key: string, value: V): this {
-    const i = partitionOf(key);
-    let p = this.parts[i];
-    if (p === undefined) this.parts[i] = p = new BigMap<string, V>();
-    const before = p.size;
-    p.set(key, value);
-    this.count += p.size - before;
+    const h = keyHash(key);
+    let p = this.parts[h & MASK];
+    if (p === undefined) this.parts[h & MASK] = p = new DenseTable<V>();
+    if (p.setHashed(key, h, value)) this.count++;
     return this;
   }
 
   delete(key: string): boolean {
-    if (this.parts[partitionOf(key)]?.delete(key) !== true) return false;
+    const h = keyHash(key);
+    if (this.parts[h & MASK]?.deleteHashed(key, h) !== true) return false;
     this.count--;
     return true;
   }
 
+  /** The key's access number (eviction.ts: LRU clock or LFU counter), undefined if never set or no key. */
+  accessOf(key: string): number | undefined {
+    const h = keyHash(key);
+    return this.parts[h & MASK]?.accessOf(key, h);
+  }
+
+  /** Sets the key's access number (0 to 2^32 - 2), kept with the key until it goes; false if no such key. */
+  setAccess(key: string, n: number): boolean {
+    const h = keyHash(key);
+    return this.parts[h & MASK]?.setAccess(key, h, n) ?? false;
+  }
+
+  /** Forgets every key's access number (the eviction policy changed). */
+  clearAccess(): void {
+    for (const p of this.parts) p?.clearAccess();
+  }
+
   clear(): void {
-    this.parts = new Array<BigMap<string, V> | undefined>(PARTITIONS);
+    this.parts = new Array<DenseTable<V> | undefined>(PARTITIONS);
     this.count = 0;
   }
 
@@ -129,7 +136,7 @@ export class PartitionedMap<V> implements Map<string, V> {
    * started is walked if the walk has not passed its index; after clear() the walk goes on over the
    * tables it started on (as a Map iterator does over a Map that was replaced).
    */
-  private *walk<R>(each: (p: BigMap<string, V>) => Iterator<R>): Generator<R, undefined, unknown> {
+  private *walk<R>(each: (p: DenseTable<V>) => Iterator<R>): Generator<R, undefined, unknown> {
     const parts = this.parts;
     for (let i = 0; i < PARTITIONS; i++) {
       const p = parts[i];
