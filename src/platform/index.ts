@@ -14,6 +14,7 @@ export {
   collectGarbage,
   compactGarbage,
   ensureServerHeap,
+  initialOldSpaceMb,
   semiSpaceMb,
   heapGrowingPercent,
   relaxHeapGrowth,

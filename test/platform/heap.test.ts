@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   heapDecision,
+  boundHeapHeadroom,
   heapGrowingPercent,
+  initialOldSpaceMb,
   semiSpaceMb,
   serverHeapLimitMb,
   usableMemoryBytes,
@@ -60,11 +62,22 @@ test('`redmesh server` re-executes itself with the bigger heap: same pid, stdout
     } finally {
       c.close();
     }
-    assert.match(server.output(), /heap limit \d+ MB \(sized at start\), semi-spaces 16 MB/);
+    assert.match(server.output(), /heap limit \d+ MB \(sized at start\), semi-spaces 16 MB;/);
+    assert.ok(
+      !cmdline.some((a) => a.includes('initial-old-space')),
+      'no maxmemory: V8 sizes the old generation',
+    );
     assert.match(server.output(), /ready to accept connections/);
   } finally {
     await stopAll(server);
   }
+});
+
+test('the old generation starts at maxmemory / 8, between 32 and 64 MB, only when maxmemory is set', () => {
+  assert.equal(initialOldSpaceMb(0), 0);
+  assert.equal(initialOldSpaceMb(50 * 2 ** 20), 32);
+  assert.equal(initialOldSpaceMb(400 * 2 ** 20), 50);
+  assert.equal(initialOldSpaceMb(4 * 2 ** 30), 64);
 });
 
 test('the young generation is 16 MB semi-spaces, or maxmemory / 32 between 4 and 16 MB', () => {
@@ -97,28 +110,38 @@ test('an operator-given heap limit is kept, and the semi-spaces are still sized;
   }
 });
 
-test('a server with a small maxmemory keeps small semi-spaces (an operator-given size wins)', async () => {
+test('a server with a small maxmemory keeps small semi-spaces and a small starting old generation (an operator-given size wins)', async () => {
   let server: RunningServer | undefined;
   try {
     server = await startRedmesh(0, ['--maxmemory', '50mb']);
     const cmdline = readFileSync(`/proc/${server.pid}/cmdline`, 'latin1').split('\0');
     assert.ok(cmdline.includes('--min-semi-space-size=4'), cmdline.join(' '));
+    assert.ok(cmdline.includes('--initial-old-space-size=32'), cmdline.join(' '));
+    assert.match(server.output(), /semi-spaces 4 MB, old space from 32 MB/);
     await stopAll(server);
     server = await startRedmesh(0, ['--maxmemory', '50mb'], { NODE_OPTIONS: '--max-semi-space-size=2' });
     const given = readFileSync(`/proc/${server.pid}/cmdline`, 'latin1');
-    assert.ok(!given.includes('semi-space'), given);
+    // Node refuses --initial-old-space-size in NODE_OPTIONS; given as node's own option, it is kept.
+    assert.ok(!given.includes('semi-space') && given.includes('--initial-old-space-size=32'), given);
   } finally {
     await stopAll(server);
   }
 });
 
-test('the old generation grows by 20%, but by at least the headroom floor (64 MB, or 20% of maxmemory)', () => {
+test('the old generation grows by 20% (10% under maxmemory), but by at least the headroom floor (64 MB, or 10% of maxmemory)', () => {
   const MB = 2 ** 20;
   assert.equal(heapGrowingPercent(2048 * MB, 64 * MB), 20, 'a big heap: 20%');
   assert.equal(heapGrowingPercent(320 * MB, 64 * MB), 20, 'where 20% is the floor');
   assert.equal(heapGrowingPercent(32 * MB, 64 * MB), 200, 'a small heap: the floor');
   assert.equal(heapGrowingPercent(0, 64 * MB), 6400, 'an empty heap counts as 1 MB');
-  assert.equal(heapGrowingPercent(32 * MB, 10 * MB), 32, 'maxmemory 50mb bounds the floor to 10 MB');
+  assert.equal(heapGrowingPercent(32 * MB, 5 * MB, 10), 16, 'maxmemory 50mb bounds the floor to 5 MB');
+  assert.equal(heapGrowingPercent(2048 * MB, 64 * MB, 10), 10, 'under maxmemory: 10%');
+  // What the server sets when maxmemory changes, and back when it is unset.
+  boundHeapHeadroom(500 * MB);
+  assert.equal(heapGrowingPercent(450 * MB), 12, 'maxmemory 500mb: 10%, with a floor of 50 MB');
+  assert.equal(heapGrowingPercent(2048 * MB), 10);
+  boundHeapHeadroom(0);
+  assert.equal(heapGrowingPercent(450 * MB), 20, 'no maxmemory: 20%, with a floor of 64 MB');
 });
 
 /**
