@@ -231,6 +231,16 @@ export class Database {
     return this.entries;
   }
 
+  /** A stored key drawn at random (expired ones too), or undefined when there is none: eviction's samples. */
+  sampleKey(): string | undefined {
+    return this.entries.randomKey();
+  }
+
+  /** A key with a TTL drawn at random, or undefined when there is none. */
+  sampleVolatileKey(): string | undefined {
+    return this.expires.randomKey();
+  }
+
   /** The key's eviction access number (eviction.ts: LRU clock or LFU counter), undefined if none. */
   accessOf(key: string): number | undefined {
     return this.entries.accessOf(key);

@@ -172,6 +172,14 @@ export class DenseTable<V> implements Map<string, V> {
     }
   }
 
+  /**
+   * The key at slot floor(`random` × slots in use), `random` in [0, 1); undefined when that slot is a
+   * hole. Once a table has 64 slots, at least a quarter of them are live (it packs below that).
+   */
+  keyAtRandom(random: number): string | undefined {
+    return this.keyAt[Math.floor(random * this.used)];
+  }
+
   /** The key's access number (its LRU clock or LFU counter, eviction.ts), or undefined if never set. */
   accessOf(key: string, hash: number): number | undefined {
     const slot = this.find(key, hash);

@@ -1,8 +1,8 @@
 /**
- * maxmemory eviction (Redis evict.c, approximated): when the keyspace's byte count is over the limit,
- * sample `maxmemory-samples` candidate keys per database, evict the best one by the policy, and repeat
- * until under the limit. Candidates come from a rotating cursor over each database's Map (JS Maps have
- * no random access; a cursor that survives mutation gives a fair spread at no memory cost).
+ * maxmemory eviction (Redis evict.c): when the keyspace's byte count is over the limit, sample
+ * `maxmemory-samples` random keys per database into a pool of the best candidates seen so far (Redis's
+ * eviction pool, EVPOOL_SIZE), evict the best one that still exists, and repeat until under the limit.
+ * The random policies evict a random key of each database in turn, as Redis does.
  *
  * LRU/LFU need to know when a key was last used. That number is kept with the key in the keyspace's
  * own table (Database.setAccess: 4 bytes per key, made on first use), fed by `touch` from the
@@ -36,26 +36,35 @@ export const BASELINE_BYTES = 880 * 1024;
 const MAX_EVICTIONS_PER_CALL = 10000;
 const LFU_INIT_VAL = 5;
 
+/** Candidates kept between evictions (Redis EVPOOL_SIZE). */
+const POOL_SIZE = 16;
+
+interface Candidate {
+  readonly db: Database;
+  readonly key: string;
+  /** Higher = better to evict (Redis's "idle" value). */
+  readonly score: number;
+}
+
 export class Evictor {
-  /** Sampling cursors, each with the key table it walks (FLUSH and SWAPDB replace a database's table). */
-  private readonly cursors = new Map<string, { readonly source: object; cursor: Iterator<string> }>();
+  /**
+   * The best candidates sampled so far, worst first. Sampling a few keys per eviction finds the
+   * oldest of the keyspace only because the good candidates of earlier samples are kept here.
+   */
+  private pool: Candidate[] = [];
+  /** The random policies take a key from each database in turn (Redis's next_db). */
+  private nextDb = 0;
 
   constructor(private readonly keyspace: Keyspace) {
+    // Pooled keys of a flushed or swapped database would name other data than they were scored for.
     keyspace.addObserver({
-      beforeFlush: (db) => this.forgetCursors(db),
-      beforeSwap: (a, b) => {
-        this.forgetCursors(a);
-        this.forgetCursors(b);
+      beforeFlush: () => {
+        this.pool = [];
+      },
+      beforeSwap: () => {
+        this.pool = [];
       },
     });
-  }
-
-  /**
-   * Drops a database's sampling cursors: they hold its old key table, which would stay in memory
-   * (a whole flushed dataset) until eviction next samples that database.
-   */
-  private forgetCursors(db: number): void {
-    for (const name of [`a:${db}`, `v:${db}`]) this.cursors.delete(name);
   }
 
   /**
@@ -153,61 +162,55 @@ export class Evictor {
     return evicted;
   }
 
-  private pickVictim(settings: EvictionSettings, now: number): { db: Database; key: string } | undefined {
+  private pickVictim(settings: EvictionSettings, now: number): Candidate | undefined {
     const volatile = settings.policy.startsWith('volatile-');
-    let best: { db: Database; key: string; score: number } | undefined;
+    if (settings.policy.endsWith('-random')) return this.randomVictim(volatile);
     for (const db of this.keyspace.databases) {
       if ((volatile ? db.volatileCount : db.size) === 0) continue;
-      for (const key of this.sample(
-        db,
-        volatile ? db.volatileKeys() : db.keys(),
-        `${volatile ? 'v' : 'a'}:${db.index}`,
-        settings.samples,
-      )) {
-        if (!db.contains(key)) continue;
-        const score = this.score(settings, db, key, now);
-        if (best === undefined || score > best.score) best = { db, key, score };
+      for (let i = 0; i < settings.samples; i++) {
+        const key = volatile ? db.sampleVolatileKey() : db.sampleKey();
+        if (key === undefined) break;
+        this.offer({ db, key, score: this.score(settings, db, key, now) });
       }
     }
-    return best;
+    // The best candidate still there (a pooled key may have been deleted, or lost its TTL, since).
+    for (let c = this.pool.pop(); c !== undefined; c = this.pool.pop()) {
+      if (volatile ? c.db.getExpire(c.key) !== undefined : c.db.contains(c.key)) return c;
+    }
+    return undefined;
+  }
+
+  /** Puts a sampled key in the pool if it is better than the worst there (Redis evictionPoolPopulate). */
+  private offer(c: Candidate): void {
+    const pool = this.pool;
+    if (pool.length === POOL_SIZE && c.score <= (pool[0] as Candidate).score) return;
+    for (const p of pool) if (p.key === c.key && p.db === c.db) return;
+    let at = pool.length;
+    while (at > 0 && (pool[at - 1] as Candidate).score > c.score) at--;
+    pool.splice(at, 0, c);
+    if (pool.length > POOL_SIZE) pool.shift();
+  }
+
+  /** A random key of the next database that has one (with a TTL, for volatile-random). */
+  private randomVictim(volatile: boolean): Candidate | undefined {
+    const dbs = this.keyspace.databases;
+    for (let n = 0; n < dbs.length; n++) {
+      const db = dbs[(this.nextDb + n) % dbs.length] as Database;
+      const key = volatile ? db.sampleVolatileKey() : db.sampleKey();
+      if (key === undefined) continue;
+      this.nextDb = (db.index + 1) % dbs.length;
+      return { db, key, score: 0 };
+    }
+    return undefined;
   }
 
   /** Higher = better to evict (Redis's "idle" value). */
   private score(settings: EvictionSettings, db: Database, key: string, now: number): number {
     const policy = settings.policy;
-    if (policy.endsWith('-random')) return Math.random();
     if (policy === 'volatile-ttl') return -(db.getExpire(key) ?? Infinity);
     const packed = db.accessOf(key);
     if (policy.endsWith('-lru')) return lruClock(now) - (packed ?? 0);
     return 255 - this.decayedCounter(packed, settings, now);
-  }
-
-  /**
-   * Up to `count` consecutive keys (in insertion order) from a cursor that resumes where it stopped and
-   * wraps around: a sliding window rather than Redis's random picks, which JS Maps cannot do cheaply.
-   */
-  private sample(db: Database, fresh: IterableIterator<string>, name: string, count: number): string[] {
-    const out: string[] = [];
-    // A cursor over a table FLUSHALL replaced would offer keys that are gone: start on the new one.
-    const kept = this.cursors.get(name);
-    let cursor = kept !== undefined && kept.source === db.scanSource ? kept.cursor : fresh;
-    let wrapped = false;
-    while (out.length < count) {
-      const next = cursor.next();
-      if (next.done === true) {
-        if (wrapped) break;
-        wrapped = true;
-        const volatile = name.startsWith('v');
-        cursor = volatile ? db.volatileKeys() : db.keys();
-        // A window that straddles the end would mix the newest keys with the oldest ones and make
-        // the oldest look worst; start the window again from the head (unless the pool is tiny).
-        if ((volatile ? db.volatileCount : db.size) >= count) out.length = 0;
-        continue;
-      }
-      out.push(next.value);
-    }
-    this.cursors.set(name, { source: db.scanSource, cursor });
-    return out;
   }
 
   /** Drops LRU/LFU data (policy or maxmemory changed). */

@@ -23,6 +23,9 @@ import { DenseTable, keyHash } from './dense-table.js';
 /** Tables per map: a power of two (the hash is masked). */
 export const PARTITIONS = 256;
 const MASK = PARTITIONS - 1;
+/** Up to this many keys, randomKey walks the map instead of drawing (most tables would be empty). */
+const SMALL_MAP_KEYS = 4 * PARTITIONS;
+const MAX_DRAWS = 64;
 
 /** The table index of `key`: the low bits of its hash (the table's index uses the high ones). */
 export function partitionOf(key: string): number {
@@ -71,6 +74,27 @@ export class PartitionedMap<V> implements Map<string, V> {
     if (this.parts[h & MASK]?.deleteHashed(key, h) !== true) return false;
     this.count--;
     return true;
+  }
+
+  /**
+   * A key drawn at random, or undefined when the map is empty. A draw picks a table, then a slot in it
+   * (DenseTable.keyAtRandom); the tables hold about as many keys each (the hash spreads them), so every
+   * key is about as likely. A small map is walked instead (most of its tables are empty), and so is one
+   * where MAX_DRAWS draws found only holes.
+   */
+  randomKey(): string | undefined {
+    if (this.count === 0) return undefined;
+    for (let draw = 0; draw < MAX_DRAWS && this.count > SMALL_MAP_KEYS; draw++) {
+      const key = this.parts[Math.floor(Math.random() * PARTITIONS)]?.keyAtRandom(Math.random());
+      if (key !== undefined) return key;
+    }
+    let skip = Math.floor(Math.random() * this.count);
+    for (const p of this.parts) {
+      if (p === undefined) continue;
+      if (skip < p.size) for (const key of p.keys()) if (skip-- === 0) return key;
+      skip -= p.size;
+    }
+    return undefined;
   }
 
   /** The key's access number (eviction.ts: LRU clock or LFU counter), undefined if never set or no key. */

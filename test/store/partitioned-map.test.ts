@@ -108,3 +108,23 @@ test('tables() is the live list of tables: one made later appears, clear() leave
   );
   assert.equal(m.tables().filter((t) => t !== undefined).length, 0);
 });
+
+test('randomKey draws present keys, each about as often, in small and big maps, and none from an empty one', () => {
+  const m = new PartitionedMap<number>();
+  assert.equal(m.randomKey(), undefined);
+  for (const size of [3, 5000]) {
+    m.clear();
+    for (let i = 0; i < size * 2; i++) m.set(`k${i}`, i);
+    for (let i = 0; i < size * 2; i += 2) m.delete(`k${i}`); // holes in every table
+    const counts = new Map<string, number>();
+    const draws = size * 40;
+    for (let i = 0; i < draws; i++) {
+      const k = m.randomKey() as string;
+      assert.ok(m.has(k), `${k} is not in the map`);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    assert.equal(counts.size, size, 'every key drawn');
+    const most = Math.max(...counts.values());
+    assert.ok(most < 40 * 2.5, `a key drawn ${most} times, 40 expected`);
+  }
+});

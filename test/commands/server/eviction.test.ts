@@ -120,3 +120,27 @@ test('Evictor: LRU data of flushed keys is dropped with them', () => {
   db.clear();
   assert.equal(ev.lastAccess(0, 'k1'), undefined);
 });
+
+test('Evictor: allkeys-lru evicts mostly keys not used lately, wherever they sit in the key tables', () => {
+  // Keys written in order fill each table's slots in order; the touched half is the older half of
+  // every table. Sampling neighbouring slots (as a cursor over a table does) evicts both halves alike.
+  const ks = new Keyspace(1, {});
+  const db = ks.db(0);
+  const ev = new Evictor(ks);
+  const n = 20_000;
+  const start = Date.now();
+  const lru = settings('allkeys-lru', 0);
+  for (let i = 0; i < n; i++) {
+    db.add(`k${i}`, VALUE);
+    ev.touch({ ...lru, maxmemory: 1 }, 0, `k${i}`, start);
+  }
+  for (let i = 0; i < n / 2; i++) ev.touch({ ...lru, maxmemory: 1 }, 0, `k${i}`, start + 2000);
+  // Room for 3/4 of the keys: a quarter goes, and an ideal LRU takes only untouched ones.
+  const limit = ev.usedMemory() - Math.floor((ev.usedMemory() - 900 * 1024) / 4);
+  const evicted = ev.performEvictions({ ...lru, maxmemory: limit }, start + 4000);
+  assert.ok(evicted !== undefined && evicted.length > n / 5, `evicted ${evicted?.length}`);
+  let touchedGone = 0;
+  for (let i = 0; i < n / 2; i++) if (!db.contains(`k${i}`)) touchedGone++;
+  const share = touchedGone / evicted.length;
+  assert.ok(share < 0.1, `${(share * 100).toFixed(1)}% of the evicted keys were recently used`);
+});
