@@ -1,5 +1,6 @@
 import { BigSet } from './big-map.js';
 import { PartitionedMap } from './partitioned-map.js';
+import type { EntrySample } from './dense-table.js';
 import { KeySampler } from './key-sampler.js';
 import { EXPIRE_ENTRY_BYTES, keyAccountBytes } from './alloc-model.js';
 import { valueAccountBytes } from './memory.js';
@@ -231,14 +232,17 @@ export class Database {
     return this.entries;
   }
 
-  /** A stored key drawn at random (expired ones too), or undefined when there is none: eviction's samples. */
-  sampleKey(): string | undefined {
-    return this.entries.randomKey();
+  /**
+   * Eviction's samples: `n` stored keys drawn at random (expired ones too) into `sample`, with their
+   * values and access numbers (PartitionedMap.randomEntries); none when the database is empty.
+   */
+  sampleKeys(n: number, sample: EntrySample<Value>): void {
+    this.entries.randomEntries(n, sample);
   }
 
-  /** A key with a TTL drawn at random, or undefined when there is none. */
-  sampleVolatileKey(): string | undefined {
-    return this.expires.randomKey();
+  /** `n` keys with a TTL drawn at random into `sample`, with their expiry (unix ms) as the value. */
+  sampleVolatileKeys(n: number, sample: EntrySample<number>): void {
+    this.expires.randomEntries(n, sample);
   }
 
   /** The key's eviction access number (eviction.ts: LRU clock or LFU counter), undefined if none. */

@@ -12,9 +12,12 @@
  *   They grow by half when they have no hole left.
  * - `hashAt`: each entry's hash (keyHash), compared before the key, and kept so rebuilding the index
  *   never hashes a key again.
- * - `index`: open addressing with linear probing over an Int32Array of slot + 1; 0 is empty, -1 a
- *   deleted entry's tombstone. Rebuilt (entries do not move) when live entries and tombstones fill
- *   3/4 of it, at a size where the live ones fill 1/4 to 1/2.
+ * - `index`: open addressing with linear probing over an Int32Array of slot + 1 (0: empty). A delete
+ *   moves later entries of its probe run back (Knuth's algorithm R) instead of leaving a tombstone:
+ *   with tombstones, random deletes (eviction) kept the index 3/4 full between rebuilds, and a lookup
+ *   of an absent key (every SET of a new key) probed 7 slots on average instead of 2. Rebuilt
+ *   (entries do not move) when the keys fill more than half of it, at twice the size, so they fill
+ *   1/4 to 1/2 of it: a lookup of an absent key probes at most 2.5 slots on average.
  * - `accessAt`: an optional 32-bit number per entry (the eviction policy's LRU clock or LFU counter),
  *   made on first use, so a server without maxmemory pays nothing for it.
  * Per live key that is 20-24 bytes in the dense arrays (which are 2/3 to fully used) and 8-16 in the
@@ -44,10 +47,20 @@ export function keyHash(key: string): number {
   return (h ^ (h >>> 16)) | 0;
 }
 
+/**
+ * Entries drawn at random (PartitionedMap.randomEntries) into arrays the caller keeps and reuses, so
+ * drawing allocates nothing. `access[i]` is the entry's access number, -1 when it has none.
+ */
+export interface EntrySample<V> {
+  count: number;
+  readonly keys: string[];
+  readonly values: V[];
+  readonly access: number[];
+}
+
 /** Fibonacci hashing: the index slot is the top bits of hash × 2^32/φ (all of the hash's bits count). */
 const GOLDEN = 0x9e3779b1 | 0;
 const MIN_INDEX_BITS = 3;
-const TOMBSTONE = -1;
 /** A table of at least this many slots shrinks when fewer than a quarter of them are live. */
 const MIN_SHRINK_SLOTS = 64;
 
@@ -69,8 +82,6 @@ export class DenseTable<V> implements Map<string, V> {
   private accessAt: Uint32Array | undefined;
   private index = new Int32Array(1 << MIN_INDEX_BITS);
   private shift = 32 - MIN_INDEX_BITS;
-  /** Index slots that are not empty (live and tombstones). */
-  private filled = 0;
   /** Dense slots handed out (live and holes). */
   private used = 0;
   private count = 0;
@@ -118,14 +129,11 @@ export class DenseTable<V> implements Map<string, V> {
   setHashed(key: string, hash: number, value: V): boolean {
     const index = this.index;
     const mask = index.length - 1;
-    let tomb = -1;
     let i = Math.imul(hash, GOLDEN) >>> this.shift;
     for (; ; i = (i + 1) & mask) {
       const e = index[i] as number;
       if (e === 0) break;
-      if (e === TOMBSTONE) {
-        if (tomb < 0) tomb = i;
-      } else if (this.hashAt[e - 1] === hash && this.keyAt[e - 1] === key) {
+      if (this.hashAt[e - 1] === hash && this.keyAt[e - 1] === key) {
         this.valueAt[e - 1] = value;
         return false;
       }
@@ -135,14 +143,9 @@ export class DenseTable<V> implements Map<string, V> {
     this.valueAt[slot] = value;
     this.hashAt[slot] = hash;
     if (this.accessAt !== undefined) this.accessAt[slot] = 0;
-    if (tomb >= 0) {
-      index[tomb] = slot + 1;
-    } else {
-      index[i] = slot + 1;
-      this.filled++;
-    }
+    index[i] = slot + 1;
     this.count++;
-    if (this.filled * 4 > index.length * 3) this.rebuildIndex();
+    if (this.count * 2 > index.length) this.rebuildIndex();
     return true;
   }
 
@@ -153,14 +156,8 @@ export class DenseTable<V> implements Map<string, V> {
     for (let i = Math.imul(hash, GOLDEN) >>> this.shift; ; i = (i + 1) & mask) {
       const e = index[i] as number;
       if (e === 0) return false;
-      if (e === TOMBSTONE || this.hashAt[e - 1] !== hash || this.keyAt[e - 1] !== key) continue;
-      // The last of a probe run needs no tombstone: nothing probes past it.
-      if (index[(i + 1) & mask] === 0) {
-        index[i] = 0;
-        this.filled--;
-      } else {
-        index[i] = TOMBSTONE;
-      }
+      if (this.hashAt[e - 1] !== hash || this.keyAt[e - 1] !== key) continue;
+      this.closeGap(i);
       const slot = e - 1;
       this.keyAt[slot] = undefined;
       this.valueAt[slot] = undefined;
@@ -173,11 +170,18 @@ export class DenseTable<V> implements Map<string, V> {
   }
 
   /**
-   * The key at slot floor(`random` × slots in use), `random` in [0, 1); undefined when that slot is a
-   * hole. Once a table has 64 slots, at least a quarter of them are live (it packs below that).
+   * Adds the entry at slot floor(`random` × slots in use), `random` in [0, 1), to `sample` and returns
+   * true; false when that slot is a hole. Once a table has 64 slots, at least a quarter of them are
+   * live (it packs below that). No lookup: the key, value and access number are read at the slot.
    */
-  keyAtRandom(random: number): string | undefined {
-    return this.keyAt[Math.floor(random * this.used)];
+  drawInto(random: number, sample: EntrySample<V>): boolean {
+    const slot = Math.floor(random * this.used);
+    const key = this.keyAt[slot];
+    if (key === undefined) return false;
+    sample.keys[sample.count] = key;
+    sample.values[sample.count] = this.valueAt[slot] as V;
+    sample.access[sample.count++] = this.accessAt === undefined ? -1 : (this.accessAt[slot] as number) - 1;
+    return true;
   }
 
   /** The key's access number (its LRU clock or LFU counter, eviction.ts), or undefined if never set. */
@@ -253,6 +257,27 @@ export class DenseTable<V> implements Map<string, V> {
     }
   }
 
+  /**
+   * Empties index slot `gap`, moving back each later entry of the probe run whose home slot is not
+   * between the gap and itself (it would no longer be found past an empty slot otherwise).
+   */
+  private closeGap(gap: number): void {
+    const index = this.index;
+    const mask = index.length - 1;
+    let hole = gap;
+    for (let j = (hole + 1) & mask; ; j = (j + 1) & mask) {
+      const e = index[j] as number;
+      if (e === 0) break;
+      const home = Math.imul(this.hashAt[e - 1] as number, GOLDEN) >>> this.shift;
+      // Cyclic distances: the entry may move if its home is no further from it than the hole is.
+      if (((j - home) & mask) >= ((j - hole) & mask)) {
+        index[hole] = e;
+        hole = j;
+      }
+    }
+    index[hole] = 0;
+  }
+
   /** The key's dense slot, or -1. */
   private find(key: string, hash: number): number {
     const index = this.index;
@@ -260,7 +285,7 @@ export class DenseTable<V> implements Map<string, V> {
     for (let i = Math.imul(hash, GOLDEN) >>> this.shift; ; i = (i + 1) & mask) {
       const e = index[i] as number;
       if (e === 0) return -1;
-      if (e !== TOMBSTONE && this.hashAt[e - 1] === hash && this.keyAt[e - 1] === key) return e - 1;
+      if (this.hashAt[e - 1] === hash && this.keyAt[e - 1] === key) return e - 1;
     }
   }
 
@@ -302,7 +327,6 @@ export class DenseTable<V> implements Map<string, V> {
     }
     this.index = index;
     this.shift = shift;
-    this.filled = this.count;
   }
 
   /** Moves the live entries, in order, to the front of new, smaller arrays (iterators follow, see Epoch). */

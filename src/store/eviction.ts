@@ -10,6 +10,8 @@
  * nothing per key, and the number goes when its key goes.
  */
 import type { Database, Keyspace } from './database.js';
+import type { EntrySample } from './dense-table.js';
+import type { Value } from './types.js';
 import { datasetBytes } from './memory.js';
 
 export type EvictionPolicy =
@@ -54,6 +56,9 @@ export class Evictor {
   private pool: Candidate[] = [];
   /** The random policies take a key from each database in turn (Redis's next_db). */
   private nextDb = 0;
+  /** Scratch arrays for the keys drawn per database (no allocation per eviction). */
+  private readonly drawn: EntrySample<Value> = { count: 0, keys: [], values: [], access: [] };
+  private readonly drawnVolatile: EntrySample<number> = { count: 0, keys: [], values: [], access: [] };
 
   constructor(private readonly keyspace: Keyspace) {
     // Pooled keys of a flushed or swapped database would name other data than they were scored for.
@@ -166,11 +171,29 @@ export class Evictor {
     const volatile = settings.policy.startsWith('volatile-');
     if (settings.policy.endsWith('-random')) return this.randomVictim(volatile);
     for (const db of this.keyspace.databases) {
-      if ((volatile ? db.volatileCount : db.size) === 0) continue;
-      for (let i = 0; i < settings.samples; i++) {
-        const key = volatile ? db.sampleVolatileKey() : db.sampleKey();
-        if (key === undefined) break;
-        this.offer({ db, key, score: this.score(settings, db, key, now) });
+      if (volatile) {
+        const drawn = this.drawnVolatile;
+        db.sampleVolatileKeys(settings.samples, drawn);
+        for (let i = 0; i < drawn.count; i++) {
+          const key = drawn.keys[i] as string;
+          const score =
+            settings.policy === 'volatile-ttl'
+              ? -(drawn.values[i] as number)
+              : this.accessScore(settings, db.accessOf(key), now);
+          this.offer(db, key, score);
+        }
+      } else {
+        const drawn = this.drawn;
+        db.sampleKeys(settings.samples, drawn);
+        for (let i = 0; i < drawn.count; i++) {
+          const access = drawn.access[i] as number;
+          this.offer(
+            db,
+            drawn.keys[i] as string,
+            this.accessScore(settings, access < 0 ? undefined : access, now),
+          );
+        }
+        drawn.values.length = 0;
       }
     }
     // The best candidate still there (a pooled key may have been deleted, or lost its TTL, since).
@@ -181,13 +204,13 @@ export class Evictor {
   }
 
   /** Puts a sampled key in the pool if it is better than the worst there (Redis evictionPoolPopulate). */
-  private offer(c: Candidate): void {
+  private offer(db: Database, key: string, score: number): void {
     const pool = this.pool;
-    if (pool.length === POOL_SIZE && c.score <= (pool[0] as Candidate).score) return;
-    for (const p of pool) if (p.key === c.key && p.db === c.db) return;
+    if (pool.length === POOL_SIZE && score <= (pool[0] as Candidate).score) return;
+    for (const p of pool) if (p.key === key && p.db === db) return;
     let at = pool.length;
-    while (at > 0 && (pool[at - 1] as Candidate).score > c.score) at--;
-    pool.splice(at, 0, c);
+    while (at > 0 && (pool[at - 1] as Candidate).score > score) at--;
+    pool.splice(at, 0, { db, key, score });
     if (pool.length > POOL_SIZE) pool.shift();
   }
 
@@ -196,20 +219,20 @@ export class Evictor {
     const dbs = this.keyspace.databases;
     for (let n = 0; n < dbs.length; n++) {
       const db = dbs[(this.nextDb + n) % dbs.length] as Database;
-      const key = volatile ? db.sampleVolatileKey() : db.sampleKey();
-      if (key === undefined) continue;
+      const drawn = volatile ? this.drawnVolatile : this.drawn;
+      if (volatile) db.sampleVolatileKeys(1, this.drawnVolatile);
+      else db.sampleKeys(1, this.drawn);
+      this.drawn.values.length = 0;
+      if (drawn.count === 0) continue;
       this.nextDb = (db.index + 1) % dbs.length;
-      return { db, key, score: 0 };
+      return { db, key: drawn.keys[0] as string, score: 0 };
     }
     return undefined;
   }
 
-  /** Higher = better to evict (Redis's "idle" value). */
-  private score(settings: EvictionSettings, db: Database, key: string, now: number): number {
-    const policy = settings.policy;
-    if (policy === 'volatile-ttl') return -(db.getExpire(key) ?? Infinity);
-    const packed = db.accessOf(key);
-    if (policy.endsWith('-lru')) return lruClock(now) - (packed ?? 0);
+  /** Higher = better to evict (Redis's "idle" value), from the key's access number (undefined: none). */
+  private accessScore(settings: EvictionSettings, packed: number | undefined, now: number): number {
+    if (settings.policy.endsWith('-lru')) return lruClock(now) - (packed ?? 0);
     return 255 - this.decayedCounter(packed, settings, now);
   }
 

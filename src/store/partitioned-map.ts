@@ -18,12 +18,12 @@
  *
  * Tables are made on the first key that needs them, so an empty database costs one array.
  */
-import { DenseTable, keyHash } from './dense-table.js';
+import { DenseTable, keyHash, type EntrySample } from './dense-table.js';
 
 /** Tables per map: a power of two (the hash is masked). */
 export const PARTITIONS = 256;
 const MASK = PARTITIONS - 1;
-/** Up to this many keys, randomKey walks the map instead of drawing (most tables would be empty). */
+/** Up to this many keys, randomEntries walks the map instead of drawing (most tables would be empty). */
 const SMALL_MAP_KEYS = 4 * PARTITIONS;
 const MAX_DRAWS = 64;
 
@@ -77,24 +77,40 @@ export class PartitionedMap<V> implements Map<string, V> {
   }
 
   /**
-   * A key drawn at random, or undefined when the map is empty. A draw picks a table, then a slot in it
-   * (DenseTable.keyAtRandom); the tables hold about as many keys each (the hash spreads them), so every
-   * key is about as likely. A small map is walked instead (most of its tables are empty), and so is one
-   * where MAX_DRAWS draws found only holes.
+   * Puts `n` entries drawn at random (with replacement) in `sample`, none when the map is empty. A draw
+   * picks a table, then a slot in it (DenseTable.drawInto); the tables hold about as many keys each
+   * (the hash spreads them), so every key is about as likely. A small map is walked instead (most of
+   * its tables are empty), and so is one where MAX_DRAWS draws in a row found only holes.
    */
-  randomKey(): string | undefined {
-    if (this.count === 0) return undefined;
-    for (let draw = 0; draw < MAX_DRAWS && this.count > SMALL_MAP_KEYS; draw++) {
-      const key = this.parts[Math.floor(Math.random() * PARTITIONS)]?.keyAtRandom(Math.random());
-      if (key !== undefined) return key;
+  randomEntries(n: number, sample: EntrySample<V>): void {
+    sample.count = 0;
+    if (this.count === 0) return;
+    for (let i = 0; i < n; i++) {
+      let drawn = false;
+      for (let draw = 0; !drawn && draw < MAX_DRAWS && this.count > SMALL_MAP_KEYS; draw++) {
+        drawn = this.parts[Math.floor(Math.random() * PARTITIONS)]?.drawInto(Math.random(), sample) ?? false;
+      }
+      if (!drawn) this.walkTo(Math.floor(Math.random() * this.count), sample);
     }
-    let skip = Math.floor(Math.random() * this.count);
+  }
+
+  /** Adds the entry at position `skip` of a walk over the tables to `sample`. */
+  private walkTo(position: number, sample: EntrySample<V>): void {
+    let skip = position;
     for (const p of this.parts) {
       if (p === undefined) continue;
-      if (skip < p.size) for (const key of p.keys()) if (skip-- === 0) return key;
-      skip -= p.size;
+      if (skip >= p.size) {
+        skip -= p.size;
+        continue;
+      }
+      for (const [key, value] of p) {
+        if (skip-- > 0) continue;
+        sample.keys[sample.count] = key;
+        sample.values[sample.count] = value;
+        sample.access[sample.count++] = this.accessOf(key) ?? -1;
+        return;
+      }
     }
-    return undefined;
   }
 
   /** The key's access number (eviction.ts: LRU clock or LFU counter), undefined if never set or no key. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { EntrySample } from '../../src/store/dense-table.js';
 import { PARTITIONS, PartitionedMap, partitionOf } from '../../src/store/partitioned-map.js';
 
 test('PartitionedMap keeps the Map API and its size', () => {
@@ -109,19 +110,27 @@ test('tables() is the live list of tables: one made later appears, clear() leave
   assert.equal(m.tables().filter((t) => t !== undefined).length, 0);
 });
 
-test('randomKey draws present keys, each about as often, in small and big maps, and none from an empty one', () => {
+test('randomEntries draws present entries, each about as often, in small and big maps, and none from an empty one', () => {
   const m = new PartitionedMap<number>();
-  assert.equal(m.randomKey(), undefined);
+  const sample: EntrySample<number> = { count: 0, keys: [], values: [], access: [] };
+  m.randomEntries(5, sample);
+  assert.equal(sample.count, 0);
   for (const size of [3, 5000]) {
     m.clear();
     for (let i = 0; i < size * 2; i++) m.set(`k${i}`, i);
     for (let i = 0; i < size * 2; i += 2) m.delete(`k${i}`); // holes in every table
+    m.setAccess('k1', 77);
     const counts = new Map<string, number>();
     const draws = size * 40;
-    for (let i = 0; i < draws; i++) {
-      const k = m.randomKey() as string;
-      assert.ok(m.has(k), `${k} is not in the map`);
-      counts.set(k, (counts.get(k) ?? 0) + 1);
+    for (let i = 0; i < draws; i += 5) {
+      m.randomEntries(5, sample);
+      assert.equal(sample.count, 5);
+      for (let j = 0; j < 5; j++) {
+        const k = sample.keys[j] as string;
+        assert.equal(m.get(k), sample.values[j], `${k} is in the map with the value drawn`);
+        assert.equal(sample.access[j], k === 'k1' ? 77 : -1, `${k}'s access number`);
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
     }
     assert.equal(counts.size, size, 'every key drawn');
     const most = Math.max(...counts.values());
