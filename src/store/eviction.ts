@@ -54,6 +54,8 @@ export class Evictor {
    * oldest of the keyspace only because the good candidates of earlier samples are kept here.
    */
   private pool: Candidate[] = [];
+  /** The policy the pooled scores were computed for (a CONFIG SET of the policy empties the pool). */
+  private poolPolicy: EvictionPolicy = 'noeviction';
   /** The random policies take a key from each database in turn (Redis's next_db). */
   private nextDb = 0;
   /** Scratch arrays for the keys drawn per database (no allocation per eviction). */
@@ -170,6 +172,10 @@ export class Evictor {
   private pickVictim(settings: EvictionSettings, now: number): Candidate | undefined {
     const volatile = settings.policy.startsWith('volatile-');
     if (settings.policy.endsWith('-random')) return this.randomVictim(volatile);
+    if (this.poolPolicy !== settings.policy) {
+      this.pool = [];
+      this.poolPolicy = settings.policy;
+    }
     for (const db of this.keyspace.databases) {
       if (volatile) {
         const drawn = this.drawnVolatile;
@@ -219,13 +225,18 @@ export class Evictor {
     const dbs = this.keyspace.databases;
     for (let n = 0; n < dbs.length; n++) {
       const db = dbs[(this.nextDb + n) % dbs.length] as Database;
-      const drawn = volatile ? this.drawnVolatile : this.drawn;
-      if (volatile) db.sampleVolatileKeys(1, this.drawnVolatile);
-      else db.sampleKeys(1, this.drawn);
-      this.drawn.values.length = 0;
-      if (drawn.count === 0) continue;
+      let key: string | undefined;
+      if (volatile) {
+        db.sampleVolatileKeys(1, this.drawnVolatile);
+        key = this.drawnVolatile.count === 0 ? undefined : this.drawnVolatile.keys[0];
+      } else {
+        db.sampleKeys(1, this.drawn);
+        key = this.drawn.count === 0 ? undefined : this.drawn.keys[0];
+        this.drawn.values.length = 0;
+      }
+      if (key === undefined) continue;
       this.nextDb = (db.index + 1) % dbs.length;
-      return { db, key: drawn.keys[0] as string, score: 0 };
+      return { db, key, score: 0 };
     }
     return undefined;
   }
