@@ -1,7 +1,6 @@
 import { BigSet } from './big-map.js';
 import { PartitionedMap } from './partitioned-map.js';
 import type { EntrySample } from './dense-table.js';
-import { KeySampler } from './key-sampler.js';
 import { EXPIRE_ENTRY_BYTES, keyAccountBytes } from './alloc-model.js';
 import { valueAccountBytes } from './memory.js';
 import { ScanCursors } from './scan.js';
@@ -77,8 +76,8 @@ export class Database {
   private unsharedIntegers: BigSet<string> | undefined;
   /** Whether a small integer stored now is Redis's shared object; the server sets it from maxmemory. */
   shareIntegers = true;
-  /** RANDOMKEY's O(1) picker, built on the first randomKey() and kept in step with every add/remove. */
-  private sampler: KeySampler | undefined;
+  /** RANDOMKEY's draw (reused: no allocation per call). */
+  private readonly randomDraw: EntrySample<Value> = { count: 0, keys: [], values: [], access: [] };
   /**
    * What this database's keys cost in the keyspace's byte count (memory.ts: Redis 7.0's allocations
    * for the same data): kept up to date by every write below, so INFO used_memory and maxmemory read
@@ -286,7 +285,6 @@ export class Database {
     this.expires.delete(key);
     this.rawStrings?.delete(key);
     this.unsharedIntegers?.delete(key);
-    this.sampler?.remove(key);
     this.observer.keyModified?.(this.index, key);
     this.observer.keyExpired?.(this.index, key);
     return true;
@@ -329,7 +327,6 @@ export class Database {
     this.entries.set(key, value);
     this.bytes += this.entryBytes(key, value);
     this.watchInPlace(value);
-    this.sampler?.add(key);
     if (!this.shareIntegers) this.noteUnsharedInteger(key, value);
     if (
       typeof value !== 'string' &&
@@ -371,7 +368,6 @@ export class Database {
     if (this.expires.size !== 0 && this.expires.delete(key)) this.bytes -= EXPIRE_ENTRY_BYTES;
     this.rawStrings?.delete(key);
     this.unsharedIntegers?.delete(key);
-    this.sampler?.remove(key);
     // Redis signalDeletedKeyAsReady: a reader blocked on a stream learns that it went away.
     if (typeof value !== 'string' && value.type === 'stream') this.observer.keyReady?.(this.index, key);
     return true;
@@ -389,13 +385,16 @@ export class Database {
   }
 
   /**
-   * A key chosen uniformly at random (expired ones included: RANDOMKEY decides what to do with
-   * them), or undefined when the database is empty. O(1) after the first call.
+   * A key chosen at random, each about as likely (expired ones included: RANDOMKEY decides what to
+   * do with them), or undefined when the database is empty: PartitionedMap.randomEntries, O(1) on a
+   * big database, a walk of at most 1024 keys on a small one.
    */
   randomKey(): string | undefined {
     if (this.entries.size === 0) return undefined;
-    this.sampler ??= new KeySampler(this.entries.keys());
-    return this.sampler.pick();
+    this.entries.randomEntries(1, this.randomDraw);
+    const key = this.randomDraw.count === 0 ? undefined : this.randomDraw.keys[0];
+    this.randomDraw.values.length = 0;
+    return key;
   }
 
   /** Marks the string at `key` as changed in place (OBJECT ENCODING then says raw). */
@@ -453,7 +452,6 @@ export class Database {
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
     [this.unsharedIntegers, other.unsharedIntegers] = [other.unsharedIntegers, this.unsharedIntegers];
-    [this.sampler, other.sampler] = [other.sampler, this.sampler];
     for (const db of [this, other]) {
       for (const [key, value] of db.entries) {
         if (
@@ -476,7 +474,6 @@ export class Database {
     this.expires = new PartitionedMap();
     this.rawStrings = undefined;
     this.unsharedIntegers = undefined;
-    this.sampler = undefined;
   }
 }
 

@@ -1,8 +1,9 @@
 import { BigMap } from './big-map.js';
 
 /**
- * Uniform random picks from a changing set of keys in O(1): the keys of a database (RANDOMKEY), the
- * members of a set (SRANDMEMBER, SPOP) and the fields of a hash (HRANDFIELD). Redis picks a random
+ * Uniform random picks from a changing set of keys in O(1): the members of a set (SRANDMEMBER, SPOP)
+ * and the fields of a hash (HRANDFIELD); a database's keys draw from their own tables
+ * (PartitionedMap.randomEntries). Redis picks a random
  * bucket of its hash table (dictGetFairRandomKey); a JS Map or Set has no random access, so this
  * keeps the keys in an array plus each key's slot: add appends, remove moves the last key into the
  * freed slot, pick reads a random slot.
