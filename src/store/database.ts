@@ -200,7 +200,7 @@ export class Database {
 
   /**
    * The keyspace's tables (PartitionedMap.tables): a live view for a walk that lists a table at a time.
-   * Iterating one of them while the keyspace changes is a Map's live iteration: a Map's keys() and
+   * Iterating one of them while the keyspace changes is a DenseTable's live iteration: its keys() and
    * values() iterators, advanced in lockstep, visit the same entries in the same order whatever
    * changes between steps.
    */
@@ -252,11 +252,6 @@ export class Database {
   /** Records the key's eviction access number (0 to 2^32 - 2); nothing when the key is not stored. */
   setAccess(key: string, n: number): void {
     this.entries.setAccess(key, n);
-  }
-
-  /** Forgets every key's eviction access number. */
-  clearAccess(): void {
-    this.entries.clearAccess();
   }
 
   /** True when the key has a TTL in the past. */

@@ -200,11 +200,6 @@ export class DenseTable<V> implements Map<string, V> {
     return true;
   }
 
-  /** Forgets every key's access number. */
-  clearAccess(): void {
-    this.accessAt = undefined;
-  }
-
   clear(): void {
     this.epoch = this.epoch.next = { next: undefined, holes: undefined };
     this.keyAt = [];

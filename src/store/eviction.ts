@@ -246,11 +246,6 @@ export class Evictor {
     if (settings.policy.endsWith('-lru')) return lruClock(now) - (packed ?? 0);
     return 255 - this.decayedCounter(packed, settings, now);
   }
-
-  /** Drops LRU/LFU data (policy or maxmemory changed). */
-  reset(): void {
-    for (const db of this.keyspace.databases) db.clearAccess();
-  }
 }
 
 /**

@@ -1,12 +1,12 @@
 import { BigMap } from './big-map.js';
 
 /**
- * Uniform random picks from a changing set of keys in O(1): the members of a set (SRANDMEMBER, SPOP)
- * and the fields of a hash (HRANDFIELD); a database's keys draw from their own tables
- * (PartitionedMap.randomEntries). Redis picks a random
- * bucket of its hash table (dictGetFairRandomKey); a JS Map or Set has no random access, so this
- * keeps the keys in an array plus each key's slot: add appends, remove moves the last key into the
- * freed slot, pick reads a random slot.
+ * Uniform random picks from a changing set of keys in O(1): the members of a set (SRANDMEMBER,
+ * SPOP) and the fields of a hash (HRANDFIELD); a database's keys draw from their own tables
+ * (PartitionedMap.randomEntries). Redis picks a random bucket of its hash table
+ * (dictGetFairRandomKey); a JS Map or Set has no random access, so this keeps the keys in an array
+ * plus each key's slot: add appends, remove moves the last key into the freed slot, pick reads a
+ * random slot.
  *
  * It costs an array slot and a Map entry per key, so its owner builds one only when a random pick is
  * first asked of a big collection, and keeps it up to date from then on.

@@ -2,19 +2,20 @@
  * A string-keyed Map split by a hash of the key into a fixed number of smaller tables: a database's
  * key table (Database.entries, .expires), which holds millions of keys.
  *
- * The tables are DenseTables (dense-table.ts: what a V8 Map costs per key under churn, and why). Why
- * not one table: a single backing array is 450 MB for 10M keys. Its concurrent marker scans such an array in one go, out of sight of the main
- * thread, which then finds its own work list empty, takes marking for finished and does the rest in
- * the atomic pause: Mark-Compact pauses of 0.5–4.6 s on 10M keys (--trace-gc-nvp: nearly all of it
- * mark.full_closure_parallel). Growing such a table also rehashes every key at once (a stall of the
- * same order). With PARTITIONS tables each array stays small (10M keys: ~2 MB each), so marking is
- * spread over many objects that the main thread sees, and a rehash moves 1/PARTITIONS of the keys.
+ * The tables are DenseTables (dense-table.ts: what a V8 Map costs per key under churn, and why).
+ * Why not one table: a single backing array is 450 MB for 10M keys. V8's concurrent marker scans
+ * such an array in one go, out of sight of the main thread, which then finds its own work list
+ * empty, takes marking for finished and does the rest in the atomic pause: Mark-Compact pauses of
+ * 0.5–4.6 s on 10M keys (--trace-gc-nvp: nearly all of it mark.full_closure_parallel). Growing such
+ * a table also rehashes every key at once (a stall of the same order). With PARTITIONS tables each
+ * array stays small (10M keys: under 1 MB each), so marking is spread over many objects that the main
+ * thread sees, and a rehash moves 1/PARTITIONS of the keys.
  *
- * A key always lives in the table its hash picks, so iteration walks the tables in
- * order with each one's live iterator and reads the table list as it goes: it survives any change,
- * and visits every key present from its start to its end exactly once (SCAN's guarantee, scan.ts).
- * A key added during the walk is seen if it lands in a table the walk has not finished. Unlike a
- * Map, the order is not the insertion order (Redis's own order is its hash table's).
+ * A key always lives in the table its hash picks, so iteration walks the tables in order with each
+ * one's live iterator and reads the table list as it goes: it survives any change, and visits every
+ * key present from its start to its end exactly once (SCAN's guarantee, scan.ts). A key added
+ * during the walk is seen if it lands in a table the walk has not finished. Unlike a Map, the order
+ * is not the insertion order (Redis's own order is its hash table's).
  *
  * Tables are made on the first key that needs them, so an empty database costs one array.
  */
@@ -123,11 +124,6 @@ export class PartitionedMap<V> implements Map<string, V> {
   setAccess(key: string, n: number): boolean {
     const h = keyHash(key);
     return this.parts[h & MASK]?.setAccess(key, h, n) ?? false;
-  }
-
-  /** Forgets every key's access number (the eviction policy changed). */
-  clearAccess(): void {
-    for (const p of this.parts) p?.clearAccess();
   }
 
   clear(): void {

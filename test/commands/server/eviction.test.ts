@@ -144,3 +144,29 @@ test('Evictor: allkeys-lru evicts mostly keys not used lately, wherever they sit
   const share = touchedGone / evicted.length;
   assert.ok(share < 0.1, `${(share * 100).toFixed(1)}% of the evicted keys were recently used`);
 });
+
+test('Evictor: candidates pooled under one policy are dropped when the policy changes', () => {
+  // Under allkeys-lru `hot` is the oldest key after `old`, so it waits in the pool once `old` is gone.
+  // Under volatile-ttl it expires last: its pooled LRU score (idle ticks, ~1000) would beat every
+  // TTL score (minus the expiry time) and evict it.
+  const ks = new Keyspace(1, {});
+  const db = ks.db(0);
+  const ev = new Evictor(ks);
+  const t0 = Date.now();
+  const lru = { ...settings('allkeys-lru', 1), samples: 400 };
+  const ttl = { ...settings('volatile-ttl', 1), samples: 400 };
+  for (const key of ['old', 'hot', ...Array.from({ length: 20 }, (_, i) => `k${i}`)]) {
+    db.add(key, VALUE);
+    db.setExpire(key, key === 'hot' ? t0 + 10_000_000 : t0 + 200_000);
+    ev.touch(lru, 0, key, key === 'old' ? t0 : key === 'hot' ? t0 + 1000 : t0 + 10_000);
+  }
+  const now = t0 + 100_000;
+  // Over the limit by less than a key: one eviction each.
+  assert.deepEqual(ev.performEvictions({ ...lru, maxmemory: ev.usedMemory() - 1 }, now), [
+    { db: 0, key: 'old' },
+  ]);
+  const evicted = ev.performEvictions({ ...ttl, maxmemory: ev.usedMemory() - 1 }, now);
+  assert.equal(evicted?.length, 1);
+  assert.notEqual(evicted?.[0]?.key, 'hot', 'the key that expires last was evicted on its old LRU score');
+  assert.ok(db.contains('hot'));
+});
